@@ -1,0 +1,36 @@
+"""``privacy-dsl explain CODE``: a rule's full documentation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import EXIT_ERROR, EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("explain", help="print a rule's documentation",
+                       description="Print what a rule checks, why (with its legal sources), a failing and a "
+                       "passing example, and its options.")
+    p.add_argument("code", metavar="CODE", help="a rule code (LAW003), a rule name, or an input code (E100)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..diagnostics import BUILTIN, did_you_mean
+    from ..docs import explain_rule
+    from ..rules import BY_NAME, REGISTRY
+
+    key = args.code
+    rule = REGISTRY.get(key.upper()) or BY_NAME.get(key)
+    if rule is not None:
+        print(explain_rule(rule), end="")
+        return EXIT_OK
+    if key.upper() in BUILTIN:
+        b = BUILTIN[key.upper()]
+        print(f"# {b.code} {b.name}\n\n{b.summary}\n\n{b.doc}")
+        return EXIT_OK
+    guess = did_you_mean(key, [*REGISTRY, *BY_NAME, *BUILTIN])
+    print(f"privacy-dsl: no rule {key!r}" + (f"; did you mean {guess}?" if guess else "; see `privacy-dsl rules`"),
+          file=sys.stderr)
+    return EXIT_ERROR

@@ -1,0 +1,30 @@
+"""``privacy-dsl rules``: list the rule catalogue."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import EXIT_ERROR, EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("rules", help="list the rules (code, name, category, severity)",
+                       description="List the rules. `privacy-dsl explain CODE` prints one in full.")
+    p.add_argument("--category", help="only this category (lawfulness, consent, cookies, ...)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..rules import REGISTRY
+    from ..rules.base import CATEGORIES
+
+    rows = [r for r in REGISTRY.values() if not args.category or r.category == args.category]
+    if not rows:
+        print(f"privacy-dsl: no rules in category {args.category!r}; categories: {', '.join(CATEGORIES)}",
+              file=sys.stderr)
+        return EXIT_ERROR
+    width = max(len(r.name) for r in rows)
+    for r in sorted(rows, key=lambda r: r.code):
+        print(f"{r.code:<7} {r.name:<{width}}  {r.category:<15} {r.severity.label:<8} {r.summary}")
+    return EXIT_OK

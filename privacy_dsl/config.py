@@ -1,0 +1,161 @@
+"""Configuration: ``[tool.privacy-dsl]`` in ``pyproject.toml`` or a ``privacy-dsl.toml``.
+
+Found by searching upward from the working directory; ``--config FILE`` names one directly.
+Validated by pydantic with ``extra="forbid"``; unknown keys and bad values become a
+``ConfigError`` with a suggestion, which the CLI reports with exit code 2.
+
+Example::
+
+    [tool.privacy-dsl]
+    select = ["ALL"]                 # codes, code prefixes, rule names or categories
+    ignore = ["HYG002"]
+    jurisdictions = ["eu", "no"]
+
+    [tool.privacy-dsl.rules.CK003]   # a code or a rule name
+    severity = "warning"             # error | warning | info | off
+    max-months = 12
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .diagnostics import did_you_mean
+
+SeverityName = Literal["error", "warning", "info", "off"]
+JURISDICTIONS = ("eu", "no", "fr")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message says where and why."""
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                              alias_generator=lambda s: s.replace("_", "-"))
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    jurisdictions: tuple[Literal["eu", "no", "fr"], ...] = ("eu",)
+    max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    policy: str | None = None
+    """The policy that `privacy-dsl query` reads when no --policy is given."""
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    #: Where the configuration came from (None: built-in defaults).
+    source: str | None = Field(default=None, exclude=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    path: Path
+    table: dict[str, Any]
+
+
+def find_config(start: Path) -> Found | None:
+    """The nearest privacy-dsl.toml, or pyproject.toml with a [tool.privacy-dsl] table."""
+    for folder in [start, *start.parents]:
+        own = folder / "privacy-dsl.toml"
+        if own.is_file():
+            return Found(own, _read(own))
+        project = folder / "pyproject.toml"
+        if project.is_file():
+            data = _read(project)
+            table = data.get("tool", {}).get("privacy-dsl")
+            if table is not None:
+                return Found(project, table)
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
+    if explicit is not None:
+        data = _read(explicit)
+        table = data.get("tool", {}).get("privacy-dsl", data) if explicit.name == "pyproject.toml" else data
+        found: Found | None = Found(explicit, table)
+    else:
+        found = find_config(start or Path.cwd())
+    if found is None:
+        return Config()
+    return parse_config(found.table, str(found.path))
+
+
+def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
+    try:
+        config = Config.model_validate({**table})
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, source)) from None
+    from .rules import BY_NAME, REGISTRY  # deferred: rules import the model
+
+    for key, settings in config.rules.items():
+        rule = REGISTRY.get(key) or BY_NAME.get(key)
+        if rule is None:
+            guess = did_you_mean(key, [*REGISTRY, *BY_NAME])
+            raise ConfigError(f"{source}: [rules.{key}]: no such rule" + (f"; did you mean `{guess}`?" if guess else
+                                                                          "; see `privacy-dsl rules`"))
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{source}: [rules.{key}] must be a table, e.g. severity = \"warning\"")
+        severity = settings.get("severity")
+        if severity is not None and severity not in ("error", "warning", "info", "off"):
+            raise ConfigError(f"{source}: [rules.{key}] severity = {severity!r}: "
+                              "expected one of error, warning, info, off")
+        options = {k: v for k, v in settings.items() if k != "severity"}
+        if options:
+            if rule.options is None:
+                raise ConfigError(f"{source}: [rules.{key}]: rule {rule.code} takes no options "
+                                  f"(got {', '.join(options)})")
+            try:
+                rule.options.model_validate(options)
+            except ValidationError as exc:
+                known = [f.alias or n for n, f in rule.options.model_fields.items()]
+                raise ConfigError(_explain(exc, f"{source}: [rules.{key}]", known)) from None
+    for selector in (*config.select, *config.ignore, *config.extend_select):
+        if not _selector_matches_any(selector):
+            names = [*REGISTRY, *BY_NAME, *{r.category for r in REGISTRY.values()}]
+            guess = did_you_mean(selector, names)
+            raise ConfigError(f"{source}: `{selector}` selects no rule" +
+                              (f"; did you mean `{guess}`?" if guess else "; see `privacy-dsl rules`"))
+    return config.model_copy(update={"source": source})
+
+
+def _selector_matches_any(selector: str) -> bool:
+    from .diagnostics import BUILTIN
+    from .rules import REGISTRY
+
+    if any(code.startswith(selector) for code in BUILTIN):  # input errors: always on, selecting them is harmless
+        return True
+    return any(selects(selector, r.code, r.name, r.category) for r in REGISTRY.values())
+
+
+def selects(selector: str, code: str, name: str, category: str) -> bool:
+    """ALL, a code (LAW003), a code prefix (LAW), a rule name or a category name."""
+    return selector == "ALL" or code.startswith(selector) or selector in (name, category)
+
+
+def _explain(exc: ValidationError, source: str, known: list[str] | None = None) -> str:
+    lines = []
+    fields = known if known is not None else [f.alias or n for n, f in Config.model_fields.items()
+                                              if n != "source"]
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            guess = did_you_mean(str(err["loc"][-1]), fields)
+            lines.append(f"{source}: unknown key `{where}`" + (f"; did you mean `{guess}`?" if guess else
+                                                                f"; known keys: {', '.join(fields)}"))
+        else:
+            lines.append(f"{source}: `{where}`: {err['msg']}")
+    return "\n".join(lines)

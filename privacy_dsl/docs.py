@@ -1,0 +1,69 @@
+"""Rule documentation, generated from each rule's docstring: ``explain`` and ``docs/rules/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .rules import REGISTRY
+from .rules.base import CATEGORIES, Rule
+
+
+def explain_rule(rule: Rule) -> str:
+    """The full documentation of one rule, as Markdown."""
+    head = [
+        f"# {rule.code} {rule.name}",
+        "",
+        f"Category: {rule.category} · default severity: {rule.severity.label}"
+        + (f" · jurisdictions: {', '.join(rule.jurisdictions)}" if rule.jurisdictions else ""),
+        "",
+        rule.summary,
+    ]
+    body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
+    refs = ["", "## Sources", *(f"- {r}" for r in rule.references)]
+    return "\n".join(head + ["", body] + refs) + "\n"
+
+
+def category_page(category: str) -> str:
+    rules = sorted((r for r in REGISTRY.values() if r.category == category), key=lambda r: r.code)
+    parts = [f"# {category.replace('-', ' ').capitalize()} rules", "",
+             "Generated from the rule docstrings by `python -m privacy_dsl.docs`; do not edit by hand.", ""]
+    for rule in rules:
+        parts.append(f"- [{rule.code} {rule.name}](#{rule.code.lower()}-{rule.name}): {rule.summary}")
+    parts.append("")
+    for rule in rules:
+        parts.append(explain_rule(rule).replace(f"# {rule.code} {rule.name}", f"## {rule.code} {rule.name}", 1)
+                     .replace("\n## ", "\n### ").replace("\n### " + rule.code, "\n## " + rule.code))
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def index_page() -> str:
+    lines = ["# Rules", "", "Generated from the rule docstrings by `python -m privacy_dsl.docs`; do not edit by hand.",
+             "", "| code | name | category | severity | summary |", "| --- | --- | --- | --- | --- |"]
+    for rule in sorted(REGISTRY.values(), key=lambda r: r.code):
+        lines.append(f"| {rule.code} | [{rule.name}]({rule.category}.md#{rule.code.lower()}-{rule.name}) | "
+                     f"{rule.category} | {rule.severity.label} | {rule.summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def generated_pages() -> dict[str, str]:
+    """File name -> content of every generated page under docs/rules/."""
+    pages = {"README.md": index_page()}
+    for category in CATEGORIES:
+        if any(r.category == category for r in REGISTRY.values()):
+            pages[f"{category}.md"] = category_page(category)
+    return pages
+
+
+def write(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in generated_pages().items():
+        path = out / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in write(Path(__file__).resolve().parent.parent / "docs" / "rules"):
+        print(p)

@@ -1,0 +1,534 @@
+"""The typed policy model: frozen pydantic models built from the parse tree.
+
+Every node carries the ``Span`` of the source it came from, and ``field_spans`` maps each
+statement it was given to that statement's span, so that a rule can point at the exact line
+(``purpose.span_of("basis")``) rather than at the whole block.
+
+Two layers:
+
+* ``Document`` is one file as written (blocks in source order, ``defaults`` blocks kept).
+* ``Policy`` is a whole policy directory after resolution: defaults applied, blocks indexed by
+  id across all its files. Rules and queries work on ``Policy``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base of every model: immutable, strict about unknown fields, built lazily."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+class Span(Frozen):
+    """Where a node is in its file: 1-based lines and columns, end column exclusive."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class Node(Frozen):
+    span: Span
+    field_spans: dict[str, Span] = Field(default_factory=dict, repr=False)
+
+    def span_of(self, field: str) -> Span:
+        """The span of the statement that set ``field``, else the span of the whole block."""
+        return self.field_spans.get(field, self.span)
+
+    def has(self, field: str) -> bool:
+        """Whether the source stated ``field`` (as opposed to it taking its default)."""
+        return field in self.field_spans
+
+
+# ---------------------------------------------------------------- enumerations
+
+
+class BasisKind(StrEnum):
+    """GDPR Art. 6(1) legal bases, in the order of the article's points (a)-(f)."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_TASK = "public_task"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+
+    @property
+    def article(self) -> str:
+        letter = "abcdef"[list(BasisKind).index(self)]
+        return f"Art. 6(1)({letter})"
+
+
+class SpecialKind(StrEnum):
+    """Special categories of personal data, GDPR Art. 9(1)."""
+
+    RACIAL_OR_ETHNIC_ORIGIN = "racial_or_ethnic_origin"
+    POLITICAL_OPINIONS = "political_opinions"
+    RELIGIOUS_OR_PHILOSOPHICAL_BELIEFS = "religious_or_philosophical_beliefs"
+    TRADE_UNION_MEMBERSHIP = "trade_union_membership"
+    GENETIC = "genetic"
+    BIOMETRIC = "biometric"
+    HEALTH = "health"
+    SEX_LIFE = "sex_life"
+    SEXUAL_ORIENTATION = "sexual_orientation"
+
+
+class SpecialCondition(StrEnum):
+    """Conditions for processing special categories, GDPR Art. 9(2)(a)-(j)."""
+
+    EXPLICIT_CONSENT = "explicit_consent"  # (a)
+    EMPLOYMENT = "employment"  # (b)
+    VITAL_INTERESTS = "vital_interests"  # (c)
+    NOT_FOR_PROFIT = "not_for_profit"  # (d)
+    MADE_PUBLIC = "made_public"  # (e)
+    LEGAL_CLAIMS = "legal_claims"  # (f)
+    SUBSTANTIAL_PUBLIC_INTEREST = "substantial_public_interest"  # (g)
+    HEALTH_CARE = "health_care"  # (h)
+    PUBLIC_HEALTH = "public_health"  # (i)
+    ARCHIVING_RESEARCH = "archiving_research"  # (j)
+
+
+class Identifiability(StrEnum):
+    """What the controller claims about whether the data identifies a person."""
+
+    IDENTIFIED = "identified"
+    PSEUDONYMOUS = "pseudonymous"
+    ANONYMOUS = "anonymous"
+
+
+class Role(StrEnum):
+    """A recipient's role: Art. 4(7)-(9), 26, 28."""
+
+    PROCESSOR = "processor"
+    CONTROLLER = "controller"
+    JOINT_CONTROLLER = "joint_controller"
+    AUTHORITY = "authority"
+
+
+class Mechanism(StrEnum):
+    """Chapter V transfer tools (Art. 45, 46, 47, 49) and honest markers for their absence."""
+
+    ADEQUACY = "adequacy"  # Art. 45
+    DPF = "dpf"  # Art. 45, Commission Implementing Decision (EU) 2023/1795
+    SCCS = "sccs"  # Art. 46(2)(c), Decision (EU) 2021/914
+    BCR = "bcr"  # Art. 47
+    CODE_OF_CONDUCT = "code_of_conduct"  # Art. 46(2)(e)
+    CERTIFICATION = "certification"  # Art. 46(2)(f)
+    DEROGATION = "derogation"  # Art. 49
+    NONE = "none"
+    UNSPECIFIED = "unspecified"
+
+
+class ConsentMethod(StrEnum):
+    """How consent is obtained. Only ``opt_in`` can give valid consent (Art. 4(11), Recital 32)."""
+
+    OPT_IN = "opt_in"
+    PRE_TICKED = "pre_ticked"
+    OPT_OUT = "opt_out"
+    SILENCE = "silence"
+    CONTINUED_BROWSING = "continued_browsing"
+    BROWSER_SETTINGS = "browser_settings"
+    IMPLIED = "implied"
+    NONE = "none"
+
+
+class StorageKind(StrEnum):
+    """Cookies and similar technologies within ePrivacy Art. 5(3)."""
+
+    COOKIE = "cookie"
+    LOCAL_STORAGE = "local_storage"
+    SESSION_STORAGE = "session_storage"
+    INDEXED_DB = "indexed_db"
+    PIXEL = "pixel"
+    SDK = "sdk"
+    FINGERPRINT = "fingerprint"
+
+
+class Party(StrEnum):
+    FIRST = "first"
+    THIRD = "third"
+
+
+class CookieCategory(StrEnum):
+    """Cookie categories as used by consent managers and the Open Cookie Database."""
+
+    STRICTLY_NECESSARY = "strictly_necessary"
+    FUNCTIONAL = "functional"
+    PREFERENCES = "preferences"
+    ANALYTICS = "analytics"
+    MARKETING = "marketing"
+    PERSONALIZATION = "personalization"
+    SECURITY = "security"
+
+
+class Right(StrEnum):
+    """Data-subject rights, GDPR Art. 7(3), 15-22."""
+
+    ACCESS = "access"  # Art. 15
+    RECTIFICATION = "rectification"  # Art. 16
+    ERASURE = "erasure"  # Art. 17
+    RESTRICTION = "restriction"  # Art. 18
+    PORTABILITY = "portability"  # Art. 20
+    OBJECTION = "objection"  # Art. 21(1)
+    OBJECT_DIRECT_MARKETING = "object_direct_marketing"  # Art. 21(2)-(3)
+    WITHDRAW_CONSENT = "withdraw_consent"  # Art. 7(3)
+    HUMAN_REVIEW = "human_review"  # Art. 22(3)
+
+
+class AutomatedException(StrEnum):
+    """Exceptions allowing solely automated decisions, GDPR Art. 22(2)(a)-(c)."""
+
+    CONTRACT = "contract"
+    LAW = "law"
+    EXPLICIT_CONSENT = "explicit_consent"
+
+
+class TimeUnit(StrEnum):
+    SECOND = "second"
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+_UNIT_DAYS = {
+    TimeUnit.SECOND: 1 / 86400,
+    TimeUnit.MINUTE: 1 / 1440,
+    TimeUnit.HOUR: 1 / 24,
+    TimeUnit.DAY: 1.0,
+    TimeUnit.WEEK: 7.0,
+    TimeUnit.MONTH: 365.25 / 12,
+    TimeUnit.YEAR: 365.25,
+}
+
+
+# ---------------------------------------------------------------- values
+
+
+class Text(Frozen):
+    """Free text, untagged (``plain``) or in several languages (``by_lang``, e.g. nb and en)."""
+
+    plain: str | None = None
+    by_lang: dict[str, str] = Field(default_factory=dict)
+
+    def get(self, lang: str | None = None) -> str | None:
+        if lang is not None and lang in self.by_lang:
+            return self.by_lang[lang]
+        if self.plain is not None:
+            return self.plain
+        return next(iter(self.by_lang.values()), None)
+
+    def __str__(self) -> str:
+        return self.get() or ""
+
+
+class Duration(Frozen):
+    amount: int
+    unit: TimeUnit
+
+    @property
+    def days(self) -> float:
+        return self.amount * _UNIT_DAYS[self.unit]
+
+    @property
+    def months(self) -> float:
+        return self.days / (365.25 / 12)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit.value}{'' if self.amount == 1 else 's'}"
+
+
+class Ref(Node):
+    """A reference by id to another block, resolved across all files of the policy."""
+
+    name: str
+
+
+# ---------------------------------------------------------------- blocks
+
+
+class PolicyInfo(Node):
+    kind: Literal["policy"] = "policy"
+    title: str
+    languages: tuple[Ref, ...] = ()
+    updated: str | None = None
+    url: str | None = None
+    security: Text | None = None
+    description: Text | None = None
+
+
+class Dpo(Node):
+    required: bool | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class Controller(Node):
+    kind: Literal["controller"] = "controller"
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    registration: str | None = None
+    country: str | None = None
+    website: str | None = None
+    representative: str | None = None
+    public_authority: bool = False
+    description: Text | None = None
+    dpo: Dpo | None = None
+
+
+class Authority(Node):
+    kind: Literal["authority"] = "authority"
+    id: str
+    name: Text | None = None
+    country: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    website: str | None = None
+
+
+class Subject(Node):
+    kind: Literal["subject"] = "subject"
+    id: str
+    name: Text | None = None
+    description: Text | None = None
+    children: bool = False
+
+
+class Category(Node):
+    kind: Literal["category"] = "category"
+    id: str
+    taxonomy: str | None = None
+    name: Text | None = None
+    description: Text | None = None
+    special: SpecialKind | None = None
+    criminal: bool = False
+    children: bool = False
+    identifiability: Identifiability | None = None
+    source: Text | None = None
+
+
+class LegalBasis(Node):
+    """One Art. 6(1) basis; ``citation`` is the law for legal obligation / public task."""
+
+    basis: BasisKind
+    citation: str | None = None
+    interest: Text | None = None
+    balancing_test: str | None = None
+
+
+class Retention(Node):
+    """How long data is kept: a period, an event, a law, or an honest marker of vagueness."""
+
+    rule: Literal[
+        "duration",
+        "until",
+        "law",
+        "as_long_as_necessary",
+        "unspecified",
+        "indefinite",
+        "at_discretion",
+    ]
+    duration: Duration | None = None
+    after: str | None = None
+    until: str | None = None
+    law: str | None = None
+
+    @property
+    def is_vague(self) -> bool:
+        return self.rule in ("as_long_as_necessary", "unspecified", "indefinite", "at_discretion")
+
+    def __str__(self) -> str:
+        words = {
+            "as_long_as_necessary": "as long as necessary",
+            "unspecified": "unspecified",
+            "indefinite": "indefinite",
+            "at_discretion": "at controller discretion",
+        }
+        if self.rule in words:
+            return words[self.rule]
+        if self.rule == "until":
+            return f"until {self.until}"
+        parts = [f"law {self.law!r}" if self.law else "required by law"] if self.rule == "law" else []
+        if self.duration is not None:
+            parts.append(str(self.duration))
+        if self.after:
+            parts.append(f"after {self.after}")
+        return " ".join(parts)
+
+
+class AutomatedDecisions(Node):
+    """Solely automated decisions with legal or similarly significant effects (Art. 22)."""
+
+    present: bool = True
+    exception: AutomatedException | None = None
+    safeguards: Text | None = None
+    logic: Text | None = None
+
+
+class SpecialConditionClause(Node):
+    condition: SpecialCondition
+    citation: str | None = None
+
+
+class Purpose(Node):
+    kind: Literal["purpose"] = "purpose"
+    id: str
+    name: Text | None = None
+    description: Text | None = None
+    use: str | None = None
+    bases: tuple[LegalBasis, ...] = ()
+    special_condition: SpecialConditionClause | None = None
+    categories: tuple[Ref, ...] = ()
+    subjects: tuple[Ref, ...] = ()
+    recipients: tuple[Ref, ...] = ()
+    transfers: tuple[Ref, ...] = ()
+    retention: tuple[Retention, ...] = ()
+    consent: Ref | None = None
+    profiling: bool = False
+    automated_decisions: AutomatedDecisions | None = None
+    source: Text | None = None
+
+    @property
+    def basis(self) -> LegalBasis | None:
+        """The legal basis when exactly one is declared."""
+        return self.bases[0] if len(self.bases) == 1 else None
+
+
+class Recipient(Node):
+    kind: Literal["recipient"] = "recipient"
+    id: str
+    name: Text | None = None
+    description: Text | None = None
+    role: Role | None = None
+    countries: tuple[str, ...] = ()
+    contract: str | None = None
+    website: str | None = None
+
+
+class Transfer(Node):
+    kind: Literal["transfer"] = "transfer"
+    id: str
+    recipient: Ref | None = None
+    country: str | None = None
+    mechanism: Mechanism | None = None
+    mechanism_detail: str | None = None
+    certification: str | None = None
+    tia: str | None = None
+    description: Text | None = None
+
+
+class ConsentMechanism(Node):
+    kind: Literal["consent"] = "consent"
+    id: str
+    method: ConsentMethod | None = None
+    reject_button: bool | None = None
+    granular: bool | None = None
+    explicit: bool | None = None
+    condition_of_service: bool | None = None
+    withdraw: Text | None = None
+    record_retention: Duration | None = None
+    valid_for: Duration | None = None
+    minimum_age: int | None = None
+    parental_consent: bool | None = None
+    description: Text | None = None
+
+
+class Expiry(Node):
+    lifetime: Literal["session", "persistent"]
+    duration: Duration | None = None
+
+    def __str__(self) -> str:
+        return str(self.duration) if self.duration else self.lifetime
+
+
+class Cookie(Node):
+    kind: Literal["cookie"] = "cookie"
+    name: str
+    storage: StorageKind = StorageKind.COOKIE
+    provider: str | None = None
+    provider_ref: Ref | None = None
+    party: Party | None = None
+    expiry: Expiry | None = None
+    domains: tuple[str, ...] = ()
+    purpose: Ref | None = None
+    category: CookieCategory | None = None
+    consent: Ref | None = None
+    pattern: bool = False
+    description: Text | None = None
+
+
+class Rights(Node):
+    kind: Literal["rights"] = "rights"
+    offered: tuple[Right, ...] = ()
+    how: Text | None = None
+    complaints: Ref | None = None
+
+
+class Defaults(Node):
+    """A ``defaults purpose {}`` or ``defaults cookie {}`` block: values for blocks that omit them."""
+
+    kind: Literal["defaults"] = "defaults"
+    target: Literal["purpose", "cookie"]
+    values: dict[str, object] = Field(default_factory=dict)
+
+
+Block = Union[
+    PolicyInfo,
+    Controller,
+    Authority,
+    Subject,
+    Category,
+    Purpose,
+    Recipient,
+    Transfer,
+    ConsentMechanism,
+    Cookie,
+    Rights,
+    Defaults,
+]
+
+
+class Document(Frozen):
+    """One ``.privacy`` file as written."""
+
+    path: str
+    blocks: tuple[Block, ...] = ()
+
+
+class Policy(Frozen):
+    """A resolved policy: all files of one policy directory, defaults applied, indexed by id."""
+
+    root: str
+    files: tuple[str, ...] = ()
+    info: PolicyInfo | None = None
+    controllers: tuple[Controller, ...] = ()
+    authorities: dict[str, Authority] = Field(default_factory=dict)
+    subjects: dict[str, Subject] = Field(default_factory=dict)
+    categories: dict[str, Category] = Field(default_factory=dict)
+    purposes: dict[str, Purpose] = Field(default_factory=dict)
+    recipients: dict[str, Recipient] = Field(default_factory=dict)
+    transfers: dict[str, Transfer] = Field(default_factory=dict)
+    consents: dict[str, ConsentMechanism] = Field(default_factory=dict)
+    cookies: tuple[Cookie, ...] = ()
+    rights: Rights | None = None
+
+    @property
+    def controller(self) -> Controller | None:
+        return self.controllers[0] if self.controllers else None

@@ -1,0 +1,763 @@
+"""Text -> ``Document``: the Lark LALR parser, friendly syntax errors, and the tree transformer.
+
+The grammar lives in the top-level ``grammar.lark``; the wheel carries a copy inside the package
+(see ``pyproject.toml``), and an editable install falls back to the repository copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, NamedTuple
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+from lark.tree import Meta
+
+from . import model as m
+from . import taxonomy
+from .diagnostics import Diagnostic, builtin, did_you_mean, suggestion_hint
+
+
+# ---------------------------------------------------------------- the Lark parser
+
+
+def grammar_path() -> Path:
+    packaged = Path(__file__).resolve().parent / "grammar.lark"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "grammar.lark"
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    line: int
+    column: int
+    text: str
+
+
+_comment_sink: list[Comment] = []
+
+
+def _on_comment(token: Token) -> Token:
+    _comment_sink.append(Comment(token.line or 0, token.column or 0, str(token)))
+    return token
+
+
+@cache
+def lark_parser() -> Lark:
+    return Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        lexer_callbacks={"COMMENT": _on_comment},
+        cache=True,
+    )
+
+
+# ---------------------------------------------------------------- friendly names for tokens
+
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a quoted string ("...")',
+    "INT": "a whole number",
+    "UNIT": "a time unit (days, months, years, ...)",
+    "TAXON": "a taxonomy key such as `user.contact.email`",
+    "LANG": "a language tag such as `nb` or `en`",
+    "DATE": "a date (YYYY-MM-DD)",
+    "YES": "`yes`",
+    "NO": "`no`",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "COMMA": "`,`",
+    "$END": "the end of the file",
+}
+
+#: Groups of keywords described in words, keyed by the grammar rule whose alternatives they start.
+_GROUP_WORDS = {
+    "_item": "a block such as `controller`, `purpose`, `category` or `cookie`",
+    "basis": "a legal basis (`consent`, `contract`, `legal_obligation`, `vital_interests`, "
+    "`public_task` or `legitimate_interests`)",
+    "retention": "a retention period such as `5 years`, `until <event>`, `law \"...\"`, "
+    "`as long as necessary`, `unspecified`, `indefinite` or `at controller discretion`",
+    "expiry": "an expiry: a duration such as `13 months`, `session` or `persistent`",
+}
+_BLOCK_STMT_RULES = {
+    "policy_stmt": "policy",
+    "controller_stmt": "controller",
+    "dpo_stmt": "dpo",
+    "authority_stmt": "authority",
+    "subject_stmt": "subject",
+    "category_stmt": "category",
+    "purpose_stmt": "purpose",
+    "interest_stmt": "legitimate_interests",
+    "automated_stmt": "automated_decisions",
+    "recipient_stmt": "recipient",
+    "transfer_stmt": "transfer",
+    "consent_stmt": "consent",
+    "cookie_stmt": "cookie",
+    "rights_stmt": "rights",
+}
+
+
+@cache
+def _keyword_groups() -> list[tuple[str, frozenset[str]]]:
+    """(description, first keyword terminals) for every statement group in the grammar."""
+    parser = lark_parser()
+    firsts: dict[str, set[str]] = {}
+    for rule in parser.rules:
+        origin = rule.origin.name
+        origin = origin if isinstance(origin, str) else str(origin)
+        if rule.expansion and rule.expansion[0].is_term:
+            firsts.setdefault(origin, set()).add(rule.expansion[0].name)
+    groups: list[tuple[str, frozenset[str]]] = []
+    for rule_name, words in _GROUP_WORDS.items():
+        if rule_name in firsts:
+            groups.append((words, frozenset(firsts[rule_name])))
+    for rule_name, block in _BLOCK_STMT_RULES.items():
+        if rule_name in firsts:
+            keys = sorted(_keyword_text(t) for t in firsts[rule_name])
+            shown = ", ".join(f"`{k}`" for k in keys)
+            groups.append((f"a `{block}` statement ({shown})", frozenset(firsts[rule_name])))
+    # Top-level blocks: first terminals of every block rule.
+    tops = set()
+    for name in ("policy", "controller", "authority", "subject", "category", "purpose",
+                 "recipient", "transfer", "consent", "cookie", "rights", "defaults_purpose",
+                 "defaults_cookie", "defaults"):
+        tops |= firsts.get(name, set())
+    groups.insert(0, (_GROUP_WORDS["_item"], frozenset(tops)))
+    return groups
+
+
+@cache
+def _keyword_text(terminal: str) -> str:
+    term = lark_parser().get_terminal(terminal)
+    if term.pattern.type == "str":
+        return str(term.pattern.value)
+    return terminal
+
+
+def describe_expected(expected: Iterable[str]) -> str:
+    """Expected terminal names, in words a person knows."""
+    remaining = set(expected)
+    parts: list[str] = []
+    for words, firsts in _keyword_groups():
+        if firsts and len(firsts) > 1 and firsts <= remaining:
+            parts.append(words)
+            remaining -= firsts
+    for name in sorted(remaining, key=lambda n: (n == "RBRACE", n)):
+        if name in _TERMINAL_WORDS:
+            parts.append(_TERMINAL_WORDS[name])
+        else:
+            text = _keyword_text(name)
+            parts.append(f"`{text}`")
+    if not parts:
+        return "nothing more"
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+_UNIT_WORDS = ["seconds", "minutes", "hours", "days", "weeks", "months", "years"]
+
+
+def _keywords_in(expected: Iterable[str]) -> list[str]:
+    out = []
+    for name in expected:
+        text = _keyword_text(name)
+        if text != name:
+            out.append(text)
+    return out
+
+
+# ---------------------------------------------------------------- syntax errors
+
+
+def _span_at(path: str, line: int, column: int, length: int = 1) -> m.Span:
+    return m.Span(path=path, line=line, column=column, end_line=line, end_column=column + max(length, 1))
+
+
+def _open_block_at_eof(text: str) -> tuple[int, int, str] | None:
+    """The innermost block still open at the end of ``text``: (line, column, keyword)."""
+    stack: list[tuple[int, int, str]] = []
+    for match in re.finditer(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}]', text):
+        tok = match.group()
+        if tok == "{":
+            line = text.count("\n", 0, match.start()) + 1
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            head = text[line_start:match.start()].split()
+            stack.append((line, match.start() - line_start + 1, head[0] if head else "{"))
+        elif tok == "}" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    stripped = text.rstrip()
+    line = stripped.count("\n") + 1
+    column = len(stripped) - (stripped.rfind("\n") + 1) + 1
+    return line, column
+
+
+def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
+        line, column = _end_position(text)
+        opened = _open_block_at_eof(text)
+        expected = describe_expected(exc.expected)
+        if opened is not None:
+            o_line, o_col, keyword = opened
+            return builtin(
+                "E102",
+                f"the file ends inside the `{keyword}` block opened at line {o_line}, column {o_col}",
+                _span_at(path, line, column),
+                hint=f"expected {expected}; add `}}` to close the `{keyword}` block",
+            )
+        return builtin("E100", f"unexpected end of file; expected {expected}",
+                       _span_at(path, line, column), hint="the last statement is incomplete")
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        value = str(tok)
+        if tok.start_pos is not None and re.match(r"[^\W\d]", value):
+            whole = re.match(r"[^\W\d][\w\-.]*", text[tok.start_pos:])
+            value = whole.group() if whole else value
+            tok = Token(tok.type, value, tok.start_pos, tok.line, tok.column)
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        expected = describe_expected(exc.expected)
+        wordish = re.match(r"[^\W\d][\w\-.]*$", value) is not None
+        options = _keywords_in(exc.expected) + (_UNIT_WORDS if "UNIT" in exc.expected else [])
+        guess = did_you_mean(value, options) if wordish else None
+        hint = f"did you mean `{guess}`?" if guess else _hint_for_token(tok, exc.expected)
+        return builtin("E100", f"unexpected `{shown}`; expected {expected}",
+                       _span_at(path, tok.line or 1, tok.column or 1, len(value.split("\n")[0])),
+                       hint=hint)
+    assert isinstance(exc, UnexpectedCharacters)
+    line, column = exc.line, exc.column
+    char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+    if char == '"':
+        return builtin("E101", "this string is not closed before the end of the line",
+                       _span_at(path, line, column),
+                       hint='close it with `"` on the same line (write `\\"` for a quote inside)')
+    word_match = re.match(r"[^\W\d][\w\-.]*", text[exc.pos_in_stream:])
+    allowed = exc.allowed or set()
+    expected = describe_expected(allowed)
+    if word_match:
+        word = word_match.group()
+        guess = did_you_mean(word, _keywords_in(allowed))
+        return builtin("E100", f"unexpected `{word}`; expected {expected}",
+                       _span_at(path, line, column, len(word)),
+                       hint=f"did you mean `{guess}`?" if guess else None)
+    shown = repr(char)[1:-1] if char else "end of file"
+    return builtin("E100", f"unexpected character `{shown}`; expected {expected}",
+                   _span_at(path, line, column))
+
+
+def _hint_for_token(tok: Token, expected: Iterable[str]) -> str | None:
+    exp = set(expected)
+    if tok.type in ("NAME", "TAXON", "LANG") and "STRING" in exp and "NAME" not in exp:
+        return f'put the text in double quotes: "{tok}"'
+    if tok.type == "STRING" and "NAME" in exp and "STRING" not in exp:
+        return "write a name without quotes here"
+    if tok.type == "INT" and "UNIT" in exp:
+        return "write the unit after the number, e.g. `13 months`"
+    return None
+
+
+# ---------------------------------------------------------------- the transformer
+
+
+class Stmt(NamedTuple):
+    key: str
+    children: list[Any]
+    span: m.Span
+
+
+class _Invalid(Exception):
+    """A value was reported as invalid; the statement is dropped."""
+
+
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {"n": "\n", "t": "\t"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def unquote(token: str) -> str:
+    return _ESCAPE.sub(lambda mm: _ESCAPES.get(mm.group(1), mm.group(1)), token[1:-1])
+
+
+@v_args(meta=True)
+class _Builder(Transformer[Token, list[m.Block]]):
+    """Builds model blocks; value problems are collected in ``diagnostics``."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- helpers
+    def _span(self, meta: Meta) -> m.Span:
+        if getattr(meta, "empty", True):
+            return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
+        return m.Span(path=self.path, line=meta.line, column=meta.column,
+                      end_line=meta.end_line, end_column=meta.end_column)
+
+    def _tok_span(self, tok: Token) -> m.Span:
+        return m.Span(path=self.path, line=tok.line or 1, column=tok.column or 1,
+                      end_line=tok.end_line or tok.line or 1,
+                      end_column=tok.end_column or (tok.column or 1) + len(tok))
+
+    def _invalid(self, what: str, ref: m.Ref, options: Iterable[str], extra_hint: str | None = None) -> None:
+        opts = list(options)
+        guess = did_you_mean(ref.name, opts)
+        listing = ", ".join(f"`{o}`" for o in opts) if len(opts) <= 12 else None
+        hint = f"did you mean `{guess}`?" if guess else extra_hint
+        if hint is None and listing:
+            hint = f"one of {listing}"
+        self.diagnostics.append(builtin("E204", f"`{ref.name}` is not a valid {what}", ref.span, hint=hint,
+                                        args=(("value", ref.name), ("what", what))))
+        raise _Invalid
+
+    def _enum(self, cls: Any, ref: m.Ref, what: str) -> Any:
+        try:
+            return cls(ref.name)
+        except ValueError:
+            self._invalid(what, ref, [e.value for e in cls])
+
+    def _country(self, ref: m.Ref) -> str:
+        countries = taxonomy.countries()
+        code = ref.name
+        if code in countries:
+            return code
+        if code.upper() in countries and len(code) == 2:
+            self._invalid("country code (ISO 3166-1 alpha-2, upper case)", ref, [code.upper()])
+        by_name = taxonomy.country_code_for(code.replace("_", " "))
+        self._invalid("country code (ISO 3166-1 alpha-2, e.g. NO, SE, US)", ref, list(countries),
+                      extra_hint=f"write `{by_name}`" if by_name else None)
+        raise AssertionError  # unreachable
+
+    def _taxon(self, tok: Token, table: dict[str, Any], what: str) -> str:
+        key = str(tok)
+        if key in table:
+            return key
+        ref = m.Ref(name=key, span=self._tok_span(tok))
+        guess = did_you_mean(key, table)
+        if guess is None or key.startswith(guess + "."):
+            # Suggest the deepest known ancestor, then its children.
+            parts = key.split(".")
+            while parts and ".".join(parts) not in table:
+                parts.pop()
+            parent = ".".join(parts)
+            kids = [k for k in table if k.startswith(parent + ".") and k.count(".") == parent.count(".") + 1]
+            hint = (f"known keys under `{parent}`: " + ", ".join(f"`{k}`" for k in kids[:8])) if parent else \
+                "run `privacy-dsl taxonomy` to list the keys"
+        else:
+            hint = f"did you mean `{guess}`?"
+        self.diagnostics.append(builtin("E203", f"`{key}` is not a fideslang {what} key", ref.span, hint=hint,
+                                        args=(("value", key),)))
+        raise _Invalid
+
+    def _email(self, tok: Token) -> str:
+        value = unquote(tok)
+        if not _EMAIL.match(value):
+            self.diagnostics.append(builtin("E204", f"`{value}` is not an e-mail address", self._tok_span(tok),
+                                            hint="write it as name@example.org"))
+            raise _Invalid
+        return value
+
+    def _fields(self, stmts: Iterable[Any], spec: dict[str, tuple[str, Callable[[Stmt], Any], bool]]
+                ) -> tuple[dict[str, Any], dict[str, m.Span]]:
+        values: dict[str, Any] = {}
+        spans: dict[str, m.Span] = {}
+        for stmt in stmts:
+            if not isinstance(stmt, Stmt):
+                continue
+            field, convert, many = spec[stmt.key]
+            if field in spans and not many:
+                first = spans[field]
+                self.diagnostics.append(builtin(
+                    "E205", f"`{stmt.key}` is given twice in this block; the first, at line {first.line}, is used",
+                    stmt.span, hint="remove one of them"))
+                continue
+            try:
+                value = convert(stmt)
+            except _Invalid:
+                continue
+            if many:
+                values[field] = values.get(field, ()) + (value if isinstance(value, tuple) else (value,))
+            else:
+                values[field] = value
+            spans.setdefault(field, stmt.span)
+        return values, spans
+
+    # -- values
+    def text_plain(self, meta: Meta, children: list[Token]) -> m.Text:
+        return m.Text(plain=unquote(children[0]))
+
+    def text_localised(self, meta: Meta, children: list[tuple[Token, Token]]) -> m.Text:
+        by_lang: dict[str, str] = {}
+        for lang, value in children:
+            if str(lang) in by_lang:
+                self.diagnostics.append(builtin("E205", f"language `{lang}` is given twice", self._tok_span(lang),
+                                                hint="remove one of them"))
+                continue
+            by_lang[str(lang)] = unquote(value)
+        return m.Text(by_lang=by_lang)
+
+    def lang_text(self, meta: Meta, children: list[Token]) -> tuple[Token, Token]:
+        return children[0], children[1]
+
+    def ident(self, meta: Meta, children: list[Token]) -> m.Ref:
+        return m.Ref(name=str(children[0]), span=self._tok_span(children[0]))
+
+    def names(self, meta: Meta, children: list[m.Ref]) -> tuple[m.Ref, ...]:
+        return tuple(children)
+
+    def strings(self, meta: Meta, children: list[Token]) -> tuple[str, ...]:
+        return tuple(unquote(c) for c in children)
+
+    def duration(self, meta: Meta, children: list[Token]) -> m.Duration:
+        return m.Duration(amount=int(children[0]), unit=m.TimeUnit(str(children[1]).rstrip("s")))
+
+    def flag(self, meta: Meta, children: list[Token]) -> bool:
+        return children[0].type == "YES"
+
+    def event(self, meta: Meta, children: list[Token]) -> str:
+        tok = children[0]
+        return unquote(tok) if tok.type == "STRING" else str(tok)
+
+    # -- legal bases
+    def _basis(self, meta: Meta, kind: m.BasisKind, citation: str | None = None, **kw: Any) -> m.LegalBasis:
+        return m.LegalBasis(basis=kind, citation=citation, span=self._span(meta), **kw)
+
+    def basis_consent(self, meta: Meta, children: list[Any]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.CONSENT)
+
+    def basis_contract(self, meta: Meta, children: list[Any]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.CONTRACT)
+
+    def basis_vital_interests(self, meta: Meta, children: list[Any]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.VITAL_INTERESTS)
+
+    def basis_legal_obligation(self, meta: Meta, children: list[Token]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.LEGAL_OBLIGATION, unquote(children[0]) if children else None)
+
+    def basis_public_task(self, meta: Meta, children: list[Token]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.PUBLIC_TASK, unquote(children[0]) if children else None)
+
+    def basis_legitimate_interests(self, meta: Meta, children: list[Stmt]) -> m.LegalBasis:
+        values, spans = self._fields(children, {
+            "interest": ("interest", lambda s: s.children[0], False),
+            "balancing_test": ("balancing_test", lambda s: unquote(s.children[0]), False),
+        })
+        return m.LegalBasis(basis=m.BasisKind.LEGITIMATE_INTERESTS, span=self._span(meta),
+                            field_spans=spans, **values)
+
+    # -- retention
+    def _retention(self, meta: Meta, rule: str, **kw: Any) -> m.Retention:
+        return m.Retention(rule=rule, span=self._span(meta), **kw)  # type: ignore[arg-type]
+
+    def retention_duration(self, meta: Meta, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "duration", duration=children[0],
+                               after=children[1] if len(children) > 1 else None)
+
+    def retention_until(self, meta: Meta, children: list[str]) -> m.Retention:
+        return self._retention(meta, "until", until=children[0])
+
+    def retention_law(self, meta: Meta, children: list[Any]) -> m.Retention:
+        law = unquote(children.pop(0)) if children and isinstance(children[0], Token) else None
+        return self._retention(meta, "law", law=law, duration=children[0] if children else None,
+                               after=children[1] if len(children) > 1 else None)
+
+    def retention_as_long_as_necessary(self, meta: Meta, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "as_long_as_necessary")
+
+    def retention_unspecified(self, meta: Meta, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "unspecified")
+
+    def retention_indefinite(self, meta: Meta, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "indefinite")
+
+    def retention_at_discretion(self, meta: Meta, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "at_discretion")
+
+    # -- cookie expiry
+    def expiry_duration(self, meta: Meta, children: list[m.Duration]) -> m.Expiry:
+        return m.Expiry(lifetime="persistent", duration=children[0], span=self._span(meta))
+
+    def expiry_session(self, meta: Meta, children: list[Any]) -> m.Expiry:
+        return m.Expiry(lifetime="session", span=self._span(meta))
+
+    def expiry_persistent(self, meta: Meta, children: list[Any]) -> m.Expiry:
+        return m.Expiry(lifetime="persistent", span=self._span(meta))
+
+    # -- statements: every other alias becomes a Stmt for its block to pick up
+    def __default__(self, data: Any, children: list[Any], meta: Meta) -> Any:
+        return Stmt(str(data), children, self._span(meta))
+
+    # -- converters shared by the block specs
+    def _str(self, s: Stmt) -> str:
+        return unquote(s.children[0])
+
+    def _first(self, s: Stmt) -> Any:
+        return s.children[0]
+
+    def _flag(self, s: Stmt) -> bool:
+        return bool(s.children[0]) if s.children and isinstance(s.children[0], bool) else True
+
+    def _refs(self, s: Stmt) -> tuple[m.Ref, ...]:
+        return tuple(s.children[0])
+
+    # -- blocks
+    def policy(self, meta: Meta, children: list[Any]) -> m.PolicyInfo:
+        values, spans = self._fields(children[1:], {
+            "languages": ("languages", self._refs, True),
+            "updated": ("updated", lambda s: str(s.children[0]), False),
+            "url": ("url", self._str, False),
+            "security": ("security", self._first, False),
+            "description": ("description", self._first, False),
+        })
+        return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+
+    def controller(self, meta: Meta, children: list[Any]) -> m.Controller:
+        values, spans = self._fields(children[1:], {
+            "email": ("email", lambda s: self._email(s.children[0]), False),
+            "phone": ("phone", self._str, False),
+            "address": ("address", self._str, False),
+            "registration": ("registration", self._str, False),
+            "country": ("country", lambda s: self._country(s.children[0]), False),
+            "website": ("website", self._str, False),
+            "representative": ("representative", self._str, False),
+            "public_authority": ("public_authority", self._flag, False),
+            "description": ("description", self._first, False),
+            "dpo": ("dpo", self._dpo, False),
+        })
+        return m.Controller(name=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+
+    def _dpo(self, s: Stmt) -> m.Dpo:
+        values, spans = self._fields(s.children, {
+            "required": ("required", self._flag, False),
+            "name": ("name", self._str, False),
+            "email": ("email", lambda st: self._email(st.children[0]), False),
+            "phone": ("phone", self._str, False),
+        })
+        return m.Dpo(span=s.span, field_spans=spans, **values)
+
+    def authority(self, meta: Meta, children: list[Any]) -> m.Authority:
+        values, spans = self._fields(children[1:], {
+            "name": ("name", self._first, False),
+            "country": ("country", lambda s: self._country(s.children[0]), False),
+            "email": ("email", lambda s: self._email(s.children[0]), False),
+            "phone": ("phone", self._str, False),
+            "address": ("address", self._str, False),
+            "website": ("website", self._str, False),
+        })
+        return m.Authority(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def subject(self, meta: Meta, children: list[Any]) -> m.Subject:
+        values, spans = self._fields(children[1:], {
+            "name": ("name", self._first, False),
+            "description": ("description", self._first, False),
+            "children": ("children", self._flag, False),
+        })
+        return m.Subject(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def category(self, meta: Meta, children: list[Any]) -> m.Category:
+        values, spans = self._fields(children[1:], {
+            "taxonomy": ("taxonomy",
+                         lambda s: self._taxon(s.children[0], taxonomy.data_categories(), "data-category"), False),
+            "name": ("name", self._first, False),
+            "description": ("description", self._first, False),
+            "special": ("special", lambda s: self._enum(m.SpecialKind, s.children[0],
+                                                        "special category (Art. 9(1))"), False),
+            "criminal": ("criminal", self._flag, False),
+            "children": ("children", self._flag, False),
+            "identifiability": ("identifiability", lambda s: self._enum(
+                m.Identifiability, s.children[0], "identifiability claim"), False),
+            "source": ("source", self._first, False),
+        })
+        return m.Category(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def _purpose_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        return {
+            "name": ("name", self._first, False),
+            "description": ("description", self._first, False),
+            "use": ("use", lambda s: self._taxon(s.children[0], taxonomy.data_uses(), "data-use"), False),
+            "basis": ("bases", self._first, True),
+            "special_condition": ("special_condition", self._special_condition, False),
+            "categories": ("categories", self._refs, True),
+            "subjects": ("subjects", self._refs, True),
+            "recipients": ("recipients", self._refs, True),
+            "transfers": ("transfers", self._refs, True),
+            "retention": ("retention", self._first, True),
+            "consent_ref": ("consent", self._first, False),
+            "profiling": ("profiling", self._flag, False),
+            "automated_decisions": ("automated_decisions", self._automated, False),
+            "source": ("source", self._first, False),
+        }
+
+    def _special_condition(self, s: Stmt) -> m.SpecialConditionClause:
+        cond = self._enum(m.SpecialCondition, s.children[0], "Art. 9(2) condition")
+        citation = unquote(s.children[1]) if len(s.children) > 1 else None
+        return m.SpecialConditionClause(condition=cond, citation=citation, span=s.span)
+
+    def _automated(self, s: Stmt) -> m.AutomatedDecisions:
+        present = s.children[0] if s.children and isinstance(s.children[0], bool) else True
+        values, spans = self._fields(s.children, {
+            "exception": ("exception", lambda st: self._enum(m.AutomatedException, st.children[0],
+                                                             "Art. 22(2) exception"), False),
+            "safeguards": ("safeguards", self._first, False),
+            "logic": ("logic", self._first, False),
+        })
+        return m.AutomatedDecisions(present=present, span=s.span, field_spans=spans, **values)
+
+    def purpose(self, meta: Meta, children: list[Any]) -> m.Purpose:
+        values, spans = self._fields(children[1:], self._purpose_spec())
+        return m.Purpose(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def recipient(self, meta: Meta, children: list[Any]) -> m.Recipient:
+        values, spans = self._fields(children[1:], {
+            "name": ("name", self._first, False),
+            "description": ("description", self._first, False),
+            "role": ("role", lambda s: self._enum(m.Role, s.children[0], "recipient role"), False),
+            "countries": ("countries", lambda s: tuple(self._country(r) for r in s.children[0]), True),
+            "contract": ("contract", self._str, False),
+            "website": ("website", self._str, False),
+        })
+        return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def transfer(self, meta: Meta, children: list[Any]) -> m.Transfer:
+        values, spans = self._fields(children[1:], {
+            "recipient_ref": ("recipient", self._first, False),
+            "country": ("country", lambda s: self._country(s.children[0]), False),
+            "mechanism": ("mechanism", lambda s: self._enum(m.Mechanism, s.children[0], "transfer mechanism"),
+                          False),
+            "certification": ("certification", self._str, False),
+            "tia": ("tia", self._str, False),
+            "description": ("description", self._first, False),
+        })
+        for stmt in children[1:]:
+            if isinstance(stmt, Stmt) and stmt.key == "mechanism" and len(stmt.children) > 1:
+                values.setdefault("mechanism_detail", unquote(stmt.children[1]))
+                break
+        return m.Transfer(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def consent(self, meta: Meta, children: list[Any]) -> m.ConsentMechanism:
+        values, spans = self._fields(children[1:], {
+            "method": ("method", lambda s: self._enum(m.ConsentMethod, s.children[0], "consent method"), False),
+            "reject_button": ("reject_button", self._flag, False),
+            "granular": ("granular", self._flag, False),
+            "explicit": ("explicit", self._flag, False),
+            "condition_of_service": ("condition_of_service", self._flag, False),
+            "withdraw": ("withdraw", self._first, False),
+            "record_retention": ("record_retention", self._first, False),
+            "valid_for": ("valid_for", self._first, False),
+            "minimum_age": ("minimum_age", lambda s: int(s.children[0]), False),
+            "parental_consent": ("parental_consent", self._flag, False),
+            "description": ("description", self._first, False),
+        })
+        return m.ConsentMechanism(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def _cookie_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        return {
+            "kind": ("storage", lambda s: self._enum(m.StorageKind, s.children[0], "storage kind"), False),
+            "provider": ("provider", self._provider, False),
+            "party": ("party", lambda s: self._enum(m.Party, s.children[0], "party (first or third)"), False),
+            "expiry": ("expiry", self._first, False),
+            "domains": ("domains", self._first, True),
+            "purpose_ref": ("purpose", self._first, False),
+            "cookie_category": ("category", lambda s: self._enum(m.CookieCategory, s.children[0],
+                                                                 "cookie category"), False),
+            "consent_ref": ("consent", self._first, False),
+            "pattern": ("pattern", self._flag, False),
+            "description": ("description", self._first, False),
+        }
+
+    def _provider(self, s: Stmt) -> str | m.Ref:
+        value = s.children[0]
+        return value if isinstance(value, m.Ref) else unquote(value)
+
+    def cookie(self, meta: Meta, children: list[Any]) -> m.Cookie:
+        values, spans = self._fields(children[1:], self._cookie_spec())
+        provider = values.pop("provider", None)
+        if isinstance(provider, m.Ref):
+            values["provider_ref"] = provider
+            spans["provider_ref"] = spans["provider"]
+        elif provider is not None:
+            values["provider"] = provider
+        name_tok: Token = children[0]
+        name = unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
+        return m.Cookie(name=name, span=self._span(meta), field_spans=spans, **values)
+
+    def rights(self, meta: Meta, children: list[Any]) -> m.Rights:
+        def offered(s: Stmt) -> tuple[m.Right, ...]:
+            out = []
+            for ref in s.children[0]:
+                try:
+                    out.append(self._enum(m.Right, ref, "data-subject right"))
+                except _Invalid:
+                    pass
+            return tuple(out)
+
+        values, spans = self._fields(children, {
+            "offered": ("offered", offered, True),
+            "how": ("how", self._first, False),
+            "complaints": ("complaints", self._first, False),
+        })
+        return m.Rights(span=self._span(meta), field_spans=spans, **values)
+
+    def defaults_purpose(self, meta: Meta, children: list[Any]) -> m.Defaults:
+        values, spans = self._fields(children, self._purpose_spec())
+        return m.Defaults(target="purpose", values=values, span=self._span(meta), field_spans=spans)
+
+    def defaults_cookie(self, meta: Meta, children: list[Any]) -> m.Defaults:
+        values, spans = self._fields(children, self._cookie_spec())
+        provider = values.pop("provider", None)
+        if isinstance(provider, m.Ref):
+            values["provider_ref"], spans["provider_ref"] = provider, spans["provider"]
+        elif provider is not None:
+            values["provider"] = provider
+        return m.Defaults(target="cookie", values=values, span=self._span(meta), field_spans=spans)
+
+    def start(self, meta: Meta, children: list[m.Block]) -> list[m.Block]:
+        return children
+
+
+# ---------------------------------------------------------------- entry point
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    document: m.Document | None
+    diagnostics: tuple[Diagnostic, ...]
+    comments: tuple[Comment, ...]
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and CR become LF (columns are unchanged: the CR was at the end of its line)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def parse_text(text: str, path: str = "<string>") -> ParseResult:
+    """Parse one file's text. Never raises for bad input: problems come back as diagnostics."""
+    text = normalise_newlines(text.removeprefix("\ufeff"))
+    parser = lark_parser()
+    comments: list[Comment] = []
+    global _comment_sink
+    _comment_sink = comments
+    try:
+        tree = parser.parse(text)
+    except UnexpectedInput as exc:
+        return ParseResult(None, (syntax_diagnostic(exc, text, path),), tuple(comments))
+    finally:
+        _comment_sink = []
+    builder = _Builder(path)
+    try:
+        blocks = builder.transform(tree)
+    except VisitError as exc:  # a bug in a builder method: report, do not crash
+        raise exc.orig_exc from exc
+    return ParseResult(m.Document(path=path, blocks=tuple(blocks)), tuple(builder.diagnostics), tuple(comments))

@@ -1,0 +1,137 @@
+"""What a rule is: a check function with its metadata and documentation in one place.
+
+A rule module defines functions decorated with ``@rule(...)``; the function's docstring is the
+rule's documentation, with the sections *What it does*, *Why it matters*, *Example*,
+*Use instead*, *Options* and *References*. ``privacy-dsl explain`` and ``docs/rules/`` are
+generated from it, and the fenced examples are run as tests.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from .. import model as m
+from .. import taxonomy
+from ..diagnostics import DOCS_URL, Severity
+
+CATEGORIES = (
+    "lawfulness",
+    "consent",
+    "special-data",
+    "retention",
+    "transfers",
+    "cookies",
+    "transparency",
+    "identifiability",
+    "hygiene",
+    "suppressions",
+)
+
+
+class Options(BaseModel):
+    """Base of per-rule options. Keys are written in kebab-case in the configuration."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                              alias_generator=lambda s: s.replace("_", "-"))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    span: m.Span
+    message: str
+    hint: str | None = None
+
+
+@dataclass(slots=True)
+class Context:
+    """What a check sees: the resolved policy, its own options and the active jurisdictions."""
+
+    policy: m.Policy
+    options: Any
+    jurisdictions: tuple[str, ...] = ("eu",)
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def categories_of(self, purpose: m.Purpose) -> list[m.Category]:
+        cats = self.policy.categories
+        return [cats[r.name] for r in purpose.categories if r.name in cats]
+
+    def subjects_of(self, purpose: m.Purpose) -> list[m.Subject]:
+        subs = self.policy.subjects
+        return [subs[r.name] for r in purpose.subjects if r.name in subs]
+
+    def recipients_of(self, purpose: m.Purpose) -> list[m.Recipient]:
+        recs = self.policy.recipients
+        return [recs[r.name] for r in purpose.recipients if r.name in recs]
+
+    def involves_children(self, purpose: m.Purpose) -> bool:
+        return any(c.children or (c.taxonomy and taxonomy.is_under(c.taxonomy, "user.childrens"))
+                   for c in self.categories_of(purpose)) or any(s.children for s in self.subjects_of(purpose))
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    references: tuple[str, ...]
+    check: Check
+    doc: str
+    options: type[Options] | None = None
+    #: The rule is only on when one of these jurisdictions is active (empty: always).
+    jurisdictions: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0].strip()
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_URL}/{self.category}.md#{self.code.lower()}-{self.name}"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        yield from self.check(ctx)
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    category: str,
+    severity: str,
+    references: Iterable[str],
+    options: type[Options] | None = None,
+    jurisdictions: Iterable[str] = (),
+) -> Callable[[Check], Rule]:
+    """Declare a rule; the decorated function's docstring is its documentation."""
+    assert category in CATEGORIES, category
+
+    def wrap(check: Check) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            category=category,
+            severity=Severity.parse(severity),
+            references=tuple(references),
+            check=check,
+            doc=inspect.cleandoc(check.__doc__ or name),
+            options=options,
+            jurisdictions=tuple(jurisdictions),
+        )
+
+    return wrap
+
+
+def purpose_label(purpose: m.Purpose) -> str:
+    return f"purpose `{purpose.id}`"
+
+
+def uses_under(purpose: m.Purpose, *prefixes: str) -> bool:
+    return purpose.use is not None and any(taxonomy.is_under(purpose.use, p) for p in prefixes)

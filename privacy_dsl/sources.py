@@ -1,0 +1,142 @@
+"""Finding policy files, reading them safely, and grouping them into policies.
+
+A *policy* is a directory holding ``.privacy`` files; names resolve across all its files.
+Given a single file, the whole policy directory it belongs to is linted (so cross-file rules see
+everything, also when pre-commit passes only the changed files).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model as m
+from .diagnostics import Diagnostic, builtin
+
+SUFFIX = ".privacy"
+DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: str  # as displayed: relative to the working directory where possible
+    text: str | None  # None when the file could not be read as text
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _file_span(path: str) -> m.Span:
+    return m.Span(path=path, line=1, column=1, end_line=1, end_column=1)
+
+
+def _position_of(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, len(data[start:offset].decode("utf-8", errors="replace")) + 1
+
+
+def read_source(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
+    """Read one policy file; every failure becomes a diagnostic, never an exception."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return SourceFile(shown, None, [builtin(
+                "E005", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", _file_span(shown),
+                hint="raise `max-file-bytes` in [tool.privacy-dsl] if the file is genuine")])
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return SourceFile(shown, None, [builtin("E001", f"cannot read the file: {reason}", _file_span(shown),
+                                                hint="check that it exists and that you may read it")])
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _position_of(data, nul)
+        span = m.Span(path=shown, line=line, column=col, end_line=line, end_column=col + 1)
+        return SourceFile(shown, None, [builtin("E003", f"the file holds a NUL byte at byte offset {nul}: "
+                                                        "it is not a text file", span,
+                                                hint="policy files are UTF-8 text; is this the right file?")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position_of(data, exc.start)
+        span = m.Span(path=shown, line=line, column=col, end_line=line, end_column=col + 1)
+        return SourceFile(shown, None, [builtin(
+            "E002", f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x})", span,
+            hint="save the file as UTF-8")])
+    return SourceFile(shown, text)
+
+
+@dataclass(slots=True)
+class PolicySources:
+    """The files of one policy directory."""
+
+    root: Path
+    files: list[Path]
+
+
+@dataclass(slots=True)
+class Discovery:
+    policies: list[PolicySources]
+    problems: list[Diagnostic]
+
+
+def discover(paths: list[Path]) -> Discovery:
+    """Group the ``.privacy`` files under ``paths`` by policy directory, in a stable order."""
+    by_dir: dict[Path, set[Path]] = {}
+    problems: list[Diagnostic] = []
+    for given in paths:
+        shown = display_path(given)
+        if given.is_file() or (given.suffix == SUFFIX and not given.is_dir()):
+            if given.suffix != SUFFIX:
+                problems.append(builtin("E006", f"`{shown}` is not a `{SUFFIX}` file", _file_span(shown),
+                                        hint=f"policy files end in `{SUFFIX}`"))
+                continue
+            if not given.exists():
+                problems.append(builtin("E001", "no such file", _file_span(shown)))
+                continue
+            root = given.resolve().parent
+            by_dir.setdefault(root, set()).update(_policy_files(root))
+            continue
+        if not given.is_dir():
+            problems.append(builtin("E001", "no such file or directory", _file_span(shown),
+                                    hint="give a policy directory, a .privacy file, or a folder of policies"))
+            continue
+        found = False
+        seen: set[tuple[int, int]] = set()
+        for dirpath, dirnames, filenames in os.walk(given, followlinks=True):
+            try:
+                st = os.stat(dirpath)
+            except OSError:
+                dirnames[:] = []
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in seen:  # a symlink loop, or a directory reached twice
+                dirnames[:] = []
+                continue
+            seen.add(key)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            names = sorted(f for f in filenames if f.endswith(SUFFIX))
+            if names:
+                found = True
+                root = Path(dirpath).resolve()
+                by_dir.setdefault(root, set()).update(root / f for f in names)
+        if not found:
+            problems.append(builtin("E006", f"no `{SUFFIX}` files under `{shown}`", _file_span(shown),
+                                    hint="point at a policy directory such as `policies/acme`"))
+    policies = [PolicySources(root, sorted(files, key=lambda p: p.name)) for root, files in sorted(by_dir.items())]
+    return Discovery(policies, problems)
+
+
+def _policy_files(root: Path) -> set[Path]:
+    try:
+        return {p for p in root.iterdir() if p.suffix == SUFFIX and p.is_file()}
+    except OSError:
+        return set()

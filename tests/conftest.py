@@ -1,0 +1,34 @@
+"""Shared helpers: lint a snippet and get (code, line, column) triples back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from privacy_dsl.config import Config, parse_config
+from privacy_dsl.diagnostics import Diagnostic
+from privacy_dsl.lint import lint_text
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICIES = ROOT / "policies"
+TODAY = dt.date(2026, 11, 25)
+
+
+def diagnose(text: str, select: str | list[str] = "ALL", config: Config | None = None,
+             path: str = "policy.privacy") -> list[Diagnostic]:
+    """All diagnostics for ``text`` with only the selected rules on."""
+    if config is None:
+        config = parse_config({"select": [select] if isinstance(select, str) else select})
+    return [d for d in lint_text(text, path, config, today=TODAY) if d.suppressed is None]
+
+
+def codes(text: str, select: str | list[str] = "ALL", **kw: object) -> list[tuple[str, int, int]]:
+    """(code, line, column) of every unsuppressed finding, sorted by position."""
+    return [(d.code, d.span.line, d.span.column) for d in diagnose(text, select, **kw)]  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT

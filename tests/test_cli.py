@@ -1,0 +1,106 @@
+"""The command line as a user meets it: output, exit codes, help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from privacy_dsl.cli import main
+
+from conftest import POLICIES
+
+BAD = "cookie Webtemp {\n  party first\n  expiry persistent\n}\n"
+
+
+def test_full_format_shows_source_caret_and_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "c.privacy").write_text(BAD)
+    assert main(["lint", str(tmp_path), "--select", "CK002", "--color", "never"]) == 1
+    out = capsys.readouterr().out
+    path = str(tmp_path / "c.privacy")
+    rel = Path(path).relative_to(Path.cwd()) if Path(path).is_relative_to(Path.cwd()) else path
+    assert f"{rel}:3:3: CK002 error: persistent cookie `Webtemp` has no expiry" in out
+    assert " 3 |   expiry persistent\n   |   ^^^^^^^^^^^^^^^^^\n" in out
+    assert "= hint: state the duration" in out
+    assert "Found 1 finding in 1 file: 1 error, 0 warnings, 0 info." in out
+
+
+def test_concise_format_and_exit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "c.privacy").write_text(BAD)
+    assert main(["lint", str(tmp_path), "--select", "CK002", "--format", "concise"]) == 1
+    line = capsys.readouterr().out.strip()
+    assert line.endswith(":3:3: CK002 [error] persistent cookie `Webtemp` has no expiry")
+    assert main(["lint", str(tmp_path), "--select", "CK002", "--exit-zero"]) == 0
+    assert main(["lint", str(tmp_path), "--select", "SUP"]) == 0
+
+
+def test_clean_policy_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(POLICIES / "fjordkaffe")]) == 0
+    assert "All clear" in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["lint", "--format", "nope"])
+    assert exc.value.code == 2
+    assert main(["explain", "LAW03"]) == 2
+    assert "did you mean LAW003?" in capsys.readouterr().err
+    assert main(["lint", "--select", "NOPE123"]) == 2
+    assert "selects no rule" in capsys.readouterr().err
+
+
+def test_bad_config_exits_2_with_suggestion(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.privacy-dsl]\nselekt = ["ALL"]\n')
+    (tmp_path / "a.privacy").write_text("subject s\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "a.privacy"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown key `selekt`; did you mean `select`?" in err and "pyproject.toml" in err
+
+
+def test_rule_config_severity_and_options(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "privacy-dsl.toml").write_text('[rules.CK002]\nseverity = "off"\n')
+    (tmp_path / "c.privacy").write_text(BAD)
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "c.privacy", "--select", "CK002"]) == 0
+    (tmp_path / "privacy-dsl.toml").write_text('[rules.cookie-without-expiry]\nseverity = "info"\n')
+    assert main(["lint", "c.privacy", "--select", "CK002", "--fail-level", "warning"]) == 0
+    (tmp_path / "privacy-dsl.toml").write_text('[rules.CK002]\nmax = 1\n')
+    assert main(["lint", "c.privacy"]) == 2
+    assert "takes no options" in capsys.readouterr().err
+
+
+def test_dump_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dump", str(POLICIES / "fjordkaffe")]) == 0
+    dumped = json.loads(capsys.readouterr().out)
+    assert dumped["controllers"][0]["name"] == "Fjordkaffe AS"
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "Purpose" in schema["$defs"]
+
+
+def test_help_and_version_import_nothing_heavy() -> None:
+    code = ("import sys; from privacy_dsl.cli import main\n"
+            "try:\n    main(['--version'])\nexcept SystemExit: pass\n"
+            "heavy = [m for m in ('lark', 'pydantic', 'privacy_dsl.model') if m in sys.modules]\n"
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]")
+
+
+def test_internal_errors_are_reported_without_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import privacy_dsl.lint
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(privacy_dsl.lint, "lint_paths", boom)
+    assert main(["lint", str(POLICIES)]) == 2
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: kaboom" in err and "Traceback" not in err

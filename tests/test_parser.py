@@ -1,0 +1,210 @@
+"""The grammar and the transformer: every construct, positions, and syntax errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from privacy_dsl import model as m
+from privacy_dsl.parser import parse_text
+
+FULL = '''\
+policy "Acme notice" {
+  languages nb, en
+  updated 2026-01-31
+  url "https://acme.example/privacy"
+  security { en "TLS everywhere" }
+  description "Our notice"
+}
+controller "Acme AS" {
+  email "privacy@acme.example"
+  phone "+47 1"
+  address "Street 1"
+  registration "NO 1"
+  country NO
+  website "https://acme.example"
+  representative "Rep Ltd"
+  public_authority no
+  description { nb "Hei" en "Hello" }
+  dpo { required yes name "Dee" email "dpo@acme.example" phone "+47 2" }
+}
+authority dt { name "Datatilsynet" country NO email "post@dt.example" phone "1" address "a" website "w" }
+subject customer
+subject child { name "Child" description "Under 13" children }
+category email { taxonomy user.contact.email name "E-mail" description "d" source "the user" }
+category health { taxonomy user.health_and_medical special health criminal no children yes identifiability pseudonymous }
+purpose care {
+  name "Care"
+  description "d"
+  use essential.service
+  basis contract
+  basis legal_obligation "Act § 1"
+  basis public_task "Act § 2"
+  basis vital_interests
+  basis consent
+  basis legitimate_interests { interest "fraud" balancing_test "LIA-1" }
+  special_condition health_care "Act § 3"
+  categories email, health
+  subjects customer, child
+  recipients vendor
+  transfers vendor_us
+  retention 5 years after contract_end
+  retention until "the account is closed"
+  retention law "Act § 4" 10 years after financial_year_end
+  retention law
+  retention as long as necessary
+  retention unspecified
+  retention indefinite
+  retention at controller discretion
+  consent banner
+  profiling
+  automated_decisions { exception contract safeguards "human review" logic "score" }
+  source "partners"
+}
+recipient vendor { name "Vendor" description "d" role processor countries US, NO contract "DPA" website "w" }
+transfer vendor_us { recipient vendor country US mechanism sccs "2021/914" certification "c" tia "TIA-1" description "d" }
+consent banner {
+  method opt_in reject_button granular yes explicit no condition_of_service no
+  withdraw "link" record_retention 1 year valid_for 6 months minimum_age 13 parental_consent description "d"
+}
+cookie "_ga_*" {
+  kind cookie provider vendor party third expiry 2 years domains ".acme.example", "acme.example"
+  purpose care category analytics consent banner pattern description "d"
+}
+cookie sid { provider "Acme" expiry session }
+cookie remember { expiry persistent kind local_storage }
+rights { offered access, erasure how "mail us" complaints dt }
+defaults purpose { subjects customer }
+defaults cookie { party first }
+'''
+
+
+def test_every_construct_is_modelled() -> None:
+    result = parse_text(FULL, "full.privacy")
+    assert result.diagnostics == ()
+    doc = result.document
+    assert doc is not None
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == ["policy", "controller", "authority", "subject", "subject", "category", "category",
+                     "purpose", "recipient", "transfer", "consent", "cookie", "cookie", "cookie", "rights",
+                     "defaults", "defaults"]
+    info, controller = doc.blocks[0], doc.blocks[1]
+    assert isinstance(info, m.PolicyInfo) and [r.name for r in info.languages] == ["nb", "en"]
+    assert info.updated == "2026-01-31" and info.security is not None and info.security.get("en") == "TLS everywhere"
+    assert isinstance(controller, m.Controller)
+    assert controller.country == "NO" and controller.public_authority is False
+    assert controller.dpo is not None and controller.dpo.required is True and controller.dpo.email == "dpo@acme.example"
+    assert controller.description is not None and controller.description.get("en") == "Hello"
+    purpose = doc.blocks[7]
+    assert isinstance(purpose, m.Purpose)
+    assert [b.basis.value for b in purpose.bases] == ["contract", "legal_obligation", "public_task",
+                                                      "vital_interests", "consent", "legitimate_interests"]
+    assert purpose.bases[1].citation == "Act § 1"
+    li = purpose.bases[5]
+    assert li.interest is not None and li.interest.get() == "fraud" and li.balancing_test == "LIA-1"
+    assert purpose.special_condition is not None
+    assert purpose.special_condition.condition is m.SpecialCondition.HEALTH_CARE
+    assert [r.rule for r in purpose.retention] == ["duration", "until", "law", "law", "as_long_as_necessary",
+                                                   "unspecified", "indefinite", "at_discretion"]
+    first = purpose.retention[0]
+    assert first.duration == m.Duration(amount=5, unit=m.TimeUnit.YEAR) and first.after == "contract_end"
+    assert purpose.retention[1].until == "the account is closed"
+    assert purpose.retention[2].law == "Act § 4" and purpose.retention[2].after == "financial_year_end"
+    assert purpose.retention[3].law is None
+    assert purpose.profiling is True
+    ad = purpose.automated_decisions
+    assert ad is not None and ad.exception is m.AutomatedException.CONTRACT
+    recipient, transfer, consent = doc.blocks[8], doc.blocks[9], doc.blocks[10]
+    assert isinstance(recipient, m.Recipient) and recipient.countries == ("US", "NO")
+    assert recipient.role is m.Role.PROCESSOR
+    assert isinstance(transfer, m.Transfer) and transfer.mechanism is m.Mechanism.SCCS
+    assert transfer.mechanism_detail == "2021/914" and transfer.tia == "TIA-1"
+    assert isinstance(consent, m.ConsentMechanism) and consent.method is m.ConsentMethod.OPT_IN
+    assert consent.reject_button is True and consent.explicit is False and consent.parental_consent is True
+    assert consent.valid_for == m.Duration(amount=6, unit=m.TimeUnit.MONTH) and consent.minimum_age == 13
+    ga, sid, remember = doc.blocks[11], doc.blocks[12], doc.blocks[13]
+    assert isinstance(ga, m.Cookie) and ga.name == "_ga_*" and ga.pattern and ga.party is m.Party.THIRD
+    assert ga.provider_ref is not None and ga.provider_ref.name == "vendor"
+    assert ga.domains == (".acme.example", "acme.example")
+    assert ga.expiry is not None and ga.expiry.duration == m.Duration(amount=2, unit=m.TimeUnit.YEAR)
+    assert isinstance(sid, m.Cookie) and sid.provider == "Acme" and sid.expiry is not None
+    assert sid.expiry.lifetime == "session"
+    assert isinstance(remember, m.Cookie) and remember.storage is m.StorageKind.LOCAL_STORAGE
+    rights = doc.blocks[14]
+    assert isinstance(rights, m.Rights) and rights.offered == (m.Right.ACCESS, m.Right.ERASURE)
+
+
+def test_positions_of_blocks_and_statements() -> None:
+    doc = parse_text(FULL, "full.privacy").document
+    assert doc is not None
+    purpose = doc.blocks[7]
+    assert isinstance(purpose, m.Purpose)
+    assert (purpose.span.line, purpose.span.column) == (25, 1)
+    assert purpose.span.end_line == 52 and purpose.span.end_column == 2
+    basis = purpose.span_of("bases")
+    assert (basis.line, basis.column, basis.end_line, basis.end_column) == (29, 3, 29, 17)
+    assert purpose.categories[1].span.line == 36 and purpose.categories[1].span.column == 21
+    cookie = doc.blocks[11]
+    expiry = cookie.span_of("expiry")
+    assert (expiry.line, expiry.column, expiry.end_column) == (60, 43, 57)
+
+
+def test_layout_is_free_and_comments_are_collected() -> None:
+    one_line = 'purpose p { use essential.service basis contract } # trailing\n# own line\n'
+    result = parse_text(one_line)
+    assert result.diagnostics == ()
+    assert [(c.line, c.text) for c in result.comments] == [(1, "# trailing"), (2, "# own line")]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings_and_bom(newline: str) -> None:
+    text = "\ufeff" + newline.join(["# c", "cookie x {", "  expiry 13 monts", "}"])
+    (diag,) = parse_text(text, "x.privacy").diagnostics
+    assert (diag.code, diag.span.line, diag.span.column) == ("E100", 3, 13)
+    assert diag.hint == "did you mean `months`?"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line", "column", "needle"),
+    [
+        ("purpose p { retension 2 years }", "E100", 1, 13, "did you mean `retention`?"),
+        ("purpose p {\n  basis consnet\n}", "E100", 2, 9, "did you mean `consent`?"),
+        ("purpose p {\n  basis\n}", "E100", 3, 1, "a legal basis"),
+        ("controller Acme { }", "E100", 1, 12, 'put the text in double quotes: "Acme"'),
+        ('purpose p { description "no end }', "E101", 1, 25, "close it"),
+        ("purpose p {\n  use essential.service\n", "E102", 2, 24, "`purpose`"),
+        ("purpose p { } }", "E100", 1, 15, "a block such as"),
+        ("cookie c { expiry 13 }", "E100", 1, 22, "time unit"),
+        ("purpose p { basis contract } $", "E100", 1, 30, "unexpected character"),
+    ],
+)
+def test_syntax_errors_say_what_was_expected(text: str, code: str, line: int, column: int, needle: str) -> None:
+    result = parse_text(text, "x.privacy")
+    assert result.document is None
+    (diag,) = result.diagnostics
+    assert (diag.code, diag.span.line, diag.span.column) == (code, line, column)
+    assert diag.fatal
+    assert needle in f"{diag.message} {diag.hint}"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "needle"),
+    [
+        ("category c { taxonomy user.contact.emial }", "E203", "did you mean `user.contact.email`?"),
+        ("category c { taxonomy user.contact.zzz }", "E203", "known keys under `user.contact`"),
+        ("purpose p { use marketing.comunications }", "E203", "did you mean `marketing.communications`?"),
+        ("recipient r { role procesor }", "E204", "did you mean `processor`?"),
+        ('controller "A" { country Norway }', "E204", "write `NO`"),
+        ('controller "A" { country no }', "E204", "`NO`"),
+        ('controller "A" { email "not-an-address" }', "E204", "name@example.org"),
+        ("rights { offered acess }", "E204", "did you mean `access`?"),
+        ("cookie c { party thrid }", "E204", "did you mean `third`?"),
+        ("purpose p { use essential use analytics }", "E205", "given twice"),
+    ],
+)
+def test_invalid_values_are_diagnosed_with_suggestions(text: str, code: str, needle: str) -> None:
+    result = parse_text(text, "x.privacy")
+    assert result.document is not None  # the rest of the file is still modelled
+    assert [d.code for d in result.diagnostics] == [code]
+    diag = result.diagnostics[0]
+    assert not diag.fatal
+    assert needle in f"{diag.message} {diag.hint}"
