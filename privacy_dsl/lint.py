@@ -71,7 +71,10 @@ def active_rules(config: Config) -> list[ActiveRule]:
         if level == "off":
             continue
         severity = Severity.parse(level) if level else rule.severity
-        raw = {k: v for k, v in settings.items() if k != "severity"}
+        raw: dict[str, object] = {}
+        for jurisdiction in config.jurisdictions:
+            raw.update(rule.profiles.get(jurisdiction, {}))
+        raw.update({k: v for k, v in settings.items() if k != "severity"})
         options = rule.options.model_validate(raw) if rule.options is not None else None
         out.append(ActiveRule(rule, severity, options))
     return out

@@ -87,6 +87,9 @@ class Rule:
     options: type[Options] | None = None
     #: The rule is only on when one of these jurisdictions is active (empty: always).
     jurisdictions: tuple[str, ...] = ()
+    #: Option values a jurisdiction profile sets, e.g. {"fr": {"max-months": 13}}; the
+    #: configuration overrides them, and later jurisdictions in the list override earlier ones.
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -109,6 +112,7 @@ def rule(
     references: Iterable[str],
     options: type[Options] | None = None,
     jurisdictions: Iterable[str] = (),
+    profiles: dict[str, dict[str, Any]] | None = None,
 ) -> Callable[[Check], Rule]:
     """Declare a rule; the decorated function's docstring is its documentation."""
     assert category in CATEGORIES, category
@@ -124,6 +128,7 @@ def rule(
             doc=inspect.cleandoc(check.__doc__ or name),
             options=options,
             jurisdictions=tuple(jurisdictions),
+            profiles=profiles or {},
         )
 
     return wrap
