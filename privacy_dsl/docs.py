@@ -20,7 +20,7 @@ def explain_rule(rule: Rule) -> str:
     ]
     body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
     refs = ["", "## Sources", *(f"- {r}" for r in rule.references)]
-    return "\n".join(head + ["", body] + refs) + "\n"
+    return "\n".join([*head, "", body, *refs]) + "\n"
 
 
 def category_page(category: str) -> str:

@@ -14,7 +14,7 @@ Two layers:
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal, Union
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -489,20 +489,20 @@ class Defaults(Node):
     values: dict[str, object] = Field(default_factory=dict)
 
 
-Block = Union[
-    PolicyInfo,
-    Controller,
-    Authority,
-    Subject,
-    Category,
-    Purpose,
-    Recipient,
-    Transfer,
-    ConsentMechanism,
-    Cookie,
-    Rights,
-    Defaults,
-]
+Block = (
+    PolicyInfo |
+    Controller |
+    Authority |
+    Subject |
+    Category |
+    Purpose |
+    Recipient |
+    Transfer |
+    ConsentMechanism |
+    Cookie |
+    Rights |
+    Defaults
+)
 
 
 class Document(Frozen):

@@ -6,11 +6,13 @@ The grammar lives in the top-level ``grammar.lark``; the wheel carries a copy in
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
@@ -18,8 +20,7 @@ from lark.tree import Meta
 
 from . import model as m
 from . import taxonomy
-from .diagnostics import Diagnostic, builtin, did_you_mean, suggestion_hint
-
+from .diagnostics import Diagnostic, builtin, did_you_mean
 
 # ---------------------------------------------------------------- the Lark parser
 
@@ -236,12 +237,13 @@ def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
                        hint=hint)
     assert isinstance(exc, UnexpectedCharacters)
     line, column = exc.line, exc.column
-    char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+    pos = exc.pos_in_stream or 0
+    char = text[pos] if pos < len(text) else ""
     if char == '"':
         return builtin("E101", "this string is not closed before the end of the line",
                        _span_at(path, line, column),
                        hint='close it with `"` on the same line (write `\\"` for a quote inside)')
-    word_match = re.match(r"[^\W\d][\w\-.]*", text[exc.pos_in_stream:])
+    word_match = re.match(r"[^\W\d][\w\-.]*", text[pos:])
     allowed = exc.allowed or set()
     expected = describe_expected(allowed)
     if word_match:
@@ -457,7 +459,7 @@ class _Builder(Transformer[Token, list[m.Block]]):
 
     # -- retention
     def _retention(self, meta: Meta, rule: str, **kw: Any) -> m.Retention:
-        return m.Retention(rule=rule, span=self._span(meta), **kw)  # type: ignore[arg-type]
+        return m.Retention(rule=rule, span=self._span(meta), **kw)
 
     def retention_duration(self, meta: Meta, children: list[Any]) -> m.Retention:
         return self._retention(meta, "duration", duration=children[0],
@@ -695,10 +697,8 @@ class _Builder(Transformer[Token, list[m.Block]]):
         def offered(s: Stmt) -> tuple[m.Right, ...]:
             out = []
             for ref in s.children[0]:
-                try:
+                with contextlib.suppress(_Invalid):
                     out.append(self._enum(m.Right, ref, "data-subject right"))
-                except _Invalid:
-                    pass
             return tuple(out)
 
         values, spans = self._fields(children, {

@@ -31,7 +31,9 @@ authority dt { name "Datatilsynet" country NO email "post@dt.example" phone "1" 
 subject customer
 subject child { name "Child" description "Under 13" children }
 category email { taxonomy user.contact.email name "E-mail" description "d" source "the user" }
-category health { taxonomy user.health_and_medical special health criminal no children yes identifiability pseudonymous }
+category health {
+  taxonomy user.health_and_medical special health criminal no children yes identifiability pseudonymous
+}
 purpose care {
   name "Care"
   description "d"
@@ -61,7 +63,9 @@ purpose care {
   source "partners"
 }
 recipient vendor { name "Vendor" description "d" role processor countries US, NO contract "DPA" website "w" }
-transfer vendor_us { recipient vendor country US mechanism sccs "2021/914" certification "c" tia "TIA-1" description "d" }
+transfer vendor_us {
+  recipient vendor country US mechanism sccs "2021/914" certification "c" tia "TIA-1" description "d"
+}
 consent banner {
   method opt_in reject_button granular yes explicit no condition_of_service no
   withdraw "link" record_retention 1 year valid_for 6 months minimum_age 13 parental_consent description "d"
@@ -138,14 +142,14 @@ def test_positions_of_blocks_and_statements() -> None:
     assert doc is not None
     purpose = doc.blocks[7]
     assert isinstance(purpose, m.Purpose)
-    assert (purpose.span.line, purpose.span.column) == (25, 1)
-    assert purpose.span.end_line == 52 and purpose.span.end_column == 2
+    assert (purpose.span.line, purpose.span.column) == (27, 1)
+    assert purpose.span.end_line == 54 and purpose.span.end_column == 2
     basis = purpose.span_of("bases")
-    assert (basis.line, basis.column, basis.end_line, basis.end_column) == (29, 3, 29, 17)
-    assert purpose.categories[1].span.line == 36 and purpose.categories[1].span.column == 21
+    assert (basis.line, basis.column, basis.end_line, basis.end_column) == (31, 3, 31, 17)
+    assert purpose.categories[1].span.line == 38 and purpose.categories[1].span.column == 21
     cookie = doc.blocks[11]
     expiry = cookie.span_of("expiry")
-    assert (expiry.line, expiry.column, expiry.end_column) == (60, 43, 57)
+    assert (expiry.line, expiry.column, expiry.end_column) == (64, 43, 57)
 
 
 def test_layout_is_free_and_comments_are_collected() -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import itertools
 
+from conftest import codes
+
 from privacy_dsl import model as m
 from privacy_dsl.config import Config
 from privacy_dsl.lint import lint_sources
 from privacy_dsl.sources import SourceFile
 
-from conftest import codes
-
 FILES = {
-    "a.privacy": "purpose news {\n  use essential.service\n  basis contract\n  categories email\n  recipients mailer\n}\n",
+    "a.privacy": (
+        "purpose news {\n  use essential.service\n  basis contract\n  categories email\n  recipients mailer\n}\n"
+    ),
     "b.privacy": "category email { taxonomy user.contact.email }\n",
     "c.privacy": 'recipient mailer { name "Mailer" role processor countries NO contract "DPA" }\n',
 }

@@ -1,0 +1,100 @@
+"""Hypothesis: grammar-generated documents model; any text or mutation yields diagnostics only."""
+
+from __future__ import annotations
+
+from conftest import POLICIES, TODAY
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.lark import from_lark
+from lark import Lark
+
+from privacy_dsl.config import Config
+from privacy_dsl.diagnostics import Diagnostic
+from privacy_dsl.lint import lint_text
+from privacy_dsl.parser import grammar_path, parse_text
+
+SHIPPED = sorted(p.read_text(encoding="utf-8") for p in POLICIES.rglob("*.privacy"))
+CONFIG = Config()
+#: Built without the parse cache: hypothesis needs the grammar object, which a cached parser lacks.
+GRAMMAR = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr")
+
+
+def _explicit() -> dict[str, st.SearchStrategy[str]]:
+    """Pad every token so that generated keywords and names never fuse."""
+    parser = GRAMMAR
+    out: dict[str, st.SearchStrategy[str]] = {}
+    for term in parser.terminals:
+        if term.pattern.type == "str":
+            out[term.name] = st.just(f" {term.pattern.value} ")
+    out.update({
+        "NAME": st.from_regex(r"\A[a-z_][a-z0-9_]{0,8}\Z").map(lambda s: f" n{s} "),
+        "TAXON": st.sampled_from(["user.contact.email", "marketing", "essential.service", "user"]).map(
+            lambda s: f" {s} "),
+        "LANG": st.sampled_from(["nb", "en", "se", "nn-NO"]).map(lambda s: f" {s} "),
+        "STRING": st.from_regex(r'\A"[a-zA-Z0-9 æøå§.,-]{0,12}"\Z').map(lambda s: f" {s} "),
+        "INT": st.integers(0, 10_000).map(lambda i: f" {i} "),
+        "UNIT": st.sampled_from(["day", "days", "months", "year"]).map(lambda s: f" {s} "),
+        "DATE": st.just(" 2026-01-31 "),
+        "COMMENT": st.just(" # comment\n"),
+        "WS": st.just(" "),
+    })
+    return out
+
+
+def _inside(diag: Diagnostic, text: str) -> bool:
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    span = diag.span
+    if not 1 <= span.line <= len(lines) or not span.line <= span.end_line <= len(lines):
+        return False
+    return 1 <= span.column <= len(lines[span.line - 1]) + 1
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(from_lark(GRAMMAR, explicit=_explicit()))
+def test_grammar_generated_documents_become_models(source: str) -> None:
+    result = parse_text(source, "gen.privacy")
+    assert result.document is not None, result.diagnostics
+    assert all(not d.fatal for d in result.diagnostics)
+    for diag in lint_text(source, "gen.privacy", CONFIG, today=TODAY):
+        assert _inside(diag, source), diag
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*'{}"#\n\r\t ,.-_aeioxyz0129§\x00ø', "purpose ", "cookie ", "basis ",
+                                  "consent ", "retention ", "expiry "]), max_size=80).map("".join))
+def test_arbitrary_text_gives_diagnostics_never_exceptions(source: str) -> None:
+    for diag in lint_text(source, "any.privacy", CONFIG, today=TODAY):
+        assert _inside(diag, source), diag
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(SHIPPED))
+    for _ in range(draw(st.integers(1, 4))):
+        if not text:
+            break
+        i = draw(st.integers(0, len(text) - 1))
+        j = draw(st.integers(i, min(len(text), i + 30)))
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert"]))
+        if op == "delete":
+            text = text[:i] + text[j:]
+        elif op == "duplicate":
+            text = text[:j] + text[i:j] + text[j:]
+        elif op == "swap" and j < len(text):
+            text = text[:i] + text[j] + text[i + 1:j] + text[i] + text[j + 1:]
+        else:
+            text = text[:i] + draw(st.sampled_from(['"', "{", "}", "#", "\n", "basis", " x ", "\r"])) + text[i:]
+    return text
+
+
+@settings(max_examples=200, deadline=None)
+@given(_mutated())
+def test_mutated_policies_give_diagnostics_inside_the_file_deterministically(source: str) -> None:
+    first = lint_text(source, "mut.privacy", CONFIG, today=TODAY)
+    assert first == lint_text(source, "mut.privacy", CONFIG, today=TODAY)
+    for diag in first:
+        assert _inside(diag, source), diag
+
+
+def test_shipped_policies_are_in_the_corpus() -> None:
+    assert len(SHIPPED) >= 8
