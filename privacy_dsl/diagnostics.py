@@ -7,9 +7,10 @@ Input problems (unreadable files, syntax, unresolved names) have codes too, from
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import Span
@@ -29,7 +30,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, value: str) -> "Severity":
+    def parse(cls, value: str) -> Severity:
         return cls[value.upper()]
 
 
@@ -40,7 +41,7 @@ class Diagnostic:
     category: str
     severity: Severity
     message: str
-    span: "Span"
+    span: Span
     hint: str | None = None
     url: str | None = None
     #: True for problems that make the input unusable (exit code 2): unreadable file, syntax error.
@@ -53,7 +54,7 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.span.path, self.span.line, self.span.column, self.code)
 
-    def with_severity(self, severity: Severity) -> "Diagnostic":
+    def with_severity(self, severity: Severity) -> Diagnostic:
         return replace(self, severity=severity)
 
 
@@ -117,7 +118,7 @@ BUILTIN: dict[str, Builtin] = {
 def builtin(
     code: str,
     message: str,
-    span: "Span",
+    span: Span,
     hint: str | None = None,
     args: Iterable[tuple[str, str]] = (),
 ) -> Diagnostic:

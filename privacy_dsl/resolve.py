@@ -7,7 +7,8 @@ problems as diagnostics (E200-E206) with suggestions.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import model as m
 from .diagnostics import Diagnostic, builtin, did_you_mean

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import POLICIES
 
 from privacy_dsl.cli import main
-
-from conftest import POLICIES
 
 BAD = "cookie Webtemp {\n  party first\n  expiry persistent\n}\n"
 

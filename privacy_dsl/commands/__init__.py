@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def load_config(args: argparse.Namespace) -> "Config":
+def load_config(args: argparse.Namespace) -> Config:
     """The configuration for this run: --config or the nearest file, then --select/--ignore."""
-    from ..config import load_config as load, parse_config
+    from ..config import load_config as load
+    from ..config import parse_config
 
     config = load(getattr(args, "config", None))
     update: dict[str, Any] = {}

@@ -9,8 +9,9 @@ generated from it, and the fenced examples are run as tests.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 

@@ -6,7 +6,7 @@ each suppression matched), so their check functions find nothing on their own.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .base import Context, Finding, rule
 
