@@ -45,9 +45,21 @@ def index_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def input_page() -> str:
+    """The built-in codes for input and resolution problems (E001-E206)."""
+    from .diagnostics import BUILTIN
+
+    lines = ["# Input and resolution codes", "",
+             "Generated from `privacy_dsl.diagnostics.BUILTIN` by `python -m privacy_dsl.docs`; do not edit by hand.",
+             "", "Codes marked *unusable* make the exit code 2; the others are findings (exit code 1).", ""]
+    for b in BUILTIN.values():
+        lines += [f"## {b.code} {b.name}", "", f"{b.summary}{' (unusable input)' if b.fatal else ''}", "", b.doc, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def generated_pages() -> dict[str, str]:
     """File name -> content of every generated page under docs/rules/."""
-    pages = {"README.md": index_page()}
+    pages = {"README.md": index_page(), "input.md": input_page()}
     for category in CATEGORIES:
         if any(r.category == category for r in REGISTRY.values()):
             pages[f"{category}.md"] = category_page(category)

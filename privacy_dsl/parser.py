@@ -136,7 +136,10 @@ def _keyword_groups() -> list[tuple[str, frozenset[str]]]:
 
 @cache
 def _keyword_text(terminal: str) -> str:
-    term = lark_parser().get_terminal(terminal)
+    try:
+        term = lark_parser().get_terminal(terminal)
+    except KeyError:  # $END and other pseudo-terminals
+        return terminal
     if term.pattern.type == "str":
         return str(term.pattern.value)
     return terminal

@@ -26,10 +26,12 @@ class SourceFile:
 
 
 def display_path(path: Path) -> str:
+    """Relative to the working directory when the file is below it, else absolute."""
+    absolute = path.absolute()
     try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
 
 
 def _file_span(path: str) -> m.Span:
