@@ -18,24 +18,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .span import Span
+
+__all__ = ["Span"]  # re-exported: model.Span is part of the public model
+
 
 class Frozen(BaseModel):
     """Base of every model: immutable, strict about unknown fields, built lazily."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class Span(Frozen):
-    """Where a node is in its file: 1-based lines and columns, end column exclusive."""
-
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
 
 
 class Node(Frozen):

@@ -316,8 +316,10 @@ class _Builder:
         name = str(tree.data)
         handler = handlers.get(name)
         if handler is None:
-            method = getattr(self, name, None) if not name.startswith("_") else None
-            handler = method if callable(method) else (lambda meta, kids, _n=name: self.__default__(_n, kids, meta))
+            if name in _BUILDER_METHODS:
+                handler = getattr(self, name)
+            else:
+                handler = lambda meta, kids, _n=name: self.__default__(_n, kids, meta)  # noqa: E731
             handlers[name] = handler
         return handler(tree.meta, children)
 
@@ -745,6 +747,19 @@ class _Builder:
 
     def start(self, meta: Meta, children: list[m.Block]) -> list[m.Block]:
         return children
+
+
+#: Grammar rules built by a method of the same name; every other rule is a statement (``Stmt``).
+_BUILDER_METHODS = frozenset({
+    "text_plain", "text_localised", "lang_text", "ident", "names", "strings", "duration", "flag", "event",
+    "basis_consent", "basis_contract", "basis_vital_interests", "basis_legal_obligation", "basis_public_task",
+    "basis_legitimate_interests", "retention_duration", "retention_until", "retention_law",
+    "retention_as_long_as_necessary", "retention_unspecified", "retention_indefinite", "retention_at_discretion",
+    "expiry_duration", "expiry_session", "expiry_persistent", "policy", "controller", "authority", "subject",
+    "category", "purpose", "recipient", "transfer", "consent", "cookie", "rights", "defaults_purpose",
+    "defaults_cookie", "start",
+})
+assert all(callable(getattr(_Builder, _name, None)) for _name in _BUILDER_METHODS)
 
 
 # ---------------------------------------------------------------- entry point

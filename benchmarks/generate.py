@@ -1,0 +1,173 @@
+"""Generate realistic policies of any size, as DSL files and as the equivalent fideslang manifest.
+
+Proportions follow real notices: per "system" (a product or service of the organisation) a handful
+of categories, three or four purposes, a couple of recipients, sometimes a transfer, and several
+cookies. ``violations=True`` plants defects (marketing on legitimate interests, cookies without
+expiry, vague retention, transfers without safeguards) in about one system in five.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+HEADER = '''controller "Bench Corp AS" {
+  registration "NO 999 999 999"
+  address "Gate 1, 0150 Oslo"
+  country NO
+  email "privacy@bench.example"
+}
+authority datatilsynet { name "Datatilsynet" country NO website "https://www.datatilsynet.no" }
+subject customer
+subject visitor
+rights {
+  offered access, rectification, erasure, restriction, portability, objection, object_direct_marketing,
+    withdraw_consent
+  how "E-mail privacy@bench.example"
+  complaints datatilsynet
+}
+consent banner {
+  method opt_in
+  reject_button
+  withdraw "Cookie settings in the footer"
+  record_retention 1 year
+}
+'''
+
+CATEGORY_KEYS = ["user.contact.email", "user.name", "user.contact.phone_number", "user.contact.address",
+                 "user.behavior.purchase_history", "user.device.ip_address", "user.behavior.browsing_history"]
+
+
+def system_block(i: int, bad: bool) -> str:
+    """One system: ~100 lines of DSL."""
+    s = f"s{i}"
+    cats = "\n".join(
+        f'category {s}_c{j} {{\n  taxonomy {key}\n  name {{ nb "Kategori {j}" en "Category {j}" }}\n}}'
+        for j, key in enumerate(CATEGORY_KEYS))
+    cat_refs = ", ".join(f"{s}_c{j}" for j in range(len(CATEGORY_KEYS)))
+    marketing_basis = "legitimate_interests" if bad else "consent\n  consent banner"
+    retention = "as long as necessary" if bad else "2 years after last_order"
+    expiry = "persistent" if bad else "13 months"
+    mechanism = "" if bad else '  mechanism dpf\n  certification "DPF list, checked 2026-08-01"\n'
+    return f'''# ---- system {i}
+{cats}
+purpose {s}_orders {{
+  name {{ nb "Ordre {i}" en "Orders {i}" }}
+  use essential.service
+  basis contract
+  categories {cat_refs}
+  subjects customer
+  recipients {s}_host
+  retention {retention}
+}}
+purpose {s}_news {{
+  name {{ nb "Nyhetsbrev {i}" en "Newsletter {i}" }}
+  use marketing.communications.email
+  basis {marketing_basis}
+  categories {s}_c0, {s}_c1
+  subjects customer
+  recipients {s}_mail
+  transfers {s}_mail_us
+  retention until consent_withdrawn
+}}
+purpose {s}_stats {{
+  name {{ nb "Statistikk {i}" en "Statistics {i}" }}
+  use analytics.reporting
+  basis consent
+  consent banner
+  categories {s}_c5, {s}_c6
+  subjects visitor
+  retention 13 months
+}}
+recipient {s}_host {{ name "Host {i} AS" role processor countries NO contract "DPA-{i}" }}
+recipient {s}_mail {{ name "Mail {i} Inc" role processor countries US contract "DPA-M{i}" }}
+transfer {s}_mail_us {{
+  recipient {s}_mail
+  country US
+{mechanism}}}
+cookie {s}_sid {{ party first expiry session category strictly_necessary purpose {s}_orders }}
+cookie {s}_pref {{ party first expiry 12 months category strictly_necessary purpose {s}_orders }}
+cookie "{s}_id" {{
+  party first
+  expiry {expiry}
+  category analytics
+  purpose {s}_stats
+  consent banner
+}}
+cookie "{s}_ses" {{ party first expiry 30 minutes category analytics purpose {s}_stats consent banner }}
+'''
+
+
+def policy_text(systems: int, violations: bool, seed: int = 1) -> str:
+    rng = random.Random(seed)
+    blocks = [HEADER] + [system_block(i, violations and rng.random() < 0.2) for i in range(systems)]
+    return "\n".join(blocks)
+
+
+def lines_to_systems(lines: int) -> int:
+    per_system = policy_text(2, False).count("\n") - policy_text(1, False).count("\n")
+    header = policy_text(0, False).count("\n")
+    return max(1, round((lines - header) / per_system))
+
+
+def write_policy(root: Path, lines: int, violations: bool = False) -> Path:
+    """One policy directory of about ``lines`` lines (header in its own file)."""
+    root.mkdir(parents=True, exist_ok=True)
+    systems = lines_to_systems(lines)
+    text = policy_text(systems, violations)
+    (root / "policy.privacy").write_text(text, encoding="utf-8")
+    return root
+
+
+def write_repo(root: Path, files: int, lines_per_file: int = 100, violations: bool = False) -> Path:
+    """``files`` policies of about ``lines_per_file`` lines each, one directory per policy."""
+    for i in range(files):
+        d = root / f"org{i:04d}"
+        d.mkdir(parents=True, exist_ok=True)
+        rng = random.Random(i)
+        text = system_block(i, violations and rng.random() < 0.2)
+        (d / "policy.privacy").write_text(text, encoding="utf-8")
+    return root
+
+
+def fides_manifest(systems: int) -> str:
+    """The same facts as a fideslang manifest (for `fides --local evaluate`)."""
+    out = ["system:"]
+    for i in range(systems):
+        out.append(f"""  - fides_key: s{i}
+    name: System {i}
+    description: Generated system {i}
+    system_type: Service
+    privacy_declarations:
+      - name: Orders {i}
+        data_categories: [{', '.join(CATEGORY_KEYS)}]
+        data_use: essential.service
+        data_subjects: [customer]
+      - name: Newsletter {i}
+        data_categories: [user.contact.email, user.name]
+        data_use: marketing.communications.email
+        data_subjects: [customer]
+      - name: Statistics {i}
+        data_categories: [user.device.ip_address, user.behavior.browsing_history]
+        data_use: analytics.reporting
+        data_subjects: [anonymous_user]""")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--lines", type=int, default=10_000, help="lines in one policy")
+    ap.add_argument("--files", type=int, default=0, help="instead: this many 100-line policies")
+    ap.add_argument("--violations", action="store_true")
+    args = ap.parse_args()
+    if args.files:
+        write_repo(args.out, args.files, violations=args.violations)
+    else:
+        write_policy(args.out, args.lines, args.violations)
+    print(args.out)
+
+
+if __name__ == "__main__":
+    main()
