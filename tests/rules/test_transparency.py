@@ -1,0 +1,449 @@
+"""Transparency rules TRN001-TRN012: each fires where it should, at the right place, and only there."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+from conftest import codes
+
+from privacy_dsl.config import parse_config
+
+RIGHTS_CORE = "access, rectification, erasure, restriction"
+
+
+def run(text: str, code: str, **options: object) -> list[tuple[str, int, int]]:
+    """Findings of one rule only, with rule options from keyword arguments (kebab-cased)."""
+    if not options:
+        return codes(dedent(text), code)
+    table = {k.replace("_", "-"): v for k, v in options.items()}
+    return codes(dedent(text), config=parse_config({"select": [code], "rules": {code: table}}))
+
+
+# ---------------------------------------------------------------- TRN001 controller-identity-missing
+
+
+def test_trn001_no_controller_is_reported_at_the_policy_block() -> None:
+    text = """\
+    # comment
+    policy "Shop" {
+      languages en
+    }
+    purpose orders {
+      use essential.service
+    }
+    """
+    assert run(text, "TRN001") == [("TRN001", 2, 1)]
+
+
+def test_trn001_no_controller_and_no_policy_block_is_reported_at_the_start_of_the_file() -> None:
+    assert run("purpose orders {\n  use essential.service\n}\n", "TRN001") == [("TRN001", 1, 1)]
+
+
+def test_trn001_controller_without_address_or_registration() -> None:
+    text = """\
+    policy "Shop" { }
+    controller "Shop AS" {
+      email "privacy@shop.example"
+    }
+    """
+    assert run(text, "TRN001") == [("TRN001", 2, 1)]
+
+
+@pytest.mark.parametrize("line", ['address "Storgata 1, 0155 Oslo"', 'registration "NO 999 888 777"'])
+def test_trn001_either_address_or_registration_identifies_the_controller(line: str) -> None:
+    text = f'controller "Shop AS" {{\n  {line}\n}}\n'
+    assert run(text, "TRN001") == []
+
+
+def test_trn001_option_turns_the_address_check_off_but_not_the_missing_controller() -> None:
+    assert run('controller "Shop AS" {\n  email "a@b.example"\n}\n', "TRN001",
+               require_address_or_registration=False) == []
+    assert run('purpose p {\n  use essential\n}\n', "TRN001", require_address_or_registration=False) == [
+        ("TRN001", 1, 1)]
+
+
+# ---------------------------------------------------------------- TRN002 controller-contact-missing
+
+
+def test_trn002_controller_without_any_contact() -> None:
+    text = """\
+    policy "Shop" { }
+
+    controller "Shop AS" {
+      registration "NO 999 888 777"
+      website "https://shop.example"
+    }
+    """
+    assert run(text, "TRN002") == [("TRN002", 3, 1)]
+
+
+@pytest.mark.parametrize("line", ['email "a@shop.example"', 'phone "+47 22 00 00 00"', 'address "Gata 1, Oslo"'])
+def test_trn002_any_one_contact_is_enough(line: str) -> None:
+    assert run(f'controller "Shop AS" {{\n  {line}\n}}\n', "TRN002") == []
+
+
+def test_trn002_is_silent_without_a_controller_block_which_trn001_reports() -> None:
+    assert run("purpose p {\n  use essential\n}\n", "TRN002") == []
+
+
+def test_trn002_website_counts_only_with_the_option() -> None:
+    text = 'controller "Shop AS" {\n  website "https://shop.example/contact"\n}\n'
+    assert run(text, "TRN002") == [("TRN002", 1, 1)]
+    assert run(text, "TRN002", accept_website=True) == []
+
+
+# ---------------------------------------------------------------- TRN003 dpo-contact-missing
+
+
+def test_trn003_required_dpo_without_contact_is_reported_at_the_dpo_block() -> None:
+    text = """\
+    controller "Shop AS" {
+      email "a@shop.example"
+      dpo {
+        required yes
+        name "Kari Nordmann"
+      }
+    }
+    """
+    assert run(text, "TRN003") == [("TRN003", 3, 3)]
+
+
+def test_trn003_named_dpo_without_required_counts_as_designated() -> None:
+    text = 'controller "Shop AS" {\n  dpo {\n    name "Kari"\n  }\n}\n'
+    assert run(text, "TRN003") == [("TRN003", 2, 3)]
+
+
+@pytest.mark.parametrize("dpo", [
+    'dpo {\n    required yes\n    email "dpo@shop.example"\n  }',
+    'dpo {\n    required\n    phone "+47 22 00 00 00"\n  }',
+    'dpo {\n    required no\n  }',
+    'dpo {\n    required no\n    name "Privacy lead, not a DPO"\n  }',
+    'dpo { }',
+])
+def test_trn003_silent_when_reachable_or_not_designated(dpo: str) -> None:
+    assert run(f'controller "Shop AS" {{\n  email "a@shop.example"\n  {dpo}\n}}\n', "TRN003") == []
+
+
+def test_trn003_public_authority_needs_a_dpo() -> None:
+    text = 'controller "Kommune" {\n  email "post@kommune.example"\n  public_authority\n}\n'
+    assert run(text, "TRN003") == [("TRN003", 3, 3)]
+    assert run(text, "TRN003", public_authority_needs_dpo=False) == []
+    with_dpo = 'controller "Kommune" {\n  public_authority\n  dpo {\n    required no\n  }\n}\n'
+    assert run(with_dpo, "TRN003") == [("TRN003", 3, 3)]
+    reachable = 'controller "Kommune" {\n  public_authority\n  dpo {\n    email "po@kommune.example"\n  }\n}\n'
+    assert run(reachable, "TRN003") == []
+    assert run('controller "Shop" {\n  public_authority no\n}\n', "TRN003") == []
+
+
+# ---------------------------------------------------------------- TRN004 rights-missing
+
+
+def test_trn004_core_rights_missing_is_reported_at_offered() -> None:
+    text = """\
+    rights {
+      how "e-mail us"
+      offered access, erasure
+    }
+    """
+    assert run(text, "TRN004") == [("TRN004", 3, 3)]
+
+
+def test_trn004_no_rights_block_is_reported_at_the_controller() -> None:
+    text = """\
+    policy "Shop" { }
+    controller "Shop AS" {
+      email "a@shop.example"
+    }
+    """
+    assert run(text, "TRN004") == [("TRN004", 2, 1)]
+
+
+def test_trn004_rights_block_without_offered_is_reported_at_the_block() -> None:
+    assert run("\nrights {\n  how \"mail\"\n}\n", "TRN004") == [("TRN004", 2, 1)]
+
+
+def test_trn004_offered_may_be_split_over_statements() -> None:
+    text = "rights {\n  offered access, rectification\n  offered erasure, restriction\n}\n"
+    assert run(text, "TRN004") == []
+
+
+# ---------------------------------------------------------------- basis-dependent rights
+
+
+def _policy(purposes: str, offered: str | None) -> str:
+    rights = f"rights {{\n  offered {offered}\n}}\n" if offered is not None else ""
+    return dedent(purposes) + rights
+
+
+LI_PURPOSE = """\
+purpose fraud {
+  use essential.fraud_detection
+  basis legitimate_interests
+}
+"""
+
+
+def test_trn005_legitimate_interests_without_objection() -> None:
+    assert run(_policy(LI_PURPOSE, RIGHTS_CORE), "TRN005") == [("TRN005", 6, 3)]
+
+
+def test_trn005_public_task_without_objection() -> None:
+    text = 'purpose register {\n  use essential\n  basis public_task "lov § 1"\n}\n'
+    assert run(_policy(text, RIGHTS_CORE), "TRN005") == [("TRN005", 6, 3)]
+
+
+def test_trn005_silent_with_objection_or_without_such_a_basis() -> None:
+    assert run(_policy(LI_PURPOSE, RIGHTS_CORE + ", objection"), "TRN005") == []
+    contract = "purpose orders {\n  use essential.service\n  basis contract\n}\n"
+    assert run(_policy(contract, RIGHTS_CORE), "TRN005") == []
+
+
+def test_trn005_without_rights_block_points_at_the_first_purpose_basis() -> None:
+    assert run(_policy(LI_PURPOSE, None), "TRN005") == [("TRN005", 3, 3)]
+
+
+def test_trn005_reports_once_for_several_purposes() -> None:
+    two = LI_PURPOSE + LI_PURPOSE.replace("purpose fraud", "purpose security")
+    assert run(_policy(two, RIGHTS_CORE), "TRN005") == [("TRN005", 10, 3)]
+
+
+@pytest.mark.parametrize("basis", ["consent", "contract"])
+def test_trn006_consent_or_contract_without_portability(basis: str) -> None:
+    text = f"purpose p {{\n  use essential.service\n  basis {basis}\n}}\n"
+    assert run(_policy(text, RIGHTS_CORE), "TRN006") == [("TRN006", 6, 3)]
+    assert run(_policy(text, RIGHTS_CORE + ", portability"), "TRN006") == []
+
+
+def test_trn006_explicit_consent_under_art_9_counts() -> None:
+    text = ('purpose care {\n  use essential.service\n  basis legal_obligation "lov"\n'
+            '  special_condition explicit_consent\n}\n')
+    assert run(_policy(text, RIGHTS_CORE), "TRN006") == [("TRN006", 7, 3)]
+
+
+@pytest.mark.parametrize("basis", ['legal_obligation "bokføringsloven § 13"', "legitimate_interests",
+                                   "vital_interests"])
+def test_trn006_silent_for_other_bases(basis: str) -> None:
+    text = f"purpose p {{\n  use essential\n  basis {basis}\n}}\n"
+    assert run(_policy(text, RIGHTS_CORE), "TRN006") == []
+
+
+@pytest.mark.parametrize("use", ["marketing", "marketing.communications", "marketing.communications.email",
+                                 "marketing.communications.sms", "marketing.advertising.third_party.targeted",
+                                 "marketing.advertising.profiling"])
+def test_trn007_direct_marketing_without_the_specific_objection(use: str) -> None:
+    text = f"purpose m {{\n  use {use}\n  basis consent\n}}\n"
+    assert run(_policy(text, RIGHTS_CORE + ", objection, withdraw_consent"), "TRN007") == [("TRN007", 6, 3)]
+
+
+@pytest.mark.parametrize("use", ["marketing.advertising.first_party.contextual", "marketing.advertising.serving",
+                                 "analytics.reporting", "essential.service.notifications.email"])
+def test_trn007_not_direct_marketing(use: str) -> None:
+    text = f"purpose m {{\n  use {use}\n  basis consent\n}}\n"
+    assert run(_policy(text, RIGHTS_CORE), "TRN007") == []
+
+
+def test_trn007_offered_object_direct_marketing_passes() -> None:
+    text = "purpose m {\n  use marketing.communications.email\n  basis consent\n}\n"
+    assert run(_policy(text, RIGHTS_CORE + ", object_direct_marketing"), "TRN007") == []
+
+
+def test_trn007_options() -> None:
+    ads = "purpose ads {\n  use marketing.advertising.third_party.targeted\n  basis consent\n}\n"
+    assert run(_policy(ads, RIGHTS_CORE), "TRN007", include_targeted_advertising=False) == []
+    mail = "purpose m {\n  use marketing.communications.email\n  basis consent\n}\n"
+    with_withdrawal = _policy(mail, RIGHTS_CORE + ", withdraw_consent")
+    assert run(with_withdrawal, "TRN007", accept_withdrawal_for_consent=True) == []
+    # the option only helps consent-based marketing
+    li = "purpose m {\n  use marketing.communications\n  basis legitimate_interests\n}\n"
+    assert run(_policy(li, RIGHTS_CORE + ", withdraw_consent"), "TRN007",
+               accept_withdrawal_for_consent=True) == [("TRN007", 6, 3)]
+
+
+def test_trn008_rights_without_complaints_is_reported_at_the_rights_block() -> None:
+    text = "\n\nrights {\n  offered access\n}\n"
+    assert run(text, "TRN008") == [("TRN008", 3, 1)]
+
+
+def test_trn008_no_rights_block() -> None:
+    assert run('controller "Shop" {\n  email "a@shop.example"\n}\n', "TRN008") == [("TRN008", 1, 1)]
+
+
+def test_trn008_complaints_named() -> None:
+    text = 'authority dt {\n  name "Datatilsynet"\n}\nrights {\n  offered access\n  complaints dt\n}\n'
+    assert run(text, "TRN008") == []
+
+
+# ---------------------------------------------------------------- TRN009 automated decisions
+
+
+def _automated(body: str) -> str:
+    return f"purpose credit {{\n  use essential.service\n  basis contract\n  automated_decisions {body}\n}}\n"
+
+
+@pytest.mark.parametrize("body", [
+    "",
+    "{\n    exception contract\n  }",
+    '{\n    exception contract\n    logic "score"\n  }',
+    '{\n    logic "score"\n    safeguards "review"\n  }',
+    '{\n    exception explicit_consent\n    logic "score"\n  }',
+])
+def test_trn009_fires_at_the_automated_decisions_statement(body: str) -> None:
+    assert run(_automated(body), "TRN009") == [("TRN009", 4, 3)]
+
+
+@pytest.mark.parametrize("body", [
+    '{\n    exception contract\n    logic "score"\n    safeguards "a person reviews on request"\n  }',
+    '{\n    exception law\n    logic "score"\n  }',
+])
+def test_trn009_complete_declarations_pass(body: str) -> None:
+    assert run(_automated(body), "TRN009") == []
+
+
+def test_trn009_automated_decisions_no_is_not_a_decision() -> None:
+    assert run(_automated("no"), "TRN009") == []
+    assert run("purpose p {\n  use essential\n  profiling\n}\n", "TRN009") == []
+
+
+# ---------------------------------------------------------------- TRN010 withdrawal
+
+
+CONSENT_PURPOSE = """\
+consent banner {
+  method opt_in
+  withdraw "Link at the foot of every page"
+}
+purpose stats {
+  use analytics.reporting
+  basis consent
+  consent banner
+}
+"""
+
+
+def test_trn010_consent_purpose_without_withdraw_consent() -> None:
+    assert run(_policy(CONSENT_PURPOSE, RIGHTS_CORE), "TRN010") == [("TRN010", 11, 3)]
+
+
+def test_trn010_withdraw_consent_offered() -> None:
+    assert run(_policy(CONSENT_PURPOSE, RIGHTS_CORE + ", withdraw_consent"), "TRN010") == []
+
+
+def test_trn010_erasure_is_not_withdrawal_and_other_bases_need_nothing() -> None:
+    contract = "purpose orders {\n  use essential.service\n  basis contract\n}\n"
+    assert run(_policy(contract, RIGHTS_CORE), "TRN010") == []
+
+
+def test_trn010_option_accepts_the_withdraw_text_of_the_mechanism() -> None:
+    assert run(_policy(CONSENT_PURPOSE, RIGHTS_CORE), "TRN010", accept_withdraw_text=True) == []
+    no_text = CONSENT_PURPOSE.replace('  withdraw "Link at the foot of every page"\n', "")
+    assert run(_policy(no_text, RIGHTS_CORE), "TRN010", accept_withdraw_text=True) == [("TRN010", 10, 3)]
+
+
+# ---------------------------------------------------------------- TRN011 rights-how-missing
+
+
+def test_trn011_rights_without_how() -> None:
+    assert run("\nrights {\n  offered access\n}\n", "TRN011") == [("TRN011", 2, 1)]
+
+
+def test_trn011_rights_with_how_and_no_rights_block_are_silent() -> None:
+    assert run('rights {\n  offered access\n  how "e-mail privacy@shop.example"\n}\n', "TRN011") == []
+    assert run('controller "Shop" {\n  email "a@b.example"\n}\n', "TRN011") == []
+
+
+# ---------------------------------------------------------------- TRN012 missing-translation
+
+TWO_LANGS = 'policy "Shop" {\n  languages nb, en\n}\n'
+
+
+def test_trn012_localised_text_lacking_a_declared_language() -> None:
+    text = TWO_LANGS + 'purpose p {\n  name { nb "Nyhetsbrev" }\n  use marketing\n}\n'
+    assert run(text, "TRN012") == [("TRN012", 5, 3)]
+
+
+def test_trn012_all_languages_present_passes() -> None:
+    text = TWO_LANGS + 'purpose p {\n  name { nb "Nyhetsbrev" en "Newsletter" }\n  use marketing\n}\n'
+    assert run(text, "TRN012") == []
+
+
+def test_trn012_regional_variant_covers_its_language() -> None:
+    text = TWO_LANGS + 'purpose p {\n  name { nb "Nyhetsbrev" en-GB "Newsletter" }\n}\n'
+    assert run(text, "TRN012") == []
+
+
+def test_trn012_untagged_prose_is_flagged_but_untagged_names_are_not() -> None:
+    text = TWO_LANGS + 'recipient posten {\n  name "Posten Bring AS"\n  description "Delivers parcels"\n}\n'
+    assert run(text, "TRN012") == [("TRN012", 6, 3)]
+    assert run(text, "TRN012", check_untagged=False) == []
+
+
+def test_trn012_one_declared_language_accepts_untagged_text() -> None:
+    text = 'policy "Shop" {\n  languages nb\n}\nrights {\n  how "Send e-post"\n}\n'
+    assert run(text, "TRN012") == []
+
+
+def test_trn012_nothing_declared_nothing_checked() -> None:
+    assert run('purpose p {\n  name { nb "Bare norsk" }\n}\n', "TRN012") == []
+
+
+def test_trn012_checks_nested_texts_and_consent_withdraw_and_rights_how() -> None:
+    text = TWO_LANGS + dedent("""\
+    purpose fraud {
+      basis legitimate_interests {
+        interest { nb "Hindre svindel" }
+      }
+      automated_decisions {
+        logic { en "Score" }
+      }
+    }
+    consent c {
+      withdraw { nb "Lenke" }
+    }
+    rights {
+      how { en "Mail us" }
+    }
+    """)
+    assert run(text, "TRN012") == [("TRN012", 6, 5), ("TRN012", 9, 5), ("TRN012", 13, 3), ("TRN012", 16, 3)]
+
+
+def test_trn012_text_inherited_from_defaults_is_reported_once_at_the_defaults() -> None:
+    text = TWO_LANGS + dedent("""\
+    defaults purpose {
+      description { nb "Felles" }
+    }
+    purpose a {
+      use essential
+    }
+    purpose b {
+      use essential
+    }
+    """)
+    assert run(text, "TRN012") == [("TRN012", 5, 3)]
+
+
+# ---------------------------------------------------------------- the shipped policies
+
+
+def _shipped(policy: str) -> list[tuple[str, str, int, int]]:
+    from conftest import POLICIES, TODAY
+
+    from privacy_dsl.lint import lint_paths
+
+    result = lint_paths([POLICIES / policy], parse_config({"select": ["TRN", "HYG"]}), today=TODAY)
+    return [(d.code, d.span.path.rsplit("/", 1)[-1], d.span.line, d.span.column) for d in result.diagnostics]
+
+
+def test_seed_policy_findings_of_transparency_and_hygiene() -> None:
+    assert _shipped("cifero") == [
+        ("TRN001", "controller.privacy", 23, 1),   # only "personvern@cifero.no": no address, no org. number
+        ("HYG005", "purposes.privacy", 36, 1),     # "Ved samtykke, vil vi bruke disse opplysningene videre ..."
+        ("HYG005", "purposes.privacy", 48, 1),     # "... i den grad lovgivningen påbyr/gir adgang til ..."
+        ("TRN011", "rights.privacy", 5, 1),        # "Dere har rett til ..." but not how
+        ("TRN007", "rights.privacy", 6, 3),        # "protestere mot behandlingen" is not Art. 21(2)
+        ("TRN010", "rights.privacy", 6, 3),        # consent purposes, no right to withdraw
+    ]
+
+
+def test_clean_policy_has_no_transparency_or_hygiene_findings() -> None:
+    assert _shipped("fjordkaffe") == []
