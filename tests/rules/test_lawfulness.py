@@ -1,0 +1,323 @@
+"""Lawfulness rules LAW001-LAW008: each fires where it should, at the right place, and only there."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from conftest import codes, diagnose
+
+from privacy_dsl.config import parse_config
+
+
+def lint(text: str, code: str, **kw: object) -> list[tuple[str, int, int]]:
+    return [c for c in codes(dedent(text), [code], **kw) if c[0] == code]  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- LAW001 missing-legal-basis
+
+
+def test_law001_fires_on_the_purpose_block() -> None:
+    assert lint("""\
+        purpose orders {
+          use essential.service
+        }
+        purpose stats {
+          use analytics.reporting
+          basis consent
+        }
+        """, "LAW001") == [("LAW001", 1, 1)]
+
+
+def test_law001_basis_from_defaults_counts() -> None:
+    assert lint("""\
+        defaults purpose {
+          basis contract
+        }
+        purpose orders {
+          use essential.service
+        }
+        """, "LAW001") == []
+
+
+def test_law001_hint_for_marketing_says_consent() -> None:
+    (diag,) = [d for d in diagnose("purpose promo {\n  use marketing.communications\n}\n", ["LAW001"])
+               if d.code == "LAW001"]
+    assert diag.hint is not None and "basis consent" in diag.hint
+
+
+# ---------------------------------------------------------------- LAW002 multiple-legal-bases
+
+
+def test_law002_fires_at_the_second_basis() -> None:
+    assert lint("""\
+        purpose other {
+          basis legal_obligation "lov § 1"
+          basis consent
+        }
+        """, "LAW002") == [("LAW002", 3, 9)]
+
+
+def test_law002_one_basis_or_the_same_basis_twice_is_not_multiple() -> None:
+    assert lint("""\
+        purpose a {
+          basis consent
+        }
+        purpose b {
+          basis contract
+          basis contract
+        }
+        """, "LAW002") == []
+
+
+def test_law002_three_bases_one_finding() -> None:
+    assert lint("""\
+        purpose other {
+          basis contract
+          basis contract
+          basis legitimate_interests { interest "x" balancing_test "y" }
+          basis consent
+        }
+        """, "LAW002") == [("LAW002", 4, 9)]
+
+
+# ---------------------------------------------------------------- LAW003 marketing-without-consent
+
+
+def test_law003_fires_on_email_marketing_under_legitimate_interests() -> None:
+    assert lint("""\
+        purpose newsletter {
+          use marketing.communications.email
+          basis legitimate_interests { interest "x" balancing_test "y" }
+        }
+        """, "LAW003") == [("LAW003", 3, 3)]
+
+
+def test_law003_quiet_on_consent_and_on_postal_marketing_under_legitimate_interests() -> None:
+    assert lint("""\
+        purpose newsletter {
+          use marketing.communications.email
+          basis consent
+        }
+        purpose catalogue {
+          use marketing.communications
+          basis legitimate_interests { interest "x" balancing_test "y" }
+        }
+        """, "LAW003") == []
+
+
+# ---------------------------------------------------------------- LAW004 contract-beyond-service
+
+
+def test_law004_fires_on_analytics_under_contract() -> None:
+    assert lint("""\
+        purpose stats {
+          use analytics.reporting
+          basis contract
+        }
+        """, "LAW004") == [("LAW004", 3, 3)]
+
+
+def test_law004_fires_on_profiling_personalisation_and_fraud() -> None:
+    assert lint("""\
+        purpose feed {
+          use personalize.profiling
+          basis contract
+        }
+        purpose fraud {
+          use essential.fraud_detection
+          basis contract
+        }
+        purpose scoring {
+          basis contract
+          profiling
+        }
+        """, "LAW004") == [("LAW004", 3, 3), ("LAW004", 7, 3), ("LAW004", 10, 3)]
+
+
+def test_law004_points_at_the_contract_basis_when_it_is_not_first() -> None:
+    assert lint("""\
+        purpose stats {
+          use analytics.reporting
+          basis consent
+          basis contract
+        }
+        """, "LAW004") == [("LAW004", 4, 9)]
+
+
+def test_law004_does_not_fire_on_the_service_itself_or_other_bases() -> None:
+    assert lint("""\
+        purpose orders {
+          use essential.service
+          basis contract
+        }
+        purpose login {
+          use essential.service.authentication
+          basis contract
+          profiling
+        }
+        purpose stats {
+          use analytics.reporting
+          basis consent
+        }
+        purpose prefs {
+          use functional.service
+          basis contract
+        }
+        """, "LAW004") == []
+
+
+def test_law004_leaves_marketing_to_law003() -> None:
+    text = """\
+        purpose ads {
+          use marketing.advertising.third_party.targeted
+          basis contract
+        }
+        """
+    assert lint(text, "LAW004") == []
+    assert lint(text, "LAW003") == [("LAW003", 3, 3)]
+
+
+# ---------------------------------------------------------------- LAW005 legitimate-interests-unexplained
+
+
+def test_law005_fires_on_bare_legitimate_interests() -> None:
+    assert lint("""\
+        purpose fraud {
+          use essential.fraud_detection
+          basis legitimate_interests
+        }
+        """, "LAW005") == [("LAW005", 3, 3)]
+
+
+def test_law005_fires_when_balancing_test_missing_or_interest_blank() -> None:
+    assert lint("""\
+        purpose a {
+          basis legitimate_interests { interest "Preventing fraud" }
+        }
+        purpose b {
+          basis legitimate_interests { interest "  " balancing_test "LIA-1" }
+        }
+        """, "LAW005") == [("LAW005", 2, 3), ("LAW005", 5, 3)]
+
+
+def test_law005_complete_statement_passes() -> None:
+    assert lint("""\
+        purpose fraud {
+          basis legitimate_interests {
+            interest { nb "Hindre svindel" en "Preventing fraud" }
+            balancing_test "LIA-2026-01"
+          }
+        }
+        """, "LAW005") == []
+
+
+def test_law005_option_turns_off_the_balancing_test_requirement() -> None:
+    text = 'purpose a {\n  basis legitimate_interests { interest "Preventing fraud" }\n}\n'
+    config = parse_config({"select": ["LAW005"], "rules": {"LAW005": {"require-balancing-test": False}}})
+    assert codes(text, config=config) == []
+    assert codes("purpose a {\n  basis legitimate_interests\n}\n", config=config) == [("LAW005", 2, 3)]
+
+
+# ---------------------------------------------------------------- LAW006 legitimate-interests-on-children
+
+
+LI = 'basis legitimate_interests { interest "x" balancing_test "y" }'
+
+
+def test_law006_fires_for_child_subjects_and_child_categories() -> None:
+    assert lint(f"""\
+        subject pupil {{
+          children
+        }}
+        category kid_profile {{
+          taxonomy user.childrens
+        }}
+        purpose a {{
+          {LI}
+          subjects pupil
+        }}
+        purpose b {{
+          {LI}
+          categories kid_profile
+        }}
+        """, "LAW006") == [("LAW006", 8, 3), ("LAW006", 12, 3)]
+
+
+def test_law006_quiet_for_adults_and_for_other_bases() -> None:
+    assert lint(f"""\
+        subject customer {{
+          name "Customer"
+        }}
+        subject pupil {{
+          children no
+        }}
+        subject kid {{
+          children
+        }}
+        purpose a {{
+          {LI}
+          subjects customer, pupil
+        }}
+        purpose b {{
+          basis consent
+          subjects kid
+        }}
+        """, "LAW006") == []
+
+
+# ---------------------------------------------------------------- LAW007 public-authority-legitimate-interests
+
+
+def test_law007_fires_for_a_public_authority() -> None:
+    assert lint(f"""\
+        controller "Kommune" {{
+          public_authority
+        }}
+        purpose a {{
+          {LI}
+        }}
+        """, "LAW007") == [("LAW007", 5, 3)]
+
+
+def test_law007_quiet_for_private_controllers_and_public_task() -> None:
+    assert lint(f"""\
+        controller "Firma AS" {{
+          public_authority no
+        }}
+        purpose a {{
+          {LI}
+        }}
+        """, "LAW007") == []
+    assert lint("""\
+        controller "Kommune" {
+          public_authority
+        }
+        purpose a {
+          basis public_task "kommuneloven § 1"
+        }
+        """, "LAW007") == []
+
+
+# ---------------------------------------------------------------- LAW008 basis-without-legal-citation
+
+
+def test_law008_fires_for_legal_obligation_and_public_task_without_law() -> None:
+    assert lint("""\
+        purpose a {
+          basis legal_obligation
+        }
+        purpose b {
+          basis public_task ""
+        }
+        """, "LAW008") == [("LAW008", 2, 3), ("LAW008", 5, 3)]
+
+
+def test_law008_quiet_with_a_citation_and_for_other_bases() -> None:
+    assert lint("""\
+        purpose a {
+          basis legal_obligation "bokføringsloven § 13"
+        }
+        purpose b {
+          basis vital_interests
+        }
+        """, "LAW008") == []
