@@ -1,0 +1,304 @@
+"""Configuration: selection, severities, options, jurisdictions, discovery, and the errors a user sees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import codes, diagnose
+
+from privacy_dsl.config import Config, ConfigError, load_config, parse_config
+from privacy_dsl.lint import active_rules
+from privacy_dsl.rules import REGISTRY
+from privacy_dsl.rules.base import Context, Finding, Options, rule
+
+# A purpose that fires HYG004 (no categories), HYG005 (no use) and TRN005 would need a rights
+# block; it is used to see which rules a configuration turns on.
+BARE = "purpose p {\n  basis contract\n}\n"
+
+
+def active_codes(table: dict[str, object]) -> set[str]:
+    return {a.rule.code for a in active_rules(parse_config(table))}
+
+
+# ---------------------------------------------------------------- selection
+
+
+def test_defaults_select_every_rule() -> None:
+    config = Config()
+    assert config.select == ("ALL",) and config.ignore == () and config.jurisdictions == ("eu",)
+    assert active_codes({}) == {code for code, r in REGISTRY.items() if not r.jurisdictions or "eu" in r.jurisdictions}
+
+
+@pytest.mark.parametrize(("selector", "expected"), [
+    ("HYG005", {"HYG005"}),                                   # a code
+    ("purpose-without-data-use", {"HYG005"}),                 # a rule name
+    ("HYG00", {f"HYG00{i}" for i in range(1, 7)}),           # a code prefix
+    ("hygiene", {f"HYG00{i}" for i in range(1, 7)}),         # a category
+])
+def test_selectors(selector: str, expected: set[str]) -> None:
+    assert active_codes({"select": [selector]}) == expected
+
+
+def test_ignore_wins_over_select_and_extend_select_adds() -> None:
+    assert active_codes({"select": ["hygiene"], "ignore": ["HYG002", "purpose-without-categories"]}) == {
+        "HYG001", "HYG003", "HYG005", "HYG006"}
+    assert active_codes({"select": ["HYG005"], "extend-select": ["TRN011"]}) == {"HYG005", "TRN011"}
+
+
+def test_selection_changes_what_is_reported() -> None:
+    assert [c for c, _, _ in codes(BARE, ["HYG004", "HYG005"])] == ["HYG004", "HYG005"]
+    config = parse_config({"select": ["hygiene"], "ignore": ["HYG004", "HYG002"]})
+    assert [c for c, _, _ in codes(BARE, config=config)] == ["HYG005"]
+
+
+@pytest.mark.parametrize(("selector", "guess"), [("HYG05", None), ("hygeine", "hygiene"), ("hyg005", "HYG005"),
+                                                 ("purpose-without-data-uses", "purpose-without-data-use")])
+def test_a_selector_that_selects_nothing_is_an_error_with_a_suggestion(selector: str, guess: str | None) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"ignore": [selector]}, "cfg.toml")
+    message = str(err.value)
+    assert message.startswith("cfg.toml: ") and f"`{selector}`" in message
+    if guess:
+        assert f"did you mean `{guess}`?" in message
+
+
+def test_builtin_input_codes_may_be_selected_or_ignored() -> None:
+    parse_config({"ignore": ["E200"]})  # input and resolution problems are always reported; harmless
+
+
+# ---------------------------------------------------------------- severities and options
+
+
+@pytest.mark.parametrize("key", ["HYG005", "purpose-without-data-use"])
+def test_per_rule_severity_by_code_or_name(key: str) -> None:
+    (diag,) = diagnose(BARE, config=parse_config({"select": ["HYG005"], "rules": {key: {"severity": "error"}}}))
+    assert (diag.code, diag.severity.label) == ("HYG005", "error")
+
+
+def test_severity_off_turns_a_rule_off() -> None:
+    config = parse_config({"select": ["HYG004", "HYG005"], "rules": {"HYG004": {"severity": "off"}}})
+    assert [c for c, _, _ in codes(BARE, config=config)] == ["HYG005"]
+
+
+def test_bad_severity_is_an_error_listing_the_choices() -> None:
+    with pytest.raises(ConfigError, match="expected one of error, warning, info, off"):
+        parse_config({"rules": {"HYG005": {"severity": "warn"}}})
+
+
+def test_rule_options_change_behaviour() -> None:
+    text = 'controller "Shop AS" {\n  email "a@shop.example"\n}\n'
+    assert codes(text, "TRN001") == [("TRN001", 1, 1)]
+    config = parse_config({"select": ["TRN001"],
+                           "rules": {"TRN001": {"require-address-or-registration": False}}})
+    assert codes(text, config=config) == []
+
+
+def test_options_and_severity_together() -> None:
+    text = 'controller "Shop AS" {\n  website "https://shop.example"\n}\n'
+    config = parse_config({"select": ["TRN002"],
+                           "rules": {"controller-contact-missing": {"severity": "info", "accept-website": False}}})
+    (diag,) = diagnose(text, config=config)
+    assert diag.severity.label == "info"
+
+
+def test_unknown_option_is_an_error_with_a_suggestion() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"rules": {"TRN002": {"accept-websites": True}}}, "pyproject.toml")
+    assert "did you mean `accept-website`?" in str(err.value)
+    assert "[rules.TRN002]" in str(err.value)
+
+
+def test_bad_option_value_is_an_error_naming_the_option() -> None:
+    with pytest.raises(ConfigError, match="accept-website"):
+        parse_config({"rules": {"TRN002": {"accept-website": "sometimes"}}})
+
+
+def test_options_for_a_rule_without_options_are_an_error() -> None:
+    with pytest.raises(ConfigError, match="takes no options"):
+        parse_config({"rules": {"HYG005": {"max-months": 3}}})
+
+
+def test_unknown_rule_in_rules_table_is_an_error_with_a_suggestion() -> None:
+    with pytest.raises(ConfigError, match="did you mean `HYG005`"):
+        parse_config({"rules": {"HYG0005": {"severity": "off"}}})
+
+
+def test_a_rules_entry_must_be_a_table() -> None:
+    with pytest.raises(ConfigError, match=r"rules\.HYG005"):
+        parse_config({"rules": {"HYG005": "off"}})
+
+
+# ---------------------------------------------------------------- unknown keys and bad values
+
+
+@pytest.mark.parametrize(("key", "guess"), [("selct", "select"), ("ignores", "ignore"),
+                                            ("jurisdiction", "jurisdictions"), ("colour", None)])
+def test_unknown_top_level_key_with_suggestion(key: str, guess: str | None) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({key: ["x"]}, "privacy-dsl.toml")
+    message = str(err.value)
+    assert f"unknown key `{key}`" in message
+    assert (f"did you mean `{guess}`?" in message) if guess else ("known keys:" in message)
+
+
+@pytest.mark.parametrize("table", [
+    {"jurisdictions": ["eu", "nor"]},
+    {"max-file-bytes": 0},
+    {"select": "ALL"},
+])
+def test_bad_values_are_errors_naming_the_key(table: dict[str, object]) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(table, "privacy-dsl.toml")
+    assert str(err.value).startswith("privacy-dsl.toml: `" + next(iter(table)))
+
+
+def test_snake_case_keys_are_accepted_like_kebab_case() -> None:
+    assert parse_config({"extend_select": ["HYG005"]}).extend_select == ("HYG005",)
+
+
+# ---------------------------------------------------------------- jurisdictions
+
+
+@pytest.fixture
+def profiled_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Two throwaway rules: one with jurisdiction profiles, one that only exists in Norway."""
+
+    class Opts(Options):
+        limit: int = 10
+        label: str = "eu"
+
+    @rule("ZZZ901", "test-profiled", category="hygiene", severity="info", references=("test",), options=Opts,
+          profiles={"no": {"limit": 13, "label": "no"}, "fr": {"limit": 15}})
+    def profiled(ctx: Context) -> Iterator[Finding]:
+        """Doc."""
+        return iter(())
+
+    @rule("ZZZ902", "test-norway-only", category="hygiene", severity="info", references=("test",),
+          jurisdictions=("no",))
+    def norway_only(ctx: Context) -> Iterator[Finding]:
+        """Doc."""
+        return iter(())
+
+    monkeypatch.setitem(REGISTRY, "ZZZ901", profiled)
+    monkeypatch.setitem(REGISTRY, "ZZZ902", norway_only)
+    yield
+
+
+def _options(table: dict[str, object]) -> tuple[int, str] | None:
+    for active in active_rules(parse_config({"select": ["ZZZ"], **table})):
+        if active.rule.code == "ZZZ901":
+            return active.options.limit, active.options.label  # type: ignore[attr-defined,no-any-return]
+    return None
+
+
+@pytest.mark.usefixtures("profiled_rules")
+def test_jurisdiction_profiles_set_option_defaults() -> None:
+    assert _options({}) == (10, "eu")
+    assert _options({"jurisdictions": ["eu", "no"]}) == (13, "no")
+    assert _options({"jurisdictions": ["eu", "fr"]}) == (15, "eu")
+    # later jurisdictions override earlier ones, key by key
+    assert _options({"jurisdictions": ["no", "fr"]}) == (15, "no")
+    assert _options({"jurisdictions": ["fr", "no"]}) == (13, "no")
+
+
+@pytest.mark.usefixtures("profiled_rules")
+def test_configured_options_override_profiles() -> None:
+    assert _options({"jurisdictions": ["eu", "no"], "rules": {"ZZZ901": {"limit": 16}}}) == (16, "no")
+
+
+@pytest.mark.usefixtures("profiled_rules")
+def test_jurisdiction_only_rules_need_their_jurisdiction() -> None:
+    assert "ZZZ902" not in active_codes({"select": ["ZZZ"]})
+    assert "ZZZ902" in active_codes({"select": ["ZZZ"], "jurisdictions": ["eu", "no"]})
+
+
+def test_every_shipped_profile_is_valid_for_its_rule() -> None:
+    for code, r in REGISTRY.items():
+        for jurisdiction, values in r.profiles.items():
+            assert jurisdiction in ("eu", "no", "fr"), code
+            assert r.options is not None, f"{code} has profiles but no options"
+            r.options.model_validate(values)
+
+
+# ---------------------------------------------------------------- finding the configuration file
+
+
+def test_pyproject_table_found_upward_from_a_subdirectory(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.privacy-dsl]\nignore = ["HYG002"]\n')
+    sub = tmp_path / "policies" / "shop"
+    sub.mkdir(parents=True)
+    config = load_config(start=sub)
+    assert config.ignore == ("HYG002",)
+    assert config.source == str(tmp_path / "pyproject.toml")
+
+
+def test_pyproject_without_the_table_is_skipped_on_the_way_up(tmp_path: Path) -> None:
+    (tmp_path / "privacy-dsl.toml").write_text('ignore = ["HYG002"]\n')
+    inner = tmp_path / "repo"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert load_config(start=inner).source == str(tmp_path / "privacy-dsl.toml")
+
+
+def test_privacy_dsl_toml_is_preferred_over_pyproject_in_the_same_folder(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.privacy-dsl]\nignore = ["HYG002"]\n')
+    (tmp_path / "privacy-dsl.toml").write_text('ignore = ["HYG004"]\n')
+    config = load_config(start=tmp_path)
+    assert config.ignore == ("HYG004",) and config.source == str(tmp_path / "privacy-dsl.toml")
+
+
+def test_the_nearest_file_wins(tmp_path: Path) -> None:
+    (tmp_path / "privacy-dsl.toml").write_text('ignore = ["HYG004"]\n')
+    inner = tmp_path / "team"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text('[tool.privacy-dsl]\nignore = ["HYG002"]\n')
+    assert load_config(start=inner).ignore == ("HYG002",)
+
+
+def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
+    if any((d / "privacy-dsl.toml").exists() or (d / "pyproject.toml").exists() for d in tmp_path.parents):
+        pytest.skip("a configuration file above the temporary directory")
+    config = load_config(start=tmp_path)
+    assert config == Config() and config.source is None
+
+
+def test_explicit_file(tmp_path: Path) -> None:
+    own = tmp_path / "strict.toml"
+    own.write_text('select = ["TRN"]\n[rules.TRN011]\nseverity = "error"\n')
+    config = load_config(explicit=own)
+    assert config.select == ("TRN",) and config.rules == {"TRN011": {"severity": "error"}}
+    project = tmp_path / "pyproject.toml"
+    project.write_text('[tool.privacy-dsl]\nselect = ["HYG"]\n')
+    assert load_config(explicit=project).select == ("HYG",)
+
+
+def test_errors_in_a_file_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "privacy-dsl.toml"
+    bad.write_text('selct = ["ALL"]\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(start=tmp_path)
+    assert str(err.value).startswith(str(bad)) and "did you mean `select`?" in str(err.value)
+
+
+def test_invalid_toml_and_unreadable_files_are_config_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "privacy-dsl.toml"
+    bad.write_text('select = ["ALL"\n')
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(start=tmp_path)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(explicit=tmp_path / "missing.toml")
+
+
+def test_cli_reports_a_bad_config_with_exit_code_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from privacy_dsl.cli import main
+
+    (tmp_path / "p.privacy").write_text(BARE)
+    (tmp_path / "privacy-dsl.toml").write_text('[rules.HYG005]\nseverity = "warn"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "p.privacy"]) == 2
+    err = capsys.readouterr().err
+    assert "privacy-dsl.toml" in err and "expected one of error, warning, info, off" in err
+    assert "Traceback" not in err
