@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
+from ..reporters import FORMATS  # light: no lark, no pydantic
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths, load_config
 
+if TYPE_CHECKING:
+    from ..reporters import Report, RuleInfo
+
 _EPILOG = """\
+formats (docs/output-formats.md):
+  full       message, source line with a caret, hint; colour on a terminal (NO_COLOR turns it off)
+  concise    path:line:col: CODE [severity] message, one per line
+  json       a versioned document with stable field names (schema in docs/output-formats.md)
+  sarif      SARIF 2.1.0, for GitHub code scanning (github/codeql-action/upload-sarif)
+  github     GitHub Actions annotations, plus a job summary in $GITHUB_STEP_SUMMARY
+  junit      JUnit XML, for GitLab (artifacts:reports:junit) and Jenkins
+  The default is github when GITHUB_ACTIONS=true, else full.
+
 exit codes:
-  0  no findings at or above the fail level
-  1  findings
-  2  unusable input (unreadable file, syntax error), bad configuration, or usage error
+  0  no findings at or above the fail level (or --exit-zero)
+  1  findings at or above the fail level
+  2  unusable input (unreadable file, syntax error), bad configuration, usage error, or the
+     --output file could not be written; --exit-zero does not change this
 
 examples:
   privacy-dsl lint                           policies/ (or the current directory)
@@ -21,6 +38,8 @@ examples:
                                              the whole policy that file belongs to
   privacy-dsl lint --select cookies,LAW --format concise
   privacy-dsl lint --fail-level error        warnings are shown but do not fail
+  privacy-dsl lint --format sarif --output privacy-dsl.sarif
+  privacy-dsl lint --statistics --quiet      only the count per rule
 """
 
 
@@ -34,8 +53,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="policy directories, .privacy files, or folders of policies "
                    "(default: policies/ if it exists, else the current directory)")
-    p.add_argument("--format", choices=("full", "concise"), default=None,
-                   help="output format (default: full)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="output format (default: github inside GitHub Actions, else full)")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE",
+                   help="write the report to FILE (atomically: readers never see half a file) instead of "
+                   "standard output; a one-line summary is still printed unless --quiet")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
     p.add_argument("--select", metavar="RULES", help="comma-separated codes, code prefixes, rule names or "
                    "categories to check (replaces the configured selection)")
@@ -43,27 +65,105 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--fail-level", choices=("error", "warning", "info"), default="info",
                    help="lowest severity that makes the exit code 1 (default: info, i.e. any finding)")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (still 2 on bad input)")
+    p.add_argument("--statistics", action="store_true",
+                   help="also print the number of findings per rule (to standard error when standard output "
+                   "carries json, sarif or junit)")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="print only the findings: no summary line, nothing when all is clear")
     p.add_argument("--show-suppressed", action="store_true", help="also print suppressed findings")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour in the full format (auto: on a terminal, unless NO_COLOR is set)")
     p.set_defaults(run=run)
 
 
+def choose_format(requested: str | None) -> str:
+    """--format, else github inside GitHub Actions, else full."""
+    if requested:
+        return requested
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename, so a
+    reader (or a crash) never sees a partial report. Parent directories are created."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write(stream: TextIO, text: str) -> None:
+    if text:
+        stream.write(text)
+        stream.flush()
+
+
+def _job_summary(report: Report) -> None:
+    """Append the Markdown job summary to $GITHUB_STEP_SUMMARY; failing to is not fatal."""
+    from ..reporters import github
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(github.summary(report))
+    except OSError as exc:
+        print(f"privacy-dsl: cannot write the job summary to {target}: {exc.strerror or exc}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..diagnostics import Severity
-    from ..lint import lint_paths
-    from ..reporters import Report, render
+    from ..lint import active_rules, lint_paths
+    from ..reporters import MACHINE_FORMATS, Report, builtin_infos, render, render_statistics, rule_info
 
+    fmt = choose_format(args.format)
     config = load_config(args)
     result = lint_paths(default_paths(args.paths), config)
     stream = sys.stdout
-    color = args.color == "always" or (args.color == "auto" and stream.isatty())
-    report = Report(result.diagnostics, result.sources, result.files, color, args.show_suppressed)
-    stream.write(render(args.format or "full", report))
-    active = [d for d in result.diagnostics if d.suppressed is None]
+    color = args.color == "always" or (
+        args.color == "auto" and args.output is None and stream.isatty() and not os.environ.get("NO_COLOR"))
+    fail = Severity.parse(args.fail_level)
+    rules: tuple[RuleInfo, ...] = ()
+    if fmt in ("sarif", "junit"):  # they describe every rule that ran; the others need no docs
+        infos = tuple(rule_info(a.rule, a.severity) for a in sorted(active_rules(config), key=lambda a: a.rule.code))
+        rules = infos + (builtin_infos() if fmt == "sarif" else ())
+    skipped = frozenset(path for p in result.policies if p.policy is None for path in p.sources)
+    report = Report(result.diagnostics, result.sources, result.files, color, args.show_suppressed,
+                    rules=rules, skipped=skipped, fail_level=fail, quiet=args.quiet)
+    text = render(fmt, report)
+    if args.output is not None:
+        try:
+            write_atomically(args.output, text)
+        except OSError as exc:
+            print(f"privacy-dsl: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+        if not args.quiet:
+            print(f"{report.summary()} Report ({fmt}) written to {args.output}.")
+    else:
+        _write(stream, text)
+    if fmt == "github":
+        _job_summary(report)
+    if args.statistics:
+        table = render_statistics(report)
+        _write(sys.stderr if args.output is None and fmt in MACHINE_FORMATS else stream, table)
+    active = report.active
     if any(d.fatal for d in active):
         return EXIT_ERROR
-    fail = Severity.parse(args.fail_level)
     if not args.exit_zero and any(d.severity >= fail for d in active):
         return EXIT_FINDINGS
     return EXIT_OK

@@ -1,15 +1,92 @@
 """Output formats: one module per format, each a ``render(report) -> str`` function.
 
-Reporters only render diagnostics; they never decide what is a finding.
+Reporters only render diagnostics; they never decide what is a finding, and they have no side
+effects (the ``lint`` command writes the output, the GitHub job summary and the statistics).
+
+Formats (documented in docs/output-formats.md):
+
+- ``full``: message, source line with a caret, hint; colour on a terminal (default).
+- ``concise``: ``path:line:col: CODE [severity] message``, one per line.
+- ``json``: a documented, versioned document (``json.SCHEMA``).
+- ``sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+- ``github``: GitHub Actions workflow commands (annotations); the default inside GitHub Actions.
+- ``junit``: JUnit XML for GitLab / Jenkins test reports.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
+from .. import __version__
+from ..diagnostics import BUILTIN, DOCS_URL, Diagnostic, Severity
 
-FORMATS = ("full", "concise")
+if TYPE_CHECKING:
+    from ..rules.base import Rule
+
+FORMATS = ("full", "concise", "json", "sarif", "github", "junit")
+#: Formats whose output is read by a program: nothing else may be mixed into their stream.
+MACHINE_FORMATS = frozenset({"json", "sarif", "junit"})
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a reporter needs to know about a rule or an input code (SARIF rules, JUnit cases)."""
+
+    code: str
+    name: str
+    category: str
+    severity: Severity  # effective severity in this run
+    summary: str
+    description: str  # the "What it does" section, plain paragraphs
+    doc: str  # the full documentation, Markdown
+    url: str
+
+
+def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
+    """A lint rule's metadata, with the severity the configuration gives it."""
+    from ..docs import explain_rule
+
+    return RuleInfo(rule.code, rule.name, rule.category, severity or rule.severity, rule.summary,
+                    _section(rule.doc, "What it does") or rule.summary, explain_rule(rule), rule.url)
+
+
+def builtin_infos() -> tuple[RuleInfo, ...]:
+    """The input and resolution codes (E001-E206) as rules: they are results too."""
+    out = []
+    for b in BUILTIN.values():
+        category = "input" if b.code < "E200" else "resolution"
+        out.append(RuleInfo(b.code, b.name, category, Severity.ERROR, b.summary, b.doc,
+                            f"# {b.code} {b.name}\n\n{b.summary}\n\n{b.doc}\n",
+                            f"{DOCS_URL}/input.md#{b.code.lower()}-{b.name}"))
+    return tuple(out)
+
+
+def lookup_info(code: str) -> RuleInfo | None:
+    """Metadata for a code that the report's rule list does not hold (defensive)."""
+    from ..rules import REGISTRY
+
+    if code in REGISTRY:
+        return rule_info(REGISTRY[code])
+    return next((i for i in builtin_infos() if i.code == code), None)
+
+
+def _section(doc: str, title: str) -> str:
+    """The text of one ``## title`` section of a rule docstring."""
+    lines = doc.split("\n")
+    try:
+        start = lines.index(f"## {title}") + 1
+    except ValueError:
+        return ""
+    body: list[str] = []
+    for line in lines[start:]:
+        if line.startswith("## "):
+            break
+        body.append(line)
+    paragraphs = "\n".join(body).strip().split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
 @dataclass(slots=True)
@@ -19,10 +96,83 @@ class Report:
     files: int = 0
     color: bool = False
     show_suppressed: bool = False
+    #: The rules that ran (with their effective severity), for SARIF and JUnit.
+    rules: tuple[RuleInfo, ...] = ()
+    #: Files whose policy could not be parsed, so no rule ran on them.
+    skipped: frozenset[str] = frozenset()
+    #: The lowest severity that fails the run (JUnit marks such findings as failures).
+    fail_level: Severity = Severity.INFO
+    #: No summary lines: only the findings.
+    quiet: bool = False
+    tool_version: str = __version__
 
     @property
     def shown(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if self.show_suppressed or d.suppressed is None]
+
+    @property
+    def active(self) -> list[Diagnostic]:
+        """The findings that count: not suppressed."""
+        return [d for d in self.diagnostics if d.suppressed is None]
+
+    @property
+    def paths(self) -> list[str]:
+        """Every file the report is about: the files read and the paths of any diagnostic."""
+        return sorted(set(self.sources) | {d.span.path for d in self.diagnostics})
+
+    def counts(self) -> dict[Severity, int]:
+        found = Counter(d.severity for d in self.active)
+        return {s: found.get(s, 0) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+
+    @property
+    def suppressed(self) -> int:
+        return sum(d.suppressed is not None for d in self.diagnostics)
+
+    def summary(self) -> str:
+        """One line: what was checked and what was found."""
+        active = self.active
+        c = self.counts()
+        files = _plural(self.files, "file")
+        if not active:
+            line = f"All clear: {files} checked, no findings."
+        else:
+            line = (f"Found {_plural(len(active), 'finding')} in {files}: {_plural(c[Severity.ERROR], 'error')}, "
+                    f"{_plural(c[Severity.WARNING], 'warning')}, {c[Severity.INFO]} info.")
+        if self.suppressed:
+            line += f" ({self.suppressed} suppressed{', shown above' if self.show_suppressed else ''})"
+        return line
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Statistic:
+    code: str
+    name: str
+    severity: Severity
+    count: int
+
+
+def statistics(diagnostics: Iterable[Diagnostic]) -> list[Statistic]:
+    """Unsuppressed findings counted per rule: most frequent first, then by code."""
+    counts: Counter[tuple[str, str, Severity]] = Counter(
+        (d.code, d.name, d.severity) for d in diagnostics if d.suppressed is None)
+    stats = [Statistic(code, name, severity, n) for (code, name, severity), n in counts.items()]
+    return sorted(stats, key=lambda s: (-s.count, s.code, -s.severity))
+
+
+def render_statistics(report: Report) -> str:
+    """The ``--statistics`` table: count, code, name, severity."""
+    stats = statistics(report.diagnostics)
+    if not stats:
+        return "" if report.quiet else "No findings.\n"
+    width = max(len(str(s.count)) for s in stats)
+    code_width = max(len(s.code) for s in stats)
+    name_width = max(len(s.name) for s in stats)
+    return "".join(f"{s.count:>{width}}  {s.code:<{code_width}}  {s.name:<{name_width}}  [{s.severity.label}]\n"
+                   for s in stats)
 
 
 def render(fmt: str, report: Report) -> str:
@@ -34,4 +184,20 @@ def render(fmt: str, report: Report) -> str:
         from . import concise
 
         return concise.render(report)
+    if fmt == "json":
+        from . import json
+
+        return json.render(report)
+    if fmt == "sarif":
+        from . import sarif
+
+        return sarif.render(report)
+    if fmt == "github":
+        from . import github
+
+        return github.render(report)
+    if fmt == "junit":
+        from . import junit
+
+        return junit.render(report)
     raise ValueError(f"unknown format {fmt!r}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from ..diagnostics import Diagnostic, Severity
 from . import Report
 
@@ -27,15 +25,14 @@ def _excerpt(diag: Diagnostic, text: str | None, color: bool) -> list[str]:
     start = max(span.column, 1)
     end = span.end_column if span.end_line == span.line and span.end_column > start else len(source) + 1
     width = max(1, min(end, len(source) + 1) - start)
-    caret = " " * (start - 1) + "^" * width
+    caret = " " * (start - 1) + _paint("^" * width, _COLORS[diag.severity], color)
     bar = _paint("|", "34", color)
-    return [f" {pad} {bar}", f" {_paint(gutter, '34', color)} {bar} {source}",
-            f" {pad} {bar} {_paint(caret, _COLORS[diag.severity], color)}"]
+    return [f" {pad} {bar}", f" {_paint(gutter, '34', color)} {bar} {source}", f" {pad} {bar} {caret}"]
 
 
 def render(report: Report) -> str:
     out: list[str] = []
-    color = report.color and "NO_COLOR" not in os.environ
+    color = report.color  # the command decides: --color, a terminal, NO_COLOR
     for diag in report.shown:
         head = f"{diag.span.path}:{diag.span.line}:{diag.span.column}: "
         label = _paint(f"{diag.code} {diag.severity.label}", _COLORS[diag.severity] + ";1", color)
@@ -46,19 +43,8 @@ def render(report: Report) -> str:
         if diag.suppressed:
             out.append(f"  = suppressed: {diag.suppressed}")
         out.append("")
-    shown = report.shown
-    errors = sum(d.severity is Severity.ERROR for d in shown)
-    warnings = sum(d.severity is Severity.WARNING for d in shown)
-    infos = sum(d.severity is Severity.INFO for d in shown)
-    suppressed = sum(d.suppressed is not None for d in report.diagnostics)
-    files = f"{report.files} file{'s' if report.files != 1 else ''}"
-    if not shown:
-        summary = f"All clear: {files} checked, no findings."
-    else:
-        summary = (f"Found {len(shown)} finding{'s' if len(shown) != 1 else ''} in {files}: "
-                   f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, "
-                   f"{infos} info.")
-    if suppressed and not report.show_suppressed:
-        summary += f" ({suppressed} suppressed)"
-    out.append(summary)
-    return "\n".join(out) + "\n"
+    if not report.quiet:
+        out.append(report.summary())
+    elif out:
+        out.pop()  # the blank line after the last finding
+    return "\n".join(out) + ("\n" if out else "")

@@ -1,0 +1,512 @@
+"""Output formats (full, concise, json, sarif, github, junit), the lint options and exit codes.
+
+Golden files in tests/golden/ pin every format for tests/fixtures/reporting, a policy with an
+error, a warning, an info, a suppressed finding, an input error (E200), a name with `,:%` and
+non-ASCII text before a finding. After an intended change: ``UPDATE_GOLDEN=1 pytest
+tests/test_reporters.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from conftest import POLICIES, ROOT
+
+from privacy_dsl import __version__
+from privacy_dsl.cli import main
+from privacy_dsl.diagnostics import Diagnostic, Severity
+from privacy_dsl.model import Span
+from privacy_dsl.reporters import Report, github, junit, sarif
+from privacy_dsl.reporters import json as json_reporter
+
+FIXTURE = ROOT / "tests" / "fixtures" / "reporting"
+CONFIG = FIXTURE / "privacy-dsl.toml"
+GOLDEN = ROOT / "tests" / "golden"
+BAD = "cookie Webtemp {\n  party first\n  expiry persistent\n}\n"
+
+
+def sarif_schema_path() -> Path:
+    """The official schema beside the repository (CI layout), else the copy in tests/data."""
+    shared = ROOT.parent / "shared" / "data" / "sarif" / "sarif-schema-2.1.0.json"
+    return shared if shared.is_file() else ROOT / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(ROOT)
+    return ROOT
+
+
+def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["lint", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def fixture_args(*extra: str) -> list[str]:
+    return [str(FIXTURE.relative_to(ROOT)), "--config", str(CONFIG.relative_to(ROOT)), *extra]
+
+
+def _normalise(fmt: str, text: str) -> str:
+    """Make golden files independent of the release and of rule documentation wording (the
+    documentation in SARIF is checked against its source in test_sarif_rules_carry_the_docs)."""
+    if fmt == "json":
+        doc = json.loads(text)
+        doc["tool"]["version"] = "<version>"
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "sarif":
+        doc = json.loads(text)
+        driver = doc["runs"][0]["tool"]["driver"]
+        driver["version"] = "<version>"
+        if "semanticVersion" in driver:
+            driver["semanticVersion"] = "<version>"
+        for rule in driver["rules"]:
+            rule["fullDescription"]["text"] = f"<what it does: {rule['id']}>"
+            rule["help"] = {"text": f"<doc: {rule['id']}>", "markdown": f"<doc: {rule['id']}>"}
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return text
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        return
+    assert path.is_file(), f"missing golden file {path}: run with UPDATE_GOLDEN=1"
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"{name} differs from the golden file; if intended, run with UPDATE_GOLDEN=1"
+
+
+GOLDEN_CASES = [
+    ("full.txt", "full", ["--color", "never"]),
+    ("full-color-suppressed.txt", "full", ["--color", "always", "--show-suppressed"]),
+    ("concise.txt", "concise", []),
+    ("json.json", "json", []),
+    ("sarif.json", "sarif", []),
+    ("github.txt", "github", []),
+    ("junit.xml", "junit", []),
+    ("junit-fail-level-error.xml", "junit", ["--fail-level", "error"]),
+]
+
+
+@pytest.mark.parametrize(("name", "fmt", "extra"), GOLDEN_CASES, ids=[c[0] for c in GOLDEN_CASES])
+def test_golden(name: str, fmt: str, extra: list[str], at_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = lint(capsys, *fixture_args("--format", fmt, *extra))
+    assert code == 1
+    check_golden(name, _normalise(fmt, out))
+
+
+def test_golden_statistics_and_job_summary(at_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, out, _ = lint(capsys, *fixture_args("--format", "github", "--statistics", "--quiet"))
+    assert code == 1
+    assert summary.read_text().startswith("earlier step\n### privacy-dsl\n")  # appended, not replaced
+    check_golden("github-summary.md", summary.read_text().removeprefix("earlier step\n"))
+    check_golden("statistics.txt", "".join(line for line in out.splitlines(keepends=True)
+                                           if not line.startswith("::")))
+
+
+def test_fixture_has_every_severity_a_suppression_and_an_input_error(at_root: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = lint(capsys, *fixture_args("--format", "json"))
+    diags = json.loads(out)["diagnostics"]
+    assert {d["severity"] for d in diags} == {"error", "warning", "info"}
+    assert any(d["suppressed"] for d in diags) and any(d["code"].startswith("E") for d in diags)
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+def test_json_validates_against_its_documented_schema(at_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = lint(capsys, *fixture_args("--format", "json"))
+    doc = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(json_reporter.SCHEMA)
+    jsonschema.Draft202012Validator(json_reporter.SCHEMA).validate(doc)
+    assert doc["version"] == 1 and doc["tool"]["version"] == __version__
+    assert doc["summary"] == {"files": 2, "findings": 6, "errors": 3, "warnings": 1, "info": 2, "suppressed": 1,
+                              "fatal": False}
+    webtemp = next(d for d in doc["diagnostics"] if d["suppressed"])
+    assert (webtemp["code"], webtemp["line"], webtemp["column"], webtemp["end_column"]) == ("CK002", 11, 3, 20)
+    assert webtemp["suppression_reason"].startswith("vendor confirms")
+
+
+def test_json_schema_in_the_docs_is_the_one_in_the_code() -> None:
+    text = (ROOT / "docs" / "output-formats.md").read_text(encoding="utf-8")
+    section = text[text.index("## JSON schema"):]
+    block = re.search(r"```json\n(.*?)\n```", section, re.S)
+    assert block, "docs/output-formats.md: no ```json block under '## JSON schema'"
+    assert json.loads(block.group(1)) == json_reporter.SCHEMA
+
+
+def test_json_reports_fatal_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.privacy").write_text("cookie {\n")
+    code, out, _ = lint(capsys, str(tmp_path), "--format", "json")
+    doc = json.loads(out)
+    assert code == 2 and doc["summary"]["fatal"] is True
+    assert doc["diagnostics"][0]["code"].startswith("E1") and doc["diagnostics"][0]["fatal"] is True
+
+
+# --- SARIF ----------------------------------------------------------------------------------------
+
+def _sarif(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    _, out, _ = lint(capsys, *args, "--format", "sarif")
+    doc: dict[str, Any] = json.loads(out)
+    return doc
+
+
+def validate_sarif(doc: dict[str, Any]) -> None:
+    schema = json.loads(sarif_schema_path().read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
+
+
+def test_sarif_schema_copy_is_the_official_one() -> None:
+    copy = ROOT / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json"
+    shared = ROOT.parent / "shared" / "data" / "sarif" / "sarif-schema-2.1.0.json"
+    assert copy.is_file()
+    if shared.is_file():
+        assert copy.read_bytes() == shared.read_bytes()
+
+
+def test_sarif_validates_against_the_official_schema(at_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    validate_sarif(_sarif(capsys, *fixture_args()))
+
+
+def test_sarif_validates_for_input_errors_and_clean_policies(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "a.privacy").write_text("cookie x {\n  expiry \"unterminated\n}\n")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "b.privacy").write_bytes(b"\xff\xfe\x00")
+    doc = _sarif(capsys, str(tmp_path))
+    validate_sarif(doc)
+    assert {r["ruleId"] for r in doc["runs"][0]["results"]} >= {"E003"}
+    assert all(r["level"] == "error" for r in doc["runs"][0]["results"])
+    clean = _sarif(capsys, str(POLICIES / "fjordkaffe"))
+    validate_sarif(clean)
+    assert clean["runs"][0]["results"] == []
+
+
+def test_sarif_results_locations_and_suppressions(at_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _sarif(capsys, *fixture_args())
+    run = doc["runs"][0]
+    assert doc["version"] == "2.1.0" and run["columnKind"] == "unicodeCodePoints"
+    rules = run["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    assert ids[:7] == ["CK002", "LAW003", "SUP001", "SUP002", "SUP003", "SUP004", "SUP005"]
+    assert "E100" in ids and "E200" in ids  # input codes are rules too
+    assert rules[ids.index("SUP003")]["defaultConfiguration"]["level"] == "note"  # configured down to info
+    for rule in rules:
+        assert rule["helpUri"].startswith("https://") and rule["help"]["text"] and rule["help"]["markdown"]
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["properties"]["tags"]
+    got = []
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        loc = result["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert "\\" not in loc["artifactLocation"]["uri"]
+        region = loc["region"]
+        got.append((result["ruleId"], result["level"], loc["artifactLocation"]["uri"].rsplit("/", 1)[1],
+                     region["startLine"], region["startColumn"], region["endLine"], region["endColumn"],
+                     bool(result.get("suppressions"))))
+    assert got == [
+        ("CK002", "error", "cookies.privacy", 4, 1, 6, 2, False),
+        ("CK002", "error", "cookies.privacy", 11, 3, 11, 20, True),
+        ("SUP001", "warning", "cookies.privacy", 14, 21, 14, 49, False),
+        ("SUP003", "note", "cookies.privacy", 14, 21, 14, 49, False),
+        ("LAW003", "error", "purposes.privacy", 4, 1, 9, 2, False),
+        ("SUP003", "note", "purposes.privacy", 5, 50, 5, 93, False),  # code points, not UTF-8 bytes
+        ("E200", "error", "purposes.privacy", 7, 14, 7, 19, False),
+    ]
+    suppressed = run["results"][1]
+    assert suppressed["suppressions"] == [{"kind": "inSource",
+                                           "justification": "vendor confirms a 30-day expiry, ticket PRIV-12"}]
+
+
+def test_sarif_rules_carry_the_docs(at_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from privacy_dsl.docs import explain_rule
+    from privacy_dsl.rules import REGISTRY
+
+    rules = {r["id"]: r for r in _sarif(capsys, *fixture_args())["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["CK002"]["help"]["markdown"] == explain_rule(REGISTRY["CK002"])
+    assert rules["CK002"]["fullDescription"]["text"].startswith("Flags a `cookie` block")
+    assert "```" not in rules["CK002"]["help"]["text"] and "## " not in rules["CK002"]["help"]["text"]
+    assert rules["CK002"]["helpUri"] == REGISTRY["CK002"].url
+
+
+def test_sarif_uris_are_percent_encoded_and_absolute_paths_are_file_uris() -> None:
+    assert sarif.artifact_location(os.path.join("my policies", "a#b.privacy")) == {
+        "uri": "my%20policies/a%23b.privacy", "uriBaseId": "%SRCROOT%"}
+    absolute = sarif.artifact_location(str(Path("/tmp/x y.privacy").resolve()))
+    assert absolute["uri"].startswith("file:///") and "uriBaseId" not in absolute
+
+
+def test_sarif_fingerprints_survive_moved_lines_and_are_unique(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    policy = tmp_path / "p"
+    policy.mkdir()
+    twice = "cookie a {\n  party first\n}\n\ncookie b {\n  party first\n}\n"
+    (policy / "c.privacy").write_text(twice)
+
+    def prints() -> list[str]:
+        results = _sarif(capsys, str(policy), "--select", "CK002")["runs"][0]["results"]
+        return [r["partialFingerprints"][sarif.FINGERPRINT] for r in results]
+
+    before = prints()
+    assert len(before) == 2 and len(set(before)) == 2
+    (policy / "c.privacy").write_text("# a comment that moves every line down\n\n" + twice)
+    assert prints() == before
+
+
+# --- GitHub ---------------------------------------------------------------------------------------
+
+def _diag(message: str, path: str = "p/a.privacy", line: int = 3, end_line: int = 3, hint: str | None = None,
+          severity: Severity = Severity.ERROR, suppressed: str | None = None) -> Diagnostic:
+    span = Span(path=path, line=line, column=5, end_line=end_line, end_column=9)
+    return Diagnostic(code="CK002", name="cookie-without-expiry", category="cookies", severity=severity,
+                      message=message, span=span, hint=hint, suppressed=suppressed)
+
+
+def test_github_escaping_of_data_and_properties() -> None:
+    assert github.escape_data("100% a:b, c\r\nd") == "100%25 a:b, c%0D%0Ad"
+    assert github.escape_property("100% a:b, c\r\nd") == "100%25 a%3Ab%2C c%0D%0Ad"
+    line = github.command(_diag("50% off: a, b\nnext", path="we:ird,dir/a.privacy", hint="do x: y"))
+    assert line == ("::error file=we%3Aird%2Cdir/a.privacy,line=3,col=5,endLine=3,endColumn=9,"
+                    "title=CK002 cookie-without-expiry::50%25 off: a, b%0Anext%0Ahint: do x: y")
+    assert "\n" not in line and "\r" not in line
+
+
+def test_github_levels_and_multiline_spans() -> None:
+    assert github.command(_diag("m", severity=Severity.WARNING)).startswith("::warning ")
+    assert github.command(_diag("m", severity=Severity.INFO)).startswith("::notice ")
+    assert github.command(_diag("m", suppressed="ok")).startswith("::notice ")
+    multi = github.command(_diag("m", line=3, end_line=5))
+    assert "endLine=5" in multi and "endColumn" not in multi
+
+
+def test_github_is_the_default_inside_github_actions(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "c.privacy").write_text(BAD)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, _ = lint(capsys, str(tmp_path), "--select", "CK002")
+    assert code == 1 and out.startswith("::error file=") and ",line=3,col=3," in out
+    code, out, _ = lint(capsys, str(tmp_path), "--select", "CK002", "--format", "concise")
+    assert code == 1 and not out.startswith("::")
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    assert not lint(capsys, str(tmp_path), "--select", "CK002")[1].startswith("::")
+
+
+def test_github_job_summary_failure_is_a_warning_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "c.privacy").write_text(BAD)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "no" / "such" / "dir" / "summary.md"))
+    code, _, err = lint(capsys, str(tmp_path), "--select", "CK002", "--format", "github")
+    assert code == 1 and "cannot write the job summary" in err
+
+
+# --- JUnit ----------------------------------------------------------------------------------------
+
+def test_junit_escapes_markup_and_control_characters() -> None:
+    diag = _diag('bad <tag> & "quote" \x01\x1b[31m end', hint="a]]>b")
+    report = Report([diag], {"p/a.privacy": "x\n"}, 1)
+    root = ET.fromstring(junit.render(report).encode("utf-8"))
+    failure = root.find("./testsuite/testcase/failure")
+    assert failure is not None and failure.text is not None
+    assert failure.get("message") == 'bad <tag> & "quote" \ufffd\ufffd[31m end'
+    assert "hint: a]]>b" in failure.text
+
+
+def test_junit_counts_fail_level_skips_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good, broken = tmp_path / "good", tmp_path / "broken"
+    good.mkdir()
+    broken.mkdir()
+    (good / "c.privacy").write_text(BAD)
+    (broken / "a.privacy").write_text("cookie x {\n  party first\n}\n")
+    (broken / "b.privacy").write_text("cookie {\n")
+    code, out, _ = lint(capsys, str(tmp_path), "--format", "junit", "--select", "CK002,SUP001")
+    assert code == 2
+    root = ET.fromstring(out.encode("utf-8"))
+    cases = {(f"{Path(c.get('classname', '')).parent.name}/{Path(c.get('classname', '')).name}",
+              c.get("name", "").split()[0]): c for c in root.iter("testcase")}
+    assert cases[("good/c.privacy", "CK002")].find("failure") is not None
+    assert cases[("good/c.privacy", "SUP001")].find("failure") is None
+    assert cases[("broken/a.privacy", "CK002")].find("skipped") is not None  # its policy did not parse
+    error_case = next(c for (path, code_), c in cases.items() if path == "broken/b.privacy" and code_.startswith("E"))
+    assert error_case.find("error") is not None
+    assert root.get("tests") == str(len(cases))
+    assert (root.get("failures"), root.get("errors"), root.get("skipped")) == ("1", "1", "4")
+    # below the fail level a finding passes, listed in system-out
+    (tmp_path / "cfg.toml").write_text('[rules.CK002]\nseverity = "warning"\n')
+    code, out, _ = lint(capsys, str(good), "--format", "junit", "--select", "CK002", "--fail-level", "error",
+                        "--config", str(tmp_path / "cfg.toml"))
+    assert code == 0
+    case = ET.fromstring(out.encode("utf-8")).find("./testsuite/testcase")
+    assert case is not None and case.find("failure") is None
+    out_el = case.find("system-out")
+    assert out_el is not None and "CK002 [warning]" in (out_el.text or "")
+
+
+# --- options and exit codes -----------------------------------------------------------------------
+
+@pytest.fixture
+def policies(tmp_path: Path) -> dict[str, Path]:
+    """One policy per outcome: clean, info only, warning only, error, suppressed only, syntax error."""
+    texts = {
+        "clean": "cookie a {\n  party first\n  expiry session\n}\n",
+        "info": "cookie a {\n  party first\n  expiry session\n}\n# privacy-dsl: ignore[CK002] -- unused\n"
+                "cookie b {\n  party first\n  expiry session\n}\n",
+        "warning": "cookie a { # privacy-dsl: ignore[CK002]\n  party first\n}\n",
+        "error": BAD,
+        "suppressed": "# privacy-dsl: ignore[CK002] -- vendor confirms expiry\ncookie a {\n  party first\n}\n",
+        "syntax": "cookie a {\n  party first\n",
+    }
+    out = {}
+    for name, text in texts.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "p.privacy").write_text(text)
+        out[name] = tmp_path / name
+    (tmp_path / "cfg.toml").write_text('select = ["CK002", "SUP"]\n[rules.SUP003]\nseverity = "info"\n')
+    out["config"] = tmp_path / "cfg.toml"
+    return out
+
+
+EXIT_CASES = [
+    # (policy, options, exit code)
+    ("clean", [], 0), ("info", [], 1), ("warning", [], 1), ("error", [], 1), ("suppressed", [], 0), ("syntax", [], 2),
+    ("info", ["--fail-level", "warning"], 0), ("warning", ["--fail-level", "warning"], 1),
+    ("warning", ["--fail-level", "error"], 0), ("error", ["--fail-level", "error"], 1),
+    ("syntax", ["--fail-level", "error"], 2),
+    ("error", ["--exit-zero"], 0), ("syntax", ["--exit-zero"], 2), ("clean", ["--exit-zero"], 0),
+    ("error", ["--statistics"], 1), ("clean", ["--statistics"], 0), ("syntax", ["--statistics"], 2),
+    ("error", ["--quiet"], 1), ("clean", ["--quiet"], 0), ("syntax", ["--quiet"], 2),
+    ("error", ["--show-suppressed"], 1), ("suppressed", ["--show-suppressed"], 0),
+    *[(p, ["--format", f], c) for f in ("full", "concise", "json", "sarif", "github", "junit")
+      for p, c in (("clean", 0), ("error", 1), ("syntax", 2))],
+    ("error", ["--output", "OUT"], 1), ("clean", ["--output", "OUT"], 0), ("syntax", ["--output", "OUT"], 2),
+    ("error", ["--output", "OUT", "--exit-zero"], 0),
+]
+
+
+@pytest.mark.parametrize(("policy", "options", "expected"), EXIT_CASES,
+                         ids=[f"{p}-{' '.join(o) or 'default'}" for p, o, _ in EXIT_CASES])
+def test_exit_codes(policy: str, options: list[str], expected: int, policies: dict[str, Path], tmp_path: Path,
+                    capsys: pytest.CaptureFixture[str]) -> None:
+    options = [str(tmp_path / "out" / "report") if o == "OUT" else o for o in options]
+    code, _, _ = lint(capsys, str(policies[policy]), "--config", str(policies["config"]), *options)
+    assert code == expected
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for bad in (["--format", "xml"], ["--fail-level", "fatal"], ["--output"]):
+        with pytest.raises(SystemExit) as exc:
+            main(["lint", *bad])
+        assert exc.value.code == 2
+    capsys.readouterr()
+
+
+def test_unwritable_output_exits_2_and_keeps_the_old_file(policies: dict[str, Path], tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old")
+
+    def fail(src: object, dst: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", fail)
+    code, _, err = lint(capsys, str(policies["error"]), "--format", "json", "--output", str(target))
+    assert code == 2 and "cannot write" in err and "Permission denied" in err
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".report")) == []  # no temp file left
+    code, _, err = lint(capsys, str(policies["error"]), "--output", str(target / "x" / "under-a-file"))
+    assert code == 2 and "cannot write" in err
+
+
+def test_output_is_atomic_complete_and_keeps_permissions(policies: dict[str, Path], tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    args = [str(policies["error"]), "--config", str(policies["config"]), "--format", "sarif"]
+    _, stdout_report, _ = lint(capsys, *args)
+    target = tmp_path / "reports" / "privacy.sarif"
+    code, out, _ = lint(capsys, *args, "--output", str(target))
+    assert code == 1 and target.read_text(encoding="utf-8") == stdout_report
+    assert out.startswith("Found 1 finding") and str(target) in out  # a one-line summary on stdout
+    assert [p.name for p in target.parent.iterdir()] == ["privacy.sarif"]
+    if os.name == "posix":
+        target.chmod(0o640)
+        lint(capsys, *args, "--output", str(target))
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert lint(capsys, *args, "--output", str(target), "--quiet")[1] == ""
+
+
+def test_statistics(policies: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    args = [str(policies["error"].parent), "--config", str(policies["config"])]
+    code, out, _ = lint(capsys, *args, "--statistics", "--format", "concise")
+    lines = out.splitlines()
+    assert code == 2  # the syntax-error policy is among them
+    stats = [line.split() for line in lines if re.match(r"^\d+\s", line)]
+    assert [(s[0], s[1]) for s in stats] == [("1", "CK002"), ("1", "E102"), ("1", "SUP001"),
+                                             ("1", "SUP003")]
+    # machine formats keep stdout parseable: the table goes to stderr
+    _, out, err = lint(capsys, *args, "--statistics", "--format", "json")
+    assert json.loads(out)["statistics"][0] == {"code": "CK002", "name": "cookie-without-expiry",
+                                                "severity": "error", "count": 1}
+    assert re.search(r"^1\s+CK002\s+cookie-without-expiry\s+\[error\]$", err, re.M)
+    _, out, _ = lint(capsys, str(policies["clean"]), "--config", str(policies["config"]), "--statistics")
+    assert out.endswith("All clear: 1 file checked, no findings.\nNo findings.\n")
+
+
+def test_quiet_prints_only_findings(policies: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    config = ["--config", str(policies["config"])]
+    assert lint(capsys, str(policies["clean"]), *config, "--quiet") == (0, "", "")
+    assert lint(capsys, str(policies["clean"]), *config, "--quiet", "--format", "github") == (0, "", "")
+    _, out, _ = lint(capsys, str(policies["error"]), *config, "--quiet", "--color", "never")
+    assert "p.privacy:3:3: CK002 error:" in out.splitlines()[0]
+    assert "Found" not in out and out.endswith("state the duration, e.g. `expiry 13 months`\n")
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("no_color", "flag", "colored"), [
+    (None, "auto", True), ("1", "auto", False), ("", "auto", True), ("1", "always", True), (None, "never", False),
+])
+def test_color_follows_the_terminal_and_no_color(no_color: str | None, flag: str, colored: bool,
+                                                 policies: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    if no_color is not None:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    main(["lint", str(policies["error"]), "--color", flag])
+    assert ("\x1b[" in tty.getvalue()) is colored
+
+
+def test_lint_help_imports_nothing_heavy() -> None:
+    code = ("import sys, contextlib, io\nfrom privacy_dsl.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        main(['lint', '--help'])\n    except SystemExit: pass\n"
+            "print([m for m in ('lark', 'pydantic', 'privacy_dsl.model') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
