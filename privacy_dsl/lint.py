@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import model as m
 from .config import Config, selects
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, did_you_mean
 from .parser import parse_text
 from .resolve import resolve
 from .rules import REGISTRY
@@ -173,8 +173,9 @@ def _apply_suppressions(diagnostics: list[Diagnostic], suppressions: dict[str, l
                 continue
             unknown = [c for c in sup.codes if c not in REGISTRY and not c.startswith("E")]
             if unknown:
+                guess = did_you_mean(unknown[0], REGISTRY)
                 emit("SUP005", path, sup, f"suppression names no such rule: {', '.join(unknown)}",
-                     hint="see `privacy-dsl rules` for the codes")
+                     hint=f"did you mean `{guess}`?" if guess else "see `privacy-dsl rules` for the codes")
             if sup.expired(today):
                 emit("SUP004", path, sup, f"suppression expired on {sup.until}; its findings are reported again",
                      hint="fix the findings, or extend the date with a new reason")

@@ -18,6 +18,7 @@ _DIRECTIVE = re.compile(r"#\s*privacy-dsl\s*:\s*(?P<verb>\w+)(?P<rest>.*)$")
 _CODES = re.compile(r"^\s*\[(?P<codes>[^\]]*)\]")
 _UNTIL = re.compile(r"^\s*until\s+(?P<date>\S+)")
 _REASON = re.compile(r"^\s*--\s*(?P<reason>.*?)\s*$")
+_LATE_UNTIL = re.compile(r"\buntil\s+\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(slots=True)
@@ -56,6 +57,8 @@ def parse_suppressions(comments: tuple[Comment, ...], text: str,
         if cm:
             codes = tuple(c.strip() for c in cm.group("codes").split(",") if c.strip())
             rest = rest[cm.end():]
+            if not codes:
+                problem = problem or "`[]` names no rule: write the codes, e.g. `ignore[CK002]`"
         until = None
         um = _UNTIL.match(rest)
         if um:
@@ -66,6 +69,8 @@ def parse_suppressions(comments: tuple[Comment, ...], text: str,
             rest = rest[um.end():]
         rm = _REASON.match(rest)
         reason = rm.group("reason") or None if rm else None
+        if reason and _LATE_UNTIL.search(reason):
+            problem = problem or "`until <date>` must come before `--`, or the suppression never expires"
         if rm is None and rest.strip():
             problem = problem or f"cannot read `{rest.strip()}`: write `-- <reason>` after the codes"
         before = lines[comment.line - 1][: comment.column - 1] if comment.line <= len(lines) else ""
