@@ -18,21 +18,18 @@ Example::
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .configfile import ConfigError, Found, explicit_table, find_config
 from .diagnostics import did_you_mean
+
+__all__ = ["Config", "ConfigError", "load_config", "parse_config", "selects"]
 
 SeverityName = Literal["error", "warning", "info", "off"]
 JURISDICTIONS = ("eu", "no", "fr")
-
-
-class ConfigError(Exception):
-    """A configuration file that cannot be used; the message says where and why."""
 
 
 class Config(BaseModel):
@@ -52,41 +49,9 @@ class Config(BaseModel):
     source: str | None = Field(default=None, exclude=True)
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    path: Path
-    table: dict[str, Any]
-
-
-def find_config(start: Path) -> Found | None:
-    """The nearest privacy-dsl.toml, or pyproject.toml with a [tool.privacy-dsl] table."""
-    for folder in [start, *start.parents]:
-        own = folder / "privacy-dsl.toml"
-        if own.is_file():
-            return Found(own, _read(own))
-        project = folder / "pyproject.toml"
-        if project.is_file():
-            data = _read(project)
-            table = data.get("tool", {}).get("privacy-dsl")
-            if table is not None:
-                return Found(project, table)
-    return None
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-
-
 def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
     if explicit is not None:
-        data = _read(explicit)
-        table = data.get("tool", {}).get("privacy-dsl", data) if explicit.name == "pyproject.toml" else data
-        found: Found | None = Found(explicit, table)
+        found: Found | None = Found(explicit, explicit_table(explicit))
     else:
         found = find_config(start or Path.cwd())
     if found is None:

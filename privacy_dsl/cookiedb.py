@@ -38,8 +38,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 DATA = Path(__file__).resolve().parent / "data" / "open_cookie_database.json"
 

@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.tree import Meta
 
 from . import model as m
 from . import taxonomy
@@ -50,13 +49,19 @@ def _on_comment(token: Token) -> Token:
 
 @cache
 def lark_parser() -> Lark:
+    """The policy parser. It builds the model while it parses (``_Inline``): no tree is made.
+
+    Positions come from the tokens (see ``_Inline``): Lark's ``propagate_positions`` nearly
+    doubled the parse time, and keeping the keyword tokens gives every start position.
+    """
     return Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
+        keep_all_tokens=True,
         maybe_placeholders=False,
         lexer_callbacks={"COMMENT": _on_comment},
+        transformer=_INLINE,
         cache=True,
     )
 
@@ -296,39 +301,67 @@ def unquote(token: str) -> str:
     return _ESCAPE.sub(lambda mm: _ESCAPES.get(mm.group(1), mm.group(1)), token[1:-1])
 
 
+Node = Tree[Token]
+
+
+@cache
+def _anonymous_terminals() -> frozenset[str]:
+    """Keywords and punctuation: kept by the parser for their positions, dropped before building."""
+    return frozenset(t.name for t in lark_parser().terminals
+                     if t.pattern.type == "str" and t.name not in ("YES", "NO"))
+
+
 class _Builder:
     """Builds model blocks from the parse tree; value problems are collected in ``diagnostics``.
 
     A small walker of its own rather than ``lark.Transformer``: with ``v_args(meta=True)`` Lark
     wraps the method on every call, which cost a third of the build time on large policies.
     Each rule (or alias) of the grammar maps to the method of the same name, called with the
-    node's ``Meta`` and its built children; any other rule becomes a ``Stmt``.
+    node and its built children; any other rule becomes a ``Stmt``.
     """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
-        self._handlers: dict[str, Callable[[Meta, list[Any]], Any]] = {}
+        self._handlers: dict[str, Callable[[Node, list[Any]], Any]] = {}
 
     def transform(self, tree: Tree[Token]) -> Any:
-        handlers = self._handlers
-        children = [self.transform(c) if isinstance(c, Tree) else c for c in tree.children]
-        name = str(tree.data)
-        handler = handlers.get(name)
-        if handler is None:
+        """Build from a parse tree (for parsers made without the inline transformer)."""
+        anonymous = _anonymous_terminals()
+        children = [self.transform(c) if isinstance(c, Tree) else c for c in tree.children
+                    if isinstance(c, Tree) or c.type not in anonymous]
+        return self.handler(str(tree.data))(tree, children)
+
+    def handler(self, name: str) -> Callable[[Any, list[Any]], Any]:
+        """The method that builds grammar rule ``name``."""
+        found = self._handlers.get(name)
+        if found is None:
             if name in _BUILDER_METHODS:
-                handler = getattr(self, name)
+                found = getattr(self, name)
             else:
-                handler = lambda meta, kids, _n=name: self.__default__(_n, kids, meta)  # noqa: E731
-            handlers[name] = handler
-        return handler(tree.meta, children)
+                found = lambda node, kids, _n=name: self.__default__(_n, kids, node)  # noqa: E731
+            self._handlers[name] = found
+        return found
 
     # -- helpers
-    def _span(self, meta: Meta) -> m.Span:
-        if getattr(meta, "empty", True):
-            return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
-        return m.Span(path=self.path, line=meta.line, column=meta.column,
-                      end_line=meta.end_line, end_column=meta.end_column)
+    def _span(self, node: Any) -> m.Span:
+        """From the first token of ``node`` (a ``Pos`` or a tree) to the end of its last token."""
+        if type(node) is Pos:
+            start, end = node.start, node.end
+            if start is None or end is None:
+                return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
+            return m.Span(path=self.path, line=start.line or 1, column=start.column or 1,
+                          end_line=end.end_line or 1, end_column=end.end_column or 1)
+        first: Any = node
+        while isinstance(first, Tree):
+            if not first.children:
+                return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
+            first = first.children[0]
+        last: Any = node
+        while isinstance(last, Tree):
+            last = last.children[-1]
+        return m.Span(path=self.path, line=first.line, column=first.column,
+                      end_line=last.end_line, end_column=last.end_column)
 
     def _tok_span(self, tok: Token) -> m.Span:
         return m.Span(path=self.path, line=tok.line or 1, column=tok.column or 1,
@@ -419,10 +452,10 @@ class _Builder:
         return values, spans
 
     # -- values
-    def text_plain(self, meta: Meta, children: list[Token]) -> m.Text:
+    def text_plain(self, meta: Node, children: list[Token]) -> m.Text:
         return m.Text(plain=unquote(children[0]))
 
-    def text_localised(self, meta: Meta, children: list[tuple[Token, Token]]) -> m.Text:
+    def text_localised(self, meta: Node, children: list[tuple[Token, Token]]) -> m.Text:
         by_lang: dict[str, str] = {}
         for lang, value in children:
             if str(lang) in by_lang:
@@ -432,48 +465,48 @@ class _Builder:
             by_lang[str(lang)] = unquote(value)
         return m.Text(by_lang=by_lang)
 
-    def lang_text(self, meta: Meta, children: list[Token]) -> tuple[Token, Token]:
+    def lang_text(self, meta: Node, children: list[Token]) -> tuple[Token, Token]:
         return children[0], children[1]
 
-    def ident(self, meta: Meta, children: list[Token]) -> m.Ref:
+    def ident(self, meta: Node, children: list[Token]) -> m.Ref:
         return m.Ref(name=str(children[0]), span=self._tok_span(children[0]))
 
-    def names(self, meta: Meta, children: list[m.Ref]) -> tuple[m.Ref, ...]:
+    def names(self, meta: Node, children: list[m.Ref]) -> tuple[m.Ref, ...]:
         return tuple(children)
 
-    def strings(self, meta: Meta, children: list[Token]) -> tuple[str, ...]:
+    def strings(self, meta: Node, children: list[Token]) -> tuple[str, ...]:
         return tuple(unquote(c) for c in children)
 
-    def duration(self, meta: Meta, children: list[Token]) -> m.Duration:
+    def duration(self, meta: Node, children: list[Token]) -> m.Duration:
         return m.Duration(amount=int(children[0]), unit=m.TimeUnit(str(children[1]).rstrip("s")))
 
-    def flag(self, meta: Meta, children: list[Token]) -> bool:
+    def flag(self, meta: Node, children: list[Token]) -> bool:
         return children[0].type == "YES"
 
-    def event(self, meta: Meta, children: list[Token]) -> str:
+    def event(self, meta: Node, children: list[Token]) -> str:
         tok = children[0]
         return unquote(tok) if tok.type == "STRING" else str(tok)
 
     # -- legal bases
-    def _basis(self, meta: Meta, kind: m.BasisKind, citation: str | None = None, **kw: Any) -> m.LegalBasis:
+    def _basis(self, meta: Node, kind: m.BasisKind, citation: str | None = None, **kw: Any) -> m.LegalBasis:
         return m.LegalBasis(basis=kind, citation=citation, span=self._span(meta), **kw)
 
-    def basis_consent(self, meta: Meta, children: list[Any]) -> m.LegalBasis:
+    def basis_consent(self, meta: Node, children: list[Any]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.CONSENT)
 
-    def basis_contract(self, meta: Meta, children: list[Any]) -> m.LegalBasis:
+    def basis_contract(self, meta: Node, children: list[Any]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.CONTRACT)
 
-    def basis_vital_interests(self, meta: Meta, children: list[Any]) -> m.LegalBasis:
+    def basis_vital_interests(self, meta: Node, children: list[Any]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.VITAL_INTERESTS)
 
-    def basis_legal_obligation(self, meta: Meta, children: list[Token]) -> m.LegalBasis:
+    def basis_legal_obligation(self, meta: Node, children: list[Token]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.LEGAL_OBLIGATION, unquote(children[0]) if children else None)
 
-    def basis_public_task(self, meta: Meta, children: list[Token]) -> m.LegalBasis:
+    def basis_public_task(self, meta: Node, children: list[Token]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.PUBLIC_TASK, unquote(children[0]) if children else None)
 
-    def basis_legitimate_interests(self, meta: Meta, children: list[Stmt]) -> m.LegalBasis:
+    def basis_legitimate_interests(self, meta: Node, children: list[Stmt]) -> m.LegalBasis:
         values, spans = self._fields(children, {
             "interest": ("interest", lambda s: s.children[0], False),
             "balancing_test": ("balancing_test", lambda s: unquote(s.children[0]), False),
@@ -482,45 +515,45 @@ class _Builder:
                             field_spans=spans, **values)
 
     # -- retention
-    def _retention(self, meta: Meta, rule: str, **kw: Any) -> m.Retention:
+    def _retention(self, meta: Node, rule: str, **kw: Any) -> m.Retention:
         return m.Retention(rule=rule, span=self._span(meta), **kw)
 
-    def retention_duration(self, meta: Meta, children: list[Any]) -> m.Retention:
+    def retention_duration(self, meta: Node, children: list[Any]) -> m.Retention:
         return self._retention(meta, "duration", duration=children[0],
                                after=children[1] if len(children) > 1 else None)
 
-    def retention_until(self, meta: Meta, children: list[str]) -> m.Retention:
+    def retention_until(self, meta: Node, children: list[str]) -> m.Retention:
         return self._retention(meta, "until", until=children[0])
 
-    def retention_law(self, meta: Meta, children: list[Any]) -> m.Retention:
+    def retention_law(self, meta: Node, children: list[Any]) -> m.Retention:
         law = unquote(children.pop(0)) if children and isinstance(children[0], Token) else None
         return self._retention(meta, "law", law=law, duration=children[0] if children else None,
                                after=children[1] if len(children) > 1 else None)
 
-    def retention_as_long_as_necessary(self, meta: Meta, children: list[Any]) -> m.Retention:
+    def retention_as_long_as_necessary(self, meta: Node, children: list[Any]) -> m.Retention:
         return self._retention(meta, "as_long_as_necessary")
 
-    def retention_unspecified(self, meta: Meta, children: list[Any]) -> m.Retention:
+    def retention_unspecified(self, meta: Node, children: list[Any]) -> m.Retention:
         return self._retention(meta, "unspecified")
 
-    def retention_indefinite(self, meta: Meta, children: list[Any]) -> m.Retention:
+    def retention_indefinite(self, meta: Node, children: list[Any]) -> m.Retention:
         return self._retention(meta, "indefinite")
 
-    def retention_at_discretion(self, meta: Meta, children: list[Any]) -> m.Retention:
+    def retention_at_discretion(self, meta: Node, children: list[Any]) -> m.Retention:
         return self._retention(meta, "at_discretion")
 
     # -- cookie expiry
-    def expiry_duration(self, meta: Meta, children: list[m.Duration]) -> m.Expiry:
+    def expiry_duration(self, meta: Node, children: list[m.Duration]) -> m.Expiry:
         return m.Expiry(lifetime="persistent", duration=children[0], span=self._span(meta))
 
-    def expiry_session(self, meta: Meta, children: list[Any]) -> m.Expiry:
+    def expiry_session(self, meta: Node, children: list[Any]) -> m.Expiry:
         return m.Expiry(lifetime="session", span=self._span(meta))
 
-    def expiry_persistent(self, meta: Meta, children: list[Any]) -> m.Expiry:
+    def expiry_persistent(self, meta: Node, children: list[Any]) -> m.Expiry:
         return m.Expiry(lifetime="persistent", span=self._span(meta))
 
     # -- statements: every other alias becomes a Stmt for its block to pick up
-    def __default__(self, data: Any, children: list[Any], meta: Meta) -> Any:
+    def __default__(self, data: Any, children: list[Any], meta: Node) -> Any:
         return Stmt(str(data), children, self._span(meta))
 
     # -- converters shared by the block specs
@@ -537,7 +570,7 @@ class _Builder:
         return tuple(s.children[0])
 
     # -- blocks
-    def policy(self, meta: Meta, children: list[Any]) -> m.PolicyInfo:
+    def policy(self, meta: Node, children: list[Any]) -> m.PolicyInfo:
         values, spans = self._fields(children[1:], {
             "languages": ("languages", self._refs, True),
             "updated": ("updated", lambda s: str(s.children[0]), False),
@@ -547,7 +580,7 @@ class _Builder:
         })
         return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
 
-    def controller(self, meta: Meta, children: list[Any]) -> m.Controller:
+    def controller(self, meta: Node, children: list[Any]) -> m.Controller:
         values, spans = self._fields(children[1:], {
             "email": ("email", lambda s: self._email(s.children[0]), False),
             "phone": ("phone", self._str, False),
@@ -571,7 +604,7 @@ class _Builder:
         })
         return m.Dpo(span=s.span, field_spans=spans, **values)
 
-    def authority(self, meta: Meta, children: list[Any]) -> m.Authority:
+    def authority(self, meta: Node, children: list[Any]) -> m.Authority:
         values, spans = self._fields(children[1:], {
             "name": ("name", self._first, False),
             "country": ("country", lambda s: self._country(s.children[0]), False),
@@ -582,7 +615,7 @@ class _Builder:
         })
         return m.Authority(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def subject(self, meta: Meta, children: list[Any]) -> m.Subject:
+    def subject(self, meta: Node, children: list[Any]) -> m.Subject:
         values, spans = self._fields(children[1:], {
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
@@ -590,7 +623,7 @@ class _Builder:
         })
         return m.Subject(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def category(self, meta: Meta, children: list[Any]) -> m.Category:
+    def category(self, meta: Node, children: list[Any]) -> m.Category:
         values, spans = self._fields(children[1:], {
             "taxonomy": ("taxonomy",
                          lambda s: self._taxon(s.children[0], taxonomy.data_categories(), "data-category"), False),
@@ -639,11 +672,11 @@ class _Builder:
         })
         return m.AutomatedDecisions(present=present, span=s.span, field_spans=spans, **values)
 
-    def purpose(self, meta: Meta, children: list[Any]) -> m.Purpose:
+    def purpose(self, meta: Node, children: list[Any]) -> m.Purpose:
         values, spans = self._fields(children[1:], self._purpose_spec())
         return m.Purpose(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def recipient(self, meta: Meta, children: list[Any]) -> m.Recipient:
+    def recipient(self, meta: Node, children: list[Any]) -> m.Recipient:
         values, spans = self._fields(children[1:], {
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
@@ -654,7 +687,7 @@ class _Builder:
         })
         return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def transfer(self, meta: Meta, children: list[Any]) -> m.Transfer:
+    def transfer(self, meta: Node, children: list[Any]) -> m.Transfer:
         values, spans = self._fields(children[1:], {
             "recipient_ref": ("recipient", self._first, False),
             "country": ("country", lambda s: self._country(s.children[0]), False),
@@ -670,7 +703,7 @@ class _Builder:
                 break
         return m.Transfer(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def consent(self, meta: Meta, children: list[Any]) -> m.ConsentMechanism:
+    def consent(self, meta: Node, children: list[Any]) -> m.ConsentMechanism:
         values, spans = self._fields(children[1:], {
             "method": ("method", lambda s: self._enum(m.ConsentMethod, s.children[0], "consent method"), False),
             "reject_button": ("reject_button", self._flag, False),
@@ -705,7 +738,7 @@ class _Builder:
         value = s.children[0]
         return value if isinstance(value, m.Ref) else unquote(value)
 
-    def cookie(self, meta: Meta, children: list[Any]) -> m.Cookie:
+    def cookie(self, meta: Node, children: list[Any]) -> m.Cookie:
         values, spans = self._fields(children[1:], self._cookie_spec())
         provider = values.pop("provider", None)
         if isinstance(provider, m.Ref):
@@ -717,7 +750,7 @@ class _Builder:
         name = unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
         return m.Cookie(name=name, span=self._span(meta), field_spans=spans, **values)
 
-    def rights(self, meta: Meta, children: list[Any]) -> m.Rights:
+    def rights(self, meta: Node, children: list[Any]) -> m.Rights:
         def offered(s: Stmt) -> tuple[m.Right, ...]:
             out = []
             for ref in s.children[0]:
@@ -732,11 +765,11 @@ class _Builder:
         })
         return m.Rights(span=self._span(meta), field_spans=spans, **values)
 
-    def defaults_purpose(self, meta: Meta, children: list[Any]) -> m.Defaults:
+    def defaults_purpose(self, meta: Node, children: list[Any]) -> m.Defaults:
         values, spans = self._fields(children, self._purpose_spec())
         return m.Defaults(target="purpose", values=values, span=self._span(meta), field_spans=spans)
 
-    def defaults_cookie(self, meta: Meta, children: list[Any]) -> m.Defaults:
+    def defaults_cookie(self, meta: Node, children: list[Any]) -> m.Defaults:
         values, spans = self._fields(children, self._cookie_spec())
         provider = values.pop("provider", None)
         if isinstance(provider, m.Ref):
@@ -745,8 +778,60 @@ class _Builder:
             values["provider"] = provider
         return m.Defaults(target="cookie", values=values, span=self._span(meta), field_spans=spans)
 
-    def start(self, meta: Meta, children: list[m.Block]) -> list[m.Block]:
+    def start(self, meta: Node, children: list[m.Block]) -> list[m.Block]:
         return children
+
+
+class Pos:
+    """The first and last token of a grammar node, for its span."""
+
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: Token | None, end: Token | None) -> None:
+        self.start = start
+        self.end = end
+
+
+class Built:
+    """A built value with the first and last token of its source (what a tree node would know)."""
+
+    __slots__ = ("end", "start", "value")
+
+    def __init__(self, value: Any, start: Token | None, end: Token | None) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+
+
+class _Inline:
+    """The transformer Lark calls at each reduction of the LALR parse, so no tree is built.
+
+    Every rule comes to ``__default__``, which works out the node's first and last token from its
+    children, drops keyword and punctuation tokens, and hands the rest to the current
+    ``_Builder``'s method for that rule.
+    """
+
+    builder: _Builder | None = None
+
+    def __default__(self, data: Any, children: list[Any], meta: Any) -> Built | Tree[Any]:
+        name = str(data)
+        if name.startswith("_"):  # an inlined rule (_item, _anchor, ...): Lark splices its children
+            return Tree(name, children)
+        builder = self.builder
+        assert builder is not None
+        if children:
+            first, last = children[0], children[-1]
+            start = first.start if type(first) is Built else first
+            end = last.end if type(last) is Built else last
+        else:
+            start = end = None
+        anonymous = _anonymous_terminals()
+        values = [c.value if type(c) is Built else c for c in children
+                  if type(c) is Built or c.type not in anonymous]
+        return Built(builder.handler(name)(Pos(start, end), values), start, end)
+
+
+_INLINE = _Inline()
 
 
 #: Grammar rules built by a method of the same name; every other rule is a statement (``Stmt``).
@@ -790,15 +875,17 @@ def parse_text(text: str, path: str = "<string>") -> ParseResult:
     # may trigger a full scan); nothing built here is cyclic garbage, so pause it.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    builder = _Builder(path)
+    _INLINE.builder = builder
     try:
         try:
-            tree = parser.parse(text)
+            built: Any = parser.parse(text)
         except UnexpectedInput as exc:
             return ParseResult(None, (syntax_diagnostic(exc, text, path),), tuple(comments))
         finally:
             _comment_sink = []
-        builder = _Builder(path)
-        blocks = builder.transform(tree)
+            _INLINE.builder = None
+        blocks: list[m.Block] = built.value if isinstance(built, Built) else []
     finally:
         if gc_was_enabled:
             gc.enable()

@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model as m
 from .diagnostics import Diagnostic, builtin
+from .span import Span
 
 SUFFIX = ".privacy"
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -34,8 +34,8 @@ def display_path(path: Path) -> str:
         return str(absolute)
 
 
-def _file_span(path: str) -> m.Span:
-    return m.Span(path=path, line=1, column=1, end_line=1, end_column=1)
+def _file_span(path: str) -> Span:
+    return Span(path=path, line=1, column=1, end_line=1, end_column=1)
 
 
 def _position_of(data: bytes, offset: int) -> tuple[int, int]:
@@ -61,7 +61,7 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFi
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _position_of(data, nul)
-        span = m.Span(path=shown, line=line, column=col, end_line=line, end_column=col + 1)
+        span = Span(path=shown, line=line, column=col, end_line=line, end_column=col + 1)
         return SourceFile(shown, None, [builtin("E003", f"the file holds a NUL byte at byte offset {nul}: "
                                                         "it is not a text file", span,
                                                 hint="policy files are UTF-8 text; is this the right file?")])
@@ -69,7 +69,7 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFi
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _position_of(data, exc.start)
-        span = m.Span(path=shown, line=line, column=col, end_line=line, end_column=col + 1)
+        span = Span(path=shown, line=line, column=col, end_line=line, end_column=col + 1)
         return SourceFile(shown, None, [builtin(
             "E002", f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x})", span,
             hint="save the file as UTF-8")])

@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from ..diagnostics import BUILTIN, did_you_mean
     from ..docs import explain_rule
     from ..rules import BY_NAME, REGISTRY
+    from ..verify import CODES as VERIFY_CODES  # verify-cookies findings (VC001-VC103)
 
     key = args.code
     rule = REGISTRY.get(key.upper()) or BY_NAME.get(key)
@@ -30,7 +31,11 @@ def run(args: argparse.Namespace) -> int:
         b = BUILTIN[key.upper()]
         print(f"# {b.code} {b.name}\n\n{b.summary}\n\n{b.doc}")
         return EXIT_OK
-    guess = did_you_mean(key, [*REGISTRY, *BY_NAME, *BUILTIN])
+    verify_code = VERIFY_CODES.get(key.upper()) or next((c for c in VERIFY_CODES.values() if c.name == key), None)
+    if verify_code is not None:
+        print(verify_code.explain(), end="")
+        return EXIT_OK
+    guess = did_you_mean(key, [*REGISTRY, *BY_NAME, *BUILTIN, *VERIFY_CODES])
     print(f"privacy-dsl: no rule {key!r}" + (f"; did you mean {guess}?" if guess else "; see `privacy-dsl rules`"),
           file=sys.stderr)
     return EXIT_ERROR

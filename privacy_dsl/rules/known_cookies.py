@@ -8,7 +8,7 @@ differently can say so in a suppression with a reason.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pydantic import Field
 

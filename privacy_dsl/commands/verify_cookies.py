@@ -1,0 +1,160 @@
+"""``privacy-dsl verify-cookies POLICY --har FILE``: the declared cookies against observed traffic."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+from ..reporters import FORMATS
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, load_config
+
+_EPILOG = """\
+codes:
+  VC001 undeclared-cookie                error  observed, not declared (the hint holds a declaration)
+  VC002 expiry-longer-than-declared      error  observed lifetime longer than the declared expiry
+  VC003 persistent-declared-session      error  declared `expiry session`, set with an expiry
+  VC004 third-party-declared-first-party error  declared `party first`, set or read by another site
+  VC005 set-before-consent               error  needs consent, set or read before any consent choice
+  VC006 declared-not-observed            info   declared, never seen in the capture
+  VC100-VC103: problems with the capture (`privacy-dsl explain VC101`)
+
+exit codes:
+  0  no findings at or above the fail level
+  1  findings
+  2  unusable input (unreadable capture or policy), or usage error
+
+examples:
+  privacy-dsl verify-cookies policies/acme --har www.acme.example.har
+  privacy-dsl verify-cookies policies/acme --cookies cookies.txt --first-party acme.example
+  curl -sD- -o /dev/null https://acme.example/ > headers.txt
+  privacy-dsl verify-cookies policies/acme --set-cookie headers.txt --first-party acme.example
+  privacy-dsl verify-cookies policies/acme --har visit.har --consent-marker 'POST .*/consent'
+
+See docs/verify-cookies.md for how captures are read and the pre-consent window.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "verify-cookies", help="check the declared cookies against what a browser recorded",
+        description="Compare a policy's declared cookies with the cookies a browser observed: a HAR file "
+        "(browser devtools, the EDPS website-evidence-collector), a Netscape cookies.txt, or raw Set-Cookie "
+        "headers. Reports cookies observed but not declared, lifetimes and parties that differ from the "
+        "declaration, cookies needing consent set before any consent choice, and declared cookies never seen.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("policy", type=Path, metavar="POLICY", help="a policy directory or one of its files")
+    p.add_argument("--har", type=Path, action="append", default=[], metavar="FILE", help="a HAR file (repeatable)")
+    p.add_argument("--cookies", type=Path, action="append", default=[], metavar="FILE",
+                   help="a Netscape cookies.txt (curl, wget, browser extensions) (repeatable)")
+    p.add_argument("--set-cookie", type=Path, action="append", default=[], metavar="FILE",
+                   help="raw response headers or Set-Cookie lines, e.g. from `curl -sD-` (repeatable)")
+    p.add_argument("--first-party", action="append", default=[], metavar="SITE",
+                   help="a domain or origin of the site (repeatable); default: the HAR's first page, the policy's "
+                   "url and the controller's website. An origin with a port (http://127.0.0.1:8001) also "
+                   "requires the port")
+    p.add_argument("--consent-marker", action="append", default=[], metavar="REGEX",
+                   help="a request whose 'METHOD URL' or body matches records a consent choice: the pre-consent "
+                   "window ends there (repeatable)")
+    p.add_argument("--pre-consent", choices=("first-load", "first-page", "all", "none"), default=None,
+                   help="which observations count as before consent: the HAR's first page up to its load event "
+                   "(first-load, the default for HAR), the whole first page, everything (all: a capture made "
+                   "without consenting), or nothing (none, the default for cookies.txt and headers)")
+    p.add_argument("--captured-at", metavar="TIME", help="when a cookies.txt or header file was captured (ISO 8601; "
+                   "default: the file's modification time for cookies.txt, now for headers)")
+    p.add_argument("--format", choices=FORMATS, default=None, help="output format (default: full)")
+    p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
+    p.add_argument("--ignore", metavar="CODES", help="comma-separated VC codes not to report (e.g. VC006)")
+    p.add_argument("--fail-level", choices=("error", "warning", "info"), default="info",
+                   help="lowest severity that makes the exit code 1 (default: info, i.e. any finding, as in "
+                   "`lint`; `warning` lets VC006 alone pass)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (still 2 on bad input)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour in the full format (auto: on a terminal, unless NO_COLOR is set)")
+    p.set_defaults(run=run)
+
+
+def _usage(message: str) -> int:
+    print(f"privacy-dsl verify-cookies: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..diagnostics import Diagnostic, Severity
+    from ..lint import lint_policy
+    from ..observed import read_cookies_txt, read_har, read_set_cookie
+    from ..reporters import Report, RuleInfo, render
+    from ..sources import discover, display_path
+    from ..verify import CODES, VerifyOptions, verify
+
+    if not (args.har or args.cookies or args.set_cookie):
+        return _usage("give at least one capture: --har FILE, --cookies FILE or --set-cookie FILE")
+    markers = []
+    for text in args.consent_marker:
+        try:
+            markers.append(re.compile(text))
+        except re.error as exc:
+            return _usage(f"--consent-marker {text!r} is not a regular expression: {exc}")
+    captured_at = None
+    if args.captured_at:
+        try:
+            captured_at = dt.datetime.fromisoformat(args.captured_at.replace("Z", "+00:00"))
+        except ValueError:
+            return _usage(f"--captured-at {args.captured_at!r} is not an ISO 8601 time (2026-11-25T10:00:00Z)")
+        if captured_at.tzinfo is None:
+            captured_at = captured_at.replace(tzinfo=dt.UTC)
+    ignore = {c.strip().upper() for c in (args.ignore or "").split(",") if c.strip()}
+    unknown = sorted(c for c in ignore if c not in CODES)
+    if unknown:
+        return _usage(f"--ignore names no verify-cookies code: {', '.join(unknown)} (see `--help`)")
+
+    config = load_config(args)
+    found = discover([args.policy])
+    diagnostics: list[Diagnostic] = list(found.problems)
+    sources: dict[str, str] = {}
+    files = 0
+    if len(found.policies) > 1:
+        return _usage(f"`{args.policy}` holds {len(found.policies)} policies; give one policy directory")
+    policy = None
+    if found.policies:
+        result = lint_policy(found.policies[0], config, rules=[])
+        sources.update(result.sources)
+        files += len(result.sources)
+        diagnostics.extend(d for d in result.diagnostics if d.fatal)
+        policy = result.policy
+
+    captures = []
+    for path in args.har:
+        captures.append(read_har(path, display_path(path), pre_consent=args.pre_consent or "first-load",
+                                 consent_markers=markers))
+    for path in args.cookies:
+        captures.append(read_cookies_txt(path, display_path(path), captured_at=captured_at,
+                                         pre_consent=args.pre_consent or "none"))
+    for path in args.set_cookie:
+        captures.append(read_set_cookie(path, display_path(path), captured_at=captured_at,
+                                        pre_consent=args.pre_consent or "none"))
+    for capture in captures:
+        files += 1
+        if capture.text is not None:
+            sources[capture.path] = capture.text
+    if policy is None or any(c.fatal for c in captures):
+        diagnostics.extend(d for c in captures for d in c.problems)
+    else:
+        diagnostics.extend(verify(policy, captures, VerifyOptions(first_party=tuple(args.first_party),
+                                                                  ignore=frozenset(ignore))))
+    diagnostics.sort(key=Diagnostic.sort_key)
+
+    stream = sys.stdout
+    color = args.color == "always" or (args.color == "auto" and stream.isatty())
+    infos = tuple(RuleInfo(c.code, c.name, c.category, c.severity, c.summary, c.doc, c.explain(), c.url)
+                  for c in CODES.values() if c.code not in ignore)
+    fail = Severity.parse(args.fail_level)
+    report = Report(diagnostics, sources, files, color, rules=infos, fail_level=fail)
+    stream.write(render(args.format or "full", report))
+    if any(d.fatal for d in diagnostics):
+        return EXIT_ERROR
+    if not args.exit_zero and any(d.severity >= fail for d in diagnostics):
+        return EXIT_FINDINGS
+    return EXIT_OK

@@ -1,0 +1,539 @@
+"""What a browser recorded: cookies observed in a HAR file, a Netscape cookies.txt, or raw headers.
+
+Three readers, one result (``Capture``, a list of ``Observation``):
+
+* ``read_har`` — a HAR 1.2 file from browser devtools or the EDPS website-evidence-collector.
+  Cookies set by ``Set-Cookie`` response headers (with their lifetime), and cookies *sent* in
+  request ``Cookie`` headers (which shows cookies set by scripts; their lifetime is unknown).
+* ``read_cookies_txt`` — a Netscape/curl/wget cookie jar. Lifetimes are counted from the file's
+  modification time (the jar's expiry times are absolute), or from ``captured_at``.
+* ``read_set_cookie`` — raw ``Set-Cookie`` headers, one per line, as ``curl -sD-`` or a proxy
+  prints them. ``Date:`` lines set the time that ``Expires`` is counted from, and a comment line
+  ``# url: https://...`` says which URL set the cookies that follow.
+
+Cookie values are never kept: they are identifiers of people. Deletions (``Max-Age=0``, an
+``Expires`` in the past) are not observations of a cookie. Every problem with the input is a
+diagnostic (never an exception): a file that cannot be read at all is fatal (exit 2), a bad line or
+entry is a warning and is skipped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import email.utils
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostic
+
+PreConsent = Literal["first-load", "first-page", "all", "none"]
+PRE_CONSENT_MODES: tuple[str, ...] = ("first-load", "first-page", "all", "none")
+MAX_CAPTURE_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    path: str
+    line: int = 1
+    column: int = 1
+    end_column: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One sighting of a cookie."""
+
+    name: str
+    domain: str  # lower case, no leading dot; the request host for host-only cookies
+    how: Literal["set", "sent", "jar"]  # set by a response, sent in a request, found in a jar
+    position: Position
+    index: int  # order in the capture
+    host_only: bool = True
+    path: str = "/"
+    #: Seconds the cookie lives from the moment it was seen; None for a session cookie.
+    lifetime: float | None = None
+    #: Whether ``lifetime`` is known at all (a cookie merely sent in a request has no known lifetime).
+    expiry_known: bool = True
+    url: str | None = None  # the request that set or sent it
+    pre_consent: bool = False
+    evidence: str = ""  # the header or jar line, value elided
+
+    @property
+    def persistent(self) -> bool:
+        return self.expiry_known and self.lifetime is not None
+
+
+@dataclass(slots=True)
+class Capture:
+    path: str
+    kind: Literal["har", "cookies.txt", "set-cookie"]
+    observations: list[Observation] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    #: URLs of the pages visited, in order (HAR only): the first is the site being checked.
+    pages: list[str] = field(default_factory=list)
+    text: str | None = None  # for excerpts in the full report (None when too large to show)
+    requests: int = 0
+
+    @property
+    def fatal(self) -> bool:
+        return any(d.fatal for d in self.problems)
+
+
+# ---------------------------------------------------------------- problems
+
+def _problem(code: str, message: str, pos: Position, hint: str | None = None) -> Diagnostic:
+    from .verify import problem
+
+    return problem(code, message, pos, hint)
+
+
+# ---------------------------------------------------------------- Set-Cookie
+
+_TOKEN_HEADER = re.compile(r"^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*)$")
+
+
+def parse_http_date(text: str) -> dt.datetime | None:
+    """An HTTP date (RFC 9110 and the obsolete forms cookies still use), as an aware datetime."""
+    text = text.strip()
+    try:
+        value = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        value = None
+    if value is None:
+        for fmt in ("%a, %d-%b-%Y %H:%M:%S GMT", "%a, %d-%b-%y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
+                    "%a %b %d %H:%M:%S %Y"):
+            try:
+                value = dt.datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class SetCookie:
+    name: str
+    domain: str | None  # the Domain attribute (lower case, no leading dot), None for host-only
+    path: str
+    max_age: int | None
+    expires: dt.datetime | None
+    evidence: str
+
+    def lifetime(self, now: dt.datetime | None) -> float | None:
+        """Seconds from ``now``; None for a session cookie. ``Max-Age`` wins over ``Expires``."""
+        if self.max_age is not None:
+            return float(self.max_age)
+        if self.expires is not None:
+            reference = now or dt.datetime.now(dt.UTC)
+            return (self.expires - reference).total_seconds()
+        return None
+
+
+def parse_set_cookie(header: str) -> SetCookie | None:
+    """Parse one ``Set-Cookie`` value (RFC 6265 section 5.2); None when it names no cookie."""
+    parts = header.split(";")
+    pair = parts[0]
+    if "=" not in pair:
+        return None
+    name = pair.split("=", 1)[0].strip()
+    if not name:
+        return None
+    domain: str | None = None
+    path = "/"
+    max_age: int | None = None
+    expires: dt.datetime | None = None
+    shown = [f"{name}=…"]
+    for attr in parts[1:]:
+        key, _, value = attr.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if not key:
+            continue
+        shown.append(attr.strip())
+        if key == "max-age":
+            if re.fullmatch(r"-?\d+", value):
+                max_age = int(value)
+        elif key == "expires":
+            expires = parse_http_date(value) or expires
+        elif key == "domain" and value:
+            domain = value.lstrip(".").lower()
+        elif key == "path" and value.startswith("/"):
+            path = value
+    return SetCookie(name, domain, path, max_age, expires, "Set-Cookie: " + "; ".join(shown))
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return (urlsplit(url).hostname or "").lower() or None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- text positions
+
+class _Locator:
+    """Offsets in a text -> (line, column), and a forward-moving search for JSON strings."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.cursor = 0
+
+    def position(self, offset: int, length: int = 0) -> Position:
+        line = bisect.bisect_left(self.newlines, offset) + 1
+        start = self.newlines[line - 2] + 1 if line > 1 else 0
+        column = offset - start + 1
+        return Position(self.path, line, column, column + max(length, 1))
+
+    def find(self, value: str, start: int | None = None, end: int | None = None) -> int:
+        """Offset of ``value`` written as a JSON string (its inside), searching ``start``-``end``."""
+        begin = self.cursor if start is None else start
+        for variant in {json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
+                        json.dumps(value)[1:-1].replace("/", "\\/")}:
+            offset = self.text.find(variant, begin, len(self.text) if end is None else end)
+            if offset >= 0:
+                return offset
+        return -1
+
+
+# ---------------------------------------------------------------- HAR
+
+def _iso(text: Any) -> dt.datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _headers(block: Any) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if isinstance(block, dict):
+        for h in block.get("headers") or ():
+            if isinstance(h, dict) and isinstance(h.get("name"), str) and isinstance(h.get("value"), str):
+                out.append((h["name"], h["value"]))
+    return out
+
+
+def _read_text(path: Path, display: str) -> tuple[str | None, Diagnostic | None]:
+    pos = Position(display)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CAPTURE_BYTES:
+            return None, _problem("VC100", f"the file is {size:,} bytes, over the limit of "
+                                  f"{MAX_CAPTURE_BYTES:,}", pos, hint="record a shorter session")
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, _problem("VC100", f"cannot read the file: {exc.strerror or exc}", pos,
+                              hint="check that it exists and that you may read it")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return None, _problem("VC100", f"invalid UTF-8 at byte offset {exc.start}", pos,
+                              hint="captures are UTF-8 text (HAR is JSON)")
+
+
+def read_har(path: Path, display: str | None = None, *, pre_consent: str = "first-load",
+             consent_markers: Iterable[re.Pattern[str]] = ()) -> Capture:
+    """Cookies in a HAR file, with the pre-consent window marked (see ``docs/verify-cookies.md``)."""
+    shown = display or str(path)
+    capture = Capture(shown, "har")
+    text, problem = _read_text(path, shown)
+    if text is None:
+        assert problem is not None
+        capture.problems.append(problem)
+        return capture
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        capture.problems.append(_problem(
+            "VC100", f"not JSON: {exc.msg}", Position(shown, exc.lineno, exc.colno, exc.colno + 1),
+            hint="a HAR file is JSON; export it again from the browser's network panel"))
+        return capture
+    log = data.get("log") if isinstance(data, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    if not isinstance(log, dict) or not isinstance(entries, list):
+        capture.problems.append(_problem(
+            "VC100", "not a HAR file: no `log.entries` list", Position(shown),
+            hint="give a HAR 1.2 file (browser devtools: Network > Export HAR; or the EDPS "
+            "website-evidence-collector's HAR)"))
+        return capture
+    capture.text = text if len(text) <= 20 * 1024 * 1024 else None
+    locator = _Locator(shown, text)
+    markers = list(consent_markers)
+
+    pages = [p for p in (log.get("pages") or ()) if isinstance(p, dict)]
+    pages.sort(key=lambda p: _iso(p.get("startedDateTime")) or dt.datetime.max.replace(tzinfo=dt.UTC))
+    first_page = pages[0] if pages else None
+    second_start = _iso(pages[1].get("startedDateTime")) if len(pages) > 1 else None
+    cutoff: dt.datetime | None = None
+    if first_page is not None and pre_consent == "first-load":
+        started = _iso(first_page.get("startedDateTime"))
+        timings = first_page.get("pageTimings")
+        timings = timings if isinstance(timings, dict) else {}
+        for key in ("onLoad", "onContentLoad"):
+            ms = timings.get(key)
+            if started is not None and isinstance(ms, (int, float)) and ms >= 0:
+                cutoff = started + dt.timedelta(milliseconds=ms)
+                break
+
+    valid: list[tuple[int, dict[str, Any], dt.datetime | None]] = []
+    for i, entry in enumerate(entries):
+        request = entry.get("request") if isinstance(entry, dict) else None
+        if not isinstance(request, dict) or not isinstance(request.get("url"), str):
+            capture.problems.append(_problem("VC102", f"HAR entry {i} has no request URL; skipped",
+                                             Position(shown)))
+            continue
+        valid.append((i, entry, _iso(entry.get("startedDateTime"))))
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    in_file_order = list(valid)
+    valid.sort(key=lambda t: (t[2] or far, t[0]))
+    capture.requests = len(valid)
+
+    # The consent boundary: the first request matching a marker ends the pre-consent window.
+    consent_at: int | None = None
+    if markers:
+        for order, (_, entry, _) in enumerate(valid):
+            request = entry["request"]
+            body = request.get("postData", {}).get("text", "") if isinstance(request.get("postData"), dict) else ""
+            subject = f"{request.get('method', 'GET')} {request['url']}\n{body if isinstance(body, str) else ''}"
+            if any(m.search(subject) for m in markers):
+                consent_at = order
+                break
+
+    def in_window(order: int, entry: dict[str, Any], when: dt.datetime | None) -> bool:
+        if pre_consent == "none" or (consent_at is not None and order >= consent_at):
+            return False
+        if pre_consent == "all" or first_page is None:
+            return True
+        ref = entry.get("pageref")
+        on_first = ref == first_page.get("id") if ref is not None else (
+            second_start is None or when is None or when < second_start)
+        if not on_first:
+            return False
+        return cutoff is None or when is None or when <= cutoff
+
+    offsets: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    previous: int | None = None
+    for i, entry, _ in in_file_order:  # file order, so that the locator only moves forward
+        offset = locator.find(entry["request"]["url"])
+        if offset >= 0:
+            locator.cursor = offset
+            if previous is not None:
+                ends[previous] = offset
+            previous = i
+        offsets[i] = offset
+
+    if first_page is not None:
+        title = first_page.get("title")
+        if isinstance(title, str) and title.startswith(("http://", "https://")):
+            capture.pages.append(title)
+    index = 0
+    for order, (i, entry, when) in enumerate(valid):
+        request, response = entry["request"], entry.get("response")
+        url = request["url"]
+        if not capture.pages:
+            capture.pages.append(url)
+        host = _host(url) or ""
+        pre = in_window(order, entry, when)
+        entry_offset = offsets.get(i, -1)
+        entry_pos = locator.position(entry_offset, len(url)) if entry_offset >= 0 else Position(shown)
+        # -- cookies set by the response
+        now = when
+        set_headers: list[str] = []
+        for name, value in _headers(response):
+            if name.lower() == "date":
+                now = parse_http_date(value) or now
+            elif name.lower() == "set-cookie":
+                set_headers.extend(v for v in value.split("\n") if v.strip())
+        if not set_headers and isinstance(response, dict):
+            set_headers.extend(_from_har_cookies(response.get("cookies")))
+        for header in set_headers:
+            parsed = parse_set_cookie(header)
+            offset = locator.find(header, max(entry_offset, 0), ends.get(i))
+            pos = locator.position(offset, len(header)) if offset >= 0 else entry_pos
+            if parsed is None:
+                capture.problems.append(_problem("VC102", "a Set-Cookie header names no cookie; skipped", pos))
+                continue
+            lifetime = parsed.lifetime(now)
+            if lifetime is not None and lifetime <= 0:
+                continue  # a deletion
+            capture.observations.append(Observation(
+                parsed.name, parsed.domain or host, "set", pos, index, host_only=parsed.domain is None,
+                path=parsed.path, lifetime=lifetime, url=url, pre_consent=pre, evidence=parsed.evidence))
+            index += 1
+        # -- cookies sent by the request (set earlier, possibly by a script)
+        for name in _sent_cookie_names(request):
+            offset = locator.find(name, max(entry_offset, 0), ends.get(i))
+            pos = locator.position(offset, len(name)) if offset >= 0 else entry_pos
+            capture.observations.append(Observation(
+                name, host, "sent", pos, index, expiry_known=False, url=url, pre_consent=pre,
+                evidence=f"Cookie: {name}=… (sent to {host})"))
+            index += 1
+    if valid and not capture.observations:
+        capture.problems.append(_problem(
+            "VC101", f"the HAR file records {len(valid)} request(s) but no cookie", Position(shown),
+            hint="browsers export 'sanitized' HAR files without cookies by default; in Chrome DevTools use "
+            "'Export HAR (with sensitive data)'"))
+    return capture
+
+
+def _from_har_cookies(cookies: Any) -> list[str]:
+    """Rebuild Set-Cookie lines from a HAR ``response.cookies`` list (when headers were stripped)."""
+    out = []
+    for c in cookies or ():
+        if not isinstance(c, dict) or not isinstance(c.get("name"), str) or not c["name"]:
+            continue
+        parts = [f"{c['name']}=x"]
+        if isinstance(c.get("domain"), str) and c["domain"]:
+            parts.append(f"Domain={c['domain']}")
+        if isinstance(c.get("path"), str) and c["path"]:
+            parts.append(f"Path={c['path']}")
+        expires = _iso(c.get("expires"))
+        if expires is not None:
+            parts.append(f"Expires={email.utils.format_datetime(expires.astimezone(dt.UTC), usegmt=True)}")
+        out.append("; ".join(parts))
+    return out
+
+
+def _sent_cookie_names(request: dict[str, Any]) -> list[str]:
+    names: list[str] = []
+    for c in request.get("cookies") or ():
+        if isinstance(c, dict) and isinstance(c.get("name"), str) and c["name"].strip():
+            names.append(c["name"].strip())
+    if not names:
+        for name, value in _headers(request):
+            if name.lower() == "cookie":
+                for pair in value.split(";"):
+                    key = pair.split("=", 1)[0].strip()
+                    if key and "=" in pair:
+                        names.append(key)
+    return list(dict.fromkeys(names))
+
+
+# ---------------------------------------------------------------- cookies.txt
+
+def read_cookies_txt(path: Path, display: str | None = None, *, captured_at: dt.datetime | None = None,
+                     pre_consent: str = "none") -> Capture:
+    """A Netscape cookie jar: ``domain  subdomains  path  secure  expires  name  value`` (tabs)."""
+    shown = display or str(path)
+    capture = Capture(shown, "cookies.txt")
+    text, problem = _read_text(path, shown)
+    if text is None:
+        assert problem is not None
+        capture.problems.append(problem)
+        return capture
+    capture.text = text
+    if captured_at is None:
+        try:
+            captured_at = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.UTC)
+        except OSError:
+            captured_at = dt.datetime.now(dt.UTC)
+    reference = captured_at.timestamp()
+    index = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip("\r")
+        if line.startswith("#HttpOnly_"):
+            line = line[len("#HttpOnly_"):]
+        elif not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        pos = Position(shown, number, 1, len(raw) + 1)
+        if len(fields) < 6 or len(fields) > 7 or not re.fullmatch(r"-?\d+(\.\d+)?", fields[4].strip()):
+            capture.problems.append(_problem(
+                "VC102", "not a cookies.txt line (7 tab-separated fields: domain, subdomains, path, secure, "
+                "expires, name, value); skipped", pos))
+            continue
+        domain, _, cpath, _, expires, name = (f.strip() for f in fields[:6])
+        if not name:
+            capture.problems.append(_problem("VC102", "a cookies.txt line names no cookie; skipped", pos))
+            continue
+        when = float(expires)
+        lifetime = None if when == 0 else when - reference
+        if lifetime is not None and lifetime <= 0:
+            continue  # expired when the jar was written
+        capture.observations.append(Observation(
+            name, domain.lstrip(".").lower(), "jar", pos, index, host_only=not domain.startswith("."),
+            path=cpath or "/", lifetime=lifetime, pre_consent=pre_consent == "all",
+            evidence=f"{domain}\t…\t{expires}\t{name}"))
+        index += 1
+    if not capture.observations and not capture.problems:
+        capture.problems.append(_problem("VC101", "the cookie jar holds no cookie", Position(shown)))
+    return capture
+
+
+# ---------------------------------------------------------------- raw Set-Cookie lines
+
+def read_set_cookie(path: Path, display: str | None = None, *, captured_at: dt.datetime | None = None,
+                    pre_consent: str = "none") -> Capture:
+    """Raw headers: ``Set-Cookie: a=b; Max-Age=60`` (or just ``a=b; Max-Age=60``), one per line."""
+    shown = display or str(path)
+    capture = Capture(shown, "set-cookie")
+    text, problem = _read_text(path, shown)
+    if text is None:
+        assert problem is not None
+        capture.problems.append(problem)
+        return capture
+    capture.text = text
+    now = captured_at
+    url: str | None = None
+    index = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("HTTP/"):
+            continue
+        if line.startswith("#"):
+            match = re.match(r"#\s*url:\s*(\S+)", line, re.I)
+            if match:
+                url = match.group(1)
+            continue
+        value = line
+        header = _TOKEN_HEADER.match(line)
+        if header and "=" not in header.group(1):
+            key = header.group(1).lower()
+            if key == "date":
+                now = parse_http_date(header.group(2)) or now
+                continue
+            if key != "set-cookie":
+                continue  # another response header
+            value = header.group(2)
+        pos = Position(shown, number, raw.find(value) + 1, raw.find(value) + 1 + len(value))
+        parsed = parse_set_cookie(value)
+        if parsed is None:
+            capture.problems.append(_problem("VC102", "not a Set-Cookie header (`name=value; attributes`); "
+                                             "skipped", pos))
+            continue
+        lifetime = parsed.lifetime(now)
+        if lifetime is not None and lifetime <= 0:
+            continue
+        host = _host(url)
+        capture.observations.append(Observation(
+            parsed.name, parsed.domain or host or "", "set", pos, index, host_only=parsed.domain is None,
+            path=parsed.path, lifetime=lifetime, url=url, pre_consent=pre_consent == "all",
+            evidence=parsed.evidence))
+        index += 1
+    if not capture.observations and not capture.problems:
+        capture.problems.append(_problem("VC101", "the file holds no Set-Cookie header", Position(shown)))
+    return capture
+
+
+__all__ = [
+    "PRE_CONSENT_MODES", "Capture", "Observation", "Position", "SetCookie", "parse_http_date",
+    "parse_set_cookie", "read_cookies_txt", "read_har", "read_set_cookie",
+]

@@ -1,0 +1,557 @@
+"""``verify-cookies``: compare a policy's declared cookies with the cookies a browser observed.
+
+The findings are ``Diagnostic`` values with codes of their own (``VC001``-``VC006`` for
+mismatches, ``VC100``-``VC103`` for problems with the capture), documented in ``CODES`` below,
+in ``docs/verify-cookies.md`` and by ``privacy-dsl explain VC001``. They are rendered by the same
+reporters as ``lint``.
+
+Matching an observed cookie to a declaration: only declarations of ``kind cookie`` (the default)
+take part. A name matches a declaration with that exact name; a ``pattern`` declaration matches
+with ``*`` as a wildcard (``"_pk_id.*"``), or as a prefix when it has no ``*``. A declaration with
+``domains`` matches only cookies of those domains or their subdomains. Exact names win over
+patterns.
+
+First or third party: the *first-party sites* are the ``--first-party`` values, else the host of
+the first page in the HAR and the hosts of the policy's ``url`` and the controller's ``website``.
+A cookie is first party when the host that set (or was sent) it and its ``Domain`` belong to one of
+those sites: the same host, a subdomain of it, or a parent domain (``www.`` is ignored). A
+``--first-party`` origin with a port (``http://127.0.0.1:8001``) also requires that port, for local
+test servers where two ports stand for two sites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from . import model as m
+from .cookiedb import CookieDatabase, KnownCookie, database, describe_bound, dsl_duration_at_least
+from .diagnostics import DOCS_URL, Diagnostic, Severity
+from .observed import Capture, Observation, Position
+
+DOCS_PAGE = DOCS_URL.rsplit("/", 1)[0] + "/verify-cookies.md"
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyCode:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    references: tuple[str, ...] = ()
+    fatal: bool = False
+
+    @property
+    def category(self) -> str:
+        return "input" if self.code >= "VC100" else "cookies"
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_PAGE}#{self.code.lower()}-{self.name}"
+
+    def explain(self) -> str:
+        refs = ["", "## Sources", *(f"- {r}" for r in self.references)] if self.references else []
+        head = [f"# {self.code} {self.name}", "",
+                f"Command: verify-cookies · category: {self.category} · severity: {self.severity.label}", "",
+                self.summary, "", self.doc.strip()]
+        return "\n".join(head + refs) + "\n"
+
+
+_ART53 = "Directive 2002/58/EC (ePrivacy) Art. 5(3)"
+_PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019), operative part, points 1 and 2"
+
+CODES: dict[str, VerifyCode] = {c.code: c for c in (
+    VerifyCode(
+        "VC001", "undeclared-cookie", Severity.ERROR,
+        "A cookie the site sets (or reads) that the policy does not declare.",
+        "The capture shows a cookie whose name matches no `cookie` declaration of kind `cookie` (or "
+        "whose domain is outside the declaration's `domains`). Users must be told about every cookie "
+        "stored on or read from their device, its purpose, its duration and whether third parties "
+        "have access (ePrivacy Art. 5(3); Planet49). The hint gives a declaration to start from: "
+        "name, domain, party and expiry as observed, and provider and category from the Open Cookie "
+        "Database when it knows the name. Check the category and add `purpose` and `consent`.",
+        (_ART53, _PLANET49, "GDPR Art. 13(1)(c), 13(2)(a)")),
+    VerifyCode(
+        "VC002", "expiry-longer-than-declared", Severity.ERROR,
+        "The site sets a cookie to live longer than the policy declares.",
+        "The observed lifetime (`Max-Age`, else `Expires` counted from the response's `Date`) exceeds "
+        "the declared `expiry` by more than 2 % plus 60 seconds (clock skew). The notice must give the "
+        "duration of the cookies (Planet49, operative part point 2; GDPR Art. 13(2)(a)). Declare the "
+        "real lifetime, or shorten it on the site.",
+        (_PLANET49, "GDPR Art. 5(1)(a), 13(2)(a)")),
+    VerifyCode(
+        "VC003", "persistent-declared-session", Severity.ERROR,
+        "A cookie declared `expiry session` is set with an expiry date.",
+        "A session cookie ends when the browser closes; the capture shows the cookie set with "
+        "`Max-Age` or `Expires`, so it outlives the session. The notice understates its duration "
+        "(Planet49; GDPR Art. 13(2)(a)).",
+        (_PLANET49, "GDPR Art. 13(2)(a)")),
+    VerifyCode(
+        "VC004", "third-party-declared-first-party", Severity.ERROR,
+        "A cookie declared `party first` is set or read by another site.",
+        "The cookie was set by (or sent to) a host outside the first-party sites, or its `Domain` is "
+        "another site's. Whether third parties can access cookies is part of the information owed "
+        "(Planet49, operative part point 2), and a third party that reads them may be a recipient or "
+        "joint controller (GDPR Art. 13(1)(e), 26; CJEU C-40/17 Fashion ID). Give `--first-party` when "
+        "the site spans several domains.",
+        (_PLANET49, "GDPR Art. 13(1)(e), 26", "CJEU C-40/17 Fashion ID (29 July 2019)")),
+    VerifyCode(
+        "VC005", "set-before-consent", Severity.ERROR,
+        "A cookie that needs consent is set or read before the user made any consent choice.",
+        "In the pre-consent window (by default: the HAR's first page, up to its load event and before "
+        "any request matching `--consent-marker`), the capture shows a cookie that needs consent: its "
+        "declaration names a `consent` mechanism, its purpose has `basis consent`, or its category is "
+        "analytics, marketing or personalization; for an undeclared cookie, the Open Cookie Database "
+        "lists it as Analytics or Marketing. Consent must be given before storage or access (ePrivacy "
+        "Art. 5(3); Planet49, operative part point 1: pre-ticked boxes and inaction are no consent; "
+        "EDPB Guidelines 05/2020 on consent, para 80-82 on consent before processing (citation not "
+        "verified)). Cookies declared `strictly_necessary` or `security` are not reported.",
+        (_ART53, _PLANET49, "EDPB Guidelines 05/2020 on consent under Regulation 2016/679")),
+    VerifyCode(
+        "VC006", "declared-not-observed", Severity.INFO,
+        "A declared cookie did not appear in the capture.",
+        "Either the cookie is set only in a part of the site the capture did not visit (after login, "
+        "at checkout, after consent) or the declaration is stale. A notice that lists cookies the site "
+        "no longer sets is not wrong in law, but it is noise for the reader; remove stale entries. Not "
+        "reported when the capture holds no cookie at all (see VC101).",
+        ("GDPR Art. 12(1)",)),
+    VerifyCode(
+        "VC100", "unreadable-capture", Severity.ERROR,
+        "The capture file could not be read.",
+        "The file does not exist, is not UTF-8, is not JSON (for `--har`), or is not a HAR file (no "
+        "`log.entries`). Nothing was compared; the exit code is 2.", fatal=True),
+    VerifyCode(
+        "VC101", "capture-without-cookies", Severity.WARNING,
+        "The capture holds requests but no cookie.",
+        "Browsers export HAR files 'sanitized' (without cookies and Set-Cookie headers) by default. "
+        "In Chrome DevTools use 'Export HAR (with sensitive data)'; in Firefox, 'Save All As HAR'. "
+        "A cookie jar or header file with no cookie is reported the same way."),
+    VerifyCode(
+        "VC102", "malformed-capture-entry", Severity.WARNING,
+        "An entry or line of the capture could not be read; it was skipped.",
+        "A HAR entry without a request URL, a Set-Cookie header without `name=value`, or a cookies.txt "
+        "line without its 7 tab-separated fields."),
+    VerifyCode(
+        "VC103", "first-party-unknown", Severity.INFO,
+        "The first-party site is not known, so first and third party cannot be told apart.",
+        "A cookie jar or a header file does not say which site was visited, and the policy gives no "
+        "`url` or controller `website`. Give `--first-party example.com`; until then VC004 is not "
+        "checked and suggested declarations leave out `party`."),
+)}
+
+
+def _span(pos: Position | m.Span) -> m.Span:
+    if isinstance(pos, m.Span):
+        return pos
+    return m.Span(path=pos.path, line=pos.line, column=pos.column, end_line=pos.line, end_column=pos.end_column)
+
+
+def problem(code: str, message: str, pos: Position | m.Span, hint: str | None = None,
+            args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
+    """A diagnostic for one of the ``CODES``."""
+    meta = CODES[code]
+    return Diagnostic(code=code, name=meta.name, category=meta.category, severity=meta.severity,
+                      message=message, span=_span(pos), hint=hint, url=meta.url, fatal=meta.fatal,
+                      args=tuple(args))
+
+
+# ---------------------------------------------------------------- sites
+
+_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "edu", "or", "ne", "go", "mil", "ltd", "plc"}
+
+
+def site_of(host: str) -> str:
+    """An approximation of the registrable domain (no public-suffix list is shipped)."""
+    host = host.lower().strip(".")
+    if re.fullmatch(r"[\d.]+", host) or ":" in host or "." not in host:
+        return host
+    labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+@dataclass(frozen=True, slots=True)
+class FirstParty:
+    host: str
+    port: int | None = None  # only for an origin given with an explicit port
+
+    @classmethod
+    def parse(cls, value: str) -> FirstParty | None:
+        text = value.strip()
+        if not text:
+            return None
+        parsed = urlsplit(text if "//" in text else f"//{text}")
+        try:
+            port = parsed.port
+        except ValueError:
+            return None
+        host = (parsed.hostname or "").lower()
+        return cls(host, port) if host else None
+
+    def covers(self, host: str, port: int | None = None, check_port: bool = True) -> bool:
+        host = host.lower().strip(".")
+        if self.port is not None and check_port and port is not None and port != self.port:
+            return False
+        mine = self.host.removeprefix("www.")
+        if host == self.host or host == mine or host.endswith("." + mine) or mine.endswith("." + host):
+            return True
+        return site_of(host) == site_of(self.host) and "." in site_of(host)
+
+
+def _default_port(url: str) -> tuple[str | None, int | None]:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return None, None
+    return (parts.hostname or "").lower() or None, port
+
+
+# ---------------------------------------------------------------- declarations
+
+@dataclass(slots=True)
+class _Declared:
+    cookie: m.Cookie
+    regex: re.Pattern[str] | None  # None: exact name
+    seen: list[Observation] = field(default_factory=list)
+
+    def domain_ok(self, domain: str) -> bool:
+        if not self.cookie.domains:
+            return True
+        d = domain.lower().strip(".")
+        for allowed in self.cookie.domains:
+            a = allowed.lower().strip().lstrip(".")
+            a = a.split("://", 1)[-1].split("/", 1)[0]
+            if d == a or d.endswith("." + a):
+                return True
+        return False
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    if "*" not in name:
+        return re.compile(re.escape(name) + ".*", re.S)
+    return re.compile(".*".join(re.escape(part) for part in name.split("*")), re.S)
+
+
+class Matcher:
+    """Observed name (+ domain) -> the declaration it falls under; built once, O(1) per exact name."""
+
+    def __init__(self, cookies: Iterable[m.Cookie]) -> None:
+        self.exact: dict[str, list[_Declared]] = {}
+        self.patterns: list[_Declared] = []
+        self.all: list[_Declared] = []
+        for cookie in cookies:
+            if cookie.storage is not m.StorageKind.COOKIE:
+                continue
+            if cookie.pattern:
+                decl = _Declared(cookie, _pattern(cookie.name))
+                self.patterns.append(decl)
+            else:
+                decl = _Declared(cookie, None)
+                self.exact.setdefault(cookie.name, []).append(decl)
+            self.all.append(decl)
+        self._cache: dict[str, list[_Declared]] = {}
+
+    def candidates(self, name: str) -> list[_Declared]:
+        if name not in self._cache:
+            found = list(self.exact.get(name, ()))
+            found += [d for d in self.patterns if d.regex is not None and d.regex.fullmatch(name)]
+            self._cache[name] = found
+        return self._cache[name]
+
+    def match(self, obs: Observation) -> tuple[_Declared | None, list[_Declared]]:
+        """The declaration, and the candidates by name that the domain ruled out."""
+        by_name = self.candidates(obs.name)
+        for decl in by_name:
+            if decl.domain_ok(obs.domain):
+                return decl, []
+        return None, by_name
+
+
+# ---------------------------------------------------------------- verification
+
+@dataclass(slots=True)
+class VerifyOptions:
+    first_party: tuple[str, ...] = ()
+    tolerance_ratio: float = 0.02
+    tolerance_seconds: float = 60.0
+    ignore: frozenset[str] = frozenset()
+
+
+_NEEDS_CONSENT = {"analytics", "marketing", "personalization"}
+_ESSENTIAL = {"strictly_necessary", "security"}
+
+
+def needs_consent(policy: m.Policy, cookie: m.Cookie) -> bool:
+    """Whether the policy itself says the cookie needs consent (see VC005)."""
+    category = cookie.category.value if cookie.category is not None else None
+    if category in _ESSENTIAL:
+        return False
+    if cookie.consent is not None:
+        return True
+    if cookie.purpose is not None:
+        purpose = policy.purposes.get(cookie.purpose.name)
+        if purpose is not None and any(b.basis is m.BasisKind.CONSENT for b in purpose.bases):
+            return True
+    return category in _NEEDS_CONSENT
+
+
+def _where(obs: Observation) -> str:
+    return f"{obs.position.path}:{obs.position.line}"
+
+
+def _lifetime_text(seconds: float) -> str:
+    return dsl_duration_at_least(seconds)
+
+
+class Verifier:
+    def __init__(self, policy: m.Policy, captures: list[Capture], options: VerifyOptions | None = None,
+                 db: CookieDatabase | None = None) -> None:
+        self.policy = policy
+        self.captures = captures
+        self.options = options or VerifyOptions()
+        self._db = db
+        self.first_party: list[FirstParty] = []
+        sources = list(self.options.first_party)
+        if not sources:
+            sources += [c.pages[0] for c in captures if c.pages]
+            if policy.info is not None and policy.info.url:
+                sources.append(policy.info.url)
+            sources += [c.website for c in policy.controllers if c.website]
+        for value in sources:
+            fp = FirstParty.parse(value)
+            if fp is not None and fp not in self.first_party:
+                # a page URL from a capture names a site, not a port-bound origin
+                if not self.options.first_party:
+                    fp = FirstParty(fp.host)
+                self.first_party.append(fp)
+
+    @property
+    def db(self) -> CookieDatabase:
+        if self._db is None:
+            self._db = database()
+        return self._db
+
+    def third_party(self, obs: Observation) -> bool | None:
+        """True/False, or None when no first-party site is known."""
+        if not self.first_party:
+            return None
+        host, port = _default_port(obs.url) if obs.url else (None, None)
+        checks: list[tuple[str, int | None]] = [(obs.domain, None)]
+        if host:
+            checks.append((host, port))
+        return not all(any(fp.covers(h, p) for fp in self.first_party) for h, p in checks if h)
+
+    def run(self) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        matcher = Matcher(self.policy.cookies)
+        undeclared: dict[str, list[Observation]] = {}
+        ruled_out: dict[str, list[_Declared]] = {}
+        observed_any = False
+        for capture in self.captures:
+            out.extend(capture.problems)
+            for obs in capture.observations:
+                observed_any = True
+                decl, excluded = matcher.match(obs)
+                if decl is None:
+                    undeclared.setdefault(obs.name, []).append(obs)
+                    if excluded:
+                        ruled_out.setdefault(obs.name, excluded)
+                else:
+                    decl.seen.append(obs)
+        if self.captures and not self.first_party and observed_any:
+            out.append(problem("VC103", "no first-party site is known: first and third party are not "
+                               "compared", Position(self.captures[0].path),
+                               hint="give `--first-party example.com` (or set `url` in the policy block)"))
+        for name, seen in undeclared.items():
+            out.extend(self._undeclared(name, seen, ruled_out.get(name, [])))
+        for decl in matcher.all:
+            out.extend(self._declared(decl, observed_any))
+        return sorted((d for d in out if d.code not in self.options.ignore), key=_order)
+
+    # -- observed, not declared
+    def _undeclared(self, name: str, seen: list[Observation], ruled_out: list[_Declared]) -> list[Diagnostic]:
+        first = seen[0]
+        known = self.db.lookup(name)
+        parties = {self.third_party(o) for o in seen}
+        party = None if None in parties else ("third" if True in parties else "first")
+        block = suggest_block(name, known=known, observed=seen, party=party, one_line=True)
+        why = ""
+        if ruled_out:
+            domains = ", ".join(sorted({d for r in ruled_out for d in r.cookie.domains}))
+            why = f" (a declaration of `{name}` covers only {domains}; it was seen on {first.domain})"
+        out = [problem(
+            "VC001", f"cookie `{name}` is {_verb(first)} by the site but not declared in the policy{why}",
+            first.position, hint=f"declare it: {block}",
+            args=(("name", name), ("domain", first.domain), ("suggestion", block)))]
+        if all(r.category in ("Analytics", "Marketing") for r in known) and known:
+            pre = next((o for o in seen if o.pre_consent), None)
+            if pre is not None:
+                row = known[0]
+                out.append(problem(
+                    "VC005", f"cookie `{name}` ({row.platform}, {row.category} in the Open Cookie Database) is "
+                    f"{_verb(pre)} before any consent choice", pre.position,
+                    hint="load this tag only after the user consents; evidence: " + row.evidence(),
+                    args=(("name", name),)))
+        return out
+
+    # -- declared: compare with what was seen
+    def _declared(self, decl: _Declared, observed_any: bool) -> list[Diagnostic]:
+        cookie = decl.cookie
+        out: list[Diagnostic] = []
+        if not decl.seen:
+            if observed_any:
+                out.append(problem(
+                    "VC006", f"cookie `{cookie.name}` is declared but was not observed in the capture",
+                    cookie.span, hint="if the site no longer sets it, remove the declaration; if it is set only "
+                    "after login or consent, record that part of the site too", args=(("name", cookie.name),)))
+            return out
+        expiry = cookie.expiry
+        known = [o for o in decl.seen if o.expiry_known]
+        if expiry is not None and known:
+            if expiry.lifetime == "session" and expiry.duration is None:
+                persistent = [o for o in known if o.persistent]
+                if persistent:
+                    obs = max(persistent, key=lambda o: o.lifetime or 0.0)
+                    out.append(problem(
+                        "VC003", f"cookie {_shown(cookie, obs)} is declared a session cookie but is set to last "
+                        f"{_lifetime_text(obs.lifetime or 0.0)} ({_where(obs)}: {obs.evidence})",
+                        cookie.span_of("expiry"),
+                        hint=f"declare `expiry {_lifetime_text(obs.lifetime or 0.0)}`, or drop the expiry on the site",
+                        args=(("name", obs.name), ("observed", str(obs.lifetime)))))
+            elif expiry.duration is not None:
+                declared = expiry.duration.days * 86_400
+                limit = declared * (1 + self.options.tolerance_ratio) + self.options.tolerance_seconds
+                longer = [o for o in known if o.lifetime is not None and o.lifetime > limit]
+                if longer:
+                    obs = max(longer, key=lambda o: o.lifetime or 0.0)
+                    lasts = _lifetime_text(obs.lifetime or 0.0)
+                    out.append(problem(
+                        "VC002", f"cookie {_shown(cookie, obs)} is set to last {lasts}, "
+                        f"longer than the declared {expiry.duration} ({_where(obs)}: {obs.evidence})",
+                        cookie.span_of("expiry"),
+                        hint=f"declare `expiry {_lifetime_text(obs.lifetime or 0.0)}`, or shorten it on the site",
+                        args=(("name", obs.name), ("observed", str(obs.lifetime)))))
+        if cookie.party is m.Party.FIRST:
+            third = [o for o in decl.seen if self.third_party(o)]
+            if third:
+                obs = third[0]
+                by = _host_of(obs)
+                out.append(problem(
+                    "VC004", f"cookie {_shown(cookie, obs)} is declared first party but is {_verb(obs)} by "
+                    f"{by} ({_where(obs)})", cookie.span_of("party"),
+                    hint="declare `party third` and name the provider, or give `--first-party` for every "
+                    "domain of the site", args=(("name", obs.name), ("domain", obs.domain))))
+        if needs_consent(self.policy, cookie):
+            pre = next((o for o in decl.seen if o.pre_consent), None)
+            if pre is not None:
+                out.append(problem(
+                    "VC005", f"cookie {_shown(cookie, pre)} needs consent but is {_verb(pre)} before any "
+                    "consent choice", pre.position,
+                    hint=f"set it only after consent (declared at {cookie.span})",
+                    args=(("name", pre.name),)))
+        return out
+
+
+def _host_of(obs: Observation) -> str:
+    host = None
+    if obs.url:
+        try:
+            parts = urlsplit(obs.url)
+            host = parts.netloc
+        except ValueError:
+            host = None
+    return host or obs.domain
+
+
+def _shown(cookie: m.Cookie, obs: Observation) -> str:
+    """The observed name in backticks, and the declaration's name when it is a pattern."""
+    return f"`{obs.name}`" if cookie.name == obs.name else f"`{obs.name}` (declared as `{cookie.name}`)"
+
+
+def _verb(obs: Observation) -> str:
+    return {"set": "set", "sent": "read (sent in a request)", "jar": "stored"}[obs.how]
+
+
+def _order(d: Diagnostic) -> tuple[str, int, int, str]:
+    return d.sort_key()
+
+
+def verify(policy: m.Policy, captures: list[Capture], options: VerifyOptions | None = None) -> list[Diagnostic]:
+    """All findings for one policy against its captures, sorted by file and position."""
+    return Verifier(policy, captures, options).run()
+
+
+# ---------------------------------------------------------------- suggested declarations
+
+_NAME = re.compile(r"[^\W\d][\w\-]*")
+_KEYWORDS = {"cookie", "kind", "provider", "party", "expiry", "domains", "purpose", "category", "consent",
+             "pattern", "description", "session", "persistent", "yes", "no"}
+
+
+def quote(text: str) -> str:
+    """A DSL string literal."""
+    clean = " ".join(text.split())
+    return '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def cookie_name(name: str) -> str:
+    return name if _NAME.fullmatch(name) and name not in _KEYWORDS else quote(name)
+
+
+def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observation] | None = None,
+                  party: str | None = None, one_line: bool = False, comments: bool = False) -> str:
+    """A ``cookie`` declaration to start from: observed facts first, the database's for the rest."""
+    row = known[0] if known else None
+    pattern = bool(row and row.wildcard)
+    shown_name = f"{row.name}*" if pattern and row else name
+    lines: list[str] = []
+    notes: list[str] = []
+    if pattern:
+        lines.append("pattern")
+    if row is not None:
+        lines.append(f"provider {quote(row.provider)}")
+    if party is not None:
+        lines.append(f"party {party}")
+    expiry = _suggest_expiry(observed, row)
+    if expiry is not None:
+        lines.append(f"expiry {expiry}")
+    elif row is not None:
+        notes.append(f"expiry: the database says {row.retention or 'nothing'!r}; state it")
+    if observed:
+        domains = sorted({o.domain for o in observed if o.domain})
+        if domains:
+            lines.append("domains " + ", ".join(quote(d) for d in domains[:5]))
+    if row is not None and row.our_category:
+        lines.append(f"category {row.our_category}")
+    if row is not None and row.description and not one_line:
+        lines.append(f"description {{ en {quote(row.description)} }}")
+    head = f"cookie {cookie_name(shown_name) if not pattern else quote(shown_name)}"
+    if one_line:
+        return f"{head} {{ {' '.join(lines)} }}"
+    out = []
+    if comments:
+        if row is not None:
+            out.append(f"# {row.evidence()}")
+            if row.domain:
+                notes.append(f"the database lists the domain {row.domain!r}: check `party`")
+        out.extend(f"# {n}" for n in notes)
+    out.append(f"{head} {{")
+    out.extend(f"  {line}" for line in lines)
+    out.append("}")
+    return "\n".join(out)
+
+
+def _suggest_expiry(observed: list[Observation] | None, row: KnownCookie | None) -> str | None:
+    if observed:
+        known = [o for o in observed if o.expiry_known]
+        if known:
+            lifetimes = [o.lifetime for o in known if o.lifetime is not None]
+            return dsl_duration_at_least(max(lifetimes)) if lifetimes else "session"
+    if row is not None and row.high is not None:
+        return describe_bound(row.high)
+    return None
