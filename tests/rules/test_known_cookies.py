@@ -1,0 +1,140 @@
+"""CK101 / CK102: declared cookies against the Open Cookie Database (positions and codes)."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+from typing import Any
+
+import pytest
+from conftest import POLICIES, codes
+
+from privacy_dsl.config import parse_config
+from privacy_dsl.lint import lint_paths
+
+
+def run(text: str, code: str, **table: Any) -> list[tuple[str, int, int]]:
+    config = parse_config({"select": [code], **table})
+    return [c for c in codes(dedent(text), config=config) if c[0] == code]
+
+
+# ---------------------------------------------------------------- CK101
+
+
+def test_ck101_fires_on_ga_declared_strictly_necessary() -> None:
+    text = """\
+        cookie _ga {
+          provider "Google"
+          category strictly_necessary
+          expiry 2 years
+        }
+        """
+    assert run(text, "CK101") == [("CK101", 3, 3)]
+
+
+def test_ck101_fires_on_fbp_declared_functional() -> None:
+    assert run('cookie _fbp {\n  expiry 90 days\n  category functional\n}\n', "CK101") == [("CK101", 3, 3)]
+
+
+@pytest.mark.parametrize("category", ["analytics", "marketing"])
+def test_ck101_quiet_when_category_agrees_or_is_stricter(category: str) -> None:
+    assert run(f"cookie _ga {{ category {category} expiry 2 years }}\n", "CK101") == []
+
+
+def test_ck101_stricter_is_reported_when_allow_stricter_is_off() -> None:
+    text = "cookie _ga { category marketing expiry 2 years }\n"
+    assert run(text, "CK101", rules={"CK101": {"allow-stricter": False}}) == [("CK101", 1, 14)]
+
+
+@pytest.mark.parametrize("category", ["strictly_necessary", "functional", "preferences", "security"])
+def test_ck101_functional_rows_accept_every_exempt_like_category(category: str) -> None:
+    # Cookiebot's CookieConsent is "Functional" in the database: the class also holds necessary cookies.
+    assert run(f"cookie CookieConsent {{ category {category} expiry 1 year }}\n", "CK101") == []
+
+
+def test_ck101_unknown_names_and_missing_category_are_quiet() -> None:
+    assert run("cookie my_own_cookie { category strictly_necessary expiry 1 day }\n", "CK101") == []
+    assert run("cookie _ga { expiry 2 years }\n", "CK101") == []
+
+
+def test_ck101_prefix_rows_match_by_prefix() -> None:
+    # `_ga_` is a wildcard row (Google Analytics 4 property cookies).
+    assert run("cookie _ga_ABC123 { category functional expiry 2 years }\n", "CK101") == [("CK101", 1, 21)]
+
+
+def test_ck101_pattern_declarations_use_the_prefix_every_match_shares() -> None:
+    text = 'cookie "_pk_id.*" {\n  pattern\n  category strictly_necessary\n}\n'
+    assert run(text, "CK101") == [("CK101", 3, 3)]
+    # a pattern broader than any database prefix is not judged
+    assert run('cookie "_p*" {\n  pattern\n  category strictly_necessary\n}\n', "CK101") == []
+
+
+def test_ck101_fr_profile_lets_audience_measurement_be_declared_exempt() -> None:
+    text = 'cookie "_pk_id.*" {\n  pattern\n  category strictly_necessary\n}\n'
+    assert run(text, "CK101", jurisdictions=["eu", "fr"]) == []
+    # ... but not advertising cookies
+    assert run("cookie _fbp { category strictly_necessary }\n", "CK101", jurisdictions=["fr"]) == [("CK101", 1, 15)]
+
+
+def test_ck101_provider_picks_the_row_when_platforms_share_a_name() -> None:
+    from privacy_dsl.cookiedb import database
+
+    db = database()
+    shared = next(name for name, rows in db._exact.items()
+                  if {r.category for r in rows} >= {"Functional", "Marketing"})
+    rows = db.lookup(shared)
+    functional = next(r for r in rows if r.category == "Functional")
+    # without a provider: strictly_necessary agrees with one row, so it is not a contradiction
+    assert run(f'cookie "{shared}" {{ category strictly_necessary }}\n', "CK101") == []
+    marketing = next(r for r in rows if r.category == "Marketing")
+    if marketing.platform.lower() in functional.platform.lower() or functional.platform.lower() in marketing.platform.lower():
+        pytest.skip("the two platforms' names overlap")
+    text = f'cookie "{shared}" {{ provider "{marketing.platform}" category strictly_necessary }}\n'
+    assert [c for c, _, _ in run(text, "CK101")] == ["CK101"]
+
+
+# ---------------------------------------------------------------- CK102
+
+
+def test_ck102_fires_when_declared_far_shorter() -> None:
+    assert run("cookie _ga {\n  category analytics\n  expiry 1 day\n}\n", "CK102") == [("CK102", 3, 3)]
+
+
+def test_ck102_thirteen_months_for_a_two_year_cookie_is_fine() -> None:
+    assert run("cookie _ga { category analytics expiry 13 months }\n", "CK102") == []
+
+
+def test_ck102_session_declared_for_a_persistent_cookie() -> None:
+    assert run("cookie _fbp {\n  expiry session\n}\n", "CK102") == [("CK102", 2, 3)]
+
+
+def test_ck102_session_is_fine_for_session_cookies() -> None:
+    # `_pk_testcookie` is a session cookie in the database
+    assert run('cookie "_pk_testcookie" { expiry session }\n', "CK102") == []
+
+
+def test_ck102_ratio_option() -> None:
+    text = "cookie _ga { expiry 13 months }\n"
+    assert run(text, "CK102", rules={"CK102": {"ratio": 0.9}}) == [("CK102", 1, 14)]
+
+
+def test_ck102_never_compares_unreadable_retention() -> None:
+    from privacy_dsl.cookiedb import database
+
+    row = next(r for r in database().rows if r.low is None and not r.wildcard and r.name.isidentifier())
+    assert run(f"cookie {row.name} {{ expiry 1 second }}\n", "CK102") == []
+
+
+def test_ck102_ranges_compare_with_their_shortest_end() -> None:
+    from privacy_dsl.cookiedb import database
+
+    row = next(r for r in database().rows if isinstance(r.low, int) and isinstance(r.high, int)
+               and r.low < r.high and not r.wildcard and r.name.isidentifier())
+    # declared at the short end of the range: allowed
+    seconds = max(row.low, 1)
+    assert run(f"cookie {row.name} {{ expiry {seconds} seconds }}\n", "CK102") == []
+
+
+def test_shipped_policies_have_no_known_cookie_findings() -> None:
+    config = parse_config({"select": ["CK101", "CK102"]})
+    result = lint_paths([POLICIES / "fjordkaffe", POLICIES / "cifero"], config)
+    assert [d.code for d in result.diagnostics if d.code.startswith("CK1")] == []
