@@ -1,0 +1,271 @@
+"""Cookie rules CK001, CK003-CK007 (CK002 has its own tests in the rule docs and the snapshot)."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+from conftest import codes
+
+from privacy_dsl.config import ConfigError, parse_config
+
+
+def run(text: str, code: str, jurisdictions: list[str] | None = None, **options: object) -> list[tuple[str, int, int]]:
+    table: dict[str, object] = {"select": [code]}
+    if options:
+        table["rules"] = {code: {k.replace("_", "-"): v for k, v in options.items()}}
+    if jurisdictions:
+        table["jurisdictions"] = jurisdictions
+    return [c for c in codes(dedent(text), config=parse_config(table)) if not c[0].startswith("E")]
+
+
+OPT_IN = "consent banner {\n  method opt_in\n  reject_button\n}\n"          # lines 1-4
+BROWSER = "consent browser {\n  method browser_settings\n}\n"                # lines 1-3
+
+
+def cookie(*lines: str, name: str = "c") -> str:
+    return f"cookie {name} {{\n" + "".join(f"  {line}\n" for line in lines) + "}\n"
+
+
+# ---------------------------------------------------------------- CK001 cookie-without-prior-consent
+
+
+def test_ck001_fires_on_a_marketing_cookie_without_consent() -> None:
+    assert run(cookie("category marketing", "expiry 90 days"), "CK001") == [("CK001", 1, 1)]
+
+
+def test_ck001_fires_when_the_purposes_consent_is_browser_settings() -> None:
+    text = BROWSER + "purpose ads {\n  use marketing.advertising\n  consent browser\n}\n" + cookie(
+        "category marketing", "purpose ads")
+    assert run(text, "CK001") == [("CK001", 8, 1)]
+
+
+def test_ck001_points_at_the_cookies_own_consent_statement() -> None:
+    text = BROWSER + cookie("category analytics", "consent browser")
+    assert run(text, "CK001") == [("CK001", 6, 3)]
+
+
+def test_ck001_fires_when_the_method_is_not_stated() -> None:
+    text = "consent c1 {\n  reject_button\n}\n" + cookie("category analytics", "consent c1")
+    assert run(text, "CK001") == [("CK001", 6, 3)]
+
+
+def test_ck001_accepts_opt_in_on_the_cookie_or_its_purpose() -> None:
+    own = OPT_IN + cookie("category marketing", "consent banner")
+    via_purpose = OPT_IN + "purpose stats {\n  use analytics.reporting\n  consent banner\n}\n" + cookie(
+        "category analytics", "purpose stats")
+    assert run(own, "CK001") == []
+    assert run(via_purpose, "CK001") == []
+
+
+@pytest.mark.parametrize("category", ["strictly_necessary", "security"])
+def test_ck001_does_not_fire_on_exempt_categories(category: str) -> None:
+    assert run(cookie(f"category {category}", "expiry 1 year"), "CK001") == []
+
+
+def test_ck001_without_category_reads_the_purpose() -> None:
+    essential = "purpose orders {\n  use essential.service\n}\n" + cookie("purpose orders")
+    choice = "purpose prefs {\n  use functional.storage.privacy_preferences\n}\n" + cookie("purpose prefs")
+    analytics = "purpose stats {\n  use analytics.reporting\n}\n" + cookie("purpose stats")
+    assert run(essential, "CK001") == []
+    assert run(choice, "CK001") == []
+    assert run(analytics, "CK001") == [("CK001", 4, 1)]
+
+
+def test_ck001_without_category_or_purpose_needs_consent() -> None:
+    assert run(cookie("expiry 1 day"), "CK001") == [("CK001", 1, 1)]
+
+
+def test_ck001_functional_session_cookie_is_exempt_by_default() -> None:
+    text = cookie("party first", "category functional", "expiry session")
+    assert run(text, "CK001") == []
+    assert run(text, "CK001", functional_session_exempt=False) == [("CK001", 1, 1)]
+
+
+@pytest.mark.parametrize("lines", [
+    ("party first", "category functional", "expiry 1 year"),   # persistent: "remember me" is not exempt
+    ("party third", "category functional", "expiry session"),  # third party
+    ("category functional", "expiry session"),                 # party not stated
+    ("party first", "category analytics", "expiry session"),   # not functional
+])
+def test_ck001_session_exemption_is_narrow(lines: tuple[str, ...]) -> None:
+    assert run(cookie(*lines), "CK001") == [("CK001", 1, 1)]
+
+
+@pytest.mark.parametrize("kind", ["local_storage", "pixel", "sdk"])
+def test_ck001_covers_similar_storage(kind: str) -> None:
+    assert run(cookie(f"kind {kind}", "category marketing"), "CK001") == [("CK001", 1, 1)]
+
+
+def test_ck001_cookie_defaults_apply() -> None:
+    text = "defaults cookie {\n  consent banner\n}\n" + OPT_IN + cookie("category marketing")
+    assert run(text, "CK001") == []
+
+
+# ---------------------------------------------------------------- CK003 cookie-lifetime-too-long
+
+
+def test_ck003_fires_over_13_months() -> None:
+    assert run(cookie("category analytics", "expiry 2 years"), "CK003") == [("CK003", 3, 3)]
+
+
+@pytest.mark.parametrize("expiry", ["13 months", "1 year", "395 days", "session", "persistent", "30 minutes"])
+def test_ck003_does_not_fire_within_13_months(expiry: str) -> None:
+    assert run(cookie(f"expiry {expiry}"), "CK003") == []
+
+
+def test_ck003_fires_just_over_the_limit() -> None:
+    assert run(cookie("expiry 400 days"), "CK003") == [("CK003", 2, 3)]
+
+
+def test_ck003_max_months_is_configurable() -> None:
+    assert run(cookie("expiry 2 years"), "CK003", max_months=25) == []
+    assert run(cookie("expiry 7 months"), "CK003", max_months=6) == [("CK003", 2, 3)]
+
+
+def test_ck003_french_profile_is_13_months() -> None:
+    assert run(cookie("expiry 14 months"), "CK003", jurisdictions=["eu", "fr"]) == [("CK003", 2, 3)]
+
+
+def test_ck003_rejects_a_non_positive_limit() -> None:
+    with pytest.raises(ConfigError):
+        parse_config({"rules": {"CK003": {"max-months": 0}}})
+
+
+# ---------------------------------------------------------------- CK004 third-party-cookie-without-provider
+
+
+def test_ck004_fires_on_third_party_without_provider() -> None:
+    assert run(cookie("category marketing", "party third"), "CK004") == [("CK004", 3, 3)]
+
+
+@pytest.mark.parametrize("lines", [
+    ("party third", 'provider "Meta Platforms Ireland Ltd"'),
+    ("party third", "provider meta"),
+    ("party first",),
+    (),
+])
+def test_ck004_does_not_fire_otherwise(lines: tuple[str, ...]) -> None:
+    assert run(cookie(*lines), "CK004") == []
+
+
+# ---------------------------------------------------------------- CK005 cookie-category-contradicts-purpose
+
+
+def _with_purpose(use: str, category: str, *extra: str, purpose_lines: str = "") -> str:
+    return f"purpose p {{\n  use {use}\n{purpose_lines}}}\n" + cookie(f"category {category}", "purpose p", *extra)
+
+
+@pytest.mark.parametrize(("use", "category"), [
+    ("marketing.advertising.third_party.targeted", "strictly_necessary"),
+    ("analytics.reporting", "strictly_necessary"),
+    ("personalize.content.profiled", "security"),
+    ("essential.service", "marketing"),
+    ("essential.service.authentication", "analytics"),
+    ("marketing.advertising", "functional"),
+    ("marketing.communications.email", "preferences"),
+])
+def test_ck005_fires_on_contradictions(use: str, category: str) -> None:
+    assert run(_with_purpose(use, category), "CK005") == [("CK005", 5, 3)]
+
+
+@pytest.mark.parametrize(("use", "category"), [
+    ("essential.service", "strictly_necessary"),
+    ("essential.service.security", "security"),
+    ("analytics.reporting", "analytics"),
+    ("marketing.advertising", "marketing"),
+    ("analytics.reporting.ad_performance", "marketing"),
+    ("functional.service", "functional"),
+    ("functional.storage.privacy_preferences", "strictly_necessary"),
+    ("essential.service", "functional"),
+    ("personalize.content", "personalization"),
+])
+def test_ck005_does_not_fire_when_they_agree(use: str, category: str) -> None:
+    assert run(_with_purpose(use, category), "CK005") == []
+
+
+CONSENT_CHOICE = OPT_IN + """\
+purpose statistics {
+  use analytics.reporting
+  basis consent
+  consent banner
+}
+cookie consent_choice {
+  party first
+  category strictly_necessary
+  expiry 12 months
+  purpose statistics
+}
+"""
+
+
+def test_ck005_accepts_the_cookie_that_stores_the_consent_choice() -> None:
+    assert run(CONSENT_CHOICE, "CK005") == []
+    assert run(CONSENT_CHOICE, "CK005", consent_choice_cookies=False) == [("CK005", 12, 3)]
+
+
+@pytest.mark.parametrize(("change", "new"), [
+    ("method opt_in", "method browser_settings"),                     # the purpose's consent is not opt-in
+    ("  basis consent\n", "  basis legitimate_interests\n"),           # the purpose is not on consent
+    ("  party first\n", "  party third\n"),                            # set by a third party
+    ("  purpose statistics\n", "  purpose statistics\n  consent banner\n"),  # itself gated by consent
+])
+def test_ck005_consent_choice_reading_is_narrow(change: str, new: str) -> None:
+    text = CONSENT_CHOICE.replace(change, new)
+    assert text != CONSENT_CHOICE
+    assert run(text, "CK005") == [("CK005", 12, 3)]
+
+
+def test_ck005_needs_both_category_and_purpose() -> None:
+    assert run(cookie("category strictly_necessary"), "CK005") == []
+    assert run("purpose p {\n  use marketing\n}\n" + cookie("purpose p"), "CK005") == []
+
+
+# ---------------------------------------------------------------- CK006 storage-not-declared
+
+
+def test_ck006_fires_on_analytics_for_visitors_without_storage() -> None:
+    text = "purpose site_insight {\n  use analytics.reporting\n  subjects visitor\n}\n"
+    assert run(text, "CK006") == [("CK006", 1, 1)]
+
+
+def test_ck006_fires_on_ads_with_device_identifiers() -> None:
+    text = ("category ad_id {\n  taxonomy user.device.device_id\n}\n"
+            "purpose ads {\n  use marketing.advertising.third_party.targeted\n  categories ad_id\n}\n")
+    assert run(text, "CK006") == [("CK006", 4, 1)]
+
+
+@pytest.mark.parametrize("kind", ["cookie", "pixel", "local_storage"])
+def test_ck006_does_not_fire_when_storage_serves_the_purpose(kind: str) -> None:
+    text = "purpose stats {\n  use analytics.reporting\n  subjects visitor\n}\n" + cookie(
+        f"kind {kind}", "purpose stats")
+    assert run(text, "CK006") == []
+
+
+@pytest.mark.parametrize("purpose", [
+    "purpose p {\n  use analytics.reporting\n  subjects customer\n}\n",            # not visitors
+    "purpose p {\n  use analytics.reporting.system\n  subjects visitor\n}\n",      # system monitoring
+    "purpose p {\n  use marketing.advertising.first_party.contextual\n  subjects visitor\n}\n",
+    "purpose p {\n  use marketing.communications.email\n  subjects visitor\n}\n",   # e-mail, not storage
+    "purpose p {\n  use essential.service\n  subjects visitor\n}\n",
+])
+def test_ck006_does_not_fire_where_storage_is_not_implied(purpose: str) -> None:
+    assert run(purpose, "CK006") == []
+
+
+def test_ck006_uses_are_configurable() -> None:
+    text = "purpose p {\n  use personalize.content\n  subjects visitor\n}\n"
+    assert run(text, "CK006") == []
+    assert run(text, "CK006", uses=["personalize"]) == [("CK006", 1, 1)]
+
+
+# ---------------------------------------------------------------- CK007 cookie-without-purpose
+
+
+def test_ck007_fires_on_a_cookie_without_purpose() -> None:
+    assert run(cookie("category strictly_necessary", name="session_id"), "CK007") == [("CK007", 1, 1)]
+
+
+def test_ck007_does_not_fire_with_a_purpose_or_a_default_one() -> None:
+    assert run(cookie("purpose orders"), "CK007") == []
+    assert run("defaults cookie {\n  purpose orders\n}\n" + cookie(), "CK007") == []

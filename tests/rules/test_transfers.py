@@ -1,0 +1,298 @@
+"""Recipient and transfer rules TRF001-TRF009, and the jurisdiction tables they rest on."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+from conftest import codes
+
+from privacy_dsl import jurisdictions as jur
+from privacy_dsl import taxonomy
+from privacy_dsl.config import parse_config
+
+
+def run(text: str, code: str, **options: object) -> list[tuple[str, int, int]]:
+    table: dict[str, object] = {"select": [code]}
+    if options:
+        table["rules"] = {code: {k.replace("_", "-"): v for k, v in options.items()}}
+    # Resolution errors (E2xx) for names a snippet leaves undeclared are not what these tests are about.
+    return [c for c in codes(dedent(text), config=parse_config(table)) if not c[0].startswith("E")]
+
+
+# ---------------------------------------------------------------- jurisdictions
+
+
+def test_eea_has_the_27_member_states_and_the_three_efta_states() -> None:
+    assert len(jur.EU_MEMBER_STATES) == 27
+    assert sorted(jur.EEA_EFTA_STATES) == ["IS", "LI", "NO"]
+    assert all(jur.is_eea(c) for c in ("NO", "SE", "DE", "GR", "AX", "RE"))
+    assert not any(jur.is_eea(c) for c in ("GB", "CH", "US", "FO", "GL", "EL", "UK", None))
+
+
+def test_every_code_in_the_tables_is_a_known_country() -> None:
+    known = set(taxonomy.countries())
+    assert jur.EEA.issubset(known)
+    assert set(jur.ADEQUACY) <= known
+    assert not set(jur.ADEQUACY) & jur.EEA
+
+
+def test_adequacy_lookup() -> None:
+    assert jur.has_adequacy("CH") and jur.has_adequacy("GB") and jur.has_adequacy("JP")
+    assert not jur.has_adequacy("IN") and not jur.has_adequacy(None)
+    assert not jur.has_adequacy("US")  # only certified organisations
+    assert jur.has_adequacy("US", include_certified=True)
+    decision = jur.adequacy("US")
+    assert decision is not None and "2023/1795" in decision.reference
+    assert all(a.date[:4].isdigit() and a.decision for a in jur.ADEQUACY.values())
+
+
+# ---------------------------------------------------------------- TRF001 undeclared-recipient
+
+COOKIE_FROM_RECIPIENT = """\
+recipient adco {
+  role controller
+}
+purpose ads {
+  use marketing.advertising.third_party.targeted
+  %s
+}
+cookie _adco {
+  provider adco
+  party %s
+  purpose ads
+}
+"""
+
+
+@pytest.mark.parametrize("party", ["third", "first"])
+def test_trf001_fires_when_the_cookie_provider_is_not_a_recipient_of_its_purpose(party: str) -> None:
+    text = COOKIE_FROM_RECIPIENT % ("basis consent", party)
+    assert run(text, "TRF001") == [("TRF001", 9, 3)]
+
+
+def test_trf001_does_not_fire_when_the_purpose_lists_the_provider() -> None:
+    assert run(COOKIE_FROM_RECIPIENT % ("recipients adco", "third"), "TRF001") == []
+
+
+def test_trf001_fires_on_a_third_party_cookie_whose_provider_is_only_text() -> None:
+    text = 'cookie _x {\n  party third\n  provider "AdCo"\n}\n'
+    assert run(text, "TRF001") == [("TRF001", 3, 3)]
+
+
+def test_trf001_does_not_fire_on_a_first_party_cookie_with_a_text_provider() -> None:
+    text = 'cookie session_id {\n  party first\n  provider "Fjordkaffe AS"\n}\n'
+    assert run(text, "TRF001") == []
+
+
+def test_trf001_fires_on_a_transfer_whose_recipient_the_purpose_does_not_list() -> None:
+    text = """\
+    recipient mailer { role processor }
+    transfer mailer_us {
+      recipient mailer
+      country US
+      mechanism dpf
+    }
+    purpose newsletter {
+      basis consent
+      transfers mailer_us
+    }
+    """
+    assert run(text, "TRF001") == [("TRF001", 9, 13)]
+    listed = text.replace("  transfers mailer_us", "  recipients mailer\n  transfers mailer_us")
+    assert run(listed, "TRF001") == []
+
+
+def test_trf001_is_quiet_on_unresolved_names() -> None:
+    text = "cookie _x {\n  provider nobody\n  purpose nothing\n}\npurpose p {\n  transfers gone\n}\n"
+    assert run(text, "TRF001") == []
+
+
+# ---------------------------------------------------------------- TRF002 processor-without-contract
+
+
+def test_trf002_fires_on_a_processor_without_contract() -> None:
+    text = "recipient mailer {\n  name \"Mailer AS\"\n  role processor\n}\n"
+    assert run(text, "TRF002") == [("TRF002", 3, 3)]
+
+
+@pytest.mark.parametrize("body", [
+    'role processor\n  contract "DPA 2025-06-01"',
+    "role controller",
+    "role authority",
+    "",
+])
+def test_trf002_does_not_fire_otherwise(body: str) -> None:
+    assert run(f"recipient r {{\n  {body}\n}}\n", "TRF002") == []
+
+
+# ---------------------------------------------------------------- TRF003 transfer-without-mechanism
+
+
+def test_trf003_fires_on_a_non_eea_recipient_without_transfer() -> None:
+    text = "recipient crm {\n  role processor\n  countries NO, US\n}\n"
+    assert run(text, "TRF003") == [("TRF003", 3, 3)]
+
+
+@pytest.mark.parametrize("transfer", [
+    "transfer t {\n  recipient crm\n  country US\n  mechanism sccs\n}\n",
+    "transfer t {\n  recipient crm\n  mechanism sccs\n}\n",  # no country: covers all of the recipient's
+])
+def test_trf003_does_not_fire_when_a_transfer_covers_the_recipient(transfer: str) -> None:
+    text = "recipient crm {\n  role processor\n  countries US\n}\n" + transfer
+    assert run(text, "TRF003") == []
+
+
+def test_trf003_fires_for_each_uncovered_country_only() -> None:
+    text = ("recipient crm {\n  countries US, IN\n}\n"
+            "transfer t {\n  recipient crm\n  country US\n  mechanism sccs\n}\n")
+    assert run(text, "TRF003") == [("TRF003", 2, 3)]
+
+
+def test_trf003_does_not_fire_on_eea_recipients() -> None:
+    assert run("recipient r {\n  countries NO, SE, IS, DE\n}\n", "TRF003") == []
+
+
+def test_trf003_adequate_country_needs_a_transfer_unless_configured_off() -> None:
+    text = "recipient r {\n  countries CH\n}\n"
+    assert run(text, "TRF003") == [("TRF003", 2, 3)]
+    assert run(text, "TRF003", require_transfer_for_adequate=False) == []
+
+
+@pytest.mark.parametrize(("mechanism", "position"), [
+    ("", (1, 1)),
+    ("mechanism none", (4, 3)),
+    ("mechanism unspecified", (4, 3)),
+])
+def test_trf003_fires_on_a_transfer_without_a_real_mechanism(mechanism: str, position: tuple[int, int]) -> None:
+    text = f"transfer t {{\n  recipient r\n  country US\n  {mechanism}\n}}\n"
+    assert run(text, "TRF003") == [("TRF003", *position)]
+
+
+@pytest.mark.parametrize("mechanism", ["adequacy", "dpf", "sccs", "bcr", 'derogation "Art. 49(1)(b)"'])
+def test_trf003_accepts_a_named_mechanism(mechanism: str) -> None:
+    assert run(f"transfer t {{\n  country US\n  mechanism {mechanism}\n}}\n", "TRF003") == []
+
+
+# ---------------------------------------------------------------- TRF004 dpf-without-certification
+
+
+def test_trf004_fires_on_dpf_without_certification() -> None:
+    text = "transfer t {\n  recipient r\n  country US\n  mechanism dpf\n}\n"
+    assert run(text, "TRF004") == [("TRF004", 4, 3)]
+
+
+def test_trf004_fires_on_dpf_without_country() -> None:
+    assert run("transfer t {\n  mechanism dpf\n}\n", "TRF004") == [("TRF004", 2, 3)]
+
+
+@pytest.mark.parametrize("body", [
+    'country US\n  mechanism dpf\n  certification "DPF List, checked 2026-08-15"',
+    "country US\n  mechanism sccs",
+    "country GB\n  mechanism dpf",  # not the US: TRF007's business
+])
+def test_trf004_does_not_fire_otherwise(body: str) -> None:
+    assert run(f"transfer t {{\n  {body}\n}}\n", "TRF004") == []
+
+
+# ---------------------------------------------------------------- TRF005 sccs-without-tia
+
+
+@pytest.mark.parametrize("mechanism", ["sccs", "bcr", "code_of_conduct", "certification"])
+def test_trf005_fires_on_art46_tools_without_tia(mechanism: str) -> None:
+    text = f"transfer t {{\n  country IN\n  mechanism {mechanism}\n}}\n"
+    assert run(text, "TRF005") == [("TRF005", 3, 3)]
+
+
+@pytest.mark.parametrize("body", [
+    'mechanism sccs\n  tia "TIA-2025-03"',
+    "mechanism adequacy",
+    'mechanism derogation "Art. 49(1)(a)"',
+    "mechanism dpf",
+])
+def test_trf005_does_not_fire_otherwise(body: str) -> None:
+    assert run(f"transfer t {{\n  country US\n  {body}\n}}\n", "TRF005") == []
+
+
+# ---------------------------------------------------------------- TRF006 recipient-location-unknown
+
+
+def test_trf006_fires_on_a_recipient_without_countries() -> None:
+    assert run("recipient r {\n  role controller\n}\n", "TRF006") == [("TRF006", 1, 1)]
+
+
+def test_trf006_does_not_fire_when_located() -> None:
+    assert run("recipient r {\n  countries NO\n}\n", "TRF006") == []
+    via_transfer = ("recipient r {\n  role processor\n}\n"
+                    "transfer t {\n  recipient r\n  country US\n  mechanism sccs\n}\n")
+    assert run(via_transfer, "TRF006") == []
+
+
+def test_trf006_domestic_authority_of_an_eea_controller_is_not_flagged() -> None:
+    text = 'controller "X AS" {\n  country NO\n}\nrecipient skatt {\n  role authority\n}\n'
+    assert run(text, "TRF006") == []
+    assert run(text.replace("country NO", "country US"), "TRF006") == [("TRF006", 4, 1)]
+
+
+# ---------------------------------------------------------------- TRF007 adequacy-not-in-force
+
+
+def test_trf007_fires_on_adequacy_for_a_country_without_a_decision() -> None:
+    assert run("transfer t {\n  country IN\n  mechanism adequacy\n}\n", "TRF007") == [("TRF007", 3, 3)]
+
+
+def test_trf007_fires_on_adequacy_for_the_us() -> None:
+    assert run("transfer t {\n  country US\n  mechanism adequacy\n}\n", "TRF007") == [("TRF007", 3, 3)]
+
+
+def test_trf007_fires_on_dpf_outside_the_us() -> None:
+    assert run("transfer t {\n  country GB\n  mechanism dpf\n}\n", "TRF007") == [("TRF007", 3, 3)]
+
+
+@pytest.mark.parametrize("country", ["CH", "GB", "JP", "KR", "NZ", "BR", "CA"])
+def test_trf007_accepts_countries_with_a_decision(country: str) -> None:
+    assert run(f"transfer t {{\n  country {country}\n  mechanism adequacy\n}}\n", "TRF007") == []
+
+
+def test_trf007_uses_the_recipients_countries_when_the_transfer_has_none() -> None:
+    text = "recipient r {\n  countries NO, IN\n}\ntransfer t {\n  recipient r\n  mechanism adequacy\n}\n"
+    assert run(text, "TRF007") == [("TRF007", 6, 3)]
+    assert run(text.replace("IN", "CH"), "TRF007") == []
+
+
+def test_trf007_additional_adequate_option() -> None:
+    text = "transfer t {\n  country IN\n  mechanism adequacy\n}\n"
+    assert run(text, "TRF007", additional_adequate=["IN"]) == []
+
+
+def test_trf007_dpf_to_the_us_is_fine() -> None:
+    assert run("transfer t {\n  country US\n  mechanism dpf\n}\n", "TRF007") == []
+
+
+# ---------------------------------------------------------------- TRF008 recipient-without-role
+
+
+def test_trf008_fires_on_a_recipient_without_role() -> None:
+    assert run('recipient facebook {\n  name "Facebook"\n}\n', "TRF008") == [("TRF008", 1, 1)]
+
+
+@pytest.mark.parametrize("role", ["processor", "controller", "joint_controller", "authority"])
+def test_trf008_does_not_fire_with_a_role(role: str) -> None:
+    assert run(f"recipient r {{\n  role {role}\n}}\n", "TRF008") == []
+
+
+# ---------------------------------------------------------------- TRF009 joint-controller-without-arrangement
+
+
+def test_trf009_fires_on_a_joint_controller_without_arrangement() -> None:
+    text = "recipient meta {\n  countries IE\n  role joint_controller\n}\n"
+    assert run(text, "TRF009") == [("TRF009", 3, 3)]
+
+
+@pytest.mark.parametrize("body", [
+    'role joint_controller\n  contract "Controller Addendum"',
+    "role controller",
+    "role processor",
+])
+def test_trf009_does_not_fire_otherwise(body: str) -> None:
+    assert run(f"recipient r {{\n  {body}\n}}\n", "TRF009") == []
