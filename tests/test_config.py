@@ -302,3 +302,43 @@ def test_cli_reports_a_bad_config_with_exit_code_2(tmp_path: Path, monkeypatch: 
     err = capsys.readouterr().err
     assert "privacy-dsl.toml" in err and "expected one of error, warning, info, off" in err
     assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- docs/configuration.md
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
+
+
+def _blocks(lang: str) -> list[str]:
+    import re
+
+    return re.findall(rf"```{lang}\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+
+
+@pytest.mark.parametrize("block", _blocks("toml"))
+def test_configuration_doc_toml_examples_are_valid(block: str) -> None:
+    import tomllib
+
+    data = tomllib.loads(block)
+    table = data.get("tool", {}).get("privacy-dsl", data)
+    parse_config(table, "docs/configuration.md")
+
+
+def test_configuration_doc_policy_example_suppresses_what_it_says() -> None:
+    import datetime as dt
+
+    from privacy_dsl.lint import lint_text
+
+    (block,) = _blocks("privacy")
+    diags = lint_text(block, "p.privacy", parse_config({"select": ["HYG", "SUP"]}), today=dt.date(2026, 11, 25))
+    assert [(d.code, d.span.line) for d in diags if d.suppressed is None] == []
+    assert [(d.code, d.span.line) for d in diags if d.suppressed] == [("HYG006", 6), ("HYG002", 13)]
+    expired = lint_text(block, "p.privacy", parse_config({"select": ["HYG", "SUP"]}), today=dt.date(2027, 3, 2))
+    assert [(d.code, d.span.line) for d in expired if d.suppressed is None] == [("HYG002", 13), ("SUP004", 13)]
+
+
+def test_configuration_doc_lists_every_key() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for name, field in Config.model_fields.items():
+        if name != "source":
+            assert f"| `{field.alias or name}` |" in text, f"docs/configuration.md does not document `{name}`"
