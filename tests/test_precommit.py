@@ -76,6 +76,28 @@ def test_repo_config_runs_our_hook_and_ruff() -> None:
         assert "." not in hook.get("additional_dependencies", [])
 
 
+
+def test_readme_snippets_are_valid(tmp_path: Path) -> None:
+    """The pre-commit, GitHub Actions and GitLab snippets in the README parse, use our hook id and
+    formats, and the pre-commit one passes pre-commit's own config validation."""
+    from pre_commit.clientlib import load_config
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index('<!-- BEGIN "Use it in your policy repo"'):readme.index('<!-- END "Use it')]
+    snippets = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", section, re.S)]
+    assert len(snippets) == 3
+    pre_commit_config, workflow, gitlab = snippets
+    assert pre_commit_config["repos"][0]["hooks"][0]["id"] in hooks()
+    (tmp_path / "cfg.yaml").write_text(yaml.safe_dump(pre_commit_config))
+    load_config(str(tmp_path / "cfg.yaml"))
+    runs = [step.get("run", "") for step in workflow["jobs"]["privacy-dsl"]["steps"]]
+    assert any("--format sarif --output privacy-dsl.sarif" in r for r in runs)
+    upload = next(s for s in workflow["jobs"]["privacy-dsl"]["steps"] if "upload-sarif" in s.get("uses", ""))
+    assert upload["with"]["sarif_file"] == "privacy-dsl.sarif"
+    job = gitlab["privacy-dsl"]
+    assert any("--format junit --output privacy-dsl-junit.xml" in line for line in job["script"])
+    assert job["artifacts"]["reports"]["junit"] == "privacy-dsl-junit.xml"
+
 # --- whole policies, any partition ----------------------------------------------------------------
 
 def _make_policies(base: Path) -> dict[str, list[Path]]:
