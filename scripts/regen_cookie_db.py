@@ -9,11 +9,12 @@ data with the attribution (``privacy_dsl/data/NOTICE-open-cookie-database.md``).
 Retention is free text. ``privacy_dsl.cookiedb.parse_retention`` reads what it can; every value it
 cannot read is listed at the end of this script's output (and stored as ``null``), never guessed.
 
-Usage: ``python scripts/regen_cookie_db.py [path/to/open-cookie-database.csv]``
+Usage: ``python scripts/regen_cookie_db.py [path/to/open-cookie-database.csv] [--out FILE]``
 """
 
 from __future__ import annotations
 
+import argparse
 import collections
 import csv
 import json
@@ -41,7 +42,12 @@ def _source_note(csv_path: Path) -> str:
 
 
 def main(argv: list[str]) -> int:
-    csv_path = Path(argv[0]) if argv else DEFAULT_CSV
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("csv", nargs="?", type=Path, default=DEFAULT_CSV, help="the Open Cookie Database CSV")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the JSON (default: the package data; "
+                        "the licence is copied beside it only then)")
+    args = parser.parse_args(argv)
+    csv_path, out_path = args.csv, args.out
     if not csv_path.is_file():
         print(f"regen_cookie_db: no such file: {csv_path}", file=sys.stderr)
         return 2
@@ -83,12 +89,12 @@ def main(argv: list[str]) -> int:
         "fields": list(FIELDS),
         "rows": [row_to_json(row) for row in rows],
     }
-    OUT.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    out_path.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     licence = csv_path.parent / "LICENSE"
-    if licence.exists():
+    if licence.exists() and out_path == OUT:
         shutil.copyfile(licence, LICENCE_OUT)
     parsed_rows = len(rows) - sum(unparsed.values())
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} rows ({skipped} without a name skipped), "
+    print(f"wrote {out_path}: {len(rows)} rows ({skipped} without a name skipped), "
           f"{sum(r.wildcard for r in rows)} prefix rows, {len({r.name for r in rows})} distinct names")
     print("categories: " + ", ".join(f"{k} {v}" for k, v in categories.most_common()))
     print(f"retention parsed: {parsed_rows} rows; not parsed: {sum(unparsed.values())} rows "
