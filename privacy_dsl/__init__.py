@@ -1,9 +1,23 @@
 """privacy-dsl: policy-as-code for privacy.
 
 Importing the package is cheap: the parser and the model load on first use.
+``privacy_dsl.load(path)`` (from ``privacy_dsl.api``) is imported lazily, on first access.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
-__all__ = ["__version__"]
+__all__ = ["__version__", "load"]
+
+if TYPE_CHECKING:
+    from .api import load as load
+
+
+def __getattr__(name: str) -> Any:
+    if name == "load":
+        from .api import load
+
+        return load
+    raise AttributeError(f"module 'privacy_dsl' has no attribute {name!r}")
