@@ -87,6 +87,10 @@ BUILTIN: dict[str, Builtin] = {
                 "in the configuration if the file is genuine."),
         Builtin("E006", "no-policy-files", "No .privacy files were found under the given path.", True,
                 "privacy-dsl lints files ending in `.privacy`. Check the path."),
+        Builtin("E007", "outside-path", "A linked file points outside the path being linted.", True,
+                "privacy-dsl reads only files under the paths it is given (and its configuration). A "
+                "symbolic link to a file elsewhere is refused rather than followed; links to directories "
+                "are not followed at all."),
         Builtin("E100", "syntax-error", "The text does not follow the policy grammar.", True,
                 "The message says what was found and what the grammar expected at that point."),
         Builtin("E101", "unterminated-string", "A quoted string is not closed on its line.", True,

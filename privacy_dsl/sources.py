@@ -112,24 +112,27 @@ def discover(paths: list[Path]) -> Discovery:
                                     hint="give a policy directory, a .privacy file, or a folder of policies"))
             continue
         found = False
-        seen: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(given, followlinks=True):
-            try:
-                st = os.stat(dirpath)
-            except OSError:
-                dirnames[:] = []
-                continue
-            key = (st.st_dev, st.st_ino)
-            if key in seen:  # a symlink loop, or a directory reached twice
-                dirnames[:] = []
-                continue
-            seen.add(key)
+        base = os.path.realpath(given)
+        # Symbolic links to directories are not followed (no loops, nothing outside the path);
+        # a linked file is read only when it points inside the path given.
+        for dirpath, dirnames, filenames in os.walk(given):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             names = sorted(f for f in filenames if f.endswith(SUFFIX))
-            if names:
+            if not names:
+                continue
+            root = Path(os.path.abspath(dirpath))
+            for name in names:
+                path = root / name
+                if os.path.islink(path):
+                    target = os.path.realpath(path)
+                    if os.path.commonpath([base, target]) != base or not os.path.isfile(target):
+                        problems.append(builtin(
+                            "E007", f"`{display_path(path)}` links to `{target}`, outside `{shown}`: not read",
+                            _file_span(display_path(path)),
+                            hint="privacy-dsl reads only files under the paths it is given; copy the file in"))
+                        continue
                 found = True
-                root = Path(dirpath).resolve()
-                by_dir.setdefault(root, set()).update(root / f for f in names)
+                by_dir.setdefault(root, set()).add(path)
         if not found:
             problems.append(builtin("E006", f"no `{SUFFIX}` files under `{shown}`", _file_span(shown),
                                     hint="point at a policy directory such as `policies/acme`"))

@@ -86,3 +86,20 @@ def test_cli_exit_codes_for_bad_input(tmp_path: Path, capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert "a.privacy:1:1: E002 error: invalid UTF-8 at byte offset 0" in out
     assert "Traceback" not in out
+
+
+def test_links_outside_the_path_are_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.privacy").write_text(GOOD)
+    policy = tmp_path / "p"
+    policy.mkdir()
+    (policy / "a.privacy").write_text(GOOD)
+    (policy / "b.privacy").symlink_to(outside / "secret.privacy")
+    (policy / "lib").mkdir()
+    (policy / "lib" / "c.privacy").write_text("subject t\n")
+    (policy / "inside.privacy").symlink_to(policy / "lib" / "c.privacy")
+    (policy / "dir").symlink_to(outside)
+    result = lint_paths([policy], Config(select=("E",)))
+    assert [(d.code, Path(d.span.path).name) for d in result.diagnostics] == [("E007", "b.privacy")]
+    assert result.files == 3  # a and inside in p; c in p/lib

@@ -1,0 +1,215 @@
+"""How ``privacy-dsl lint`` runs: a content-addressed cache, and worker processes for large repos.
+
+A run with nothing changed answers from ``.privacy-dsl-cache/`` without importing the parser,
+the model or pydantic. Each policy's entry is keyed on the privacy-dsl version and package files,
+the raw configuration and command-line selection, today's date (suppressions can expire) and the
+path and content of every file of the policy. The cache is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .configfile import explicit_table, find_config
+from .diagnostics import Diagnostic, Severity
+from .sources import PolicySources, SourceFile, discover, display_path, read_source
+from .span import Span
+
+CACHE_DIR_NAME = ".privacy-dsl-cache"
+_FORMAT = 1
+#: Below this many lines of policies to lint, worker processes cost more than they save.
+PARALLEL_MIN_LINES = 20_000
+
+
+@dataclass(slots=True)
+class Outcome:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    files: int = 0
+    cached: int = 0  # policies answered from the cache
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    paths: list[Path]
+    config_file: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    use_cache: bool = True
+    jobs: int | None = None  # None: decide from the amount of work
+    today: str | None = None  # ISO date; None: today
+
+
+def _package_fingerprint() -> str:
+    """Changes whenever any file of the installed package changes (rules, grammar, data)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".lark", ".json"):
+            st = path.stat()
+            h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _dump(diag: Diagnostic) -> dict[str, Any]:
+    data = asdict(diag)
+    data["severity"] = diag.severity.label
+    return data
+
+
+def _load(data: dict[str, Any]) -> Diagnostic:
+    data = dict(data)
+    data["span"] = Span(**data["span"])
+    data["severity"] = Severity.parse(data["severity"])
+    data["args"] = tuple(tuple(a) for a in data["args"])
+    return Diagnostic(**data)
+
+
+class Cache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def get(self, key: str) -> list[Diagnostic] | None:
+        try:
+            data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
+            if data.get("format") != _FORMAT:
+                return None
+            return [_load(d) for d in data["diagnostics"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        """Store atomically; a cache that cannot be written is simply not used."""
+        try:
+            self.directory.mkdir(exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Created by privacy-dsl; safe to delete.\n*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"format": _FORMAT, "diagnostics": [_dump(d) for d in diagnostics]}, fh)
+            os.replace(tmp, self.directory / f"{key}.json")
+        except OSError:
+            pass
+
+
+def _read_policy(sources: PolicySources, max_bytes: int) -> tuple[str, list[SourceFile]]:
+    return display_path(sources.root), [read_source(p, max_bytes) for p in sources.files]
+
+
+def _policy_key(run_key: str, root: str, files: list[SourceFile]) -> str | None:
+    h = hashlib.sha256(run_key.encode())
+    h.update(root.encode())
+    for f in files:
+        if f.text is None:
+            return None  # unreadable files are cheap to report again, and must be
+        h.update(b"\0" + f.path.encode() + b"\0" + f.text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def run(request: Request) -> Outcome:
+    """Lint ``request.paths``: from the cache where possible, in worker processes when large."""
+    import datetime as dt
+
+    if request.config_file is not None:
+        config_path: Path | None = request.config_file
+        table: dict[str, Any] = explicit_table(request.config_file)
+    else:
+        found = find_config(Path.cwd())
+        config_path, table = (found.path, found.table) if found else (None, {})
+    today = request.today or dt.date.today().isoformat()
+    max_bytes = int(table.get("max-file-bytes", 10 * 1024 * 1024)) if isinstance(
+        table.get("max-file-bytes", 0), int) else 10 * 1024 * 1024
+    run_key = json.dumps([_FORMAT, _package_fingerprint(), str(config_path), table, request.select,
+                          request.ignore, today], sort_keys=True, default=str)
+    cache = Cache((config_path.parent if config_path else Path.cwd()) / CACHE_DIR_NAME) \
+        if request.use_cache else None
+
+    found_sources = discover(request.paths)
+    outcome = Outcome(diagnostics=list(found_sources.problems))
+    read = [_read_policy(sources, max_bytes) for sources in found_sources.policies]
+    keys = [_policy_key(run_key, root, files) if cache else None for root, files in read]
+    for _, files in read:
+        outcome.files += len(files)
+        outcome.sources.update({f.path: f.text for f in files if f.text is not None})
+    # One entry for the whole run answers an unchanged repository with a single read.
+    whole = hashlib.sha256("".join(k or "-" for k in keys).encode()).hexdigest() \
+        if cache and keys and all(keys) else None
+    hit = cache.get(whole) if cache and whole else None
+    if hit is not None:
+        outcome.diagnostics.extend(hit)
+        outcome.cached = len(read)
+        outcome.diagnostics.sort(key=Diagnostic.sort_key)
+        return outcome
+    misses: list[tuple[str, list[SourceFile], str | None]] = []
+    fresh: list[Diagnostic] = []
+    for (root, files), key in zip(read, keys, strict=True):
+        cached = cache.get(key) if cache and key else None
+        if cached is not None:
+            fresh.extend(cached)
+            outcome.cached += 1
+        else:
+            misses.append((root, files, key))
+    if misses:
+        for (_, _, key), diagnostics in zip(misses, _lint_misses(misses, request, table, today), strict=True):
+            fresh.extend(diagnostics)
+            if cache and key and not any(d.fatal for d in diagnostics):
+                cache.put(key, diagnostics)
+    if cache and whole and not any(d.fatal for d in fresh):
+        cache.put(whole, fresh)
+    outcome.diagnostics.extend(fresh)
+    outcome.diagnostics.sort(key=Diagnostic.sort_key)
+    return outcome
+
+
+def _config(table: dict[str, Any], request: Request, source: str) -> Any:
+    from .config import parse_config
+
+    data = dict(table)
+    if request.select is not None:
+        data["select"] = list(request.select)
+    if request.ignore:
+        data["ignore"] = [*data.get("ignore", []), *request.ignore]
+    return parse_config(data, source)
+
+
+def _lint_misses(misses: list[tuple[str, list[SourceFile], str | None]], request: Request,
+                 table: dict[str, Any], today: str) -> list[list[Diagnostic]]:
+    import datetime as dt
+
+    from .lint import active_rules, lint_sources
+
+    config = _config(table, request, str(request.config_file or "configuration"))
+    day = dt.date.fromisoformat(today)
+    lines = sum((f.text or "").count("\n") for _, files, _ in misses for f in files)
+    jobs = request.jobs if request.jobs is not None else (
+        min(os.cpu_count() or 1, 4) if lines >= PARALLEL_MIN_LINES and len(misses) > 1 else 1)
+    jobs = max(1, min(jobs, len(misses)))
+    if jobs == 1:
+        rules = active_rules(config)
+        return [lint_sources(root, files, config, day, rules).diagnostics for root, files, _ in misses]
+    import multiprocessing
+
+    # fork where there is one: the workers inherit the imported parser and rules for free.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    chunks = [[(root, files) for root, files, _ in misses[i::jobs]] for i in range(jobs)]
+    with context.Pool(jobs) as pool:
+        results = pool.map(_lint_chunk, [(config, day, chunk) for chunk in chunks])
+    by_root = {root: diags for chunk in results for root, diags in chunk}
+    return [by_root[root] for root, _, _ in misses]
+
+
+def _lint_chunk(work: tuple[Any, Any, list[tuple[str, list[SourceFile]]]]) -> list[tuple[str, list[Diagnostic]]]:
+    """Worker: lint some policies (module level, so that it pickles)."""
+    from .lint import active_rules, lint_sources
+
+    config, day, chunk = work
+    rules = active_rules(config)
+    return [(root, lint_sources(root, files, config, day, rules).diagnostics) for root, files in chunk]
