@@ -197,9 +197,12 @@ class FirstParty:
         if self.port is not None and check_port and port is not None and port != self.port:
             return False
         mine = self.host.removeprefix("www.")
-        if host == self.host or host == mine or host.endswith("." + mine) or mine.endswith("." + host):
+        if host == self.host or host == mine or host.endswith("." + mine):
             return True
-        return site_of(host) == site_of(self.host) and "." in site_of(host)
+        site = site_of(self.host)
+        # a parent domain of the site (a cookie `Domain`), or another host of the same site; never a
+        # public suffix such as `example` or `co.uk`
+        return "." in site and (host == site or host.endswith("." + site))
 
 
 def _default_port(url: str) -> tuple[str | None, int | None]:

@@ -66,7 +66,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "default: the file's modification time for cookies.txt, now for headers)")
     p.add_argument("--format", choices=FORMATS, default=None, help="output format (default: full)")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
-    p.add_argument("--ignore", metavar="CODES", help="comma-separated VC codes not to report (e.g. VC006)")
+    p.add_argument("--ignore", dest="ignore_codes", metavar="CODES",
+                   help="comma-separated VC codes not to report (e.g. VC006)")
     p.add_argument("--fail-level", choices=("error", "warning", "info"), default="info",
                    help="lowest severity that makes the exit code 1 (default: info, i.e. any finding, as in "
                    "`lint`; `warning` lets VC006 alone pass)")
@@ -105,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
             return _usage(f"--captured-at {args.captured_at!r} is not an ISO 8601 time (2026-11-25T10:00:00Z)")
         if captured_at.tzinfo is None:
             captured_at = captured_at.replace(tzinfo=dt.UTC)
-    ignore = {c.strip().upper() for c in (args.ignore or "").split(",") if c.strip()}
+    ignore = {c.strip().upper() for c in (args.ignore_codes or "").split(",") if c.strip()}
     unknown = sorted(c for c in ignore if c not in CODES)
     if unknown:
         return _usage(f"--ignore names no verify-cookies code: {', '.join(unknown)} (see `--help`)")

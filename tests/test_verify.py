@@ -1,0 +1,265 @@
+"""verify-cookies: declared cookies against observed ones (codes and positions), and the command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from conftest import POLICIES
+from test_observed import entry, har
+
+from privacy_dsl import model as m
+from privacy_dsl.cli import main
+from privacy_dsl.config import Config
+from privacy_dsl.lint import lint_sources
+from privacy_dsl.observed import read_har
+from privacy_dsl.parser import parse_text
+from privacy_dsl.sources import SourceFile
+from privacy_dsl.verify import CODES, FirstParty, VerifyOptions, site_of, verify
+
+POLICY = """\
+policy "Shop" {
+  url "https://shop.example/privacy"
+}
+consent banner {
+  method opt_in
+}
+purpose stats {
+  basis consent
+  consent banner
+}
+cookie sid {
+  party first
+  expiry session
+  category strictly_necessary
+}
+cookie pref {
+  party first
+  expiry 30 days
+  category preferences
+}
+cookie cart {
+  party first
+  expiry session
+  category functional
+}
+cookie "_pk_id.*" {
+  pattern
+  party first
+  expiry 13 months
+  category analytics
+  purpose stats
+}
+cookie "exp_" {
+  pattern
+  party first
+  expiry 1 day
+  category functional
+}
+cookie ghost {
+  party first
+  expiry 1 day
+  category functional
+}
+cookie local_thing {
+  kind local_storage
+  party first
+  expiry 1 day
+  category functional
+}
+"""
+
+
+def policy_of(text: str) -> m.Policy:
+    result = lint_sources(".", [SourceFile("policy.privacy", dedent(text))], Config(), rules=[])
+    assert result.policy is not None, result.diagnostics
+    return result.policy
+
+
+def findings(policy: m.Policy, path: Path, **options: object) -> list[tuple[str, str, int]]:
+    capture = read_har(path, "visit.har")
+    diags = verify(policy, [capture], VerifyOptions(**options))  # type: ignore[arg-type]
+    return sorted((d.code, dict(d.args).get("name", ""), d.span.line) for d in diags)
+
+
+def test_every_planted_mismatch_and_nothing_else(tmp_path: Path) -> None:
+    path = har(tmp_path, [
+        entry("https://shop.example/", 0.1, ["sid=1; Path=/", "pref=2; Max-Age=31536000", "cart=3; Max-Age=600",
+                                             "_pk_id.1.ab=4; Max-Age=34000000", "exp_42=5; Max-Age=60"]),
+        entry("https://ads.example/px", 0.2, ["cart=9; Max-Age=60", "mystery=1; Max-Age=60"]),
+    ])
+    got = findings(policy_of(POLICY), path)
+    lines = {name: i + 1 for i, line in enumerate(POLICY.splitlines())
+             for name in ("sid", "pref", "cart", "ghost") if line.startswith(f"cookie {name} ")}
+    assert [(c, n) for c, n, _ in got] == [
+        ("VC001", "mystery"),
+        ("VC002", "pref"),
+        ("VC003", "cart"),
+        ("VC004", "cart"),
+        ("VC005", "_pk_id.1.ab"),
+        ("VC006", "ghost"),
+    ]
+    by_code = {c: line for c, _, line in got}
+    assert by_code["VC002"] == lines["pref"] + 2  # the `expiry` statement
+    assert by_code["VC003"] == lines["cart"] + 2
+    assert by_code["VC004"] == lines["cart"] + 1  # the `party` statement
+    assert by_code["VC006"] == lines["ghost"]
+
+
+def test_within_tolerance_is_not_longer(tmp_path: Path) -> None:
+    # 30 days declared; 30 days + 1 % observed (clock skew, rounding) passes
+    path = har(tmp_path, [entry("https://shop.example/", 0.1, [f"pref=2; Max-Age={int(30 * 86400 * 1.01)}"])])
+    assert [c for c, _, _ in findings(policy_of(POLICY), path) if c == "VC002"] == []
+
+
+def test_sent_cookies_count_as_observed_but_not_for_expiry(tmp_path: Path) -> None:
+    path = har(tmp_path, [entry("https://shop.example/", 5.0, sent=["cart", "sid", "pref", "_pk_id.9", "exp_1",
+                                                                    "ghost"])])
+    assert findings(policy_of(POLICY), path) == []  # after onLoad: nothing is pre-consent
+
+
+def test_domains_restrict_a_declaration(tmp_path: Path) -> None:
+    text = 'cookie uid {\n  party third\n  expiry 1 day\n  domains ".ads.example"\n}\n'
+    path = har(tmp_path, [entry("https://ads.example/x", 5.0, ["uid=1; Max-Age=60; Domain=ads.example"]),
+                          entry("https://other.example/x", 5.1, ["uid=1; Max-Age=60"])])
+    got = findings(policy_of(text), path)
+    assert [(c, n) for c, n, _ in got] == [("VC001", "uid")]
+
+
+def test_undeclared_suggestion_is_valid_dsl_from_the_database(tmp_path: Path) -> None:
+    path = har(tmp_path, [entry("https://shop.example/", 0.1, ["_ga=GA1; Max-Age=63072000"]),
+                          entry("https://www.facebook.com/tr", 0.2, ["fr=1; Max-Age=7776000; Domain=.facebook.com"])])
+    diags = verify(policy_of(POLICY), [read_har(path, "visit.har")])
+    suggestions = {dict(d.args)["name"]: dict(d.args)["suggestion"] for d in diags if d.code == "VC001"}
+    assert suggestions["_ga"] == ('cookie _ga { provider "Google" party first expiry 730 days '
+                                  'domains "shop.example" category analytics }')
+    assert "party third" in suggestions["fr"] and "category marketing" in suggestions["fr"]
+    for block in suggestions.values():
+        parsed = parse_text(block, "s.privacy")
+        assert parsed.document is not None and not parsed.diagnostics, block
+    # and both are known tracking cookies set on the first page load, before consent
+    assert sorted(dict(d.args)["name"] for d in diags if d.code == "VC005") == ["_ga", "fr"]
+
+
+def test_strictly_necessary_cookies_are_never_pre_consent_findings(tmp_path: Path) -> None:
+    text = 'cookie _ga { party first expiry 2 years category strictly_necessary }\n'
+    path = har(tmp_path, [entry("https://shop.example/", 0.1, ["_ga=1; Max-Age=60"])])
+    assert findings(policy_of(text), path) == []
+
+
+def test_nothing_observed_means_no_declared_not_observed(tmp_path: Path) -> None:
+    path = har(tmp_path, [entry("https://shop.example/", 0.1)])
+    assert [c for c, _, _ in findings(policy_of(POLICY), path)] == ["VC101"]
+
+
+def test_first_party_origin_with_port(tmp_path: Path) -> None:
+    text = 'cookie tp { party first expiry 1 day }\n'
+    path = har(tmp_path, [entry("http://127.0.0.1:8001/", 5.0),
+                          entry("http://127.0.0.1:8002/px", 5.1, ["tp=1; Max-Age=60"])],
+               pages=[{"id": "page_1", "startedDateTime": "2026-11-25T10:00:00Z", "title": "http://127.0.0.1:8001/"}])
+    assert findings(policy_of(text), path) == []  # same host: same site, whatever the port
+    got = findings(policy_of(text), path, first_party=("http://127.0.0.1:8001",))
+    assert [c for c, _, _ in got] == ["VC004"]
+
+
+def test_first_party_unknown_is_said_once(tmp_path: Path) -> None:
+    jar = tmp_path / "cookies.txt"
+    jar.write_text("ads.example\tFALSE\t/\tFALSE\t0\ttp\tx\n", encoding="utf-8")
+    from privacy_dsl.observed import read_cookies_txt
+
+    diags = verify(policy_of('cookie tp { party first expiry session }\n'), [read_cookies_txt(jar)])
+    assert [d.code for d in diags] == ["VC103"]
+
+
+@pytest.mark.parametrize(("host", "covered"), [
+    ("shop.example", True), ("www.shop.example", True), ("cdn.shop.example", True), ("shop.example.evil", False),
+    ("ads.example", False), ("example", False),
+])
+def test_site_matching(host: str, covered: bool) -> None:
+    assert FirstParty.parse("https://www.shop.example/privacy").covers(host) is covered  # type: ignore[union-attr]
+
+
+def test_site_of_handles_second_level_suffixes() -> None:
+    assert site_of("www.shop.co.uk") == "shop.co.uk"
+    assert site_of("a.b.shop.no") == "shop.no"
+    assert site_of("127.0.0.1") == "127.0.0.1"
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_command_exit_codes_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clean = har(tmp_path, [entry("https://fjordkaffe.example/", 5.0,
+                                 ["session_id=1; Path=/", "consent_choice=1; Max-Age=31536000",
+                                  "_pk_id.1.a=1; Max-Age=34000000", "_pk_ses.1.a=1; Max-Age=1800"])])
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(clean)]) == 0
+    assert "All clear" in capsys.readouterr().out
+    dirty = tmp_path / "dirty.har"
+    dirty.write_text(clean.read_text(encoding="utf-8").replace("_pk_ses", "_xx_ses"), encoding="utf-8")
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(dirty), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert "VC001" in json.dumps(report) and "VC006" in json.dumps(report)
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(dirty), "--exit-zero"]) == 0
+    capsys.readouterr()
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(dirty),
+                 "--ignore", "VC001,VC006", "--format", "concise"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_command_sarif_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_path = Path(__file__).parent / "data" / "sarif" / "sarif-schema-2.1.0.json"
+    if not schema_path.exists():
+        pytest.skip("no SARIF schema in tests/data")
+    path = har(tmp_path, [entry("https://fjordkaffe.example/", 0.1, ["mystery=1"])])
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(path), "--format", "sarif"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    jsonschema.validate(doc, json.loads(schema_path.read_text(encoding="utf-8")))
+    assert {r["ruleId"] for r in doc["runs"][0]["results"]} >= {"VC001", "VC006"}
+
+
+def test_command_unusable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.har"
+    bad.write_text("not json", encoding="utf-8")
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(bad)]) == 2
+    assert "VC100" in capsys.readouterr().out
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe")]) == 2  # no capture
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(bad), "--consent-marker", "("]) == 2
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(bad), "--ignore", "VC999"]) == 2
+    broken = tmp_path / "policy"
+    broken.mkdir()
+    (broken / "p.privacy").write_text("cookie {", encoding="utf-8")
+    good = har(tmp_path, [entry("https://x.example/", 0.1, ["a=1"])])
+    assert main(["verify-cookies", str(broken), "--har", str(good)]) == 2
+    assert "E10" in capsys.readouterr().out
+
+
+def test_explain_knows_every_verify_code(capsys: pytest.CaptureFixture[str]) -> None:
+    for code in CODES:
+        assert main(["explain", code]) == 0
+        assert capsys.readouterr().out.startswith(f"# {code} {CODES[code].name}")
+
+
+def test_docs_page_documents_every_code() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "verify-cookies.md").read_text(encoding="utf-8")
+    for code in CODES.values():
+        assert f"## {code.code} {code.name}" in page, code.code
+
+
+def test_cookies_suggest(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cookies", "suggest", "_ga", "_fbp", "_ga_XYZ"]) == 0
+    out = capsys.readouterr().out
+    parsed = parse_text(out, "suggested.privacy")
+    assert parsed.document is not None and not parsed.diagnostics
+    cookies = {b.name: b for b in parsed.document.blocks if isinstance(b, m.Cookie)}
+    assert set(cookies) == {"_ga", "_fbp", "_ga_*"}
+    assert cookies["_ga"].category is m.CookieCategory.ANALYTICS and str(cookies["_ga"].expiry) == "2 years"
+    assert cookies["_fbp"].category is m.CookieCategory.MARKETING and cookies["_fbp"].provider == "Facebook"
+    assert cookies["_ga_*"].pattern
+    assert "Apache-2.0" in out
+    assert main(["cookies", "suggest", "_ga", "not_a_known_cookie"]) == 1
+    captured = capsys.readouterr()
+    assert "not_a_known_cookie" in captured.err and "cookie _ga" in captured.out
+    assert main(["cookies"]) == 2
