@@ -25,7 +25,7 @@ from conftest import POLICIES, ROOT
 
 from privacy_dsl import __version__
 from privacy_dsl.cli import main
-from privacy_dsl.diagnostics import Diagnostic, Severity
+from privacy_dsl.diagnostics import BUILTIN, Diagnostic, Severity
 from privacy_dsl.model import Span
 from privacy_dsl.reporters import Report, github, junit, sarif
 from privacy_dsl.reporters import json as json_reporter
@@ -77,7 +77,16 @@ def _normalise(fmt: str, text: str) -> str:
         driver["version"] = "<version>"
         if "semanticVersion" in driver:
             driver["semanticVersion"] = "<version>"
-        for rule in driver["rules"]:
+        # Input codes no result uses are left out, so that a new E-code does not churn the file
+        # (test_sarif_results_locations_and_suppressions checks that all of them are listed).
+        results = doc["runs"][0]["results"]
+        used = {r["ruleId"] for r in results}
+        kept = [r for r in driver["rules"] if not re.fullmatch(r"E\d+", r["id"]) or r["id"] in used]
+        index = {r["id"]: n for n, r in enumerate(kept)}
+        for result in results:
+            result["ruleIndex"] = index[result["ruleId"]]
+        driver["rules"] = kept
+        for rule in kept:
             rule["fullDescription"]["text"] = f"<what it does: {rule['id']}>"
             rule["help"] = {"text": f"<doc: {rule['id']}>", "markdown": f"<doc: {rule['id']}>"}
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -215,7 +224,7 @@ def test_sarif_results_locations_and_suppressions(at_root: Path, capsys: pytest.
     rules = run["tool"]["driver"]["rules"]
     ids = [r["id"] for r in rules]
     assert ids[:7] == ["CK002", "LAW003", "SUP001", "SUP002", "SUP003", "SUP004", "SUP005"]
-    assert "E100" in ids and "E200" in ids  # input codes are rules too
+    assert set(BUILTIN) <= set(ids)  # input codes are rules too
     assert rules[ids.index("SUP003")]["defaultConfiguration"]["level"] == "note"  # configured down to info
     for rule in rules:
         assert rule["helpUri"].startswith("https://") and rule["help"]["text"] and rule["help"]["markdown"]
@@ -501,6 +510,21 @@ def test_color_follows_the_terminal_and_no_color(no_color: str | None, flag: str
     monkeypatch.setattr(sys, "stdout", tty)
     main(["lint", str(policies["error"]), "--color", flag])
     assert ("\x1b[" in tty.getvalue()) is colored
+
+
+def test_lint_command_offers_every_format() -> None:
+    from privacy_dsl.commands import lint as lint_command
+    from privacy_dsl.reporters import FORMATS
+
+    assert lint_command.FORMATS == FORMATS
+
+
+def test_output_dash_is_standard_output(policies: dict[str, Path], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = lint(capsys, str(policies["error"]), "--config", str(policies["config"]), "--format", "json",
+                        "--output", "-")
+    assert code == 1 and json.loads(out)["summary"]["findings"] == 1 and not (tmp_path / "-").exists()
 
 
 def test_lint_help_imports_nothing_heavy() -> None:

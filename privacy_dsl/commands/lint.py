@@ -9,11 +9,13 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..reporters import FORMATS  # light: no lark, no pydantic
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths, load_config
 
 if TYPE_CHECKING:
     from ..reporters import Report, RuleInfo
+
+#: The same as ``reporters.FORMATS`` (a test checks); not imported, to keep ``--help`` fast.
+FORMATS = ("full", "concise", "json", "sarif", "github", "junit")
 
 _EPILOG = """\
 formats (docs/output-formats.md):
@@ -57,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="output format (default: github inside GitHub Actions, else full)")
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help="write the report to FILE (atomically: readers never see half a file) instead of "
-                   "standard output; a one-line summary is still printed unless --quiet")
+                   "standard output (`-`); a one-line summary is still printed unless --quiet")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
     p.add_argument("--select", metavar="RULES", help="comma-separated codes, code prefixes, rule names or "
                    "categories to check (replaces the configured selection)")
@@ -132,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
     from ..reporters import MACHINE_FORMATS, Report, builtin_infos, render, render_statistics, rule_info
 
     fmt = choose_format(args.format)
+    if str(args.output) == "-":
+        args.output = None
     config = load_config(args)
     result = lint_paths(default_paths(args.paths), config)
     stream = sys.stdout

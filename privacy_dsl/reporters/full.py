@@ -12,10 +12,13 @@ def _paint(text: str, code: str, on: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if on else text
 
 
-def _excerpt(diag: Diagnostic, text: str | None, color: bool) -> list[str]:
-    if text is None:
+def _split(text: str) -> list[str]:
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _excerpt(diag: Diagnostic, lines: list[str] | None, color: bool) -> list[str]:
+    if lines is None:
         return []
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     span = diag.span
     if not 1 <= span.line <= len(lines):
         return []
@@ -33,11 +36,15 @@ def _excerpt(diag: Diagnostic, text: str | None, color: bool) -> list[str]:
 def render(report: Report) -> str:
     out: list[str] = []
     color = report.color  # the command decides: --color, a terminal, NO_COLOR
+    split: dict[str, list[str]] = {}
     for diag in report.shown:
         head = f"{diag.span.path}:{diag.span.line}:{diag.span.column}: "
         label = _paint(f"{diag.code} {diag.severity.label}", _COLORS[diag.severity] + ";1", color)
         out.append(f"{_paint(head, '1', color)}{label}: {diag.message}")
-        out.extend(_excerpt(diag, report.sources.get(diag.span.path), color))
+        path = diag.span.path
+        if path not in split and path in report.sources:
+            split[path] = _split(report.sources[path])  # once per file: linear in the report
+        out.extend(_excerpt(diag, split.get(path), color))
         if diag.hint:
             out.append(f"  = hint: {diag.hint}")
         if diag.suppressed:
