@@ -419,7 +419,7 @@ def purpose_without_data_use(ctx: Context) -> Iterator[Finding]:
     severity="warning",
     references=(
         "GDPR Art. 6(1), Art. 5(1)(a) (fairness)",
-        "EDPB Guidelines 05/2020 on consent, paras 121-123",
+        "EDPB Guidelines 05/2020 on consent, section 6, paras 121-123 (paragraph numbers not verified)",
     ),
 )
 def consent_mechanism_without_consent_basis(ctx: Context) -> Iterator[Finding]:
@@ -463,7 +463,8 @@ def consent_mechanism_without_consent_basis(ctx: Context) -> Iterator[Finding]:
     None.
 
     ## References
-    GDPR Art. 5(1)(a), 6(1); EDPB Guidelines 05/2020 paras 121-123.
+    GDPR Art. 5(1)(a), 6(1); EDPB Guidelines 05/2020 section 6, paras 121-123 (paragraph numbers not
+    verified).
     """
     for purpose in ctx.policy.purposes.values():
         if purpose.consent is None or not purpose.bases:

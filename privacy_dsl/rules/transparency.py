@@ -944,7 +944,8 @@ def _label(node: m.Node) -> str:
     severity="warning",
     references=(
         "GDPR Art. 12(1), Recital 58",
-        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), para 13",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), para 13 (paragraph number not "
+        "verified)",
     ),
     options=TranslationOptions,
 )
@@ -994,7 +995,7 @@ def missing_translation(ctx: Context) -> Iterator[Finding]:
       texts. Set to false to check only texts written as `{ lang "..." }`.
 
     ## References
-    GDPR Art. 12(1), Recital 58; WP260 rev.01 para 13.
+    GDPR Art. 12(1), Recital 58; WP260 rev.01 para 13 (paragraph number not verified).
     """
     opts: TranslationOptions = ctx.options
     info = ctx.policy.info
