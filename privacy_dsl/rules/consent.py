@@ -143,7 +143,7 @@ def consent_without_withdrawal(ctx: Context) -> Iterator[Finding]:
     references=(
         "GDPR Art. 7(4), Art. 4(11), Recital 42, Recital 43",
         "EDPB Guidelines 05/2020 on consent, version 1.1, section 3.1.2 (conditionality), paras 25-41, "
-        "including cookie walls (paras 39-41)",
+        "including cookie walls (paras 38-41)",
         "CJEU C-252/21 Meta Platforms v Bundeskartellamt (4 July 2023), para 150 (an equivalent alternative, "
         "if necessary for an appropriate fee)",
     ),
@@ -158,7 +158,7 @@ def consent_as_condition(ctx: Context) -> Iterator[Finding]:
     ## Why it matters
     Consent is not freely given when the service is made conditional on consent to processing
     that the service does not need (Art. 7(4), Recital 43). The EDPB applies this to cookie walls:
-    access to content may not depend on accepting cookies (Guidelines 05/2020, paras 39-41).
+    access to content may not depend on accepting cookies (Guidelines 05/2020, paras 38-41).
 
     The law is moving on one point: the CJEU accepted in C-252/21 (para 150) that users who refuse
     may be offered an equivalent alternative "if necessary for an appropriate fee", and the EDPB

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from pydantic import Field
 
@@ -28,21 +29,26 @@ SPECIAL_TAXONOMY: tuple[tuple[str, SpecialKind], ...] = (
 CRIMINAL_TAXONOMY = "user.criminal_history"
 
 
+@cache
+def special_kind_of_key(key: str) -> SpecialKind | None:
+    """The Art. 9(1) kind a fideslang data-category key implies, if any (cached: few distinct keys)."""
+    for prefix, kind in SPECIAL_TAXONOMY:
+        if taxonomy.is_under(key, prefix):
+            return kind
+    return None
+
+
 def special_kind(category: m.Category) -> SpecialKind | None:
     """The Art. 9(1) kind of a category: stated with `special`, or implied by its taxonomy key."""
     if category.special is not None:
         return category.special
-    if category.taxonomy is not None:
-        for prefix, kind in SPECIAL_TAXONOMY:
-            if taxonomy.is_under(category.taxonomy, prefix):
-                return kind
-    return None
+    return special_kind_of_key(category.taxonomy) if category.taxonomy is not None else None
 
 
 def is_criminal(category: m.Category) -> bool:
     """Whether a category holds criminal-offence data (Art. 10)."""
-    return category.criminal or (category.taxonomy is not None and taxonomy.is_under(category.taxonomy,
-                                                                                     CRIMINAL_TAXONOMY))
+    return category.criminal or (category.taxonomy is not None
+                                 and taxonomy.is_under(category.taxonomy, CRIMINAL_TAXONOMY))
 
 
 def _category_refs(ctx: Context, purpose: m.Purpose) -> Iterator[tuple[m.Ref, m.Category]]:
