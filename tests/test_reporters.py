@@ -466,6 +466,12 @@ def test_output_is_atomic_complete_and_keeps_permissions(policies: dict[str, Pat
         lint(capsys, *args, "--output", str(target))
         assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert lint(capsys, *args, "--output", str(target), "--quiet")[1] == ""
+    if os.name == "posix":
+        link = tmp_path / "latest.sarif"
+        link.symlink_to(target)
+        target.write_text("old")
+        lint(capsys, *args, "--output", str(link))
+        assert link.is_symlink() and target.read_text(encoding="utf-8") == stdout_report
 
 
 def test_statistics(policies: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:

@@ -87,7 +87,9 @@ def choose_format(requested: str | None) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same directory and a rename, so a
-    reader (or a crash) never sees a partial report. Parent directories are created."""
+    reader (or a crash) never sees a partial report. Parent directories are created; a symbolic
+    link is followed (the file it points at is replaced, the link stays)."""
+    path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
