@@ -344,6 +344,8 @@ class Verifier:
         if not self.first_party:
             return None
         host, port = _default_port(obs.url) if obs.url else (None, None)
+        if obs.how == "sent":
+            port = None  # cookies ignore ports: the port tells who *set* a cookie, not where it is sent
         checks: list[tuple[str, int | None]] = [(obs.domain, None)]
         if host:
             checks.append((host, port))
