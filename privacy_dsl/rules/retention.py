@@ -288,7 +288,8 @@ def retention_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
 
     ## Options
     - `max-years` (default `{"marketing": 3}`): maximum retention in years (decimals allowed:
-      `2.0833` is 25 months) per data-use prefix; `"*"` for any purpose.
+      `2.0833` is 25 months) per data-use prefix; `"*"` for any purpose. A configured table
+      replaces the default one (and a jurisdiction profile's) as a whole.
       Profile `fr`: `{"marketing": 3, "analytics": 25 months}` after the CNIL references above.
 
     ```toml
