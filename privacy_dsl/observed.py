@@ -183,6 +183,9 @@ def _host(url: str | None) -> str | None:
 
 # ---------------------------------------------------------------- text positions
 
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
 class _Locator:
     """Offsets in a text -> (line, column), and a forward-moving search for JSON strings."""
 
@@ -191,6 +194,7 @@ class _Locator:
         self.text = text
         self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.cursor = 0
+        self.slashes_escaped = "\\/" in text[:1_000_000]
 
     def position(self, offset: int, length: int = 0) -> Position:
         line = bisect.bisect_left(self.newlines, offset) + 1
@@ -199,11 +203,21 @@ class _Locator:
         return Position(self.path, line, column, column + max(length, 1))
 
     def find(self, value: str, start: int | None = None, end: int | None = None) -> int:
-        """Offset of ``value`` written as a JSON string (its inside), searching ``start``-``end``."""
+        """Offset of ``value`` written as a JSON string (its inside), searching ``start``-``end``.
+
+        At most two spellings are tried (raw UTF-8 and ``\\u`` escapes), with ``\\/`` only when the
+        file escapes slashes: a spelling the file never uses would scan to the end every time.
+        """
         begin = self.cursor if start is None else start
-        for variant in {json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
-                        json.dumps(value)[1:-1].replace("/", "\\/")}:
-            offset = self.text.find(variant, begin, len(self.text) if end is None else end)
+        stop = len(self.text) if end is None else end
+        plain = _NEEDS_ESCAPE.search(value) is None
+        variants = [value if plain else json.dumps(value, ensure_ascii=False)[1:-1]]
+        if not value.isascii():
+            variants.append(json.dumps(value)[1:-1])
+        if self.slashes_escaped:
+            variants = [v.replace("/", "\\/") for v in variants]
+        for variant in variants:
+            offset = self.text.find(variant, begin, stop)
             if offset >= 0:
                 return offset
         return -1
@@ -331,8 +345,11 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
     offsets: dict[int, int] = {}
     ends: dict[int, int] = {}
     previous: int | None = None
+    misses = 0
     for i, entry, _ in in_file_order:  # file order, so that the locator only moves forward
-        offset = locator.find(entry["request"]["url"])
+        # a URL the file spells differently is searched to the end: stop locating after a few
+        offset = locator.find(entry["request"]["url"]) if misses < 20 else -1
+        misses += offset < 0
         if offset >= 0:
             locator.cursor = offset
             if previous is not None:

@@ -318,6 +318,8 @@ class Verifier:
         self.captures = captures
         self.options = options or VerifyOptions()
         self._db = db
+        self._party: dict[tuple[str, str | None, bool], bool] = {}
+        self._origins: dict[str, tuple[str | None, int | None]] = {}
         self.first_party: list[FirstParty] = []
         sources = list(self.options.first_party)
         if not sources:
@@ -343,13 +345,21 @@ class Verifier:
         """True/False, or None when no first-party site is known."""
         if not self.first_party:
             return None
-        host, port = _default_port(obs.url) if obs.url else (None, None)
-        if obs.how == "sent":
-            port = None  # cookies ignore ports: the port tells who *set* a cookie, not where it is sent
-        checks: list[tuple[str, int | None]] = [(obs.domain, None)]
-        if host:
-            checks.append((host, port))
-        return not all(any(fp.covers(h, p) for fp in self.first_party) for h, p in checks if h)
+        key = (obs.domain, obs.url, obs.how == "sent")
+        if key not in self._party:
+            host, port = self._origin(obs.url) if obs.url else (None, None)
+            if obs.how == "sent":
+                port = None  # cookies ignore ports: the port tells who *set* a cookie, not where it is sent
+            checks: list[tuple[str, int | None]] = [(obs.domain, None)]
+            if host:
+                checks.append((host, port))
+            self._party[key] = not all(any(fp.covers(h, p) for fp in self.first_party) for h, p in checks if h)
+        return self._party[key]
+
+    def _origin(self, url: str) -> tuple[str | None, int | None]:
+        if url not in self._origins:
+            self._origins[url] = _default_port(url)
+        return self._origins[url]
 
     def run(self) -> list[Diagnostic]:
         out: list[Diagnostic] = []
@@ -442,9 +452,9 @@ class Verifier:
                         hint=f"declare `expiry {_lifetime_text(obs.lifetime or 0.0)}`, or shorten it on the site",
                         args=(("name", obs.name), ("observed", str(obs.lifetime)))))
         if cookie.party is m.Party.FIRST:
-            third = [o for o in decl.seen if self.third_party(o)]
-            if third:
-                obs = third[0]
+            third = next((o for o in decl.seen if self.third_party(o)), None)
+            if third is not None:
+                obs = third
                 by = _host_of(obs)
                 out.append(problem(
                     "VC004", f"cookie {_shown(cookie, obs)} is declared first party but is {_verb(obs)} by "
