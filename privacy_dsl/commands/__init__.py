@@ -42,6 +42,6 @@ def default_paths(paths: list[Path]) -> list[Path]:
     return [Path("policies")] if Path("policies").is_dir() else [Path(".")]
 
 
-from . import cookies, dump, explain, lint, query, rules, schema, taxonomy, test, verify_cookies  # noqa: E402
+from . import cookies, dump, explain, fmt, lint, query, rules, schema, taxonomy, test, verify_cookies  # noqa: E402
 
-COMMANDS = (lint, rules, explain, dump, schema, taxonomy, verify_cookies, cookies, query, test)
+COMMANDS = (lint, rules, explain, dump, schema, taxonomy, verify_cookies, cookies, query, test, fmt)
