@@ -126,7 +126,7 @@ def write_repo(root: Path, files: int, lines_per_file: int = 100, violations: bo
         d = root / f"org{i:04d}"
         d.mkdir(parents=True, exist_ok=True)
         rng = random.Random(i)
-        text = system_block(i, violations and rng.random() < 0.2)
+        text = HEADER + system_block(i, violations and rng.random() < 0.2)
         (d / "policy.privacy").write_text(text, encoding="utf-8")
     return root
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .configfile import ConfigError, Found, explicit_table, find_config
 from .diagnostics import did_you_mean
+from .sources import DEFAULT_MAX_FILE_BYTES
 
 __all__ = ["Config", "ConfigError", "load_config", "parse_config", "selects"]
 
@@ -40,7 +41,7 @@ class Config(BaseModel):
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     jurisdictions: tuple[Literal["eu", "no", "fr"], ...] = ("eu",)
-    max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     policy: str | None = None
     """The policy that `privacy-dsl query` reads when no --policy is given."""
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -142,9 +142,16 @@ def builtin(
     )
 
 
+def shorten(text: str, width: int = 60) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis, for names quoted in messages."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def did_you_mean(word: str, options: Iterable[str]) -> str | None:
     """The closest option to ``word``, if one is close enough to be a likely typo."""
     opts = list(options)
+    if len(word) > 200:  # no option is that long; skip the quadratic comparison
+        return None
     lowered = {o.lower(): o for o in opts}
     if word.lower() in lowered and lowered[word.lower()] != word:
         return lowered[word.lower()]

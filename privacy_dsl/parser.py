@@ -20,7 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from . import model as m
 from . import taxonomy
-from .diagnostics import Diagnostic, builtin, did_you_mean
+from .diagnostics import Diagnostic, builtin, did_you_mean, shorten
 
 # ---------------------------------------------------------------- the Lark parser
 
@@ -237,7 +237,7 @@ def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
             whole = re.match(r"[^\W\d][\w\-.]*", text[tok.start_pos:])
             value = whole.group() if whole else value
             tok = Token(tok.type, value, tok.start_pos, tok.line, tok.column)
-        shown = value if len(value) <= 40 else value[:37] + "..."
+        shown = shorten(value, 40)
         expected = describe_expected(exc.expected)
         wordish = re.match(r"[^\W\d][\w\-.]*$", value) is not None
         options = _keywords_in(exc.expected) + (_UNIT_WORDS if "UNIT" in exc.expected else [])
@@ -260,7 +260,7 @@ def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
     if word_match:
         word = word_match.group()
         guess = did_you_mean(word, _keywords_in(allowed))
-        return builtin("E100", f"unexpected `{word}`; expected {expected}",
+        return builtin("E100", f"unexpected `{shorten(word, 40)}`; expected {expected}",
                        _span_at(path, line, column, len(word)),
                        hint=f"did you mean `{guess}`?" if guess else None)
     shown = repr(char)[1:-1] if char else "end of file"
@@ -375,7 +375,7 @@ class _Builder:
         hint = f"did you mean `{guess}`?" if guess else extra_hint
         if hint is None and listing:
             hint = f"one of {listing}"
-        self.diagnostics.append(builtin("E204", f"`{ref.name}` is not a valid {what}", ref.span, hint=hint,
+        self.diagnostics.append(builtin("E204", f"`{shorten(ref.name)}` is not a valid {what}", ref.span, hint=hint,
                                         args=(("value", ref.name), ("what", what))))
         raise _Invalid
 
@@ -414,7 +414,7 @@ class _Builder:
                 "run `privacy-dsl taxonomy` to list the keys"
         else:
             hint = f"did you mean `{guess}`?"
-        self.diagnostics.append(builtin("E203", f"`{key}` is not a fideslang {what} key", ref.span, hint=hint,
+        self.diagnostics.append(builtin("E203", f"`{shorten(key)}` is not a fideslang {what} key", ref.span, hint=hint,
                                         args=(("value", key),)))
         raise _Invalid
 

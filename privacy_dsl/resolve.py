@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import model as m
-from .diagnostics import Diagnostic, builtin, did_you_mean
+from .diagnostics import Diagnostic, builtin, did_you_mean, shorten
 
 #: Block kind -> the Policy attribute holding blocks of that kind by id.
 _TABLES = {
@@ -98,7 +98,7 @@ class _Resolver:
 
     def _duplicate(self, kind: str, ident: str, span: m.Span, first: m.Span) -> None:
         self.diagnostics.append(builtin(
-            "E201", f"`{kind} {ident}` is declared twice; the first is at {first}", span,
+            "E201", f"`{kind} {shorten(ident)}` is declared twice; the first is at {first}", span,
             hint="rename one of them or merge the two blocks", args=(("kind", kind), ("id", ident))))
 
     def _ref(self, ref: m.Ref | None, kind: str, used_by: str) -> None:
@@ -110,16 +110,16 @@ class _Resolver:
         others = [k for k, t in self.tables.items() if ref.name in t and k != kind]
         if others:
             self.diagnostics.append(builtin(
-                "E202", f"`{ref.name}` is a {others[0]}, but {used_by} needs a {kind}", ref.span,
-                hint=f"declare `{kind} {ref.name} {{ ... }}` or name a {kind}",
+                "E202", f"`{shorten(ref.name)}` is a {others[0]}, but {used_by} needs a {kind}", ref.span,
+                hint=f"declare `{kind} {shorten(ref.name)} {{ ... }}` or name a {kind}",
                 args=(("name", ref.name), ("expected", kind), ("found", others[0]))))
             return
         guess = did_you_mean(ref.name, table)
         hint = f"did you mean `{guess}`?" if guess else (
-            f"declare `{kind} {ref.name}` in any file of this policy" + (
+            f"declare `{kind} {shorten(ref.name)}` in any file of this policy" + (
                 f" (declared {kind}s: {', '.join(sorted(table)[:8])})" if table else ""))
         self.diagnostics.append(builtin(
-            "E200", f"{used_by} refers to {kind} `{ref.name}`, which is not declared", ref.span, hint=hint,
+            "E200", f"{used_by} refers to {kind} `{shorten(ref.name)}`, which is not declared", ref.span, hint=hint,
             args=(("name", ref.name), ("kind", kind))))
 
     def _check_references(self, purposes: dict[str, m.Purpose], cookies: list[m.Cookie],

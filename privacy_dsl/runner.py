@@ -19,7 +19,7 @@ from typing import Any
 from . import __version__
 from .configfile import explicit_table, find_config
 from .diagnostics import Diagnostic, Severity
-from .sources import PolicySources, SourceFile, discover, display_path, read_source
+from .sources import DEFAULT_MAX_FILE_BYTES, PolicySources, SourceFile, discover, display_path, read_source
 from .span import Span
 
 CACHE_DIR_NAME = ".privacy-dsl-cache"
@@ -34,6 +34,8 @@ class Outcome:
     sources: dict[str, str] = field(default_factory=dict)
     files: int = 0
     cached: int = 0  # policies answered from the cache
+    #: Files of policies that were not linted because one of their files is unusable.
+    skipped: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +127,8 @@ def run(request: Request) -> Outcome:
         found = find_config(Path.cwd())
         config_path, table = (found.path, found.table) if found else (None, {})
     today = request.today or dt.date.today().isoformat()
-    max_bytes = int(table.get("max-file-bytes", 10 * 1024 * 1024)) if isinstance(
-        table.get("max-file-bytes", 0), int) else 10 * 1024 * 1024
+    limit = table.get("max-file-bytes", DEFAULT_MAX_FILE_BYTES)
+    max_bytes = limit if isinstance(limit, int) and limit > 0 else DEFAULT_MAX_FILE_BYTES
     run_key = json.dumps([_FORMAT, _package_fingerprint(), str(config_path), table, request.select,
                           request.ignore, today], sort_keys=True, default=str)
     cache = Cache((config_path.parent if config_path else Path.cwd()) / CACHE_DIR_NAME) \
@@ -158,7 +160,9 @@ def run(request: Request) -> Outcome:
         else:
             misses.append((root, files, key))
     if misses:
-        for (_, _, key), diagnostics in zip(misses, _lint_misses(misses, request, table, today), strict=True):
+        source = str(config_path) if config_path else "configuration"
+        for (_, _, key), diagnostics in zip(misses, _lint_misses(misses, request, table, today, source),
+                                            strict=True):
             fresh.extend(diagnostics)
             if cache and key and not any(d.fatal for d in diagnostics):
                 cache.put(key, diagnostics)
@@ -166,6 +170,10 @@ def run(request: Request) -> Outcome:
         cache.put(whole, fresh)
     outcome.diagnostics.extend(fresh)
     outcome.diagnostics.sort(key=Diagnostic.sort_key)
+    fatal_paths = {d.span.path for d in outcome.diagnostics if d.fatal}
+    for _, files in read:
+        if any(f.path in fatal_paths for f in files):
+            outcome.skipped |= {f.path for f in files if f.text is not None}
     return outcome
 
 
@@ -181,12 +189,12 @@ def _config(table: dict[str, Any], request: Request, source: str) -> Any:
 
 
 def _lint_misses(misses: list[tuple[str, list[SourceFile], str | None]], request: Request,
-                 table: dict[str, Any], today: str) -> list[list[Diagnostic]]:
+                 table: dict[str, Any], today: str, source: str) -> list[list[Diagnostic]]:
     import datetime as dt
 
     from .lint import active_rules, lint_sources
 
-    config = _config(table, request, str(request.config_file or "configuration"))
+    config = _config(table, request, source)
     day = dt.date.fromisoformat(today)
     lines = sum((f.text or "").count("\n") for _, files, _ in misses for f in files)
     jobs = request.jobs if request.jobs is not None else (

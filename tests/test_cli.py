@@ -94,12 +94,12 @@ def test_help_and_version_import_nothing_heavy() -> None:
 
 def test_internal_errors_are_reported_without_traceback(monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    import privacy_dsl.lint
+    import privacy_dsl.runner
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(privacy_dsl.lint, "lint_paths", boom)
+    monkeypatch.setattr(privacy_dsl.runner, "run", boom)
     assert main(["lint", str(POLICIES)]) == 2
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: kaboom" in err and "Traceback" not in err

@@ -75,6 +75,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--show-suppressed", action="store_true", help="also print suppressed findings")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour in the full format (auto: on a terminal, unless NO_COLOR is set)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not read or write .privacy-dsl-cache/ (results of unchanged policies are cached "
+                   "there; it is safe to delete at any time)")
+    p.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="worker processes (default: one, or up to the number of cores for large repositories)")
     p.set_defaults(run=run)
 
 
@@ -132,23 +137,30 @@ def _job_summary(report: Report) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..diagnostics import Severity
-    from ..lint import active_rules, lint_paths
     from ..reporters import MACHINE_FORMATS, Report, builtin_infos, render, render_statistics, rule_info
+    from ..runner import Request
+    from ..runner import run as run_lint
 
     fmt = choose_format(args.format)
     if str(args.output) == "-":
         args.output = None
-    config = load_config(args)
-    result = lint_paths(default_paths(args.paths), config)
+    result = run_lint(Request(
+        paths=default_paths(args.paths), config_file=args.config,
+        select=tuple(s.strip() for s in args.select.split(",") if s.strip()) if args.select else None,
+        ignore=tuple(s.strip() for s in args.ignore.split(",") if s.strip()) if args.ignore else (),
+        use_cache=not args.no_cache, jobs=args.jobs))
     stream = sys.stdout
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and stream.isatty() and not os.environ.get("NO_COLOR"))
     fail = Severity.parse(args.fail_level)
     rules: tuple[RuleInfo, ...] = ()
     if fmt in ("sarif", "junit"):  # they describe every rule that ran; the others need no docs
+        from ..lint import active_rules
+
+        config = load_config(args)
         infos = tuple(rule_info(a.rule, a.severity) for a in sorted(active_rules(config), key=lambda a: a.rule.code))
         rules = infos + (builtin_infos() if fmt == "sarif" else ())
-    skipped = frozenset(path for p in result.policies if p.policy is None for path in p.sources)
+    skipped = frozenset(result.skipped)
     report = Report(result.diagnostics, result.sources, result.files, color, args.show_suppressed,
                     rules=rules, skipped=skipped, fail_level=fail, quiet=args.quiet)
     text = render(fmt, report)

@@ -1,0 +1,189 @@
+"""The benchmark suite: ``python -m benchmarks`` prints a table of medians and ratios to floors.
+
+Every figure is a median of repeated runs, and each is set beside a floor measured in the same run
+on the same machine, so that the table means something on a busy or a slow machine:
+
+- cold start: ``privacy-dsl lint`` of one 100-line policy (no cache) vs
+  ``python -c "import lark; from pydantic import BaseModel"``; ``--help``/``--version`` vs
+  ``python -c pass``;
+- throughput: a full lint of one policy (parse, model, resolution, every rule) in process vs a bare
+  Lark LALR parse of the same text (no positions, a plain tree), at 1k, 10k and 100k lines;
+- large repo: 1,000 policies of 100 lines, ``privacy-dsl lint --no-cache`` wall time, with worker
+  processes and with ``--jobs 1``;
+- unchanged repo: the second run over the same repo, answered from the cache;
+- peak memory (max RSS) of the large-repo and 100k-line runs;
+- peer (``--peer``): the same facts as a fideslang manifest checked with ``fides --local evaluate``,
+  5 and 1,000 systems, from a virtualenv given with ``--fides`` (never a dependency of ours).
+
+Benchmarks are not tests: nothing here asserts a time. ``--write docs/performance.md`` keeps the
+table with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .generate import fides_manifest, policy_text, write_policy, write_repo
+
+ROOT = Path(__file__).resolve().parent.parent
+EXE = [sys.executable, "-m", "privacy_dsl"]
+_CLI = shutil.which("privacy-dsl")
+
+
+def _cli() -> list[str]:
+    """The installed console script (what a hook runs), else ``python -m privacy_dsl``."""
+    return [_CLI] if _CLI else EXE
+
+
+def _median_wall(cmd: list[str], runs: int, cwd: Path | None = None, env: dict[str, str] | None = None
+                 ) -> tuple[float, int]:
+    """Median wall seconds of ``cmd`` and the largest max-RSS (KiB) of its runs."""
+    times = []
+    peak = 0
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    return statistics.median(times), peak
+
+
+def _median(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(self, what: str, value: str, floor: str, ratio: str, target: str) -> None:
+        self.rows.append((what, value, floor, ratio, target))
+        print(f"{what:<44} {value:>12} {floor:>12} {ratio:>8}  {target}", flush=True)
+
+    def markdown(self) -> str:
+        out = ["| measure | value | floor | ratio | target |", "| --- | ---: | ---: | ---: | --- |"]
+        out += [f"| {' | '.join(row)} |" for row in self.rows]
+        return "\n".join(out)
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def cold_start(table: Table, work: Path, runs: int) -> None:
+    policy = write_policy(work / "one", 100)
+    floor, _ = _median_wall([sys.executable, "-c", "import lark; from pydantic import BaseModel"], runs)
+    lint, _ = _median_wall([*_cli(), "lint", str(policy), "--no-cache"], runs)
+    table.add("cold start: lint one 100-line policy", _ms(lint), _ms(floor), f"{lint / floor:.2f}x",
+              "<= 1.2x import floor")
+    bare, _ = _median_wall([sys.executable, "-c", "pass"], runs)
+    for flag in ("--help", "--version"):
+        t, _ = _median_wall([*_cli(), flag], runs)
+        table.add(f"cold start: privacy-dsl {flag}", _ms(t), _ms(bare), f"{t / bare:.2f}x", "<= 30 ms")
+
+
+def throughput(table: Table, runs: int, sizes: tuple[int, ...]) -> None:
+    from lark import Lark
+
+    from privacy_dsl.config import Config
+    from privacy_dsl.lint import active_rules, lint_sources
+    from privacy_dsl.parser import grammar_path
+    from privacy_dsl.runner import _package_fingerprint  # noqa: F401  (imported for parity with the CLI)
+    from privacy_dsl.sources import SourceFile
+
+    from .generate import lines_to_systems
+
+    raw = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr")
+    config = Config()
+    rules = active_rules(config)
+    for lines in sizes:
+        text = policy_text(lines_to_systems(lines), violations=True)
+        n = text.count("\n")
+        reps = runs if lines <= 10_000 else max(1, runs // 3)
+        floor = _median(lambda t=text: raw.parse(t), reps)
+        ours = _median(lambda t=text: lint_sources(".", [SourceFile("p.privacy", t)], config, None, rules), reps)
+        table.add(f"throughput: full lint, {n:,} lines", f"{n / ours:,.0f} l/s", f"{n / floor:,.0f} l/s",
+                  f"{floor / ours:.2f}x", ">= 0.8x bare LALR parse" if lines == 10_000 else "linear")
+
+
+def large_repo(table: Table, work: Path, runs: int) -> None:
+    repo = write_repo(work / "repo", 1000, 100, violations=True)
+    floor, _ = _median_wall([sys.executable, "-c", "import lark; from pydantic import BaseModel"], runs)
+    par, peak = _median_wall([*_cli(), "lint", str(repo), "--no-cache", "--format", "concise"], runs)
+    seq, _ = _median_wall([*_cli(), "lint", str(repo), "--no-cache", "--jobs", "1", "--format", "concise"], runs)
+    table.add("large repo: 1,000 x 100 lines, workers", _ms(par), _ms(seq), f"{par / seq:.2f}x", "<= 600 ms")
+    table.add("large repo: peak memory (max RSS)", f"{peak / 1024:.0f} MiB", "", "", "")
+    shutil.rmtree(repo / ".privacy-dsl-cache", ignore_errors=True)
+    cache_env = dict(os.environ)
+    subprocess.run([*_cli(), "lint", str(repo), "--format", "concise"], cwd=repo, stdout=subprocess.DEVNULL,
+                   check=False)
+    cached, _ = _median_wall([*_cli(), "lint", ".", "--format", "concise"], runs, cwd=repo, env=cache_env)
+    table.add("unchanged repo: second run (cache)", _ms(cached), _ms(floor), f"{cached / floor:.2f}x",
+              "<= 50 ms, no parser import")
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys; from privacy_dsl.cli import main; rc = main(['lint', '.', '--format', "
+         "'concise']); print('IMPORTED', [m for m in ('lark', 'pydantic') if m in sys.modules], file=sys.stderr)"],
+        cwd=repo, capture_output=True, text=True, check=False)
+    imported = probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else "?"
+    table.add("unchanged repo: heavy modules imported", imported.replace("IMPORTED ", ""), "", "", "[]")
+
+
+def peer(table: Table, work: Path, fides: Path, runs: int) -> None:
+    for systems in (5, 1000):
+        manifest = work / f"fides{systems}"
+        manifest.mkdir(exist_ok=True)
+        (manifest / "systems.yml").write_text(fides_manifest(systems), encoding="utf-8")
+        theirs, _ = _median_wall([str(fides), "--local", "evaluate", str(manifest)], max(1, runs // 3), cwd=manifest)
+        ours_dir = write_policy(work / f"ours{systems}", 97 * systems)
+        ours, _ = _median_wall([*_cli(), "lint", str(ours_dir), "--no-cache"], max(1, runs // 3))
+        table.add(f"peer: {systems} systems, fides --local evaluate vs us", _ms(ours), _ms(theirs),
+                  f"{theirs / ours:.1f}x faster", ">= 20x faster at 1,000" if systems == 1000 else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=11, help="repetitions per measure (median; default 11)")
+    ap.add_argument("--quick", action="store_true", help="fewer runs, no 100k-line case")
+    ap.add_argument("--peer", action="store_true", help="also run the fides comparison")
+    ap.add_argument("--fides", type=Path, default=Path(".venv-fides/bin/fides"),
+                    help="the fides executable for --peer (install it in a separate virtualenv)")
+    ap.add_argument("--write", type=Path, metavar="FILE", help="write the table to this Markdown file")
+    args = ap.parse_args(argv)
+    runs = 3 if args.quick else args.runs
+    table = Table()
+    print(f"{'measure':<44} {'value':>12} {'floor':>12} {'ratio':>8}  target")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        cold_start(table, work, runs)
+        throughput(table, runs, (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000))
+        large_repo(table, work, runs)
+        if args.peer:
+            peer(table, work, args.fides, runs)
+    if args.write:
+        machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                   f"{platform.platform()}; load average {os.getloadavg()[0]:.2f} at the end")
+        args.write.write_text(
+            "# Performance\n\nMeasured with `python -m benchmarks"
+            f"{' --peer' if args.peer else ''}` on {time.strftime('%Y-%m-%d')} ({machine}). Each value is "
+            f"a median of {runs} runs; the floor is measured in the same run (see `benchmarks/run.py`).\n\n"
+            + table.markdown() + "\n", encoding="utf-8")
+        print(f"wrote {args.write}")
+    return 0

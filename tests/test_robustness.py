@@ -1,0 +1,166 @@
+"""Hostile input: each case of docs/robustness.md gets a clear diagnostic (or is accepted), never a
+crash or a hang. Times are bounded by the file-size limit, not asserted (benchmarks measure speed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from privacy_dsl.cli import main
+from privacy_dsl.config import Config
+from privacy_dsl.lint import lint_paths, lint_text
+from privacy_dsl.parser import parse_text
+
+
+def _lint_dir(tmp_path: Path, name: str, data: bytes, config: Config | None = None) -> list[tuple[str, int, int]]:
+    (tmp_path / name).write_bytes(data)
+    result = lint_paths([tmp_path], config or Config(select=("E",)))
+    return [(d.code, d.span.line, d.span.column) for d in result.diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", [("E004", 1, 1)]),
+        (b"   \n\n# only comments\n", [("E004", 1, 1)]),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", [("E003", 3, 1)]),
+        (b"subject a\nsubject \xc3\x28\n", [("E002", 2, 9)]),
+        (b"\xef\xbb\xbfsubject a\n", []),  # UTF-8 BOM accepted
+        (b"subject a\r\nsubject b\r\n", []),
+        (b"subject a\rsubject b\r", []),
+        (b"purpose p {\n\tuse essential.service\n\tbasis consnet\n}\n", [("E100", 3, 8)]),  # a tab is one column
+        (b"purpose p {\r\n  basis consnet\r\n}\r\n", [("E100", 2, 9)]),  # CRLF: columns unchanged
+        (b'purpose p { description "never closed\n}\n', [("E101", 1, 25)]),
+        (b"purpose p {\n  use essential.service\n", [("E102", 2, 24)]),
+        (b"flibbertigibbet {}\n", [("E100", 1, 1)]),
+        (b"{" * 10_000, [("E100", 1, 1)]),
+        (b"purpose p {" * 10_000, [("E100", 1, 12)]),
+    ],
+    ids=["empty", "comments-only", "binary", "invalid-utf8", "bom", "crlf", "cr", "tabs", "crlf-columns",
+         "unterminated-string", "unclosed-block", "unknown-keyword", "10k-braces", "10k-nested-blocks"],
+)
+def test_bad_input_gets_a_positioned_diagnostic(tmp_path: Path, data: bytes, expected: list[tuple[str, int, int]]
+                                                ) -> None:
+    assert _lint_dir(tmp_path, "p.privacy", data) == expected
+
+
+def test_too_large_is_refused_before_reading_and_the_limit_is_configurable(tmp_path: Path) -> None:
+    big = tmp_path / "p.privacy"
+    with big.open("wb") as fh:  # 50 MB, sparse: the size check must come before reading
+        fh.truncate(50 * 1024 * 1024)
+    assert _lint_dir(tmp_path, "p.privacy", b"\0", Config())[:1] == [("E003", 1, 1)]
+    big.unlink()
+    with big.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    result = lint_paths([tmp_path], Config())
+    assert [d.code for d in result.diagnostics] == ["E005"]
+    assert "over the limit of 1,048,576" in result.diagnostics[0].message
+    big.write_text("subject s\n" * 120_000)  # 1.2 MB, a million-line file is refused the same way
+    assert [d.code for d in lint_paths([tmp_path], Config()).diagnostics] == ["E005"]
+    assert [d.code for d in lint_paths([tmp_path], Config(max_file_bytes=2_000_000, select=("E",))).diagnostics
+            ] == ["E201"] * 119_999
+
+
+def test_a_million_empty_lines_and_a_100kb_line(tmp_path: Path) -> None:
+    assert _lint_dir(tmp_path, "p.privacy", b"\n" * 1_000_000) == [("E004", 1, 1)]
+    line = " ".join(f"subject s{i}" for i in range(9_000)).encode()
+    assert len(line) > 100_000
+    assert _lint_dir(tmp_path, "p.privacy", line) == []
+
+
+def test_a_name_of_10000_characters_is_shortened_in_messages() -> None:
+    name = "n" * 10_000
+    diags = lint_text(f"purpose p {{ categories {name} }}\n", config=Config(select=("E",)))
+    (undefined,) = [d for d in diags if d.code == "E200"]
+    assert len(undefined.message) < 200 and "..." in undefined.message
+    assert undefined.span.end_column - undefined.span.column == 10_000
+
+
+def test_thousands_of_files(tmp_path: Path) -> None:
+    for i in range(2_000):
+        (tmp_path / f"f{i:04d}.privacy").write_text(f"subject s{i}\n")
+    result = lint_paths([tmp_path], Config(select=("E",)))
+    assert result.diagnostics == [] and result.files == 2_000
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[tool.privacy-dsl\n", "not valid TOML"),
+        ('[tool.privacy-dsl]\nselect = "ALL"\n', "`select`"),
+        ('[tool.privacy-dsl]\nmax-file-bytes = -1\n', "`max-file-bytes`"),
+        ('[tool.privacy-dsl]\njurisdictions = ["se"]\n', "`jurisdictions.0`"),
+        ('[tool.privacy-dsl.rules.CK003]\nmax-months = "thirteen"\n', "max-months"),
+    ],
+)
+def test_broken_config_files_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str], text: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(text)
+    (tmp_path / "p.privacy").write_text("subject s\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "p.privacy"]) == 2
+    err = capsys.readouterr().err
+    assert "pyproject.toml" in err and message in err and "Traceback" not in err
+
+
+def test_garbage_never_raises() -> None:
+    for text in ["\x00", "\ufeff", "}" * 50, '"' * 51, "#" * 1000, "\u2028\u2029", "purpose \U0001F600 {}",
+                 "cookie \"\\\" {}", "retention 99999999999999999999999 years"]:
+        result = parse_text(text, "g.privacy")
+        assert result.document is not None or result.diagnostics
+
+
+AUDIT = r'''
+import json, os, sys
+events = []
+def hook(event, args):
+    if event in ("socket.connect", "socket.bind", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
+                 "os.spawn", "os.fork", "ctypes.dlopen", "urllib.Request"):
+        events.append([event, repr(args)[:200]])
+    elif event == "open" and isinstance(args[0], str) and (len(args) < 2 or args[1] in (None, "r", "rb")):
+        events.append(["open", os.path.realpath(args[0])])
+    elif event == "open" and isinstance(args[0], str):
+        events.append(["write", os.path.realpath(args[0])])
+sys.addaudithook(hook)
+from privacy_dsl.cli import main
+rc = main(["lint", "--no-cache", *sys.argv[1:]])
+print(json.dumps(events), file=sys.stderr)
+sys.exit(rc)
+'''
+
+
+def test_lint_reads_only_its_inputs_never_executes_or_connects(tmp_path: Path) -> None:
+    """README, "What it never does": checked with a Python audit hook around a real run."""
+    import privacy_dsl
+
+    policy = tmp_path / "policies" / "acme"
+    policy.mkdir(parents=True)
+    for src in (ROOT / "policies" / "cifero").glob("*.privacy"):
+        (policy / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "outside.privacy").write_text("subject nobody\n")
+    proc = subprocess.run([sys.executable, "-c", AUDIT, str(policy)], cwd=tmp_path, capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    events = json.loads(proc.stderr.strip().splitlines()[-1])
+    kinds = {e[0] for e in events}
+    assert not kinds - {"open"}, [e for e in events if e[0] != "open"]
+    import tempfile
+
+    package = str(Path(privacy_dsl.__file__).resolve().parent)
+    python = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(sys.executable).resolve().parent.parent)})
+    from privacy_dsl.parser import grammar_path
+
+    temp = str(Path(tempfile.gettempdir()).resolve())  # Lark's parser cache, and tempfile's own probe
+    config_candidates = {str(folder / name) for folder in [tmp_path.resolve(), *tmp_path.resolve().parents]
+                         for name in ("pyproject.toml", "privacy-dsl.toml")}
+    opened = sorted({e[1] for e in events})
+    strays = [p for p in opened
+              if not p.startswith((str(policy.resolve()), package, *python)) and p not in config_candidates
+              and p != str(grammar_path().resolve()) and os.path.dirname(p) != temp]
+    assert strays == [], strays
