@@ -376,7 +376,7 @@ def third_party_cookie_without_provider(ctx: Context) -> Iterator[Finding]:
 
 
 class ContradictionOptions(Options):
-    consent_choice_cookies: bool = True
+    consent_choice_cookies: bool = False
     """Accept a `strictly_necessary` first-party cookie pointing at a consent-based purpose with an
     opt-in mechanism as the cookie that stores the user's choice for that purpose."""
 
@@ -413,10 +413,11 @@ def cookie_category_contradicts_purpose(ctx: Context) -> Iterator[Finding]:
     - `marketing` or `analytics` for a purpose under `essential`;
     - `functional` or `preferences` for a purpose under `marketing`.
 
-    A `strictly_necessary` first-party cookie that points at a consent-based purpose with an
-    opt-in mechanism, and is not itself gated by consent, is read as the cookie that stores the
-    user's choice and is not flagged (option `consent-choice-cookies`). A clearer way to write it is
-    a purpose with use `functional.storage.privacy_preferences`.
+    The cookie that stores the user's consent choice is best written with a purpose of its own,
+    with use `functional.storage.privacy_preferences` (see `policies/fjordkaffe`). For policies that
+    point it at the tracking purpose instead, option `consent-choice-cookies` reads a
+    `strictly_necessary` first-party cookie that points at a consent-based purpose with an opt-in
+    mechanism, and is not itself gated by consent, as that cookie.
 
     ## Why it matters
     The category decides whether the cookie is set before consent. A tracking cookie labelled
@@ -448,8 +449,8 @@ def cookie_category_contradicts_purpose(ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Options
-    - `consent-choice-cookies` (default `true`): accept the consent-choice cookie described above.
-      Set to false to flag every strictly necessary cookie that points at a tracking purpose.
+    - `consent-choice-cookies` (default `false`): accept the consent-choice cookie described
+      above instead of flagging every strictly necessary cookie that points at a tracking purpose.
 
     ## References
     ePrivacy Art. 5(3); WP29 Opinion 04/2012 (WP194); GDPR Art. 5(1)(a), 13(1)(c).

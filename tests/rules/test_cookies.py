@@ -199,9 +199,9 @@ cookie consent_choice {
 """
 
 
-def test_ck005_accepts_the_cookie_that_stores_the_consent_choice() -> None:
-    assert run(CONSENT_CHOICE, "CK005") == []
-    assert run(CONSENT_CHOICE, "CK005", consent_choice_cookies=False) == [("CK005", 12, 3)]
+def test_ck005_accepts_the_cookie_that_stores_the_consent_choice_when_asked() -> None:
+    assert run(CONSENT_CHOICE, "CK005") == [("CK005", 12, 3)]
+    assert run(CONSENT_CHOICE, "CK005", consent_choice_cookies=True) == []
 
 
 @pytest.mark.parametrize(("change", "new"), [
@@ -213,7 +213,7 @@ def test_ck005_accepts_the_cookie_that_stores_the_consent_choice() -> None:
 def test_ck005_consent_choice_reading_is_narrow(change: str, new: str) -> None:
     text = CONSENT_CHOICE.replace(change, new)
     assert text != CONSENT_CHOICE
-    assert run(text, "CK005") == [("CK005", 12, 3)]
+    assert run(text, "CK005", consent_choice_cookies=True) == [("CK005", 12, 3)]
 
 
 def test_ck005_needs_both_category_and_purpose() -> None:
