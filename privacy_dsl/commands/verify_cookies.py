@@ -8,8 +8,8 @@ import re
 import sys
 from pathlib import Path
 
-from ..reporters import FORMATS
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, load_config
+from .lint import FORMATS  # the reporters own this list; lint keeps a checked copy so --help stays light
 
 _EPILOG = """\
 codes:
