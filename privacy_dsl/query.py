@@ -768,7 +768,7 @@ class PolicyHandle:
                        recipient: str | None = None) -> Decision:
         """Raise ``AssertionError`` with the reasons and what would make it allowed, unless allowed."""
         __tracebackhide__ = True
-        decision = self.permits(purpose, categories, subject, recipient)
+        decision = self._asserted(purpose, categories, subject, recipient)
         if not decision.allowed:
             raise AssertionError(f"the privacy policy {self.root} does not allow this use\n{decision.explain()}")
         return decision
@@ -777,10 +777,18 @@ class PolicyHandle:
                       recipient: str | None = None) -> Decision:
         """Raise ``AssertionError`` naming the policy lines that allow it, unless denied."""
         __tracebackhide__ = True
-        decision = self.permits(purpose, categories, subject, recipient)
+        decision = self._asserted(purpose, categories, subject, recipient)
         if decision.allowed:
             raise AssertionError(f"the privacy policy {self.root} allows this use\n{decision.explain()}")
         return decision
+
+    def _asserted(self, purpose: str, categories: str | Iterable[str], subject: str | None,
+                  recipient: str | None) -> Decision:
+        __tracebackhide__ = True
+        try:
+            return self.permits(purpose, categories, subject, recipient)
+        except UnknownName as exc:  # point the traceback at the caller's line, not at the lookup
+            raise exc.with_traceback(None) from None
 
     def __repr__(self) -> str:
         return (f"<PolicyHandle {self.root}: {len(self.model.purposes)} purposes, "
