@@ -87,7 +87,7 @@ def test_readme_snippets_are_valid(tmp_path: Path) -> None:
     snippets = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", section, re.S)]
     assert len(snippets) == 3
     pre_commit_config, workflow, gitlab = snippets
-    assert pre_commit_config["repos"][0]["hooks"][0]["id"] in hooks()
+    assert [h["id"] for h in pre_commit_config["repos"][0]["hooks"]] == list(hooks())
     (tmp_path / "cfg.yaml").write_text(yaml.safe_dump(pre_commit_config))
     load_config(str(tmp_path / "cfg.yaml"))
     runs = [step.get("run", "") for step in workflow["jobs"]["privacy-dsl"]["steps"]]
@@ -181,32 +181,47 @@ def _git(repo: Path, *args: str, env: dict[str, str]) -> None:
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
-@pytest.mark.integration
-def test_pre_commit_try_repo_fails_on_a_bad_policy_and_passes_a_clean_one(tmp_path: Path) -> None:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    if head.returncode != 0:
-        pytest.skip("the project is not a git checkout (pre-commit try-repo needs one)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT", "GITHUB_"))}
-    env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PRE_COMMIT_COLOR="never",
-               GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@example.invalid", GIT_CONFIG_NOSYSTEM="1",
-               GIT_CONFIG_GLOBAL=str(tmp_path / "gitconfig"))
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q", env=env)
-    shutil.copytree(POLICIES / "fjordkaffe", repo / "policies" / "fjordkaffe")
-    (repo / "README.md").write_text("not a policy\n")
-    _git(repo, "add", ".", env=env)
-    _git(repo, "commit", "-q", "-m", "clean policy", env=env)
+class _Repo:
+    """A scratch git repository and a way to run ``pre-commit try-repo <project> HOOK`` in it."""
 
-    def try_repo() -> subprocess.CompletedProcess[str]:
+    def __init__(self, tmp_path: Path) -> None:
+        if shutil.which("git") is None:
+            pytest.skip("git is not installed")
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        if head.returncode != 0:
+            pytest.skip("the project is not a git checkout (pre-commit try-repo needs one)")
+        self.head = head.stdout.strip()
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT", "GITHUB_"))}
+        self.env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PRE_COMMIT_COLOR="never",
+                        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid", GIT_COMMITTER_NAME="t",
+                        GIT_COMMITTER_EMAIL="t@example.invalid", GIT_CONFIG_NOSYSTEM="1",
+                        GIT_CONFIG_GLOBAL=str(tmp_path / "gitconfig"))
+        self.path = tmp_path / "repo"
+        self.path.mkdir()
+        _git(self.path, "init", "-q", env=self.env)
+
+    def commit(self, message: str) -> None:
+        _git(self.path, "add", ".", env=self.env)
+        _git(self.path, "commit", "-q", "-m", message, env=self.env)
+
+    def try_repo(self, hook: str) -> subprocess.CompletedProcess[str]:
         # --ref: the committed project. Without it, try-repo adds the modified tracked files of the
         # working tree but not new untracked ones, which in a tree under edit is a half state.
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "privacy-dsl",
-                               "--ref", head.stdout.strip(), "--all-files"],
-                              cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook,
+                               "--ref", self.head, "--all-files"],
+                              cwd=self.path, env=self.env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.integration
+def test_pre_commit_try_repo_fails_on_a_bad_policy_and_passes_a_clean_one(tmp_path: Path) -> None:
+    git = _Repo(tmp_path)
+    repo = git.path
+    shutil.copytree(POLICIES / "fjordkaffe", repo / "policies" / "fjordkaffe")
+    (repo / "README.md").write_text("not a policy\n")
+    git.commit("clean policy")
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        return git.try_repo("privacy-dsl")
 
     started = time.monotonic()
     clean = try_repo()
@@ -214,8 +229,7 @@ def test_pre_commit_try_repo_fails_on_a_bad_policy_and_passes_a_clean_one(tmp_pa
     assert re.search(r"privacy-dsl lint\.+Passed", clean.stdout), clean.stdout
 
     (repo / "policies" / "fjordkaffe" / "zz_legacy.privacy").write_text(BAD)
-    _git(repo, "add", ".", env=env)
-    _git(repo, "commit", "-q", "-m", "a cookie without expiry", env=env)
+    git.commit("a cookie without expiry")
     bad = try_repo()
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert re.search(r"privacy-dsl lint\.+Failed", bad.stdout), bad.stdout
@@ -223,3 +237,24 @@ def test_pre_commit_try_repo_fails_on_a_bad_policy_and_passes_a_clean_one(tmp_pa
         in bad.stdout
     assert "expiry persistent" in bad.stdout and "^^^" in bad.stdout  # the full format with its excerpt
     print(f"pre-commit try-repo, twice: {time.monotonic() - started:.1f} s")
+
+
+@pytest.mark.integration
+def test_pre_commit_try_repo_fmt_hook_fails_only_on_unformatted_files(tmp_path: Path) -> None:
+    if "privacy-dsl-fmt" not in hooks():
+        pytest.skip("no privacy-dsl-fmt hook")
+    from privacy_dsl.fmt import format_string
+
+    git = _Repo(tmp_path)
+    messy = 'cookie   "b"   {\n expiry   session\n    party first\n}\n'
+    (git.path / "policy").mkdir()
+    (git.path / "policy" / "a.privacy").write_text(format_string(messy), encoding="utf-8")
+    (git.path / "policy" / "b.privacy").write_text(messy, encoding="utf-8")
+    git.commit("one formatted file, one not")
+    started = time.monotonic()
+    result = git.try_repo("privacy-dsl-fmt")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"privacy-dsl fmt\.+Failed", result.stdout), result.stdout
+    assert "policy/b.privacy" in result.stdout and "policy/a.privacy" not in result.stdout
+    assert (git.path / "policy" / "b.privacy").read_text(encoding="utf-8") == messy  # check only: never rewritten
+    print(f"pre-commit try-repo (fmt): {time.monotonic() - started:.1f} s")

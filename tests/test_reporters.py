@@ -61,7 +61,7 @@ def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 
 def fixture_args(*extra: str) -> list[str]:
-    return [str(FIXTURE.relative_to(ROOT)), "--config", str(CONFIG.relative_to(ROOT)), *extra]
+    return [str(FIXTURE.relative_to(ROOT)), "--config", str(CONFIG.relative_to(ROOT)), "--no-cache", *extra]
 
 
 def _normalise(fmt: str, text: str) -> str:
