@@ -167,6 +167,8 @@ class Coverage:
     """What the tests of one policy exercise: purposes, cookies and recipients."""
 
     policy: str
+    #: How many test files test this policy (0: a policy under the given paths with no tests).
+    tests: int = 0
     items: dict[tuple[str, str], m.Span] = field(default_factory=dict)
     exercised: set[tuple[str, str]] = field(default_factory=set)
 
@@ -239,13 +241,17 @@ def run_tests(paths: Iterable[Path], config: Config) -> TestRun:
     """Discover the test files under ``paths``, load each policy once, check every expectation."""
     from .lint import active_rules, lint_policy
     from .sources import SUFFIX as POLICY_SUFFIX
-    from .sources import PolicySources, display_path, read_source
+    from .sources import PolicySources, discover, display_path, read_source
 
     run = TestRun()
+    paths = list(paths)
     files, run.problems = discover_tests(paths)
     by_dir: dict[Path, list[Path]] = {}
     for f in files:
         by_dir.setdefault(f.resolve().parent, []).append(f)
+    if files:  # policies under the given directories that have no tests count, with nothing exercised
+        for policy in discover([p for p in paths if p.is_dir()]).policies:
+            by_dir.setdefault(policy.root.resolve(), [])
     active = {a.rule.code for a in active_rules(config)}
     for root, tests in sorted(by_dir.items()):
         parsed: list[TestFile] = []
@@ -280,6 +286,7 @@ def run_tests(paths: Iterable[Path], config: Config) -> TestRun:
         handle = PolicyHandle(result.policy, result.diagnostics, result.sources)
         run.sources.update(result.sources)
         coverage = _coverage_items(handle)
+        coverage.tests = len(tests)
         for test_file in parsed:
             for case in test_file.cases:
                 for exp in case.expectations:
@@ -400,8 +407,9 @@ def _unknown_code(code: str, active_codes: set[str] | None) -> str | None:
 def _coverage_lines(run: TestRun) -> list[str]:
     out = []
     for cov in run.coverage:
+        untested = "" if cov.tests else "; the policy has no test file"
         out.append(f"coverage of {cov.policy}: {cov.percent:.1f}% ({cov.covered}/{len(cov.items)} purposes, "
-                   "cookies and recipients exercised)")
+                   f"cookies and recipients exercised{untested})")
         for (kind, name), span in cov.missing:
             out.append(f"  not exercised: {kind} `{name}` [{span}]")
     return out

@@ -219,3 +219,15 @@ def test_shipped_policies_pass_their_own_tests() -> None:
     assert run.problems == [] and failures == []
     assert sorted(c.policy for c in run.coverage) == ["policies/cifero", "policies/fjordkaffe"]
     assert all(c.percent == 100.0 for c in run.coverage)
+
+
+def test_a_policy_without_tests_counts_with_nothing_exercised(project: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "policies" / "other").mkdir()
+    (project / "policies" / "other" / "a.privacy").write_text(POLICY)
+    run = run_tests([Path("policies")], CONFIG)
+    assert [(c.policy, c.tests, c.covered, len(c.items)) for c in run.coverage] == [
+        ("policies/acme", 1, 5, 7), ("policies/other", 0, 0, 7)]
+    assert main(["test", "-q"]) == 1
+    assert ("coverage of policies/other: 0.0% (0/7 purposes, cookies and recipients exercised; the policy has no "
+            "test file)") in capsys.readouterr().out

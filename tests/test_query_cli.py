@@ -87,6 +87,14 @@ def test_unknown_names_exit_2_with_a_suggestion(small: Path, capsys: pytest.Capt
     assert message in err
 
 
+def test_unknown_names_in_json_mode_also_answer_in_json(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = query(capsys, "can", "newslettr", "email", "--format", "json")
+    assert code == 2 and "did you mean" in err
+    assert json.loads(out) == {"version": 1, "query": "can", "policy": "policies/acme", "error": {
+        "kind": "purpose", "name": "newslettr", "suggestion": "newsletter",
+        "message": "no purpose `newslettr` in the policy; did you mean `newsletter`?"}}
+
+
 def test_can_json_shape(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = query(capsys, "can", "marketing", "user.contact.email", "--format", "json")
     data = json.loads(out)

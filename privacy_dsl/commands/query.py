@@ -162,6 +162,9 @@ def run(args: argparse.Namespace) -> int:
         code: int = args.answer(handle, args)
     except UnknownName as exc:
         print(f"privacy-dsl: {exc}", file=sys.stderr)
+        if args.format == "json":
+            error = {"kind": exc.kind, "name": exc.name, "suggestion": exc.suggestion, "message": str(exc)}
+            _emit(args, {"query": args.question, "policy": handle.root, "error": error}, "")
         return EXIT_ERROR
     return code
 
@@ -246,10 +249,11 @@ def _categories(handle: PolicyHandle, args: argparse.Namespace) -> int:
         lines.append("")
         width = max(len(c.id) for c in cats)
         twidth = max(len(c.taxonomy or "-") for c in cats)
+        nwidth = max(len(c.name or "") for c in cats)
         for c in cats:
             mark = "" if c.allowed else "  (not allowed)"
             special = f"  special: {c.special}" if c.special else ""
-            lines.append(f"  {c.id:<{width}}  {c.taxonomy or '-':<{twidth}}  {c.name or ''}{special}{mark}"
+            lines.append(f"  {c.id:<{width}}  {c.taxonomy or '-':<{twidth}}  {c.name or '':<{nwidth}}{special}{mark}"
                          f"  [{c.span}]")
     doc = {"query": "categories", "policy": handle.root, "purpose": args.purpose,
            "purposes": [{"purpose": s.purpose, "allowed": s.allowed, "reasons": [r.to_dict() for r in s.reasons],
