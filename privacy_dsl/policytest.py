@@ -33,7 +33,7 @@ from lark.exceptions import UnexpectedInput
 from . import model as m
 from .diagnostics import BUILTIN, Diagnostic, did_you_mean
 from .parser import grammar_path, normalise_newlines, syntax_diagnostic, unquote
-from .query import PolicyHandle, UnknownName, declarations
+from .query import PolicyHandle, UnknownName
 
 if TYPE_CHECKING:
     from .config import Config
@@ -307,20 +307,6 @@ def _coverage_items(handle: PolicyHandle) -> Coverage:
     return cov
 
 
-def _target_key(handle: PolicyHandle, target: tuple[str, str]) -> tuple[str, str]:
-    """The declaration key of an `at` target; raises UnknownName when the policy lacks it."""
-    kind, name = target
-    keys = [k for k, _ in declarations(handle.model)]
-    if kind in SINGLETONS:
-        for k in keys:
-            if k[0] == kind:
-                return k
-        raise UnknownName(kind, kind, [])
-    if (kind, name) in keys:
-        return (kind, name)
-    raise UnknownName(kind, name, [k[1] for k in keys if k[0] == kind])
-
-
 def check(handle: PolicyHandle, exp: Expectation, active_codes: set[str] | None = None,
           coverage: Coverage | None = None) -> Outcome:
     """Check one expectation against a loaded policy."""
@@ -366,7 +352,7 @@ def _check(handle: PolicyHandle, exp: Expectation, active_codes: set[str] | None
             there = [d for d in handle.diagnostics if d.suppressed is None]
             where = "in the policy"
         else:
-            key = _target_key(handle, exp.target)
+            key = handle.declared(*exp.target)
             exercised.add(key)
             there = list(handle.findings_in(*key))
             where = f"at {key[0]} `{key[1]}`" if key[0] not in SINGLETONS else f"at the {key[0]} block"

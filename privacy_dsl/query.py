@@ -408,6 +408,14 @@ class PolicyHandle:
                 for prefix in _prefixes(purpose.use):
                     self._use_under.setdefault(prefix, []).append(ident)
         self._facts = {ident: self._purpose_facts(p) for ident, p in policy.purposes.items()}
+        self._cookies_by_name: dict[str, m.Cookie] = {}
+        for c in policy.cookies:
+            self._cookies_by_name.setdefault(c.name, c)
+        self._declared: dict[DeclKey, m.Node] = {}
+        self._singletons: dict[str, DeclKey] = {}
+        for key, node in declarations(policy):
+            self._declared.setdefault(key, node)
+            self._singletons.setdefault(key[0], key)
         self._category_memo: dict[str, tuple[str, ...]] = {}
         self._purpose_memo: dict[str, tuple[tuple[str, ...], bool]] = {}
         self._category_errors: dict[str, tuple[Reason, ...]] = {
@@ -696,10 +704,22 @@ class PolicyHandle:
 
     def cookie(self, name: str) -> CookieInfo:
         """One cookie by its declared name (a pattern's name, e.g. ``_pk_id.*``, as written)."""
-        for c in self.model.cookies:
-            if c.name == name:
-                return self._cookie_info(c)
-        raise UnknownName("cookie", name, [c.name for c in self.model.cookies])
+        found = self._cookies_by_name.get(name)
+        if found is None:
+            raise UnknownName("cookie", name, list(self._cookies_by_name))
+        return self._cookie_info(found)
+
+    def declared(self, kind: str, name: str = "") -> tuple[str, str]:
+        """The key of a declaration, e.g. ``("purpose", "newsletter")``; ``name`` is ignored for
+        ``controller``, ``policy`` and ``rights``. Raises ``UnknownName`` when there is none."""
+        if kind in ("controller", "policy", "rights"):
+            key = self._singletons.get(kind)
+            if key is None:
+                raise UnknownName(kind, kind, [])
+            return key
+        if (kind, name) in self._declared:
+            return (kind, name)
+        raise UnknownName(kind, name, [k[1] for k in self._declared if k[0] == kind])
 
     def _cookie_info(self, c: m.Cookie) -> CookieInfo:
         category = c.category.value if c.category else None
