@@ -28,7 +28,9 @@ _TABLES = {
 class _Resolver:
     def __init__(self, root: str, documents: Iterable[m.Document]) -> None:
         self.root = root
-        self.documents = list(documents)
+        # By path, so that the result (block order, and so every message that lists blocks) is the
+        # same whatever order the files were found or given in.
+        self.documents = sorted(documents, key=lambda d: d.path)
         self.diagnostics: list[Diagnostic] = []
         self.tables: dict[str, dict[str, Any]] = {kind: {} for kind in _TABLES}
 

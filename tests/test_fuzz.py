@@ -1,8 +1,17 @@
-"""Hypothesis: grammar-generated documents model; any text or mutation yields diagnostics only."""
+"""Hypothesis: grammar-generated documents model; any text or mutation yields diagnostics only.
+
+The example counts are small for every run; `python scripts/fuzz.py` runs the same properties long,
+and saves any input that breaks one in tests/corpus/, which every run replays.
+"""
 
 from __future__ import annotations
 
-from conftest import POLICIES, TODAY
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from conftest import POLICIES, ROOT, TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
@@ -15,6 +24,8 @@ from privacy_dsl.parser import grammar_path, parse_text
 
 SHIPPED = sorted(p.read_text(encoding="utf-8") for p in POLICIES.rglob("*.privacy"))
 CONFIG = Config()
+EXAMPLES = int(os.environ.get("PRIVACY_DSL_FUZZ_EXAMPLES", "200"))
+CORPUS = ROOT / "tests" / "corpus"
 #: Built without the parse cache: hypothesis needs the grammar object, which a cached parser lacks.
 GRAMMAR = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr")
 
@@ -49,22 +60,36 @@ def _inside(diag: Diagnostic, text: str) -> bool:
     return 1 <= span.column <= len(lines[span.line - 1]) + 1
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _check(source: str, generated: bool = False) -> None:
+    """The invariants; an input that breaks one is kept in the corpus when fuzzing long."""
+    try:
+        if generated:
+            result = parse_text(source, "gen.privacy")
+            assert result.document is not None, result.diagnostics
+            assert all(not d.fatal for d in result.diagnostics)
+        first = lint_text(source, "fuzz.privacy", CONFIG, today=TODAY)
+        assert first == lint_text(source, "fuzz.privacy", CONFIG, today=TODAY), "not deterministic"
+        for diag in first:
+            assert _inside(diag, source), diag
+    except BaseException:
+        if os.environ.get("PRIVACY_DSL_FUZZ_SAVE"):
+            CORPUS.mkdir(exist_ok=True)
+            name = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            (CORPUS / f"crash-{name}.privacy").write_text(source, encoding="utf-8", newline="")
+        raise
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(from_lark(GRAMMAR, explicit=_explicit()))
 def test_grammar_generated_documents_become_models(source: str) -> None:
-    result = parse_text(source, "gen.privacy")
-    assert result.document is not None, result.diagnostics
-    assert all(not d.fatal for d in result.diagnostics)
-    for diag in lint_text(source, "gen.privacy", CONFIG, today=TODAY):
-        assert _inside(diag, source), diag
+    _check(source, generated=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(st.sampled_from([*'{}"#\n\r\t ,.-_aeioxyz0129§\x00ø', "purpose ", "cookie ", "basis ",
                                   "consent ", "retention ", "expiry "]), max_size=80).map("".join))
 def test_arbitrary_text_gives_diagnostics_never_exceptions(source: str) -> None:
-    for diag in lint_text(source, "any.privacy", CONFIG, today=TODAY):
-        assert _inside(diag, source), diag
+    _check(source)
 
 
 @st.composite
@@ -87,13 +112,34 @@ def _mutated(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(_mutated())
 def test_mutated_policies_give_diagnostics_inside_the_file_deterministically(source: str) -> None:
-    first = lint_text(source, "mut.privacy", CONFIG, today=TODAY)
-    assert first == lint_text(source, "mut.privacy", CONFIG, today=TODAY)
-    for diag in first:
-        assert _inside(diag, source), diag
+    _check(source)
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.privacy")) if CORPUS.is_dir() else [],
+                         ids=lambda p: p.name)
+def test_regression_corpus(path: Path) -> None:
+    """Inputs that once broke an invariant (kept by scripts/fuzz.py), replayed on every run."""
+    _check(path.read_bytes().decode("utf-8", "surrogateescape"))
+
+
+@settings(max_examples=max(10, EXAMPLES // 10), deadline=None)
+@given(st.sampled_from(sorted(p.name for p in POLICIES.iterdir() if p.is_dir())), st.randoms())
+def test_results_do_not_depend_on_file_order(policy: str, rnd: object) -> None:
+    from privacy_dsl.lint import lint_sources
+    from privacy_dsl.sources import SourceFile
+
+    files = [(p.name, p.read_text(encoding="utf-8")) for p in sorted((POLICIES / policy).glob("*.privacy"))]
+    shuffled = list(files)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+
+    def findings(given: list[tuple[str, str]]) -> list[tuple[str, str, int, int, str]]:
+        result = lint_sources(".", [SourceFile(name, text) for name, text in given], CONFIG, TODAY)
+        return [(d.code, d.span.path, d.span.line, d.span.column, d.message) for d in result.diagnostics]
+
+    assert findings(files) == findings(shuffled)
 
 
 def test_shipped_policies_are_in_the_corpus() -> None:
