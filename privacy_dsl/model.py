@@ -356,7 +356,7 @@ class Retention(Node):
             return words[self.rule]
         if self.rule == "until":
             return f"until {self.until}"
-        parts = [f"law {self.law!r}" if self.law else "required by law"] if self.rule == "law" else []
+        parts = [f'law "{self.law}"' if self.law else "required by law"] if self.rule == "law" else []
         if self.duration is not None:
             parts.append(str(self.duration))
         if self.after:
