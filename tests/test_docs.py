@@ -57,3 +57,13 @@ def test_wheel_ships_the_grammar(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "privacy_dsl/grammar.lark" in names
     assert "privacy_dsl/data/taxonomy.json" in names and "privacy_dsl/data/countries.json" in names
+
+
+def test_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})  # our own documentation
+    assert "only for customer" in capsys.readouterr().out
