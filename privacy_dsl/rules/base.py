@@ -36,7 +36,7 @@ CATEGORIES = (
 class Options(BaseModel):
     """Base of per-rule options. Keys are written in kebab-case in the configuration."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
                               alias_generator=lambda s: s.replace("_", "-"))
 
 
