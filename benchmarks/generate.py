@@ -120,6 +120,17 @@ def write_policy(root: Path, lines: int, violations: bool = False) -> Path:
     return root
 
 
+def write_split_policy(root: Path, systems: int, violations: bool = False) -> Path:
+    """One policy of ``systems`` systems, one file per system (as a large organisation would)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "organisation.privacy").write_text(HEADER, encoding="utf-8")
+    rng = random.Random(1)
+    for i in range(systems):
+        (root / f"system{i:04d}.privacy").write_text(system_block(i, violations and rng.random() < 0.2),
+                                                     encoding="utf-8")
+    return root
+
+
 def write_repo(root: Path, files: int, lines_per_file: int = 100, violations: bool = False) -> Path:
     """``files`` policies of about ``lines_per_file`` lines each, one directory per policy."""
     for i in range(files):
@@ -133,7 +144,22 @@ def write_repo(root: Path, files: int, lines_per_file: int = 100, violations: bo
 
 def fides_manifest(systems: int) -> str:
     """The same facts as a fideslang manifest (for `fides --local evaluate`)."""
-    out = ["system:"]
+    out = ["""policy:
+  - fides_key: bench_policy
+    name: Bench policy
+    rules:
+      - fides_key: no_marketing_on_contact_data
+        name: No marketing on contact data
+        data_categories:
+          matches: ANY
+          values: [user.contact]
+        data_uses:
+          matches: ANY
+          values: [marketing]
+        data_subjects:
+          matches: ANY
+          values: [customer]
+""", "system:"]
     for i in range(systems):
         out.append(f"""  - fides_key: s{i}
     name: System {i}
