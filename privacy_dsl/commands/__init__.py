@@ -42,6 +42,22 @@ def default_paths(paths: list[Path]) -> list[Path]:
     return [Path("policies")] if Path("policies").is_dir() else [Path(".")]
 
 
-from . import cookies, dump, explain, fmt, lint, query, rules, schema, taxonomy, test, verify_cookies  # noqa: E402
+from . import (  # noqa: E402
+    cookies,
+    dump,
+    explain,
+    export,
+    fmt,
+    import_,
+    lint,
+    notice,
+    query,
+    rules,
+    schema,
+    taxonomy,
+    test,
+    verify_cookies,
+)
 
-COMMANDS = (lint, rules, explain, dump, schema, taxonomy, verify_cookies, cookies, query, test, fmt)
+COMMANDS = (lint, rules, explain, dump, schema, taxonomy, verify_cookies, cookies, query, test, fmt, notice, export,
+            import_)

@@ -1,0 +1,68 @@
+"""``privacy-dsl import fides FILE``: a fides (fideslang) manifest as policy-language text."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import EXIT_ERROR, EXIT_OK
+
+_EPILOG = """\
+exit codes:
+  0  converted
+  2  the file cannot be read, is not valid YAML or not a fides manifest, PyYAML is missing, or usage error
+
+examples:
+  privacy-dsl import fides fides/system.yml -o policies/acme/imported.privacy
+  privacy-dsl import fides manifest.yml --lang en          texts as { en "..." }
+
+Reading YAML needs PyYAML: pip install 'privacy-dsl[fides]'. See docs/interop.md for the mapping.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "import", help="convert a fides (fideslang) manifest into .privacy text",
+        description="Read a fides manifest (fideslang YAML: organization, systems and their privacy declarations, "
+        "custom data categories and subjects) and write the equivalent policy-language text, formatted. What "
+        "fides does not say (rights, complaints authority, how consent is asked) is not invented: comments in "
+        "the output say what to add, and `privacy-dsl lint` reports what is missing.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("source", choices=("fides",), help="the format of FILE (only fides for now)")
+    p.add_argument("file", type=Path, metavar="FILE", help="the manifest (`-` for standard input)")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE",
+                   help="write the .privacy text to FILE (atomically) instead of standard output")
+    p.add_argument("--lang", metavar="LANG", help="write texts as localised text in LANG: { LANG \"...\" }")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..export import write_output
+    from ..importer import ImportProblem, from_fides, load_yaml
+
+    if args.lang is not None and not _is_lang(args.lang):
+        print(f"privacy-dsl import: `{args.lang}` is not a language tag such as `nb` or `en`", file=sys.stderr)
+        return EXIT_ERROR
+    shown = "<stdin>" if str(args.file) == "-" else str(args.file)
+    try:
+        text = sys.stdin.read() if shown == "<stdin>" else args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        print(f"privacy-dsl import: cannot read {shown}: {reason}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        data = load_yaml(text, shown)
+        policy, notes = from_fides(data, lang=args.lang, source=Path(shown).name)
+    except ImportProblem as exc:
+        print(f"privacy-dsl import: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for note in notes:
+        print(f"privacy-dsl import: note: {note}", file=sys.stderr)
+    return EXIT_OK if write_output(policy, args.output) else EXIT_ERROR
+
+
+def _is_lang(tag: str) -> bool:
+    import re
+
+    return re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", tag) is not None

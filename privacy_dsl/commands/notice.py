@@ -1,0 +1,67 @@
+"""``privacy-dsl notice``: the privacy notice and cookie table, generated from the policy."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths
+
+_EPILOG = """\
+exit codes:
+  0  the notice was written
+  1  text is missing in the chosen language (reported on standard error); nothing is written
+     unless --allow-missing
+  2  the policy cannot be used (syntax error, undeclared names, ...), or usage error
+
+examples:
+  privacy-dsl notice policies/acme --lang nb                     Markdown on standard output
+  privacy-dsl notice policies/acme --lang en --format html -o site/privacy.html
+  privacy-dsl notice policies/acme --lang en --allow-missing     write it even with gaps
+
+See docs/notice.md for what the notice contains and how missing translations are reported.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "notice", help="generate the privacy notice and cookie table (Markdown or HTML)",
+        description="Generate the human-readable privacy notice (GDPR Art. 13/14 structure) and the cookie "
+        "table from a policy, in Norwegian bokmål or English, as Markdown or as a standalone accessible "
+        "HTML page. Fixed wording comes from the templates; the policy's own text comes from its "
+        "localised texts, and a missing translation is reported, never silently filled.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("path", nargs="?", type=Path, metavar="PATH",
+                   help="a policy directory or one of its files (default: policies/ if it holds one policy)")
+    p.add_argument("--lang", required=True, choices=("nb", "en"), help="language of the notice")
+    p.add_argument("--format", choices=("md", "html"), default="md", help="output format (default: md)")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE",
+                   help="write to FILE (atomically) instead of standard output")
+    p.add_argument("--allow-missing", action="store_true",
+                   help="write the notice even when text is missing in the chosen language (the gaps are "
+                   "still reported, and text in another language is marked with its language)")
+    p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..diagnostics import Severity
+    from ..export import PolicyUnusable, load_policy, report, write_output
+    from ..notice import build, render
+
+    try:
+        loaded = load_policy(args.path if args.path else default_paths([])[0], args.config)
+    except PolicyUnusable as exc:
+        exc.print()
+        return EXIT_ERROR
+    notice, problems = build(loaded.policy, args.lang)
+    blocking = [d for d in problems if d.severity >= Severity.ERROR]
+    if problems:
+        report(problems, loaded.sources)
+    if blocking and not args.allow_missing:
+        print(f"privacy-dsl notice: {len(blocking)} text{'s are' if len(blocking) != 1 else ' is'} missing in "
+              f"`{args.lang}`; nothing written. Add the translations, or use --allow-missing to write the "
+              "notice with the gaps marked.", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK if write_output(render(notice, args.format), args.output) else EXIT_ERROR

@@ -1,0 +1,209 @@
+"""``privacy-dsl import fides``: our own exports come back (nearly) whole, other manifests map as
+documented, and what cannot be mapped is kept in comments, never dropped."""
+
+from __future__ import annotations
+
+import builtins
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import POLICIES
+
+from privacy_dsl import model as m
+from privacy_dsl.api import load_text
+from privacy_dsl.cli import main
+from privacy_dsl.export import dump_yaml, load_policy, to_fides
+from privacy_dsl.fmt import format_string
+from privacy_dsl.importer import ImportProblem, YamlMissing, from_fides, load_yaml
+from privacy_dsl.lint import lint_text
+
+pytest.importorskip("yaml")
+FJORDKAFFE = POLICIES / "fjordkaffe"
+
+LEGACY = textwrap.dedent("""\
+    # fideslang 1 style, as people wrote them
+    organization:
+      - fides_key: acme
+        name: Acme Analytics Ltd
+        controller: {name: Acme Analytics Ltd, email: privacy@acme.example}
+        data_protection_officer: {name: Dana Officer, email: dpo@acme.example}
+    data_category:
+      - fides_key: user.contact.email.work
+        name: Work e-mail
+        parent_key: user.contact.email
+    system:
+      - fides_key: analytics_system
+        name: Analytics System
+        description: Analyses how customers use the shop.
+        system_type: Service
+        third_country_transfers: [USA]
+        privacy_declarations:
+          - name: Analyse behaviour to improve the shop.
+            data_categories: [user.contact, user.device.cookie_id, user.contact.email.work]
+            data_use: improve.system
+            data_subjects: [customer]
+            retention_period: No retention or erasure policy
+            egress: [ad_vendor]
+          - name: Show ads
+            data_categories: [user.device.cookie_id]
+            data_use: advertising.third_party.targeted
+            data_subjects: [customer, prospect]
+            legal_basis_for_processing: Legitimate interests
+            impact_assessment_location: https://acme.example/lia
+            special_category_legal_basis: Explicit consent
+            retention_period: 30 Days
+            cookies:
+              - name: _ga
+                domain: .acme.example
+      - fides_key: ad_vendor
+        name: Ad Vendor Inc.
+        system_type: Third Party
+        responsibility: [Processor]
+        dpa_location: https://vendor.example/dpa
+        privacy_declarations: []
+    """)
+
+
+def imported(data: dict[str, Any], lang: str | None = None) -> tuple[str, m.Policy]:
+    text, _ = from_fides(data, lang=lang)
+    handle = load_text(text, "imported.privacy")
+    return text, handle.model
+
+
+def input_errors(text: str) -> list[str]:
+    return [f"{d.span.line}: {d.code} {d.message}" for d in lint_text(text, "imported.privacy")
+            if d.code.startswith("E")]
+
+
+# ---------------------------------------------------------------- round trip of our own export
+
+
+def test_export_then_import_keeps_the_policy() -> None:
+    original = load_policy(FJORDKAFFE).policy
+    data, _ = to_fides(original, "en")
+    text, back = imported(load_yaml(dump_yaml(data)), lang="en")
+    assert input_errors(text) == []  # parses, and every name resolves
+    assert format_string(text) == text  # formatted
+    assert set(back.purposes) == set(original.purposes)
+    for ident, purpose in original.purposes.items():
+        got = back.purposes[ident]
+        assert got.use == purpose.use
+        assert [b.basis for b in got.bases] == [purpose.bases[0].basis]
+        assert [str(r) for r in got.retention] == [str(r) for r in purpose.retention]
+        assert {back.categories[r.name].taxonomy for r in got.categories} == {
+            original.categories[r.name].taxonomy for r in purpose.categories}
+        assert [r.name for r in got.subjects] == [r.name for r in purpose.subjects]
+        assert [r.name for r in got.recipients] == [r.name for r in purpose.recipients]
+        assert [r.name for r in got.transfers] == [r.name for r in purpose.transfers]
+        assert (got.consent.name if got.consent else None) == (purpose.consent.name if purpose.consent else None)
+        assert got.name is not None and purpose.name is not None
+        assert got.name.by_lang == {"en": purpose.name.by_lang["en"]}
+    for ident, recipient in original.recipients.items():
+        got_r = back.recipients[ident]
+        assert (got_r.role, got_r.countries, got_r.contract) == (recipient.role, recipient.countries,
+                                                                  recipient.contract)
+    transfer = back.transfers["mailer_us"]
+    assert (transfer.recipient and transfer.recipient.name, transfer.country, transfer.mechanism) == (
+        "mailer", "US", m.Mechanism.DPF)
+    assert [(c.name, str(c.expiry), c.category, c.party, c.purpose and c.purpose.name, c.pattern)
+            for c in back.cookies] == [
+        (c.name, str(c.expiry), c.category, c.party, c.purpose and c.purpose.name, c.pattern)
+        for c in original.cookies]
+    controller = back.controller
+    assert controller is not None and controller.email == "personvern@fjordkaffe.example"
+    assert back.info is not None and back.info.url == "https://fjordkaffe.example/personvern"
+
+
+def test_consent_mechanisms_come_back_as_stubs_that_say_what_to_fill_in() -> None:
+    data, _ = to_fides(load_policy(FJORDKAFFE).policy, "en")
+    text, back = imported(data)
+    assert set(back.consents) == {"cookie_banner", "newsletter_signup"}
+    assert "# How consent is asked, recorded and withdrawn is not in fides" in text
+    assert all(c.method is None for c in back.consents.values())
+
+
+# ---------------------------------------------------------------- other manifests
+
+
+def test_legacy_manifest_maps_and_keeps_what_it_cannot_map_in_comments() -> None:
+    text, policy = imported(load_yaml(LEGACY))
+    assert input_errors(text) == []
+    analyse = policy.purposes["analyse_behaviour_to_improve_the_shop"]
+    assert analyse.use == "functional.service.improve"
+    assert "# fides data use `improve.system` (fideslang 1) is `functional.service.improve` in fideslang 2" in text
+    assert "# fides retention period: No retention or erasure policy" in text
+    assert analyse.retention == ()
+    ads = policy.purposes["show_ads"]
+    assert ads.use == "marketing.advertising.third_party.targeted"
+    assert [b.basis for b in ads.bases] == [m.BasisKind.LEGITIMATE_INTERESTS]
+    assert ads.bases[0].balancing_test == "https://acme.example/lia"
+    assert ads.special_condition is not None and ads.special_condition.condition is m.SpecialCondition.EXPLICIT_CONSENT
+    assert [str(r) for r in ads.retention] == ["30 days"]
+    work = policy.categories["work"]
+    assert work.taxonomy == "user.contact.email" and work.name is not None and work.name.plain == "Work e-mail"
+    assert "`user.contact.email.work` is not a fideslang default; its nearest default is `user.contact.email`" in text
+    vendor = policy.recipients["ad_vendor"]
+    assert vendor.role is m.Role.PROCESSOR and vendor.contract == "https://vendor.example/dpa"
+    assert [r.name for r in analyse.recipients] == ["ad_vendor"]
+    assert "transfers data outside the EU/EEA (to USA)" in text
+    (cookie,) = policy.cookies
+    assert cookie.name == "_ga" and cookie.domains == (".acme.example",)
+    controller = policy.controller
+    assert controller is not None and controller.dpo is not None and controller.dpo.email == "dpo@acme.example"
+
+
+def test_flow_style_manifest_from_the_benchmarks() -> None:
+    from benchmarks.generate import fides_manifest
+
+    text, policy = imported(load_yaml(fides_manifest(3)))
+    assert input_errors(text) == []
+    assert len(policy.purposes) == 9
+    assert policy.categories["email"].taxonomy == "user.contact.email"
+
+
+def test_lang_makes_texts_localised() -> None:
+    text, policy = imported(load_yaml(LEGACY), lang="nb")
+    assert 'name { nb "Show ads" }' in text
+    assert policy.info is not None and [r.name for r in policy.info.languages] == ["nb"]
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_invalid_yaml_is_reported_with_its_position() -> None:
+    with pytest.raises(ImportProblem, match=r"m\.yml:2:16: not valid YAML: .*found character '@'"):
+        load_yaml("system:\n  - fides_key: @x\n", "m.yml")
+    with pytest.raises(ImportProblem, match="not a fides manifest"):
+        load_yaml("- just\n- a list\n", "m.yml")
+
+
+def test_missing_pyyaml_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_yaml(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "yaml":
+            raise ImportError("No module named 'yaml'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_yaml)
+    with pytest.raises(YamlMissing, match=r"pip install 'privacy-dsl\[fides\]'"):
+        load_yaml("system: []\n")
+
+
+def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = tmp_path / "legacy.yml"
+    manifest.write_text(LEGACY, encoding="utf-8")
+    out = tmp_path / "acme" / "imported.privacy"
+    assert main(["import", "fides", str(manifest), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("# Imported from the fides manifest legacy.yml")
+    assert main(["lint", str(out.parent), "--select", "E"]) == 0  # no input errors
+    capsys.readouterr()
+    bad = tmp_path / "bad.yml"
+    bad.write_text("system: [\n", encoding="utf-8")
+    assert main(["import", "fides", str(bad)]) == 2
+    assert "bad.yml:2:1: not valid YAML" in capsys.readouterr().err
+    assert main(["import", "fides", str(tmp_path / "missing.yml")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["import", "fides", str(manifest), "--lang", "Norsk!"]) == 2
