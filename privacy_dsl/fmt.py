@@ -31,6 +31,7 @@ work: the output must parse to the same model (spans aside) and keep every comme
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import gc
 import re
 from collections.abc import Iterable
@@ -150,8 +151,12 @@ def is_bare_name(value: str) -> bool:
 class _Comment:
     start: int
     line: int
+    column: int
     text: str
     own_line: bool
+    #: An own-line comment aligned under the trailing comment of the line above: it continues that
+    #: comment and stays aligned under it.
+    cont: bool = False
 
 
 class _Source:
@@ -179,6 +184,7 @@ class _Line:
     code: str
     comment: str | None = None
     raw: bool = False  # verbatim: ``code`` carries its own indentation
+    cont: bool = False  # only a comment, aligned under the trailing comment of the line above
 
 
 _Out = list[_Line | None]  # None is a blank line
@@ -233,13 +239,29 @@ class _Formatter:
         prev_line = open_line
         ci = 0
 
+        last: list[Any] = [None, None]  # the trailing comment that may continue, and its list
+
         def trailing(c: _Comment) -> None:
             if entries and entries[-1].end_line == c.line:
                 entries[-1].trailing.append(c)
+                last[:] = [c, entries[-1].trailing]
             elif not entries and c.line == open_line:
                 header.append(c)
+                last[:] = [c, header]
             else:  # not reachable for a parsed file: a comment after code belongs to that code
-                pending.append((False, _Comment(c.start, c.line, c.text, True)))
+                pending.append((False, dataclasses.replace(c, own_line=True)))
+
+        def own_line(c: _Comment, into: list[tuple[bool, _Comment]]) -> None:
+            nonlocal prev_line
+            above = last[0]
+            if above is not None and c.column == above.column and c.line == above.line + 1 and not pending:
+                cont = dataclasses.replace(c, cont=True)
+                last[1].append(cont)
+                last[0] = cont
+            else:
+                into.append((self.src.blank_between(prev_line, c.line), c))
+                last[:] = [None, None]
+            prev_line = c.line
 
         for index, node in enumerate(items):
             start, end = self.extent(node)
@@ -247,8 +269,7 @@ class _Formatter:
                 c = comments[ci]
                 ci += 1
                 if c.own_line:
-                    pending.append((self.src.blank_between(prev_line, c.line), c))
-                    prev_line = c.line
+                    own_line(c, pending)
                 else:
                     trailing(c)
             inner: list[_Comment] = []
@@ -262,11 +283,11 @@ class _Formatter:
                                   gap if pending else False, inner))
             pending = []
             prev_line = self.line(end - 1)
+            last[:] = [None, None]
         dangling: list[tuple[bool, _Comment]] = pending
         for c in comments[ci:]:
             if c.own_line:
-                dangling.append((self.src.blank_between(prev_line, c.line), c))
-                prev_line = c.line
+                own_line(c, dangling)
             else:
                 trailing(c)
         if order is not None:
@@ -284,9 +305,13 @@ class _Formatter:
             if entry.leading and entry.gap_before_node:
                 out.append(None)
             lines, hoisted = self.node(entry.node, depth, entry.inner)
+            placed = False
             for c in entry.trailing:
-                if lines[-1].comment is None and not lines[-1].raw:
+                if c.cont and placed:
+                    lines.append(_Line(depth, "", c.text, cont=True))
+                elif not c.cont and lines[-1].comment is None and not lines[-1].raw:
                     lines[-1].comment = c.text
+                    placed = True
                 else:
                     hoisted.append(c)
             out.extend(_Line(depth, c.text) for c in hoisted)
@@ -387,8 +412,12 @@ class _Formatter:
         order = ORDER.get(data)
         body, header = self.items(items, inside, open_line, depth + 1, order)
         first = _Line(depth, f"{head} {{", header[0].text if header else None)
-        hoisted.extend(header[1:])
         lines: list[_Line] = [first]
+        for c in header[1:]:
+            if c.cont:
+                lines.append(_Line(depth, "", c.text, cont=True))
+            else:
+                hoisted.append(c)
         lines.extend(line if line is not None else _Line(-1, "") for line in body)
         lines.append(_Line(depth, "}"))
         return lines, hoisted
@@ -473,20 +502,22 @@ def _assemble(out: _Out) -> str:
         if line is None or line.comment is None or not line.code:
             i += 1
             continue
-        j = i
+        j = i + 1
         while j < len(lines):
             nxt = lines[j]
-            if nxt is None or nxt.comment is None or not nxt.code or nxt.depth != line.depth or nxt.raw:
+            if nxt is None or nxt.comment is None or nxt.depth != line.depth or nxt.raw or not (
+                    nxt.code or nxt.cont):
                 break
             j += 1
         run = [ln for ln in lines[i:j] if ln is not None]
-        column = max(len(_code(ln)) for ln in run) + 2
+        column = max(len(_code(ln)) for ln in run if ln.code) + 2
         for ln in run:
             ln.code = _code(ln).ljust(column) + (ln.comment or "")
             ln.comment = None
             ln.raw = True
         i = j
-    return "".join((_code(ln) if ln is not None else "") + "\n" for ln in lines)
+    return "".join((_code(ln) or (INDENT * ln.depth + (ln.comment or "") if ln.cont else "") if ln is not None
+                    else "") + "\n" for ln in lines)
 
 
 def _code(line: _Line) -> str:
@@ -527,7 +558,7 @@ def format_text(text: str, path: str = "<string>", *, check: bool = True) -> For
             start = tok.start_pos or 0
             line_start = body.rfind("\n", 0, start) + 1
             own = not body[line_start:start].strip()
-            comments.append(_Comment(start, tok.line or 1, str(tok).rstrip(), own))
+            comments.append(_Comment(start, tok.line or 1, tok.column or 1, str(tok).rstrip(), own))
         formatted = _Formatter(body, comments).format(tree)
     finally:
         if gc_was_enabled:

@@ -203,6 +203,23 @@ def test_trailing_comments_of_consecutive_lines_are_aligned() -> None:
     assert out.splitlines()[1:3] == ["  use essential.service  # a", "  basis consent          # b"]
 
 
+def test_a_comment_continued_on_aligned_lines_stays_one_comment() -> None:
+    out = fmt("""\
+        category c {
+          special health              # Art. 9(1): racial_or_ethnic_origin,
+                                      # political_opinions, ...
+          taxonomy user.health_and_medical
+        }
+        """)
+    assert out == textwrap.dedent("""\
+        category c {
+          taxonomy user.health_and_medical
+          special health  # Art. 9(1): racial_or_ethnic_origin,
+                          # political_opinions, ...
+        }
+        """)
+
+
 def test_comments_inside_lists_and_texts_are_kept_in_place() -> None:
     out = fmt("""\
         purpose p {
