@@ -304,8 +304,6 @@ def test_shipped_policies_format_idempotently_without_changing_the_model(path: P
     assert same_model(text, once)
 
 
-@pytest.mark.xfail(reason="policies/ predates the formatter; the lead applies `privacy-dsl fmt policies/` "
-                   "(diff in the issue 6 report), then this passes", strict=False)
 def test_shipped_policies_are_canonical() -> None:
     assert [p.name for p in SHIPPED if format_string(p.read_text(encoding="utf-8")) != p.read_text(
         encoding="utf-8")] == []
