@@ -67,8 +67,14 @@ def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
         raise ConfigError(_explain(exc, source)) from None
     from .rules import BY_NAME, REGISTRY  # deferred: rules import the model
 
+    configured: dict[str, str] = {}
     for key, settings in config.rules.items():
         rule = REGISTRY.get(key) or BY_NAME.get(key)
+        if rule is not None and rule.code in configured:
+            raise ConfigError(f"{source}: [rules.{key}] and [rules.{configured[rule.code]}] configure the same rule "
+                              f"({rule.code} {rule.name}); merge them into one table")
+        if rule is not None:
+            configured[rule.code] = key
         if rule is None:
             guess = did_you_mean(key, [*REGISTRY, *BY_NAME])
             raise ConfigError(f"{source}: [rules.{key}]: no such rule" + (f"; did you mean `{guess}`?" if guess else

@@ -342,3 +342,10 @@ def test_configuration_doc_lists_every_key() -> None:
     for name, field in Config.model_fields.items():
         if name != "source":
             assert f"| `{field.alias or name}` |" in text, f"docs/configuration.md does not document `{name}`"
+
+
+def test_one_rule_configured_under_its_code_and_its_name_is_an_error() -> None:
+    from privacy_dsl.config import ConfigError, parse_config
+
+    with pytest.raises(ConfigError, match=r"configure the same rule \(CK002 cookie-without-expiry\)"):
+        parse_config({"rules": {"CK002": {"severity": "warning"}, "cookie-without-expiry": {"severity": "off"}}})
