@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..diagnostics import Diagnostic
+    from ..export import Loaded
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -40,6 +42,28 @@ def default_paths(paths: list[Path]) -> list[Path]:
     if paths:
         return paths
     return [Path("policies")] if Path("policies").is_dir() else [Path(".")]
+
+
+def load_one_policy(args: argparse.Namespace) -> Loaded | None:
+    """The one policy at PATH (default: policies/), resolved; None after saying why it cannot be used."""
+    from ..export import PolicyUnusable, load_policy
+
+    try:
+        return load_policy(args.path if args.path else default_paths([])[0], args.config)
+    except PolicyUnusable as exc:
+        exc.print()
+        return None
+
+
+def blocking(problems: list[Diagnostic], sources: dict[str, str], allow_missing: bool) -> int:
+    """Report ``problems`` on standard error; how many of them are errors that stop the output from being
+    written (none with --allow-missing)."""
+    from ..diagnostics import Severity
+    from ..export import report
+
+    if problems:
+        report(problems, sources)
+    return 0 if allow_missing else sum(d.severity >= Severity.ERROR for d in problems)
 
 
 from . import (  # noqa: E402

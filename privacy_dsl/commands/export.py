@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, blocking, load_one_policy
 
 _EPILOG = """\
 exit codes:
@@ -45,24 +45,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..diagnostics import Severity
-    from ..export import PolicyUnusable, dump_yaml, load_policy, report, to_fides, to_json, write_output
+    from ..export import dump_yaml, to_fides, to_json, write_output
 
-    try:
-        loaded = load_policy(args.path if args.path else default_paths([])[0], args.config)
-    except PolicyUnusable as exc:
-        exc.print()
+    loaded = load_one_policy(args)
+    if loaded is None:
         return EXIT_ERROR
     policy = loaded.policy
     if args.format == "json":
         return EXIT_OK if write_output(to_json(policy), args.output) else EXIT_ERROR
     lang = args.lang or (policy.info.languages[0].name if policy.info and policy.info.languages else None)
     data, problems = to_fides(policy, lang)
-    if problems:
-        report(problems, loaded.sources)
-    lost = [d for d in problems if d.severity >= Severity.ERROR]
-    if lost and not args.allow_missing:
-        print(f"privacy-dsl export: {len(lost)} part{'s' if len(lost) != 1 else ''} of the policy cannot be "
+    lost = blocking(problems, loaded.sources, args.allow_missing)
+    if lost:
+        print(f"privacy-dsl export: {lost} part{'s' if lost != 1 else ''} of the policy cannot be "
               "expressed in fides; nothing written. Fix them, or use --allow-missing to export without them.",
               file=sys.stderr)
         return EXIT_FINDINGS

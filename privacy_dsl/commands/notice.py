@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, blocking, load_one_policy
 
 _EPILOG = """\
 exit codes:
@@ -46,21 +46,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..diagnostics import Severity
-    from ..export import PolicyUnusable, load_policy, report, write_output
+    from ..export import write_output
     from ..notice import build, render
 
-    try:
-        loaded = load_policy(args.path if args.path else default_paths([])[0], args.config)
-    except PolicyUnusable as exc:
-        exc.print()
+    loaded = load_one_policy(args)
+    if loaded is None:
         return EXIT_ERROR
     notice, problems = build(loaded.policy, args.lang)
-    blocking = [d for d in problems if d.severity >= Severity.ERROR]
-    if problems:
-        report(problems, loaded.sources)
-    if blocking and not args.allow_missing:
-        print(f"privacy-dsl notice: {len(blocking)} text{'s are' if len(blocking) != 1 else ' is'} missing in "
+    missing = blocking(problems, loaded.sources, args.allow_missing)
+    if missing:
+        print(f"privacy-dsl notice: {missing} text{'s are' if missing != 1 else ' is'} missing in "
               f"`{args.lang}`; nothing written. Add the translations, or use --allow-missing to write the "
               "notice with the gaps marked.", file=sys.stderr)
         return EXIT_FINDINGS
