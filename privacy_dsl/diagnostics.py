@@ -142,6 +142,24 @@ def builtin(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CodeTable:
+    """The codes of one non-rule category (export, notice): call it to make one of its diagnostics.
+
+    ``codes`` maps each code to its name and severity; ``docs`` is the page that documents them, with
+    an anchor ``#<code>-<name>`` for each.
+    """
+
+    category: str
+    docs: str
+    codes: dict[str, tuple[str, Severity]]
+
+    def __call__(self, code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
+        name, severity = self.codes[code]
+        return Diagnostic(code=code, name=name, category=self.category, severity=severity, message=message,
+                          span=span, hint=hint, url=f"{self.docs}#{code.lower()}-{name}")
+
+
 def shorten(text: str, width: int = 60) -> str:
     """``text`` cut to ``width`` characters with an ellipsis, for names quoted in messages."""
     return text if len(text) <= width else text[: width - 3] + "..."

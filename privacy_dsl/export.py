@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import CodeTable, Diagnostic, Severity
 
 FIDES_BASIS = {
     m.BasisKind.CONSENT: "Consent",
@@ -165,19 +165,12 @@ def to_json(policy: m.Policy) -> str:
 
 # ---------------------------------------------------------------- fides
 
-_EXPORT_URL = "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md"
-_CODES = {
+_problem = CodeTable("export", "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md", {
     "EXP001": ("purpose-without-use", Severity.ERROR),
     "EXP002": ("several-legal-bases", Severity.WARNING),
     "EXP003": ("category-without-taxonomy", Severity.WARNING),
     "EXP004": ("missing-translation", Severity.WARNING),
-}
-
-
-def _problem(code: str, message: str, span: m.Span, hint: str | None = None) -> Diagnostic:
-    name, severity = _CODES[code]
-    return Diagnostic(code=code, name=name, category="export", severity=severity, message=message, span=span,
-                      hint=hint, url=f"{_EXPORT_URL}#{code.lower()}-{name}")
+})
 
 
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "AE", "Ø": "O", "Å": "A", "ß": "ss"})
@@ -580,6 +573,15 @@ def _scalar(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
+def _inline(value: Any) -> str:
+    """A value that is written on its key's or dash's line: a scalar, or an empty dict or list."""
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return _scalar(value)
+
+
 def _emit(value: Any, indent: int, lines: list[str]) -> None:
     pad = " " * indent
     if isinstance(value, dict):
@@ -588,12 +590,8 @@ def _emit(value: Any, indent: int, lines: list[str]) -> None:
             if isinstance(item, (dict, list)) and item:
                 lines.append(head)
                 _emit(item, indent + 2, lines)
-            elif isinstance(item, dict):
-                lines.append(f"{head} {{}}")
-            elif isinstance(item, list):
-                lines.append(f"{head} []")
             else:
-                lines.append(f"{head} {_scalar(item)}")
+                lines.append(f"{head} {_inline(item)}")
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, (dict, list)) and item:
@@ -601,12 +599,8 @@ def _emit(value: Any, indent: int, lines: list[str]) -> None:
                 _emit(item, indent + 2, sub)
                 lines.append(f"{pad}- {sub[0][indent + 2:]}")
                 lines.extend(sub[1:])
-            elif isinstance(item, dict):
-                lines.append(f"{pad}- {{}}")
-            elif isinstance(item, list):
-                lines.append(f"{pad}- []")
             else:
-                lines.append(f"{pad}- {_scalar(item)}")
+                lines.append(f"{pad}- {_inline(item)}")
     else:
         lines.append(pad + _scalar(value))
 

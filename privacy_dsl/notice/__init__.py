@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .. import model as m
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import CodeTable, Diagnostic, Severity
 from .phrases import Phrases
 
 LANGUAGES = ("nb", "en")
@@ -107,18 +107,11 @@ class Notice:
 
 # ---------------------------------------------------------------- problems
 
-_NOTICE_URL = "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/notice.md"
-_CODES = {
+_problem = CodeTable("notice", "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/notice.md", {
     "NTC001": ("missing-translation", Severity.ERROR),
     "NTC002": ("missing-text", Severity.ERROR),
     "NTC003": ("unknown-event", Severity.WARNING),
-}
-
-
-def _problem(code: str, message: str, span: m.Span, hint: str | None = None) -> Diagnostic:
-    name, severity = _CODES[code]
-    return Diagnostic(code=code, name=name, category="notice", severity=severity, message=message, span=span,
-                      hint=hint, url=f"{_NOTICE_URL}#{code.lower()}-{name}")
+})
 
 
 def phrases_for(lang: str) -> Phrases:
