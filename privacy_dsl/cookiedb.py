@@ -279,13 +279,7 @@ class CookieDatabase:
         With a ``provider`` that names a matching row's platform or controller, only such rows are
         considered, so a provider disambiguates names that several platforms use.
         """
-        groups = self.matches(name)
-        if provider:
-            narrowed = [[r for r in g if _provider_matches(provider, r)] for g in groups]
-            narrowed = [g for g in narrowed if g]
-            if narrowed:
-                groups = narrowed
-        return list(groups[0]) if groups else []
+        return _best(self.matches(name), provider)
 
     def lookup_pattern(self, pattern: str, provider: str | None = None) -> list[KnownCookie]:
         """Rows that hold for *every* name a declared pattern matches.
@@ -297,13 +291,17 @@ class CookieDatabase:
         literal = pattern.split("*", 1)[0]
         if not literal:
             return []
-        groups = [g for g in self.matches(literal) if g[0].wildcard]
-        if provider:
-            narrowed = [[r for r in g if _provider_matches(provider, r)] for g in groups]
-            narrowed = [g for g in narrowed if g]
-            if narrowed:
-                groups = narrowed
-        return list(groups[0]) if groups else []
+        return _best([g for g in self.matches(literal) if g[0].wildcard], provider)
+
+
+def _best(groups: list[list[KnownCookie]], provider: str | None) -> list[KnownCookie]:
+    """The first group's rows; with a ``provider``, the first group that has rows of that provider, only those."""
+    if provider:
+        narrowed = [[r for r in g if _provider_matches(provider, r)] for g in groups]
+        narrowed = [g for g in narrowed if g]
+        if narrowed:
+            return narrowed[0]
+    return list(groups[0]) if groups else []
 
 
 def _words(text: str) -> set[str]:

@@ -165,6 +165,12 @@ class _Importer:
             return None
         return f"{{ {self.lang} {quote(text)} }}" if self.lang else quote(text)
 
+    def custom_texts(self, block: _Block, resource: dict[str, Any]) -> None:
+        """The ``name`` and ``description`` of a custom fides resource, where it has them."""
+        for field_name in ("name", "description"):
+            if _str(resource.get(field_name)):
+                block.lines.append(f"{field_name} {self.text(resource[field_name])}")
+
     def meta(self, resource: dict[str, Any]) -> dict[str, Any]:
         meta = resource.get("meta")
         if isinstance(meta, dict) and isinstance(meta.get(META_KEY), dict):
@@ -194,11 +200,7 @@ class _Importer:
                                   + (f"; its nearest default is `{ancestor}`" if ancestor else ""))
             if ancestor:
                 block.lines.append(f"taxonomy {ancestor}")
-        custom = self.custom_categories.get(key, {})
-        if _str(custom.get("name")):
-            block.lines.append(f"name {self.text(custom['name'])}")
-        if _str(custom.get("description")):
-            block.lines.append(f"description {self.text(custom['description'])}")
+        self.custom_texts(block, self.custom_categories.get(key, {}))
         self.category_blocks.append(block)
         return ident
 
@@ -208,11 +210,7 @@ class _Importer:
         ident = _ident(key, self.names)
         self.subjects[key] = ident
         block = _Block(f"subject {ident}")
-        custom = self.custom_subjects.get(key, {})
-        if _str(custom.get("name")):
-            block.lines.append(f"name {self.text(custom['name'])}")
-        if _str(custom.get("description")):
-            block.lines.append(f"description {self.text(custom['description'])}")
+        self.custom_texts(block, self.custom_subjects.get(key, {}))
         self.subject_blocks.append(block)
         return ident
 

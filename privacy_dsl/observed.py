@@ -70,10 +70,13 @@ class Observation:
         return self.expiry_known and self.lifetime is not None
 
 
+CaptureKind = Literal["har", "cookies.txt", "set-cookie"]
+
+
 @dataclass(slots=True)
 class Capture:
     path: str
-    kind: Literal["har", "cookies.txt", "set-cookie"]
+    kind: CaptureKind
     observations: list[Observation] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     #: URLs of the pages visited, in order (HAR only): the first is the site being checked.
@@ -244,6 +247,15 @@ def _headers(block: Any) -> list[tuple[str, str]]:
     return out
 
 
+def _open(path: Path, display: str | None, kind: CaptureKind) -> tuple[Capture, str | None]:
+    """An empty capture of the file and the file's text; no text (the reason in the capture) when unreadable."""
+    capture = Capture(display or str(path), kind)
+    text, problem = _read_text(path, capture.path)
+    if problem is not None:
+        capture.problems.append(problem)
+    return capture, text
+
+
 def _read_text(path: Path, display: str) -> tuple[str | None, Diagnostic | None]:
     pos = Position(display)
     try:
@@ -265,13 +277,10 @@ def _read_text(path: Path, display: str) -> tuple[str | None, Diagnostic | None]
 def read_har(path: Path, display: str | None = None, *, pre_consent: str = "first-load",
              consent_markers: Iterable[re.Pattern[str]] = ()) -> Capture:
     """Cookies in a HAR file, with the pre-consent window marked (see ``docs/verify-cookies.md``)."""
-    shown = display or str(path)
-    capture = Capture(shown, "har")
-    text, problem = _read_text(path, shown)
+    capture, text = _open(path, display, "har")
     if text is None:
-        assert problem is not None
-        capture.problems.append(problem)
         return capture
+    shown = capture.path
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -449,13 +458,10 @@ def _sent_cookie_names(request: dict[str, Any]) -> list[str]:
 def read_cookies_txt(path: Path, display: str | None = None, *, captured_at: dt.datetime | None = None,
                      pre_consent: str = "none") -> Capture:
     """A Netscape cookie jar: ``domain  subdomains  path  secure  expires  name  value`` (tabs)."""
-    shown = display or str(path)
-    capture = Capture(shown, "cookies.txt")
-    text, problem = _read_text(path, shown)
+    capture, text = _open(path, display, "cookies.txt")
     if text is None:
-        assert problem is not None
-        capture.problems.append(problem)
         return capture
+    shown = capture.path
     capture.text = text
     if captured_at is None:
         try:
@@ -500,13 +506,10 @@ def read_cookies_txt(path: Path, display: str | None = None, *, captured_at: dt.
 def read_set_cookie(path: Path, display: str | None = None, *, captured_at: dt.datetime | None = None,
                     pre_consent: str = "none") -> Capture:
     """Raw headers: ``Set-Cookie: a=b; Max-Age=60`` (or just ``a=b; Max-Age=60``), one per line."""
-    shown = display or str(path)
-    capture = Capture(shown, "set-cookie")
-    text, problem = _read_text(path, shown)
+    capture, text = _open(path, display, "set-cookie")
     if text is None:
-        assert problem is not None
-        capture.problems.append(problem)
         return capture
+    shown = capture.path
     capture.text = text
     now = captured_at
     url: str | None = None
