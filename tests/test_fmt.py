@@ -13,7 +13,7 @@ from conftest import POLICIES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
-from lark import Lark
+from strategies import GRAMMAR, padded_tokens
 
 from privacy_dsl.atomic import ConcurrentModification, atomic_write_text
 from privacy_dsl.cli import main
@@ -332,28 +332,13 @@ def test_docs_examples_that_parse_format_idempotently_without_changing_the_model
 
 # ---------------------------------------------------------------- properties
 
-GRAMMAR = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr")
-
-
-def _explicit() -> dict[str, st.SearchStrategy[str]]:
-    out: dict[str, st.SearchStrategy[str]] = {}
-    for term in GRAMMAR.terminals:
-        if term.pattern.type == "str":
-            out[term.name] = st.just(f" {term.pattern.value} ")
-    out.update({
-        "NAME": st.from_regex(r"\A[a-z_][a-z0-9_]{0,8}\Z").map(lambda s: f" n{s} "),
-        "TAXON": st.sampled_from(["user.contact.email", "marketing", "essential.service", "user"]).map(
-            lambda s: f" {s} "),
-        "LANG": st.sampled_from(["nb", "en", "se", "nn-NO"]).map(lambda s: f" {s} "),
-        "STRING": st.from_regex(r'\A"([a-zA-Z0-9 æøå§.,{}#-]|\\[nt"\\é])*"\Z').map(lambda s: f" {s} "),
-        "INT": st.integers(0, 10_000).map(lambda i: f" {i} "),
-        "UNIT": st.sampled_from(["day", "days", "months", "year"]).map(lambda s: f" {s} "),
-        "DATE": st.just(" 2026-01-31 "),
-        "COMMENT": st.from_regex(r"\A#[ a-z{}\"]{0,12}\Z").map(lambda s: f" {s}\n"),
-        "WS": st.sampled_from([" ", "\n", "\n\n\n", "  \t", "\n  "]),
-    })
-    names = {t.name for t in GRAMMAR.terminals}
-    return {k: v for k, v in out.items() if k in names or k in ("COMMENT", "WS")}
+def _varied_tokens() -> dict[str, st.SearchStrategy[str]]:
+    """Padded tokens, with strings, comments and whitespace varied for the formatter to lay out."""
+    return padded_tokens(
+        STRING=st.from_regex(r'\A"([a-zA-Z0-9 æøå§.,{}#-]|\\[nt"\\é])*"\Z').map(lambda s: f" {s} "),
+        COMMENT=st.from_regex(r"\A#[ a-z{}\"]{0,12}\Z").map(lambda s: f" {s}\n"),
+        WS=st.sampled_from([" ", "\n", "\n\n\n", "  \t", "\n  "]),
+    )
 
 
 def _check_properties(source: str) -> None:
@@ -369,7 +354,7 @@ def _check_properties(source: str) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(from_lark(GRAMMAR, explicit=_explicit()))
+@given(from_lark(GRAMMAR, explicit=_varied_tokens()))
 def test_property_grammar_generated_documents(source: str) -> None:
     _check_properties(source)
 

@@ -15,41 +15,17 @@ from conftest import POLICIES, ROOT, TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
-from lark import Lark
+from strategies import GRAMMAR, padded_tokens
 
 from privacy_dsl.config import Config
 from privacy_dsl.diagnostics import Diagnostic
 from privacy_dsl.lint import lint_text
-from privacy_dsl.parser import grammar_path, parse_text
+from privacy_dsl.parser import parse_text
 
 SHIPPED = sorted(p.read_text(encoding="utf-8") for p in POLICIES.rglob("*.privacy"))
 CONFIG = Config()
 EXAMPLES = int(os.environ.get("PRIVACY_DSL_FUZZ_EXAMPLES", "200"))
 CORPUS = ROOT / "tests" / "corpus"
-#: Built without the parse cache: hypothesis needs the grammar object, which a cached parser lacks.
-GRAMMAR = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr")
-
-
-def _explicit() -> dict[str, st.SearchStrategy[str]]:
-    """Pad every token so that generated keywords and names never fuse."""
-    parser = GRAMMAR
-    out: dict[str, st.SearchStrategy[str]] = {}
-    for term in parser.terminals:
-        if term.pattern.type == "str":
-            out[term.name] = st.just(f" {term.pattern.value} ")
-    out.update({
-        "NAME": st.from_regex(r"\A[a-z_][a-z0-9_]{0,8}\Z").map(lambda s: f" n{s} "),
-        "TAXON": st.sampled_from(["user.contact.email", "marketing", "essential.service", "user"]).map(
-            lambda s: f" {s} "),
-        "LANG": st.sampled_from(["nb", "en", "se", "nn-NO"]).map(lambda s: f" {s} "),
-        "STRING": st.from_regex(r'\A"[a-zA-Z0-9 æøå§.,-]{0,12}"\Z').map(lambda s: f" {s} "),
-        "INT": st.integers(0, 10_000).map(lambda i: f" {i} "),
-        "UNIT": st.sampled_from(["day", "days", "months", "year"]).map(lambda s: f" {s} "),
-        "DATE": st.just(" 2026-01-31 "),
-        "COMMENT": st.just(" # comment\n"),
-        "WS": st.just(" "),
-    })
-    return out
 
 
 def _inside(diag: Diagnostic, text: str) -> bool:
@@ -80,7 +56,7 @@ def _check(source: str, generated: bool = False) -> None:
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(from_lark(GRAMMAR, explicit=_explicit()))
+@given(from_lark(GRAMMAR, explicit=padded_tokens()))
 def test_grammar_generated_documents_become_models(source: str) -> None:
     _check(source, generated=True)
 
