@@ -34,7 +34,7 @@ JURISDICTIONS = ("eu", "no", "fr")
 
 
 class Config(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
                               alias_generator=lambda s: s.replace("_", "-"))
 
     select: tuple[str, ...] = ("ALL",)
@@ -62,7 +62,8 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
 
 def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
     try:
-        config = Config.model_validate({**table})
+        # No settings: the defaults, which need no validator (building it costs a cold start).
+        config = Config.model_validate({**table}) if table else Config.model_construct()
     except ValidationError as exc:
         raise ConfigError(_explain(exc, source)) from None
     from .rules import BY_NAME, REGISTRY  # deferred: rules import the model

@@ -75,7 +75,10 @@ def active_rules(config: Config) -> list[ActiveRule]:
         for jurisdiction in config.jurisdictions:
             raw.update(rule.profiles.get(jurisdiction, {}))
         raw.update({k: v for k, v in settings.items() if k != "severity"})
-        options = rule.options.model_validate(raw) if rule.options is not None else None
+        if rule.options is None:
+            options = None
+        else:  # only the defaults: no validator needed (building all of them costs a cold start)
+            options = rule.options.model_validate(raw) if raw else rule.options.model_construct()
         out.append(ActiveRule(rule, severity, options))
     return out
 

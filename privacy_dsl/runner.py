@@ -8,10 +8,7 @@ path and content of every file of the policy. The cache is safe to delete at any
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +48,8 @@ class Request:
 
 def _package_fingerprint() -> str:
     """Changes whenever any file of the installed package changes (rules, grammar, data)."""
+    import hashlib
+
     root = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
     for path in sorted(root.rglob("*")):
@@ -79,6 +78,8 @@ class Cache:
         self.directory = directory
 
     def get(self, key: str) -> list[Diagnostic] | None:
+        import json
+
         try:
             data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
             if data.get("format") != _FORMAT:
@@ -89,6 +90,9 @@ class Cache:
 
     def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
         """Store atomically; a cache that cannot be written is simply not used."""
+        import json
+        import tempfile
+
         try:
             self.directory.mkdir(exist_ok=True)
             ignore = self.directory / ".gitignore"
@@ -107,6 +111,8 @@ def _read_policy(sources: PolicySources, max_bytes: int) -> tuple[str, list[Sour
 
 
 def _policy_key(run_key: str, root: str, files: list[SourceFile]) -> str | None:
+    import hashlib
+
     h = hashlib.sha256(run_key.encode())
     h.update(root.encode())
     for f in files:
@@ -129,10 +135,14 @@ def run(request: Request) -> Outcome:
     today = request.today or dt.date.today().isoformat()
     limit = table.get("max-file-bytes", DEFAULT_MAX_FILE_BYTES)
     max_bytes = limit if isinstance(limit, int) and limit > 0 else DEFAULT_MAX_FILE_BYTES
-    run_key = json.dumps([_FORMAT, _package_fingerprint(), str(config_path), table, request.select,
-                          request.ignore, today], sort_keys=True, default=str)
-    cache = Cache((config_path.parent if config_path else Path.cwd()) / CACHE_DIR_NAME) \
-        if request.use_cache else None
+    cache = None
+    run_key = ""
+    if request.use_cache:  # json and hashing are imported only for the cache
+        import json
+
+        run_key = json.dumps([_FORMAT, _package_fingerprint(), str(config_path), table, request.select,
+                              request.ignore, today], sort_keys=True, default=str)
+        cache = Cache((config_path.parent if config_path else Path.cwd()) / CACHE_DIR_NAME)
 
     found_sources = discover(request.paths)
     outcome = Outcome(diagnostics=list(found_sources.problems))
@@ -142,8 +152,7 @@ def run(request: Request) -> Outcome:
         outcome.files += len(files)
         outcome.sources.update({f.path: f.text for f in files if f.text is not None})
     # One entry for the whole run answers an unchanged repository with a single read.
-    whole = hashlib.sha256("".join(k or "-" for k in keys).encode()).hexdigest() \
-        if cache and keys and all(keys) else None
+    whole = _policy_key("".join(k or "-" for k in keys), "", []) if cache and keys and all(keys) else None
     hit = cache.get(whole) if cache and whole else None
     if hit is not None:
         outcome.diagnostics.extend(hit)

@@ -92,6 +92,33 @@ def test_help_and_version_import_nothing_heavy() -> None:
     assert out.strip().endswith("[]")
 
 
+def test_help_and_version_import_no_command_module() -> None:
+    code = ("import sys; from privacy_dsl.cli import main\n"
+            "for argv in (['--version'], ['--help']):\n"
+            "    try:\n        main(argv)\n    except SystemExit: pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('privacy_dsl.commands.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]")
+
+
+def test_command_index_matches_the_command_modules() -> None:
+    """The help lines ``--help`` shows without importing the commands are those they register."""
+    import argparse
+
+    from privacy_dsl.cli import build_parser
+    from privacy_dsl.commands import COMMAND_INDEX
+
+    def listed(parser: argparse.ArgumentParser) -> list[tuple[str, str | None]]:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return [(a.dest, a.help) for a in sub._choices_actions]
+
+    full = listed(build_parser())
+    assert full == [(name, help_line) for name, _, help_line in COMMAND_INDEX]
+    assert listed(build_parser(["--help"])) == full
+    assert listed(build_parser(["lint", "x"])) == full
+    assert build_parser(["--help"]).format_help() == build_parser().format_help()
+
+
 def test_internal_errors_are_reported_without_traceback(monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     import privacy_dsl.runner

@@ -8,7 +8,9 @@ exit code. Heavy imports belong inside ``run``.
 from __future__ import annotations
 
 import argparse
+import importlib
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -66,22 +68,33 @@ def blocking(problems: list[Diagnostic], sources: dict[str, str], allow_missing:
     return 0 if allow_missing else sum(d.severity >= Severity.ERROR for d in problems)
 
 
-from . import (  # noqa: E402
-    cookies,
-    dump,
-    explain,
-    export,
-    fmt,
-    import_,
-    lint,
-    notice,
-    query,
-    rules,
-    schema,
-    taxonomy,
-    test,
-    verify_cookies,
+#: Every command, in the order ``privacy-dsl --help`` lists them: (name, module, one-line help).
+#: The help line is repeated here so that ``--help``, ``--version`` and each command import only the
+#: command module they run (``cli.build_parser``); a test checks it against what each module registers.
+COMMAND_INDEX: tuple[tuple[str, str, str], ...] = (
+    ("lint", "lint", "check policies against the rule catalogue"),
+    ("rules", "rules", "list the rules (code, name, category, severity)"),
+    ("explain", "explain", "print a rule's documentation"),
+    ("dump", "dump", "print the resolved model of a policy as JSON"),
+    ("schema", "schema", "print the JSON Schema of the resolved policy model"),
+    ("taxonomy", "taxonomy", "list fideslang taxonomy keys (data categories, uses, subjects)"),
+    ("verify-cookies", "verify_cookies", "check the declared cookies against what a browser recorded"),
+    ("cookies", "cookies", "cookie declarations from the Open Cookie Database"),
+    ("query", "query", "ask a policy which uses of personal data it allows"),
+    ("test", "test", "run policy tests (*.privacy-test files next to policies)"),
+    ("fmt", "fmt", "format .privacy files in the canonical layout"),
+    ("notice", "notice", "generate the privacy notice and cookie table (Markdown or HTML)"),
+    ("export", "export", "export the resolved policy as JSON or as a fides (fideslang) manifest"),
+    ("import", "import_", "convert a fides (fideslang) manifest into .privacy text"),
 )
 
-COMMANDS = (lint, rules, explain, dump, schema, taxonomy, verify_cookies, cookies, query, test, fmt, notice, export,
-            import_)
+
+def command_module(module: str) -> ModuleType:
+    """The module of one command, by its name in ``COMMAND_INDEX``."""
+    return importlib.import_module(f"{__name__}.{module}")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "COMMANDS":  # every command module, in --help order (imports all of them)
+        return tuple(command_module(module) for _, module, _ in COMMAND_INDEX)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
