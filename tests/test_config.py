@@ -349,3 +349,15 @@ def test_one_rule_configured_under_its_code_and_its_name_is_an_error() -> None:
 
     with pytest.raises(ConfigError, match=r"configure the same rule \(CK002 cookie-without-expiry\)"):
         parse_config({"rules": {"CK002": {"severity": "warning"}, "cookie-without-expiry": {"severity": "off"}}})
+
+
+def test_defaults_built_without_validation_equal_validated_defaults() -> None:
+    """A cold start skips building validators for empty settings; the values must be the same."""
+    from privacy_dsl.config import Config, parse_config
+    from privacy_dsl.rules import REGISTRY
+
+    assert parse_config({}, "x") == Config.model_validate({}).model_copy(update={"source": "x"})
+    for entry in REGISTRY.values():
+        if entry.options is not None:
+            built, validated = entry.options.model_construct(), entry.options.model_validate({})
+            assert built == validated and repr(built) == repr(validated), entry.code
