@@ -124,11 +124,13 @@ def generated_pages() -> dict[str, str]:
 
 
 def write(out: Path) -> list[Path]:
+    from .atomic import atomic_write_text
+
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in generated_pages().items():
         path = out / name
-        path.write_text(text, encoding="utf-8")
+        atomic_write_text(path, text)
         written.append(path)
     return written
 

@@ -155,9 +155,10 @@ def _apply_suppressions(diagnostics: list[Diagnostic], suppressions: dict[str, l
     for diag in diagnostics:
         reason = None
         for sup in suppressions.get(diag.span.path, ()):
-            if sup.problem is None and not sup.expired(today) and sup.covers(diag.code, diag.span.line):
+            # The reason is required: a suppression without one hides nothing (SUP001 says so).
+            if sup.problem is None and sup.reason and not sup.expired(today) and sup.covers(diag.code, diag.span.line):
                 sup.used.add(diag.code)
-                reason = sup.reason or "(no reason given)"
+                reason = sup.reason
                 break
         out.append(replace(diag, suppressed=reason) if reason else diag)
 
@@ -184,7 +185,12 @@ def _apply_suppressions(diagnostics: list[Diagnostic], suppressions: dict[str, l
                      hint="fix the findings, or extend the date with a new reason")
                 continue
             if not sup.reason:
-                emit("SUP001", path, sup, "suppression without a reason", hint="add `-- <why this is acceptable>`")
+                emit("SUP001", path, sup, "suppression without a reason: it hides nothing until one is given",
+                     hint="add `-- <why this is acceptable>`")
+                if not sup.codes:
+                    emit("SUP002", path, sup, "blanket suppression hides every rule on its line or block",
+                         hint="name the codes: `# privacy-dsl: ignore[CODE] -- reason`")
+                continue
             if not sup.codes:
                 emit("SUP002", path, sup, "blanket suppression hides every rule on its line or block",
                      hint="name the codes: `# privacy-dsl: ignore[CODE] -- reason`")

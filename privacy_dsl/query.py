@@ -44,7 +44,8 @@ class UnknownName(LookupError):
             hint = f"did you mean `{self.suggestion}`?"
         elif self.known:
             shown = ", ".join(self.known[:10]) + (", ..." if len(self.known) > 10 else "")
-            hint = f"declared {kind}s: {shown}"
+            plural = {"category": "categories", "country": "countries", "party": "parties"}.get(kind, f"{kind}s")
+            hint = f"{'known' if kind == 'country' else 'declared'} {plural}: {shown}"
         else:
             hint = f"the policy declares no {kind}"
         self.hint = hint

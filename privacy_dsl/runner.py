@@ -21,6 +21,8 @@ from .span import Span
 
 CACHE_DIR_NAME = ".privacy-dsl-cache"
 _FORMAT = 1
+#: The cache keeps at most this many entries (oldest dropped first); a run needs one per policy + one.
+MAX_CACHE_ENTRIES = 4096
 #: Below this many lines of policies to lint, worker processes cost more than they save.
 PARALLEL_MIN_LINES = 20_000
 
@@ -106,6 +108,19 @@ class Cache:
             pass
 
 
+    def prune(self, keep: int = MAX_CACHE_ENTRIES) -> None:
+        """Drop the oldest entries beyond ``keep`` (called once a run, after new entries were written)."""
+        try:
+            entries = [e for e in os.scandir(self.directory) if e.name.endswith(".json")]
+            if len(entries) <= keep:
+                return
+            entries.sort(key=lambda e: e.stat().st_mtime_ns)
+            for entry in entries[: len(entries) - keep]:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def _read_policy(sources: PolicySources, max_bytes: int) -> tuple[str, list[SourceFile]]:
     return display_path(sources.root), [read_source(p, max_bytes) for p in sources.files]
 
@@ -177,6 +192,8 @@ def run(request: Request) -> Outcome:
                 cache.put(key, diagnostics)
     if cache and whole and not any(d.fatal for d in fresh):
         cache.put(whole, fresh)
+    if cache and misses:
+        cache.prune(max(MAX_CACHE_ENTRIES, 2 * len(read) + 2))
     outcome.diagnostics.extend(fresh)
     outcome.diagnostics.sort(key=Diagnostic.sort_key)
     fatal_paths = {d.span.path for d in outcome.diagnostics if d.fatal}

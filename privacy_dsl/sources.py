@@ -8,6 +8,7 @@ everything, also when pre-commit passes only the changed files).
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,12 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFi
     """Read one policy file; every failure becomes a diagnostic, never an exception."""
     shown = display_path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            return SourceFile(shown, None, [builtin(
+                "E001", "cannot read the file: not a regular file (a pipe, socket or device)", _file_span(shown),
+                hint="policy files are ordinary text files")])
+        size = st.st_size
         if size > max_bytes:
             return SourceFile(shown, None, [builtin(
                 "E005", f"the file is {size:,} bytes, over the limit of {max_bytes:,}", _file_span(shown),
@@ -124,14 +130,13 @@ def discover(paths: list[Path]) -> Discovery:
             root = Path(os.path.abspath(dirpath))
             for name in names:
                 path = root / name
-                if os.path.islink(path):
-                    target = os.path.realpath(path)
-                    if os.path.commonpath([base, target]) != base or not os.path.isfile(target):
-                        problems.append(builtin(
-                            "E007", f"`{display_path(path)}` links to `{target}`, outside `{shown}`: not read",
-                            _file_span(display_path(path)),
-                            hint="privacy-dsl reads only files under the paths it is given; copy the file in"))
-                        continue
+                target = link_outside(path, base)
+                if target is not None:
+                    problems.append(builtin(
+                        "E007", f"`{display_path(path)}` links to `{target}`, outside `{shown}`: not read",
+                        _file_span(display_path(path)),
+                        hint="privacy-dsl reads only files under the paths it is given; copy the file in"))
+                    continue
                 found = True
                 by_dir.setdefault(root, set()).add(path)
         if not found:
@@ -139,6 +144,16 @@ def discover(paths: list[Path]) -> Discovery:
                                     hint="point at a policy directory such as `policies/acme`"))
     policies = [PolicySources(root, sorted(files, key=lambda p: p.name)) for root, files in sorted(by_dir.items())]
     return Discovery(policies, problems)
+
+
+def link_outside(path: Path, base: str) -> str | None:
+    """Where ``path`` points, when it is a symbolic link to something outside ``base`` (or to no file)."""
+    if not os.path.islink(path):
+        return None
+    target = os.path.realpath(path)
+    if os.path.commonpath([base, target]) != base or not os.path.isfile(target):
+        return target
+    return None
 
 
 def _policy_files(root: Path) -> set[Path]:

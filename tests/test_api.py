@@ -6,7 +6,6 @@ import doctest
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -310,18 +309,26 @@ def test_importing_the_package_stays_cheap() -> None:
     assert out == ["[]", "True"]
 
 
-def test_ten_thousand_questions_are_fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lookups are built once: 10,000 `permits` calls take well under a second (0.06-0.2 s here)."""
+def test_questions_reuse_what_load_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load once, ask many times: after `load` no question lints, parses or resolves again.
+    (How fast 10,000 calls are is measured by the benchmarks, not asserted here.)"""
+    import privacy_dsl.lint
+    import privacy_dsl.parser
+    import privacy_dsl.resolve
+
     monkeypatch.chdir(ROOT)
     policy = load("policies/fjordkaffe")
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a question re-ran the linter")
+
+    for module, name in ((privacy_dsl.lint, "lint_sources"), (privacy_dsl.parser, "parse_text"),
+                         (privacy_dsl.resolve, "resolve")):
+        monkeypatch.setattr(module, name, forbidden)
     questions = [("newsletter", ["email", "name"]), ("orders", ["user.contact"]), ("marketing", ["phone"]),
                  ("statistics", ["ip_address"])]
-    start = time.perf_counter()
-    for i in range(10_000):
-        purpose, cats = questions[i % 4]
-        policy.permits(purpose, cats)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0, f"10,000 permits calls took {elapsed:.2f} s"
+    answers = {policy.permits(purpose, cats).allowed for i in range(1_000) for purpose, cats in [questions[i % 4]]}
+    assert answers == {True, False}
 
 
 def test_docs_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:

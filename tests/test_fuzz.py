@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -68,10 +69,32 @@ def test_arbitrary_text_gives_diagnostics_never_exceptions(source: str) -> None:
     _check(source)
 
 
+#: Tokens as the lexer sees them (strings, comments, words, whitespace, punctuation), for mutations.
+TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[\w.\-]+|\s+|.')
+
+
 @st.composite
 def _mutated(draw: st.DrawFn) -> str:
     text = draw(st.sampled_from(SHIPPED))
-    for _ in range(draw(st.integers(1, 4))):
+    if draw(st.booleans()):  # token level: delete, duplicate, swap or insert whole tokens
+        tokens = TOKEN.findall(text)
+        for _ in range(draw(st.integers(1, 4))):
+            i = draw(st.integers(0, len(tokens) - 1))
+            j = draw(st.integers(0, len(tokens) - 1))
+            op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert"]))
+            if op == "delete":
+                del tokens[i]
+            elif op == "duplicate":
+                tokens.insert(i, tokens[j])
+            elif op == "swap":
+                tokens[i], tokens[j] = tokens[j], tokens[i]
+            else:
+                tokens.insert(i, draw(st.sampled_from([" purpose ", " { ", " } ", " basis ", " retention ", ' "x" ',
+                                                       " 13 months ", " , ", " cookie ", " # note\n"])))
+            if not tokens:
+                break
+        return "".join(tokens)
+    for _ in range(draw(st.integers(1, 4))):  # character level
         if not text:
             break
         i = draw(st.integers(0, len(text) - 1))

@@ -164,3 +164,37 @@ def test_lint_reads_only_its_inputs_never_executes_or_connects(tmp_path: Path) -
               if not p.startswith((str(policy.resolve()), package, *python)) and p not in config_candidates
               and p != str(grammar_path().resolve()) and os.path.dirname(p) != temp]
     assert strays == [], strays
+
+
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "x.privacy")
+    (tmp_path / "y.privacy").write_text("subject s\n")
+    result = lint_paths([tmp_path], Config(select=("E",)))
+    assert [(d.code, Path(d.span.path).name) for d in result.diagnostics] == [("E001", "x.privacy")]
+    assert "not a regular file" in result.diagnostics[0].message
+    assert main(["fmt", str(tmp_path)]) == 2  # returns: the pipe is never opened
+
+
+def test_fmt_never_rewrites_a_file_outside_the_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "outside.privacy"
+    outside.write_text("subject    a\n")
+    policy = tmp_path / "p"
+    policy.mkdir()
+    (policy / "link.privacy").symlink_to(outside)
+    assert main(["fmt", str(policy)]) == 2
+    assert outside.read_text() == "subject    a\n"
+    assert "outside" in capsys.readouterr().err
+
+
+def test_the_cache_is_pruned_to_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import privacy_dsl.runner as runner
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner, "MAX_CACHE_ENTRIES", 5)
+    for i in range(6):
+        (tmp_path / "p.privacy").write_text(f"subject s{i}\n")
+        assert main(["lint", "p.privacy", "--select", "E"]) == 0
+    entries = list((tmp_path / runner.CACHE_DIR_NAME).glob("*.json"))
+    assert len(entries) == 5

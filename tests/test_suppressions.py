@@ -115,15 +115,16 @@ def test_resolution_errors_can_be_suppressed_and_are_not_reported_unused() -> No
 # ---------------------------------------------------------------- SUP001-SUP005
 
 
-def test_sup001_reason_required_but_the_suppression_still_works() -> None:
+def test_sup001_the_reason_is_required_and_without_it_nothing_is_hidden() -> None:
     text = "# privacy-dsl: ignore[HYG005, HYG006]\n" + PURPOSE
     diags = lint(text)
-    assert shown(diags) == [("SUP001", 1, 1)]
-    assert [(c, r) for c, _, r in hidden(diags)] == [("HYG005", "(no reason given)"), ("HYG006", "(no reason given)")]
+    assert shown(diags) == [("SUP001", 1, 1), ("HYG005", 2, 1), ("HYG006", 5, 3)]
+    assert hidden(diags) == []
 
 
 def test_sup001_an_empty_reason_counts_as_none() -> None:
-    assert shown(lint("# privacy-dsl: ignore[HYG005, HYG006] --   \n" + PURPOSE)) == [("SUP001", 1, 1)]
+    assert shown(lint("# privacy-dsl: ignore[HYG005, HYG006] --   \n" + PURPOSE)) == [
+        ("SUP001", 1, 1), ("HYG005", 2, 1), ("HYG006", 5, 3)]
 
 
 def test_sup002_blanket_suppression_works_and_is_reported() -> None:
@@ -204,7 +205,7 @@ def test_sup005_suggests_the_code_for_a_near_miss() -> None:
 
 
 def test_suppression_rules_can_be_turned_off() -> None:
-    text = "# privacy-dsl: ignore\n" + PURPOSE
+    text = "# privacy-dsl: ignore -- legacy\n" + PURPOSE
     assert shown(lint(text, ("HYG005", "HYG006"))) == []
 
 

@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
     """The .privacy files under ``paths`` (sorted, hidden directories skipped) and the problems."""
-    from ..sources import SUFFIX
+    from ..sources import SUFFIX, link_outside
 
     files: list[Path] = []
     problems: list[str] = []
@@ -54,9 +54,15 @@ def collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
     for given in paths:
         if given.is_dir():
             found: list[Path] = []
+            base = os.path.realpath(given)
             for dirpath, dirnames, filenames in os.walk(given):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                found.extend(Path(dirpath) / f for f in sorted(filenames) if f.endswith(SUFFIX))
+                for name in sorted(f for f in filenames if f.endswith(SUFFIX)):
+                    target = link_outside(Path(dirpath) / name, base)
+                    if target is not None:  # never rewrite a file outside the path given
+                        problems.append(f"{Path(dirpath) / name}: links to {target}, outside {given}: not formatted")
+                        continue
+                    found.append(Path(dirpath) / name)
             if not found:
                 problems.append(f"{given}: no {SUFFIX} files here")
             candidates = found

@@ -40,7 +40,8 @@ examples:
   privacy-dsl lint --select cookies,LAW --format concise
   privacy-dsl lint --fail-level error        warnings are shown but do not fail
   privacy-dsl lint --format sarif --output privacy-dsl.sarif
-  privacy-dsl lint --statistics --quiet      only the count per rule
+  privacy-dsl lint --statistics --format json --output report.json
+                                             the report in a file, the count per rule on the terminal
 """
 
 

@@ -58,8 +58,10 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(render_text(result, verbose=not args.quiet))
     if args.junit is not None:
         try:
-            args.junit.parent.mkdir(parents=True, exist_ok=True)
-            args.junit.write_text(render_junit(result), encoding="utf-8")
+            from ..atomic import atomic_write_text
+
+            args.junit.parent.mkdir(parents=True, exist_ok=True)  # as `lint --output` does
+            atomic_write_text(args.junit, render_junit(result))
         except OSError as exc:
             print(f"privacy-dsl: cannot write {args.junit}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR

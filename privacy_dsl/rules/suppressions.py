@@ -18,7 +18,8 @@ def suppression_without_reason(ctx: Context) -> Iterator[Finding]:
     """A suppression that gives no reason after `--`.
 
     ## What it does
-    Flags `# privacy-dsl: ignore[CODE]` with no `-- reason`. The suppression still works.
+    Flags `# privacy-dsl: ignore[CODE]` with no `-- reason`. The reason is required: until one is
+    given, the suppression hides nothing and the findings it names are reported.
 
     ## Why it matters
     A suppressed finding is a decision about a legal risk. The reason is the record of that
