@@ -18,6 +18,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -129,6 +130,11 @@ def _explain(exc: ValidationError, source: str, known: list[str] | None = None) 
             guess = did_you_mean(str(err["loc"][-1]), fields)
             lines.append(f"{source}: unknown key `{where}`" + (f"; did you mean `{guess}`?" if guess else
                                                                 f"; known keys: {', '.join(fields)}"))
+        elif err["type"] == "literal_error" and isinstance(err.get("input"), str):
+            allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+            guess = did_you_mean(err["input"], allowed)
+            lines.append(f"{source}: `{where}`: `{err['input']}` is not one of {', '.join(allowed)}"
+                         + (f"; did you mean `{guess}`?" if guess else ""))
         else:
             lines.append(f"{source}: `{where}`: {err['msg']}")
     return "\n".join(lines)

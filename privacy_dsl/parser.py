@@ -392,8 +392,9 @@ class _Builder:
             return code
         if code.upper() in countries and len(code) == 2:
             self._invalid("country code (ISO 3166-1 alpha-2, upper case)", ref, [code.upper()])
-        by_name = taxonomy.country_code_for(code.replace("_", " "))
-        self._invalid("country code (ISO 3166-1 alpha-2, e.g. NO, SE, US)", ref, list(countries),
+        # EU documents write UK and EL where ISO 3166-1 has GB and GR.
+        by_name = {"UK": "GB", "EL": "GR"}.get(code.upper()) or taxonomy.country_code_for(code.replace("_", " "))
+        self._invalid("country code (ISO 3166-1 alpha-2, e.g. NO, SE, US)", ref, [] if by_name else list(countries),
                       extra_hint=f"write `{by_name}`" if by_name else None)
         raise AssertionError  # unreachable
 
@@ -478,6 +479,9 @@ class _Builder:
         return tuple(unquote(c) for c in children)
 
     def duration(self, meta: Node, children: list[Token]) -> m.Duration:
+        if int(children[0]) == 0:  # kept (the statement is still modelled) but reported
+            self.diagnostics.append(builtin("E204", "a duration of zero is not a period", self._tok_span(children[0]),
+                                            hint="give the real period, e.g. `30 days`, or `expiry session`"))
         return m.Duration(amount=int(children[0]), unit=m.TimeUnit(str(children[1]).rstrip("s")))
 
     def flag(self, meta: Node, children: list[Token]) -> bool:

@@ -361,3 +361,10 @@ def test_defaults_built_without_validation_equal_validated_defaults() -> None:
         if entry.options is not None:
             built, validated = entry.options.model_construct(), entry.options.model_validate({})
             assert built == validated and repr(built) == repr(validated), entry.code
+
+
+def test_a_misspelt_jurisdiction_gets_a_suggestion() -> None:
+    from privacy_dsl.config import ConfigError, parse_config
+
+    with pytest.raises(ConfigError, match=r"`nor` is not one of eu, no, fr; did you mean `no`\?"):
+        parse_config({"jurisdictions": ["eu", "nor"]})

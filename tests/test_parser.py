@@ -199,6 +199,8 @@ def test_syntax_errors_say_what_was_expected(text: str, code: str, line: int, co
         ("recipient r { role procesor }", "E204", "did you mean `processor`?"),
         ('controller "A" { country Norway }', "E204", "write `NO`"),
         ('controller "A" { country no }', "E204", "`NO`"),
+        ("recipient r { countries UK }", "E204", "write `GB`"),
+        ("cookie c { expiry 0 days }", "E204", "zero"),
         ('controller "A" { email "not-an-address" }', "E204", "name@example.org"),
         ("rights { offered acess }", "E204", "did you mean `access`?"),
         ("cookie c { party thrid }", "E204", "did you mean `third`?"),
