@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ from privacy_dsl.diagnostics import Diagnostic
 from privacy_dsl.lint import lint_text
 
 ROOT = Path(__file__).resolve().parent.parent
+# The repository's `benchmarks` package (its policy generator) for the tests that use it. Appended,
+# not prepended, so that `privacy_dsl` still comes from the installed package, as users get it.
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
 POLICIES = ROOT / "policies"
 TODAY = dt.date(2026, 11, 25)
 
