@@ -301,9 +301,6 @@ def unquote(token: str) -> str:
     return _ESCAPE.sub(lambda mm: _ESCAPES.get(mm.group(1), mm.group(1)), token[1:-1])
 
 
-Node = Tree[Token]
-
-
 @cache
 def _anonymous_terminals() -> frozenset[str]:
     """Keywords and punctuation: kept by the parser for their positions, dropped before building."""
@@ -312,25 +309,17 @@ def _anonymous_terminals() -> frozenset[str]:
 
 
 class _Builder:
-    """Builds model blocks from the parse tree; value problems are collected in ``diagnostics``.
+    """Builds model blocks while the parser reduces (see ``_Inline``); value problems are
+    collected in ``diagnostics``.
 
-    A small walker of its own rather than ``lark.Transformer``: with ``v_args(meta=True)`` Lark
-    wraps the method on every call, which cost a third of the build time on large policies.
     Each rule (or alias) of the grammar maps to the method of the same name, called with the
-    node and its built children; any other rule becomes a ``Stmt``.
+    node's first and last token (``Pos``) and its built children; any other rule becomes a ``Stmt``.
     """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
-        self._handlers: dict[str, Callable[[Node, list[Any]], Any]] = {}
-
-    def transform(self, tree: Tree[Token]) -> Any:
-        """Build from a parse tree (for parsers made without the inline transformer)."""
-        anonymous = _anonymous_terminals()
-        children = [self.transform(c) if isinstance(c, Tree) else c for c in tree.children
-                    if isinstance(c, Tree) or c.type not in anonymous]
-        return self.handler(str(tree.data))(tree, children)
+        self._handlers: dict[str, Callable[[Pos, list[Any]], Any]] = {}
 
     def handler(self, name: str) -> Callable[[Any, list[Any]], Any]:
         """The method that builds grammar rule ``name``."""
@@ -344,24 +333,13 @@ class _Builder:
         return found
 
     # -- helpers
-    def _span(self, node: Any) -> m.Span:
-        """From the first token of ``node`` (a ``Pos`` or a tree) to the end of its last token."""
-        if type(node) is Pos:
-            start, end = node.start, node.end
-            if start is None or end is None:
-                return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
-            return m.Span(path=self.path, line=start.line or 1, column=start.column or 1,
-                          end_line=end.end_line or 1, end_column=end.end_column or 1)
-        first: Any = node
-        while isinstance(first, Tree):
-            if not first.children:
-                return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
-            first = first.children[0]
-        last: Any = node
-        while isinstance(last, Tree):
-            last = last.children[-1]
-        return m.Span(path=self.path, line=first.line, column=first.column,
-                      end_line=last.end_line, end_column=last.end_column)
+    def _span(self, node: Pos) -> m.Span:
+        """From the first token of ``node`` to the end of its last token."""
+        start, end = node.start, node.end
+        if start is None or end is None:
+            return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
+        return m.Span(path=self.path, line=start.line or 1, column=start.column or 1,
+                      end_line=end.end_line or 1, end_column=end.end_column or 1)
 
     def _tok_span(self, tok: Token) -> m.Span:
         return m.Span(path=self.path, line=tok.line or 1, column=tok.column or 1,
@@ -453,10 +431,10 @@ class _Builder:
         return values, spans
 
     # -- values
-    def text_plain(self, meta: Node, children: list[Token]) -> m.Text:
+    def text_plain(self, meta: Pos, children: list[Token]) -> m.Text:
         return m.Text(plain=unquote(children[0]))
 
-    def text_localised(self, meta: Node, children: list[tuple[Token, Token]]) -> m.Text:
+    def text_localised(self, meta: Pos, children: list[tuple[Token, Token]]) -> m.Text:
         by_lang: dict[str, str] = {}
         for lang, value in children:
             if str(lang) in by_lang:
@@ -466,51 +444,51 @@ class _Builder:
             by_lang[str(lang)] = unquote(value)
         return m.Text(by_lang=by_lang)
 
-    def lang_text(self, meta: Node, children: list[Token]) -> tuple[Token, Token]:
+    def lang_text(self, meta: Pos, children: list[Token]) -> tuple[Token, Token]:
         return children[0], children[1]
 
-    def ident(self, meta: Node, children: list[Token]) -> m.Ref:
+    def ident(self, meta: Pos, children: list[Token]) -> m.Ref:
         return m.Ref(name=str(children[0]), span=self._tok_span(children[0]))
 
-    def names(self, meta: Node, children: list[m.Ref]) -> tuple[m.Ref, ...]:
+    def names(self, meta: Pos, children: list[m.Ref]) -> tuple[m.Ref, ...]:
         return tuple(children)
 
-    def strings(self, meta: Node, children: list[Token]) -> tuple[str, ...]:
+    def strings(self, meta: Pos, children: list[Token]) -> tuple[str, ...]:
         return tuple(unquote(c) for c in children)
 
-    def duration(self, meta: Node, children: list[Token]) -> m.Duration:
+    def duration(self, meta: Pos, children: list[Token]) -> m.Duration:
         if int(children[0]) == 0:  # kept (the statement is still modelled) but reported
             self.diagnostics.append(builtin("E204", "a duration of zero is not a period", self._tok_span(children[0]),
                                             hint="give the real period, e.g. `30 days`, or `expiry session`"))
         return m.Duration(amount=int(children[0]), unit=m.TimeUnit(str(children[1]).rstrip("s")))
 
-    def flag(self, meta: Node, children: list[Token]) -> bool:
+    def flag(self, meta: Pos, children: list[Token]) -> bool:
         return children[0].type == "YES"
 
-    def event(self, meta: Node, children: list[Token]) -> str:
+    def event(self, meta: Pos, children: list[Token]) -> str:
         tok = children[0]
         return unquote(tok) if tok.type == "STRING" else str(tok)
 
     # -- legal bases
-    def _basis(self, meta: Node, kind: m.BasisKind, citation: str | None = None, **kw: Any) -> m.LegalBasis:
+    def _basis(self, meta: Pos, kind: m.BasisKind, citation: str | None = None, **kw: Any) -> m.LegalBasis:
         return m.LegalBasis(basis=kind, citation=citation, span=self._span(meta), **kw)
 
-    def basis_consent(self, meta: Node, children: list[Any]) -> m.LegalBasis:
+    def basis_consent(self, meta: Pos, children: list[Any]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.CONSENT)
 
-    def basis_contract(self, meta: Node, children: list[Any]) -> m.LegalBasis:
+    def basis_contract(self, meta: Pos, children: list[Any]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.CONTRACT)
 
-    def basis_vital_interests(self, meta: Node, children: list[Any]) -> m.LegalBasis:
+    def basis_vital_interests(self, meta: Pos, children: list[Any]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.VITAL_INTERESTS)
 
-    def basis_legal_obligation(self, meta: Node, children: list[Token]) -> m.LegalBasis:
+    def basis_legal_obligation(self, meta: Pos, children: list[Token]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.LEGAL_OBLIGATION, unquote(children[0]) if children else None)
 
-    def basis_public_task(self, meta: Node, children: list[Token]) -> m.LegalBasis:
+    def basis_public_task(self, meta: Pos, children: list[Token]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.PUBLIC_TASK, unquote(children[0]) if children else None)
 
-    def basis_legitimate_interests(self, meta: Node, children: list[Stmt]) -> m.LegalBasis:
+    def basis_legitimate_interests(self, meta: Pos, children: list[Stmt]) -> m.LegalBasis:
         values, spans = self._fields(children, {
             "interest": ("interest", lambda s: s.children[0], False),
             "balancing_test": ("balancing_test", lambda s: unquote(s.children[0]), False),
@@ -519,45 +497,45 @@ class _Builder:
                             field_spans=spans, **values)
 
     # -- retention
-    def _retention(self, meta: Node, rule: str, **kw: Any) -> m.Retention:
+    def _retention(self, meta: Pos, rule: str, **kw: Any) -> m.Retention:
         return m.Retention(rule=rule, span=self._span(meta), **kw)
 
-    def retention_duration(self, meta: Node, children: list[Any]) -> m.Retention:
+    def retention_duration(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "duration", duration=children[0],
                                after=children[1] if len(children) > 1 else None)
 
-    def retention_until(self, meta: Node, children: list[str]) -> m.Retention:
+    def retention_until(self, meta: Pos, children: list[str]) -> m.Retention:
         return self._retention(meta, "until", until=children[0])
 
-    def retention_law(self, meta: Node, children: list[Any]) -> m.Retention:
+    def retention_law(self, meta: Pos, children: list[Any]) -> m.Retention:
         law = unquote(children.pop(0)) if children and isinstance(children[0], Token) else None
         return self._retention(meta, "law", law=law, duration=children[0] if children else None,
                                after=children[1] if len(children) > 1 else None)
 
-    def retention_as_long_as_necessary(self, meta: Node, children: list[Any]) -> m.Retention:
+    def retention_as_long_as_necessary(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "as_long_as_necessary")
 
-    def retention_unspecified(self, meta: Node, children: list[Any]) -> m.Retention:
+    def retention_unspecified(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "unspecified")
 
-    def retention_indefinite(self, meta: Node, children: list[Any]) -> m.Retention:
+    def retention_indefinite(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "indefinite")
 
-    def retention_at_discretion(self, meta: Node, children: list[Any]) -> m.Retention:
+    def retention_at_discretion(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "at_discretion")
 
     # -- cookie expiry
-    def expiry_duration(self, meta: Node, children: list[m.Duration]) -> m.Expiry:
+    def expiry_duration(self, meta: Pos, children: list[m.Duration]) -> m.Expiry:
         return m.Expiry(lifetime="persistent", duration=children[0], span=self._span(meta))
 
-    def expiry_session(self, meta: Node, children: list[Any]) -> m.Expiry:
+    def expiry_session(self, meta: Pos, children: list[Any]) -> m.Expiry:
         return m.Expiry(lifetime="session", span=self._span(meta))
 
-    def expiry_persistent(self, meta: Node, children: list[Any]) -> m.Expiry:
+    def expiry_persistent(self, meta: Pos, children: list[Any]) -> m.Expiry:
         return m.Expiry(lifetime="persistent", span=self._span(meta))
 
     # -- statements: every other alias becomes a Stmt for its block to pick up
-    def __default__(self, data: Any, children: list[Any], meta: Node) -> Any:
+    def __default__(self, data: Any, children: list[Any], meta: Pos) -> Any:
         return Stmt(str(data), children, self._span(meta))
 
     # -- converters shared by the block specs
@@ -574,7 +552,7 @@ class _Builder:
         return tuple(s.children[0])
 
     # -- blocks
-    def policy(self, meta: Node, children: list[Any]) -> m.PolicyInfo:
+    def policy(self, meta: Pos, children: list[Any]) -> m.PolicyInfo:
         values, spans = self._fields(children[1:], {
             "languages": ("languages", self._refs, True),
             "updated": ("updated", lambda s: str(s.children[0]), False),
@@ -584,7 +562,7 @@ class _Builder:
         })
         return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
 
-    def controller(self, meta: Node, children: list[Any]) -> m.Controller:
+    def controller(self, meta: Pos, children: list[Any]) -> m.Controller:
         values, spans = self._fields(children[1:], {
             "email": ("email", lambda s: self._email(s.children[0]), False),
             "phone": ("phone", self._str, False),
@@ -608,7 +586,7 @@ class _Builder:
         })
         return m.Dpo(span=s.span, field_spans=spans, **values)
 
-    def authority(self, meta: Node, children: list[Any]) -> m.Authority:
+    def authority(self, meta: Pos, children: list[Any]) -> m.Authority:
         values, spans = self._fields(children[1:], {
             "name": ("name", self._first, False),
             "country": ("country", lambda s: self._country(s.children[0]), False),
@@ -619,7 +597,7 @@ class _Builder:
         })
         return m.Authority(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def subject(self, meta: Node, children: list[Any]) -> m.Subject:
+    def subject(self, meta: Pos, children: list[Any]) -> m.Subject:
         values, spans = self._fields(children[1:], {
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
@@ -627,7 +605,7 @@ class _Builder:
         })
         return m.Subject(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def category(self, meta: Node, children: list[Any]) -> m.Category:
+    def category(self, meta: Pos, children: list[Any]) -> m.Category:
         values, spans = self._fields(children[1:], {
             "taxonomy": ("taxonomy",
                          lambda s: self._taxon(s.children[0], taxonomy.data_categories(), "data-category"), False),
@@ -676,11 +654,11 @@ class _Builder:
         })
         return m.AutomatedDecisions(present=present, span=s.span, field_spans=spans, **values)
 
-    def purpose(self, meta: Node, children: list[Any]) -> m.Purpose:
+    def purpose(self, meta: Pos, children: list[Any]) -> m.Purpose:
         values, spans = self._fields(children[1:], self._purpose_spec())
         return m.Purpose(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def recipient(self, meta: Node, children: list[Any]) -> m.Recipient:
+    def recipient(self, meta: Pos, children: list[Any]) -> m.Recipient:
         values, spans = self._fields(children[1:], {
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
@@ -691,7 +669,7 @@ class _Builder:
         })
         return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def transfer(self, meta: Node, children: list[Any]) -> m.Transfer:
+    def transfer(self, meta: Pos, children: list[Any]) -> m.Transfer:
         values, spans = self._fields(children[1:], {
             "recipient_ref": ("recipient", self._first, False),
             "country": ("country", lambda s: self._country(s.children[0]), False),
@@ -707,7 +685,7 @@ class _Builder:
                 break
         return m.Transfer(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def consent(self, meta: Node, children: list[Any]) -> m.ConsentMechanism:
+    def consent(self, meta: Pos, children: list[Any]) -> m.ConsentMechanism:
         values, spans = self._fields(children[1:], {
             "method": ("method", lambda s: self._enum(m.ConsentMethod, s.children[0], "consent method"), False),
             "reject_button": ("reject_button", self._flag, False),
@@ -742,7 +720,7 @@ class _Builder:
         value = s.children[0]
         return value if isinstance(value, m.Ref) else unquote(value)
 
-    def cookie(self, meta: Node, children: list[Any]) -> m.Cookie:
+    def cookie(self, meta: Pos, children: list[Any]) -> m.Cookie:
         values, spans = self._fields(children[1:], self._cookie_spec())
         provider = values.pop("provider", None)
         if isinstance(provider, m.Ref):
@@ -754,7 +732,7 @@ class _Builder:
         name = unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
         return m.Cookie(name=name, span=self._span(meta), field_spans=spans, **values)
 
-    def rights(self, meta: Node, children: list[Any]) -> m.Rights:
+    def rights(self, meta: Pos, children: list[Any]) -> m.Rights:
         def offered(s: Stmt) -> tuple[m.Right, ...]:
             out = []
             for ref in s.children[0]:
@@ -769,11 +747,11 @@ class _Builder:
         })
         return m.Rights(span=self._span(meta), field_spans=spans, **values)
 
-    def defaults_purpose(self, meta: Node, children: list[Any]) -> m.Defaults:
+    def defaults_purpose(self, meta: Pos, children: list[Any]) -> m.Defaults:
         values, spans = self._fields(children, self._purpose_spec())
         return m.Defaults(target="purpose", values=values, span=self._span(meta), field_spans=spans)
 
-    def defaults_cookie(self, meta: Node, children: list[Any]) -> m.Defaults:
+    def defaults_cookie(self, meta: Pos, children: list[Any]) -> m.Defaults:
         values, spans = self._fields(children, self._cookie_spec())
         provider = values.pop("provider", None)
         if isinstance(provider, m.Ref):
@@ -782,7 +760,7 @@ class _Builder:
             values["provider"] = provider
         return m.Defaults(target="cookie", values=values, span=self._span(meta), field_spans=spans)
 
-    def start(self, meta: Node, children: list[m.Block]) -> list[m.Block]:
+    def start(self, meta: Pos, children: list[m.Block]) -> list[m.Block]:
         return children
 
 
