@@ -419,8 +419,9 @@ def render_text(run: TestRun, verbose: bool = True) -> str:
     passed, failed, errors = run.count("pass"), run.count("fail"), run.count("error")
     files = len(run.files)
     lines.append("")
+    coverage = f"; coverage {run.percent:.1f}%" if any(c.items for c in run.coverage) else ""
     lines.append(f"{passed} passed, {failed} failed, {errors} error{'s' if errors != 1 else ''} in {files} test "
-                 f"file{'s' if files != 1 else ''}; coverage {run.percent:.1f}%")
+                 f"file{'s' if files != 1 else ''}{coverage}")
     return "\n".join(lines) + "\n"
 
 

@@ -130,3 +130,9 @@ def test_internal_errors_are_reported_without_traceback(monkeypatch: pytest.Monk
     assert main(["lint", str(POLICIES)]) == 2
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: kaboom" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("code", ["E100", "LAW003", "cookie-without-expiry", "VC001", "NTC001", "EXP001"])
+def test_explain_knows_every_kind_of_code(code: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", code]) == 0
+    assert capsys.readouterr().out.startswith("# ")

@@ -35,7 +35,17 @@ def run(args: argparse.Namespace) -> int:
     if verify_code is not None:
         print(verify_code.explain(), end="")
         return EXIT_OK
-    guess = did_you_mean(key, [*REGISTRY, *BY_NAME, *BUILTIN, *VERIFY_CODES])
+    from ..export import _problem as export_codes  # EXP001-EXP004
+    from ..notice import _problem as notice_codes  # NTC001-NTC003
+
+    for table in (export_codes, notice_codes):
+        if key.upper() in table.codes:
+            name, severity = table.codes[key.upper()]
+            print(f"# {key.upper()} {name}\n\nReported by `privacy-dsl {table.category}` ({severity.label}).\n\n"
+                  f"Documentation: {table.docs}#{key.lower()}-{name}")
+            return EXIT_OK
+    guess = did_you_mean(key, [*REGISTRY, *BY_NAME, *BUILTIN, *VERIFY_CODES, *export_codes.codes,
+                               *notice_codes.codes])
     print(f"privacy-dsl: no rule {key!r}" + (f"; did you mean {guess}?" if guess else "; see `privacy-dsl rules`"),
           file=sys.stderr)
     return EXIT_ERROR
