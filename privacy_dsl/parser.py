@@ -319,21 +319,9 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
-        self._handlers: dict[str, Callable[[Pos, list[Any]], Any]] = {}
-
-    def handler(self, name: str) -> Callable[[Any, list[Any]], Any]:
-        """The method that builds grammar rule ``name``."""
-        found = self._handlers.get(name)
-        if found is None:
-            if name in _BUILDER_METHODS:
-                found = getattr(self, name)
-            else:
-                found = lambda node, kids, _n=name: self.__default__(_n, kids, node)  # noqa: E731
-            self._handlers[name] = found
-        return found
 
     # -- helpers
-    def _span(self, node: Pos) -> m.Span:
+    def _span(self, node: Built) -> m.Span:
         """From the first token of ``node`` to the end of its last token."""
         start, end = node.start, node.end
         if start is None or end is None:
@@ -764,18 +752,9 @@ class _Builder:
         return children
 
 
-class Pos:
-    """The first and last token of a grammar node, for its span."""
-
-    __slots__ = ("end", "start")
-
-    def __init__(self, start: Token | None, end: Token | None) -> None:
-        self.start = start
-        self.end = end
-
-
 class Built:
-    """A built value with the first and last token of its source (what a tree node would know)."""
+    """A grammar node as the inline build sees it: its first and last token (for its span) and,
+    once built, its value. Handlers get the node before ``value`` is set, as their position."""
 
     __slots__ = ("end", "start", "value")
 
@@ -785,32 +764,40 @@ class Built:
         self.end = end
 
 
+Pos = Built  # what a handler's first argument is: the node being built
+
+
 class _Inline:
     """The transformer Lark calls at each reduction of the LALR parse, so no tree is built.
 
     Every rule comes to ``__default__``, which works out the node's first and last token from its
     children, drops keyword and punctuation tokens, and hands the rest to the current
-    ``_Builder``'s method for that rule.
+    ``_Builder``'s method for that rule (rules without one become a ``Stmt``).
     """
 
     builder: _Builder | None = None
+    anonymous: frozenset[str] | None = None
 
     def __default__(self, data: Any, children: list[Any], meta: Any) -> Built | Tree[Any]:
-        name = str(data)
-        if name.startswith("_"):  # an inlined rule (_item, _anchor, ...): Lark splices its children
-            return Tree(name, children)
+        if data[0] == "_":  # an inlined rule (_item, _anchor, ...): Lark splices its children
+            return Tree(data, children)
         builder = self.builder
         assert builder is not None
         if children:
             first, last = children[0], children[-1]
-            start = first.start if type(first) is Built else first
-            end = last.end if type(last) is Built else last
+            node = Built(None, first.start if type(first) is Built else first,
+                         last.end if type(last) is Built else last)
         else:
-            start = end = None
-        anonymous = _anonymous_terminals()
+            node = Built(None, None, None)
+        anonymous = self.anonymous
+        if anonymous is None:
+            anonymous = self.anonymous = _anonymous_terminals()
         values = [c.value if type(c) is Built else c for c in children
                   if type(c) is Built or c.type not in anonymous]
-        return Built(builder.handler(name)(Pos(start, end), values), start, end)
+        build = _HANDLERS.get(data)
+        node.value = build(builder, node, values) if build is not None else \
+            Stmt(str(data), values, builder._span(node))
+        return node
 
 
 _INLINE = _Inline()
@@ -826,7 +813,9 @@ _BUILDER_METHODS = frozenset({
     "category", "purpose", "recipient", "transfer", "consent", "cookie", "rights", "defaults_purpose",
     "defaults_cookie", "start",
 })
-assert all(callable(getattr(_Builder, _name, None)) for _name in _BUILDER_METHODS)
+#: Rule name -> the (unbound) _Builder method that builds it.
+_HANDLERS: dict[str, Callable[[_Builder, Built, list[Any]], Any]] = {
+    _name: getattr(_Builder, _name) for _name in _BUILDER_METHODS}
 
 
 # ---------------------------------------------------------------- entry point
