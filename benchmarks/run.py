@@ -105,7 +105,6 @@ def throughput(table: Table, runs: int, sizes: tuple[int, ...]) -> None:
     from privacy_dsl.config import Config
     from privacy_dsl.lint import active_rules, lint_sources
     from privacy_dsl.parser import grammar_path
-    from privacy_dsl.runner import _package_fingerprint  # noqa: F401  (imported for parity with the CLI)
     from privacy_dsl.sources import SourceFile
 
     from .generate import lines_to_systems
