@@ -6,12 +6,14 @@ Importing the package is cheap: the parser and the model load on first use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs a hook's cold start several ms
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "load"]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api import load as load
 
 

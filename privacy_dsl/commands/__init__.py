@@ -7,13 +7,16 @@ exit code. Heavy imports belong inside ``run``.
 
 from __future__ import annotations
 
-import argparse
 import importlib
-from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
 
+# Imported only for type checking: --help and --version import neither typing nor pathlib.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+    from types import ModuleType
+    from typing import Any
+
     from ..config import Config
     from ..diagnostics import Diagnostic
     from ..export import Loaded
@@ -41,6 +44,8 @@ def load_config(args: argparse.Namespace) -> Config:
 
 def default_paths(paths: list[Path]) -> list[Path]:
     """What to lint when no path is given: policies/ if it exists, else the current directory."""
+    from pathlib import Path
+
     if paths:
         return paths
     return [Path("policies")] if Path("policies").is_dir() else [Path(".")]

@@ -1,0 +1,36 @@
+"""The argument parser class of every ``privacy-dsl`` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+EXIT_USAGE = 2
+
+
+class UsageParser(argparse.ArgumentParser):
+    """argparse, but usage errors exit with 2 and say where to find help."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # The width is given, so that argparse does not import shutil (bz2, lzma, ...) for it:
+        # a few ms of every `--help`. Same rule as shutil.get_terminal_size.
+        return self.formatter_class(prog=self.prog, width=terminal_columns() - 2)  # type: ignore[call-arg]
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
+
+
+def terminal_columns() -> int:
+    """$COLUMNS, else the width of the terminal on standard output, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
