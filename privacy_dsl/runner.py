@@ -35,6 +35,10 @@ class Outcome:
     cached: int = 0  # policies answered from the cache
     #: Files of policies that were not linted because one of their files is unusable.
     skipped: set[str] = field(default_factory=set)
+    #: With ``Request.watch``: the status of everything the result depends on, taken before
+    #: anything was read, and the cache directory (for ``replay.record``).
+    snapshot: Any = None
+    cache_dir: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,7 @@ class Request:
     use_cache: bool = True
     jobs: int | None = None  # None: decide from the amount of work
     today: str | None = None  # ISO date; None: today
+    watch: bool = False  # take a replay.Snapshot (the lint command records the run for replay)
 
 
 def _package_fingerprint() -> str:
@@ -90,16 +95,25 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
-        """Store atomically; a cache that cannot be written is simply not used."""
-        import json
-        import tempfile
-
+    def ensure(self) -> bool:
+        """Create the directory (with its .gitignore); False if it cannot be."""
         try:
             self.directory.mkdir(exist_ok=True)
             ignore = self.directory / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by privacy-dsl; safe to delete.\n*\n", encoding="utf-8")
+            return True
+        except OSError:
+            return False
+
+    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        """Store atomically; a cache that cannot be written is simply not used."""
+        import json
+        import tempfile
+
+        if not self.ensure():
+            return
+        try:
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump({"format": _FORMAT, "diagnostics": [_dump(d) for d in diagnostics]}, fh)
@@ -161,6 +175,13 @@ def run(request: Request) -> Outcome:
 
     found_sources = discover(request.paths)
     outcome = Outcome(diagnostics=list(found_sources.problems))
+    if cache and request.watch and cache.ensure():  # created first: creating it changes its parent
+        from .replay import Snapshot, config_watch, package_watch
+
+        outcome.cache_dir = str(cache.directory)
+        explicit = [os.path.abspath(request.config_file)] if request.config_file else []
+        outcome.snapshot = Snapshot([*package_watch(), *config_watch(), *explicit, *found_sources.searched,
+                                     *(str(f) for p in found_sources.policies for f in p.files)])
     read = [_read_policy(sources, max_bytes) for sources in found_sources.policies]
     keys = [_policy_key(run_key, root, files) if cache else None for root, files in read]
     for _, files in read:

@@ -95,14 +95,18 @@ class PolicySources:
 class Discovery:
     policies: list[PolicySources]
     problems: list[Diagnostic]
+    #: The paths given and every directory searched (absolute): what the result depends on.
+    searched: list[str] = field(default_factory=list)
 
 
 def discover(paths: list[Path]) -> Discovery:
     """Group the ``.privacy`` files under ``paths`` by policy directory, in a stable order."""
     by_dir: dict[Path, set[Path]] = {}
     problems: list[Diagnostic] = []
+    searched: list[str] = []
     for given in paths:
         shown = display_path(given)
+        searched.append(os.path.abspath(given))
         if given.is_file() or (given.suffix == SUFFIX and not given.is_dir()):
             if given.suffix != SUFFIX:
                 problems.append(builtin("E006", f"`{shown}` is not a `{SUFFIX}` file", _file_span(shown),
@@ -112,6 +116,7 @@ def discover(paths: list[Path]) -> Discovery:
                 problems.append(builtin("E001", "no such file", _file_span(shown)))
                 continue
             root = given.resolve().parent
+            searched.append(str(root))
             by_dir.setdefault(root, set()).update(_policy_files(root))
             continue
         if not given.is_dir():
@@ -123,6 +128,7 @@ def discover(paths: list[Path]) -> Discovery:
         # Symbolic links to directories are not followed (no loops, nothing outside the path);
         # a linked file is read only when it points inside the path given.
         for dirpath, dirnames, filenames in os.walk(given):
+            searched.append(os.path.abspath(dirpath))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             names = sorted(f for f in filenames if f.endswith(SUFFIX))
             if not names:
@@ -143,7 +149,7 @@ def discover(paths: list[Path]) -> Discovery:
             problems.append(builtin("E006", f"no `{SUFFIX}` files under `{shown}`", _file_span(shown),
                                     hint="point at a policy directory such as `policies/acme`"))
     policies = [PolicySources(root, sorted(files, key=lambda p: p.name)) for root, files in sorted(by_dir.items())]
-    return Discovery(policies, problems)
+    return Discovery(policies, problems, searched)
 
 
 def link_outside(path: Path, base: str) -> str | None:

@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         paths=default_paths(args.paths), config_file=args.config,
         select=tuple(s.strip() for s in args.select.split(",") if s.strip()) if args.select else None,
         ignore=tuple(s.strip() for s in args.ignore.split(",") if s.strip()) if args.ignore else (),
-        use_cache=not args.no_cache, jobs=args.jobs))
+        use_cache=not args.no_cache, jobs=args.jobs, watch=getattr(args, "replay_argv", None) is not None))
     stream = sys.stdout
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and stream.isatty() and not os.environ.get("NO_COLOR"))
@@ -150,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
     report = Report(result.diagnostics, result.sources, result.files, color, args.show_suppressed,
                     rules=rules, skipped=skipped, fail_level=fail, quiet=args.quiet)
     text = render(fmt, report)
+    writes: list[tuple[int, str]] = []  # (1 standard output | 2 standard error, text), kept for replay
     if args.output is not None:
         try:
             write_atomically(args.output, text)
@@ -159,15 +160,22 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"{report.summary()} Report ({fmt}) written to {args.output}.")
     else:
+        writes.append((1, text))
         _write(stream, text)
     if fmt == "github":
         _job_summary(report)
     if args.statistics:
         table = render_statistics(report)
-        _write(sys.stderr if args.output is None and fmt in MACHINE_FORMATS else stream, table)
+        to_stderr = args.output is None and fmt in MACHINE_FORMATS
+        writes.append((2 if to_stderr else 1, table))
+        _write(sys.stderr if to_stderr else stream, table)
     active = report.active
     if any(d.fatal for d in active):
         return EXIT_ERROR
-    if not args.exit_zero and any(d.severity >= fail for d in active):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    code = EXIT_FINDINGS if not args.exit_zero and any(d.severity >= fail for d in active) else EXIT_OK
+    if result.snapshot is not None and result.cache_dir is not None:
+        from ..replay import record
+
+        texts = {os.path.abspath(path): text for path, text in result.sources.items()}
+        record(args.replay_argv, result.snapshot, result.cache_dir, texts, writes, code)
+    return code

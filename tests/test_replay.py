@@ -1,0 +1,146 @@
+"""Replay: an unchanged repository is answered with last run's output, and nothing else is."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import POLICIES
+
+from privacy_dsl import replay, runner
+from privacy_dsl.cli import main
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory with both shipped policies; every status counts as settled."""
+    shutil.copytree(POLICIES, tmp_path / "policies")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(replay, "RACY_NS", 0)
+    return tmp_path
+
+
+def lint(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["lint", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def forbid_linting(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(request: runner.Request) -> runner.Outcome:
+        raise AssertionError("linted although nothing changed")
+
+    monkeypatch.setattr(runner, "run", refuse)
+
+
+def test_an_unchanged_run_prints_the_same_without_linting(repo: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = lint(capsys, "policies", "--no-cache", "--statistics")
+    assert fresh[0] == 1 and "CK002" in fresh[1]
+    assert lint(capsys, "policies", "--statistics") == fresh  # records
+    assert list((repo / ".privacy-dsl-cache").glob("replay-*.json"))
+    with monkeypatch.context() as patch:
+        forbid_linting(patch)
+        assert lint(capsys, "policies", "--statistics") == fresh
+        assert lint(capsys, "policies", "--statistics") == fresh
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "config", "config-in-pyproject"])
+def test_any_change_is_linted_again(repo: Path, capsys: pytest.CaptureFixture[str], change: str) -> None:
+    lint(capsys, "policies", "--format", "concise")
+    before = lint(capsys, "policies", "--format", "concise")
+    cookies = repo / "policies" / "cifero" / "cookies.privacy"
+    if change == "edit":  # same length: only the status tells
+        text = cookies.read_text(encoding="utf-8")
+        cookies.write_text(text.replace("cookie Webtemp {", "cookie Webtmp_ {"), encoding="utf-8")
+    elif change == "add":
+        (repo / "policies" / "cifero" / "extra.privacy").write_text("category extra { }\n", encoding="utf-8")
+    elif change == "remove":
+        cookies.unlink()
+    elif change == "config":
+        (repo / "privacy-dsl.toml").write_text('ignore = ["CK002"]\n', encoding="utf-8")
+    else:
+        (repo / "pyproject.toml").write_text('[tool.privacy-dsl]\nignore = ["CK002"]\n', encoding="utf-8")
+    after = lint(capsys, "policies", "--format", "concise")
+    assert after[1] != before[1]
+    assert after == lint(capsys, "policies", "--format", "concise", "--no-cache")
+
+
+def test_each_command_line_has_its_own_entry(repo: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = [("policies",), ("policies", "--format", "json"), ("policies/fjordkaffe",),
+            ("policies", "--select", "CK"), ("policies", "--exit-zero")]
+    expected = [lint(capsys, *argv, "--no-cache") for argv in runs]
+    for argv in runs:
+        lint(capsys, *argv)
+    forbid_linting(monkeypatch)
+    assert [lint(capsys, *argv) for argv in runs] == expected
+
+
+@pytest.mark.parametrize("argv", [("--output", "report.txt"), ("-o", "report.txt"), ("--format", "github"),
+                                  ("--no-cache",), ("--format=github",)])
+def test_runs_with_other_effects_are_never_replayed(argv: tuple[str, ...]) -> None:
+    assert not replay.eligible(["lint", "policies", *argv])
+    assert replay.eligible(["lint", "policies", "--format", "sarif"])
+
+
+def test_github_actions_default_format_is_not_replayed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert not replay.eligible(["lint", "policies"])
+    assert replay.eligible(["lint", "policies", "--format", "concise"])
+
+
+def test_unusable_input_is_not_recorded(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "policies" / "fjordkaffe" / "broken.privacy").write_text("purpose {\n", encoding="utf-8")
+    assert lint(capsys, "policies")[0] == 2
+    assert lint(capsys, "policies")[0] == 2
+    assert not list((repo / ".privacy-dsl-cache").glob("replay-*.json"))
+
+
+def test_a_file_changed_while_it_was_linted_is_not_recorded(repo: Path, tmp_path: Path) -> None:
+    policy = repo / "policies" / "fjordkaffe" / "cookies.privacy"
+    snapshot = replay.Snapshot([str(policy)])
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    linted = {str(policy): "something else"}
+    replay.record(["lint"], snapshot, str(cache), linted, [(1, "out")], 0)  # settled: status is trusted
+    assert list(cache.iterdir())
+    for entry in cache.iterdir():
+        entry.unlink()
+    snapshot.taken = policy.stat().st_ctime_ns  # as if it had just been written: checked by content
+    replay.record(["lint"], snapshot, str(cache), linted, [(1, "out")], 0)
+    assert not list(cache.iterdir())
+    replay.record(["lint"], snapshot, str(cache), {str(policy): policy.read_text(encoding="utf-8")},
+                  [(1, "out")], 0)
+    assert len(list(cache.iterdir())) == 1
+
+
+def test_a_recently_changed_file_is_checked_by_content(repo: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay, "RACY_NS", 10**18)  # every file is racy, every directory too
+    lint(capsys, "policies")
+    lint(capsys, "policies")
+    assert not list((repo / ".privacy-dsl-cache").glob("replay-*.json"))  # directories are not trusted
+
+
+@pytest.mark.integration
+def test_replay_imports_neither_the_parser_nor_pydantic(tmp_path: Path) -> None:
+    """The whole point (docs/performance.md): a real second process, after the racy window."""
+    shutil.copytree(POLICIES, tmp_path / "policies")
+    (tmp_path / ".privacy-dsl-cache").mkdir()  # else the first run creating it makes the folder racy
+    time.sleep(replay.RACY_NS / 1e9 + 0.1)
+    probe = ("import sys; from privacy_dsl.cli import main; rc = main(['lint', 'policies']); "
+             "print('LOADED', sorted(m for m in ('lark', 'pydantic', 'privacy_dsl.runner', 'privacy_dsl.diagnostics')"
+             " if m in sys.modules), file=sys.stderr); sys.exit(rc)")
+    env = {**os.environ, "NO_COLOR": "1"}
+    runs = [subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, env=env,
+                           check=False) for _ in range(3)]
+    assert [r.returncode for r in runs] == [1, 1, 1]
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    assert "'lark'" in runs[0].stderr
+    assert runs[2].stderr.strip().splitlines()[-1] == "LOADED []"
