@@ -14,9 +14,10 @@ Two layers:
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticUndefined
 
 from .span import Span
 
@@ -27,6 +28,70 @@ class Frozen(BaseModel):
     """Base of every model: immutable, strict about unknown fields, built lazily."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    @classmethod
+    def build(cls, **values: Any) -> Self:
+        """An instance from values that already have the declared types, without validation.
+
+        The parser and the resolver build every node this way: their values come typed from the
+        grammar, so validation would only repeat that work, and building pydantic's validators
+        (on the first file of every run) cost about 70 ms of a hook's cold start. Unknown or
+        missing fields are still errors. ``tests/test_model.py`` checks, for every node of the
+        shipped policies and the test corpus, that validating its fields gives the same node.
+        """
+        layout = _LAYOUTS.get(cls)
+        if layout is None:
+            layout = _LAYOUTS[cls] = tuple((name, f.default, f.default_factory)
+                                           for name, f in cls.model_fields.items())
+        fields: dict[str, Any] = {}
+        for name, default, factory in layout:
+            if name in values:
+                fields[name] = values[name]
+            elif factory is not None:
+                fields[name] = factory()
+            elif default is PydanticUndefined:
+                raise TypeError(f"{cls.__name__}.build: missing field `{name}`")
+            else:
+                fields[name] = default
+        if not values.keys() <= fields.keys():
+            unknown = values.keys() - fields.keys()
+            raise TypeError(f"{cls.__name__}.build: unknown field(s) {', '.join(sorted(unknown))}")
+        node = cls.__new__(cls)  # what pydantic's model_construct does, without its overhead
+        _setattr(node, "__dict__", fields)
+        _setattr(node, "__pydantic_fields_set__", set(values))
+        _setattr(node, "__pydantic_extra__", None)
+        _setattr(node, "__pydantic_private__", None)
+        return node
+
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        _complete_all()
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        _complete_all()
+        return super().model_dump_json(*args, **kwargs)
+
+
+_LAYOUTS: dict[type[Frozen], tuple[tuple[str, Any, Any], ...]] = {}
+_setattr = object.__setattr__
+_completed = False
+
+
+def _complete_all() -> None:
+    """Build the serializers of every model class (once): nodes made by ``build`` never ran a
+    validator, and a model inside an untyped field (``Defaults.values``) is serialized by its own
+    class's serializer, which ``defer_build`` left unbuilt."""
+    global _completed
+    if _completed:
+        return
+    pending: list[type[Frozen]] = [Frozen]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls.__pydantic_complete__:
+            cls.model_rebuild()
+    _completed = True
 
 
 class Node(Frozen):

@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from . import model as m
 from . import taxonomy
 from .diagnostics import Diagnostic, builtin, did_you_mean, shorten
+from .lexer import install
 
 # ---------------------------------------------------------------- the Lark parser
 
@@ -48,13 +49,13 @@ def _on_comment(token: Token) -> Token:
 
 
 @cache
-def lark_parser() -> Lark:
+def lark_parser(fast_lexer: bool = True) -> Lark:
     """The policy parser. It builds the model while it parses (``_Inline``): no tree is made.
 
     Positions come from the tokens (see ``_Inline``): Lark's ``propagate_positions`` nearly
     doubled the parse time, and keeping the keyword tokens gives every start position.
     """
-    return Lark(
+    parser = Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
@@ -64,6 +65,9 @@ def lark_parser() -> Lark:
         transformer=_INLINE,
         cache=True,
     )
+    if fast_lexer:
+        install(parser)
+    return parser
 
 
 # ---------------------------------------------------------------- friendly names for tokens
@@ -368,7 +372,7 @@ class _Builder:
         key = str(tok)
         if key in table:
             return key
-        ref = m.Ref(name=key, span=self._tok_span(tok))
+        ref = m.Ref.build(name=key, span=self._tok_span(tok))
         guess = did_you_mean(key, table)
         if guess is None or key.startswith(guess + "."):
             # Suggest the deepest known ancestor, then its children.
@@ -420,7 +424,7 @@ class _Builder:
 
     # -- values
     def text_plain(self, meta: Pos, children: list[Token]) -> m.Text:
-        return m.Text(plain=unquote(children[0]))
+        return m.Text.build(plain=unquote(children[0]))
 
     def text_localised(self, meta: Pos, children: list[tuple[Token, Token]]) -> m.Text:
         by_lang: dict[str, str] = {}
@@ -430,13 +434,13 @@ class _Builder:
                                                 hint="remove one of them"))
                 continue
             by_lang[str(lang)] = unquote(value)
-        return m.Text(by_lang=by_lang)
+        return m.Text.build(by_lang=by_lang)
 
     def lang_text(self, meta: Pos, children: list[Token]) -> tuple[Token, Token]:
         return children[0], children[1]
 
     def ident(self, meta: Pos, children: list[Token]) -> m.Ref:
-        return m.Ref(name=str(children[0]), span=self._tok_span(children[0]))
+        return m.Ref.build(name=str(children[0]), span=self._tok_span(children[0]))
 
     def names(self, meta: Pos, children: list[m.Ref]) -> tuple[m.Ref, ...]:
         return tuple(children)
@@ -448,7 +452,7 @@ class _Builder:
         if int(children[0]) == 0:  # kept (the statement is still modelled) but reported
             self.diagnostics.append(builtin("E204", "a duration of zero is not a period", self._tok_span(children[0]),
                                             hint="give the real period, e.g. `30 days`, or `expiry session`"))
-        return m.Duration(amount=int(children[0]), unit=m.TimeUnit(str(children[1]).rstrip("s")))
+        return m.Duration.build(amount=int(children[0]), unit=m.TimeUnit(str(children[1]).rstrip("s")))
 
     def flag(self, meta: Pos, children: list[Token]) -> bool:
         return children[0].type == "YES"
@@ -459,7 +463,7 @@ class _Builder:
 
     # -- legal bases
     def _basis(self, meta: Pos, kind: m.BasisKind, citation: str | None = None, **kw: Any) -> m.LegalBasis:
-        return m.LegalBasis(basis=kind, citation=citation, span=self._span(meta), **kw)
+        return m.LegalBasis.build(basis=kind, citation=citation, span=self._span(meta), **kw)
 
     def basis_consent(self, meta: Pos, children: list[Any]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.CONSENT)
@@ -481,12 +485,12 @@ class _Builder:
             "interest": ("interest", lambda s: s.children[0], False),
             "balancing_test": ("balancing_test", lambda s: unquote(s.children[0]), False),
         })
-        return m.LegalBasis(basis=m.BasisKind.LEGITIMATE_INTERESTS, span=self._span(meta),
+        return m.LegalBasis.build(basis=m.BasisKind.LEGITIMATE_INTERESTS, span=self._span(meta),
                             field_spans=spans, **values)
 
     # -- retention
     def _retention(self, meta: Pos, rule: str, **kw: Any) -> m.Retention:
-        return m.Retention(rule=rule, span=self._span(meta), **kw)
+        return m.Retention.build(rule=rule, span=self._span(meta), **kw)
 
     def retention_duration(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "duration", duration=children[0],
@@ -514,13 +518,13 @@ class _Builder:
 
     # -- cookie expiry
     def expiry_duration(self, meta: Pos, children: list[m.Duration]) -> m.Expiry:
-        return m.Expiry(lifetime="persistent", duration=children[0], span=self._span(meta))
+        return m.Expiry.build(lifetime="persistent", duration=children[0], span=self._span(meta))
 
     def expiry_session(self, meta: Pos, children: list[Any]) -> m.Expiry:
-        return m.Expiry(lifetime="session", span=self._span(meta))
+        return m.Expiry.build(lifetime="session", span=self._span(meta))
 
     def expiry_persistent(self, meta: Pos, children: list[Any]) -> m.Expiry:
-        return m.Expiry(lifetime="persistent", span=self._span(meta))
+        return m.Expiry.build(lifetime="persistent", span=self._span(meta))
 
     # -- statements: every other alias becomes a Stmt for its block to pick up
     def __default__(self, data: Any, children: list[Any], meta: Pos) -> Any:
@@ -548,7 +552,7 @@ class _Builder:
             "security": ("security", self._first, False),
             "description": ("description", self._first, False),
         })
-        return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+        return m.PolicyInfo.build(title=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
 
     def controller(self, meta: Pos, children: list[Any]) -> m.Controller:
         values, spans = self._fields(children[1:], {
@@ -563,7 +567,7 @@ class _Builder:
             "description": ("description", self._first, False),
             "dpo": ("dpo", self._dpo, False),
         })
-        return m.Controller(name=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+        return m.Controller.build(name=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
 
     def _dpo(self, s: Stmt) -> m.Dpo:
         values, spans = self._fields(s.children, {
@@ -572,7 +576,7 @@ class _Builder:
             "email": ("email", lambda st: self._email(st.children[0]), False),
             "phone": ("phone", self._str, False),
         })
-        return m.Dpo(span=s.span, field_spans=spans, **values)
+        return m.Dpo.build(span=s.span, field_spans=spans, **values)
 
     def authority(self, meta: Pos, children: list[Any]) -> m.Authority:
         values, spans = self._fields(children[1:], {
@@ -583,7 +587,7 @@ class _Builder:
             "address": ("address", self._str, False),
             "website": ("website", self._str, False),
         })
-        return m.Authority(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Authority.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def subject(self, meta: Pos, children: list[Any]) -> m.Subject:
         values, spans = self._fields(children[1:], {
@@ -591,7 +595,7 @@ class _Builder:
             "description": ("description", self._first, False),
             "children": ("children", self._flag, False),
         })
-        return m.Subject(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Subject.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def category(self, meta: Pos, children: list[Any]) -> m.Category:
         values, spans = self._fields(children[1:], {
@@ -607,7 +611,7 @@ class _Builder:
                 m.Identifiability, s.children[0], "identifiability claim"), False),
             "source": ("source", self._first, False),
         })
-        return m.Category(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Category.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def _purpose_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
         return {
@@ -630,7 +634,7 @@ class _Builder:
     def _special_condition(self, s: Stmt) -> m.SpecialConditionClause:
         cond = self._enum(m.SpecialCondition, s.children[0], "Art. 9(2) condition")
         citation = unquote(s.children[1]) if len(s.children) > 1 else None
-        return m.SpecialConditionClause(condition=cond, citation=citation, span=s.span)
+        return m.SpecialConditionClause.build(condition=cond, citation=citation, span=s.span)
 
     def _automated(self, s: Stmt) -> m.AutomatedDecisions:
         present = s.children[0] if s.children and isinstance(s.children[0], bool) else True
@@ -640,11 +644,11 @@ class _Builder:
             "safeguards": ("safeguards", self._first, False),
             "logic": ("logic", self._first, False),
         })
-        return m.AutomatedDecisions(present=present, span=s.span, field_spans=spans, **values)
+        return m.AutomatedDecisions.build(present=present, span=s.span, field_spans=spans, **values)
 
     def purpose(self, meta: Pos, children: list[Any]) -> m.Purpose:
         values, spans = self._fields(children[1:], self._purpose_spec())
-        return m.Purpose(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Purpose.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def recipient(self, meta: Pos, children: list[Any]) -> m.Recipient:
         values, spans = self._fields(children[1:], {
@@ -655,7 +659,7 @@ class _Builder:
             "contract": ("contract", self._str, False),
             "website": ("website", self._str, False),
         })
-        return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Recipient.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def transfer(self, meta: Pos, children: list[Any]) -> m.Transfer:
         values, spans = self._fields(children[1:], {
@@ -671,7 +675,7 @@ class _Builder:
             if isinstance(stmt, Stmt) and stmt.key == "mechanism" and len(stmt.children) > 1:
                 values.setdefault("mechanism_detail", unquote(stmt.children[1]))
                 break
-        return m.Transfer(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Transfer.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def consent(self, meta: Pos, children: list[Any]) -> m.ConsentMechanism:
         values, spans = self._fields(children[1:], {
@@ -687,7 +691,7 @@ class _Builder:
             "parental_consent": ("parental_consent", self._flag, False),
             "description": ("description", self._first, False),
         })
-        return m.ConsentMechanism(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.ConsentMechanism.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def _cookie_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
         return {
@@ -718,7 +722,7 @@ class _Builder:
             values["provider"] = provider
         name_tok: Token = children[0]
         name = unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
-        return m.Cookie(name=name, span=self._span(meta), field_spans=spans, **values)
+        return m.Cookie.build(name=name, span=self._span(meta), field_spans=spans, **values)
 
     def rights(self, meta: Pos, children: list[Any]) -> m.Rights:
         def offered(s: Stmt) -> tuple[m.Right, ...]:
@@ -733,11 +737,11 @@ class _Builder:
             "how": ("how", self._first, False),
             "complaints": ("complaints", self._first, False),
         })
-        return m.Rights(span=self._span(meta), field_spans=spans, **values)
+        return m.Rights.build(span=self._span(meta), field_spans=spans, **values)
 
     def defaults_purpose(self, meta: Pos, children: list[Any]) -> m.Defaults:
         values, spans = self._fields(children, self._purpose_spec())
-        return m.Defaults(target="purpose", values=values, span=self._span(meta), field_spans=spans)
+        return m.Defaults.build(target="purpose", values=values, span=self._span(meta), field_spans=spans)
 
     def defaults_cookie(self, meta: Pos, children: list[Any]) -> m.Defaults:
         values, spans = self._fields(children, self._cookie_spec())
@@ -746,7 +750,7 @@ class _Builder:
             values["provider_ref"], spans["provider_ref"] = provider, spans["provider"]
         elif provider is not None:
             values["provider"] = provider
-        return m.Defaults(target="cookie", values=values, span=self._span(meta), field_spans=spans)
+        return m.Defaults.build(target="cookie", values=values, span=self._span(meta), field_spans=spans)
 
     def start(self, meta: Pos, children: list[m.Block]) -> list[m.Block]:
         return children
@@ -860,4 +864,4 @@ def parse_text(text: str, path: str = "<string>") -> ParseResult:
     finally:
         if gc_was_enabled:
             gc.enable()
-    return ParseResult(m.Document(path=path, blocks=tuple(blocks)), tuple(builder.diagnostics), tuple(comments))
+    return ParseResult(m.Document.build(path=path, blocks=tuple(blocks)), tuple(builder.diagnostics), tuple(comments))

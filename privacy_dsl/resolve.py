@@ -82,7 +82,7 @@ class _Resolver:
             cookies = [_apply_defaults(c, defaults["cookie"][0]) for c in cookies]
 
         self._check_references(purposes, cookies, rights)
-        return m.Policy(
+        return m.Policy.build(
             root=self.root,
             files=tuple(d.path for d in self.documents),
             info=info,

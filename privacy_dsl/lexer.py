@@ -1,0 +1,201 @@
+"""Lark's contextual lexer, the same tokens at a fraction of the cost.
+
+Lark's ``ContextualLexer`` gives each LALR state its own scanner: one regular expression joining
+every terminal the state accepts, compiled on first use. Our grammar has 95 distinct sets of
+acceptable terminals, and compiling their expressions costs more than lexing a 100-line policy
+(about 60 ms of a hook's cold start); matching then goes through several layers of calls per token.
+
+``FastContextualLexer`` keeps Lark's rules and replaces only the mechanics:
+
+1. One expression, compiled once, finds the *shape* of the text at the current position:
+   whitespace, a comment, a quoted string, a word (letters, digits, ``_``, ``-``, dotted parts),
+   a number, or a punctuation mark.
+2. The token a state makes of that text is worked out exactly as Lark's scanner for the state
+   would (the state's terminals in Lark's order, the first to match wins, a keyword matched by a
+   name pattern becomes that keyword), trying each terminal's own expression, and remembered per
+   (state's terminal set, text): a policy repeats its words, so nearly every token is a dict lookup.
+
+The result is the same token stream with the same positions. Anything unexpected (text that no
+acceptable terminal matches) is handed back to Lark's own lexer at that position, so errors are
+Lark's own, with the same messages and expected sets. ``install`` checks that the grammar's
+terminals have the shapes listed above and leaves Lark's lexer in place if they do not; the tests
+compare both lexers on the corpus and on generated documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterator
+from typing import Any, cast
+
+from lark import Lark, Token
+from lark.lexer import BasicLexer, ContextualLexer, LexerState, TerminalDef
+
+#: The shapes of text, with the terminals of each shape. A word is as long as a name or taxonomy
+#: key can be; every word-shaped terminal matches within it (and, after it, meets no word character).
+_WORD = r"[^\W\d][\w\-]*(?:\.[^\W\d][\w\-]*)*"
+_NUMBER = r"[0-9][0-9\-]*"
+_WORD_TERMINALS = frozenset({"UNIT", "TAXON", "NAME", "LANG", "KEY"})
+_NUMBER_TERMINALS = frozenset({"INT", "DATE"})
+_WORD_RE = re.compile(_WORD)
+_PUNCTUATION_RE = re.compile(r"[^\w\s\"#]")
+
+
+def _matches_whole(pattern: re.Pattern[str], text: str) -> bool:
+    """Lark's test for a keyword a name pattern would swallow: ``match``, not ``fullmatch``."""
+    m = pattern.match(text)
+    return m is not None and m.group(0) == text
+
+
+class _Plan:
+    """How one LALR state's scanner (one set of acceptable terminals) turns text into a token."""
+
+    __slots__ = ("memo", "retype", "tried")
+
+    def __init__(self, terminals: Collection[TerminalDef], compiled: dict[str, re.Pattern[str]]) -> None:
+        strings = [t for t in terminals if t.pattern.type == "str"]
+        #: Per name-like terminal, the keywords it would match whole, which become those keywords
+        #: (Lark's "unless" callback); those keywords are then not tried on their own.
+        self.retype: dict[str, dict[str, str]] = {}
+        embedded: set[str] = set()
+        for t in terminals:
+            if t.pattern.type != "re":
+                continue
+            pattern = compiled[t.name]
+            words = {s.pattern.value: s.name for s in strings
+                     if s.priority == t.priority and _matches_whole(pattern, s.pattern.value)}
+            if words:
+                self.retype[t.name] = words
+                embedded |= set(words.values())
+        # ``terminals`` is in Lark's order: priority, then longest possible match, then name.
+        self.tried: list[tuple[str, str | None, re.Pattern[str] | None]] = [
+            (t.name, t.pattern.value if t.pattern.type == "str" else None,
+             None if t.pattern.type == "str" else compiled[t.name])
+            for t in terminals if t.name not in embedded]
+        self.memo: dict[str, tuple[str, int] | None] = {}
+
+    def resolve(self, text: str, pos: int) -> tuple[str, int] | None:
+        """(terminal, length) of the token at ``pos``, as Lark's scanner for the state finds it."""
+        for name, literal, pattern in self.tried:
+            if literal is not None:
+                if text.startswith(literal, pos):
+                    return name, len(literal)
+            else:
+                assert pattern is not None
+                m = pattern.match(text, pos)
+                if m:
+                    length = m.end() - pos
+                    retype = self.retype.get(name)
+                    if retype is not None:
+                        name = retype.get(text[pos:pos + length], name)
+                    return name, length
+        return None
+
+
+class FastContextualLexer(ContextualLexer):
+    """See the module docstring. Made from Lark's lexer by ``install`` (``__class__`` is swapped)."""
+
+    _plans: dict[int, _Plan]
+    _compiled: dict[str, re.Pattern[str]]
+    _shapes: re.Pattern[str]
+    _comment: Callable[[Token], Any] | None
+
+    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
+        line_ctr = lexer_state.line_ctr
+        text_slice = lexer_state.text
+        text, end = text_slice.text, text_slice.end
+        if not isinstance(text, str):
+            yield from super().lex(lexer_state, parser_state)
+            return
+        pos, line, line_start = line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos
+        shapes = self._shapes.match
+        lexers, plans = self.lexers, self._plans
+        comment = self._comment
+        new_token = Token
+        while pos < end:
+            m = shapes(text, pos, end)
+            shape = m.lastgroup if m is not None else None
+            if shape == "ws":
+                assert m is not None
+                stop = m.end()
+                breaks = text.count("\n", pos, stop)
+                if breaks:
+                    line += breaks
+                    line_start = text.rindex("\n", pos, stop) + 1
+                pos = stop
+                continue
+            if shape == "comment":
+                assert m is not None
+                stop = m.end()
+                if comment is not None:
+                    column = pos - line_start + 1
+                    comment(new_token("COMMENT", m.group(), pos, line, column, line, column + stop - pos, stop))
+                pos = stop
+                continue
+            lexer = lexers[parser_state.position]
+            plan = plans.get(id(lexer))
+            if plan is None:
+                plan = plans[id(lexer)] = _Plan(cast(BasicLexer, lexer).terminals, self._compiled)
+            if shape == "word" or shape == "number" or shape == "punct":
+                assert m is not None
+                key = m.group()
+                try:
+                    found = plan.memo[key]
+                except KeyError:
+                    found = plan.memo[key] = plan.resolve(text, pos)
+            else:
+                found = plan.resolve(text, pos)
+            if found is None:  # no acceptable terminal here: Lark's lexer raises its own error
+                line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
+                line_ctr.column = pos - line_start + 1
+                yield from super().lex(lexer_state, parser_state)
+                return
+            type_, length = found
+            column = pos - line_start + 1
+            stop = pos + length
+            token = new_token(type_, text[pos:stop], pos, line, column, line, column + length, stop)
+            lexer_state.last_token = token
+            pos = stop
+            yield token
+        line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
+        line_ctr.column = pos - line_start + 1
+
+
+def _shape_of(t: TerminalDef) -> str | None:
+    """Which shape of text a terminal belongs to; None if this lexer does not know it."""
+    if t.pattern.type == "str":
+        value = t.pattern.value
+        if _WORD_RE.fullmatch(value):
+            return "word"
+        return "punct" if len(value) == 1 and _PUNCTUATION_RE.fullmatch(value) else None
+    if t.name in _WORD_TERMINALS:
+        return "word"
+    if t.name in _NUMBER_TERMINALS:
+        return "number"
+    return {"STRING": "string", "COMMENT": "comment", "WS": "ws"}.get(t.name)
+
+
+def install(parser: Lark) -> bool:
+    """Swap ``parser``'s contextual lexer for ``FastContextualLexer``; False (and nothing changed)
+    if its terminals are not the shapes this lexer knows, or no newline can occur outside ``WS``."""
+    lexer = getattr(parser.parser, "lexer", None)
+    if type(lexer) is not ContextualLexer:
+        return False
+    terminals = parser.terminals
+    if any(_shape_of(t) is None or t.pattern.flags for t in terminals):
+        return False
+    by_name = {t.name: t for t in terminals}
+    if set(parser.lexer_conf.ignore) != {"WS", "COMMENT"} or "\n" in "".join(
+            t.pattern.value for t in terminals if t.pattern.type == "str"):
+        return False
+    shapes = [f"(?P<ws>{by_name['WS'].pattern.to_regexp()})", f"(?P<comment>{by_name['COMMENT'].pattern.to_regexp()})",
+              f"(?P<word>{_WORD})", f"(?P<number>{_NUMBER})", r"(?P<punct>[^\w\s\"#])"]
+    if "STRING" in by_name:
+        shapes.insert(2, f"(?P<string>{by_name['STRING'].pattern.to_regexp()})")
+    fast: Any = lexer
+    fast.__class__ = FastContextualLexer
+    fast._shapes = re.compile("|".join(shapes))
+    fast._compiled = {t.name: re.compile(t.pattern.to_regexp()) for t in terminals if t.pattern.type == "re"}
+    fast._plans = {}
+    fast._comment = parser.options.lexer_callbacks.get("COMMENT")
+    return True

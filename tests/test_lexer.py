@@ -1,0 +1,89 @@
+"""The fast lexer gives exactly the parse (model, diagnostics, comments) Lark's own lexer gives."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import POLICIES, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.lark import from_lark
+from strategies import GRAMMAR, padded_tokens
+from test_fuzz import _mutated
+
+from privacy_dsl import parser as p
+from privacy_dsl.lexer import FastContextualLexer
+
+EXAMPLES = int(os.environ.get("PRIVACY_DSL_FUZZ_EXAMPLES", "200"))
+FENCE = re.compile(r"```privacy\n(.*?)```", re.S)
+
+
+@contextmanager
+def lark_lexer() -> Iterator[None]:
+    """parse_text with Lark's own contextual lexer."""
+    fast = p.lark_parser
+    p.lark_parser = lambda fast_lexer=True: fast(False)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        p.lark_parser = fast  # type: ignore[assignment]
+
+
+def same_parse(text: str) -> None:
+    ours = p.parse_text(text, "x.privacy")
+    with lark_lexer():
+        theirs = p.parse_text(text, "x.privacy")
+    assert repr(ours) == repr(theirs)
+
+
+def test_the_fast_lexer_is_in_use() -> None:
+    """If a grammar change gives a terminal a shape it does not know, it steps aside; this says so."""
+    assert type(p.lark_parser().parser.lexer) is FastContextualLexer
+
+
+def _texts() -> list[Path]:
+    return sorted([*POLICIES.rglob("*.privacy"), *(ROOT / "tests").rglob("*.privacy"), *(ROOT / "docs").rglob("*.md"),
+                   ROOT / "README.md"])
+
+
+@pytest.mark.parametrize("path", _texts(), ids=lambda q: str(q.relative_to(ROOT)))
+def test_same_parse_for_every_policy_and_example_in_the_repository(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8", "surrogateescape")
+    for chunk in FENCE.findall(text) if path.suffix == ".md" else [text]:
+        same_parse(chunk)
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\ufeff", "#", "# c", '"', '"abc', '"a\\"b"', "purpose", "purposes", "purpose x {",
+    "purpose x { basis consent }", "cookie c { expiry 2026-01-01 }", "cookie c { expiry 13months }",
+    "purpose x { retention 2026-01-015 days }", "category c { taxonomy user.contact.email. }",
+    "purpose x\u00a0{ }", "purpose x { basis\vconsent }", "policy p { language nb-NO }", "\x00", "§", "{}",
+    "purpose x { categories a,,b }", "purpose _x-y.z { }", "purpose 1x { }", "purpose x { } }",
+])
+def test_same_parse_for_edge_cases(text: str) -> None:
+    same_parse(text)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(from_lark(GRAMMAR, explicit=padded_tokens()))
+def test_same_parse_for_generated_documents(source: str) -> None:
+    same_parse(source)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(_mutated())
+def test_same_parse_for_mutated_policies(source: str) -> None:
+    same_parse(source)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.sampled_from([*'{}"#\n\t ,.-_aeiouxyz0129§\x00ø\ufeff\u00a0\\', "purpose", "cookie", "basis",
+                                 "consent", "retention", "expiry", "days", "nb", "user.contact"]),
+                max_size=60).map("".join))
+def test_same_parse_for_arbitrary_text(source: str) -> None:
+    same_parse(source)
