@@ -142,8 +142,22 @@ def write_repo(root: Path, files: int, lines_per_file: int = 100, violations: bo
     return root
 
 
+#: The data categories of the peer comparison's systems, declared once (fideslang keys are global).
+PEER_CATEGORIES = {f"c{j}": key for j, key in enumerate(CATEGORY_KEYS)}
+
+
+def peer_declarations(i: int) -> list[tuple[str, str, list[str], str]]:
+    """System ``i`` of the peer comparison: (name, data use, category ids, data subject) per
+    declaration. Both ``fides_manifest`` and ``write_peer_policy`` are written from this, so the two
+    forms hold the same facts and nothing else."""
+    return [(f"Orders {i}", "essential.service", list(PEER_CATEGORIES), "customer"),
+            (f"Newsletter {i}", "marketing.communications.email", ["c0", "c1"], "customer"),
+            (f"Statistics {i}", "analytics.reporting", ["c5", "c6"], "anonymous_user")]
+
+
 def fides_manifest(systems: int) -> str:
-    """The same facts as a fideslang manifest (for `fides --local evaluate`)."""
+    """The peer comparison's systems as a fideslang manifest (for `fides --local evaluate`), with a
+    policy rule of the kind fides evaluates: no marketing on contact data."""
     out = ["""policy:
   - fides_key: bench_policy
     name: Bench policy
@@ -165,20 +179,30 @@ def fides_manifest(systems: int) -> str:
     name: System {i}
     description: Generated system {i}
     system_type: Service
-    privacy_declarations:
-      - name: Orders {i}
-        data_categories: [{', '.join(CATEGORY_KEYS)}]
-        data_use: essential.service
-        data_subjects: [customer]
-      - name: Newsletter {i}
-        data_categories: [user.contact.email, user.name]
-        data_use: marketing.communications.email
-        data_subjects: [customer]
-      - name: Statistics {i}
-        data_categories: [user.device.ip_address, user.behavior.browsing_history]
-        data_use: analytics.reporting
-        data_subjects: [anonymous_user]""")
+    privacy_declarations:""")
+        for name, use, cats, subject in peer_declarations(i):
+            out.append(f"""      - name: {name}
+        data_categories: [{', '.join(PEER_CATEGORIES[c] for c in cats)}]
+        data_use: {use}
+        data_subjects: [{subject}]""")
     return "\n".join(out) + "\n"
+
+
+def write_peer_policy(root: Path, systems: int) -> Path:
+    """The same systems as ``fides_manifest``, as one policy with a file per system. It says no more
+    than the manifest (no legal basis, retention, recipients or cookies), so privacy-dsl reports
+    what is missing, as fides reports the policy rule's violations."""
+    root.mkdir(parents=True, exist_ok=True)
+    shared = [f"category {cid} {{ taxonomy {key} }}" for cid, key in PEER_CATEGORIES.items()]
+    (root / "organisation.privacy").write_text("\n".join([*shared, "subject customer", "subject anonymous_user"])
+                                               + "\n", encoding="utf-8")
+    for i in range(systems):
+        blocks = [f"# System {i}: Generated system {i} (Service)"]
+        for n, (name, use, cats, subject) in enumerate(peer_declarations(i)):
+            blocks.append(f'purpose s{i}_p{n} {{\n  name "{name}"\n  use {use}\n'
+                          f'  categories {", ".join(cats)}\n  subjects {subject}\n}}')
+        (root / f"system{i:04d}.privacy").write_text("\n".join(blocks) + "\n", encoding="utf-8")
+    return root
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .generate import fides_manifest, policy_text, write_policy, write_repo, write_split_policy
+from .generate import fides_manifest, policy_text, write_peer_policy, write_policy, write_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = [sys.executable, "-m", "privacy_dsl"]
@@ -150,7 +150,7 @@ def peer(table: Table, work: Path, fides: Path, runs: int) -> None:
         manifest.mkdir(exist_ok=True)
         (manifest / "systems.yml").write_text(fides_manifest(systems), encoding="utf-8")
         theirs, _ = _median_wall([str(fides), "--local", "evaluate", str(manifest)], max(1, runs // 3), cwd=manifest)
-        ours_dir = write_split_policy(work / f"ours{systems}", systems)
+        ours_dir = write_peer_policy(work / f"ours{systems}", systems)
         ours, _ = _median_wall([*_cli(), "lint", str(ours_dir), "--no-cache"], max(1, runs // 3))
         table.add(f"peer: {systems} systems, fides --local evaluate vs us", _ms(ours), _ms(theirs),
                   f"{theirs / ours:.1f}x faster", ">= 20x faster at 1,000" if systems == 1000 else "")

@@ -26,10 +26,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterator
+from copy import copy
+from functools import partial
 from typing import Any, cast
 
 from lark import Lark, Token
+from lark.exceptions import UnexpectedInput
 from lark.lexer import BasicLexer, ContextualLexer, LexerState, TerminalDef
+from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
+from lark.parsers.lalr_analysis import Shift
+from lark.utils import TextSlice
 
 #: The shapes of text, with the terminals of each shape. A word is as long as a name or taxonomy
 #: key can be; every word-shaped terminal matches within it (and, after it, meets no word character).
@@ -112,6 +118,7 @@ class FastContextualLexer(ContextualLexer):
         lexers, plans = self.lexers, self._plans
         comment = self._comment
         new_token = Token
+        make_str = str.__new__
         while pos < end:
             m = shapes(text, pos, end)
             shape = m.lastgroup if m is not None else None
@@ -153,7 +160,11 @@ class FastContextualLexer(ContextualLexer):
             type_, length = found
             column = pos - line_start + 1
             stop = pos + length
-            token = new_token(type_, text[pos:stop], pos, line, column, line, column + length, stop)
+            # Token(...) as Lark makes it, without the two calls of its constructor (~15 % of lexing)
+            value = text[pos:stop]
+            token = make_str(new_token, value)
+            token.type, token.start_pos, token.value, token.line, token.column = type_, pos, value, line, column
+            token.end_line, token.end_column, token.end_pos = line, column + length, stop
             lexer_state.last_token = token
             pos = stop
             yield token
@@ -199,3 +210,117 @@ def install(parser: Lark) -> bool:
     fast._plans = {}
     fast._comment = parser.options.lexer_callbacks.get("COMMENT")
     return True
+
+
+# ---------------------------------------------------------------- the LALR loop
+
+
+class _Position:
+    """What the lexer asks the parser: the state on top of its stack."""
+
+    __slots__ = ("stack",)
+
+    def __init__(self, stack: list[int]) -> None:
+        self.stack = stack
+
+    @property
+    def position(self) -> int:
+        return self.stack[-1]
+
+
+class SyntaxErrorFound(Exception):
+    """The text does not parse; the caller re-parses with Lark's own parser for its exact error."""
+
+
+NodeBuilders = Callable[[str], Callable[[list[Any]], Any]]
+
+
+def drive(parser: Lark, text: str, node_builder: NodeBuilders) -> Any:
+    """Parse ``text`` with ``parser``'s LALR table and callbacks, in one loop.
+
+    The same shifts and reductions as Lark's ``_Parser.parse_from_state`` (the same callbacks, so
+    the same result), without its per-token method calls and bookkeeping for interactive parsing
+    and error recovery: at the first syntax error this raises ``SyntaxErrorFound``, and the caller
+    parses again with Lark's own parser, which raises Lark's exception with everything it carries.
+    ``node_builder(rule name)`` gives the function that builds a node from its (filtered) children,
+    called directly instead of through the transformer's ``__default__`` wrappers.
+    """
+    frontend: Any = parser.parser
+    lalr = frontend.parser.parser
+    table = lalr.parse_table
+    states = table.states
+    rules = _rule_table(lalr, node_builder)
+    start, end = table.start_states["start"], table.end_states["start"]
+    token_callbacks = {k: v for k, v in lalr.callbacks.items() if isinstance(k, str)}
+    state_stack = [start]
+    value_stack: list[Any] = []
+    push_state, push_value = state_stack.append, value_stack.append
+    tokens = frontend.lexer.lex(LexerState(TextSlice.cast_from(text)), _Position(state_stack))
+    try:
+        for token in tokens:
+            kind = token.type
+            while True:
+                action, arg = states[state_stack[-1]][kind]
+                if action is Shift:
+                    push_state(arg)
+                    push_value(token_callbacks[kind](token) if kind in token_callbacks else token)
+                    break
+                size, origin, callback = rules[arg]
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                push_value(callback(children))
+                push_state(states[state_stack[-1]][origin][1])
+        while True:  # the end of the text: reduce until the start symbol is complete
+            action, arg = states[state_stack[-1]]["$END"]
+            if action is Shift:
+                raise SyntaxErrorFound
+            size, origin, callback = rules[arg]
+            if size:
+                children = value_stack[-size:]
+                del state_stack[-size:]
+                del value_stack[-size:]
+            else:
+                children = []
+            push_value(callback(children))
+            push_state(states[state_stack[-1]][origin][1])
+            if state_stack[-1] == end:
+                return value_stack[-1]
+    except (KeyError, UnexpectedInput):
+        raise SyntaxErrorFound from None
+
+
+_RULE_TABLES: dict[int, dict[Any, tuple[int, str, Callable[[list[Any]], Any]]]] = {}
+
+
+def _rule_table(lalr: Any, node_builder: NodeBuilders) -> dict[Any, tuple[int, str, Callable[[list[Any]], Any]]]:
+    """Per grammar rule: (length of its expansion, the rule it reduces to, its callback)."""
+    found = _RULE_TABLES.get(id(lalr))
+    if found is None:
+        found = _RULE_TABLES[id(lalr)] = {
+            rule: (len(rule.expansion), rule.origin.name, _direct(callback, node_builder))
+            for rule, callback in lalr.callbacks.items() if not isinstance(rule, str)}
+    return found
+
+
+def _direct(callback: Any, node_builder: NodeBuilders) -> Callable[[list[Any]], Any]:
+    """``callback`` with its innermost step, Lark's ``partial(default_callback, name)`` (two calls
+    deep into the transformer's ``__default__``), replaced by ``node_builder(name)``; the child
+    filters around it are kept (copied). Anything else is left as it is."""
+    chain = []
+    inner = callback
+    while type(inner) in (ExpandSingleChild, ChildFilterLALR_NoPlaceholders):
+        chain.append(inner)
+        inner = inner.node_builder
+    if not (isinstance(inner, partial) and len(inner.args) == 1 and isinstance(inner.args[0], str)
+            and inner.func.__name__ == "default_callback"):
+        return cast(Callable[[list[Any]], Any], callback)
+    built: Any = node_builder(inner.args[0])
+    for wrapper in reversed(chain):
+        outer = copy(wrapper)
+        outer.node_builder = built
+        built = outer
+    return cast(Callable[[list[Any]], Any], built)

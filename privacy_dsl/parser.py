@@ -11,7 +11,7 @@ import gc
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -21,7 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from . import model as m
 from . import taxonomy
 from .diagnostics import Diagnostic, builtin, did_you_mean, shorten
-from .lexer import install
+from .lexer import FastContextualLexer, SyntaxErrorFound, drive, install
 
 # ---------------------------------------------------------------- the Lark parser
 
@@ -782,7 +782,7 @@ class _Inline:
     builder: _Builder | None = None
     anonymous: frozenset[str] | None = None
 
-    def __default__(self, data: Any, children: list[Any], meta: Any) -> Built | Tree[Any]:
+    def __default__(self, data: Any, children: list[Any], meta: Any = None) -> Built | Tree[Any]:
         if data[0] == "_":  # an inlined rule (_item, _anchor, ...): Lark splices its children
             return Tree(data, children)
         builder = self.builder
@@ -805,6 +805,13 @@ class _Inline:
 
 
 _INLINE = _Inline()
+
+
+def _node_builder(name: str) -> Callable[[list[Any]], Any]:
+    """For ``lexer.drive``: what ``_INLINE.__default__`` does for rule ``name``, called directly."""
+    if name[0] == "_":
+        return partial(Tree, name)
+    return partial(_INLINE.__default__, name)
 
 
 #: Grammar rules built by a method of the same name; every other rule is a statement (``Stmt``).
@@ -854,7 +861,15 @@ def parse_text(text: str, path: str = "<string>") -> ParseResult:
     _INLINE.builder = builder
     try:
         try:
-            built: Any = parser.parse(text)
+            if type(parser.parser.lexer) is FastContextualLexer:
+                try:
+                    built: Any = drive(parser, text, _node_builder)
+                except SyntaxErrorFound:  # Lark's own parser says what is wrong, as it would have
+                    comments.clear()
+                    builder = _INLINE.builder = _Builder(path)
+                    built = lark_parser(fast_lexer=False).parse(text)
+            else:
+                built = parser.parse(text)
         except UnexpectedInput as exc:
             return ParseResult(None, (syntax_diagnostic(exc, text, path),), tuple(comments))
         finally:

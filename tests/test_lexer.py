@@ -87,3 +87,37 @@ def test_same_parse_for_mutated_policies(source: str) -> None:
                 max_size=60).map("".join))
 def test_same_parse_for_arbitrary_text(source: str) -> None:
     same_parse(source)
+
+
+def test_tokens_are_what_lark_makes() -> None:
+    """Every attribute of every token, against Lark's own lexer, on a policy with every kind of token."""
+    from lark.lexer import LexerState
+
+    from privacy_dsl.lexer import drive
+
+    text = "\n".join(f.read_text(encoding="utf-8") for f in sorted((POLICIES / "fjordkaffe").glob("*.privacy")))
+    seen: dict[str, list[tuple[object, ...]]] = {"ours": [], "lark": []}
+
+    def record(name: str, lexer: object) -> None:
+        original = lexer.lex  # type: ignore[attr-defined]
+
+        def lex(state: LexerState, parser_state: object) -> Iterator[object]:
+            for tok in original(state, parser_state):
+                seen[name].append((tok.type, str(tok), tok.value, tok.start_pos, tok.line, tok.column,
+                                   tok.end_line, tok.end_column, tok.end_pos))
+                yield tok
+        lexer.lex = lex  # type: ignore[attr-defined]
+
+    fast, slow = p.lark_parser(), p.lark_parser(False)
+    record("ours", fast.parser.lexer)
+    record("lark", slow.parser.lexer)
+    try:
+        p._INLINE.builder = p._Builder("x")
+        drive(fast, text, p._node_builder)
+        p._INLINE.builder = p._Builder("x")
+        slow.parse(text)
+    finally:
+        p._INLINE.builder = None
+        del fast.parser.lexer.lex, slow.parser.lexer.lex  # type: ignore[attr-defined]
+    assert seen["ours"] == seen["lark"]
+    assert len(seen["ours"]) > 500
