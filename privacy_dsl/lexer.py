@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from copy import copy
 from functools import partial
+from itertools import chain
 from typing import Any, cast
 
 from lark import Lark, Token
@@ -257,11 +258,13 @@ def drive(parser: Lark, text: str, node_builder: NodeBuilders) -> Any:
     push_state, push_value = state_stack.append, value_stack.append
     tokens = frontend.lexer.lex(LexerState(TextSlice.cast_from(text)), _Position(state_stack))
     try:
-        for token in tokens:
-            kind = token.type
+        for token in chain(tokens, (None,)):  # None: the end of the text
+            kind = token.type if token is not None else "$END"
             while True:
                 action, arg = states[state_stack[-1]][kind]
                 if action is Shift:
+                    if token is None:
+                        raise SyntaxErrorFound
                     push_state(arg)
                     push_value(token_callbacks[kind](token) if kind in token_callbacks else token)
                     break
@@ -274,21 +277,9 @@ def drive(parser: Lark, text: str, node_builder: NodeBuilders) -> Any:
                     children = []
                 push_value(callback(children))
                 push_state(states[state_stack[-1]][origin][1])
-        while True:  # the end of the text: reduce until the start symbol is complete
-            action, arg = states[state_stack[-1]]["$END"]
-            if action is Shift:
-                raise SyntaxErrorFound
-            size, origin, callback = rules[arg]
-            if size:
-                children = value_stack[-size:]
-                del state_stack[-size:]
-                del value_stack[-size:]
-            else:
-                children = []
-            push_value(callback(children))
-            push_state(states[state_stack[-1]][origin][1])
-            if state_stack[-1] == end:
-                return value_stack[-1]
+                if token is None and state_stack[-1] == end:  # the start symbol is complete
+                    return value_stack[-1]
+        raise SyntaxErrorFound  # not reached: the end token either completes the parse or fails
     except (KeyError, UnexpectedInput):
         raise SyntaxErrorFound from None
 
