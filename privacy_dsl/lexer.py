@@ -103,9 +103,18 @@ class FastContextualLexer(ContextualLexer):
     """See the module docstring. Made from Lark's lexer by ``install`` (``__class__`` is swapped)."""
 
     _plans: dict[int, _Plan]
+    _by_state: dict[int, tuple[dict[str, tuple[str, int] | None], _Plan]]
     _compiled: dict[str, re.Pattern[str]]
     _shapes: re.Pattern[str]
     _comment: Callable[[Token], Any] | None
+
+    def _plan(self, state: int) -> tuple[dict[str, tuple[str, int] | None], _Plan]:
+        """The plan of ``state``'s scanner: one per set of acceptable terminals, as Lark shares them."""
+        lexer = self.lexers[state]
+        plan = self._plans.get(id(lexer))
+        if plan is None:
+            plan = self._plans[id(lexer)] = _Plan(cast(BasicLexer, lexer).terminals, self._compiled)
+        return plan.memo, plan
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
         line_ctr = lexer_state.line_ctr
@@ -116,46 +125,48 @@ class FastContextualLexer(ContextualLexer):
             return
         pos, line, line_start = line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos
         shapes = self._shapes.match
-        lexers, plans = self.lexers, self._plans
+        by_state = self._by_state
+        stack = parser_state.stack if type(parser_state) is _Position else None
         comment = self._comment
         new_token = Token
         make_str = str.__new__
+        last = lexer_state.last_token
         while pos < end:
-            m = shapes(text, pos, end)
-            shape = m.lastgroup if m is not None else None
-            if shape == "ws":
-                assert m is not None
-                stop = m.end()
+            m = shapes(text, pos, end)  # whitespace if any, then the shape of what follows it
+            if m.start("ws") >= 0:
+                stop = m.end("ws")
                 breaks = text.count("\n", pos, stop)
                 if breaks:
                     line += breaks
                     line_start = text.rindex("\n", pos, stop) + 1
                 pos = stop
+            shape = m.lastgroup
+            if shape == "ws":  # nothing known follows: the end, or text only a terminal can tell
                 continue
             if shape == "comment":
-                assert m is not None
                 stop = m.end()
                 if comment is not None:
                     column = pos - line_start + 1
-                    comment(new_token("COMMENT", m.group(), pos, line, column, line, column + stop - pos, stop))
+                    comment(new_token("COMMENT", m.group(shape), pos, line, column, line, column + stop - pos, stop))
                 pos = stop
                 continue
-            lexer = lexers[parser_state.position]
-            plan = plans.get(id(lexer))
-            if plan is None:
-                plan = plans[id(lexer)] = _Plan(cast(BasicLexer, lexer).terminals, self._compiled)
-            if shape == "word" or shape == "number" or shape == "punct":
-                assert m is not None
-                key = m.group()
-                try:
-                    found = plan.memo[key]
-                except KeyError:
-                    found = plan.memo[key] = plan.resolve(text, pos)
-            else:
+            state = stack[-1] if stack is not None else parser_state.position
+            known = by_state.get(state)
+            if known is None:
+                known = by_state[state] = self._plan(state)
+            memo, plan = known
+            if shape is None or shape == "string":
                 found = plan.resolve(text, pos)
+            else:
+                key = m.group(shape)
+                try:
+                    found = memo[key]
+                except KeyError:
+                    found = memo[key] = plan.resolve(text, pos)
             if found is None:  # no acceptable terminal here: Lark's lexer raises its own error
                 line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
                 line_ctr.column = pos - line_start + 1
+                lexer_state.last_token = last
                 yield from super().lex(lexer_state, parser_state)
                 return
             type_, length = found
@@ -163,12 +174,12 @@ class FastContextualLexer(ContextualLexer):
             stop = pos + length
             # Token(...) as Lark makes it, without the two calls of its constructor (~15 % of lexing)
             value = text[pos:stop]
-            token = make_str(new_token, value)
-            token.type, token.start_pos, token.value, token.line, token.column = type_, pos, value, line, column
-            token.end_line, token.end_column, token.end_pos = line, column + length, stop
-            lexer_state.last_token = token
+            last = make_str(new_token, value)
+            last.type, last.start_pos, last.value, last.line, last.column = type_, pos, value, line, column
+            last.end_line, last.end_column, last.end_pos = line, column + length, stop
             pos = stop
-            yield token
+            yield last
+        lexer_state.last_token = last
         line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
         line_ctr.column = pos - line_start + 1
 
@@ -200,15 +211,16 @@ def install(parser: Lark) -> bool:
     if set(parser.lexer_conf.ignore) != {"WS", "COMMENT"} or "\n" in "".join(
             t.pattern.value for t in terminals if t.pattern.type == "str"):
         return False
-    shapes = [f"(?P<ws>{by_name['WS'].pattern.to_regexp()})", f"(?P<comment>{by_name['COMMENT'].pattern.to_regexp()})",
-              f"(?P<word>{_WORD})", f"(?P<number>{_NUMBER})", r"(?P<punct>[^\w\s\"#])"]
+    shapes = [f"(?P<comment>{by_name['COMMENT'].pattern.to_regexp()})", f"(?P<word>{_WORD})",
+              f"(?P<number>{_NUMBER})", r"(?P<punct>[^\w\s\"#])"]
     if "STRING" in by_name:
-        shapes.insert(2, f"(?P<string>{by_name['STRING'].pattern.to_regexp()})")
+        shapes.insert(1, f"(?P<string>{by_name['STRING'].pattern.to_regexp()})")
     fast: Any = lexer
     fast.__class__ = FastContextualLexer
-    fast._shapes = re.compile("|".join(shapes))
+    fast._shapes = re.compile(f"(?P<ws>{by_name['WS'].pattern.to_regexp()})?(?:{'|'.join(shapes)})?")
     fast._compiled = {t.name: re.compile(t.pattern.to_regexp()) for t in terminals if t.pattern.type == "re"}
     fast._plans = {}
+    fast._by_state = {}
     fast._comment = parser.options.lexer_callbacks.get("COMMENT")
     return True
 
