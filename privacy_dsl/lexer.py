@@ -124,7 +124,8 @@ class FastContextualLexer(ContextualLexer):
             yield from super().lex(lexer_state, parser_state)
             return
         pos, line, line_start = line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos
-        shapes = self._shapes.match
+        # Never None: everything in the expression is optional.
+        shapes: Callable[[str, int, int], re.Match[str]] = self._shapes.match  # type: ignore[assignment]
         by_state = self._by_state
         stack = parser_state.stack if type(parser_state) is _Position else None
         comment = self._comment
