@@ -10,7 +10,7 @@ from pathlib import Path
 from . import model as m
 from .config import Config, selects
 from .diagnostics import Diagnostic, Severity, did_you_mean
-from .parser import parse_text
+from .parser import gc_paused, parse_text
 from .resolve import resolve
 from .rules import REGISTRY
 from .rules.base import Context, Rule
@@ -97,7 +97,13 @@ def lint_policy(sources: PolicySources, config: Config, today: dt.date | None = 
 
 def lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.date | None = None,
                  rules: list[ActiveRule] | None = None) -> PolicyResult:
-    """Lint the already-read files of one policy."""
+    """Lint the already-read files of one policy (with the garbage collector paused: ``gc_paused``)."""
+    with gc_paused():
+        return _lint_sources(root, files, config, today, rules)
+
+
+def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.date | None,
+                  rules: list[ActiveRule] | None) -> PolicyResult:
     diagnostics: list[Diagnostic] = []
     documents: list[m.Document] = []
     suppressions: dict[str, list[Suppression]] = {}

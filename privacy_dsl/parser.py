@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -846,6 +846,24 @@ def normalise_newlines(text: str) -> str:
     return text
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a policy is parsed and checked.
+
+    Each collection walks every live object, and a large policy's model is hundreds of thousands
+    of them, so collections triggered by allocation make large runs non-linear: with it running,
+    a 100k-line lint took 3.7-4.2 s instead of 3.0 s. Nothing built here is cyclic garbage;
+    whatever is left over is collected when the collector resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_text(text: str, path: str = "<string>") -> ParseResult:
     """Parse one file's text. Never raises for bad input: problems come back as diagnostics."""
     text = normalise_newlines(text.removeprefix("\ufeff"))
@@ -853,13 +871,9 @@ def parse_text(text: str, path: str = "<string>") -> ParseResult:
     comments: list[Comment] = []
     global _comment_sink
     _comment_sink = comments
-    # The cyclic garbage collector makes large parses non-linear (every allocation of the tree
-    # may trigger a full scan); nothing built here is cyclic garbage, so pause it.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     builder = _Builder(path)
     _INLINE.builder = builder
-    try:
+    with gc_paused():
         try:
             if type(parser.parser.lexer) is FastContextualLexer:
                 try:
@@ -876,7 +890,4 @@ def parse_text(text: str, path: str = "<string>") -> ParseResult:
             _comment_sink = []
             _INLINE.builder = None
         blocks: list[m.Block] = built.value if isinstance(built, Built) else []
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return ParseResult(m.Document.build(path=path, blocks=tuple(blocks)), tuple(builder.diagnostics), tuple(comments))
