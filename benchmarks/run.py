@@ -39,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .generate import fides_manifest, policy_text, write_peer_policy, write_policy, write_repo
 
@@ -138,6 +139,52 @@ def throughput(table: Table, runs: int, sizes: tuple[int, ...]) -> None:
                   f"{floor / ours:.2f}x", ">= 0.8x bare LALR parse" if lines == 10_000 else "linear")
 
 
+def rule_scaling(table: Table, sizes: tuple[int, int]) -> None:
+    """Each rule's work (Python function calls, which do not depend on the machine) and time on the
+    same policy at two sizes: linear rules grow by the ratio of the sizes."""
+    import cProfile
+    import gc
+    import pstats
+
+    from privacy_dsl.config import Config
+    from privacy_dsl.lint import active_rules
+    from privacy_dsl.parser import parse_text
+    from privacy_dsl.resolve import resolve
+    from privacy_dsl.rules.base import Context
+
+    from .generate import lines_to_systems
+
+    rules = active_rules(Config())
+    calls: dict[int, dict[str, int]] = {}
+    times: dict[int, dict[str, float]] = {}
+    for lines in sizes:
+        document = parse_text(policy_text(lines_to_systems(lines), violations=True), "p.privacy").document
+        assert document is not None
+        policy, _ = resolve(".", [document])
+        calls[lines], times[lines] = {}, {}
+        gc.disable()
+        for active in rules:
+            def run(a: Any = active, p: Any = policy) -> None:
+                list(a.rule.run(Context(policy=p, options=a.options)))
+            profile = cProfile.Profile()
+            profile.runcall(run)
+            calls[lines][active.rule.code] = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
+            times[lines][active.rule.code] = min(_median(run, 1) for _ in range(3))
+        gc.enable()
+    small, large = sizes
+    growth = large / small
+    worst_calls = max(calls[small], key=lambda c: calls[large][c] / max(calls[small][c], 1))
+    worst_time = max(times[small], key=lambda c: times[large][c] / max(times[small][c], 1e-9))
+    total = {n: sum(times[n].values()) for n in sizes}
+    table.add(f"rules: most growth in work, {small:,} -> {large:,} lines",
+              f"{calls[large][worst_calls] / max(calls[small][worst_calls], 1):.1f}x {worst_calls}",
+              f"{growth:.0f}x", "", "linear (<= size ratio)")
+    table.add(f"rules: all {len(rules)}, time, {small:,} -> {large:,} lines",
+              f"{total[large] * 1000:.0f} ms", f"{total[small] * 1000:.1f} ms",
+              f"{total[large] / total[small]:.1f}x", f"most: {worst_time} "
+              f"{times[large][worst_time] / max(times[small][worst_time], 1e-9):.0f}x")
+
+
 def large_repo(table: Table, work: Path, runs: int) -> None:
     repo = write_repo(work / "repo", 1000, 100, violations=True)
     floor, _ = _median_wall([sys.executable, "-c", "import lark; from pydantic import BaseModel"], runs)
@@ -177,6 +224,21 @@ def peer(table: Table, work: Path, fides: Path, runs: int) -> None:
                   f"{theirs / again:.0f}x faster", "")
 
 
+START, END = "<!-- benchmark table: start -->", "<!-- benchmark table: end -->"
+
+
+def write_table(path: Path, measured: str) -> None:
+    """Replace what lies between the markers in ``path`` (the prose around them is kept), or write
+    a new file holding only the table."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = f"{head}{START}\n{measured}{END}{rest.split(END, 1)[1]}"
+    else:
+        text = f"# Performance\n\n{START}\n{measured}{END}\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -185,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer", action="store_true", help="also run the fides comparison")
     ap.add_argument("--fides", type=Path, default=Path(".venv-fides/bin/fides"),
                     help="the fides executable for --peer (install it in a separate virtualenv)")
-    ap.add_argument("--write", type=Path, metavar="FILE", help="write the table to this Markdown file")
+    ap.add_argument("--write", type=Path, metavar="FILE",
+                    help="put the table in this Markdown file, between its benchmark-table markers")
     args = ap.parse_args(argv)
     runs = 3 if args.quick else args.runs
     table = Table()
@@ -194,16 +257,16 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         cold_start(table, work, runs)
         throughput(table, runs, (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000))
+        rule_scaling(table, (1_000, 10_000) if args.quick else (10_000, 100_000))
         large_repo(table, work, runs)
         if args.peer:
             peer(table, work, args.fides, runs)
     if args.write:
         machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                    f"{platform.platform()}; load average {os.getloadavg()[0]:.2f} at the end")
-        args.write.write_text(
-            "# Performance\n\nMeasured with `python -m benchmarks"
-            f"{' --peer' if args.peer else ''}` on {time.strftime('%Y-%m-%d')} ({machine}). Each value is "
-            f"a median of {runs} runs; the floor is measured in the same run (see `benchmarks/run.py`).\n\n"
-            + table.markdown() + "\n", encoding="utf-8")
+        measured = (f"Measured with `python -m benchmarks{' --peer' if args.peer else ''}` on "
+                    f"{time.strftime('%Y-%m-%d')} ({machine}). Each value is a median of {runs} runs; the "
+                    f"floor is measured in the same run (see `benchmarks/run.py`).\n\n{table.markdown()}\n")
+        write_table(args.write, measured)
         print(f"wrote {args.write}")
     return 0
