@@ -48,31 +48,36 @@ FORMAT = 1
 #: A path whose status changed less than this long before it was taken is checked by content.
 RACY_NS = 2_000_000_000
 _CONFIG_NAMES = ("privacy-dsl.toml", "pyproject.toml")
-_NEVER = ("--no-cache", "--output", "-o", "--help", "-h")
+_NEVER_LONG = ("--no-cache", "--output", "--help")
+_NEVER_SHORT = ("o", "h")
 
 Signature = list[int] | None
 
 
 def eligible(argv: Sequence[str]) -> bool:
-    """A ``lint`` whose only effect is its output (and exit code)."""
+    """A ``lint`` whose only effect is its output (and exit code). Options are matched as argparse
+    matches them: ``--outp`` is ``--output``, and ``-qo FILE`` holds ``-o``."""
     if not argv or argv[0] != "lint":
         return False
     for arg in argv[1:]:
         if arg == "--":
             break
         name = arg.split("=", 1)[0]
-        if name in _NEVER or (name.startswith("-o") and not name.startswith("--")):
+        if name.startswith("--") and len(name) > 2:
+            if any(option.startswith(name) for option in _NEVER_LONG):
+                return False
+        elif name.startswith("-") and any(flag in name[1:] for flag in _NEVER_SHORT):
             return False
     fmt = _format(argv)
     return fmt != "github" and not (fmt is None and os.environ.get("GITHUB_ACTIONS") == "true")
 
 
 def _format(argv: Sequence[str]) -> str | None:
+    """The value of ``--format`` (or an abbreviation of it), if given."""
     for i, arg in enumerate(argv):
-        if arg == "--format" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--format="):
-            return arg.split("=", 1)[1]
+        name, _, value = arg.partition("=")
+        if len(name) >= 4 and "--format".startswith(name):  # "--fo" is the shortest argparse takes
+            return value if "=" in arg else (argv[i + 1] if i + 1 < len(argv) else None)
     return None
 
 

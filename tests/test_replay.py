@@ -83,7 +83,8 @@ def test_each_command_line_has_its_own_entry(repo: Path, capsys: pytest.CaptureF
 
 
 @pytest.mark.parametrize("argv", [("--output", "report.txt"), ("-o", "report.txt"), ("--format", "github"),
-                                  ("--no-cache",), ("--format=github",)])
+                                  ("--no-cache",), ("--format=github",), ("--outp", "r.txt"), ("--no-c",),
+                                  ("-qo", "r.txt"), ("--fo", "github"), ("--output=r.txt",), ("-h",)])
 def test_runs_with_other_effects_are_never_replayed(argv: tuple[str, ...]) -> None:
     assert not replay.eligible(["lint", "policies", *argv])
     assert replay.eligible(["lint", "policies", "--format", "sarif"])
