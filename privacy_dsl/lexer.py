@@ -263,9 +263,8 @@ def drive(parser: Lark, text: str, node_builder: NodeBuilders) -> Any:
     lalr = frontend.parser.parser
     table = lalr.parse_table
     states = table.states
-    rules = _rule_table(lalr, node_builder)
+    rules, token_callbacks = _rule_table(lalr, node_builder)
     start, end = table.start_states["start"], table.end_states["start"]
-    token_callbacks = {k: v for k, v in lalr.callbacks.items() if isinstance(k, str)}
     state_stack = [start]
     value_stack: list[Any] = []
     push_state, push_value = state_stack.append, value_stack.append
@@ -297,16 +296,21 @@ def drive(parser: Lark, text: str, node_builder: NodeBuilders) -> Any:
         raise SyntaxErrorFound from None
 
 
-_RULE_TABLES: dict[int, dict[Any, tuple[int, str, Callable[[list[Any]], Any]]]] = {}
+RuleTable = dict[Any, tuple[int, str, Callable[[list[Any]], Any]]]
+TokenCallbacks = dict[str, Callable[[Token], Any]]
+_RULE_TABLES: dict[int, tuple[RuleTable, TokenCallbacks]] = {}
 
 
-def _rule_table(lalr: Any, node_builder: NodeBuilders) -> dict[Any, tuple[int, str, Callable[[list[Any]], Any]]]:
-    """Per grammar rule: (length of its expansion, the rule it reduces to, its callback)."""
+def _rule_table(lalr: Any, node_builder: NodeBuilders) -> tuple[RuleTable, TokenCallbacks]:
+    """Per grammar rule: (length of its expansion, the rule it reduces to, its callback); and the
+    callbacks for terminals, if any. Made once per parser (a policy of many small files parses
+    each with the same tables)."""
     found = _RULE_TABLES.get(id(lalr))
     if found is None:
-        found = _RULE_TABLES[id(lalr)] = {
-            rule: (len(rule.expansion), rule.origin.name, _direct(callback, node_builder))
-            for rule, callback in lalr.callbacks.items() if not isinstance(rule, str)}
+        rules = {rule: (len(rule.expansion), rule.origin.name, _direct(callback, node_builder))
+                 for rule, callback in lalr.callbacks.items() if not isinstance(rule, str)}
+        terminals = {name: callback for name, callback in lalr.callbacks.items() if isinstance(name, str)}
+        found = _RULE_TABLES[id(lalr)] = (rules, terminals)
     return found
 
 

@@ -211,6 +211,9 @@ def _unchanged(entry: dict[str, object]) -> bool:
                 with open(path, "rb") as handle:
                     if hashlib.sha256(handle.read()).hexdigest() != digest:
                         return False
-        return isinstance(entry["writes"], list) and isinstance(entry["exit"], int)
+        writes = entry["writes"]
+        return (isinstance(writes, list) and isinstance(entry["exit"], int)
+                and all(isinstance(w, list) and len(w) == 2 and w[0] in (1, 2) and isinstance(w[1], str)
+                        for w in writes))
     except (OSError, KeyError, TypeError, ValueError):
         return False

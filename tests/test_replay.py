@@ -145,3 +145,20 @@ def test_replay_imports_neither_the_parser_nor_pydantic(tmp_path: Path) -> None:
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
     assert "'lark'" in runs[0].stderr
     assert runs[2].stderr.strip().splitlines()[-1] == "LOADED []"
+
+
+@pytest.mark.parametrize("damage", ["not json", '{"key": 1}', "[]", "writes", "exit"])
+def test_a_damaged_entry_is_ignored(repo: Path, capsys: pytest.CaptureFixture[str], damage: str) -> None:
+    fresh = lint(capsys, "policies", "--no-cache")
+    lint(capsys, "policies")
+    lint(capsys, "policies")
+    (entry,) = (repo / ".privacy-dsl-cache").glob("replay-*.json")
+    if damage in ("writes", "exit"):
+        import json
+
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data[damage] = [[3, 4]] if damage == "writes" else "1"
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        entry.write_text(damage, encoding="utf-8")
+    assert lint(capsys, "policies") == fresh
