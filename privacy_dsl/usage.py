@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-EXIT_USAGE = 2
+from .commands import EXIT_ERROR
 
 
 class UsageParser(argparse.ArgumentParser):
@@ -19,7 +19,7 @@ class UsageParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
 
 
 def terminal_columns() -> int:

@@ -121,3 +121,33 @@ def test_tokens_are_what_lark_makes() -> None:
         del fast.parser.lexer.lex, slow.parser.lexer.lex  # type: ignore[attr-defined]
     assert seen["ours"] == seen["lark"]
     assert len(seen["ours"]) > 500
+
+
+def test_a_token_over_several_lines_is_left_to_lark() -> None:
+    """Our grammar's strings and comments are one line; should one ever span lines, the positions
+    after it must still be Lark's."""
+    from lark import Lark, Tree
+
+    from privacy_dsl.lexer import drive, install
+
+    grammar = r'''
+        start: item*
+        item: NAME STRING
+        NAME: /[^\W\d][\w\-]*/
+        STRING: /"[^"]*"/
+        COMMENT: /#[^\n]*/
+        WS: /[ \t\n]+/
+        %ignore WS
+        %ignore COMMENT
+    '''
+    text = 'a "one"\nb "two\nlines" c "three"\n'
+    fast = Lark(grammar, parser="lalr", lexer="contextual", keep_all_tokens=True)
+    slow = Lark(grammar, parser="lalr", lexer="contextual", keep_all_tokens=True)
+    assert install(fast)
+
+    def positions(tree: Tree[object]) -> list[tuple[object, ...]]:
+        return [(t.type, str(t), t.line, t.column, t.end_line, t.end_column) for t in tree.scan_values(lambda _: True)]
+
+    ours = drive(fast, text, lambda name: lambda children: Tree(name, children))
+    assert positions(ours) == positions(slow.parse(text))
+    assert positions(ours)[-1][2] == 3  # `c "three"` is on line 3
