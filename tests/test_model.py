@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.extra.lark import from_lark
 from pydantic import BaseModel
 from strategies import GRAMMAR, padded_tokens
+from test_fuzz import _mutated
 
 from privacy_dsl import model as m
 from privacy_dsl.parser import parse_text
@@ -89,3 +90,14 @@ def test_built_nodes_of_generated_documents(source: str) -> None:
     assert result.document is not None
     _assert_valid(result.document)
     _assert_valid(resolve(".", [result.document])[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_mutated())
+def test_built_nodes_of_mutated_policies(source: str) -> None:
+    """Bad values (an unknown enum member, a misspelt country) are reported by the parser and kept
+    out of the model; whatever is built is what validation would have built."""
+    result = parse_text(source, "mutated.privacy")
+    if result.document is not None:
+        _assert_valid(result.document)
+        _assert_valid(resolve(".", [result.document])[0])
