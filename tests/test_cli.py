@@ -141,3 +141,18 @@ def test_internal_errors_are_reported_without_traceback(monkeypatch: pytest.Monk
 def test_explain_knows_every_kind_of_code(code: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", code]) == 0
     assert capsys.readouterr().out.startswith("# ")
+
+
+@pytest.mark.parametrize(("argv", "code"), [
+    (["lint", str(POLICIES / "cifero"), "--format", "json", "--no-cache"], 1),
+    (["lint", str(POLICIES / "fjordkaffe"), "--format", "json", "--no-cache"], 0),
+    (["lint", "--format", "nonsense"], 2),
+])
+def test_the_console_entry_keeps_exit_code_and_all_output(argv: list[str], code: int) -> None:
+    """`entry` leaves with os._exit (no interpreter teardown): the exit code and every byte of
+    output must still get out."""
+    done = subprocess.run([sys.executable, "-m", "privacy_dsl", *argv], capture_output=True, text=True, check=False)
+    assert done.returncode == code, done.stderr
+    if code != 2:
+        report = json.loads(done.stdout)
+        assert (len(report["diagnostics"]) > 30) == (code == 1)

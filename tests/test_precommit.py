@@ -44,7 +44,7 @@ def test_lint_hook() -> None:
     assert files.search("policies/acme/cookies.privacy") and files.search("a.privacy")
     assert not files.search("cookies.privacy.bak") and not files.search("notes.md")
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'privacy-dsl = "privacy_dsl.cli:main"' in pyproject  # the entry's console script
+    assert 'privacy-dsl = "privacy_dsl.cli:entry"' in pyproject  # the entry's console script
 
 
 def test_fmt_hook_matches_the_fmt_command() -> None:
