@@ -178,10 +178,13 @@ def run(request: Request) -> Outcome:
     if cache and request.watch and cache.ensure():  # created first: creating it changes its parent
         from .replay import Snapshot, config_watch, package_watch
 
-        outcome.cache_dir = str(cache.directory)
-        explicit = [os.path.abspath(request.config_file)] if request.config_file else []
-        outcome.snapshot = Snapshot([*package_watch(), *config_watch(), *explicit, *found_sources.searched,
-                                     *(str(f) for p in found_sources.policies for f in p.files)])
+        try:
+            explicit = [os.path.abspath(request.config_file)] if request.config_file else []
+            outcome.snapshot = Snapshot([*package_watch(), *config_watch(), *explicit, *found_sources.searched,
+                                         *(str(f) for p in found_sources.policies for f in p.files)])
+            outcome.cache_dir = str(cache.directory)
+        except OSError:  # the package's own files cannot be listed (a zip import): no replay, that is all
+            outcome.snapshot = None
     read = [_read_policy(sources, max_bytes) for sources in found_sources.policies]
     keys = [_policy_key(run_key, root, files) if cache else None for root, files in read]
     for _, files in read:

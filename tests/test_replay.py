@@ -162,3 +162,15 @@ def test_a_damaged_entry_is_ignored(repo: Path, capsys: pytest.CaptureFixture[st
     else:
         entry.write_text(damage, encoding="utf-8")
     assert lint(capsys, "policies") == fresh
+
+
+def test_a_package_that_cannot_be_listed_is_linted_without_replay(repo: Path, capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreadable() -> list[str]:
+        raise NotADirectoryError("privacy_dsl.zip/privacy_dsl")
+
+    monkeypatch.setattr(replay, "package_watch", unreadable)
+    fresh = lint(capsys, "policies", "--no-cache")
+    assert lint(capsys, "policies") == fresh
+    assert lint(capsys, "policies") == fresh
+    assert not list((repo / ".privacy-dsl-cache").glob("replay-*.json"))
