@@ -486,7 +486,7 @@ class _Builder:
             "balancing_test": ("balancing_test", lambda s: unquote(s.children[0]), False),
         })
         return m.LegalBasis.build(basis=m.BasisKind.LEGITIMATE_INTERESTS, span=self._span(meta),
-                            field_spans=spans, **values)
+                                  field_spans=spans, **values)
 
     # -- retention
     def _retention(self, meta: Pos, rule: str, **kw: Any) -> m.Retention:

@@ -31,6 +31,7 @@ cannot be replayed lints only the policies whose content changed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -145,7 +146,6 @@ def record(argv: Sequence[str], snapshot: Snapshot, cache_dir: str, texts: dict[
     """Store the entry for this run; silently not, if anything moved while it ran or the cache
     cannot be written. ``texts`` maps each policy file (absolute path) to the text that was linted."""
     import hashlib
-    import tempfile
 
     hashes: dict[str, str] = {}
     for path, sig in snapshot.signatures.items():
@@ -166,11 +166,25 @@ def record(argv: Sequence[str], snapshot: Snapshot, cache_dir: str, texts: dict[
     key = _key(argv)
     entry = {"format": FORMAT, "key": key, "watch": snapshot.signatures, "hashes": hashes,
              "writes": writes, "exit": exit_code}
+    store(cache_dir, _entry_name(key), entry)
+
+
+def store(directory: str, name: str, data: object) -> None:
+    """Write ``data`` as JSON to ``directory/name`` through a temporary file and a rename, so that
+    a reader never sees half an entry. Not synced to disk: a lost entry only costs a lint. A cache
+    that cannot be written is simply not used."""
+    import tempfile
+
     try:
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh)
-        os.replace(tmp, os.path.join(cache_dir, _entry_name(key)))
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh)
+            os.replace(tmp, os.path.join(directory, name))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
     except (OSError, ValueError):
         pass
 

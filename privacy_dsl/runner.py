@@ -16,10 +16,10 @@ from typing import Any
 from . import __version__
 from .configfile import explicit_table, find_config
 from .diagnostics import Diagnostic, Severity
+from .replay import CACHE_DIR_NAME, package_watch, store
 from .sources import DEFAULT_MAX_FILE_BYTES, PolicySources, SourceFile, discover, display_path, read_source
 from .span import Span
 
-CACHE_DIR_NAME = ".privacy-dsl-cache"
 _FORMAT = 1
 #: The cache keeps at most this many entries (oldest dropped first); a run needs one per policy + one.
 MAX_CACHE_ENTRIES = 4096
@@ -57,12 +57,13 @@ def _package_fingerprint() -> str:
     """Changes whenever any file of the installed package changes (rules, grammar, data)."""
     import hashlib
 
-    root = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".lark", ".json"):
-            st = path.stat()
-            h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    try:
+        for path in package_watch():
+            st = os.stat(path)
+            h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    except OSError:  # files that cannot be listed (a zip import): the version alone
+        pass
     return h.hexdigest()
 
 
@@ -108,19 +109,9 @@ class Cache:
 
     def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
         """Store atomically; a cache that cannot be written is simply not used."""
-        import json
-        import tempfile
-
-        if not self.ensure():
-            return
-        try:
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"format": _FORMAT, "diagnostics": [_dump(d) for d in diagnostics]}, fh)
-            os.replace(tmp, self.directory / f"{key}.json")
-        except OSError:
-            pass
-
+        if self.ensure():
+            store(str(self.directory), f"{key}.json",
+                  {"format": _FORMAT, "diagnostics": [_dump(d) for d in diagnostics]})
 
     def prune(self, keep: int = MAX_CACHE_ENTRIES) -> None:
         """Drop the oldest entries beyond ``keep`` (called once a run, after new entries were written)."""
@@ -176,7 +167,7 @@ def run(request: Request) -> Outcome:
     found_sources = discover(request.paths)
     outcome = Outcome(diagnostics=list(found_sources.problems))
     if cache and request.watch and cache.ensure():  # created first: creating it changes its parent
-        from .replay import Snapshot, config_watch, package_watch
+        from .replay import Snapshot, config_watch
 
         try:
             explicit = [os.path.abspath(request.config_file)] if request.config_file else []
