@@ -31,7 +31,6 @@ cannot be replayed lints only the policies whose content changed.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -173,6 +172,7 @@ def store(directory: str, name: str, data: object) -> None:
     """Write ``data`` as JSON to ``directory/name`` through a temporary file and a rename, so that
     a reader never sees half an entry. Not synced to disk: a lost entry only costs a lint. A cache
     that cannot be written is simply not used."""
+    import contextlib  # not at the top: the replay path itself imports as little as it can
     import tempfile
 
     try:
