@@ -152,9 +152,9 @@ class Snapshot:
 def record(argv: Sequence[str], snapshot: Snapshot, cache_dir: str, texts: dict[str, str],
            writes: list[tuple[int, str]], exit_code: int, key: bytes | None = None) -> None:
     """Store the entry for this run, authenticated with the user's secret (``key``, else
-    ``cache.secret()``); silently not, if
-    anything moved while it ran, the output is too large to keep or the cache cannot be written.
-    ``texts`` maps each policy file (absolute path) to the text that was linted."""
+    ``cache.secret()``); silently not, if anything moved while it ran, the output is too large to
+    keep or the cache cannot be written. ``texts`` maps each policy file (absolute path) to the
+    text that was linted."""
     import hashlib
 
     if not snapshot.signatures or sum(len(text) for _, text in writes) >= cache.MAX_ENTRY_BYTES:

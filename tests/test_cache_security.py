@@ -8,6 +8,8 @@ is read, a linked cache directory is never used, and a damaged entry is a miss, 
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import os
 import shutil
@@ -21,9 +23,12 @@ from typing import Any
 
 import pytest
 from conftest import POLICIES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from privacy_dsl import cache, replay, runner
 from privacy_dsl.cli import main
+from privacy_dsl.diagnostics import Diagnostic, Severity
 
 ARGV = ["lint", "policies", "--format", "concise"]
 ATTACKER_KEY = b"k" * 32
@@ -698,3 +703,70 @@ def test_entries_are_bounded_both_ways(repo: Path, monkeypatch: pytest.MonkeyPat
         assert lint(capsys) == fresh
     assert not list(folder.glob("replay-*.json"))  # too large to record: the run is linted again
     assert all(p.stat().st_size <= len(fresh[1]) for p in folder.glob("*.json"))
+
+
+# -- the readers, fuzzed -------------------------------------------------------------------------------
+
+EXAMPLES = int(os.environ.get("PRIVACY_DSL_FUZZ_EXAMPLES", "200"))
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12)
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def test_a_result_round_trips_exactly(repo: Path) -> None:
+    """What ``_dump`` writes, ``_load`` takes back unchanged, for every diagnostic of the shipped
+    policies; and ``_load`` knows every field (a new one must be checked there too)."""
+    assert {f.name for f in dataclasses.fields(Diagnostic)} == runner._FIELDS
+    diagnostics = runner.run(runner.Request(paths=[POLICIES], use_cache=False)).diagnostics
+    assert diagnostics
+    for diagnostic in diagnostics:
+        assert runner._load(json.loads(json.dumps(runner._dump(diagnostic)))) == diagnostic
+
+
+@FUZZ
+@given(entry=st.one_of(JSON, st.fixed_dictionaries({"format": st.just(runner._FORMAT), "diagnostics": st.lists(
+    st.one_of(JSON, st.tuples(st.sampled_from([*DIAGNOSTIC, *DIAGNOSTIC["span"]]), JSON).map(
+        lambda change: _diag(**{change[0]: change[1]})["diagnostics"][0])), max_size=3)})))
+def test_any_authenticated_result_is_well_typed_or_a_miss(tmp_path: Path, entry: object) -> None:
+    folder = tmp_path / "cache"
+    key = b"f" * 32
+    folder.mkdir(exist_ok=True)
+    assert cache.write(str(folder), f"{'e' * 64}.json", key, entry)
+    got = runner.Cache(folder, key).get("e" * 64)
+    if got is not None:
+        for d in got:
+            assert all(isinstance(getattr(d, f), str) for f in ("code", "name", "category", "message"))
+            assert isinstance(d.severity, Severity) and type(d.fatal) is bool and isinstance(d.span.path, str)
+            assert all(type(n) is int and 0 <= n <= 2**31 for n in (d.span.line, d.span.column, d.span.end_line,
+                                                                       d.span.end_column))
+            assert all(isinstance(x, str) for pair in d.args for x in pair)
+
+
+@FUZZ
+@given(fields=st.dictionaries(st.sampled_from(["format", "watch", "hashes", "writes", "exit", "extra"]), JSON),
+       valid_format=st.booleans())
+def test_any_authenticated_replay_entry_replays_well_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   fields: dict[str, Any], valid_format: bool) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    argv = ["lint", "fuzz"]
+    name, key = replay_name_and_key(tmp_path, monkeypatch, argv)
+    entry = {**fields, "key": key, **({"format": replay.FORMAT} if valid_format else {})}
+    assert cache.ensure(str(tmp_path / "cache"))
+    assert cache.write(str(tmp_path / "cache"), name, user_secret(), entry)
+    out, err = io.StringIO(), io.StringIO()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", out)
+        patch.setattr(sys, "stderr", err)
+        patch.setenv("NO_COLOR", "1")
+        code = replay.replay(argv)
+    if code is None:
+        assert out.getvalue() == err.getvalue() == ""
+    else:  # a watch list that happens to hold (say, of paths that do not exist): a well-formed entry
+        assert type(code) is int and code in (0, 1) and entry["watch"]
+        streams = {1: "", 2: ""}
+        for stream, text in entry["writes"]:
+            streams[stream] += text
+        assert (out.getvalue(), err.getvalue()) == (streams[1], streams[2])
