@@ -2,9 +2,9 @@
 
 A hook or a CI step often lints a repository in which nothing changed since the previous run.
 Such a run is answered here, in ``cli.main`` before the command is even parsed: nothing but
-``os``, ``json`` and ``zlib`` is imported, no file is read and nothing is hashed unless it changed
-very recently. A *replay entry* in ``.privacy-dsl-cache/`` holds the output and exit code of a
-run together with everything that output depends on:
+``os``, ``json``, ``zlib`` and ``hmac`` is imported, no file is read and nothing is hashed unless
+it changed very recently. A *replay entry* in the project's cache directory (``cache.py``) holds
+the output and exit code of a run together with everything that output depends on:
 
 - the key: privacy-dsl's version, the command line, the working directory, today's date
   (suppressions expire), ``NO_COLOR`` and whether standard output is a terminal;
@@ -23,28 +23,37 @@ reads anything and again after it; an entry is written only if nothing moved in 
 each racy file still holds the text that was linted, so an edit made while the run was in
 progress is never hidden.
 
+What is trusted: only an entry this user wrote. The key and the watch list are predictable, so
+an entry that arrives with a repository (committed, or left in a parent folder) could claim
+anything; every entry is therefore authenticated with the user's secret, which lives outside
+every repository in a user-private directory (``cache.py`` has the whole trust model), and only
+the project root's cache is read. An entry that does not verify, that is damaged or of the wrong
+shape, or whose watch list is missing or empty, is ignored: the run lints.
+
 Runs that have side effects beyond their output are never replayed: ``--output``, the
 ``github`` format (it appends a job summary), ``--no-cache``. Runs with unusable input (exit 2)
-are not recorded. The cached lint results (``runner.py``) remain the second line: a run that
-cannot be replayed lints only the policies whose content changed.
+are not recorded, nor runs whose output would make an entry larger than
+``cache.MAX_ENTRY_BYTES``. The cached lint results (``runner.py``) remain the second line: a run
+that cannot be replayed lints only the policies whose content changed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import time
 import zlib
 
-from . import __version__
+from . import __version__, cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-CACHE_DIR_NAME = ".privacy-dsl-cache"
-FORMAT = 1
+CACHE_DIR_NAME = cache.CACHE_DIR_NAME
+FORMAT = 2  # 2: entries are authenticated (cache.py)
 #: A path whose status changed less than this long before it was taken is checked by content.
 RACY_NS = 2_000_000_000
 _CONFIG_NAMES = ("privacy-dsl.toml", "pyproject.toml")
@@ -141,19 +150,23 @@ class Snapshot:
 
 
 def record(argv: Sequence[str], snapshot: Snapshot, cache_dir: str, texts: dict[str, str],
-           writes: list[tuple[int, str]], exit_code: int) -> None:
-    """Store the entry for this run; silently not, if anything moved while it ran or the cache
-    cannot be written. ``texts`` maps each policy file (absolute path) to the text that was linted."""
+           writes: list[tuple[int, str]], exit_code: int, key: bytes | None = None) -> None:
+    """Store the entry for this run, authenticated with the user's secret (``key``, else
+    ``cache.secret()``); silently not, if anything moved while it ran, the output is too large to
+    keep or the cache cannot be written. ``texts`` maps each policy file (absolute path) to the
+    text that was linted."""
     import hashlib
 
+    if not snapshot.signatures or sum(len(text) for _, text in writes) >= cache.MAX_ENTRY_BYTES:
+        return  # nothing to watch would mean "always unchanged"; a huge output is cheaper to lint again
     hashes: dict[str, str] = {}
     for path, sig in snapshot.signatures.items():
         if signature(path) != sig:
             return  # changed during the run: the output may not match what is on disk now
         if sig is None or not snapshot.racy(sig):
             continue
-        if os.path.isdir(path):
-            return  # files were just added or removed here; the next run records, once it has settled
+        if not stat.S_ISREG(sig[0]):  # a folder where files were just added or removed (or a FIFO,
+            return  # never to be opened): the next run records, once it has settled
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -162,57 +175,57 @@ def record(argv: Sequence[str], snapshot: Snapshot, cache_dir: str, texts: dict[
         if path in texts and data.decode("utf-8", "replace") != texts[path]:
             return  # changed between being read and now, within one clock tick
         hashes[path] = hashlib.sha256(data).hexdigest()
-    key = _key(argv)
-    entry = {"format": FORMAT, "key": key, "watch": snapshot.signatures, "hashes": hashes,
+    key = key or cache.secret()
+    if key is None:
+        return
+    text_key = _key(argv)
+    entry = {"format": FORMAT, "key": text_key, "watch": snapshot.signatures, "hashes": hashes,
              "writes": writes, "exit": exit_code}
-    store(cache_dir, _entry_name(key), entry)
-
-
-def store(directory: str, name: str, data: object) -> None:
-    """Write ``data`` as JSON to ``directory/name`` through a temporary file and a rename, so that
-    a reader never sees half an entry. Not synced to disk: a lost entry only costs a lint. A cache
-    that cannot be written is simply not used."""
-    import contextlib  # not at the top: the replay path itself imports as little as it can
-    import tempfile
-
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh)
-            os.replace(tmp, os.path.join(directory, name))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
-        pass
+    cache.write(cache_dir, _entry_name(text_key), key, entry)
 
 
 def replay(argv: Sequence[str]) -> int | None:
-    """Print what the same run printed last time and return its exit code; None if anything it
-    depends on may have changed (then the run goes ahead as usual)."""
+    """Print what the same run printed last time and return its exit code; None if there is no
+    entry this user wrote for it, or anything it depends on may have changed (then the run goes
+    ahead as usual)."""
+    secret = cache.secret()
+    if secret is None:
+        return None
     key = _key(argv)
-    name = _entry_name(key)
-    for folder in _ancestors(os.getcwd()):
-        try:
-            with open(os.path.join(folder, CACHE_DIR_NAME, name), encoding="utf-8") as handle:
-                entry = json.load(handle)
-        except (OSError, ValueError):
-            continue
-        if isinstance(entry, dict) and entry.get("key") == key and _unchanged(entry):
-            for stream, text in entry["writes"]:
-                out = sys.stdout if stream == 1 else sys.stderr
-                out.write(text)
-                out.flush()
-            code: int = entry["exit"]
-            return code
-    return None
+    entry = cache.read(cache.cache_dir(), _entry_name(key), secret)
+    if not (isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == key):
+        return None
+    writes, code = entry.get("writes"), entry.get("exit")
+    if not (isinstance(writes, list) and _valid_writes(writes) and isinstance(code, int)
+            and type(code) is int and code in (0, 1) and _unchanged(entry)):  # bool is an int, but not one of ours
+        return None
+    for stream, text in writes:
+        out = sys.stdout if stream == 1 else sys.stderr
+        out.write(text)
+        out.flush()
+    return code
+
+
+def _valid_writes(writes: list[object]) -> bool:
+    return all(
+        isinstance(w, list) and len(w) == 2 and type(w[0]) is int and w[0] in (1, 2) and isinstance(w[1], str)
+        for w in writes)
+
+
+def _valid_signature(sig: object) -> bool:
+    return sig is None or (isinstance(sig, list) and len(sig) == 6 and all(type(n) is int for n in sig))
 
 
 def _unchanged(entry: dict[str, object]) -> bool:
+    """Every watched status is as recorded and every racy file holds the recorded text. A missing
+    or empty watch list is never "unchanged": a run always reads something."""
     watch, hashes = entry.get("watch"), entry.get("hashes")
-    if not (isinstance(watch, dict) and isinstance(hashes, dict)):
+    if not (isinstance(watch, dict) and watch and isinstance(hashes, dict)):
+        return False
+    if not all(isinstance(path, str) and _valid_signature(sig) for path, sig in watch.items()):
+        return False
+    if not all(isinstance(path, str) and path in watch and isinstance(digest, str)
+               for path, digest in hashes.items()):
         return False
     try:
         for path, sig in watch.items():
@@ -222,12 +235,9 @@ def _unchanged(entry: dict[str, object]) -> bool:
             import hashlib
 
             for path, digest in hashes.items():
-                with open(path, "rb") as handle:
+                with open(path, "rb") as handle:  # a file that is still as recorded: regular, bounded
                     if hashlib.sha256(handle.read()).hexdigest() != digest:
                         return False
-        writes = entry["writes"]
-        return (isinstance(writes, list) and isinstance(entry["exit"], int)
-                and all(isinstance(w, list) and len(w) == 2 and w[0] in (1, 2) and isinstance(w[1], str)
-                        for w in writes))
-    except (OSError, KeyError, TypeError, ValueError):
+        return True
+    except (OSError, ValueError):
         return False

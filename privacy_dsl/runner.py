@@ -1,9 +1,16 @@
 """How ``privacy-dsl lint`` runs: a content-addressed cache, and worker processes for large repos.
 
-A run with nothing changed answers from ``.privacy-dsl-cache/`` without importing the parser,
-the model or pydantic. Each policy's entry is keyed on the privacy-dsl version and package files,
-the raw configuration and command-line selection, today's date (suppressions can expire) and the
-path and content of every file of the policy. The cache is safe to delete at any time.
+A run with nothing changed answers from the project's ``.privacy-dsl-cache/`` without importing
+the parser, the model or pydantic. Each policy's entry is keyed on the privacy-dsl version and
+package files, the raw configuration and command-line selection, today's date (suppressions can
+expire) and the path and content of every file of the policy. The cache is safe to delete at any
+time.
+
+The key is predictable, so an entry is believed only if the user wrote it: entries are
+authenticated with the user's secret (``cache.py`` holds the trust model: the secret and its
+user-private directory are trusted, nothing that arrives with a repository is). A forged,
+damaged or wrong-typed entry is a miss, and that policy is linted. Without a usable secret or
+cache directory nothing is cached.
 """
 
 from __future__ import annotations
@@ -14,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from . import cache as store
+from .cache import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: where the cache is
 from .configfile import explicit_table, find_config
 from .diagnostics import Diagnostic, Severity
-from .replay import CACHE_DIR_NAME, package_watch, store
+from .replay import package_watch
 from .sources import DEFAULT_MAX_FILE_BYTES, PolicySources, SourceFile, discover, display_path, read_source
 from .span import Span
 
-_FORMAT = 1
+_FORMAT = 2  # 2: entries are authenticated (cache.py)
 #: The cache keeps at most this many entries (oldest dropped first); a run needs one per policy + one.
 MAX_CACHE_ENTRIES = 4096
 #: Below this many lines of policies to lint, worker processes cost more than they save.
@@ -73,57 +82,74 @@ def _dump(diag: Diagnostic) -> dict[str, Any]:
     return data
 
 
-def _load(data: dict[str, Any]) -> Diagnostic:
-    data = dict(data)
-    data["span"] = Span(**data["span"])
-    data["severity"] = Severity.parse(data["severity"])
-    data["args"] = tuple(tuple(a) for a in data["args"])
-    return Diagnostic(**data)
+#: The largest line or column a cached span may hold (a policy file is far smaller).
+_MAX_POSITION = 2**31
+_SPAN_INTS = ("line", "column", "end_line", "end_column")
+_TEXT_FIELDS = ("code", "name", "category", "message")
+_OPTIONAL_TEXT = ("hint", "url", "suppressed")
+_FIELDS = frozenset(("severity", "span", "fatal", "args", *_TEXT_FIELDS, *_OPTIONAL_TEXT))
+
+
+def _load(data: object) -> Diagnostic | None:
+    """The diagnostic ``_dump`` made, or None if ``data`` is not exactly of that shape."""
+    if not (isinstance(data, dict) and data.keys() == _FIELDS):
+        return None
+    span, args, severity = data["span"], data["args"], data["severity"]
+    if not (isinstance(span, dict) and span.keys() == {"path", *_SPAN_INTS} and isinstance(span["path"], str)
+            and all(type(span[k]) is int and 0 <= span[k] <= _MAX_POSITION for k in _SPAN_INTS)):
+        return None
+    if not (all(isinstance(data[k], str) for k in _TEXT_FIELDS)
+            and all(data[k] is None or isinstance(data[k], str) for k in _OPTIONAL_TEXT)
+            and type(data["fatal"]) is bool and severity in ("info", "warning", "error")
+            and isinstance(args, list)
+            and all(isinstance(a, list) and len(a) == 2 and all(isinstance(x, str) for x in a) for a in args)):
+        return None
+    return Diagnostic(
+        code=data["code"], name=data["name"], category=data["category"], severity=Severity.parse(severity),
+        message=data["message"], span=Span(**span), hint=data["hint"], url=data["url"], fatal=data["fatal"],
+        suppressed=data["suppressed"], args=tuple((a[0], a[1]) for a in args))
 
 
 class Cache:
-    def __init__(self, directory: Path) -> None:
+    """The per-policy results in the cache directory, authenticated with the user's secret ``key``."""
+
+    def __init__(self, directory: Path, key: bytes) -> None:
         self.directory = directory
+        self.key = key
+
+    @classmethod
+    def open(cls) -> Cache | None:
+        """The project's cache (``cache.cache_dir()``); None if the user's secret or the cache
+        directory cannot be used safely (then nothing is cached)."""
+        key = store.secret(create=True)
+        return cls(Path(store.cache_dir()), key) if key is not None else None
 
     def get(self, key: str) -> list[Diagnostic] | None:
-        import json
-
-        try:
-            data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
-            if data.get("format") != _FORMAT:
-                return None
-            return [_load(d) for d in data["diagnostics"]]
-        except (OSError, ValueError, KeyError, TypeError):
+        data = store.read(str(self.directory), f"{key}.json", self.key)
+        if not (isinstance(data, dict) and data.get("format") == _FORMAT and isinstance(data.get("diagnostics"), list)):
             return None
+        diagnostics = []
+        for item in data["diagnostics"]:
+            diagnostic = _load(item)
+            if diagnostic is None:
+                return None  # one wrong field, and none of the entry is believed
+            diagnostics.append(diagnostic)
+        return diagnostics
 
     def ensure(self) -> bool:
-        """Create the directory (with its .gitignore); False if it cannot be."""
-        try:
-            self.directory.mkdir(exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by privacy-dsl; safe to delete.\n*\n", encoding="utf-8")
-            return True
-        except OSError:
-            return False
+        """Create the directory (with its .gitignore); False if it cannot be, or may not be used."""
+        return store.ensure(str(self.directory))
 
     def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
         """Store atomically; a cache that cannot be written is simply not used."""
         if self.ensure():
-            store(str(self.directory), f"{key}.json",
-                  {"format": _FORMAT, "diagnostics": [_dump(d) for d in diagnostics]})
+            store.write(str(self.directory), f"{key}.json", self.key,
+                        {"format": _FORMAT, "diagnostics": [_dump(d) for d in diagnostics]})
 
     def prune(self, keep: int = MAX_CACHE_ENTRIES) -> None:
-        """Drop the oldest entries beyond ``keep`` (called once a run, after new entries were written)."""
-        try:
-            entries = [e for e in os.scandir(self.directory) if e.name.endswith(".json")]
-            if len(entries) <= keep:
-                return
-            entries.sort(key=lambda e: e.stat().st_mtime_ns)
-            for entry in entries[: len(entries) - keep]:
-                os.unlink(entry.path)
-        except OSError:
-            pass
+        """Drop the oldest entries beyond ``keep`` (called once a run, after new entries were
+        written); only files privacy-dsl wrote, and never through a link (``cache.prune``)."""
+        store.prune(str(self.directory), keep)
 
 
 def _read_policy(sources: PolicySources, max_bytes: int) -> tuple[str, list[SourceFile]]:
@@ -162,7 +188,7 @@ def run(request: Request) -> Outcome:
 
         run_key = json.dumps([_FORMAT, _package_fingerprint(), str(config_path), table, request.select,
                               request.ignore, today], sort_keys=True, default=str)
-        cache = Cache((config_path.parent if config_path else Path.cwd()) / CACHE_DIR_NAME)
+        cache = Cache.open()
 
     found_sources = discover(request.paths)
     outcome = Outcome(diagnostics=list(found_sources.problems))

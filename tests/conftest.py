@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,20 @@ def codes(text: str, select: str | list[str] = "ALL", **kw: object) -> list[tupl
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The lint caches' secret (privacy_dsl/cache.py) lives in a user-private folder of the test
+    run, not in the real ~/.cache; subprocesses inherit it. Tests about the key move it again."""
+    import os
+
+    from privacy_dsl.cache import KEY_DIR_ENV
+
+    was = os.environ.get(KEY_DIR_ENV)
+    os.environ[KEY_DIR_ENV] = str(tmp_path_factory.mktemp("cache-key") / "privacy-dsl")
+    yield
+    if was is None:
+        os.environ.pop(KEY_DIR_ENV, None)
+    else:
+        os.environ[KEY_DIR_ENV] = was

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES
 
-from privacy_dsl import replay, runner
+from privacy_dsl import cache, replay, runner
 from privacy_dsl.cli import main
 
 
@@ -133,17 +133,18 @@ def test_a_recently_changed_file_is_checked_by_content(repo: Path, tmp_path: Pat
     """A file changed within the racy window may change again without its status changing: the
     entry keeps its hash, and replay compares it. (The status is forged here, as such a change
     would leave it.)"""
-    import json
-
     policy = repo / "policies" / "fjordkaffe" / "cookies.privacy"
     text = policy.read_text(encoding="utf-8")
-    cache = tmp_path / "cache"
-    cache.mkdir()
+    folder = tmp_path / "cache"
+    folder.mkdir()
     snapshot = replay.Snapshot([str(policy)])
     snapshot.taken = policy.stat().st_ctime_ns  # just written: racy
-    replay.record(["lint", "x"], snapshot, str(cache), {str(policy): text}, [(1, "out\n")], 0)
-    (entry,) = cache.iterdir()
-    data = json.loads(entry.read_text(encoding="utf-8"))
+    replay.record(["lint", "x"], snapshot, str(folder), {str(policy): text}, [(1, "out\n")], 0)
+    (entry,) = folder.iterdir()
+    secret = cache.secret()
+    assert secret is not None
+    data = cache.read(str(folder), entry.name, secret)
+    assert isinstance(data, dict)
     assert list(data["hashes"]) == [str(policy)]
     policy.write_text(text.replace("cookie ", "cookie  ", 1), encoding="utf-8")
     data["watch"] = {str(policy): replay.signature(str(policy))}  # the status as if unchanged
@@ -177,12 +178,13 @@ def test_a_damaged_entry_is_ignored(repo: Path, capsys: pytest.CaptureFixture[st
     lint(capsys, "policies")
     lint(capsys, "policies")
     (entry,) = (repo / ".privacy-dsl-cache").glob("replay-*.json")
-    if damage in ("writes", "exit"):
-        import json
-
-        data = json.loads(entry.read_text(encoding="utf-8"))
+    if damage in ("writes", "exit"):  # damaged, but authenticated: as if this user's own file
+        secret = cache.secret()
+        assert secret is not None
+        data = cache.read(str(entry.parent), entry.name, secret)
+        assert isinstance(data, dict)
         data[damage] = [[3, 4]] if damage == "writes" else "1"
-        entry.write_text(json.dumps(data), encoding="utf-8")
+        assert cache.write(str(entry.parent), entry.name, secret, data)
     else:
         entry.write_text(damage, encoding="utf-8")
     assert lint(capsys, "policies") == fresh

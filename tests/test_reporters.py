@@ -439,7 +439,7 @@ def test_unwritable_output_exits_2_and_keeps_the_old_file(policies: dict[str, Pa
     target = tmp_path / "report.json"
     target.write_text("old")
 
-    def fail(src: object, dst: object) -> None:
+    def fail(src: object, dst: object, **dir_fds: object) -> None:  # the cache renames relative to a folder
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", fail)
