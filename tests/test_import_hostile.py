@@ -124,7 +124,7 @@ def test_hostile_text_in_every_field_round_trips(value: str) -> None:
     _check(value, "acme")
 
 
-@pytest.mark.parametrize("key", HOSTILE + ["yes", "no", "1st", "purpose", "cookie", "x" * 5000, "é.ü"])
+@pytest.mark.parametrize("key", [*HOSTILE, "yes", "no", "1st", "purpose", "cookie", "x" * 5000, "é.ü"])
 def test_hostile_keys_become_names(key: str) -> None:
     _check("Acme", key)
 

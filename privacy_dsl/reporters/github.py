@@ -32,8 +32,8 @@ def escape_property(text: str) -> str:
 
 def command(d: Diagnostic) -> str:
     span = d.span
-    props = [("file", printable(span.path.replace(os.sep, "/"), keep_lines=True)), ("line", str(span.line)), ("col", str(span.column)),
-             ("endLine", str(span.end_line))]
+    props = [("file", printable(span.path.replace(os.sep, "/"), keep_lines=True)), ("line", str(span.line)),
+             ("col", str(span.column)), ("endLine", str(span.end_line))]
     if span.end_line == span.line:
         props.append(("endColumn", str(span.end_column)))
     props.append(("title", f"{d.code} {d.name}"))
