@@ -274,7 +274,7 @@ def bidi_controls(text: str, path: str) -> list[Diagnostic]:
     if _BIDI.search(text) is None:
         return []
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    out = []
+    out: list[Diagnostic] = []
     for match in _BIDI.finditer(text):
         if len(out) == MAX_BIDI_REPORTS:
             break
