@@ -240,17 +240,24 @@ def printable_line(text: str) -> str:
     return text
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What ``json.dumps(..., ensure_ascii=False)`` leaves raw although a terminal or a log reader may
+#: act on it: DEL, C1 controls (NEL is a line break to some), the line and paragraph separators,
+#: bidirectional controls; and lone surrogates, which cannot be written as UTF-8 at all.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def json_text(document: str) -> str:
-    """A JSON text with lone surrogates (non-UTF-8 file names) written as ``\\xNN`` in their
-    strings, so that it encodes on any UTF-8 stream and stays valid JSON."""
+    """A JSON text made safe to print: the characters of ``_JSON_UNSAFE`` are written as JSON
+    ``\\uXXXX`` escapes (the same data), except a lone surrogate of a non-UTF-8 file name, which
+    becomes the text ``\\xNN`` (its byte), so the document encodes on any UTF-8 stream. They
+    only occur inside JSON strings, where an escape is valid."""
     def escape(match: re.Match[str]) -> str:
         point = ord(match.group())
-        return f"\\\\x{point - 0xDC00:02x}" if 0xDC80 <= point <= 0xDCFF else f"\\\\u{point:04x}"
+        if 0xD800 <= point <= 0xDFFF:
+            return f"\\\\x{point - 0xDC00:02x}" if 0xDC80 <= point <= 0xDCFF else f"\\\\u{point:04x}"
+        return f"\\u{point:04x}"
 
-    return _SURROGATE.sub(escape, document) if _SURROGATE.search(document) else document
+    return _JSON_UNSAFE.sub(escape, document) if _JSON_UNSAFE.search(document) else document
 
 
 #: Bidirectional overrides, embeddings and isolates, and the invisible direction marks: the

@@ -25,22 +25,33 @@ def window(source: str, start: int, end: int) -> tuple[str, int, int]:
     """The part of ``source`` shown for the span ``[start, end)`` (0-based): (text, caret offset,
     caret width), at most ``WINDOW`` printable characters, with ``…`` on each side that is cut.
 
-    Control characters are escaped (``printable``) and the caret is measured on the escaped text,
-    so it stays under the span. A span longer than the window shows its start and ends in ``…``.
+    Only a slice of the line around the span is read (a minified HAR is one 2 MB line, with a
+    finding for each of thousands of cookies). Tabs show as spaces; control characters are escaped
+    (``printable``) and the caret is measured on the escaped text, so it stays under the span. A
+    span longer than the window shows its start and ends in ``…``.
     """
-    before, span, after = (printable(part) for part in (source[:start], source[start:end], source[end:]))
-    if len(before) + len(span) + len(after) <= WINDOW:
+    lo = max(0, start - WINDOW)
+    long_span = end - start > WINDOW
+    span_end = start + WINDOW if long_span else end
+    more_after = end + WINDOW < len(source)
+
+    def shown(a: int, b: int) -> str:
+        return printable(source[a:b].replace("\t", " "))
+
+    before, span = shown(lo, start), shown(start, span_end)
+    after = "" if long_span else shown(end, end + WINDOW)
+    if lo == 0 and not long_span and not more_after and len(before) + len(span) + len(after) <= WINDOW:
         return before + span + after, len(before), len(span)
     left = ""
-    if len(before) > _CONTEXT:
+    if lo > 0 or len(before) > _CONTEXT:
         before, left = before[-(_CONTEXT - 1):], "…"
     room = WINDOW - len(left) - len(before)
-    if len(span) > room:
-        shown = span[: room - 1] + "…"
-        return left + before + shown, len(left) + len(before), len(shown)
+    if long_span or len(span) > room:
+        cut = span[: room - 1] + "…"
+        return left + before + cut, len(left) + len(before), len(cut)
     rest = room - len(span)
-    if len(after) > rest:
-        after = after[: rest - 1] + "…"
+    if more_after or len(after) > rest:
+        after = after[: rest - 1] + "…" if rest > 0 else ""
     return left + before + span + after, len(left) + len(before), len(span)
 
 
@@ -50,7 +61,7 @@ def _excerpt(diag: Diagnostic, lines: list[str] | None, color: bool) -> list[str
     span = diag.span
     if not 1 <= span.line <= len(lines):
         return []
-    source = lines[span.line - 1].replace("\t", " ")
+    source = lines[span.line - 1]
     gutter = str(span.line)
     pad = " " * len(gutter)
     start = min(max(span.column, 1), len(source) + 1)

@@ -20,8 +20,10 @@ from collections import defaultdict
 from ..diagnostics import Diagnostic, escape_char
 from . import Report
 
-# Characters XML 1.0 cannot carry, even escaped.
-_INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry, even escaped; and those it can but a reader of the report
+# should not get raw (DEL, C1 controls, line separators, bidirectional controls).
+_INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                          "|[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _clean(text: str) -> str:
