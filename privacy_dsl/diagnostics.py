@@ -177,7 +177,7 @@ def shorten(text: str, width: int = 60) -> str:
 
 
 #: A name or string quoted in a message: in backticks or double quotes.
-_QUOTED = re.compile(r"`([^`]{61,})`|\"([^\"]{61,})\"")
+_QUOTED = re.compile(r"`[^`]*`|\"[^\"]*\"")  # every pair, left to right: never the prose between two
 #: The longest message (or hint) a diagnostic carries, whatever it quotes.
 MAX_MESSAGE = 400
 
@@ -193,8 +193,8 @@ def bound_message(text: str) -> str:
         return text
 
     def cut(match: re.Match[str]) -> str:
-        quote = match.group()[0]
-        return f"{quote}{shorten(match.group()[1:-1])}{quote}"
+        quoted = match.group()
+        return quoted if len(quoted) <= 62 else f"{quoted[0]}{shorten(quoted[1:-1])}{quoted[0]}"
 
     text = _QUOTED.sub(cut, text)
     return shorten(text, MAX_MESSAGE)
