@@ -94,12 +94,14 @@ BUILTIN: dict[str, Builtin] = {
                 "symbolic link to a file elsewhere is refused rather than followed; links to directories "
                 "are not followed at all."),
         Builtin("E020", "bidi-control", "The text holds an invisible bidirectional-control character.", False,
-                "Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the direction marks "
-                "(U+200E, U+200F, U+061C) change the order in which text is *displayed* without changing "
-                "what it *is*: a policy can read one way in an editor or a code review and mean another "
-                "(\"Trojan Source\", CVE-2021-42574). The message names the character and its position; "
-                "delete it, or write the text without it. Like rustc's `text_direction_codepoint_in_literal` "
-                "and GitHub's warning, this is a warning: the policy is still checked.",
+                "Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) change "
+                "the order in which text is *displayed* without changing what it *is*: a policy can read "
+                "one way in an editor or a code review and mean another (\"Trojan Source\", "
+                "CVE-2021-42574). The message names the character and its position; delete it, or write "
+                "the text without it. Like rustc's `text_direction_codepoint_in_literal` and GitHub's "
+                "warning, this is a warning: the policy is still checked. The direction marks U+200E, "
+                "U+200F and U+061C, which right-to-left text uses legitimately, are not reported. Where "
+                "an override is meant, suppress it on its line: `# privacy-dsl: ignore[E020] -- reason`.",
                 Severity.WARNING),
         Builtin("E100", "syntax-error", "The text does not follow the policy grammar.", True,
                 "The message says what was found and what the grammar expected at that point."),
@@ -260,10 +262,11 @@ def json_text(document: str) -> str:
     return _JSON_UNSAFE.sub(escape, document) if _JSON_UNSAFE.search(document) else document
 
 
-#: Bidirectional overrides, embeddings and isolates, and the invisible direction marks: the
-#: characters rustc's `text_direction_codepoint_in_literal` and GitHub warn about (Trojan Source).
+#: Bidirectional embeddings, overrides and isolates: the characters of rustc's
+#: `text_direction_codepoint_in_literal` lint (Trojan Source). The direction marks (U+200E,
+#: U+200F, U+061C) are not here: Arabic and Hebrew text uses them legitimately, and they cannot
+#: reorder a span the way an override does. Text formats escape them all the same (``printable``).
 BIDI_CONTROLS = {
-    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK",
     "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING",
     "\u202c": "POP DIRECTIONAL FORMATTING", "\u202d": "LEFT-TO-RIGHT OVERRIDE",
     "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE", "\u2067": "RIGHT-TO-LEFT ISOLATE",

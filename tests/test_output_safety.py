@@ -168,10 +168,10 @@ def test_verify_cookies_escapes_cookie_names_from_a_har(hostile: Path) -> None:
 
 
 def test_bidi_controls_are_warned_at_their_position() -> None:
-    text = 'cookie "bi\u202edi" { party first }\n# \u2066 isolate\npolicy "x\u200f" { }\n'
+    text = 'cookie "bi\u202edi" { party first }\n# \u2066 isolate\npolicy "x\u202a\u200f" { }\n'
     found = [d for d in lint_text(text, "a.privacy") if d.code == "E020"]
     assert [(d.span.line, d.span.column, dict(d.args)["codepoint"]) for d in found] == [
-        (1, 11, "U+202E"), (2, 3, "U+2066"), (3, 10, "U+200F")]
+        (1, 11, "U+202E"), (2, 3, "U+2066"), (3, 10, "U+202A")]  # a direction mark (U+200F) is not reported
     assert all(d.severity.label == "warning" and not d.fatal for d in found)
     assert "RIGHT-TO-LEFT OVERRIDE" in found[0].message
     others = {d.code for d in lint_text(text, "a.privacy")} - {"E020"}
