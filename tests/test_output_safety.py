@@ -334,3 +334,10 @@ def test_a_non_utf8_file_name_in_every_format(tmp_path: Path, fmt: str, env: dic
         assert all(d["path"].endswith("bad\\xff\x1b.privacy") for d in json.loads(text)["diagnostics"])
     elif fmt == "junit":
         ET.fromstring(result.stdout)
+
+
+def test_bidi_warning_can_be_suppressed_on_its_line() -> None:
+    text = ('cookie "bi\u202edi" { party first } '
+            '# privacy-dsl: ignore[E020] -- the override is part of the vendor name\n')
+    (d,) = [d for d in lint_text(text, "a.privacy") if d.code == "E020"]
+    assert d.suppressed == "the override is part of the vendor name"
