@@ -7,6 +7,7 @@ Input problems (unreadable files, syntax, unresolved names) have codes too, from
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
@@ -67,6 +68,7 @@ class Builtin:
     summary: str
     fatal: bool
     doc: str
+    severity: Severity = Severity.ERROR
 
 
 BUILTIN: dict[str, Builtin] = {
@@ -91,6 +93,16 @@ BUILTIN: dict[str, Builtin] = {
                 "privacy-dsl reads only files under the paths it is given (and its configuration). A "
                 "symbolic link to a file elsewhere is refused rather than followed; links to directories "
                 "are not followed at all."),
+        Builtin("E020", "bidi-control", "The text holds an invisible bidirectional-control character.", False,
+                "Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) change "
+                "the order in which text is *displayed* without changing what it *is*: a policy can read "
+                "one way in an editor or a code review and mean another (\"Trojan Source\", "
+                "CVE-2021-42574). The message names the character and its position; delete it, or write "
+                "the text without it. Like rustc's `text_direction_codepoint_in_literal` and GitHub's "
+                "warning, this is a warning: the policy is still checked. The direction marks U+200E, "
+                "U+200F and U+061C, which right-to-left text uses legitimately, are not reported. Where "
+                "an override is meant, suppress it on its line: `# privacy-dsl: ignore[E020] -- reason`.",
+                Severity.WARNING),
         Builtin("E100", "syntax-error", "The text does not follow the policy grammar.", True,
                 "The message says what was found and what the grammar expected at that point."),
         Builtin("E101", "unterminated-string", "A quoted string is not closed on its line.", True,
@@ -132,10 +144,10 @@ def builtin(
         code=code,
         name=meta.name,
         category="input" if code < "E200" else "resolution",
-        severity=Severity.ERROR,
-        message=message,
+        severity=meta.severity,
+        message=bound_message(message),
         span=span,
-        hint=hint,
+        hint=None if hint is None else bound_message(hint),
         url=f"{DOCS_URL}/input.md#{code.lower()}-{meta.name}",
         fatal=meta.fatal,
         args=tuple(args),
@@ -156,13 +168,136 @@ class CodeTable:
 
     def __call__(self, code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
         name, severity = self.codes[code]
-        return Diagnostic(code=code, name=name, category=self.category, severity=severity, message=message,
-                          span=span, hint=hint, url=f"{self.docs}#{code.lower()}-{name}")
+        return Diagnostic(code=code, name=name, category=self.category, severity=severity,
+                          message=bound_message(message), span=span,
+                          hint=None if hint is None else bound_message(hint), url=f"{self.docs}#{code.lower()}-{name}")
 
 
 def shorten(text: str, width: int = 60) -> str:
     """``text`` cut to ``width`` characters with an ellipsis, for names quoted in messages."""
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+#: A name or string quoted in a message: in backticks or double quotes.
+_QUOTED = re.compile(r"`[^`]*`|\"[^\"]*\"")  # every pair, left to right: never the prose between two
+#: The longest message (or hint) a diagnostic carries, whatever it quotes.
+MAX_MESSAGE = 400
+
+
+def bound_message(text: str) -> str:
+    """``text`` with every quoted name shortened to 60 characters, and at most ``MAX_MESSAGE`` long.
+
+    Messages quote names and values from the input (`` `name` `` or ``"text"``); input is hostile
+    and may hold a 10,000-character name, so every diagnostic's message and hint go through here
+    (``builtin``, ``CodeTable``, the rules' and verify's diagnostics) rather than each call site.
+    """
+    if len(text) <= 60:
+        return text
+
+    def cut(match: re.Match[str]) -> str:
+        quoted = match.group()
+        return quoted if len(quoted) <= 62 else f"{quoted[0]}{shorten(quoted[1:-1])}{quoted[0]}"
+
+    text = _QUOTED.sub(cut, text)
+    return shorten(text, MAX_MESSAGE)
+
+
+#: Characters that must never reach a terminal or a CI log raw: C0 and C1 controls, DEL, the
+#: line and paragraph separators, bidirectional controls, and lone surrogates (a file name that is
+#: not UTF-8, decoded with ``surrogateescape``).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
+
+
+def escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    point = ord(char)
+    if 0xDC80 <= point <= 0xDCFF:  # a byte of a non-UTF-8 file name: show the byte
+        return f"\\x{point - 0xDC00:02x}"
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def printable(text: str, keep_lines: bool = False) -> str:
+    """``text`` safe to print for people: control characters escaped (ESC is ``\\x1b``, a newline
+    ``\\n``, U+202E ``\\u202e``, the byte 0xff of a file name ``\\xff``), so data can neither
+    start a line of its own (a GitHub workflow command), send terminal escapes, reorder the
+    display, nor fail to encode on a strict UTF-8 stream. Every text format uses it; JSON and
+    SARIF keep the data exact (see ``json_text``). ``keep_lines`` leaves CR and LF for a format
+    that escapes them its own way (the github format's ``%0A``)."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    if keep_lines:
+        return _UNPRINTABLE.sub(lambda m: m.group() if m.group() in "\r\n" else escape_char(m), text)
+    return _UNPRINTABLE.sub(escape_char, text)
+
+
+def printable_line(text: str) -> str:
+    """``printable(text)`` for a line that starts with data: it can never start with ``::``."""
+    text = printable(text)
+    stripped = text.lstrip()
+    if stripped.startswith("::"):
+        text = text[: len(text) - len(stripped)] + "\\x3a" + stripped[1:]
+    return text
+
+
+#: What ``json.dumps(..., ensure_ascii=False)`` leaves raw although a terminal or a log reader may
+#: act on it: DEL, C1 controls (NEL is a line break to some), the line and paragraph separators,
+#: bidirectional controls; and lone surrogates, which cannot be written as UTF-8 at all.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_text(document: str) -> str:
+    """A JSON text made safe to print: the characters of ``_JSON_UNSAFE`` are written as JSON
+    ``\\uXXXX`` escapes (the same data), except a lone surrogate of a non-UTF-8 file name, which
+    becomes the text ``\\xNN`` (its byte), so the document encodes on any UTF-8 stream. They
+    only occur inside JSON strings, where an escape is valid."""
+    def escape(match: re.Match[str]) -> str:
+        point = ord(match.group())
+        if 0xD800 <= point <= 0xDFFF:
+            return f"\\\\x{point - 0xDC00:02x}" if 0xDC80 <= point <= 0xDCFF else f"\\\\u{point:04x}"
+        return f"\\u{point:04x}"
+
+    return _JSON_UNSAFE.sub(escape, document) if _JSON_UNSAFE.search(document) else document
+
+
+#: Bidirectional embeddings, overrides and isolates: the characters of rustc's
+#: `text_direction_codepoint_in_literal` lint (Trojan Source). The direction marks (U+200E,
+#: U+200F, U+061C) are not here: Arabic and Hebrew text uses them legitimately, and they cannot
+#: reorder a span the way an override does. Text formats escape them all the same (``printable``).
+BIDI_CONTROLS = {
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING", "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE", "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+_BIDI = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
+#: At most this many E020 per file: one is enough to look, and a hostile file could hold millions.
+MAX_BIDI_REPORTS = 20
+
+
+def bidi_controls(text: str, path: str) -> list[Diagnostic]:
+    """An ``E020`` warning at each bidirectional-control character of a policy file's text."""
+    from .model import Span
+
+    if _BIDI.search(text) is None:
+        return []
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    out: list[Diagnostic] = []
+    for match in _BIDI.finditer(text):
+        if len(out) == MAX_BIDI_REPORTS:
+            break
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        char = match.group()
+        out.append(builtin(
+            "E020", f"invisible bidirectional control U+{ord(char):04X} {BIDI_CONTROLS[char]}: the text may "
+            "display in another order than it is read", Span(path, line, column, line, column + 1),
+            hint="delete it: it can make the policy read differently in an editor or a review (Trojan Source)",
+            args=(("codepoint", f"U+{ord(char):04X}"),)))
+    return out
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str | None:

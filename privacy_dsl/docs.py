@@ -47,13 +47,14 @@ def index_page() -> str:
 
 def input_page() -> str:
     """The built-in codes for input and resolution problems (E001-E206)."""
-    from .diagnostics import BUILTIN
+    from .diagnostics import BUILTIN, Severity
 
     lines = ["# Input and resolution codes", "",
              "Generated from `privacy_dsl.diagnostics.BUILTIN` by `python -m privacy_dsl.docs`; do not edit by hand.",
              "", "Codes marked *unusable* make the exit code 2; the others are findings (exit code 1).", ""]
     for b in BUILTIN.values():
-        lines += [f"## {b.code} {b.name}", "", f"{b.summary}{' (unusable input)' if b.fatal else ''}", "", b.doc, ""]
+        lines += [f"## {b.code} {b.name}", "", f"{b.summary}{' (unusable input)' if b.fatal else ''}"
+                  f"{'' if b.severity == Severity.ERROR else f' (a {b.severity.label})'}", "", b.doc, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

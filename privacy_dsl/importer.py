@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import taxonomy
+from .diagnostics import BIDI_CONTROLS, printable
 from .export import META_KEY, fides_key
-from .fmt import format_string, is_bare_name, quote
+from .fmt import format_string, is_bare_name
+from .fmt import quote as _literal
 
 BASIS = {
     "consent": "consent",
@@ -98,6 +100,34 @@ def load_yaml(text: str, path: str = "<fides>") -> dict[str, Any]:
     return data
 
 
+#: What a policy string cannot carry: a raw CR would end the line (the reader makes it a newline),
+#: NUL makes the file "binary" (E003), other controls and bidirectional controls are hidden or
+#: reorder the text (E020), and a lone surrogate cannot be written as UTF-8. The language escapes
+#: only `\\`, `"`, newline and tab, so these are replaced by U+FFFD (and a note says so).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + "".join(BIDI_CONTROLS) + "]")
+_NAME = re.compile(r"[^\W\d][\w\-]*")
+_DURATION = re.compile(r"[0-9]{1,9} (second|minute|hour|day|week|month|year)s?")
+
+
+def quote(value: str, replaced: list[str] | None = None) -> str:
+    """The one way a manifest's text is written into the policy: a valid string literal that the
+    parser reads back as exactly ``value`` (``\\``, ``"``, newline and tab escaped), except for
+    characters no policy string can carry (``_UNWRITABLE``), which become U+FFFD; each value that
+    lost one is added to ``replaced``."""
+    if _UNWRITABLE.search(value):
+        if replaced is not None:
+            replaced.append(value)
+        value = _UNWRITABLE.sub("\ufffd", value)
+    return _literal(value)
+
+
+def bare(value: Any) -> str | None:
+    """``value`` when it can be written as a NAME (an enumerated value such as a mechanism or a
+    cookie kind); ``None`` otherwise, and the caller keeps it in a comment."""
+    text = _str(value)
+    return text if text is not None and _NAME.fullmatch(text) else None
+
+
 def _ident(text: str, taken: set[str]) -> str:
     """A policy-language name for ``text``, unique among ``taken``."""
     base = fides_key(text).replace(".", "_").replace("<", "").replace(">", "").replace("-", "_").strip("_")
@@ -130,7 +160,7 @@ class _Block:
     comments: list[str] = field(default_factory=list)
 
     def render(self) -> str:
-        out = [f"# {c}" for c in self.comments]
+        out = [f"# {printable(c)}" for c in self.comments]  # one line each, whatever the manifest holds
         if self.lines:
             out.append(self.head + " {")
             out.extend(f"  {line}" for line in self.lines)
@@ -157,13 +187,26 @@ class _Importer:
         self.subjects: dict[str, str] = {}
         self.recipients: dict[str, str] = {}  # system key -> recipient id
         self.consents: dict[str, str] = {}
+        self.replaced: list[str] = []  # values that held characters a policy string cannot carry
 
     # -- text
+    def quote(self, value: str) -> str:
+        """``quote`` (the one quoting function), noting values that lost a character."""
+        return quote(value, self.replaced)
+
     def text(self, value: Any) -> str | None:
         text = _str(value)
         if text is None:
             return None
-        return f"{{ {self.lang} {quote(text)} }}" if self.lang else quote(text)
+        return f"{{ {self.lang} {self.quote(text)} }}" if self.lang else self.quote(text)
+
+    def enumerated(self, block: _Block, key: str, value: Any, rest: str = "") -> None:
+        """``key value`` for a value written as a name (``bare``); a comment when it cannot be one."""
+        name = bare(value)
+        if name is not None:
+            block.lines.append(f"{key} {name}{rest}")
+        else:
+            block.comments.append(f"fides `{key}` {str(value)!r} is not a name the policy language accepts")
 
     def custom_texts(self, block: _Block, resource: dict[str, Any]) -> None:
         """The ``name`` and ``description`` of a custom fides resource, where it has them."""
@@ -260,9 +303,9 @@ class _Importer:
         if countries:
             block.lines.append("countries " + ", ".join(dict.fromkeys(countries)))
         if _str(system.get("dpa_location")):
-            block.lines.append(f"contract {quote(str(system['dpa_location']))}")
+            block.lines.append(f"contract {self.quote(str(system['dpa_location']))}")
         if _str(meta.get("website")):
-            block.lines.append(f"website {quote(str(meta['website']))}")
+            block.lines.append(f"website {self.quote(str(meta['website']))}")
         if system_key not in self.by_key:
             block.comments.append(f"fides system `{system_key}` is referred to but not in this manifest")
         self.recipient_blocks.append(block)
@@ -279,11 +322,11 @@ class _Importer:
         main = own[0] if own else (self.systems[0] if self.systems else {})
         main_meta = self.meta(main)
 
-        info = _Block(f"policy {quote(str(main.get('name') or self._org_name() or 'Imported from fides'))}")
+        info = _Block(f"policy {self.quote(str(main.get('name') or self._org_name() or 'Imported from fides'))}")
         if self.lang:
             info.lines.append(f"languages {self.lang}")
         if _str(main.get("privacy_policy")):
-            info.lines.append(f"url {quote(str(main['privacy_policy']))}")
+            info.lines.append(f"url {self.quote(str(main['privacy_policy']))}")
         if _str(main.get("description")):
             info.lines.append(f"description {self.text(main['description'])}")
         if _str(main.get("data_security_practices")):
@@ -313,7 +356,10 @@ class _Importer:
             "How consent is asked, recorded and withdrawn is not in fides: describe it here",
             "(method, reject_button, withdraw, record_retention)."]) for ident in self.consents.values()]
 
-        out = [f"# Imported from the fides manifest {self.source} by `privacy-dsl import fides`.\n"
+        if self.replaced:
+            self.notes.append(f"{len(self.replaced)} text(s) held control or bidirectional-control characters that a "
+                              "policy string cannot carry; they are replaced by U+FFFD")
+        out = [f"# Imported from the fides manifest {printable(self.source)} by `privacy-dsl import fides`.\n"
                "# fides has no place for the data subjects' rights, the complaints authority or how consent is\n"
                "# asked: add `rights { ... }`, an `authority` and the `consent` details, then run `privacy-dsl lint`."]
         out.extend(b.render() for b in blocks)
@@ -338,25 +384,25 @@ class _Importer:
         name = _str(contact.get("name")) or _str(org.get("name")) or _str(main.get("legal_name"))
         if name is None:
             return None
-        block = _Block(f"controller {quote(name)}")
+        block = _Block(f"controller {self.quote(name)}")
         address = _str(contact.get("address")) or _str(main.get("legal_address"))
         if address:
-            block.lines.append(f"address {quote(address)}")
+            block.lines.append(f"address {self.quote(address)}")
         for key in ("email", "phone"):
             if _str(contact.get(key)):
-                block.lines.append(f"{key} {quote(str(contact[key]))}")
+                block.lines.append(f"{key} {self.quote(str(contact[key]))}")
         if _str(org.get("description")):
             block.lines.append(f"description {self.text(org['description'])}")
         rep = org.get("representative")
         if isinstance(rep, dict) and _str(rep.get("name")):
-            block.lines.append(f"representative {quote(str(rep['name']))}")
+            block.lines.append(f"representative {self.quote(str(rep['name']))}")
         dpo = org.get("data_protection_officer")
         dpo_lines = []
         if isinstance(dpo, dict):
-            dpo_lines = [f"{k} {quote(str(dpo[k]))}" for k in ("name", "email", "phone") if _str(dpo.get(k))]
+            dpo_lines = [f"{k} {self.quote(str(dpo[k]))}" for k in ("name", "email", "phone") if _str(dpo.get(k))]
         elif _str(main.get("dpo")):
             value = str(main["dpo"])
-            dpo_lines = [f"{'email' if '@' in value else 'name'} {quote(value)}"]
+            dpo_lines = [f"{'email' if '@' in value else 'name'} {self.quote(value)}"]
         if dpo_lines:
             block.lines.append("dpo { " + " ".join(dpo_lines) + " }")
         return block
@@ -377,7 +423,7 @@ class _Importer:
         basis = BASIS.get(str(decl.get("legal_basis_for_processing") or "").lower())
         if basis == "legitimate_interests" and _str(decl.get("impact_assessment_location")):
             block.lines.append(f"basis legitimate_interests {{ balancing_test "
-                               f"{quote(str(decl['impact_assessment_location']))} }}")
+                               f"{self.quote(str(decl['impact_assessment_location']))} }}")
         elif basis:
             block.lines.append(f"basis {basis}")
         elif decl.get("legal_basis_for_processing"):
@@ -403,7 +449,8 @@ class _Importer:
         recipients = [self.recipient(k) for k in targets]
         if recipients:
             block.lines.append("recipients " + ", ".join(dict.fromkeys(recipients)))
-        names = [transfers[t].head.split()[1] for t in _list(meta.get("transfers")) if t in transfers]
+        names = [transfers[t].head.split()[1] for t in _list(meta.get("transfers"))
+                 if isinstance(t, str) and t in transfers]
         if names:
             block.lines.append("transfers " + ", ".join(names))
         period = _str(decl.get("retention_period"))
@@ -428,13 +475,13 @@ class _Importer:
             if _str(entry.get("recipient_system")):
                 block.lines.append(f"recipient {self.recipient(str(entry['recipient_system']))}")
             if _str(entry.get("country")):
-                block.lines.append(f"country {entry['country']}")
+                self.enumerated(block, "country", entry["country"])
             if _str(entry.get("mechanism")):
-                detail = f" {quote(str(entry['mechanism_detail']))}" if _str(entry.get("mechanism_detail")) else ""
-                block.lines.append(f"mechanism {entry['mechanism']}{detail}")
+                detail = f" {self.quote(str(entry['mechanism_detail']))}" if _str(entry.get("mechanism_detail")) else ""
+                self.enumerated(block, "mechanism", entry["mechanism"], detail)
             for key in ("certification", "tia"):
                 if _str(entry.get(key)):
-                    block.lines.append(f"{key} {quote(str(entry[key]))}")
+                    block.lines.append(f"{key} {self.quote(str(entry[key]))}")
             if _str(entry.get("description")):
                 block.lines.append(f"description {self.text(entry['description'])}")
             out[str(entry["id"])] = block
@@ -445,26 +492,26 @@ class _Importer:
         entries = [c for c in _list(meta.get("cookies")) if isinstance(c, dict) and _str(c.get("name"))]
         for entry in entries:
             name = str(entry["name"])
-            block = _Block(f"cookie {name if is_bare_name(name) else quote(name)}")
+            block = _Block(f"cookie {name if is_bare_name(name) else self.quote(name)}")
             if entry.get("pattern") is True:
                 block.lines.append("pattern")
             if entry.get("storage") and entry["storage"] != "cookie":
-                block.lines.append(f"kind {entry['storage']}")
+                self.enumerated(block, "kind", entry["storage"])
             if _str(entry.get("provider_system")):
                 block.lines.append(f"provider {self.recipient(str(entry['provider_system']))}")
             elif _str(entry.get("provider")):
-                block.lines.append(f"provider {quote(str(entry['provider']))}")
+                block.lines.append(f"provider {self.quote(str(entry['provider']))}")
             if entry.get("party") in ("first", "third"):
                 block.lines.append(f"party {entry['party']}")
-            if _str(entry.get("duration")) and re.fullmatch(r"\d+ [a-z]+", str(entry["duration"])):
+            if _str(entry.get("duration")) and _DURATION.fullmatch(str(entry["duration"])):
                 block.lines.append(f"expiry {entry['duration']}")
             elif entry.get("expiry") in ("session", "persistent"):
                 block.lines.append(f"expiry {entry['expiry']}")
-            domains = [quote(str(d)) for d in _list(entry.get("domains")) if _str(d)]
+            domains = [self.quote(str(d)) for d in _list(entry.get("domains")) if _str(d)]
             if domains:
                 block.lines.append("domains " + ", ".join(domains))
             if _str(entry.get("category")):
-                block.lines.append(f"category {entry['category']}")
+                self.enumerated(block, "category", entry["category"])
             if _str(entry.get("purpose")) and is_bare_name(str(entry["purpose"])):
                 block.lines.append(f"purpose {entry['purpose']}")
             if _str(entry.get("consent")):
@@ -483,10 +530,10 @@ class _Importer:
                 if name in seen:
                     continue
                 seen.add(name)
-                block = _Block(f"cookie {name if is_bare_name(name) else quote(name)}",
+                block = _Block(f"cookie {name if is_bare_name(name) else self.quote(name)}",
                                comments=["from a fideslang 2 `cookies` list: purpose, expiry and party are not there"])
                 if _str(entry.get("domain")):
-                    block.lines.append(f"domains {quote(str(entry['domain']))}")
+                    block.lines.append(f"domains {self.quote(str(entry['domain']))}")
                 if not block.lines:
                     block.lines.append("kind cookie")
                 out.append(block)
@@ -527,6 +574,11 @@ def _retention(period: str) -> list[str] | None:
     if not parts:
         return None
     for part in parts:
+        # Only words and strings: a brace, a `#` or a line break would write other statements or
+        # blocks into the policy ("5 years } cookie x {"), so such a period stays a comment.
+        if _UNWRITABLE.search(part) or re.search(r"[\n\t]", part) or \
+                not re.fullmatch(r'(?:[\w .\-]|"(?:[^"\\]|\\.)*")*', part):
+            return None
         if re.fullmatch(r"\d+\s+\w+", part):  # "30 days", "1 Year"
             part = part.lower()
         result = parse_text(f"purpose x {{ retention {part} }}")

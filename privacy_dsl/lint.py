@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import model as m
 from .config import Config, selects
-from .diagnostics import Diagnostic, Severity, did_you_mean
+from .diagnostics import Diagnostic, Severity, bidi_controls, bound_message, did_you_mean
 from .parser import gc_paused, parse_text
 from .resolve import resolve
 from .rules import REGISTRY
@@ -117,6 +117,7 @@ def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.
         texts[source.path] = source.text
         parsed = parse_text(source.text, source.path)
         diagnostics.extend(parsed.diagnostics)
+        diagnostics.extend(bidi_controls(source.text, source.path))
         if parsed.document is None:
             fatal = True
             continue
@@ -142,8 +143,8 @@ def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.
         for finding in active.rule.run(ctx):
             diagnostics.append(Diagnostic(
                 code=active.rule.code, name=active.rule.name, category=active.rule.category,
-                severity=active.severity, message=finding.message, span=finding.span, hint=finding.hint,
-                url=active.rule.url))
+                severity=active.severity, message=bound_message(finding.message), span=finding.span,
+                hint=None if finding.hint is None else bound_message(finding.hint), url=active.rule.url))
     diagnostics = _apply_suppressions(diagnostics, suppressions, config, today or dt.date.today(), rules)
     return PolicyResult(root, policy, _sorted(diagnostics), texts)
 
@@ -174,7 +175,8 @@ def _apply_suppressions(diagnostics: list[Diagnostic], suppressions: dict[str, l
         rule = active[code]
         span = m.Span(path=path, line=sup.line, column=sup.column, end_line=sup.line, end_column=sup.end_column)
         out.append(Diagnostic(code=code, name=rule.rule.name, category=rule.rule.category,
-                              severity=rule.severity, message=message, span=span, hint=hint, url=rule.rule.url))
+                              severity=rule.severity, message=bound_message(message), span=span,
+                              hint=None if hint is None else bound_message(hint), url=rule.rule.url))
 
     for path, sups in suppressions.items():
         for sup in sups:

@@ -175,7 +175,21 @@ def describe_expected(expected: Iterable[str]) -> str:
         return "nothing more"
     if len(parts) == 1:
         return parts[0]
+    shown = [parts[0]]
+    for part in parts[1:MAX_EXPECTED]:  # one stray character can allow a hundred tokens: name a few
+        if sum(map(len, shown)) + len(part) > MAX_EXPECTED_CHARS:
+            break
+        shown.append(part)
+    if len(shown) < len(parts):
+        rest = len(parts) - len(shown)
+        return ", ".join(shown) + f" or one of {rest} other{'s' if rest > 1 else ''}"
     return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+#: The most alternatives an E100 message names (groups count as one).
+MAX_EXPECTED = 8
+#: ... and in at most about this many characters.
+MAX_EXPECTED_CHARS = 200
 
 
 _UNIT_WORDS = ["seconds", "minutes", "hours", "days", "weeks", "months", "years"]

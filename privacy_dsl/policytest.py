@@ -31,7 +31,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from . import model as m
-from .diagnostics import BUILTIN, Diagnostic, did_you_mean
+from .diagnostics import BUILTIN, Diagnostic, did_you_mean, printable_line
 from .parser import grammar_path, normalise_newlines, syntax_diagnostic, unquote
 from .query import PolicyHandle, UnknownName
 
@@ -422,7 +422,7 @@ def render_text(run: TestRun, verbose: bool = True) -> str:
     coverage = f"; coverage {run.percent:.1f}%" if any(c.items for c in run.coverage) else ""
     lines.append(f"{passed} passed, {failed} failed, {errors} error{'s' if errors != 1 else ''} in {files} test "
                  f"file{'s' if files != 1 else ''}{coverage}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable_line(line) for line in lines) + "\n"  # a test's text is data
 
 
 def render_junit(run: TestRun) -> str:
@@ -452,7 +452,9 @@ def render_junit(run: TestRun) -> str:
             if o.status != "pass":
                 tag = "failure" if o.status == "fail" else "error"
                 ET.SubElement(case, tag, message=o.message).text = "\n".join([f"{e.span}: {o.message}", *o.details])
-    ET.indent(root)
+    from .reporters.junit import clean_tree
+
+    ET.indent(clean_tree(root))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from . import model as m
 from . import taxonomy
-from .diagnostics import Diagnostic, Severity, did_you_mean
+from .diagnostics import Diagnostic, Severity, did_you_mean, printable_line
 
 #: A declaration: (kind, id). Cookies use their name as id; the controller its name.
 DeclKey = tuple[str, str]
@@ -163,7 +163,7 @@ class Decision:
             lines.append("  conditions:")
             for c in self.conditions:
                 lines.append(f"    - {c.text}" + (f" [{c.span}]" if c.span else ""))
-        return "\n".join(lines)
+        return "\n".join(printable_line(line) for line in lines)  # names and texts are data
 
     def to_dict(self) -> dict[str, Any]:
         return {

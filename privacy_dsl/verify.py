@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from . import model as m
 from .cookiedb import CookieDatabase, KnownCookie, database, describe_bound, dsl_duration_at_least
-from .diagnostics import DOCS_URL, Diagnostic, Severity
+from .diagnostics import DOCS_URL, Diagnostic, Severity, bound_message
 from .observed import Capture, Observation, Position
 
 DOCS_PAGE = DOCS_URL.rsplit("/", 1)[0] + "/verify-cookies.md"
@@ -154,7 +154,8 @@ def problem(code: str, message: str, pos: Position | m.Span, hint: str | None = 
     """A diagnostic for one of the ``CODES``."""
     meta = CODES[code]
     return Diagnostic(code=code, name=meta.name, category=meta.category, severity=meta.severity,
-                      message=message, span=_span(pos), hint=hint, url=meta.url, fatal=meta.fatal,
+                      message=bound_message(message), span=_span(pos),
+                      hint=None if hint is None else bound_message(hint), url=meta.url, fatal=meta.fatal,
                       args=tuple(args))
 
 

@@ -341,7 +341,7 @@ def test_junit_escapes_markup_and_control_characters() -> None:
     root = ET.fromstring(junit.render(report).encode("utf-8"))
     failure = root.find("./testsuite/testcase/failure")
     assert failure is not None and failure.text is not None
-    assert failure.get("message") == 'bad <tag> & "quote" \ufffd\ufffd[31m end'
+    assert failure.get("message") == 'bad <tag> & "quote" \\x01\\x1b[31m end'
     assert "hint: a]]>b" in failure.text
 
 

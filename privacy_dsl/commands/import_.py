@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..diagnostics import bound_message, printable
     from ..export import write_output
     from ..importer import ImportProblem, from_fides, load_yaml
 
@@ -55,10 +56,10 @@ def run(args: argparse.Namespace) -> int:
         data = load_yaml(text, shown)
         policy, notes = from_fides(data, lang=args.lang, source=Path(shown).name)
     except ImportProblem as exc:
-        print(f"privacy-dsl import: {exc}", file=sys.stderr)
+        print(f"privacy-dsl import: {printable(bound_message(str(exc)))}", file=sys.stderr)
         return EXIT_ERROR
-    for note in notes:
-        print(f"privacy-dsl import: note: {note}", file=sys.stderr)
+    for note in notes:  # notes quote the manifest: data
+        print(f"privacy-dsl import: note: {printable(bound_message(note))}", file=sys.stderr)
     return EXIT_OK if write_output(policy, args.output) else EXIT_ERROR
 
 

@@ -178,9 +178,19 @@ def _report_unusable(exc: Any) -> None:
     print(f"privacy-dsl: {str(exc).splitlines()[0]}", file=sys.stderr)
 
 
+def _text(lines: list[str]) -> str:
+    """Lines for people: the policy's names and texts in them are data, so control characters
+    are escaped and no line can start with ``::`` (``printable_line``)."""
+    from ..diagnostics import printable_line
+
+    return "\n".join(printable_line(line) for line in lines)
+
+
 def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
     if args.format == "json":
-        print(json.dumps({"version": 1, **doc}, indent=2, ensure_ascii=False))
+        from ..diagnostics import json_text
+
+        print(json_text(json.dumps({"version": 1, **doc}, indent=2, ensure_ascii=False)))
     else:
         print(text, end="" if text.endswith("\n") else "\n")
 
@@ -229,7 +239,7 @@ def _purposes(handle: PolicyHandle, args: argparse.Namespace) -> int:
             lines.extend(_purpose_block(d))
     doc = {"query": "purposes", "policy": handle.root, "category": args.category, "subject": args.subject,
            "covers": list(covers), "purposes": [d.to_dict() for d in decisions]}
-    _emit(args, doc, "\n".join(lines))
+    _emit(args, doc, _text(lines))
     return EXIT_OK
 
 
@@ -259,7 +269,7 @@ def _categories(handle: PolicyHandle, args: argparse.Namespace) -> int:
            "purposes": [{"purpose": s.purpose, "allowed": s.allowed, "reasons": [r.to_dict() for r in s.reasons],
                          "source": str(s.span) if s.span else None} for s in statuses],
            "categories": [c.to_dict() for c in cats]}
-    _emit(args, doc, "\n".join(lines))
+    _emit(args, doc, _text(lines))
     return EXIT_OK
 
 
@@ -279,7 +289,7 @@ def _cookies(handle: PolicyHandle, args: argparse.Namespace) -> int:
     doc = {"query": "cookies", "policy": handle.root,
            "filters": {"needs_consent": args.needs_consent, "party": args.party},
            "cookies": [c.to_dict() for c in cookies]}
-    _emit(args, doc, "\n".join(lines))
+    _emit(args, doc, _text(lines))
     return EXIT_OK
 
 
@@ -298,7 +308,7 @@ def _recipients(handle: PolicyHandle, args: argparse.Namespace) -> int:
             lines.append(f"  findings: {', '.join(r.findings)}")
     doc = {"query": "recipients", "policy": handle.root, "country": args.country.upper() if args.country else None,
            "recipients": [r.to_dict() for r in recipients]}
-    _emit(args, doc, "\n".join(lines))
+    _emit(args, doc, _text(lines))
     return EXIT_OK
 
 
@@ -315,5 +325,5 @@ def _transfers(handle: PolicyHandle, args: argparse.Namespace) -> int:
         lines.append(f"  purposes: {', '.join(t.purposes) or 'none'}" +
                      (f"; findings: {', '.join(t.findings)}" if t.findings else ""))
     doc = {"query": "transfers", "policy": handle.root, "transfers": [t.to_dict() for t in transfers]}
-    _emit(args, doc, "\n".join(lines))
+    _emit(args, doc, _text(lines))
     return EXIT_OK

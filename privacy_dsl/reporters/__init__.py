@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..diagnostics import BUILTIN, DOCS_URL, Diagnostic, Severity
+from ..diagnostics import BUILTIN, DOCS_URL, Diagnostic, Severity, printable
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
@@ -58,7 +58,7 @@ def builtin_infos() -> tuple[RuleInfo, ...]:
     out = []
     for b in BUILTIN.values():
         category = "input" if b.code < "E200" else "resolution"
-        out.append(RuleInfo(b.code, b.name, category, Severity.ERROR, b.summary, b.doc,
+        out.append(RuleInfo(b.code, b.name, category, b.severity, b.summary, b.doc,
                             f"# {b.code} {b.name}\n\n{b.summary}\n\n{b.doc}\n",
                             f"{DOCS_URL}/input.md#{b.code.lower()}-{b.name}"))
     return tuple(out)
@@ -141,6 +141,14 @@ class Report:
         if self.suppressed:
             line += f" ({self.suppressed} suppressed{', shown above' if self.show_suppressed else ''})"
         return line
+
+
+def display_path(path: str) -> str:
+    """A file name as text formats print it at the start of a line: control characters and the
+    bytes of a non-UTF-8 name escaped, and ``./`` before a name that starts with ``:`` (a file
+    named ``::error::x.privacy`` must not read as a GitHub workflow command)."""
+    path = printable(path)
+    return f"./{path}" if path.startswith(":") else path
 
 
 def _plural(n: int, word: str) -> str:

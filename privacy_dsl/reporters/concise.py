@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from . import Report
+from ..diagnostics import bound_message, printable
+from . import Report, display_path
 
 
 def render(report: Report) -> str:
     lines = []
     for d in report.shown:
-        line = f"{d.span.path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.label}] {d.message}"
+        line = f"{display_path(d.span.path)}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.label}] " \
+            f"{printable(d.message)}"
         if d.suppressed is not None:
-            line += f" (suppressed: {d.suppressed})"
-        lines.append(line.replace("\r", " ").replace("\n", " "))
+            line += f" (suppressed: {printable(bound_message(d.suppressed))})"
+        lines.append(line)
     return "\n".join(lines) + ("\n" if lines else "")

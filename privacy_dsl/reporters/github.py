@@ -5,7 +5,8 @@
 ``--show-suppressed`` is a ``notice``). GitHub reads ``col``/``endColumn`` only when the finding
 is on one line, so ``endColumn`` is left out otherwise; like everywhere in privacy-dsl, it is
 exclusive. Escaping follows GitHub's toolkit (``escapeData`` / ``escapeProperty``): ``%``, CR and
-LF in messages; additionally ``:`` and ``,`` in properties.
+LF in messages; additionally ``:`` and ``,`` in properties. Before that, other control characters
+of the data are escaped (``diagnostics.printable``): an annotation shows ``\x1b``, never a raw ESC.
 
 ``summary(report)`` is the Markdown job summary the ``lint`` command appends to
 ``$GITHUB_STEP_SUMMARY``.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import os
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, bound_message, printable
 from . import Report, statistics
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -31,16 +32,16 @@ def escape_property(text: str) -> str:
 
 def command(d: Diagnostic) -> str:
     span = d.span
-    props = [("file", span.path.replace(os.sep, "/")), ("line", str(span.line)), ("col", str(span.column)),
-             ("endLine", str(span.end_line))]
+    props = [("file", printable(span.path.replace(os.sep, "/"), keep_lines=True)), ("line", str(span.line)),
+             ("col", str(span.column)), ("endLine", str(span.end_line))]
     if span.end_line == span.line:
         props.append(("endColumn", str(span.end_column)))
     props.append(("title", f"{d.code} {d.name}"))
-    message = d.message
+    message = printable(d.message, keep_lines=True)
     if d.hint:
-        message += f"\nhint: {d.hint}"
+        message += f"\nhint: {printable(d.hint, keep_lines=True)}"
     if d.suppressed is not None:
-        message += f"\nsuppressed: {d.suppressed}"
+        message += f"\nsuppressed: {printable(bound_message(d.suppressed), keep_lines=True)}"
     kind = "notice" if d.suppressed is not None else _COMMANDS[d.severity]
     return f"::{kind} " + ",".join(f"{k}={escape_property(v)}" for k, v in props) + f"::{escape_data(message)}"
 

@@ -17,15 +17,32 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, escape_char
 from . import Report
 
-# Characters XML 1.0 cannot carry, even escaped.
-_INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry, even escaped; and those it can but a reader of the report
+# should not get raw (DEL, C1 controls, line separators, bidirectional controls).
+_INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                          "|[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _clean(text: str) -> str:
-    return _INVALID_XML.sub("\ufffd", text)
+    """XML 1.0 text for ``text``: a character XML cannot carry (most C0 controls, lone surrogates of
+    a non-UTF-8 file name, U+FFFE/FFFF) is written as its escape, ``\\x1b``, ``\\xff``."""
+    return _INVALID_XML.sub(escape_char, text)
+
+
+def clean_tree(root: ET.Element) -> ET.Element:
+    """Every text, tail and attribute value of ``root``'s tree made XML 1.0 text (``_clean``), so
+    the document parses whatever names the data holds."""
+    for element in root.iter():
+        if element.text:
+            element.text = _clean(element.text)
+        if element.tail:
+            element.tail = _clean(element.tail)
+        for key, value in element.attrib.items():
+            element.set(key, _clean(value))
+    return root
 
 
 def _line(d: Diagnostic) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, json_text
 from . import Report, RuleInfo, builtin_infos, lookup_info
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,7 +34,8 @@ def artifact_location(path: str) -> dict[str, str]:
     """A relative path becomes a URI reference against %SRCROOT%; an absolute one a file: URI."""
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path.replace(os.sep, "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
+    # Percent-encode the file name's bytes: a name that is not UTF-8 (surrogate-escaped) included.
+    return {"uri": quote(os.fsencode(path.replace(os.sep, "/")), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def _descriptor(info: RuleInfo) -> dict[str, Any]:
@@ -92,7 +93,7 @@ class _Fingerprints:
     def __call__(self, d: Diagnostic) -> str:
         key = "\0".join((d.code, d.span.path.replace(os.sep, "/"), self._line(d.span.path, d.span.line)
                          or d.message))
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         self._seen[digest] += 1
         return f"{digest}:{self._seen[digest]}"
 
@@ -146,4 +147,4 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document(report), indent=2, ensure_ascii=False)) + "\n"
