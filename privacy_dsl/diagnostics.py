@@ -105,6 +105,16 @@ BUILTIN: dict[str, Builtin] = {
                 "Write `\\\"` for a quote inside a string."),
         Builtin("E102", "unclosed-block", "The file ends inside a block.", True,
                 "Every `{` needs a matching `}`. The message names the block that is still open."),
+        Builtin("E190", "fmt-moves-suppression", "Formatting would change what a suppression hides.", True,
+                "Reported by `privacy-dsl fmt` (also with `--check` and `--diff`), which then leaves the "
+                "file as it is. A `# privacy-dsl: ignore[...]` comment hides findings by line: at the end "
+                "of a line it covers what starts on that line, on a line of its own the next line (or "
+                "the whole block that line opens). `fmt` keeps a suppression at the end of the line of "
+                "the statement it was on and checks that every suppression hides the same findings after "
+                "formatting; where the canonical layout cannot keep that (a suppression at the end of a "
+                "continuation line, or after several statements on one line), it refuses rather than "
+                "silently hiding or revealing a finding. Put the suppression on a line of its own before "
+                "the statement or block it is for, and format again."),
         Builtin("E200", "undefined-reference", "A name refers to nothing declared in the policy.", False,
                 "References resolve across all `.privacy` files of one policy directory. Declare "
                 "the block, or fix the name (a suggestion is given when one is close)."),
