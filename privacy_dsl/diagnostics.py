@@ -75,10 +75,15 @@ BUILTIN: dict[str, Builtin] = {
     b.code: b
     for b in (
         Builtin("E001", "unreadable-file", "The file could not be read.", True,
-                "The file does not exist, is not a regular file, or permission was denied."),
+                "The file does not exist, is a symbolic-link loop, is not a regular file (a named pipe, a "
+                "device or a socket: these are never opened, so a hook cannot hang on them), or permission "
+                "was denied; or a folder could not be searched (also a path too long for the system, or "
+                "folders nested more than 100 levels deep, which are not searched)."),
         Builtin("E002", "invalid-encoding", "The file is not valid UTF-8.", True,
                 "Policy files are UTF-8 text. The message gives the byte offset of the first "
-                "invalid byte; re-save the file as UTF-8."),
+                "invalid byte; re-save the file as UTF-8. A UTF-16 or UTF-32 file (with a byte-order "
+                "mark, or mostly ASCII text with NUL bytes in between, as Windows PowerShell's `>` "
+                "writes) is named as such."),
         Builtin("E003", "binary-file", "The file holds NUL bytes: it is not text.", True,
                 "A policy file must be text; a NUL byte means a binary or corrupted file."),
         Builtin("E004", "empty-file", "The file holds no declarations.", True,
@@ -90,9 +95,11 @@ BUILTIN: dict[str, Builtin] = {
         Builtin("E006", "no-policy-files", "No .privacy files were found under the given path.", True,
                 "privacy-dsl lints files ending in `.privacy`. Check the path."),
         Builtin("E007", "outside-path", "A linked file points outside the path being linted.", True,
-                "privacy-dsl reads only files under the paths it is given (and its configuration). A "
-                "symbolic link to a file elsewhere is refused rather than followed; links to directories "
-                "are not followed at all."),
+                "A `.privacy` file that is a symbolic link is read only when it leads to a `.privacy` file "
+                "inside its own policy directory (the folder that holds the link, or a folder below it "
+                "that is not hidden). A link anywhere else is refused and not opened, however the file is "
+                "reached: a directory searched, or a file given, as pre-commit gives. Links to "
+                "directories are not followed at all."),
         Builtin("E020", "bidi-control", "The text holds an invisible bidirectional-control character.", False,
                 "Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) change "
                 "the order in which text is *displayed* without changing what it *is*: a policy can read "
@@ -110,6 +117,16 @@ BUILTIN: dict[str, Builtin] = {
                 "Write `\\\"` for a quote inside a string."),
         Builtin("E102", "unclosed-block", "The file ends inside a block.", True,
                 "Every `{` needs a matching `}`. The message names the block that is still open."),
+        Builtin("E190", "fmt-moves-suppression", "Formatting would change what a suppression hides.", True,
+                "Reported by `privacy-dsl fmt` (also with `--check` and `--diff`), which then leaves the "
+                "file as it is. A `# privacy-dsl: ignore[...]` comment hides findings by line: at the end "
+                "of a line it covers what starts on that line, on a line of its own the next line (or "
+                "the whole block that line opens). `fmt` keeps a suppression at the end of the line of "
+                "the statement it was on and checks that every suppression hides the same findings after "
+                "formatting; where the canonical layout cannot keep that (a suppression at the end of a "
+                "continuation line, or after several statements on one line), it refuses rather than "
+                "silently hiding or revealing a finding. Put the suppression on a line of its own before "
+                "the statement or block it is for, and format again."),
         Builtin("E200", "undefined-reference", "A name refers to nothing declared in the policy.", False,
                 "References resolve across all `.privacy` files of one policy directory. Declare "
                 "the block, or fix the name (a suggestion is given when one is close)."),

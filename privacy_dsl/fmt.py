@@ -34,6 +34,7 @@ import bisect
 import dataclasses
 import gc
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -84,6 +85,8 @@ _BARE_OK = frozenset({"event", "cookie"})
 _NAME = re.compile(r"[^\W\d][\w\-]*")
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"n": "\n", "t": "\t"}
+#: A suppression comment (``suppressions.py`` reads the rest of it).
+_DIRECTIVE = re.compile(r"#\s*privacy-dsl\s*:")
 
 
 class FormatterBug(RuntimeError):
@@ -305,6 +308,14 @@ class _Formatter:
             if entry.leading and entry.gap_before_node:
                 out.append(None)
             lines, hoisted = self.node(entry.node, depth, entry.inner)
+            if depth == 0 and len(lines) > 1 and self.line(entry.start) == entry.end_line:
+                # A suppression at the end of a top-level block written on one line covers all of the
+                # block; expanded, it would cover only its `}`. On a line of its own before the block
+                # it covers the whole block again (suppressions.py): the same findings.
+                moved = [c for c in entry.trailing if _DIRECTIVE.match(c.text)]
+                if moved and not any(c.cont for c in entry.trailing):
+                    entry.trailing = [c for c in entry.trailing if c not in moved]
+                    hoisted.extend(moved)
             placed = False
             for c in entry.trailing:
                 if c.cont and placed:
@@ -537,7 +548,10 @@ def format_text(text: str, path: str = "<string>", *, check: bool = True) -> For
 
     Never raises for bad input: a file that does not parse comes back with ``output=None`` and
     the syntax diagnostics. With ``check`` (the default), changed output is re-parsed and its
-    model and comments compared with the input's; ``FormatterBug`` if they differ.
+    model and comments compared with the input's (``FormatterBug`` if they differ), and so is what
+    each suppression covers: when the layout would make a ``# privacy-dsl: ignore[...]`` start or
+    stop hiding a finding, the result has ``output=None`` and an ``E190`` diagnostic at the
+    suppression, and nothing may be written.
     """
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     newline = _newline_of(text)
@@ -567,16 +581,19 @@ def format_text(text: str, path: str = "<string>", *, check: bool = True) -> For
         formatted = formatted.replace("\n", newline)
     output = bom + formatted
     if check and output != text:
-        _check(text, output, path)
+        moved = _check(text, output, path)
+        if moved is not None:
+            return FormatResult(path, text, None, (moved,))
     return FormatResult(path, text, output)
 
 
-def _check(source: str, output: str, path: str) -> None:
+def _check(source: str, output: str, path: str) -> Diagnostic | None:
     before, after = parse_text(source, path), parse_text(output, path)
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         _compare(before, after, path)
+        return _compare_suppressions(source, before, output, after, path)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -591,6 +608,110 @@ def _compare(before: Any, after: Any, path: str) -> None:
         raise FormatterBug(f"{path}: formatting would change the meaning of the policy")
     if comment_texts(before.comments) != comment_texts(after.comments):
         raise FormatterBug(f"{path}: formatting would lose or change a comment")
+
+
+# ---------------------------------------------------------------- suppressions keep their coverage
+
+
+def _compare_suppressions(source: str, before: Any, output: str, after: Any, path: str) -> Diagnostic | None:
+    """``E190`` at a suppression whose coverage the formatted text would change, else None.
+
+    Two checks (a suppression covers findings by line, and formatting moves lines):
+
+    * for every span of the model (each node and each statement, in model order, which is the
+      same before and after), the suppressions whose range holds its first line, in file order,
+      must be the same: this holds for any finding any rule could make there, also findings
+      that need the policy's other files;
+    * linting the file on its own (every rule, every jurisdiction) must give the same findings
+      and the same suppressed ones: per (code, message without positions, suppression reason).
+    """
+    from .suppressions import parse_suppressions
+
+    if not any(_DIRECTIVE.search(c.text) for c in before.comments):
+        return None  # no suppression: nothing to compare (the common case costs nothing)
+    sups_before = parse_suppressions(before.comments, _body(source), _block_ends(before.document))
+    sups_after = parse_suppressions(after.comments, _body(output), _block_ends(after.document))
+    lines_before = _span_lines(before.document)
+    lines_after = _span_lines(after.document)
+    if len(lines_before) != len(lines_after):  # not expected: the models are equal
+        return _moved(path, sups_before, None, "change")
+    for line_b, line_a in zip(lines_before, lines_after, strict=True):
+        covering_b = [s for s in sups_before if s.first_line <= line_b <= s.last_line]
+        covering_a = [s for s in sups_after if s.first_line <= line_a <= s.last_line]
+        if [_effect(s) for s in covering_b] != [_effect(s) for s in covering_a]:
+            if not covering_b:
+                return _moved(path, sups_before, covering_a[0], "start")
+            return _moved(path, sups_before, covering_b[0], "stop" if not covering_a else "change")
+    if _lint_outcome(source, path) != _lint_outcome(output, path):
+        return _moved(path, sups_before, None, "change")
+    return None
+
+
+def _body(text: str) -> str:
+    return normalise_newlines(text.removeprefix("\ufeff"))
+
+
+def _block_ends(document: Any) -> dict[int, int]:
+    return {b.span.line: b.span.end_line for b in document.blocks}
+
+
+def _effect(sup: Any) -> tuple[Any, ...]:
+    return (sup.codes, sup.reason, sup.until, sup.problem)
+
+
+def _span_lines(document: Any) -> list[int]:
+    """The first line of every span of ``document``, in model order (``field_spans`` by name)."""
+    out: list[int] = []
+    stack: list[Any] = [document.model_dump()]
+    while stack:
+        value = stack.pop()
+        if hasattr(value, "model_dump"):  # a model inside an untyped field (``Defaults.values``)
+            value = value.model_dump()
+        if isinstance(value, dict):
+            span = value.get("span")
+            if isinstance(span, dict) and "line" in span:
+                out.append(span["line"])
+            spans = value.get("field_spans")
+            if isinstance(spans, dict):
+                out.extend(spans[k]["line"] for k in sorted(spans) if isinstance(spans[k], dict))
+            stack.extend(reversed([v for k, v in value.items() if k not in ("span", "field_spans")]))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(reversed(value))
+    return out
+
+
+_POSITION = re.compile(r"\S*:\d+:\d+")
+
+
+def _lint_outcome(text: str, path: str) -> Counter[tuple[str, str, str | None]]:
+    from .config import Config
+    from .lint import lint_text
+
+    config = Config(jurisdictions=("eu", "no", "fr"))
+    return Counter((d.code, _POSITION.sub("<position>", d.message), d.suppressed)
+                   for d in lint_text(text, path, config))
+
+
+def _moved(path: str, sups: list[Any], sup: Any, how: str) -> Diagnostic:
+    """``E190`` at ``sup`` (a suppression of the source, or the one of the source that reads the same
+    as ``sup`` of the output; the first suppression of the file if there is none)."""
+    from .diagnostics import builtin
+    from .span import Span
+
+    if sup is not None and sup not in sups:
+        sup = next((s for s in sups if _effect(s) == _effect(sup)), None)
+    if sup is None and sups:
+        sup = sups[0]
+    what = {"start": "start hiding findings it does not hide now",
+            "stop": "stop hiding findings it hides now"}.get(how, "change which findings it hides")
+    if sup is None:
+        span = Span(path=path, line=1, column=1, end_line=1, end_column=1)
+    else:
+        span = Span(path=path, line=sup.line, column=sup.column, end_line=sup.line, end_column=sup.end_column)
+    return builtin("E190", f"formatting would move this suppression so that it would {what}: the file is "
+                           "left as it is", span,
+                   hint="put the suppression on a line of its own just before the statement or block it is "
+                        "for, or at the end of that statement's line, then format again")
 
 
 def model_signature(document: Any) -> Any:

@@ -19,10 +19,9 @@ cookies and recipients that no expectation exercises. See docs/policy-tests.md.
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -207,30 +206,36 @@ class TestRun:
 
 
 def discover_tests(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """``*.privacy-test`` files under ``paths`` (files or directories), in a stable order."""
-    from .diagnostics import builtin
-    from .sources import display_path
+    """``*.privacy-test`` files under ``paths`` (files or directories), in a stable order.
+
+    Paths are classified and directories searched as ``sources.discover`` does (bounded depth, no
+    links to folders); whether a test file may be read is decided by ``sources.read_source``.
+    """
+    from .sources import classify, walk
 
     found: list[Path] = []
     problems: list[Diagnostic] = []
     for given in paths:
-        shown = display_path(given)
-        span = m.Span(path=shown, line=1, column=1, end_line=1, end_column=1)
-        if given.is_file():
-            if given.name.endswith(SUFFIX):
-                found.append(given)
-            else:
-                problems.append(builtin("E006", f"`{shown}` is not a `{SUFFIX}` file", span,
-                                        hint=f"policy tests are files ending in `{SUFFIX}`"))
+        kind = classify(given, SUFFIX)
+        if not isinstance(kind, str):
+            if kind.code == "E006":
+                kind = replace(kind, hint=f"policy tests are files ending in `{SUFFIX}`")
+            problems.append(kind)
             continue
-        if not given.is_dir():
-            problems.append(builtin("E001", "no such file or directory", span))
+        if kind == "file":
+            found.append(given)
             continue
         before = len(found)
-        for dirpath, dirnames, filenames in os.walk(given):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            found.extend(Path(dirpath) / f for f in sorted(filenames) if f.endswith(SUFFIX))
-        if len(found) == before:
+        walked: list[Diagnostic] = []
+        for folder, names in walk(given, (SUFFIX,), walked):
+            found.extend(Path(folder) / name for name in names)
+        problems.extend(walked)
+        if len(found) == before and not walked:
+            from .diagnostics import builtin
+            from .sources import display_path
+
+            shown = display_path(given)
+            span = m.Span(path=shown, line=1, column=1, end_line=1, end_column=1)
             problems.append(builtin("E006", f"no `{SUFFIX}` files under `{shown}`", span,
                                     hint=f"write tests in a `{SUFFIX}` file next to the policy's `.privacy` files "
                                          "(see docs/policy-tests.md)"))
@@ -241,17 +246,18 @@ def run_tests(paths: Iterable[Path], config: Config) -> TestRun:
     """Discover the test files under ``paths``, load each policy once, check every expectation."""
     from .lint import active_rules, lint_policy
     from .sources import SUFFIX as POLICY_SUFFIX
-    from .sources import PolicySources, discover, display_path, read_source
+    from .sources import PolicySources, discover, display_path, policy_dir_files, policy_directory, read_source
 
     run = TestRun()
     paths = list(paths)
     files, run.problems = discover_tests(paths)
+    # A test file tests the policy in the folder that holds it as reached, not where a link leads.
     by_dir: dict[Path, list[Path]] = {}
     for f in files:
-        by_dir.setdefault(f.resolve().parent, []).append(f)
+        by_dir.setdefault(Path(policy_directory(f)), []).append(f)
     if files:  # policies under the given directories that have no tests count, with nothing exercised
         for policy in discover([p for p in paths if p.is_dir()]).policies:
-            by_dir.setdefault(policy.root.resolve(), [])
+            by_dir.setdefault(policy.root, [])
     active = {a.rule.code for a in active_rules(config)}
     for root, tests in sorted(by_dir.items()):
         parsed: list[TestFile] = []
@@ -267,7 +273,7 @@ def run_tests(paths: Iterable[Path], config: Config) -> TestRun:
                 run.problems.append(problem)
             elif test_file is not None:
                 parsed.append(test_file)
-        policy_files = sorted(p for p in root.iterdir() if p.suffix == POLICY_SUFFIX and p.is_file())
+        policy_files = [root / name for name in policy_dir_files(root, POLICY_SUFFIX)]
         if not policy_files:
             from .diagnostics import builtin
 

@@ -192,7 +192,10 @@ def run(request: Request) -> Outcome:
 
     found_sources = discover(request.paths)
     outcome = Outcome(diagnostics=list(found_sources.problems))
-    if cache and request.watch and cache.ensure():  # created first: creating it changes its parent
+    # Not recorded when a file is a link, pipe or device: recording hashes recently changed files, and
+    # only read_source may open those (a pipe would block, a link may lead outside the tree). The cache
+    # directory is created first: creating it changes its parent.
+    if cache and request.watch and not found_sources.irregular and cache.ensure():
         from .replay import Snapshot, config_watch
 
         try:

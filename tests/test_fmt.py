@@ -453,8 +453,8 @@ def test_fmt_paths_that_are_not_policy_files(tmp_path: Path, capsys: pytest.Capt
     assert main(["fmt", str(tmp_path / "missing.privacy")]) == 2
     assert main(["fmt", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "notes.txt: not a .privacy file" in err and "missing.privacy:1:1: E001" in err
-    assert "no .privacy files here" in err
+    assert "notes.txt:1:1: E006 error: `" in err and "missing.privacy:1:1: E001" in err
+    assert "E006 error: no `.privacy` files under" in err
 
 
 def test_fmt_stdin(monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]) -> None:

@@ -207,7 +207,7 @@ def test_sarif_validates_for_input_errors_and_clean_policies(tmp_path: Path,
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "a.privacy").write_text("cookie x {\n  expiry \"unterminated\n}\n")
     (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "b.privacy").write_bytes(b"\xff\xfe\x00")
+    (tmp_path / "bin" / "b.privacy").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # (\xff\xfe is UTF-16: E002)
     doc = _sarif(capsys, str(tmp_path))
     validate_sarif(doc)
     assert {r["ruleId"] for r in doc["runs"][0]["results"]} >= {"E003"}

@@ -9,6 +9,10 @@ from pathlib import Path
 
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
+
 _EPILOG = """\
 exit codes:
   0  every file is formatted (or was reformatted now)
@@ -44,39 +48,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """The .privacy files under ``paths`` (sorted, hidden directories skipped) and the problems."""
-    from ..sources import SUFFIX, link_outside
+def collect(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The .privacy files under ``paths`` (a file given stands for itself alone) and the problems.
 
+    Found the way ``lint`` finds them (``sources.discover``), and read the same way: a link that
+    leads out of its policy directory is refused (E007) by ``read_source``, so it is never read,
+    and never written through.
+    """
+    from ..sources import discover
+
+    found = discover(paths, whole_policy=False)
     files: list[Path] = []
-    problems: list[str] = []
-    seen: set[Path] = set()
-    for given in paths:
-        if given.is_dir():
-            found: list[Path] = []
-            base = os.path.realpath(given)
-            for dirpath, dirnames, filenames in os.walk(given):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(f for f in filenames if f.endswith(SUFFIX)):
-                    target = link_outside(Path(dirpath) / name, base)
-                    if target is not None:  # never rewrite a file outside the path given
-                        problems.append(f"{Path(dirpath) / name}: links to {target}, outside {given}: not formatted")
-                        continue
-                    found.append(Path(dirpath) / name)
-            if not found:
-                problems.append(f"{given}: no {SUFFIX} files here")
-            candidates = found
-        elif given.suffix != SUFFIX:
-            problems.append(f"{given}: not a {SUFFIX} file" if given.exists() else f"{given}: no such file")
-            continue
-        else:
-            candidates = [given]
-        for path in candidates:
-            key = path.resolve()
+    seen: set[str] = set()
+    for policy in found.policies:
+        for path in policy.files:
+            key = os.path.realpath(path)
             if key not in seen:
                 seen.add(key)
                 files.append(path)
-    return files, problems
+    return files, found.problems
 
 
 def unified_diff(before: str, after: str, path: str) -> str:
@@ -91,10 +81,9 @@ def unified_diff(before: str, after: str, path: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..atomic import ConcurrentModification, atomic_write_text
-    from ..diagnostics import Diagnostic
     from ..fmt import FormatterBug, format_text
     from ..reporters import Report, render
-    from ..sources import display_path, read_source
+    from ..sources import display_path, link_problem, read_source
 
     dry = args.check or args.diff
     info = sys.stderr if args.diff else sys.stdout
@@ -109,9 +98,7 @@ def run(args: argparse.Namespace) -> int:
         print("privacy-dsl fmt: `-` (standard input) cannot be combined with other paths", file=sys.stderr)
         return EXIT_ERROR
     files, problems = collect(default_paths([Path(p) for p in args.paths]))
-    for problem in problems:
-        print(f"privacy-dsl fmt: {problem}", file=sys.stderr)
-    errors: list[Diagnostic] = []
+    errors: list[Diagnostic] = list(problems)
     sources: dict[str, str] = {}
     changed = unchanged = failed = 0
     for path in files:
@@ -142,6 +129,12 @@ def run(args: argparse.Namespace) -> int:
         if args.check:
             say(f"Would reformat: {shown}")
         if dry:
+            continue
+        refused = link_problem(path)  # checked again: the link may have been changed since it was read
+        if refused is not None:
+            errors.append(refused)
+            failed += 1
+            changed -= 1
             continue
         try:
             atomic_write_text(path, result.output, if_unchanged=source.text.encode("utf-8"))
