@@ -191,8 +191,12 @@ class CodeTable:
 
 
 def shorten(text: str, width: int = 60) -> str:
-    """``text`` cut to ``width`` characters with an ellipsis, for names quoted in messages."""
-    return text if len(text) <= width else text[: width - 3] + "..."
+    """``text`` cut to ``width`` characters with an ellipsis in the middle, for names and paths
+    quoted in messages: both ends stay (a path's file name, a name's distinguishing suffix)."""
+    if len(text) <= width:
+        return text
+    head = (width - 3) * 2 // 3
+    return text[:head] + "..." + text[len(text) - (width - 3 - head):]
 
 
 #: A name or string quoted in a message: in backticks or double quotes.

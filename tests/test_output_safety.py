@@ -107,7 +107,8 @@ def test_lint_output_of_a_hostile_policy_is_safe(hostile: Path, fmt: str) -> Non
     if fmt == "json":
         doc = json.loads(text)
         names = [d["message"] for d in doc["diagnostics"]]
-        assert any(EVIL in n for n in names)  # JSON keeps the data exact (escaped by JSON itself)
+        # JSON keeps the data exact (escaped by JSON itself); the name is shortened in the middle
+        assert any(EVIL[:30] in n for n in names)
     elif fmt == "sarif":
         json.loads(text)
     elif fmt == "junit":
@@ -213,7 +214,7 @@ def test_window_is_bounded_and_aligned(line: str, a: int, b: int) -> None:
     text, offset, width = window(line, start, end)
     assert len(text) <= max(WINDOW, 0) and 0 <= offset <= len(text) and offset + width <= len(text)
     if start < end and len(printable(line)) <= WINDOW:
-        assert text[offset:offset + width] == printable(line[start:end])
+        assert text[offset:offset + width] == printable(line[start:end].replace("\t", " "))  # tabs show as spaces
 
 
 def _lines_bounded(text: str, bound: int) -> None:
@@ -290,8 +291,9 @@ def test_ten_thousand_character_names_give_bounded_messages(tmp_path: Path, text
 
 
 def test_bound_message_shortens_quoted_names() -> None:
-    assert bound_message(f"cookie `{LONG}` is bad") == f"cookie `{'n' * 57}...` is bad"
-    assert bound_message(f'law "{LONG}" is bad') == f'law "{"n" * 57}..." is bad'
+    assert bound_message(f"cookie `{LONG}` is bad") == f"cookie `{'n' * 38}...{'n' * 19}` is bad"
+    assert bound_message(f'law "{LONG}" is bad') == f'law "{"n" * 38}...{"n" * 19}" is bad'
+    assert bound_message(f"see `/{'d' * 100}/notes.privacy`").endswith("/notes.privacy`")  # a path keeps its file
     assert len(bound_message("x" * 5000)) == MAX_MESSAGE
     assert bound_message("short `name`") == "short `name`"
 

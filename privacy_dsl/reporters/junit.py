@@ -17,7 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from ..diagnostics import Diagnostic, escape_char
+from ..diagnostics import Diagnostic, escape_char, printable
 from . import Report
 
 # Characters XML 1.0 cannot carry, even escaped; and those it can but a reader of the report
@@ -46,11 +46,14 @@ def clean_tree(root: ET.Element) -> ET.Element:
 
 
 def _line(d: Diagnostic) -> str:
-    text = f"{d.span.path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.label}] {d.message}"
+    """One finding, one line (its hint and suppression on lines of their own): data in a message is
+    escaped as in the text formats, so a name holding a line break cannot start a line of its own."""
+    text = f"{printable(d.span.path)}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.label}] "
+    text += printable(d.message)
     if d.hint:
-        text += f"\n  hint: {d.hint}"
+        text += f"\n  hint: {printable(d.hint)}"
     if d.suppressed is not None:
-        text += f"\n  suppressed: {d.suppressed}"
+        text += f"\n  suppressed: {printable(d.suppressed)}"
     return text
 
 
