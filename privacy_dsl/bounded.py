@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["NESTING_ERRORS", "NESTED_TOO_DEEPLY", "ReadRefused", "read_bounded", "read_stream_bounded"]
+__all__ = ["NESTED_TOO_DEEPLY", "NESTING_ERRORS", "ReadRefused", "read_bounded", "read_stream_bounded"]
 
 #: What the standard parsers raise for deeply nested input (json and tomllib: RecursionError;
 #: a C extension may raise MemoryError on the way).

@@ -30,8 +30,9 @@ from .sources import DEFAULT_MAX_FILE_BYTES
 
 #: HAR captures of real sites are 2-50 MB (minified, one line); a long session with response bodies more.
 DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024
-#: fides manifests are kilobytes; PyYAML reads about 0.5 MB/s, so 10 MiB is already ~20 s.
-DEFAULT_MAX_MANIFEST_BYTES = 10 * 1024 * 1024
+#: fides manifests are kilobytes (a few hundred systems: ~100 KB); importing reads and formats about
+#: 0.5 MB/s here (a 10 MB manifest took 20 s), so 2 MiB bounds an import to a few seconds.
+DEFAULT_MAX_MANIFEST_BYTES = 2 * 1024 * 1024
 
 __all__ = ["Config", "ConfigError", "load_config", "parse_config", "selects"]
 

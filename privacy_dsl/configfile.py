@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 #: The code every configuration error is reported with (``privacy-dsl explain E080``).
 CONFIG_ERROR_CODE = "E080"
 #: A configuration file is a few hundred bytes; this bounds the read of a hostile one.

@@ -97,7 +97,7 @@ BUILTIN: dict[str, Builtin] = {
                 "configuration does not accept (a wrong type, an empty `select`, an unknown rule). The "
                 "message says which key and why; nothing is linted, and the exit code is 2."),
         Builtin("E081", "unreadable-manifest", "The fides manifest given to `import` cannot be read.", True,
-                "The file is not a regular file, is larger than `max-manifest-bytes` (default 10 MiB), is "
+                "The file is not a regular file, is larger than `max-manifest-bytes` (default 2 MiB), is "
                 "not UTF-8, is not valid YAML (or is nested too deeply, or holds an impossible date such "
                 "as 2026-02-30), or is not a fides manifest (no top-level `system:` or `organization:`), "
                 "or a field holds a value of the wrong type. The message gives the line and column where "
