@@ -185,6 +185,19 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _name(value: Any, key: str, block: _Block) -> bool:
+    """Whether ``value`` can be written as a name after ``key``; if not (a number, a list, a text
+    with spaces), it is kept in a comment of ``block``."""
+    if value is None:
+        return False
+    if isinstance(value, str) and is_bare_name(value):
+        return True
+    shown = _str(value)
+    block.comments.append(f"fides: `{key}` is not a name" + (f" ({quote(shown[:60])})" if shown else "")
+                          + "; not carried over")
+    return False
+
+
 def _str(value: Any) -> str | None:
     if value is None or isinstance(value, (dict, list)):
         return None
@@ -498,9 +511,9 @@ class _Importer:
             block = _Block(f"transfer {ident}")
             if _str(entry.get("recipient_system")):
                 block.lines.append(f"recipient {self.recipient(str(entry['recipient_system']))}")
-            if _str(entry.get("country")):
+            if _name(entry.get("country"), "country", block):
                 block.lines.append(f"country {entry['country']}")
-            if _str(entry.get("mechanism")):
+            if _name(entry.get("mechanism"), "mechanism", block):
                 detail = f" {quote(str(entry['mechanism_detail']))}" if _str(entry.get("mechanism_detail")) else ""
                 block.lines.append(f"mechanism {entry['mechanism']}{detail}")
             for key in ("certification", "tia"):
@@ -519,7 +532,7 @@ class _Importer:
             block = _Block(f"cookie {name if is_bare_name(name) else quote(name)}")
             if entry.get("pattern") is True:
                 block.lines.append("pattern")
-            if entry.get("storage") and entry["storage"] != "cookie":
+            if entry.get("storage") and entry["storage"] != "cookie" and _name(entry["storage"], "storage", block):
                 block.lines.append(f"kind {entry['storage']}")
             if _str(entry.get("provider_system")):
                 block.lines.append(f"provider {self.recipient(str(entry['provider_system']))}")
@@ -534,7 +547,7 @@ class _Importer:
             domains = [quote(str(d)) for d in _list(entry.get("domains")) if _str(d)]
             if domains:
                 block.lines.append("domains " + ", ".join(domains))
-            if _str(entry.get("category")):
+            if _name(entry.get("category"), "category", block):
                 block.lines.append(f"category {entry['category']}")
             if _str(entry.get("purpose")) and is_bare_name(str(entry["purpose"])):
                 block.lines.append(f"purpose {entry['purpose']}")
