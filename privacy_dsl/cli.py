@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .config import ConfigError
 
         if isinstance(exc, ConfigError):
-            print(f"privacy-dsl: configuration error:\n{exc}", file=sys.stderr)
+            print(f"privacy-dsl: E080 configuration error:\n{exc}", file=sys.stderr)
             return EXIT_ERROR
         if os.environ.get("PRIVACY_DSL_DEBUG"):
             raise

@@ -22,11 +22,17 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
 from .configfile import ConfigError, Found, explicit_table, find_config
 from .diagnostics import did_you_mean
 from .sources import DEFAULT_MAX_FILE_BYTES
+
+#: HAR captures of real sites are 2-50 MB (minified, one line); a long session with response bodies more.
+DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024
+#: fides manifests are kilobytes (a few hundred systems: ~100 KB); importing reads and formats about
+#: 0.5 MB/s here (a 10 MB manifest took 20 s), so 2 MiB bounds an import to a few seconds.
+DEFAULT_MAX_MANIFEST_BYTES = 2 * 1024 * 1024
 
 __all__ = ["Config", "ConfigError", "load_config", "parse_config", "selects"]
 
@@ -42,13 +48,26 @@ class Config(BaseModel):
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     jurisdictions: tuple[Literal["eu", "no", "fr"], ...] = ("eu",)
-    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
+    # StrictInt: `true` is an int to Python, and was taken as a limit of 1 byte
+    max_file_bytes: StrictInt = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
+    max_capture_bytes: StrictInt = Field(default=DEFAULT_MAX_CAPTURE_BYTES, gt=0)
+    """Larger HAR files, cookie jars and header files are refused by `verify-cookies` (VC100)."""
+    max_manifest_bytes: StrictInt = Field(default=DEFAULT_MAX_MANIFEST_BYTES, gt=0)
+    """Larger fides manifests are refused by `import`."""
     policy: str | None = None
     """The policy that `privacy-dsl query` reads when no --policy is given."""
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     #: Where the configuration came from (None: built-in defaults).
     source: str | None = Field(default=None, exclude=True)
+
+    @field_validator("select")
+    @classmethod
+    def _not_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:  # an empty selection ran no rule and said "All clear"
+            raise ValueError("the list is empty: no rule would run; remove `select` to run the default set "
+                             "(\"ALL\"), or name the rules to run")
+        return value
 
 
 def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
@@ -136,5 +155,6 @@ def _explain(exc: ValidationError, source: str, known: list[str] | None = None) 
             lines.append(f"{source}: `{where}`: `{err['input']}` is not one of {', '.join(allowed)}"
                          + (f"; did you mean `{guess}`?" if guess else ""))
         else:
-            lines.append(f"{source}: `{where}`: {err['msg']}")
+            message = str(err["msg"]).removeprefix("Value error, ")
+            lines.append(f"{source}: `{where}`: {message}")
     return "\n".join(lines)

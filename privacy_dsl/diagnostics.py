@@ -110,6 +110,17 @@ BUILTIN: dict[str, Builtin] = {
                 "U+200F and U+061C, which right-to-left text uses legitimately, are not reported. Where "
                 "an override is meant, suppress it on its line: `# privacy-dsl: ignore[E020] -- reason`.",
                 Severity.WARNING),
+        Builtin("E080", "invalid-configuration", "The configuration file cannot be used.", True,
+                "`pyproject.toml` (`[tool.privacy-dsl]`), `privacy-dsl.toml` or the file given with `--config` "
+                "is not valid TOML, is not a regular file, is over 1 MiB, or holds a key or value the "
+                "configuration does not accept (a wrong type, an empty `select`, an unknown rule). The "
+                "message says which key and why; nothing is linted, and the exit code is 2."),
+        Builtin("E081", "unreadable-manifest", "The fides manifest given to `import` cannot be read.", True,
+                "The file is not a regular file, is larger than `max-manifest-bytes` (default 2 MiB), is "
+                "not UTF-8, is not valid YAML (or is nested too deeply, or holds an impossible date such "
+                "as 2026-02-30), or is not a fides manifest (no top-level `system:` or `organization:`), "
+                "or a field holds a value of the wrong type. The message gives the line and column where "
+                "YAML gives one; nothing is written, and the exit code is 2."),
         Builtin("E100", "syntax-error", "The text does not follow the policy grammar.", True,
                 "The message says what was found and what the grammar expected at that point."),
         Builtin("E101", "unterminated-string", "A quoted string is not closed on its line.", True,

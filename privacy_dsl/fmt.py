@@ -374,9 +374,9 @@ class _Formatter:
             if data in ("names", "strings") and i == len(children) - 1 and tree.data != "names":
                 out.append(("list", child))
             elif data == "duration":
-                amount = int(child.children[0])  # type: ignore[arg-type]
+                amount = _digits(str(child.children[0]))
                 unit = str(child.children[1]).rstrip("s")
-                out.append(f"{amount} {unit}{'' if amount == 1 else 's'}")
+                out.append(f"{amount} {unit}{'' if amount == '1' else 's'}")
             elif data == "flag":
                 if str(child.children[0]) != "yes":
                     out.append(str(child.children[0]))
@@ -391,7 +391,7 @@ class _Formatter:
                 return value
             return quote(value)
         if token.type == "INT":
-            return str(int(token))
+            return _digits(str(token))
         return str(token)
 
     def braces(self, head: str, tree: Tree[Token], depth: int, inner: list[_Comment]
@@ -740,3 +740,8 @@ def format_string(text: str) -> str:
         first = result.diagnostics[0]
         raise ValueError(f"{first.span}: {first.message}")
     return result.output
+
+
+def _digits(number: str) -> str:
+    """A whole number without leading zeros; not through ``int()``, which refuses 4,300 digits."""
+    return number.lstrip("0") or "0"

@@ -270,6 +270,17 @@ _UNIT_DAYS = {
     TimeUnit.YEAR: 365.25,
 }
 
+#: The longest duration a policy may state: longer is not a period anyone keeps data for, and
+#: a number of thousands of digits would overflow every date computation (E204 invalid-value).
+MAX_DURATION_YEARS = 1000
+#: The highest `minimum_age` (an age in years).
+MAX_AGE = 150
+
+
+def max_amount(unit: TimeUnit) -> int:
+    """The largest ``amount`` of ``unit`` within ``MAX_DURATION_YEARS``."""
+    return int(MAX_DURATION_YEARS * _UNIT_DAYS[TimeUnit.YEAR] / _UNIT_DAYS[unit] + 1e-6)
+
 
 # ---------------------------------------------------------------- values
 

@@ -23,6 +23,7 @@ import bisect
 import datetime as dt
 import email.utils
 import json
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -35,7 +36,12 @@ from .diagnostics import Diagnostic
 
 PreConsent = Literal["first-load", "first-page", "all", "none"]
 PRE_CONSENT_MODES: tuple[str, ...] = ("first-load", "first-page", "all", "none")
-MAX_CAPTURE_BYTES = 512 * 1024 * 1024
+#: The default limit on the size of a capture (``max-capture-bytes`` in the configuration).
+MAX_CAPTURE_BYTES = 256 * 1024 * 1024
+#: The longest lifetime counted (1000 years, as for durations in a policy): a ``Max-Age`` or a jar
+#: expiry beyond it is counted as this, with a VC102 warning.
+MAX_LIFETIME_SECONDS = 1000 * 365.25 * 86400
+_MAX_AGE_DIGITS = len(str(int(MAX_LIFETIME_SECONDS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +125,18 @@ def parse_http_date(text: str) -> dt.datetime | None:
                 continue
     if value is None:
         return None
+    return _utc(value)
+
+
+def _utc(value: dt.datetime) -> dt.datetime | None:
+    """``value`` in UTC (naive: taken as UTC); None when that is outside the years 1-9999
+    (9999-12-31T23:00-05:00 is in the year 10000 in UTC)."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
+        return value.replace(tzinfo=dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +147,8 @@ class SetCookie:
     max_age: int | None
     expires: dt.datetime | None
     evidence: str
+    #: ``Max-Age`` was over ``MAX_LIFETIME_SECONDS`` (it is counted as that).
+    max_age_capped: bool = False
 
     def lifetime(self, now: dt.datetime | None) -> float | None:
         """Seconds from ``now``; None for a session cookie. ``Max-Age`` wins over ``Expires``."""
@@ -155,6 +172,7 @@ def parse_set_cookie(header: str) -> SetCookie | None:
     domain: str | None = None
     path = "/"
     max_age: int | None = None
+    capped = False
     expires: dt.datetime | None = None
     shown = [f"{name}=…"]
     for attr in parts[1:]:
@@ -165,14 +183,20 @@ def parse_set_cookie(header: str) -> SetCookie | None:
         shown.append(attr.strip())
         if key == "max-age":
             if re.fullmatch(r"-?\d+", value):
-                max_age = int(value)
+                # compared as text first: int() refuses more than 4,300 digits
+                digits = value.lstrip("-").lstrip("0") or "0"
+                if len(digits) > _MAX_AGE_DIGITS or int(digits) > MAX_LIFETIME_SECONDS:
+                    max_age, capped = (0 if value.startswith("-") else int(MAX_LIFETIME_SECONDS)), True
+                else:
+                    max_age, capped = int(value), False
         elif key == "expires":
             expires = parse_http_date(value) or expires
         elif key == "domain" and value:
             domain = value.lstrip(".").lower()
         elif key == "path" and value.startswith("/"):
             path = value
-    return SetCookie(name, domain, path, max_age, expires, "Set-Cookie: " + "; ".join(shown))
+    capped = capped and bool(max_age)  # a huge negative Max-Age is a deletion, as any negative one
+    return SetCookie(name, domain, path, max_age, expires, "Set-Cookie: " + "; ".join(shown), capped)
 
 
 def _host(url: str | None) -> str | None:
@@ -229,44 +253,83 @@ class _Locator:
 # ---------------------------------------------------------------- HAR
 
 def _iso(text: Any) -> dt.datetime | None:
+    """An ISO 8601 time of a HAR, in UTC; None when it is not one or is outside the years 1-9999 in UTC."""
     if not isinstance(text, str):
         return None
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return _utc(value)
 
 
-def _headers(block: Any) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    if isinstance(block, dict):
-        for h in block.get("headers") or ():
-            if isinstance(h, dict) and isinstance(h.get("name"), str) and isinstance(h.get("value"), str):
+def _kind(value: Any) -> str:
+    """What a JSON value is, for messages."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return {int: "a number", float: "a number", str: "a string", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__)
+
+
+class _Entry:
+    """Type-checked access to one HAR entry: a value of the wrong type is a VC102 warning, then ignored."""
+
+    def __init__(self, capture: Capture, index: int) -> None:
+        self.capture = capture
+        self.index = index
+
+    def warn(self, message: str, pos: Position | None = None) -> None:
+        self.capture.problems.append(_problem("VC102", f"HAR entry {self.index}: {message}",
+                                              pos or Position(self.capture.path)))
+
+    def objects(self, block: Any, key: str, where: str) -> list[dict[str, Any]]:
+        """The objects of the list ``block[key]`` (absent or null: none)."""
+        if not isinstance(block, dict):
+            return []
+        items = block.get(key)
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            self.warn(f"`{where}.{key}` is {_kind(items)}, not a list; ignored")
+            return []
+        out = []
+        for n, item in enumerate(items):
+            if isinstance(item, dict):
+                out.append(item)
+            else:
+                self.warn(f"`{where}.{key}[{n}]` is {_kind(item)}, not an object; ignored")
+        return out
+
+    def headers(self, block: Any, where: str) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for n, h in enumerate(self.objects(block, "headers", where)):
+            if isinstance(h.get("name"), str) and isinstance(h.get("value"), str):
                 out.append((h["name"], h["value"]))
-    return out
+            else:
+                self.warn(f"`{where}.headers[{n}]` has no text `name` and `value`; ignored")
+        return out
 
 
-def _open(path: Path, display: str | None, kind: CaptureKind) -> tuple[Capture, str | None]:
+def _open(path: Path, display: str | None, kind: CaptureKind, max_bytes: int) -> tuple[Capture, str | None]:
     """An empty capture of the file and the file's text; no text (the reason in the capture) when unreadable."""
     capture = Capture(display or str(path), kind)
-    text, problem = _read_text(path, capture.path)
+    text, problem = _read_text(path, capture.path, max_bytes)
     if problem is not None:
         capture.problems.append(problem)
     return capture, text
 
 
-def _read_text(path: Path, display: str) -> tuple[str | None, Diagnostic | None]:
+def _read_text(path: Path, display: str, max_bytes: int) -> tuple[str | None, Diagnostic | None]:
+    from .bounded import ReadRefused, read_bounded
+
     pos = Position(display)
     try:
-        size = path.stat().st_size
-        if size > MAX_CAPTURE_BYTES:
-            return None, _problem("VC100", f"the file is {size:,} bytes, over the limit of "
-                                  f"{MAX_CAPTURE_BYTES:,}", pos, hint="record a shorter session")
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, _problem("VC100", f"cannot read the file: {exc.strerror or exc}", pos,
-                              hint="check that it exists and that you may read it")
+        data = read_bounded(path, max_bytes, limit_hint="raise `max-capture-bytes` in [tool.privacy-dsl] if the "
+                            "capture is genuine, or record a shorter session")
+    except ReadRefused as exc:
+        return None, _problem("VC100", exc.reason, pos, hint=exc.hint)
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -274,34 +337,76 @@ def _read_text(path: Path, display: str) -> tuple[str | None, Diagnostic | None]
                               hint="captures are UTF-8 text (HAR is JSON)")
 
 
+_HAR_HINT = ("give a HAR 1.2 file (browser devtools: Network > Export HAR; or the EDPS "
+             "website-evidence-collector's HAR)")
+
+
+def _json_constant(name: str) -> None:
+    """NaN, Infinity and -Infinity (not JSON, but Python's json reads them): an unknown value."""
+    return None
+
+
+def _load_json(capture: Capture, text: str) -> tuple[Any, bool]:
+    """The JSON value of ``text``, and whether it could be read (if not, a VC100 is in ``capture``)."""
+    from .bounded import NESTED_TOO_DEEPLY, NESTING_ERRORS
+
+    hint = "a HAR file is JSON; export it again from the browser's network panel"
+    try:
+        return json.loads(text, parse_constant=_json_constant), True
+    except json.JSONDecodeError as exc:
+        pos = Position(capture.path, exc.lineno, exc.colno, exc.colno + 1)
+        capture.problems.append(_problem("VC100", f"not JSON: {exc.msg}", pos, hint=hint))
+    except ValueError:  # int() of a number of more than 4,300 digits
+        capture.problems.append(_problem("VC100", "not JSON: a number has more than 4,300 digits",
+                                         Position(capture.path), hint=hint))
+    except NESTING_ERRORS:
+        capture.problems.append(_problem("VC100", f"not JSON: {NESTED_TOO_DEEPLY}", Position(capture.path),
+                                         hint=hint))
+    return None, False
+
+
+def _milliseconds(value: Any) -> dt.timedelta | None:
+    """A HAR page timing (milliseconds; -1 means not known) as a timedelta, if it is a sane one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not math.isfinite(value) or not 0 <= value <= 1e12:  # 1e12 ms is 31 years: no page loads that long
+        return None
+    return dt.timedelta(milliseconds=value)
+
+
 def read_har(path: Path, display: str | None = None, *, pre_consent: str = "first-load",
-             consent_markers: Iterable[re.Pattern[str]] = ()) -> Capture:
+             consent_markers: Iterable[re.Pattern[str]] = (), max_bytes: int = MAX_CAPTURE_BYTES) -> Capture:
     """Cookies in a HAR file, with the pre-consent window marked (see ``docs/verify-cookies.md``)."""
-    capture, text = _open(path, display, "har")
+    capture, text = _open(path, display, "har", max_bytes)
     if text is None:
         return capture
     shown = capture.path
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        capture.problems.append(_problem(
-            "VC100", f"not JSON: {exc.msg}", Position(shown, exc.lineno, exc.colno, exc.colno + 1),
-            hint="a HAR file is JSON; export it again from the browser's network panel"))
+    data, ok = _load_json(capture, text)
+    if not ok:
         return capture
     log = data.get("log") if isinstance(data, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(log, dict) or not isinstance(entries, list):
-        capture.problems.append(_problem(
-            "VC100", "not a HAR file: no `log.entries` list", Position(shown),
-            hint="give a HAR 1.2 file (browser devtools: Network > Export HAR; or the EDPS "
-            "website-evidence-collector's HAR)"))
+        if isinstance(log, dict) and entries is not None:
+            said = f"`log.entries` is {_kind(entries)}, not a list"
+        elif isinstance(data, dict) and log is not None and not isinstance(log, dict):
+            said = f"`log` is {_kind(log)}, not an object"
+        else:
+            said = "no `log.entries` list"
+        capture.problems.append(_problem("VC100", f"not a HAR file: {said}", Position(shown), hint=_HAR_HINT))
+        return capture
+    raw_pages = log.get("pages")
+    if raw_pages is not None and not isinstance(raw_pages, list):
+        capture.problems.append(_problem("VC100", f"not a HAR file: `log.pages` is {_kind(raw_pages)}, not a list",
+                                         Position(shown), hint=_HAR_HINT))
         return capture
     capture.text = text if len(text) <= 20 * 1024 * 1024 else None
     locator = _Locator(shown, text)
     markers = list(consent_markers)
 
-    pages = [p for p in (log.get("pages") or ()) if isinstance(p, dict)]
-    pages.sort(key=lambda p: _iso(p.get("startedDateTime")) or dt.datetime.max.replace(tzinfo=dt.UTC))
+    pages = [p for p in (raw_pages or ()) if isinstance(p, dict)]
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    pages.sort(key=lambda p: _iso(p.get("startedDateTime")) or far)
     first_page = pages[0] if pages else None
     second_start = _iso(pages[1].get("startedDateTime")) if len(pages) > 1 else None
     cutoff: dt.datetime | None = None
@@ -310,9 +415,12 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
         timings = first_page.get("pageTimings")
         timings = timings if isinstance(timings, dict) else {}
         for key in ("onLoad", "onContentLoad"):
-            ms = timings.get(key)
-            if started is not None and isinstance(ms, (int, float)) and ms >= 0:
-                cutoff = started + dt.timedelta(milliseconds=ms)
+            ms = _milliseconds(timings.get(key))
+            if started is not None and ms is not None:
+                try:
+                    cutoff = started + ms
+                except OverflowError:  # past the year 9999: no cutoff
+                    cutoff = None
                 break
 
     valid: list[tuple[int, dict[str, Any], dt.datetime | None]] = []
@@ -323,7 +431,6 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
                                              Position(shown)))
             continue
         valid.append((i, entry, _iso(entry.get("startedDateTime"))))
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
     in_file_order = list(valid)
     valid.sort(key=lambda t: (t[2] or far, t[0]))
     capture.requests = len(valid)
@@ -334,7 +441,9 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
         for order, (_, entry, _) in enumerate(valid):
             request = entry["request"]
             body = request.get("postData", {}).get("text", "") if isinstance(request.get("postData"), dict) else ""
-            subject = f"{request.get('method', 'GET')} {request['url']}\n{body if isinstance(body, str) else ''}"
+            method = request.get("method")
+            subject = (f"{method if isinstance(method, str) else 'GET'} {request['url']}\n"
+                       f"{body if isinstance(body, str) else ''}")
             if any(m.search(subject) for m in markers):
                 consent_at = order
                 break
@@ -380,16 +489,19 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
         pre = in_window(order, entry, when)
         entry_offset = offsets.get(i, -1)
         entry_pos = locator.position(entry_offset, len(url)) if entry_offset >= 0 else Position(shown)
+        checked = _Entry(capture, i)
+        if response is not None and not isinstance(response, dict):
+            checked.warn(f"`response` is {_kind(response)}, not an object; ignored", entry_pos)
         # -- cookies set by the response
         now = when
         set_headers: list[str] = []
-        for name, value in _headers(response):
+        for name, value in checked.headers(response, "response"):
             if name.lower() == "date":
                 now = parse_http_date(value) or now
             elif name.lower() == "set-cookie":
                 set_headers.extend(v for v in value.split("\n") if v.strip())
         if not set_headers and isinstance(response, dict):
-            set_headers.extend(_from_har_cookies(response.get("cookies")))
+            set_headers.extend(_from_har_cookies(checked, response))
         for header in set_headers:
             parsed = parse_set_cookie(header)
             offset = locator.find(header, max(entry_offset, 0), ends.get(i))
@@ -397,6 +509,7 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
             if parsed is None:
                 capture.problems.append(_problem("VC102", "a Set-Cookie header names no cookie; skipped", pos))
                 continue
+            _note_capped(capture, parsed, pos)
             lifetime = parsed.lifetime(now)
             if lifetime is not None and lifetime <= 0:
                 continue  # a deletion
@@ -405,7 +518,7 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
                 path=parsed.path, lifetime=lifetime, url=url, pre_consent=pre, evidence=parsed.evidence))
             index += 1
         # -- cookies sent by the request (set earlier, possibly by a script)
-        for name in _sent_cookie_names(request):
+        for name in _sent_cookie_names(checked, request):
             offset = locator.find(name, max(entry_offset, 0), ends.get(i))
             pos = locator.position(offset, len(name)) if offset >= 0 else entry_pos
             capture.observations.append(Observation(
@@ -420,11 +533,25 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
     return capture
 
 
-def _from_har_cookies(cookies: Any) -> list[str]:
+def _note_capped(capture: Capture, parsed: SetCookie, pos: Position) -> None:
+    if parsed.max_age_capped:
+        capture.problems.append(_problem(
+            "VC102", f"`Max-Age` of cookie `{_short(parsed.name)}` is over 1000 years "
+            f"({int(MAX_LIFETIME_SECONDS):,} seconds); counted as 1000 years", pos))
+
+
+def _short(text: str) -> str:
+    from .diagnostics import shorten
+
+    return shorten(text)
+
+
+def _from_har_cookies(checked: _Entry, response: dict[str, Any]) -> list[str]:
     """Rebuild Set-Cookie lines from a HAR ``response.cookies`` list (when headers were stripped)."""
     out = []
-    for c in cookies or ():
-        if not isinstance(c, dict) or not isinstance(c.get("name"), str) or not c["name"]:
+    for n, c in enumerate(checked.objects(response, "cookies", "response")):
+        if not isinstance(c.get("name"), str) or not c["name"]:
+            checked.warn(f"`response.cookies[{n}]` has no text `name`; ignored")
             continue
         parts = [f"{c['name']}=x"]
         if isinstance(c.get("domain"), str) and c["domain"]:
@@ -438,13 +565,15 @@ def _from_har_cookies(cookies: Any) -> list[str]:
     return out
 
 
-def _sent_cookie_names(request: dict[str, Any]) -> list[str]:
+def _sent_cookie_names(checked: _Entry, request: dict[str, Any]) -> list[str]:
     names: list[str] = []
-    for c in request.get("cookies") or ():
-        if isinstance(c, dict) and isinstance(c.get("name"), str) and c["name"].strip():
+    for n, c in enumerate(checked.objects(request, "cookies", "request")):
+        if isinstance(c.get("name"), str) and c["name"].strip():
             names.append(c["name"].strip())
+        elif not isinstance(c.get("name"), str):
+            checked.warn(f"`request.cookies[{n}]` has no text `name`; ignored")
     if not names:
-        for name, value in _headers(request):
+        for name, value in checked.headers(request, "request"):
             if name.lower() == "cookie":
                 for pair in value.split(";"):
                     key = pair.split("=", 1)[0].strip()
@@ -456,9 +585,9 @@ def _sent_cookie_names(request: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- cookies.txt
 
 def read_cookies_txt(path: Path, display: str | None = None, *, captured_at: dt.datetime | None = None,
-                     pre_consent: str = "none") -> Capture:
+                     pre_consent: str = "none", max_bytes: int = MAX_CAPTURE_BYTES) -> Capture:
     """A Netscape cookie jar: ``domain  subdomains  path  secure  expires  name  value`` (tabs)."""
-    capture, text = _open(path, display, "cookies.txt")
+    capture, text = _open(path, display, "cookies.txt", max_bytes)
     if text is None:
         return capture
     shown = capture.path
@@ -487,10 +616,14 @@ def read_cookies_txt(path: Path, display: str | None = None, *, captured_at: dt.
         if not name:
             capture.problems.append(_problem("VC102", "a cookies.txt line names no cookie; skipped", pos))
             continue
-        when = float(expires)
+        when = float(expires)  # a regular expression of digits: never NaN, inf for thousands of digits
         lifetime = None if when == 0 else when - reference
         if lifetime is not None and lifetime <= 0:
             continue  # expired when the jar was written
+        if lifetime is not None and lifetime > MAX_LIFETIME_SECONDS:
+            capture.problems.append(_problem(
+                "VC102", f"the expiry of cookie `{_short(name)}` is over 1000 years away; counted as 1000 years", pos))
+            lifetime = MAX_LIFETIME_SECONDS
         capture.observations.append(Observation(
             name, domain.lstrip(".").lower(), "jar", pos, index, host_only=not domain.startswith("."),
             path=cpath or "/", lifetime=lifetime, pre_consent=pre_consent == "all",
@@ -504,9 +637,9 @@ def read_cookies_txt(path: Path, display: str | None = None, *, captured_at: dt.
 # ---------------------------------------------------------------- raw Set-Cookie lines
 
 def read_set_cookie(path: Path, display: str | None = None, *, captured_at: dt.datetime | None = None,
-                    pre_consent: str = "none") -> Capture:
+                    pre_consent: str = "none", max_bytes: int = MAX_CAPTURE_BYTES) -> Capture:
     """Raw headers: ``Set-Cookie: a=b; Max-Age=60`` (or just ``a=b; Max-Age=60``), one per line."""
-    capture, text = _open(path, display, "set-cookie")
+    capture, text = _open(path, display, "set-cookie", max_bytes)
     if text is None:
         return capture
     shown = capture.path
@@ -539,6 +672,7 @@ def read_set_cookie(path: Path, display: str | None = None, *, captured_at: dt.d
             capture.problems.append(_problem("VC102", "not a Set-Cookie header (`name=value; attributes`); "
                                              "skipped", pos))
             continue
+        _note_capped(capture, parsed, pos)
         lifetime = parsed.lifetime(now)
         if lifetime is not None and lifetime <= 0:
             continue

@@ -463,10 +463,53 @@ class _Builder:
         return tuple(unquote(c) for c in children)
 
     def duration(self, meta: Pos, children: list[Token]) -> m.Duration:
-        if int(children[0]) == 0:  # kept (the statement is still modelled) but reported
+        unit = m.TimeUnit(str(children[1]).rstrip("s"))
+        most = m.max_amount(unit)
+        amount = self._number(children[0], most)
+        if amount is None:  # kept at the maximum (the statement is still modelled) but reported
+            self.diagnostics.append(builtin(
+                "E204", f"the duration is too long: at most {m.MAX_DURATION_YEARS} years"
+                + ("" if unit is m.TimeUnit.YEAR else f" ({most:,} {unit.value}s)"),
+                self._tok_span(children[0]), hint="give the real period, e.g. `3 years`, or `expiry persistent`",
+                args=(("value", shorten(str(children[0]))), ("what", "duration"))))
+            amount = most
+        if amount == 0:  # kept (the statement is still modelled) but reported
             self.diagnostics.append(builtin("E204", "a duration of zero is not a period", self._tok_span(children[0]),
                                             hint="give the real period, e.g. `30 days`, or `expiry session`"))
-        return m.Duration.build(amount=int(children[0]), unit=m.TimeUnit(str(children[1]).rstrip("s")))
+        return m.Duration.build(amount=amount, unit=unit)
+
+    @staticmethod
+    def _number(tok: Token, most: int) -> int | None:
+        """The value of an INT token, None when it is over ``most`` (checked before ``int()``, which
+        refuses more than 4,300 digits)."""
+        digits = str(tok).lstrip("0") or "0"
+        if len(digits) > len(str(most)):
+            return None
+        value = int(digits)
+        return value if value <= most else None
+
+    def _age(self, s: Stmt) -> int:
+        tok = s.children[0]
+        value = self._number(tok, m.MAX_AGE)
+        if value is None:
+            self.diagnostics.append(builtin("E204", f"the age is too high: at most {m.MAX_AGE}", self._tok_span(tok),
+                                            hint="an age in years, e.g. `minimum_age 13`",
+                                            args=(("value", shorten(str(tok))), ("what", "age"))))
+            raise _Invalid
+        return value
+
+    def _date(self, s: Stmt) -> str:
+        import datetime as dt
+
+        tok = s.children[0]
+        try:
+            dt.date.fromisoformat(str(tok))
+        except ValueError:
+            self.diagnostics.append(builtin("E204", f"`{tok}` is not a date of the calendar", self._tok_span(tok),
+                                            hint="a date as YYYY-MM-DD, e.g. `2026-02-28`",
+                                            args=(("value", str(tok)), ("what", "date"))))
+            raise _Invalid from None
+        return str(tok)
 
     def flag(self, meta: Pos, children: list[Token]) -> bool:
         return children[0].type == "YES"
@@ -561,7 +604,7 @@ class _Builder:
     def policy(self, meta: Pos, children: list[Any]) -> m.PolicyInfo:
         values, spans = self._fields(children[1:], {
             "languages": ("languages", self._refs, True),
-            "updated": ("updated", lambda s: str(s.children[0]), False),
+            "updated": ("updated", self._date, False),
             "url": ("url", self._str, False),
             "security": ("security", self._first, False),
             "description": ("description", self._first, False),
@@ -701,7 +744,7 @@ class _Builder:
             "withdraw": ("withdraw", self._first, False),
             "record_retention": ("record_retention", self._first, False),
             "valid_for": ("valid_for", self._first, False),
-            "minimum_age": ("minimum_age", lambda s: int(s.children[0]), False),
+            "minimum_age": ("minimum_age", self._age, False),
             "parental_consent": ("parental_consent", self._flag, False),
             "description": ("description", self._first, False),
         })

@@ -50,6 +50,13 @@ def _policy_path(config: pytest.Config) -> tuple[Path, str] | None:
     return base / value, f"{INI} = {value}"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A policy path that names nothing is a usage error of the whole run, reported once, before any test."""
+    found = _policy_path(config)
+    if found is not None and not found[0].exists():
+        raise pytest.UsageError(f"privacy-dsl: {found[1]}: no such policy directory or file: {found[0]}")
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     found = _policy_path(config)
     return f"privacy-dsl policy: {found[0]}" if found else None
@@ -68,5 +75,7 @@ def privacy_policy(request: pytest.FixtureRequest) -> PolicyHandle:
 
     try:
         return load(path)
-    except (PolicyError, ConfigError) as exc:
-        pytest.fail(f"privacy-dsl: cannot load the policy ({origin}): {exc}", pytrace=False)
+    except (PolicyError, ConfigError, OSError) as exc:
+        # failed outside the handler: inside it, pytest shows the exception it replaces as well
+        problem = f"privacy-dsl: cannot load the policy ({origin}): {exc}"
+    pytest.fail(problem, pytrace=False)

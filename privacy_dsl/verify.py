@@ -121,8 +121,10 @@ CODES: dict[str, VerifyCode] = {c.code: c for c in (
     VerifyCode(
         "VC100", "unreadable-capture", Severity.ERROR,
         "The capture file could not be read.",
-        "The file does not exist, is not UTF-8, is not JSON (for `--har`), or is not a HAR file (no "
-        "`log.entries`). Nothing was compared; the exit code is 2.", fatal=True),
+        "The file does not exist, is not a regular file (a pipe or a device is never opened), is larger "
+        "than `max-capture-bytes` (default 256 MiB), is not UTF-8, is not JSON (for `--har`; or nested too "
+        "deeply, or a number of more than 4,300 digits), or is not a HAR file (no `log.entries` list, or "
+        "`log.pages` that is not a list). Nothing was compared; the exit code is 2.", fatal=True),
     VerifyCode(
         "VC101", "capture-without-cookies", Severity.WARNING,
         "The capture holds requests but no cookie.",
@@ -133,7 +135,9 @@ CODES: dict[str, VerifyCode] = {c.code: c for c in (
         "VC102", "malformed-capture-entry", Severity.WARNING,
         "An entry or line of the capture could not be read; it was skipped.",
         "A HAR entry without a request URL, a Set-Cookie header without `name=value`, or a cookies.txt "
-        "line without its 7 tab-separated fields."),
+        "line without its 7 tab-separated fields; a HAR field of the wrong type (`headers` that is not a "
+        "list, a cookie whose name is not text) is ignored the same way. A `Max-Age` or a jar expiry more "
+        "than 1000 years away is counted as 1000 years, with this warning."),
     VerifyCode(
         "VC103", "first-party-unknown", Severity.INFO,
         "The first-party site is not known, so first and third party cannot be told apart.",

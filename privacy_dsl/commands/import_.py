@@ -6,12 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import EXIT_ERROR, EXIT_OK
+from . import EXIT_ERROR, EXIT_OK, load_config
 
 _EPILOG = """\
 exit codes:
   0  converted
-  2  the file cannot be read, is not valid YAML or not a fides manifest, PyYAML is missing, or usage error
+  2  the file cannot be read (E081: not a regular file, over `max-manifest-bytes`, not UTF-8), is not valid
+     YAML or not a fides manifest (E081), PyYAML is missing, or usage error
 
 examples:
   privacy-dsl import fides fides/system.yml -o policies/acme/imported.privacy
@@ -34,29 +35,47 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help="write the .privacy text to FILE (atomically) instead of standard output")
     p.add_argument("--lang", metavar="LANG", help="write texts as localised text in LANG: { LANG \"...\" }")
+    p.add_argument("--config", type=Path, metavar="FILE", help="configuration file, for `max-manifest-bytes` "
+                   "(default: searched upward)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..bounded import ReadRefused, read_bounded, read_stream_bounded
     from ..diagnostics import bound_message, printable
     from ..export import write_output
-    from ..importer import ImportProblem, from_fides, load_yaml
+    from ..importer import ImportProblem, YamlMissing, from_fides, load_yaml
 
     if args.lang is not None and not _is_lang(args.lang):
         print(f"privacy-dsl import: `{args.lang}` is not a language tag such as `nb` or `en`", file=sys.stderr)
         return EXIT_ERROR
     shown = "<stdin>" if str(args.file) == "-" else str(args.file)
+    limit = load_config(args).max_manifest_bytes
+    hint = "raise `max-manifest-bytes` in [tool.privacy-dsl] if the manifest is genuine"
     try:
-        text = sys.stdin.read() if shown == "<stdin>" else args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        print(f"privacy-dsl import: cannot read {shown}: {reason}", file=sys.stderr)
+        if shown == "<stdin>":
+            data = read_stream_bounded(sys.stdin.buffer, limit, limit_hint=hint)
+        else:
+            data = read_bounded(args.file, limit, limit_hint=hint)
+        text = data.decode("utf-8-sig")
+    except ReadRefused as exc:
+        print(f"privacy-dsl import: E081 {printable(shown)}: {exc.reason}\n  = hint: {exc.hint}", file=sys.stderr)
+        return EXIT_ERROR
+    except UnicodeDecodeError as exc:
+        print(f"privacy-dsl import: E081 {printable(shown)}: invalid UTF-8 at byte offset {exc.start}\n"
+              "  = hint: save the manifest as UTF-8", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # standard input closed or unreadable
+        print(f"privacy-dsl import: E081 {printable(shown)}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     try:
-        data = load_yaml(text, shown)
-        policy, notes = from_fides(data, lang=args.lang, source=Path(shown).name)
+        manifest = load_yaml(text, shown)
+        policy, notes = from_fides(manifest, lang=args.lang, source=Path(shown).name)
+    except YamlMissing as exc:
+        print(f"privacy-dsl import: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except ImportProblem as exc:
-        print(f"privacy-dsl import: {printable(bound_message(str(exc)))}", file=sys.stderr)
+        print(f"privacy-dsl import: E081 {printable(bound_message(str(exc)))}", file=sys.stderr)
         return EXIT_ERROR
     for note in notes:  # notes quote the manifest: data
         print(f"privacy-dsl import: note: {printable(bound_message(note))}", file=sys.stderr)

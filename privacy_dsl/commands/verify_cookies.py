@@ -106,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
             return _usage(f"--captured-at {args.captured_at!r} is not an ISO 8601 time (2026-11-25T10:00:00Z)")
         if captured_at.tzinfo is None:
             captured_at = captured_at.replace(tzinfo=dt.UTC)
+        try:
+            captured_at = captured_at.astimezone(dt.UTC)
+        except OverflowError:
+            return _usage(f"--captured-at {args.captured_at!r} is outside the years 1-9999 in UTC")
     ignore = {c.strip().upper() for c in (args.ignore_codes or "").split(",") if c.strip()}
     unknown = sorted(c for c in ignore if c not in CODES)
     if unknown:
@@ -127,15 +131,16 @@ def run(args: argparse.Namespace) -> int:
         policy = result.policy
 
     captures = []
+    limit = config.max_capture_bytes
     for path in args.har:
         captures.append(read_har(path, display_path(path), pre_consent=args.pre_consent or "first-load",
-                                 consent_markers=markers))
+                                 consent_markers=markers, max_bytes=limit))
     for path in args.cookies:
         captures.append(read_cookies_txt(path, display_path(path), captured_at=captured_at,
-                                         pre_consent=args.pre_consent or "none"))
+                                         pre_consent=args.pre_consent or "none", max_bytes=limit))
     for path in args.set_cookie:
         captures.append(read_set_cookie(path, display_path(path), captured_at=captured_at,
-                                        pre_consent=args.pre_consent or "none"))
+                                        pre_consent=args.pre_consent or "none", max_bytes=limit))
     for capture in captures:
         files += 1
         if capture.text is not None:

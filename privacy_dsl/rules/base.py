@@ -11,9 +11,9 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from .. import model as m
 from .. import taxonomy
@@ -38,6 +38,20 @@ class Options(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
                               alias_generator=lambda s: s.replace("_", "-"))
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _booleans_are_not_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """``max-months = true`` is not 1, and ``allow-stricter = 1`` is not ``true`` (Python says both are)."""
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None:
+            return value
+        takes_bool = field.annotation is bool or bool in get_args(field.annotation)
+        if field.annotation is bool and not isinstance(value, bool):
+            raise ValueError("expected true or false")
+        if isinstance(value, bool) and not takes_bool:
+            raise ValueError("expected a number or a text, not true or false")
+        return value
 
 
 @dataclass(frozen=True, slots=True)
