@@ -12,8 +12,9 @@ gives -- the data Lark's standalone generator writes as ``DATA`` and ``MEMO`` --
 of the grammar text and the Lark version it was made from. JSON, not a Python module of literals:
 compiling a 350 KB literal takes ~190 ms wherever no ``.pyc`` can be written
 (``PYTHONDONTWRITEBYTECODE``, common in CI images), reading the JSON ~6 ms. JSON has no integer
-keys and no tuples; ``_decode`` restores exactly those places (the memo, the LALR states), and a
-test checks that what is loaded equals what ``memo_serialize`` gives.
+keys and no tuples; ``_decode`` restores exactly those places (the memo, the LALR states, which are
+stored as flat lists, quick to read), and a test checks that what is loaded equals what
+``memo_serialize`` gives.
 
 ``lark_parser`` loads a table with ``Lark._load_from_dict``, the loading path of Lark's own
 standalone parsers and the one ``cache=True`` used after unpickling (``Lark.load`` is the same
@@ -90,37 +91,62 @@ def _shipped(config: str, text: str) -> dict[str, Any] | None:
     made_from = (LARK_VERSION, grammar_sha256(text))
     if shipped is None or (shipped.get("lark_version"), shipped.get("grammar_sha256")) != made_from:
         return None
-    entry: dict[str, Any] | None = shipped["tables"].get(config)
-    if entry is None or entry["options"] != CONFIGS[config]:
-        return None
-    return entry
+    return _table(config)
 
 
 @cache
 def _read_tables() -> dict[str, Any] | None:
-    """``data/parse_tables.json``, decoded; None if it is missing or not the file we write (the
-    parsers are then built from the grammar)."""
+    """``data/parse_tables.json``; None if it is missing or not JSON (the parsers are then built)."""
     try:
         shipped = json.loads(TABLES.read_text(encoding="utf-8"))
-        shipped["tables"] = {config: _decode(entry) for config, entry in shipped["tables"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError):
         return None
-    return shipped if isinstance(shipped, dict) else None
+    return shipped if isinstance(shipped, dict) and isinstance(shipped.get("tables"), dict) else None
+
+
+@cache
+def _table(config: str) -> dict[str, Any] | None:
+    """The table of ``config``, decoded once (loading does not change it); None if there is none
+    for these options, or it is not in the shape ``_encode`` writes."""
+    shipped = _read_tables()
+    entry = shipped["tables"].get(config) if shipped is not None else None
+    if not isinstance(entry, dict) or entry.get("options") != CONFIGS[config]:
+        return None
+    try:
+        return _decode(entry)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        return None
+
+
+def _encode(entry: dict[str, Any]) -> dict[str, Any]:
+    """A table from ``serialize`` in a JSON shape that is quick to decode: the memo's integer keys
+    as strings, the LALR tokens as a list (a token's number is its index), each state as a flat list
+    ``[token, action, argument, ...]`` (a state's number is its index, as ``_canonical`` numbers them)."""
+    table = entry["data"]["parser"]["parser"]
+    if list(table["states"]) != list(range(len(table["states"]))) or list(table["tokens"]) != list(
+            range(len(table["tokens"]))):
+        raise ValueError("the states and tokens are not numbered canonically")
+    compact = {**table, "tokens": list(table["tokens"].values()),
+               "states": [[part for token, action in actions.items() for part in (token, *action)]
+                          for actions in table["states"].values()]}
+    data = {**entry["data"], "parser": {**entry["data"]["parser"], "parser": compact}}
+    return {"options": entry["options"], "data": data, "memo": {str(key): item for key, item in entry["memo"].items()}}
 
 
 def _decode(entry: dict[str, Any]) -> dict[str, Any]:
-    """A table as ``serialize`` made it, from its JSON: integer keys (the memo, the parser states,
-    their tokens) and tuples (actions, a rule's ``empty_indices``) restored."""
+    """The table as ``serialize`` made it, from ``_encode``'s shape: integer keys (the memo, the
+    states, their tokens) and tuples (actions, a rule's ``empty_indices``) restored."""
     memo = {int(key): item for key, item in entry["memo"].items()}
     for item in memo.values():
         options = item.get("options")
         if isinstance(options, dict) and isinstance(options.get("empty_indices"), list):
             options["empty_indices"] = tuple(options["empty_indices"])
-    table = entry["data"]["parser"]["parser"]
-    table["tokens"] = {int(key): name for key, name in table["tokens"].items()}
-    table["states"] = {int(state): {int(token): tuple(action) for token, action in actions.items()}
-                       for state, actions in table["states"].items()}
-    return {"options": entry["options"], "data": entry["data"], "memo": memo}
+    compact = entry["data"]["parser"]["parser"]
+    table = {**compact, "tokens": dict(enumerate(compact["tokens"])),
+             "states": {state: dict(zip(row[0::3], zip(row[1::3], row[2::3], strict=True), strict=True))
+                        for state, row in enumerate(compact["states"])}}
+    data = {**entry["data"], "parser": {**entry["data"]["parser"], "parser": table}}
+    return {"options": entry["options"], "data": data, "memo": memo}
 
 
 def serialize(config: str, text: str) -> dict[str, Any]:
@@ -171,28 +197,30 @@ def render_tables(text: str) -> str:
         "generated_by": "python scripts/regen_parse_tables.py (do not edit; a test fails when it is stale)",
         "lark_version": LARK_VERSION,
         "grammar_sha256": grammar_sha256(text),
-        "tables": {config: serialize(config, text) for config in CONFIGS},
+        "tables": {config: _encode(serialize(config, text)) for config in CONFIGS},
     }
     return _json(shipped, 0) + "\n"
 
 
 def _json(value: Any, indent: int, prefix: int = 0) -> str:
-    """``value`` as JSON in lines of at most 120 columns where it can be: the items of an object or
-    array that does not fit on one line go on lines of their own, short ones several to a line."""
-    flat = json.dumps(value, ensure_ascii=False)
+    """``value`` as compact JSON in lines of at most 120 columns where it can be (so that a change
+    of grammar is a readable diff): the items of an object or array that does not fit on one line
+    go on lines of their own, short ones several to a line; one space of indent per level (the
+    file is read at every start, and whitespace costs time to read)."""
+    flat = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if indent + prefix + len(flat) + 1 <= 120 or not isinstance(value, (dict, list, tuple)) or not value:
         return flat
-    inner = indent + 4
+    inner = indent + 1
     if isinstance(value, dict):
         keys = [json.dumps(str(key), ensure_ascii=False) for key in value]
-        items = [f"{key}: {_json(item, inner, len(key) + 2)}" for key, item in zip(keys, value.values(), strict=True)]
+        items = [f"{key}:{_json(item, inner, len(key) + 1)}" for key, item in zip(keys, value.values(), strict=True)]
     else:
         items = [_json(item, inner) for item in value]
     lines: list[str] = []
     for number, item in enumerate(items):
         item += "," if number < len(items) - 1 else ""
-        if lines and "\n" not in item and "\n" not in lines[-1] and len(lines[-1]) + 1 + len(item) <= 120:
-            lines[-1] += " " + item
+        if lines and "\n" not in item and "\n" not in lines[-1] and len(lines[-1]) + len(item) <= 120:
+            lines[-1] += item
         else:
             lines.append(" " * inner + item)
     brackets = "{}" if isinstance(value, dict) else "[]"

@@ -38,19 +38,15 @@ def test_the_tables_do_not_depend_on_string_hashing() -> None:
 @pytest.mark.parametrize("config", sorted(lark_tables.CONFIGS))
 def test_what_is_loaded_is_what_lark_serializes(config: str) -> None:
     """JSON has no integer keys and no tuples: the decoder restores them exactly."""
-    shipped = lark_tables._read_tables()
-    assert shipped is not None
-    assert shipped["tables"][config] == lark_tables.serialize(config, GRAMMAR)
+    assert lark_tables._table(config) == lark_tables.serialize(config, GRAMMAR)
 
 
 def test_loading_leaves_the_shipped_data_as_it_was() -> None:
     """Both the policy parser and the formatter load the ``policy`` table from one decoded copy."""
-    shipped = lark_tables._read_tables()
-    assert shipped is not None
-    before = repr(shipped)
+    before = {config: repr(lark_tables._table(config)) for config in lark_tables.CONFIGS}
     lark_tables.lark_parser("policy", lexer_callbacks={"COMMENT": lambda t: t})
     lark_tables.lark_parser("test")
-    assert repr(shipped) == before
+    assert {config: repr(lark_tables._table(config)) for config in lark_tables.CONFIGS} == before
 
 
 def test_every_parser_is_loaded_from_the_table_with_the_fast_lexer() -> None:
@@ -70,15 +66,19 @@ def test_an_edited_grammar_is_built_from_its_text(tmp_path: Path, monkeypatch: p
     assert "aim" in {str(t.pattern.value) for t in parser.terminals}
 
 
-@pytest.mark.parametrize("why", ["another Lark", "other options", "no file", "not JSON", "not our shape"])
+@pytest.mark.parametrize("why", ["another Lark", "other options", "no file", "not JSON", "not our shape",
+                                 "a state cut short"])
 def test_a_table_that_does_not_fit_is_not_used(why: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lark_tables._read_tables.cache_clear()
+    lark_tables._table.cache_clear()
     monkeypatch.setattr(lark_tables, "TABLES", tmp_path / "parse_tables.json")
     shipped = json.loads(lark_tables.render_tables(GRAMMAR))
     if why == "another Lark":
         shipped["lark_version"] = "0.0.1"
     elif why == "other options":
         shipped["tables"]["policy"]["options"] = {**shipped["tables"]["policy"]["options"], "keep_all_tokens": False}
+    elif why == "a state cut short":
+        shipped["tables"]["policy"]["data"]["parser"]["parser"]["states"][0].pop()
     text = {"no file": None, "not JSON": "{\x00", "not our shape": '{"tables": []}'}.get(why, json.dumps(shipped))
     if text is not None:
         (tmp_path / "parse_tables.json").write_text(text, encoding="utf-8")
@@ -88,6 +88,7 @@ def test_a_table_that_does_not_fit_is_not_used(why: str, tmp_path: Path, monkeyp
         assert parser.parse("subject s\n") is not None
     finally:
         lark_tables._read_tables.cache_clear()
+        lark_tables._table.cache_clear()
 
 
 def test_only_run_time_options_are_accepted() -> None:
