@@ -28,6 +28,7 @@ sequences, null, booleans, integers, and strings, double-quoted unless plainly s
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
 import unicodedata
@@ -139,18 +140,25 @@ def report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
     sys.stderr.write(render("full", Report(diagnostics, sources, len(sources), quiet=True)))
 
 
-def write_output(text: str, path: Path | None) -> bool:
-    """``text`` to ``path`` (atomically) or to standard output; False (after saying why) on failure."""
+def write_output(text: str, path: Path | None, inputs: Iterable[str | Path] = (), what: str = "") -> bool:
+    """``text`` to ``path`` (atomically, see ``atomic.py``) or to standard output; False (after
+    saying why) on failure, or if ``path`` is one of ``inputs`` (``what`` they are: "a file of the
+    policy"), which are never overwritten."""
     if path is None or str(path) == "-":
         sys.stdout.write(text)
         return True
-    from .atomic import atomic_write_text
+    from .atomic import atomic_write_text, overwrites_input, write_error
 
+    refused = overwrites_input(path, inputs, what)
+    if refused is not None:
+        print(write_error(f"--output {path}", refused), file=sys.stderr)
+        return False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.exists(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(path, text)
     except OSError as exc:
-        print(f"privacy-dsl: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(write_error(f"--output {path}", exc), file=sys.stderr)
         return False
     return True
 

@@ -44,7 +44,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from .diagnostics import Diagnostic
-from .parser import grammar_path, normalise_newlines, parse_text
+from .parser import normalise_newlines, parse_text
 
 #: Maximum line width the formatter aims for (a long string cannot be broken and may exceed it).
 WIDTH = 120
@@ -122,9 +122,9 @@ def _on_comment(token: Token) -> Token:
 
 @cache
 def _cst_parser() -> Lark:
-    return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
-                keep_all_tokens=True, maybe_placeholders=False, cache=True,
-                lexer_callbacks={"COMMENT": _on_comment})
+    from .lark_tables import lark_parser  # the shipped table: never Lark's cache=True (a pickle in $TMPDIR)
+
+    return lark_parser("policy", lexer_callbacks={"COMMENT": _on_comment})
 
 
 @cache

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree
@@ -21,16 +20,11 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from . import model as m
 from . import taxonomy
 from .diagnostics import Diagnostic, builtin, did_you_mean, shorten
+from .lark_tables import grammar_path as grammar_path  # re-exported: tests and benchmarks use it
+from .lark_tables import lark_parser as _load_parser
 from .lexer import FastContextualLexer, SyntaxErrorFound, drive, install
 
 # ---------------------------------------------------------------- the Lark parser
-
-
-def grammar_path() -> Path:
-    packaged = Path(__file__).resolve().parent / "grammar.lark"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "grammar.lark"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +49,8 @@ def lark_parser(fast_lexer: bool = True) -> Lark:
     Positions come from the tokens (see ``_Inline``): Lark's ``propagate_positions`` nearly
     doubled the parse time, and keeping the keyword tokens gives every start position.
     """
-    parser = Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        keep_all_tokens=True,
-        maybe_placeholders=False,
-        lexer_callbacks={"COMMENT": _on_comment},
-        transformer=_INLINE,
-        cache=True,
-    )
+    # The shipped table (``lark_tables.py``): never Lark's ``cache=True``, which unpickles from $TMPDIR.
+    parser = _load_parser("policy", lexer_callbacks={"COMMENT": _on_comment}, transformer=_INLINE)
     if fast_lexer:
         install(parser)
     return parser

@@ -31,7 +31,7 @@ from lark.exceptions import UnexpectedInput
 
 from . import model as m
 from .diagnostics import BUILTIN, Diagnostic, did_you_mean, printable_line
-from .parser import grammar_path, normalise_newlines, syntax_diagnostic, unquote
+from .parser import normalise_newlines, syntax_diagnostic, unquote
 from .query import PolicyHandle, UnknownName
 
 if TYPE_CHECKING:
@@ -84,8 +84,9 @@ class TestFile:
 @cache
 def test_parser() -> Lark:
     """The Lark parser for ``*.privacy-test`` files (grammar.lark, start symbol ``test_file``)."""
-    return Lark(grammar_path().read_text(encoding="utf-8"), start="test_file", parser="lalr", lexer="contextual",
-                propagate_positions=True, maybe_placeholders=False, cache=True)
+    from .lark_tables import lark_parser  # the shipped table: never Lark's cache=True (a pickle in $TMPDIR)
+
+    return lark_parser("test")
 
 
 def parse_test_text(text: str, path: str = "<string>") -> tuple[TestFile | None, Diagnostic | None]:

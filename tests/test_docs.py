@@ -57,6 +57,7 @@ def test_wheel_ships_the_grammar(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "privacy_dsl/grammar.lark" in names
     assert "privacy_dsl/data/taxonomy.json" in names and "privacy_dsl/data/countries.json" in names
+    assert "privacy_dsl/data/parse_tables.json" in names  # the parsers load it; without it they build the table
 
 
 def test_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -129,7 +129,7 @@ def hook(event, args):
         events.append(["write", os.path.realpath(args[0])])
 sys.addaudithook(hook)
 from privacy_dsl.cli import main
-rc = main(["lint", "--no-cache", *sys.argv[1:]])
+rc = main(json.loads(sys.argv[1]))
 print(json.dumps(events), file=sys.stderr)
 sys.exit(rc)
 '''
@@ -144,26 +144,94 @@ def test_lint_reads_only_its_inputs_never_executes_or_connects(tmp_path: Path) -
     for src in (ROOT / "policies" / "cifero").glob("*.privacy"):
         (policy / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "outside.privacy").write_text("subject nobody\n")
-    proc = subprocess.run([sys.executable, "-c", AUDIT, str(policy)], cwd=tmp_path, capture_output=True,
-                          text=True, check=False)
+    temp = tmp_path / "tmp"  # the temporary directory of the run: nothing may be read or written there
+    temp.mkdir()
+    proc = subprocess.run([sys.executable, "-c", AUDIT, json.dumps(["lint", "--no-cache", str(policy)])],
+                          cwd=tmp_path, capture_output=True, text=True, check=False,
+                          env={**os.environ, "TMPDIR": str(temp)})
     assert proc.returncode == 1, proc.stderr[-2000:]
     events = json.loads(proc.stderr.strip().splitlines()[-1])
     kinds = {e[0] for e in events}
     assert not kinds - {"open"}, [e for e in events if e[0] != "open"]
-    import tempfile
-
     package = str(Path(privacy_dsl.__file__).resolve().parent)
     python = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(sys.executable).resolve().parent.parent)})
     from privacy_dsl.parser import grammar_path
 
-    temp = str(Path(tempfile.gettempdir()).resolve())  # Lark's parser cache, and tempfile's own probe
     config_candidates = {str(folder / name) for folder in [tmp_path.resolve(), *tmp_path.resolve().parents]
                          for name in ("pyproject.toml", "privacy-dsl.toml")}
     opened = sorted({e[1] for e in events})
     strays = [p for p in opened
               if not p.startswith((str(policy.resolve()), package, *python)) and p not in config_candidates
-              and p != str(grammar_path().resolve()) and os.path.dirname(p) != temp]
+              and p != str(grammar_path().resolve())]
     assert strays == [], strays
+    assert [p for p in opened if p.startswith(str(temp.resolve()))] == [] and list(temp.iterdir()) == []
+
+
+def _project(tmp_path: Path) -> Path:
+    """A repository holding a copy of policies/fjordkaffe (with its .privacy-test file)."""
+    import shutil
+
+    project = tmp_path / "repo"
+    shutil.copytree(ROOT / "policies" / "fjordkaffe", project / "policies" / "fjordkaffe")
+    return project
+
+
+@pytest.mark.parametrize("command", [["lint"], ["lint", "--no-cache"], ["fmt", "--check"], ["test"]])
+def test_no_file_in_the_temporary_directory_is_opened(tmp_path: Path, command: list[str]) -> None:
+    """Lark's ``cache=True`` read and wrote $TMPDIR/.lark_cache_*.tmp; the parse tables ship with us."""
+    project = _project(tmp_path)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.run([sys.executable, "-c", AUDIT, json.dumps(command)], cwd=project, capture_output=True,
+                          text=True, check=False, env={**os.environ, "TMPDIR": str(temp)})
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    events = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert [e for e in events if str(e[1]).startswith(str(temp.resolve()))] == []
+    assert list(temp.iterdir()) == []
+
+
+#: How the parsers were made before the tables shipped (issue 13): these options, ``cache=True``.
+_OLD_LARK_CACHES = r'''
+import sys
+from lark import Lark
+grammar = open(sys.argv[1], encoding="utf-8").read()
+Lark(grammar, parser="lalr", lexer="contextual", keep_all_tokens=True, maybe_placeholders=False, cache=True)
+Lark(grammar, start="test_file", parser="lalr", lexer="contextual", propagate_positions=True,
+     maybe_placeholders=False, cache=True)
+'''
+
+
+@pytest.mark.parametrize("command", [["lint"], ["fmt", "--check"], ["fmt"], ["test"]])
+def test_a_pickle_planted_in_the_temporary_directory_never_runs(tmp_path: Path, command: list[str]) -> None:
+    """Lark's cache file name is computable from public facts; one planted by another user of the machine
+    ran code as the next user to lint. A pickle there must never be loaded, by any command."""
+    import pickle
+
+    from privacy_dsl.parser import grammar_path
+
+    project = _project(tmp_path)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    subprocess.run([sys.executable, "-c", _OLD_LARK_CACHES, str(grammar_path())], env=env, check=True)
+    planted = sorted(temp.glob(".lark_cache_*.tmp"))
+    assert len(planted) == 2, planted  # where Lark would look: the names are Lark's own
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return exec, (f"open({str(marker)!r}, 'w').write('code ran')",)
+
+    for path in planted:  # the digest line Lark checks first, then the pickle it loads next
+        digest = path.read_bytes().split(b"\n", 1)[0]
+        path.write_bytes(digest + b"\n" + pickle.dumps(Payload()))
+    before = {path: path.read_bytes() for path in planted}
+    proc = subprocess.run([sys.executable, "-m", "privacy_dsl", *command], cwd=project, env=env,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert not marker.exists(), "a pickle from the temporary directory was loaded"
+    assert {path: path.read_bytes() for path in sorted(temp.glob(".lark_cache_*.tmp"))} == before
 
 
 def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:

@@ -144,7 +144,9 @@ def run(args: argparse.Namespace) -> int:
             changed -= 1
             continue
         except OSError as exc:
-            print(f"privacy-dsl fmt: cannot write {shown}: {exc.strerror or exc}", file=sys.stderr)
+            hint = getattr(exc, "hint", None)
+            print(f"privacy-dsl fmt: cannot write {shown}: {exc.strerror or exc}"
+                  + (f"\n  hint: {hint}" if hint else ""), file=sys.stderr)
             failed += 1
             changed -= 1
             continue

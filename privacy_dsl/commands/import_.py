@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for note in notes:  # notes quote the manifest: data
         print(f"privacy-dsl import: note: {printable(bound_message(note))}", file=sys.stderr)
-    return EXIT_OK if write_output(policy, args.output) else EXIT_ERROR
+    inputs = [] if shown == "<stdin>" else [args.file]  # the manifest is never written over
+    return EXIT_OK if write_output(policy, args.output, inputs, "the manifest being imported") else EXIT_ERROR
 
 
 def _is_lang(tag: str) -> bool:

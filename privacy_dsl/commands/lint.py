@@ -93,12 +93,23 @@ def choose_format(requested: str | None) -> str:
 def write_atomically(path: Path, text: str) -> None:
     """Write the report via a temporary file in the same directory and a rename (``atomic.py``),
     so a reader, or a crash, never sees a partial report; missing parent directories are created,
-    a symbolic link is followed and an existing file keeps its permissions."""
+    a symbolic link is followed and an existing file keeps its permissions. A character device or
+    a named pipe is written as it is, never replaced; a directory, socket or block device is refused."""
     from ..atomic import atomic_write_text
 
-    target = Path(os.path.realpath(path))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, text)
+    if not os.path.exists(path):
+        Path(os.path.realpath(path)).parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, text)
+
+
+def _output_clash(output: Path, paths: list[Path]) -> str | None:
+    """Why ``--output`` must not be written, if it is one of the policy files to be linted."""
+    from ..atomic import overwrites_input, write_error
+    from ..sources import discover
+
+    files = [f for policy in discover(paths).policies for f in policy.files]
+    refused = overwrites_input(output, files, "a policy file being linted")
+    return write_error(f"--output {output}", refused) if refused is not None else None
 
 
 def _write(stream: TextIO, text: str) -> None:
@@ -130,8 +141,13 @@ def run(args: argparse.Namespace) -> int:
     fmt = choose_format(args.format)
     if str(args.output) == "-":
         args.output = None
+    paths = default_paths(args.paths)
+    clash = _output_clash(args.output, paths) if args.output is not None else None
+    if clash is not None:  # before linting: the report would replace the policy it is about
+        print(clash, file=sys.stderr)
+        return EXIT_ERROR
     result = run_lint(Request(
-        paths=default_paths(args.paths), config_file=args.config,
+        paths=paths, config_file=args.config,
         select=tuple(s.strip() for s in args.select.split(",") if s.strip()) if args.select else None,
         ignore=tuple(s.strip() for s in args.ignore.split(",") if s.strip()) if args.ignore else (),
         use_cache=not args.no_cache, jobs=args.jobs, watch=getattr(args, "replay_argv", None) is not None))
@@ -155,7 +171,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_atomically(args.output, text)
         except OSError as exc:
-            print(f"privacy-dsl: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            from ..atomic import write_error
+
+            print(write_error(f"--output {args.output}", exc), file=sys.stderr)
             return EXIT_ERROR
         if not args.quiet:
             print(f"{report.summary()} Report ({fmt}) written to {args.output}.")

@@ -59,4 +59,5 @@ def run(args: argparse.Namespace) -> int:
               f"`{args.lang}`; nothing written. Add the translations, or use --allow-missing to write the "
               "notice with the gaps marked.", file=sys.stderr)
         return EXIT_FINDINGS
-    return EXIT_OK if write_output(render(notice, args.format), args.output) else EXIT_ERROR
+    written = write_output(render(notice, args.format), args.output, loaded.sources, "a file of the policy")
+    return EXIT_OK if written else EXIT_ERROR

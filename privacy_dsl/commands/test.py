@@ -57,13 +57,18 @@ def run(args: argparse.Namespace) -> int:
     sys.stderr.write(problems_text(result))
     sys.stdout.write(render_text(result, verbose=not args.quiet))
     if args.junit is not None:
-        try:
-            from ..atomic import atomic_write_text
+        from ..atomic import atomic_write_text, overwrites_input, write_error
 
-            args.junit.parent.mkdir(parents=True, exist_ok=True)  # as `lint --output` does
+        refused = overwrites_input(args.junit, [*result.files, *result.sources], "a test or policy file of the run")
+        if refused is not None:
+            print(write_error(f"--junit {args.junit}", refused), file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            if not args.junit.exists():
+                args.junit.parent.mkdir(parents=True, exist_ok=True)  # as `lint --output` does
             atomic_write_text(args.junit, render_junit(result))
         except OSError as exc:
-            print(f"privacy-dsl: cannot write {args.junit}: {exc.strerror or exc}", file=sys.stderr)
+            print(write_error(f"--junit {args.junit}", exc), file=sys.stderr)
             return EXIT_ERROR
     if result.problems:
         return EXIT_ERROR

@@ -1,0 +1,27 @@
+"""Regenerate ``privacy_dsl/data/parse_tables.json``: the LALR tables of ``grammar.lark``, as data.
+
+Run it after editing the grammar or upgrading Lark (``tests/test_lark_tables.py`` fails until
+then; meanwhile the parsers are built from the grammar at every start, correct but slower).
+
+Usage: ``python scripts/regen_parse_tables.py``
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from privacy_dsl.lark_tables import TABLES, grammar_path, render_tables
+
+
+def main() -> int:
+    text = render_tables(grammar_path().read_text(encoding="utf-8"))
+    TABLES.write_text(text, encoding="utf-8")
+    print(f"wrote {TABLES} ({len(text):,} characters)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
