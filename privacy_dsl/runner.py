@@ -159,12 +159,13 @@ def _read_policy(sources: PolicySources, max_bytes: int) -> tuple[str, list[Sour
 def _policy_key(run_key: str, root: str, files: list[SourceFile]) -> str | None:
     import hashlib
 
-    h = hashlib.sha256(run_key.encode())
-    h.update(root.encode())
+    # Paths are file names: ``surrogateescape`` keeps a name that is not UTF-8 (as the OS gave it).
+    h = hashlib.sha256(run_key.encode("utf-8", "surrogateescape"))
+    h.update(root.encode("utf-8", "surrogateescape"))
     for f in files:
         if f.text is None:
             return None  # unreadable files are cheap to report again, and must be
-        h.update(b"\0" + f.path.encode() + b"\0" + f.text.encode("utf-8", "surrogatepass"))
+        h.update(b"\0" + f.path.encode("utf-8", "surrogateescape") + b"\0" + f.text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 

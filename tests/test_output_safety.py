@@ -323,9 +323,11 @@ def test_a_non_utf8_file_name_in_every_format(tmp_path: Path, fmt: str, env: dic
         (tmp_path / name).write_text("cookie c { party first }\n", encoding="utf-8")
     except (OSError, UnicodeError) as exc:
         pytest.skip(f"this file system does not take non-UTF-8 names: {exc}")
-    # --no-cache: the cache key (runner.py, not this change) does not take such names yet
-    result = run("lint", "--no-cache", str(tmp_path), "--format", fmt, env=env)
+    # Twice with the cache (recorded, then answered from it) and once without: the same output.
+    runs = [run("lint", *extra, str(tmp_path), "--format", fmt, env=env) for extra in ((), (), ("--no-cache",))]
+    result = runs[0]
     assert result.returncode == 1, result.stderr
+    assert all(r.returncode == 1 and r.stdout == result.stdout for r in runs), [r.stderr for r in runs]
     text = assert_safe(result.stdout, fmt)
     assert "\\xff" in text or fmt == "sarif"  # SARIF: percent-encoded in the URI
     if fmt == "sarif":
