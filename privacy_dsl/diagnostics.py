@@ -265,6 +265,21 @@ def printable(text: str, keep_lines: bool = False) -> str:
     return _UNPRINTABLE.sub(escape_char, text)
 
 
+def printable_document(text: str) -> str:
+    """``printable`` for a whole document made from data (a notice, a diff of a policy): line breaks
+    (LF, CRLF) and tabs stay as they are, every other control character is escaped (a lone CR too:
+    it would overwrite the line on a terminal)."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+
+    def escape(m: re.Match[str]) -> str:
+        char = m.group()
+        kept = char in "\t\n" or (char == "\r" and text.startswith("\n", m.end()))
+        return char if kept else escape_char(m)
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
 def printable_line(text: str) -> str:
     """``printable(text)`` for a line that starts with data: it can never start with ``::``."""
     text = printable(text)

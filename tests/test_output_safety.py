@@ -345,3 +345,25 @@ def test_bidi_warning_can_be_suppressed_on_its_line() -> None:
             '# privacy-dsl: ignore[E020] -- the override is part of the vendor name\n')
     (d,) = [d for d in lint_text(text, "a.privacy") if d.code == "E020"]
     assert d.suppressed == "the override is part of the vendor name"
+
+
+def test_documents_made_from_data_escape_controls_but_keep_lines_and_tabs() -> None:
+    from privacy_dsl.diagnostics import printable_document
+
+    assert printable_document("a\tb\nc\r\nd") == "a\tb\nc\r\nd"
+    assert printable_document("x\x1b[2Jy\rz\u202e") == "x\\x1b[2Jy\\rz\\u202e"
+
+
+def test_fmt_diff_and_the_notice_carry_no_raw_control_character(tmp_path: Path) -> None:
+    policy = tmp_path / "p"
+    policy.mkdir()
+    (policy / "a.privacy").write_text(
+        'controller "Evil \x1b]0;x\x07 AS" {\n  email "a@b.example"\n    country NO\n}\n', encoding="utf-8")
+    diff = run("fmt", "--diff", str(policy))
+    assert diff.returncode == 1, diff.stderr
+    assert b"-    country NO" in diff.stdout  # the diff itself is intact
+    for fmt in ("md", "html"):
+        notice = run("notice", str(policy), "--lang", "en", "--format", fmt, "--allow-missing")
+        assert b"Evil" in notice.stdout, notice.stderr
+        for out in (diff, notice):
+            assert b"\x1b" not in out.stdout and b"\x07" not in out.stdout

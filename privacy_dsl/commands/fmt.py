@@ -72,11 +72,14 @@ def collect(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
 def unified_diff(before: str, after: str, path: str) -> str:
     import difflib
 
+    from ..diagnostics import printable_document
+
     a = before.splitlines(keepends=True)
     b = after.splitlines(keepends=True)
     if a and not a[-1].endswith(("\n", "\r")):
         a[-1] += "\n\\ No newline at end of file\n"
-    return "".join(difflib.unified_diff(a, b, f"a/{path}", f"b/{path}"))
+    # Printed to a terminal or a CI log: the policy's text never carries a control character there.
+    return printable_document("".join(difflib.unified_diff(a, b, f"a/{path}", f"b/{path}")))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -46,6 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..diagnostics import printable_document
     from ..export import write_output
     from ..notice import build, render
 
@@ -59,5 +60,6 @@ def run(args: argparse.Namespace) -> int:
               f"`{args.lang}`; nothing written. Add the translations, or use --allow-missing to write the "
               "notice with the gaps marked.", file=sys.stderr)
         return EXIT_FINDINGS
-    written = write_output(render(notice, args.format), args.output, loaded.sources, "a file of the policy")
+    # The notice is published and often printed: policy text never carries a control character there.
+    written = write_output(printable_document(render(notice, args.format)), args.output, loaded.sources, "a file of the policy")
     return EXIT_OK if written else EXIT_ERROR
