@@ -61,5 +61,6 @@ def run(args: argparse.Namespace) -> int:
               "notice with the gaps marked.", file=sys.stderr)
         return EXIT_FINDINGS
     # The notice is published and often printed: policy text never carries a control character there.
-    written = write_output(printable_document(render(notice, args.format)), args.output, loaded.sources, "a file of the policy")
+    text = printable_document(render(notice, args.format))
+    written = write_output(text, args.output, loaded.sources, "a file of the policy")
     return EXIT_OK if written else EXIT_ERROR
