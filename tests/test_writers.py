@@ -231,6 +231,18 @@ def test_lint_of_one_file_never_writes_over_another_file_of_its_policy(project: 
     assert proc.returncode == 2 and "a policy file being linted" in proc.stderr
 
 
+@pytest.mark.parametrize("name", ["pyproject.toml", "privacy-dsl.toml", "given.toml"])
+def test_lint_never_writes_its_report_over_its_configuration(name: str, project: Path) -> None:
+    config = project / name
+    config.write_text("[tool.privacy-dsl]\n" if name == "pyproject.toml" else "", encoding="utf-8")
+    before = config.read_bytes()
+    extra = ["--config", name] if name == "given.toml" else []
+    proc = run(project, ["lint", "--no-cache", "policies/fjordkaffe", *extra, "--output", name])
+    assert proc.returncode == 2, proc.stderr
+    assert f"cannot write --output {name}: it is a configuration file of this run" in proc.stderr
+    assert config.read_bytes() == before
+
+
 @pytest.mark.parametrize(("writer", "target", "what"), [
     ("notice --output", "policies/fjordkaffe/data.privacy", "a file of the policy"),
     ("export --output", "policies/fjordkaffe/controller.privacy", "a file of the policy"),

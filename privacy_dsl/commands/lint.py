@@ -102,13 +102,18 @@ def write_atomically(path: Path, text: str) -> None:
     atomic_write_text(path, text)
 
 
-def _output_clash(output: Path, paths: list[Path]) -> str | None:
-    """Why ``--output`` must not be written, if it is one of the policy files to be linted."""
+def _output_clash(output: Path, paths: list[Path], config: Path | None) -> str | None:
+    """Why ``--output`` must not be written, if it is one of the policy files to be linted or a
+    configuration file the run reads (``--config``, or one the upward search could find)."""
     from ..atomic import overwrites_input, write_error
+    from ..replay import config_watch
     from ..sources import discover
 
     files = [f for policy in discover(paths).policies for f in policy.files]
     refused = overwrites_input(output, files, "a policy file being linted")
+    if refused is None:
+        configs = [*([config] if config is not None else []), *config_watch()]
+        refused = overwrites_input(output, configs, "a configuration file of this run")
     return write_error(f"--output {output}", refused) if refused is not None else None
 
 
@@ -142,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     if str(args.output) == "-":
         args.output = None
     paths = default_paths(args.paths)
-    clash = _output_clash(args.output, paths) if args.output is not None else None
+    clash = _output_clash(args.output, paths, args.config) if args.output is not None else None
     if clash is not None:  # before linting: the report would replace the policy it is about
         print(clash, file=sys.stderr)
         return EXIT_ERROR
