@@ -165,6 +165,8 @@ CONFIGS: list[tuple[str, str, str | bytes, str]] = [
     ("rule-int", "privacy-dsl.toml", "[rules]\nCK003 = 5\n", "CK003"),
     ("severity-list", "privacy-dsl.toml", '[rules.CK003]\nseverity = ["x"]\n', "severity"),
     ("option-bool-for-number", "privacy-dsl.toml", "[rules.CK003]\nmax-months = true\n", "max-months"),
+    ("option-bool-in-a-table", "privacy-dsl.toml", "[rules.RET004]\nmax-years = { marketing = true }\n",
+     "max-years"),
     ("option-number-for-bool", "privacy-dsl.toml", "[rules.CK001]\nfunctional-session-exempt = 1\n",
      "functional-session-exempt"),
     ("int-5000-digits", "privacy-dsl.toml", f"max-file-bytes = {HUGE}\n", "4,300 digits"),

@@ -46,12 +46,28 @@ class Options(BaseModel):
         field = cls.model_fields.get(info.field_name or "")
         if field is None:
             return value
-        takes_bool = field.annotation is bool or bool in get_args(field.annotation)
+        takes_bool = _mentions_bool(field.annotation)
         if field.annotation is bool and not isinstance(value, bool):
             raise ValueError("expected true or false")
-        if isinstance(value, bool) and not takes_bool:
+        if not takes_bool and _holds_bool(value):
             raise ValueError("expected a number or a text, not true or false")
         return value
+
+
+def _mentions_bool(annotation: Any) -> bool:
+    """Whether ``bool`` appears anywhere in a type (``bool``, ``bool | None``, ``dict[str, bool]``)."""
+    return annotation is bool or any(_mentions_bool(arg) for arg in get_args(annotation))
+
+
+def _holds_bool(value: Any) -> bool:
+    """Whether a configuration value is, or holds (in a table or a list), ``true`` or ``false``."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_bool(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_bool(v) for v in value)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
