@@ -112,7 +112,7 @@ def _output_clash(output: Path, paths: list[Path], config: Path | None) -> str |
     files = [f for policy in discover(paths).policies for f in policy.files]
     refused = overwrites_input(output, files, "a policy file being linted")
     if refused is None:
-        configs = [*([config] if config is not None else []), *config_watch()]
+        configs: list[Path | str] = [*([config] if config is not None else []), *config_watch()]
         refused = overwrites_input(output, configs, "a configuration file of this run")
     return write_error(f"--output {output}", refused) if refused is not None else None
 
