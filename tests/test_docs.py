@@ -45,6 +45,7 @@ def test_language_reference_covers_every_statement_keyword() -> None:
     assert missing == [], f"docs/language.md does not mention: {missing}"
 
 
+@pytest.mark.network  # pip builds the wheel in an isolated environment: hatchling comes from the registry
 def test_wheel_ships_the_grammar(tmp_path: Path) -> None:
     """A non-editable install must find grammar.lark inside the package."""
     import subprocess

@@ -291,6 +291,7 @@ def fideslang_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.integration
+@pytest.mark.network
 def test_fideslang_accepts_the_exports(fideslang_python: Path, tmp_path: Path) -> None:
     from benchmarks.generate import policy_text
 

@@ -213,6 +213,7 @@ class _Repo:
 
 
 @pytest.mark.integration
+@pytest.mark.network
 def test_pre_commit_try_repo_fails_on_a_bad_policy_and_passes_a_clean_one(tmp_path: Path) -> None:
     git = _Repo(tmp_path)
     repo = git.path
@@ -240,6 +241,7 @@ def test_pre_commit_try_repo_fails_on_a_bad_policy_and_passes_a_clean_one(tmp_pa
 
 
 @pytest.mark.integration
+@pytest.mark.network
 def test_pre_commit_try_repo_fmt_hook_fails_only_on_unformatted_files(tmp_path: Path) -> None:
     if "privacy-dsl-fmt" not in hooks():
         pytest.skip("no privacy-dsl-fmt hook")
