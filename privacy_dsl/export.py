@@ -28,12 +28,8 @@ sequences, null, booleans, integers, and strings, double-quoted unless plainly s
 from __future__ import annotations
 
 import math
-import os
 import re
-import sys
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -80,87 +76,6 @@ FIDES_ROLE = {
 }
 META_KEY = "privacy_dsl"
 META_VERSION = 1
-
-
-# ---------------------------------------------------------------- loading one policy
-
-
-class PolicyUnusable(Exception):
-    """The policy cannot be exported: it does not parse, has unresolved names, or is not one policy."""
-
-    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = (), sources: dict[str, str] | None = None
-                 ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.diagnostics = list(diagnostics)
-        self.sources = dict(sources or {})
-
-    def print(self) -> None:
-        if self.diagnostics:
-            report(self.diagnostics, self.sources)
-        print(f"privacy-dsl: {self.message}", file=sys.stderr)
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    policy: m.Policy
-    sources: dict[str, str]
-
-
-def load_policy(path: Path, config_path: Path | None = None) -> Loaded:
-    """Parse and resolve exactly one policy (no lint rules run); ``PolicyUnusable`` if it cannot be used.
-
-    Resolution problems (undeclared names, invalid values, duplicates) make it unusable too: an
-    export or a notice must not silently leave out what the policy meant to say.
-    """
-    from .config import load_config
-    from .lint import lint_policy
-    from .sources import discover, display_path
-
-    found = discover([path])
-    if found.problems:
-        raise PolicyUnusable(f"cannot read the policy {path}", found.problems)
-    if len(found.policies) != 1:
-        names = ", ".join(display_path(p.root) for p in found.policies)
-        raise PolicyUnusable(f"{path} holds {len(found.policies)} policies ({names}); give one policy directory")
-    sources = found.policies[0]
-    config = load_config(config_path, start=sources.root)
-    result = lint_policy(sources, config, rules=[])
-    errors = [d for d in result.diagnostics if d.code.startswith("E") and d.suppressed is None]
-    if result.policy is None or errors:
-        raise PolicyUnusable(f"the policy {display_path(sources.root)} has errors; fix them first "
-                             "(`privacy-dsl lint` shows them too)", errors or result.diagnostics, result.sources)
-    return Loaded(result.policy, result.sources)
-
-
-def report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
-    """Diagnostics to standard error in the `full` format."""
-    from .reporters import Report, render
-
-    sys.stderr.write(render("full", Report(diagnostics, sources, len(sources), quiet=True)))
-
-
-def write_output(text: str, path: Path | None, inputs: Iterable[str | Path] = (), what: str = "") -> bool:
-    """``text`` to ``path`` (atomically, see ``atomic.py``) or to standard output; False (after
-    saying why) on failure, or if ``path`` is one of ``inputs`` (``what`` they are: "a file of the
-    policy"), which are never overwritten."""
-    if path is None or str(path) == "-":
-        sys.stdout.write(text)
-        return True
-    from .atomic import atomic_write_text, overwrites_input, write_error
-
-    refused = overwrites_input(path, inputs, what)
-    if refused is not None:
-        print(write_error(f"--output {path}", refused), file=sys.stderr)
-        return False
-    try:
-        if not os.path.exists(path):
-            path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, text)
-    except OSError as exc:
-        print(write_error(f"--output {path}", exc), file=sys.stderr)
-        return False
-    return True
 
 
 # ---------------------------------------------------------------- JSON

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from privacy_dsl import model as m
 from privacy_dsl.cli import main
-from privacy_dsl.export import dump_yaml, fides_key, load_policy, max_age_seconds, retention_text, to_fides
+from privacy_dsl.export import dump_yaml, fides_key, max_age_seconds, retention_text, to_fides
+from privacy_dsl.loader import load_one
 from privacy_dsl.parser import parse_text
 
 FJORDKAFFE = POLICIES / "fjordkaffe"
@@ -28,7 +29,7 @@ yaml = pytest.importorskip("yaml")
 
 
 def fides(path: Path, lang: str | None = "en") -> dict[str, Any]:
-    data, _ = to_fides(load_policy(path).policy, lang)
+    data, _ = to_fides(load_one(path, run_rules=False).policy, lang)
     return data
 
 
@@ -42,8 +43,8 @@ def test_json_export_is_the_model_and_matches_the_schema(capsys: pytest.CaptureF
     assert main(["export", str(FJORDKAFFE), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     jsonschema.validate(data, schema)
-    assert set(data["purposes"]) == set(load_policy(FJORDKAFFE).policy.purposes)
-    assert m.Policy.model_validate(data) == load_policy(FJORDKAFFE).policy
+    assert set(data["purposes"]) == set(load_one(FJORDKAFFE, run_rules=False).policy.purposes)
+    assert m.Policy.model_validate(data) == load_one(FJORDKAFFE, run_rules=False).policy
 
 
 # ---------------------------------------------------------------- the fides mapping
@@ -66,7 +67,7 @@ def test_fides_organization_and_main_system() -> None:
 
 
 def test_fides_declarations_per_purpose() -> None:
-    policy = load_policy(FJORDKAFFE).policy
+    policy = load_one(FJORDKAFFE, run_rules=False).policy
     decls = {d["data_use"]: d for d in fides(FJORDKAFFE)["system"][0]["privacy_declarations"]}
     assert len(decls) == len(policy.purposes)
     orders = decls["essential.service"]
@@ -118,14 +119,14 @@ def test_unknown_cookie_duration_makes_the_maximum_unknown() -> None:
 
 
 def test_custom_subjects_become_data_subject_resources() -> None:
-    data, _ = to_fides(load_policy(CIFERO).policy, "nb")
+    data, _ = to_fides(load_one(CIFERO, run_rules=False).policy, "nb")
     assert {s["fides_key"] for s in data["data_subject"]} == {"contact_person"}
     decls = data["system"][0]["privacy_declarations"]
     assert any("contact_person" in d["data_subjects"] for d in decls)
 
 
 def test_what_fides_cannot_hold_is_reported_at_its_source() -> None:
-    policy = load_policy(CIFERO).policy
+    policy = load_one(CIFERO, run_rules=False).policy
     _, problems = to_fides(policy, "nb")
     lost = {(d.code, d.span.line) for d in problems if d.code == "EXP001"}
     assert lost == {("EXP001", p.span.line) for p in policy.purposes.values() if p.use is None}
@@ -311,5 +312,5 @@ def test_fideslang_accepts_the_exports(fideslang_python: Path, tmp_path: Path) -
     results = json.loads(done.stdout)
     for path, result in results.items():
         assert result["problems"] == [], path
-    assert results[manifests[0]]["declarations"] == len(load_policy(FJORDKAFFE).policy.purposes)
-    assert results[manifests[0]]["systems"] == 1 + len(load_policy(FJORDKAFFE).policy.recipients)
+    assert results[manifests[0]]["declarations"] == len(load_one(FJORDKAFFE, run_rules=False).policy.purposes)
+    assert results[manifests[0]]["systems"] == 1 + len(load_one(FJORDKAFFE, run_rules=False).policy.recipients)

@@ -16,7 +16,7 @@ from conftest import POLICIES
 
 from privacy_dsl import model as m
 from privacy_dsl.cli import main
-from privacy_dsl.export import load_policy
+from privacy_dsl.loader import load_one
 from privacy_dsl.notice import Foreign, build, phrases_for, render
 from privacy_dsl.notice.phrases import Phrases
 
@@ -25,7 +25,7 @@ CIFERO = POLICIES / "cifero"
 
 
 def policy_of(path: Path) -> m.Policy:
-    return load_policy(path).policy
+    return load_one(path, run_rules=False).policy
 
 
 def text_policy(text: str) -> m.Policy:

@@ -37,11 +37,12 @@ OPTION = {name: name.split()[1] for name in WRITERS}
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A repository with policies/fjordkaffe (and its test file) and a fides manifest of it."""
-    from privacy_dsl.export import dump_yaml, load_policy, to_fides
+    from privacy_dsl.export import dump_yaml, to_fides
+    from privacy_dsl.loader import load_one
 
     root = tmp_path / "repo"
     shutil.copytree(POLICIES / "fjordkaffe", root / "policies" / "fjordkaffe")
-    data, _ = to_fides(load_policy(root / "policies" / "fjordkaffe").policy, "en")
+    data, _ = to_fides(load_one(root / "policies" / "fjordkaffe", run_rules=False).policy, "en")
     (root / "manifest.yml").write_text(dump_yaml(data, "fixture"), encoding="utf-8")
     return root
 

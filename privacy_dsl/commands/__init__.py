@@ -13,13 +13,14 @@ import importlib
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Iterable
     from pathlib import Path
     from types import ModuleType
     from typing import Any
 
     from ..config import Config
     from ..diagnostics import Diagnostic
-    from ..export import Loaded
+    from ..loader import Loaded
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -51,22 +52,62 @@ def default_paths(paths: list[Path]) -> list[Path]:
     return [Path("policies")] if Path("policies").is_dir() else [Path(".")]
 
 
-def load_one_policy(args: argparse.Namespace) -> Loaded | None:
-    """The one policy at PATH (default: policies/), resolved; None after saying why it cannot be used."""
-    from ..export import PolicyUnusable, load_policy
+def load_one_policy(args: argparse.Namespace, action: str) -> Loaded | None:
+    """The one policy at PATH (default: policies/), parsed and resolved (no rules run) and free of
+    resolution errors; None after saying why it cannot be used. ``action``: "export", "write a notice of"."""
+    import sys
+
+    from ..loader import PolicyError, load_one
 
     try:
-        return load_policy(args.path if args.path else default_paths([])[0], args.config)
-    except PolicyUnusable as exc:
-        exc.print()
+        return load_one(args.path if args.path else default_paths([])[0], config_path=args.config,
+                        run_rules=False, refuse_unresolved=True, action=action)
+    except PolicyError as exc:
+        if exc.diagnostics:
+            report(list(exc.diagnostics), exc.sources)
+        print(f"privacy-dsl: {exc.message}", file=sys.stderr)
         return None
+
+
+def report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
+    """Diagnostics to standard error in the `full` format."""
+    import sys
+
+    from ..reporters import Report, render
+
+    sys.stderr.write(render("full", Report(diagnostics, sources, len(sources), quiet=True)))
+
+
+def write_output(text: str, path: Path | None, inputs: Iterable[str | Path] = (), what: str = "") -> bool:
+    """``text`` to ``path`` (atomically, see ``atomic.py``) or to standard output; False (after
+    saying why) on failure, or if ``path`` is one of ``inputs`` (``what`` they are: "a file of the
+    policy"), which are never overwritten."""
+    import os
+    import sys
+
+    if path is None or str(path) == "-":
+        sys.stdout.write(text)
+        return True
+    from ..atomic import atomic_write_text, overwrites_input, write_error
+
+    refused = overwrites_input(path, inputs, what)
+    if refused is not None:
+        print(write_error(f"--output {path}", refused), file=sys.stderr)
+        return False
+    try:
+        if not os.path.exists(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, text)
+    except OSError as exc:
+        print(write_error(f"--output {path}", exc), file=sys.stderr)
+        return False
+    return True
 
 
 def blocking(problems: list[Diagnostic], sources: dict[str, str], allow_missing: bool) -> int:
     """Report ``problems`` on standard error; how many of them are errors that stop the output from being
     written (none with --allow-missing)."""
     from ..diagnostics import Severity
-    from ..export import report
 
     if problems:
         report(problems, sources)

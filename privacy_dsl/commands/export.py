@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, blocking, load_one_policy
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, blocking, load_one_policy, write_output
 
 _EPILOG = """\
 exit codes:
@@ -45,9 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..export import dump_yaml, to_fides, to_json, write_output
+    from ..export import dump_yaml, to_fides, to_json
 
-    loaded = load_one_policy(args)
+    loaded = load_one_policy(args, "export")
     if loaded is None:
         return EXIT_ERROR
     policy = loaded.policy

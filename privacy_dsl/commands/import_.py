@@ -43,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ..bounded import ReadRefused, read_bounded, read_stream_bounded
     from ..diagnostics import bound_message, printable
-    from ..export import write_output
     from ..importer import ImportProblem, YamlMissing, from_fides, load_yaml
+    from . import write_output
 
     if args.lang is not None and not _is_lang(args.lang):
         print(f"privacy-dsl import: `{args.lang}` is not a language tag such as `nb` or `en`", file=sys.stderr)

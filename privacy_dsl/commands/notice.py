@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, blocking, load_one_policy
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, blocking, load_one_policy, write_output
 
 _EPILOG = """\
 exit codes:
@@ -47,10 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..diagnostics import printable_document
-    from ..export import write_output
     from ..notice import build, render
 
-    loaded = load_one_policy(args)
+    loaded = load_one_policy(args, "write a notice of")
     if loaded is None:
         return EXIT_ERROR
     notice, problems = build(loaded.policy, args.lang)
