@@ -6,9 +6,10 @@ Importing the package is cheap: the parser and the model load on first use.
 
 from __future__ import annotations
 
+from .version import __version__
+
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs a hook's cold start several ms
 
-__version__ = "0.1.0"
 __all__ = ["__version__", "load"]
 
 if TYPE_CHECKING:

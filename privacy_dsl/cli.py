@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__
 from .commands import COMMAND_INDEX, EXIT_ERROR, EXIT_OK, command_module
+from .version import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

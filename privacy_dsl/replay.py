@@ -46,7 +46,8 @@ import sys
 import time
 import zlib
 
-from . import __version__, cache
+from . import cache
+from .version import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

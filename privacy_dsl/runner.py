@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from . import cache as store
 from .cache import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: where the cache is
 from .configfile import explicit_table, find_config
@@ -28,6 +27,7 @@ from .diagnostics import Diagnostic, Severity
 from .replay import package_watch
 from .sources import DEFAULT_MAX_FILE_BYTES, PolicySources, SourceFile, discover, display_path, read_source
 from .span import Span
+from .version import __version__
 
 _FORMAT = 2  # 2: entries are authenticated (cache.py)
 #: The cache keeps at most this many entries (oldest dropped first); a run needs one per policy + one.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .. import __version__
+from ..version import __version__
 from . import Block, Bullets, Code, Facts, Foreign, Inline, Inlines, Link, Notice, Para, Section, Table
 
 #: Colours (foreground on background, WCAG contrast): text #1a1a1a on #ffffff (17.4:1), muted #4d4d4d

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import __version__
 from ..diagnostics import BUILTIN, DOCS_URL, Diagnostic, Severity, printable
+from ..version import __version__
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
