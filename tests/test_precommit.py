@@ -260,3 +260,38 @@ def test_pre_commit_try_repo_fmt_hook_fails_only_on_unformatted_files(tmp_path: 
     assert "policy/b.privacy" in result.stdout and "policy/a.privacy" not in result.stdout
     assert (git.path / "policy" / "b.privacy").read_text(encoding="utf-8") == messy  # check only: never rewritten
     print(f"pre-commit try-repo (fmt): {time.monotonic() - started:.1f} s")
+
+
+def test_whole_tree_hook() -> None:
+    hook = hooks()["privacy-dsl-all"]
+    assert hook["entry"] == "privacy-dsl lint" and hook["language"] == "python"
+    assert hook["always_run"] is True and hook["pass_filenames"] is False and hook["require_serial"] is True
+
+
+@pytest.mark.integration
+@pytest.mark.network
+def test_a_commit_that_deletes_a_referenced_file_is_refused_by_the_whole_tree_hook(tmp_path: Path) -> None:
+    """A real ``git commit`` through ``pre-commit install``: deleting data.privacy (whose categories
+    the purposes use) passes the per-file hook, which has no file left to run on, and fails
+    ``privacy-dsl-all``."""
+    git = _Repo(tmp_path)
+    repo = git.path
+    shutil.copytree(POLICIES / "fjordkaffe", repo / "policies" / "fjordkaffe")
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {ROOT}\n  rev: {git.head}\n  hooks:\n  - id: privacy-dsl\n  - id: privacy-dsl-all\n",
+        encoding="utf-8")
+    git.commit("a clean policy")
+    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=git.env,
+                               capture_output=True, text=True, timeout=60)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    _git(repo, "rm", "-q", "policies/fjordkaffe/data.privacy", env=git.env)
+    committed = subprocess.run(["git", "commit", "-m", "drop the data categories"], cwd=repo, env=git.env,
+                               capture_output=True, text=True, timeout=600)
+    out = committed.stdout + committed.stderr
+    assert committed.returncode != 0, out
+    assert re.search(r"privacy-dsl lint\.+\(no files to check\)Skipped", out), out
+    assert re.search(r"privacy-dsl lint \(every policy\)\.+Failed", out), out
+    assert "E200" in out  # the purposes' categories are now undefined
+    head = subprocess.run(["git", "ls-files", "policies/fjordkaffe/data.privacy"], cwd=repo, env=git.env,
+                          capture_output=True, text=True, check=True)
+    assert head.stdout.strip() == "policies/fjordkaffe/data.privacy"  # the commit did not happen
