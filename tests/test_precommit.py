@@ -87,7 +87,9 @@ def test_readme_snippets_are_valid(tmp_path: Path) -> None:
     snippets = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", section, re.S)]
     assert len(snippets) == 3
     pre_commit_config, workflow, gitlab = snippets
-    assert [h["id"] for h in pre_commit_config["repos"][0]["hooks"]] == list(hooks())
+    # the recommended pair: every policy on every commit (deletions too), and the layout check
+    assert [h["id"] for h in pre_commit_config["repos"][0]["hooks"]] == ["privacy-dsl-all", "privacy-dsl-fmt"]
+    assert set(re.findall(r"`(privacy-dsl(?:-[a-z]+)?)` (?:runs|lints)", section)) >= set(hooks()) - {"privacy-dsl-fmt"}
     (tmp_path / "cfg.yaml").write_text(yaml.safe_dump(pre_commit_config))
     load_config(str(tmp_path / "cfg.yaml"))
     runs = [step.get("run", "") for step in workflow["jobs"]["privacy-dsl"]["steps"]]
@@ -292,6 +294,6 @@ def test_a_commit_that_deletes_a_referenced_file_is_refused_by_the_whole_tree_ho
     assert re.search(r"privacy-dsl lint\.+\(no files to check\)Skipped", out), out
     assert re.search(r"privacy-dsl lint \(every policy\)\.+Failed", out), out
     assert "E200" in out  # the purposes' categories are now undefined
-    head = subprocess.run(["git", "ls-files", "policies/fjordkaffe/data.privacy"], cwd=repo, env=git.env,
-                          capture_output=True, text=True, check=True)
+    head = subprocess.run(["git", "ls-tree", "--name-only", "HEAD", "policies/fjordkaffe/data.privacy"],
+                          cwd=repo, env=git.env, capture_output=True, text=True, check=True)
     assert head.stdout.strip() == "policies/fjordkaffe/data.privacy"  # the commit did not happen
