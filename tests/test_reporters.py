@@ -363,7 +363,8 @@ def test_junit_counts_fail_level_skips_and_errors(tmp_path: Path, capsys: pytest
     error_case = next(c for (path, code_), c in cases.items() if path == "broken/b.privacy" and code_.startswith("E"))
     assert error_case.find("error") is not None
     assert root.get("tests") == str(len(cases))
-    assert (root.get("failures"), root.get("errors"), root.get("skipped")) == ("1", "1", "4")
+    assert (root.get("failures"), root.get("errors"), root.get("skipped")) == ("1", "1", None)  # junit-10.xsd
+    assert sum(int(s.get("skipped", "")) for s in root.iter("testsuite")) == 4
     # below the fail level a finding passes, listed in system-out
     (tmp_path / "cfg.toml").write_text('[rules.CK002]\nseverity = "warning"\n')
     code, out, _ = lint(capsys, str(good), "--format", "junit", "--select", "CK002", "--fail-level", "error",
@@ -539,3 +540,76 @@ def test_lint_help_imports_nothing_heavy() -> None:
             "print([m for m in ('lark', 'pydantic', 'privacy_dsl.model') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- JUnit with real readers ---------------------------------------------------------------------
+
+def _junit_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """A report with every kind of case: passing, failing, an input error and skipped rules."""
+    good, broken = tmp_path / "good", tmp_path / "broken"
+    good.mkdir()
+    broken.mkdir()
+    (good / "c.privacy").write_text(BAD)
+    (broken / "a.privacy").write_text("cookie x {\n  party first\n}\n")
+    (broken / "b.privacy").write_text("cookie {\n")
+    _, out, _ = lint(capsys, str(tmp_path), "--format", "junit")
+    return out
+
+
+def test_junit_is_read_by_junitparser(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from junitparser import Error, Failure, JUnitXml, Skipped
+
+    out = _junit_report(tmp_path, capsys)
+    (tmp_path / "report.xml").write_text(out, encoding="utf-8")
+    xml = JUnitXml.fromfile(str(tmp_path / "report.xml"))
+    results: dict[str, set[str]] = {}
+    for suite in xml:
+        for case in suite:
+            kinds = {type(r).__name__ for r in case.result if isinstance(r, (Failure, Error, Skipped))}
+            results.setdefault(Path(case.classname).name, set()).update(kinds or {"passed"})
+    assert results["c.privacy"] == {"Failure", "passed"}
+    assert "Error" in results["b.privacy"] and "Skipped" in results["a.privacy"]
+    root = ET.fromstring(out.encode("utf-8"))
+    assert sum(s.tests for s in xml) == int(root.get("tests", ""))
+    assert sum(s.failures for s in xml) == int(root.get("failures", "")) > 0
+
+
+@pytest.fixture(scope="module")
+def jenkins_junit_xsd(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Jenkins' junit-10.xsd (xunit-plugin, MIT licence, Copyright (c) 2014 Gregory Boissinot), as
+    pytest ships it in its source distribution (testing/example_scripts/junit-10.xsd), taken from
+    the package registry at test time rather than copied into this repository."""
+    import subprocess
+    import sys
+    import tarfile
+
+    import pytest as pytest_module
+
+    where = tmp_path_factory.mktemp("pytest-sdist")
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+                           f"pytest=={pytest_module.__version__}", "-d", str(where)],
+                          capture_output=True, text=True, timeout=180, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"pytest's source distribution cannot be downloaded here: {done.stderr.strip()[-300:]}")
+    (sdist,) = where.glob("pytest-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        member = next(m for m in tar.getmembers() if m.name.endswith("testing/example_scripts/junit-10.xsd"))
+        handle = tar.extractfile(member)
+        assert handle is not None
+        xsd = where / "junit-10.xsd"
+        xsd.write_bytes(handle.read())
+    return xsd
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("args", [[], ["--fail-level", "error"]])
+def test_junit_is_valid_against_jenkins_junit_10_xsd(jenkins_junit_xsd: Path, tmp_path: Path, args: list[str],
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import xmlschema
+
+    schema = xmlschema.XMLSchema(str(jenkins_junit_xsd))
+    out = _junit_report(tmp_path, capsys)
+    errors = [f"{e.path}: {e.reason}" for e in schema.iter_errors(out)][:5]
+    assert errors == []
+    _, shipped, _ = lint(capsys, str(POLICIES), "--format", "junit", *args)
+    assert [f"{e.path}: {e.reason}" for e in schema.iter_errors(shipped)][:5] == []

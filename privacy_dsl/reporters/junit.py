@@ -9,6 +9,11 @@ are listed in ``<system-out>``; rules that could not run because the policy did 
 request with its base branch by case name, and a name without line numbers stays the same when
 lines move, so GitLab can say "newly failed" and "fixed" meaningfully; each rule that passes is a
 passing case, so the report also shows what was checked.
+
+The document is valid against Jenkins' ``junit-10.xsd`` (the strictest schema JUnit readers
+share; tests/test_reporters.py validates it): ``skipped`` is counted per ``<testsuite>`` only,
+since ``<testsuites>`` has no such attribute there, and the file path is the suite's ``file``
+and every case's ``classname``, since ``<testcase>`` has no ``file`` there.
 """
 
 from __future__ import annotations
@@ -57,8 +62,8 @@ def _line(d: Diagnostic) -> str:
     return text
 
 
-def _set_counts(element: ET.Element, counts: dict[str, int]) -> None:
-    for key in ("tests", "failures", "errors", "skipped"):
+def _set_counts(element: ET.Element, counts: dict[str, int], keys: tuple[str, ...]) -> None:
+    for key in keys:
         element.set(key, str(counts[key]))
     element.set("time", "0")
 
@@ -72,14 +77,14 @@ def render(report: Report) -> str:
     root = ET.Element("testsuites", name="privacy-dsl")
     total = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
     for path in report.paths:
-        suite = ET.SubElement(root, "testsuite", name=_clean(path))
+        suite = ET.SubElement(root, "testsuite", name=_clean(path), file=_clean(path))
         counts = dict.fromkeys(total, 0)
         found = by_file.get(path, {})
         linted = path in report.sources
         codes = set(found) | ({info.code for info in report.rules} if linted else set())
         for code in sorted(codes):
             case = ET.SubElement(suite, "testcase", classname=_clean(path), name=_clean(f"{code} {names[code]}"),
-                                 file=_clean(path), time="0")
+                                 time="0")
             counts["tests"] += 1
             diags = found.get(code, [])
             failing: list[Diagnostic] = []
@@ -101,9 +106,9 @@ def render(report: Report) -> str:
             if passing:
                 out = ET.SubElement(case, "system-out")
                 out.text = _clean("\n".join(_line(d) for d in passing))
-        _set_counts(suite, counts)
+        _set_counts(suite, counts, ("tests", "failures", "errors", "skipped"))
         for key, n in counts.items():
             total[key] += n
-    _set_counts(root, total)
+    _set_counts(root, total, ("tests", "failures", "errors"))  # junit-10.xsd: no `skipped` on <testsuites>
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
