@@ -12,7 +12,10 @@ and in a test::
 
 ``privacy_policy`` is a session-scoped ``privacy_dsl.query.PolicyHandle``, loaded and linted once.
 A failed ``assert_permits`` names the policy line the verdict rests on and what would make the
-use allowed. ``--privacy-policy PATH`` overrides the ini option.
+use allowed. ``--privacy-policy=PATH`` overrides the ini option; the space form
+``--privacy-policy PATH`` is refused with a usage error, because pytest chooses its rootdir and
+configuration file before it loads plugins, so it would take PATH for a test path (a policy
+outside the project then moves the rootdir there and the project's ini file is not read).
 
 This module is imported whenever pytest starts in an environment where privacy-dsl is installed,
 so it imports nothing heavy at module level.
@@ -36,13 +39,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   "(relative to the ini file)", default="")
     group = parser.getgroup("privacy-dsl")
     group.addoption("--privacy-policy", dest=INI, metavar="PATH", default=None,
-                    help="the policy directory for the `privacy_policy` fixture (overrides the ini option)")
+                    help="the policy directory for the `privacy_policy` fixture (overrides the ini option); "
+                         "write it with `=`: --privacy-policy=PATH")
 
 
 def _policy_path(config: pytest.Config) -> tuple[Path, str] | None:
     given: str | None = config.getoption(INI)
     if given:
-        return config.invocation_params.dir / given, f"--privacy-policy {given}"
+        return config.invocation_params.dir / given, f"--privacy-policy={given}"
     value = str(config.getini(INI) or "")
     if not value:
         return None
@@ -51,7 +55,14 @@ def _policy_path(config: pytest.Config) -> tuple[Path, str] | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A policy path that names nothing is a usage error of the whole run, reported once, before any test."""
+    """A policy path that names nothing is a usage error of the whole run, reported once, before any test;
+    so is the space form of the option, which has already misled pytest's choice of rootdir."""
+    args = [str(a) for a in config.invocation_params.args]
+    if "--privacy-policy" in args:
+        given = args[args.index("--privacy-policy") + 1] if args.index("--privacy-policy") + 1 < len(args) else "PATH"
+        raise pytest.UsageError(
+            f"privacy-dsl: write --privacy-policy={given} (with `=`): pytest picks its rootdir and configuration "
+            f"file before it loads plugins, and took {given} for a test path (rootdir: {config.rootpath})")
     found = _policy_path(config)
     if found is not None and not found[0].exists():
         raise pytest.UsageError(f"privacy-dsl: {found[1]}: no such policy directory or file: {found[0]}")
@@ -68,7 +79,7 @@ def privacy_policy(request: pytest.FixtureRequest) -> PolicyHandle:
     found = _policy_path(request.config)
     if found is None:
         pytest.fail(f"the `privacy_policy` fixture needs a policy: set `{INI} = \"policies/<name>\"` in "
-                    "[tool.pytest.ini_options] (or pytest.ini), or pass --privacy-policy PATH", pytrace=False)
+                    "[tool.pytest.ini_options] (or pytest.ini), or pass --privacy-policy=PATH", pytrace=False)
     path, origin = found
     from .api import PolicyError, load
     from .config import ConfigError

@@ -521,9 +521,9 @@ def _pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_pytest_plugin_a_missing_policy_path_is_a_usage_error(project: Path) -> None:
-    proc = _pytest(project, "--privacy-policy", "nowhere")
+    proc = _pytest(project, "--privacy-policy=nowhere")
     assert proc.returncode == pytest.ExitCode.USAGE_ERROR
-    assert "privacy-dsl: --privacy-policy nowhere: no such policy" in proc.stderr
+    assert "privacy-dsl: --privacy-policy=nowhere: no such policy" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
@@ -541,10 +541,10 @@ def test_pytest_plugin_reports_a_bad_policy_or_configuration_without_a_traceback
         (project / "privacy-dsl.toml").write_text("select = [\n", encoding="utf-8")
     else:
         (project / "privacy-dsl.toml").write_text("select = []\n", encoding="utf-8")
-    proc = _pytest(project, "--privacy-policy", "p")
+    proc = _pytest(project, "--privacy-policy=p")
     out = proc.stdout + proc.stderr
     assert proc.returncode == pytest.ExitCode.TESTS_FAILED, out
-    assert "privacy-dsl: cannot load the policy (--privacy-policy p)" in out
+    assert "privacy-dsl: cannot load the policy (--privacy-policy=p)" in out
     assert message in out or setup.startswith("config"), out
     assert "Traceback" not in out and "During handling of the above exception" not in out, out
     assert "site-packages" not in out and "privacy_dsl/" not in out, out

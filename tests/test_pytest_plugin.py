@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -85,7 +87,20 @@ def test_command_line_option_overrides_the_ini(app: pytest.Pytester) -> None:
             privacy_policy.assert_permits("newsletter", ["phone"])
     """)
     app.runpytest().assert_outcomes(failed=1)
-    app.runpytest("--privacy-policy", "policies/other").assert_outcomes(passed=1)
+    app.runpytest("--privacy-policy=policies/other").assert_outcomes(passed=1)
+
+
+def test_the_space_form_of_the_option_is_refused_before_it_misleads_pytest(app: pytest.Pytester) -> None:
+    """``--privacy-policy PATH``: pytest chose the rootdir from PATH before loading the plugin."""
+    outside = app.path.parent / "shared-policy"
+    shutil.copytree(app.path / "policies" / "acme", outside)
+    app.makepyfile(test_x="def test_x(privacy_policy):\n    pass\n")
+    result = app.runpytest_subprocess("--privacy-policy", str(outside))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*privacy-dsl: write --privacy-policy={outside} (with `=`)*"])
+    fine = app.runpytest_subprocess(f"--privacy-policy={outside}")
+    fine.assert_outcomes(passed=1)
+    fine.stdout.fnmatch_lines([f"rootdir: {app.path}*"])
 
 
 def test_a_policy_that_does_not_parse_is_a_clear_error(app: pytest.Pytester) -> None:
