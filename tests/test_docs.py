@@ -69,3 +69,32 @@ def test_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})  # our own documentation
     assert "only for customer" in capsys.readouterr().out
+
+
+def test_readme_shell_examples_run_in_a_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Every `privacy-dsl ...` line of the README's ```sh blocks, run in a copy of this checkout's
+    policies/, does its job: exit 0 or 1 (findings), never 2 (a usage or input error)."""
+    import shlex
+    import shutil
+
+    from privacy_dsl.cli import main
+
+    shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRIVACY_DSL_CACHE_DIR", str(tmp_path / "cache"))
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.split("  #")[0].strip() for block in re.findall(r"```sh\n(.*?)```", text, re.S)
+             for line in block.splitlines() if line.startswith("privacy-dsl ")]
+    assert len(lines) >= 10
+    failed = []
+    for line in lines:
+        argv = shlex.split(line)[1:]
+        if argv[:2] == ["import", "fides"]:  # the reverse of the export: give it one
+            pytest.importorskip("yaml")
+            assert main(["export", "policies/fjordkaffe", "--format", "fides", "--output", argv[2]]) == 0
+        code = main(argv)
+        if code not in (0, 1):
+            failed.append(f"{line} -> exit {code}: {capsys.readouterr().err[-300:]}")
+        capsys.readouterr()
+    assert failed == []
