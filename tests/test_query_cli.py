@@ -95,6 +95,32 @@ def test_unknown_names_in_json_mode_also_answer_in_json(small: Path, capsys: pyt
         "message": "no purpose `newslettr` in the policy; did you mean `newsletter`?"}}
 
 
+@pytest.mark.parametrize(("setup", "kind"), [
+    ("none", "usage"),          # no policies/ here
+    ("two", "usage"),           # several policies and none chosen
+    ("broken", "policy"),       # does not parse
+    ("config", "configuration"),  # an invalid configuration file
+])
+def test_every_error_in_json_mode_is_a_json_answer_on_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str], setup: str,
+                                                              kind: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    if setup in ("two", "broken", "config"):
+        for name in ("a", "b") if setup == "two" else ("a",):
+            (tmp_path / "policies" / name).mkdir(parents=True)
+            (tmp_path / "policies" / name / "p.privacy").write_text(SMALL if setup != "broken" else "purpose {\n")
+    if setup == "config":
+        (tmp_path / "privacy-dsl.toml").write_text("select = 3\n")
+    code, out, err = query(capsys, "purposes", "--category", "user.contact", "--format", "json")
+    assert code == 2 and err
+    doc = json.loads(out)
+    assert doc["version"] == 1 and doc["query"] == "purposes" and doc["error"]["kind"] == kind
+    assert doc["error"]["message"]
+    if kind == "policy":
+        assert [d["code"] for d in doc["error"]["diagnostics"]][:1] == ["E100"]  # `purpose {`: the id is missing
+        assert doc["error"]["diagnostics"][0]["line"] >= 1
+
+
 def test_can_json_shape(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = query(capsys, "can", "marketing", "user.contact.email", "--format", "json")
     data = json.loads(out)

@@ -143,30 +143,45 @@ def load_handle(given: Path | None, config: Config) -> PolicyHandle:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Answer one question. With ``--format json`` every outcome is a JSON document on standard
+    output, errors included (``"error": {"kind": ..., "message": ...}``; docs/query.md), so a
+    script reading it never gets 0 bytes; the message goes to standard error as well."""
     from ..api import PolicyError
+    from ..configfile import ConfigError
     from ..query import UnknownName
 
     if args.answer is None:
         args._query_parser.print_help(sys.stderr)
         return EXIT_ERROR
-    config = load_config(args)
     try:
+        config = load_config(args)
         handle = load_handle(args.policy, config)
+    except ConfigError as exc:
+        print(f"privacy-dsl: E080 configuration error:\n{exc}", file=sys.stderr)
+        return _json_error(args, None, {"kind": "configuration", "code": "E080", "message": str(exc)})
     except QueryUsageError as exc:
         print(f"privacy-dsl: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _json_error(args, None, {"kind": "usage", "message": str(exc)})
     except PolicyError as exc:
         _report_unusable(exc)
-        return EXIT_ERROR
+        diagnostics = [{"code": d.code, "severity": d.severity.label, "message": d.message, "path": d.span.path,
+                        "line": d.span.line, "column": d.span.column} for d in exc.diagnostics[:100]]
+        return _json_error(args, str(args.policy) if args.policy else None,
+                           {"kind": "policy", "message": exc.message, "diagnostics": diagnostics})
     try:
         code: int = args.answer(handle, args)
     except UnknownName as exc:
         print(f"privacy-dsl: {exc}", file=sys.stderr)
-        if args.format == "json":
-            error = {"kind": exc.kind, "name": exc.name, "suggestion": exc.suggestion, "message": str(exc)}
-            _emit(args, {"query": args.question, "policy": handle.root, "error": error}, "")
-        return EXIT_ERROR
+        error = {"kind": exc.kind, "name": exc.name, "suggestion": exc.suggestion, "message": str(exc)}
+        return _json_error(args, handle.root, error)
     return code
+
+
+def _json_error(args: argparse.Namespace, policy: str | None, error: dict[str, Any]) -> int:
+    """With ``--format json``, the error as the answer document on standard output; exit code 2."""
+    if getattr(args, "format", None) == "json":
+        _emit(args, {"query": getattr(args, "question", None), "policy": policy, "error": error}, "")
+    return EXIT_ERROR
 
 
 def _report_unusable(exc: Any) -> None:
