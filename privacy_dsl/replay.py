@@ -93,7 +93,8 @@ def _format(argv: Sequence[str]) -> str | None:
 
 def _key(argv: Sequence[str]) -> str:
     return json.dumps([FORMAT, __version__, list(argv), os.getcwd(), time.strftime("%Y-%m-%d"),
-                       os.environ.get("NO_COLOR", ""), sys.stdout.isatty()])
+                       os.environ.get("NO_COLOR", ""), os.environ.get("FORCE_COLOR", ""), os.environ.get("TERM", ""),
+                       sys.stdout.isatty()])
 
 
 def _entry_name(key: str) -> str:

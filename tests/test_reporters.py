@@ -613,3 +613,54 @@ def test_junit_is_valid_against_jenkins_junit_10_xsd(jenkins_junit_xsd: Path, tm
     assert errors == []
     _, shipped, _ = lint(capsys, str(POLICIES), "--format", "junit", *args)
     assert [f"{e.path}: {e.reason}" for e in schema.iter_errors(shipped)][:5] == []
+
+
+@pytest.mark.parametrize(("env", "tty", "coloured"), [
+    ({"TERM": "xterm-256color"}, True, True),
+    ({"TERM": "dumb"}, True, False),                         # a terminal that cannot show colour
+    ({"TERM": "xterm-256color", "NO_COLOR": "1"}, True, False),
+    ({"TERM": "xterm-256color"}, False, False),               # a pipe
+    ({"TERM": "dumb", "FORCE_COLOR": "1"}, False, True),
+    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, True, False),     # NO_COLOR wins
+])
+@pytest.mark.parametrize("command", [["lint"], ["verify-cookies", "--cookies"]])
+def test_colour_follows_the_terminal_and_the_conventions(tmp_path: Path, env: dict[str, str], tty: bool,
+                                                         coloured: bool, command: list[str]) -> None:
+    """In a real pseudo-terminal (or a pipe), in a fresh process: --color auto."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.privacy").write_text(BAD)
+    argv = [sys.executable, "-m", "privacy_dsl", *command]
+    if command[0] == "verify-cookies":
+        jar = tmp_path / "jar.txt"
+        jar.write_text("# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tFALSE\t1999999999\t_unknown\tv\n")
+        argv += [str(jar), str(tmp_path / "p")]
+    else:
+        argv += ["--no-cache", str(tmp_path / "p")]
+    clean = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM", "GITHUB_ACTIONS")}
+    full_env = {**clean, **env, "COLUMNS": "100"}
+    if tty:
+        leader, follower = pty.openpty()
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.DEVNULL, env=full_env,
+                              timeout=60, check=False)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        out = b"".join(chunks).decode("utf-8", "replace")
+    else:
+        proc = subprocess.run(argv, capture_output=True, text=True, env=full_env, timeout=60, check=False)
+        out = proc.stdout
+    assert proc.returncode == 1, out
+    assert ("\x1b[" in out) is coloured, out[:500]

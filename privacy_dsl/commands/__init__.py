@@ -43,6 +43,21 @@ def load_config(args: argparse.Namespace) -> Config:
     return config
 
 
+def wants_color(choice: str, stream: Any, to_file: bool = False) -> bool:
+    """``--color always|never|auto``. ``auto``: colour on a terminal, unless the report goes to a
+    file, ``NO_COLOR`` is set to anything (no-color.org), or ``TERM=dumb`` (a terminal that cannot
+    show it: Emacs' shell, some CI logs); ``FORCE_COLOR`` set to anything turns it on (force-color.org)."""
+    import os
+
+    if choice != "auto":
+        return choice == "always"
+    if to_file or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(stream.isatty()) and os.environ.get("TERM") != "dumb"
+
+
 def default_paths(paths: list[Path]) -> list[Path]:
     """What to lint when no path is given: policies/ if it exists, else the current directory."""
     from pathlib import Path

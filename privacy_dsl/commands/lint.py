@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths, load_config
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths, load_config, wants_color
 
 if TYPE_CHECKING:
     from ..reporters import Report, RuleInfo
@@ -18,7 +18,7 @@ FORMATS = ("full", "concise", "json", "sarif", "github", "junit")
 
 _EPILOG = """\
 formats (docs/output-formats.md):
-  full       message, source line with a caret, hint; colour on a terminal (NO_COLOR turns it off)
+  full       message, source line with a caret, hint; colour on a terminal (NO_COLOR or TERM=dumb turn it off)
   concise    path:line:col: CODE [severity] message, one per line
   json       a versioned document with stable field names (schema in docs/output-formats.md)
   sarif      SARIF 2.1.0, for GitHub code scanning (github/codeql-action/upload-sarif)
@@ -74,7 +74,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="print only the findings: no summary line, nothing when all is clear")
     p.add_argument("--show-suppressed", action="store_true", help="also print suppressed findings")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                   help="colour in the full format (auto: on a terminal, unless NO_COLOR is set)")
+                   help="colour in the full format (auto: on a terminal, unless NO_COLOR is set or TERM=dumb; "
+                        "FORCE_COLOR turns it on)")
     p.add_argument("--no-cache", action="store_true",
                    help="do not read or write .privacy-dsl-cache/ (results of unchanged policies are cached "
                    "there; it is safe to delete at any time)")
@@ -157,8 +158,7 @@ def run(args: argparse.Namespace) -> int:
         ignore=tuple(s.strip() for s in args.ignore.split(",") if s.strip()) if args.ignore else (),
         use_cache=not args.no_cache, jobs=args.jobs, watch=getattr(args, "replay_argv", None) is not None))
     stream = sys.stdout
-    color = args.color == "always" or (
-        args.color == "auto" and args.output is None and stream.isatty() and not os.environ.get("NO_COLOR"))
+    color = wants_color(args.color, stream, to_file=args.output is not None)
     fail = Severity.parse(args.fail_level)
     rules: tuple[RuleInfo, ...] = ()
     if fmt in ("sarif", "junit"):  # they describe every rule that ran; the others need no docs

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, load_config
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, load_config, wants_color
 from .lint import FORMATS  # the reporters own this list; lint keeps a checked copy so --help stays light
 
 _EPILOG = """\
@@ -73,7 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "`lint`; `warning` lets VC006 alone pass)")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (still 2 on bad input)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                   help="colour in the full format (auto: on a terminal, unless NO_COLOR is set)")
+                   help="colour in the full format (auto: on a terminal, unless NO_COLOR is set or TERM=dumb; "
+                        "FORCE_COLOR turns it on)")
     p.set_defaults(run=run)
 
 
@@ -153,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
     diagnostics.sort(key=Diagnostic.sort_key)
 
     stream = sys.stdout
-    color = args.color == "always" or (args.color == "auto" and stream.isatty())
+    color = wants_color(args.color, stream)
     infos = tuple(RuleInfo(c.code, c.name, c.category, c.severity, c.summary, c.doc, c.explain(), c.url)
                   for c in CODES.values() if c.code not in ignore)
     fail = Severity.parse(args.fail_level)
