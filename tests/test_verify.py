@@ -208,6 +208,19 @@ def test_command_exit_codes_and_formats(tmp_path: Path, capsys: pytest.CaptureFi
     assert capsys.readouterr().out == ""
 
 
+def test_inside_github_actions_the_default_format_is_github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """As for lint: annotations on the diff, without a --format in the workflow."""
+    dirty = har(tmp_path, [entry("https://fjordkaffe.example/", 5.0, ["_xx_ses=1; Max-Age=1800"])])
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(dirty)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("::") and "title=VC001" in out
+    assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(dirty), "--format", "concise"]) == 1
+    assert not capsys.readouterr().out.startswith("::")
+
+
 def test_command_sarif_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema_path = Path(__file__).parent / "data" / "sarif" / "sarif-schema-2.1.0.json"

@@ -43,6 +43,15 @@ def load_config(args: argparse.Namespace) -> Config:
     return config
 
 
+def choose_format(requested: str | None) -> str:
+    """--format, else github inside GitHub Actions (annotations on the diff), else full."""
+    import os
+
+    if requested:
+        return requested
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
+
+
 def wants_color(choice: str, stream: Any, to_file: bool = False) -> bool:
     """``--color always|never|auto``. ``auto``: colour on a terminal, unless the report goes to a
     file, ``NO_COLOR`` is set to anything (no-color.org), or ``TERM=dumb`` (a terminal that cannot

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths, load_config, wants_color
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, choose_format, default_paths, load_config, wants_color
 
 if TYPE_CHECKING:
     from ..reporters import Report, RuleInfo
@@ -82,13 +82,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes (default: one, or up to the number of cores for large repositories)")
     p.set_defaults(run=run)
-
-
-def choose_format(requested: str | None) -> str:
-    """--format, else github inside GitHub Actions, else full."""
-    if requested:
-        return requested
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
 
 
 def write_atomically(path: Path, text: str) -> None:

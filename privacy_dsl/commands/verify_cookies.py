@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, load_config, wants_color
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, choose_format, load_config, wants_color
 from .lint import FORMATS  # the reporters own this list; lint keeps a checked copy so --help stays light
 
 _EPILOG = """\
@@ -64,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "without consenting), or nothing (none, the default for cookies.txt and headers)")
     p.add_argument("--captured-at", metavar="TIME", help="when a cookies.txt or header file was captured (ISO 8601; "
                    "default: the file's modification time for cookies.txt, now for headers)")
-    p.add_argument("--format", choices=FORMATS, default=None, help="output format (default: full)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="output format (default: github when GITHUB_ACTIONS=true, else full)")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
     p.add_argument("--ignore", dest="ignore_codes", metavar="CODES",
                    help="comma-separated VC codes not to report (e.g. VC006)")
@@ -159,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
                   for c in CODES.values() if c.code not in ignore)
     fail = Severity.parse(args.fail_level)
     report = Report(diagnostics, sources, files, color, rules=infos, fail_level=fail)
-    stream.write(render(args.format or "full", report))
+    stream.write(render(choose_format(args.format), report))
     if any(d.fatal for d in diagnostics):
         return EXIT_ERROR
     if not args.exit_zero and any(d.severity >= fail for d in diagnostics):
