@@ -6,11 +6,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, default_paths, load_config
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
+    from ..cache import Replay
     from ..reporters import Report, RuleInfo
 
 #: The same as ``reporters.FORMATS`` (a test checks); not imported, to keep ``--help`` fast.
@@ -43,6 +46,16 @@ examples:
   privacy-dsl lint --statistics --format json --output report.json
                                              the report in a file, the count per rule on the terminal
 """
+
+
+#: The options a run may give and still be answered from the replay cache (``cache.Replayable``):
+#: they change only what the run prints and its exit code, and each is part of the replay key. A
+#: run that gives any other option is linted: an option added to ``register`` is never replayed
+#: until it is listed here (a test checks that every option is in one of the two sets).
+REPLAY_SAFE = frozenset({"paths", "format", "config", "select", "ignore", "fail_level", "exit_zero", "statistics",
+                         "quiet", "show_suppressed", "color", "jobs"})
+#: The options with another effect: writing a file, not using the cache.
+NOT_REPLAYED = frozenset({"output", "no_cache"})
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -80,7 +93,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "there; it is safe to delete at any time)")
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes (default: one, or up to the number of cores for large repositories)")
-    p.set_defaults(run=run)
+    from ..cache import Replayable
+
+    p.set_defaults(run=run, replay=Replayable(p, REPLAY_SAFE, allow=_replay_allowed))
+
+
+def _replay_allowed(args: argparse.Namespace) -> bool:
+    """The github format appends a job summary to $GITHUB_STEP_SUMMARY: not replayed."""
+    return choose_format(args.format) != "github"
 
 
 def choose_format(requested: str | None) -> str:
@@ -106,7 +126,7 @@ def _output_clash(output: Path, paths: list[Path], config: Path | None) -> str |
     """Why ``--output`` must not be written, if it is one of the policy files to be linted or a
     configuration file the run reads (``--config``, or one the upward search could find)."""
     from ..atomic import overwrites_input, write_error
-    from ..replay import config_watch
+    from ..cache import config_watch
     from ..sources import discover
 
     files = [f for policy in discover(paths).policies for f in policy.files]
@@ -137,7 +157,32 @@ def _job_summary(report: Report) -> None:
         print(f"privacy-dsl: cannot write the job summary to {target}: {exc.strerror or exc}", file=sys.stderr)
 
 
+def _replayed(replay: Replay) -> int | None:
+    """The exit code of a replayed run, or None to run it. Replay only saves time: if it fails
+    for any reason but the reader going away, the run goes ahead as usual."""
+    try:
+        return replay.answer()
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:
+        return None
+
+
 def run(args: argparse.Namespace) -> int:
+    from .. import cache
+
+    context = cache.Context()  # the run's one clock read: the date and the racy-file reference
+    replay = None
+    if not args.no_cache:  # an unchanged repository: last run's output, before the parser is imported
+        try:
+            replay = cache.Replay.open(args, context)
+        except Exception:  # replay only saves time (the working directory is gone, ...): lint
+            replay = None
+        code = _replayed(replay) if replay is not None else None
+        if code is not None:
+            return code
     from ..diagnostics import Severity
     from ..reporters import MACHINE_FORMATS, Report, builtin_infos, render, render_statistics, rule_info
     from ..runner import Request
@@ -155,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         paths=paths, config_file=args.config,
         select=tuple(s.strip() for s in args.select.split(",") if s.strip()) if args.select else None,
         ignore=tuple(s.strip() for s in args.ignore.split(",") if s.strip()) if args.ignore else (),
-        use_cache=not args.no_cache, jobs=args.jobs, watch=getattr(args, "replay_argv", None) is not None))
+        use_cache=not args.no_cache, jobs=args.jobs, context=context, watch=replay is not None))
     stream = sys.stdout
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and stream.isatty() and not os.environ.get("NO_COLOR"))
@@ -196,9 +241,7 @@ def run(args: argparse.Namespace) -> int:
     if any(d.fatal for d in active):
         return EXIT_ERROR
     code = EXIT_FINDINGS if not args.exit_zero and any(d.severity >= fail for d in active) else EXIT_OK
-    if result.snapshot is not None and result.cache_dir is not None:
-        from ..replay import record
-
+    if replay is not None and result.snapshot is not None:
         texts = {os.path.abspath(path): text for path, text in result.sources.items()}
-        record(args.replay_argv, result.snapshot, result.cache_dir, texts, writes, code)
+        replay.record(result.snapshot, texts, writes, code)
     return code
