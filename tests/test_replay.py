@@ -209,3 +209,128 @@ def test_a_package_that_cannot_be_listed_is_linted_without_replay(repo: Path, ca
     assert lint(capsys, "policies") == fresh
     assert lint(capsys, "policies") == fresh
     assert not list((repo / ".privacy-dsl-cache").glob("replay-*.json"))
+
+
+# -- which runs are replayed: an allowlist on the parser itself ---------------------------------------
+
+#: A value for every option of ``lint``: a new option must be added here, and to one of the two sets.
+SAMPLES: dict[str, list[str]] = {
+    "paths": ["policies"], "format": ["--format", "json"], "config": ["--config", "privacy-dsl.toml"],
+    "select": ["--select", "CK"], "ignore": ["--ignore", "CK002"], "fail_level": ["--fail-level", "error"],
+    "exit_zero": ["--exit-zero"], "statistics": ["--statistics"], "quiet": ["-q"], "show_suppressed":
+    ["--show-suppressed"], "color": ["--color", "never"], "jobs": ["-j", "2"],
+    "output": ["--output", "report.txt"], "no_cache": ["--no-cache"],
+}
+
+
+def _options(argv: list[str]) -> set[str]:
+    """Every option (by ``dest``) the real parser knows for ``argv``'s command."""
+    args = build_parser(argv).parse_args(argv)
+    return set(vars(args)) - {cache.COMMAND_DEST, "run", "replay"}
+
+
+def test_every_option_of_lint_is_classified() -> None:
+    from privacy_dsl.commands import lint as lint_command
+
+    assert not lint_command.REPLAY_SAFE & lint_command.NOT_REPLAYED
+    assert _options(["lint"]) == lint_command.REPLAY_SAFE | lint_command.NOT_REPLAYED == set(SAMPLES)
+
+
+@pytest.mark.parametrize("dest", sorted(SAMPLES))
+def test_each_option_given_decides_by_its_class(dest: str) -> None:
+    from privacy_dsl.commands import lint as lint_command
+
+    assert eligible(["lint", *SAMPLES[dest]]) is (dest in lint_command.REPLAY_SAFE)
+
+
+def test_only_lint_is_replayable() -> None:
+    import argparse
+
+    from privacy_dsl.commands import COMMAND_INDEX, command_module
+
+    marked = []
+    for name, module, _ in COMMAND_INDEX:
+        sub = argparse.ArgumentParser().add_subparsers()
+        command_module(module).register(sub)
+        if isinstance(sub.choices[name].get_default("replay"), cache.Replayable):
+            marked.append(name)
+    assert marked == ["lint"]
+
+
+@pytest.fixture
+def upload_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``lint`` as a later version might have it: two new options nobody classified."""
+    from privacy_dsl.commands import lint as lint_command
+
+    real = lint_command.register
+
+    def register(sub: object) -> None:
+        real(sub)  # type: ignore[arg-type]
+        parser = sub.choices["lint"]  # type: ignore[attr-defined]
+        parser.add_argument("--upload", metavar="URL", help="send the report to URL")
+        parser.add_argument("--notify", action="store_true", help="tell someone")
+
+    monkeypatch.setattr(lint_command, "register", register)
+
+
+@pytest.mark.usefixtures("upload_option")
+@pytest.mark.parametrize("option", [["--upload", "https://example.invalid/"], ["--upl=x"], ["--notify"], ["--noti"]])
+def test_an_option_nobody_marked_is_never_replayed(repo: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch, option: list[str]) -> None:
+    assert eligible(["lint", "policies"])  # not given: it changes nothing
+    assert not eligible(["lint", "policies", *option])
+    calls = []
+    real_run = runner.run
+    monkeypatch.setattr(runner, "run", lambda request: calls.append(1) or real_run(request))
+    fresh = lint(capsys, "policies", *option)
+    assert [lint(capsys, "policies", *option) for _ in range(2)] == [fresh, fresh]
+    assert calls == [1, 1, 1]  # linted every time
+    assert not list((repo / ".privacy-dsl-cache").glob("replay-*.json"))
+
+
+@pytest.mark.usefixtures("upload_option")
+def test_an_option_marked_replay_safe_is_replayed(repo: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from privacy_dsl.commands import lint as lint_command
+
+    monkeypatch.setattr(lint_command, "REPLAY_SAFE", lint_command.REPLAY_SAFE | {"upload"})
+    fresh = lint(capsys, "policies", "--upload", "x", "--no-cache")
+    lint(capsys, "policies", "--upload", "x")
+    calls = []
+    real_run = runner.run
+    monkeypatch.setattr(runner, "run", lambda request: calls.append(1) or real_run(request))
+    assert lint(capsys, "policies", "--upload", "x") == fresh
+    assert lint(capsys, "policies", "--upl", "x") == fresh  # the same namespace, however it is spelled
+    assert calls == []
+    assert lint(capsys, "policies", "--upload", "y") == fresh  # another value: another key, so linted
+    assert calls == [1]
+
+
+def test_a_spelling_of_the_same_options_is_the_same_run(repo: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = lint(capsys, "policies", "--format", "concise", "--no-cache")
+    lint(capsys, "policies", "--format", "concise")
+    forbid_linting(monkeypatch)
+    for argv in (["--format=concise", "policies"], ["--fo", "concise", "policies"], ["policies", "--form=concise"]):
+        assert lint(capsys, *argv) == fresh
+
+
+def test_a_run_reads_the_clock_once(repo: Path, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """One ``cache.Context`` (the date, the racy-file reference) per run, shared by the replay
+    lookup, the results and the suppressions' expiry; and the runner is given it."""
+    made: list[cache.Context] = []
+    real_init = cache.Context.__init__
+
+    def init(self: cache.Context, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        made.append(self)
+
+    monkeypatch.setattr(cache.Context, "__init__", init)
+    given: list[object] = []
+    real_run = runner.run
+    monkeypatch.setattr(runner, "run", lambda request: given.append(request.context) or real_run(request))
+    lint(capsys, "policies")
+    assert len(made) == 1 and given == made
+    lint(capsys, "policies")
+    assert len(made) == 2 and given == made[:1]  # the second run is replayed: one read all the same
