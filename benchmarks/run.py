@@ -235,7 +235,7 @@ def large_repo(table: Table, work: Path, runs: int) -> None:
     table.add("large repo: peak memory (max RSS of one process)", f"{peak:.0f} MiB", "", "", "")
     shutil.rmtree(repo / ".privacy-dsl-cache", ignore_errors=True)
     # The first run fills the cache; creating .privacy-dsl-cache/ changes the folder being linted,
-    # which is trusted again 2 s later (replay.RACY_NS); the second run records what it printed.
+    # which is trusted again 2 s later (cache.RACY_NS); the second run records what it printed.
     subprocess.run([*_cli(), "lint", ".", "--format", "concise"], cwd=repo, stdout=subprocess.DEVNULL, check=False)
     time.sleep(2.1)
     subprocess.run([*_cli(), "lint", ".", "--format", "concise"], cwd=repo, stdout=subprocess.DEVNULL, check=False)

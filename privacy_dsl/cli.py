@@ -83,17 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if list(argv) == ["--version"]:  # the hook's and CI's probe: answered before argparse is built
         print(f"privacy-dsl {__version__}")
         return EXIT_OK
-    replayable = False
-    if argv and argv[0] == "lint":  # an unchanged repository: last run's output, before anything is imported
-        from . import replay
-
-        replayable = replay.eligible(argv)
-        code = _replayed(argv) if replayable else None
-        if code is not None:
-            return code
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    args.replay_argv = list(argv) if replayable else None
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
@@ -142,21 +133,6 @@ def entry() -> NoReturn:
         except (OSError, ValueError):  # a reader that went away, a closed stream
             continue
     os._exit(code)
-
-
-def _replayed(argv: Sequence[str]) -> int | None:
-    """The exit code of a replayed run, or None to run it. Replay only saves time: if it fails
-    for any reason but the reader going away, the run goes ahead as usual."""
-    from . import replay
-
-    try:
-        return replay.replay(argv)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception:
-        return None
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
-"""How ``privacy-dsl lint`` runs: a content-addressed cache, and worker processes for large repos.
+"""How ``privacy-dsl lint`` runs: cached results, and worker processes for large repos.
 
-A run with nothing changed answers from the project's ``.privacy-dsl-cache/`` without importing
-the parser, the model or pydantic. Each policy's entry is keyed on the privacy-dsl version and
-package files, the raw configuration and command-line selection, today's date (suppressions can
-expire) and the path and content of every file of the policy. The cache is safe to delete at any
-time.
+Each policy's diagnostics are cached under a key made by ``cache.py``'s one key scheme: the run's
+fingerprint (privacy-dsl, its package files, the Python, lark and pydantic, today's date, and the
+configuration and command-line selection) and the path and content of every file of the policy.
+A run whose policies are all unchanged is answered by one entry for the whole run. The cache is
+safe to delete at any time.
 
 The key is predictable, so an entry is believed only if the user wrote it: entries are
 authenticated with the user's secret (``cache.py`` holds the trust model: the secret and its
@@ -20,18 +20,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cache as store
+from . import cache
 from .cache import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: where the cache is
 from .configfile import explicit_table, find_config
 from .diagnostics import Diagnostic, Severity
-from .replay import package_watch
 from .sources import DEFAULT_MAX_FILE_BYTES, PolicySources, SourceFile, discover, display_path, read_source
 from .span import Span
-from .version import __version__
 
-_FORMAT = 2  # 2: entries are authenticated (cache.py)
-#: The cache keeps at most this many entries (oldest dropped first); a run needs one per policy + one.
-MAX_CACHE_ENTRIES = 4096
 #: Below this many lines of policies to lint, worker processes cost more than they save.
 PARALLEL_MIN_LINES = 20_000
 
@@ -45,9 +40,8 @@ class Outcome:
     #: Files of policies that were not linted because one of their files is unusable.
     skipped: set[str] = field(default_factory=set)
     #: With ``Request.watch``: the status of everything the result depends on, taken before
-    #: anything was read, and the cache directory (for ``replay.record``).
-    snapshot: Any = None
-    cache_dir: str | None = None
+    #: anything was read (for ``cache.Replay.record``).
+    snapshot: cache.Snapshot | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +52,9 @@ class Request:
     ignore: tuple[str, ...] = ()
     use_cache: bool = True
     jobs: int | None = None  # None: decide from the amount of work
-    today: str | None = None  # ISO date; None: today
-    watch: bool = False  # take a replay.Snapshot (the lint command records the run for replay)
-
-
-def _package_fingerprint() -> str:
-    """Changes whenever any file of the installed package changes (rules, grammar, data)."""
-    import hashlib
-
-    h = hashlib.sha256(__version__.encode())
-    try:
-        for path in package_watch():
-            st = os.stat(path)
-            h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    except OSError:  # files that cannot be listed (a zip import): the version alone
-        pass
-    return h.hexdigest()
+    #: The run's clock and environment, shared with the replay (None: read here, once).
+    context: cache.Context | None = None
+    watch: bool = False  # take a cache.Snapshot (the lint command records the run for replay)
 
 
 def _dump(diag: Diagnostic) -> dict[str, Any]:
@@ -110,46 +91,23 @@ def _load(data: object) -> Diagnostic | None:
         suppressed=data["suppressed"], args=tuple((a[0], a[1]) for a in args))
 
 
-class Cache:
-    """The per-policy results in the cache directory, authenticated with the user's secret ``key``."""
-
-    def __init__(self, directory: Path, key: bytes) -> None:
-        self.directory = directory
-        self.key = key
-
-    @classmethod
-    def open(cls) -> Cache | None:
-        """The project's cache (``cache.cache_dir()``); None if the user's secret or the cache
-        directory cannot be used safely (then nothing is cached)."""
-        key = store.secret(create=True)
-        return cls(Path(store.cache_dir()), key) if key is not None else None
-
-    def get(self, key: str) -> list[Diagnostic] | None:
-        data = store.read(str(self.directory), f"{key}.json", self.key)
-        if not (isinstance(data, dict) and data.get("format") == _FORMAT and isinstance(data.get("diagnostics"), list)):
+def cached(results: cache.Results, key: str) -> list[Diagnostic] | None:
+    """The diagnostics stored under ``key``, or None: a miss, or one wrong field anywhere in the
+    entry (then none of it is believed)."""
+    data = results.get(key)
+    if data is None:
+        return None
+    diagnostics = []
+    for item in data:
+        diagnostic = _load(item)
+        if diagnostic is None:
             return None
-        diagnostics = []
-        for item in data["diagnostics"]:
-            diagnostic = _load(item)
-            if diagnostic is None:
-                return None  # one wrong field, and none of the entry is believed
-            diagnostics.append(diagnostic)
-        return diagnostics
+        diagnostics.append(diagnostic)
+    return diagnostics
 
-    def ensure(self) -> bool:
-        """Create the directory (with its .gitignore); False if it cannot be, or may not be used."""
-        return store.ensure(str(self.directory))
 
-    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
-        """Store atomically; a cache that cannot be written is simply not used."""
-        if self.ensure():
-            store.write(str(self.directory), f"{key}.json", self.key,
-                        {"format": _FORMAT, "diagnostics": [_dump(d) for d in diagnostics]})
-
-    def prune(self, keep: int = MAX_CACHE_ENTRIES) -> None:
-        """Drop the oldest entries beyond ``keep`` (called once a run, after new entries were
-        written); only files privacy-dsl wrote, and never through a link (``cache.prune``)."""
-        store.prune(str(self.directory), keep)
+def _store(results: cache.Results, key: str, diagnostics: list[Diagnostic]) -> None:
+    results.put(key, [_dump(d) for d in diagnostics])
 
 
 def _read_policy(sources: PolicySources, max_bytes: int) -> tuple[str, list[SourceFile]]:
@@ -157,63 +115,52 @@ def _read_policy(sources: PolicySources, max_bytes: int) -> tuple[str, list[Sour
 
 
 def _policy_key(run_key: str, root: str, files: list[SourceFile]) -> str | None:
-    import hashlib
-
-    # Paths are file names: ``surrogateescape`` keeps a name that is not UTF-8 (as the OS gave it).
-    h = hashlib.sha256(run_key.encode("utf-8", "surrogateescape"))
-    h.update(root.encode("utf-8", "surrogateescape"))
+    parts = [root]
     for f in files:
         if f.text is None:
             return None  # unreadable files are cheap to report again, and must be
-        h.update(b"\0" + f.path.encode("utf-8", "surrogateescape") + b"\0" + f.text.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+        parts += (f.path, f.text)
+    return cache.key(run_key, "policy", *parts)
 
 
 def run(request: Request) -> Outcome:
     """Lint ``request.paths``: from the cache where possible, in worker processes when large."""
-    import datetime as dt
-
+    context = request.context or cache.Context()
     if request.config_file is not None:
         config_path: Path | None = request.config_file
         table: dict[str, Any] = explicit_table(request.config_file)
     else:
         found = find_config(Path.cwd())
         config_path, table = (found.path, found.table) if found else (None, {})
-    today = request.today or dt.date.today().isoformat()
     limit = table.get("max-file-bytes", DEFAULT_MAX_FILE_BYTES)
     max_bytes = limit if isinstance(limit, int) and limit > 0 else DEFAULT_MAX_FILE_BYTES
-    cache = None
-    run_key = ""
-    if request.use_cache:  # json and hashing are imported only for the cache
-        import json
-
-        run_key = json.dumps([_FORMAT, _package_fingerprint(), str(config_path), table, request.select,
-                              request.ignore, today], sort_keys=True, default=str)
-        cache = Cache.open()
+    results = None
+    run_key = None
+    if request.use_cache:
+        run_key = cache.fingerprint(context, "results", [str(config_path), table, request.select, request.ignore])
+        results = cache.Results.open() if run_key is not None else None
 
     found_sources = discover(request.paths)
     outcome = Outcome(diagnostics=list(found_sources.problems))
     # Not recorded when a file is a link, pipe or device: recording hashes recently changed files, and
     # only read_source may open those (a pipe would block, a link may lead outside the tree). The cache
     # directory is created first: creating it changes its parent.
-    if cache and request.watch and not found_sources.irregular and cache.ensure():
-        from .replay import Snapshot, config_watch
-
+    if results and request.watch and not found_sources.irregular and results.ensure():
         try:
             explicit = [os.path.abspath(request.config_file)] if request.config_file else []
-            outcome.snapshot = Snapshot([*package_watch(), *config_watch(), *explicit, *found_sources.searched,
-                                         *(str(f) for p in found_sources.policies for f in p.files)])
-            outcome.cache_dir = str(cache.directory)
-        except OSError:  # the package's own files cannot be listed (a zip import): no replay, that is all
+            outcome.snapshot = cache.Snapshot(
+                [*cache.config_watch(), *explicit, *found_sources.searched,
+                 *(str(f) for p in found_sources.policies for f in p.files)], context.now_ns)
+        except OSError:  # the working directory is gone: no replay, that is all
             outcome.snapshot = None
     read = [_read_policy(sources, max_bytes) for sources in found_sources.policies]
-    keys = [_policy_key(run_key, root, files) if cache else None for root, files in read]
+    keys = [_policy_key(run_key, root, files) if results and run_key else None for root, files in read]
     for _, files in read:
         outcome.files += len(files)
         outcome.sources.update({f.path: f.text for f in files if f.text is not None})
     # One entry for the whole run answers an unchanged repository with a single read.
-    whole = _policy_key("".join(k or "-" for k in keys), "", []) if cache and keys and all(keys) else None
-    hit = cache.get(whole) if cache and whole else None
+    whole = cache.key(run_key, "run", *(k for k in keys if k)) if results and run_key and keys and all(keys) else None
+    hit = cached(results, whole) if results and whole else None
     if hit is not None:
         outcome.diagnostics.extend(hit)
         outcome.cached = len(read)
@@ -222,23 +169,23 @@ def run(request: Request) -> Outcome:
     misses: list[tuple[str, list[SourceFile], str | None]] = []
     fresh: list[Diagnostic] = []
     for (root, files), key in zip(read, keys, strict=True):
-        cached = cache.get(key) if cache and key else None
-        if cached is not None:
-            fresh.extend(cached)
+        hit = cached(results, key) if results and key else None
+        if hit is not None:
+            fresh.extend(hit)
             outcome.cached += 1
         else:
             misses.append((root, files, key))
     if misses:
         source = str(config_path) if config_path else "configuration"
-        for (_, _, key), diagnostics in zip(misses, _lint_misses(misses, request, table, today, source),
+        for (_, _, key), diagnostics in zip(misses, _lint_misses(misses, request, table, context.today, source),
                                             strict=True):
             fresh.extend(diagnostics)
-            if cache and key and not any(d.fatal for d in diagnostics):
-                cache.put(key, diagnostics)
-    if cache and whole and not any(d.fatal for d in fresh):
-        cache.put(whole, fresh)
-    if cache and misses:
-        cache.prune(max(MAX_CACHE_ENTRIES, 2 * len(read) + 2))
+            if results and key and not any(d.fatal for d in diagnostics):
+                _store(results, key, diagnostics)
+    if results and whole and not any(d.fatal for d in fresh):
+        _store(results, whole, fresh)
+    if results and misses:
+        results.prune(max(cache.MAX_ENTRIES, 2 * len(read) + 2))
     outcome.diagnostics.extend(fresh)
     outcome.diagnostics.sort(key=Diagnostic.sort_key)
     fatal_paths = {d.span.path for d in outcome.diagnostics if d.fatal}

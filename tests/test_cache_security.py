@@ -26,8 +26,8 @@ from conftest import POLICIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy_dsl import cache, replay, runner
-from privacy_dsl.cli import main
+from privacy_dsl import cache, runner
+from privacy_dsl.cli import build_parser, main
 from privacy_dsl.diagnostics import Diagnostic, Severity
 
 ARGV = ["lint", "policies", "--format", "concise"]
@@ -65,17 +65,24 @@ def lint(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, out, err
 
 
-def replay_name_and_key(cwd: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> tuple[str, str]:
-    """The entry name and key a run of ``argv`` in ``cwd`` looks for: predictable by anyone."""
+def replay_entry(cwd: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> cache.Replay:
+    """The replay entry a run of ``argv`` in ``cwd`` looks for: its key is predictable by anyone."""
     with monkeypatch.context() as patch:
         patch.chdir(cwd)
         patch.setenv("NO_COLOR", "1")
         patch.setattr(sys, "stdout", open(os.devnull, "w"))  # noqa: SIM115 - a child's stdout is no terminal
         try:
-            key = replay._key(argv)
+            entry = cache.Replay.open(build_parser(argv).parse_args(argv), cache.Context())
         finally:
             sys.stdout.close()
-    return replay._entry_name(key), key
+    assert entry is not None
+    return entry
+
+
+def replay_name_and_key(cwd: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> tuple[str, str]:
+    """The entry name and key a run of ``argv`` in ``cwd`` looks for: predictable by anyone."""
+    entry = replay_entry(cwd, monkeypatch, argv)
+    return entry.name, entry.key
 
 
 def policy_keys(cwd: Path, monkeypatch: pytest.MonkeyPatch, fmt: int) -> list[str]:
@@ -84,9 +91,9 @@ def policy_keys(cwd: Path, monkeypatch: pytest.MonkeyPatch, fmt: int) -> list[st
     seen: list[str] = []
     with monkeypatch.context() as patch:
         patch.chdir(cwd)
-        patch.setattr(runner, "_FORMAT", fmt)
-        patch.setattr(runner.Cache, "get", lambda self, key: seen.append(key))
-        patch.setattr(runner.Cache, "put", lambda self, key, diagnostics: None)
+        patch.setattr(cache, "FORMAT", fmt)
+        patch.setattr(cache.Results, "get", lambda self, key: seen.append(key))
+        patch.setattr(cache.Results, "put", lambda self, key, diagnostics: None)
         patch.setattr(runner, "_lint_misses", lambda misses, *rest: [[] for _ in misses])
         runner.run(runner.Request(paths=[Path("policies")]))
     assert len(seen) == 2  # the whole run, then the one policy
@@ -94,13 +101,13 @@ def policy_keys(cwd: Path, monkeypatch: pytest.MonkeyPatch, fmt: int) -> list[st
 
 
 def all_clear_replay(key: str, watch: dict[str, Any]) -> dict[str, Any]:
-    return {"format": replay.FORMAT, "key": key, "watch": watch, "hashes": {},
+    return {"format": cache.FORMAT, "key": key, "watch": watch, "hashes": {},
             "writes": [[1, "All clear: 9 files checked, no findings.\n"]], "exit": 0}
 
 
 def policy_watch(repo: Path) -> dict[str, Any]:
     """A watch list that is really unchanged: the status of the policy's files."""
-    return {str(p): replay.signature(str(p)) for p in sorted((repo / "policies" / "cifero").iterdir())}
+    return {str(p): cache.signature(str(p)) for p in sorted((repo / "policies" / "cifero").iterdir())}
 
 
 def user_secret() -> bytes:
@@ -133,7 +140,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A failing project as the working directory; every status counts as settled."""
     project = make_repo(tmp_path / "repo")
     monkeypatch.chdir(project)
-    monkeypatch.setattr(replay, "RACY_NS", 0)
+    monkeypatch.setattr(cache, "RACY_NS", 0)
     return project
 
 
@@ -165,7 +172,7 @@ def test_a_committed_result_cannot_make_a_failing_lint_pass(tmp_path: Path, monk
     env = cli_env(tmp_path)
     fresh = cli(project, env, *ARGV, "--no-cache")
     folder = project / cache.CACHE_DIR_NAME
-    keys = {fmt: policy_keys(project, monkeypatch, fmt) for fmt in (1, runner._FORMAT)}  # the previous version's too
+    keys = {fmt: policy_keys(project, monkeypatch, fmt) for fmt in (1, cache.FORMAT)}  # the previous version's too
     for fmt, content_keys in keys.items():
         for key in content_keys:
             plant(folder, f"{key}.json", {"format": fmt, "diagnostics": []}, how)
@@ -177,8 +184,8 @@ def test_the_forgeries_are_well_aimed(repo: Path, monkeypatch: pytest.MonkeyPatc
     """The control for the two tests above: the same entries, written with this user's own key,
     are believed, so it is the authentication, and nothing else, that stops them there."""
     folder = repo / cache.CACHE_DIR_NAME
-    for key in policy_keys(repo, monkeypatch, runner._FORMAT):
-        plant(folder, f"{key}.json", {"format": runner._FORMAT, "diagnostics": []}, "own")
+    for key in policy_keys(repo, monkeypatch, cache.FORMAT):
+        plant(folder, f"{key}.json", {"format": cache.FORMAT, "diagnostics": []}, "own")
     fresh = lint(capsys, *ARGV, "--quiet", "--no-cache")
     assert fresh[0] == 1 and "CK002" in fresh[1]
     assert lint(capsys, *ARGV, "--quiet") == (0, "", "")  # no replay entry for this one: the results answer
@@ -218,12 +225,12 @@ def test_a_fresh_clone_with_a_committed_cache_simply_lints(tmp_path: Path, monke
     shutil.copytree(origin / "policies", clone / "policies")
     (clone / ".git").mkdir()
     name, key = replay_name_and_key(clone, monkeypatch, ARGV)
-    keys = policy_keys(clone, monkeypatch, runner._FORMAT)
+    keys = policy_keys(clone, monkeypatch, cache.FORMAT)
     shutil.rmtree(clone)
     forged = origin / cache.CACHE_DIR_NAME
     plant(forged, name, all_clear_replay(key, {}), "plain")
     for content_key in keys:
-        plant(forged, f"{content_key}.json", {"format": runner._FORMAT, "diagnostics": []}, "attacker")
+        plant(forged, f"{content_key}.json", {"format": cache.FORMAT, "diagnostics": []}, "attacker")
     subprocess.run([*git, "add", "-f", "."], cwd=origin, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "all clear"], cwd=origin, check=True)
     subprocess.run(["git", "clone", "-q", str(origin), str(clone)], cwd=tmp_path, check=True)
@@ -246,10 +253,10 @@ def test_only_the_project_roots_cache_is_read(tmp_path: Path, monkeypatch: pytes
     fresh = lint(capsys, *ARGV, "--no-cache")
     folder = {"parent": project.parent, "grandparent": project.parent.parent, "project": project}[where]
     name, key = replay_name_and_key(project, monkeypatch, ARGV)
-    keys = policy_keys(project, monkeypatch, runner._FORMAT)
+    keys = policy_keys(project, monkeypatch, cache.FORMAT)
     plant(folder / cache.CACHE_DIR_NAME, name, all_clear_replay(key, policy_watch(project)), "own")
     for content_key in keys:
-        plant(folder / cache.CACHE_DIR_NAME, f"{content_key}.json", {"format": runner._FORMAT, "diagnostics": []},
+        plant(folder / cache.CACHE_DIR_NAME, f"{content_key}.json", {"format": cache.FORMAT, "diagnostics": []},
               "own")
     assert (lint(capsys)[0] == 0) is believed
     if not believed:
@@ -317,15 +324,15 @@ def test_a_linked_cache_directory_is_neither_read_written_nor_pruned(repo: Path,
     (victim / f"{'0' * 64}.json").write_text("{}", encoding="utf-8")
     monkeypatch.setenv("NO_COLOR", "1")
     name, key = replay_name_and_key(repo, monkeypatch, ARGV)  # entries the user's key verifies, too
-    keys = policy_keys(repo, monkeypatch, runner._FORMAT)
+    keys = policy_keys(repo, monkeypatch, cache.FORMAT)
     plant(victim, name, all_clear_replay(key, policy_watch(repo)), "own")
     for content_key in keys:
-        plant(victim, f"{content_key}.json", {"format": runner._FORMAT, "diagnostics": []}, "own")
+        plant(victim, f"{content_key}.json", {"format": cache.FORMAT, "diagnostics": []}, "own")
     for path in victim.iterdir():
         os.utime(path, (old, old))  # the oldest files a pruner could find
     before = snapshot_tree(victim)
     (repo / cache.CACHE_DIR_NAME).symlink_to(victim, target_is_directory=True)
-    monkeypatch.setattr(runner, "MAX_CACHE_ENTRIES", 5)  # so that a run prunes
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 5)  # so that a run prunes
     for _ in range(3):
         assert lint(capsys) == fresh
     assert snapshot_tree(victim) == before
@@ -528,7 +535,7 @@ def test_a_fifo_under_an_entrys_name_is_not_waited_on(tmp_path: Path, monkeypatc
     env = cli_env(tmp_path)
     fresh = cli(project, env, *ARGV, "--no-cache")
     name, _ = replay_name_and_key(project, monkeypatch, ARGV)
-    keys = policy_keys(project, monkeypatch, runner._FORMAT)
+    keys = policy_keys(project, monkeypatch, cache.FORMAT)
     folder = project / cache.CACHE_DIR_NAME
     folder.mkdir()
     os.mkfifo(folder / name)
@@ -553,18 +560,18 @@ def _diag(**change: Any) -> dict[str, Any]:
             out["span"][field] = value
         else:
             out[field] = value
-    return {"format": runner._FORMAT, "diagnostics": [out]}
+    return {"format": cache.FORMAT, "diagnostics": [out]}
 
 
 #: Authenticated (as if this user's own file went bad, or an older version wrote it), but wrong.
 SEALED_RESULTS: dict[str, object] = {
     "list": [], "empty-object": {}, "number": 5, "null": None, "string": "diagnostics",
     "wrong-format": {"format": 1, "diagnostics": []}, "format-as-text": {"format": "2", "diagnostics": []},
-    "diagnostics-number": {"format": runner._FORMAT, "diagnostics": 5},
-    "diagnostics-object": {"format": runner._FORMAT, "diagnostics": {}},
-    "diagnostic-list": {"format": runner._FORMAT, "diagnostics": [[]]},
-    "diagnostic-number": {"format": runner._FORMAT, "diagnostics": [5]},
-    "diagnostic-empty": {"format": runner._FORMAT, "diagnostics": [{}]},
+    "diagnostics-number": {"format": cache.FORMAT, "diagnostics": 5},
+    "diagnostics-object": {"format": cache.FORMAT, "diagnostics": {}},
+    "diagnostic-list": {"format": cache.FORMAT, "diagnostics": [[]]},
+    "diagnostic-number": {"format": cache.FORMAT, "diagnostics": [5]},
+    "diagnostic-empty": {"format": cache.FORMAT, "diagnostics": [{}]},
     "span-list": _diag(span=[]), "span-missing-field": _diag(span={"path": "p", "line": 1}),
     "huge-line": _diag(line=10**100), "negative-column": _diag(column=-1), "line-true": _diag(line=True),
     "line-float": _diag(end_line=1.5), "path-number": _diag(path=5), "severity-unknown": _diag(severity="fatal"),
@@ -726,7 +733,7 @@ def test_a_result_round_trips_exactly(repo: Path) -> None:
 
 
 @FUZZ
-@given(entry=st.one_of(JSON, st.fixed_dictionaries({"format": st.just(runner._FORMAT), "diagnostics": st.lists(
+@given(entry=st.one_of(JSON, st.fixed_dictionaries({"format": st.just(cache.FORMAT), "diagnostics": st.lists(
     st.one_of(JSON, st.tuples(st.sampled_from([*DIAGNOSTIC, *DIAGNOSTIC["span"]]), JSON).map(
         lambda change: _diag(**{change[0]: change[1]})["diagnostics"][0])), max_size=3)})))
 def test_any_authenticated_result_is_well_typed_or_a_miss(tmp_path: Path, entry: object) -> None:
@@ -734,7 +741,7 @@ def test_any_authenticated_result_is_well_typed_or_a_miss(tmp_path: Path, entry:
     key = b"f" * 32
     folder.mkdir(exist_ok=True)
     assert cache.write(str(folder), f"{'e' * 64}.json", key, entry)
-    got = runner.Cache(folder, key).get("e" * 64)
+    got = runner.cached(cache.Results(folder, key), "e" * 64)
     if got is not None:
         for d in got:
             assert all(isinstance(getattr(d, f), str) for f in ("code", "name", "category", "message"))
@@ -752,8 +759,9 @@ def test_any_authenticated_replay_entry_replays_well_or_not_at_all(tmp_path: Pat
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
     argv = ["lint", "fuzz"]
-    name, key = replay_name_and_key(tmp_path, monkeypatch, argv)
-    entry = {**fields, "key": key, **({"format": replay.FORMAT} if valid_format else {})}
+    replay = replay_entry(tmp_path, monkeypatch, argv)
+    name, key = replay.name, replay.key
+    entry = {**fields, "key": key, **({"format": cache.FORMAT} if valid_format else {})}
     assert cache.ensure(str(tmp_path / "cache"))
     assert cache.write(str(tmp_path / "cache"), name, user_secret(), entry)
     out, err = io.StringIO(), io.StringIO()
@@ -761,7 +769,7 @@ def test_any_authenticated_replay_entry_replays_well_or_not_at_all(tmp_path: Pat
         patch.setattr(sys, "stdout", out)
         patch.setattr(sys, "stderr", err)
         patch.setenv("NO_COLOR", "1")
-        code = replay.replay(argv)
+        code = replay.answer()
     if code is None:
         assert out.getvalue() == err.getvalue() == ""
     else:  # a watch list that happens to hold (say, of paths that do not exist): a well-formed entry

@@ -257,10 +257,11 @@ def test_fmt_never_rewrites_a_file_outside_the_path(tmp_path: Path, capsys: pyte
 
 
 def test_the_cache_is_pruned_to_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import privacy_dsl.cache as cache
     import privacy_dsl.runner as runner
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(runner, "MAX_CACHE_ENTRIES", 5)
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 5)
     for i in range(6):
         (tmp_path / "p.privacy").write_text(f"subject s{i}\n")
         assert main(["lint", "p.privacy", "--select", "E"]) == 0

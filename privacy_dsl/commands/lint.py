@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, choose_format, default_paths, load_config, wants_color
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import TextIO
+
+    from ..cache import Replay
     from ..reporters import Report, RuleInfo
 
 #: The same as ``reporters.FORMATS`` (a test checks); not imported, to keep ``--help`` fast.
@@ -45,6 +48,16 @@ examples:
 """
 
 
+#: The options a run may give and still be answered from the replay cache (``cache.Replayable``):
+#: they change only what the run prints and its exit code, and each is part of the replay key. A
+#: run that gives any other option is linted: an option added to ``register`` is never replayed
+#: until it is listed here (a test checks that every option is in one of the two sets).
+REPLAY_SAFE = frozenset({"paths", "format", "config", "select", "ignore", "fail_level", "exit_zero", "statistics",
+                         "quiet", "show_suppressed", "color", "jobs"})
+#: The options with another effect: writing a file, not using the cache.
+NOT_REPLAYED = frozenset({"output", "no_cache"})
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "lint", help="check policies against the rule catalogue",
@@ -52,15 +65,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "folder of policies, each is linted. Given a file, its whole policy directory is linted, so "
         "rules that look across files see everything.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    # Paths stay text until the replay lookup is done (``run``): importing pathlib costs a replay ~3 ms.
+    p.add_argument("paths", nargs="*", metavar="PATH",
                    help="policy directories, .privacy files, or folders of policies "
                    "(default: policies/ if it exists, else the current directory)")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: github inside GitHub Actions, else full)")
-    p.add_argument("--output", "-o", type=Path, metavar="FILE",
+    p.add_argument("--output", "-o", metavar="FILE",
                    help="write the report to FILE (atomically: readers never see half a file) instead of "
                    "standard output (`-`); a one-line summary is still printed unless --quiet")
-    p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
+    p.add_argument("--config", metavar="FILE", help="configuration file (default: searched upward)")
     p.add_argument("--select", metavar="RULES", help="comma-separated codes, code prefixes, rule names or "
                    "categories to check (replaces the configured selection)")
     p.add_argument("--ignore", metavar="RULES", help="comma-separated rules to skip (added to the configured)")
@@ -81,7 +95,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "there; it is safe to delete at any time)")
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes (default: one, or up to the number of cores for large repositories)")
-    p.set_defaults(run=run)
+    from ..cache import Replayable
+
+    p.set_defaults(run=run, replay=Replayable(p, REPLAY_SAFE, allow=_replay_allowed))
+
+
+def _replay_allowed(args: argparse.Namespace) -> bool:
+    """The github format appends a job summary to $GITHUB_STEP_SUMMARY: not replayed."""
+    return choose_format(args.format) != "github"
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -89,6 +110,8 @@ def write_atomically(path: Path, text: str) -> None:
     so a reader, or a crash, never sees a partial report; missing parent directories are created,
     a symbolic link is followed and an existing file keeps its permissions. A character device or
     a named pipe is written as it is, never replaced; a directory, socket or block device is refused."""
+    from pathlib import Path
+
     from ..atomic import atomic_write_text
 
     if not os.path.exists(path):
@@ -100,7 +123,7 @@ def _output_clash(output: Path, paths: list[Path], config: Path | None) -> str |
     """Why ``--output`` must not be written, if it is one of the policy files to be linted or a
     configuration file the run reads (``--config``, or one the upward search could find)."""
     from ..atomic import overwrites_input, write_error
-    from ..replay import config_watch
+    from ..cache import config_watch
     from ..sources import discover
 
     files = [f for policy in discover(paths).policies for f in policy.files]
@@ -131,15 +154,43 @@ def _job_summary(report: Report) -> None:
         print(f"privacy-dsl: cannot write the job summary to {target}: {exc.strerror or exc}", file=sys.stderr)
 
 
+def _replayed(replay: Replay) -> int | None:
+    """The exit code of a replayed run, or None to run it. Replay only saves time: if it fails
+    for any reason but the reader going away, the run goes ahead as usual."""
+    try:
+        return replay.answer()
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:
+        return None
+
+
 def run(args: argparse.Namespace) -> int:
+    from .. import cache
+
+    context = cache.Context()  # the run's one clock read: the date and the racy-file reference
+    replay = None
+    if not args.no_cache:  # an unchanged repository: last run's output, before the parser is imported
+        try:
+            replay = cache.Replay.open(args, context)
+        except Exception:  # replay only saves time (the working directory is gone, ...): lint
+            replay = None
+        code = _replayed(replay) if replay is not None else None
+        if code is not None:
+            return code
+    from pathlib import Path
+
     from ..diagnostics import Severity
     from ..reporters import MACHINE_FORMATS, Report, builtin_infos, render, render_statistics, rule_info
     from ..runner import Request
     from ..runner import run as run_lint
 
+    args.paths = [Path(path) for path in args.paths]
+    args.output = Path(args.output) if args.output not in (None, "-") else None
+    args.config = Path(args.config) if args.config is not None else None
     fmt = choose_format(args.format)
-    if str(args.output) == "-":
-        args.output = None
     paths = default_paths(args.paths)
     clash = _output_clash(args.output, paths, args.config) if args.output is not None else None
     if clash is not None:  # before linting: the report would replace the policy it is about
@@ -149,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         paths=paths, config_file=args.config,
         select=tuple(s.strip() for s in args.select.split(",") if s.strip()) if args.select else None,
         ignore=tuple(s.strip() for s in args.ignore.split(",") if s.strip()) if args.ignore else (),
-        use_cache=not args.no_cache, jobs=args.jobs, watch=getattr(args, "replay_argv", None) is not None))
+        use_cache=not args.no_cache, jobs=args.jobs, context=context, watch=replay is not None))
     stream = sys.stdout
     color = wants_color(args.color, stream, to_file=args.output is not None)
     fail = Severity.parse(args.fail_level)
@@ -189,9 +240,7 @@ def run(args: argparse.Namespace) -> int:
     if any(d.fatal for d in active):
         return EXIT_ERROR
     code = EXIT_FINDINGS if not args.exit_zero and any(d.severity >= fail for d in active) else EXIT_OK
-    if result.snapshot is not None and result.cache_dir is not None:
-        from ..replay import record
-
+    if replay is not None and result.snapshot is not None:
         texts = {os.path.abspath(path): text for path, text in result.sources.items()}
-        record(args.replay_argv, result.snapshot, result.cache_dir, texts, writes, code)
+        replay.record(result.snapshot, texts, writes, code)
     return code
