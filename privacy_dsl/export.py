@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .diagnostics import CodeTable, Diagnostic, Severity
+from .diagnostics import Diagnostic, builtin
 
 FIDES_BASIS = {
     m.BasisKind.CONSENT: "Consent",
@@ -126,7 +126,8 @@ def load_policy(path: Path, config_path: Path | None = None) -> Loaded:
     sources = found.policies[0]
     config = load_config(config_path, start=sources.root)
     result = lint_policy(sources, config, rules=[])
-    errors = [d for d in result.diagnostics if d.code.startswith("E") and d.suppressed is None]
+    # No rule ran: what is left are input and resolution problems (and their warnings, E020).
+    errors = [d for d in result.diagnostics if d.category in ("input", "resolution") and d.suppressed is None]
     if result.policy is None or errors:
         raise PolicyUnusable(f"the policy {display_path(sources.root)} has errors; fix them first "
                              "(`privacy-dsl lint` shows them too)", errors or result.diagnostics, result.sources)
@@ -173,12 +174,9 @@ def to_json(policy: m.Policy) -> str:
 
 # ---------------------------------------------------------------- fides
 
-_problem = CodeTable("export", "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md", {
-    "EXP001": ("purpose-without-use", Severity.ERROR),
-    "EXP002": ("several-legal-bases", Severity.WARNING),
-    "EXP003": ("category-without-taxonomy", Severity.WARNING),
-    "EXP004": ("missing-translation", Severity.WARNING),
-})
+def _problem(code: str, message: str, span: m.Span, hint: str | None = None) -> Diagnostic:
+    """A diagnostic for one of the export codes of the catalogue (EXP001-EXP004)."""
+    return builtin(code, message, span, hint=hint)
 
 
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "AE", "Ø": "O", "Å": "A", "ß": "ss"})

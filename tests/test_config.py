@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import codes, diagnose
 
+from privacy_dsl import codes as catalogue
 from privacy_dsl.config import Config, ConfigError, load_config, parse_config
 from privacy_dsl.lint import active_rules
 from privacy_dsl.rules import REGISTRY
@@ -183,6 +184,7 @@ def profiled_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setitem(REGISTRY, "ZZZ901", profiled)
     monkeypatch.setitem(REGISTRY, "ZZZ902", norway_only)
+    monkeypatch.setattr(catalogue, "_cache", None)  # the catalogue reads the rules again
     yield
 
 

@@ -35,10 +35,16 @@ def load_config(args: argparse.Namespace) -> Config:
         update["select"] = [s.strip() for s in args.select.split(",") if s.strip()]
     if getattr(args, "ignore", None):
         update["ignore"] = [*config.ignore, *(s.strip() for s in args.ignore.split(",") if s.strip())]
+    notes = config.notes
     if update:
         data = config.model_dump(by_alias=True, exclude={"source"})
         data.update(update)
         config = parse_config(data, "--select/--ignore")
+        notes += config.notes
+    import sys
+
+    for note in notes:  # on stderr: the machine formats' stream stays clean
+        print(f"privacy-dsl: warning: {note}", file=sys.stderr)
     return config
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .. import model as m
-from ..diagnostics import CodeTable, Diagnostic, Severity
+from ..diagnostics import Diagnostic, builtin
 from .phrases import Phrases
 
 LANGUAGES = ("nb", "en")
@@ -107,11 +107,9 @@ class Notice:
 
 # ---------------------------------------------------------------- problems
 
-_problem = CodeTable("notice", "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/notice.md", {
-    "NTC001": ("missing-translation", Severity.ERROR),
-    "NTC002": ("missing-text", Severity.ERROR),
-    "NTC003": ("unknown-event", Severity.WARNING),
-})
+def _problem(code: str, message: str, span: m.Span, hint: str | None = None) -> Diagnostic:
+    """A diagnostic for one of the notice codes of the catalogue (NTC001-NTC003)."""
+    return builtin(code, message, span, hint=hint)
 
 
 def phrases_for(lang: str) -> Phrases:
