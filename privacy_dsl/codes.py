@@ -20,7 +20,6 @@ never import the rules.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -138,6 +137,8 @@ class Code:
 
     def fields(self) -> frozenset[str]:
         """Every ``{arg}`` name the code's templates use."""
+        import string
+
         return frozenset(f for t in self.messages.values() for _, f, _, _ in string.Formatter().parse(t) if f)
 
     def explain(self) -> str:
@@ -506,13 +507,14 @@ def lookup(key: str) -> Code | None:
     return entry
 
 
-def redirect(key: str) -> tuple[str, str | None] | None:
-    """``(retired code, its successor)`` when ``key`` names a retired code, else None."""
-    entry = get(key)
-    if entry is None or entry.status != "retired":
+def redirect(code: str) -> tuple[str, str | None] | None:
+    """``(code, its successor)`` when ``code`` is a retired code, else None. Reads only the retired
+    codes (no rule import) unless one matches."""
+    old = next((c for c in RETIRED if c.code == code), None)
+    if old is None:
         return None
-    live = lookup(entry.code)
-    return entry.code, None if live is None else live.code
+    live = lookup(old.code)
+    return old.code, None if live is None else live.code
 
 
 def entry(code: str) -> Code:

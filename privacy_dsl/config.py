@@ -88,6 +88,7 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
 
 
 def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
+    table, notes = redirected(table, source)
     try:
         # No settings: the defaults, which need no validator (building it costs a cold start).
         config = Config.model_validate({**table}) if table else Config.model_construct()
@@ -96,8 +97,6 @@ def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
     from .codes import codes, lookup
     from .rules import BY_NAME, REGISTRY  # deferred: rules import the model
 
-    notes: list[str] = []
-    config = _redirected(config, source, notes)
     configured: dict[str, str] = {}
     for key, settings in config.rules.items():
         rule = REGISTRY.get(key) or BY_NAME.get(key)
@@ -151,10 +150,13 @@ def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
     return config
 
 
-def _redirected(config: Config, source: str, notes: list[str]) -> Config:
-    """The configuration with every retired code (in ``select``, ``ignore``, ``extend-select`` and
-    ``[rules.CODE]``) read as its successor, and a note for each (ruff's rule redirects)."""
+def redirected(table: dict[str, Any], source: str) -> tuple[dict[str, Any], list[str]]:
+    """The raw configuration with every retired code (in ``select``, ``ignore``, ``extend-select``
+    and ``[rules.CODE]``) read as its successor, and a warning for each (ruff's rule redirects).
+    Cheap: the rules are imported only when a retired code is named."""
     from .codes import redirect
+
+    notes: list[str] = []
 
     def new(selector: str, where: str) -> str | None:
         moved = redirect(selector)
@@ -166,22 +168,26 @@ def _redirected(config: Config, source: str, notes: list[str]) -> Config:
                       "it has no successor and is left out: remove it"))
         return successor
 
-    update: dict[str, Any] = {}
-    for key in ("select", "ignore", "extend_select"):
-        values: tuple[str, ...] = getattr(config, key)
-        kept = tuple(v for v in (new(s, key.replace("_", "-")) for s in values) if v is not None)
-        if kept != values:
-            if key == "select" and not kept:
-                raise ConfigError(f"{source}: `select` names only retired codes without a successor: no rule would run")
-            update[key] = kept
-    tables = {}
-    for key, settings in config.rules.items():
-        successor = new(key, f"[rules.{key}]")
-        if successor is not None:
-            tables[successor] = settings
-    if tables != config.rules:
-        update["rules"] = tables
-    return config.model_copy(update=update) if update else config
+    out = dict(table)
+    for key in ("select", "ignore", "extend-select", "extend_select"):
+        values = table.get(key)
+        if isinstance(values, (list, tuple)) and all(isinstance(v, str) for v in values):
+            kept = [v for v in (new(s, key.replace("_", "-")) for s in values) if v is not None]
+            if kept != list(values):
+                if key == "select" and not kept:
+                    raise ConfigError(f"{source}: `select` names only retired codes without a successor: "
+                                      "no rule would run")
+                out[key] = kept
+    rules = table.get("rules")
+    if isinstance(rules, dict):
+        tables = {}
+        for key, settings in rules.items():
+            successor = new(key, f"[rules.{key}]") if isinstance(key, str) else key
+            if successor is not None:
+                tables[successor] = settings
+        if list(tables) != list(rules):
+            out["rules"] = tables
+    return out, notes
 
 
 def ignored_input_codes(config: Config) -> frozenset[str]:

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def load_config(args: argparse.Namespace) -> Config:
-    """The configuration for this run: --config or the nearest file, then --select/--ignore."""
+def load_config(args: argparse.Namespace, warn: bool = True) -> Config:
+    """The configuration for this run: --config or the nearest file, then --select/--ignore. With
+    ``warn``, its warnings (a retired code read as its successor) go to standard error."""
     from ..config import load_config as load
     from ..config import parse_config
 
@@ -43,7 +44,7 @@ def load_config(args: argparse.Namespace) -> Config:
         notes += config.notes
     import sys
 
-    for note in notes:  # on stderr: the machine formats' stream stays clean
+    for note in notes if warn else ():  # on stderr: the machine formats' stream stays clean
         print(f"privacy-dsl: warning: {note}", file=sys.stderr)
     return config
 
