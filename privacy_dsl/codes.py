@@ -278,7 +278,9 @@ _INPUT = (
     _resolution("E204", "invalid-value", "A value is not one of those the statement accepts.",
                 "Enumerated values (roles, mechanisms, methods, rights, countries, ...) are checked; "
                 "the message lists what is accepted and suggests the closest.",
-                {"invalid": "`{value}` is not a valid {what}"}),
+                {"invalid": "`{value}` is not a valid {what}", "email": "`{value}` is not an e-mail address",
+                 "too-long": "the duration is too long: at most {most}", "zero": "a duration of zero is not a period",
+                 "age": "the age is too high: at most {most}", "date": "`{value}` is not a date of the calendar"}),
     _resolution("E205", "duplicate-statement", "A statement that takes one value is given twice.",
                 "Only the first is used; remove the other.",
                 {"statement": "`{statement}` is given twice in this block; the first, at line {line}, is used",

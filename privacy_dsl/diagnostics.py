@@ -213,10 +213,9 @@ def bidi_controls(text: str, path: str) -> list[Diagnostic]:
         column = start - (text.rfind("\n", 0, start) + 1) + 1
         char = match.group()
         out.append(builtin(
-            "E020", f"invisible bidirectional control U+{ord(char):04X} {BIDI_CONTROLS[char]}: the text may "
-            "display in another order than it is read", Span(path, line, column, line, column + 1),
+            "E020", None, Span(path, line, column, line, column + 1),
             hint="delete it: it can make the policy read differently in an editor or a review (Trojan Source)",
-            args=(("codepoint", f"U+{ord(char):04X}"),)))
+            args=(("codepoint", f"U+{ord(char):04X}"), ("character", BIDI_CONTROLS[char]))))
     return out
 
 

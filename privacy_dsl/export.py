@@ -174,9 +174,10 @@ def to_json(policy: m.Policy) -> str:
 
 # ---------------------------------------------------------------- fides
 
-def _problem(code: str, message: str, span: m.Span, hint: str | None = None) -> Diagnostic:
+def _problem(code: str, message: str, span: m.Span, hint: str | None = None,
+             args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
     """A diagnostic for one of the export codes of the catalogue (EXP001-EXP004)."""
-    return builtin(code, message, span, hint=hint)
+    return builtin(code, message, span, hint=hint, args=args)
 
 
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "AE", "Ø": "O", "Å": "A", "ß": "ss"})
@@ -253,7 +254,7 @@ class _Fides:
             return None
         other = next(iter(text.by_lang))
         self.problems.append(_problem("EXP004", f"{what} has no `{self.lang}` text; the `{other}` text is exported",
-                                      span))
+                                      span, args=(("what", what), ("lang", self.lang), ("other", other))))
         return text.by_lang[other]
 
     def name(self, node: m.Node, text: m.Text | None, ident: str, what: str) -> str:
@@ -316,7 +317,8 @@ class _Fides:
                 self.problems.append(_problem(
                     "EXP003", f"category `{category.id}` has no taxonomy key; fides cannot express it, so it is "
                     f"left out of purpose `{purpose.id}`", category.span,
-                    hint="add `taxonomy <fideslang data-category key>` (see `privacy-dsl taxonomy`)"))
+                    hint="add `taxonomy <fideslang data-category key>` (see `privacy-dsl taxonomy`)",
+                    args=(("category", category.id), ("purpose", purpose.id))))
                 continue
             if category.taxonomy not in keys:
                 keys.append(category.taxonomy)
@@ -406,7 +408,8 @@ class _Fides:
         if purpose.use is None:
             self.problems.append(_problem(
                 "EXP001", f"purpose `{ident}` has no `use`; a fides privacy declaration needs a data use, so the "
-                "purpose is not exported", purpose.span, hint="add `use <fideslang data-use key>`"))
+                "purpose is not exported", purpose.span, hint="add `use <fideslang data-use key>`",
+                args=(("purpose", ident),)))
             return None
         decl: dict[str, Any] = {"name": self.name(purpose, purpose.name, ident, "purpose"), "data_use": purpose.use,
                                 "data_categories": self.categories_of(purpose),
@@ -416,7 +419,8 @@ class _Fides:
             if len(purpose.bases) > 1:
                 self.problems.append(_problem(
                     "EXP002", f"purpose `{ident}` has {len(purpose.bases)} legal bases; fides holds one, so only "
-                    f"`{basis.basis.value}` is exported", purpose.bases[1].span))
+                    f"`{basis.basis.value}` is exported", purpose.bases[1].span,
+                    args=(("purpose", ident), ("count", str(len(purpose.bases))), ("basis", basis.basis.value))))
             decl["legal_basis_for_processing"] = FIDES_BASIS[basis.basis]
             decl["flexible_legal_basis_for_processing"] = False
             if basis.basis is m.BasisKind.LEGITIMATE_INTERESTS and basis.balancing_test:

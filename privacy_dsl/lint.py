@@ -126,8 +126,7 @@ def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.
             from .diagnostics import builtin
 
             span = m.Span(path=source.path, line=1, column=1, end_line=1, end_column=1)
-            diagnostics.append(builtin("E004", "the file holds no declarations", span,
-                                       hint="write at least one block, or delete the file"))
+            diagnostics.append(builtin("E004", None, span, hint="write at least one block, or delete the file"))
             fatal = True
             continue
         documents.append(parsed.document)

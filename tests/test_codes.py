@@ -198,3 +198,39 @@ def test_version_and_a_non_rule_lookup_import_no_rule() -> None:
               "print(sorted(m for m in sys.modules if m.startswith('privacy_dsl.rules')))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# ---------------------------------------------------------------- templates and args
+
+
+BAD_INPUTS = [
+    "purpose {",                                              # E100 at the end
+    "purpose p { use essential\n",                            # E102
+    'purpose p {\n  name "open\n}\n',                          # E101
+    "purpose p ~",                                             # E100, a character
+    "purpose p {\n  use essential\n  subjects ghost\n}\n",     # E200
+    "purpose p {\n  use nonsense.key\n}\n",                    # E203
+    "purpose p {\n  use essential\n  basis nonsense\n}\n",     # E204
+    "purpose p {\n  use essential\n  use essential\n}\n",      # E205
+    "purpose p { use essential }\npurpose p { use essential }\n",  # E201
+    'controller a { name "A" }\ncontroller b { name "B" }\n',  # E206
+    'purpose p {\n  use essential\n  name "a\u202eb"\n}\n',     # E020
+]
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS)
+def test_input_diagnostics_carry_args_their_templates_name(text: str) -> None:
+    diags = [d for d in lint_text(text, config=parse_config({"select": ["SUP"]})) if d.category in ("input", "resolution")]
+    assert diags
+    for d in diags:
+        entry = codes.lookup(d.code)
+        assert entry is not None and entry.source == "input"
+        assert set(dict(d.args)) <= entry.fields(), (d.code, d.args, entry.messages)
+
+
+def test_a_diagnostic_without_text_is_its_template_filled_from_its_args() -> None:
+    (d,) = [d for d in lint_text(BAD_INPUTS[-1]) if d.code == "E020"]
+    assert d.message == ("invisible bidirectional control U+202E RIGHT-TO-LEFT OVERRIDE: the text may display in "
+                         "another order than it is read")
+    assert dict(d.args) == {"codepoint": "U+202E", "character": "RIGHT-TO-LEFT OVERRIDE"}
+    assert d.category == "input" and d.url == codes.lookup("E020").url  # type: ignore[union-attr]
