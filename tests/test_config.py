@@ -32,19 +32,23 @@ def test_defaults_select_every_rule() -> None:
     assert active_codes({}) == {code for code, r in REGISTRY.items() if not r.jurisdictions or "eu" in r.jurisdictions}
 
 
+#: The hygiene rules, from the catalogue (a new hygiene rule changes no test here).
+HYGIENE = {c.code for c in catalogue.codes("rule") if c.category == "hygiene"}
+
+
 @pytest.mark.parametrize(("selector", "expected"), [
     ("HYG005", {"HYG005"}),                                   # a code
     ("purpose-without-data-use", {"HYG005"}),                 # a rule name
-    ("HYG00", {f"HYG00{i}" for i in range(1, 7)}),           # a code prefix
-    ("hygiene", {f"HYG00{i}" for i in range(1, 7)}),         # a category
+    ("HYG00", {c for c in HYGIENE if c.startswith("HYG00")}),  # a code prefix
+    ("hygiene", HYGIENE),                                     # a category
 ])
 def test_selectors(selector: str, expected: set[str]) -> None:
-    assert active_codes({"select": [selector]}) == expected
+    assert "HYG005" in expected and active_codes({"select": [selector]}) == expected
 
 
 def test_ignore_wins_over_select_and_extend_select_adds() -> None:
-    assert active_codes({"select": ["hygiene"], "ignore": ["HYG002", "purpose-without-categories"]}) == {
-        "HYG001", "HYG003", "HYG005", "HYG006"}
+    assert active_codes({"select": ["hygiene"], "ignore": ["HYG002", "purpose-without-categories"]}) == (
+        HYGIENE - {"HYG002", "HYG004"})
     assert active_codes({"select": ["HYG005"], "extend-select": ["TRN011"]}) == {"HYG005", "TRN011"}
 
 
