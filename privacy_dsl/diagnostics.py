@@ -94,7 +94,7 @@ def bound_message(text: str) -> str:
 
     Messages quote names and values from the input (`` `name` `` or ``"text"``); input is hostile
     and may hold a 10,000-character name, so every diagnostic's message and hint go through here
-    (``builtin``, ``CodeTable``, the rules' and verify's diagnostics) rather than each call site.
+    (``builtin``, the rules' and the suppression rules' diagnostics) rather than each call site.
     """
     if len(text) <= 60:
         return text

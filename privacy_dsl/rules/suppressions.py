@@ -169,11 +169,13 @@ def expired_suppression(ctx: Context) -> Iterator[Finding]:
 
 @rule("SUP005", "malformed-suppression", category="suppressions", severity="warning", references=_REFS)
 def malformed_suppression(ctx: Context) -> Iterator[Finding]:
-    """A `# privacy-dsl:` comment that cannot be read, or names a rule that does not exist.
+    """A `# privacy-dsl:` comment that cannot be read, or names a code it cannot suppress.
 
     ## What it does
-    Flags unknown directives, unknown rule codes and unreadable `until` dates in suppression
-    comments. An unreadable suppression suppresses nothing.
+    Flags unknown directives, unreadable `until` dates and codes a suppression cannot name: a code
+    that does not exist (with a suggestion), a code that makes the input unusable (E100, E001, ...:
+    such a file is never checked), a code of another command (VC001, EXP001) and a retired code
+    (read as its successor until it is renamed). An unreadable suppression suppresses nothing.
 
     ## Why it matters
     A typo in a suppression silently fails to suppress, or silently suppresses the wrong thing.
