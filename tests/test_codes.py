@@ -220,7 +220,8 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize("text", BAD_INPUTS)
 def test_input_diagnostics_carry_args_their_templates_name(text: str) -> None:
-    diags = [d for d in lint_text(text, config=parse_config({"select": ["SUP"]})) if d.category in ("input", "resolution")]
+    found = lint_text(text, config=parse_config({"select": ["SUP"]}))
+    diags = [d for d in found if d.category in ("input", "resolution")]
     assert diags
     for d in diags:
         entry = codes.lookup(d.code)
