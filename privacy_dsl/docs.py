@@ -151,10 +151,10 @@ def options_page() -> str:
             profile = [_toml(rule.profiles[j][key]) if key in rule.profiles.get(j, {}) else "" for j in _JURISDICTIONS]
             lines.append(f"| {link} | `{key}` | `{_toml(default)}` | "
                          + " | ".join(f"`{v}`" if v else "" for v in profile) + f" | {docs.get(key, '')} |")
-    only = sorted((r for r in REGISTRY.values() if r.jurisdictions), key=lambda r: r.code)
+    only = [c for c in codes("rule") if c.jurisdictions]
     lines += ["", "## Rules that only run in some jurisdictions", ""]
-    lines += [f"- [{r.code} {r.name}]({r.category}.md#{r.code.lower()}-{r.name}): "
-              f"{', '.join(r.jurisdictions)}" for r in only] or ["None: every rule runs in every jurisdiction."]
+    lines += [f"- [{c.code} {c.name}]({c.category}.md#{c.anchor}): "
+              f"{', '.join(c.jurisdictions)}" for c in only] or ["None: every rule runs in every jurisdiction."]
     return "\n".join(lines) + "\n"
 
 
