@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, ValidationError, field_validator
 
 from .configfile import ConfigError, Found, explicit_table, find_config
 from .diagnostics import did_you_mean
@@ -34,7 +34,8 @@ DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024
 #: 0.5 MB/s here (a 10 MB manifest took 20 s), so 2 MiB bounds an import to a few seconds.
 DEFAULT_MAX_MANIFEST_BYTES = 2 * 1024 * 1024
 
-__all__ = ["Config", "ConfigError", "load_config", "parse_config", "selects"]
+__all__ = ["Config", "ConfigError", "ignored_input_codes", "load_config", "parse_config", "reported_input_codes",
+           "selects"]
 
 SeverityName = Literal["error", "warning", "info", "off"]
 JURISDICTIONS = ("eu", "no", "fr")
@@ -60,6 +61,12 @@ class Config(BaseModel):
 
     #: Where the configuration came from (None: built-in defaults).
     source: str | None = Field(default=None, exclude=True)
+    #: Warnings about the configuration that do not stop the run (a retired code read as its successor).
+    _notes: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._notes
 
     @field_validator("select")
     @classmethod
@@ -81,11 +88,13 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
 
 
 def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
+    table, notes = redirected(table, source)
     try:
         # No settings: the defaults, which need no validator (building it costs a cold start).
         config = Config.model_validate({**table}) if table else Config.model_construct()
     except ValidationError as exc:
         raise ConfigError(_explain(exc, source)) from None
+    from .codes import codes, lookup
     from .rules import BY_NAME, REGISTRY  # deferred: rules import the model
 
     configured: dict[str, str] = {}
@@ -98,8 +107,11 @@ def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
             configured[rule.code] = key
         if rule is None:
             guess = did_you_mean(key, [*REGISTRY, *BY_NAME])
-            raise ConfigError(f"{source}: [rules.{key}]: no such rule" + (f"; did you mean `{guess}`?" if guess else
-                                                                          "; see `privacy-dsl rules`"))
+            known = lookup(key)
+            what = (f"; `{known.code}` is reported by `privacy-dsl {known.command}`, it has no settings"
+                    if known is not None and known.source != "rule" else "")
+            raise ConfigError(f"{source}: [rules.{key}]: no such rule" + (what or (
+                f"; did you mean `{guess}`?" if guess else "; see `privacy-dsl rules`")))
         if not isinstance(settings, dict):
             raise ConfigError(f"{source}: [rules.{key}] must be a table, e.g. severity = \"warning\"")
         severity = settings.get("severity")
@@ -114,24 +126,87 @@ def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
             try:
                 rule.options.model_validate(options)
             except ValidationError as exc:
-                known = [f.alias or n for n, f in rule.options.model_fields.items()]
-                raise ConfigError(_explain(exc, f"{source}: [rules.{key}]", known)) from None
+                known_keys = [f.alias or n for n, f in rule.options.model_fields.items()]
+                raise ConfigError(_explain(exc, f"{source}: [rules.{key}]", known_keys)) from None
+    lint_codes = codes("rule", "input")
     for selector in (*config.select, *config.ignore, *config.extend_select):
-        if not _selector_matches_any(selector):
-            names = [*REGISTRY, *BY_NAME, *{r.category for r in REGISTRY.values()}]
+        if not any(selects(selector, c.code, c.name, c.category) for c in lint_codes):
+            names = [*(c.code for c in lint_codes), *(c.name for c in lint_codes), *{c.category for c in lint_codes}]
             guess = did_you_mean(selector, names)
-            raise ConfigError(f"{source}: `{selector}` selects no rule" +
-                              (f"; did you mean `{guess}`?" if guess else "; see `privacy-dsl rules`"))
-    return config.model_copy(update={"source": source})
+            other = lookup(selector)
+            why = (f"; `{other.code}` is reported by `privacy-dsl {other.command}`, not by `lint`"
+                   if other is not None and other.source not in ("rule", "input") else "")
+            raise ConfigError(f"{source}: `{selector}` selects no rule" + (why or (
+                f"; did you mean `{guess}`?" if guess else "; see `privacy-dsl rules`")))
+    for selector in config.ignore:
+        hit = [c for c in lint_codes if selects(selector, c.code, c.name, c.category)]
+        if all(c.fatal for c in hit):
+            shown = ", ".join(f"{c.code} {c.name}" for c in hit[:3]) + (", ..." if len(hit) > 3 else "")
+            raise ConfigError(f"{source}: `ignore` names `{selector}` ({shown}), which makes the input unusable: it "
+                              "cannot be ignored; fix the input (see docs/configuration.md, \"What can be ignored "
+                              "or suppressed\")")
+    config = config.model_copy(update={"source": source})
+    config._notes = tuple(notes)
+    return config
 
 
-def _selector_matches_any(selector: str) -> bool:
-    from .diagnostics import BUILTIN
-    from .rules import REGISTRY
+def redirected(table: dict[str, Any], source: str) -> tuple[dict[str, Any], list[str]]:
+    """The raw configuration with every retired code (in ``select``, ``ignore``, ``extend-select``
+    and ``[rules.CODE]``) read as its successor, and a warning for each (ruff's rule redirects).
+    Cheap: the rules are imported only when a retired code is named."""
+    from .codes import redirect
 
-    if any(code.startswith(selector) for code in BUILTIN):  # input errors: always on, selecting them is harmless
-        return True
-    return any(selects(selector, r.code, r.name, r.category) for r in REGISTRY.values())
+    notes: list[str] = []
+
+    def new(selector: str, where: str) -> str | None:
+        moved = redirect(selector)
+        if moved is None:
+            return selector
+        old, successor = moved
+        notes.append(f"{source}: `{where}` names `{old}`, which is retired; " +
+                     (f"read as `{successor}`: write `{successor}` instead" if successor else
+                      "it has no successor and is left out: remove it"))
+        return successor
+
+    out = dict(table)
+    for key in ("select", "ignore", "extend-select", "extend_select"):
+        values = table.get(key)
+        if isinstance(values, (list, tuple)) and all(isinstance(v, str) for v in values):
+            kept = [v for v in (new(s, key.replace("_", "-")) for s in values) if v is not None]
+            if kept != list(values):
+                if key == "select" and not kept:
+                    raise ConfigError(f"{source}: `select` names only retired codes without a successor: "
+                                      "no rule would run")
+                out[key] = kept
+    rules = table.get("rules")
+    if isinstance(rules, dict):
+        tables = {}
+        for key, settings in rules.items():
+            successor = new(key, f"[rules.{key}]") if isinstance(key, str) else key
+            if successor is not None:
+                tables[successor] = settings
+        if list(tables) != list(rules):
+            out["rules"] = tables
+    return out, notes
+
+
+def ignored_input_codes(config: Config) -> frozenset[str]:
+    """The input and resolution codes (E020, E200-E206) that the configuration's ``ignore`` hides:
+    those that leave the input usable (``fatal`` codes cannot be ignored)."""
+    if not config.ignore:
+        return frozenset()
+    from .codes import codes
+
+    return frozenset(c.code for c in codes("input") if not c.fatal
+                     and any(selects(s, c.code, c.name, c.category) for s in config.ignore))
+
+
+def reported_input_codes(config: Config) -> frozenset[str]:
+    """The input and resolution codes a run can report and a suppression can hide."""
+    from .codes import codes
+
+    ignored = ignored_input_codes(config)
+    return frozenset(c.code for c in codes("input") if not c.fatal and c.code not in ignored)
 
 
 def selects(selector: str, code: str, name: str, category: str) -> bool:

@@ -1,7 +1,9 @@
 """Diagnostics: one immutable value per finding, rendered by reporters, never printed by rules.
 
-Input problems (unreadable files, syntax, unresolved names) have codes too, from the table
-``BUILTIN`` below, so that every message a user sees can be looked up with ``privacy-dsl explain``.
+Every code, the rules' and the others (unreadable files, syntax, unresolved names, verify-cookies,
+export, notice), is an entry of the catalogue in ``privacy_dsl.codes``, so that every message a
+user sees can be looked up with ``privacy-dsl explain``; ``builtin`` makes the diagnostic of a code
+that is not a lint rule from its entry.
 """
 
 from __future__ import annotations
@@ -10,30 +12,14 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from enum import IntEnum
 from typing import TYPE_CHECKING
+
+from .codes import DOCS_URL, Severity, entry
+
+__all__ = ["DOCS_URL", "Diagnostic", "Severity", "builtin"]
 
 if TYPE_CHECKING:
     from .model import Span
-
-DOCS_URL = "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/rules"
-
-
-class Severity(IntEnum):
-    """Ordered so that ``severity >= fail_level`` decides the exit code."""
-
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, value: str) -> Severity:
-        return cls[value.upper()]
-
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -59,146 +45,33 @@ class Diagnostic:
         return replace(self, severity=severity)
 
 
-@dataclass(frozen=True, slots=True)
-class Builtin:
-    """Metadata of a diagnostic that is not a lint rule (input and resolution problems)."""
-
-    code: str
-    name: str
-    summary: str
-    fatal: bool
-    doc: str
-    severity: Severity = Severity.ERROR
-
-
-BUILTIN: dict[str, Builtin] = {
-    b.code: b
-    for b in (
-        Builtin("E001", "unreadable-file", "The file could not be read.", True,
-                "The file does not exist, is a symbolic-link loop, is not a regular file (a named pipe, a "
-                "device or a socket: these are never opened, so a hook cannot hang on them), or permission "
-                "was denied; or a folder could not be searched (also a path too long for the system, or "
-                "folders nested more than 100 levels deep, which are not searched)."),
-        Builtin("E002", "invalid-encoding", "The file is not valid UTF-8.", True,
-                "Policy files are UTF-8 text. The message gives the byte offset of the first "
-                "invalid byte; re-save the file as UTF-8. A UTF-16 or UTF-32 file (with a byte-order "
-                "mark, or mostly ASCII text with NUL bytes in between, as Windows PowerShell's `>` "
-                "writes) is named as such."),
-        Builtin("E003", "binary-file", "The file holds NUL bytes: it is not text.", True,
-                "A policy file must be text; a NUL byte means a binary or corrupted file."),
-        Builtin("E004", "empty-file", "The file holds no declarations.", True,
-                "An empty policy file is usually a mistake (a failed save, a stub). Write at least "
-                "one block, or delete the file."),
-        Builtin("E005", "file-too-large", "The file is larger than the configured limit.", True,
-                "Very large files are refused so that a hook never hangs. Raise `max-file-bytes` "
-                "in the configuration if the file is genuine."),
-        Builtin("E006", "no-policy-files", "No .privacy files were found under the given path.", True,
-                "privacy-dsl lints files ending in `.privacy`. Check the path."),
-        Builtin("E007", "outside-path", "A linked file points outside the path being linted.", True,
-                "A `.privacy` file that is a symbolic link is read only when it leads to a `.privacy` file "
-                "inside its own policy directory (the folder that holds the link, or a folder below it "
-                "that is not hidden). A link anywhere else is refused and not opened, however the file is "
-                "reached: a directory searched, or a file given, as pre-commit gives. Links to "
-                "directories are not followed at all."),
-        Builtin("E020", "bidi-control", "The text holds an invisible bidirectional-control character.", False,
-                "Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) change "
-                "the order in which text is *displayed* without changing what it *is*: a policy can read "
-                "one way in an editor or a code review and mean another (\"Trojan Source\", "
-                "CVE-2021-42574). The message names the character and its position; delete it, or write "
-                "the text without it. Like rustc's `text_direction_codepoint_in_literal` and GitHub's "
-                "warning, this is a warning: the policy is still checked. The direction marks U+200E, "
-                "U+200F and U+061C, which right-to-left text uses legitimately, are not reported. Where "
-                "an override is meant, suppress it on its line: `# privacy-dsl: ignore[E020] -- reason`.",
-                Severity.WARNING),
-        Builtin("E080", "invalid-configuration", "The configuration file cannot be used.", True,
-                "`pyproject.toml` (`[tool.privacy-dsl]`), `privacy-dsl.toml` or the file given with `--config` "
-                "is not valid TOML, is not a regular file, is over 1 MiB, or holds a key or value the "
-                "configuration does not accept (a wrong type, an empty `select`, an unknown rule). The "
-                "message says which key and why; nothing is linted, and the exit code is 2."),
-        Builtin("E081", "unreadable-manifest", "The fides manifest given to `import` cannot be read.", True,
-                "The file is not a regular file, is larger than `max-manifest-bytes` (default 2 MiB), is "
-                "not UTF-8, is not valid YAML (or is nested too deeply, or holds an impossible date such "
-                "as 2026-02-30), or is not a fides manifest (no top-level `system:` or `organization:`), "
-                "or a field holds a value of the wrong type. The message gives the line and column where "
-                "YAML gives one; nothing is written, and the exit code is 2."),
-        Builtin("E100", "syntax-error", "The text does not follow the policy grammar.", True,
-                "The message says what was found and what the grammar expected at that point."),
-        Builtin("E101", "unterminated-string", "A quoted string is not closed on its line.", True,
-                "Strings are written in double quotes and end on the line they start on. "
-                "Write `\\\"` for a quote inside a string."),
-        Builtin("E102", "unclosed-block", "The file ends inside a block.", True,
-                "Every `{` needs a matching `}`. The message names the block that is still open."),
-        Builtin("E190", "fmt-moves-suppression", "Formatting would change what a suppression hides.", True,
-                "Reported by `privacy-dsl fmt` (also with `--check` and `--diff`), which then leaves the "
-                "file as it is. A `# privacy-dsl: ignore[...]` comment hides findings by line: at the end "
-                "of a line it covers what starts on that line, on a line of its own the next line (or "
-                "the whole block that line opens). `fmt` keeps a suppression at the end of the line of "
-                "the statement it was on and checks that every suppression hides the same findings after "
-                "formatting; where the canonical layout cannot keep that (a suppression at the end of a "
-                "continuation line, or after several statements on one line), it refuses rather than "
-                "silently hiding or revealing a finding. Put the suppression on a line of its own before "
-                "the statement or block it is for, and format again."),
-        Builtin("E200", "undefined-reference", "A name refers to nothing declared in the policy.", False,
-                "References resolve across all `.privacy` files of one policy directory. Declare "
-                "the block, or fix the name (a suggestion is given when one is close)."),
-        Builtin("E201", "duplicate-definition", "Two blocks of the same kind have the same id.", False,
-                "Ids must be unique within a policy across all its files."),
-        Builtin("E202", "wrong-reference-kind", "A name refers to a block of another kind.", False,
-                "For example, `recipients` must name `recipient` blocks, not categories."),
-        Builtin("E203", "unknown-taxonomy-key", "A taxonomy key is not in the fideslang taxonomy.", False,
-                "Data categories use fideslang data-category keys (`user.contact.email`), purposes "
-                "use data-use keys (`marketing.communications.email`). See `privacy-dsl taxonomy`."),
-        Builtin("E204", "invalid-value", "A value is not one of those the statement accepts.", False,
-                "Enumerated values (roles, mechanisms, methods, rights, countries, ...) are checked; "
-                "the message lists what is accepted and suggests the closest."),
-        Builtin("E205", "duplicate-statement", "A statement that takes one value is given twice.", False,
-                "Only the first is used; remove the other."),
-        Builtin("E206", "duplicate-controller", "More than one controller block in a policy.", False,
-                "Joint controllers are declared as recipients with `role joint_controller`."),
-    )
-}
-
-
 def builtin(
     code: str,
-    message: str,
+    message: str | None,
     span: Span,
     hint: str | None = None,
     args: Iterable[tuple[str, str]] = (),
+    message_id: str | None = None,
 ) -> Diagnostic:
-    """A diagnostic for one of the ``BUILTIN`` codes."""
-    meta = BUILTIN[code]
+    """A diagnostic for a code of the catalogue that is not a lint rule (input, resolution,
+    verify-cookies, export and notice codes). With ``message`` None, the text is the code's template
+    ``message_id`` (its first one when not given) filled from ``args``."""
+    meta = entry(code)
+    pairs = tuple(args)
+    if message is None:
+        message = meta.template(message_id).format_map(dict(pairs))
     return Diagnostic(
         code=code,
         name=meta.name,
-        category="input" if code < "E200" else "resolution",
+        category=meta.category,
         severity=meta.severity,
         message=bound_message(message),
         span=span,
         hint=None if hint is None else bound_message(hint),
-        url=f"{DOCS_URL}/input.md#{code.lower()}-{meta.name}",
+        url=meta.url,
         fatal=meta.fatal,
-        args=tuple(args),
+        args=pairs,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class CodeTable:
-    """The codes of one non-rule category (export, notice): call it to make one of its diagnostics.
-
-    ``codes`` maps each code to its name and severity; ``docs`` is the page that documents them, with
-    an anchor ``#<code>-<name>`` for each.
-    """
-
-    category: str
-    docs: str
-    codes: dict[str, tuple[str, Severity]]
-
-    def __call__(self, code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
-        name, severity = self.codes[code]
-        return Diagnostic(code=code, name=name, category=self.category, severity=severity,
-                          message=bound_message(message), span=span,
-                          hint=None if hint is None else bound_message(hint), url=f"{self.docs}#{code.lower()}-{name}")
 
 
 def shorten(text: str, width: int = 60) -> str:
@@ -221,7 +94,7 @@ def bound_message(text: str) -> str:
 
     Messages quote names and values from the input (`` `name` `` or ``"text"``); input is hostile
     and may hold a 10,000-character name, so every diagnostic's message and hint go through here
-    (``builtin``, ``CodeTable``, the rules' and verify's diagnostics) rather than each call site.
+    (``builtin``, the rules' and the suppression rules' diagnostics) rather than each call site.
     """
     if len(text) <= 60:
         return text
@@ -340,10 +213,9 @@ def bidi_controls(text: str, path: str) -> list[Diagnostic]:
         column = start - (text.rfind("\n", 0, start) + 1) + 1
         char = match.group()
         out.append(builtin(
-            "E020", f"invisible bidirectional control U+{ord(char):04X} {BIDI_CONTROLS[char]}: the text may "
-            "display in another order than it is read", Span(path, line, column, line, column + 1),
+            "E020", None, Span(path, line, column, line, column + 1),
             hint="delete it: it can make the policy read differently in an editor or a review (Trojan Source)",
-            args=(("codepoint", f"U+{ord(char):04X}"),)))
+            args=(("codepoint", f"U+{ord(char):04X}"), ("character", BIDI_CONTROLS[char]))))
     return out
 
 

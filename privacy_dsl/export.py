@@ -30,11 +30,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .diagnostics import CodeTable, Diagnostic, Severity
+from .diagnostics import Diagnostic, builtin
 
 FIDES_BASIS = {
     m.BasisKind.CONSENT: "Consent",
@@ -88,12 +89,10 @@ def to_json(policy: m.Policy) -> str:
 
 # ---------------------------------------------------------------- fides
 
-_problem = CodeTable("export", "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md", {
-    "EXP001": ("purpose-without-use", Severity.ERROR),
-    "EXP002": ("several-legal-bases", Severity.WARNING),
-    "EXP003": ("category-without-taxonomy", Severity.WARNING),
-    "EXP004": ("missing-translation", Severity.WARNING),
-})
+def _problem(code: str, message: str, span: m.Span, hint: str | None = None,
+             args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
+    """A diagnostic for one of the export codes of the catalogue (EXP001-EXP004)."""
+    return builtin(code, message, span, hint=hint, args=args)
 
 
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "AE", "Ø": "O", "Å": "A", "ß": "ss"})
@@ -170,7 +169,7 @@ class _Fides:
             return None
         other = next(iter(text.by_lang))
         self.problems.append(_problem("EXP004", f"{what} has no `{self.lang}` text; the `{other}` text is exported",
-                                      span))
+                                      span, args=(("what", what), ("lang", self.lang), ("other", other))))
         return text.by_lang[other]
 
     def name(self, node: m.Node, text: m.Text | None, ident: str, what: str) -> str:
@@ -233,7 +232,8 @@ class _Fides:
                 self.problems.append(_problem(
                     "EXP003", f"category `{category.id}` has no taxonomy key; fides cannot express it, so it is "
                     f"left out of purpose `{purpose.id}`", category.span,
-                    hint="add `taxonomy <fideslang data-category key>` (see `privacy-dsl taxonomy`)"))
+                    hint="add `taxonomy <fideslang data-category key>` (see `privacy-dsl taxonomy`)",
+                    args=(("category", category.id), ("purpose", purpose.id))))
                 continue
             if category.taxonomy not in keys:
                 keys.append(category.taxonomy)
@@ -323,7 +323,8 @@ class _Fides:
         if purpose.use is None:
             self.problems.append(_problem(
                 "EXP001", f"purpose `{ident}` has no `use`; a fides privacy declaration needs a data use, so the "
-                "purpose is not exported", purpose.span, hint="add `use <fideslang data-use key>`"))
+                "purpose is not exported", purpose.span, hint="add `use <fideslang data-use key>`",
+                args=(("purpose", ident),)))
             return None
         decl: dict[str, Any] = {"name": self.name(purpose, purpose.name, ident, "purpose"), "data_use": purpose.use,
                                 "data_categories": self.categories_of(purpose),
@@ -333,7 +334,8 @@ class _Fides:
             if len(purpose.bases) > 1:
                 self.problems.append(_problem(
                     "EXP002", f"purpose `{ident}` has {len(purpose.bases)} legal bases; fides holds one, so only "
-                    f"`{basis.basis.value}` is exported", purpose.bases[1].span))
+                    f"`{basis.basis.value}` is exported", purpose.bases[1].span,
+                    args=(("purpose", ident), ("count", str(len(purpose.bases))), ("basis", basis.basis.value))))
             decl["legal_basis_for_processing"] = FIDES_BASIS[basis.basis]
             decl["flexible_legal_basis_for_processing"] = False
             if basis.basis is m.BasisKind.LEGITIMATE_INTERESTS and basis.balancing_test:

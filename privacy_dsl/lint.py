@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
-from .config import Config, selects
-from .diagnostics import Diagnostic, Severity, bidi_controls, bound_message, did_you_mean
+from .config import Config, ignored_input_codes, reported_input_codes, selects
+from .diagnostics import Diagnostic, Severity, bidi_controls, bound_message
 from .parser import gc_paused, parse_text
 from .resolve import resolve
 from .rules import REGISTRY
 from .rules.base import Context, Rule
+from .rules.suppressions import apply_suppressions
 from .sources import PolicySources, SourceFile, discover, display_path, read_source
 from .suppressions import Suppression, parse_suppressions
 
@@ -125,17 +126,19 @@ def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.
             from .diagnostics import builtin
 
             span = m.Span(path=source.path, line=1, column=1, end_line=1, end_column=1)
-            diagnostics.append(builtin("E004", "the file holds no declarations", span,
-                                       hint="write at least one block, or delete the file"))
+            diagnostics.append(builtin("E004", None, span, hint="write at least one block, or delete the file"))
             fatal = True
             continue
         documents.append(parsed.document)
         suppressions[source.path] = parse_suppressions(
             parsed.comments, parsed_text(source.text), _block_ends(parsed.document))
+    ignored = ignored_input_codes(config)  # E020, E200, ...: those `ignore` names are not reported
     if fatal:
-        return PolicyResult(root, None, _sorted(diagnostics), texts)
+        return PolicyResult(root, None, _sorted(d for d in diagnostics if d.code not in ignored), texts)
     policy, problems = resolve(root, documents)
     diagnostics.extend(problems)
+    if ignored:
+        diagnostics = [d for d in diagnostics if d.code not in ignored]
     for active in rules if rules is not None else active_rules(config):
         if active.rule.category == "suppressions":
             continue
@@ -157,59 +160,11 @@ def parsed_text(text: str) -> str:
 
 def _apply_suppressions(diagnostics: list[Diagnostic], suppressions: dict[str, list[Suppression]],
                         config: Config, today: dt.date, rules: list[ActiveRule] | None) -> list[Diagnostic]:
-    active = {a.rule.code: a for a in (rules if rules is not None else active_rules(config))}
-    out: list[Diagnostic] = []
-    for diag in diagnostics:
-        reason = None
-        for sup in suppressions.get(diag.span.path, ()):
-            # The reason is required: a suppression without one hides nothing (SUP001 says so).
-            if sup.problem is None and sup.reason and not sup.expired(today) and sup.covers(diag.code, diag.span.line):
-                sup.used.add(diag.code)
-                reason = sup.reason
-                break
-        out.append(replace(diag, suppressed=reason) if reason else diag)
-
-    def emit(code: str, path: str, sup: Suppression, message: str, hint: str | None = None) -> None:
-        if code not in active:
-            return
-        rule = active[code]
-        span = m.Span(path=path, line=sup.line, column=sup.column, end_line=sup.line, end_column=sup.end_column)
-        out.append(Diagnostic(code=code, name=rule.rule.name, category=rule.rule.category,
-                              severity=rule.severity, message=bound_message(message), span=span,
-                              hint=None if hint is None else bound_message(hint), url=rule.rule.url))
-
-    for path, sups in suppressions.items():
-        for sup in sups:
-            if sup.problem:
-                emit("SUP005", path, sup, f"malformed suppression: {sup.problem}")
-                continue
-            unknown = [c for c in sup.codes if c not in REGISTRY and not c.startswith("E")]
-            if unknown:
-                guess = did_you_mean(unknown[0], REGISTRY)
-                emit("SUP005", path, sup, f"suppression names no such rule: {', '.join(unknown)}",
-                     hint=f"did you mean `{guess}`?" if guess else "see `privacy-dsl rules` for the codes")
-            if sup.expired(today):
-                emit("SUP004", path, sup, f"suppression expired on {sup.until}; its findings are reported again",
-                     hint="fix the findings, or extend the date with a new reason")
-                continue
-            if not sup.reason:
-                emit("SUP001", path, sup, "suppression without a reason: it hides nothing until one is given",
-                     hint="add `-- <why this is acceptable>`")
-                if not sup.codes:
-                    emit("SUP002", path, sup, "blanket suppression hides every rule on its line or block",
-                         hint="name the codes: `# privacy-dsl: ignore[CODE] -- reason`")
-                continue
-            if not sup.codes:
-                emit("SUP002", path, sup, "blanket suppression hides every rule on its line or block",
-                     hint="name the codes: `# privacy-dsl: ignore[CODE] -- reason`")
-                if not sup.used:
-                    emit("SUP003", path, sup, "suppression matches no finding", hint="remove it")
-                continue
-            unused = [c for c in sup.codes if c not in sup.used and c not in unknown and c in active]
-            if unused:
-                emit("SUP003", path, sup, f"suppression of {', '.join(unused)} matches no finding",
-                     hint="remove the code from the suppression")
-    return out
+    """The suppression rules (SUP001-SUP005, ``rules/suppressions.py``) over one policy's findings."""
+    active = rules if rules is not None else active_rules(config)
+    enabled = {a.rule.code: a.severity for a in active if a.rule.category == "suppressions"}
+    reported = {a.rule.code for a in active} | reported_input_codes(config)
+    return apply_suppressions(diagnostics, suppressions, today, enabled, reported)
 
 
 def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -231,9 +231,11 @@ def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
                 f"the file ends inside the `{keyword}` block opened at line {o_line}, column {o_col}",
                 _span_at(path, line, column),
                 hint=f"expected {expected}; add `}}` to close the `{keyword}` block",
+                args=(("block", keyword), ("line", str(o_line)), ("column", str(o_col))),
             )
         return builtin("E100", f"unexpected end of file; expected {expected}",
-                       _span_at(path, line, column), hint="the last statement is incomplete")
+                       _span_at(path, line, column), hint="the last statement is incomplete",
+                       args=(("expected", expected),))
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         value = str(tok)
@@ -249,7 +251,7 @@ def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
         hint = f"did you mean `{guess}`?" if guess else _hint_for_token(tok, exc.expected)
         return builtin("E100", f"unexpected `{shown}`; expected {expected}",
                        _span_at(path, tok.line or 1, tok.column or 1, len(value.split("\n")[0])),
-                       hint=hint)
+                       hint=hint, args=(("found", value), ("expected", expected)))
     assert isinstance(exc, UnexpectedCharacters)
     line, column = exc.line, exc.column
     pos = exc.pos_in_stream or 0
@@ -266,10 +268,11 @@ def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
         guess = did_you_mean(word, _keywords_in(allowed))
         return builtin("E100", f"unexpected `{shorten(word, 40)}`; expected {expected}",
                        _span_at(path, line, column, len(word)),
-                       hint=f"did you mean `{guess}`?" if guess else None)
+                       hint=f"did you mean `{guess}`?" if guess else None,
+                       args=(("found", word), ("expected", expected)))
     shown = repr(char)[1:-1] if char else "end of file"
     return builtin("E100", f"unexpected character `{shown}`; expected {expected}",
-                   _span_at(path, line, column))
+                   _span_at(path, line, column), args=(("found", shown), ("expected", expected)))
 
 
 def _hint_for_token(tok: Token, expected: Iterable[str]) -> str | None:
@@ -393,7 +396,8 @@ class _Builder:
         value = unquote(tok)
         if not _EMAIL.match(value):
             self.diagnostics.append(builtin("E204", f"`{value}` is not an e-mail address", self._tok_span(tok),
-                                            hint="write it as name@example.org"))
+                                            hint="write it as name@example.org",
+                                            args=(("value", value), ("what", "e-mail address"))))
             raise _Invalid
         return value
 
@@ -409,7 +413,7 @@ class _Builder:
                 first = spans[field]
                 self.diagnostics.append(builtin(
                     "E205", f"`{stmt.key}` is given twice in this block; the first, at line {first.line}, is used",
-                    stmt.span, hint="remove one of them"))
+                    stmt.span, hint="remove one of them", args=(("statement", stmt.key), ("line", str(first.line)))))
                 continue
             try:
                 value = convert(stmt)
@@ -431,7 +435,7 @@ class _Builder:
         for lang, value in children:
             if str(lang) in by_lang:
                 self.diagnostics.append(builtin("E205", f"language `{lang}` is given twice", self._tok_span(lang),
-                                                hint="remove one of them"))
+                                                hint="remove one of them", args=(("language", str(lang)),)))
                 continue
             by_lang[str(lang)] = unquote(value)
         return m.Text.build(by_lang=by_lang)

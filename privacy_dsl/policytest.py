@@ -30,7 +30,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from . import model as m
-from .diagnostics import BUILTIN, Diagnostic, did_you_mean, printable_line
+from .diagnostics import Diagnostic, did_you_mean, printable_line
 from .parser import normalise_newlines, syntax_diagnostic, unquote
 from .query import PolicyHandle, UnknownName
 
@@ -382,12 +382,21 @@ def _check(handle: PolicyHandle, exp: Expectation, active_codes: set[str] | None
 
 
 def _unknown_code(code: str, active_codes: set[str] | None) -> str | None:
-    from .rules import REGISTRY
+    from .codes import codes, get, redirect
 
-    if code in BUILTIN:
-        return None
-    if code not in REGISTRY:
-        guess = did_you_mean(code, [*REGISTRY, *BUILTIN])
+    found = get(code)
+    if found is not None and found.code == code:
+        moved = redirect(code)
+        if moved is not None:
+            return f"`{code}` is retired" + (f"; its findings are now `{moved[1]}`: expect that" if moved[1] else
+                                             " and no longer reported")
+        if found.source not in ("rule", "input"):
+            return f"`{code}` is reported by `privacy-dsl {found.command}`, not by `lint`"
+        if found.source == "input":
+            return None
+    else:
+        lint_codes = [c.code for c in codes("rule", "input")]
+        guess = did_you_mean(code, lint_codes)
         return f"no rule `{code}`" + (f"; did you mean `{guess}`?" if guess else "; see `privacy-dsl rules`")
     if active_codes is not None and code not in active_codes:
         return f"rule `{code}` is not enabled by the configuration, so the expectation cannot be checked"

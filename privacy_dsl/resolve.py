@@ -47,7 +47,8 @@ class _Resolver:
                         first = controllers[0].span
                         self.diagnostics.append(builtin(
                             "E206", f"a second controller block; the first is at {first}", block.span,
-                            hint="declare joint controllers as recipients with `role joint_controller`"))
+                            hint="declare joint controllers as recipients with `role joint_controller`",
+                            args=(("first", str(first)),)))
                     controllers.append(block)
                 elif isinstance(block, m.Cookie):
                     cookies.append(block)

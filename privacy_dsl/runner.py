@@ -42,6 +42,8 @@ class Outcome:
     #: With ``Request.watch``: the status of everything the result depends on, taken before
     #: anything was read (for ``cache.Replay.record``).
     snapshot: cache.Snapshot | None = None
+    #: Warnings about the configuration (a retired code read as its successor), for standard error.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,9 @@ def run(request: Request) -> Outcome:
 
     found_sources = discover(request.paths)
     outcome = Outcome(diagnostics=list(found_sources.problems))
+    from .config import redirected  # cheap: no rule import unless a retired code is named
+
+    outcome.notes = redirected(_merged(table, request), str(config_path) if config_path else "configuration")[1]
     # Not recorded when a file is a link, pipe or device: recording hashes recently changed files, and
     # only read_source may open those (a pipe would block, a link may lead outside the tree). The cache
     # directory is created first: creating it changes its parent.
@@ -195,15 +200,20 @@ def run(request: Request) -> Outcome:
     return outcome
 
 
-def _config(table: dict[str, Any], request: Request, source: str) -> Any:
-    from .config import parse_config
-
+def _merged(table: dict[str, Any], request: Request) -> dict[str, Any]:
+    """The configuration table with --select and --ignore applied."""
     data = dict(table)
     if request.select is not None:
         data["select"] = list(request.select)
     if request.ignore:
         data["ignore"] = [*data.get("ignore", []), *request.ignore]
-    return parse_config(data, source)
+    return data
+
+
+def _config(table: dict[str, Any], request: Request, source: str) -> Any:
+    from .config import parse_config
+
+    return parse_config(_merged(table, request), source)
 
 
 def _lint_misses(misses: list[tuple[str, list[SourceFile], str | None]], request: Request,

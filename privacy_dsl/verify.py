@@ -1,9 +1,9 @@
 """``verify-cookies``: compare a policy's declared cookies with the cookies a browser observed.
 
 The findings are ``Diagnostic`` values with codes of their own (``VC001``-``VC006`` for
-mismatches, ``VC100``-``VC103`` for problems with the capture), documented in ``CODES`` below,
-in ``docs/verify-cookies.md`` and by ``privacy-dsl explain VC001``. They are rendered by the same
-reporters as ``lint``.
+mismatches, ``VC100``-``VC103`` for problems with the capture), entries of the catalogue
+(``privacy_dsl.codes``), documented in ``docs/verify-cookies.md`` and by ``privacy-dsl explain
+VC001``. They are rendered by the same reporters as ``lint``.
 
 Matching an observed cookie to a declaration: only declarations of ``kind cookie`` (the default)
 take part. A name matches a declaration with that exact name; a ``pattern`` declaration matches
@@ -28,123 +28,8 @@ from urllib.parse import urlsplit
 
 from . import model as m
 from .cookiedb import CookieDatabase, KnownCookie, database, describe_bound, dsl_duration_at_least
-from .diagnostics import DOCS_URL, Diagnostic, Severity, bound_message
+from .diagnostics import Diagnostic, builtin
 from .observed import Capture, Observation, Position
-
-DOCS_PAGE = DOCS_URL.rsplit("/", 1)[0] + "/verify-cookies.md"
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyCode:
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    doc: str
-    references: tuple[str, ...] = ()
-    fatal: bool = False
-
-    @property
-    def category(self) -> str:
-        return "input" if self.code >= "VC100" else "cookies"
-
-    @property
-    def url(self) -> str:
-        return f"{DOCS_PAGE}#{self.code.lower()}-{self.name}"
-
-    def explain(self) -> str:
-        refs = ["", "## Sources", *(f"- {r}" for r in self.references)] if self.references else []
-        head = [f"# {self.code} {self.name}", "",
-                f"Command: verify-cookies · category: {self.category} · severity: {self.severity.label}", "",
-                self.summary, "", self.doc.strip()]
-        return "\n".join(head + refs) + "\n"
-
-
-_ART53 = "Directive 2002/58/EC (ePrivacy) Art. 5(3)"
-_PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019), operative part, points 1 and 2"
-
-CODES: dict[str, VerifyCode] = {c.code: c for c in (
-    VerifyCode(
-        "VC001", "undeclared-cookie", Severity.ERROR,
-        "A cookie the site sets (or reads) that the policy does not declare.",
-        "The capture shows a cookie whose name matches no `cookie` declaration of kind `cookie` (or "
-        "whose domain is outside the declaration's `domains`). Users must be told about every cookie "
-        "stored on or read from their device, its purpose, its duration and whether third parties "
-        "have access (ePrivacy Art. 5(3); Planet49). The hint gives a declaration to start from: "
-        "name, domain, party and expiry as observed, and provider and category from the Open Cookie "
-        "Database when it knows the name. Check the category and add `purpose` and `consent`.",
-        (_ART53, _PLANET49, "GDPR Art. 13(1)(c), 13(2)(a)")),
-    VerifyCode(
-        "VC002", "expiry-longer-than-declared", Severity.ERROR,
-        "The site sets a cookie to live longer than the policy declares.",
-        "The observed lifetime (`Max-Age`, else `Expires` counted from the response's `Date`) exceeds "
-        "the declared `expiry` by more than 2 % plus 60 seconds (clock skew). The notice must give the "
-        "duration of the cookies (Planet49, operative part point 2; GDPR Art. 13(2)(a)). Declare the "
-        "real lifetime, or shorten it on the site.",
-        (_PLANET49, "GDPR Art. 5(1)(a), 13(2)(a)")),
-    VerifyCode(
-        "VC003", "persistent-declared-session", Severity.ERROR,
-        "A cookie declared `expiry session` is set with an expiry date.",
-        "A session cookie ends when the browser closes; the capture shows the cookie set with "
-        "`Max-Age` or `Expires`, so it outlives the session. The notice understates its duration "
-        "(Planet49; GDPR Art. 13(2)(a)).",
-        (_PLANET49, "GDPR Art. 13(2)(a)")),
-    VerifyCode(
-        "VC004", "third-party-declared-first-party", Severity.ERROR,
-        "A cookie declared `party first` is set or read by another site.",
-        "The cookie was set by (or sent to) a host outside the first-party sites, or its `Domain` is "
-        "another site's. Whether third parties can access cookies is part of the information owed "
-        "(Planet49, operative part point 2), and a third party that reads them may be a recipient or "
-        "joint controller (GDPR Art. 13(1)(e), 26; CJEU C-40/17 Fashion ID). Give `--first-party` when "
-        "the site spans several domains.",
-        (_PLANET49, "GDPR Art. 13(1)(e), 26", "CJEU C-40/17 Fashion ID (29 July 2019)")),
-    VerifyCode(
-        "VC005", "set-before-consent", Severity.ERROR,
-        "A cookie that needs consent is set or read before the user made any consent choice.",
-        "In the pre-consent window (by default: the HAR's first page, up to its load event and before "
-        "any request matching `--consent-marker`), the capture shows a cookie that needs consent: its "
-        "declaration names a `consent` mechanism, its purpose has `basis consent`, or its category is "
-        "analytics, marketing or personalization; for an undeclared cookie, the Open Cookie Database "
-        "lists it as Analytics or Marketing. Consent must be given before storage or access (ePrivacy "
-        "Art. 5(3); Planet49, operative part point 1: pre-ticked boxes and inaction are no consent; "
-        "EDPB Guidelines 05/2020 on consent, para 80-82 on consent before processing (citation not "
-        "verified)). Cookies declared `strictly_necessary` or `security` are not reported.",
-        (_ART53, _PLANET49, "EDPB Guidelines 05/2020 on consent under Regulation 2016/679")),
-    VerifyCode(
-        "VC006", "declared-not-observed", Severity.INFO,
-        "A declared cookie did not appear in the capture.",
-        "Either the cookie is set only in a part of the site the capture did not visit (after login, "
-        "at checkout, after consent) or the declaration is stale. A notice that lists cookies the site "
-        "no longer sets is not wrong in law, but it is noise for the reader; remove stale entries. Not "
-        "reported when the capture holds no cookie at all (see VC101).",
-        ("GDPR Art. 12(1)",)),
-    VerifyCode(
-        "VC100", "unreadable-capture", Severity.ERROR,
-        "The capture file could not be read.",
-        "The file does not exist, is not a regular file (a pipe or a device is never opened), is larger "
-        "than `max-capture-bytes` (default 256 MiB), is not UTF-8, is not JSON (for `--har`; or nested too "
-        "deeply, or a number of more than 4,300 digits), or is not a HAR file (no `log.entries` list, or "
-        "`log.pages` that is not a list). Nothing was compared; the exit code is 2.", fatal=True),
-    VerifyCode(
-        "VC101", "capture-without-cookies", Severity.WARNING,
-        "The capture holds requests but no cookie.",
-        "Browsers export HAR files 'sanitized' (without cookies and Set-Cookie headers) by default. "
-        "In Chrome DevTools use 'Export HAR (with sensitive data)'; in Firefox, 'Save All As HAR'. "
-        "A cookie jar or header file with no cookie is reported the same way."),
-    VerifyCode(
-        "VC102", "malformed-capture-entry", Severity.WARNING,
-        "An entry or line of the capture could not be read; it was skipped.",
-        "A HAR entry without a request URL, a Set-Cookie header without `name=value`, or a cookies.txt "
-        "line without its 7 tab-separated fields; a HAR field of the wrong type (`headers` that is not a "
-        "list, a cookie whose name is not text) is ignored the same way. A `Max-Age` or a jar expiry more "
-        "than 1000 years away is counted as 1000 years, with this warning."),
-    VerifyCode(
-        "VC103", "first-party-unknown", Severity.INFO,
-        "The first-party site is not known, so first and third party cannot be told apart.",
-        "A cookie jar or a header file does not say which site was visited, and the policy gives no "
-        "`url` or controller `website`. Give `--first-party example.com`; until then VC004 is not "
-        "checked and suggested declarations leave out `party`."),
-)}
 
 
 def _span(pos: Position | m.Span) -> m.Span:
@@ -153,14 +38,10 @@ def _span(pos: Position | m.Span) -> m.Span:
     return m.Span(path=pos.path, line=pos.line, column=pos.column, end_line=pos.line, end_column=pos.end_column)
 
 
-def problem(code: str, message: str, pos: Position | m.Span, hint: str | None = None,
+def problem(code: str, message: str | None, pos: Position | m.Span, hint: str | None = None,
             args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
-    """A diagnostic for one of the ``CODES``."""
-    meta = CODES[code]
-    return Diagnostic(code=code, name=meta.name, category=meta.category, severity=meta.severity,
-                      message=bound_message(message), span=_span(pos),
-                      hint=None if hint is None else bound_message(hint), url=meta.url, fatal=meta.fatal,
-                      args=tuple(args))
+    """A diagnostic for one of the verify-cookies codes of the catalogue (``codes.codes("verify")``)."""
+    return builtin(code, message, _span(pos), hint=hint, args=args)
 
 
 # ---------------------------------------------------------------- sites

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import codes, diagnose
 
+from privacy_dsl import codes as catalogue
 from privacy_dsl.config import Config, ConfigError, load_config, parse_config
 from privacy_dsl.lint import active_rules
 from privacy_dsl.rules import REGISTRY
@@ -31,25 +32,29 @@ def test_defaults_select_every_rule() -> None:
     assert active_codes({}) == {code for code, r in REGISTRY.items() if not r.jurisdictions or "eu" in r.jurisdictions}
 
 
+#: The hygiene rules, from the catalogue (a new hygiene rule changes no test here).
+HYGIENE = {c.code for c in catalogue.codes("rule") if c.category == "hygiene"}
+
+
 @pytest.mark.parametrize(("selector", "expected"), [
     ("HYG005", {"HYG005"}),                                   # a code
     ("purpose-without-data-use", {"HYG005"}),                 # a rule name
-    ("HYG00", {f"HYG00{i}" for i in range(1, 7)}),           # a code prefix
-    ("hygiene", {f"HYG00{i}" for i in range(1, 7)}),         # a category
+    ("HYG00", {c for c in HYGIENE if c.startswith("HYG00")}),  # a code prefix
+    ("hygiene", HYGIENE),                                     # a category
 ])
 def test_selectors(selector: str, expected: set[str]) -> None:
-    assert active_codes({"select": [selector]}) == expected
+    assert "HYG005" in expected and active_codes({"select": [selector]}) == expected
 
 
 def test_ignore_wins_over_select_and_extend_select_adds() -> None:
-    assert active_codes({"select": ["hygiene"], "ignore": ["HYG002", "purpose-without-categories"]}) == {
-        "HYG001", "HYG003", "HYG005", "HYG006"}
+    assert active_codes({"select": ["hygiene"], "ignore": ["HYG002", "purpose-without-categories"]}) == (
+        HYGIENE - {"HYG002", "HYG004"})
     assert active_codes({"select": ["HYG005"], "extend-select": ["TRN011"]}) == {"HYG005", "TRN011"}
 
 
 def test_selection_changes_what_is_reported() -> None:
     assert [c for c, _, _ in codes(BARE, ["HYG004", "HYG005"])] == ["HYG004", "HYG005"]
-    config = parse_config({"select": ["hygiene"], "ignore": ["HYG004", "HYG002"]})
+    config = parse_config({"select": ["HYG004", "HYG005"], "ignore": ["HYG004", "HYG002"]})
     assert [c for c, _, _ in codes(BARE, config=config)] == ["HYG005"]
 
 
@@ -183,6 +188,7 @@ def profiled_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setitem(REGISTRY, "ZZZ901", profiled)
     monkeypatch.setitem(REGISTRY, "ZZZ902", norway_only)
+    monkeypatch.setattr(catalogue, "_cache", None)  # the catalogue reads the rules again
     yield
 
 
@@ -330,10 +336,11 @@ def test_configuration_doc_policy_example_suppresses_what_it_says() -> None:
     from privacy_dsl.lint import lint_text
 
     (block,) = _blocks("privacy")
-    diags = lint_text(block, "p.privacy", parse_config({"select": ["HYG", "SUP"]}), today=dt.date(2026, 11, 25))
+    select = parse_config({"select": ["HYG002", "HYG006", "SUP"]})  # the rules the example is about
+    diags = lint_text(block, "p.privacy", select, today=dt.date(2026, 11, 25))
     assert [(d.code, d.span.line) for d in diags if d.suppressed is None] == []
     assert [(d.code, d.span.line) for d in diags if d.suppressed] == [("HYG006", 6), ("HYG002", 13)]
-    expired = lint_text(block, "p.privacy", parse_config({"select": ["HYG", "SUP"]}), today=dt.date(2027, 3, 2))
+    expired = lint_text(block, "p.privacy", select, today=dt.date(2027, 3, 2))
     assert [(d.code, d.span.line) for d in expired if d.suppressed is None] == [("HYG002", 13), ("SUP004", 13)]
 
 

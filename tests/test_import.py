@@ -75,7 +75,7 @@ def imported(data: dict[str, Any], lang: str | None = None) -> tuple[str, m.Poli
 
 def input_errors(text: str) -> list[str]:
     return [f"{d.span.line}: {d.code} {d.message}" for d in lint_text(text, "imported.privacy")
-            if d.code.startswith("E")]
+            if d.category in ("input", "resolution")]
 
 
 # ---------------------------------------------------------------- round trip of our own export

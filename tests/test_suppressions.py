@@ -105,11 +105,89 @@ def test_crlf_files_are_suppressed_by_line_like_lf_files() -> None:
     assert shown(lint(text)) == [("HYG005", 2, 1)]
 
 
-def test_resolution_errors_can_be_suppressed_and_are_not_reported_unused() -> None:
-    text = "purpose p { # privacy-dsl: ignore[E200] -- declared in another repo\n  use essential\n  subjects ghost\n}\n"
-    assert shown(lint(text)) == [("E200", 3, 12)]
+def test_resolution_errors_can_be_suppressed_and_an_unused_one_is_reported() -> None:
     text = "purpose p {\n  use essential\n  subjects ghost # privacy-dsl: ignore[E200] -- declared elsewhere\n}\n"
     assert shown(lint(text)) == []
+    # on the block's line, the trailing suppression does not reach line 3: like a rule's, it is unused
+    text = "purpose p { # privacy-dsl: ignore[E200] -- declared in another repo\n  use essential\n  subjects ghost\n}\n"
+    assert shown(lint(text)) == [("SUP003", 1, 13), ("E200", 3, 12)]
+
+
+# ---------------------------------------------------------------- what can be suppressed: one rule
+# A code `lint` reports that leaves the input usable can be hidden inline and by `ignore` in the
+# configuration; a fatal code, a code of another command or no code at all by neither.
+
+GHOST = "purpose p {{\n  use essential\n  subjects ghost{comment}\n}}\n"
+
+
+def _config_lint(text: str, ignore: list[str]) -> list[Diagnostic]:
+    config = parse_config({"select": ["HYG005", "HYG006", "SUP"], "ignore": ignore})
+    return lint_text(text + CONSENT, "p.privacy", config, today=TODAY)
+
+
+@pytest.mark.parametrize("selector", ["E200", "undefined-reference", "resolution", "E2", "E"])
+def test_config_ignore_hides_a_resolution_error(selector: str) -> None:
+    text = GHOST.format(comment="")
+    assert ("E200", 3, 12) in shown(lint(text))
+    assert shown(_config_lint(text, [selector])) == []
+
+
+def test_config_ignore_hides_the_bidi_warning() -> None:
+    text = 'purpose p {\n  use essential\n  name "a\u202eb"\n}\n'
+    assert [c for c, _, _ in shown(lint(text))] == ["E020"]
+    assert shown(_config_lint(text, ["E020"])) == []
+
+
+@pytest.mark.parametrize("selector", ["E100", "syntax-error", "E10", "E001"])
+def test_config_ignore_of_a_fatal_code_is_a_configuration_error(selector: str) -> None:
+    from privacy_dsl.config import ConfigError
+
+    with pytest.raises(ConfigError, match=r"makes the input unusable: it cannot be ignored"):
+        parse_config({"ignore": [selector]})
+
+
+def test_config_ignore_of_a_prefix_skips_the_fatal_codes_it_covers() -> None:
+    config = parse_config({"ignore": ["E"]})  # E020 and E200-E206 are ignored; E100 still stops the run
+    diags = lint_text("purpose {", "p.privacy", config)
+    assert [(d.code, d.fatal) for d in diags] == [("E100", True)]
+
+
+def test_config_ignore_of_an_unknown_code_is_an_error_with_a_suggestion() -> None:
+    from privacy_dsl.config import ConfigError
+
+    with pytest.raises(ConfigError, match=r"`E2000` selects no rule; did you mean `E200`\?"):
+        parse_config({"ignore": ["E2000"]})
+
+
+def test_config_ignore_of_another_commands_code_says_which_command() -> None:
+    from privacy_dsl.config import ConfigError
+
+    with pytest.raises(ConfigError, match=r"`VC001` is reported by `privacy-dsl verify-cookies`, not by `lint`"):
+        parse_config({"ignore": ["VC001"]})
+
+
+def test_config_ignore_and_an_inline_suppression_of_the_same_code_is_not_unused() -> None:
+    text = GHOST.format(comment=" # privacy-dsl: ignore[E200] -- declared elsewhere")
+    assert shown(_config_lint(text, ["E200"])) == []  # nothing to hide, but E200 is not reported in this run
+
+
+@pytest.mark.parametrize(("code", "says"), [
+    ("E100", "`E100` (syntax-error) makes the input unusable, so it cannot be suppressed"),
+    ("E004", "`E004` (empty-file) makes the input unusable, so it cannot be suppressed"),
+    ("VC001", "`VC001` is reported by `privacy-dsl verify-cookies`, not by `lint`"),
+    ("EXP001", "`EXP001` is reported by `privacy-dsl export`, not by `lint`"),
+    ("E999", "suppression names no such code: E999"),
+])
+def test_inline_suppression_of_a_code_it_cannot_hide_is_sup005(code: str, says: str) -> None:
+    diags = lint(f"# privacy-dsl: ignore[{code}] -- reviewed\n" + PURPOSE)
+    (sup,) = [d for d in diags if d.code == "SUP005"]
+    assert says in sup.message and (sup.span.line, sup.span.column) == (1, 1)
+    assert [c for c, _, _ in shown(diags)] == ["SUP005", "HYG005", "HYG006"]  # and it hides nothing
+
+
+def test_inline_unknown_code_gets_a_suggestion() -> None:
+    diags = lint("# privacy-dsl: ignore[E2000] -- reviewed\n" + GHOST.format(comment=""))
+    assert next(d for d in diags if d.code == "SUP005").hint == "did you mean `E200`?"
 
 
 # ---------------------------------------------------------------- SUP001-SUP005

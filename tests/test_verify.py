@@ -17,7 +17,7 @@ from privacy_dsl.lint import lint_sources
 from privacy_dsl.observed import read_har
 from privacy_dsl.parser import parse_text
 from privacy_dsl.sources import SourceFile
-from privacy_dsl.verify import CODES, FirstParty, VerifyOptions, site_of, verify
+from privacy_dsl.verify import FirstParty, VerifyOptions, site_of, verify
 
 POLICY = """\
 policy "Shop" {
@@ -247,18 +247,6 @@ def test_command_unusable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
     good = har(tmp_path, [entry("https://x.example/", 0.1, ["a=1"])])
     assert main(["verify-cookies", str(broken), "--har", str(good)]) == 2
     assert "E10" in capsys.readouterr().out
-
-
-def test_explain_knows_every_verify_code(capsys: pytest.CaptureFixture[str]) -> None:
-    for code in CODES:
-        assert main(["explain", code]) == 0
-        assert capsys.readouterr().out.startswith(f"# {code} {CODES[code].name}")
-
-
-def test_docs_page_documents_every_code() -> None:
-    page = (Path(__file__).resolve().parent.parent / "docs" / "verify-cookies.md").read_text(encoding="utf-8")
-    for code in CODES.values():
-        assert f"## {code.code} {code.name}" in page, code.code
 
 
 def test_cookies_suggest(capsys: pytest.CaptureFixture[str]) -> None:

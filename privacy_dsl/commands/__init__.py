@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def load_config(args: argparse.Namespace) -> Config:
-    """The configuration for this run: --config or the nearest file, then --select/--ignore."""
+def load_config(args: argparse.Namespace, warn: bool = True) -> Config:
+    """The configuration for this run: --config or the nearest file, then --select/--ignore. With
+    ``warn``, its warnings (a retired code read as its successor) go to standard error."""
     from ..config import load_config as load
     from ..config import parse_config
 
@@ -36,10 +37,16 @@ def load_config(args: argparse.Namespace) -> Config:
         update["select"] = [s.strip() for s in args.select.split(",") if s.strip()]
     if getattr(args, "ignore", None):
         update["ignore"] = [*config.ignore, *(s.strip() for s in args.ignore.split(",") if s.strip())]
+    notes = config.notes
     if update:
         data = config.model_dump(by_alias=True, exclude={"source"})
         data.update(update)
         config = parse_config(data, "--select/--ignore")
+        notes += config.notes
+    import sys
+
+    for note in notes if warn else ():  # on stderr: the machine formats' stream stays clean
+        print(f"privacy-dsl: warning: {note}", file=sys.stderr)
     return config
 
 

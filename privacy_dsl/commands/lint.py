@@ -208,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt in ("sarif", "junit"):  # they describe every rule that ran; the others need no docs
         from ..lint import active_rules
 
-        config = load_config(args)
+        config = load_config(args, warn=False)  # the run's warnings are printed below
         infos = tuple(rule_info(a.rule, a.severity) for a in sorted(active_rules(config), key=lambda a: a.rule.code))
         rules = infos + (builtin_infos() if fmt == "sarif" else ())
     skipped = frozenset(result.skipped)
@@ -216,6 +216,9 @@ def run(args: argparse.Namespace) -> int:
                     rules=rules, skipped=skipped, fail_level=fail, quiet=args.quiet)
     text = render(fmt, report)
     writes: list[tuple[int, str]] = []  # (1 standard output | 2 standard error, text), kept for replay
+    for note in result.notes:  # a retired code read as its successor
+        writes.append((2, f"privacy-dsl: warning: {note}\n"))
+        print(f"privacy-dsl: warning: {note}", file=sys.stderr)
     if args.output is not None:
         try:
             write_atomically(args.output, text)

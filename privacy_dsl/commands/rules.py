@@ -16,15 +16,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..rules import REGISTRY
-    from ..rules.base import CATEGORIES
+    from ..codes import RULE_CATEGORIES, codes
 
-    rows = [r for r in REGISTRY.values() if not args.category or r.category == args.category]
+    rows = [c for c in codes("rule") if not args.category or c.category == args.category]
     if not rows:
-        print(f"privacy-dsl: no rules in category {args.category!r}; categories: {', '.join(CATEGORIES)}",
+        print(f"privacy-dsl: no rules in category {args.category!r}; categories: {', '.join(RULE_CATEGORIES)}",
               file=sys.stderr)
         return EXIT_ERROR
     width = max(len(r.name) for r in rows)
-    for r in sorted(rows, key=lambda r: r.code):
+    for r in rows:
         print(f"{r.code:<7} {r.name:<{width}}  {r.category:<15} {r.severity.label:<8} {r.summary}")
     return EXIT_OK

@@ -85,12 +85,13 @@ def _usage(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..codes import codes
     from ..diagnostics import Diagnostic, Severity
     from ..lint import lint_policy
     from ..observed import read_cookies_txt, read_har, read_set_cookie
-    from ..reporters import Report, RuleInfo, render
+    from ..reporters import Report, code_info, render
     from ..sources import discover, display_path
-    from ..verify import CODES, VerifyOptions, verify
+    from ..verify import VerifyOptions, verify
 
     if not (args.har or args.cookies or args.set_cookie):
         return _usage("give at least one capture: --har FILE, --cookies FILE or --set-cookie FILE")
@@ -113,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
         except OverflowError:
             return _usage(f"--captured-at {args.captured_at!r} is outside the years 1-9999 in UTC")
     ignore = {c.strip().upper() for c in (args.ignore_codes or "").split(",") if c.strip()}
-    unknown = sorted(c for c in ignore if c not in CODES)
+    known = {c.code for c in codes("verify")}
+    unknown = sorted(c for c in ignore if c not in known)
     if unknown:
         return _usage(f"--ignore names no verify-cookies code: {', '.join(unknown)} (see `--help`)")
 
@@ -156,8 +158,7 @@ def run(args: argparse.Namespace) -> int:
 
     stream = sys.stdout
     color = wants_color(args.color, stream)
-    infos = tuple(RuleInfo(c.code, c.name, c.category, c.severity, c.summary, c.doc, c.explain(), c.url)
-                  for c in CODES.values() if c.code not in ignore)
+    infos = tuple(code_info(c) for c in codes("verify") if c.code not in ignore)
     fail = Severity.parse(args.fail_level)
     report = Report(diagnostics, sources, files, color, rules=infos, fail_level=fail)
     stream.write(render(choose_format(args.format), report))

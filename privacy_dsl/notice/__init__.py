@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .. import model as m
-from ..diagnostics import CodeTable, Diagnostic, Severity
+from ..diagnostics import Diagnostic, builtin
 from .phrases import Phrases
 
 LANGUAGES = ("nb", "en")
@@ -107,11 +107,10 @@ class Notice:
 
 # ---------------------------------------------------------------- problems
 
-_problem = CodeTable("notice", "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/notice.md", {
-    "NTC001": ("missing-translation", Severity.ERROR),
-    "NTC002": ("missing-text", Severity.ERROR),
-    "NTC003": ("unknown-event", Severity.WARNING),
-})
+def _problem(code: str, message: str, span: m.Span, hint: str | None = None,
+             args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
+    """A diagnostic for one of the notice codes of the catalogue (NTC001-NTC003)."""
+    return builtin(code, message, span, hint=hint, args=args)
 
 
 def phrases_for(lang: str) -> Phrases:
@@ -151,7 +150,7 @@ class _Builder:
         other, value = next(iter(text.by_lang.items()))
         self.problems.append(_problem(
             "NTC001", f"{what} has no `{self.lang}` text (only {', '.join(sorted(text.by_lang))})", span,
-            hint=f'add `{self.lang} "..."` to the text'))
+            hint=f'add `{self.lang} "..."` to the text', args=(("what", what), ("lang", self.lang))))
         return (Foreign(value, other),)
 
     def name(self, node: m.Node, text: m.Text | None, ident: str, kind: str) -> Inlines:
@@ -160,7 +159,8 @@ class _Builder:
         if got is not None:
             return got
         self.problems.append(_problem("NTC002", f"{kind} `{ident}` has no name; the notice shows its id",
-                                      node.span, hint=f'add `name {{ {self.lang} "..." }}` to the {kind}'))
+                                      node.span, hint=f'add `name {{ {self.lang} "..." }}` to the {kind}',
+                                      args=(("kind", kind), ("id", ident))))
         return (Code(ident),)
 
     def ref_name(self, table: dict[str, m.Node], ref: m.Ref, kind: str) -> Inlines:
@@ -181,7 +181,8 @@ class _Builder:
             self._seen_events.add(event)
             self.problems.append(_problem(
                 "NTC003", f"no `{self.lang}` wording for the event `{event}`; the notice shows it as written",
-                span, hint="use a known event (see docs/notice.md) or describe the period in the purpose"))
+                span, hint="use a known event (see docs/notice.md) or describe the period in the purpose",
+                args=(("lang", self.lang), ("event", event))))
         return event.replace("_", " ")
 
     def retention(self, r: m.Retention) -> str:

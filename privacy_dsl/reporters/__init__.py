@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..diagnostics import BUILTIN, DOCS_URL, Diagnostic, Severity, printable
+from ..diagnostics import Diagnostic, Severity, printable
 from ..version import __version__
 
 if TYPE_CHECKING:
+    from ..codes import Code
     from ..rules.base import Rule
 
 FORMATS = ("full", "concise", "json", "sarif", "github", "junit")
@@ -45,32 +46,32 @@ class RuleInfo:
     url: str
 
 
+def code_info(code: Code, severity: Severity | None = None) -> RuleInfo:
+    """A catalogue entry as reporters need it, with the severity the configuration gives it."""
+    return RuleInfo(code.code, code.name, code.category, severity or code.severity, code.summary,
+                    _section(code.doc, "What it does") or code.doc or code.summary, code.explain(), code.url)
+
+
 def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
     """A lint rule's metadata, with the severity the configuration gives it."""
-    from ..docs import explain_rule
+    from ..codes import from_rule
 
-    return RuleInfo(rule.code, rule.name, rule.category, severity or rule.severity, rule.summary,
-                    _section(rule.doc, "What it does") or rule.summary, explain_rule(rule), rule.url)
+    return code_info(from_rule(rule), severity)
 
 
 def builtin_infos() -> tuple[RuleInfo, ...]:
-    """The input and resolution codes (E001-E206) as rules: they are results too."""
-    out = []
-    for b in BUILTIN.values():
-        category = "input" if b.code < "E200" else "resolution"
-        out.append(RuleInfo(b.code, b.name, category, b.severity, b.summary, b.doc,
-                            f"# {b.code} {b.name}\n\n{b.summary}\n\n{b.doc}\n",
-                            f"{DOCS_URL}/input.md#{b.code.lower()}-{b.name}"))
-    return tuple(out)
+    """The input and resolution codes of ``lint`` (E001-E206) as rules: they are results too."""
+    from ..codes import codes
+
+    return tuple(code_info(c) for c in codes("input"))
 
 
 def lookup_info(code: str) -> RuleInfo | None:
     """Metadata for a code that the report's rule list does not hold (defensive)."""
-    from ..rules import REGISTRY
+    from ..codes import get
 
-    if code in REGISTRY:
-        return rule_info(REGISTRY[code])
-    return next((i for i in builtin_infos() if i.code == code), None)
+    found = get(code)
+    return None if found is None else code_info(found)
 
 
 def _section(doc: str, title: str) -> str:

@@ -1,4 +1,9 @@
-"""The rule registry: every rule family module, listed explicitly (no import magic)."""
+"""The rule registry: every rule family module, listed explicitly (no import magic).
+
+``REGISTRY`` maps a code to the rule that checks it (what the engine runs). What the codes are,
+for listing, explaining, selecting and validating them, is the catalogue, ``privacy_dsl.codes``,
+which reads the rules from here; retired codes are kept there.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +43,3 @@ for _family in FAMILIES:
         REGISTRY[_rule.code] = _rule
 
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in REGISTRY.values()}
-
-#: Codes that were retired; they are never reused (ruff's rule). Maps old code -> new code or "".
-RETIRED: dict[str, str] = {}

@@ -17,20 +17,11 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from .. import model as m
 from .. import taxonomy
+from ..codes import RULE_CATEGORIES, Status
 from ..diagnostics import DOCS_URL, Severity
 
-CATEGORIES = (
-    "lawfulness",
-    "consent",
-    "special-data",
-    "retention",
-    "transfers",
-    "cookies",
-    "transparency",
-    "identifiability",
-    "hygiene",
-    "suppressions",
-)
+#: The rule categories (the catalogue's, ``privacy_dsl.codes.RULE_CATEGORIES``).
+CATEGORIES = RULE_CATEGORIES
 
 
 class Options(BaseModel):
@@ -121,6 +112,10 @@ class Rule:
     #: Option values a jurisdiction profile sets, e.g. {"fr": {"max-months": 13}}; the
     #: configuration overrides them, and later jurisdictions in the list override earlier ones.
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The catalogue's status of the code: stable, preview or deprecated (``privacy_dsl.codes``).
+    status: Status = "stable"
+    #: Codes whose finding this rule's finding implies on the same subject (``Code.implies``).
+    implies: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -144,6 +139,8 @@ def rule(
     options: type[Options] | None = None,
     jurisdictions: Iterable[str] = (),
     profiles: dict[str, dict[str, Any]] | None = None,
+    status: Status = "stable",
+    implies: Iterable[str] = (),
 ) -> Callable[[Check], Rule]:
     """Declare a rule; the decorated function's docstring is its documentation."""
     assert category in CATEGORIES, category
@@ -160,6 +157,8 @@ def rule(
             options=options,
             jurisdictions=tuple(jurisdictions),
             profiles=profiles or {},
+            status=status,
+            implies=tuple(implies),
         )
 
     return wrap

@@ -209,6 +209,8 @@ def _marketing_kind(ctx: Context, purpose: m.Purpose) -> str | None:
         "Norway: markedsføringsloven § 15 (e-mail and SMS marketing to consumers needs prior consent)",
     ),
     options=MarketingOptions,
+    # A marketing purpose with no basis at all gets both; "needs consent" says all "no basis" does.
+    implies=("LAW001",),
 )
 def marketing_without_consent(ctx: Context) -> Iterator[Finding]:
     """Marketing, targeted advertising, ad profiling or disclosure for others' marketing without consent.

@@ -1,14 +1,29 @@
 """Suppressions: keep ``# privacy-dsl: ignore[...]`` comments honest.
 
-These rules are applied by the engine after all other rules (they need to know which findings
-each suppression matched), so their check functions find nothing on their own.
+These rules need to know which findings each suppression matched, so they run after all other
+rules: the engine (``lint``) calls ``apply_suppressions`` below with every finding of a policy and
+the suppressions of its files; their check functions find nothing on their own. Each rule's logic
+is the function named after it (``malformed_codes`` for SUP005, ``unused`` for SUP003, ...).
+
+What a suppression can name (one rule for inline suppressions and the configuration's ``ignore``,
+read from the catalogue, ``privacy_dsl.codes``): any code that ``lint`` reports and that leaves the
+input usable (the rules, the warnings and the resolution errors such as E200-E206 and E020). A code
+that makes the input unusable (``fatal``: E100, E001, ...) cannot be suppressed, nor a code of
+another command (VC001, EXP001); naming one, or a code that does not exist, is SUP005. A retired
+code is read as its successor, with a SUP005 note to rename it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, replace
 
-from .base import Context, Finding, rule
+from .. import model as m
+from ..codes import Code, Source, codes, get, lookup
+from ..diagnostics import Diagnostic, Severity, bound_message, did_you_mean
+from ..suppressions import Suppression
+from .base import Context, Finding, Rule, rule
 
 _REFS = ("ruff: unused-noqa (RUF100) and blanket-noqa (PGH004), the model for these rules",)
 
@@ -154,11 +169,13 @@ def expired_suppression(ctx: Context) -> Iterator[Finding]:
 
 @rule("SUP005", "malformed-suppression", category="suppressions", severity="warning", references=_REFS)
 def malformed_suppression(ctx: Context) -> Iterator[Finding]:
-    """A `# privacy-dsl:` comment that cannot be read, or names a rule that does not exist.
+    """A `# privacy-dsl:` comment that cannot be read, or names a code it cannot suppress.
 
     ## What it does
-    Flags unknown directives, unknown rule codes and unreadable `until` dates in suppression
-    comments. An unreadable suppression suppresses nothing.
+    Flags unknown directives, unreadable `until` dates and codes a suppression cannot name: a code
+    that does not exist (with a suggestion), a code that makes the input unusable (E100, E001, ...:
+    such a file is never checked), a code of another command (VC001, EXP001) and a retired code
+    (read as its successor until it is renamed). An unreadable suppression suppresses nothing.
 
     ## Why it matters
     A typo in a suppression silently fails to suppress, or silently suppresses the wrong thing.
@@ -190,3 +207,155 @@ def malformed_suppression(ctx: Context) -> Iterator[Finding]:
 
 RULES = (suppression_without_reason, blanket_suppression, unused_suppression, expired_suppression,
          malformed_suppression)
+_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+
+#: Where a code comes from when ``lint`` can report it.
+_LINT_SOURCES: tuple[Source, ...] = ("rule", "input")
+
+
+@dataclass(slots=True)
+class _Emit:
+    """Makes the SUP findings of one run, at the severity the configuration gives each rule."""
+
+    enabled: Mapping[str, Severity]
+    out: list[Diagnostic]
+
+    def __call__(self, code: str, path: str, sup: Suppression, message: str, hint: str | None = None) -> None:
+        if code not in self.enabled:
+            return
+        meta = _BY_CODE[code]
+        span = m.Span(path=path, line=sup.line, column=sup.column, end_line=sup.line, end_column=sup.end_column)
+        self.out.append(Diagnostic(code=code, name=meta.name, category=meta.category, severity=self.enabled[code],
+                                   message=bound_message(message), span=span,
+                                   hint=None if hint is None else bound_message(hint), url=meta.url))
+
+
+def suppressible(code: Code) -> str | None:
+    """Why a suppression or the configuration's ``ignore`` cannot name this code (None: it can)."""
+    if code.source not in _LINT_SOURCES:
+        return f"`{code.code}` is reported by `privacy-dsl {code.command}`, not by `lint`"
+    if code.fatal:
+        return f"`{code.code}` ({code.name}) makes the input unusable, so it cannot be suppressed"
+    return None
+
+
+def malformed_codes(sup: Suppression) -> tuple[list[str], list[tuple[str, str | None]], list[str]]:
+    """SUP005's reading of a suppression's codes: (unknown codes, retired codes with their successor,
+    codes that cannot be suppressed with the reason). Rewrites ``sup.codes`` so that a retired
+    code stands for its successor."""
+    unknown: list[str] = []
+    moved: list[tuple[str, str | None]] = []
+    refused: list[str] = []
+    effective: list[str] = []
+    for name in sup.codes:
+        found = get(name)
+        if found is None or found.code != name:  # unknown, or a name or a lower-case code: not a code
+            unknown.append(name)
+        elif found.status == "retired":
+            live = lookup(name)
+            moved.append((name, None if live is None else live.code))
+            if live is not None:
+                effective.append(live.code)
+                continue
+        elif (why := suppressible(found)) is not None:
+            refused.append(why)
+        effective.append(name)
+    sup.codes = tuple(effective)
+    return unknown, moved, refused
+
+
+def malformed(emit: _Emit, path: str, sup: Suppression) -> tuple[list[str], bool]:
+    """SUP005: an unreadable directive, or codes that do not exist, are retired or cannot be
+    suppressed. Returns the codes that are unknown and whether the suppression was unreadable."""
+    if sup.problem:
+        emit("SUP005", path, sup, f"malformed suppression: {sup.problem}")
+        return [], True
+    unknown, moved, refused = malformed_codes(sup)
+    if unknown:
+        guess = did_you_mean(unknown[0], [c.code for c in codes(*_LINT_SOURCES) if c.suppressible])
+        emit("SUP005", path, sup, f"suppression names no such code: {', '.join(unknown)}",
+             hint=f"did you mean `{guess}`?" if guess else "see `privacy-dsl rules` for the codes")
+    for old, new in moved:
+        if new is None:
+            emit("SUP005", path, sup, f"`{old}` is retired and has no successor: the suppression hides nothing for it",
+                 hint=f"remove `{old}` from the suppression")
+        else:
+            emit("SUP005", path, sup, f"`{old}` is retired; read as its successor `{new}`",
+                 hint=f"write `{new}` instead of `{old}`")
+    for why in refused:
+        emit("SUP005", path, sup, f"{why}: the suppression hides nothing for it",
+             hint="fix the input: an unusable file is never checked, so there is nothing to hide")
+    return unknown, False
+
+
+def expired(emit: _Emit, path: str, sup: Suppression, today: dt.date) -> bool:
+    """SUP004: the ``until`` date has passed."""
+    if not sup.expired(today):
+        return False
+    emit("SUP004", path, sup, f"suppression expired on {sup.until}; its findings are reported again",
+         hint="fix the findings, or extend the date with a new reason")
+    return True
+
+
+def without_reason(emit: _Emit, path: str, sup: Suppression) -> bool:
+    """SUP001: no ``-- reason`` (and SUP002 as well when it is blanket too)."""
+    if sup.reason:
+        return False
+    emit("SUP001", path, sup, "suppression without a reason: it hides nothing until one is given",
+         hint="add `-- <why this is acceptable>`")
+    blanket(emit, path, sup)
+    return True
+
+
+def blanket(emit: _Emit, path: str, sup: Suppression) -> bool:
+    """SUP002: no ``[CODE]`` list."""
+    if sup.codes:
+        return False
+    emit("SUP002", path, sup, "blanket suppression hides every rule on its line or block",
+         hint="name the codes: `# privacy-dsl: ignore[CODE] -- reason`")
+    return True
+
+
+def unused(emit: _Emit, path: str, sup: Suppression, unknown: list[str], reported: Collection[str]) -> None:
+    """SUP003: a suppression, or a code in it, that matched no finding of a code this run reports."""
+    if not sup.codes:
+        if not sup.used:
+            emit("SUP003", path, sup, "suppression matches no finding", hint="remove it")
+        return
+    stale = [c for c in sup.codes if c not in sup.used and c not in unknown and c in reported]
+    if stale:
+        emit("SUP003", path, sup, f"suppression of {', '.join(stale)} matches no finding",
+             hint="remove the code from the suppression")
+
+
+def apply_suppressions(diagnostics: list[Diagnostic], suppressions: Mapping[str, list[Suppression]],
+                       today: dt.date, enabled: Mapping[str, Severity],
+                       reported: Collection[str]) -> list[Diagnostic]:
+    """The findings with those a suppression hides marked ``suppressed``, and the SUP findings.
+
+    ``enabled`` maps each SUP code that runs to its severity; ``reported`` holds every code this run
+    can report (the active rules, the input codes not ignored): SUP003 is only for those.
+    """
+    out: list[Diagnostic] = []
+    emit = _Emit(enabled, out)
+    checked: dict[int, tuple[list[str], bool]] = {}
+    for path, sups in suppressions.items():  # read the codes first: a retired code stands for its successor
+        for sup in sups:
+            checked[id(sup)] = malformed(emit, path, sup)
+    for diag in diagnostics:
+        reason = None
+        for sup in suppressions.get(diag.span.path, ()):
+            # The reason is required: a suppression without one hides nothing (SUP001 says so).
+            if sup.problem is None and sup.reason and not sup.expired(today) and sup.covers(diag.code, diag.span.line):
+                sup.used.add(diag.code)
+                reason = sup.reason
+                break
+        out.append(replace(diag, suppressed=reason) if reason else diag)
+    for path, sups in suppressions.items():
+        for sup in sups:
+            unknown, unreadable = checked[id(sup)]
+            if unreadable or expired(emit, path, sup, today) or without_reason(emit, path, sup):
+                continue
+            blanket(emit, path, sup)
+            unused(emit, path, sup, unknown, reported)
+    return out

@@ -1,0 +1,527 @@
+"""The catalogue: every code privacy-dsl can emit, in one table (ruff's ``codes.rs`` is the model).
+
+One ``Code`` per code: the 68 lint rules (read from the rules' ``@rule(...)`` declarations), the input
+and resolution codes of ``lint`` (E001-E206), the codes of ``verify-cookies`` (VC001-VC103), of
+``export`` (EXP001-EXP004) and of ``notice`` (NTC001-NTC003), and the codes that were retired. Every
+command that lists, explains, selects or validates a code reads this table: ``rules``, ``explain``,
+the generated docs, the SARIF and JUnit rule tables, the configuration's ``select`` and ``ignore``,
+inline suppressions and ``privacy-dsl test``.
+
+Codes are never reused. A code that is no longer emitted stays here with ``status="retired"`` and a
+``redirect`` to the code that took over its findings (or none); a retired code named in the
+configuration or in a suppression is read as its successor, with a warning (ruff's
+``rule_redirects``), and ``explain`` says where it went.
+
+Cheap to import (no pydantic, no model): the non-rule codes are plain data here, and the rule codes
+are read from ``privacy_dsl.rules`` only when a caller needs them (``catalogue()``, or ``lookup`` of a
+code that is not a non-rule code), so ``--version``, ``--help`` and a diagnostic of a broken file
+never import the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .rules.base import Rule
+
+#: Where the documentation lives; a code's ``url`` is ``DOCS_ROOT/<page>#<code>-<name>``.
+DOCS_ROOT = "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs"
+DOCS_URL = f"{DOCS_ROOT}/rules"
+
+
+class Severity(IntEnum):
+    """Ordered so that ``severity >= fail_level`` decides the exit code."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        return cls[value.upper()]
+
+
+Status = Literal["stable", "preview", "deprecated", "retired"]
+STATUSES: tuple[Status, ...] = ("stable", "preview", "deprecated", "retired")
+
+#: Which part of the tool emits a code, and the command that reports it.
+Source = Literal["rule", "input", "verify", "export", "notice"]
+COMMANDS: dict[Source, str] = {"rule": "lint", "input": "lint", "verify": "verify-cookies", "export": "export",
+                               "notice": "notice"}
+
+#: The lint rules' categories, in the order the docs list them.
+RULE_CATEGORIES = (
+    "lawfulness",
+    "consent",
+    "special-data",
+    "retention",
+    "transfers",
+    "cookies",
+    "transparency",
+    "identifiability",
+    "hygiene",
+    "suppressions",
+)
+#: Every category a code may have: the rules' and those of the other codes.
+CATEGORIES = (*RULE_CATEGORIES, "input", "resolution", "export", "notice")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Code:
+    """One entry of the catalogue.
+
+    - ``category``: where the code belongs (a rule category, ``input``, ``resolution``, ``export``,
+      ``notice``); read from here, never derived from the code's letters or number.
+    - ``source``: which part of the tool emits it (``rule``, ``input``, ``verify``, ``export``,
+      ``notice``); ``COMMANDS`` gives the command.
+    - ``fatal``: the code makes the input unusable (exit code 2). Such a code can be neither ignored
+      in the configuration nor suppressed inline: there is nothing left to check once it fires.
+    - ``messages``: message id -> template with ``{arg}`` fields; a diagnostic's ``args`` name the
+      fields it fills (a rule's templates come from its ``@rule(..., messages=...)``).
+    - ``implies``: codes whose finding this code's finding implies when both fire on the same
+      subject: a marketing purpose with no basis gets LAW003 ("marketing needs consent") and LAW001
+      ("no legal basis"), and LAW003 says all that LAW001 does, so LAW003 implies LAW001. Only
+      declared here; a reporter may use it to show the stronger finding alone.
+    - ``status`` and ``redirect``: ``retired`` codes are never emitted; ``redirect`` names the code
+      that replaced one (None: dropped without a successor).
+    """
+
+    code: str
+    name: str
+    category: str
+    source: Source
+    severity: Severity
+    summary: str
+    doc: str
+    #: The documentation page, relative to docs/ (``rules/lawfulness.md``, ``verify-cookies.md``).
+    page: str
+    status: Status = "stable"
+    redirect: str | None = None
+    fatal: bool = False
+    messages: Mapping[str, str] = field(default_factory=dict)
+    implies: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    #: For rules: the jurisdictions the rule is limited to (empty: every jurisdiction).
+    jurisdictions: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_ROOT}/{self.page}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.code.lower()}-{self.name}"
+
+    @property
+    def command(self) -> str:
+        return COMMANDS[self.source]
+
+    @property
+    def suppressible(self) -> bool:
+        """Whether the configuration's ``ignore`` and an inline suppression can hide it."""
+        return not self.fatal
+
+    def template(self, message_id: str | None = None) -> str:
+        """The template of one message (the only or first one when no id is given)."""
+        if message_id is None:
+            return next(iter(self.messages.values()), "")
+        return self.messages[message_id]
+
+    def fields(self) -> frozenset[str]:
+        """Every ``{arg}`` name the code's templates use."""
+        import string
+
+        return frozenset(f for t in self.messages.values() for _, f, _, _ in string.Formatter().parse(t) if f)
+
+    def explain(self) -> str:
+        """The full documentation, as Markdown: what ``explain`` prints and SARIF's help text."""
+        facts = [f"Category: {self.category}", f"default severity: {self.severity.label}"]
+        if self.jurisdictions:
+            facts.append(f"jurisdictions: {', '.join(self.jurisdictions)}")
+        if self.source != "rule":
+            facts.append(f"reported by `privacy-dsl {self.command}`")
+        if self.fatal:
+            facts.append("the input is unusable (exit code 2)")
+        if self.status != "stable":
+            facts.append(f"status: {self.status}")
+        head = [f"# {self.code} {self.name}", ""]
+        if self.status == "retired":
+            moved = f"`{self.redirect}`" if self.redirect else "no code: its findings are no longer reported"
+            head += [f"Retired: this code is no longer emitted; it was replaced by {moved}. A configuration "
+                     f"or suppression that names {self.code} is read as {self.redirect or 'nothing'}.", ""]
+        head += [" · ".join(facts), "", self.summary]
+        refs = ["", "## Sources", *(f"- {r}" for r in self.references)] if self.references else []
+        body = ["", self.doc] if self.doc else []
+        if self.source != "rule":  # a rule's page is generated from this text; the others link to theirs
+            body += ["", f"Documentation: {self.url}"]
+        return "\n".join([*head, *body, *refs]) + "\n"
+
+
+def _input(code: str, name: str, summary: str, fatal: bool, doc: str, messages: dict[str, str],
+           severity: Severity = Severity.ERROR, category: str = "input") -> Code:
+    return Code(code, name, category, "input", severity, summary, doc, "rules/input.md", fatal=fatal,
+                messages=messages)
+
+
+def _resolution(code: str, name: str, summary: str, doc: str, messages: dict[str, str]) -> Code:
+    return Code(code, name, "resolution", "input", Severity.ERROR, summary, doc, "rules/input.md",
+                messages=messages)
+
+
+_INPUT = (
+    _input("E001", "unreadable-file", "The file could not be read.", True,
+           "The file does not exist, is a symbolic-link loop, is not a regular file (a named pipe, a "
+           "device or a socket: these are never opened, so a hook cannot hang on them), or permission "
+           "was denied; or a folder could not be searched (also a path too long for the system, or "
+           "folders nested more than 100 levels deep, which are not searched).",
+           {"unreadable": "cannot read the {what}: {reason}", "missing": "no such {what}"}),
+    _input("E002", "invalid-encoding", "The file is not valid UTF-8.", True,
+           "Policy files are UTF-8 text. The message gives the byte offset of the first "
+           "invalid byte; re-save the file as UTF-8. A UTF-16 or UTF-32 file (with a byte-order "
+           "mark, or mostly ASCII text with NUL bytes in between, as Windows PowerShell's `>` "
+           "writes) is named as such.",
+           {"invalid": "invalid UTF-8 at byte offset {offset} (byte {byte})",
+            "wide": "the file is {encoding} ({detail}): save it as UTF-8"}),
+    _input("E003", "binary-file", "The file holds NUL bytes: it is not text.", True,
+           "A policy file must be text; a NUL byte means a binary or corrupted file.",
+           {"nul": "the file holds a NUL byte at byte offset {offset}: it is not a text file"}),
+    _input("E004", "empty-file", "The file holds no declarations.", True,
+           "An empty policy file is usually a mistake (a failed save, a stub). Write at least "
+           "one block, or delete the file.",
+           {"empty": "the file holds no declarations"}),
+    _input("E005", "file-too-large", "The file is larger than the configured limit.", True,
+           "Very large files are refused so that a hook never hangs. Raise `max-file-bytes` "
+           "in the configuration if the file is genuine.",
+           {"large": "the file is {size} bytes, over the limit of {limit}",
+            "grew": "the file grew to more than {limit} bytes while it was being read"}),
+    _input("E006", "no-policy-files", "No .privacy files were found under the given path.", True,
+           "privacy-dsl lints files ending in `.privacy`. Check the path.",
+           {"none": "no `{suffix}` files under `{path}`", "suffix": "`{path}` is not a `{suffix}` file"}),
+    _input("E007", "outside-path", "A linked file points outside the path being linted.", True,
+           "A `.privacy` file that is a symbolic link is read only when it leads to a `.privacy` file "
+           "inside its own policy directory (the folder that holds the link, or a folder below it "
+           "that is not hidden). A link anywhere else is refused and not opened, however the file is "
+           "reached: a directory searched, or a file given, as pre-commit gives. Links to "
+           "directories are not followed at all.",
+           {"link": "`{path}` is a symbolic link to `{target}`, which is {why}"}),
+    _input("E020", "bidi-control", "The text holds an invisible bidirectional-control character.", False,
+           "Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) change "
+           "the order in which text is *displayed* without changing what it *is*: a policy can read "
+           "one way in an editor or a code review and mean another (\"Trojan Source\", "
+           "CVE-2021-42574). The message names the character and its position; delete it, or write "
+           "the text without it. Like rustc's `text_direction_codepoint_in_literal` and GitHub's "
+           "warning, this is a warning: the policy is still checked. The direction marks U+200E, "
+           "U+200F and U+061C, which right-to-left text uses legitimately, are not reported. Where "
+           "an override is meant, suppress it on its line: `# privacy-dsl: ignore[E020] -- reason`.",
+           {"bidi": "invisible bidirectional control {codepoint} {character}: the text may display in another "
+                    "order than it is read"},
+           Severity.WARNING),
+    _input("E080", "invalid-configuration", "The configuration file cannot be used.", True,
+           "`pyproject.toml` (`[tool.privacy-dsl]`), `privacy-dsl.toml` or the file given with `--config` "
+           "is not valid TOML, is not a regular file, is over 1 MiB, or holds a key or value the "
+           "configuration does not accept (a wrong type, an empty `select`, an unknown rule, a code "
+           "that makes the input unusable in `ignore`). The message says which key and why; nothing "
+           "is linted, and the exit code is 2.",
+           {"invalid": "{source}: {problem}"}),
+    _input("E081", "unreadable-manifest", "The fides manifest given to `import` cannot be read.", True,
+           "The file is not a regular file, is larger than `max-manifest-bytes` (default 2 MiB), is "
+           "not UTF-8, is not valid YAML (or is nested too deeply, or holds an impossible date such "
+           "as 2026-02-30), or is not a fides manifest (no top-level `system:` or `organization:`), "
+           "or a field holds a value of the wrong type. The message gives the line and column where "
+           "YAML gives one; nothing is written, and the exit code is 2.",
+           {"invalid": "{path}: {problem}"}),
+    _input("E100", "syntax-error", "The text does not follow the policy grammar.", True,
+           "The message says what was found and what the grammar expected at that point.",
+           {"unexpected": "unexpected `{found}`; expected {expected}",
+            "character": "unexpected character `{found}`; expected {expected}",
+            "end": "unexpected end of file; expected {expected}"}),
+    _input("E101", "unterminated-string", "A quoted string is not closed on its line.", True,
+           "Strings are written in double quotes and end on the line they start on. "
+           "Write `\\\"` for a quote inside a string.",
+           {"open": "this string is not closed before the end of the line"}),
+    _input("E102", "unclosed-block", "The file ends inside a block.", True,
+           "Every `{` needs a matching `}`. The message names the block that is still open.",
+           {"open": "the file ends inside the `{block}` block opened at line {line}, column {column}"}),
+    _input("E190", "fmt-moves-suppression", "Formatting would change what a suppression hides.", True,
+           "Reported by `privacy-dsl fmt` (also with `--check` and `--diff`), which then leaves the "
+           "file as it is. A `# privacy-dsl: ignore[...]` comment hides findings by line: at the end "
+           "of a line it covers what starts on that line, on a line of its own the next line (or "
+           "the whole block that line opens). `fmt` keeps a suppression at the end of the line of "
+           "the statement it was on and checks that every suppression hides the same findings after "
+           "formatting; where the canonical layout cannot keep that (a suppression at the end of a "
+           "continuation line, or after several statements on one line), it refuses rather than "
+           "silently hiding or revealing a finding. Put the suppression on a line of its own before "
+           "the statement or block it is for, and format again.",
+           {"moves": "formatting would move this suppression so that it would {effect}: the file is left as it is"}),
+    _resolution("E200", "undefined-reference", "A name refers to nothing declared in the policy.",
+                "References resolve across all `.privacy` files of one policy directory. Declare "
+                "the block, or fix the name (a suggestion is given when one is close).",
+                {"undefined": "{used_by} refers to {kind} `{name}`, which is not declared"}),
+    _resolution("E201", "duplicate-definition", "Two blocks of the same kind have the same id.",
+                "Ids must be unique within a policy across all its files.",
+                {"duplicate": "`{kind} {id}` is declared twice; the first is at {first}"}),
+    _resolution("E202", "wrong-reference-kind", "A name refers to a block of another kind.",
+                "For example, `recipients` must name `recipient` blocks, not categories.",
+                {"kind": "`{name}` is a {found}, but {used_by} needs a {expected}"}),
+    _resolution("E203", "unknown-taxonomy-key", "A taxonomy key is not in the fideslang taxonomy.",
+                "Data categories use fideslang data-category keys (`user.contact.email`), purposes "
+                "use data-use keys (`marketing.communications.email`). See `privacy-dsl taxonomy`.",
+                {"unknown": "`{value}` is not a fideslang {what} key"}),
+    _resolution("E204", "invalid-value", "A value is not one of those the statement accepts.",
+                "Enumerated values (roles, mechanisms, methods, rights, countries, ...) are checked; "
+                "the message lists what is accepted and suggests the closest.",
+                {"invalid": "`{value}` is not a valid {what}", "email": "`{value}` is not an e-mail address",
+                 "too-long": "the duration is too long: at most {most}", "zero": "a duration of zero is not a period",
+                 "age": "the age is too high: at most {most}", "date": "`{value}` is not a date of the calendar"}),
+    _resolution("E205", "duplicate-statement", "A statement that takes one value is given twice.",
+                "Only the first is used; remove the other.",
+                {"statement": "`{statement}` is given twice in this block; the first, at line {line}, is used",
+                 "language": "language `{language}` is given twice"}),
+    _resolution("E206", "duplicate-controller", "More than one controller block in a policy.",
+                "Joint controllers are declared as recipients with `role joint_controller`.",
+                {"second": "a second controller block; the first is at {first}"}),
+)
+
+_ART53 = "Directive 2002/58/EC (ePrivacy) Art. 5(3)"
+_PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019), operative part, points 1 and 2"
+
+
+def _verify(code: str, name: str, severity: Severity, summary: str, doc: str, messages: dict[str, str],
+            references: tuple[str, ...] = (), fatal: bool = False, category: str = "cookies") -> Code:
+    return Code(code, name, category, "verify", severity, summary, doc, "verify-cookies.md", fatal=fatal,
+                messages=messages, references=references)
+
+
+_VERIFY = (
+    _verify(
+        "VC001", "undeclared-cookie", Severity.ERROR,
+        "A cookie the site sets (or reads) that the policy does not declare.",
+        "No declaration of kind `cookie` matches its name, or the declarations of that name cover other "
+        "`domains`. Users must be told about every cookie stored on or read from their device, its "
+        "purpose, its duration and whether third parties have access (ePrivacy Art. 5(3); Planet49). The "
+        "hint is a one-line declaration to paste and complete: name, domain, party and expiry as "
+        "observed; provider and category from the Open Cookie Database when it knows the name. Check the "
+        "category and add `purpose` and `consent`.\n\n"
+        "```\n"
+        "visit.har:10:40: VC001 error: cookie `_ga` is set by the site but not declared in the policy\n"
+        "  = hint: declare it: cookie _ga { provider \"Google\" party first expiry 730 days domains "
+        "\"shop.example\" category analytics }\n"
+        "```",
+        {"undeclared": "cookie `{name}` is {verb} by the site but not declared in the policy{why}"},
+        (_ART53, _PLANET49, "GDPR Art. 13(1)(c), 13(2)(a)")),
+    _verify(
+        "VC002", "expiry-longer-than-declared", Severity.ERROR,
+        "The site sets a cookie to live longer than the policy declares.",
+        "The observed lifetime (`Max-Age`, else `Expires` counted from the response's `Date`) exceeds "
+        "the declared `expiry` by more than 2 % plus 60 seconds (clock skew). The information owed "
+        "includes the duration of the cookies (Planet49, operative part point 2; GDPR Art. 13(2)(a)); an "
+        "understated duration makes the notice untransparent (Art. 5(1)(a)). Declare the real lifetime, "
+        "or shorten it on the site. Points at the declaration's `expiry`, and cites the observation.",
+        {"longer": "cookie `{name}` is set to last {lasts}, longer than the declared {declared} ({where}: {evidence})"},
+        (_PLANET49, "GDPR Art. 5(1)(a), 13(2)(a)")),
+    _verify(
+        "VC003", "persistent-declared-session", Severity.ERROR,
+        "A cookie declared `expiry session` is set with an expiry date.",
+        "A session cookie ends when the browser closes; the capture shows the cookie set with "
+        "`Max-Age` or `Expires`, so it outlives the session. The notice understates its duration "
+        "(Planet49; GDPR Art. 13(2)(a)).",
+        {"persistent": "cookie `{name}` is declared a session cookie but is set to last {lasts} ({where}: {evidence})"},
+        (_PLANET49, "GDPR Art. 13(2)(a)")),
+    _verify(
+        "VC004", "third-party-declared-first-party", Severity.ERROR,
+        "A cookie declared `party first` is set or read by another site.",
+        "The cookie was set by (or sent to) a host outside the first-party sites, or its `Domain` is "
+        "another site's. Whether third parties can access cookies is part of the information owed "
+        "(Planet49, operative part point 2), and a third party that reads them may be a recipient or "
+        "joint controller (GDPR Art. 13(1)(e), 26; CJEU C-40/17 Fashion ID). Give `--first-party` when "
+        "the site spans several domains.",
+        {"third": "cookie `{name}` is declared first party but is {verb} by {host} ({where})"},
+        (_PLANET49, "GDPR Art. 13(1)(e), 26", "CJEU C-40/17 Fashion ID (29 July 2019)")),
+    _verify(
+        "VC005", "set-before-consent", Severity.ERROR,
+        "A cookie that needs consent is set or read before the user made any consent choice.",
+        "In the pre-consent window (by default: the HAR's first page, up to its load event and before "
+        "any request matching `--consent-marker`), the capture shows a cookie that needs consent: its "
+        "declaration names a `consent` mechanism, its purpose has `basis consent`, or its category is "
+        "analytics, marketing or personalization; for an undeclared cookie, the Open Cookie Database "
+        "lists it as Analytics or Marketing. Cookies declared `strictly_necessary` or `security` are "
+        "never reported here (CK101 checks that claim against the database). Consent must be given "
+        "before storage or access (ePrivacy Art. 5(3)); silence, pre-ticked boxes and inaction are no "
+        "consent (Planet49, operative part point 1; EDPB Guidelines 05/2020 on consent). Points at the "
+        "observation.",
+        {"early": "cookie `{name}` needs consent but is {verb} before any consent choice",
+         "known": "cookie `{name}` ({platform}, {category} in the Open Cookie Database) is {verb} before any "
+                  "consent choice"},
+        (_ART53, _PLANET49, "EDPB Guidelines 05/2020 on consent under Regulation 2016/679")),
+    _verify(
+        "VC006", "declared-not-observed", Severity.INFO,
+        "A declared cookie did not appear in the capture.",
+        "Either the cookie is set only in a part of the site the capture did not visit (after login, "
+        "at checkout, after consent) — record that part too — or the declaration is stale. A notice "
+        "that lists cookies the site no longer sets is not wrong in law, but it is noise for the reader; "
+        "remove stale entries. Not reported when the capture holds no cookie at all (VC101 says why). "
+        "With the default fail level an info finding still exits 1, as in `lint`; use "
+        "`--fail-level warning` to let VC006 pass.",
+        {"unseen": "cookie `{name}` is declared but was not observed in the capture"},
+        ("GDPR Art. 12(1)",)),
+    _verify(
+        "VC100", "unreadable-capture", Severity.ERROR,
+        "The capture file could not be read.",
+        "The capture does not exist, is not a regular file (a pipe or device is refused before it is "
+        "opened, so nothing blocks), is larger than `max-capture-bytes` (default 256 MiB; real HAR files "
+        "are 2-50 MB), is not UTF-8, is not JSON (the position of the JSON error is given; JSON nested "
+        "too deeply or holding a number of more than 4,300 digits is refused too), or is not a HAR file "
+        "(no `log.entries` list, or a `log.pages` that is not a list). Nothing is compared; the exit "
+        "code is 2.",
+        {"unreadable": "{problem}"}, fatal=True, category="input"),
+    _verify(
+        "VC101", "capture-without-cookies", Severity.WARNING,
+        "The capture holds requests but no cookie.",
+        "Browsers export HAR files 'sanitized' (without cookies and Set-Cookie headers) by default. "
+        "In Chrome DevTools use 'Export HAR (with sensitive data)'; in Firefox, 'Save All As HAR'. "
+        "A cookie jar or header file with no cookie is reported the same way.",
+        {"har": "the HAR file records {count} request(s) but no cookie", "jar": "the cookie jar holds no cookie",
+         "headers": "the file holds no Set-Cookie header"}, category="input"),
+    _verify(
+        "VC102", "malformed-capture-entry", Severity.WARNING,
+        "An entry or line of the capture could not be read; it was skipped.",
+        "A HAR entry without a request URL, a Set-Cookie header without `name=value`, or a cookies.txt "
+        "line without its 7 tab-separated fields: the entry is skipped. A HAR field of the wrong type "
+        "(`headers` or `cookies` that is not a list, a cookie whose name is not text) is ignored with "
+        "this warning, naming the entry and the field. A `Max-Age` or a jar expiry more than 1000 years "
+        "away is counted as 1000 years, with this warning. HAR times outside the years 1-9999 once "
+        "converted to UTC, and page timings that are not finite numbers of at most 10^12 ms (`NaN`, "
+        "`Infinity`, `1e308`), count as unknown.",
+        {"entry": "{problem}"}, category="input"),
+    _verify(
+        "VC103", "first-party-unknown", Severity.INFO,
+        "The first-party site is not known, so first and third party cannot be told apart.",
+        "Neither `--first-party`, nor a HAR page, nor the policy's `url` or controller `website` says "
+        "which site was visited (a cookie jar or a header file does not). Give "
+        "`--first-party example.com`; until then VC004 is not checked and suggested declarations leave "
+        "out `party`.",
+        {"unknown": "no first-party site is known: first and third party are not compared"},
+        category="input"),
+)
+
+
+def _other(source: Source, page: str, code: str, name: str, severity: Severity, summary: str,
+           messages: dict[str, str]) -> Code:
+    return Code(code, name, source, source, severity, summary, "", page, messages=messages)
+
+
+_EXPORT = (
+    _other("export", "interop.md", "EXP001", "purpose-without-use", Severity.ERROR,
+           "A purpose has no `use`: a privacy declaration needs a `data_use`, so the purpose is left out.",
+           {"no-use": "purpose `{purpose}` has no `use`; a fides privacy declaration needs a data use, so the "
+                      "purpose is not exported"}),
+    _other("export", "interop.md", "EXP002", "several-legal-bases", Severity.WARNING,
+           "A purpose has several `basis` statements: a declaration holds one; the first is exported.",
+           {"bases": "purpose `{purpose}` has {count} legal bases; fides holds one, so only `{basis}` is exported"}),
+    _other("export", "interop.md", "EXP003", "category-without-taxonomy", Severity.WARNING,
+           "A category has no `taxonomy` key, so it cannot be a fides data category and is left out.",
+           {"no-taxonomy": "category `{category}` has no taxonomy key; fides cannot express it, so it is left "
+                           "out of purpose `{purpose}`"}),
+    _other("export", "interop.md", "EXP004", "missing-translation", Severity.WARNING,
+           "A text has no version in `--lang`; another language's text is exported.",
+           {"translation": "{what} has no `{lang}` text; the `{other}` text is exported"}),
+)
+
+_NOTICE = (
+    _other("notice", "notice.md", "NTC001", "missing-translation", Severity.ERROR,
+           "A localised text has no text in the notice's language.",
+           {"translation": "{what} has no `{lang}` text (only {available})"}),
+    _other("notice", "notice.md", "NTC002", "missing-text", Severity.ERROR,
+           "A block the notice names (purpose, category, subject, recipient, authority) has no `name`: its "
+           "id is shown instead.",
+           {"no-name": "{kind} `{id}` has no name; the notice shows its id"}),
+    _other("notice", "notice.md", "NTC003", "unknown-event", Severity.WARNING,
+           "A retention event (`until <event>`, `after <event>`) has no wording in the templates: it is "
+           "shown as written, with `_` as spaces.",
+           {"event": "no `{lang}` wording for the event `{event}`; the notice shows it as written"}),
+)
+
+#: Codes no longer emitted. They are never reused; each redirects to its successor (or to None).
+#: An entry: ``Code(code, name, category, source, severity, summary, doc, page, status="retired",
+#: redirect="NEW001")``. None is retired yet.
+RETIRED: tuple[Code, ...] = ()
+
+#: Every code that is not a lint rule, by code: importing this module builds only these.
+STATIC: dict[str, Code] = {c.code: c for c in (*_INPUT, *_VERIFY, *_EXPORT, *_NOTICE)}
+
+_cache: dict[str, Code] | None = None
+
+
+def from_rule(rule: Rule) -> Code:
+    """A rule's entry, from its ``@rule(...)`` declaration and docstring."""
+    body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
+    return Code(rule.code, rule.name, rule.category, "rule", rule.severity, rule.summary, body,
+                f"rules/{rule.category}.md", status=getattr(rule, "status", "stable"),
+                messages=dict(getattr(rule, "messages", None) or {}), implies=tuple(getattr(rule, "implies", ())),
+                references=rule.references, jurisdictions=rule.jurisdictions)
+
+
+def catalogue() -> dict[str, Code]:
+    """Every code, by code: the rules (in their registry's order), the other codes, the retired ones."""
+    global _cache
+    if _cache is None:
+        from .rules import REGISTRY
+
+        table = {code: from_rule(rule) for code, rule in REGISTRY.items()}
+        for entry in (*STATIC.values(), *RETIRED):
+            assert entry.code not in table, f"the code {entry.code} is used twice"
+            table[entry.code] = entry
+        _cache = table
+    return _cache
+
+
+def codes(*sources: Source, retired: bool = False) -> list[Code]:
+    """The entries emitted by these sources (all when none is given), sorted by code."""
+    pool = catalogue().values() if not sources or "rule" in sources else (*STATIC.values(), *RETIRED)
+    return sorted((c for c in pool if (not sources or c.source in sources) and (retired or c.status != "retired")),
+                  key=lambda c: c.code)
+
+
+def get(key: str) -> Code | None:
+    """The entry of a code (any case) or a name, retired ones included; redirects are not followed."""
+    upper = key.upper()
+    if upper in STATIC:  # no rule import for an input, verify, export or notice code
+        return STATIC[upper]
+    table = catalogue()
+    return table.get(upper) or next((c for c in table.values() if c.name == key), None)
+
+
+def lookup(key: str) -> Code | None:
+    """The live entry for a code or name: a retired code's successor (None when it has none)."""
+    entry = get(key)
+    seen: set[str] = set()
+    while entry is not None and entry.status == "retired" and entry.code not in seen:
+        seen.add(entry.code)
+        entry = get(entry.redirect) if entry.redirect else None
+    return entry
+
+
+def redirect(code: str) -> tuple[str, str | None] | None:
+    """``(code, its successor)`` when ``code`` is a retired code, else None. Reads only the retired
+    codes (no rule import) unless one matches."""
+    old = next((c for c in RETIRED if c.code == code), None)
+    if old is None:
+        return None
+    live = lookup(old.code)
+    return old.code, None if live is None else live.code
+
+
+def entry(code: str) -> Code:
+    """The entry of a code the tool emits (a programming error when there is none)."""
+    found = STATIC.get(code) or catalogue().get(code)
+    if found is None:
+        raise KeyError(code)
+    return found
