@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES, ROOT
 
-from privacy_dsl import fmt, lark_tables, policytest
+from privacy_dsl import fmt, lark_tables, lexer, policytest
 from privacy_dsl import parser as p
-from privacy_dsl.lexer import FastContextualLexer
 
 GRAMMAR = lark_tables.grammar_path().read_text(encoding="utf-8")
 
@@ -44,15 +43,15 @@ def test_what_is_loaded_is_what_lark_serializes(config: str) -> None:
 def test_loading_leaves_the_shipped_data_as_it_was() -> None:
     """Both the policy parser and the formatter load the ``policy`` table from one decoded copy."""
     before = {config: repr(lark_tables._table(config)) for config in lark_tables.CONFIGS}
-    lark_tables.lark_parser("policy", lexer_callbacks={"COMMENT": lambda t: t})
+    lark_tables.lark_parser("policy")
     lark_tables.lark_parser("test")
     assert {config: repr(lark_tables._table(config)) for config in lark_tables.CONFIGS} == before
 
 
 def test_every_parser_is_loaded_from_the_table_with_the_fast_lexer() -> None:
     assert p.lark_parser().source_path == "<deserialized>"
-    assert type(p.lark_parser().parser.lexer) is FastContextualLexer
-    assert fmt._cst_parser().source_path == "<deserialized>"
+    assert p._fast_parser() is not None
+    assert fmt._cst_parser() is p.lark_parser()  # one shared parser: it holds nothing of a parse
     assert policytest.test_parser().source_path == "<deserialized>"
 
 
@@ -91,22 +90,25 @@ def test_a_table_that_does_not_fit_is_not_used(why: str, tmp_path: Path, monkeyp
         lark_tables._table.cache_clear()
 
 
-def test_only_run_time_options_are_accepted() -> None:
-    with pytest.raises(TypeError):
-        lark_tables.lark_parser("policy", keep_all_tokens=False)
+def test_a_parser_holds_nothing_of_a_parse() -> None:
+    """No transformer and no callbacks: one instance serves every parse, from any thread."""
+    for config in lark_tables.CONFIGS:
+        parser = lark_tables.lark_parser(config)
+        assert parser.options.transformer is None
+        assert not parser.options.lexer_callbacks
 
 
 @pytest.fixture
 def built(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """parse_text, fmt and the test-file parser with parsers built from the grammar text."""
     monkeypatch.setattr(lark_tables, "_shipped", lambda config, text: None)
-    policy, slow = p.lark_parser.__wrapped__(), p.lark_parser.__wrapped__(False)
-    cst = fmt._cst_parser.__wrapped__()
+    policy = p.lark_parser.__wrapped__()
+    fast = lexer.fast_parser(policy)
+    assert fast is not None
     tests = policytest.test_parser.__wrapped__()
-    assert "<deserialized>" not in {policy.source_path, slow.source_path, cst.source_path, tests.source_path}
-    assert type(policy.parser.lexer) is FastContextualLexer
-    monkeypatch.setattr(p, "lark_parser", lambda fast_lexer=True: policy if fast_lexer else slow)
-    monkeypatch.setattr(fmt, "_cst_parser", lambda: cst)
+    assert "<deserialized>" not in {policy.source_path, tests.source_path}
+    monkeypatch.setattr(p, "lark_parser", lambda: policy)
+    monkeypatch.setattr(p, "_fast_parser", lambda: fast)
     monkeypatch.setattr(policytest, "test_parser", lambda: tests)
     yield
 
