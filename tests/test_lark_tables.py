@@ -18,12 +18,20 @@ from privacy_dsl import parser as p
 
 GRAMMAR = lark_tables.grammar_path().read_text(encoding="utf-8")
 
+#: CI's run on a Lark outside the pin (PRIVACY_DSL_EXPECT_LARK_FALLBACK=1): the shipped tables are
+#: another Lark's, so they are not loaded (that is the point) and not checked. On Lark's newest
+#: release these tests do run, and fail when the tables need regenerating.
+tables_lark = pytest.mark.skipif(os.environ.get("PRIVACY_DSL_EXPECT_LARK_FALLBACK") == "1",
+                                 reason="the shipped tables are made with the pinned Lark, not this one")
 
+
+@tables_lark
 def test_shipped_tables_are_up_to_date() -> None:
     assert lark_tables.TABLES.read_text(encoding="utf-8") == lark_tables.render_tables(GRAMMAR), (
         "privacy_dsl/data/parse_tables.json is stale: run `python scripts/regen_parse_tables.py`")
 
 
+@tables_lark
 def test_the_tables_do_not_depend_on_string_hashing() -> None:
     """Lark numbers states and tokens in set order; the file must not change with PYTHONHASHSEED."""
     code = ("import sys; from privacy_dsl import lark_tables as t; "
@@ -34,6 +42,7 @@ def test_the_tables_do_not_depend_on_string_hashing() -> None:
         assert out == lark_tables.TABLES.read_text(encoding="utf-8"), f"PYTHONHASHSEED={seed}"
 
 
+@tables_lark
 @pytest.mark.parametrize("config", sorted(lark_tables.CONFIGS))
 def test_what_is_loaded_is_what_lark_serializes(config: str) -> None:
     """JSON has no integer keys and no tuples: the decoder restores them exactly."""
@@ -48,6 +57,7 @@ def test_loading_leaves_the_shipped_data_as_it_was() -> None:
     assert {config: repr(lark_tables._table(config)) for config in lark_tables.CONFIGS} == before
 
 
+@tables_lark
 def test_every_parser_is_loaded_from_the_table_with_the_fast_lexer() -> None:
     assert p.lark_parser().source_path == "<deserialized>"
     assert p._fast_parser() is not None
@@ -103,8 +113,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """parse_text, fmt and the test-file parser with parsers built from the grammar text."""
     monkeypatch.setattr(lark_tables, "_shipped", lambda config, text: None)
     policy = p.lark_parser.__wrapped__()
-    fast = lexer.fast_parser(policy)
-    assert fast is not None
+    fast = lexer.fast_parser(policy)  # None on a Lark the fast path is not tested with
     tests = policytest.test_parser.__wrapped__()
     assert "<deserialized>" not in {policy.source_path, tests.source_path}
     monkeypatch.setattr(p, "lark_parser", lambda: policy)
