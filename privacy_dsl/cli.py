@@ -59,8 +59,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def command_parser(name: str) -> argparse.ArgumentParser:
     """The argument parser of command ``name`` (``lint``, ...), registered in full: what
     ``privacy-dsl NAME ...`` is parsed with. ``KeyError`` for an unknown command."""
-    parser = _build([name])[1].choices[name]
-    assert isinstance(parser, _argparse().ArgumentParser)
+    parser: argparse.ArgumentParser = _build([name])[1].choices[name]
     return parser
 
 
@@ -71,12 +70,6 @@ def option_actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action
     only (a test checks it finds every option the command's ``--help`` shows)."""
     actions: list[argparse.Action] = parser._actions
     return {option: action for action in actions for option in action.option_strings}
-
-
-def _argparse() -> Any:
-    import argparse
-
-    return argparse
 
 
 def _build(argv: Sequence[str] | None) -> tuple[argparse.ArgumentParser, Any]:

@@ -5,11 +5,12 @@ Everything else in privacy-dsl uses Lark's public surface: ``Lark(...)``, ``Lark
 ``Tree``, ``Lark.rules``, ``Lark.terminals``, ``get_terminal``, ``memo_serialize``. This module also
 reads what Lark does not document: each LALR state's scanner (``ContextualLexer.lexers``), the
 parse table and its ``Shift`` action, and ``Lark._load_from_dict`` (the loader of Lark's
-standalone parsers, the only one that reads data rather than a pickle). It does so only with the Lark minor version it is tested with (``TESTED_LARK``) and only when those
-internals look as expected (``INTERNALS``); otherwise ``fast_parser`` gives None and
-``load_table`` None, and the callers take the public path (Lark's own contextual lexer and
-``Lark.parse``, a parser built from the grammar text), with the same results: the tests compare
-the two paths on the corpus and on generated documents, and CI runs them on Lark's newest release.
+standalone parsers, the only one that reads data rather than a pickle). It does so only with the
+Lark minor version it is tested with (``TESTED_LARK``) and only when those internals look as
+expected (``INTERNALS``); otherwise ``fast_parser`` gives None and ``load_table`` None, and the
+callers take the public path (Lark's own contextual lexer and ``Lark.parse``, a parser built from
+the grammar text), with the same results: the tests compare the two paths on the corpus and on
+generated documents, and CI runs them on Lark's newest release.
 
 Lark's ``ContextualLexer`` gives each LALR state its own scanner: one regular expression joining
 every terminal the state accepts, compiled on first use. Our grammar has 95 distinct sets of
@@ -257,7 +258,7 @@ class FastParser:
     """What ``drive`` reads, made once per Lark parser (``fast_parser``); read-only after that."""
 
     def __init__(self, parser: Lark, lexer: FastLexer) -> None:
-        lalr = parser.parser.parser.parser  # type: ignore[attr-defined]
+        lalr: Any = parser.parser.parser.parser
         table = lalr.parse_table
         self.lexer = lexer
         self.states: dict[int, dict[str, tuple[Any, Any]]] = table.states
@@ -385,5 +386,5 @@ def load_table(data: dict[str, Any], memo: dict[int, Any], **options: Any) -> La
     tested with (the caller builds the parser from the grammar text)."""
     if not INTERNALS:
         return None
-    loaded: Lark = Lark._load_from_dict(data, memo, **options)  # type: ignore[attr-defined]
+    loaded: Lark = Lark._load_from_dict(data, memo, **options)  # type: ignore[no-untyped-call]
     return loaded

@@ -997,9 +997,9 @@ def _parse_with_lark(text: str, path: str) -> ParseResult:
 def _lexed_before(exc: UnexpectedInput, text: str) -> int:
     """Where the lexer stopped at a syntax error: the comments before it are the ones it read."""
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END" and exc.token.start_pos is not None:
-        return exc.token.start_pos
+        return int(exc.token.start_pos)
     if isinstance(exc, UnexpectedCharacters) and exc.pos_in_stream is not None:
-        return exc.pos_in_stream
+        return int(exc.pos_in_stream)
     return len(text)
 
 

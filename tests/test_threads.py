@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import privacy_dsl
-from privacy_dsl.api import PolicyError
 from privacy_dsl import fmt, policytest
+from privacy_dsl.api import PolicyError
 from privacy_dsl.parser import parse_text
 
 THREADS = 4
@@ -106,7 +106,7 @@ def test_threads_parsing_at_once_get_what_they_get_alone(tmp_path: Path, switchi
                 for name, job in jobs[start:] + jobs[:start]:
                     if job() != alone[name]:
                         wrong.append(name)
-        except BaseException as exc:  # noqa: BLE001 - reported below, with the thread's own failure
+        except BaseException as exc:
             crashed.append(exc)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
