@@ -357,7 +357,7 @@ def _anonymous_terminals() -> frozenset[str]:
 
 
 class _Builder:
-    """Builds model blocks while the parser reduces (see ``_Inline``); value problems are
+    """Builds model blocks while the parser reduces (see ``_Parse``); value problems are
     collected in ``diagnostics``.
 
     Each rule (or alias) of the grammar maps to the method of the same name, called with the
