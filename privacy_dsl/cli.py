@@ -21,7 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
 _EPILOG = """\
 exit codes:
@@ -53,6 +53,27 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser. With ``argv``, only the command it names is registered in full (the
     others are listed with their one-line help, enough for ``--help`` and for a usage error);
     without, every command is."""
+    return _build(argv)[0]
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The argument parser of command ``name`` (``lint``, ...), registered in full: what
+    ``privacy-dsl NAME ...`` is parsed with. ``KeyError`` for an unknown command."""
+    parser: argparse.ArgumentParser = _build([name])[1].choices[name]
+    return parser
+
+
+def option_actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    """Every option string of ``parser`` (``--format``, ``-q``, ...) and the action it triggers.
+
+    argparse has no public way to list a parser's actions; this reads ``parser._actions``, here
+    only (a test checks it finds every option the command's ``--help`` shows)."""
+    actions: list[argparse.Action] = parser._actions
+    return {option: action for action in actions for option in action.option_strings}
+
+
+def _build(argv: Sequence[str] | None) -> tuple[argparse.ArgumentParser, Any]:
+    """The parser and its subparsers action (see ``build_parser``)."""
     import argparse
 
     from .usage import UsageParser
@@ -70,11 +91,29 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for name, module, help_line in COMMAND_INDEX:
         if argv is None or name == only:
             command_module(module).register(sub)
-        else:  # listed in --help and accepted as a choice, but no parser is built (~0.6 ms each);
-            # the placeholder is never parsed with: a command named in argv is registered in full
-            sub.choices[name] = parser
-            sub._choices_actions.append(sub._ChoicesPseudoAction(name, (), help_line))
-    return parser
+        else:
+            _list_only(sub, name, help_line, parser)
+    return parser, sub
+
+
+def _list_only(sub: Any, name: str, help_line: str, placeholder: argparse.ArgumentParser) -> None:
+    """List command ``name`` in ``--help`` and accept it as a choice, without building its parser
+    (~0.15 ms each, for nothing: a command named in argv is registered in full, so the placeholder
+    is never parsed with). That takes argparse's private ``_choices_actions`` and
+    ``_ChoicesPseudoAction`` -- what ``add_parser`` does with them -- so when they are not there,
+    ``add_parser`` is used: the same help and the same usage errors (a test compares the two)."""
+    choices_actions = getattr(sub, "_choices_actions", None)
+    pseudo_action = getattr(sub, "_ChoicesPseudoAction", None)
+    if isinstance(choices_actions, list) and pseudo_action is not None:
+        sub.choices[name] = placeholder
+        choices_actions.append(pseudo_action(name, (), help_line))
+    else:
+        _list_with_add_parser(sub, name, help_line, placeholder)
+
+
+def _list_with_add_parser(sub: Any, name: str, help_line: str, placeholder: argparse.ArgumentParser) -> None:
+    """``_list_only`` through argparse's public ``add_parser`` (a parser that is never used)."""
+    sub.add_parser(name, help=help_line, add_help=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,13 +38,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from .diagnostics import Diagnostic
-from .parser import normalise_newlines, parse_text
+from .parser import lark_parser, normalise_newlines, parse_text, scan_comments
 
 #: Maximum line width the formatter aims for (a long string cannot be broken and may exceed it).
 WIDTH = 120
@@ -109,22 +109,11 @@ class FormatResult:
 # ---------------------------------------------------------------- the concrete-syntax parser
 
 
-class _CommentSink:
-    """Where the lexer callback puts the comments of the parse in progress."""
-
-    items: ClassVar[list[Token]] = []
-
-
-def _on_comment(token: Token) -> Token:
-    _CommentSink.items.append(token)
-    return token
-
-
-@cache
 def _cst_parser() -> Lark:
-    from .lark_tables import lark_parser  # the shipped table: never Lark's cache=True (a pickle in $TMPDIR)
-
-    return lark_parser("policy", lexer_callbacks={"COMMENT": _on_comment})
+    """The policy parser (``parser.lark_parser``: the shipped table, never Lark's ``cache=True``, a
+    pickle in $TMPDIR), whose ``parse`` gives the concrete syntax tree: every keyword token kept.
+    Shared, and holds nothing of a parse: the comments come from the text (``scan_comments``)."""
+    return lark_parser()
 
 
 @cache
@@ -559,20 +548,16 @@ def format_text(text: str, path: str = "<string>", *, check: bool = True) -> For
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the collector makes big parses non-linear; nothing here is cyclic garbage
     try:
-        _CommentSink.items = []
         try:
             tree = _cst_parser().parse(body)
         except UnexpectedInput:
             parsed = parse_text(text, path)
             return FormatResult(path, text, None, parsed.diagnostics)
-        finally:
-            tokens, _CommentSink.items = _CommentSink.items, []
         comments = []
-        for tok in tokens:
-            start = tok.start_pos or 0
+        for start, line, column, comment in scan_comments(body):
             line_start = body.rfind("\n", 0, start) + 1
             own = not body[line_start:start].strip()
-            comments.append(_Comment(start, tok.line or 1, tok.column or 1, str(tok).rstrip(), own))
+            comments.append(_Comment(start, line, column, comment.rstrip(), own))
         formatted = _Formatter(body, comments).format(tree)
     finally:
         if gc_was_enabled:

@@ -16,11 +16,15 @@ keys and no tuples; ``_decode`` restores exactly those places (the memo, the LAL
 stored as flat lists, quick to read), and a test checks that what is loaded equals what
 ``memo_serialize`` gives.
 
-``lark_parser`` loads a table with ``Lark._load_from_dict``, the loading path of Lark's own
-standalone parsers and the one ``cache=True`` used after unpickling (``Lark.load`` is the same
-code but, in Lark 1.3, takes no ``transformer`` or ``lexer_callbacks``), so a loaded parser is the
-parser ``cache=True`` gave. When the grammar text or the Lark version differ (an edited grammar in
-an editable install, another Lark), the parser is built from the grammar text, with no cache.
+``lark_parser`` loads a table with ``lexer.load_table`` (``Lark._load_from_dict``, the loading
+path of Lark's own standalone parsers and the one ``cache=True`` used after unpickling), so a
+loaded parser is the parser ``cache=True`` gave. When the grammar text or the Lark version differ
+(an edited grammar in an editable install, another Lark), the parser is built from the grammar
+text (``Lark(...)``, public), with no cache.
+
+A parser has no transformer and no lexer callbacks: it holds nothing of any one parse, so one
+instance serves every parse, from any thread. What a parse builds and the comments it finds
+belong to that parse (``parser.parse_text``).
 """
 
 from __future__ import annotations
@@ -34,24 +38,18 @@ from typing import Any
 from lark import Lark
 from lark import __version__ as LARK_VERSION
 from lark.grammar import Rule
-from lark.lark import _LOAD_ALLOWED_OPTIONS
 from lark.lexer import TerminalDef
 
+from .lexer import LOAD_OPTIONS as _LOAD_OPTIONS
+from .lexer import load_table
+
 #: The parser configurations: the options that shape the table. ``policy`` is the parser of
-#: ``parser.py`` (with its transformer and comment callback) and of ``fmt.py`` (the concrete
-#: syntax tree, with its own comment callback); ``test`` reads ``*.privacy-test`` files.
+#: ``parser.py`` and of ``fmt.py`` (the concrete syntax tree); ``test`` reads ``*.privacy-test`` files.
 CONFIGS: dict[str, dict[str, Any]] = {
     "policy": {"parser": "lalr", "lexer": "contextual", "keep_all_tokens": True, "maybe_placeholders": False},
     "test": {"start": "test_file", "parser": "lalr", "lexer": "contextual", "propagate_positions": True,
              "maybe_placeholders": False},
 }
-
-#: What may be given at run time, beside the table: Lark's ``_LOAD_ALLOWED_OPTIONS`` that we use.
-RUNTIME_OPTIONS = frozenset({"transformer", "lexer_callbacks"})
-
-#: Options Lark accepts when loading a serialized parser: left out of the stored options and given
-#: again at load time, as ``Lark.save`` and ``cache=True`` do.
-_LOAD_OPTIONS: frozenset[str] = frozenset(_LOAD_ALLOWED_OPTIONS)
 
 TABLES = Path(__file__).resolve().parent / "data" / "parse_tables.json"
 
@@ -68,21 +66,18 @@ def grammar_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def lark_parser(config: str, **runtime: Any) -> Lark:
-    """The parser of configuration ``config`` with the run-time options ``runtime`` (a
-    transformer, lexer callbacks): loaded from the shipped table when it was made from this grammar
-    text with this Lark, otherwise built from the grammar. Nothing is read from or written to a
-    cache."""
-    if not set(runtime) <= RUNTIME_OPTIONS:
-        raise TypeError(f"not a run-time option: {sorted(set(runtime) - RUNTIME_OPTIONS)}")
+def lark_parser(config: str) -> Lark:
+    """A new parser of configuration ``config``: loaded from the shipped table when it was made
+    from this grammar text with this Lark, otherwise built from the grammar. Nothing is read from
+    or written to a cache. No transformer, no callbacks: callers share one instance per config."""
     options = CONFIGS[config]
     text = grammar_path().read_text(encoding="utf-8")
     entry = _shipped(config, text)
-    if entry is None:
-        return Lark(text, **options, **runtime)
-    given = {name: value for name, value in options.items() if name in _LOAD_OPTIONS}
-    loaded: Lark = Lark._load_from_dict(entry["data"], entry["memo"], **given, **runtime)  # type: ignore[no-untyped-call]
-    return loaded
+    loaded = None
+    if entry is not None:
+        given = {name: value for name, value in options.items() if name in _LOAD_OPTIONS}
+        loaded = load_table(entry["data"], entry["memo"], **given)
+    return loaded if loaded is not None else Lark(text, **options)
 
 
 def _shipped(config: str, text: str) -> dict[str, Any] | None:

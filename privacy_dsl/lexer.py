@@ -1,11 +1,23 @@
-"""Lark's contextual lexer and LALR loop: the same tokens and the same parse at a fraction of the cost.
+"""The fast path: Lark's contextual lexer and LALR loop, the same tokens and the same parse at a
+fraction of the cost -- and the one module that reads Lark's internals.
+
+Everything else in privacy-dsl uses Lark's public surface: ``Lark(...)``, ``Lark.parse`` to a
+``Tree``, ``Lark.rules``, ``Lark.terminals``, ``get_terminal``, ``memo_serialize``. This module also
+reads what Lark does not document: each LALR state's scanner (``ContextualLexer.lexers``), the
+parse table and its ``Shift`` action, and ``Lark._load_from_dict`` (the loader of Lark's
+standalone parsers, the only one that reads data rather than a pickle). It does so only with the
+Lark minor version it is tested with (``TESTED_LARK``) and only when those internals look as
+expected (``INTERNALS``); otherwise ``fast_parser`` gives None and ``load_table`` None, and the
+callers take the public path (Lark's own contextual lexer and ``Lark.parse``, a parser built from
+the grammar text), with the same results: the tests compare the two paths on the corpus and on
+generated documents, and CI runs them on Lark's newest release.
 
 Lark's ``ContextualLexer`` gives each LALR state its own scanner: one regular expression joining
 every terminal the state accepts, compiled on first use. Our grammar has 95 distinct sets of
 acceptable terminals, and compiling their expressions costs more than lexing a 100-line policy
 (about 60 ms of a hook's cold start); matching then goes through several layers of calls per token.
 
-``FastContextualLexer`` keeps Lark's rules and replaces only the mechanics:
+``FastLexer`` keeps Lark's rules and replaces only the mechanics:
 
 1. One expression, compiled once, finds the *shape* of the text at the current position:
    whitespace, a comment, a quoted string, a word (letters, digits, ``_``, ``-``, dotted parts),
@@ -16,29 +28,42 @@ acceptable terminals, and compiling their expressions costs more than lexing a 1
    (state's terminal set, text): a policy repeats its words, so nearly every token is a dict lookup.
 
 The result is the same token stream with the same positions. Anything unexpected (text that no
-acceptable terminal matches, a token over several lines) is handed back to Lark's own lexer at that
-position, so errors are Lark's own, with the same messages and expected sets. ``install`` checks
-that the grammar's terminals have the shapes listed above and leaves Lark's lexer in place if they
-do not; the tests compare both lexers on the corpus and on generated documents.
+acceptable terminal matches, a token over several lines) makes the fast path decline
+(``Declined``): the caller parses with Lark's own parser, so errors are Lark's own, with the same
+messages and expected sets. ``fast_parser`` checks that the grammar's terminals have the shapes
+listed above and gives None if they do not.
 
-``drive`` then runs the LALR parse over Lark's own table and callbacks in one loop (see there).
+``drive`` then runs the LALR parse over Lark's table in one loop (see there).
+
+Thread safety: a ``FastParser`` is shared by every parse; what it holds is read-only, apart from
+memo dicts whose entries are computed from the grammar alone (the same value whichever thread
+stores it first). All the state of one parse -- the stacks, the comments, what the caller builds --
+lives in that call.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterator
-from copy import copy
-from functools import partial
 from itertools import chain
 from typing import Any, cast
 
 from lark import Lark, Token
-from lark.exceptions import UnexpectedInput
-from lark.lexer import BasicLexer, ContextualLexer, LexerState, TerminalDef
-from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
-from lark.parsers.lalr_analysis import Shift
-from lark.utils import TextSlice
+from lark import __version__ as LARK_VERSION
+
+#: The Lark minor version(s) the fast path and the table loader are tested with. Another version
+#: takes the public path (same results, slower); CI's newest-Lark job says when to move this.
+TESTED_LARK = ("1.3",)
+
+try:  # Lark's internals: see the module docstring. Any difference and the public path is used.
+    from lark.lark import _LOAD_ALLOWED_OPTIONS
+    from lark.lexer import BasicLexer, ContextualLexer, TerminalDef
+    from lark.parsers.lalr_analysis import Shift
+
+    INTERNALS = ".".join(LARK_VERSION.split(".")[:2]) in TESTED_LARK and callable(
+        getattr(Lark, "_load_from_dict", None))
+except ImportError:  # pragma: no cover - another Lark
+    INTERNALS = False
 
 #: The shapes of text, with the terminals of each shape. A word is as long as a name or taxonomy
 #: key can be; every word-shaped terminal matches within it (and, after it, meets no word character).
@@ -101,39 +126,50 @@ class _Plan:
         return None
 
 
-class FastContextualLexer(ContextualLexer):
-    """See the module docstring. Made from Lark's lexer by ``install`` (``__class__`` is swapped)."""
+class Declined(Exception):
+    """The fast path does not parse this text (a syntax error, or text it leaves to Lark); the
+    caller parses it with Lark's own parser, which gives the result or Lark's exact exception."""
 
-    _plans: dict[int, _Plan]
-    _by_state: dict[int, tuple[dict[str, tuple[str, int] | None], _Plan]]
-    _compiled: dict[str, re.Pattern[str]]
-    _shapes: re.Pattern[str]
-    _comment: Callable[[Token], Any] | None
+
+class _Position:
+    """What the lexer asks the parser: the state on top of its stack."""
+
+    __slots__ = ("stack",)
+
+    def __init__(self, stack: list[int]) -> None:
+        self.stack = stack
+
+
+class FastLexer:
+    """See the module docstring. Made by ``fast_parser`` from a parser's contextual lexer, whose
+    per-state scanners give the terminals (in Lark's order) each state accepts."""
+
+    def __init__(self, contextual: Any, terminals: Collection[Any], shapes: re.Pattern[str]) -> None:
+        self._lexers: dict[int, Any] = contextual.lexers
+        self._shapes = shapes
+        self._compiled = {t.name: re.compile(t.pattern.to_regexp()) for t in terminals if t.pattern.type == "re"}
+        #: Memo caches, shared by every parse: each entry is computed from the grammar alone.
+        self._plans: dict[int, _Plan] = {}
+        self._by_state: dict[int, tuple[dict[str, tuple[str, int] | None], _Plan]] = {}
 
     def _plan(self, state: int) -> tuple[dict[str, tuple[str, int] | None], _Plan]:
         """The plan of ``state``'s scanner: one per set of acceptable terminals, as Lark shares them."""
-        lexer = self.lexers[state]
-        plan = self._plans.get(id(lexer))
+        lexer = self._lexers[state]
+        plan = self._plans.get(id(lexer))  # the scanners live as long as this lexer: ids are not reused
         if plan is None:
-            plan = self._plans[id(lexer)] = _Plan(cast(BasicLexer, lexer).terminals, self._compiled)
+            plan = _Plan(cast(BasicLexer, lexer).terminals, self._compiled)
+            plan = self._plans.setdefault(id(lexer), plan)
         return plan.memo, plan
 
-    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
-        line_ctr = lexer_state.line_ctr
-        text_slice = lexer_state.text
-        text, end = text_slice.text, text_slice.end
-        if not isinstance(text, str):
-            yield from super().lex(lexer_state, parser_state)
-            return
-        pos, line, line_start = line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos
+    def lex(self, text: str, stack: list[int], comment: Callable[[Token], object] | None) -> Iterator[Token]:
+        """The tokens of ``text``; the state is read from ``stack`` (the parser's) as each token is
+        made, and each comment is given to ``comment``. ``Declined`` where Lark's lexer must decide."""
+        pos, line, line_start, end = 0, 1, 0, len(text)
         # Never None: everything in the expression is optional.
         shapes: Callable[[str, int, int], re.Match[str]] = self._shapes.match  # type: ignore[assignment]
         by_state = self._by_state
-        stack = parser_state.stack if type(parser_state) is _Position else None
-        comment = self._comment
         new_token = Token
         make_str = str.__new__
-        last = lexer_state.last_token
         while pos < end:
             m = shapes(text, pos, end)  # whitespace if any, then the shape of what follows it
             if m.start("ws") >= 0:
@@ -149,17 +185,13 @@ class FastContextualLexer(ContextualLexer):
             if shape == "comment":
                 stop = m.end()
                 if text.find("\n", pos, stop) >= 0:  # a comment over several lines: see strings below
-                    line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
-                    line_ctr.column = pos - line_start + 1
-                    lexer_state.last_token = last
-                    yield from super().lex(lexer_state, parser_state)
-                    return
+                    raise Declined
                 if comment is not None:
                     column = pos - line_start + 1
                     comment(new_token("COMMENT", m.group(shape), pos, line, column, line, column + stop - pos, stop))
                 pos = stop
                 continue
-            state = stack[-1] if stack is not None else parser_state.position
+            state = stack[-1]
             known = by_state.get(state)
             if known is None:
                 known = by_state[state] = self._plan(state)
@@ -169,11 +201,7 @@ class FastContextualLexer(ContextualLexer):
                 if found is not None and text.find("\n", pos, pos + found[1]) >= 0:
                     # Only whitespace holds line breaks in today's grammar; should a terminal ever
                     # span lines, Lark's lexer counts them (same tokens, same positions).
-                    line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
-                    line_ctr.column = pos - line_start + 1
-                    lexer_state.last_token = last
-                    yield from super().lex(lexer_state, parser_state)
-                    return
+                    raise Declined
             else:
                 key = m.group(shape)
                 try:
@@ -181,27 +209,20 @@ class FastContextualLexer(ContextualLexer):
                 except KeyError:
                     found = memo[key] = plan.resolve(text, pos)
             if found is None:  # no acceptable terminal here: Lark's lexer raises its own error
-                line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
-                line_ctr.column = pos - line_start + 1
-                lexer_state.last_token = last
-                yield from super().lex(lexer_state, parser_state)
-                return
+                raise Declined
             type_, length = found
             column = pos - line_start + 1
             stop = pos + length
             # Token(...) as Lark makes it, without the two calls of its constructor (~15 % of lexing)
             value = text[pos:stop]
-            last = make_str(new_token, value)
-            last.type, last.start_pos, last.value, last.line, last.column = type_, pos, value, line, column
-            last.end_line, last.end_column, last.end_pos = line, column + length, stop
+            token = make_str(new_token, value)
+            token.type, token.start_pos, token.value, token.line, token.column = type_, pos, value, line, column
+            token.end_line, token.end_column, token.end_pos = line, column + length, stop
             pos = stop
-            yield last
-        lexer_state.last_token = last
-        line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
-        line_ctr.column = pos - line_start + 1
+            yield token
 
 
-def _shape_of(t: TerminalDef) -> str | None:
+def _shape_of(t: Any) -> str | None:
     """Which shape of text a terminal belongs to; None if this lexer does not know it."""
     if t.pattern.type == "str":
         value = t.pattern.value
@@ -215,76 +236,100 @@ def _shape_of(t: TerminalDef) -> str | None:
     return {"STRING": "string", "COMMENT": "comment", "WS": "ws"}.get(t.name)
 
 
-def install(parser: Lark) -> bool:
-    """Swap ``parser``'s contextual lexer for ``FastContextualLexer``; False (and nothing changed)
-    if its terminals are not the shapes this lexer knows, or other terminals than WS and COMMENT
-    are ignored."""
-    lexer = getattr(parser.parser, "lexer", None)
-    if type(lexer) is not ContextualLexer:
-        return False
+# ---------------------------------------------------------------- the LALR loop
+
+#: Per grammar rule: (length of its expansion, the rule it reduces to, the name its node is built
+#: under, Lark's child filter -- (index, splice?) per kept child, None when every child is kept as
+#: it is -- and whether a single child stands for the node, as in a ``?rule``).
+RulePlan = tuple[int, str, str, tuple[tuple[int, bool], ...] | None, bool]
+
+
+class Spliced:
+    """The value of an inlined rule (``_item``, ...): its children, which Lark splices into the
+    parent's."""
+
+    __slots__ = ("children",)
+
+    def __init__(self, children: list[Any]) -> None:
+        self.children = children
+
+
+class FastParser:
+    """What ``drive`` reads, made once per Lark parser (``fast_parser``); read-only after that."""
+
+    def __init__(self, parser: Lark, lexer: FastLexer) -> None:
+        lalr: Any = parser.parser.parser.parser
+        table = lalr.parse_table
+        self.lexer = lexer
+        self.states: dict[int, dict[str, tuple[Any, Any]]] = table.states
+        self.start: int = table.start_states["start"]
+        self.end: int = table.end_states["start"]
+        keep_all = bool(parser.options.keep_all_tokens)
+        self.rules: dict[Any, RulePlan] = {rule: _rule_plan(rule, keep_all) for rule in parser.rules}
+
+
+def _rule_plan(rule: Any, keep_all_tokens: bool) -> RulePlan:
+    """How Lark's ``ParseTreeBuilder`` turns the children of a reduction by ``rule`` into a node
+    (LALR, no placeholders): the same child filter and single-child expansion, from the rule's
+    public attributes (its expansion and options)."""
+    options = rule.options
+    keep = keep_all_tokens or options.keep_all_tokens
+    include = tuple((i, not sym.is_term and sym.name.startswith("_")) for i, sym in enumerate(rule.expansion)
+                    if keep or not (sym.is_term and sym.filter_out))
+    filtered = include if len(include) < len(rule.expansion) or any(s for _, s in include) else None
+    name = rule.alias or options.template_source or rule.origin.name
+    return (len(rule.expansion), rule.origin.name, str(name), filtered, bool(options.expand1 and not rule.alias))
+
+
+def fast_parser(parser: Lark) -> FastParser | None:
+    """The fast path for ``parser`` (a contextual-lexer LALR parser); None if Lark is not the
+    version this is tested with, its internals differ, the terminals are not the shapes this lexer
+    knows, other terminals than WS and COMMENT are ignored, or lexer callbacks are set."""
+    if not INTERNALS:
+        return None
+    lexer = getattr(getattr(parser, "parser", None), "lexer", None)
+    if type(lexer) is not ContextualLexer or not isinstance(getattr(lexer, "lexers", None), dict):
+        return None
+    if parser.options.parser != "lalr" or parser.options.lexer_callbacks or parser.options.transformer:
+        return None
     terminals = parser.terminals
     if any(_shape_of(t) is None or t.pattern.flags for t in terminals):
-        return False
+        return None
     by_name = {t.name: t for t in terminals}
     if set(parser.lexer_conf.ignore) != {"WS", "COMMENT"}:
-        return False
+        return None
     shapes = [f"(?P<comment>{by_name['COMMENT'].pattern.to_regexp()})", f"(?P<word>{_WORD})",
               f"(?P<number>{_NUMBER})", r"(?P<punct>[^\w\s\"#])"]
     if "STRING" in by_name:
         shapes.insert(1, f"(?P<string>{by_name['STRING'].pattern.to_regexp()})")
-    fast: Any = lexer
-    fast.__class__ = FastContextualLexer
-    fast._shapes = re.compile(f"(?P<ws>{by_name['WS'].pattern.to_regexp()})?(?:{'|'.join(shapes)})?")
-    fast._compiled = {t.name: re.compile(t.pattern.to_regexp()) for t in terminals if t.pattern.type == "re"}
-    fast._plans = {}
-    fast._by_state = {}
-    fast._comment = parser.options.lexer_callbacks.get("COMMENT")
-    return True
+    compiled = re.compile(f"(?P<ws>{by_name['WS'].pattern.to_regexp()})?(?:{'|'.join(shapes)})?")
+    try:
+        return FastParser(parser, FastLexer(lexer, terminals, compiled))
+    except (AttributeError, KeyError, TypeError):  # pragma: no cover - Lark's internals differ
+        return None
 
 
-# ---------------------------------------------------------------- the LALR loop
+#: What builds a node: ``build(name, children)`` with the rule's (filtered) children.
+NodeBuilder = Callable[[str, list[Any]], Any]
 
 
-class _Position:
-    """What the lexer asks the parser: the state on top of its stack."""
+def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[Token], object] | None = None) -> Any:
+    """Parse ``text`` with the LALR table of ``fast``'s parser, in one loop.
 
-    __slots__ = ("stack",)
-
-    def __init__(self, stack: list[int]) -> None:
-        self.stack = stack
-
-    @property
-    def position(self) -> int:
-        return self.stack[-1]
-
-
-class SyntaxErrorFound(Exception):
-    """The text does not parse; the caller re-parses with Lark's own parser for its exact error."""
-
-
-NodeBuilders = Callable[[str], Callable[[list[Any]], Any]]
-
-
-def drive(parser: Lark, text: str, node_builder: NodeBuilders) -> Any:
-    """Parse ``text`` with ``parser``'s LALR table and callbacks, in one loop.
-
-    The same shifts and reductions as Lark's ``_Parser.parse_from_state`` (the same callbacks, so
-    the same result), without its per-token method calls and bookkeeping for interactive parsing
-    and error recovery: at the first syntax error this raises ``SyntaxErrorFound``, and the caller
-    parses again with Lark's own parser, which raises Lark's exception with everything it carries.
-    ``node_builder(rule name)`` gives the function that builds a node from its (filtered) children,
-    called directly instead of through the transformer's ``__default__`` wrappers.
+    The same shifts and reductions as Lark's ``_Parser.parse_from_state``, and the same nodes as
+    Lark's tree builder makes (the same child filter, inlined ``_rules`` spliced, ``?rules`` of one
+    child expanded), but each node is made by ``build(name, children)``, and each comment goes to
+    ``comment``: both belong to the caller's parse, so parses never share state. Without Lark's
+    per-token method calls and bookkeeping for interactive parsing and error recovery: at the first
+    syntax error (or text the lexer leaves to Lark) this raises ``Declined``, and the caller parses
+    again with Lark's own parser, which raises Lark's exception with everything it carries.
     """
-    frontend: Any = parser.parser
-    lalr = frontend.parser.parser
-    table = lalr.parse_table
-    states = table.states
-    rules, token_callbacks = _rule_table(lalr, node_builder)
-    start, end = table.start_states["start"], table.end_states["start"]
-    state_stack = [start]
+    states, rules = fast.states, fast.rules
+    end = fast.end
+    state_stack = [fast.start]
     value_stack: list[Any] = []
     push_state, push_value = state_stack.append, value_stack.append
-    tokens = frontend.lexer.lex(LexerState(TextSlice.cast_from(text)), _Position(state_stack))
+    tokens = fast.lexer.lex(text, state_stack, comment)
     try:
         for token in chain(tokens, (None,)):  # None: the end of the text
             kind = token.type if token is not None else "$END"
@@ -292,59 +337,54 @@ def drive(parser: Lark, text: str, node_builder: NodeBuilders) -> Any:
                 action, arg = states[state_stack[-1]][kind]
                 if action is Shift:
                     if token is None:
-                        raise SyntaxErrorFound
+                        raise Declined
                     push_state(arg)
-                    push_value(token_callbacks[kind](token) if kind in token_callbacks else token)
+                    push_value(token)
                     break
-                size, origin, callback = rules[arg]
+                size, origin, name, include, expand1 = rules[arg]
                 if size:
                     children = value_stack[-size:]
                     del state_stack[-size:]
                     del value_stack[-size:]
                 else:
                     children = []
-                push_value(callback(children))
+                if include is not None:  # Lark's ChildFilterLALR_NoPlaceholders
+                    kept: list[Any] = []
+                    for i, splice in include:
+                        if not splice:
+                            kept.append(children[i])
+                        elif kept:
+                            kept += children[i].children
+                        else:  # left recursion: the list grows in place
+                            kept = children[i].children
+                    children = kept
+                if expand1 and len(children) == 1:
+                    push_value(children[0])
+                elif name[0] == "_":
+                    push_value(Spliced(children))
+                else:
+                    push_value(build(name, children))
                 push_state(states[state_stack[-1]][origin][1])
                 if token is None and state_stack[-1] == end:  # the start symbol is complete
                     return value_stack[-1]
-        raise SyntaxErrorFound  # not reached: the end token either completes the parse or fails
-    except (KeyError, UnexpectedInput):
-        raise SyntaxErrorFound from None
+        raise Declined  # not reached: the end token either completes the parse or fails
+    except KeyError:
+        raise Declined from None
 
 
-RuleTable = dict[Any, tuple[int, str, Callable[[list[Any]], Any]]]
-TokenCallbacks = dict[str, Callable[[Token], Any]]
-_RULE_TABLES: dict[int, tuple[RuleTable, TokenCallbacks]] = {}
+# ---------------------------------------------------------------- loading a serialized parser
+
+#: Options Lark accepts when loading a serialized parser: left out of the stored table and given
+#: again at load time, as ``Lark.save`` and ``cache=True`` do. Empty on another Lark.
+LOAD_OPTIONS: frozenset[str] = frozenset(_LOAD_ALLOWED_OPTIONS) if INTERNALS else frozenset()
 
 
-def _rule_table(lalr: Any, node_builder: NodeBuilders) -> tuple[RuleTable, TokenCallbacks]:
-    """Per grammar rule: (length of its expansion, the rule it reduces to, its callback); and the
-    callbacks for terminals, if any. Made once per parser (a policy of many small files parses
-    each with the same tables)."""
-    found = _RULE_TABLES.get(id(lalr))
-    if found is None:
-        rules = {rule: (len(rule.expansion), rule.origin.name, _direct(callback, node_builder))
-                 for rule, callback in lalr.callbacks.items() if not isinstance(rule, str)}
-        terminals = {name: callback for name, callback in lalr.callbacks.items() if isinstance(name, str)}
-        found = _RULE_TABLES[id(lalr)] = (rules, terminals)
-    return found
-
-
-def _direct(callback: Any, node_builder: NodeBuilders) -> Callable[[list[Any]], Any]:
-    """``callback`` with its innermost step, Lark's ``partial(default_callback, name)`` (two calls
-    deep into the transformer's ``__default__``), replaced by ``node_builder(name)``; the child
-    filters around it are kept (copied). Anything else is left as it is."""
-    chain = []
-    inner = callback
-    while type(inner) in (ExpandSingleChild, ChildFilterLALR_NoPlaceholders):
-        chain.append(inner)
-        inner = inner.node_builder
-    if not (isinstance(inner, partial) and len(inner.args) == 1 and isinstance(inner.args[0], str)
-            and inner.func.__name__ == "default_callback"):
-        return cast(Callable[[list[Any]], Any], callback)
-    built: Any = node_builder(inner.args[0])
-    for wrapper in reversed(chain):
-        outer = copy(wrapper)
-        outer.node_builder = built
-        built = outer
-    return cast(Callable[[list[Any]], Any], built)
+def load_table(data: dict[str, Any], memo: dict[int, Any], **options: Any) -> Lark | None:
+    """The parser serialized as ``data`` and ``memo`` (``Lark.memo_serialize``), by
+    ``Lark._load_from_dict``: the loading path of Lark's standalone parsers and of ``cache=True``
+    after unpickling (``Lark.load`` is the same code behind a pickle). None on a Lark this is not
+    tested with (the caller builds the parser from the grammar text)."""
+    if not INTERNALS:
+        return None
+    loaded: Lark = Lark._load_from_dict(data, memo, **options)  # type: ignore[no-untyped-call]
+    return loaded

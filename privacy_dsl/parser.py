@@ -11,7 +11,7 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree
@@ -22,7 +22,7 @@ from . import taxonomy
 from .diagnostics import Diagnostic, builtin, did_you_mean, shorten
 from .lark_tables import grammar_path as grammar_path  # re-exported: tests and benchmarks use it
 from .lark_tables import lark_parser as _load_parser
-from .lexer import FastContextualLexer, SyntaxErrorFound, drive, install
+from .lexer import Declined, FastParser, drive, fast_parser
 
 # ---------------------------------------------------------------- the Lark parser
 
@@ -34,26 +34,50 @@ class Comment:
     text: str
 
 
-_comment_sink: list[Comment] = []
+@cache
+def lark_parser() -> Lark:
+    """The policy parser, shared by every parse (``parse_text``) and the formatter: the shipped
+    table (``lark_tables.py``: never Lark's ``cache=True``, which unpickles from $TMPDIR), with no
+    transformer and no callbacks, so it holds nothing of any one parse.
 
-
-def _on_comment(token: Token) -> Token:
-    _comment_sink.append(Comment(token.line or 0, token.column or 0, str(token)))
-    return token
+    Positions come from the tokens (see ``_Parse``): Lark's ``propagate_positions`` nearly doubled
+    the parse time, and keeping the keyword tokens gives every start position.
+    """
+    return _load_parser("policy")
 
 
 @cache
-def lark_parser(fast_lexer: bool = True) -> Lark:
-    """The policy parser. It builds the model while it parses (``_Inline``): no tree is made.
+def _fast_parser() -> FastParser | None:
+    """The fast path over ``lark_parser``'s table (``lexer.py``); None when it is not available
+    (another Lark, or a grammar whose terminals it does not know), and ``Lark.parse`` is used."""
+    return fast_parser(lark_parser())
 
-    Positions come from the tokens (see ``_Inline``): Lark's ``propagate_positions`` nearly
-    doubled the parse time, and keeping the keyword tokens gives every start position.
-    """
-    # The shipped table (``lark_tables.py``): never Lark's ``cache=True``, which unpickles from $TMPDIR.
-    parser = _load_parser("policy", lexer_callbacks={"COMMENT": _on_comment}, transformer=_INLINE)
-    if fast_lexer:
-        install(parser)
-    return parser
+
+@cache
+def _comment_scanner() -> re.Pattern[str]:
+    """Strings and comments, as the grammar's STRING and COMMENT terminals match them. Only those two
+    terminals can hold `"` or `#` (a test checks it), so scanning from the start of a text that lexes
+    finds exactly the comments the lexer finds."""
+    parser = lark_parser()
+    string, comment = (parser.get_terminal(name).pattern.to_regexp() for name in ("STRING", "COMMENT"))
+    return re.compile(f"(?:{string})|(?P<comment>{comment})")
+
+
+def scan_comments(text: str, stop: int | None = None) -> Iterator[tuple[int, int, int, str]]:
+    """(offset, line, column, text) of every comment that starts before ``stop`` (default: the end),
+    in order. For the text a parser has lexed (all of it, or up to a syntax error), these are the
+    COMMENT tokens its lexer made."""
+    end = len(text) if stop is None else stop
+    line, counted = 1, 0
+    for match in _comment_scanner().finditer(text, 0, len(text)):
+        start = match.start()
+        if start >= end:
+            break
+        if match.lastgroup != "comment":
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
+        yield start, line, start - (text.rfind("\n", 0, start) + 1) + 1, match.group()
 
 
 # ---------------------------------------------------------------- friendly names for tokens
@@ -75,7 +99,9 @@ _TERMINAL_WORDS = {
     "$END": "the end of the file",
 }
 
-#: Groups of keywords described in words, keyed by the grammar rule whose alternatives they start.
+#: Groups of keywords described in words, keyed by the grammar rule whose alternatives they start
+#: (a test checks each against the grammar: the rule exists, and the keywords shown start it). The
+#: statements of each block are grouped too, under the keyword that opens the block (``_stmt_blocks``).
 _GROUP_WORDS = {
     "_item": "a block such as `controller`, `purpose`, `category` or `cookie`",
     "basis": "a legal basis (`consent`, `contract`, `legal_obligation`, `vital_interests`, "
@@ -84,50 +110,68 @@ _GROUP_WORDS = {
     "`as long as necessary`, `unspecified`, `indefinite` or `at controller discretion`",
     "expiry": "an expiry: a duration such as `13 months`, `session` or `persistent`",
 }
-_BLOCK_STMT_RULES = {
-    "policy_stmt": "policy",
-    "controller_stmt": "controller",
-    "dpo_stmt": "dpo",
-    "authority_stmt": "authority",
-    "subject_stmt": "subject",
-    "category_stmt": "category",
-    "purpose_stmt": "purpose",
-    "interest_stmt": "legitimate_interests",
-    "automated_stmt": "automated_decisions",
-    "recipient_stmt": "recipient",
-    "transfer_stmt": "transfer",
-    "consent_stmt": "consent",
-    "cookie_stmt": "cookie",
-    "rights_stmt": "rights",
-}
+
+
+@cache
+def _first_terminals() -> dict[str, frozenset[str]]:
+    """Per grammar rule: the terminals its alternatives start with. A rule none of whose
+    alternatives starts with a terminal (``_item``: one block rule per alternative) gets the
+    terminals of the rules it starts with."""
+    rules = lark_parser().rules
+    direct: dict[str, set[str]] = {}
+    for rule in rules:
+        if rule.expansion and rule.expansion[0].is_term:
+            direct.setdefault(rule.origin.name, set()).add(rule.expansion[0].name)
+    firsts = {name: frozenset(words) for name, words in direct.items()}
+    for rule in rules:
+        origin = rule.origin.name
+        if origin not in direct and rule.expansion:
+            head = rule.expansion[0]
+            firsts[origin] = firsts.get(origin, frozenset()) | direct.get(head.name, set())
+    return firsts
+
+
+@cache
+def _stmt_blocks() -> dict[str, str]:
+    """Per ``*_stmt`` rule of the grammar (the statements of a block), the keyword that opens the
+    block it is in, in the grammar's order: ``{"policy_stmt": "policy", "dpo_stmt": "dpo", ...}``."""
+    rules = lark_parser().rules
+    holders: dict[str, list[Any]] = {}  # rule name -> the rules whose expansion holds it
+    for rule in rules:
+        for sym in rule.expansion:
+            if not sym.is_term:
+                holders.setdefault(sym.name, []).append(rule)
+    blocks: dict[str, str] = {}
+    for rule in rules:
+        name = rule.origin.name
+        if not name.endswith("_stmt") or name in blocks:
+            continue
+        todo, seen = list(holders.get(name, [])), set()
+        while todo:
+            holder = todo.pop(0)
+            if holder.origin.name.startswith("__"):  # Lark's helper for `stmt*`: where it is used
+                if holder.origin.name not in seen:
+                    seen.add(holder.origin.name)
+                    todo.extend(holders.get(holder.origin.name, []))
+            elif holder.expansion[0].is_term:
+                blocks[name] = _keyword_text(holder.expansion[0].name)
+                break
+    return blocks
 
 
 @cache
 def _keyword_groups() -> list[tuple[str, frozenset[str]]]:
     """(description, first keyword terminals) for every statement group in the grammar."""
-    parser = lark_parser()
-    firsts: dict[str, set[str]] = {}
-    for rule in parser.rules:
-        origin = rule.origin.name
-        origin = origin if isinstance(origin, str) else str(origin)
-        if rule.expansion and rule.expansion[0].is_term:
-            firsts.setdefault(origin, set()).add(rule.expansion[0].name)
+    firsts = _first_terminals()
     groups: list[tuple[str, frozenset[str]]] = []
     for rule_name, words in _GROUP_WORDS.items():
         if rule_name in firsts:
-            groups.append((words, frozenset(firsts[rule_name])))
-    for rule_name, block in _BLOCK_STMT_RULES.items():
+            groups.append((words, firsts[rule_name]))
+    for rule_name, block in _stmt_blocks().items():
         if rule_name in firsts:
             keys = sorted(_keyword_text(t) for t in firsts[rule_name])
             shown = ", ".join(f"`{k}`" for k in keys)
-            groups.append((f"a `{block}` statement ({shown})", frozenset(firsts[rule_name])))
-    # Top-level blocks: first terminals of every block rule.
-    tops = set()
-    for name in ("policy", "controller", "authority", "subject", "category", "purpose",
-                 "recipient", "transfer", "consent", "cookie", "rights", "defaults_purpose",
-                 "defaults_cookie", "defaults"):
-        tops |= firsts.get(name, set())
-    groups.insert(0, (_GROUP_WORDS["_item"], frozenset(tops)))
+            groups.append((f"a `{block}` statement ({shown})", firsts[rule_name]))
     return groups
 
 
@@ -316,7 +360,7 @@ def _anonymous_terminals() -> frozenset[str]:
 
 
 class _Builder:
-    """Builds model blocks while the parser reduces (see ``_Inline``); value problems are
+    """Builds model blocks while the parser reduces (see ``_Parse``); value problems are
     collected in ``diagnostics``.
 
     Each rule (or alias) of the grammar maps to the method of the same name, called with the
@@ -818,22 +862,25 @@ class Built:
 Pos = Built  # what a handler's first argument is: the node being built
 
 
-class _Inline:
-    """The transformer Lark calls at each reduction of the LALR parse, so no tree is built.
+class _Parse:
+    """The state of one parse: its ``_Builder`` (the model's values and their diagnostics) and the
+    keyword tokens it drops. Made by ``parse_text`` for each call and never shared, so parses in
+    several threads (or one started from inside another) cannot see each other's state.
 
-    Every rule comes to ``__default__``, which works out the node's first and last token from its
-    children, drops keyword and punctuation tokens, and hands the rest to the current
-    ``_Builder``'s method for that rule (rules without one become a ``Stmt``).
+    ``build`` makes the node of one grammar rule from its children, for ``lexer.drive`` (the fast
+    path) and for ``tree`` (a tree from ``Lark.parse``) alike: it works out the node's first and last
+    token from its children, drops keyword and punctuation tokens, and hands the rest to the
+    builder's method for that rule (rules without one become a ``Stmt``).
     """
 
-    builder: _Builder | None = None
-    anonymous: frozenset[str] | None = None
+    __slots__ = ("anonymous", "builder", "handlers")
 
-    def __default__(self, data: Any, children: list[Any], meta: Any = None) -> Built | Tree[Any]:
-        if data[0] == "_":  # an inlined rule (_item, _anchor, ...): Lark splices its children
-            return Tree(data, children)
-        builder = self.builder
-        assert builder is not None
+    def __init__(self, path: str) -> None:
+        self.builder = _Builder(path)
+        self.anonymous = _anonymous_terminals()
+        self.handlers = _handlers()
+
+    def build(self, name: str, children: list[Any]) -> Built:
         if children:
             first, last = children[0], children[-1]
             node = Built(None, first.start if type(first) is Built else first,
@@ -841,39 +888,42 @@ class _Inline:
         else:
             node = Built(None, None, None)
         anonymous = self.anonymous
-        if anonymous is None:
-            anonymous = self.anonymous = _anonymous_terminals()
         values = [c.value if type(c) is Built else c for c in children
                   if type(c) is Built or c.type not in anonymous]
-        build = _HANDLERS.get(data)
-        node.value = build(builder, node, values) if build is not None else \
-            Stmt(str(data), values, builder._span(node))
+        build = self.handlers.get(name)
+        node.value = build(self.builder, node, values) if build is not None else \
+            Stmt(str(name), values, self.builder._span(node))
         return node
 
+    def tree(self, tree: Tree[Token]) -> Built:
+        """``build`` over a tree from ``Lark.parse``, children first (the order of the reductions
+        that made it, so the same values and diagnostics as ``drive``)."""
+        build = self.build
+        # Depth first without recursion: (node, its children's values so far, the children left).
+        stack: list[tuple[Tree[Token], list[Any], Iterator[Any]]] = [(tree, [], iter(tree.children))]
+        while True:
+            node, values, rest = stack[-1]
+            for child in rest:
+                if isinstance(child, Tree):
+                    stack.append((child, [], iter(child.children)))
+                    break
+                values.append(child)
+            else:
+                stack.pop()
+                built = build(str(node.data), values)
+                if not stack:
+                    return built
+                stack[-1][1].append(built)
 
-_INLINE = _Inline()
 
-
-def _node_builder(name: str) -> Callable[[list[Any]], Any]:
-    """For ``lexer.drive``: what ``_INLINE.__default__`` does for rule ``name``, called directly."""
-    if name[0] == "_":
-        return partial(Tree, name)
-    return partial(_INLINE.__default__, name)
-
-
-#: Grammar rules built by a method of the same name; every other rule is a statement (``Stmt``).
-_BUILDER_METHODS = frozenset({
-    "text_plain", "text_localised", "lang_text", "ident", "names", "strings", "duration", "flag", "event",
-    "basis_consent", "basis_contract", "basis_vital_interests", "basis_legal_obligation", "basis_public_task",
-    "basis_legitimate_interests", "retention_duration", "retention_until", "retention_law",
-    "retention_as_long_as_necessary", "retention_unspecified", "retention_indefinite", "retention_at_discretion",
-    "expiry_duration", "expiry_session", "expiry_persistent", "policy", "controller", "authority", "subject",
-    "category", "purpose", "recipient", "transfer", "consent", "cookie", "rights", "defaults_purpose",
-    "defaults_cookie", "start",
-})
-#: Rule name -> the (unbound) _Builder method that builds it.
-_HANDLERS: dict[str, Callable[[_Builder, Built, list[Any]], Any]] = {
-    _name: getattr(_Builder, _name) for _name in _BUILDER_METHODS}
+@cache
+def _handlers() -> dict[str, Callable[[_Builder, Built, list[Any]], Any]]:
+    """Grammar node name -> the (unbound) ``_Builder`` method of the same name that builds it: each
+    public method of ``_Builder`` is a rule or alias of the grammar (a test checks it), and every
+    other node becomes a statement (``Stmt``)."""
+    names = {str(rule.alias or rule.origin.name) for rule in lark_parser().rules}
+    return {name: method for name, method in vars(_Builder).items()
+            if not name.startswith("_") and callable(method) and name in names}
 
 
 # ---------------------------------------------------------------- entry point
@@ -912,29 +962,52 @@ def gc_paused() -> Iterator[None]:
 
 
 def parse_text(text: str, path: str = "<string>") -> ParseResult:
-    """Parse one file's text. Never raises for bad input: problems come back as diagnostics."""
+    """Parse one file's text. Never raises for bad input: problems come back as diagnostics.
+
+    Everything one call builds or finds lives in the call (``_Parse``, its list of comments): the
+    parsers are shared and hold nothing of a parse, so threads may parse at the same time.
+    """
     text = normalise_newlines(text.removeprefix("\ufeff"))
-    parser = lark_parser()
-    comments: list[Comment] = []
-    global _comment_sink
-    _comment_sink = comments
-    builder = _Builder(path)
-    _INLINE.builder = builder
+    fast = _fast_parser()
     with gc_paused():
-        try:
-            if type(parser.parser.lexer) is FastContextualLexer:
-                try:
-                    built: Any = drive(parser, text, _node_builder)
-                except SyntaxErrorFound:  # Lark's own parser says what is wrong, as it would have
-                    comments.clear()
-                    builder = _INLINE.builder = _Builder(path)
-                    built = lark_parser(fast_lexer=False).parse(text)
+        if fast is not None:
+            parse = _Parse(path)
+            comments: list[Comment] = []
+            add = comments.append
+            try:
+                built: Any = drive(fast, text, parse.build,
+                                   lambda tok: add(Comment(tok.line or 0, tok.column or 0, str(tok))))
+            except Declined:  # a syntax error (or text left to Lark): Lark's own parser says what it is
+                pass
             else:
-                built = parser.parse(text)
-        except UnexpectedInput as exc:
-            return ParseResult(None, (syntax_diagnostic(exc, text, path),), tuple(comments))
-        finally:
-            _comment_sink = []
-            _INLINE.builder = None
-        blocks: list[m.Block] = built.value if isinstance(built, Built) else []
-    return ParseResult(m.Document.build(path=path, blocks=tuple(blocks)), tuple(builder.diagnostics), tuple(comments))
+                return _result(path, built, parse, comments)
+        return _parse_with_lark(text, path)
+
+
+def _parse_with_lark(text: str, path: str) -> ParseResult:
+    """``parse_text`` through Lark's public surface: ``Lark.parse`` to a tree, then the tree built;
+    the comments from the text. The same result as the fast path (the tests compare the two)."""
+    parse = _Parse(path)
+    try:
+        tree = lark_parser().parse(text)
+    except UnexpectedInput as exc:
+        lexed = _lexed_before(exc, text)
+        comments = [Comment(line, column, body) for _, line, column, body in scan_comments(text, lexed)]
+        return ParseResult(None, (syntax_diagnostic(exc, text, path),), tuple(comments))
+    comments = [Comment(line, column, body) for _, line, column, body in scan_comments(text)]
+    return _result(path, parse.tree(tree), parse, comments)
+
+
+def _lexed_before(exc: UnexpectedInput, text: str) -> int:
+    """Where the lexer stopped at a syntax error: the comments before it are the ones it read."""
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END" and exc.token.start_pos is not None:
+        return int(exc.token.start_pos)
+    if isinstance(exc, UnexpectedCharacters) and exc.pos_in_stream is not None:
+        return int(exc.pos_in_stream)
+    return len(text)
+
+
+def _result(path: str, built: Any, parse: _Parse, comments: list[Comment]) -> ParseResult:
+    blocks: list[m.Block] = built.value if isinstance(built, Built) else []
+    return ParseResult(m.Document.build(path=path, blocks=tuple(blocks)), tuple(parse.builder.diagnostics),
+                       tuple(comments))

@@ -389,11 +389,6 @@ def verify(policy: m.Policy, captures: list[Capture], options: VerifyOptions | N
 
 # ---------------------------------------------------------------- suggested declarations
 
-_NAME = re.compile(r"[^\W\d][\w\-]*")
-_KEYWORDS = {"cookie", "kind", "provider", "party", "expiry", "domains", "purpose", "category", "consent",
-             "pattern", "description", "session", "persistent", "yes", "no"}
-
-
 def quote(text: str) -> str:
     """A DSL string literal."""
     clean = " ".join(text.split())
@@ -401,7 +396,11 @@ def quote(text: str) -> str:
 
 
 def cookie_name(name: str) -> str:
-    return name if _NAME.fullmatch(name) and name not in _KEYWORDS else quote(name)
+    """``name`` as ``fmt`` (and ``export``, ``import``) write a cookie's name: bare when it is a name
+    and none of the grammar's keywords (``fmt.is_bare_name``, from grammar.lark), else quoted."""
+    from .fmt import is_bare_name  # the formatter's rule, so a suggestion is already canonical
+
+    return name if is_bare_name(name) else quote(name)
 
 
 def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observation] | None = None,

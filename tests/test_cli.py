@@ -106,22 +106,70 @@ def test_help_and_version_stay_light(flag: str, unwanted: tuple[str, ...]) -> No
     assert out.strip().splitlines()[-1] == "LOADED []"
 
 
-def test_command_index_matches_the_command_modules() -> None:
-    """The help lines ``--help`` shows without importing the commands are those they register."""
-    import argparse
+def _listed(parser: object) -> list[tuple[str, str]]:
+    """The commands and help lines a parser's ``--help`` shows, in order."""
+    import re
 
+    text = parser.format_help()  # type: ignore[attr-defined]
+    commands = text[text.index("COMMAND\n"):text.index("\noptions:")]
+    return [(name, " ".join(help_.split())) for name, help_ in
+            re.findall(r"^ {4}(\S+)\s+((?:.+)(?:\n {6,}.+)*)$", commands, re.M)]
+
+
+def test_command_index_matches_the_command_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help lines ``--help`` shows without importing the commands are those they register."""
     from privacy_dsl.cli import build_parser
     from privacy_dsl.commands import COMMAND_INDEX
 
-    def listed(parser: argparse.ArgumentParser) -> list[tuple[str, str | None]]:
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        return [(a.dest, a.help) for a in sub._choices_actions]
-
-    full = listed(build_parser())
+    monkeypatch.setenv("COLUMNS", "100")
+    full = _listed(build_parser())
     assert full == [(name, help_line) for name, _, help_line in COMMAND_INDEX]
-    assert listed(build_parser(["--help"])) == full
-    assert listed(build_parser(["lint", "x"])) == full
+    assert _listed(build_parser(["--help"])) == full
+    assert _listed(build_parser(["lint", "x"])) == full
     assert build_parser(["--help"]).format_help() == build_parser().format_help()
+
+
+def test_listing_commands_works_without_argparse_internals(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """``cli._list_only`` takes argparse's private ``_ChoicesPseudoAction``; without it, the public
+    ``add_parser`` gives the same help and the same usage errors."""
+    from privacy_dsl import cli
+    from privacy_dsl.cli import build_parser
+
+    def outcomes() -> list[object]:
+        out: list[object] = [build_parser(["--help"]).format_help()]
+        for argv in (["nonsense"], ["lint", "--nonsense"]):
+            with pytest.raises(SystemExit) as exit_:
+                build_parser(argv).parse_args(argv)
+            out.append((exit_.value.code, capsys.readouterr().err))
+        return out
+
+    monkeypatch.setenv("COLUMNS", "100")
+    with_internals = outcomes()
+    monkeypatch.setattr(cli, "_list_only", cli._list_with_add_parser)
+    assert outcomes() == with_internals
+
+
+def test_option_actions_finds_every_option_the_help_shows() -> None:
+    """The helper other modules use to read a command's options (argparse has no public one)."""
+    import argparse
+    import re
+
+    from privacy_dsl.cli import command_parser, option_actions
+    from privacy_dsl.commands import COMMAND_INDEX
+
+    def shown(parser: argparse.ArgumentParser) -> set[str]:  # the options listed in its --help
+        lines = [line for line in parser.format_help().splitlines() if re.match(r" {2}-", line)]
+        return {o for line in lines for o in re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", line.split("  ")[1])}
+
+    for name, _, _ in COMMAND_INDEX:
+        parser = command_parser(name)
+        found = option_actions(parser)
+        assert shown(parser) <= set(found), name
+        assert found["--help"].dest == "help"
+    lint = command_parser("lint")
+    assert set(option_actions(lint)) == shown(lint)
+    assert isinstance(option_actions(lint)["--format"], argparse.Action)
 
 
 def test_internal_errors_are_reported_without_traceback(monkeypatch: pytest.MonkeyPatch,

@@ -13,18 +13,25 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES, ROOT
 
-from privacy_dsl import fmt, lark_tables, policytest
+from privacy_dsl import fmt, lark_tables, lexer, policytest
 from privacy_dsl import parser as p
-from privacy_dsl.lexer import FastContextualLexer
 
 GRAMMAR = lark_tables.grammar_path().read_text(encoding="utf-8")
 
+#: CI's run on a Lark outside the pin (PRIVACY_DSL_EXPECT_LARK_FALLBACK=1): the shipped tables are
+#: another Lark's, so they are not loaded (that is the point) and not checked. On Lark's newest
+#: release these tests do run, and fail when the tables need regenerating.
+tables_lark = pytest.mark.skipif(os.environ.get("PRIVACY_DSL_EXPECT_LARK_FALLBACK") == "1",
+                                 reason="the shipped tables are made with the pinned Lark, not this one")
 
+
+@tables_lark
 def test_shipped_tables_are_up_to_date() -> None:
     assert lark_tables.TABLES.read_text(encoding="utf-8") == lark_tables.render_tables(GRAMMAR), (
         "privacy_dsl/data/parse_tables.json is stale: run `python scripts/regen_parse_tables.py`")
 
 
+@tables_lark
 def test_the_tables_do_not_depend_on_string_hashing() -> None:
     """Lark numbers states and tokens in set order; the file must not change with PYTHONHASHSEED."""
     code = ("import sys; from privacy_dsl import lark_tables as t; "
@@ -35,6 +42,7 @@ def test_the_tables_do_not_depend_on_string_hashing() -> None:
         assert out == lark_tables.TABLES.read_text(encoding="utf-8"), f"PYTHONHASHSEED={seed}"
 
 
+@tables_lark
 @pytest.mark.parametrize("config", sorted(lark_tables.CONFIGS))
 def test_what_is_loaded_is_what_lark_serializes(config: str) -> None:
     """JSON has no integer keys and no tuples: the decoder restores them exactly."""
@@ -44,15 +52,16 @@ def test_what_is_loaded_is_what_lark_serializes(config: str) -> None:
 def test_loading_leaves_the_shipped_data_as_it_was() -> None:
     """Both the policy parser and the formatter load the ``policy`` table from one decoded copy."""
     before = {config: repr(lark_tables._table(config)) for config in lark_tables.CONFIGS}
-    lark_tables.lark_parser("policy", lexer_callbacks={"COMMENT": lambda t: t})
+    lark_tables.lark_parser("policy")
     lark_tables.lark_parser("test")
     assert {config: repr(lark_tables._table(config)) for config in lark_tables.CONFIGS} == before
 
 
+@tables_lark
 def test_every_parser_is_loaded_from_the_table_with_the_fast_lexer() -> None:
     assert p.lark_parser().source_path == "<deserialized>"
-    assert type(p.lark_parser().parser.lexer) is FastContextualLexer
-    assert fmt._cst_parser().source_path == "<deserialized>"
+    assert p._fast_parser() is not None
+    assert fmt._cst_parser() is p.lark_parser()  # one shared parser: it holds nothing of a parse
     assert policytest.test_parser().source_path == "<deserialized>"
 
 
@@ -91,22 +100,24 @@ def test_a_table_that_does_not_fit_is_not_used(why: str, tmp_path: Path, monkeyp
         lark_tables._table.cache_clear()
 
 
-def test_only_run_time_options_are_accepted() -> None:
-    with pytest.raises(TypeError):
-        lark_tables.lark_parser("policy", keep_all_tokens=False)
+def test_a_parser_holds_nothing_of_a_parse() -> None:
+    """No transformer and no callbacks: one instance serves every parse, from any thread."""
+    for config in lark_tables.CONFIGS:
+        parser = lark_tables.lark_parser(config)
+        assert parser.options.transformer is None
+        assert not parser.options.lexer_callbacks
 
 
 @pytest.fixture
 def built(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """parse_text, fmt and the test-file parser with parsers built from the grammar text."""
     monkeypatch.setattr(lark_tables, "_shipped", lambda config, text: None)
-    policy, slow = p.lark_parser.__wrapped__(), p.lark_parser.__wrapped__(False)
-    cst = fmt._cst_parser.__wrapped__()
+    policy = p.lark_parser.__wrapped__()
+    fast = lexer.fast_parser(policy)  # None on a Lark the fast path is not tested with
     tests = policytest.test_parser.__wrapped__()
-    assert "<deserialized>" not in {policy.source_path, slow.source_path, cst.source_path, tests.source_path}
-    assert type(policy.parser.lexer) is FastContextualLexer
-    monkeypatch.setattr(p, "lark_parser", lambda fast_lexer=True: policy if fast_lexer else slow)
-    monkeypatch.setattr(fmt, "_cst_parser", lambda: cst)
+    assert "<deserialized>" not in {policy.source_path, tests.source_path}
+    monkeypatch.setattr(p, "lark_parser", lambda: policy)
+    monkeypatch.setattr(p, "_fast_parser", lambda: fast)
     monkeypatch.setattr(policytest, "test_parser", lambda: tests)
     yield
 

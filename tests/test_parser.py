@@ -214,3 +214,48 @@ def test_invalid_values_are_diagnosed_with_suggestions(text: str, code: str, nee
     diag = result.diagnostics[0]
     assert not diag.fatal
     assert needle in f"{diag.message} {diag.hint}"
+
+
+# ---------------------------------------------------------------- what mirrors the grammar
+
+
+def test_every_builder_method_builds_a_node_of_the_grammar() -> None:
+    """The builder's public methods are the nodes it builds (``_handlers``, derived): a method whose
+    name no rule or alias has (a typo, a renamed rule) would never be called."""
+    from privacy_dsl import parser as p
+
+    nodes = {str(rule.alias or rule.origin.name) for rule in p.lark_parser().rules}
+    methods = {name for name, value in vars(p._Builder).items() if not name.startswith("_") and callable(value)}
+    assert methods <= nodes, sorted(methods - nodes)
+    assert set(p._handlers()) == methods
+    # and every other node is a statement, read by the block it is in (by its key)
+    assert {"start", "cookie", "purpose", "basis_consent", "retention_duration", "ident"} <= methods
+
+
+def test_every_group_of_keywords_is_described_from_the_grammar() -> None:
+    """``_GROUP_WORDS`` names rules of the grammar, and the keywords each description shows start
+    that rule (all of them where the description is not "such as"); every block's statements are a
+    group, under the keyword that opens the block."""
+    import re
+
+    from privacy_dsl import parser as p
+
+    firsts = p._first_terminals()
+    for rule, words in p._GROUP_WORDS.items():
+        assert rule in firsts, rule
+        starts = {p._keyword_text(t) for t in firsts[rule]}
+        shown = {example.split()[0] for example in re.findall(r"`([^`]+)`", words)}
+        keywords = {w for w in shown if not w[0].isdigit()}  # `5 years`: a duration
+        assert keywords <= starts, (rule, keywords - starts)
+        if "such as" not in words:
+            assert keywords == starts, (rule, starts - keywords)
+    blocks = p._stmt_blocks()
+    rules = {rule.origin.name for rule in p.lark_parser().rules}
+    assert set(blocks) == {name for name in rules if name.endswith("_stmt")}
+    assert blocks["policy_stmt"] == "policy" and blocks["dpo_stmt"] == "dpo"
+    assert blocks["interest_stmt"] == "legitimate_interests"
+    keywords = {str(t.pattern.value) for t in p.lark_parser().terminals if t.pattern.type == "str"}
+    assert set(blocks.values()) <= keywords
+    described = [words for words, _ in p._keyword_groups()]
+    assert described[0] == p._GROUP_WORDS["_item"]
+    assert all(any(f"a `{block}` statement" in words for words in described) for block in blocks.values())

@@ -264,3 +264,22 @@ def test_cookies_suggest(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert "not_a_known_cookie" in captured.err and "cookie _ga" in captured.out
     assert main(["cookies"]) == 2
+
+
+def test_suggested_declarations_are_written_as_fmt_writes_them() -> None:
+    """A cookie named like a keyword is quoted, as ``fmt`` (and export and import) write it; the
+    declaration ``cookies suggest`` prints passes ``fmt --check``; and the one-line suggestion of a
+    VC001 hint formats to exactly that declaration."""
+    from privacy_dsl import fmt
+    from privacy_dsl.parser import lark_parser
+    from privacy_dsl.verify import suggest_block
+
+    keywords = sorted({str(t.pattern.value) for t in lark_parser().terminals if t.pattern.type == "str"})
+    names = [*keywords, "sid", "_ga", "a-b", "x.y", "1abc", "policy-x", 'a"b']
+    for name in names:
+        block = suggest_block(name, known=[], party="first") + "\n"
+        canonical = fmt.format_text(f"cookie {fmt.quote(name)} {{\n  party first\n}}\n")
+        assert canonical.output is not None and fmt.format_text(block).output == block == canonical.output, name
+        one_line = suggest_block(name, known=[], party="first", one_line=True)
+        assert fmt.format_text(one_line + "\n").output == block, name
+    assert suggest_block("policy", known=[]).startswith('cookie "policy" {')
