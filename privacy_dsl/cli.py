@@ -36,7 +36,8 @@ examples:
   privacy-dsl dump policies/acme             the resolved model as JSON
 
 Configuration: [tool.privacy-dsl] in pyproject.toml, or privacy-dsl.toml, searched upward.
-Language reference: docs/language.md. Rules: docs/rules/ or `privacy-dsl rules`.
+Language reference: https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/language.md
+Rules: `privacy-dsl rules`, `privacy-dsl explain CODE`, https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/rules/
 """
 
 

@@ -239,7 +239,7 @@ def discover_tests(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]
             span = m.Span(path=shown, line=1, column=1, end_line=1, end_column=1)
             problems.append(builtin("E006", f"no `{SUFFIX}` files under `{shown}`", span,
                                     hint=f"write tests in a `{SUFFIX}` file next to the policy's `.privacy` files "
-                                         "(see docs/policy-tests.md)"))
+                                         "(see https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/policy-tests.md)"))
     return sorted(dict.fromkeys(found)), problems
 
 

@@ -204,3 +204,21 @@ def test_the_console_entry_keeps_exit_code_and_all_output(argv: list[str], code:
     if code != 2:
         report = json.loads(done.stdout)
         assert (len(report["diagnostics"]) > 30) == (code == 1)
+
+
+def test_help_links_to_published_docs_that_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    """The wheel does not ship docs/: help points at the published pages, and each page exists."""
+    import re
+
+    from privacy_dsl.cli import COMMAND_INDEX, main
+
+    pages: set[str] = set()
+    for command in ["", *(name for name, _, _ in COMMAND_INDEX)]:
+        with pytest.raises(SystemExit):
+            main([*([command] if command else []), "--help"])
+        text = capsys.readouterr().out
+        assert not re.search(r"(?<![/\w])docs/", text), f"{command or 'privacy-dsl'} --help names a local docs/ path"
+        pages.update(re.findall(r"https://github\.com/privacy-dsl/privacy-dsl/blob/main/(docs/[\w./-]*\w/?)", text))
+    assert {"docs/language.md", "docs/output-formats.md", "docs/rules/"} <= pages
+    root = Path(__file__).resolve().parent.parent
+    assert [p for p in pages if not (root / p).exists()] == []

@@ -20,7 +20,7 @@ examples:
   privacy-dsl export policies/acme --format fides --lang en -o fides/acme.yml
   fides evaluate fides/                  (the fides CLI reads the manifest as it is)
 
-See docs/interop.md for the mapping onto fideslang resources.
+See https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md for the mapping onto fideslang resources.
 """
 
 

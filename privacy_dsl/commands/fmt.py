@@ -25,8 +25,9 @@ examples:
   privacy-dsl fmt --diff policies/acme    show what would change, change nothing
   privacy-dsl fmt - < in.privacy          read standard input, write standard output
 
-The layout has no options: see docs/formatting.md for its rules (statement order, comments,
-blank lines, quoting, line width 120). Line endings and a byte-order mark are kept.
+The layout has no options; its rules (statement order, comments, blank lines, quoting, line
+width 120) are in https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/formatting.md.
+Line endings and a byte-order mark are kept.
 """
 
 

@@ -18,7 +18,8 @@ examples:
   privacy-dsl import fides fides/system.yml -o policies/acme/imported.privacy
   privacy-dsl import fides manifest.yml --lang en          texts as { en "..." }
 
-Reading YAML needs PyYAML: pip install 'privacy-dsl[fides]'. See docs/interop.md for the mapping.
+Reading YAML needs PyYAML: pip install 'privacy-dsl[fides]'.
+The mapping: https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md
 """
 
 

@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 FORMATS = ("full", "concise", "json", "sarif", "github", "junit")
 
 _EPILOG = """\
-formats (docs/output-formats.md):
+formats (https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/output-formats.md):
   full       message, source line with a caret, hint; colour on a terminal (NO_COLOR or TERM=dumb turn it off)
   concise    path:line:col: CODE [severity] message, one per line
-  json       a versioned document with stable field names (schema in docs/output-formats.md)
+  json       a versioned document with stable field names (schema: see the formats page above)
   sarif      SARIF 2.1.0, for GitHub code scanning (github/codeql-action/upload-sarif)
   github     GitHub Actions annotations, plus a job summary in $GITHUB_STEP_SUMMARY
   junit      JUnit XML, for GitLab (artifacts:reports:junit) and Jenkins

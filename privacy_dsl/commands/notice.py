@@ -20,7 +20,8 @@ examples:
   privacy-dsl notice policies/acme --lang en --format html -o site/privacy.html
   privacy-dsl notice policies/acme --lang en --allow-missing     write it even with gaps
 
-See docs/notice.md for what the notice contains and how missing translations are reported.
+What the notice contains and how missing translations are reported:
+https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/notice.md
 """
 
 

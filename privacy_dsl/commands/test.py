@@ -25,7 +25,7 @@ A test file holds `test "name" { ... }` blocks of expectations, e.g.
   cookie "_pk_id.*" needs consent
   finding LAW003 at purpose marketing
   no errors
-See docs/policy-tests.md.
+See https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/policy-tests.md
 """
 
 

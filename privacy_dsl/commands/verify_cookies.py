@@ -33,7 +33,8 @@ examples:
   privacy-dsl verify-cookies policies/acme --set-cookie headers.txt --first-party acme.example
   privacy-dsl verify-cookies policies/acme --har visit.har --consent-marker 'POST .*/consent'
 
-See docs/verify-cookies.md for how captures are read and the pre-consent window.
+How captures are read, and the pre-consent window:
+https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/verify-cookies.md
 """
 
 

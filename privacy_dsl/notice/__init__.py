@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .. import model as m
+from ..codes import DOCS_ROOT
 from ..diagnostics import Diagnostic, builtin
 from .phrases import Phrases
 
@@ -181,7 +182,8 @@ class _Builder:
             self._seen_events.add(event)
             self.problems.append(_problem(
                 "NTC003", f"no `{self.lang}` wording for the event `{event}`; the notice shows it as written",
-                span, hint="use a known event (see docs/notice.md) or describe the period in the purpose",
+                span, hint="use a known event (see the list in "
+                f"{DOCS_ROOT}/notice.md) or describe the period in the purpose",
                 args=(("lang", self.lang), ("event", event))))
         return event.replace("_", " ")
 
