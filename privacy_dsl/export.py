@@ -84,7 +84,9 @@ META_VERSION = 1
 
 def to_json(policy: m.Policy) -> str:
     """The resolved model as JSON (its shape: ``privacy-dsl schema``)."""
-    return policy.model_dump_json(indent=2) + "\n"
+    from .modeldata import to_json as model_json
+
+    return model_json(policy, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------- fides

@@ -647,11 +647,9 @@ def _effect(sup: Any) -> tuple[Any, ...]:
 def _span_lines(document: Any) -> list[int]:
     """The first line of every span of ``document``, in model order (``field_spans`` by name)."""
     out: list[int] = []
-    stack: list[Any] = [document.model_dump()]
+    stack: list[Any] = [dataclasses.asdict(document)]
     while stack:
         value = stack.pop()
-        if hasattr(value, "model_dump"):  # a model inside an untyped field (``Defaults.values``)
-            value = value.model_dump()
         if isinstance(value, dict):
             span = value.get("span")
             if isinstance(span, dict) and "line" in span:
@@ -701,12 +699,10 @@ def _moved(path: str, sups: list[Any], sup: Any, how: str) -> Diagnostic:
 
 def model_signature(document: Any) -> Any:
     """The model of a document without positions: what formatting must not change."""
-    return _strip(document.model_dump())
+    return _strip(dataclasses.asdict(document))
 
 
 def _strip(value: Any) -> Any:
-    if hasattr(value, "model_dump"):  # a model inside an untyped field (``Defaults.values``)
-        value = value.model_dump()
     if isinstance(value, dict):
         return {k: _strip(v) for k, v in value.items() if k not in ("span", "field_spans", "path")}
     if isinstance(value, (list, tuple)):

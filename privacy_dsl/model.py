@@ -1,4 +1,4 @@
-"""The typed policy model: frozen pydantic models built from the parse tree.
+"""The typed policy model: plain frozen, slotted dataclasses built from the parse tree.
 
 Every node carries the ``Span`` of the source it came from, and ``field_spans`` maps each
 statement it was given to that statement's span, so that a rule can point at the exact line
@@ -9,94 +9,35 @@ Two layers:
 * ``Document`` is one file as written (blocks in source order, ``defaults`` blocks kept).
 * ``Policy`` is a whole policy directory after resolution: defaults applied, blocks indexed by
   id across all its files. Rules and queries work on ``Policy``.
+
+Nothing here imports pydantic: the parser builds these objects directly, millions of them on a
+large policy. ``modeldata`` is the pydantic edge (JSON, JSON Schema, validation of data coming
+back in) over these same classes, for the commands and the API that need it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any, Literal, Self
-
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic_core import PydanticUndefined
+from typing import Any, ClassVar, Literal
 
 from .span import Span
 
 __all__ = ["Span"]  # re-exported: model.Span is part of the public model
 
-
-class Frozen(BaseModel):
-    """Base of every model: immutable, strict about unknown fields, built lazily."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    @classmethod
-    def build(cls, **values: Any) -> Self:
-        """An instance from values that already have the declared types, without validation.
-
-        The parser and the resolver build every node this way: their values come typed from the
-        grammar, so validation would only repeat that work, and building pydantic's validators
-        (on the first file of every run) cost about 70 ms of a hook's cold start. Unknown or
-        missing fields are still errors. ``tests/test_model.py`` checks, for every node of the
-        shipped policies and the test corpus, that validating its fields gives the same node.
-        """
-        layout = _LAYOUTS.get(cls)
-        if layout is None:
-            layout = _LAYOUTS[cls] = tuple((name, f.default, f.default_factory)
-                                           for name, f in cls.model_fields.items())
-        fields: dict[str, Any] = {}
-        for name, default, factory in layout:
-            if name in values:
-                fields[name] = values[name]
-            elif factory is not None:
-                fields[name] = factory()
-            elif default is PydanticUndefined:
-                raise TypeError(f"{cls.__name__}.build: missing field `{name}`")
-            else:
-                fields[name] = default
-        if not values.keys() <= fields.keys():
-            unknown = values.keys() - fields.keys()
-            raise TypeError(f"{cls.__name__}.build: unknown field(s) {', '.join(sorted(unknown))}")
-        node = cls.__new__(cls)  # what pydantic's model_construct does, without its overhead
-        _setattr(node, "__dict__", fields)
-        _setattr(node, "__pydantic_fields_set__", set(values))
-        _setattr(node, "__pydantic_extra__", None)
-        _setattr(node, "__pydantic_private__", None)
-        return node
+#: Read by pydantic when ``modeldata`` validates into these classes: unknown keys are errors there
+#: too. A plain dict (pydantic's ``ConfigDict`` is a TypedDict), so this module never imports pydantic.
+_PYDANTIC_CONFIG: dict[str, Any] = {"extra": "forbid"}
 
 
-    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        _complete_all()
-        return super().model_dump(*args, **kwargs)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Node:
+    """A block or statement of the source: where it is, and where each of its statements is."""
 
-    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
-        _complete_all()
-        return super().model_dump_json(*args, **kwargs)
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
 
-
-_LAYOUTS: dict[type[Frozen], tuple[tuple[str, Any, Any], ...]] = {}
-_setattr = object.__setattr__
-_completed = False
-
-
-def _complete_all() -> None:
-    """Build the serializers of every model class (once): nodes made by ``build`` never ran a
-    validator, and a model inside an untyped field (``Defaults.values``) is serialized by its own
-    class's serializer, which ``defer_build`` left unbuilt."""
-    global _completed
-    if _completed:
-        return
-    pending: list[type[Frozen]] = [Frozen]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if not cls.__pydantic_complete__:
-            cls.model_rebuild()
-    _completed = True
-
-
-class Node(Frozen):
     span: Span
-    field_spans: dict[str, Span] = Field(default_factory=dict, repr=False)
+    field_spans: dict[str, Span] = field(default_factory=dict, repr=False)
 
     def span_of(self, field: str) -> Span:
         """The span of the statement that set ``field``, else the span of the whole block."""
@@ -285,11 +226,14 @@ def max_amount(unit: TimeUnit) -> int:
 # ---------------------------------------------------------------- values
 
 
-class Text(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Text:
     """Free text, untagged (``plain``) or in several languages (``by_lang``, e.g. nb and en)."""
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
     plain: str | None = None
-    by_lang: dict[str, str] = Field(default_factory=dict)
+    by_lang: dict[str, str] = field(default_factory=dict)
 
     def get(self, lang: str | None = None) -> str | None:
         if lang is not None and lang in self.by_lang:
@@ -302,7 +246,11 @@ class Text(Frozen):
         return self.get() or ""
 
 
-class Duration(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Duration:
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
     amount: int
     unit: TimeUnit
 
@@ -318,6 +266,7 @@ class Duration(Frozen):
         return f"{self.amount} {self.unit.value}{'' if self.amount == 1 else 's'}"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Ref(Node):
     """A reference by id to another block, resolved across all files of the policy."""
 
@@ -327,6 +276,7 @@ class Ref(Node):
 # ---------------------------------------------------------------- blocks
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PolicyInfo(Node):
     kind: Literal["policy"] = "policy"
     title: str
@@ -337,6 +287,7 @@ class PolicyInfo(Node):
     description: Text | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Dpo(Node):
     required: bool | None = None
     name: str | None = None
@@ -344,6 +295,7 @@ class Dpo(Node):
     phone: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Controller(Node):
     kind: Literal["controller"] = "controller"
     name: str
@@ -359,6 +311,7 @@ class Controller(Node):
     dpo: Dpo | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Authority(Node):
     kind: Literal["authority"] = "authority"
     id: str
@@ -370,6 +323,7 @@ class Authority(Node):
     website: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Subject(Node):
     kind: Literal["subject"] = "subject"
     id: str
@@ -378,6 +332,7 @@ class Subject(Node):
     children: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Category(Node):
     kind: Literal["category"] = "category"
     id: str
@@ -391,6 +346,7 @@ class Category(Node):
     source: Text | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LegalBasis(Node):
     """One Art. 6(1) basis; ``citation`` is the law for legal obligation / public task."""
 
@@ -400,18 +356,15 @@ class LegalBasis(Node):
     balancing_test: str | None = None
 
 
+RetentionRule = Literal["duration", "until", "law", "as_long_as_necessary", "unspecified", "indefinite",
+                        "at_discretion"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Retention(Node):
     """How long data is kept: a period, an event, a law, or an honest marker of vagueness."""
 
-    rule: Literal[
-        "duration",
-        "until",
-        "law",
-        "as_long_as_necessary",
-        "unspecified",
-        "indefinite",
-        "at_discretion",
-    ]
+    rule: RetentionRule
     duration: Duration | None = None
     after: str | None = None
     until: str | None = None
@@ -440,6 +393,7 @@ class Retention(Node):
         return " ".join(parts)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AutomatedDecisions(Node):
     """Solely automated decisions with legal or similarly significant effects (Art. 22)."""
 
@@ -449,11 +403,13 @@ class AutomatedDecisions(Node):
     logic: Text | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SpecialConditionClause(Node):
     condition: SpecialCondition
     citation: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Purpose(Node):
     kind: Literal["purpose"] = "purpose"
     id: str
@@ -478,6 +434,7 @@ class Purpose(Node):
         return self.bases[0] if len(self.bases) == 1 else None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Recipient(Node):
     kind: Literal["recipient"] = "recipient"
     id: str
@@ -489,6 +446,7 @@ class Recipient(Node):
     website: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Transfer(Node):
     kind: Literal["transfer"] = "transfer"
     id: str
@@ -501,6 +459,7 @@ class Transfer(Node):
     description: Text | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConsentMechanism(Node):
     kind: Literal["consent"] = "consent"
     id: str
@@ -517,6 +476,7 @@ class ConsentMechanism(Node):
     description: Text | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Expiry(Node):
     lifetime: Literal["session", "persistent"]
     duration: Duration | None = None
@@ -525,6 +485,7 @@ class Expiry(Node):
         return str(self.duration) if self.duration else self.lifetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Cookie(Node):
     kind: Literal["cookie"] = "cookie"
     name: str
@@ -541,6 +502,7 @@ class Cookie(Node):
     description: Text | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rights(Node):
     kind: Literal["rights"] = "rights"
     offered: tuple[Right, ...] = ()
@@ -548,12 +510,62 @@ class Rights(Node):
     complaints: Ref | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PurposeDefaults:
+    """What a ``defaults purpose {}`` block states, with the types of ``Purpose``; None = not stated."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
+    kind: Literal["purpose"] = "purpose"
+    name: Text | None = None
+    description: Text | None = None
+    use: str | None = None
+    bases: tuple[LegalBasis, ...] | None = None
+    special_condition: SpecialConditionClause | None = None
+    categories: tuple[Ref, ...] | None = None
+    subjects: tuple[Ref, ...] | None = None
+    recipients: tuple[Ref, ...] | None = None
+    transfers: tuple[Ref, ...] | None = None
+    retention: tuple[Retention, ...] | None = None
+    consent: Ref | None = None
+    profiling: bool | None = None
+    automated_decisions: AutomatedDecisions | None = None
+    source: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CookieDefaults:
+    """What a ``defaults cookie {}`` block states, with the types of ``Cookie``; None = not stated."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
+    kind: Literal["cookie"] = "cookie"
+    storage: StorageKind | None = None
+    provider: str | None = None
+    provider_ref: Ref | None = None
+    party: Party | None = None
+    expiry: Expiry | None = None
+    domains: tuple[str, ...] | None = None
+    purpose: Ref | None = None
+    category: CookieCategory | None = None
+    consent: Ref | None = None
+    pattern: bool | None = None
+    description: Text | None = None
+
+
+def stated(values: PurposeDefaults | CookieDefaults) -> dict[str, Any]:
+    """The fields a defaults block states (not None), by name: what resolution applies."""
+    return {f.name: value for f in fields(values)
+            if f.name != "kind" and (value := getattr(values, f.name)) is not None}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Defaults(Node):
     """A ``defaults purpose {}`` or ``defaults cookie {}`` block: values for blocks that omit them."""
 
     kind: Literal["defaults"] = "defaults"
     target: Literal["purpose", "cookie"]
-    values: dict[str, object] = Field(default_factory=dict)
+    values: PurposeDefaults | CookieDefaults
 
 
 Block = (
@@ -572,27 +584,33 @@ Block = (
 )
 
 
-class Document(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
     """One ``.privacy`` file as written."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
 
     path: str
     blocks: tuple[Block, ...] = ()
 
 
-class Policy(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
     """A resolved policy: all files of one policy directory, defaults applied, indexed by id."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
 
     root: str
     files: tuple[str, ...] = ()
     info: PolicyInfo | None = None
     controllers: tuple[Controller, ...] = ()
-    authorities: dict[str, Authority] = Field(default_factory=dict)
-    subjects: dict[str, Subject] = Field(default_factory=dict)
-    categories: dict[str, Category] = Field(default_factory=dict)
-    purposes: dict[str, Purpose] = Field(default_factory=dict)
-    recipients: dict[str, Recipient] = Field(default_factory=dict)
-    transfers: dict[str, Transfer] = Field(default_factory=dict)
-    consents: dict[str, ConsentMechanism] = Field(default_factory=dict)
+    authorities: dict[str, Authority] = field(default_factory=dict)
+    subjects: dict[str, Subject] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+    purposes: dict[str, Purpose] = field(default_factory=dict)
+    recipients: dict[str, Recipient] = field(default_factory=dict)
+    transfers: dict[str, Transfer] = field(default_factory=dict)
+    consents: dict[str, ConsentMechanism] = field(default_factory=dict)
     cookies: tuple[Cookie, ...] = ()
     rights: Rights | None = None
 

@@ -419,7 +419,7 @@ class _Builder:
         key = str(tok)
         if key in table:
             return key
-        ref = m.Ref.build(name=key, span=self._tok_span(tok))
+        ref = m.Ref(name=key, span=self._tok_span(tok))
         guess = did_you_mean(key, table)
         if guess is None or key.startswith(guess + "."):
             # Suggest the deepest known ancestor, then its children.
@@ -472,7 +472,7 @@ class _Builder:
 
     # -- values
     def text_plain(self, meta: Pos, children: list[Token]) -> m.Text:
-        return m.Text.build(plain=unquote(children[0]))
+        return m.Text(plain=unquote(children[0]))
 
     def text_localised(self, meta: Pos, children: list[tuple[Token, Token]]) -> m.Text:
         by_lang: dict[str, str] = {}
@@ -482,13 +482,13 @@ class _Builder:
                                                 hint="remove one of them", args=(("language", str(lang)),)))
                 continue
             by_lang[str(lang)] = unquote(value)
-        return m.Text.build(by_lang=by_lang)
+        return m.Text(by_lang=by_lang)
 
     def lang_text(self, meta: Pos, children: list[Token]) -> tuple[Token, Token]:
         return children[0], children[1]
 
     def ident(self, meta: Pos, children: list[Token]) -> m.Ref:
-        return m.Ref.build(name=str(children[0]), span=self._tok_span(children[0]))
+        return m.Ref(name=str(children[0]), span=self._tok_span(children[0]))
 
     def names(self, meta: Pos, children: list[m.Ref]) -> tuple[m.Ref, ...]:
         return tuple(children)
@@ -510,7 +510,7 @@ class _Builder:
         if amount == 0:  # kept (the statement is still modelled) but reported
             self.diagnostics.append(builtin("E204", "a duration of zero is not a period", self._tok_span(children[0]),
                                             hint="give the real period, e.g. `30 days`, or `expiry session`"))
-        return m.Duration.build(amount=amount, unit=unit)
+        return m.Duration(amount=amount, unit=unit)
 
     @staticmethod
     def _number(tok: Token, most: int) -> int | None:
@@ -554,7 +554,7 @@ class _Builder:
 
     # -- legal bases
     def _basis(self, meta: Pos, kind: m.BasisKind, citation: str | None = None, **kw: Any) -> m.LegalBasis:
-        return m.LegalBasis.build(basis=kind, citation=citation, span=self._span(meta), **kw)
+        return m.LegalBasis(basis=kind, citation=citation, span=self._span(meta), **kw)
 
     def basis_consent(self, meta: Pos, children: list[Any]) -> m.LegalBasis:
         return self._basis(meta, m.BasisKind.CONSENT)
@@ -576,12 +576,12 @@ class _Builder:
             "interest": ("interest", lambda s: s.children[0], False),
             "balancing_test": ("balancing_test", lambda s: unquote(s.children[0]), False),
         })
-        return m.LegalBasis.build(basis=m.BasisKind.LEGITIMATE_INTERESTS, span=self._span(meta),
-                                  field_spans=spans, **values)
+        return m.LegalBasis(basis=m.BasisKind.LEGITIMATE_INTERESTS, span=self._span(meta),
+                            field_spans=spans, **values)
 
     # -- retention
-    def _retention(self, meta: Pos, rule: str, **kw: Any) -> m.Retention:
-        return m.Retention.build(rule=rule, span=self._span(meta), **kw)
+    def _retention(self, meta: Pos, rule: m.RetentionRule, **kw: Any) -> m.Retention:
+        return m.Retention(rule=rule, span=self._span(meta), **kw)
 
     def retention_duration(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "duration", duration=children[0],
@@ -609,13 +609,13 @@ class _Builder:
 
     # -- cookie expiry
     def expiry_duration(self, meta: Pos, children: list[m.Duration]) -> m.Expiry:
-        return m.Expiry.build(lifetime="persistent", duration=children[0], span=self._span(meta))
+        return m.Expiry(lifetime="persistent", duration=children[0], span=self._span(meta))
 
     def expiry_session(self, meta: Pos, children: list[Any]) -> m.Expiry:
-        return m.Expiry.build(lifetime="session", span=self._span(meta))
+        return m.Expiry(lifetime="session", span=self._span(meta))
 
     def expiry_persistent(self, meta: Pos, children: list[Any]) -> m.Expiry:
-        return m.Expiry.build(lifetime="persistent", span=self._span(meta))
+        return m.Expiry(lifetime="persistent", span=self._span(meta))
 
     # -- statements: every other alias becomes a Stmt for its block to pick up
     def __default__(self, data: Any, children: list[Any], meta: Pos) -> Any:
@@ -643,7 +643,7 @@ class _Builder:
             "security": ("security", self._first, False),
             "description": ("description", self._first, False),
         })
-        return m.PolicyInfo.build(title=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+        return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
 
     def controller(self, meta: Pos, children: list[Any]) -> m.Controller:
         values, spans = self._fields(children[1:], {
@@ -658,7 +658,7 @@ class _Builder:
             "description": ("description", self._first, False),
             "dpo": ("dpo", self._dpo, False),
         })
-        return m.Controller.build(name=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+        return m.Controller(name=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
 
     def _dpo(self, s: Stmt) -> m.Dpo:
         values, spans = self._fields(s.children, {
@@ -667,7 +667,7 @@ class _Builder:
             "email": ("email", lambda st: self._email(st.children[0]), False),
             "phone": ("phone", self._str, False),
         })
-        return m.Dpo.build(span=s.span, field_spans=spans, **values)
+        return m.Dpo(span=s.span, field_spans=spans, **values)
 
     def authority(self, meta: Pos, children: list[Any]) -> m.Authority:
         values, spans = self._fields(children[1:], {
@@ -678,7 +678,7 @@ class _Builder:
             "address": ("address", self._str, False),
             "website": ("website", self._str, False),
         })
-        return m.Authority.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Authority(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def subject(self, meta: Pos, children: list[Any]) -> m.Subject:
         values, spans = self._fields(children[1:], {
@@ -686,7 +686,7 @@ class _Builder:
             "description": ("description", self._first, False),
             "children": ("children", self._flag, False),
         })
-        return m.Subject.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Subject(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def category(self, meta: Pos, children: list[Any]) -> m.Category:
         values, spans = self._fields(children[1:], {
@@ -702,7 +702,7 @@ class _Builder:
                 m.Identifiability, s.children[0], "identifiability claim"), False),
             "source": ("source", self._first, False),
         })
-        return m.Category.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Category(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def _purpose_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
         return {
@@ -725,7 +725,7 @@ class _Builder:
     def _special_condition(self, s: Stmt) -> m.SpecialConditionClause:
         cond = self._enum(m.SpecialCondition, s.children[0], "Art. 9(2) condition")
         citation = unquote(s.children[1]) if len(s.children) > 1 else None
-        return m.SpecialConditionClause.build(condition=cond, citation=citation, span=s.span)
+        return m.SpecialConditionClause(condition=cond, citation=citation, span=s.span)
 
     def _automated(self, s: Stmt) -> m.AutomatedDecisions:
         present = s.children[0] if s.children and isinstance(s.children[0], bool) else True
@@ -735,11 +735,11 @@ class _Builder:
             "safeguards": ("safeguards", self._first, False),
             "logic": ("logic", self._first, False),
         })
-        return m.AutomatedDecisions.build(present=present, span=s.span, field_spans=spans, **values)
+        return m.AutomatedDecisions(present=present, span=s.span, field_spans=spans, **values)
 
     def purpose(self, meta: Pos, children: list[Any]) -> m.Purpose:
         values, spans = self._fields(children[1:], self._purpose_spec())
-        return m.Purpose.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Purpose(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def recipient(self, meta: Pos, children: list[Any]) -> m.Recipient:
         values, spans = self._fields(children[1:], {
@@ -750,7 +750,7 @@ class _Builder:
             "contract": ("contract", self._str, False),
             "website": ("website", self._str, False),
         })
-        return m.Recipient.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def transfer(self, meta: Pos, children: list[Any]) -> m.Transfer:
         values, spans = self._fields(children[1:], {
@@ -766,7 +766,7 @@ class _Builder:
             if isinstance(stmt, Stmt) and stmt.key == "mechanism" and len(stmt.children) > 1:
                 values.setdefault("mechanism_detail", unquote(stmt.children[1]))
                 break
-        return m.Transfer.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.Transfer(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def consent(self, meta: Pos, children: list[Any]) -> m.ConsentMechanism:
         values, spans = self._fields(children[1:], {
@@ -782,7 +782,7 @@ class _Builder:
             "parental_consent": ("parental_consent", self._flag, False),
             "description": ("description", self._first, False),
         })
-        return m.ConsentMechanism.build(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        return m.ConsentMechanism(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def _cookie_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
         return {
@@ -813,7 +813,7 @@ class _Builder:
             values["provider"] = provider
         name_tok: Token = children[0]
         name = unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
-        return m.Cookie.build(name=name, span=self._span(meta), field_spans=spans, **values)
+        return m.Cookie(name=name, span=self._span(meta), field_spans=spans, **values)
 
     def rights(self, meta: Pos, children: list[Any]) -> m.Rights:
         def offered(s: Stmt) -> tuple[m.Right, ...]:
@@ -828,11 +828,12 @@ class _Builder:
             "how": ("how", self._first, False),
             "complaints": ("complaints", self._first, False),
         })
-        return m.Rights.build(span=self._span(meta), field_spans=spans, **values)
+        return m.Rights(span=self._span(meta), field_spans=spans, **values)
 
     def defaults_purpose(self, meta: Pos, children: list[Any]) -> m.Defaults:
         values, spans = self._fields(children, self._purpose_spec())
-        return m.Defaults.build(target="purpose", values=values, span=self._span(meta), field_spans=spans)
+        return m.Defaults(target="purpose", values=m.PurposeDefaults(**values), span=self._span(meta),
+                          field_spans=spans)
 
     def defaults_cookie(self, meta: Pos, children: list[Any]) -> m.Defaults:
         values, spans = self._fields(children, self._cookie_spec())
@@ -841,7 +842,8 @@ class _Builder:
             values["provider_ref"], spans["provider_ref"] = provider, spans["provider"]
         elif provider is not None:
             values["provider"] = provider
-        return m.Defaults.build(target="cookie", values=values, span=self._span(meta), field_spans=spans)
+        return m.Defaults(target="cookie", values=m.CookieDefaults(**values), span=self._span(meta),
+                          field_spans=spans)
 
     def start(self, meta: Pos, children: list[m.Block]) -> list[m.Block]:
         return children
@@ -1009,5 +1011,5 @@ def _lexed_before(exc: UnexpectedInput, text: str) -> int:
 
 def _result(path: str, built: Any, parse: _Parse, comments: list[Comment]) -> ParseResult:
     blocks: list[m.Block] = built.value if isinstance(built, Built) else []
-    return ParseResult(m.Document.build(path=path, blocks=tuple(blocks)), tuple(parse.builder.diagnostics),
+    return ParseResult(m.Document(path=path, blocks=tuple(blocks)), tuple(parse.builder.diagnostics),
                        tuple(comments))

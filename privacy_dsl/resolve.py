@@ -7,6 +7,7 @@ problems as diagnostics (E200-E206) with suggestions.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -83,7 +84,7 @@ class _Resolver:
             cookies = [_apply_defaults(c, defaults["cookie"][0]) for c in cookies]
 
         self._check_references(purposes, cookies, rights)
-        return m.Policy.build(
+        return m.Policy(
             root=self.root,
             files=tuple(d.path for d in self.documents),
             info=info,
@@ -152,14 +153,14 @@ class _Resolver:
 def _apply_defaults(block: Any, defaults: m.Defaults) -> Any:
     update: dict[str, Any] = {}
     spans = dict(block.field_spans)
-    for field, value in defaults.values.items():
+    for field, value in m.stated(defaults.values).items():
         if field not in block.field_spans:
             update[field] = value
             spans[field] = defaults.field_spans.get(field, defaults.span)
     if not update:
         return block
     update["field_spans"] = spans
-    return block.model_copy(update=update)
+    return dataclasses.replace(block, **update)
 
 
 def resolve(root: str, documents: Iterable[m.Document]) -> tuple[m.Policy, list[Diagnostic]]:

@@ -1,7 +1,8 @@
-"""``Frozen.build`` (no validation, for the parser and resolver) gives what validation would."""
+"""The model is plain dataclasses; ``modeldata`` (pydantic) turns them into data and back unchanged."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -9,18 +10,19 @@ import pytest
 from conftest import POLICIES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis.extra.lark import from_lark
-from pydantic import BaseModel
+from pydantic import ValidationError
 from strategies import GRAMMAR, padded_tokens
 from test_fuzz import _mutated
 
 from privacy_dsl import model as m
+from privacy_dsl import modeldata as md
 from privacy_dsl.parser import parse_text
 from privacy_dsl.resolve import resolve
 
 
-def _nodes(value: Any) -> list[BaseModel]:
-    if isinstance(value, BaseModel):
-        return [value, *(n for v in value.__dict__.values() for n in _nodes(v))]
+def _nodes(value: Any) -> list[Any]:
+    if dataclasses.is_dataclass(value) and not isinstance(value, (type, m.Span)):
+        return [value, *(n for f in dataclasses.fields(value) for n in _nodes(getattr(value, f.name)))]
     if isinstance(value, (list, tuple)):
         return [n for v in value for n in _nodes(v)]
     if isinstance(value, dict):
@@ -28,14 +30,17 @@ def _nodes(value: Any) -> list[BaseModel]:
     return []
 
 
-def _assert_valid(root: BaseModel) -> int:
+def _assert_valid(root: Any) -> int:
+    """Every node of ``root`` comes back equal from its data, its JSON-compatible data and its JSON."""
     nodes = _nodes(root)
     for node in nodes:
-        fields = {k: v for k, v in node.__dict__.items() if k in node.__pydantic_fields_set__}
-        again = type(node).model_validate(fields)
-        assert repr(again) == repr(node), type(node).__name__  # repr shows tuple/list and enum/str apart
-        assert again.__pydantic_fields_set__ == node.__pydantic_fields_set__
+        cls = type(node)
+        again = md.from_dict(cls, md.to_dict(node))
+        assert repr(again) == repr(node), cls.__name__  # repr shows tuple/list and enum/str apart
         assert again == node
+        assert again.field_spans == node.field_spans if isinstance(node, m.Node) else True
+        assert md.from_dict(cls, md.to_jsonable(node)) == node
+    assert md.from_json(type(root), md.to_json(root)) == root
     return len(nodes)
 
 
@@ -43,7 +48,7 @@ POLICY_DIRS = sorted({p.parent for p in [*POLICIES.rglob("*.privacy"), *(ROOT / 
 
 
 @pytest.mark.parametrize("folder", POLICY_DIRS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_built_nodes_are_what_validation_would_make(folder: Path) -> None:
+def test_nodes_round_trip(folder: Path) -> None:
     documents = []
     for path in sorted(folder.glob("*.privacy")):
         result = parse_text(path.read_text(encoding="utf-8", errors="replace"), str(path))
@@ -55,13 +60,28 @@ def test_built_nodes_are_what_validation_would_make(folder: Path) -> None:
         _assert_valid(policy)
 
 
-def test_build_still_refuses_unknown_and_missing_fields() -> None:
+def test_validation_refuses_unknown_and_missing_fields() -> None:
     span = m.Span(path="p", line=1, column=1, end_line=1, end_column=2)
-    assert m.Ref.build(name="x", span=span) == m.Ref(name="x", span=span)
-    with pytest.raises(TypeError, match="unknown field"):
-        m.Ref.build(name="x", span=span, colour="red")
-    with pytest.raises(TypeError, match="missing field `name`"):
-        m.Ref.build(span=span)
+    data = md.to_dict(m.Ref(name="x", span=span))
+    assert md.from_dict(m.Ref, data) == m.Ref(name="x", span=span)
+    with pytest.raises(ValidationError, match="colour"):
+        md.from_dict(m.Ref, {**data, "colour": "red"})
+    with pytest.raises(ValidationError, match="name"):
+        md.from_dict(m.Ref, {"span": data["span"]})
+    with pytest.raises(TypeError):
+        m.Ref(name="x", span=span, colour="red")  # type: ignore[call-arg]
+
+
+def test_defaults_are_typed_and_state_only_what_was_written() -> None:
+    result = parse_text('defaults purpose {\n  profiling\n  retention 2 years\n}\n'
+                        'defaults cookie {\n  party third\n}\n', "d.privacy")
+    assert result.document is not None
+    purpose, cookie = result.document.blocks
+    assert isinstance(purpose, m.Defaults) and isinstance(purpose.values, m.PurposeDefaults)
+    assert isinstance(cookie, m.Defaults) and isinstance(cookie.values, m.CookieDefaults)
+    assert sorted(m.stated(purpose.values)) == ["profiling", "retention"]
+    assert m.stated(cookie.values) == {"party": m.Party.THIRD}
+    _assert_valid(result.document)
 
 
 def _doc_examples() -> list[str]:

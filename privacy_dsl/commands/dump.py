@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..lint import lint_paths
+    from ..modeldata import to_json
     from ..reporters import Report, render
 
     result = lint_paths([args.path], load_config(args))
@@ -29,5 +30,5 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(render("full", Report(fatal or result.diagnostics, result.sources, result.files)))
         return EXIT_ERROR
     for policy in policies:
-        print(policy.model_dump_json(indent=2))
+        print(to_json(policy, indent=2))
     return EXIT_OK

@@ -17,6 +17,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from ..model import Policy
+    from ..modeldata import json_schema
 
-    print(json.dumps(Policy.model_json_schema(mode="serialization"), indent=2))
+    print(json.dumps(json_schema(Policy), indent=2))
     return EXIT_OK
