@@ -426,6 +426,19 @@ class PolicyHandle:
 
     # -- names
 
+    def to_dict(self) -> dict[str, Any]:
+        """The resolved model (``self.model``, plain dataclasses) as JSON-compatible data, in the shape
+        ``privacy-dsl schema`` describes. It imports pydantic (``modeldata``) on first use."""
+        from .modeldata import to_jsonable
+
+        return to_jsonable(self.model)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The resolved model as JSON: what ``privacy-dsl dump`` prints for this policy."""
+        from .modeldata import to_json
+
+        return to_json(self.model, indent=indent)
+
     def resolve_category(self, name: str) -> tuple[str, ...]:
         """The declared category ids a category argument covers (empty: a known key the policy lacks)."""
         memo = self._category_memo.get(name)
