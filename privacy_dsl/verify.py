@@ -268,27 +268,54 @@ class Verifier:
             out.append(problem("VC103", "no first-party site is known: first and third party are not "
                                "compared", Position(self.captures[0].path),
                                hint="give `--first-party example.com` (or set `url` in the policy block)"))
-        for name, seen in undeclared.items():
-            out.extend(self._undeclared(name, seen, ruled_out.get(name, [])))
+        groups: dict[str, list[str]] = {}  # suggested declaration -> the names it covers, first seen first
+        for name in undeclared:
+            groups.setdefault(self._suggested_name(name), []).append(name)
+        for names in groups.values():
+            head = names[0]
+            covering = [o for n in names for o in undeclared[n]]
+            out.extend(self._undeclared(head, undeclared[head], ruled_out.get(head, []), covering=covering))
+            for name in names[1:]:
+                out.extend(self._undeclared(name, undeclared[name], ruled_out.get(name, []), covered_by=head))
         for decl in matcher.all:
             out.extend(self._declared(decl, observed_any))
         return sorted((d for d in out if d.code not in self.options.ignore), key=_order)
 
+    def _suggested_name(self, name: str) -> str:
+        """The name of the declaration suggested for an undeclared cookie: the Open Cookie Database's
+        pattern (``_chartbeat*``) when it knows the name by a prefix row, else the name itself."""
+        known = self.db.lookup(name)
+        return f"{known[0].name}*" if known and known[0].wildcard else name
+
     # -- observed, not declared
-    def _undeclared(self, name: str, seen: list[Observation], ruled_out: list[_Declared]) -> list[Diagnostic]:
+    def _undeclared(self, name: str, seen: list[Observation], ruled_out: list[_Declared], *,
+                    covering: list[Observation] | None = None, covered_by: str | None = None) -> list[Diagnostic]:
+        """VC001 (and VC005) for one undeclared name. The first name of a group (``covering``: the
+        observations of every name the suggestion covers) carries the suggested declaration; the
+        others (``covered_by``: that first name) say which suggestion covers them, so that pasting
+        every suggestion declares each cookie once (no HYG003)."""
         first = seen[0]
         known = self.db.lookup(name)
-        parties = {self.third_party(o) for o in seen}
-        party = None if None in parties else ("third" if True in parties else "first")
-        block = suggest_block(name, known=known, observed=seen, party=party, one_line=True)
         why = ""
         if ruled_out:
             domains = ", ".join(sorted({d for r in ruled_out for d in r.cookie.domains}))
             why = f" (a declaration of `{name}` covers only {domains}; it was seen on {first.domain})"
-        out = [problem(
-            "VC001", f"cookie `{name}` is {_verb(first)} by the site but not declared in the policy{why}",
-            first.position, hint=f"declare it: {block}",
-            args=(("name", name), ("domain", first.domain), ("suggestion", block)))]
+        message = f"cookie `{name}` is {_verb(first)} by the site but not declared in the policy{why}"
+        if covered_by is not None:
+            declared = self._suggested_name(covered_by)
+            out = [problem(
+                "VC001", message, first.position,
+                hint=f"covered by the declaration suggested for `{covered_by}` (`{declared}`)",
+                args=(("name", name), ("domain", first.domain), ("covered_by", declared)))]
+        else:
+            group = covering or seen
+            parties = {self.third_party(o) for o in group}
+            party = None if None in parties else ("third" if True in parties else "first")
+            block = suggest_block(name, known=known, observed=group, party=party, one_line=True)
+            canonical = canonical_block(block)
+            out = [problem(
+                "VC001", message, first.position, hint=f"declare it: {block}",
+                args=(("name", name), ("domain", first.domain), ("suggestion", canonical)))]
         if all(r.category in ("Analytics", "Marketing") for r in known) and known:
             pre = next((o for o in seen if o.pre_consent), None)
             if pre is not None:
@@ -400,7 +427,14 @@ def cookie_name(name: str) -> str:
     and none of the grammar's keywords (``fmt.is_bare_name``, from grammar.lark), else quoted."""
     from .fmt import is_bare_name  # the formatter's rule, so a suggestion is already canonical
 
-    return name if is_bare_name(name) else quote(name)
+    return name if is_bare_name(name) else fmt_quote(name)
+
+
+def fmt_quote(text: str) -> str:
+    """``text`` as a DSL string literal, exactly (a name or a domain must survive unchanged)."""
+    from .fmt import quote as exact
+
+    return exact(text)
 
 
 def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observation] | None = None,
@@ -422,15 +456,14 @@ def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observa
         lines.append(f"expiry {expiry}")
     elif row is not None:
         notes.append(f"expiry: the database says {row.retention or 'nothing'!r}; state it")
-    if observed:
-        domains = sorted({o.domain for o in observed if o.domain})
-        if domains:
-            lines.append("domains " + ", ".join(quote(d) for d in domains[:5]))
+    domains = suggest_domains(o.domain for o in observed) if observed else []
+    if domains:
+        lines.append("domains " + ", ".join(fmt_quote(d) for d in domains))
     if row is not None and row.our_category:
         lines.append(f"category {row.our_category}")
     if row is not None and row.description and not one_line:
         lines.append(f"description {{ en {quote(row.description)} }}")
-    head = f"cookie {cookie_name(shown_name) if not pattern else quote(shown_name)}"
+    head = f"cookie {cookie_name(shown_name) if not pattern else fmt_quote(shown_name)}"
     if one_line:
         return f"{head} {{ {' '.join(lines)} }}"
     out = []
@@ -444,6 +477,44 @@ def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observa
     out.extend(f"  {line}" for line in lines)
     out.append("}")
     return "\n".join(out)
+
+
+#: More hosts than this in a suggestion's ``domains`` are collapsed to their sites.
+MAX_SUGGESTED_HOSTS = 8
+
+
+def suggest_domains(domains: Iterable[str]) -> list[str]:
+    """The ``domains`` of a suggested declaration: every domain a cookie was seen on is covered
+    (a declaration matches its domains and their subdomains). Subdomains of a listed domain are left
+    out; beyond ``MAX_SUGGESTED_HOSTS`` domains, each is replaced by its site (``site_of``). Empty
+    when a sighting has no domain (a header file without ``# url:``): then only a declaration
+    without ``domains`` covers it."""
+    seen = {d.lower().strip(".") for d in domains}
+    if not seen or "" in seen:
+        return []
+    kept = _outermost(seen)
+    if len(kept) > MAX_SUGGESTED_HOSTS:
+        kept = _outermost({site_of(d) for d in kept})
+    return sorted(kept)
+
+
+def _outermost(domains: set[str]) -> list[str]:
+    """The domains that are not a subdomain of another one of them."""
+    return [d for d in domains if not any(p in domains for p in _parents(d))]
+
+
+def _parents(domain: str) -> Iterable[str]:
+    labels = domain.split(".")
+    return (".".join(labels[i:]) for i in range(1, len(labels)))
+
+
+def canonical_block(text: str) -> str:
+    """A suggested declaration as ``privacy-dsl fmt`` writes it (the text itself if it does not
+    parse, which would be a bug of ``suggest_block``)."""
+    from .fmt import format_text
+
+    result = format_text(text + "\n", "<suggestion>", check=False)
+    return (result.output or text + "\n").rstrip("\n")
 
 
 def _suggest_expiry(observed: list[Observation] | None, row: KnownCookie | None) -> str | None:

@@ -67,6 +67,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "default: the file's modification time for cookies.txt, now for headers)")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: github when GITHUB_ACTIONS=true, else full)")
+    p.add_argument("--write-suggestions", type=Path, metavar="FILE",
+                   help="write the declarations suggested for undeclared cookies (VC001) to FILE, as `fmt` "
+                   "writes them: a .privacy file in the policy directory declares them on the next run")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
     p.add_argument("--ignore", dest="ignore_codes", metavar="CODES",
                    help="comma-separated VC codes not to report (e.g. VC006)")
@@ -162,9 +165,37 @@ def run(args: argparse.Namespace) -> int:
     infos = tuple(code_info(c) for c in codes("verify") if c.code not in ignore)
     fail = Severity.parse(args.fail_level)
     report = Report(diagnostics, sources, files, color, rules=infos, fail_level=fail)
-    stream.write(render(choose_format(args.format), report))
+    fmt_name = choose_format(args.format)
+    stream.write(render(fmt_name, report))
+    vc001 = (dict(d.args) for d in diagnostics if d.code == "VC001")
+    suggestions = [a["suggestion"] for a in vc001 if "suggestion" in a]
+    if suggestions and fmt_name == "full":
+        stream.write(_suggestions_section(suggestions))
+    if args.write_suggestions is not None:
+        failed = _write_suggestions(args.write_suggestions, suggestions)
+        if failed is not None:
+            return _usage(failed)
     if any(d.fatal for d in diagnostics):
         return EXIT_ERROR
     if not args.exit_zero and any(d.severity >= fail for d in diagnostics):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _suggestions_section(suggestions: list[str]) -> str:
+    """The suggested declarations after a full report, in ``fmt`` layout, ready to paste."""
+    from ..diagnostics import printable_document
+
+    head = (f"\n{len(suggestions)} suggested declaration(s), as `privacy-dsl fmt` writes them (check the "
+            "category, add `purpose` and `consent`):\n\n")
+    return head + printable_document("\n\n".join(suggestions)) + "\n"
+
+
+def _write_suggestions(path: Path, suggestions: list[str]) -> str | None:
+    """Write the suggestions to ``path``; the reason when it cannot be written."""
+    text = "".join(f"{block}\n" if i == 0 else f"\n{block}\n" for i, block in enumerate(suggestions))
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return f"--write-suggestions {str(path)!r}: {exc.strerror or exc}"
+    return None
