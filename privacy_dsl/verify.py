@@ -1,7 +1,7 @@
 """``verify-cookies``: compare a policy's declared cookies with the cookies a browser observed.
 
 The findings are ``Diagnostic`` values with codes of their own (``VC001``-``VC006`` for
-mismatches, ``VC100``-``VC103`` for problems with the capture), entries of the catalogue
+mismatches, ``VC100``-``VC104`` for problems with the capture), entries of the catalogue
 (``privacy_dsl.codes``), documented in ``docs/verify-cookies.md`` and by ``privacy-dsl explain
 VC001``. They are rendered by the same reporters as ``lint``.
 

@@ -382,3 +382,26 @@ def test_write_suggestions_gives_a_file_the_next_run_reads(tmp_path: Path,
     assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions",
                  str(tmp_path / "missing" / "x.privacy")]) == 2
     assert "--write-suggestions" in capsys.readouterr().err
+
+
+def test_inspection_json_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The website-evidence-collector's inspection.json, given to --har: its cookies are judged as set
+    before consent (the collector never consents); pasting the suggestions leaves only VC005."""
+    fixture = Path(__file__).parent / "fixtures" / "captures" / "inspection.json"
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    (policy / "main.privacy").write_text('policy "Test page" {\n  url "http://localhost:8000/"\n}\n',
+                                         encoding="utf-8")
+    args = ["verify-cookies", str(policy), "--har", str(fixture), "--format", "json"]
+    assert main(args) == 1
+    first = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert sorted({(d["code"], d["args"]["name"]) for d in first if d["code"] == "VC001"}) == [
+        ("VC001", n) for n in sorted(["PREF", "VISITOR_INFO1_LIVE", "VISITOR_PRIVACY_METADATA", "YSC", "foo", "foo2"])]
+    suggestions = {d["args"]["name"]: d["args"]["suggestion"] for d in first if "suggestion" in d["args"]}
+    assert "party third" in suggestions["YSC"] and "party first" in suggestions["foo"]
+    assert "expiry session" in suggestions["YSC"] and "expiry 180 days" in suggestions["VISITOR_INFO1_LIVE"]
+    (policy / "cookies.privacy").write_text("\n\n".join(suggestions.values()) + "\n", encoding="utf-8")
+    main(args)
+    second = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert {d["code"] for d in second} == {"VC005"}
+    assert {d["args"]["name"] for d in second} == {"VISITOR_INFO1_LIVE", "VISITOR_PRIVACY_METADATA"}
