@@ -206,6 +206,7 @@ class Verifier:
         self._db = db
         self._party: dict[tuple[str, str | None, bool], bool] = {}
         self._origins: dict[str, tuple[str | None, int | None]] = {}
+        self._rows: dict[str, KnownCookie] = {}  # suggested pattern -> its Open Cookie Database row
         self.first_party: list[FirstParty] = []
         sources = list(self.options.first_party)
         if not sources:
@@ -268,28 +269,47 @@ class Verifier:
             out.append(problem("VC103", "no first-party site is known: first and third party are not "
                                "compared", Position(self.captures[0].path),
                                hint="give `--first-party example.com` (or set `url` in the policy block)"))
-        groups: dict[str, list[str]] = {}  # suggested declaration -> the names it covers, first seen first
-        for name in undeclared:
-            groups.setdefault(self._suggested_name(name), []).append(name)
-        for names in groups.values():
+        for key, names in self._groups(list(undeclared)).items():
             head = names[0]
             covering = [o for n in names for o in undeclared[n]]
-            out.extend(self._undeclared(head, undeclared[head], ruled_out.get(head, []), covering=covering))
+            out.extend(self._undeclared(head, undeclared[head], ruled_out.get(head, []), covering=covering,
+                                        suggested=key))
             for name in names[1:]:
-                out.extend(self._undeclared(name, undeclared[name], ruled_out.get(name, []), covered_by=head))
+                out.extend(self._undeclared(name, undeclared[name], ruled_out.get(name, []), covered_by=head,
+                                            suggested=key))
         for decl in matcher.all:
             out.extend(self._declared(decl, observed_any))
         return sorted((d for d in out if d.code not in self.options.ignore), key=_order)
 
-    def _suggested_name(self, name: str) -> str:
-        """The name of the declaration suggested for an undeclared cookie: the Open Cookie Database's
-        pattern (``_chartbeat*``) when it knows the name by a prefix row, else the name itself."""
-        known = self.db.lookup(name)
-        return f"{known[0].name}*" if known and known[0].wildcard else name
+    def _groups(self, names: list[str]) -> dict[str, list[str]]:
+        """Suggested declaration -> the undeclared names it covers, in the order they were first seen.
+
+        A name the Open Cookie Database knows by a prefix row is covered by that prefix's pattern
+        (``_chartbeat*``), every other name by a declaration of its own. A pattern whose prefix starts
+        with another suggested pattern's (``_gat_gtag_*`` under ``_gat*``) is merged into it: pasted
+        side by side, the wider one would take the narrower one's cookies (patterns are tried in
+        order), leaving it unobserved."""
+        self._rows = {}
+        key_of: dict[str, str] = {}
+        for name in names:
+            known = self.db.lookup(name)
+            if known and known[0].wildcard:
+                key_of[name] = f"{known[0].name}*"
+                self._rows.setdefault(key_of[name], known[0])
+            else:
+                key_of[name] = name
+        prefixes = sorted({k[:-1] for k in self._rows}, key=len)
+        root = {f"{p}*": f"{next(q for q in prefixes if p.startswith(q))}*" for p in prefixes}
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            key = key_of[name]
+            groups.setdefault(root.get(key, key) if key in self._rows else key, []).append(name)
+        return groups
 
     # -- observed, not declared
     def _undeclared(self, name: str, seen: list[Observation], ruled_out: list[_Declared], *,
-                    covering: list[Observation] | None = None, covered_by: str | None = None) -> list[Diagnostic]:
+                    covering: list[Observation] | None = None, covered_by: str | None = None,
+                    suggested: str | None = None) -> list[Diagnostic]:
         """VC001 (and VC005) for one undeclared name. The first name of a group (``covering``: the
         observations of every name the suggestion covers) carries the suggested declaration; the
         others (``covered_by``: that first name) say which suggestion covers them, so that pasting
@@ -302,7 +322,7 @@ class Verifier:
             why = f" (a declaration of `{name}` covers only {domains}; it was seen on {first.domain})"
         message = f"cookie `{name}` is {_verb(first)} by the site but not declared in the policy{why}"
         if covered_by is not None:
-            declared = self._suggested_name(covered_by)
+            declared = suggested or name
             out = [problem(
                 "VC001", message, first.position,
                 hint=f"covered by the declaration suggested for `{covered_by}` (`{declared}`)",
@@ -311,7 +331,9 @@ class Verifier:
             group = covering or seen
             parties = {self.third_party(o) for o in group}
             party = None if None in parties else ("third" if True in parties else "first")
-            block = suggest_block(name, known=known, observed=group, party=party, one_line=True)
+            row = self._rows.get(suggested or "")
+            block = suggest_block(name, known=[row] if row is not None else known, observed=group, party=party,
+                                  one_line=True)
             canonical = canonical_block(block)
             out = [problem(
                 "VC001", message, first.position, hint=f"declare it: {block}",
