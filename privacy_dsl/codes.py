@@ -417,13 +417,15 @@ _VERIFY = (
         category="input"),
     _verify(
         "VC104", "malformed-inspection-entry", Severity.WARNING,
-        "A cookie of a website-evidence-collector `inspection.json` could not be read in full.",
+        "A cookie or local-storage entry of a website-evidence-collector `inspection.json` could not be read in full.",
         "An entry of the `cookies` list that is not an object or has no text `name` is skipped; a field "
         "of the wrong type (`domain`, `path` or `sameSite` that is not text, `httpOnly`, `secure`, "
         "`session` or `firstPartyStorage` that is not true or false, a `log` that is not an object, an "
         "`expires` that is neither a number of seconds since 1970 nor an ISO 8601 time) is ignored, "
         "naming the entry and the field; without a readable `expires` the lifetime is not known (or "
-        "taken from `expiresDays`). An expiry more than 1000 years away is counted as 1000 years. The "
+        "taken from `expiresDays`). A `localStorage` that is not an object, an origin that is not a URL "
+        "(`https://host`) or whose keys are not an object, and an empty key are ignored. An expiry more "
+        "than 1000 years away is counted as 1000 years. The "
         "first 20 warnings of a file are shown one by one, then one more says how many followed, so "
         "that a file of 10,000 bad entries gives a short report.",
         {"entry": "{problem}"}, category="input"),

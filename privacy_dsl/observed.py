@@ -70,6 +70,9 @@ class Observation:
     url: str | None = None  # the request that set or sent it
     pre_consent: bool = False
     evidence: str = ""  # the header or jar line, value elided
+    #: What stores it: ``cookie``, or ``local_storage`` (an inspection.json's ``localStorage``), as
+    #: the ``kind`` of a declaration (``model.StorageKind``) says it.
+    storage: str = "cookie"
 
     @property
     def persistent(self) -> bool:
@@ -89,6 +92,9 @@ class Capture:
     pages: list[str] = field(default_factory=list)
     text: str | None = None  # for excerpts in the full report (None when too large to show)
     requests: int = 0
+    #: Whether the capture records local storage (an inspection.json does): only then are
+    #: declarations of ``kind local_storage`` compared with it.
+    local_storage: bool = False
 
     @property
     def fatal(self) -> bool:
@@ -691,10 +697,44 @@ def _inspection(capture: Capture, data: Any, text: str, pre_consent: str) -> Cap
                                 pre_consent != "none")
         if obs is not None:
             capture.observations.append(obs)
+    _local_storage(capture, data.get("localStorage"), locator, warnings, pre_consent != "none")
     warnings.close()
     if not capture.observations and not any(d.code == "VC104" for d in capture.problems):
         capture.problems.append(_problem("VC101", "the inspection lists no cookie", Position(shown)))
     return capture
+
+
+def _local_storage(capture: Capture, storage: Any, locator: _Locator, warnings: _Warnings, pre: bool) -> None:
+    """Observations from ``localStorage``: ``{origin: {key: {value, log, ...}}}``, one per key (the
+    value is never kept). Local storage has no expiry: it lasts until the site or the user clears it."""
+    if storage is None:
+        return
+    shown = capture.path
+    if not isinstance(storage, dict):
+        warnings.warn(f"`localStorage` is {_kind(storage)}, not an object; ignored", Position(shown))
+        return
+    capture.local_storage = True
+    locator.cursor = max(locator.find("localStorage", 0), 0)
+    misses = 0
+    for origin, items in storage.items():
+        host = _host(origin) if origin.startswith(("http://", "https://")) else None
+        if host is None or not isinstance(items, dict):
+            problem = "not an origin (`https://host`)" if host is None else f"{_kind(items)}, not an object"
+            warnings.warn(f"`localStorage[{json.dumps(_short(origin))}]` is {problem}; ignored", Position(shown))
+            continue
+        for key in items:
+            offset = locator.find(key) if key and misses < 20 else -1
+            misses += offset < 0
+            if offset >= 0:
+                locator.cursor = offset + 1
+            pos = locator.position(offset, len(key)) if offset >= 0 else Position(shown)
+            if not key.strip():
+                warnings.warn(f"`localStorage[{json.dumps(_short(origin))}]` has an empty key; skipped", pos)
+                continue
+            capture.observations.append(Observation(
+                key, host, "jar", pos, len(capture.observations), url=origin, lifetime=None, expiry_known=False,
+                pre_consent=pre, storage="local_storage",
+                evidence=f"inspection.json localStorage of {_short(origin)}: {_short(key)}=…"))
 
 
 def _text_field(cookie: dict[str, Any], key: str, where: str, pos: Position, warnings: _Warnings) -> str | None:

@@ -127,34 +127,40 @@ def _pattern(name: str) -> re.Pattern[str]:
 
 
 class Matcher:
-    """Observed name (+ domain) -> the declaration it falls under; built once, O(1) per exact name."""
+    """Observed name (+ domain) -> the declaration it falls under; built once, O(1) per exact name.
 
-    def __init__(self, cookies: Iterable[m.Cookie]) -> None:
-        self.exact: dict[str, list[_Declared]] = {}
+    Only declarations of the ``storages`` kinds take part (``cookie``; ``local_storage`` too when a
+    capture records local storage), and an observation matches only declarations of its own kind.
+    """
+
+    def __init__(self, cookies: Iterable[m.Cookie], storages: frozenset[str] = frozenset({"cookie"})) -> None:
+        self.exact: dict[tuple[str, str], list[_Declared]] = {}
         self.patterns: list[_Declared] = []
         self.all: list[_Declared] = []
         for cookie in cookies:
-            if cookie.storage is not m.StorageKind.COOKIE:
+            if cookie.storage.value not in storages:
                 continue
             if cookie.pattern:
                 decl = _Declared(cookie, _pattern(cookie.name))
                 self.patterns.append(decl)
             else:
                 decl = _Declared(cookie, None)
-                self.exact.setdefault(cookie.name, []).append(decl)
+                self.exact.setdefault((cookie.storage.value, cookie.name), []).append(decl)
             self.all.append(decl)
-        self._cache: dict[str, list[_Declared]] = {}
+        self._cache: dict[tuple[str, str], list[_Declared]] = {}
 
-    def candidates(self, name: str) -> list[_Declared]:
-        if name not in self._cache:
-            found = list(self.exact.get(name, ()))
-            found += [d for d in self.patterns if d.regex is not None and d.regex.fullmatch(name)]
-            self._cache[name] = found
-        return self._cache[name]
+    def candidates(self, name: str, storage: str = "cookie") -> list[_Declared]:
+        key = (storage, name)
+        if key not in self._cache:
+            found = list(self.exact.get(key, ()))
+            found += [d for d in self.patterns if d.cookie.storage.value == storage and d.regex is not None
+                      and d.regex.fullmatch(name)]
+            self._cache[key] = found
+        return self._cache[key]
 
     def match(self, obs: Observation) -> tuple[_Declared | None, list[_Declared]]:
         """The declaration, and the candidates by name that the domain ruled out."""
-        by_name = self.candidates(obs.name)
+        by_name = self.candidates(obs.name, obs.storage)
         for decl in by_name:
             if decl.domain_ok(obs.domain):
                 return decl, []
@@ -250,7 +256,9 @@ class Verifier:
 
     def run(self) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        matcher = Matcher(self.policy.cookies)
+        storages = frozenset({"cookie"} | ({"local_storage"} if any(c.local_storage for c in self.captures) else set()))
+        matcher = Matcher(self.policy.cookies, storages)
+        # undeclared items by name; a local-storage key as "local_storage:" + name, apart from cookies
         undeclared: dict[str, list[Observation]] = {}
         ruled_out: dict[str, list[_Declared]] = {}
         observed_any = False
@@ -260,9 +268,10 @@ class Verifier:
                 observed_any = True
                 decl, excluded = matcher.match(obs)
                 if decl is None:
-                    undeclared.setdefault(obs.name, []).append(obs)
+                    key = obs.name if obs.storage == "cookie" else f"{obs.storage}:{obs.name}"
+                    undeclared.setdefault(key, []).append(obs)
                     if excluded:
-                        ruled_out.setdefault(obs.name, excluded)
+                        ruled_out.setdefault(key, excluded)
                 else:
                     decl.seen.append(obs)
         if self.captures and not self.first_party and observed_any:
@@ -292,7 +301,7 @@ class Verifier:
         self._rows = {}
         key_of: dict[str, str] = {}
         for name in names:
-            known = self.db.lookup(name)
+            known = self.db.lookup(name) if ":" not in name else []  # local storage: not in the database
             if known and known[0].wildcard:
                 key_of[name] = f"{known[0].name}*"
                 self._rows.setdefault(key_of[name], known[0])
@@ -307,7 +316,7 @@ class Verifier:
         return groups
 
     # -- observed, not declared
-    def _undeclared(self, name: str, seen: list[Observation], ruled_out: list[_Declared], *,
+    def _undeclared(self, key: str, seen: list[Observation], ruled_out: list[_Declared], *,
                     covering: list[Observation] | None = None, covered_by: str | None = None,
                     suggested: str | None = None) -> list[Diagnostic]:
         """VC001 (and VC005) for one undeclared name. The first name of a group (``covering``: the
@@ -315,14 +324,16 @@ class Verifier:
         others (``covered_by``: that first name) say which suggestion covers them, so that pasting
         every suggestion declares each cookie once (no HYG003)."""
         first = seen[0]
-        known = self.db.lookup(name)
+        name, storage = first.name, first.storage
+        known = self.db.lookup(name) if storage == "cookie" else []
         why = ""
         if ruled_out:
             domains = ", ".join(sorted({d for r in ruled_out for d in r.cookie.domains}))
             why = f" (a declaration of `{name}` covers only {domains}; it was seen on {first.domain})"
-        message = f"cookie `{name}` is {_verb(first)} by the site but not declared in the policy{why}"
+        message = f"{_noun(storage)} `{name}` is {_verb(first)} by the site but not declared in the policy{why}"
         if covered_by is not None:
-            declared = suggested or name
+            covered_by = covered_by.partition(":")[2] or covered_by
+            declared = (suggested or name).partition(":")[2] or suggested or name
             out = [problem(
                 "VC001", message, first.position,
                 hint=f"covered by the declaration suggested for `{covered_by}` (`{declared}`)",
@@ -333,7 +344,7 @@ class Verifier:
             party = None if None in parties else ("third" if True in parties else "first")
             row = self._rows.get(suggested or "")
             block = suggest_block(name, known=[row] if row is not None else known, observed=group, party=party,
-                                  one_line=True)
+                                  one_line=True, storage=storage)
             canonical = canonical_block(block)
             out = [problem(
                 "VC001", message, first.position, hint=f"declare it: {block}",
@@ -356,7 +367,8 @@ class Verifier:
         if not decl.seen:
             if observed_any:
                 out.append(problem(
-                    "VC006", f"cookie `{cookie.name}` is declared but was not observed in the capture",
+                    "VC006", f"{_noun(cookie.storage.value)} `{cookie.name}` is declared but was not observed in the "
+                    "capture",
                     cookie.span, hint="if the site no longer sets it, remove the declaration; if it is set only "
                     "after login or consent, record that part of the site too", args=(("name", cookie.name),)))
             return out
@@ -392,16 +404,16 @@ class Verifier:
                 obs = third
                 by = _host_of(obs)
                 out.append(problem(
-                    "VC004", f"cookie {_shown(cookie, obs)} is declared first party but is {_verb(obs)} by "
-                    f"{by} ({_where(obs)})", cookie.span_of("party"),
+                    "VC004", f"{_noun(cookie.storage.value)} {_shown(cookie, obs)} is declared first party but is "
+                    f"{_verb(obs)} by {by} ({_where(obs)})", cookie.span_of("party"),
                     hint="declare `party third` and name the provider, or give `--first-party` for every "
                     "domain of the site", args=(("name", obs.name), ("domain", obs.domain))))
         if needs_consent(self.policy, cookie):
             pre = next((o for o in decl.seen if o.pre_consent), None)
             if pre is not None:
                 out.append(problem(
-                    "VC005", f"cookie {_shown(cookie, pre)} needs consent but is {_verb(pre)} before any "
-                    "consent choice", pre.position,
+                    "VC005", f"{_noun(cookie.storage.value)} {_shown(cookie, pre)} needs consent but is "
+                    f"{_verb(pre)} before any consent choice", pre.position,
                     hint=f"set it only after consent (declared at {cookie.span})",
                     args=(("name", pre.name),)))
         return out
@@ -421,6 +433,10 @@ def _host_of(obs: Observation) -> str:
 def _shown(cookie: m.Cookie, obs: Observation) -> str:
     """The observed name in backticks, and the declaration's name when it is a pattern."""
     return f"`{obs.name}`" if cookie.name == obs.name else f"`{obs.name}` (declared as `{cookie.name}`)"
+
+
+def _noun(storage: str) -> str:
+    return "cookie" if storage == "cookie" else "local storage item"
 
 
 def _verb(obs: Observation) -> str:
@@ -460,13 +476,17 @@ def fmt_quote(text: str) -> str:
 
 
 def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observation] | None = None,
-                  party: str | None = None, one_line: bool = False, comments: bool = False) -> str:
-    """A ``cookie`` declaration to start from: observed facts first, the database's for the rest."""
+                  party: str | None = None, one_line: bool = False, comments: bool = False,
+                  storage: str = "cookie") -> str:
+    """A ``cookie`` declaration to start from: observed facts first, the database's for the rest
+    (``storage`` another kind than ``cookie``: a ``kind`` statement first)."""
     row = known[0] if known else None
     pattern = bool(row and row.wildcard)
     shown_name = f"{row.name}*" if pattern and row else name
     lines: list[str] = []
     notes: list[str] = []
+    if storage != "cookie":
+        lines.append(f"kind {storage}")
     if pattern:
         lines.append("pattern")
     if row is not None:

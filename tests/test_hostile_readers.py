@@ -360,6 +360,15 @@ INSPECTIONS: list[tuple[str, str | bytes, int, str, str]] = [
     ("start-time-int", _inspection([_TRACKER], start_time=5), 1, "VC001", "tracker"),
     ("uri-int", _inspection([_TRACKER], uri_ins=5), 1, "VC001", "tracker"),
     ("empty-cookies", _inspection([]), 1, "VC101", "lists no cookie"),
+    ("local-storage-list", _inspection([_TRACKER], localStorage=[1]), 1, "VC104", "`localStorage` is a list"),
+    ("local-storage-origin-not-url", _inspection([_TRACKER], localStorage={"x": {"k": {}}}), 1, "VC104",
+     "not an origin"),
+    ("local-storage-items-int", _inspection([_TRACKER], localStorage={"https://a.example": 5}), 1, "VC104",
+     "a number, not an object"),
+    ("local-storage-empty-key", _inspection([_TRACKER], localStorage={"https://a.example": {" ": 1}}), 1, "VC104",
+     "empty key"),
+    ("local-storage-bad-url", _inspection([_TRACKER], localStorage={"https://[::1": {"k": 1}}), 1, "VC104",
+     "not an origin"),
 ]
 
 
@@ -664,9 +673,14 @@ inspection_values = st.recursive(
     max_leaves=40)
 inspections = st.one_of(
     inspection_values,
-    st.builds(lambda cookies, start: {"cookies": cookies, "start_time": start, "uri_ins": "https://a.example/"},
+    st.builds(lambda cookies, start, storage: {"cookies": cookies, "start_time": start, "uri_ins": "https://a.example/",
+                                               "localStorage": storage},
               st.lists(st.dictionaries(st.sampled_from(INSPECTION_KEYS), inspection_values, max_size=8),
-                       max_size=5), TIMES))
+                       max_size=5), TIMES,
+              st.one_of(inspection_values, st.dictionaries(
+                  st.sampled_from(["https://a.example", "http://b.example:8080", "https://[::1", "x", ""]),
+                  st.one_of(inspection_values, st.dictionaries(st.text(max_size=4), inspection_values, max_size=3)),
+                  max_size=3))))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -411,3 +411,59 @@ def test_inspection_json_round_trip(tmp_path: Path, capsys: pytest.CaptureFixtur
     second = json.loads(capsys.readouterr().out)["diagnostics"]
     assert {d["code"] for d in second} == {"VC005"}
     assert {d["args"]["name"] for d in second} == {"VISITOR_INFO1_LIVE", "VISITOR_PRIVACY_METADATA"}
+
+
+def test_local_storage_of_an_inspection_is_compared_with_kind_local_storage(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An inspection.json records local storage: declarations of `kind local_storage` are compared
+    with its keys (never with a cookie of the same name), and the suggestion for an undeclared key
+    says `kind local_storage`; pasted, it resolves the finding. A HAR records none: there, the same
+    declarations are not reported unobserved."""
+    inspection = tmp_path / "inspection.json"
+    inspection.write_text(json.dumps({
+        "uri_ins": "https://www.shop.example/", "start_time": "2026-11-25T10:00:00Z",
+        "cookies": [{"name": "basket", "domain": "www.shop.example", "path": "/", "expires": -1, "session": True}],
+        "localStorage": {"https://www.shop.example": {"basket": {"value": "x", "firstPartyStorage": True},
+                                                      "ab_test": {"value": "y"}},
+                         "https://widget.example": {"wdg_uid": {"value": "z", "log": {"type": "Storage"}}}},
+    }), encoding="utf-8")
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    (policy / "main.privacy").write_text(dedent("""\
+        policy "Shop" {
+          url "https://www.shop.example/"
+        }
+        cookie basket {
+          party first
+          expiry session
+          category strictly_necessary
+        }
+        cookie basket {
+          kind local_storage
+          party first
+          category strictly_necessary
+        }
+        cookie stale_key {
+          kind local_storage
+          party first
+          category functional
+        }
+        """), encoding="utf-8")
+    args = ["verify-cookies", str(policy), "--har", str(inspection), "--format", "json"]
+    assert main(args) == 1
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert sorted((d["code"], d["args"]["name"]) for d in found) == [
+        ("VC001", "ab_test"), ("VC001", "wdg_uid"), ("VC006", "stale_key")]
+    by_name = {d["args"]["name"]: d for d in found}
+    assert by_name["ab_test"]["message"].startswith("local storage item `ab_test` is stored")
+    assert by_name["wdg_uid"]["args"]["suggestion"] == (
+        'cookie wdg_uid {\n  kind local_storage\n  party third\n  domains "widget.example"\n}')
+    pasted = "\n".join(d["args"]["suggestion"] for d in found if "suggestion" in d["args"])
+    (policy / "storage.privacy").write_text(pasted + "\n", encoding="utf-8")
+    main(args)
+    assert [(d["code"], d["args"]["name"]) for d in json.loads(capsys.readouterr().out)["diagnostics"]] == [
+        ("VC006", "stale_key")]
+    # a HAR shows no local storage: the local-storage declarations are neither matched nor missed
+    capture = har(tmp_path, [entry("https://www.shop.example/", 5.0, ["basket=1"])])
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--format", "json"]) == 0
+    capsys.readouterr()
