@@ -258,7 +258,7 @@ class Verifier:
         out: list[Diagnostic] = []
         storages = frozenset({"cookie"} | ({"local_storage"} if any(c.local_storage for c in self.captures) else set()))
         matcher = Matcher(self.policy.cookies, storages)
-        # undeclared items by name; a local-storage key as "local_storage:" + name, apart from cookies
+        # undeclared items by name; a local-storage key as "local_storage\0" + name, apart from cookies
         undeclared: dict[str, list[Observation]] = {}
         ruled_out: dict[str, list[_Declared]] = {}
         observed_any = False
@@ -268,7 +268,7 @@ class Verifier:
                 observed_any = True
                 decl, excluded = matcher.match(obs)
                 if decl is None:
-                    key = obs.name if obs.storage == "cookie" else f"{obs.storage}:{obs.name}"
+                    key = obs.name if obs.storage == "cookie" else f"{obs.storage}\0{obs.name}"
                     undeclared.setdefault(key, []).append(obs)
                     if excluded:
                         ruled_out.setdefault(key, excluded)
@@ -301,7 +301,7 @@ class Verifier:
         self._rows = {}
         key_of: dict[str, str] = {}
         for name in names:
-            known = self.db.lookup(name) if ":" not in name else []  # local storage: not in the database
+            known = self.db.lookup(name) if "\0" not in name else []  # local storage: not in the database
             if known and known[0].wildcard:
                 key_of[name] = f"{known[0].name}*"
                 self._rows.setdefault(key_of[name], known[0])
@@ -332,8 +332,8 @@ class Verifier:
             why = f" (a declaration of `{name}` covers only {domains}; it was seen on {first.domain})"
         message = f"{_noun(storage)} `{name}` is {_verb(first)} by the site but not declared in the policy{why}"
         if covered_by is not None:
-            covered_by = covered_by.partition(":")[2] or covered_by
-            declared = (suggested or name).partition(":")[2] or suggested or name
+            covered_by = covered_by.rpartition("\0")[2]
+            declared = (suggested or name).rpartition("\0")[2]
             out = [problem(
                 "VC001", message, first.position,
                 hint=f"covered by the declaration suggested for `{covered_by}` (`{declared}`)",
@@ -523,21 +523,23 @@ def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observa
 
 #: More hosts than this in a suggestion's ``domains`` are collapsed to their sites.
 MAX_SUGGESTED_HOSTS = 8
+#: More sites than this: no ``domains`` at all (which covers every domain), so that a hint stays short.
+MAX_SUGGESTED_SITES = 50
 
 
 def suggest_domains(domains: Iterable[str]) -> list[str]:
     """The ``domains`` of a suggested declaration: every domain a cookie was seen on is covered
     (a declaration matches its domains and their subdomains). Subdomains of a listed domain are left
     out; beyond ``MAX_SUGGESTED_HOSTS`` domains, each is replaced by its site (``site_of``). Empty
-    when a sighting has no domain (a header file without ``# url:``): then only a declaration
-    without ``domains`` covers it."""
+    (a declaration without ``domains`` covers every domain) beyond ``MAX_SUGGESTED_SITES`` sites, and
+    when a sighting has no domain (a header file without ``# url:``)."""
     seen = {d.lower().strip(".") for d in domains}
     if not seen or "" in seen:
         return []
     kept = _outermost(seen)
     if len(kept) > MAX_SUGGESTED_HOSTS:
         kept = _outermost({site_of(d) for d in kept})
-    return sorted(kept)
+    return sorted(kept) if len(kept) <= MAX_SUGGESTED_SITES else []
 
 
 def _outermost(domains: set[str]) -> list[str]:

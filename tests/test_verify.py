@@ -467,3 +467,14 @@ def test_local_storage_of_an_inspection_is_compared_with_kind_local_storage(
     capture = har(tmp_path, [entry("https://www.shop.example/", 5.0, ["basket=1"])])
     assert main(["verify-cookies", str(policy), "--har", str(capture), "--format", "json"]) == 0
     capsys.readouterr()
+
+
+def test_suggested_domains_cover_every_domain_and_stay_short() -> None:
+    from privacy_dsl.verify import MAX_SUGGESTED_SITES, suggest_domains
+
+    assert suggest_domains(["www.a.example", "a.example", "x.y.a.example", "b.example"]) == ["a.example",
+                                                                                              "b.example"]
+    hosts = [f"h{i}.s{i % 9}.example" for i in range(40)]  # forty hosts of nine sites: the sites
+    assert suggest_domains(hosts) == [f"s{i}.example" for i in range(9)]
+    assert suggest_domains(["a.example", ""]) == []  # a sighting without a domain: no `domains`
+    assert suggest_domains([f"s{i}.example" for i in range(MAX_SUGGESTED_SITES + 1)]) == []  # covers all
