@@ -346,8 +346,17 @@ class Verifier:
             block = suggest_block(name, known=[row] if row is not None else known, observed=group, party=party,
                                   one_line=True, storage=storage)
             canonical = canonical_block(block)
+            hint = f"declare it: {block}"
+            if ruled_out:
+                # a second declaration whose domains overlap the first's is a duplicate (HYG003): then
+                # widening the first is the fix
+                needed = suggest_domains((o.domain for o in group), collapse=False)
+                wanted = (", ".join(fmt_quote(d) for d in needed) if len(needed) <= MAX_SUGGESTED_HOSTS
+                          else f"the {len(needed):,} domains it was seen on")
+                hint += (f"; or add {wanted} to the `domains` of the declaration at "
+                         f"{ruled_out[0].cookie.span_of('domains')}")
             out = [problem(
-                "VC001", message, first.position, hint=f"declare it: {block}",
+                "VC001", message, first.position, hint=hint,
                 args=(("name", name), ("domain", first.domain), ("suggestion", canonical)))]
         if all(r.category in ("Analytics", "Marketing") for r in known) and known:
             pre = next((o for o in seen if o.pre_consent), None)
@@ -527,16 +536,19 @@ MAX_SUGGESTED_HOSTS = 8
 MAX_SUGGESTED_SITES = 50
 
 
-def suggest_domains(domains: Iterable[str]) -> list[str]:
+def suggest_domains(domains: Iterable[str], collapse: bool = True) -> list[str]:
     """The ``domains`` of a suggested declaration: every domain a cookie was seen on is covered
     (a declaration matches its domains and their subdomains). Subdomains of a listed domain are left
     out; beyond ``MAX_SUGGESTED_HOSTS`` domains, each is replaced by its site (``site_of``). Empty
     (a declaration without ``domains`` covers every domain) beyond ``MAX_SUGGESTED_SITES`` sites, and
-    when a sighting has no domain (a header file without ``# url:``)."""
+    when a sighting has no domain (a header file without ``# url:``). Without ``collapse``: the
+    domains themselves, however many."""
     seen = {d.lower().strip(".") for d in domains}
     if not seen or "" in seen:
         return []
     kept = _outermost(seen)
+    if not collapse:
+        return sorted(kept)
     if len(kept) > MAX_SUGGESTED_HOSTS:
         kept = _outermost({site_of(d) for d in kept})
     return sorted(kept) if len(kept) <= MAX_SUGGESTED_SITES else []

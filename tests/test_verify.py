@@ -127,6 +127,11 @@ def test_domains_restrict_a_declaration(tmp_path: Path) -> None:
                           entry("https://other.example/x", 5.1, ["uid=1; Max-Age=60"])])
     got = findings(policy_of(text), path)
     assert [(c, n) for c, n, _ in got] == [("VC001", "uid")]
+    # the hint offers both fixes: a declaration for the other domain, or a wider `domains`
+    (vc001,) = [d for d in verify(policy_of(text), [read_har(path, "visit.har")]) if d.code == "VC001"]
+    assert vc001.hint is not None and vc001.hint.endswith(
+        'or add "other.example" to the `domains` of the declaration at policy.privacy:4:3')
+    assert 'domains "other.example"' in dict(vc001.args)["suggestion"]
 
 
 def test_undeclared_suggestion_is_valid_dsl_from_the_database(tmp_path: Path) -> None:
