@@ -424,7 +424,7 @@ _VERIFY = (
         "`expires` that is neither a number of seconds since 1970 nor an ISO 8601 time) is ignored, "
         "naming the entry and the field; without a readable `expires` the lifetime is not known (or "
         "taken from `expiresDays`). A `localStorage` that is not an object, an origin that is not a URL "
-        "(`https://host`) or whose keys are not an object, and an empty key are ignored. An expiry more "
+        "(`https://host`) or whose entries are not an object, and an empty key are ignored. An expiry more "
         "than 1000 years away is counted as 1000 years. The "
         "first 20 warnings of a file are shown one by one, then one more says how many followed, so "
         "that a file of 10,000 bad entries gives a short report.",
