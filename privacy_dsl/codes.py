@@ -1,7 +1,7 @@
 """The catalogue: every code privacy-dsl can emit, in one table (ruff's ``codes.rs`` is the model).
 
 One ``Code`` per code: the 68 lint rules (read from the rules' ``@rule(...)`` declarations), the input
-and resolution codes of ``lint`` (E001-E206), the codes of ``verify-cookies`` (VC001-VC103), of
+and resolution codes of ``lint`` (E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of
 ``export`` (EXP001-EXP004) and of ``notice`` (NTC001-NTC003), and the codes that were retired. Every
 command that lists, explains, selects or validates a code reads this table: ``rules``, ``explain``,
 the generated docs, the SARIF and JUnit rule tables, the configuration's ``select`` and ``ignore``,
@@ -307,9 +307,14 @@ _VERIFY = (
         "No declaration of kind `cookie` matches its name, or the declarations of that name cover other "
         "`domains`. Users must be told about every cookie stored on or read from their device, its "
         "purpose, its duration and whether third parties have access (ePrivacy Art. 5(3); Planet49). The "
-        "hint is a one-line declaration to paste and complete: name, domain, party and expiry as "
-        "observed; provider and category from the Open Cookie Database when it knows the name. Check the "
-        "category and add `purpose` and `consent`.\n\n"
+        "hint is a declaration to paste and complete: name, domains, party and expiry as observed; "
+        "provider and category from the Open Cookie Database when it knows the name. Check the category "
+        "and add `purpose` and `consent`. Pasted, it resolves the finding: its `domains` cover every "
+        "domain the cookie was seen on (collapsed to sites beyond eight), and names the database knows by "
+        "a prefix get one `pattern` declaration (`\"_ga_*\"`), suggested at the first of them; the others "
+        "say they are covered by it. The JSON format holds the declaration in `fmt` layout as "
+        "`args.suggestion` (`args.covered_by` names the covering one); the full format lists them all "
+        "after the report, and `--write-suggestions FILE` writes them into a file.\n\n"
         "```\n"
         "visit.har:10:40: VC001 error: cookie `_ga` is set by the site but not declared in the policy\n"
         "  = hint: declare it: cookie _ga { provider \"Google\" party first expiry 730 days domains "
@@ -379,8 +384,8 @@ _VERIFY = (
         "opened, so nothing blocks), is larger than `max-capture-bytes` (default 256 MiB; real HAR files "
         "are 2-50 MB), is not UTF-8, is not JSON (the position of the JSON error is given; JSON nested "
         "too deeply or holding a number of more than 4,300 digits is refused too), or is not a HAR file "
-        "(no `log.entries` list, or a `log.pages` that is not a list). Nothing is compared; the exit "
-        "code is 2.",
+        "(no `log.entries` list, or a `log.pages` that is not a list) nor a website-evidence-collector "
+        "`inspection.json` (whose `cookies` is not a list). Nothing is compared; the exit code is 2.",
         {"unreadable": "{problem}"}, fatal=True, category="input"),
     _verify(
         "VC101", "capture-without-cookies", Severity.WARNING,
@@ -410,6 +415,20 @@ _VERIFY = (
         "out `party`.",
         {"unknown": "no first-party site is known: first and third party are not compared"},
         category="input"),
+    _verify(
+        "VC104", "malformed-inspection-entry", Severity.WARNING,
+        "A cookie or local-storage entry of a website-evidence-collector `inspection.json` could not be read in full.",
+        "An entry of the `cookies` list that is not an object or has no text `name` is skipped; a field "
+        "of the wrong type (`domain`, `path` or `sameSite` that is not text, `httpOnly`, `secure`, "
+        "`session` or `firstPartyStorage` that is not true or false, a `log` that is not an object, an "
+        "`expires` that is neither a number of seconds since 1970 nor an ISO 8601 time) is ignored, "
+        "naming the entry and the field; without a readable `expires` the lifetime is not known (or "
+        "taken from `expiresDays`). A `localStorage` that is not an object, an origin that is not a URL "
+        "(`https://host`) or whose entries are not an object, and an empty key are ignored. An expiry more "
+        "than 1000 years away is counted as 1000 years. The "
+        "first 20 warnings of a file are shown one by one, then one more says how many followed, so "
+        "that a file of 10,000 bad entries gives a short report.",
+        {"entry": "{problem}"}, category="input"),
 )
 
 

@@ -70,13 +70,16 @@ class Observation:
     url: str | None = None  # the request that set or sent it
     pre_consent: bool = False
     evidence: str = ""  # the header or jar line, value elided
+    #: What stores it: ``cookie``, or ``local_storage`` (an inspection.json's ``localStorage``), as
+    #: the ``kind`` of a declaration (``model.StorageKind``) says it.
+    storage: str = "cookie"
 
     @property
     def persistent(self) -> bool:
         return self.expiry_known and self.lifetime is not None
 
 
-CaptureKind = Literal["har", "cookies.txt", "set-cookie"]
+CaptureKind = Literal["har", "inspection", "cookies.txt", "set-cookie"]
 
 
 @dataclass(slots=True)
@@ -89,6 +92,9 @@ class Capture:
     pages: list[str] = field(default_factory=list)
     text: str | None = None  # for excerpts in the full report (None when too large to show)
     requests: int = 0
+    #: Whether the capture records local storage (an inspection.json does): only then are
+    #: declarations of ``kind local_storage`` compared with it.
+    local_storage: bool = False
 
     @property
     def fatal(self) -> bool:
@@ -374,9 +380,15 @@ def _milliseconds(value: Any) -> dt.timedelta | None:
     return dt.timedelta(milliseconds=value)
 
 
-def read_har(path: Path, display: str | None = None, *, pre_consent: str = "first-load",
+def read_har(path: Path, display: str | None = None, *, pre_consent: str | None = "first-load",
              consent_markers: Iterable[re.Pattern[str]] = (), max_bytes: int = MAX_CAPTURE_BYTES) -> Capture:
-    """Cookies in a HAR file, with the pre-consent window marked (see ``docs/verify-cookies.md``)."""
+    """Cookies in a HAR file, with the pre-consent window marked (see ``docs/verify-cookies.md``).
+
+    A website-evidence-collector ``inspection.json`` given here is recognised (a JSON object with a
+    ``cookies`` key and no ``log``) and read by ``read_inspection``'s rules. ``pre_consent`` None
+    is each kind's default: ``first-load`` for a HAR, ``all`` for an inspection (the collector
+    never consents).
+    """
     capture, text = _open(path, display, "har", max_bytes)
     if text is None:
         return capture
@@ -384,6 +396,10 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
     data, ok = _load_json(capture, text)
     if not ok:
         return capture
+    if isinstance(data, dict) and "log" not in data and "cookies" in data:
+        capture.kind = "inspection"
+        return _inspection(capture, data, text, pre_consent or "all")
+    pre_consent = pre_consent or "first-load"
     log = data.get("log") if isinstance(data, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(log, dict) or not isinstance(entries, list):
@@ -392,7 +408,7 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str = "firs
         elif isinstance(data, dict) and log is not None and not isinstance(log, dict):
             said = f"`log` is {_kind(log)}, not an object"
         else:
-            said = "no `log.entries` list"
+            said = "no `log.entries` list (nor the `cookies` list of an inspection.json)"
         capture.problems.append(_problem("VC100", f"not a HAR file: {said}", Position(shown), hint=_HAR_HINT))
         return capture
     raw_pages = log.get("pages")
@@ -582,6 +598,210 @@ def _sent_cookie_names(checked: _Entry, request: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+# ---------------------------------------------------------------- EDPS inspection.json
+
+#: VC104 warnings shown one by one per capture; the rest are counted in one last warning.
+MAX_ENTRY_WARNINGS = 20
+_INSPECTION_HINT = ("give the website-evidence-collector's `inspection.json` as it wrote it (a `cookies` list of "
+                    "objects with `name`, `domain`, `path`, `expires`), or its HAR")
+
+
+def read_inspection(path: Path, display: str | None = None, *, pre_consent: str | None = None,
+                    max_bytes: int = MAX_CAPTURE_BYTES) -> Capture:
+    """The cookies of an EDPS website-evidence-collector ``inspection.json`` (``read_har`` also
+    recognises one). The collector browses without consenting and records no consent choice, so
+    every cookie counts as set before consent unless ``pre_consent`` is ``none``."""
+    capture, text = _open(path, display, "inspection", max_bytes)
+    if text is None:
+        return capture
+    data, ok = _load_json(capture, text)
+    if not ok:
+        return capture
+    return _inspection(capture, data, text, pre_consent or "all")
+
+
+class _Warnings:
+    """VC104 warnings of one inspection, bounded: the first ``MAX_ENTRY_WARNINGS``, then a count."""
+
+    def __init__(self, capture: Capture) -> None:
+        self.capture = capture
+        self.count = 0
+
+    def warn(self, message: str, pos: Position) -> None:
+        self.count += 1
+        if self.count <= MAX_ENTRY_WARNINGS:
+            self.capture.problems.append(_problem("VC104", message, pos))
+
+    def close(self) -> None:
+        more = self.count - MAX_ENTRY_WARNINGS
+        if more > 0:
+            self.capture.problems.append(_problem(
+                "VC104", f"{more:,} more malformed entries of the inspection were skipped or partly ignored "
+                f"({self.count:,} in all; the first {MAX_ENTRY_WARNINGS} are shown)", Position(self.capture.path)))
+
+
+def _epoch(value: Any) -> float | None:
+    """A finite number of seconds since 1970 (a cookie's ``expires``), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits: far in the future (or past)
+        number = 1e300 if value > 0 else -1e300
+    return number if math.isfinite(number) else None
+
+
+def _inspection(capture: Capture, data: Any, text: str, pre_consent: str) -> Capture:
+    """Observations from the ``cookies`` list of an inspection (``how="jar"``: the browser's cookie
+    store after the visit). Lifetimes count from the cookie's ``log.timestamp`` (when it was set),
+    else the inspection's ``start_time``; a cookie with neither has ``expiresDays`` or no known
+    lifetime. Every field of the wrong type is a VC104 warning; the cookie is skipped when it has
+    no text ``name``."""
+    shown = capture.path
+    cookies = data.get("cookies") if isinstance(data, dict) else None
+    if not isinstance(cookies, list):
+        capture.problems.append(_problem(
+            "VC100", f"not an inspection.json: `cookies` is {_kind(cookies)}, not a list", Position(shown),
+            hint=_INSPECTION_HINT))
+        return capture
+    capture.text = text if len(text) <= 20 * 1024 * 1024 else None
+    capture.requests = 1
+    warnings = _Warnings(capture)
+    for key in ("uri_ins", "uri_dest"):
+        value = data.get(key)
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            capture.pages.append(value)
+            break
+    start = _iso(data.get("start_time")) or _iso(data.get("end_time"))
+    page_host = _host(capture.pages[0]) if capture.pages else None
+    locator = _Locator(shown, text)
+    locator.cursor = max(locator.find("cookies"), 0)
+    misses = 0
+    for n, cookie in enumerate(cookies):
+        where = f"`cookies[{n}]`"
+        offset = -1
+        name = cookie.get("name") if isinstance(cookie, dict) else None
+        if isinstance(name, str) and name and misses < 20:
+            offset = locator.find(name)
+            misses += offset < 0
+            if offset >= 0:
+                locator.cursor = offset + 1
+        pos = locator.position(offset, len(name) if isinstance(name, str) else 0) if offset >= 0 else Position(shown)
+        if not isinstance(cookie, dict):
+            warnings.warn(f"{where} is {_kind(cookie)}, not an object; skipped", pos)
+            continue
+        if not isinstance(name, str) or not name.strip():
+            warnings.warn(f"{where} has no text `name`; skipped", pos)
+            continue
+        obs = _inspected_cookie(cookie, name.strip(), where, pos, warnings, start, page_host, len(capture.observations),
+                                pre_consent != "none")
+        if obs is not None:
+            capture.observations.append(obs)
+    _local_storage(capture, data.get("localStorage"), locator, warnings, pre_consent != "none")
+    warnings.close()
+    if not capture.observations and not any(d.code == "VC104" for d in capture.problems):
+        capture.problems.append(_problem("VC101", "the inspection lists no cookie", Position(shown)))
+    return capture
+
+
+def _local_storage(capture: Capture, storage: Any, locator: _Locator, warnings: _Warnings, pre: bool) -> None:
+    """Observations from ``localStorage``: ``{origin: {key: {value, log, ...}}}``, one per key (the
+    value is never kept). Local storage has no expiry: it lasts until the site or the user clears it."""
+    if storage is None:
+        return
+    shown = capture.path
+    if not isinstance(storage, dict):
+        warnings.warn(f"`localStorage` is {_kind(storage)}, not an object; ignored", Position(shown))
+        return
+    capture.local_storage = True
+    locator.cursor = max(locator.find("localStorage", 0), 0)
+    misses = 0
+    for origin, items in storage.items():
+        host = _host(origin) if origin.startswith(("http://", "https://")) else None
+        if host is None or not isinstance(items, dict):
+            problem = "not an origin (`https://host`)" if host is None else f"{_kind(items)}, not an object"
+            warnings.warn(f"`localStorage[{json.dumps(_short(origin))}]` is {problem}; ignored", Position(shown))
+            continue
+        for key in items:
+            offset = locator.find(key) if key and misses < 20 else -1
+            misses += offset < 0
+            if offset >= 0:
+                locator.cursor = offset + 1
+            pos = locator.position(offset, len(key)) if offset >= 0 else Position(shown)
+            if not key.strip():
+                warnings.warn(f"`localStorage[{json.dumps(_short(origin))}]` has an empty key; skipped", pos)
+                continue
+            capture.observations.append(Observation(
+                key, host, "jar", pos, len(capture.observations), url=origin, lifetime=None, expiry_known=False,
+                pre_consent=pre, storage="local_storage",
+                evidence=f"inspection.json localStorage of {_short(origin)}: {_short(key)}=…"))
+
+
+def _text_field(cookie: dict[str, Any], key: str, where: str, pos: Position, warnings: _Warnings) -> str | None:
+    value = cookie.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    warnings.warn(f"{where}: `{key}` is {_kind(value)}, not text; ignored", pos)
+    return None
+
+
+def _inspected_cookie(cookie: dict[str, Any], name: str, where: str, pos: Position, warnings: _Warnings,
+                      start: dt.datetime | None, page_host: str | None, index: int, pre: bool) -> Observation | None:
+    domain = _text_field(cookie, "domain", where, pos, warnings)
+    cpath = _text_field(cookie, "path", where, pos, warnings) or "/"
+    for key in ("httpOnly", "secure", "session", "firstPartyStorage"):
+        value = cookie.get(key)
+        if value is not None and not isinstance(value, bool):
+            warnings.warn(f"{where}: `{key}` is {_kind(value)}, not true or false; ignored", pos)
+    same_site = _text_field(cookie, "sameSite", where, pos, warnings)
+    log = cookie.get("log")
+    if log is not None and not isinstance(log, dict):
+        warnings.warn(f"{where}: `log` is {_kind(log)}, not an object; ignored", pos)
+        log = None
+    log = log or {}
+    set_at = _iso(log.get("timestamp")) or start
+    kind = log.get("type") if isinstance(log.get("type"), str) else ""
+    stack = log.get("stack") if isinstance(log.get("stack"), list) else []
+    top = stack[0] if stack and isinstance(stack[0], dict) else {}
+    location = log.get("location") if isinstance(log.get("location"), str) else None
+    # an HTTP cookie was set by the response it names; a script's cookie belongs to the page it ran in
+    url = top.get("fileName") if kind == "Cookie.HTTP" and isinstance(top.get("fileName"), str) else location
+    host = (domain or "").lstrip(".").lower() or _host(url) or page_host or ""
+
+    raw = cookie.get("expires", cookie.get("expiry"))
+    key = "expires" if "expires" in cookie else "expiry"
+    epoch = _epoch(raw)
+    when = _iso(raw) if isinstance(raw, str) else None
+    days = _epoch(cookie.get("expiresDays"))
+    # without the time it was set, the collector's own count of days is the lifetime
+    by_days: tuple[float | None, bool] = (days * 86400, True) if days is not None and days > 0 else (None, False)
+    lifetime: float | None = None
+    known = True
+    if cookie.get("session") is True or (epoch is not None and epoch < 0):
+        lifetime = None  # a session cookie (`expires` -1)
+    elif epoch is not None or when is not None:
+        expires_at = epoch if epoch is not None else when.timestamp() if when is not None else 0.0
+        lifetime, known = (expires_at - set_at.timestamp(), True) if set_at is not None else by_days
+    else:
+        if raw is not None:
+            warnings.warn(f"{where}: `{key}` is {_kind(raw)}, not a time; the lifetime is not known", pos)
+        lifetime, known = by_days
+    if lifetime is not None and lifetime <= 0:
+        return None  # expired when the inspection was written
+    if lifetime is not None and lifetime > MAX_LIFETIME_SECONDS:
+        warnings.warn(f"{where}: the expiry of cookie `{_short(name)}` is over 1000 years away; counted as 1000 years",
+                      pos)
+        lifetime = MAX_LIFETIME_SECONDS
+    flags = [f"Domain={domain}" if domain else "host-only", f"Path={cpath}"]
+    flags.append("session" if lifetime is None and known else f"expires {raw}" if known else "expiry unknown")
+    flags += [k for k in ("httpOnly", "secure") if cookie.get(k) is True]
+    if same_site:
+        flags.append(f"SameSite={_short(same_site)}")
+    evidence = f"inspection.json {where[1:-1]}: {_short(name)}=… ({'; '.join(flags)})"
+    return Observation(name, host, "jar", pos, index, host_only=not (domain or "").startswith("."), path=cpath,
+                       lifetime=lifetime, expiry_known=known, url=url, pre_consent=pre, evidence=evidence)
+
+
 # ---------------------------------------------------------------- cookies.txt
 
 def read_cookies_txt(path: Path, display: str | None = None, *, captured_at: dt.datetime | None = None,
@@ -689,5 +909,5 @@ def read_set_cookie(path: Path, display: str | None = None, *, captured_at: dt.d
 
 __all__ = [
     "PRE_CONSENT_MODES", "Capture", "Observation", "Position", "SetCookie", "parse_http_date",
-    "parse_set_cookie", "read_cookies_txt", "read_har", "read_set_cookie",
+    "parse_set_cookie", "read_cookies_txt", "read_har", "read_inspection", "read_set_cookie",
 ]

@@ -1,7 +1,7 @@
 """``verify-cookies``: compare a policy's declared cookies with the cookies a browser observed.
 
 The findings are ``Diagnostic`` values with codes of their own (``VC001``-``VC006`` for
-mismatches, ``VC100``-``VC103`` for problems with the capture), entries of the catalogue
+mismatches, ``VC100``-``VC104`` for problems with the capture), entries of the catalogue
 (``privacy_dsl.codes``), documented in ``docs/verify-cookies.md`` and by ``privacy-dsl explain
 VC001``. They are rendered by the same reporters as ``lint``.
 
@@ -127,34 +127,40 @@ def _pattern(name: str) -> re.Pattern[str]:
 
 
 class Matcher:
-    """Observed name (+ domain) -> the declaration it falls under; built once, O(1) per exact name."""
+    """Observed name (+ domain) -> the declaration it falls under; built once, O(1) per exact name.
 
-    def __init__(self, cookies: Iterable[m.Cookie]) -> None:
-        self.exact: dict[str, list[_Declared]] = {}
+    Only declarations of the ``storages`` kinds take part (``cookie``; ``local_storage`` too when a
+    capture records local storage), and an observation matches only declarations of its own kind.
+    """
+
+    def __init__(self, cookies: Iterable[m.Cookie], storages: frozenset[str] = frozenset({"cookie"})) -> None:
+        self.exact: dict[tuple[str, str], list[_Declared]] = {}
         self.patterns: list[_Declared] = []
         self.all: list[_Declared] = []
         for cookie in cookies:
-            if cookie.storage is not m.StorageKind.COOKIE:
+            if cookie.storage.value not in storages:
                 continue
             if cookie.pattern:
                 decl = _Declared(cookie, _pattern(cookie.name))
                 self.patterns.append(decl)
             else:
                 decl = _Declared(cookie, None)
-                self.exact.setdefault(cookie.name, []).append(decl)
+                self.exact.setdefault((cookie.storage.value, cookie.name), []).append(decl)
             self.all.append(decl)
-        self._cache: dict[str, list[_Declared]] = {}
+        self._cache: dict[tuple[str, str], list[_Declared]] = {}
 
-    def candidates(self, name: str) -> list[_Declared]:
-        if name not in self._cache:
-            found = list(self.exact.get(name, ()))
-            found += [d for d in self.patterns if d.regex is not None and d.regex.fullmatch(name)]
-            self._cache[name] = found
-        return self._cache[name]
+    def candidates(self, name: str, storage: str = "cookie") -> list[_Declared]:
+        key = (storage, name)
+        if key not in self._cache:
+            found = list(self.exact.get(key, ()))
+            found += [d for d in self.patterns if d.cookie.storage.value == storage and d.regex is not None
+                      and d.regex.fullmatch(name)]
+            self._cache[key] = found
+        return self._cache[key]
 
     def match(self, obs: Observation) -> tuple[_Declared | None, list[_Declared]]:
         """The declaration, and the candidates by name that the domain ruled out."""
-        by_name = self.candidates(obs.name)
+        by_name = self.candidates(obs.name, obs.storage)
         for decl in by_name:
             if decl.domain_ok(obs.domain):
                 return decl, []
@@ -206,6 +212,7 @@ class Verifier:
         self._db = db
         self._party: dict[tuple[str, str | None, bool], bool] = {}
         self._origins: dict[str, tuple[str | None, int | None]] = {}
+        self._rows: dict[str, KnownCookie] = {}  # suggested pattern -> its Open Cookie Database row
         self.first_party: list[FirstParty] = []
         sources = list(self.options.first_party)
         if not sources:
@@ -249,7 +256,9 @@ class Verifier:
 
     def run(self) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        matcher = Matcher(self.policy.cookies)
+        storages = frozenset({"cookie"} | ({"local_storage"} if any(c.local_storage for c in self.captures) else set()))
+        matcher = Matcher(self.policy.cookies, storages)
+        # undeclared items by name; a local-storage key as "local_storage\0" + name, apart from cookies
         undeclared: dict[str, list[Observation]] = {}
         ruled_out: dict[str, list[_Declared]] = {}
         observed_any = False
@@ -259,36 +268,96 @@ class Verifier:
                 observed_any = True
                 decl, excluded = matcher.match(obs)
                 if decl is None:
-                    undeclared.setdefault(obs.name, []).append(obs)
+                    key = obs.name if obs.storage == "cookie" else f"{obs.storage}\0{obs.name}"
+                    undeclared.setdefault(key, []).append(obs)
                     if excluded:
-                        ruled_out.setdefault(obs.name, excluded)
+                        ruled_out.setdefault(key, excluded)
                 else:
                     decl.seen.append(obs)
         if self.captures and not self.first_party and observed_any:
             out.append(problem("VC103", "no first-party site is known: first and third party are not "
                                "compared", Position(self.captures[0].path),
                                hint="give `--first-party example.com` (or set `url` in the policy block)"))
-        for name, seen in undeclared.items():
-            out.extend(self._undeclared(name, seen, ruled_out.get(name, [])))
+        for key, names in self._groups(list(undeclared)).items():
+            head = names[0]
+            covering = [o for n in names for o in undeclared[n]]
+            out.extend(self._undeclared(head, undeclared[head], ruled_out.get(head, []), covering=covering,
+                                        suggested=key))
+            for name in names[1:]:
+                out.extend(self._undeclared(name, undeclared[name], ruled_out.get(name, []), covered_by=head,
+                                            suggested=key))
         for decl in matcher.all:
             out.extend(self._declared(decl, observed_any))
         return sorted((d for d in out if d.code not in self.options.ignore), key=_order)
 
+    def _groups(self, names: list[str]) -> dict[str, list[str]]:
+        """Suggested declaration -> the undeclared names it covers, in the order they were first seen.
+
+        A name the Open Cookie Database knows by a prefix row is covered by that prefix's pattern
+        (``_chartbeat*``), every other name by a declaration of its own. A pattern whose prefix starts
+        with another suggested pattern's (``_gat_gtag_*`` under ``_gat*``) is merged into it: pasted
+        side by side, the wider one would take the narrower one's cookies (patterns are tried in
+        order), leaving it unobserved."""
+        self._rows = {}
+        key_of: dict[str, str] = {}
+        for name in names:
+            known = self.db.lookup(name) if "\0" not in name else []  # local storage: not in the database
+            if known and known[0].wildcard:
+                key_of[name] = f"{known[0].name}*"
+                self._rows.setdefault(key_of[name], known[0])
+            else:
+                key_of[name] = name
+        prefixes = sorted({k[:-1] for k in self._rows}, key=len)
+        root = {f"{p}*": f"{next(q for q in prefixes if p.startswith(q))}*" for p in prefixes}
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            key = key_of[name]
+            groups.setdefault(root.get(key, key) if key in self._rows else key, []).append(name)
+        return groups
+
     # -- observed, not declared
-    def _undeclared(self, name: str, seen: list[Observation], ruled_out: list[_Declared]) -> list[Diagnostic]:
+    def _undeclared(self, key: str, seen: list[Observation], ruled_out: list[_Declared], *,
+                    covering: list[Observation] | None = None, covered_by: str | None = None,
+                    suggested: str | None = None) -> list[Diagnostic]:
+        """VC001 (and VC005) for one undeclared name. The first name of a group (``covering``: the
+        observations of every name the suggestion covers) carries the suggested declaration; the
+        others (``covered_by``: that first name) say which suggestion covers them, so that pasting
+        every suggestion declares each cookie once (no HYG003)."""
         first = seen[0]
-        known = self.db.lookup(name)
-        parties = {self.third_party(o) for o in seen}
-        party = None if None in parties else ("third" if True in parties else "first")
-        block = suggest_block(name, known=known, observed=seen, party=party, one_line=True)
+        name, storage = first.name, first.storage
+        known = self.db.lookup(name) if storage == "cookie" else []
         why = ""
         if ruled_out:
             domains = ", ".join(sorted({d for r in ruled_out for d in r.cookie.domains}))
             why = f" (a declaration of `{name}` covers only {domains}; it was seen on {first.domain})"
-        out = [problem(
-            "VC001", f"cookie `{name}` is {_verb(first)} by the site but not declared in the policy{why}",
-            first.position, hint=f"declare it: {block}",
-            args=(("name", name), ("domain", first.domain), ("suggestion", block)))]
+        message = f"{_noun(storage)} `{name}` is {_verb(first)} by the site but not declared in the policy{why}"
+        if covered_by is not None:
+            covered_by = covered_by.rpartition("\0")[2]
+            declared = (suggested or name).rpartition("\0")[2]
+            out = [problem(
+                "VC001", message, first.position,
+                hint=f"covered by the declaration suggested for `{covered_by}` (`{declared}`)",
+                args=(("name", name), ("domain", first.domain), ("covered_by", declared)))]
+        else:
+            group = covering or seen
+            parties = {self.third_party(o) for o in group}
+            party = None if None in parties else ("third" if True in parties else "first")
+            row = self._rows.get(suggested or "")
+            block = suggest_block(name, known=[row] if row is not None else known, observed=group, party=party,
+                                  one_line=True, storage=storage)
+            canonical = canonical_block(block)
+            hint = f"declare it: {block}"
+            if ruled_out:
+                # a second declaration whose domains overlap the first's is a duplicate (HYG003): then
+                # widening the first is the fix
+                needed = suggest_domains((o.domain for o in group), collapse=False)
+                wanted = (", ".join(fmt_quote(d) for d in needed) if len(needed) <= MAX_SUGGESTED_HOSTS
+                          else f"the {len(needed):,} domains it was seen on")
+                hint += (f"; or add {wanted} to the `domains` of the declaration at "
+                         f"{ruled_out[0].cookie.span_of('domains')}")
+            out = [problem(
+                "VC001", message, first.position, hint=hint,
+                args=(("name", name), ("domain", first.domain), ("suggestion", canonical)))]
         if all(r.category in ("Analytics", "Marketing") for r in known) and known:
             pre = next((o for o in seen if o.pre_consent), None)
             if pre is not None:
@@ -307,7 +376,8 @@ class Verifier:
         if not decl.seen:
             if observed_any:
                 out.append(problem(
-                    "VC006", f"cookie `{cookie.name}` is declared but was not observed in the capture",
+                    "VC006", f"{_noun(cookie.storage.value)} `{cookie.name}` is declared but was not observed in the "
+                    "capture",
                     cookie.span, hint="if the site no longer sets it, remove the declaration; if it is set only "
                     "after login or consent, record that part of the site too", args=(("name", cookie.name),)))
             return out
@@ -343,16 +413,16 @@ class Verifier:
                 obs = third
                 by = _host_of(obs)
                 out.append(problem(
-                    "VC004", f"cookie {_shown(cookie, obs)} is declared first party but is {_verb(obs)} by "
-                    f"{by} ({_where(obs)})", cookie.span_of("party"),
+                    "VC004", f"{_noun(cookie.storage.value)} {_shown(cookie, obs)} is declared first party but is "
+                    f"{_verb(obs)} by {by} ({_where(obs)})", cookie.span_of("party"),
                     hint="declare `party third` and name the provider, or give `--first-party` for every "
                     "domain of the site", args=(("name", obs.name), ("domain", obs.domain))))
         if needs_consent(self.policy, cookie):
             pre = next((o for o in decl.seen if o.pre_consent), None)
             if pre is not None:
                 out.append(problem(
-                    "VC005", f"cookie {_shown(cookie, pre)} needs consent but is {_verb(pre)} before any "
-                    "consent choice", pre.position,
+                    "VC005", f"{_noun(cookie.storage.value)} {_shown(cookie, pre)} needs consent but is "
+                    f"{_verb(pre)} before any consent choice", pre.position,
                     hint=f"set it only after consent (declared at {cookie.span})",
                     args=(("name", pre.name),)))
         return out
@@ -372,6 +442,10 @@ def _host_of(obs: Observation) -> str:
 def _shown(cookie: m.Cookie, obs: Observation) -> str:
     """The observed name in backticks, and the declaration's name when it is a pattern."""
     return f"`{obs.name}`" if cookie.name == obs.name else f"`{obs.name}` (declared as `{cookie.name}`)"
+
+
+def _noun(storage: str) -> str:
+    return "cookie" if storage == "cookie" else "local storage item"
 
 
 def _verb(obs: Observation) -> str:
@@ -400,17 +474,28 @@ def cookie_name(name: str) -> str:
     and none of the grammar's keywords (``fmt.is_bare_name``, from grammar.lark), else quoted."""
     from .fmt import is_bare_name  # the formatter's rule, so a suggestion is already canonical
 
-    return name if is_bare_name(name) else quote(name)
+    return name if is_bare_name(name) else fmt_quote(name)
+
+
+def fmt_quote(text: str) -> str:
+    """``text`` as a DSL string literal, exactly (a name or a domain must survive unchanged)."""
+    from .fmt import quote as exact
+
+    return exact(text)
 
 
 def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observation] | None = None,
-                  party: str | None = None, one_line: bool = False, comments: bool = False) -> str:
-    """A ``cookie`` declaration to start from: observed facts first, the database's for the rest."""
+                  party: str | None = None, one_line: bool = False, comments: bool = False,
+                  storage: str = "cookie") -> str:
+    """A ``cookie`` declaration to start from: observed facts first, the database's for the rest
+    (``storage`` another kind than ``cookie``: a ``kind`` statement first)."""
     row = known[0] if known else None
     pattern = bool(row and row.wildcard)
     shown_name = f"{row.name}*" if pattern and row else name
     lines: list[str] = []
     notes: list[str] = []
+    if storage != "cookie":
+        lines.append(f"kind {storage}")
     if pattern:
         lines.append("pattern")
     if row is not None:
@@ -422,15 +507,14 @@ def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observa
         lines.append(f"expiry {expiry}")
     elif row is not None:
         notes.append(f"expiry: the database says {row.retention or 'nothing'!r}; state it")
-    if observed:
-        domains = sorted({o.domain for o in observed if o.domain})
-        if domains:
-            lines.append("domains " + ", ".join(quote(d) for d in domains[:5]))
+    domains = suggest_domains(o.domain for o in observed) if observed else []
+    if domains:
+        lines.append("domains " + ", ".join(fmt_quote(d) for d in domains))
     if row is not None and row.our_category:
         lines.append(f"category {row.our_category}")
     if row is not None and row.description and not one_line:
         lines.append(f"description {{ en {quote(row.description)} }}")
-    head = f"cookie {cookie_name(shown_name) if not pattern else quote(shown_name)}"
+    head = f"cookie {cookie_name(shown_name) if not pattern else fmt_quote(shown_name)}"
     if one_line:
         return f"{head} {{ {' '.join(lines)} }}"
     out = []
@@ -444,6 +528,49 @@ def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observa
     out.extend(f"  {line}" for line in lines)
     out.append("}")
     return "\n".join(out)
+
+
+#: More hosts than this in a suggestion's ``domains`` are collapsed to their sites.
+MAX_SUGGESTED_HOSTS = 8
+#: More sites than this: no ``domains`` at all (which covers every domain), so that a hint stays short.
+MAX_SUGGESTED_SITES = 50
+
+
+def suggest_domains(domains: Iterable[str], collapse: bool = True) -> list[str]:
+    """The ``domains`` of a suggested declaration: every domain a cookie was seen on is covered
+    (a declaration matches its domains and their subdomains). Subdomains of a listed domain are left
+    out; beyond ``MAX_SUGGESTED_HOSTS`` domains, each is replaced by its site (``site_of``). Empty
+    (a declaration without ``domains`` covers every domain) beyond ``MAX_SUGGESTED_SITES`` sites, and
+    when a sighting has no domain (a header file without ``# url:``). Without ``collapse``: the
+    domains themselves, however many."""
+    seen = {d.lower().strip(".") for d in domains}
+    if not seen or "" in seen:
+        return []
+    kept = _outermost(seen)
+    if not collapse:
+        return sorted(kept)
+    if len(kept) > MAX_SUGGESTED_HOSTS:
+        kept = _outermost({site_of(d) for d in kept})
+    return sorted(kept) if len(kept) <= MAX_SUGGESTED_SITES else []
+
+
+def _outermost(domains: set[str]) -> list[str]:
+    """The domains that are not a subdomain of another one of them."""
+    return [d for d in domains if not any(p in domains for p in _parents(d))]
+
+
+def _parents(domain: str) -> Iterable[str]:
+    labels = domain.split(".")
+    return (".".join(labels[i:]) for i in range(1, len(labels)))
+
+
+def canonical_block(text: str) -> str:
+    """A suggested declaration as ``privacy-dsl fmt`` writes it (the text itself if it does not
+    parse, which would be a bug of ``suggest_block``)."""
+    from .fmt import format_text
+
+    result = format_text(text + "\n", "<suggestion>", check=False)
+    return (result.output or text + "\n").rstrip("\n")
 
 
 def _suggest_expiry(observed: list[Observation] | None, row: KnownCookie | None) -> str | None:

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from privacy_dsl.config import ConfigError, parse_config
 from privacy_dsl.configfile import explicit_table, read_toml
-from privacy_dsl.observed import Capture, read_cookies_txt, read_har, read_set_cookie
+from privacy_dsl.observed import Capture, read_cookies_txt, read_har, read_inspection, read_set_cookie
 
 FJORDKAFFE = POLICIES / "fjordkaffe"
 EXAMPLES = int(os.environ.get("PRIVACY_DSL_FUZZ_EXAMPLES", "200"))
@@ -329,6 +329,69 @@ def test_hostile_har(project: Path, text: str | bytes, exit_code: int, code: str
     assert message in out, out[:2000]
 
 
+# ---------------------------------------------------------------- website-evidence-collector inspection.json
+
+def _inspection(cookies: Any, **top: Any) -> str:
+    return json.dumps({"uri_ins": "https://www.fjordkaffe.no/", "start_time": "2026-01-01T00:00:00Z",
+                       "localStorage": {}, "cookies": cookies, **top})
+
+
+_TRACKER = {"name": "tracker", "domain": "www.fjordkaffe.no", "path": "/", "expires": 1767225660}
+
+#: (id, text, exit code, a code the output must hold, a message fragment)
+INSPECTIONS: list[tuple[str, str | bytes, int, str, str]] = [
+    ("cookies-int", _inspection(5), 2, "VC100", "`cookies` is a number"),
+    ("cookies-object", _inspection({}), 2, "VC100", "`cookies` is an object"),
+    ("cookies-null", _inspection(None), 2, "VC100", "`cookies` is null"),
+    ("cookie-int", _inspection([5, _TRACKER]), 1, "VC104", "`cookies[0]` is a number"),
+    ("name-list", _inspection([{"name": [1]}, _TRACKER]), 1, "VC104", "no text `name`"),
+    ("domain-int", _inspection([{**_TRACKER, "domain": 5}]), 1, "VC104", "`domain` is a number"),
+    ("path-object", _inspection([{**_TRACKER, "path": {}}]), 1, "VC104", "`path` is an object"),
+    ("secure-string", _inspection([{**_TRACKER, "secure": "yes"}]), 1, "VC104", "`secure` is a string"),
+    ("log-list", _inspection([{**_TRACKER, "log": [1]}]), 1, "VC104", "`log` is a list"),
+    ("log-fields-wrong", _inspection([{**_TRACKER, "log": {"stack": 5, "type": [], "timestamp": 5}}]), 1, "VC001",
+     "tracker"),
+    ("expires-words", _inspection([{**_TRACKER, "expires": "soon"}]), 1, "VC104", "not a time"),
+    ("expires-5000-digits", _inspection([{**_TRACKER}]).replace("1767225660", HUGE), 2, "VC100", "4,300 digits"),
+    ("expires-400-digits", _inspection([{**_TRACKER, "expires": int("9" * 400)}]), 1, "VC104", "over 1000 years"),
+    ("expires-nan", _inspection([{**_TRACKER}]).replace("1767225660", "NaN"), 1, "VC001", "tracker"),
+    ("expires-year-9999", _inspection([{**_TRACKER, "expires": "9999-12-31T23:00:00-05:00"}]), 1, "VC104",
+     "not a time"),
+    ("start-time-int", _inspection([_TRACKER], start_time=5), 1, "VC001", "tracker"),
+    ("uri-int", _inspection([_TRACKER], uri_ins=5), 1, "VC001", "tracker"),
+    ("empty-cookies", _inspection([]), 1, "VC101", "lists no cookie"),
+    ("local-storage-list", _inspection([_TRACKER], localStorage=[1]), 1, "VC104", "`localStorage` is a list"),
+    ("local-storage-origin-not-url", _inspection([_TRACKER], localStorage={"x": {"k": {}}}), 1, "VC104",
+     "not an origin"),
+    ("local-storage-items-int", _inspection([_TRACKER], localStorage={"https://a.example": 5}), 1, "VC104",
+     "a number, not an object"),
+    ("local-storage-empty-key", _inspection([_TRACKER], localStorage={"https://a.example": {" ": 1}}), 1, "VC104",
+     "empty key"),
+    ("local-storage-bad-url", _inspection([_TRACKER], localStorage={"https://[::1": {"k": 1}}), 1, "VC104",
+     "not an origin"),
+]
+
+
+@pytest.mark.parametrize(("text", "exit_code", "code", "message"), [c[1:] for c in INSPECTIONS],
+                         ids=[c[0] for c in INSPECTIONS])
+def test_hostile_inspection(project: Path, text: str | bytes, exit_code: int, code: str, message: str) -> None:
+    (project / "inspection.json").write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    out = assert_clean(cli(["verify-cookies", "p", "--har", "inspection.json", "--format", "concise"], project),
+                       exit_code, code)
+    assert message in out, out[:2000]
+
+
+def test_an_inspection_of_10000_bad_entries_gives_a_short_report(project: Path) -> None:
+    """Each bad entry is a VC104 warning; after the first 20, one more counts the rest."""
+    bad = [{"name": n, "domain": n} for n in range(10_000)] + [{**_TRACKER, "domain": 5}] * 10_000
+    (project / "inspection.json").write_text(_inspection(bad), encoding="utf-8")
+    out = assert_clean(cli(["verify-cookies", "p", "--har", "inspection.json", "--format", "full"], project), 1,
+                       "VC104")
+    assert len(out) < 20_000, len(out)
+    assert "19,980 more malformed entries" in out
+    assert out.count("VC104") == 21
+
+
 # ---------------------------------------------------------------- cookie jar and header file
 
 JAR_LINE = ".fjordkaffe.no\tTRUE\t/\tFALSE\t{expires}\ttracker\tv\n"
@@ -598,6 +661,35 @@ def test_read_har_never_raises(data: Any, pre_consent: str) -> None:
 @given(st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
 def test_read_har_of_any_bytes_never_raises(data: bytes) -> None:
     _capture_of(read_har, data)
+
+
+INSPECTION_KEYS = ["cookies", "localStorage", "uri_ins", "start_time", "name", "domain", "path", "expires",
+                   "expiry", "expiresDays", "session", "httpOnly", "secure", "sameSite", "firstPartyStorage", "log",
+                   "stack", "type", "timestamp", "location", "fileName", "Cookie.HTTP", "Cookie.JS"]
+inspection_values = st.recursive(
+    st.one_of(json_scalars, TIMES, st.sampled_from(INSPECTION_KEYS), st.sampled_from([-1, 1e300, 10 ** 400])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.sampled_from(INSPECTION_KEYS), inner, max_size=6)),
+    max_leaves=40)
+inspections = st.one_of(
+    inspection_values,
+    st.builds(lambda cookies, start, storage: {"cookies": cookies, "start_time": start, "uri_ins": "https://a.example/",
+                                               "localStorage": storage},
+              st.lists(st.dictionaries(st.sampled_from(INSPECTION_KEYS), inspection_values, max_size=8),
+                       max_size=5), TIMES,
+              st.one_of(inspection_values, st.dictionaries(
+                  st.sampled_from(["https://a.example", "http://b.example:8080", "https://[::1", "x", ""]),
+                  st.one_of(inspection_values, st.dictionaries(st.text(max_size=4), inspection_values, max_size=3)),
+                  max_size=3))))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inspections, st.sampled_from(["first-load", "all", "none", None]))
+def test_read_inspection_never_raises(data: Any, pre_consent: str | None) -> None:
+    text = json.dumps(data)
+    _capture_of(read_inspection, text.encode(), pre_consent=pre_consent)
+    if isinstance(data, dict) and "log" not in data and "cookies" in data:
+        assert _capture_of(read_har, text.encode(), pre_consent=pre_consent).kind == "inspection"
 
 
 jar_fields = st.one_of(st.text(max_size=8), st.sampled_from(["TRUE", "FALSE", ".a.example", "/", HUGE, "-" + HUGE,

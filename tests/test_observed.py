@@ -214,3 +214,77 @@ def test_empty_captures_warn(tmp_path: Path) -> None:
     empty.write_text("# nothing\n", encoding="utf-8")
     assert [d.code for d in read_set_cookie(empty).problems] == ["VC101"]
     assert [d.code for d in read_cookies_txt(empty).problems] == ["VC101"]
+
+
+# ---------------------------------------------------------------- EDPS inspection.json
+
+INSPECTION = Path(__file__).parent / "fixtures" / "captures" / "inspection.json"
+
+
+def test_inspection_json_of_the_website_evidence_collector_is_read() -> None:
+    """The collector's own test output (tests/fixtures/captures/README.md): HTTP and script cookies,
+    `expires` as seconds since 1970, -1 and an ISO time, lifetimes counted from each cookie's
+    `log.timestamp`; recognised by `read_har` too, and judged as captured without consent."""
+    from privacy_dsl.observed import read_inspection
+
+    for capture in (read_inspection(INSPECTION, "inspection.json"), read_har(INSPECTION, "inspection.json")):
+        assert capture.kind == "inspection" and not capture.problems, capture.problems
+        assert capture.pages == ["http://localhost:8000/testpage.html"]
+        got = {o.name: o for o in capture.observations}
+        assert list(got) == ["VISITOR_PRIVACY_METADATA", "VISITOR_INFO1_LIVE", "foo", "foo2", "YSC", "PREF"]
+        assert got["VISITOR_INFO1_LIVE"].domain == "youtube.com" and got["VISITOR_INFO1_LIVE"].how == "jar"
+        assert abs((got["VISITOR_INFO1_LIVE"].lifetime or 0) - 180 * 86400) < 60  # from log.timestamp
+        assert got["YSC"].lifetime is None and got["YSC"].expiry_known  # expires -1: a session cookie
+        assert got["PREF"].lifetime is not None and 243 * 86400 < got["PREF"].lifetime < 244 * 86400  # ISO time
+        assert got["foo"].url == "http://localhost:8000/testpage.html"  # a script's cookie: the page it ran in
+        assert got["YSC"].url == "https://www.youtube.com/embed/doEqUhFiQS4"  # an HTTP cookie: the response
+        assert all(o.pre_consent for o in capture.observations)  # the collector never consents
+        assert "…" in got["foo"].evidence and "secure" in got["YSC"].evidence
+        text = INSPECTION.read_text(encoding="utf-8").splitlines()
+        assert all(f'"name": "{o.name}"' in text[o.position.line - 1] for o in capture.observations)
+    none = read_har(INSPECTION, "inspection.json", pre_consent="none")
+    assert not any(o.pre_consent for o in none.observations)
+
+
+def _inspection(tmp_path: Path, cookies: Any, **top: Any) -> Path:
+    path = tmp_path / "inspection.json"
+    path.write_text(json.dumps({"uri_ins": "https://shop.example/", "start_time": "2026-11-25T10:00:00Z",
+                                "localStorage": {}, "cookies": cookies, **top}), encoding="utf-8")
+    return path
+
+
+def test_inspection_fields_of_the_wrong_type_are_vc104_and_bounded(tmp_path: Path) -> None:
+    from privacy_dsl.observed import MAX_ENTRY_WARNINGS, read_inspection
+
+    start = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC).timestamp()  # no log.timestamp: from start_time
+    good = {"name": "ok", "domain": ".shop.example", "path": "/", "expires": start + 86400, "httpOnly": True}
+    bad = [5, {"name": 7}, {"name": ""}, {"name": "d", "domain": 5}, {"name": "e", "expires": "soon"},
+           {"name": "f", "secure": "yes"}, {"name": "g", "log": []}, {"name": "h", "expires": 1e300},
+           {"name": "i", "expires": int("9" * 400)}]
+    capture = read_inspection(_inspection(tmp_path, [good, *bad]))
+    messages = [d.message for d in capture.problems]
+    assert all(d.code == "VC104" for d in capture.problems), messages
+    assert messages[:3] == ["`cookies[1]` is a number, not an object; skipped",
+                            "`cookies[2]` has no text `name`; skipped", "`cookies[3]` has no text `name`; skipped"]
+    assert "`cookies[4]`: `domain` is a number, not text; ignored" in messages
+    assert "`cookies[5]`: `expires` is a string, not a time; the lifetime is not known" in messages
+    assert any("over 1000 years" in m for m in messages)
+    names = [o.name for o in capture.observations]
+    assert names == ["ok", "d", "e", "f", "g", "h", "i"]
+    ok = capture.observations[0]
+    assert (ok.domain, ok.host_only, ok.lifetime) == ("shop.example", False, 86400)
+    # 10,000 bad entries: the first warnings, then one that counts the rest
+    many = read_inspection(_inspection(tmp_path, [{"name": n} for n in range(10_000)]))
+    assert len(many.problems) == MAX_ENTRY_WARNINGS + 1
+    assert "9,980 more malformed entries" in many.problems[-1].message
+
+
+def test_inspection_whose_cookies_is_not_a_list_is_vc100(tmp_path: Path) -> None:
+    from privacy_dsl.observed import read_inspection
+
+    for value in (5, {}, "x", None):
+        capture = read_har(_inspection(tmp_path, value))
+        assert capture.fatal and capture.problems[0].code == "VC100", capture.problems
+        assert "`cookies` is" in capture.problems[0].message
+    empty = read_inspection(_inspection(tmp_path, []))
+    assert [d.code for d in empty.problems] == ["VC101"]

@@ -385,6 +385,18 @@ def test_verify_cookies_reports_exactly_the_planted_mismatches(
     har_lines = har_path.read_text(encoding="utf-8").splitlines()
     assert "mystery=" in har_lines[by_code["VC001"]["line"] - 1]
 
+    # the round trip: paste every suggested declaration, verify again: every VC001 is resolved, the
+    # other planted findings (about declarations the suggestions do not touch) stay
+    suggestions = [d["args"]["suggestion"] for d in report["diagnostics"] if "suggestion" in d["args"]]
+    assert suggestions and all(s.startswith("cookie ") for s in suggestions)
+    pasted = tmp_path / "pasted"
+    pasted.mkdir()
+    (pasted / "cookies.privacy").write_text(POLICY + "\n" + "\n\n".join(suggestions) + "\n", encoding="utf-8")
+    main(["verify-cookies", str(pasted), "--har", str(har_path), "--format", "json",
+          "--first-party", f"http://127.0.0.1:{site.first}", "--consent-marker", r"^POST \S+/consent"])
+    again = {(d["code"], d["args"]["name"]) for d in json.loads(capsys.readouterr().out)["diagnostics"]}
+    assert again == {f for f in EXPECTED if f[0] != "VC001"}, again
+
     # without the consent marker, the analytics cookie set after the click counts as pre-consent too
     main(["verify-cookies", str(policy), "--har", str(har_path), "--format", "json",
           "--first-party", f"http://127.0.0.1:{site.first}"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from textwrap import dedent
 
@@ -126,6 +127,11 @@ def test_domains_restrict_a_declaration(tmp_path: Path) -> None:
                           entry("https://other.example/x", 5.1, ["uid=1; Max-Age=60"])])
     got = findings(policy_of(text), path)
     assert [(c, n) for c, n, _ in got] == [("VC001", "uid")]
+    # the hint offers both fixes: a declaration for the other domain, or a wider `domains`
+    (vc001,) = [d for d in verify(policy_of(text), [read_har(path, "visit.har")]) if d.code == "VC001"]
+    assert vc001.hint is not None and vc001.hint.endswith(
+        'or add "other.example" to the `domains` of the declaration at policy.privacy:4:3')
+    assert 'domains "other.example"' in dict(vc001.args)["suggestion"]
 
 
 def test_undeclared_suggestion_is_valid_dsl_from_the_database(tmp_path: Path) -> None:
@@ -133,8 +139,12 @@ def test_undeclared_suggestion_is_valid_dsl_from_the_database(tmp_path: Path) ->
                           entry("https://www.facebook.com/tr", 0.2, ["fr=1; Max-Age=7776000; Domain=.facebook.com"])])
     diags = verify(policy_of(POLICY), [read_har(path, "visit.har")])
     suggestions = {dict(d.args)["name"]: dict(d.args)["suggestion"] for d in diags if d.code == "VC001"}
-    assert suggestions["_ga"] == ('cookie _ga { provider "Google" party first expiry 730 days '
-                                  'domains "shop.example" category analytics }')
+    # in the canonical layout of `privacy-dsl fmt`; the hint holds the same declaration on one line
+    assert suggestions["_ga"] == ('cookie _ga {\n  provider "Google"\n  party first\n  expiry 730 days\n'
+                                  '  domains "shop.example"\n  category analytics\n}')
+    hints = {dict(d.args)["name"]: d.hint for d in diags if d.code == "VC001"}
+    assert hints["_ga"] == ('declare it: cookie _ga { provider "Google" party first expiry 730 days '
+                            'domains "shop.example" category analytics }')
     assert "party third" in suggestions["fr"] and "category marketing" in suggestions["fr"]
     for block in suggestions.values():
         parsed = parse_text(block, "s.privacy")
@@ -283,3 +293,193 @@ def test_suggested_declarations_are_written_as_fmt_writes_them() -> None:
         one_line = suggest_block(name, known=[], party="first", one_line=True)
         assert fmt.format_text(one_line + "\n").output == block, name
     assert suggest_block("policy", known=[]).startswith('cookie "policy" {')
+
+
+# ---------------------------------------------------------------- suggestions that resolve their finding
+
+#: Codes that may remain after every suggestion is pasted: VC005 is about when the site sets a cookie
+#: (before consent), which no declaration changes; VC101-VC103 are about the capture itself.
+REMAIN_AFTER_PASTING = {"VC005", "VC101", "VC102", "VC103"}
+
+
+def _realistic_capture(tmp_path: Path) -> Path:
+    """A visit touching many hosts: patterns that repeat (`_chartbeat2`, `_chartbeat4`, `_ga_*`
+    under several ids), one tracker on twelve ad hosts of nine sites (more than five: the old cap),
+    cookies set by `Set-Cookie` with and without `Domain`, cookies only sent (set by scripts), and a
+    host-only cookie on a deep subdomain."""
+    entries = [entry("https://www.shop.example/", 0.1, ["sid=1", "_ga=1; Max-Age=63072000; Domain=shop.example",
+                                                        "_ga_ABC123=1; Max-Age=63072000; Domain=shop.example"]),
+               entry("https://static.shop.example/app.js", 0.2, sent=["_chartbeat2", "_ga_XYZ789"]),
+               entry("https://ping.chartbeat.net/ping", 0.3, ["_chartbeat4=1; Max-Age=86400"]),
+               entry("https://eu.api.shop.example/v1", 0.4, ["api_token=1; Max-Age=3600"]),
+               # patterns inside patterns, the narrower seen first: one `_gat*`, one `wp-settings-*`
+               entry("https://www.shop.example/a", 0.45, sent=["_gat_gtag_UA_1", "wp-settings-time-1"]),
+               entry("https://www.shop.example/b", 0.46, sent=["_gat_UA-2", "wp-settings-1"])]
+    ad_hosts = [f"{sub}.{site}" for site, subs in [("adnet.example", ["a", "b", "c", "d"]),
+                                                   ("trk.example", ["x"]), ("px.example", ["p"]),
+                                                   ("sync.example", ["s"]), ("rtb.example", ["r"]),
+                                                   ("cm.example", ["m"]), ("bid.example", ["q"]),
+                                                   ("dsp.example", ["u"]), ("ssp.example", ["v"])]
+                for sub in subs]
+    for n, host in enumerate(ad_hosts):
+        entries.append(entry(f"https://{host}/sync?n={n}", 0.5 + n / 100, [f"uid=1; Max-Age={86400 * (n + 1)}"]))
+        entries.append(entry(f"https://{host}/px", 2.0 + n / 100, sent=["IDE", f"_chartbeat{n % 3}"]))
+    return har(tmp_path, entries)
+
+
+def test_pasting_every_suggestion_resolves_every_vc001(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A round trip: verify a realistic capture, paste every suggested declaration (the JSON's
+    `suggestion`) into the policy, verify again: no VC001-VC004 or VC006 is left, the policy lints
+    without a duplicate (HYG003) or syntax error, and each suggestion is already in `fmt` layout."""
+    from privacy_dsl import fmt
+
+    capture = _realistic_capture(tmp_path)
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    (policy / "main.privacy").write_text('policy "Shop" {\n  url "https://www.shop.example/privacy"\n}\n',
+                                         encoding="utf-8")
+    args = ["verify-cookies", str(policy), "--har", str(capture), "--format", "json"]
+    assert main(args) == 1
+    first = json.loads(capsys.readouterr().out)["diagnostics"]
+    vc001 = [d for d in first if d["code"] == "VC001"]
+    suggestions = [d["args"]["suggestion"] for d in vc001 if "suggestion" in d["args"]]
+    covered = {d["args"]["name"]: d["args"]["covered_by"] for d in vc001 if "covered_by" in d["args"]}
+    # one suggestion per Open Cookie Database pattern; later names say which one covers them
+    assert sum('cookie "_chartbeat*"' in s for s in suggestions) == 1
+    assert sum('cookie "_ga_*"' in s for s in suggestions) == 1
+    assert sum('cookie "_gat' in s for s in suggestions) == 1 and any('cookie "_gat*"' in s for s in suggestions)
+    assert sum('cookie "wp-settings-' in s for s in suggestions) == 1
+    assert set(covered.values()) == {"_chartbeat*", "_ga_*", "_gat*", "wp-settings-*"}, covered
+    assert len(covered) == 6 and covered["_gat_UA-2"] == "_gat*", covered
+    assert all(d["hint"].startswith("covered by") for d in vc001 if "covered_by" in d["args"])
+    assert len(suggestions) + len(covered) == len(vc001)
+    for block in suggestions:
+        assert fmt.format_text(block + "\n").output == block + "\n", block
+    uid = next(s for s in suggestions if s.startswith("cookie uid"))
+    parsed = parse_text(uid, "uid.privacy")
+    assert parsed.document is not None
+    # twelve hosts of nine sites (more than eight): collapsed to the nine sites
+    assert len(re.findall(r'"[a-z]+\.example"', uid.split("domains", 1)[1])) == 9, uid
+
+    (policy / "cookies.privacy").write_text("\n".join(suggestions) + "\n", encoding="utf-8")
+    main(args)
+    second = json.loads(capsys.readouterr().out)["diagnostics"]
+    left = sorted({d["code"] for d in second} - REMAIN_AFTER_PASTING)
+    assert left == [], json.dumps([d for d in second if d["code"] in left], indent=1)
+    assert {d["code"] for d in second} == {"VC005"}  # the trackers set before consent, now declared
+    assert main(["lint", str(policy), "--format", "json"]) in (0, 1)
+    lint = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert not [d for d in lint if d["code"] == "HYG003" or d["code"].startswith("E")], lint
+
+
+def test_write_suggestions_gives_a_file_the_next_run_reads(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`--write-suggestions` writes the same declarations into a file in the policy directory; the full
+    format prints them after the report, as `fmt` writes them."""
+    capture = _realistic_capture(tmp_path)
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    (policy / "main.privacy").write_text('policy "Shop" {\n  url "https://www.shop.example/privacy"\n}\n',
+                                         encoding="utf-8")
+    out_file = policy / "suggested.privacy"
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--format", "full", "--color", "never",
+                 "--write-suggestions", str(out_file)]) == 1
+    out = capsys.readouterr().out
+    written = out_file.read_text(encoding="utf-8")
+    assert "suggested declaration(s), as `privacy-dsl fmt` writes them" in out
+    assert written.strip() in out and 'cookie "_chartbeat*" {\n  pattern\n' in written
+    main(["verify-cookies", str(policy), "--har", str(capture), "--format", "json"])
+    assert {d["code"] for d in json.loads(capsys.readouterr().out)["diagnostics"]} == {"VC005"}
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions",
+                 str(tmp_path / "missing" / "x.privacy")]) == 2
+    assert "--write-suggestions" in capsys.readouterr().err
+
+
+def test_inspection_json_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The website-evidence-collector's inspection.json, given to --har: its cookies are judged as set
+    before consent (the collector never consents); pasting the suggestions leaves only VC005."""
+    fixture = Path(__file__).parent / "fixtures" / "captures" / "inspection.json"
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    (policy / "main.privacy").write_text('policy "Test page" {\n  url "http://localhost:8000/"\n}\n',
+                                         encoding="utf-8")
+    args = ["verify-cookies", str(policy), "--har", str(fixture), "--format", "json"]
+    assert main(args) == 1
+    first = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert sorted({(d["code"], d["args"]["name"]) for d in first if d["code"] == "VC001"}) == [
+        ("VC001", n) for n in sorted(["PREF", "VISITOR_INFO1_LIVE", "VISITOR_PRIVACY_METADATA", "YSC", "foo", "foo2"])]
+    suggestions = {d["args"]["name"]: d["args"]["suggestion"] for d in first if "suggestion" in d["args"]}
+    assert "party third" in suggestions["YSC"] and "party first" in suggestions["foo"]
+    assert "expiry session" in suggestions["YSC"] and "expiry 180 days" in suggestions["VISITOR_INFO1_LIVE"]
+    (policy / "cookies.privacy").write_text("\n\n".join(suggestions.values()) + "\n", encoding="utf-8")
+    main(args)
+    second = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert {d["code"] for d in second} == {"VC005"}
+    assert {d["args"]["name"] for d in second} == {"VISITOR_INFO1_LIVE", "VISITOR_PRIVACY_METADATA"}
+
+
+def test_local_storage_of_an_inspection_is_compared_with_kind_local_storage(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An inspection.json records local storage: declarations of `kind local_storage` are compared
+    with its keys (never with a cookie of the same name), and the suggestion for an undeclared key
+    says `kind local_storage`; pasted, it resolves the finding. A HAR records none: there, the same
+    declarations are not reported unobserved."""
+    inspection = tmp_path / "inspection.json"
+    inspection.write_text(json.dumps({
+        "uri_ins": "https://www.shop.example/", "start_time": "2026-11-25T10:00:00Z",
+        "cookies": [{"name": "basket", "domain": "www.shop.example", "path": "/", "expires": -1, "session": True}],
+        "localStorage": {"https://www.shop.example": {"basket": {"value": "x", "firstPartyStorage": True},
+                                                      "ab_test": {"value": "y"}},
+                         "https://widget.example": {"wdg_uid": {"value": "z", "log": {"type": "Storage"}}}},
+    }), encoding="utf-8")
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    (policy / "main.privacy").write_text(dedent("""\
+        policy "Shop" {
+          url "https://www.shop.example/"
+        }
+        cookie basket {
+          party first
+          expiry session
+          category strictly_necessary
+        }
+        cookie basket {
+          kind local_storage
+          party first
+          category strictly_necessary
+        }
+        cookie stale_key {
+          kind local_storage
+          party first
+          category functional
+        }
+        """), encoding="utf-8")
+    args = ["verify-cookies", str(policy), "--har", str(inspection), "--format", "json"]
+    assert main(args) == 1
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert sorted((d["code"], d["args"]["name"]) for d in found) == [
+        ("VC001", "ab_test"), ("VC001", "wdg_uid"), ("VC006", "stale_key")]
+    by_name = {d["args"]["name"]: d for d in found}
+    assert by_name["ab_test"]["message"].startswith("local storage item `ab_test` is stored")
+    assert by_name["wdg_uid"]["args"]["suggestion"] == (
+        'cookie wdg_uid {\n  kind local_storage\n  party third\n  domains "widget.example"\n}')
+    pasted = "\n".join(d["args"]["suggestion"] for d in found if "suggestion" in d["args"])
+    (policy / "storage.privacy").write_text(pasted + "\n", encoding="utf-8")
+    main(args)
+    assert [(d["code"], d["args"]["name"]) for d in json.loads(capsys.readouterr().out)["diagnostics"]] == [
+        ("VC006", "stale_key")]
+    # a HAR shows no local storage: the local-storage declarations are neither matched nor missed
+    capture = har(tmp_path, [entry("https://www.shop.example/", 5.0, ["basket=1"])])
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--format", "json"]) == 0
+    capsys.readouterr()
+
+
+def test_suggested_domains_cover_every_domain_and_stay_short() -> None:
+    from privacy_dsl.verify import MAX_SUGGESTED_SITES, suggest_domains
+
+    assert suggest_domains(["www.a.example", "a.example", "x.y.a.example", "b.example"]) == ["a.example",
+                                                                                              "b.example"]
+    hosts = [f"h{i}.s{i % 9}.example" for i in range(40)]  # forty hosts of nine sites: the sites
+    assert suggest_domains(hosts) == [f"s{i}.example" for i in range(9)]
+    assert suggest_domains(["a.example", ""]) == []  # a sighting without a domain: no `domains`
+    assert suggest_domains([f"s{i}.example" for i in range(MAX_SUGGESTED_SITES + 1)]) == []  # covers all

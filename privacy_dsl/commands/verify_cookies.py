@@ -19,7 +19,7 @@ codes:
   VC004 third-party-declared-first-party error  declared `party first`, set or read by another site
   VC005 set-before-consent               error  needs consent, set or read before any consent choice
   VC006 declared-not-observed            info   declared, never seen in the capture
-  VC100-VC103: problems with the capture (`privacy-dsl explain VC101`)
+  VC100-VC104: problems with the capture (`privacy-dsl explain VC101`)
 
 exit codes:
   0  no findings at or above the fail level
@@ -28,6 +28,7 @@ exit codes:
 
 examples:
   privacy-dsl verify-cookies policies/acme --har www.acme.example.har
+  privacy-dsl verify-cookies policies/acme --har output/inspection.json
   privacy-dsl verify-cookies policies/acme --cookies cookies.txt --first-party acme.example
   curl -sD- -o /dev/null https://acme.example/ > headers.txt
   privacy-dsl verify-cookies policies/acme --set-cookie headers.txt --first-party acme.example
@@ -42,12 +43,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "verify-cookies", help="check the declared cookies against what a browser recorded",
         description="Compare a policy's declared cookies with the cookies a browser observed: a HAR file "
-        "(browser devtools, the EDPS website-evidence-collector), a Netscape cookies.txt, or raw Set-Cookie "
+        "(browser devtools, the EDPS website-evidence-collector), the collector's inspection.json, a "
+        "Netscape cookies.txt, or raw Set-Cookie "
         "headers. Reports cookies observed but not declared, lifetimes and parties that differ from the "
         "declaration, cookies needing consent set before any consent choice, and declared cookies never seen.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("policy", type=Path, metavar="POLICY", help="a policy directory or one of its files")
-    p.add_argument("--har", type=Path, action="append", default=[], metavar="FILE", help="a HAR file (repeatable)")
+    p.add_argument("--har", type=Path, action="append", default=[], metavar="FILE",
+                   help="a HAR file, or the EDPS website-evidence-collector's inspection.json (recognised by its "
+                   "content) (repeatable)")
     p.add_argument("--cookies", type=Path, action="append", default=[], metavar="FILE",
                    help="a Netscape cookies.txt (curl, wget, browser extensions) (repeatable)")
     p.add_argument("--set-cookie", type=Path, action="append", default=[], metavar="FILE",
@@ -62,11 +66,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--pre-consent", choices=("first-load", "first-page", "all", "none"), default=None,
                    help="which observations count as before consent: the HAR's first page up to its load event "
                    "(first-load, the default for HAR), the whole first page, everything (all: a capture made "
-                   "without consenting), or nothing (none, the default for cookies.txt and headers)")
+                   "without consenting, the default for an inspection.json), or nothing (none, the default for "
+                   "cookies.txt and headers)")
     p.add_argument("--captured-at", metavar="TIME", help="when a cookies.txt or header file was captured (ISO 8601; "
                    "default: the file's modification time for cookies.txt, now for headers)")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: github when GITHUB_ACTIONS=true, else full)")
+    p.add_argument("--write-suggestions", type=Path, metavar="FILE",
+                   help="write the declarations suggested for undeclared cookies (VC001) to FILE, as `fmt` "
+                   "writes them: a .privacy file in the policy directory declares them on the next run")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
     p.add_argument("--ignore", dest="ignore_codes", metavar="CODES",
                    help="comma-separated VC codes not to report (e.g. VC006)")
@@ -138,7 +146,8 @@ def run(args: argparse.Namespace) -> int:
     captures = []
     limit = config.max_capture_bytes
     for path in args.har:
-        captures.append(read_har(path, display_path(path), pre_consent=args.pre_consent or "first-load",
+        # None: each kind's default (first-load for a HAR, all for an inspection.json)
+        captures.append(read_har(path, display_path(path), pre_consent=args.pre_consent,
                                  consent_markers=markers, max_bytes=limit))
     for path in args.cookies:
         captures.append(read_cookies_txt(path, display_path(path), captured_at=captured_at,
@@ -162,9 +171,37 @@ def run(args: argparse.Namespace) -> int:
     infos = tuple(code_info(c) for c in codes("verify") if c.code not in ignore)
     fail = Severity.parse(args.fail_level)
     report = Report(diagnostics, sources, files, color, rules=infos, fail_level=fail)
-    stream.write(render(choose_format(args.format), report))
+    fmt_name = choose_format(args.format)
+    stream.write(render(fmt_name, report))
+    vc001 = (dict(d.args) for d in diagnostics if d.code == "VC001")
+    suggestions = [a["suggestion"] for a in vc001 if "suggestion" in a]
+    if suggestions and fmt_name == "full":
+        stream.write(_suggestions_section(suggestions))
+    if args.write_suggestions is not None:
+        failed = _write_suggestions(args.write_suggestions, suggestions)
+        if failed is not None:
+            return _usage(failed)
     if any(d.fatal for d in diagnostics):
         return EXIT_ERROR
     if not args.exit_zero and any(d.severity >= fail for d in diagnostics):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _suggestions_section(suggestions: list[str]) -> str:
+    """The suggested declarations after a full report, in ``fmt`` layout, ready to paste."""
+    from ..diagnostics import printable_document
+
+    head = (f"\n{len(suggestions)} suggested declaration(s), as `privacy-dsl fmt` writes them (check the "
+            "category, add `purpose` and `consent`):\n\n")
+    return head + printable_document("\n\n".join(suggestions)) + "\n"
+
+
+def _write_suggestions(path: Path, suggestions: list[str]) -> str | None:
+    """Write the suggestions to ``path``; the reason when it cannot be written."""
+    text = "".join(f"{block}\n" if i == 0 else f"\n{block}\n" for i, block in enumerate(suggestions))
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return f"--write-suggestions {str(path)!r}: {exc.strerror or exc}"
+    return None
