@@ -400,8 +400,8 @@ def prune(directory: str, keep: int, now_ns: int | None = None) -> None:
 # -- one run: the clock and the environment, read once -----------------------------------------------
 
 #: The layout of entries; an entry of another is a miss. 3: one key scheme for results and replay,
-#: with the versions of lark and pydantic in it.
-FORMAT = 3
+#: with the versions of lark and pydantic in it. 4: diagnostics carry their ``message_id``.
+FORMAT = 4
 #: The distributions privacy-dsl runs on (``dependencies`` in pyproject.toml; a test checks):
 #: their versions are part of every key.
 DEPENDENCIES = ("lark", "pydantic")

@@ -141,6 +141,11 @@ class Code:
 
         return frozenset(f for t in self.messages.values() for _, f, _, _ in string.Formatter().parse(t) if f)
 
+    def message_list(self) -> str:
+        """The templates as a Markdown list, ``- `id`: text with {fields}``: what a diagnostic's
+        ``message_id`` and ``args`` (JSON, SARIF) refer to."""
+        return "\n".join(f"- `{mid}`: {template}" for mid, template in self.messages.items())
+
     def explain(self) -> str:
         """The full documentation, as Markdown: what ``explain`` prints and SARIF's help text."""
         facts = [f"Category: {self.category}", f"default severity: {self.severity.label}"]
@@ -160,6 +165,8 @@ class Code:
         head += [" · ".join(facts), "", self.summary]
         refs = ["", "## Sources", *(f"- {r}" for r in self.references)] if self.references else []
         body = ["", self.doc] if self.doc else []
+        if self.messages:
+            body += ["", "## Messages", "", self.message_list()]
         if self.source != "rule":  # a rule's page is generated from this text; the others link to theirs
             body += ["", f"Documentation: {self.url}"]
         return "\n".join([*head, *body, *refs]) + "\n"

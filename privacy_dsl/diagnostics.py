@@ -37,6 +37,8 @@ class Diagnostic:
     suppressed: str | None = None
     #: Extra machine-readable arguments of the message (pyflakes style).
     args: tuple[tuple[str, str], ...] = field(default=())
+    #: The id of the code's message template that ``message`` was formatted from (None: free text).
+    message_id: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.span.path, self.span.line, self.span.column, self.code)
@@ -60,6 +62,7 @@ def builtin(
     pairs = tuple(args)
     if message is None:
         message = meta.template(message_id).format_map(dict(pairs))
+        message_id = message_id or next(iter(meta.messages), None)
     return Diagnostic(
         code=code,
         name=meta.name,
@@ -71,6 +74,7 @@ def builtin(
         url=meta.url,
         fatal=meta.fatal,
         args=pairs,
+        message_id=message_id,
     )
 
 

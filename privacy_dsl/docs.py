@@ -64,6 +64,8 @@ def input_page() -> str:
             continue
         lines += [f"## {b.code} {b.name}", "", f"{b.summary}{' (unusable input)' if b.fatal else ''}"
                   f"{'' if b.severity.label == 'error' else f' (a {b.severity.label})'}", "", b.doc, ""]
+        if b.messages:
+            lines += ["Messages:", "", b.message_list(), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -143,11 +143,12 @@ def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.
         if active.rule.category == "suppressions":
             continue
         ctx = Context(policy=policy, options=active.options, jurisdictions=tuple(config.jurisdictions))
-        for finding in active.rule.run(ctx):
+        for finding in active.rule.run(ctx):  # the text is formatted here, at the edge, from the template
             diagnostics.append(Diagnostic(
                 code=active.rule.code, name=active.rule.name, category=active.rule.category,
-                severity=active.severity, message=bound_message(finding.message), span=finding.span,
-                hint=None if finding.hint is None else bound_message(finding.hint), url=active.rule.url))
+                severity=active.severity, message=bound_message(active.rule.message(finding)), span=finding.span,
+                hint=None if finding.hint is None else bound_message(finding.hint), url=active.rule.url,
+                args=finding.args, message_id=finding.message_id or next(iter(active.rule.messages))))
     diagnostics = _apply_suppressions(diagnostics, suppressions, config, today or dt.date.today(), rules)
     return PolicyResult(root, policy, _sorted(diagnostics), texts)
 

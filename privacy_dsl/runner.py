@@ -69,7 +69,7 @@ def _dump(diag: Diagnostic) -> dict[str, Any]:
 _MAX_POSITION = 2**31
 _SPAN_INTS = ("line", "column", "end_line", "end_column")
 _TEXT_FIELDS = ("code", "name", "category", "message")
-_OPTIONAL_TEXT = ("hint", "url", "suppressed")
+_OPTIONAL_TEXT = ("hint", "url", "suppressed", "message_id")
 _FIELDS = frozenset(("severity", "span", "fatal", "args", *_TEXT_FIELDS, *_OPTIONAL_TEXT))
 
 
@@ -90,7 +90,7 @@ def _load(data: object) -> Diagnostic | None:
     return Diagnostic(
         code=data["code"], name=data["name"], category=data["category"], severity=Severity.parse(severity),
         message=data["message"], span=Span(**span), hint=data["hint"], url=data["url"], fatal=data["fatal"],
-        suppressed=data["suppressed"], args=tuple((a[0], a[1]) for a in args))
+        suppressed=data["suppressed"], args=tuple((a[0], a[1]) for a in args), message_id=data["message_id"])
 
 
 def cached(results: cache.Results, key: str) -> list[Diagnostic] | None:

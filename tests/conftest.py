@@ -1,4 +1,4 @@
-"""Shared helpers: lint a snippet and get (code, line, column) triples back."""
+"""Shared helpers: lint a snippet and get (code, line, column) triples, or whole findings, back."""
 
 from __future__ import annotations
 
@@ -33,6 +33,29 @@ def diagnose(text: str, select: str | list[str] = "ALL", config: Config | None =
 def codes(text: str, select: str | list[str] = "ALL", **kw: object) -> list[tuple[str, int, int]]:
     """(code, line, column) of every unsuppressed finding, sorted by position."""
     return [(d.code, d.span.line, d.span.column) for d in diagnose(text, select, **kw)]  # type: ignore[arg-type]
+
+
+Whole = tuple[str, tuple[int, int], tuple[int, int], dict[str, str]]
+
+
+def example(code: str, section: str = "Example") -> str:
+    """The policy of a rule's documented ``## Example`` (or ``Use instead``), as its docs show it."""
+    import re
+
+    from privacy_dsl.rules import REGISTRY
+
+    body = re.search(rf"^## {section}\n(.*?)(?=^## |\Z)", REGISTRY[code].doc, re.S | re.M)
+    assert body, f"{code}: no '## {section}' section"
+    (text,) = re.findall(r"```privacy\n(.*?)```", body.group(1), re.S)
+    return text
+
+
+def findings(text: str, code: str | list[str] = "ALL", **kw: object) -> list[Whole]:
+    """The whole of every unsuppressed finding (Regal style): code, start (line, column), end
+    (line, column, exclusive) and the message's arguments, so that a span or an argument that
+    changes cannot pass unnoticed; the wording is the template's, pinned by the goldens."""
+    return [(d.code, (d.span.line, d.span.column), (d.span.end_line, d.span.end_column), dict(d.args))
+            for d in diagnose(text, code, **kw)]  # type: ignore[arg-type]
 
 
 @pytest.fixture

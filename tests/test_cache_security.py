@@ -550,7 +550,8 @@ def test_a_fifo_under_an_entrys_name_is_not_waited_on(tmp_path: Path, monkeypatc
 DIAGNOSTIC = {"code": "CK002", "name": "n", "category": "cookies", "severity": "error", "message": "m",
               "span": {"path": "policies/cifero/cookies.privacy", "line": 1, "column": 1, "end_line": 1,
                        "end_column": 2},
-              "hint": None, "url": None, "fatal": False, "suppressed": None, "args": []}
+              "hint": None, "url": None, "fatal": False, "suppressed": None, "args": [],
+              "message_id": None}
 
 
 def _diag(**change: Any) -> dict[str, Any]:

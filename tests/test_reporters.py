@@ -203,6 +203,29 @@ def test_sarif_validates_against_the_official_schema(at_root: Path, capsys: pyte
     validate_sarif(_sarif(capsys, *fixture_args()))
 
 
+def test_sarif_message_ids_and_arguments_rebuild_the_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """A SARIF consumer that formats ``messageStrings[id]`` with ``arguments`` gets the message the
+    text shows (before its hint), and ``properties.args`` are the JSON format's ``args``."""
+    run = _sarif(capsys, str(POLICIES))["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    results = [r for r in run["results"] if "id" in r["message"]]
+    assert len(results) == len(run["results"]) > 0  # every finding of the shipped policies has a template
+    for result in results:
+        template = rules[result["ruleIndex"]]["messageStrings"][result["message"]["id"]]["text"]
+        text = template.format(*result["message"].get("arguments", []))
+        assert result["message"]["text"].split("\nHint: ")[0] == text
+        named = result.get("properties", {}).get("args", {})
+        assert set(named.values()) >= set(result["message"].get("arguments", []))
+
+
+def test_json_findings_carry_their_message_id_and_args(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = lint(capsys, str(POLICIES), "--format", "json")
+    found = json.loads(out)["diagnostics"]
+    assert found and all(d["message_id"] for d in found)
+    about_purposes = [d for d in found if "purpose" in d["args"]]
+    assert about_purposes and all(f"purpose `{d['args']['purpose']}`" in d["message"] for d in about_purposes)
+
+
 def test_sarif_validates_for_input_errors_and_clean_policies(tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "bad").mkdir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import example, findings
 
 from privacy_dsl.config import parse_config
 from privacy_dsl.diagnostics import Diagnostic
@@ -290,3 +291,30 @@ def test_suppression_rules_can_be_turned_off() -> None:
 def test_ordinary_comments_mentioning_the_tool_are_not_directives() -> None:
     text = "# see privacy-dsl docs: ignore nothing here\n" + PURPOSE
     assert shown(lint(text)) == [("HYG005", 2, 1), ("HYG006", 5, 3)]
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each SUP rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "SUP001": [
+        ("SUP001", (1, 18), (1, 46), {}),
+    ],
+    "SUP002": [
+        ("SUP002", (1, 18), (1, 49), {}),
+    ],
+    "SUP003": [
+        ("SUP003", (1, 18), (1, 71), {"codes": "CK002"}),
+    ],
+    "SUP004": [
+        ("SUP004", (1, 18), (1, 76), {"until": "2020-01-01"}),
+    ],
+    "SUP005": [
+        ("SUP005", (1, 18), (1, 62), {"codes": "CK999"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert [f for f in findings(example(code)) if f[0] == code] == WHOLE[code]

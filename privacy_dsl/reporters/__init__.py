@@ -16,7 +16,7 @@ Formats (documented in docs/output-formats.md):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -44,12 +44,15 @@ class RuleInfo:
     description: str  # the "What it does" section, plain paragraphs
     doc: str  # the full documentation, Markdown
     url: str
+    #: The code's message templates (id -> text with ``{arg}`` fields), as the catalogue has them.
+    messages: Mapping[str, str] = field(default_factory=dict)
 
 
 def code_info(code: Code, severity: Severity | None = None) -> RuleInfo:
     """A catalogue entry as reporters need it, with the severity the configuration gives it."""
     return RuleInfo(code.code, code.name, code.category, severity or code.severity, code.summary,
-                    _section(code.doc, "What it does") or code.doc or code.summary, code.explain(), code.url)
+                    _section(code.doc, "What it does") or code.doc or code.summary, code.explain(), code.url,
+                    code.messages)
 
 
 def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:

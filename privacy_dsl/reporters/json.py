@@ -68,7 +68,7 @@ SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "required": ["code", "name", "category", "severity", "message", "hint", "url", "path", "line",
                              "column", "end_line", "end_column", "fatal", "suppressed", "suppression_reason",
-                             "args"],
+                             "args", "message_id"],
                 "properties": {
                     "code": {"type": "string", "description": "Rule code (CK002) or input code (E100)."},
                     "name": {"type": "string", "description": "Rule name in kebab-case."},
@@ -87,6 +87,10 @@ SCHEMA: dict[str, Any] = {
                     "suppression_reason": _TEXT_OR_NULL,
                     "args": {"type": "object", "additionalProperties": {"type": "string"},
                              "description": "Machine-readable arguments of the message."},
+                    "message_id": {**_TEXT_OR_NULL,
+                                   "description": "The code's message template that `message` was formatted from "
+                                                  "with `args` (`privacy-dsl explain CODE` lists them); null for "
+                                                  "free text."},
                 },
             },
         },
@@ -113,6 +117,7 @@ def diagnostic(d: Diagnostic) -> dict[str, Any]:
         "suppressed": d.suppressed is not None,
         "suppression_reason": d.suppressed,
         "args": dict(d.args),
+        "message_id": d.message_id,
     }
 
 

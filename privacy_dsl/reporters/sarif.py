@@ -3,6 +3,9 @@
 - ``tool.driver.rules`` lists the rules that ran (with the severity the configuration gives
   them) and the input codes E001-E206, each with short and full description, help text and
   Markdown, help URI, category tag and default level.
+- Each rule lists its message templates in ``messageStrings``, in SARIF's positional form
+  (``{0}``); a result formatted from one has ``message.id`` and ``message.arguments`` beside
+  ``message.text``, and the named arguments in ``properties.args``.
 - Each result has ``ruleId``/``ruleIndex``, ``level``, the message (and hint), a location relative
   to ``%SRCROOT%`` (the directory privacy-dsl ran in) with start and end line and column
   (``columnKind`` is ``unicodeCodePoints``; SARIF end columns are exclusive, as ours are), and
@@ -16,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import string
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -39,7 +43,7 @@ def artifact_location(path: str) -> dict[str, str]:
 
 
 def _descriptor(info: RuleInfo) -> dict[str, Any]:
-    return {
+    descriptor: dict[str, Any] = {
         "id": info.code,
         "name": info.name,
         "shortDescription": {"text": info.summary},
@@ -49,6 +53,40 @@ def _descriptor(info: RuleInfo) -> dict[str, Any]:
         "defaultConfiguration": {"level": _LEVELS[info.severity]},
         "properties": {"tags": [info.category]},
     }
+    if info.messages:
+        descriptor["messageStrings"] = {mid: {"text": positional(t)[0]} for mid, t in info.messages.items()}
+    return descriptor
+
+
+def positional(template: str) -> tuple[str, list[tuple[str, str | None]]]:
+    """A template with named fields (``purpose `{purpose}` ...``) in SARIF's form, positional
+    placeholders and doubled literal braces (``purpose `{0}` ...``, SARIF 3.11.5), and the fields
+    in placeholder order, each with its conversion (``r`` for ``{retention!r}``)."""
+    out: list[str] = []
+    fields: list[tuple[str, str | None]] = []
+    for literal, name, _spec, conversion in string.Formatter().parse(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            if (name, conversion) not in fields:
+                fields.append((name, conversion))
+            out.append(f"{{{fields.index((name, conversion))}}}")
+    return "".join(out), fields
+
+
+def _message(d: Diagnostic, messages: dict[str, str]) -> dict[str, Any]:
+    """The result's message: the text (and hint); with the template's id and its positional
+    arguments when the diagnostic was formatted from one of its code's templates."""
+    message: dict[str, Any] = {"text": d.message + (f"\nHint: {d.hint}" if d.hint else "")}
+    template = messages.get(d.message_id or "")
+    if template is not None:
+        args = dict(d.args)
+        fields = positional(template)[1]
+        if all(name in args for name, _ in fields):
+            message["id"] = d.message_id
+            if fields:
+                message["arguments"] = [("{0!r}" if conversion == "r" else "{0}").format(args[name])
+                                        for name, conversion in fields]
+    return message
 
 
 def _plain(markdown: str) -> str:
@@ -110,18 +148,20 @@ def document(report: Report) -> dict[str, Any]:
             index[d.code] = len(infos)
             infos.append(info)
     fingerprint = _Fingerprints(report.sources)
+    templates = {info.code: dict(info.messages) for info in infos}
     results = []
     for d in report.diagnostics:
-        text = d.message + (f"\nHint: {d.hint}" if d.hint else "")
         result: dict[str, Any] = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": _LEVELS[d.severity],
-            "message": {"text": text},
+            "message": _message(d, templates[d.code]),
             "locations": [{"physicalLocation": {"artifactLocation": artifact_location(d.span.path),
                                                 "region": _region(d)}}],
             "partialFingerprints": {FINGERPRINT: fingerprint(d)},
         }
+        if d.args:
+            result["properties"] = {"args": dict(d.args)}
         if d.suppressed is not None:
             result["suppressions"] = [{"kind": "inSource", "justification": d.suppressed}]
         results.append(result)

@@ -9,7 +9,7 @@ generated from it, and the fenced examples are run as tests.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -61,11 +61,28 @@ def _holds_bool(value: Any) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
+#: A finding's message arguments: a mapping, or (name, value) pairs, every value a string.
+Args = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Finding:
+    """One fact a rule found: where, and the arguments of one of its message templates (pyflakes
+    style), so the text is formatted at the edge and machines read the arguments, not the text.
+    ``hint`` is free text: it is advice for people, not data."""
+
     span: m.Span
-    message: str
-    hint: str | None = None
+    args: tuple[tuple[str, str], ...]
+    #: The id of the rule's template (``Rule.messages``); None: its only or first one.
+    message_id: str | None
+    hint: str | None
+
+    def __init__(self, span: m.Span, args: Args = (), message_id: str | None = None,
+                 hint: str | None = None) -> None:
+        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "args", tuple(args.items() if isinstance(args, Mapping) else args))
+        object.__setattr__(self, "message_id", message_id)
+        object.__setattr__(self, "hint", hint)
 
 
 @dataclass(slots=True)
@@ -116,6 +133,16 @@ class Rule:
     status: Status = "stable"
     #: Codes whose finding this rule's finding implies on the same subject (``Code.implies``).
     implies: tuple[str, ...] = ()
+    #: Message id -> template with ``{arg}`` fields, which the findings' ``args`` fill.
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def template(self, message_id: str | None = None) -> str:
+        """The template of one message (the first one when no id is given)."""
+        return next(iter(self.messages.values())) if message_id is None else self.messages[message_id]
+
+    def message(self, finding: Finding) -> str:
+        """The finding's text: its template filled with its arguments."""
+        return self.template(finding.message_id).format_map(dict(finding.args))
 
     @property
     def summary(self) -> str:
@@ -141,8 +168,10 @@ def rule(
     profiles: dict[str, dict[str, Any]] | None = None,
     status: Status = "stable",
     implies: Iterable[str] = (),
+    messages: Mapping[str, str] | None = None,
 ) -> Callable[[Check], Rule]:
-    """Declare a rule; the decorated function's docstring is its documentation."""
+    """Declare a rule; the decorated function's docstring is its documentation, ``messages`` the
+    templates of its findings (id -> text with ``{arg}`` fields)."""
     assert category in CATEGORIES, category
 
     def wrap(check: Check) -> Rule:
@@ -159,13 +188,10 @@ def rule(
             profiles=profiles or {},
             status=status,
             implies=tuple(implies),
+            messages=dict(messages or {}),
         )
 
     return wrap
-
-
-def purpose_label(purpose: m.Purpose) -> str:
-    return f"purpose `{purpose.id}`"
 
 
 def uses_under(purpose: m.Purpose, *prefixes: str) -> bool:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from .. import model as m
 from ..model import BasisKind, ConsentMethod
-from .base import Context, Finding, Options, purpose_label, rule
+from .base import Context, Finding, Options, rule
 
 #: Methods that cannot give valid consent (Art. 4(11), Recital 32), with the reason. Browser
 #: settings have their own rule (CON004) because the law on them has moved and differs by country.
@@ -37,7 +37,7 @@ def dependants(policy: m.Policy) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for purpose in policy.purposes.values():
         if purpose.consent is not None:
-            out.setdefault(purpose.consent.name, []).append(purpose_label(purpose))
+            out.setdefault(purpose.consent.name, []).append(f"purpose `{purpose.id}`")
     for cookie in policy.cookies:
         ref = cookie.consent
         if ref is None and cookie.purpose is not None and cookie.purpose.name in policy.purposes:
@@ -60,15 +60,15 @@ def cookie_mechanisms(policy: m.Policy) -> set[str]:
     return out
 
 
-def _relied_on_by(labels: list[str] | None) -> str:
+def _relied_on_by(mechanism: m.ConsentMechanism, labels: list[str] | None,
+                  message_id: str) -> tuple[dict[str, str], str]:
+    """The arguments naming the mechanism and what relies on it, and the message that says so:
+    ``message_id`` or, when something relies on the mechanism, ``message_id-relied``."""
+    args = {"consent": mechanism.id}
     if not labels:
-        return ""
-    shown = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
-    return f"; relied on by {shown}"
-
-
-def _consent_label(mechanism: m.ConsentMechanism) -> str:
-    return f"consent mechanism `{mechanism.id}`"
+        return args, message_id
+    args["dependants"] = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+    return args, f"{message_id}-relied"
 
 
 # ---------------------------------------------------------------- CON001
@@ -77,6 +77,13 @@ def _consent_label(mechanism: m.ConsentMechanism) -> str:
 @rule(
     "CON001",
     "consent-without-withdrawal",
+    messages={
+        "no-withdrawal": "consent mechanism `{consent}` does not say how consent is withdrawn",
+        "no-withdrawal-relied": (
+            "consent mechanism `{consent}` does not say how consent is withdrawn; relied on by "
+            "{dependants}"
+        ),
+    },
     category="consent",
     severity="error",
     references=(
@@ -127,8 +134,7 @@ def consent_without_withdrawal(ctx: Context) -> Iterator[Finding]:
     for mechanism in ctx.policy.consents.values():
         if mechanism.withdraw is not None and str(mechanism.withdraw).strip():
             continue
-        relied = _relied_on_by(uses.get(mechanism.id))
-        yield Finding(mechanism.span, f"{_consent_label(mechanism)} does not say how consent is withdrawn{relied}",
+        yield Finding(mechanism.span, *_relied_on_by(mechanism, uses.get(mechanism.id), "no-withdrawal"),
                       hint='add `withdraw "<how, as easy as giving it>"`, e.g. a link in every message')
 
 
@@ -138,6 +144,12 @@ def consent_without_withdrawal(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CON002",
     "consent-as-condition",
+    messages={
+        "condition": (
+            "consent mechanism `{consent}` makes consent a condition of the service, so it is not "
+            "freely given"
+        ),
+    },
     category="consent",
     severity="error",
     references=(
@@ -192,9 +204,7 @@ def consent_as_condition(ctx: Context) -> Iterator[Finding]:
     """
     for mechanism in ctx.policy.consents.values():
         if mechanism.condition_of_service:
-            yield Finding(mechanism.span_of("condition_of_service"),
-                          f"{_consent_label(mechanism)} makes consent a condition of the service, so it is not "
-                          "freely given",
+            yield Finding(mechanism.span_of("condition_of_service"), {"consent": mechanism.id},
                           hint="let people refuse and still use the service: `condition_of_service no`")
 
 
@@ -204,6 +214,13 @@ def consent_as_condition(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CON003",
     "invalid-consent-method",
+    messages={
+        "invalid-method": "consent mechanism `{consent}` collects consent by `{method}`: {reason}",
+        "invalid-method-relied": (
+            "consent mechanism `{consent}` collects consent by `{method}`: {reason}; relied on by "
+            "{dependants}"
+        ),
+    },
     category="consent",
     severity="error",
     references=(
@@ -255,9 +272,9 @@ def invalid_consent_method(ctx: Context) -> Iterator[Finding]:
     for mechanism in ctx.policy.consents.values():
         if mechanism.method is None or mechanism.method not in INVALID_METHODS:
             continue
-        yield Finding(mechanism.span_of("method"),
-                      f"{_consent_label(mechanism)} collects consent by `{mechanism.method.value}`: "
-                      f"{INVALID_METHODS[mechanism.method]}{_relied_on_by(uses.get(mechanism.id))}",
+        args, message_id = _relied_on_by(mechanism, uses.get(mechanism.id), "invalid-method")
+        args |= {"method": mechanism.method.value, "reason": INVALID_METHODS[mechanism.method]}
+        yield Finding(mechanism.span_of("method"), args, message_id,
                       hint="ask for an active opt-in before processing: `method opt_in`")
 
 
@@ -267,6 +284,16 @@ def invalid_consent_method(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CON004",
     "browser-settings-as-consent",
+    messages={
+        "browser-settings": (
+            "consent mechanism `{consent}` treats browser settings as consent; browsers accept cookies "
+            "by default, so this is consent by inactivity"
+        ),
+        "browser-settings-relied": (
+            "consent mechanism `{consent}` treats browser settings as consent; browsers accept cookies "
+            "by default, so this is consent by inactivity; relied on by {dependants}"
+        ),
+    },
     category="consent",
     severity="error",
     references=(
@@ -331,8 +358,7 @@ def browser_settings_as_consent(ctx: Context) -> Iterator[Finding]:
         if mechanism.method is not ConsentMethod.BROWSER_SETTINGS:
             continue
         yield Finding(mechanism.span_of("method"),
-                      f"{_consent_label(mechanism)} treats browser settings as consent; browsers accept cookies "
-                      f"by default, so this is consent by inactivity{_relied_on_by(uses.get(mechanism.id))}",
+                      *_relied_on_by(mechanism, uses.get(mechanism.id), "browser-settings"),
                       hint="ask for consent on the site itself before setting cookies: `method opt_in` with "
                            "`reject_button`")
 
@@ -343,6 +369,9 @@ def browser_settings_as_consent(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CON005",
     "consent-record-without-period",
+    messages={
+        "no-record-retention": "consent mechanism `{consent}` does not say how long the record of consent is kept",
+    },
     category="consent",
     severity="warning",
     references=(
@@ -395,8 +424,7 @@ def consent_record_without_period(ctx: Context) -> Iterator[Finding]:
             continue
         if mechanism.method is ConsentMethod.BROWSER_SETTINGS or mechanism.method in INVALID_METHODS:
             continue
-        yield Finding(mechanism.span,
-                      f"{_consent_label(mechanism)} does not say how long the record of consent is kept",
+        yield Finding(mechanism.span, {"consent": mechanism.id},
                       hint="add `record_retention <duration>`, e.g. `record_retention 3 years`")
 
 
@@ -406,6 +434,10 @@ def consent_record_without_period(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CON006",
     "consent-without-mechanism",
+    messages={
+        "no-mechanism": "purpose `{purpose}` relies on consent but does not say how it is collected",
+        "no-method": "consent mechanism `{consent}` does not say how consent is asked for",
+    },
     category="consent",
     severity="warning",
     references=(
@@ -456,11 +488,11 @@ def consent_without_mechanism(ctx: Context) -> Iterator[Finding]:
             continue
         basis = next(b for b in purpose.bases if b.basis is BasisKind.CONSENT)
         span = purpose.span_of("bases") if purpose.bases[0] is basis else basis.span
-        yield Finding(span, f"{purpose_label(purpose)} relies on consent but does not say how it is collected",
+        yield Finding(span, {"purpose": purpose.id}, "no-mechanism",
                       hint="declare a `consent <id> { method opt_in ... }` block and name it: `consent <id>`")
     for mechanism in ctx.policy.consents.values():
         if mechanism.method is None:
-            yield Finding(mechanism.span, f"{_consent_label(mechanism)} does not say how consent is asked for",
+            yield Finding(mechanism.span, {"consent": mechanism.id}, "no-method",
                           hint="add `method opt_in` (or the method actually used, e.g. `method opt_out`)")
 
 
@@ -475,6 +507,9 @@ class ValidityOptions(Options):
 @rule(
     "CON007",
     "consent-validity-too-long",
+    messages={
+        "too-long": "consent mechanism `{consent}` relies on consent for {duration}, longer than {months} months",
+    },
     category="consent",
     severity="warning",
     references=(
@@ -534,7 +569,7 @@ def consent_validity_too_long(ctx: Context) -> Iterator[Finding]:
             continue
         limit = f"{opts.max_months:g}"
         yield Finding(mechanism.span_of("valid_for"),
-                      f"{_consent_label(mechanism)} relies on consent for {valid}, longer than {limit} months",
+                      {"consent": mechanism.id, "duration": str(valid), "months": limit},
                       hint=f"ask again at least every {limit} months: `valid_for {limit} months`")
 
 
@@ -544,6 +579,9 @@ def consent_validity_too_long(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CON008",
     "banner-without-reject-button",
+    messages={
+        "no-reject": "cookie consent mechanism `{consent}` offers no reject button beside accept",
+    },
     category="consent",
     severity="warning",
     references=(
@@ -603,7 +641,7 @@ def banner_without_reject_button(ctx: Context) -> Iterator[Finding]:
         if mechanism is None or mechanism.method is not ConsentMethod.OPT_IN or mechanism.reject_button:
             continue
         span = mechanism.span_of("reject_button") if mechanism.has("reject_button") else mechanism.span
-        yield Finding(span, f"cookie {_consent_label(mechanism)} offers no reject button beside accept",
+        yield Finding(span, {"consent": mechanism.id},
                       hint="offer “reject all” on the first layer, as easy as “accept all”: `reject_button yes`")
 
 

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from .. import model as m
 from ..model import CookieCategory as Cat
-from .base import Context, Finding, Options, purpose_label, rule, uses_under
+from .base import Context, Finding, Options, rule, uses_under
 
 _EPRIVACY = "Directive 2002/58/EC (ePrivacy) Art. 5(3), as amended by Directive 2009/136/EC"
 _PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019)"
@@ -40,9 +40,10 @@ def _consent_of(ctx: Context, cookie: m.Cookie, purpose: m.Purpose | None) -> m.
     return ctx.policy.consents.get(ref.name) if ref is not None else None
 
 
-def _label(cookie: m.Cookie) -> str:
+def _label(cookie: m.Cookie) -> dict[str, str]:
+    """The arguments that name a cookie in a message: "{storage} `{cookie}`" ("pixel `fbq`")."""
     kind = "cookie" if cookie.storage is m.StorageKind.COOKIE else cookie.storage.value.replace("_", " ")
-    return f"{kind} `{cookie.name}`"
+    return {"storage": kind, "cookie": cookie.name}
 
 
 def _is_consent_choice_cookie(ctx: Context, cookie: m.Cookie, purpose: m.Purpose) -> bool:
@@ -70,6 +71,17 @@ class PriorConsentOptions(Options):
 @rule(
     "CK001",
     "cookie-without-prior-consent",
+    messages={
+        "no-mechanism": "{storage} `{cookie}` is not strictly necessary ({declared}) and has no consent mechanism",
+        "no-method": (
+            "{storage} `{cookie}` is not strictly necessary ({declared}) and its consent mechanism "
+            "`{consent}` does not say how consent is asked"
+        ),
+        "not-consent": (
+            "{storage} `{cookie}` is not strictly necessary ({declared}) and its consent mechanism "
+            "`{consent}` uses `{method}`, which is not consent"
+        ),
+    },
     category="cookies",
     severity="error",
     references=(
@@ -167,18 +179,21 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
             continue
         what = f"category `{cookie.category.value}`" if cookie.category else (
             f"purpose `{purpose.id}` ({purpose.use})" if purpose is not None and purpose.use else "no category")
+        args = _label(cookie) | {"declared": what}
         if mechanism is None:
-            why = "has no consent mechanism"
+            message_id = "no-mechanism"
             hint = ("name an opt-in consent mechanism: `consent <id>` on the cookie or its purpose, with "
                     "`method opt_in`; if the cookie is strictly necessary, say `category strictly_necessary`")
         elif mechanism.method is None:
-            why = f"its consent mechanism `{mechanism.id}` does not say how consent is asked"
+            message_id = "no-method"
+            args["consent"] = mechanism.id
             hint = f"add `method opt_in` to consent `{mechanism.id}` if that is how it works"
         else:
-            why = f"its consent mechanism `{mechanism.id}` uses `{mechanism.method.value}`, which is not consent"
+            message_id = "not-consent"
+            args |= {"consent": mechanism.id, "method": mechanism.method.value}
             hint = "collect consent with a banner before setting it: `method opt_in` with a reject button"
         span = cookie.span_of("consent") if cookie.consent is not None else cookie.span
-        yield Finding(span, f"{_label(cookie)} is not strictly necessary ({what}) and {why}", hint=hint)
+        yield Finding(span, args, message_id, hint=hint)
 
 
 # ---------------------------------------------------------------- CK002
@@ -187,6 +202,10 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CK002",
     "cookie-without-expiry",
+    messages={
+        "no-expiry": "cookie `{cookie}` does not say how long it lasts",
+        "persistent-no-duration": "persistent cookie `{cookie}` has no expiry",
+    },
     category="cookies",
     severity="error",
     references=(
@@ -231,10 +250,10 @@ def cookie_without_expiry(ctx: Context) -> Iterator[Finding]:
     """
     for cookie in ctx.policy.cookies:
         if cookie.expiry is None:
-            yield Finding(cookie.span, f"cookie `{cookie.name}` does not say how long it lasts",
+            yield Finding(cookie.span, {"cookie": cookie.name}, "no-expiry",
                           hint="add `expiry session` or `expiry <duration>`, e.g. `expiry 13 months`")
         elif cookie.expiry.lifetime == "persistent" and cookie.expiry.duration is None:
-            yield Finding(cookie.span_of("expiry"), f"persistent cookie `{cookie.name}` has no expiry",
+            yield Finding(cookie.span_of("expiry"), {"cookie": cookie.name}, "persistent-no-duration",
                           hint="state the duration, e.g. `expiry 13 months`")
 
 
@@ -256,6 +275,9 @@ class LifetimeOptions(Options):
 @rule(
     "CK003",
     "cookie-lifetime-too-long",
+    messages={
+        "too-long": "{storage} `{cookie}` lives {duration}, longer than {months} months",
+    },
     category="cookies",
     severity="warning",
     references=(
@@ -311,8 +333,7 @@ def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
         duration = cookie.expiry.duration if cookie.expiry is not None else None
         if duration is not None and duration.months > opts.max_months + 1e-9:
             limit = f"{opts.max_months:g}"
-            yield Finding(cookie.span_of("expiry"),
-                          f"{_label(cookie)} lives {duration}, longer than {limit} months",
+            yield Finding(cookie.span_of("expiry"), _label(cookie) | {"duration": str(duration), "months": limit},
                           hint=f"shorten the lifetime to at most {limit} months, or raise `max-months` with a reason")
 
 
@@ -322,6 +343,9 @@ def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CK004",
     "third-party-cookie-without-provider",
+    messages={
+        "no-provider": "third-party {storage} `{cookie}` does not name its provider",
+    },
     category="cookies",
     severity="error",
     references=(
@@ -368,7 +392,7 @@ def third_party_cookie_without_provider(ctx: Context) -> Iterator[Finding]:
     """
     for cookie in ctx.policy.cookies:
         if cookie.party is m.Party.THIRD and cookie.provider is None and cookie.provider_ref is None:
-            yield Finding(cookie.span_of("party"), f"third-party {_label(cookie)} does not name its provider",
+            yield Finding(cookie.span_of("party"), _label(cookie),
                           hint="add `provider <recipient id>` (declare the recipient) or `provider \"<company>\"`")
 
 
@@ -394,6 +418,12 @@ def _contradiction(cookie: m.Cookie, purpose: m.Purpose) -> str | None:
 @rule(
     "CK005",
     "cookie-category-contradicts-purpose",
+    messages={
+        "contradiction": (
+            "{storage} `{cookie}` is declared `{category}` but serves purpose `{purpose}` ({use}): "
+            "{reason}"
+        ),
+    },
     category="cookies",
     severity="warning",
     references=(
@@ -466,8 +496,8 @@ def cookie_category_contradicts_purpose(ctx: Context) -> Iterator[Finding]:
         if opts.consent_choice_cookies and _is_consent_choice_cookie(ctx, cookie, purpose):
             continue
         yield Finding(cookie.span_of("category"),
-                      f"{_label(cookie)} is declared `{cookie.category.value}` but serves {purpose_label(purpose)} "
-                      f"({purpose.use}): {why}",
+                      _label(cookie) | {"category": cookie.category.value, "purpose": purpose.id,
+                                        "use": str(purpose.use), "reason": why},
                       hint="correct the category or the purpose; a cookie that serves several purposes is only as "
                            "exempt as its least necessary one")
 
@@ -493,6 +523,12 @@ DEVICE_CATEGORIES = ("user.device.cookie", "user.device.cookie_id", "user.device
 @rule(
     "CK006",
     "storage-not-declared",
+    messages={
+        "undeclared-storage": (
+            "purpose `{purpose}` ({use}) concerns website visitors, but no cookie, pixel or other "
+            "storage is declared for it"
+        ),
+    },
     category="cookies",
     severity="warning",
     references=(
@@ -560,9 +596,7 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
             c.taxonomy is not None and any(c.taxonomy == p or c.taxonomy.startswith(p + ".") for p in DEVICE_CATEGORIES)
             for c in ctx.categories_of(purpose))
         if visitors:
-            yield Finding(purpose.span,
-                          f"{purpose_label(purpose)} ({purpose.use}) concerns website visitors, but no cookie, pixel "
-                          "or other storage is declared for it",
+            yield Finding(purpose.span, {"purpose": purpose.id, "use": str(purpose.use)},
                           hint=f"declare the storage it uses: `cookie <name> {{ kind ...  purpose {purpose.id} ... }}`")
 
 
@@ -572,6 +606,9 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CK007",
     "cookie-without-purpose",
+    messages={
+        "no-purpose": "{storage} `{cookie}` does not say what it is for",
+    },
     category="cookies",
     severity="error",
     references=(
@@ -616,7 +653,7 @@ def cookie_without_purpose(ctx: Context) -> Iterator[Finding]:
     """
     for cookie in ctx.policy.cookies:
         if cookie.purpose is None:
-            yield Finding(cookie.span, f"{_label(cookie)} does not say what it is for",
+            yield Finding(cookie.span, _label(cookie),
                           hint="add `purpose <id>` naming the purpose it serves")
 
 

@@ -9,7 +9,7 @@ from pydantic import Field
 from .. import model as m
 from .. import taxonomy
 from ..model import BasisKind
-from .base import Context, Finding, Options, purpose_label, rule
+from .base import Context, Finding, Options, rule
 
 # ---------------------------------------------------------------- HYG001
 
@@ -42,6 +42,9 @@ def _satisfies(category: str, required: str) -> bool:
 @rule(
     "HYG001",
     "purpose-category-mismatch",
+    messages={
+        "mismatch": "purpose `{purpose}` has the data use `{use}` but none of its categories is {expected}",
+    },
     category="hygiene",
     severity="warning",
     references=(
@@ -118,8 +121,7 @@ def purpose_category_mismatch(ctx: Context) -> Iterator[Finding]:
             if not any(_satisfies(key, req) for key in keys for req in required):
                 wanted = " or ".join(f"`{r}`" for r in required)
                 yield Finding(purpose.span_of("categories"),
-                              f"{purpose_label(purpose)} has the data use `{purpose.use}` but none of its "
-                              f"categories is {wanted}",
+                              {"purpose": purpose.id, "use": purpose.use, "expected": wanted},
                               hint=f"declare a category with `taxonomy {required[0]}` and list it in `categories`")
 
 
@@ -129,6 +131,9 @@ def purpose_category_mismatch(ctx: Context) -> Iterator[Finding]:
 @rule(
     "HYG002",
     "unused-declaration",
+    messages={
+        "unused": "{kind} `{id}` is declared but nothing refers to it",
+    },
     category="hygiene",
     severity="info",
     references=(
@@ -212,7 +217,7 @@ def unused_declaration(ctx: Context) -> Iterator[Finding]:
     for kind, table, hint in tables:
         for ident, block in table.items():
             if ident not in used[kind]:
-                yield Finding(block.span, f"{kind} `{ident}` is declared but nothing refers to it",
+                yield Finding(block.span, {"kind": kind, "id": ident},
                               hint=f"{hint}, or delete it")
 
 
@@ -237,6 +242,9 @@ def _domains_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 @rule(
     "HYG003",
     "duplicate-cookie",
+    messages={
+        "duplicate": "cookie `{cookie}` is already declared at {location}",
+    },
     category="hygiene",
     severity="error",
     references=(
@@ -292,7 +300,7 @@ def duplicate_cookie(ctx: Context) -> Iterator[Finding]:
         earlier = seen.setdefault((cookie.storage, cookie.name), [])
         for first in earlier:
             if _domains_overlap(first.domains, cookie.domains):
-                yield Finding(cookie.span, f"cookie `{cookie.name}` is already declared at {first.span}",
+                yield Finding(cookie.span, {"cookie": cookie.name, "location": str(first.span)},
                               hint="merge the two blocks, or give each its own `domains`")
                 break
         earlier.append(cookie)
@@ -304,6 +312,9 @@ def duplicate_cookie(ctx: Context) -> Iterator[Finding]:
 @rule(
     "HYG004",
     "purpose-without-categories",
+    messages={
+        "no-categories": "purpose `{purpose}` does not say which personal data it uses",
+    },
     category="hygiene",
     severity="warning",
     references=(
@@ -352,7 +363,7 @@ def purpose_without_categories(ctx: Context) -> Iterator[Finding]:
     """
     for purpose in ctx.policy.purposes.values():
         if not purpose.categories:
-            yield Finding(purpose.span, f"{purpose_label(purpose)} does not say which personal data it uses",
+            yield Finding(purpose.span, {"purpose": purpose.id},
                           hint="add `categories <id>, ...` naming declared categories")
 
 
@@ -362,6 +373,9 @@ def purpose_without_categories(ctx: Context) -> Iterator[Finding]:
 @rule(
     "HYG005",
     "purpose-without-data-use",
+    messages={
+        "no-use": "purpose `{purpose}` has no data use",
+    },
     category="hygiene",
     severity="warning",
     references=(
@@ -405,7 +419,7 @@ def purpose_without_data_use(ctx: Context) -> Iterator[Finding]:
     """
     for purpose in ctx.policy.purposes.values():
         if purpose.use is None:
-            yield Finding(purpose.span, f"{purpose_label(purpose)} has no data use",
+            yield Finding(purpose.span, {"purpose": purpose.id},
                           hint="add `use <key>`, e.g. `use essential.service`; see `privacy-dsl taxonomy uses`")
 
 
@@ -415,6 +429,9 @@ def purpose_without_data_use(ctx: Context) -> Iterator[Finding]:
 @rule(
     "HYG006",
     "consent-mechanism-without-consent-basis",
+    messages={
+        "consent-not-basis": "purpose `{purpose}` names consent mechanism `{consent}` but rests on {bases}",
+    },
     category="hygiene",
     severity="warning",
     references=(
@@ -475,9 +492,8 @@ def consent_mechanism_without_consent_basis(ctx: Context) -> Iterator[Finding]:
         if clause is not None and clause.condition is m.SpecialCondition.EXPLICIT_CONSENT:
             continue
         claimed = ", ".join(b.basis.value for b in purpose.bases)
-        yield Finding(purpose.span_of("consent"),
-                      f"{purpose_label(purpose)} names consent mechanism `{purpose.consent.name}` but rests on "
-                      f"{claimed}",
+        yield Finding(purpose.span_of("consent"), {"purpose": purpose.id, "consent": purpose.consent.name,
+                                                   "bases": claimed},
                       hint="use `basis consent`, or remove the `consent` line if another basis truly applies")
 
 

@@ -45,6 +45,17 @@ class AnonymousOptions(Options):
 @rule(
     "IDN001",
     "anonymous-claim-contradicted",
+    messages={
+        "identifier": "category `{category}` is claimed anonymous, but its taxonomy `{taxonomy}` is {identifier_kind}",
+        "via-cookie": (
+            "category `{category}` is claimed anonymous, but it is collected through cookie `{cookie}` "
+            "(purpose `{purpose}`)"
+        ),
+        "linked": (
+            "category `{category}` is claimed anonymous, but purpose `{purpose}` processes it together "
+            "with `{linked}` ({identifier_kind})"
+        ),
+    },
     category="identifiability",
     severity="error",
     references=(
@@ -117,8 +128,8 @@ def anonymous_claim_contradicted(ctx: Context) -> Iterator[Finding]:
     for stored in policy.cookies:
         if stored.purpose is not None:
             storage_for.setdefault(stored.purpose.name, stored.name)
-    via_cookie: dict[str, str] = {}
-    linked: dict[str, str] = {}
+    via_cookie: dict[str, dict[str, str]] = {}
+    linked: dict[str, dict[str, str]] = {}
     for purpose in policy.purposes.values():
         ids = [r.name for r in purpose.categories]
         cookie = storage_for.get(purpose.id)
@@ -128,22 +139,21 @@ def anonymous_claim_contradicted(ctx: Context) -> Iterator[Finding]:
             if cid not in anonymous:
                 continue
             if cookie is not None:
-                via_cookie.setdefault(cid, f"it is collected through cookie `{cookie}` (purpose `{purpose.id}`)")
+                via_cookie.setdefault(cid, {"cookie": cookie, "purpose": purpose.id})
             if identifier is not None and identifier != cid:
                 kind = identifier_kind(policy.categories[identifier].taxonomy)
-                linked.setdefault(cid, f"purpose `{purpose.id}` processes it together with `{identifier}` ({kind})")
+                linked.setdefault(cid, {"purpose": purpose.id, "linked": identifier, "identifier_kind": str(kind)})
     for cid, category in anonymous.items():
         kind = identifier_kind(category.taxonomy)
         if kind is not None:
-            why = f"its taxonomy `{category.taxonomy}` is {kind}"
+            message_id, args = "identifier", {"taxonomy": str(category.taxonomy), "identifier_kind": kind}
         elif cid in via_cookie:
-            why = via_cookie[cid]
+            message_id, args = "via-cookie", via_cookie[cid]
         elif opts.linked_identifiers and cid in linked:
-            why = linked[cid]
+            message_id, args = "linked", linked[cid]
         else:
             continue
-        yield Finding(category.span_of("identifiability"),
-                      f"category `{cid}` is claimed anonymous, but {why}",
+        yield Finding(category.span_of("identifiability"), {"category": cid, **args}, message_id,
                       hint="write `identifiability pseudonymous` or `identified`: the data relates to an "
                            "identifiable person")
 

@@ -60,6 +60,12 @@ class CategoryOptions(Options):
 @rule(
     "CK101",
     "known-cookie-category-contradiction",
+    messages={
+        "contradiction": (
+            "cookie `{cookie}` is declared {declared}, but the Open Cookie Database lists `{label}` "
+            "({platform}) as {known_category}"
+        ),
+    },
     category="cookies",
     severity="error",
     options=CategoryOptions,
@@ -143,8 +149,8 @@ def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
             ours = row.our_category or row.category.lower()
             yield Finding(
                 cookie.span_of("category"),
-                f"cookie `{cookie.name}` is declared {declared}, but the Open Cookie Database lists "
-                f"`{row.label}` ({row.platform}) as {row.category}",
+                {"cookie": cookie.name, "declared": declared, "label": row.label, "platform": row.platform,
+                 "known_category": row.category},
                 hint=f"declare `category {ours}`; evidence: {row.evidence()}. If this is another "
                 "cookie with the same name, suppress with the reason")
 
@@ -161,6 +167,16 @@ class ExpiryOptions(Options):
 @rule(
     "CK102",
     "known-cookie-expiry-too-short",
+    messages={
+        "session": (
+            "cookie `{cookie}` is declared a session cookie, but the Open Cookie Database gives "
+            "`{label}` ({platform}) a retention of {retention!r}"
+        ),
+        "too-short": (
+            "cookie `{cookie}` is declared to expire after {duration}, but the Open Cookie Database "
+            "gives `{label}` ({platform}) a retention of {retention!r}"
+        ),
+    },
     category="cookies",
     severity="warning",
     options=ExpiryOptions,
@@ -236,8 +252,8 @@ def known_cookie_expiry_too_short(ctx: Context) -> Iterator[Finding]:
             if shortest is None or shortest >= opts.session_threshold_days * 86_400:
                 yield Finding(
                     cookie.span_of("expiry"),
-                    f"cookie `{cookie.name}` is declared a session cookie, but the Open Cookie Database "
-                    f"gives `{row.label}` ({row.platform}) a retention of {row.retention!r}",
+                    {"cookie": cookie.name, "label": row.label, "platform": row.platform, "retention": row.retention},
+                    "session",
                     hint=f"declare the real lifetime, e.g. `expiry {_expiry_text(row)}`; evidence: {row.evidence()}")
             continue
         if expiry.duration is None or shortest is None:
@@ -246,8 +262,9 @@ def known_cookie_expiry_too_short(ctx: Context) -> Iterator[Finding]:
         if declared < opts.ratio * shortest:
             yield Finding(
                 cookie.span_of("expiry"),
-                f"cookie `{cookie.name}` is declared to expire after {expiry.duration}, but the Open Cookie "
-                f"Database gives `{row.label}` ({row.platform}) a retention of {row.retention!r}",
+                {"cookie": cookie.name, "duration": str(expiry.duration), "label": row.label,
+                 "platform": row.platform, "retention": row.retention},
+                "too-short",
                 hint=f"check what the site sets and declare it, e.g. `expiry {_expiry_text(row)}`; "
                 f"evidence: {row.evidence()}")
 

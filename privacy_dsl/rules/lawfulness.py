@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .. import model as m
 from ..model import BasisKind
-from .base import Context, Finding, Options, purpose_label, rule, uses_under
+from .base import Context, Finding, Options, rule, uses_under
 
 #: Data uses that need consent whatever else is claimed: electronic direct marketing
 #: (ePrivacy Art. 13(1)), targeted advertising and profiling for ads (C-252/21).
@@ -44,6 +44,9 @@ def _blank(value: object) -> bool:
 @rule(
     "LAW001",
     "missing-legal-basis",
+    messages={
+        "no-basis": "purpose `{purpose}` states no legal basis (GDPR Art. 6(1))",
+    },
     category="lawfulness",
     severity="error",
     references=(
@@ -99,7 +102,7 @@ def missing_legal_basis(ctx: Context) -> Iterator[Finding]:
         else:
             hint = ("state the Art. 6(1) basis, e.g. `basis contract`, `basis consent`, "
                     "`basis legal_obligation \"<statute>\"` or `basis legitimate_interests { interest ... }`")
-        yield Finding(purpose.span, f"{purpose_label(purpose)} states no legal basis (GDPR Art. 6(1))", hint=hint)
+        yield Finding(purpose.span, {"purpose": purpose.id}, hint=hint)
 
 
 # ---------------------------------------------------------------- LAW002
@@ -108,6 +111,9 @@ def missing_legal_basis(ctx: Context) -> Iterator[Finding]:
 @rule(
     "LAW002",
     "multiple-legal-bases",
+    messages={
+        "several-bases": "purpose `{purpose}` claims {count} legal bases ({bases}); one purpose rests on one basis",
+    },
     category="lawfulness",
     severity="error",
     references=(
@@ -173,8 +179,7 @@ def multiple_legal_bases(ctx: Context) -> Iterator[Finding]:
         else:
             hint = "split the purpose into one purpose per basis, each with the data and retention it covers"
         yield Finding(basis_span(purpose, second),
-                      f"{purpose_label(purpose)} claims {len(kinds)} legal bases ({', '.join(kinds)}); "
-                      "one purpose rests on one basis",
+                      {"purpose": purpose.id, "count": str(len(kinds)), "bases": ", ".join(kinds)},
                       hint=hint)
 
 
@@ -200,6 +205,11 @@ def _marketing_kind(ctx: Context, purpose: m.Purpose) -> str | None:
 @rule(
     "LAW003",
     "marketing-without-consent",
+    messages={
+        "marketing-without-consent": (
+            "purpose `{purpose}` is marketing but rests on {bases}: {reason}, which needs consent"
+        ),
+    },
     category="lawfulness",
     severity="error",
     references=(
@@ -267,7 +277,7 @@ def marketing_without_consent(ctx: Context) -> Iterator[Finding]:
         claimed = ", ".join(b.basis.value for b in purpose.bases) or "no basis"
         yield Finding(
             purpose.span_of("bases"),
-            f"{purpose_label(purpose)} is marketing but rests on {claimed}: {why}, which needs consent",
+            {"purpose": purpose.id, "bases": claimed, "reason": why},
             hint="use `basis consent` and name the consent mechanism with `consent <id>`",
         )
 
@@ -302,6 +312,12 @@ def _beyond_contract(purpose: m.Purpose) -> str | None:
 @rule(
     "LAW004",
     "contract-beyond-service",
+    messages={
+        "beyond-contract": (
+            "purpose `{purpose}` rests on contract, but {reason}: not necessary for the service asked "
+            "for"
+        ),
+    },
     category="lawfulness",
     severity="error",
     references=(
@@ -366,7 +382,7 @@ def contract_beyond_service(ctx: Context) -> Iterator[Finding]:
         if why is None:
             continue
         yield Finding(basis_span(purpose, contract[0]),
-                      f"{purpose_label(purpose)} rests on contract, but {why}: not necessary for the service asked for",
+                      {"purpose": purpose.id, "reason": why},
                       hint="use `basis consent` (with `consent <id>`) or `basis legitimate_interests { ... }`")
 
 
@@ -381,6 +397,17 @@ class InterestOptions(Options):
 @rule(
     "LAW005",
     "legitimate-interests-unexplained",
+    messages={
+        "no-interest-no-test": (
+            "purpose `{purpose}` relies on legitimate interests without the interest pursued (Art. "
+            "13(1)(d)) or a reference to the balancing test"
+        ),
+        "no-interest": (
+            "purpose `{purpose}` relies on legitimate interests without the interest pursued (Art. "
+            "13(1)(d))"
+        ),
+        "no-test": "purpose `{purpose}` relies on legitimate interests without a reference to the balancing test",
+    },
     category="lawfulness",
     severity="error",
     references=(
@@ -439,13 +466,13 @@ def legitimate_interests_unexplained(ctx: Context) -> Iterator[Finding]:
         for basis in _bases_of(purpose, BasisKind.LEGITIMATE_INTERESTS):
             missing = []
             if _blank(basis.interest):
-                missing.append("the interest pursued (Art. 13(1)(d))")
+                missing.append("no-interest")
             if opts.require_balancing_test and _blank(basis.balancing_test):
-                missing.append("a reference to the balancing test")
+                missing.append("no-test")
             if not missing:
                 continue
-            yield Finding(basis_span(purpose, basis),
-                          f"{purpose_label(purpose)} relies on legitimate interests without {' or '.join(missing)}",
+            yield Finding(basis_span(purpose, basis), {"purpose": purpose.id},
+                          "no-interest-no-test" if len(missing) == 2 else missing[0],
                           hint='write `basis legitimate_interests { interest "<what you pursue>" '
                                'balancing_test "<where the assessment is documented>" }`')
 
@@ -456,6 +483,12 @@ def legitimate_interests_unexplained(ctx: Context) -> Iterator[Finding]:
 @rule(
     "LAW006",
     "legitimate-interests-on-children",
+    messages={
+        "children": (
+            "purpose `{purpose}` relies on legitimate interests for children's data, where the child's "
+            "interests weigh especially heavily (GDPR Art. 6(1)(f))"
+        ),
+    },
     category="lawfulness",
     severity="warning",
     references=(
@@ -517,9 +550,7 @@ def legitimate_interests_on_children(ctx: Context) -> Iterator[Finding]:
         bases = _bases_of(purpose, BasisKind.LEGITIMATE_INTERESTS)
         if not bases or not ctx.involves_children(purpose):
             continue
-        yield Finding(basis_span(purpose, bases[0]),
-                      f"{purpose_label(purpose)} relies on legitimate interests for children's data, where the "
-                      "child's interests weigh especially heavily (GDPR Art. 6(1)(f))",
+        yield Finding(basis_span(purpose, bases[0]), {"purpose": purpose.id},
                       hint="make sure the balancing test weighs the child's interests, or rest the purpose on "
                            "another basis")
 
@@ -530,6 +561,12 @@ def legitimate_interests_on_children(ctx: Context) -> Iterator[Finding]:
 @rule(
     "LAW007",
     "public-authority-legitimate-interests",
+    messages={
+        "public-authority": (
+            "purpose `{purpose}` relies on legitimate interests, which a public authority cannot use "
+            "for processing in the performance of its tasks"
+        ),
+    },
     category="lawfulness",
     severity="warning",
     references=(
@@ -588,9 +625,7 @@ def public_authority_legitimate_interests(ctx: Context) -> Iterator[Finding]:
         return
     for purpose in ctx.policy.purposes.values():
         for basis in _bases_of(purpose, BasisKind.LEGITIMATE_INTERESTS):
-            yield Finding(basis_span(purpose, basis),
-                          f"{purpose_label(purpose)} relies on legitimate interests, which a public authority "
-                          "cannot use for processing in the performance of its tasks",
+            yield Finding(basis_span(purpose, basis), {"purpose": purpose.id},
                           hint='use `basis public_task "<statute>"` or `basis legal_obligation "<statute>"`; if the '
                                "processing is outside the authority's tasks, suppress with that reason")
 
@@ -601,6 +636,9 @@ def public_authority_legitimate_interests(ctx: Context) -> Iterator[Finding]:
 @rule(
     "LAW008",
     "basis-without-legal-citation",
+    messages={
+        "no-citation": "purpose `{purpose}` relies on {basis} but names no law",
+    },
     category="lawfulness",
     severity="warning",
     references=(
@@ -647,8 +685,7 @@ def basis_without_legal_citation(ctx: Context) -> Iterator[Finding]:
     for purpose in ctx.policy.purposes.values():
         for basis in purpose.bases:
             if basis.basis in (BasisKind.LEGAL_OBLIGATION, BasisKind.PUBLIC_TASK) and _blank(basis.citation):
-                yield Finding(basis_span(purpose, basis),
-                              f"{purpose_label(purpose)} relies on {basis.basis.value} but names no law",
+                yield Finding(basis_span(purpose, basis), {"purpose": purpose.id, "basis": basis.basis.value},
                               hint=f'cite the statute: `basis {basis.basis.value} "<act> § <section>"`')
 
 

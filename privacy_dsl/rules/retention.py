@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pydantic import Field, field_validator
 
 from .. import model as m
-from .base import Context, Finding, Options, purpose_label, rule
+from .base import Context, Finding, Options, rule
 
 _WP260 = ("Article 29 Working Party, Guidelines on transparency under Regulation 2016/679, WP260 rev.01 "
           "(endorsed by the EDPB on 25 May 2018), Annex, entry on Art. 13(2)(a) / 14(2)(a)")
@@ -23,6 +23,10 @@ def _is_criterion(ret: m.Retention) -> bool:
 @rule(
     "RET001",
     "retention-missing",
+    messages={
+        "missing": "purpose `{purpose}` does not say how long its data is kept",
+        "unspecified": "purpose `{purpose}` marks its retention as unspecified",
+    },
     category="retention",
     severity="error",
     references=(
@@ -68,18 +72,21 @@ def retention_missing(ctx: Context) -> Iterator[Finding]:
     """
     for purpose in ctx.policy.purposes.values():
         if not purpose.retention:
-            yield Finding(purpose.span, f"{purpose_label(purpose)} does not say how long its data is kept",
+            yield Finding(purpose.span, {"purpose": purpose.id}, "missing",
                           hint="add `retention <period>` (e.g. `retention 3 years after contract_end`), "
                                "`retention until <event>` or `retention law \"<statute>\"`")
         elif all(r.rule == "unspecified" for r in purpose.retention):
-            yield Finding(purpose.retention[0].span,
-                          f"{purpose_label(purpose)} marks its retention as unspecified",
+            yield Finding(purpose.retention[0].span, {"purpose": purpose.id}, "unspecified",
                           hint="state the period or the criteria that decide it, e.g. `retention 13 months`")
 
 
 @rule(
     "RET002",
     "retention-indefinite",
+    messages={
+        "indefinite": "purpose `{purpose}` keeps data indefinitely",
+        "at-discretion": "purpose `{purpose}` keeps data at the controller's discretion",
+    },
     category="retention",
     severity="error",
     references=(
@@ -128,11 +135,11 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     ## References
     GDPR Art. 5(1)(e), 13(2)(a), 89(1); Recital 39.
     """
-    words = {"indefinite": "indefinitely", "at_discretion": "at the controller's discretion"}
+    ids = {"indefinite": "indefinite", "at_discretion": "at-discretion"}
     for purpose in ctx.policy.purposes.values():
         for ret in purpose.retention:
-            if ret.rule in words:
-                yield Finding(ret.span, f"{purpose_label(purpose)} keeps data {words[ret.rule]}",
+            if ret.rule in ids:
+                yield Finding(ret.span, {"purpose": purpose.id}, ids[ret.rule],
                               hint="replace it with a period (`retention 2 years after last_contact`) or an "
                                    "event that ends it (`retention until consent_withdrawn`)")
 
@@ -140,6 +147,9 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
 @rule(
     "RET003",
     "retention-vague",
+    messages={
+        "vague": "purpose `{purpose}` keeps data \"as long as necessary\" without a period or criterion",
+    },
     category="retention",
     severity="error",
     references=(
@@ -191,9 +201,7 @@ def retention_vague(ctx: Context) -> Iterator[Finding]:
             continue
         for ret in purpose.retention:
             if ret.rule == "as_long_as_necessary":
-                yield Finding(ret.span,
-                              f"{purpose_label(purpose)} keeps data \"as long as necessary\" without a period "
-                              "or criterion", hint="add the period or the event that ends it, e.g. "
+                yield Finding(ret.span, {"purpose": purpose.id}, hint="add the period or the event that ends it, e.g. "
                                                    "`retention 3 years after contract_end`")
 
 
@@ -235,6 +243,16 @@ def _years_text(years: float) -> str:
 @rule(
     "RET004",
     "retention-exceeds-maximum",
+    messages={
+        "exceeds": (
+            "purpose `{purpose}` keeps data {duration}, longer than the {maximum} configured for "
+            "`{prefix}` purposes"
+        ),
+        "exceeds-any": (
+            "purpose `{purpose}` keeps data {duration}, longer than the {maximum} configured for any "
+            "purpose"
+        ),
+    },
     category="retention",
     severity="warning",
     references=(
@@ -310,16 +328,19 @@ def retention_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
             if ret.rule != "duration" or ret.duration is None:
                 continue
             if ret.duration.days > years * 365.25 + 1e-6:
-                scope = "any purpose" if prefix == "*" else f"`{prefix}` purposes"
-                yield Finding(ret.span,
-                              f"{purpose_label(purpose)} keeps data {ret.duration}, longer than the "
-                              f"{_years_text(years)} configured for {scope}",
+                args = {"purpose": purpose.id, "duration": str(ret.duration), "maximum": _years_text(years)}
+                if prefix != "*":
+                    args["prefix"] = prefix
+                yield Finding(ret.span, args, "exceeds-any" if prefix == "*" else "exceeds",
                               hint="shorten the period, or justify it and raise `max-years` in the configuration")
 
 
 @rule(
     "RET005",
     "legal-retention-without-citation",
+    messages={
+        "no-law": "purpose `{purpose}` keeps data as required by law, but names no law",
+    },
     category="retention",
     severity="warning",
     references=(
@@ -365,7 +386,7 @@ def legal_retention_without_citation(ctx: Context) -> Iterator[Finding]:
     for purpose in ctx.policy.purposes.values():
         for ret in purpose.retention:
             if ret.rule == "law" and not ret.law:
-                yield Finding(ret.span, f"{purpose_label(purpose)} keeps data as required by law, but names no law",
+                yield Finding(ret.span, {"purpose": purpose.id},
                               hint='name the statute and, if it sets one, the period: '
                                    '`retention law "<statute § section>" <period>`')
 

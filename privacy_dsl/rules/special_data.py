@@ -10,7 +10,7 @@ from pydantic import Field
 from .. import model as m
 from .. import taxonomy
 from ..model import BasisKind, SpecialCondition, SpecialKind
-from .base import Context, Finding, Options, purpose_label, rule, uses_under
+from .base import Context, Finding, Options, rule, uses_under
 
 #: fideslang data-category keys that are special categories under Art. 9(1) even when the
 #: category does not say `special`. The most specific key comes first.
@@ -68,6 +68,9 @@ def _mechanism(ctx: Context, purpose: m.Purpose) -> m.ConsentMechanism | None:
 @rule(
     "SPC001",
     "special-data-without-condition",
+    messages={
+        "no-condition": "purpose `{purpose}` uses special-category data ({categories}) without an Art. 9(2) condition",
+    },
     category="special-data",
     severity="error",
     references=(
@@ -134,8 +137,7 @@ def special_data_without_condition(ctx: Context) -> Iterator[Finding]:
         if not found:
             continue
         listed = ", ".join(f"`{ref.name}` ({kind.value})" for ref, kind in found)
-        yield Finding(found[0][0].span,
-                      f"{purpose_label(purpose)} uses special-category data ({listed}) without an Art. 9(2) condition",
+        yield Finding(found[0][0].span, {"purpose": purpose.id, "categories": listed},
                       hint="add `special_condition <condition>`, e.g. `special_condition explicit_consent`, or "
                            '`special_condition health_care "<law>"`')
 
@@ -146,6 +148,16 @@ def special_data_without_condition(ctx: Context) -> Iterator[Finding]:
 @rule(
     "SPC002",
     "special-consent-not-explicit",
+    messages={
+        "no-mechanism": (
+            "purpose `{purpose}` claims explicit consent but names no consent mechanism to show how it "
+            "is given"
+        ),
+        "not-explicit": (
+            "purpose `{purpose}` claims explicit consent, but consent mechanism `{consent}` is not "
+            "explicit"
+        ),
+    },
     category="special-data",
     severity="error",
     references=(
@@ -201,16 +213,13 @@ def special_consent_not_explicit(ctx: Context) -> Iterator[Finding]:
         if clause is None or clause.condition is not SpecialCondition.EXPLICIT_CONSENT:
             continue
         if purpose.consent is None:
-            yield Finding(clause.span, f"{purpose_label(purpose)} claims explicit consent but names no consent "
-                                       "mechanism to show how it is given",
+            yield Finding(clause.span, {"purpose": purpose.id}, "no-mechanism",
                           hint="name the mechanism with `consent <id>` and mark it `explicit`")
             continue
         mechanism = _mechanism(ctx, purpose)
         if mechanism is None or mechanism.explicit:
             continue
-        yield Finding(clause.span,
-                      f"{purpose_label(purpose)} claims explicit consent, but consent mechanism `{mechanism.id}` "
-                      "is not explicit",
+        yield Finding(clause.span, {"purpose": purpose.id, "consent": mechanism.id}, "not-explicit",
                       hint=f"ask for an express statement and mark `consent {mechanism.id}` as `explicit`, or use "
                            "a separate explicit mechanism for this purpose")
 
@@ -221,6 +230,12 @@ def special_consent_not_explicit(ctx: Context) -> Iterator[Finding]:
 @rule(
     "SPC003",
     "criminal-data-without-authority",
+    messages={
+        "no-law": (
+            "purpose `{purpose}` uses criminal-offence data (`{category}`) without a law that "
+            "authorises it (GDPR Art. 10)"
+        ),
+    },
     category="special-data",
     severity="error",
     references=(
@@ -283,9 +298,7 @@ def criminal_data_without_authority(ctx: Context) -> Iterator[Finding]:
         official = authority and any(b.basis is BasisKind.PUBLIC_TASK for b in purpose.bases)
         if by_law or official:
             continue
-        yield Finding(found[0].span,
-                      f"{purpose_label(purpose)} uses criminal-offence data (`{found[0].name}`) without a law that "
-                      "authorises it (GDPR Art. 10)",
+        yield Finding(found[0].span, {"purpose": purpose.id, "category": found[0].name},
                       hint='rest the purpose on the law that authorises it: `basis legal_obligation "<statute>"` or '
                            '`basis public_task "<statute>"`')
 
@@ -301,6 +314,16 @@ class AgeOptions(Options):
 @rule(
     "SPC004",
     "child-consent-without-age-check",
+    messages={
+        "no-age": (
+            "purpose `{purpose}` relies on children's consent, but consent mechanism `{consent}` "
+            "states neither a minimum age nor parental consent"
+        ),
+        "age-too-low": (
+            "consent mechanism `{consent}` accepts children's own consent from {minimum_age}, below "
+            "the age of {age} (GDPR Art. 8(1))"
+        ),
+    },
     category="special-data",
     severity="error",
     references=(
@@ -385,15 +408,13 @@ def child_consent_without_age_check(ctx: Context) -> Iterator[Finding]:
         if mechanism is None or mechanism.parental_consent:
             continue
         if mechanism.minimum_age is None:
-            yield Finding(purpose.span_of("consent"),
-                          f"{purpose_label(purpose)} relies on children's consent, but consent mechanism "
-                          f"`{mechanism.id}` states neither a minimum age nor parental consent",
+            yield Finding(purpose.span_of("consent"), {"purpose": purpose.id, "consent": mechanism.id}, "no-age",
                           hint=f"add `minimum_age {opts.age}` and `parental_consent` to `consent {mechanism.id}`")
         elif mechanism.minimum_age < opts.age and mechanism.id not in reported_low:
             reported_low.add(mechanism.id)
             yield Finding(mechanism.span_of("minimum_age"),
-                          f"consent mechanism `{mechanism.id}` accepts children's own consent from "
-                          f"{mechanism.minimum_age}, below the age of {opts.age} (GDPR Art. 8(1))",
+                          {"consent": mechanism.id, "minimum_age": str(mechanism.minimum_age), "age": str(opts.age)},
+                          "age-too-low",
                           hint=f"raise it to `minimum_age {opts.age}`, or add `parental_consent` for younger "
                                "children; set `jurisdictions` if national law sets a lower age")
 
@@ -408,6 +429,17 @@ CHILD_SENSITIVE_USES = ("marketing", "personalize.profiling", "personalize.conte
 @rule(
     "SPC005",
     "children-profiling-or-marketing",
+    messages={
+        "profiling": "purpose `{purpose}` profiles children, which children are specially protected against",
+        "automated": (
+            "purpose `{purpose}` takes solely automated decisions about children, which children are "
+            "specially protected against"
+        ),
+        "marketing": (
+            "purpose `{purpose}` uses children's data for `{use}`, which children are specially "
+            "protected against"
+        ),
+    },
     category="special-data",
     severity="warning",
     references=(
@@ -470,13 +502,15 @@ def children_profiling_or_marketing(ctx: Context) -> Iterator[Finding]:
         marketing = uses_under(purpose, *CHILD_SENSITIVE_USES)
         if not (purpose.profiling or automated or marketing) or not ctx.involves_children(purpose):
             continue
+        args = {"purpose": purpose.id}
         if purpose.profiling:
-            what, span = "profiles children", purpose.span_of("profiling")
+            message_id, span = "profiling", purpose.span_of("profiling")
         elif automated:
-            what, span = "takes solely automated decisions about children", purpose.span_of("automated_decisions")
+            message_id, span = "automated", purpose.span_of("automated_decisions")
         else:
-            what, span = f"uses children's data for `{purpose.use}`", purpose.span_of("use")
-        yield Finding(span, f"{purpose_label(purpose)} {what}, which children are specially protected against",
+            message_id, span = "marketing", purpose.span_of("use")
+            args["use"] = str(purpose.use)
+        yield Finding(span, args, message_id,
                       hint="leave children out of this purpose (a separate purpose for adults), or document why "
                            "it is in the child's interest and suppress with that reason")
 

@@ -28,7 +28,10 @@ from .base import Context, Finding, Rule, rule
 _REFS = ("ruff: unused-noqa (RUF100) and blanket-noqa (PGH004), the model for these rules",)
 
 
-@rule("SUP001", "suppression-without-reason", category="suppressions", severity="warning", references=_REFS)
+@rule("SUP001", "suppression-without-reason", category="suppressions", severity="warning", references=_REFS,
+       messages={
+           "no-reason": "suppression without a reason: it hides nothing until one is given",
+       })
 def suppression_without_reason(ctx: Context) -> Iterator[Finding]:
     """A suppression that gives no reason after `--`.
 
@@ -63,7 +66,10 @@ def suppression_without_reason(ctx: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("SUP002", "blanket-suppression", category="suppressions", severity="warning", references=_REFS)
+@rule("SUP002", "blanket-suppression", category="suppressions", severity="warning", references=_REFS,
+       messages={
+           "blanket": "blanket suppression hides every rule on its line or block",
+       })
 def blanket_suppression(ctx: Context) -> Iterator[Finding]:
     """A suppression that names no rule code and so hides every finding.
 
@@ -97,7 +103,11 @@ def blanket_suppression(ctx: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("SUP003", "unused-suppression", category="suppressions", severity="warning", references=_REFS)
+@rule("SUP003", "unused-suppression", category="suppressions", severity="warning", references=_REFS,
+       messages={
+           "unused": "suppression matches no finding",
+           "unused-codes": "suppression of {codes} matches no finding",
+       })
 def unused_suppression(ctx: Context) -> Iterator[Finding]:
     """A suppression that no longer matches any finding.
 
@@ -132,7 +142,10 @@ def unused_suppression(ctx: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("SUP004", "expired-suppression", category="suppressions", severity="warning", references=_REFS)
+@rule("SUP004", "expired-suppression", category="suppressions", severity="warning", references=_REFS,
+       messages={
+           "expired": "suppression expired on {until}; its findings are reported again",
+       })
 def expired_suppression(ctx: Context) -> Iterator[Finding]:
     """A suppression whose `until` date has passed: it no longer hides anything.
 
@@ -167,7 +180,21 @@ def expired_suppression(ctx: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("SUP005", "malformed-suppression", category="suppressions", severity="warning", references=_REFS)
+@rule("SUP005", "malformed-suppression", category="suppressions", severity="warning", references=_REFS,
+       messages={
+           "unreadable": "malformed suppression: {problem}",
+           "unknown": "suppression names no such code: {codes}",
+           "retired": "`{code}` is retired and has no successor: the suppression hides nothing for it",
+           "redirected": "`{code}` is retired; read as its successor `{successor}`",
+           "not-lint": (
+            "`{code}` is reported by `privacy-dsl {command}`, not by `lint`: the suppression hides "
+            "nothing for it"
+        ),
+           "fatal": (
+            "`{code}` ({name}) makes the input unusable, so it cannot be suppressed: the suppression "
+            "hides nothing for it"
+        ),
+       })
 def malformed_suppression(ctx: Context) -> Iterator[Finding]:
     """A `# privacy-dsl:` comment that cannot be read, or names a code it cannot suppress.
 
@@ -220,14 +247,17 @@ class _Emit:
     enabled: Mapping[str, Severity]
     out: list[Diagnostic]
 
-    def __call__(self, code: str, path: str, sup: Suppression, message: str, hint: str | None = None) -> None:
+    def __call__(self, code: str, path: str, sup: Suppression, message_id: str, args: Mapping[str, str] | None = None,
+                 hint: str | None = None) -> None:
         if code not in self.enabled:
             return
         meta = _BY_CODE[code]
+        pairs = tuple((args or {}).items())
         span = m.Span(path=path, line=sup.line, column=sup.column, end_line=sup.line, end_column=sup.end_column)
         self.out.append(Diagnostic(code=code, name=meta.name, category=meta.category, severity=self.enabled[code],
-                                   message=bound_message(message), span=span,
-                                   hint=None if hint is None else bound_message(hint), url=meta.url))
+                                   message=bound_message(meta.template(message_id).format_map(dict(pairs))),
+                                   span=span, hint=None if hint is None else bound_message(hint), url=meta.url,
+                                   args=pairs, message_id=message_id))
 
 
 def suppressible(code: Code) -> str | None:
@@ -239,13 +269,13 @@ def suppressible(code: Code) -> str | None:
     return None
 
 
-def malformed_codes(sup: Suppression) -> tuple[list[str], list[tuple[str, str | None]], list[str]]:
+def malformed_codes(sup: Suppression) -> tuple[list[str], list[tuple[str, str | None]], list[Code]]:
     """SUP005's reading of a suppression's codes: (unknown codes, retired codes with their successor,
-    codes that cannot be suppressed with the reason). Rewrites ``sup.codes`` so that a retired
-    code stands for its successor."""
+    codes that cannot be suppressed, ``suppressible`` says why). Rewrites ``sup.codes`` so that a
+    retired code stands for its successor."""
     unknown: list[str] = []
     moved: list[tuple[str, str | None]] = []
-    refused: list[str] = []
+    refused: list[Code] = []
     effective: list[str] = []
     for name in sup.codes:
         found = get(name)
@@ -257,8 +287,8 @@ def malformed_codes(sup: Suppression) -> tuple[list[str], list[tuple[str, str | 
             if live is not None:
                 effective.append(live.code)
                 continue
-        elif (why := suppressible(found)) is not None:
-            refused.append(why)
+        elif suppressible(found) is not None:
+            refused.append(found)
         effective.append(name)
     sup.codes = tuple(effective)
     return unknown, moved, refused
@@ -268,22 +298,26 @@ def malformed(emit: _Emit, path: str, sup: Suppression) -> tuple[list[str], bool
     """SUP005: an unreadable directive, or codes that do not exist, are retired or cannot be
     suppressed. Returns the codes that are unknown and whether the suppression was unreadable."""
     if sup.problem:
-        emit("SUP005", path, sup, f"malformed suppression: {sup.problem}")
+        emit("SUP005", path, sup, "unreadable", {"problem": sup.problem})
         return [], True
     unknown, moved, refused = malformed_codes(sup)
     if unknown:
         guess = did_you_mean(unknown[0], [c.code for c in codes(*_LINT_SOURCES) if c.suppressible])
-        emit("SUP005", path, sup, f"suppression names no such code: {', '.join(unknown)}",
+        emit("SUP005", path, sup, "unknown", {"codes": ", ".join(unknown)},
              hint=f"did you mean `{guess}`?" if guess else "see `privacy-dsl rules` for the codes")
     for old, new in moved:
         if new is None:
-            emit("SUP005", path, sup, f"`{old}` is retired and has no successor: the suppression hides nothing for it",
+            emit("SUP005", path, sup, "retired", {"code": old},
                  hint=f"remove `{old}` from the suppression")
         else:
-            emit("SUP005", path, sup, f"`{old}` is retired; read as its successor `{new}`",
+            emit("SUP005", path, sup, "redirected", {"code": old, "successor": new},
                  hint=f"write `{new}` instead of `{old}`")
-    for why in refused:
-        emit("SUP005", path, sup, f"{why}: the suppression hides nothing for it",
+    for found in refused:  # the two reasons of ``suppressible``, in its order
+        if found.source not in _LINT_SOURCES:
+            emit("SUP005", path, sup, "not-lint", {"code": found.code, "command": found.command},
+                 hint="fix the input: an unusable file is never checked, so there is nothing to hide")
+            continue
+        emit("SUP005", path, sup, "fatal", {"code": found.code, "name": found.name},
              hint="fix the input: an unusable file is never checked, so there is nothing to hide")
     return unknown, False
 
@@ -292,7 +326,7 @@ def expired(emit: _Emit, path: str, sup: Suppression, today: dt.date) -> bool:
     """SUP004: the ``until`` date has passed."""
     if not sup.expired(today):
         return False
-    emit("SUP004", path, sup, f"suppression expired on {sup.until}; its findings are reported again",
+    emit("SUP004", path, sup, "expired", {"until": str(sup.until)},
          hint="fix the findings, or extend the date with a new reason")
     return True
 
@@ -301,7 +335,7 @@ def without_reason(emit: _Emit, path: str, sup: Suppression) -> bool:
     """SUP001: no ``-- reason`` (and SUP002 as well when it is blanket too)."""
     if sup.reason:
         return False
-    emit("SUP001", path, sup, "suppression without a reason: it hides nothing until one is given",
+    emit("SUP001", path, sup, "no-reason",
          hint="add `-- <why this is acceptable>`")
     blanket(emit, path, sup)
     return True
@@ -311,7 +345,7 @@ def blanket(emit: _Emit, path: str, sup: Suppression) -> bool:
     """SUP002: no ``[CODE]`` list."""
     if sup.codes:
         return False
-    emit("SUP002", path, sup, "blanket suppression hides every rule on its line or block",
+    emit("SUP002", path, sup, "blanket",
          hint="name the codes: `# privacy-dsl: ignore[CODE] -- reason`")
     return True
 
@@ -320,11 +354,11 @@ def unused(emit: _Emit, path: str, sup: Suppression, unknown: list[str], reporte
     """SUP003: a suppression, or a code in it, that matched no finding of a code this run reports."""
     if not sup.codes:
         if not sup.used:
-            emit("SUP003", path, sup, "suppression matches no finding", hint="remove it")
+            emit("SUP003", path, sup, "unused", hint="remove it")
         return
     stale = [c for c in sup.codes if c not in sup.used and c not in unknown and c in reported]
     if stale:
-        emit("SUP003", path, sup, f"suppression of {', '.join(stale)} matches no finding",
+        emit("SUP003", path, sup, "unused-codes", {"codes": ", ".join(stale)},
              hint="remove the code from the suppression")
 
 

@@ -9,17 +9,18 @@ from pydantic import Field
 from .. import jurisdictions as jur
 from .. import model as m
 from ..model import Mechanism, Role
-from .base import Context, Finding, Options, purpose_label, rule
+from .base import Context, Finding, Options, rule
 
 _SCHREMS_II = "CJEU C-311/18 Data Protection Commissioner v Facebook Ireland and Schrems (Schrems II, 16 July 2020)"
 _EDPB_01_2020 = ("EDPB Recommendations 01/2020 on measures that supplement transfer tools to ensure compliance "
                  "with the EU level of protection of personal data (version 2.0, 18 June 2021)")
 
 
-def _country_name(code: str) -> str:
+def _country(code: str) -> dict[str, str]:
+    """The arguments that name a country in a message: "{country_name} ({country})"."""
     from .. import taxonomy
 
-    return f"{taxonomy.countries().get(code, code)} ({code})"
+    return {"country": code, "country_name": taxonomy.countries().get(code, code)}
 
 
 def _transfers_by_recipient(policy: m.Policy) -> dict[str, list[m.Transfer]]:
@@ -36,6 +37,20 @@ def _transfers_by_recipient(policy: m.Policy) -> dict[str, list[m.Transfer]]:
 @rule(
     "TRF001",
     "undeclared-recipient",
+    messages={
+        "provider-not-listed": (
+            "cookie `{cookie}` is provided by recipient `{recipient}`, which purpose `{purpose}` does "
+            "not list"
+        ),
+        "provider-as-text": (
+            "third-party cookie `{cookie}` names its provider \"{provider}\" only as text: the provider "
+            "is not declared as a recipient"
+        ),
+        "transfer-recipient-not-listed": (
+            "purpose `{purpose}` names transfer `{transfer}` to recipient `{recipient}`, which it does "
+            "not list as a recipient"
+        ),
+    },
     category="transfers",
     severity="error",
     references=(
@@ -105,13 +120,12 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
             rid = cookie.provider_ref.name
             if cookie.purpose is not None and cookie.purpose.name in listed and rid not in listed[cookie.purpose.name]:
                 yield Finding(cookie.span_of("provider_ref"),
-                              f"cookie `{cookie.name}` is provided by recipient `{rid}`, which purpose "
-                              f"`{cookie.purpose.name}` does not list",
+                              {"cookie": cookie.name, "recipient": rid, "purpose": cookie.purpose.name},
+                              "provider-not-listed",
                               hint=f"add `recipients {rid}` to purpose `{cookie.purpose.name}`")
         elif cookie.party is m.Party.THIRD and cookie.provider is not None:
-            yield Finding(cookie.span_of("provider"),
-                          f"third-party cookie `{cookie.name}` names its provider \"{cookie.provider}\" only as "
-                          "text: the provider is not declared as a recipient",
+            yield Finding(cookie.span_of("provider"), {"cookie": cookie.name, "provider": str(cookie.provider)},
+                          "provider-as-text",
                           hint="declare `recipient <id> { name \"...\" role ... }`, write `provider <id>`, and "
                                "list it in the purpose's `recipients`")
     for purpose in policy.purposes.values():
@@ -121,8 +135,8 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
             if transfer is None or transfer.recipient is None or transfer.recipient.name in mine:
                 continue
             yield Finding(ref.span,
-                          f"{purpose_label(purpose)} names transfer `{transfer.id}` to recipient "
-                          f"`{transfer.recipient.name}`, which it does not list as a recipient",
+                          {"purpose": purpose.id, "transfer": transfer.id, "recipient": transfer.recipient.name},
+                          "transfer-recipient-not-listed",
                           hint=f"add `recipients {transfer.recipient.name}` to the purpose")
 
 
@@ -132,6 +146,9 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
 @rule(
     "TRF002",
     "processor-without-contract",
+    messages={
+        "no-dpa": "processor `{recipient}` has no data processing agreement",
+    },
     category="transfers",
     severity="error",
     references=(
@@ -178,7 +195,7 @@ def processor_without_contract(ctx: Context) -> Iterator[Finding]:
     """
     for recipient in ctx.policy.recipients.values():
         if recipient.role is Role.PROCESSOR and not recipient.contract:
-            yield Finding(recipient.span_of("role"), f"processor `{recipient.id}` has no data processing agreement",
+            yield Finding(recipient.span_of("role"), {"recipient": recipient.id},
                           hint='add `contract "<reference to the Art. 28 agreement>"`')
 
 
@@ -197,6 +214,17 @@ _NO_MECHANISM = (Mechanism.NONE, Mechanism.UNSPECIFIED)
 @rule(
     "TRF003",
     "transfer-without-mechanism",
+    messages={
+        "adequacy-undeclared": (
+            "recipient `{recipient}` is in {country_name} ({country}), outside the EEA; no transfer block states "
+            "the adequacy decision ({decision})"
+        ),
+        "uncovered": (
+            "recipient `{recipient}` is in {country_name} ({country}), outside the EEA, and no transfer covers it"
+        ),
+        "no-mechanism": "transfer `{transfer}` does not name its Chapter V mechanism",
+        "not-a-mechanism": "transfer `{transfer}` has mechanism `{mechanism}`: no Chapter V tool",
+    },
     category="transfers",
     severity="error",
     references=(
@@ -272,23 +300,23 @@ def transfer_without_mechanism(ctx: Context) -> Iterator[Finding]:
                 if not opts.require_transfer_for_adequate:
                     continue
                 yield Finding(recipient.span_of("countries"),
-                              f"recipient `{recipient.id}` is in {_country_name(code)}, outside the EEA; no transfer "
-                              f"block states the adequacy decision ({decision.reference})",
+                              {"recipient": recipient.id, **_country(code),
+                               "decision": decision.reference}, "adequacy-undeclared",
                               hint=f"declare `transfer <id> {{ recipient {recipient.id}  country {code}  "
                                    "mechanism adequacy }` and name it in the purposes' `transfers`")
             else:
                 yield Finding(recipient.span_of("countries"),
-                              f"recipient `{recipient.id}` is in {_country_name(code)}, outside the EEA, and no "
-                              "transfer covers it",
+                              {"recipient": recipient.id, **_country(code)},
+                              "uncovered",
                               hint=f"declare `transfer <id> {{ recipient {recipient.id}  country {code}  mechanism "
                                    "<dpf|sccs|bcr|derogation> }` and name it in the purposes' `transfers`")
     for transfer in ctx.policy.transfers.values():
         if transfer.mechanism is None:
-            yield Finding(transfer.span, f"transfer `{transfer.id}` does not name its Chapter V mechanism",
+            yield Finding(transfer.span, {"transfer": transfer.id}, "no-mechanism",
                           hint="add `mechanism adequacy`, `dpf`, `sccs`, `bcr` or `derogation \"Art. 49(1)(x)\"`")
         elif transfer.mechanism in _NO_MECHANISM:
             yield Finding(transfer.span_of("mechanism"),
-                          f"transfer `{transfer.id}` has mechanism `{transfer.mechanism.value}`: no Chapter V tool",
+                          {"transfer": transfer.id, "mechanism": transfer.mechanism.value}, "not-a-mechanism",
                           hint="name the tool: `mechanism adequacy`, `dpf`, `sccs`, `bcr` or `derogation`")
 
 
@@ -298,6 +326,9 @@ def transfer_without_mechanism(ctx: Context) -> Iterator[Finding]:
 @rule(
     "TRF004",
     "dpf-without-certification",
+    messages={
+        "no-certification": "transfer `{transfer}` relies on the Data Privacy Framework but states no certification",
+    },
     category="transfers",
     severity="error",
     references=(
@@ -347,8 +378,7 @@ def dpf_without_certification(ctx: Context) -> Iterator[Finding]:
     """
     for transfer in ctx.policy.transfers.values():
         if transfer.mechanism is Mechanism.DPF and transfer.country in (None, "US") and not transfer.certification:
-            yield Finding(transfer.span_of("mechanism"),
-                          f"transfer `{transfer.id}` relies on the Data Privacy Framework but states no certification",
+            yield Finding(transfer.span_of("mechanism"), {"transfer": transfer.id},
                           hint='add `certification "<DPF List entry, date checked>"`')
 
 
@@ -360,6 +390,9 @@ _NEEDS_TIA = (Mechanism.SCCS, Mechanism.BCR, Mechanism.CODE_OF_CONDUCT, Mechanis
 @rule(
     "TRF005",
     "sccs-without-tia",
+    messages={
+        "no-tia": "transfer `{transfer}` relies on `{mechanism}` without a transfer impact assessment",
+    },
     category="transfers",
     severity="error",
     references=(
@@ -413,8 +446,8 @@ def sccs_without_tia(ctx: Context) -> Iterator[Finding]:
         if transfer.mechanism in _NEEDS_TIA and not transfer.tia:
             assert transfer.mechanism is not None
             yield Finding(transfer.span_of("mechanism"),
-                          f"transfer `{transfer.id}` relies on `{transfer.mechanism.value}` without a transfer "
-                          "impact assessment", hint='add `tia "<reference to the assessment>"`')
+                          {"transfer": transfer.id, "mechanism": transfer.mechanism.value},
+                          hint='add `tia "<reference to the assessment>"`')
 
 
 # ---------------------------------------------------------------- TRF006
@@ -423,6 +456,9 @@ def sccs_without_tia(ctx: Context) -> Iterator[Finding]:
 @rule(
     "TRF006",
     "recipient-location-unknown",
+    messages={
+        "no-countries": "recipient `{recipient}` does not say where it is",
+    },
     category="transfers",
     severity="warning",
     references=(
@@ -474,7 +510,7 @@ def recipient_location_unknown(ctx: Context) -> Iterator[Finding]:
             continue
         if recipient.role is Role.AUTHORITY and home_in_eea:
             continue
-        yield Finding(recipient.span, f"recipient `{recipient.id}` does not say where it is",
+        yield Finding(recipient.span, {"recipient": recipient.id},
                       hint="add `countries <code>, ...` (ISO codes, e.g. `countries NO, US`)")
 
 
@@ -489,6 +525,20 @@ class AdequacyOptions(Options):
 @rule(
     "TRF007",
     "adequacy-not-in-force",
+    messages={
+        "dpf-outside-us": (
+            "transfer `{transfer}` uses the EU-US Data Privacy Framework for {country_name} ({country}): it covers "
+            "only US organisations"
+        ),
+        "adequacy-us": (
+            "transfer `{transfer}` claims adequacy for the United States: only organisations certified "
+            "under the Data Privacy Framework are covered"
+        ),
+        "no-adequacy": (
+            "transfer `{transfer}` claims adequacy, but {country_name} ({country}) has no Commission adequacy "
+            "decision"
+        ),
+    },
     category="transfers",
     severity="error",
     references=(
@@ -562,17 +612,16 @@ def adequacy_not_in_force(ctx: Context) -> Iterator[Finding]:
         for code in countries:
             if transfer.mechanism is Mechanism.DPF:
                 if code != "US":
-                    yield Finding(span, f"transfer `{transfer.id}` uses the EU-US Data Privacy Framework for "
-                                        f"{_country_name(code)}: it covers only US organisations",
+                    yield Finding(span, {"transfer": transfer.id, **_country(code)},
+                                  "dpf-outside-us",
                                   hint="use the tool that applies to that country (adequacy, sccs, bcr)")
                 continue
             if code == "US":
-                yield Finding(span, f"transfer `{transfer.id}` claims adequacy for the United States: only "
-                                    "organisations certified under the Data Privacy Framework are covered",
+                yield Finding(span, {"transfer": transfer.id}, "adequacy-us",
                               hint='write `mechanism dpf` with `certification "<DPF List entry>"`, or use `sccs`')
             elif not jur.is_eea(code) and not jur.has_adequacy(code) and code not in extra:
-                yield Finding(span, f"transfer `{transfer.id}` claims adequacy, but {_country_name(code)} has no "
-                                    "Commission adequacy decision",
+                yield Finding(span, {"transfer": transfer.id, **_country(code)},
+                              "no-adequacy",
                               hint="use standard contractual clauses (`mechanism sccs` with a `tia`), BCRs or an "
                                    "Art. 49 derogation")
 
@@ -583,6 +632,9 @@ def adequacy_not_in_force(ctx: Context) -> Iterator[Finding]:
 @rule(
     "TRF008",
     "recipient-without-role",
+    messages={
+        "no-role": "recipient `{recipient}` has no role",
+    },
     category="transfers",
     severity="warning",
     references=(
@@ -630,7 +682,7 @@ def recipient_without_role(ctx: Context) -> Iterator[Finding]:
     """
     for recipient in ctx.policy.recipients.values():
         if recipient.role is None:
-            yield Finding(recipient.span, f"recipient `{recipient.id}` has no role",
+            yield Finding(recipient.span, {"recipient": recipient.id},
                           hint="add `role processor`, `role controller`, `role joint_controller` or `role authority`")
 
 
@@ -640,6 +692,9 @@ def recipient_without_role(ctx: Context) -> Iterator[Finding]:
 @rule(
     "TRF009",
     "joint-controller-without-arrangement",
+    messages={
+        "no-arrangement": "joint controller `{recipient}` has no Art. 26 arrangement",
+    },
     category="transfers",
     severity="error",
     references=(
@@ -692,8 +747,7 @@ def joint_controller_without_arrangement(ctx: Context) -> Iterator[Finding]:
     """
     for recipient in ctx.policy.recipients.values():
         if recipient.role is Role.JOINT_CONTROLLER and not recipient.contract:
-            yield Finding(recipient.span_of("role"),
-                          f"joint controller `{recipient.id}` has no Art. 26 arrangement",
+            yield Finding(recipient.span_of("role"), {"recipient": recipient.id},
                           hint='add `contract "<the arrangement, and where its essence is published>"`')
 
 

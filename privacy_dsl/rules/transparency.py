@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from .. import model as m
 from ..model import BasisKind, Right
-from .base import Context, Finding, Options, purpose_label, rule, uses_under
+from .base import Context, Finding, Options, rule, uses_under
 
 # ---------------------------------------------------------------- helpers
 
@@ -49,9 +49,9 @@ def _explicit_consent(purpose: m.Purpose) -> bool:
     return clause is not None and clause.condition is m.SpecialCondition.EXPLICIT_CONSENT
 
 
-def _missing_right(ctx: Context, right: Right, needing: list[m.Purpose], why: tuple[str, str],
-                   hint: str) -> Iterator[Finding]:
-    """One finding for a right the notice does not offer although ``needing`` purposes require it.
+def _missing_right(ctx: Context, right: Right, needing: list[m.Purpose], hint: str) -> Iterator[Finding]:
+    """One finding for a right the notice does not offer although ``needing`` purposes require it:
+    the rule's message ``one`` (one purpose needs it) or ``many``.
 
     Reported at the rights block's `offered` statement (where the fix goes), or, when the policy
     has no rights block, at the first purpose that needs the right.
@@ -64,8 +64,8 @@ def _missing_right(ctx: Context, right: Right, needing: list[m.Purpose], why: tu
     else:
         first = needing[0]
         span = first.span_of("bases") if first.has("bases") else first.span
-    who = f"purpose {_names(needing)} {why[0]}" if len(needing) == 1 else f"purposes {_names(needing)} {why[1]}"
-    yield Finding(span, f"`{right.value}` is not offered, but {who}", hint=hint)
+    yield Finding(span, {"right": right.value, "purposes": _names(needing)}, "one" if len(needing) == 1 else "many",
+                  hint=hint)
 
 
 # ---------------------------------------------------------------- TRN001
@@ -79,6 +79,10 @@ class IdentityOptions(Options):
 @rule(
     "TRN001",
     "controller-identity-missing",
+    messages={
+        "no-controller": "the policy does not declare its controller",
+        "no-address": "controller `{controller}` gives neither a postal address nor a registration number",
+    },
     category="transparency",
     severity="error",
     references=(
@@ -136,12 +140,11 @@ def controller_identity_missing(ctx: Context) -> Iterator[Finding]:
     opts: IdentityOptions = ctx.options
     controller = ctx.policy.controller
     if controller is None:
-        yield Finding(_notice_anchor(ctx.policy), "the policy does not declare its controller",
+        yield Finding(_notice_anchor(ctx.policy), {}, "no-controller",
                       hint='add `controller "<legal name>" { address "..." registration "..." email "..." }`')
         return
     if opts.require_address_or_registration and not controller.address and not controller.registration:
-        yield Finding(controller.span,
-                      f"controller `{controller.name}` gives neither a postal address nor a registration number",
+        yield Finding(controller.span, {"controller": controller.name}, "no-address",
                       hint="add `address \"<street, postcode, town>\"` and/or `registration \"<organisation number>\"`")
 
 
@@ -156,6 +159,9 @@ class ContactOptions(Options):
 @rule(
     "TRN002",
     "controller-contact-missing",
+    messages={
+        "no-contact": "controller `{controller}` gives no e-mail, phone or postal address",
+    },
     category="transparency",
     severity="error",
     references=(
@@ -208,7 +214,7 @@ def controller_contact_missing(ctx: Context) -> Iterator[Finding]:
         return
     if opts.accept_website and controller.website:
         return
-    yield Finding(controller.span, f"controller `{controller.name}` gives no e-mail, phone or postal address",
+    yield Finding(controller.span, {"controller": controller.name},
                   hint='add `email "privacy@..."` (and ideally `phone` and `address`)')
 
 
@@ -223,6 +229,13 @@ class DpoOptions(Options):
 @rule(
     "TRN003",
     "dpo-contact-missing",
+    messages={
+        "dpo-unreachable": "the data protection officer has no e-mail or phone",
+        "authority-without-dpo": (
+            "controller `{controller}` is a public authority but names no data protection officer with "
+            "contact details"
+        ),
+    },
     category="transparency",
     severity="error",
     references=(
@@ -285,12 +298,11 @@ def dpo_contact_missing(ctx: Context) -> Iterator[Finding]:
     reachable = dpo is not None and bool(dpo.email or dpo.phone)
     designated = dpo is not None and (dpo.required is True or (dpo.required is None and dpo.name is not None))
     if designated and not reachable:
-        yield Finding(controller.span_of("dpo"), "the data protection officer has no e-mail or phone",
+        yield Finding(controller.span_of("dpo"), {}, "dpo-unreachable",
                       hint='add `email "dpo@..."` (or `phone`) inside the `dpo` block')
     elif opts.public_authority_needs_dpo and controller.public_authority and not reachable:
         where = controller.span_of("dpo") if dpo is not None else controller.span_of("public_authority")
-        yield Finding(where, f"controller `{controller.name}` is a public authority but names no data protection "
-                             "officer with contact details",
+        yield Finding(where, {"controller": controller.name}, "authority-without-dpo",
                       hint='add `dpo { required yes email "..." }`; public authorities must designate one')
 
 
@@ -302,6 +314,13 @@ _CORE_RIGHTS = (Right.ACCESS, Right.RECTIFICATION, Right.ERASURE, Right.RESTRICT
 @rule(
     "TRN004",
     "rights-missing",
+    messages={
+        "no-rights-block": (
+            "the policy has no `rights` block: it does not tell people their rights of access, "
+            "rectification, erasure and restriction"
+        ),
+        "missing-rights": "the rights block does not offer {rights}",
+    },
     category="transparency",
     severity="error",
     references=(
@@ -346,13 +365,12 @@ def rights_missing(ctx: Context) -> Iterator[Finding]:
     """
     rights = ctx.policy.rights
     if rights is None:
-        yield Finding(_notice_anchor(ctx.policy), "the policy has no `rights` block: it does not tell people their "
-                                                  "rights of access, rectification, erasure and restriction",
+        yield Finding(_notice_anchor(ctx.policy), {}, "no-rights-block",
                       hint="add `rights { offered access, rectification, erasure, restriction ... complaints <id> }`")
         return
     missing = [r.value for r in _CORE_RIGHTS if r not in rights.offered]
     if missing:
-        yield Finding(rights.span_of("offered"), f"the rights block does not offer {', '.join(missing)}",
+        yield Finding(rights.span_of("offered"), {"rights": ", ".join(missing)}, "missing-rights",
                       hint=f"add {', '.join(missing)} to `offered`")
 
 
@@ -362,6 +380,16 @@ def rights_missing(ctx: Context) -> Iterator[Finding]:
 @rule(
     "TRN005",
     "objection-right-missing",
+    messages={
+        "one": (
+            "`{right}` is not offered, but purpose {purposes} rests on legitimate interests or a "
+            "public task (Art. 21(1))"
+        ),
+        "many": (
+            "`{right}` is not offered, but purposes {purposes} rest on legitimate interests or a "
+            "public task (Art. 21(1))"
+        ),
+    },
     category="transparency",
     severity="error",
     references=(
@@ -413,9 +441,7 @@ def objection_right_missing(ctx: Context) -> Iterator[Finding]:
     """
     needing = [p for p in ctx.policy.purposes.values()
                if _has_basis(p, BasisKind.LEGITIMATE_INTERESTS, BasisKind.PUBLIC_TASK)]
-    why = ("rests on legitimate interests or a public task (Art. 21(1))",
-           "rest on legitimate interests or a public task (Art. 21(1))")
-    yield from _missing_right(ctx, Right.OBJECTION, needing, why,
+    yield from _missing_right(ctx, Right.OBJECTION, needing,
                               hint="add `objection` to `offered` in the rights block")
 
 
@@ -425,6 +451,10 @@ def objection_right_missing(ctx: Context) -> Iterator[Finding]:
 @rule(
     "TRN006",
     "portability-right-missing",
+    messages={
+        "one": "`{right}` is not offered, but purpose {purposes} rests on consent or contract (Art. 20(1))",
+        "many": "`{right}` is not offered, but purposes {purposes} rest on consent or contract (Art. 20(1))",
+    },
     category="transparency",
     severity="error",
     references=(
@@ -478,8 +508,7 @@ def portability_right_missing(ctx: Context) -> Iterator[Finding]:
     """
     needing = [p for p in ctx.policy.purposes.values()
                if _has_basis(p, BasisKind.CONSENT, BasisKind.CONTRACT) or _explicit_consent(p)]
-    yield from _missing_right(ctx, Right.PORTABILITY, needing, ("rests on consent or contract (Art. 20(1))",
-                                                         "rest on consent or contract (Art. 20(1))"),
+    yield from _missing_right(ctx, Right.PORTABILITY, needing,
                               hint="add `portability` to `offered` in the rights block")
 
 
@@ -512,6 +541,10 @@ def _is_direct_marketing(purpose: m.Purpose, opts: DirectMarketingOptions) -> bo
 @rule(
     "TRN007",
     "direct-marketing-objection-missing",
+    messages={
+        "one": "`{right}` is not offered, but purpose {purposes} is direct marketing (Art. 21(2)-(3))",
+        "many": "`{right}` is not offered, but purposes {purposes} are direct marketing (Art. 21(2)-(3))",
+    },
     category="transparency",
     severity="error",
     references=(
@@ -583,8 +616,7 @@ def direct_marketing_objection_missing(ctx: Context) -> Iterator[Finding]:
             and all(_has_basis(p, BasisKind.CONSENT) for p in needing)):
         return
     yield from _missing_right(
-        ctx, Right.OBJECT_DIRECT_MARKETING, needing, ("is direct marketing (Art. 21(2)-(3))",
-                                                       "are direct marketing (Art. 21(2)-(3))"),
+        ctx, Right.OBJECT_DIRECT_MARKETING, needing,
         hint="add `object_direct_marketing` to `offered`, and present it separately from other information")
 
 
@@ -594,6 +626,10 @@ def direct_marketing_objection_missing(ctx: Context) -> Iterator[Finding]:
 @rule(
     "TRN008",
     "complaint-authority-missing",
+    messages={
+        "no-rights-block": "the policy does not tell people they may complain to a supervisory authority",
+        "no-authority": "the rights block names no supervisory authority for complaints",
+    },
     category="transparency",
     severity="error",
     references=(
@@ -641,11 +677,10 @@ def complaint_authority_missing(ctx: Context) -> Iterator[Finding]:
     """
     rights = ctx.policy.rights
     if rights is None:
-        yield Finding(_notice_anchor(ctx.policy), "the policy does not tell people they may complain to a "
-                                                  "supervisory authority",
+        yield Finding(_notice_anchor(ctx.policy), {}, "no-rights-block",
                       hint="declare `authority <id> { ... }` and add `complaints <id>` to a `rights` block")
     elif rights.complaints is None:
-        yield Finding(rights.span, "the rights block names no supervisory authority for complaints",
+        yield Finding(rights.span, {}, "no-authority",
                       hint="add `complaints <authority id>` to the rights block")
 
 
@@ -657,6 +692,9 @@ _NEEDS_SAFEGUARDS = (m.AutomatedException.CONTRACT, m.AutomatedException.EXPLICI
 @rule(
     "TRN009",
     "automated-decision-without-safeguards",
+    messages={
+        "incomplete": "purpose `{purpose}` makes solely automated decisions but does not state {missing}",
+    },
     category="transparency",
     severity="error",
     references=(
@@ -728,8 +766,7 @@ def automated_decision_without_safeguards(ctx: Context) -> Iterator[Finding]:
             missing.append("the `safeguards` (Art. 22(3))")
         if missing:
             yield Finding(purpose.span_of("automated_decisions"),
-                          f"{purpose_label(purpose)} makes solely automated decisions but does not state "
-                          + ", ".join(missing),
+                          {"purpose": purpose.id, "missing": ", ".join(missing)},
                           hint="inside `automated_decisions { ... }` state `exception`, `logic` and `safeguards`")
 
 
@@ -744,6 +781,10 @@ class WithdrawalOptions(Options):
 @rule(
     "TRN010",
     "withdrawal-right-missing",
+    messages={
+        "one": "`{right}` is not offered, but purpose {purposes} rests on consent (Art. 13(2)(c))",
+        "many": "`{right}` is not offered, but purposes {purposes} rest on consent (Art. 13(2)(c))",
+    },
     category="transparency",
     severity="error",
     references=(
@@ -808,8 +849,7 @@ def withdrawal_right_missing(ctx: Context) -> Iterator[Finding]:
             return mechanism is not None and mechanism.withdraw is not None
 
         needing = [p for p in needing if not told(p)]
-    yield from _missing_right(ctx, Right.WITHDRAW_CONSENT, needing, ("rests on consent (Art. 13(2)(c))",
-                                                                   "rest on consent (Art. 13(2)(c))"),
+    yield from _missing_right(ctx, Right.WITHDRAW_CONSENT, needing,
                               hint="add `withdraw_consent` to `offered` in the rights block")
 
 
@@ -819,6 +859,9 @@ def withdrawal_right_missing(ctx: Context) -> Iterator[Finding]:
 @rule(
     "TRN011",
     "rights-how-missing",
+    messages={
+        "no-how": "the rights block does not say how to exercise the rights",
+    },
     category="transparency",
     severity="warning",
     references=(
@@ -864,7 +907,7 @@ def rights_how_missing(ctx: Context) -> Iterator[Finding]:
     """
     rights = ctx.policy.rights
     if rights is not None and rights.how is None:
-        yield Finding(rights.span, "the rights block does not say how to exercise the rights",
+        yield Finding(rights.span, {},
                       hint='add `how "<where to send a request, and when we answer>"`')
 
 
@@ -940,6 +983,10 @@ def _label(node: m.Node) -> str:
 @rule(
     "TRN012",
     "missing-translation",
+    messages={
+        "missing-languages": "the `{field}` of {block} has no {missing} text (the policy declares {languages})",
+        "untagged": "the `{field}` of {block} is untagged text, but the policy declares {languages}",
+    },
     category="transparency",
     severity="warning",
     references=(
@@ -1016,13 +1063,13 @@ def missing_translation(ctx: Context) -> Iterator[Finding]:
                 missing = [lang for lang in declared if not _covers(text.by_lang, lang)]
                 if missing:
                     seen.add(key)
-                    yield Finding(span, f"the `{field}` of {_label(node)} has no {', '.join(missing)} text "
-                                        f"(the policy declares {', '.join(declared)})",
+                    yield Finding(span, {"field": field, "block": _label(node), "missing": ", ".join(missing),
+                                         "languages": ", ".join(declared)}, "missing-languages",
                                   hint=f"add {_placeholders(missing)} inside the braces")
             elif opts.check_untagged and len(declared) > 1 and field not in _NAME_FIELDS:
                 seen.add(key)
-                yield Finding(span, f"the `{field}` of {_label(node)} is untagged text, but the policy declares "
-                                    f"{', '.join(declared)}",
+                yield Finding(span, {"field": field, "block": _label(node), "languages": ", ".join(declared)},
+                              "untagged",
                               hint=f"write it as {{ {_placeholders(declared)} }}")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from conftest import codes, diagnose
+import pytest
+from conftest import codes, diagnose, example, findings
 
 from privacy_dsl.config import parse_config
 
@@ -323,3 +324,43 @@ def test_con008_cookie_consent_overrides_its_purpose_consent() -> None:
           consent banner
         }
         """, "CON008") == []
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "CON001": [
+        ("CON001", (1, 1), (3, 2), {"consent": "newsletter_signup"}),
+    ],
+    "CON002": [
+        ("CON002", (3, 3), (3, 27), {"consent": "cookie_wall"}),
+    ],
+    "CON003": [
+        ("CON003", (2, 3), (2, 20), {
+            "consent": "newsletter_box",
+            "method": "pre_ticked",
+            "reason": "a pre-ticked box is not an active indication of wishes (C-673/17 Planet49; Recital 32)",
+        }),
+    ],
+    "CON004": [
+        ("CON004", (2, 3), (2, 26), {"consent": "browser", "dependants": "purpose `site_statistics`"}),
+    ],
+    "CON005": [
+        ("CON005", (1, 1), (4, 2), {"consent": "newsletter_signup"}),
+    ],
+    "CON006": [
+        ("CON006", (2, 3), (2, 16), {"purpose": "further_use"}),
+    ],
+    "CON007": [
+        ("CON007", (3, 3), (3, 22), {"consent": "cookie_banner", "duration": "36 months", "months": "24"}),
+    ],
+    "CON008": [
+        ("CON008", (3, 3), (3, 19), {"consent": "cookie_banner"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes
+from conftest import codes, example, findings
 
 from privacy_dsl.config import ConfigError, parse_config
 
@@ -269,3 +269,50 @@ def test_ck007_fires_on_a_cookie_without_purpose() -> None:
 def test_ck007_does_not_fire_with_a_purpose_or_a_default_one() -> None:
     assert run(cookie("purpose orders"), "CK007") == []
     assert run("defaults cookie {\n  purpose orders\n}\n" + cookie(), "CK007") == []
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "CK001": [
+        ("CK001", (6, 1), (11, 2), {
+            "storage": "cookie",
+            "cookie": "_fbp",
+            "declared": "category `marketing`",
+            "consent": "browser",
+            "method": "browser_settings",
+        }),
+    ],
+    "CK002": [
+        ("CK002", (3, 3), (3, 20), {"cookie": "Webtemp"}),
+    ],
+    "CK003": [
+        ("CK003", (3, 3), (3, 17), {"storage": "cookie", "cookie": "_ga", "duration": "2 years", "months": "13"}),
+    ],
+    "CK004": [
+        ("CK004", (2, 3), (2, 14), {"storage": "cookie", "cookie": "_fbp"}),
+    ],
+    "CK005": [
+        ("CK005", (5, 3), (5, 30), {
+            "storage": "cookie",
+            "cookie": "_fbp",
+            "category": "strictly_necessary",
+            "purpose": "ads",
+            "use": "marketing.advertising.third_party.targeted",
+            "reason": "a strictly necessary category for a tracking purpose",
+        }),
+    ],
+    "CK006": [
+        ("CK006", (1, 1), (4, 2), {"purpose": "statistics", "use": "analytics.reporting"}),
+        ("E200", (3, 12), (3, 19), {"name": "visitor", "kind": "subject"}),
+    ],
+    "CK007": [
+        ("CK007", (1, 1), (4, 2), {"storage": "cookie", "cookie": "session_id"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]

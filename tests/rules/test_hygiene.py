@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes
+from conftest import codes, example, findings
 
 from privacy_dsl.config import parse_config
 
@@ -263,3 +263,42 @@ def test_hyg006_cookie_consent_beside_another_purpose_basis_is_not_flagged() -> 
     }
     """)
     assert run(text, "HYG006") == []
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "HYG001": [
+        ("HYG001", (6, 3), (6, 18), {
+            "purpose": "newsletter",
+            "use": "marketing.communications.email",
+            "expected": "`user.contact.email`",
+        }),
+    ],
+    "HYG002": [
+        ("HYG002", (1, 1), (4, 2), {"kind": "recipient", "id": "mailer"}),
+    ],
+    "HYG003": [
+        ("HYG003", (5, 1), (8, 2), {"cookie": "_ga", "location": "policy.privacy:1:1"}),
+    ],
+    "HYG004": [
+        ("HYG004", (1, 1), (4, 2), {"purpose": "orders"}),
+    ],
+    "HYG005": [
+        ("HYG005", (1, 1), (3, 2), {"purpose": "further_use"}),
+    ],
+    "HYG006": [
+        ("HYG006", (4, 3), (4, 24), {
+            "purpose": "statistics",
+            "consent": "cookie_banner",
+            "bases": "legitimate_interests",
+        }),
+        ("E200", (4, 11), (4, 24), {"name": "cookie_banner", "kind": "consent"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]

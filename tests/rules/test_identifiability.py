@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes
+from conftest import codes, example, findings
 
 from privacy_dsl.config import parse_config
 from privacy_dsl.rules.identifiability import identifier_kind
@@ -92,3 +92,22 @@ def test_identifier_kind() -> None:
     assert identifier_kind("user.contact.address.postal_code") is None
     assert identifier_kind("user.device") is None
     assert identifier_kind(None) is None
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "IDN001": [
+        ("IDN001", (3, 3), (3, 28), {
+            "category": "ip_address",
+            "taxonomy": "user.device.ip_address",
+            "identifier_kind": "an IP address",
+        }),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]

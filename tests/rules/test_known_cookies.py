@@ -6,7 +6,7 @@ from textwrap import dedent
 from typing import Any
 
 import pytest
-from conftest import POLICIES, codes
+from conftest import POLICIES, codes, example, findings
 
 from privacy_dsl.config import parse_config
 from privacy_dsl.lint import lint_paths
@@ -139,3 +139,33 @@ def test_shipped_policies_have_no_known_cookie_findings() -> None:
     config = parse_config({"select": ["CK101", "CK102"]})
     result = lint_paths([POLICIES / "fjordkaffe", POLICIES / "cifero"], config)
     assert [d.code for d in result.diagnostics if d.code.startswith("CK1")] == []
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "CK101": [
+        ("CK101", (3, 3), (3, 30), {
+            "cookie": "_ga",
+            "declared": "strictly_necessary",
+            "label": "_ga",
+            "platform": "Google Analytics",
+            "known_category": "Analytics",
+        }),
+    ],
+    "CK102": [
+        ("CK102", (4, 3), (4, 15), {
+            "cookie": "_ga",
+            "duration": "1 day",
+            "label": "_ga",
+            "platform": "Google Analytics",
+            "retention": "2 years",
+        }),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from conftest import codes, diagnose
+import pytest
+from conftest import codes, diagnose, example, findings
 
 from privacy_dsl.config import parse_config
 
@@ -321,3 +322,53 @@ def test_law008_quiet_with_a_citation_and_for_other_bases() -> None:
           basis vital_interests
         }
         """, "LAW008") == []
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "LAW001": [
+        ("LAW001", (1, 1), (3, 2), {"purpose": "statistics"}),
+    ],
+    "LAW002": [
+        ("LAW002", (3, 9), (3, 16), {
+            "purpose": "other_processing",
+            "count": "2",
+            "bases": "legal_obligation, consent",
+        }),
+    ],
+    "LAW003": [
+        ("LAW003", (3, 3), (3, 29), {
+            "purpose": "newsletter",
+            "bases": "legitimate_interests",
+            "reason": "its data use `marketing.communications.email` is targeted or electronic marketing",
+        }),
+    ],
+    "LAW004": [
+        ("LAW004", (3, 3), (3, 17), {
+            "purpose": "usage_statistics",
+            "reason": (
+                "its data use `analytics.reporting` is analytics and service improvement (EDPB "
+                "Guidelines 2/2019, section 3.1)"
+            ),
+        }),
+    ],
+    "LAW005": [
+        ("LAW005", (3, 3), (3, 29), {"purpose": "fraud_prevention"}),
+    ],
+    "LAW006": [
+        ("LAW006", (5, 3), (8, 4), {"purpose": "app_analytics"}),
+    ],
+    "LAW007": [
+        ("LAW007", (5, 3), (8, 4), {"purpose": "school_admission"}),
+    ],
+    "LAW008": [
+        ("LAW008", (2, 3), (2, 25), {"purpose": "bookkeeping", "basis": "legal_obligation"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]

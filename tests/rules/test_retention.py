@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes
+from conftest import codes, example, findings
 
 from privacy_dsl.config import ConfigError, parse_config
 
@@ -170,3 +170,35 @@ def test_ret005_fires_on_law_with_a_period_but_no_statute() -> None:
 def test_ret005_does_not_fire_when_the_law_is_named() -> None:
     text = purpose("basis legal_obligation", 'retention law "bokføringsloven § 13" 5 years after financial_year_end')
     assert run(text, "RET005") == []
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "RET001": [
+        ("RET001", (1, 1), (4, 2), {"purpose": "newsletter"}),
+    ],
+    "RET002": [
+        ("RET002", (4, 13), (4, 37), {"purpose": "further_use"}),
+    ],
+    "RET003": [
+        ("RET003", (3, 13), (3, 33), {"purpose": "assignments"}),
+    ],
+    "RET004": [
+        ("RET004", (4, 13), (4, 21), {
+            "purpose": "newsletter",
+            "duration": "10 years",
+            "maximum": "3 years",
+            "prefix": "marketing",
+        }),
+    ],
+    "RET005": [
+        ("RET005", (3, 13), (3, 16), {"purpose": "invoicing"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes
+from conftest import codes, example, findings
 
 from privacy_dsl.config import ConfigError, parse_config
 
@@ -275,3 +275,30 @@ def test_spc005_quiet_for_adults_and_for_the_service_itself() -> None:
           subjects pupil
         }
         """, "SPC005") == []
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "SPC001": [
+        ("SPC001", (6, 14), (6, 23), {"purpose": "deliveries", "categories": "`allergies` (health)"}),
+    ],
+    "SPC002": [
+        ("SPC002", (5, 3), (5, 37), {"purpose": "health_tips", "consent": "signup"}),
+    ],
+    "SPC003": [
+        ("SPC003", (6, 14), (6, 20), {"purpose": "hiring", "category": "record"}),
+    ],
+    "SPC004": [
+        ("SPC004", (9, 3), (9, 21), {"purpose": "learning_app", "consent": "app_signup"}),
+    ],
+    "SPC005": [
+        ("SPC005", (6, 3), (6, 12), {"purpose": "recommendations"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]

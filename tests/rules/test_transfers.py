@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes
+from conftest import codes, example, findings
 
 from privacy_dsl import jurisdictions as jur
 from privacy_dsl import taxonomy
@@ -296,3 +296,45 @@ def test_trf009_fires_on_a_joint_controller_without_arrangement() -> None:
 ])
 def test_trf009_does_not_fire_otherwise(body: str) -> None:
     assert run(f"recipient r {{\n  {body}\n}}\n", "TRF009") == []
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "TRF001": [
+        ("TRF001", (7, 3), (7, 16), {"cookie": "_adco", "recipient": "adco", "purpose": "ads"}),
+    ],
+    "TRF002": [
+        ("TRF002", (3, 3), (3, 17), {"recipient": "mailer"}),
+    ],
+    "TRF003": [
+        ("TRF003", (4, 3), (4, 15), {"recipient": "crm", "country": "US", "country_name": "United States"}),
+    ],
+    "TRF004": [
+        ("E200", (2, 13), (2, 19), {"name": "mailer", "kind": "recipient"}),
+        ("TRF004", (4, 3), (4, 16), {"transfer": "mailer_us"}),
+    ],
+    "TRF005": [
+        ("E200", (2, 13), (2, 16), {"name": "crm", "kind": "recipient"}),
+        ("TRF005", (4, 3), (4, 39), {"transfer": "crm_us", "mechanism": "sccs"}),
+    ],
+    "TRF006": [
+        ("TRF006", (1, 1), (4, 2), {"recipient": "ads"}),
+    ],
+    "TRF007": [
+        ("E200", (2, 13), (2, 20), {"name": "hosting", "kind": "recipient"}),
+        ("TRF007", (4, 3), (4, 21), {"transfer": "hosting_in", "country": "IN", "country_name": "India"}),
+    ],
+    "TRF008": [
+        ("TRF008", (1, 1), (4, 2), {"recipient": "facebook"}),
+    ],
+    "TRF009": [
+        ("TRF009", (3, 3), (3, 24), {"recipient": "meta"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]

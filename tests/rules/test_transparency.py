@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes
+from conftest import codes, example, findings
 
 from privacy_dsl.config import parse_config
 
@@ -447,3 +447,59 @@ def test_seed_policy_findings_of_transparency_and_hygiene() -> None:
 
 def test_clean_policy_has_no_transparency_or_hygiene_findings() -> None:
     assert _shipped("fjordkaffe") == []
+
+
+# ---------------------------------------------------------------- whole findings (Regal style)
+
+#: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+WHOLE = {
+    "TRN001": [
+        ("TRN001", (1, 1), (3, 2), {"controller": "Cifero AS"}),
+    ],
+    "TRN002": [
+        ("TRN002", (1, 1), (4, 2), {"controller": "Cifero AS"}),
+    ],
+    "TRN003": [
+        ("TRN003", (3, 3), (6, 4), {}),
+    ],
+    "TRN004": [
+        ("TRN004", (2, 3), (2, 26), {"rights": "rectification, restriction"}),
+    ],
+    "TRN005": [
+        ("TRN005", (6, 3), (6, 54), {"right": "objection", "purposes": "`fraud_prevention`"}),
+    ],
+    "TRN006": [
+        ("TRN006", (6, 3), (6, 54), {"right": "portability", "purposes": "`orders`"}),
+    ],
+    "TRN007": [
+        ("TRN007", (6, 3), (6, 83), {"right": "object_direct_marketing", "purposes": "`newsletter`"}),
+    ],
+    "TRN008": [
+        ("TRN008", (1, 1), (3, 2), {}),
+    ],
+    "TRN009": [
+        ("TRN009", (4, 3), (6, 4), {
+            "purpose": "credit_check",
+            "missing": "the `logic` involved (Art. 13(2)(f)), the `safeguards` (Art. 22(3))",
+        }),
+    ],
+    "TRN010": [
+        ("TRN010", (6, 3), (6, 54), {"right": "withdraw_consent", "purposes": "`newsletter`"}),
+    ],
+    "TRN011": [
+        ("TRN011", (1, 1), (3, 2), {}),
+    ],
+    "TRN012": [
+        ("TRN012", (5, 3), (5, 27), {
+            "field": "name",
+            "block": "purpose `newsletter`",
+            "missing": "en",
+            "languages": "nb, en",
+        }),
+    ],
+}
+
+
+@pytest.mark.parametrize("code", sorted(WHOLE))
+def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
+    assert findings(example(code), code) == WHOLE[code]
