@@ -143,10 +143,10 @@ def cold_start(table: Table, work: Path, runs: int) -> None:
 def throughput(table: Table, runs: int, sizes: tuple[int, ...]) -> None:
     from lark import Lark
 
-    from privacy_dsl.config import Config
-    from privacy_dsl.lint import active_rules, lint_sources
-    from privacy_dsl.parser import grammar_path
-    from privacy_dsl.sources import SourceFile
+    from privacy_dsl.language.parser import grammar_path
+    from privacy_dsl.language.sources import SourceFile
+    from privacy_dsl.lint.config import Config
+    from privacy_dsl.lint.engine import active_rules, lint_sources
 
     from .generate import lines_to_systems
 
@@ -170,11 +170,11 @@ def rule_scaling(table: Table, sizes: tuple[int, int]) -> None:
     import gc
     import pstats
 
-    from privacy_dsl.config import Config
-    from privacy_dsl.lint import active_rules
-    from privacy_dsl.parser import parse_text
-    from privacy_dsl.resolve import resolve
-    from privacy_dsl.rules.base import Context
+    from privacy_dsl.language.parser import parse_text
+    from privacy_dsl.language.resolve import resolve
+    from privacy_dsl.lint.config import Config
+    from privacy_dsl.lint.engine import active_rules
+    from privacy_dsl.lint.rules.base import Context
 
     from .generate import lines_to_systems
 
@@ -243,7 +243,7 @@ def large_repo(table: Table, work: Path, runs: int) -> None:
     table.add("unchanged repo: second run (cache)", _ms(cached), _ms(floor), f"{cached / floor:.2f}x",
               "<= 50 ms, no parser import")
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys; from privacy_dsl.cli import main; rc = main(['lint', '.', '--format', "
+        [sys.executable, "-c", "import sys; from privacy_dsl.cli.main import main; rc = main(['lint', '.', '--format', "
          "'concise']); print('IMPORTED', [m for m in ('lark', 'pydantic') if m in sys.modules], file=sys.stderr)"],
         cwd=repo, capture_output=True, text=True, check=False)
     imported = probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else "?"

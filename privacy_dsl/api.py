@@ -16,8 +16,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .loader import PolicyError
-from .query import (
+from .lint.loader import PolicyError
+from .query.engine import (
     CategoryInfo,
     Condition,
     CookieInfo,
@@ -30,7 +30,7 @@ from .query import (
 )
 
 if TYPE_CHECKING:
-    from .config import Config
+    from .lint.config import Config
 
 __all__ = [
     "CategoryInfo",
@@ -54,7 +54,7 @@ def load(path: str | os.PathLike[str], *, config: Config | None = None) -> Polic
     ``config`` defaults to the ``[tool.privacy-dsl]`` configuration found upward from the policy.
     Raises ``PolicyError`` when the policy cannot be used and ``ConfigError`` for a bad configuration.
     """
-    from .loader import load_one
+    from .lint.loader import load_one
 
     given = Path(path)
     loaded = load_one(given, config=config)
@@ -63,9 +63,9 @@ def load(path: str | os.PathLike[str], *, config: Config | None = None) -> Polic
 
 def load_text(text: str, path: str = "policy.privacy", *, config: Config | None = None) -> PolicyHandle:
     """A handle for a policy given as text (one file); for tests and examples."""
-    from .config import Config
-    from .lint import lint_sources
-    from .sources import SourceFile
+    from .language.sources import SourceFile
+    from .lint.config import Config
+    from .lint.engine import lint_sources
 
     result = lint_sources(".", [SourceFile(path, text)], config or Config())
     fatal = [d for d in result.diagnostics if d.fatal and d.suppressed is None]

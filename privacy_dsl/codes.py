@@ -1,21 +1,20 @@
-"""The catalogue: every code privacy-dsl can emit, in one table (ruff's ``codes.rs`` is the model).
+"""The codes privacy-dsl can emit: their types, and every code that is not a lint rule, as data.
 
-One ``Code`` per code: the 68 lint rules (read from the rules' ``@rule(...)`` declarations), the input
-and resolution codes of ``lint`` (E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of
-``export`` (EXP001-EXP004) and of ``notice`` (NTC001-NTC003), and the codes that were retired. Every
-command that lists, explains, selects or validates a code reads this table: ``rules``, ``explain``,
-the generated docs, the SARIF and JUnit rule tables, the configuration's ``select`` and ``ignore``,
-inline suppressions and ``privacy-dsl test``.
+One ``Code`` per code: the 68 lint rules (their entries are made from the rules' ``@rule(...)``
+declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
+(E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP004) and of
+``notice`` (NTC001-NTC003), which are declared here, and the codes that were retired (``RETIRED``).
+The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
+model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
+configuration's ``select`` and ``ignore``, inline suppressions and ``privacy-dsl test`` read it.
 
-Codes are never reused. A code that is no longer emitted stays here with ``status="retired"`` and a
-``redirect`` to the code that took over its findings (or none); a retired code named in the
-configuration or in a suppression is read as its successor, with a warning (ruff's
+Codes are never reused. A code that is no longer emitted stays in ``RETIRED`` with
+``status="retired"`` and a ``redirect`` to the code that took over its findings (or none); a retired
+code named in the configuration or in a suppression is read as its successor, with a warning (ruff's
 ``rule_redirects``), and ``explain`` says where it went.
 
-Cheap to import (no pydantic, no model): the non-rule codes are plain data here, and the rule codes
-are read from ``privacy_dsl.rules`` only when a caller needs them (``catalogue()``, or ``lookup`` of a
-code that is not a non-rule code), so ``--version``, ``--help`` and a diagnostic of a broken file
-never import the rules.
+This module is the foundation layer: it imports nothing of the package, so ``--version``, ``--help``
+and a diagnostic of a broken file never import the rules.
 """
 
 from __future__ import annotations
@@ -23,10 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from .rules.base import Rule
+from typing import Literal
 
 #: Where the documentation lives; a code's ``url`` is ``DOCS_ROOT/<page>#<code>-<name>``.
 DOCS_ROOT = "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs"
@@ -483,71 +479,38 @@ RETIRED: tuple[Code, ...] = ()
 #: Every code that is not a lint rule, by code: importing this module builds only these.
 STATIC: dict[str, Code] = {c.code: c for c in (*_INPUT, *_VERIFY, *_EXPORT, *_NOTICE)}
 
-_cache: dict[str, Code] | None = None
 
+@dataclass(frozen=True)
+class Catalogue:
+    """A table of codes with the questions every command asks of it. ``privacy_dsl.lint.catalogue``
+    builds the full one (rules included); code that must not import the rules (the suppression
+    rules themselves, a test's table) is handed one."""
 
-def from_rule(rule: Rule) -> Code:
-    """A rule's entry, from its ``@rule(...)`` declaration and docstring."""
-    body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
-    return Code(rule.code, rule.name, rule.category, "rule", rule.severity, rule.summary, body,
-                f"rules/{rule.category}.md", status=getattr(rule, "status", "stable"),
-                messages=dict(getattr(rule, "messages", None) or {}), implies=tuple(getattr(rule, "implies", ())),
-                references=rule.references, jurisdictions=rule.jurisdictions)
+    table: Mapping[str, Code]
 
+    def codes(self, *sources: Source, retired: bool = False) -> list[Code]:
+        """The entries emitted by these sources (all when none is given), sorted by code."""
+        return sorted((c for c in self.table.values()
+                       if (not sources or c.source in sources) and (retired or c.status != "retired")),
+                      key=lambda c: c.code)
 
-def catalogue() -> dict[str, Code]:
-    """Every code, by code: the rules (in their registry's order), the other codes, the retired ones."""
-    global _cache
-    if _cache is None:
-        from .rules import REGISTRY
+    def get(self, key: str) -> Code | None:
+        """The entry of a code (any case) or a name, retired ones included; redirects are not followed."""
+        return self.table.get(key.upper()) or next((c for c in self.table.values() if c.name == key), None)
 
-        table = {code: from_rule(rule) for code, rule in REGISTRY.items()}
-        for entry in (*STATIC.values(), *RETIRED):
-            assert entry.code not in table, f"the code {entry.code} is used twice"
-            table[entry.code] = entry
-        _cache = table
-    return _cache
+    def lookup(self, key: str) -> Code | None:
+        """The live entry for a code or name: a retired code's successor (None when it has none)."""
+        entry = self.get(key)
+        seen: set[str] = set()
+        while entry is not None and entry.status == "retired" and entry.code not in seen:
+            seen.add(entry.code)
+            entry = self.get(entry.redirect) if entry.redirect else None
+        return entry
 
-
-def codes(*sources: Source, retired: bool = False) -> list[Code]:
-    """The entries emitted by these sources (all when none is given), sorted by code."""
-    pool = catalogue().values() if not sources or "rule" in sources else (*STATIC.values(), *RETIRED)
-    return sorted((c for c in pool if (not sources or c.source in sources) and (retired or c.status != "retired")),
-                  key=lambda c: c.code)
-
-
-def get(key: str) -> Code | None:
-    """The entry of a code (any case) or a name, retired ones included; redirects are not followed."""
-    upper = key.upper()
-    if upper in STATIC:  # no rule import for an input, verify, export or notice code
-        return STATIC[upper]
-    table = catalogue()
-    return table.get(upper) or next((c for c in table.values() if c.name == key), None)
-
-
-def lookup(key: str) -> Code | None:
-    """The live entry for a code or name: a retired code's successor (None when it has none)."""
-    entry = get(key)
-    seen: set[str] = set()
-    while entry is not None and entry.status == "retired" and entry.code not in seen:
-        seen.add(entry.code)
-        entry = get(entry.redirect) if entry.redirect else None
-    return entry
-
-
-def redirect(code: str) -> tuple[str, str | None] | None:
-    """``(code, its successor)`` when ``code`` is a retired code, else None. Reads only the retired
-    codes (no rule import) unless one matches."""
-    old = next((c for c in RETIRED if c.code == code), None)
-    if old is None:
-        return None
-    live = lookup(old.code)
-    return old.code, None if live is None else live.code
-
-
-def entry(code: str) -> Code:
-    """The entry of a code the tool emits (a programming error when there is none)."""
-    found = STATIC.get(code) or catalogue().get(code)
-    if found is None:
-        raise KeyError(code)
-    return found
+    def redirect(self, code: str) -> tuple[str, str | None] | None:
+        """``(code, its successor)`` when ``code`` is a retired code, else None."""
+        old = self.table.get(code)
+        if old is None or old.status != "retired":
+            return None
+        live = self.lookup(old.code)
+        return old.code, None if live is None else live.code

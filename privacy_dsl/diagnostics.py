@@ -1,9 +1,9 @@
 """Diagnostics: one immutable value per finding, rendered by reporters, never printed by rules.
 
 Every code, the rules' and the others (unreadable files, syntax, unresolved names, verify-cookies,
-export, notice), is an entry of the catalogue in ``privacy_dsl.codes``, so that every message a
-user sees can be looked up with ``privacy-dsl explain``; ``builtin`` makes the diagnostic of a code
-that is not a lint rule from its entry.
+export, notice), is an entry of the catalogue (``privacy_dsl.lint.catalogue``), so that every
+message a user sees can be looked up with ``privacy-dsl explain``; ``builtin`` makes the diagnostic
+of a code that is not a lint rule from its entry in ``privacy_dsl.codes.STATIC``.
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
-from .codes import DOCS_URL, Severity, entry
+from .codes import DOCS_URL, STATIC, Severity
+from .span import Span
 
 __all__ = ["DOCS_URL", "Diagnostic", "Severity", "builtin"]
-
-if TYPE_CHECKING:
-    from .model import Span
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -58,7 +55,7 @@ def builtin(
     """A diagnostic for a code of the catalogue that is not a lint rule (input, resolution,
     verify-cookies, export and notice codes). With ``message`` None, the text is the code's template
     ``message_id`` (its first one when not given) filled from ``args``."""
-    meta = entry(code)
+    meta = STATIC[code]
     pairs = tuple(args)
     if message is None:
         message = meta.template(message_id).format_map(dict(pairs))
@@ -203,8 +200,6 @@ MAX_BIDI_REPORTS = 20
 
 def bidi_controls(text: str, path: str) -> list[Diagnostic]:
     """An ``E020`` warning at each bidirectional-control character of a policy file's text."""
-    from .model import Span
-
     if _BIDI.search(text) is None:
         return []
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -10,7 +10,7 @@ and in a test::
     def test_signup_sends_the_newsletter(privacy_policy):
         privacy_policy.assert_permits("newsletter", ["email", "name"], subject="customer")
 
-``privacy_policy`` is a session-scoped ``privacy_dsl.query.PolicyHandle``, loaded and linted once.
+``privacy_policy`` is a session-scoped ``privacy_dsl.query.engine.PolicyHandle``, loaded and linted once.
 A failed ``assert_permits`` names the policy line the verdict rests on and what would make the
 use allowed. ``--privacy-policy=PATH`` overrides the ini option; the space form
 ``--privacy-policy PATH`` is refused with a usage error, because pytest chooses its rootdir and
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from .query import PolicyHandle
+    from .query.engine import PolicyHandle
 
 INI = "privacy_policy"
 
@@ -82,7 +82,7 @@ def privacy_policy(request: pytest.FixtureRequest) -> PolicyHandle:
                     "[tool.pytest.ini_options] (or pytest.ini), or pass --privacy-policy=PATH", pytrace=False)
     path, origin = found
     from .api import PolicyError, load
-    from .config import ConfigError
+    from .lint.config import ConfigError
 
     try:
         return load(path)

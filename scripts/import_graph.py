@@ -1,7 +1,14 @@
 """The package's import graph, read from the source (no import is executed).
 
     python scripts/import_graph.py            # edges, cycles, back edges, module sizes
+    python scripts/import_graph.py --packages # the same, one node per top-level folder
     python scripts/import_graph.py --dot      # Graphviz, one node per module
+
+The package is layered so that the folder names tell the data flow: text -> tokens -> model ->
+resolved policy (``language``) -> findings (``lint``) -> outputs (``outputs``), with the questions
+asked of a policy (``query``), other tools' formats (``interop``), the Python API and the command
+line above. ``LAYERS`` lists them from the bottom; a module may import only from its own layer or
+below. An import from a higher layer is a *back edge*.
 
 Every ``import`` counts, also those inside functions and under ``TYPE_CHECKING``: a deferred import
 is still a dependency, and the layering test (tests/test_layout.py) reads the same graph.
@@ -117,6 +124,41 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+#: The layers, bottom first: each entry is the top-level folders or root modules of one layer. The
+#: foundation (positions, versions, bounded reads, atomic writes, the codes' types, diagnostics and
+#: the content cache) imports nothing above it.
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"span", "version", "bounded", "atomic", "configfile", "codes", "diagnostics", "cache"}),
+    frozenset({"language"}),
+    frozenset({"lint"}),
+    frozenset({"outputs"}),
+    frozenset({"query"}),
+    frozenset({"interop"}),
+    frozenset({"api"}),
+    frozenset({"cli"}),
+    frozenset({"pytest_plugin", "__main__", ""}),
+)
+
+
+def layer_of(module: str) -> int:
+    """The index in ``LAYERS`` of a module's top-level folder (or root module); ValueError if none."""
+    top = _package_of(module) if module.count(".") else ""
+    for i, layer in enumerate(LAYERS):
+        if top in layer:
+            return i
+    raise ValueError(f"{module} is in no layer of scripts/import_graph.py's LAYERS")
+
+
+def back_edges(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Imports from a module to one of a higher layer: against the flow."""
+    return sorted((src, dst) for src, targets in edges.items() for dst in targets if layer_of(dst) > layer_of(src))
+
+
+def root_modules(root: Path = ROOT) -> list[str]:
+    """The ``.py`` files directly in the package folder."""
+    return sorted(p.name for p in root.glob("*.py"))
+
+
 def _package_of(module: str) -> str:
     """``privacy_dsl.language.parser`` -> ``language``; a root module is its own package."""
     parts = module.split(".")
@@ -148,9 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{len(found)} cycle(s)")
     for component in found:
         print("  " + " <-> ".join(component))
+    if not args.packages:
+        against = back_edges(edges)
+        print(f"\n{len(against)} back edge(s)")
+        for src, dst in against:
+            print(f"  {src} -> {dst}")
     sizes = sorted(((sum(1 for _ in p.open(encoding="utf-8")), n) for n, p in modules().items()), reverse=True)
-    print(f"\n{len(sizes)} modules; root modules: "
-          f"{sum(1 for _, n in sizes if n.count('.') == 1)}; largest:")
+    print(f"\n{len(sizes)} modules; .py files at the root: {len(root_modules())}; largest:")
     for lines, name in sizes[:10]:
         print(f"  {lines:5d}  {name}")
     return 0

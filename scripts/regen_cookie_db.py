@@ -6,7 +6,7 @@ fields the rules and commands use (id, platform, category, name, domain, descrip
 text, data controller, wildcard flag) plus the parsed retention, and copy the licence beside the
 data with the attribution (``privacy_dsl/data/NOTICE-open-cookie-database.md``).
 
-Retention is free text. ``privacy_dsl.cookiedb.parse_retention`` reads what it can; every value it
+Retention is free text. ``privacy_dsl.lint.cookiedb.parse_retention`` reads what it can; every value it
 cannot read is listed at the end of this script's output (and stored as ``null``), never guessed.
 
 Usage: ``python scripts/regen_cookie_db.py [path/to/open-cookie-database.csv] [--out FILE]``
@@ -22,7 +22,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from privacy_dsl.cookiedb import CATEGORY_MAP, FIELDS, KnownCookie, parse_retention, row_to_json
+from privacy_dsl.lint.cookiedb import CATEGORY_MAP, FIELDS, KnownCookie, parse_retention, row_to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CSV = ROOT.parent / "shared" / "data" / "open-cookie-database" / "open-cookie-database.csv"

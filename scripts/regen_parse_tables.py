@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from privacy_dsl.lark_tables import TABLES, grammar_path, render_tables
+from privacy_dsl.language.tables import TABLES, grammar_path, render_tables
 
 
 def main() -> int:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from privacy_dsl.config import Config, parse_config
 from privacy_dsl.diagnostics import Diagnostic
-from privacy_dsl.lint import lint_text
+from privacy_dsl.lint.config import Config, parse_config
+from privacy_dsl.lint.engine import lint_text
 
 ROOT = Path(__file__).resolve().parent.parent
 # The repository's `benchmarks` package (its policy generator) for the tests that use it. Appended,
@@ -42,7 +42,7 @@ def example(code: str, section: str = "Example") -> str:
     """The policy of a rule's documented ``## Example`` (or ``Use instead``), as its docs show it."""
     import re
 
-    from privacy_dsl.rules import REGISTRY
+    from privacy_dsl.lint.rules import REGISTRY
 
     body = re.search(rf"^## {section}\n(.*?)(?=^## |\Z)", REGISTRY[code].doc, re.S | re.M)
     assert body, f"{code}: no '## {section}' section"

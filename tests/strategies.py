@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 from lark import Lark
 
-from privacy_dsl.parser import grammar_path
+from privacy_dsl.language.parser import grammar_path
 
 #: Built without the parse cache: hypothesis needs the grammar object, which a cached parser lacks.
 GRAMMAR = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr")

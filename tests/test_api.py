@@ -13,8 +13,8 @@ from conftest import POLICIES, ROOT
 
 import privacy_dsl
 from privacy_dsl.api import PolicyError, load, load_text
-from privacy_dsl.config import parse_config
-from privacy_dsl.query import PolicyHandle, UnknownName
+from privacy_dsl.lint.config import parse_config
+from privacy_dsl.query.engine import PolicyHandle, UnknownName
 
 # Line numbers matter: the tests assert the policy line each reason points at.
 POLICY = """\
@@ -312,9 +312,9 @@ def test_importing_the_package_stays_cheap() -> None:
 def test_questions_reuse_what_load_built(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load once, ask many times: after `load` no question lints, parses or resolves again.
     (How fast 10,000 calls are is measured by the benchmarks, not asserted here.)"""
-    import privacy_dsl.lint
-    import privacy_dsl.parser
-    import privacy_dsl.resolve
+    import privacy_dsl.language.parser
+    import privacy_dsl.language.resolve
+    import privacy_dsl.lint.engine
 
     monkeypatch.chdir(ROOT)
     policy = load("policies/fjordkaffe")
@@ -322,8 +322,8 @@ def test_questions_reuse_what_load_built(monkeypatch: pytest.MonkeyPatch) -> Non
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("a question re-ran the linter")
 
-    for module, name in ((privacy_dsl.lint, "lint_sources"), (privacy_dsl.parser, "parse_text"),
-                         (privacy_dsl.resolve, "resolve")):
+    for module, name in ((privacy_dsl.lint.engine, "lint_sources"), (privacy_dsl.language.parser, "parse_text"),
+                         (privacy_dsl.language.resolve, "resolve")):
         monkeypatch.setattr(module, name, forbidden)
     questions = [("newsletter", ["email", "name"]), ("orders", ["user.contact"]), ("marketing", ["phone"]),
                  ("statistics", ["ip_address"])]

@@ -18,7 +18,7 @@ import pytest
 from conftest import POLICIES
 
 from privacy_dsl import cache
-from privacy_dsl.cli import main
+from privacy_dsl.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = 1_900_000_000 * 10**9  # a fixed moment: package files are long settled by then
@@ -81,7 +81,7 @@ def test_the_key_changes_with_the_python(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_the_key_changes_with_any_file_of_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
     files = cache.package_files()
-    from privacy_dsl import lark_tables
+    from privacy_dsl.language import tables as lark_tables
 
     assert os.path.realpath(lark_tables.grammar_path()) in {os.path.realpath(f) for f in files}
     assert os.path.realpath(lark_tables.TABLES) in {os.path.realpath(f) for f in files}

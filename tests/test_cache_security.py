@@ -26,9 +26,10 @@ from conftest import POLICIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy_dsl import cache, runner
-from privacy_dsl.cli import build_parser, main
+from privacy_dsl import cache
+from privacy_dsl.cli.main import build_parser, main
 from privacy_dsl.diagnostics import Diagnostic, Severity
+from privacy_dsl.lint import runner
 
 ARGV = ["lint", "policies", "--format", "concise"]
 ATTACKER_KEY = b"k" * 32

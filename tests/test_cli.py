@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES
 
-from privacy_dsl.cli import main
+from privacy_dsl.cli.main import main
 
 BAD = "cookie Webtemp {\n  party first\n  expiry persistent\n}\n"
 
@@ -85,9 +85,9 @@ def test_dump_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_help_and_version_import_nothing_heavy() -> None:
-    code = ("import sys; from privacy_dsl.cli import main\n"
+    code = ("import sys; from privacy_dsl.cli.main import main\n"
             "try:\n    main(['--version'])\nexcept SystemExit: pass\n"
-            "heavy = [m for m in ('lark', 'pydantic', 'privacy_dsl.model') if m in sys.modules]\n"
+            "heavy = [m for m in ('lark', 'pydantic', 'privacy_dsl.language.model') if m in sys.modules]\n"
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("[]")
@@ -99,7 +99,7 @@ def test_help_and_version_import_nothing_heavy() -> None:
 ])
 def test_help_and_version_stay_light(flag: str, unwanted: tuple[str, ...]) -> None:
     """What a hook's `--version` probe and `--help` cost is mostly imports (docs/performance.md)."""
-    code = (f"import sys; from privacy_dsl.cli import main\ntry:\n    main([{flag!r}])\nexcept SystemExit: pass\n"
+    code = (f"import sys; from privacy_dsl.cli.main import main\ntry:\n    main([{flag!r}])\nexcept SystemExit: pass\n"
             f"print('LOADED', sorted(m for m in {unwanted!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}).stdout
@@ -118,8 +118,8 @@ def _listed(parser: object) -> list[tuple[str, str]]:
 
 def test_command_index_matches_the_command_modules(monkeypatch: pytest.MonkeyPatch) -> None:
     """The help lines ``--help`` shows without importing the commands are those they register."""
-    from privacy_dsl.cli import build_parser
-    from privacy_dsl.commands import COMMAND_INDEX
+    from privacy_dsl.cli.commands import COMMAND_INDEX
+    from privacy_dsl.cli.main import build_parser
 
     monkeypatch.setenv("COLUMNS", "100")
     full = _listed(build_parser())
@@ -133,8 +133,8 @@ def test_listing_commands_works_without_argparse_internals(monkeypatch: pytest.M
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     """``cli._list_only`` takes argparse's private ``_ChoicesPseudoAction``; without it, the public
     ``add_parser`` gives the same help and the same usage errors."""
-    from privacy_dsl import cli
-    from privacy_dsl.cli import build_parser
+    from privacy_dsl.cli import main as cli
+    from privacy_dsl.cli.main import build_parser
 
     def outcomes() -> list[object]:
         out: list[object] = [build_parser(["--help"]).format_help()]
@@ -155,8 +155,8 @@ def test_option_actions_finds_every_option_the_help_shows() -> None:
     import argparse
     import re
 
-    from privacy_dsl.cli import command_parser, option_actions
-    from privacy_dsl.commands import COMMAND_INDEX
+    from privacy_dsl.cli.commands import COMMAND_INDEX
+    from privacy_dsl.cli.main import command_parser, option_actions
 
     def shown(parser: argparse.ArgumentParser) -> set[str]:  # the options listed in its --help
         lines = [line for line in parser.format_help().splitlines() if re.match(r" {2}-", line)]
@@ -174,12 +174,12 @@ def test_option_actions_finds_every_option_the_help_shows() -> None:
 
 def test_internal_errors_are_reported_without_traceback(monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    import privacy_dsl.runner
+    import privacy_dsl.lint.runner
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(privacy_dsl.runner, "run", boom)
+    monkeypatch.setattr(privacy_dsl.lint.runner, "run", boom)
     assert main(["lint", str(POLICIES)]) == 2
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: kaboom" in err and "Traceback" not in err
@@ -210,7 +210,7 @@ def test_help_links_to_published_docs_that_exist(capsys: pytest.CaptureFixture[s
     """The wheel does not ship docs/: help points at the published pages, and each page exists."""
     import re
 
-    from privacy_dsl.cli import COMMAND_INDEX, main
+    from privacy_dsl.cli.main import COMMAND_INDEX, main
 
     pages: set[str] = set()
     for command in ["", *(name for name, _, _ in COMMAND_INDEX)]:

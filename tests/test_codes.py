@@ -1,4 +1,4 @@
-"""The catalogue of codes (privacy_dsl.codes): invariants that hold for every entry, whatever the codes
+"""The catalogue of codes (privacy_dsl.lint.catalogue): invariants that hold for every entry, whatever the codes
 are, so that adding a rule touches the rule, its fixtures and its docs and no list of codes here;
 and retired codes, which redirect (tested with a synthetic entry: none is retired yet)."""
 
@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from privacy_dsl import codes
-from privacy_dsl.cli import main
+from privacy_dsl import codes as code_types
+from privacy_dsl.cli.main import main
 from privacy_dsl.codes import CATEGORIES, COMMANDS, RULE_CATEGORIES, STATUSES, Code, Severity
-from privacy_dsl.config import parse_config
-from privacy_dsl.docs import generated_pages, generated_sections
-from privacy_dsl.lint import lint_text
-from privacy_dsl.rules import REGISTRY
+from privacy_dsl.lint import catalogue as codes
+from privacy_dsl.lint.config import parse_config
+from privacy_dsl.lint.docs import generated_pages, generated_sections
+from privacy_dsl.lint.engine import lint_text
+from privacy_dsl.lint.rules import REGISTRY
 
 ALL = list(codes.catalogue().values())
 
@@ -35,7 +36,7 @@ def test_every_entry_is_complete(entry: Code) -> None:
     assert re.fullmatch(r"[A-Z]{1,3}\d{3}", entry.code)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry.name)
     assert entry.category in CATEGORIES and entry.source in COMMANDS and entry.status in STATUSES
-    assert entry.summary and entry.url.startswith(f"{codes.DOCS_ROOT}/") and entry.url.endswith(f"#{entry.anchor}")
+    assert entry.summary and entry.url.startswith(f"{code_types.DOCS_ROOT}/") and entry.url.endswith(f"#{entry.anchor}")
     assert (ROOT / "docs" / entry.page).is_file()
     assert isinstance(entry.severity, Severity)
     if entry.source == "rule":
@@ -68,7 +69,7 @@ def test_the_rules_are_the_registry() -> None:
 
 def test_lookup_takes_a_code_in_any_case_or_a_name() -> None:
     assert codes.lookup("law003") is codes.lookup("LAW003") is codes.lookup("marketing-without-consent")
-    assert codes.lookup("E200") is codes.STATIC["E200"]
+    assert codes.lookup("E200") is code_types.STATIC["E200"]
     assert codes.lookup("NOPE123") is None
 
 
@@ -95,7 +96,7 @@ def test_the_rule_docs_list_exactly_the_rules() -> None:
 
 @pytest.mark.parametrize(("page", "source"), [("verify-cookies.md", "verify"), ("interop.md", "export"),
                                               ("notice.md", "notice")])
-def test_the_command_pages_list_exactly_their_codes(page: str, source: codes.Source) -> None:
+def test_the_command_pages_list_exactly_their_codes(page: str, source: code_types.Source) -> None:
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
     found = set(re.findall(r"^## ([A-Z]+\d{3}) |^\| <a id=\"[^\"]+\"></a>`([A-Z]+\d{3})`", text, re.M))
     assert {a or b for a, b in found} == {c.code for c in codes.codes(source)}
@@ -103,7 +104,7 @@ def test_the_command_pages_list_exactly_their_codes(page: str, source: codes.Sou
 
 def test_generated_code_sections_are_up_to_date() -> None:
     for path, text in generated_sections(ROOT / "docs").items():
-        assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run `python -m privacy_dsl.docs`"
+        assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run `python -m privacy_dsl.lint.docs`"
 
 
 @pytest.mark.parametrize("entry", [c for c in ALL if c.status != "retired"], ids=lambda c: c.code)
@@ -121,8 +122,8 @@ def retired(monkeypatch: pytest.MonkeyPatch) -> Iterator[Code]:
     """HYG905, retired: its findings are HYG005's now."""
     old = Code("HYG905", "purpose-without-use", "hygiene", "rule", Severity.WARNING,
                "A purpose with no `use` (now HYG005).", "", "rules/hygiene.md", status="retired", redirect="HYG005")
-    monkeypatch.setattr(codes, "RETIRED", (old,))
-    monkeypatch.setattr(codes, "_cache", None)
+    monkeypatch.setattr(code_types, "RETIRED", (old,))
+    monkeypatch.setattr(codes, "_full", None)
     yield old
 
 
@@ -184,7 +185,7 @@ def test_a_retired_code_is_listed_in_the_docs_as_retired(retired: Code) -> None:
 
 
 def test_policytest_says_a_retired_code_is_retired(retired: Code) -> None:
-    from privacy_dsl.policytest import _unknown_code
+    from privacy_dsl.query.policytest import _unknown_code
 
     assert _unknown_code("HYG905", None) == "`HYG905` is retired; its findings are now `HYG005`: expect that"
 
@@ -193,9 +194,10 @@ def test_policytest_says_a_retired_code_is_retired(retired: Code) -> None:
 
 
 def test_version_and_a_non_rule_lookup_import_no_rule() -> None:
-    script = ("import sys; from privacy_dsl import codes; codes.lookup('E200'); codes.codes('verify'); "
-              "from privacy_dsl.cli import main; "
-              "print(sorted(m for m in sys.modules if m.startswith('privacy_dsl.rules')))")
+    script = ("import sys; from privacy_dsl.lint import catalogue as codes; "
+              "codes.lookup('E200'); codes.codes('verify'); "
+              "from privacy_dsl.cli.main import main; "
+              "print(sorted(m for m in sys.modules if m.startswith('privacy_dsl.lint.rules')))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

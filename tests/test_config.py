@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import codes, diagnose
 
-from privacy_dsl import codes as catalogue
-from privacy_dsl.config import Config, ConfigError, load_config, parse_config
-from privacy_dsl.lint import active_rules
-from privacy_dsl.rules import REGISTRY
-from privacy_dsl.rules.base import Context, Finding, Options, rule
+from privacy_dsl.lint import catalogue
+from privacy_dsl.lint.config import Config, ConfigError, load_config, parse_config
+from privacy_dsl.lint.engine import active_rules
+from privacy_dsl.lint.rules import REGISTRY
+from privacy_dsl.lint.rules.base import Context, Finding, Options, rule
 
 # A purpose that fires HYG004 (no categories), HYG005 (no use) and TRN005 would need a rights
 # block; it is used to see which rules a configuration turns on.
@@ -188,7 +188,7 @@ def profiled_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setitem(REGISTRY, "ZZZ901", profiled)
     monkeypatch.setitem(REGISTRY, "ZZZ902", norway_only)
-    monkeypatch.setattr(catalogue, "_cache", None)  # the catalogue reads the rules again
+    monkeypatch.setattr(catalogue, "_full", None)  # the catalogue reads the rules again
     yield
 
 
@@ -299,7 +299,7 @@ def test_invalid_toml_and_unreadable_files_are_config_errors(tmp_path: Path) -> 
 
 def test_cli_reports_a_bad_config_with_exit_code_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    from privacy_dsl.cli import main
+    from privacy_dsl.cli.main import main
 
     (tmp_path / "p.privacy").write_text(BARE)
     (tmp_path / "privacy-dsl.toml").write_text('[rules.HYG005]\nseverity = "warn"\n')
@@ -333,7 +333,7 @@ def test_configuration_doc_toml_examples_are_valid(block: str) -> None:
 def test_configuration_doc_policy_example_suppresses_what_it_says() -> None:
     import datetime as dt
 
-    from privacy_dsl.lint import lint_text
+    from privacy_dsl.lint.engine import lint_text
 
     (block,) = _blocks("privacy")
     select = parse_config({"select": ["HYG002", "HYG006", "SUP"]})  # the rules the example is about
@@ -352,7 +352,7 @@ def test_configuration_doc_lists_every_key() -> None:
 
 
 def test_one_rule_configured_under_its_code_and_its_name_is_an_error() -> None:
-    from privacy_dsl.config import ConfigError, parse_config
+    from privacy_dsl.lint.config import ConfigError, parse_config
 
     with pytest.raises(ConfigError, match=r"configure the same rule \(CK002 cookie-without-expiry\)"):
         parse_config({"rules": {"CK002": {"severity": "warning"}, "cookie-without-expiry": {"severity": "off"}}})
@@ -360,8 +360,8 @@ def test_one_rule_configured_under_its_code_and_its_name_is_an_error() -> None:
 
 def test_defaults_built_without_validation_equal_validated_defaults() -> None:
     """A cold start skips building validators for empty settings; the values must be the same."""
-    from privacy_dsl.config import Config, parse_config
-    from privacy_dsl.rules import REGISTRY
+    from privacy_dsl.lint.config import Config, parse_config
+    from privacy_dsl.lint.rules import REGISTRY
 
     assert parse_config({}, "x") == Config.model_validate({}).model_copy(update={"source": "x"})
     for entry in REGISTRY.values():
@@ -371,7 +371,7 @@ def test_defaults_built_without_validation_equal_validated_defaults() -> None:
 
 
 def test_a_misspelt_jurisdiction_gets_a_suggestion() -> None:
-    from privacy_dsl.config import ConfigError, parse_config
+    from privacy_dsl.lint.config import ConfigError, parse_config
 
     with pytest.raises(ConfigError, match=r"`nor` is not one of eu, no, fr; did you mean `no`\?"):
         parse_config({"jurisdictions": ["eu", "nor"]})

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from privacy_dsl import cookiedb
-from privacy_dsl.cookiedb import (
+from privacy_dsl.lint import cookiedb
+from privacy_dsl.lint.cookiedb import (
     CATEGORY_MAP,
     DAY,
     MONTH,
@@ -76,7 +76,7 @@ def test_dsl_durations() -> None:
 
 
 def test_category_mapping_covers_the_database() -> None:
-    from privacy_dsl.model import CookieCategory
+    from privacy_dsl.language.model import CookieCategory
 
     assert set(CATEGORY_MAP.values()) <= {c.value for c in CookieCategory}
     assert {r.category for r in database().rows} <= set(CATEGORY_MAP)
@@ -167,7 +167,7 @@ def test_regen_script_reports_unparsed_values(tmp_path: Path) -> None:
 
 def test_load_is_lazy_and_once() -> None:
     """Not loaded by importing the rules; loaded once per process. (Its load time is measured, not asserted.)"""
-    code = ("import privacy_dsl.rules, privacy_dsl.cookiedb as c;"
+    code = ("import privacy_dsl.lint.rules, privacy_dsl.lint.cookiedb as c;"
             "assert c.database.cache_info().currsize == 0;"
             "db = c.database(); assert c.database() is db; print(len(db))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from privacy_dsl.parser import parse_text
+from privacy_dsl.language.parser import parse_text
 
 FENCE = re.compile(r"```privacy\n(.*?)```", re.S)
 
@@ -78,7 +78,7 @@ def test_readme_shell_examples_run_in_a_checkout(tmp_path: Path, monkeypatch: py
     import shlex
     import shutil
 
-    from privacy_dsl.cli import main
+    from privacy_dsl.cli.main import main
 
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
     monkeypatch.chdir(tmp_path)

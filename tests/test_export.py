@@ -17,12 +17,12 @@ from conftest import POLICIES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privacy_dsl import model as m
-from privacy_dsl.cli import main
-from privacy_dsl.export import dump_yaml, fides_key, max_age_seconds, retention_text, to_fides
-from privacy_dsl.loader import load_one
-from privacy_dsl.modeldata import from_dict
-from privacy_dsl.parser import parse_text
+from privacy_dsl.cli.main import main
+from privacy_dsl.interop.export import dump_yaml, fides_key, max_age_seconds, retention_text, to_fides
+from privacy_dsl.language import model as m
+from privacy_dsl.language.modeldata import from_dict
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.lint.loader import load_one
 
 FJORDKAFFE = POLICIES / "fjordkaffe"
 CIFERO = POLICIES / "cifero"

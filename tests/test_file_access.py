@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from privacy_dsl.cli import main
-from privacy_dsl.config import Config
-from privacy_dsl.lint import lint_paths
-from privacy_dsl.policytest import run_tests
-from privacy_dsl.sources import MAX_DEPTH, discover, read_source
+from privacy_dsl.cli.main import main
+from privacy_dsl.language.sources import MAX_DEPTH, discover, read_source
+from privacy_dsl.lint.config import Config
+from privacy_dsl.lint.engine import lint_paths
+from privacy_dsl.query.policytest import run_tests
 
 GOOD = "subject customer\n"
 SECRET = "machine example.com login alice password hunter2-s3cret\n"
@@ -147,7 +147,7 @@ def test_fmt_refuses_to_write_through_a_link_out_of_the_tree(repo: Path) -> None
 def test_fmt_checks_the_link_again_before_writing(repo: Path, monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """A link repointed out of the tree between reading and writing is not written through."""
-    import privacy_dsl.fmt as fmt_module
+    import privacy_dsl.outputs.fmt as fmt_module
 
     (repo / "p" / "lib").mkdir()
     inside = repo / "p" / "lib" / "x.privacy"

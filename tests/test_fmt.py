@@ -16,10 +16,10 @@ from hypothesis.extra.lark import from_lark
 from strategies import GRAMMAR, padded_tokens
 
 from privacy_dsl.atomic import ConcurrentModification, atomic_write_text
-from privacy_dsl.cli import main
-from privacy_dsl.fmt import ORDER, FormatterBug, comment_texts, format_string, format_text, model_signature
-from privacy_dsl.parser import grammar_path, parse_text
-from privacy_dsl.sources import display_path
+from privacy_dsl.cli.main import main
+from privacy_dsl.language.parser import grammar_path, parse_text
+from privacy_dsl.language.sources import display_path
+from privacy_dsl.outputs.fmt import ORDER, FormatterBug, comment_texts, format_string, format_text, model_signature
 
 SHIPPED = sorted(POLICIES.rglob("*.privacy"))
 
@@ -286,7 +286,7 @@ def test_semantic_errors_do_not_stop_formatting() -> None:
 
 
 def test_the_guard_refuses_output_that_would_change_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    import privacy_dsl.fmt as fmt_module
+    import privacy_dsl.outputs.fmt as fmt_module
 
     monkeypatch.setattr(fmt_module, "quote", lambda value: '"changed"')
     with pytest.raises(FormatterBug):

@@ -20,12 +20,12 @@ from conftest import POLICIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy_dsl.cli import main
-from privacy_dsl.config import Config
-from privacy_dsl.fmt import format_text
-from privacy_dsl.lint import lint_sources
-from privacy_dsl.parser import parse_text
-from privacy_dsl.sources import SourceFile
+from privacy_dsl.cli.main import main
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.language.sources import SourceFile
+from privacy_dsl.lint.config import Config
+from privacy_dsl.lint.engine import lint_sources
+from privacy_dsl.outputs.fmt import format_text
 
 TODAY = dt.date(2026, 11, 25)
 CONFIG = Config(jurisdictions=("eu", "no", "fr"))

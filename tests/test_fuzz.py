@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from strategies import GRAMMAR, padded_tokens
 
-from privacy_dsl.config import Config
 from privacy_dsl.diagnostics import Diagnostic
-from privacy_dsl.lint import lint_text
-from privacy_dsl.parser import parse_text
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.lint.config import Config
+from privacy_dsl.lint.engine import lint_text
 
 SHIPPED = sorted(p.read_text(encoding="utf-8") for p in POLICIES.rglob("*.privacy"))
 CONFIG = Config()
@@ -127,8 +127,8 @@ def test_regression_corpus(path: Path) -> None:
 @settings(max_examples=max(10, EXAMPLES // 10), deadline=None)
 @given(st.sampled_from(sorted(p.name for p in POLICIES.iterdir() if p.is_dir())), st.randoms())
 def test_results_do_not_depend_on_file_order(policy: str, rnd: object) -> None:
-    from privacy_dsl.lint import lint_sources
-    from privacy_dsl.sources import SourceFile
+    from privacy_dsl.language.sources import SourceFile
+    from privacy_dsl.lint.engine import lint_sources
 
     files = [(p.name, p.read_text(encoding="utf-8")) for p in sorted((POLICIES / policy).glob("*.privacy"))]
     shuffled = list(files)

@@ -30,9 +30,9 @@ from conftest import POLICIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy_dsl.config import ConfigError, parse_config
 from privacy_dsl.configfile import explicit_table, read_toml
-from privacy_dsl.observed import Capture, read_cookies_txt, read_har, read_inspection, read_set_cookie
+from privacy_dsl.interop.observed import Capture, read_cookies_txt, read_har, read_inspection, read_set_cookie
+from privacy_dsl.lint.config import ConfigError, parse_config
 
 FJORDKAFFE = POLICIES / "fjordkaffe"
 EXAMPLES = int(os.environ.get("PRIVACY_DSL_FUZZ_EXAMPLES", "200"))
@@ -539,8 +539,8 @@ def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 
 
 def _exported_manifest() -> dict[str, Any]:
-    from privacy_dsl.export import to_fides
-    from privacy_dsl.loader import load_one
+    from privacy_dsl.interop.export import to_fides
+    from privacy_dsl.lint.loader import load_one
 
     data, _ = to_fides(load_one(FJORDKAFFE, run_rules=False).policy, "en")
     return data
@@ -550,7 +550,7 @@ def _exported_manifest() -> dict[str, Any]:
 def test_a_wrong_type_in_any_field_of_a_manifest_never_raises() -> None:
     """Every field of the fjordkaffe export (and the legacy fields the importer reads) replaced by
     every value of WRONG_VALUES: the importer writes a policy or raises ImportProblem, nothing else."""
-    from privacy_dsl.importer import ImportProblem, from_fides
+    from privacy_dsl.interop.importer import ImportProblem, from_fides
 
     data = _exported_manifest()
     data["system"][0].update({"third_country_transfers": ["US"], "does_international_transfers": True,
@@ -757,7 +757,7 @@ yaml_text = st.lists(st.one_of(st.text(max_size=20), st.sampled_from(
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(yaml_text)
 def test_load_yaml_and_import_raise_only_import_problem(text: str) -> None:
-    from privacy_dsl.importer import ImportProblem, from_fides, load_yaml
+    from privacy_dsl.interop.importer import ImportProblem, from_fides, load_yaml
 
     with contextlib.suppress(ImportProblem):
         from_fides(load_yaml(text, "fuzz.yml"))
@@ -784,7 +784,7 @@ fides_values = st.recursive(
                                                                  "data_subject": fides_values}))
 def test_from_fides_of_any_structure_raises_only_import_problem(data: dict[str, Any]) -> None:
     """Text is drawn from a safe alphabet: the escaping of what the importer writes is tested in test_import."""
-    from privacy_dsl.importer import ImportProblem, from_fides
+    from privacy_dsl.interop.importer import ImportProblem, from_fides
 
     with contextlib.suppress(ImportProblem):
         from_fides(data)

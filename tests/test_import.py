@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from conftest import POLICIES
 
-from privacy_dsl import model as m
 from privacy_dsl.api import load_text
-from privacy_dsl.cli import main
-from privacy_dsl.export import dump_yaml, to_fides
-from privacy_dsl.fmt import format_string
-from privacy_dsl.importer import ImportProblem, YamlMissing, from_fides, load_yaml
-from privacy_dsl.lint import lint_text
-from privacy_dsl.loader import load_one
+from privacy_dsl.cli.main import main
+from privacy_dsl.interop.export import dump_yaml, to_fides
+from privacy_dsl.interop.importer import ImportProblem, YamlMissing, from_fides, load_yaml
+from privacy_dsl.language import model as m
+from privacy_dsl.lint.engine import lint_text
+from privacy_dsl.lint.loader import load_one
+from privacy_dsl.outputs.fmt import format_string
 
 pytest.importorskip("yaml")
 FJORDKAFFE = POLICIES / "fjordkaffe"

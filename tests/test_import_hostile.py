@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy_dsl import model as m
-from privacy_dsl.importer import _UNWRITABLE, from_fides
-from privacy_dsl.lint import lint_text
-from privacy_dsl.parser import parse_text
+from privacy_dsl.interop.importer import _UNWRITABLE, from_fides
+from privacy_dsl.language import model as m
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.lint.engine import lint_text
 
 pytest.importorskip("yaml")
 

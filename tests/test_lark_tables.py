@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES, ROOT
 
-from privacy_dsl import fmt, lark_tables, lexer, policytest
-from privacy_dsl import parser as p
+from privacy_dsl.language import lexer
+from privacy_dsl.language import parser as p
+from privacy_dsl.language import tables as lark_tables
+from privacy_dsl.outputs import fmt
+from privacy_dsl.query import policytest
 
 GRAMMAR = lark_tables.grammar_path().read_text(encoding="utf-8")
 
@@ -34,7 +37,7 @@ def test_shipped_tables_are_up_to_date() -> None:
 @tables_lark
 def test_the_tables_do_not_depend_on_string_hashing() -> None:
     """Lark numbers states and tokens in set order; the file must not change with PYTHONHASHSEED."""
-    code = ("import sys; from privacy_dsl import lark_tables as t; "
+    code = ("import sys; from privacy_dsl.language import tables as t; "
             "sys.stdout.write(t.render_tables(t.grammar_path().read_text(encoding='utf-8')))")
     for seed in ("1", "2"):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

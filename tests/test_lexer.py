@@ -17,8 +17,8 @@ from hypothesis.extra.lark import from_lark
 from strategies import GRAMMAR, padded_tokens
 from test_fuzz import _mutated
 
-from privacy_dsl import lexer
-from privacy_dsl import parser as p
+from privacy_dsl.language import lexer
+from privacy_dsl.language import parser as p
 
 EXAMPLES = int(os.environ.get("PRIVACY_DSL_FUZZ_EXAMPLES", "200"))
 FENCE = re.compile(r"```privacy\n(.*?)```", re.S)

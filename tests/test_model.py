@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from strategies import GRAMMAR, padded_tokens
 from test_fuzz import _mutated
 
-from privacy_dsl import model as m
-from privacy_dsl import modeldata as md
-from privacy_dsl.parser import parse_text
-from privacy_dsl.resolve import resolve
+from privacy_dsl.language import model as m
+from privacy_dsl.language import modeldata as md
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.language.resolve import resolve
 
 
 def _nodes(value: Any) -> list[Any]:
@@ -74,9 +74,10 @@ def test_validation_refuses_unknown_and_missing_fields() -> None:
 
 
 def test_parsing_and_resolving_import_no_pydantic() -> None:
-    code = ("import sys; from privacy_dsl.parser import parse_text; from privacy_dsl.resolve import resolve; "
+    code = ("import sys; from privacy_dsl.language.parser import parse_text; "
+            "from privacy_dsl.language.resolve import resolve; "
             "d = parse_text('controller \"X\" {\\n}\\n', 'x.privacy').document; resolve('.', [d]); "
-            "print(sorted(m for m in ('pydantic', 'privacy_dsl.modeldata') if m in sys.modules))")
+            "print(sorted(m for m in ('pydantic', 'privacy_dsl.language.modeldata') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["[]"], out.stderr
 

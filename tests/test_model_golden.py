@@ -16,10 +16,10 @@ import re
 import pytest
 from conftest import POLICIES, ROOT
 
-from privacy_dsl import modeldata as md
-from privacy_dsl.cli import main
-from privacy_dsl.parser import parse_text
-from privacy_dsl.resolve import resolve
+from privacy_dsl.cli.main import main
+from privacy_dsl.language import modeldata as md
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.language.resolve import resolve
 
 GOLDEN = ROOT / "tests" / "golden" / "model"
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES
 
-from privacy_dsl import model as m
-from privacy_dsl.cli import main
-from privacy_dsl.loader import load_one
-from privacy_dsl.notice import Foreign, build, phrases_for, render
-from privacy_dsl.notice.phrases import Phrases
+from privacy_dsl.cli.main import main
+from privacy_dsl.language import model as m
+from privacy_dsl.lint.loader import load_one
+from privacy_dsl.outputs.notice import Foreign, build, phrases_for, render
+from privacy_dsl.outputs.notice.phrases import Phrases
 
 FJORDKAFFE = POLICIES / "fjordkaffe"
 CIFERO = POLICIES / "cifero"

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from privacy_dsl.observed import parse_set_cookie, read_cookies_txt, read_har, read_set_cookie
+from privacy_dsl.interop.observed import parse_set_cookie, read_cookies_txt, read_har, read_set_cookie
 
 T0 = dt.datetime(2026, 11, 25, 10, 0, 0, tzinfo=dt.UTC)
 
@@ -225,7 +225,7 @@ def test_inspection_json_of_the_website_evidence_collector_is_read() -> None:
     """The collector's own test output (tests/fixtures/captures/README.md): HTTP and script cookies,
     `expires` as seconds since 1970, -1 and an ISO time, lifetimes counted from each cookie's
     `log.timestamp`; recognised by `read_har` too, and judged as captured without consent."""
-    from privacy_dsl.observed import read_inspection
+    from privacy_dsl.interop.observed import read_inspection
 
     for capture in (read_inspection(INSPECTION, "inspection.json"), read_har(INSPECTION, "inspection.json")):
         assert capture.kind == "inspection" and not capture.problems, capture.problems
@@ -254,7 +254,7 @@ def _inspection(tmp_path: Path, cookies: Any, **top: Any) -> Path:
 
 
 def test_inspection_fields_of_the_wrong_type_are_vc104_and_bounded(tmp_path: Path) -> None:
-    from privacy_dsl.observed import MAX_ENTRY_WARNINGS, read_inspection
+    from privacy_dsl.interop.observed import MAX_ENTRY_WARNINGS, read_inspection
 
     start = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC).timestamp()  # no log.timestamp: from start_time
     good = {"name": "ok", "domain": ".shop.example", "path": "/", "expires": start + 86400, "httpOnly": True}
@@ -280,7 +280,7 @@ def test_inspection_fields_of_the_wrong_type_are_vc104_and_bounded(tmp_path: Pat
 
 
 def test_inspection_whose_cookies_is_not_a_list_is_vc100(tmp_path: Path) -> None:
-    from privacy_dsl.observed import read_inspection
+    from privacy_dsl.interop.observed import read_inspection
 
     for value in (5, {}, "x", None):
         capture = read_har(_inspection(tmp_path, value))

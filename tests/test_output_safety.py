@@ -26,9 +26,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privacy_dsl.diagnostics import MAX_MESSAGE, bound_message, printable, printable_line
-from privacy_dsl.lint import lint_text
-from privacy_dsl.parser import parse_text
-from privacy_dsl.reporters.full import WINDOW, window
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.lint.engine import lint_text
+from privacy_dsl.outputs.reporters.full import WINDOW, window
 
 TEXT_FORMATS = ("full", "concise", "github")
 ALL_FORMATS = ("full", "concise", "github", "json", "sarif", "junit")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from privacy_dsl import model as m
-from privacy_dsl.parser import parse_text
+from privacy_dsl.language import model as m
+from privacy_dsl.language.parser import parse_text
 
 FULL = '''\
 policy "Acme notice" {
@@ -222,7 +222,7 @@ def test_invalid_values_are_diagnosed_with_suggestions(text: str, code: str, nee
 def test_every_builder_method_builds_a_node_of_the_grammar() -> None:
     """The builder's public methods are the nodes it builds (``_handlers``, derived): a method whose
     name no rule or alias has (a typo, a renamed rule) would never be called."""
-    from privacy_dsl import parser as p
+    from privacy_dsl.language import parser as p
 
     nodes = {str(rule.alias or rule.origin.name) for rule in p.lark_parser().rules}
     methods = {name for name, value in vars(p._Builder).items() if not name.startswith("_") and callable(value)}
@@ -238,7 +238,7 @@ def test_every_group_of_keywords_is_described_from_the_grammar() -> None:
     group, under the keyword that opens the block."""
     import re
 
-    from privacy_dsl import parser as p
+    from privacy_dsl.language import parser as p
 
     firsts = p._first_terminals()
     for rule, words in p._GROUP_WORDS.items():

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES, ROOT, TODAY
 
-from privacy_dsl.config import Config
-from privacy_dsl.lint import lint_paths
-from privacy_dsl.reporters import Report, render
+from privacy_dsl.lint.config import Config
+from privacy_dsl.lint.engine import lint_paths
+from privacy_dsl.outputs.reporters import Report, render
 
 SNAPSHOT = ROOT / "tests" / "snapshots" / "policies.txt"
 

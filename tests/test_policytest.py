@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES, ROOT
 
-from privacy_dsl.cli import main
-from privacy_dsl.config import Config, parse_config
-from privacy_dsl.policytest import parse_test_text, run_tests
+from privacy_dsl.cli.main import main
+from privacy_dsl.lint.config import Config, parse_config
+from privacy_dsl.query.policytest import parse_test_text, run_tests
 
 POLICY = """\
 subject customer

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from conftest import POLICIES, ROOT
 
-from privacy_dsl.cli import main
+from privacy_dsl.cli.main import main
 
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 
@@ -44,12 +44,12 @@ def test_lint_hook() -> None:
     assert files.search("policies/acme/cookies.privacy") and files.search("a.privacy")
     assert not files.search("cookies.privacy.bak") and not files.search("notes.md")
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'privacy-dsl = "privacy_dsl.cli:entry"' in pyproject  # the entry's console script
+    assert 'privacy-dsl = "privacy_dsl.cli.main:entry"' in pyproject  # the entry's console script
 
 
 def test_fmt_hook_matches_the_fmt_command() -> None:
     """The fmt hook exists exactly when the fmt command does, and runs in check mode."""
-    from privacy_dsl.commands import COMMAND_INDEX
+    from privacy_dsl.cli.commands import COMMAND_INDEX
 
     has_fmt = "fmt" in {name for name, _, _ in COMMAND_INDEX}
     hook = hooks().get("privacy-dsl-fmt")
@@ -245,7 +245,7 @@ def test_pre_commit_try_repo_fails_on_a_bad_policy_and_passes_a_clean_one(tmp_pa
 def test_pre_commit_try_repo_fmt_hook_fails_only_on_unformatted_files(tmp_path: Path) -> None:
     if "privacy-dsl-fmt" not in hooks():
         pytest.skip("no privacy-dsl-fmt hook")
-    from privacy_dsl.fmt import format_string
+    from privacy_dsl.outputs.fmt import format_string
 
     git = _Repo(tmp_path)
     messy = 'cookie   "b"   {\n expiry   session\n    party first\n}\n'

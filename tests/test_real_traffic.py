@@ -39,7 +39,7 @@ from typing import Any
 
 import pytest
 
-from privacy_dsl.cli import main
+from privacy_dsl.cli.main import main
 
 POLICY = """\
 policy "Local test site" {

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES
 
-from privacy_dsl import cache, runner
-from privacy_dsl.cli import build_parser, main
+from privacy_dsl import cache
+from privacy_dsl.cli.main import build_parser, main
+from privacy_dsl.lint import runner
 
 
 @pytest.fixture
@@ -169,8 +170,9 @@ def test_replay_imports_neither_the_parser_nor_pydantic(tmp_path: Path) -> None:
     shutil.copytree(POLICIES, tmp_path / "policies")
     (tmp_path / ".privacy-dsl-cache").mkdir()  # else the first run creating it makes the folder racy
     time.sleep(cache.RACY_NS / 1e9 + 0.1)
-    probe = ("import sys; from privacy_dsl.cli import main; rc = main(['lint', 'policies']); "
-             "print('LOADED', sorted(m for m in ('lark', 'pydantic', 'privacy_dsl.runner', 'privacy_dsl.diagnostics')"
+    probe = ("import sys; from privacy_dsl.cli.main import main; rc = main(['lint', 'policies']); "
+             "print('LOADED', sorted(m for m in ('lark', 'pydantic', 'privacy_dsl.lint.runner',"
+             " 'privacy_dsl.diagnostics')"
              " if m in sys.modules), file=sys.stderr); sys.exit(rc)")
     env = {**os.environ, "NO_COLOR": "1"}
     runs = [subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, env=env,
@@ -230,7 +232,7 @@ def _options(argv: list[str]) -> set[str]:
 
 
 def test_every_option_of_lint_is_classified() -> None:
-    from privacy_dsl.commands import lint as lint_command
+    from privacy_dsl.cli.commands import lint as lint_command
 
     assert not lint_command.REPLAY_SAFE & lint_command.NOT_REPLAYED
     assert _options(["lint"]) == lint_command.REPLAY_SAFE | lint_command.NOT_REPLAYED == set(SAMPLES)
@@ -238,7 +240,7 @@ def test_every_option_of_lint_is_classified() -> None:
 
 @pytest.mark.parametrize("dest", sorted(SAMPLES))
 def test_each_option_given_decides_by_its_class(dest: str) -> None:
-    from privacy_dsl.commands import lint as lint_command
+    from privacy_dsl.cli.commands import lint as lint_command
 
     assert eligible(["lint", *SAMPLES[dest]]) is (dest in lint_command.REPLAY_SAFE)
 
@@ -246,7 +248,7 @@ def test_each_option_given_decides_by_its_class(dest: str) -> None:
 def test_only_lint_is_replayable() -> None:
     import argparse
 
-    from privacy_dsl.commands import COMMAND_INDEX, command_module
+    from privacy_dsl.cli.commands import COMMAND_INDEX, command_module
 
     marked = []
     for name, module, _ in COMMAND_INDEX:
@@ -260,7 +262,7 @@ def test_only_lint_is_replayable() -> None:
 @pytest.fixture
 def upload_option(monkeypatch: pytest.MonkeyPatch) -> None:
     """``lint`` as a later version might have it: two new options nobody classified."""
-    from privacy_dsl.commands import lint as lint_command
+    from privacy_dsl.cli.commands import lint as lint_command
 
     real = lint_command.register
 
@@ -291,7 +293,7 @@ def test_an_option_nobody_marked_is_never_replayed(repo: Path, capsys: pytest.Ca
 @pytest.mark.usefixtures("upload_option")
 def test_an_option_marked_replay_safe_is_replayed(repo: Path, capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from privacy_dsl.commands import lint as lint_command
+    from privacy_dsl.cli.commands import lint as lint_command
 
     monkeypatch.setattr(lint_command, "REPLAY_SAFE", lint_command.REPLAY_SAFE | {"upload"})
     fresh = lint(capsys, "policies", "--upload", "x", "--no-cache")

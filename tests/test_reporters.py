@@ -24,12 +24,12 @@ import pytest
 from conftest import POLICIES, ROOT
 
 from privacy_dsl import __version__
-from privacy_dsl.cli import main
-from privacy_dsl.codes import codes
+from privacy_dsl.cli.main import main
 from privacy_dsl.diagnostics import Diagnostic, Severity
-from privacy_dsl.model import Span
-from privacy_dsl.reporters import Report, github, junit, sarif
-from privacy_dsl.reporters import json as json_reporter
+from privacy_dsl.language.model import Span
+from privacy_dsl.lint.catalogue import codes
+from privacy_dsl.outputs.reporters import Report, github, junit, sarif
+from privacy_dsl.outputs.reporters import json as json_reporter
 
 FIXTURE = ROOT / "tests" / "fixtures" / "reporting"
 CONFIG = FIXTURE / "privacy-dsl.toml"
@@ -278,8 +278,8 @@ def test_sarif_results_locations_and_suppressions(at_root: Path, capsys: pytest.
 
 
 def test_sarif_rules_carry_the_docs(at_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from privacy_dsl.docs import explain_rule
-    from privacy_dsl.rules import REGISTRY
+    from privacy_dsl.lint.docs import explain_rule
+    from privacy_dsl.lint.rules import REGISTRY
 
     rules = {r["id"]: r for r in _sarif(capsys, *fixture_args())["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["CK002"]["help"]["markdown"] == explain_rule(REGISTRY["CK002"])
@@ -544,8 +544,8 @@ def test_color_follows_the_terminal_and_no_color(no_color: str | None, flag: str
 
 
 def test_lint_command_offers_every_format() -> None:
-    from privacy_dsl.commands import lint as lint_command
-    from privacy_dsl.reporters import FORMATS
+    from privacy_dsl.cli.commands import lint as lint_command
+    from privacy_dsl.outputs.reporters import FORMATS
 
     assert lint_command.FORMATS == FORMATS
 
@@ -559,10 +559,10 @@ def test_output_dash_is_standard_output(policies: dict[str, Path], tmp_path: Pat
 
 
 def test_lint_help_imports_nothing_heavy() -> None:
-    code = ("import sys, contextlib, io\nfrom privacy_dsl.cli import main\n"
+    code = ("import sys, contextlib, io\nfrom privacy_dsl.cli.main import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    try:\n        main(['lint', '--help'])\n    except SystemExit: pass\n"
-            "print([m for m in ('lark', 'pydantic', 'privacy_dsl.model') if m in sys.modules])")
+            "print([m for m in ('lark', 'pydantic', 'privacy_dsl.language.model') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

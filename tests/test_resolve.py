@@ -6,10 +6,10 @@ import itertools
 
 from conftest import codes
 
-from privacy_dsl import model as m
-from privacy_dsl.config import Config
-from privacy_dsl.lint import lint_sources
-from privacy_dsl.sources import SourceFile
+from privacy_dsl.language import model as m
+from privacy_dsl.language.sources import SourceFile
+from privacy_dsl.lint.config import Config
+from privacy_dsl.lint.engine import lint_sources
 
 FILES = {
     "a.privacy": (

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from privacy_dsl.cli import main
-from privacy_dsl.config import Config
-from privacy_dsl.lint import lint_paths, lint_text
-from privacy_dsl.parser import parse_text
+from privacy_dsl.cli.main import main
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.lint.config import Config
+from privacy_dsl.lint.engine import lint_paths, lint_text
 
 
 def _lint_dir(tmp_path: Path, name: str, data: bytes, config: Config | None = None) -> list[tuple[str, int, int]]:
@@ -128,7 +128,7 @@ def hook(event, args):
     elif event == "open" and isinstance(args[0], str):
         events.append(["write", os.path.realpath(args[0])])
 sys.addaudithook(hook)
-from privacy_dsl.cli import main
+from privacy_dsl.cli.main import main
 rc = main(json.loads(sys.argv[1]))
 print(json.dumps(events), file=sys.stderr)
 sys.exit(rc)
@@ -155,7 +155,7 @@ def test_lint_reads_only_its_inputs_never_executes_or_connects(tmp_path: Path) -
     assert not kinds - {"open"}, [e for e in events if e[0] != "open"]
     package = str(Path(privacy_dsl.__file__).resolve().parent)
     python = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(sys.executable).resolve().parent.parent)})
-    from privacy_dsl.parser import grammar_path
+    from privacy_dsl.language.parser import grammar_path
 
     config_candidates = {str(folder / name) for folder in [tmp_path.resolve(), *tmp_path.resolve().parents]
                          for name in ("pyproject.toml", "privacy-dsl.toml")}
@@ -207,7 +207,7 @@ def test_a_pickle_planted_in_the_temporary_directory_never_runs(tmp_path: Path, 
     ran code as the next user to lint. A pickle there must never be loaded, by any command."""
     import pickle
 
-    from privacy_dsl.parser import grammar_path
+    from privacy_dsl.language.parser import grammar_path
 
     project = _project(tmp_path)
     temp = tmp_path / "tmp"
@@ -258,7 +258,7 @@ def test_fmt_never_rewrites_a_file_outside_the_path(tmp_path: Path, capsys: pyte
 
 def test_the_cache_is_pruned_to_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import privacy_dsl.cache as cache
-    import privacy_dsl.runner as runner
+    import privacy_dsl.lint.runner as runner
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(cache, "MAX_ENTRIES", 5)

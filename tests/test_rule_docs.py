@@ -7,9 +7,9 @@ import re
 import pytest
 from conftest import ROOT, codes
 
-from privacy_dsl.docs import generated_pages
-from privacy_dsl.rules import REGISTRY
-from privacy_dsl.rules.base import CATEGORIES, Rule
+from privacy_dsl.lint.docs import generated_pages
+from privacy_dsl.lint.rules import REGISTRY
+from privacy_dsl.lint.rules.base import CATEGORIES, Rule
 
 SECTIONS = ["What it does", "Why it matters", "Example", "Use instead", "Options", "References"]
 FENCE = re.compile(r"```privacy\n(.*?)```", re.S)
@@ -45,6 +45,6 @@ def test_generated_rule_docs_are_up_to_date() -> None:
     for name, text in generated_pages().items():
         path = out / name
         assert path.exists() and path.read_text(encoding="utf-8") == text, (
-            f"docs/rules/{name} is stale: run `python -m privacy_dsl.docs`")
+            f"docs/rules/{name} is stale: run `python -m privacy_dsl.lint.docs`")
     stale = {p.name for p in out.glob("*.md")} - set(generated_pages())
     assert not stale, f"docs/rules has pages for no category: {stale}"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from privacy_dsl.cli import main
-from privacy_dsl.config import Config
-from privacy_dsl.lint import lint_paths
+from privacy_dsl.cli.main import main
+from privacy_dsl.lint.config import Config
+from privacy_dsl.lint.engine import lint_paths
 
 GOOD = "subject customer\n"
 

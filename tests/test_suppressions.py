@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from conftest import example, findings
 
-from privacy_dsl.config import parse_config
 from privacy_dsl.diagnostics import Diagnostic
-from privacy_dsl.lint import lint_sources, lint_text
-from privacy_dsl.sources import SourceFile
+from privacy_dsl.language.sources import SourceFile
+from privacy_dsl.lint.config import parse_config
+from privacy_dsl.lint.engine import lint_sources, lint_text
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -141,7 +141,7 @@ def test_config_ignore_hides_the_bidi_warning() -> None:
 
 @pytest.mark.parametrize("selector", ["E100", "syntax-error", "E10", "E001"])
 def test_config_ignore_of_a_fatal_code_is_a_configuration_error(selector: str) -> None:
-    from privacy_dsl.config import ConfigError
+    from privacy_dsl.lint.config import ConfigError
 
     with pytest.raises(ConfigError, match=r"makes the input unusable: it cannot be ignored"):
         parse_config({"ignore": [selector]})
@@ -154,14 +154,14 @@ def test_config_ignore_of_a_prefix_skips_the_fatal_codes_it_covers() -> None:
 
 
 def test_config_ignore_of_an_unknown_code_is_an_error_with_a_suggestion() -> None:
-    from privacy_dsl.config import ConfigError
+    from privacy_dsl.lint.config import ConfigError
 
     with pytest.raises(ConfigError, match=r"`E2000` selects no rule; did you mean `E200`\?"):
         parse_config({"ignore": ["E2000"]})
 
 
 def test_config_ignore_of_another_commands_code_says_which_command() -> None:
-    from privacy_dsl.config import ConfigError
+    from privacy_dsl.lint.config import ConfigError
 
     with pytest.raises(ConfigError, match=r"`VC001` is reported by `privacy-dsl verify-cookies`, not by `lint`"):
         parse_config({"ignore": ["VC001"]})

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 import privacy_dsl
-from privacy_dsl import fmt, policytest
 from privacy_dsl.api import PolicyError
-from privacy_dsl.parser import parse_text
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.outputs import fmt
+from privacy_dsl.query import policytest
 
 THREADS = 4
 ROUNDS = 6
@@ -121,7 +122,7 @@ def test_threads_parsing_at_once_get_what_they_get_alone(tmp_path: Path, switchi
 def test_a_parse_inside_a_parse_is_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reentrant: a parse started while another is building (here from the builder of a block)
     neither sees nor disturbs the outer one's state."""
-    from privacy_dsl import taxonomy
+    from privacy_dsl.language import taxonomy
 
     inner: list[object] = []
     data_uses = taxonomy.data_uses

@@ -11,14 +11,14 @@ import pytest
 from conftest import POLICIES
 from test_observed import entry, har
 
-from privacy_dsl import model as m
-from privacy_dsl.cli import main
-from privacy_dsl.config import Config
-from privacy_dsl.lint import lint_sources
-from privacy_dsl.observed import read_har
-from privacy_dsl.parser import parse_text
-from privacy_dsl.sources import SourceFile
-from privacy_dsl.verify import FirstParty, VerifyOptions, site_of, verify
+from privacy_dsl.cli.main import main
+from privacy_dsl.interop.observed import read_har
+from privacy_dsl.interop.verify import FirstParty, VerifyOptions, site_of, verify
+from privacy_dsl.language import model as m
+from privacy_dsl.language.parser import parse_text
+from privacy_dsl.language.sources import SourceFile
+from privacy_dsl.lint.config import Config
+from privacy_dsl.lint.engine import lint_sources
 
 POLICY = """\
 policy "Shop" {
@@ -177,7 +177,7 @@ def test_first_party_origin_with_port(tmp_path: Path) -> None:
 def test_first_party_unknown_is_said_once(tmp_path: Path) -> None:
     jar = tmp_path / "cookies.txt"
     jar.write_text("ads.example\tFALSE\t/\tFALSE\t0\ttp\tx\n", encoding="utf-8")
-    from privacy_dsl.observed import read_cookies_txt
+    from privacy_dsl.interop.observed import read_cookies_txt
 
     diags = verify(policy_of('cookie tp { party first expiry session }\n'), [read_cookies_txt(jar)])
     assert [d.code for d in diags] == ["VC103"]
@@ -280,9 +280,9 @@ def test_suggested_declarations_are_written_as_fmt_writes_them() -> None:
     """A cookie named like a keyword is quoted, as ``fmt`` (and export and import) write it; the
     declaration ``cookies suggest`` prints passes ``fmt --check``; and the one-line suggestion of a
     VC001 hint formats to exactly that declaration."""
-    from privacy_dsl import fmt
-    from privacy_dsl.parser import lark_parser
-    from privacy_dsl.verify import suggest_block
+    from privacy_dsl.interop.verify import suggest_block
+    from privacy_dsl.language.parser import lark_parser
+    from privacy_dsl.outputs import fmt
 
     keywords = sorted({str(t.pattern.value) for t in lark_parser().terminals if t.pattern.type == "str"})
     names = [*keywords, "sid", "_ga", "a-b", "x.y", "1abc", "policy-x", 'a"b']
@@ -331,7 +331,7 @@ def test_pasting_every_suggestion_resolves_every_vc001(tmp_path: Path, capsys: p
     """A round trip: verify a realistic capture, paste every suggested declaration (the JSON's
     `suggestion`) into the policy, verify again: no VC001-VC004 or VC006 is left, the policy lints
     without a duplicate (HYG003) or syntax error, and each suggestion is already in `fmt` layout."""
-    from privacy_dsl import fmt
+    from privacy_dsl.outputs import fmt
 
     capture = _realistic_capture(tmp_path)
     policy = tmp_path / "policy"
@@ -475,7 +475,7 @@ def test_local_storage_of_an_inspection_is_compared_with_kind_local_storage(
 
 
 def test_suggested_domains_cover_every_domain_and_stay_short() -> None:
-    from privacy_dsl.verify import MAX_SUGGESTED_SITES, suggest_domains
+    from privacy_dsl.interop.verify import MAX_SUGGESTED_SITES, suggest_domains
 
     assert suggest_domains(["www.a.example", "a.example", "x.y.a.example", "b.example"]) == ["a.example",
                                                                                               "b.example"]

@@ -37,8 +37,8 @@ OPTION = {name: name.split()[1] for name in WRITERS}
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A repository with policies/fjordkaffe (and its test file) and a fides manifest of it."""
-    from privacy_dsl.export import dump_yaml, to_fides
-    from privacy_dsl.loader import load_one
+    from privacy_dsl.interop.export import dump_yaml, to_fides
+    from privacy_dsl.lint.loader import load_one
 
     root = tmp_path / "repo"
     shutil.copytree(POLICIES / "fjordkaffe", root / "policies" / "fjordkaffe")

@@ -7,7 +7,7 @@ from textwrap import dedent
 import pytest
 from conftest import codes, diagnose, example, findings
 
-from privacy_dsl.config import parse_config
+from privacy_dsl.lint.config import parse_config
 
 
 def lint(text: str, code: str, **kw: object) -> list[tuple[str, int, int]]:

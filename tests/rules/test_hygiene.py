@@ -7,7 +7,7 @@ from textwrap import dedent
 import pytest
 from conftest import codes, example, findings
 
-from privacy_dsl.config import parse_config
+from privacy_dsl.lint.config import parse_config
 
 
 def run(text: str, code: str, **options: object) -> list[tuple[str, int, int]]:

@@ -7,8 +7,8 @@ from textwrap import dedent
 import pytest
 from conftest import codes, example, findings
 
-from privacy_dsl.config import parse_config
-from privacy_dsl.rules.identifiability import identifier_kind
+from privacy_dsl.lint.config import parse_config
+from privacy_dsl.lint.rules.identifiability import identifier_kind
 
 
 def run(text: str, **options: object) -> list[tuple[str, int, int]]:

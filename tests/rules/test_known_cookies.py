@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from conftest import POLICIES, codes, example, findings
 
-from privacy_dsl.config import parse_config
-from privacy_dsl.lint import lint_paths
+from privacy_dsl.lint.config import parse_config
+from privacy_dsl.lint.engine import lint_paths
 
 
 def run(text: str, code: str, **table: Any) -> list[tuple[str, int, int]]:
@@ -76,7 +76,7 @@ def test_ck101_fr_profile_lets_audience_measurement_be_declared_exempt() -> None
 
 
 def test_ck101_provider_picks_the_row_when_platforms_share_a_name() -> None:
-    from privacy_dsl.cookiedb import database
+    from privacy_dsl.lint.cookiedb import database
 
     db = database()
     shared = next(name for name, rows in db._exact.items()
@@ -119,14 +119,14 @@ def test_ck102_ratio_option() -> None:
 
 
 def test_ck102_never_compares_unreadable_retention() -> None:
-    from privacy_dsl.cookiedb import database
+    from privacy_dsl.lint.cookiedb import database
 
     row = next(r for r in database().rows if r.low is None and not r.wildcard and r.name.isidentifier())
     assert run(f"cookie {row.name} {{ expiry 1 second }}\n", "CK102") == []
 
 
 def test_ck102_ranges_compare_with_their_shortest_end() -> None:
-    from privacy_dsl.cookiedb import database
+    from privacy_dsl.lint.cookiedb import database
 
     row = next(r for r in database().rows if isinstance(r.low, int) and isinstance(r.high, int)
                and r.low < r.high and not r.wildcard and r.name.isidentifier())

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from conftest import POLICIES, ROOT, TODAY
 
-from privacy_dsl.codes import from_rule
-from privacy_dsl.config import parse_config
 from privacy_dsl.diagnostics import Diagnostic
-from privacy_dsl.lint import lint_paths, lint_text
-from privacy_dsl.rules import REGISTRY
-from privacy_dsl.rules.base import Rule
+from privacy_dsl.lint.catalogue import from_rule
+from privacy_dsl.lint.config import parse_config
+from privacy_dsl.lint.engine import lint_paths, lint_text
+from privacy_dsl.lint.rules import REGISTRY
+from privacy_dsl.lint.rules.base import Rule
 
 FENCE = re.compile(r"```privacy\n(.*?)```", re.S)
 #: Every rule: the SUP rules' diagnostics are made from their templates too (rules/suppressions.py).

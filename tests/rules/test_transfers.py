@@ -7,9 +7,9 @@ from textwrap import dedent
 import pytest
 from conftest import codes, example, findings
 
-from privacy_dsl import jurisdictions as jur
-from privacy_dsl import taxonomy
-from privacy_dsl.config import parse_config
+from privacy_dsl.language import jurisdictions as jur
+from privacy_dsl.language import taxonomy
+from privacy_dsl.lint.config import parse_config
 
 
 def run(text: str, code: str, **options: object) -> list[tuple[str, int, int]]:

@@ -7,7 +7,7 @@ from textwrap import dedent
 import pytest
 from conftest import codes, example, findings
 
-from privacy_dsl.config import parse_config
+from privacy_dsl.lint.config import parse_config
 
 RIGHTS_CORE = "access, rectification, erasure, restriction"
 
@@ -428,7 +428,7 @@ def test_trn012_text_inherited_from_defaults_is_reported_once_at_the_defaults() 
 def _shipped(policy: str) -> list[tuple[str, str, int, int]]:
     from conftest import POLICIES, TODAY
 
-    from privacy_dsl.lint import lint_paths
+    from privacy_dsl.lint.engine import lint_paths
 
     result = lint_paths([POLICIES / policy], parse_config({"select": ["TRN", "HYG"]}), today=TODAY)
     return [(d.code, d.span.path.rsplit("/", 1)[-1], d.span.line, d.span.column) for d in result.diagnostics]

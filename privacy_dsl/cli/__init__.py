@@ -1,0 +1,3 @@
+"""The command line: ``main`` (argument parsing and dispatch), ``commands`` (one module per command),
+``usage`` (help texts), shell completion.
+"""

@@ -1,0 +1,177 @@
+"""The subcommands of ``privacy-dsl``, one module each, listed explicitly.
+
+A command module defines ``register(sub)``, which adds its argparse subparser and sets
+``run`` as the subparser's default, and ``run(args) -> int``, which does the work and returns the
+exit code. Heavy imports belong inside ``run``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# Imported only for type checking: --help and --version import neither typing nor pathlib.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Iterable
+    from pathlib import Path
+    from types import ModuleType
+    from typing import Any
+
+    from ...diagnostics import Diagnostic
+    from ...lint.config import Config
+    from ...lint.loader import Loaded
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def load_config(args: argparse.Namespace, warn: bool = True) -> Config:
+    """The configuration for this run: --config or the nearest file, then --select/--ignore. With
+    ``warn``, its warnings (a retired code read as its successor) go to standard error."""
+    from ...lint.config import load_config as load
+    from ...lint.config import parse_config
+
+    config = load(getattr(args, "config", None))
+    update: dict[str, Any] = {}
+    if getattr(args, "select", None):
+        update["select"] = [s.strip() for s in args.select.split(",") if s.strip()]
+    if getattr(args, "ignore", None):
+        update["ignore"] = [*config.ignore, *(s.strip() for s in args.ignore.split(",") if s.strip())]
+    notes = config.notes
+    if update:
+        data = config.model_dump(by_alias=True, exclude={"source"})
+        data.update(update)
+        config = parse_config(data, "--select/--ignore")
+        notes += config.notes
+    import sys
+
+    for note in notes if warn else ():  # on stderr: the machine formats' stream stays clean
+        print(f"privacy-dsl: warning: {note}", file=sys.stderr)
+    return config
+
+
+def choose_format(requested: str | None) -> str:
+    """--format, else github inside GitHub Actions (annotations on the diff), else full."""
+    import os
+
+    if requested:
+        return requested
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
+
+
+def wants_color(choice: str, stream: Any, to_file: bool = False) -> bool:
+    """``--color always|never|auto``. ``auto``: colour on a terminal, unless the report goes to a
+    file, ``NO_COLOR`` is set to anything (no-color.org), or ``TERM=dumb`` (a terminal that cannot
+    show it: Emacs' shell, some CI logs); ``FORCE_COLOR`` set to anything turns it on (force-color.org)."""
+    import os
+
+    if choice != "auto":
+        return choice == "always"
+    if to_file or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(stream.isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def default_paths(paths: list[Path]) -> list[Path]:
+    """What to lint when no path is given: policies/ if it exists, else the current directory."""
+    from pathlib import Path
+
+    if paths:
+        return paths
+    return [Path("policies")] if Path("policies").is_dir() else [Path(".")]
+
+
+def load_one_policy(args: argparse.Namespace, action: str) -> Loaded | None:
+    """The one policy at PATH (default: policies/), parsed and resolved (no rules run) and free of
+    resolution errors; None after saying why it cannot be used. ``action``: "export", "write a notice of"."""
+    import sys
+
+    from ...lint.loader import PolicyError, load_one
+
+    try:
+        return load_one(args.path if args.path else default_paths([])[0], config_path=args.config,
+                        run_rules=False, refuse_unresolved=True, action=action)
+    except PolicyError as exc:
+        if exc.diagnostics:
+            report(list(exc.diagnostics), exc.sources)
+        print(f"privacy-dsl: {exc.message}", file=sys.stderr)
+        return None
+
+
+def report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
+    """Diagnostics to standard error in the `full` format."""
+    import sys
+
+    from ...outputs.reporters import Report, render
+
+    sys.stderr.write(render("full", Report(diagnostics, sources, len(sources), quiet=True)))
+
+
+def write_output(text: str, path: Path | None, inputs: Iterable[str | Path] = (), what: str = "") -> bool:
+    """``text`` to ``path`` (atomically, see ``atomic.py``) or to standard output; False (after
+    saying why) on failure, or if ``path`` is one of ``inputs`` (``what`` they are: "a file of the
+    policy"), which are never overwritten."""
+    import os
+    import sys
+
+    if path is None or str(path) == "-":
+        sys.stdout.write(text)
+        return True
+    from ...atomic import atomic_write_text, overwrites_input, write_error
+
+    refused = overwrites_input(path, inputs, what)
+    if refused is not None:
+        print(write_error(f"--output {path}", refused), file=sys.stderr)
+        return False
+    try:
+        if not os.path.exists(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, text)
+    except OSError as exc:
+        print(write_error(f"--output {path}", exc), file=sys.stderr)
+        return False
+    return True
+
+
+def blocking(problems: list[Diagnostic], sources: dict[str, str], allow_missing: bool) -> int:
+    """Report ``problems`` on standard error; how many of them are errors that stop the output from being
+    written (none with --allow-missing)."""
+    from ...diagnostics import Severity
+
+    if problems:
+        report(problems, sources)
+    return 0 if allow_missing else sum(d.severity >= Severity.ERROR for d in problems)
+
+
+#: Every command, in the order ``privacy-dsl --help`` lists them: (name, module, one-line help).
+#: The help line is repeated here so that ``--help``, ``--version`` and each command import only the
+#: command module they run (``cli.build_parser``); a test checks it against what each module registers.
+COMMAND_INDEX: tuple[tuple[str, str, str], ...] = (
+    ("lint", "lint", "check policies against the rule catalogue"),
+    ("rules", "rules", "list the rules (code, name, category, severity)"),
+    ("explain", "explain", "print a rule's documentation"),
+    ("dump", "dump", "print the resolved model of a policy as JSON"),
+    ("schema", "schema", "print the JSON Schema of the resolved policy model"),
+    ("taxonomy", "taxonomy", "list fideslang taxonomy keys (data categories, uses, subjects)"),
+    ("verify-cookies", "verify_cookies", "check the declared cookies against what a browser recorded"),
+    ("cookies", "cookies", "cookie declarations from the Open Cookie Database"),
+    ("query", "query", "ask a policy which uses of personal data it allows"),
+    ("test", "test", "run policy tests (*.privacy-test files next to policies)"),
+    ("fmt", "fmt", "format .privacy files in the canonical layout"),
+    ("notice", "notice", "generate the privacy notice and cookie table (Markdown or HTML)"),
+    ("export", "export", "export the resolved policy as JSON or as a fides (fideslang) manifest"),
+    ("import", "import_", "convert a fides (fideslang) manifest into .privacy text"),
+)
+
+
+def command_module(module: str) -> ModuleType:
+    """The module of one command, by its name in ``COMMAND_INDEX``."""
+    return importlib.import_module(f"{__name__}.{module}")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "COMMANDS":  # every command module, in --help order (imports all of them)
+        return tuple(command_module(module) for _, module, _ in COMMAND_INDEX)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

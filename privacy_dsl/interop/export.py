@@ -1,0 +1,539 @@
+"""Exports of a resolved policy: JSON (the model itself) and fides (fideslang-compatible YAML).
+
+``to_fides`` maps the policy onto fideslang resources (https://github.com/ethyca/fideslang):
+
+* the controller becomes an ``organization`` with its ``controller`` and ``data_protection_officer``
+  contact details;
+* the policy becomes one ``system`` (the processing it describes), with one
+  ``privacy_declarations`` entry per purpose: ``data_use``, ``data_categories`` (the categories'
+  taxonomy keys), ``data_subjects``, ``legal_basis_for_processing``, ``retention_period``, special
+  category data and its Art. 9 basis, and the recipients it is shared with (``egress``);
+* every recipient becomes a ``system`` of its own (responsibility ``Processor`` or ``Controller``,
+  the DPA reference as ``dpa_location``), receiving data from the policy's system (``ingress``);
+* transfers set ``does_international_transfers`` and ``legal_basis_for_transfers``;
+* cookies set ``uses_cookies``, ``uses_non_cookie_access`` and ``cookie_max_age_seconds`` (the
+  longest stated expiry, in seconds); fideslang 3 has no place for the cookie list itself (its
+  ``cookies`` field is deprecated and ignored), so the cookies and the transfers are kept, with
+  everything else fideslang has no field for, in the system's free-form ``meta.privacy_dsl``;
+  ``privacy-dsl import fides`` reads them back from there;
+* data subjects that are not fideslang defaults are declared as ``data_subject`` resources.
+
+Retention periods are written in the policy language's own retention syntax (``3 years after
+last_order``), so they read as text and can be parsed back.
+
+No YAML library is needed: ``dump_yaml`` writes the small subset used here (block mappings and
+sequences, null, booleans, integers, and strings, double-quoted unless plainly safe).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, builtin
+from ..language import model as m
+
+FIDES_BASIS = {
+    m.BasisKind.CONSENT: "Consent",
+    m.BasisKind.CONTRACT: "Contract",
+    m.BasisKind.LEGAL_OBLIGATION: "Legal obligations",
+    m.BasisKind.VITAL_INTERESTS: "Vital interests",
+    m.BasisKind.PUBLIC_TASK: "Public interest",
+    m.BasisKind.LEGITIMATE_INTERESTS: "Legitimate interests",
+}
+FIDES_SPECIAL = {
+    m.SpecialCondition.EXPLICIT_CONSENT: "Explicit consent",
+    m.SpecialCondition.EMPLOYMENT: "Employment, social security and social protection",
+    m.SpecialCondition.VITAL_INTERESTS: "Vital interests",
+    m.SpecialCondition.NOT_FOR_PROFIT: "Not-for-profit bodies",
+    m.SpecialCondition.MADE_PUBLIC: "Made public by the data subject",
+    m.SpecialCondition.LEGAL_CLAIMS: "Legal claims or judicial acts",
+    m.SpecialCondition.SUBSTANTIAL_PUBLIC_INTEREST: "Reasons of substantial public interest (with a basis in law)",
+    m.SpecialCondition.HEALTH_CARE: "Health or social care (with a basis in law)",
+    m.SpecialCondition.PUBLIC_HEALTH: "Public health (with a basis in law)",
+    m.SpecialCondition.ARCHIVING_RESEARCH: "Archiving, research and statistics (with a basis in law)",
+}
+#: fideslang's LegalBasisForTransfersEnum values (the field itself is free text in fideslang).
+FIDES_TRANSFER = {
+    m.Mechanism.ADEQUACY: "Adequacy Decision",
+    m.Mechanism.DPF: "Adequacy Decision",
+    m.Mechanism.SCCS: "SCCs",
+    m.Mechanism.BCR: "BCRs",
+}
+FIDES_PROFILING = {
+    m.AutomatedException.CONTRACT: "Contract",
+    m.AutomatedException.LAW: "Authorised by law",
+    m.AutomatedException.EXPLICIT_CONSENT: "Explicit consent",
+}
+FIDES_ROLE = {
+    m.Role.PROCESSOR: "Processor",
+    m.Role.CONTROLLER: "Controller",
+    m.Role.JOINT_CONTROLLER: "Controller",
+    m.Role.AUTHORITY: "Controller",
+}
+META_KEY = "privacy_dsl"
+META_VERSION = 1
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def to_json(policy: m.Policy) -> str:
+    """The resolved model as JSON (its shape: ``privacy-dsl schema``)."""
+    from ..language.modeldata import to_json as model_json
+
+    return model_json(policy, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- fides
+
+def _problem(code: str, message: str, span: m.Span, hint: str | None = None,
+             args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
+    """A diagnostic for one of the export codes of the catalogue (EXP001-EXP004)."""
+    return builtin(code, message, span, hint=hint, args=args)
+
+
+_TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "AE", "Ø": "O", "Å": "A", "ß": "ss"})
+
+
+def fides_key(text: str) -> str:
+    """A fides key (letters, digits, ``_ . - < >``) for any name: transliterated, lower case."""
+    text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9_.-]+", "_", text).strip("_.-") or "x"
+
+
+class _Keys:
+    """Unique fides keys per resource type, the same key for the same id every time."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.by_id: dict[tuple[str, str], str] = {}
+
+    def __call__(self, kind: str, ident: str) -> str:
+        if (kind, ident) in self.by_id:
+            return self.by_id[(kind, ident)]
+        base = key = fides_key(ident)
+        n = 2
+        while key in self.taken:
+            key, n = f"{base}_{n}", n + 1
+        self.taken.add(key)
+        self.by_id[(kind, ident)] = key
+        return key
+
+
+def retention_text(retention: m.Retention) -> str:
+    """A retention in the policy language's own syntax (what follows ``retention``)."""
+    from ..outputs.fmt import is_bare_name, quote
+
+    def event(value: str) -> str:
+        return value if is_bare_name(value) else quote(value)
+
+    vague = {"as_long_as_necessary": "as long as necessary", "unspecified": "unspecified",
+             "indefinite": "indefinite", "at_discretion": "at controller discretion"}
+    if retention.rule in vague:
+        return vague[retention.rule]
+    if retention.rule == "until":
+        return f"until {event(retention.until or '')}"
+    parts = ["law"] if retention.rule == "law" else []
+    if retention.law:
+        parts.append(quote(retention.law))
+    if retention.duration is not None:
+        parts.append(str(retention.duration))
+        if retention.after:
+            parts.append(f"after {event(retention.after)}")
+    return " ".join(parts)
+
+
+def max_age_seconds(duration: m.Duration) -> int:
+    return math.ceil(duration.days * 86400 - 1e-6)
+
+
+class _Fides:
+    def __init__(self, policy: m.Policy, lang: str | None) -> None:
+        self.policy = policy
+        self.lang = lang
+        self.problems: list[Diagnostic] = []
+        self.keys = _Keys()
+
+    def text(self, text: m.Text | None, span: m.Span, what: str) -> str | None:
+        if text is None:
+            return None
+        if self.lang is None:
+            return text.get()
+        if self.lang in text.by_lang or text.plain is not None:
+            return text.get(self.lang)
+        if not text.by_lang:
+            return None
+        other = next(iter(text.by_lang))
+        self.problems.append(_problem("EXP004", f"{what} has no `{self.lang}` text; the `{other}` text is exported",
+                                      span, args=(("what", what), ("lang", self.lang), ("other", other))))
+        return text.by_lang[other]
+
+    def name(self, node: m.Node, text: m.Text | None, ident: str, what: str) -> str:
+        return self.text(text, node.span_of("name"), f"{what} `{ident}` name") or ident
+
+    def build(self) -> dict[str, Any]:
+        policy = self.policy
+        out: dict[str, Any] = {}
+        controller = policy.controller
+        org_key = self.keys("organization", controller.name if controller else "default_organization")
+        if controller is not None:
+            org: dict[str, Any] = {"fides_key": org_key, "name": controller.name}
+            desc = self.text(controller.description, controller.span_of("description"), "the controller's description")
+            if desc:
+                org["description"] = desc
+            org["controller"] = _contact(controller.name, controller.address, controller.email, controller.phone)
+            dpo = controller.dpo
+            if dpo is not None and (dpo.name or dpo.email or dpo.phone):
+                org["data_protection_officer"] = _contact(dpo.name, None, dpo.email, dpo.phone)
+            if controller.representative:
+                org["representative"] = _contact(controller.representative, None, None, None)
+            out["organization"] = [org]
+        subjects = self.data_subjects()
+        if subjects:
+            out["data_subject"] = subjects
+        systems = [self.main_system(org_key)]
+        systems.extend(self.recipient_system(ident, r, org_key, systems[0]["fides_key"])
+                       for ident, r in policy.recipients.items())
+        out["system"] = systems
+        return out
+
+    def data_subjects(self) -> list[dict[str, Any]]:
+        from ..language.taxonomy import data_subjects
+
+        defaults = data_subjects()
+        out = []
+        for ident, subject in self.policy.subjects.items():
+            if ident in defaults:
+                continue
+            entry: dict[str, Any] = {"fides_key": self.keys("data_subject", ident),
+                                     "name": self.name(subject, subject.name, ident, "subject")}
+            desc = self.text(subject.description, subject.span_of("description"), f"subject `{ident}` description")
+            if desc:
+                entry["description"] = desc
+            out.append(entry)
+        return out
+
+    def subject_key(self, ident: str) -> str:
+        from ..language.taxonomy import data_subjects
+
+        return ident if ident in data_subjects() else self.keys("data_subject", ident)
+
+    def categories_of(self, purpose: m.Purpose) -> list[str]:
+        keys: list[str] = []
+        for ref in purpose.categories:
+            category = self.policy.categories.get(ref.name)
+            if category is None:
+                continue
+            if category.taxonomy is None:
+                self.problems.append(_problem(
+                    "EXP003", f"category `{category.id}` has no taxonomy key; fides cannot express it, so it is "
+                    f"left out of purpose `{purpose.id}`", category.span,
+                    hint="add `taxonomy <fideslang data-category key>` (see `privacy-dsl taxonomy`)",
+                    args=(("category", category.id), ("purpose", purpose.id))))
+                continue
+            if category.taxonomy not in keys:
+                keys.append(category.taxonomy)
+        return keys
+
+    def main_system(self, org_key: str) -> dict[str, Any]:
+        policy = self.policy
+        info, controller = policy.info, policy.controller
+        key = self.keys("system", Path(policy.root).name or "policy")
+        system: dict[str, Any] = {"fides_key": key, "organization_fides_key": org_key,
+                                  "name": info.title if info else (controller.name if controller else key)}
+        if info is not None:
+            desc = self.text(info.description, info.span_of("description"), "the policy's description")
+            if desc:
+                system["description"] = desc
+        system["system_type"] = "Service"
+        declarations = []
+        self.purpose_meta: list[dict[str, Any]] = []
+        for ident, purpose in policy.purposes.items():
+            declaration = self.declaration(ident, purpose)
+            if declaration is not None:
+                declarations.append(declaration)
+                extra: dict[str, Any] = {"declaration": declaration["name"], "id": ident}
+                if purpose.transfers:
+                    extra["transfers"] = [r.name for r in purpose.transfers]
+                if purpose.consent is not None:
+                    extra["consent"] = purpose.consent.name
+                if purpose.profiling:
+                    extra["profiling"] = True
+                self.purpose_meta.append(extra)
+        system["privacy_declarations"] = declarations
+        recipients = sorted({r.name for p in policy.purposes.values() for r in p.recipients
+                             if r.name in policy.recipients})
+        if recipients:
+            system["egress"] = [{"fides_key": self.keys("system", f"recipient:{r}"), "type": "system",
+                                 "data_categories": self.shared_with(r)} for r in recipients]
+        system["processes_personal_data"] = True
+        profiling = [p for p in policy.purposes.values() if p.profiling or (
+            p.automated_decisions is not None and p.automated_decisions.present)]
+        system["uses_profiling"] = bool(profiling)
+        profiling_bases = [FIDES_PROFILING[p.automated_decisions.exception] for p in profiling
+                           if p.automated_decisions is not None and p.automated_decisions.exception is not None]
+        if profiling_bases:
+            system["legal_basis_for_profiling"] = sorted(set(profiling_bases))
+        system["does_international_transfers"] = bool(policy.transfers)
+        if policy.transfers:
+            bases = []
+            for t in policy.transfers.values():
+                basis = FIDES_TRANSFER.get(t.mechanism, "Other") if t.mechanism else "Other"
+                if basis not in bases:
+                    bases.append(basis)
+            system["legal_basis_for_transfers"] = bases
+        if info is not None and info.url and re.match(r"https?://", info.url):
+            system["privacy_policy"] = info.url
+        if controller is not None:
+            system["legal_name"] = controller.name
+            if controller.address:
+                system["legal_address"] = controller.address
+            system["responsibility"] = ["Controller"]
+            if controller.dpo is not None and (controller.dpo.email or controller.dpo.name):
+                system["dpo"] = controller.dpo.email or controller.dpo.name
+        if info is not None:
+            security = self.text(info.security, info.span_of("security"), "the policy's security text")
+            if security:
+                system["data_security_practices"] = security
+        system.update(self.cookie_fields(policy.cookies))
+        meta: dict[str, Any] = {"version": META_VERSION, "purposes": self.purpose_meta}
+        if policy.cookies:
+            meta["cookies"] = [self.cookie(c) for c in policy.cookies]
+        if policy.transfers:
+            meta["transfers"] = [self.transfer(ident, t) for ident, t in policy.transfers.items()]
+        if policy.info is not None and policy.info.languages:
+            meta["languages"] = [r.name for r in policy.info.languages]
+        system["meta"] = {META_KEY: meta}
+        return system
+
+    def shared_with(self, recipient: str) -> list[str]:
+        keys: list[str] = []
+        for purpose in self.policy.purposes.values():
+            if any(r.name == recipient for r in purpose.recipients):
+                for key in self.categories_of(purpose):
+                    if key not in keys:
+                        keys.append(key)
+        return keys
+
+    def declaration(self, ident: str, purpose: m.Purpose) -> dict[str, Any] | None:
+        if purpose.use is None:
+            self.problems.append(_problem(
+                "EXP001", f"purpose `{ident}` has no `use`; a fides privacy declaration needs a data use, so the "
+                "purpose is not exported", purpose.span, hint="add `use <fideslang data-use key>`",
+                args=(("purpose", ident),)))
+            return None
+        decl: dict[str, Any] = {"name": self.name(purpose, purpose.name, ident, "purpose"), "data_use": purpose.use,
+                                "data_categories": self.categories_of(purpose),
+                                "data_subjects": [self.subject_key(r.name) for r in purpose.subjects]}
+        if purpose.bases:
+            basis = purpose.bases[0]
+            if len(purpose.bases) > 1:
+                self.problems.append(_problem(
+                    "EXP002", f"purpose `{ident}` has {len(purpose.bases)} legal bases; fides holds one, so only "
+                    f"`{basis.basis.value}` is exported", purpose.bases[1].span,
+                    args=(("purpose", ident), ("count", str(len(purpose.bases))), ("basis", basis.basis.value))))
+            decl["legal_basis_for_processing"] = FIDES_BASIS[basis.basis]
+            decl["flexible_legal_basis_for_processing"] = False
+            if basis.basis is m.BasisKind.LEGITIMATE_INTERESTS and basis.balancing_test:
+                decl["impact_assessment_location"] = basis.balancing_test
+        if purpose.retention:
+            decl["retention_period"] = "; ".join(retention_text(r) for r in purpose.retention)
+        special = any(self.policy.categories[r.name].special is not None for r in purpose.categories
+                      if r.name in self.policy.categories)
+        decl["processes_special_category_data"] = special or purpose.special_condition is not None
+        if purpose.special_condition is not None:
+            decl["special_category_legal_basis"] = FIDES_SPECIAL[purpose.special_condition.condition]
+        recipients = [r.name for r in purpose.recipients if r.name in self.policy.recipients]
+        decl["data_shared_with_third_parties"] = bool(recipients)
+        if recipients:
+            names = [self.name(self.policy.recipients[r], self.policy.recipients[r].name, r, "recipient")
+                     for r in recipients]
+            decl["third_parties"] = ", ".join(names)
+            decl["shared_categories"] = decl["data_categories"]
+            decl["egress"] = [self.keys("system", f"recipient:{r}") for r in recipients]
+        return decl
+
+    def recipient_system(self, ident: str, recipient: m.Recipient, org_key: str, main_key: str) -> dict[str, Any]:
+        system: dict[str, Any] = {"fides_key": self.keys("system", f"recipient:{ident}"),
+                                  "organization_fides_key": org_key,
+                                  "name": self.name(recipient, recipient.name, ident, "recipient")}
+        desc = self.text(recipient.description, recipient.span_of("description"), f"recipient `{ident}` description")
+        if desc:
+            system["description"] = desc
+        system["system_type"] = "Service"
+        system["privacy_declarations"] = []
+        if any(r.name == ident for p in self.policy.purposes.values() for r in p.recipients):
+            system["ingress"] = [{"fides_key": main_key, "type": "system", "data_categories": self.shared_with(ident)}]
+        if recipient.role is not None:
+            system["responsibility"] = [FIDES_ROLE[recipient.role]]
+            if recipient.role is m.Role.JOINT_CONTROLLER and self.policy.controller is not None:
+                system["joint_controller_info"] = self.policy.controller.name
+        if recipient.contract:
+            system["dpa_location"] = recipient.contract
+        provided = [c for c in self.policy.cookies if c.provider_ref is not None and c.provider_ref.name == ident]
+        system.update(self.cookie_fields(tuple(provided)))
+        meta: dict[str, Any] = {"version": META_VERSION, "id": ident}
+        if recipient.role is not None:
+            meta["role"] = recipient.role.value
+        if recipient.countries:
+            meta["countries"] = list(recipient.countries)
+        if recipient.website:
+            meta["website"] = recipient.website
+        system["meta"] = {META_KEY: meta}
+        return system
+
+    def cookie_fields(self, cookies: tuple[m.Cookie, ...]) -> dict[str, Any]:
+        fields: dict[str, Any] = {"uses_cookies": any(c.storage is m.StorageKind.COOKIE for c in cookies),
+                                  "uses_non_cookie_access": any(c.storage is not m.StorageKind.COOKIE for c in cookies)}
+        ages = [max_age_seconds(c.expiry.duration) for c in cookies if c.expiry and c.expiry.duration]
+        unknown = any(c.expiry is None or (c.expiry.lifetime == "persistent" and c.expiry.duration is None)
+                      for c in cookies)
+        if ages and not unknown:  # a persistent cookie of unknown duration makes the maximum unknown
+            fields["cookie_max_age_seconds"] = max(ages)
+        return fields
+
+    def cookie(self, cookie: m.Cookie) -> dict[str, Any]:
+        entry: dict[str, Any] = {"name": cookie.name, "storage": cookie.storage.value}
+        if cookie.pattern:
+            entry["pattern"] = True
+        if cookie.provider is not None:
+            entry["provider"] = cookie.provider
+        if cookie.provider_ref is not None:
+            entry["provider_system"] = self.keys("system", f"recipient:{cookie.provider_ref.name}")
+        if cookie.party is not None:
+            entry["party"] = cookie.party.value
+        if cookie.expiry is not None:
+            entry["expiry"] = cookie.expiry.lifetime
+            if cookie.expiry.duration is not None:
+                entry["duration"] = str(cookie.expiry.duration)
+                entry["max_age_seconds"] = max_age_seconds(cookie.expiry.duration)
+        if cookie.domains:
+            entry["domains"] = list(cookie.domains)
+        if cookie.category is not None:
+            entry["category"] = cookie.category.value
+        if cookie.purpose is not None:
+            entry["purpose"] = cookie.purpose.name
+            purpose = self.policy.purposes.get(cookie.purpose.name)
+            if purpose is not None and purpose.use:
+                entry["data_use"] = purpose.use
+        if cookie.consent is not None:
+            entry["consent"] = cookie.consent.name
+        desc = self.text(cookie.description, cookie.span_of("description"), f"cookie `{cookie.name}` description")
+        if desc:
+            entry["description"] = desc
+        return entry
+
+    def transfer(self, ident: str, transfer: m.Transfer) -> dict[str, Any]:
+        entry: dict[str, Any] = {"id": ident}
+        if transfer.recipient is not None:
+            entry["recipient"] = transfer.recipient.name
+            entry["recipient_system"] = self.keys("system", f"recipient:{transfer.recipient.name}")
+        if transfer.country:
+            entry["country"] = transfer.country
+        if transfer.mechanism is not None:
+            entry["mechanism"] = transfer.mechanism.value
+        if transfer.mechanism_detail:
+            entry["mechanism_detail"] = transfer.mechanism_detail
+        if transfer.certification:
+            entry["certification"] = transfer.certification
+        if transfer.tia:
+            entry["tia"] = transfer.tia
+        desc = self.text(transfer.description, transfer.span_of("description"), f"transfer `{ident}` description")
+        if desc:
+            entry["description"] = desc
+        return entry
+
+
+def _contact(name: str | None, address: str | None, email: str | None, phone: str | None) -> dict[str, str]:
+    return {k: v for k, v in (("name", name), ("address", address), ("email", email), ("phone", phone)) if v}
+
+
+def to_fides(policy: m.Policy, lang: str | None = None) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The fides resources for ``policy`` and what could not be expressed in them."""
+    builder = _Fides(policy, lang)
+    data = builder.build()
+    unique = {(d.code, d.span.path, d.span.line, d.span.column, d.message): d for d in builder.problems}
+    return data, sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+# ---------------------------------------------------------------- YAML, the subset fides manifests need
+
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+
+
+def yaml_string(value: str) -> str:
+    """A YAML scalar for ``value``: plain when that cannot be misread, else double-quoted."""
+    if _PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return value
+    out = []
+    for ch in value:
+        code = ord(ch)
+        if ch in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[ch])
+        elif code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF) \
+                or 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return yaml_string(value)
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _inline(value: Any) -> str:
+    """A value that is written on its key's or dash's line: a scalar, or an empty dict or list."""
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return _scalar(value)
+
+
+def _emit(value: Any, indent: int, lines: list[str]) -> None:
+    pad = " " * indent
+    if isinstance(value, dict):
+        for key, item in value.items():
+            head = f"{pad}{yaml_string(str(key))}:"
+            if isinstance(item, (dict, list)) and item:
+                lines.append(head)
+                _emit(item, indent + 2, lines)
+            else:
+                lines.append(f"{head} {_inline(item)}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, (dict, list)) and item:
+                sub: list[str] = []
+                _emit(item, indent + 2, sub)
+                lines.append(f"{pad}- {sub[0][indent + 2:]}")
+                lines.extend(sub[1:])
+            else:
+                lines.append(f"{pad}- {_inline(item)}")
+    else:
+        lines.append(pad + _scalar(value))
+
+
+def dump_yaml(data: dict[str, Any], header: str = "") -> str:
+    """Block-style YAML for nested dicts, lists, strings, integers, booleans and None."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    _emit(data, 0, lines)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,664 @@
+"""fides (fideslang) manifests -> policy-language text: ``privacy-dsl import fides FILE``.
+
+The reverse of ``export.to_fides``, for any fideslang manifest, not only ours:
+
+* ``organization`` -> ``controller`` (contact details, DPO, representative);
+* each ``privacy_declarations`` entry of a system that declares processing -> a ``purpose``
+  (``use``, ``basis``, Art. 9 condition, ``categories``, ``subjects``, ``retention``);
+* the data categories and subjects they use -> ``category`` and ``subject`` blocks (names and
+  descriptions from custom ``data_category`` / ``data_subject`` resources of the manifest);
+* systems the declarations send data to (``egress``), and systems with no declarations of their
+  own, -> ``recipient`` blocks (``role`` from ``responsibility``, ``contract`` from ``dpa_location``);
+* ``meta.privacy_dsl`` (written by ``privacy-dsl export --format fides``) -> ``cookie`` and
+  ``transfer`` blocks and each purpose's transfers, so an exported policy comes back nearly whole;
+  fideslang 2 ``cookies`` lists and fideslang 1 ``third_country_transfers`` are read too.
+
+What fides cannot say (rights, the complaints authority, how consent is asked) is not invented:
+the output says so in comments, and ``privacy-dsl lint`` then reports what is missing. What the
+importer cannot map (a retention period that is free text, an unknown taxonomy key) is kept in a
+comment next to where it belongs, never dropped silently. The text is formatted by ``fmt``.
+
+Reading YAML needs PyYAML (``pip install 'privacy-dsl[fides]'``): fides manifests are written by
+people and by ``yaml.dump`` in every YAML style (flow lists, block scalars, anchors), which is a
+job for a complete, well-kept YAML parser rather than a home-made subset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..diagnostics import BIDI_CONTROLS, printable, shorten
+from ..language import taxonomy
+from ..outputs.fmt import format_string, is_bare_name
+from ..outputs.fmt import quote as _literal
+from .export import META_KEY, fides_key
+
+BASIS = {
+    "consent": "consent",
+    "contract": "contract",
+    "legal obligations": "legal_obligation",
+    "legal obligation": "legal_obligation",
+    "vital interests": "vital_interests",
+    "vital interest": "vital_interests",
+    "public interest": "public_task",
+    "legitimate interests": "legitimate_interests",
+    "legitimate interest": "legitimate_interests",
+}
+SPECIAL = {
+    "explicit consent": "explicit_consent",
+    "employment, social security and social protection": "employment",
+    "vital interests": "vital_interests",
+    "not-for-profit bodies": "not_for_profit",
+    "made public by the data subject": "made_public",
+    "legal claims or judicial acts": "legal_claims",
+    "reasons of substantial public interest (with a basis in law)": "substantial_public_interest",
+    "health or social care (with a basis in law)": "health_care",
+    "public health (with a basis in law)": "public_health",
+    "archiving, research and statistics (with a basis in law)": "archiving_research",
+}
+ROLE = {"processor": "processor", "sub-processor": "processor", "controller": "controller"}
+#: fideslang 1.x data-use keys renamed in fideslang 2 (the original is kept in a comment).
+LEGACY_USES = {
+    "advertising": "marketing.advertising",
+    "advertising.first_party": "marketing.advertising.first_party",
+    "advertising.third_party": "marketing.advertising.third_party",
+    "improve": "functional.service.improve",
+    "improve.system": "functional.service.improve",
+    "provide": "essential.service",
+    "provide.service": "essential.service",
+    "provide.service.operations": "essential.service.operations",
+}
+
+
+class ImportProblem(Exception):
+    """The file is not a fides manifest this importer can read."""
+
+
+class YamlMissing(ImportProblem):
+    def __init__(self) -> None:
+        super().__init__("reading fides YAML needs PyYAML: pip install 'privacy-dsl[fides]'")
+
+
+#: The most values a manifest may expand to (an alias counts as often as it is used): a real
+#: manifest has a few thousand; YAML aliases of aliases ("billion laughs") reach 10**9 from 1 KB.
+MAX_MANIFEST_VALUES = 1_000_000
+#: The deepest nesting of lists and mappings (fides manifests nest about 6 deep).
+MAX_MANIFEST_DEPTH = 100
+
+
+def load_yaml(text: str, path: str = "<fides>") -> dict[str, Any]:
+    """The manifest as data; ``ImportProblem`` with line and column for invalid YAML."""
+    try:
+        import yaml  # type: ignore[import-untyped,unused-ignore]
+    except ImportError as exc:
+        raise YamlMissing() from exc
+    from ..bounded import NESTED_TOO_DEEPLY, NESTING_ERRORS
+
+    try:
+        data = yaml.load(text, Loader=_loader(yaml, fast=True))  # a SafeLoader (see _loader)
+    except yaml.YAMLError as fast_exc:
+        error: Exception = fast_exc
+        try:  # the error again from the pure-Python loader, whose messages quote the character found
+            yaml.load(text, Loader=_loader(yaml, fast=False))
+        except yaml.YAMLError as slow_exc:
+            error = slow_exc
+        except NESTING_ERRORS:
+            pass
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path
+        problem = getattr(error, "problem", None) or str(error)
+        raise ImportProblem(f"{where}: not valid YAML: {problem}") from None
+    except NESTING_ERRORS:
+        raise ImportProblem(f"{path}: not valid YAML: {NESTED_TOO_DEEPLY}") from None
+    if not isinstance(data, dict) or not any(k in data for k in ("system", "organization", "dataset")):
+        raise ImportProblem(f"{path}: not a fides manifest (expected top-level `system:` or `organization:`)")
+    _check_shape(data, path)
+    return data
+
+
+#: What a policy string cannot carry: a raw CR would end the line (the reader makes it a newline),
+#: NUL makes the file "binary" (E003), other controls and bidirectional controls are hidden or
+#: reorder the text (E020), and a lone surrogate cannot be written as UTF-8. The language escapes
+#: only `\\`, `"`, newline and tab, so these are replaced by U+FFFD (and a note says so).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + "".join(BIDI_CONTROLS) + "]")
+_NAME = re.compile(r"[^\W\d][\w\-]*")
+_DURATION = re.compile(r"[0-9]{1,9} (second|minute|hour|day|week|month|year)s?")
+
+
+def quote(value: str, replaced: list[str] | None = None) -> str:
+    """The one way a manifest's text is written into the policy: a valid string literal that the
+    parser reads back as exactly ``value`` (``\\``, ``"``, newline and tab escaped), except for
+    characters no policy string can carry (``_UNWRITABLE``), which become U+FFFD; each value that
+    lost one is added to ``replaced``."""
+    if _UNWRITABLE.search(value):
+        if replaced is not None:
+            replaced.append(value)
+        value = _UNWRITABLE.sub("\ufffd", value)
+    return _literal(value)
+
+
+def bare(value: Any) -> str | None:
+    """``value`` when it can be written as a NAME (an enumerated value such as a mechanism or a
+    cookie kind); ``None`` otherwise, and the caller keeps it in a comment."""
+    text = _str(value)
+    return text if text is not None and _NAME.fullmatch(text) else None
+
+
+@cache
+def _loader(yaml: Any, fast: bool) -> Any:
+    """PyYAML's safe loader (``fast``: the C one when there is one, ~3x faster), with impossible dates
+    and numbers of thousands of digits as YAML errors at their position instead of a ValueError."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if fast else yaml.SafeLoader
+
+    def guarded(tag: str, what: str) -> Callable[[Any, Any], Any]:
+        construct = base.yaml_constructors[tag]
+
+        def checked(loader: Any, node: Any) -> Any:
+            try:
+                return construct(loader, node)
+            except (ValueError, OverflowError):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"`{str(node.value)[:40]}` is not {what}", node.start_mark) from None
+        return checked
+
+    class Loader(base):  # type: ignore[misc,valid-type]
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", guarded("tag:yaml.org,2002:timestamp",
+                                                                   "a date or time of the calendar"))
+    Loader.add_constructor("tag:yaml.org,2002:int", guarded("tag:yaml.org,2002:int",
+                                                             "a number of at most 4,300 digits"))
+    Loader.add_constructor("tag:yaml.org,2002:float", guarded("tag:yaml.org,2002:float", "a number"))
+    return Loader
+
+
+def _check_shape(data: Any, path: str) -> None:
+    """Refuse a manifest that expands to too many values, nests too deeply or refers to itself."""
+    count = 0
+    stack: list[tuple[Any, int, tuple[int, ...]]] = [(data, 0, ())]
+    while stack:
+        value, depth, ancestors = stack.pop()
+        count += 1
+        if count > MAX_MANIFEST_VALUES:
+            raise ImportProblem(f"{path}: the manifest expands to more than {MAX_MANIFEST_VALUES:,} values "
+                                "(YAML aliases used over and over?)")
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth >= MAX_MANIFEST_DEPTH:
+            raise ImportProblem(f"{path}: not a fides manifest: nested more than {MAX_MANIFEST_DEPTH} levels deep")
+        if id(value) in ancestors:
+            raise ImportProblem(f"{path}: not a fides manifest: a YAML alias refers to a value that holds it")
+        inner = (*ancestors, id(value))
+        children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        stack.extend((child, depth + 1, inner) for child in children)
+
+
+def _ident(text: str, taken: set[str]) -> str:
+    """A policy-language name for ``text``, unique among ``taken``."""
+    base = fides_key(text).replace(".", "_").replace("<", "").replace(">", "").replace("-", "_").strip("_")
+    if not base or not re.match(r"[a-z_]", base):
+        base = f"n_{base}" if base else "unnamed"
+    ident, n = base, 2
+    while ident in taken or ident in ("yes", "no") or not re.fullmatch(r"[^\W\d][\w\-]*", ident):
+        ident, n = f"{base}_{n}", n + 1
+    taken.add(ident)
+    return ident
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _str(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+@dataclass
+class _Block:
+    head: str
+    lines: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        out = [f"# {printable(c)}" for c in self.comments]  # one line each, whatever the manifest holds
+        if self.lines:
+            out.append(self.head + " {")
+            out.extend(f"  {line}" for line in self.lines)
+            out.append("}")
+        else:
+            out.append(self.head + (" {}" if not self.head.startswith("subject ") else ""))
+        return "\n".join(out)
+
+
+class _Importer:
+    def __init__(self, data: dict[str, Any], lang: str | None, source: str) -> None:
+        self.data = data
+        self.lang = lang
+        self.source = source
+        self.names: set[str] = set()
+        self.notes: list[str] = []
+        self.systems = [s for s in _list(data.get("system")) if isinstance(s, dict)]
+        self.by_key = {str(s.get("fides_key")): s for s in self.systems}
+        self.custom_categories = {str(c.get("fides_key")): c for c in _list(data.get("data_category"))
+                                  if isinstance(c, dict)}
+        self.custom_subjects = {str(c.get("fides_key")): c for c in _list(data.get("data_subject"))
+                                if isinstance(c, dict)}
+        self.categories: dict[str, str] = {}  # fides key -> category id
+        self.subjects: dict[str, str] = {}
+        self.recipients: dict[str, str] = {}  # system key -> recipient id
+        self.consents: dict[str, str] = {}
+        self.replaced: list[str] = []  # values that held characters a policy string cannot carry
+
+    # -- text
+    def quote(self, value: str) -> str:
+        """``quote`` (the one quoting function), noting values that lost a character."""
+        return quote(value, self.replaced)
+
+    def text(self, value: Any) -> str | None:
+        text = _str(value)
+        if text is None:
+            return None
+        return f"{{ {self.lang} {self.quote(text)} }}" if self.lang else self.quote(text)
+
+    def enumerated(self, block: _Block, key: str, value: Any, rest: str = "") -> None:
+        """``key value`` for a value written as a name (``bare``); a comment when it cannot be one."""
+        name = bare(value)
+        if name is not None:
+            block.lines.append(f"{key} {name}{rest}")
+        else:
+            block.comments.append(f"fides `{key}` {shorten(repr(value))} is not a name the policy language accepts")
+
+    def custom_texts(self, block: _Block, resource: dict[str, Any]) -> None:
+        """The ``name`` and ``description`` of a custom fides resource, where it has them."""
+        for field_name in ("name", "description"):
+            if _str(resource.get(field_name)):
+                block.lines.append(f"{field_name} {self.text(resource[field_name])}")
+
+    def meta(self, resource: dict[str, Any]) -> dict[str, Any]:
+        meta = resource.get("meta")
+        if isinstance(meta, dict) and isinstance(meta.get(META_KEY), dict):
+            return meta[META_KEY]  # type: ignore[no-any-return]
+        return {}
+
+    # -- taxonomy keys
+    def category(self, key: str) -> str:
+        if key in self.categories:
+            return self.categories[key]
+        known = taxonomy.data_categories()
+        parts = key.split(".")
+        ident = None
+        for n in range(1, len(parts) + 1):  # `user.contact.email` is `email`, unless that is taken
+            candidate = fides_key("_".join(parts[-n:])).replace(".", "_")
+            if candidate not in self.names:
+                ident = _ident(candidate, self.names)
+                break
+        ident = ident or _ident(key, self.names)
+        self.categories[key] = ident
+        block = _Block(f"category {ident}")
+        if key in known:
+            block.lines.append(f"taxonomy {key}")
+        else:
+            ancestor = _known_ancestor(key, known)
+            block.comments.append(f"fides data category `{key}` is not a fideslang default"
+                                  + (f"; its nearest default is `{ancestor}`" if ancestor else ""))
+            if ancestor:
+                block.lines.append(f"taxonomy {ancestor}")
+        self.custom_texts(block, self.custom_categories.get(key, {}))
+        self.category_blocks.append(block)
+        return ident
+
+    def subject(self, key: str) -> str:
+        if key in self.subjects:
+            return self.subjects[key]
+        ident = _ident(key, self.names)
+        self.subjects[key] = ident
+        block = _Block(f"subject {ident}")
+        self.custom_texts(block, self.custom_subjects.get(key, {}))
+        self.subject_blocks.append(block)
+        return ident
+
+    def use(self, key: str | None, comments: list[str]) -> str | None:
+        if key is None:
+            comments.append("the fides declaration has no data_use")
+            return None
+        uses = taxonomy.data_uses()
+        if key in uses:
+            return key
+        for old in sorted(LEGACY_USES, key=len, reverse=True):
+            if key == old or key.startswith(old + "."):
+                renamed = LEGACY_USES[old] + key[len(old):]
+                found = _known_ancestor(renamed, uses)
+                if found:
+                    comments.append(f"fides data use `{key}` (fideslang 1) is `{renamed}` in fideslang 2"
+                                    + ("" if found == renamed else f"; its nearest default is `{found}`"))
+                    return found
+        ancestor = _known_ancestor(key, uses)
+        comments.append(f"fides data use `{key}` is not a fideslang default"
+                        + (f"; its nearest default is `{ancestor}`" if ancestor else "; write the right `use`"))
+        return ancestor
+
+    # -- recipients
+    def recipient(self, system_key: str) -> str:
+        if system_key in self.recipients:
+            return self.recipients[system_key]
+        system = self.by_key.get(system_key, {"fides_key": system_key})
+        meta = self.meta(system)
+        ident = _ident(str(meta.get("id") or system_key), self.names)
+        self.recipients[system_key] = ident
+        block = _Block(f"recipient {ident}")
+        # a name that is not text (a list, a blank) falls back to the key, then to the id
+        block.lines.append(f"name {self.text(system.get('name')) or self.text(system_key) or quote(ident)}")
+        if _str(system.get("description")):
+            block.lines.append(f"description {self.text(system['description'])}")
+        role = meta.get("role")
+        if role not in ("processor", "controller", "joint_controller", "authority"):
+            titles = [str(t).lower() for t in _list(system.get("responsibility"))
+                      + _list(system.get("data_responsibility_title"))]
+            role = next((ROLE[t] for t in titles if t in ROLE), None)
+            if role == "controller" and _str(system.get("joint_controller_info")):
+                role = "joint_controller"
+        if role:
+            block.lines.append(f"role {role}")
+        countries = [c for c in _list(meta.get("countries")) if isinstance(c, str) and re.fullmatch(r"[A-Z]{2}", c)]
+        countries += _alpha2(_list(system.get("third_country_transfers")), block.comments)
+        if countries:
+            block.lines.append("countries " + ", ".join(dict.fromkeys(countries)))
+        if _str(system.get("dpa_location")):
+            block.lines.append(f"contract {self.quote(str(system['dpa_location']))}")
+        if _str(meta.get("website")):
+            block.lines.append(f"website {self.quote(str(meta['website']))}")
+        if system_key not in self.by_key:
+            block.comments.append(f"fides system `{system_key}` is referred to but not in this manifest")
+        self.recipient_blocks.append(block)
+        return ident
+
+    # -- the policy
+    def run(self) -> str:
+        self.category_blocks: list[_Block] = []
+        self.subject_blocks: list[_Block] = []
+        self.recipient_blocks: list[_Block] = []
+        blocks: list[_Block] = []
+        own = [s for s in self.systems if _list(s.get("privacy_declarations"))]
+        others = [s for s in self.systems if not _list(s.get("privacy_declarations"))]
+        main = own[0] if own else (self.systems[0] if self.systems else {})
+        main_meta = self.meta(main)
+
+        info = _Block(f"policy {self.quote(str(main.get('name') or self._org_name() or 'Imported from fides'))}")
+        if self.lang:
+            info.lines.append(f"languages {self.lang}")
+        if _str(main.get("privacy_policy")):
+            info.lines.append(f"url {self.quote(str(main['privacy_policy']))}")
+        if _str(main.get("description")):
+            info.lines.append(f"description {self.text(main['description'])}")
+        if _str(main.get("data_security_practices")):
+            info.lines.append(f"security {self.text(main['data_security_practices'])}")
+        legacy = [str(c) for c in _list(main.get("third_country_transfers")) if _str(c)]
+        if legacy or (main.get("does_international_transfers") and not main_meta.get("transfers")):
+            bases = ", ".join(str(b) for b in _list(main.get("legal_basis_for_transfers"))) or "not stated"
+            info.comments.append(f"fides: `{main.get('fides_key')}` transfers data outside the EU/EEA"
+                                 + (f" (to {', '.join(legacy)})" if legacy else "")
+                                 + f", legal basis: {bases}; declare each as a `transfer` block")
+        blocks.append(info)
+        controller = self.controller(main)
+        if controller is not None:
+            blocks.append(controller)
+
+        purposes: list[_Block] = []
+        purpose_meta = {str(p.get("declaration")): p for p in _list(main_meta.get("purposes")) if isinstance(p, dict)}
+        transfers = self.transfers(main_meta)
+        for system in own:
+            for decl in _list(system.get("privacy_declarations")):
+                if isinstance(decl, dict):
+                    purposes.append(self.purpose(decl, system, system is main, purpose_meta, transfers))
+        for system in others:
+            self.recipient(str(system.get("fides_key")))
+        cookies = self.cookies(main, main_meta)
+        consents = [_Block(f"consent {ident}", comments=[
+            "How consent is asked, recorded and withdrawn is not in fides: describe it here",
+            "(method, reject_button, withdraw, record_retention)."]) for ident in self.consents.values()]
+
+        if self.replaced:
+            self.notes.append(f"{len(self.replaced)} text(s) held control or bidirectional-control characters that a "
+                              "policy string cannot carry; they are replaced by U+FFFD")
+        out = [f"# Imported from the fides manifest {printable(self.source)} by `privacy-dsl import fides`.\n"
+               "# fides has no place for the data subjects' rights, the complaints authority or how consent is\n"
+               "# asked: add `rights { ... }`, an `authority` and the `consent` details, then run `privacy-dsl lint`."]
+        out.extend(b.render() for b in blocks)
+        out.extend(b.render() for b in self.subject_blocks)
+        out.extend(b.render() for b in self.category_blocks)
+        out.extend(b.render() for b in purposes)
+        out.extend(b.render() for b in consents)
+        out.extend(b.render() for b in self.recipient_blocks)
+        out.extend(b.render() for b in transfers.values())
+        out.extend(b.render() for b in cookies)
+        return format_string("\n\n".join(out) + "\n")
+
+    def _org_name(self) -> str | None:
+        orgs = [o for o in _list(self.data.get("organization")) if isinstance(o, dict)]
+        return _str(orgs[0].get("name")) if orgs else None
+
+    def controller(self, main: dict[str, Any]) -> _Block | None:
+        orgs = [o for o in _list(self.data.get("organization")) if isinstance(o, dict)]
+        org = orgs[0] if orgs else {}
+        contact = org.get("controller") if isinstance(org.get("controller"), dict) else {}
+        assert isinstance(contact, dict)
+        name = _str(contact.get("name")) or _str(org.get("name")) or _str(main.get("legal_name"))
+        if name is None:
+            return None
+        block = _Block(f"controller {self.quote(name)}")
+        address = _str(contact.get("address")) or _str(main.get("legal_address"))
+        if address:
+            block.lines.append(f"address {self.quote(address)}")
+        for key in ("email", "phone"):
+            if _str(contact.get(key)):
+                block.lines.append(f"{key} {self.quote(str(contact[key]))}")
+        if _str(org.get("description")):
+            block.lines.append(f"description {self.text(org['description'])}")
+        rep = org.get("representative")
+        if isinstance(rep, dict) and _str(rep.get("name")):
+            block.lines.append(f"representative {self.quote(str(rep['name']))}")
+        dpo = org.get("data_protection_officer")
+        dpo_lines = []
+        if isinstance(dpo, dict):
+            dpo_lines = [f"{k} {self.quote(str(dpo[k]))}" for k in ("name", "email", "phone") if _str(dpo.get(k))]
+        elif _str(main.get("dpo")):
+            value = str(main["dpo"])
+            dpo_lines = [f"{'email' if '@' in value else 'name'} {self.quote(value)}"]
+        if dpo_lines:
+            block.lines.append("dpo { " + " ".join(dpo_lines) + " }")
+        return block
+
+    def purpose(self, decl: dict[str, Any], system: dict[str, Any], is_main: bool,
+                purpose_meta: dict[str, dict[str, Any]], transfers: dict[str, _Block]) -> _Block:
+        name = _str(decl.get("name"))
+        meta = purpose_meta.get(name or "", {}) if is_main else {}
+        ident = _ident(str(meta.get("id") or name or decl.get("data_use") or "purpose"), self.names)
+        block = _Block(f"purpose {ident}")
+        if not is_main:
+            block.comments.append(f"from the fides system `{system.get('fides_key')}`")
+        if name:
+            block.lines.append(f"name {self.text(name)}")
+        use = self.use(_str(decl.get("data_use")), block.comments)
+        if use:
+            block.lines.append(f"use {use}")
+        basis = BASIS.get(str(decl.get("legal_basis_for_processing") or "").lower())
+        if basis == "legitimate_interests" and _str(decl.get("impact_assessment_location")):
+            block.lines.append(f"basis legitimate_interests {{ balancing_test "
+                               f"{self.quote(str(decl['impact_assessment_location']))} }}")
+        elif basis:
+            block.lines.append(f"basis {basis}")
+        elif decl.get("legal_basis_for_processing"):
+            block.comments.append(f"fides legal basis {decl['legal_basis_for_processing']!r} is not one of GDPR "
+                                  "Art. 6(1)")
+        special = SPECIAL.get(str(decl.get("special_category_legal_basis") or "").lower())
+        if special:
+            block.lines.append(f"special_condition {special}")
+        if _str(meta.get("consent")):
+            consent = self.consents.setdefault(str(meta["consent"]), _ident(str(meta["consent"]), self.names))
+            block.lines.append(f"consent {consent}")
+        if meta.get("profiling") is True:
+            block.lines.append("profiling")
+        cats = [self.category(str(k)) for k in _list(decl.get("data_categories")) if _str(k)]
+        if cats:
+            block.lines.append("categories " + ", ".join(dict.fromkeys(cats)))
+        subs = [self.subject(str(k)) for k in _list(decl.get("data_subjects")) if _str(k)]
+        if subs:
+            block.lines.append("subjects " + ", ".join(dict.fromkeys(subs)))
+        targets = [str(k) for k in _list(decl.get("egress")) if _str(k)]
+        if not targets and decl.get("data_shared_with_third_parties") and _str(decl.get("third_parties")):
+            block.comments.append(f"shared with third parties: {decl['third_parties']}")
+        recipients = [self.recipient(k) for k in targets]
+        if recipients:
+            block.lines.append("recipients " + ", ".join(dict.fromkeys(recipients)))
+        names = [transfers[t].head.split()[1] for t in _list(meta.get("transfers"))
+                 if isinstance(t, str) and t in transfers]
+        if names:
+            block.lines.append("transfers " + ", ".join(names))
+        period = _str(decl.get("retention_period"))
+        if period:
+            parsed = _retention(period)
+            if parsed:
+                block.lines.extend(f"retention {r}" for r in parsed)
+            else:
+                block.comments.append(f"fides retention period: {period}")
+        for key in ("cookies",):
+            if _list(decl.get(key)):
+                block.comments.append("fides lists cookies on this declaration: see the cookie blocks")
+        return block
+
+    def transfers(self, meta: dict[str, Any]) -> dict[str, _Block]:
+        out: dict[str, _Block] = {}
+        for entry in _list(meta.get("transfers")):
+            if not isinstance(entry, dict) or not _str(entry.get("id")):
+                continue
+            ident = _ident(str(entry["id"]), self.names)
+            block = _Block(f"transfer {ident}")
+            if _str(entry.get("recipient_system")):
+                block.lines.append(f"recipient {self.recipient(str(entry['recipient_system']))}")
+            if _str(entry.get("country")):
+                self.enumerated(block, "country", entry["country"])
+            if _str(entry.get("mechanism")):
+                detail = f" {self.quote(str(entry['mechanism_detail']))}" if _str(entry.get("mechanism_detail")) else ""
+                self.enumerated(block, "mechanism", entry["mechanism"], detail)
+            for key in ("certification", "tia"):
+                if _str(entry.get(key)):
+                    block.lines.append(f"{key} {self.quote(str(entry[key]))}")
+            if _str(entry.get("description")):
+                block.lines.append(f"description {self.text(entry['description'])}")
+            out[str(entry["id"])] = block
+        return out
+
+    def cookies(self, main: dict[str, Any], meta: dict[str, Any]) -> list[_Block]:
+        out: list[_Block] = []
+        entries = [c for c in _list(meta.get("cookies")) if isinstance(c, dict) and _str(c.get("name"))]
+        for entry in entries:
+            name = str(entry["name"])
+            block = _Block(f"cookie {name if is_bare_name(name) else self.quote(name)}")
+            if entry.get("pattern") is True:
+                block.lines.append("pattern")
+            if entry.get("storage") and entry["storage"] != "cookie":
+                self.enumerated(block, "kind", entry["storage"])
+            if _str(entry.get("provider_system")):
+                block.lines.append(f"provider {self.recipient(str(entry['provider_system']))}")
+            elif _str(entry.get("provider")):
+                block.lines.append(f"provider {self.quote(str(entry['provider']))}")
+            if entry.get("party") in ("first", "third"):
+                block.lines.append(f"party {entry['party']}")
+            if _str(entry.get("duration")) and _DURATION.fullmatch(str(entry["duration"])):
+                block.lines.append(f"expiry {entry['duration']}")
+            elif entry.get("expiry") in ("session", "persistent"):
+                block.lines.append(f"expiry {entry['expiry']}")
+            domains = [self.quote(str(d)) for d in _list(entry.get("domains")) if _str(d)]
+            if domains:
+                block.lines.append("domains " + ", ".join(domains))
+            if _str(entry.get("category")):
+                self.enumerated(block, "category", entry["category"])
+            if _str(entry.get("purpose")) and is_bare_name(str(entry["purpose"])):
+                block.lines.append(f"purpose {entry['purpose']}")
+            if _str(entry.get("consent")):
+                consent = self.consents.setdefault(str(entry["consent"]), _ident(str(entry["consent"]), self.names))
+                block.lines.append(f"consent {consent}")
+            if _str(entry.get("description")):
+                block.lines.append(f"description {self.text(entry['description'])}")
+            out.append(block)
+        if not entries:
+            legacy = [c for s in self.systems for c in _list(s.get("cookies"))
+                      + [c for d in _list(s.get("privacy_declarations")) if isinstance(d, dict)
+                         for c in _list(d.get("cookies"))] if isinstance(c, dict) and _str(c.get("name"))]
+            seen: set[str] = set()
+            for entry in legacy:
+                name = str(entry["name"])
+                if name in seen:
+                    continue
+                seen.add(name)
+                block = _Block(f"cookie {name if is_bare_name(name) else self.quote(name)}",
+                               comments=["from a fideslang 2 `cookies` list: purpose, expiry and party are not there"])
+                if _str(entry.get("domain")):
+                    block.lines.append(f"domains {self.quote(str(entry['domain']))}")
+                if not block.lines:
+                    block.lines.append("kind cookie")
+                out.append(block)
+            if not out and main.get("cookie_max_age_seconds"):
+                self.notes.append(f"the fides system `{main.get('fides_key')}` stores cookies for up to "
+                                  f"{main['cookie_max_age_seconds']} seconds, but does not list them")
+        return out
+
+
+def _known_ancestor(key: str, table: dict[str, Any]) -> str | None:
+    parts = key.split(".")
+    while parts:
+        candidate = ".".join(parts)
+        if candidate in table:
+            return candidate
+        parts.pop()
+    return None
+
+
+def _alpha2(codes: Iterable[Any], comments: list[str]) -> list[str]:
+    countries = taxonomy.countries()
+    out = []
+    for code in codes:
+        text = str(code).strip()
+        if text.upper() in countries and len(text) == 2:
+            out.append(text.upper())
+        elif text:
+            comments.append(f"fides third-country transfer to `{text}`: write its ISO 3166-1 alpha-2 code "
+                            "in `countries`")
+    return out
+
+
+def _retention(period: str) -> list[str] | None:
+    """The retention statements a fides ``retention_period`` means, when it is in our syntax."""
+    from ..language.parser import parse_text
+
+    parts = [p.strip() for p in re.findall(r'(?:[^;"]|"(?:[^"\\]|\\.)*")+', period) if p.strip()]
+    if not parts:
+        return None
+    for part in parts:
+        # Only words and strings: a brace, a `#` or a line break would write other statements or
+        # blocks into the policy ("5 years } cookie x {"), so such a period stays a comment.
+        if _UNWRITABLE.search(part) or re.search(r"[\n\t]", part) or \
+                not re.fullmatch(r'(?:[\w .\-]|"(?:[^"\\]|\\.)*")*', part):
+            return None
+        if re.fullmatch(r"\d+\s+\w+", part):  # "30 days", "1 Year"
+            part = part.lower()
+        result = parse_text(f"purpose x {{ retention {part} }}")
+        if result.document is None or result.diagnostics:
+            return None
+    return [p.lower() if re.fullmatch(r"\d+\s+\w+", p) else p for p in parts]
+
+
+def from_fides(data: dict[str, Any], *, lang: str | None = None, source: str = "<fides>") -> tuple[str, list[str]]:
+    """Policy-language text (formatted) for a fides manifest, and notes on what was not carried over."""
+    importer = _Importer(data, lang, source)
+    text = importer.run()
+    return text, importer.notes

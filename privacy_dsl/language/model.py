@@ -1,0 +1,619 @@
+"""The typed policy model: plain frozen, slotted dataclasses built from the parse tree.
+
+Every node carries the ``Span`` of the source it came from, and ``field_spans`` maps each
+statement it was given to that statement's span, so that a rule can point at the exact line
+(``purpose.span_of("basis")``) rather than at the whole block.
+
+Two layers:
+
+* ``Document`` is one file as written (blocks in source order, ``defaults`` blocks kept).
+* ``Policy`` is a whole policy directory after resolution: defaults applied, blocks indexed by
+  id across all its files. Rules and queries work on ``Policy``.
+
+Nothing here imports pydantic: the parser builds these objects directly, millions of them on a
+large policy. ``modeldata`` is the pydantic edge (JSON, JSON Schema, validation of data coming
+back in) over these same classes, for the commands and the API that need it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from typing import Any, ClassVar, Literal
+
+from ..span import Span
+
+__all__ = ["Span"]  # re-exported: model.Span is part of the public model
+
+#: Read by pydantic when ``modeldata`` validates into these classes: unknown keys are errors there
+#: too. A plain dict (pydantic's ``ConfigDict`` is a TypedDict), so this module never imports pydantic.
+_PYDANTIC_CONFIG: dict[str, Any] = {"extra": "forbid"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Node:
+    """A block or statement of the source: where it is, and where each of its statements is."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
+    span: Span
+    field_spans: dict[str, Span] = field(default_factory=dict, repr=False)
+
+    def span_of(self, field: str) -> Span:
+        """The span of the statement that set ``field``, else the span of the whole block."""
+        return self.field_spans.get(field, self.span)
+
+    def has(self, field: str) -> bool:
+        """Whether the source stated ``field`` (as opposed to it taking its default)."""
+        return field in self.field_spans
+
+
+# ---------------------------------------------------------------- enumerations
+
+
+class BasisKind(StrEnum):
+    """GDPR Art. 6(1) legal bases, in the order of the article's points (a)-(f)."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_TASK = "public_task"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+
+    @property
+    def article(self) -> str:
+        letter = "abcdef"[list(BasisKind).index(self)]
+        return f"Art. 6(1)({letter})"
+
+
+class SpecialKind(StrEnum):
+    """Special categories of personal data, GDPR Art. 9(1)."""
+
+    RACIAL_OR_ETHNIC_ORIGIN = "racial_or_ethnic_origin"
+    POLITICAL_OPINIONS = "political_opinions"
+    RELIGIOUS_OR_PHILOSOPHICAL_BELIEFS = "religious_or_philosophical_beliefs"
+    TRADE_UNION_MEMBERSHIP = "trade_union_membership"
+    GENETIC = "genetic"
+    BIOMETRIC = "biometric"
+    HEALTH = "health"
+    SEX_LIFE = "sex_life"
+    SEXUAL_ORIENTATION = "sexual_orientation"
+
+
+class SpecialCondition(StrEnum):
+    """Conditions for processing special categories, GDPR Art. 9(2)(a)-(j)."""
+
+    EXPLICIT_CONSENT = "explicit_consent"  # (a)
+    EMPLOYMENT = "employment"  # (b)
+    VITAL_INTERESTS = "vital_interests"  # (c)
+    NOT_FOR_PROFIT = "not_for_profit"  # (d)
+    MADE_PUBLIC = "made_public"  # (e)
+    LEGAL_CLAIMS = "legal_claims"  # (f)
+    SUBSTANTIAL_PUBLIC_INTEREST = "substantial_public_interest"  # (g)
+    HEALTH_CARE = "health_care"  # (h)
+    PUBLIC_HEALTH = "public_health"  # (i)
+    ARCHIVING_RESEARCH = "archiving_research"  # (j)
+
+
+class Identifiability(StrEnum):
+    """What the controller claims about whether the data identifies a person."""
+
+    IDENTIFIED = "identified"
+    PSEUDONYMOUS = "pseudonymous"
+    ANONYMOUS = "anonymous"
+
+
+class Role(StrEnum):
+    """A recipient's role: Art. 4(7)-(9), 26, 28."""
+
+    PROCESSOR = "processor"
+    CONTROLLER = "controller"
+    JOINT_CONTROLLER = "joint_controller"
+    AUTHORITY = "authority"
+
+
+class Mechanism(StrEnum):
+    """Chapter V transfer tools (Art. 45, 46, 47, 49) and honest markers for their absence."""
+
+    ADEQUACY = "adequacy"  # Art. 45
+    DPF = "dpf"  # Art. 45, Commission Implementing Decision (EU) 2023/1795
+    SCCS = "sccs"  # Art. 46(2)(c), Decision (EU) 2021/914
+    BCR = "bcr"  # Art. 47
+    CODE_OF_CONDUCT = "code_of_conduct"  # Art. 46(2)(e)
+    CERTIFICATION = "certification"  # Art. 46(2)(f)
+    DEROGATION = "derogation"  # Art. 49
+    NONE = "none"
+    UNSPECIFIED = "unspecified"
+
+
+class ConsentMethod(StrEnum):
+    """How consent is obtained. Only ``opt_in`` can give valid consent (Art. 4(11), Recital 32)."""
+
+    OPT_IN = "opt_in"
+    PRE_TICKED = "pre_ticked"
+    OPT_OUT = "opt_out"
+    SILENCE = "silence"
+    CONTINUED_BROWSING = "continued_browsing"
+    BROWSER_SETTINGS = "browser_settings"
+    IMPLIED = "implied"
+    NONE = "none"
+
+
+class StorageKind(StrEnum):
+    """Cookies and similar technologies within ePrivacy Art. 5(3)."""
+
+    COOKIE = "cookie"
+    LOCAL_STORAGE = "local_storage"
+    SESSION_STORAGE = "session_storage"
+    INDEXED_DB = "indexed_db"
+    PIXEL = "pixel"
+    SDK = "sdk"
+    FINGERPRINT = "fingerprint"
+
+
+class Party(StrEnum):
+    FIRST = "first"
+    THIRD = "third"
+
+
+class CookieCategory(StrEnum):
+    """Cookie categories as used by consent managers and the Open Cookie Database."""
+
+    STRICTLY_NECESSARY = "strictly_necessary"
+    FUNCTIONAL = "functional"
+    PREFERENCES = "preferences"
+    ANALYTICS = "analytics"
+    MARKETING = "marketing"
+    PERSONALIZATION = "personalization"
+    SECURITY = "security"
+
+
+class Right(StrEnum):
+    """Data-subject rights, GDPR Art. 7(3), 15-22."""
+
+    ACCESS = "access"  # Art. 15
+    RECTIFICATION = "rectification"  # Art. 16
+    ERASURE = "erasure"  # Art. 17
+    RESTRICTION = "restriction"  # Art. 18
+    PORTABILITY = "portability"  # Art. 20
+    OBJECTION = "objection"  # Art. 21(1)
+    OBJECT_DIRECT_MARKETING = "object_direct_marketing"  # Art. 21(2)-(3)
+    WITHDRAW_CONSENT = "withdraw_consent"  # Art. 7(3)
+    HUMAN_REVIEW = "human_review"  # Art. 22(3)
+
+
+class AutomatedException(StrEnum):
+    """Exceptions allowing solely automated decisions, GDPR Art. 22(2)(a)-(c)."""
+
+    CONTRACT = "contract"
+    LAW = "law"
+    EXPLICIT_CONSENT = "explicit_consent"
+
+
+class TimeUnit(StrEnum):
+    SECOND = "second"
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+_UNIT_DAYS = {
+    TimeUnit.SECOND: 1 / 86400,
+    TimeUnit.MINUTE: 1 / 1440,
+    TimeUnit.HOUR: 1 / 24,
+    TimeUnit.DAY: 1.0,
+    TimeUnit.WEEK: 7.0,
+    TimeUnit.MONTH: 365.25 / 12,
+    TimeUnit.YEAR: 365.25,
+}
+
+#: The longest duration a policy may state: longer is not a period anyone keeps data for, and
+#: a number of thousands of digits would overflow every date computation (E204 invalid-value).
+MAX_DURATION_YEARS = 1000
+#: The highest `minimum_age` (an age in years).
+MAX_AGE = 150
+
+
+def max_amount(unit: TimeUnit) -> int:
+    """The largest ``amount`` of ``unit`` within ``MAX_DURATION_YEARS``."""
+    return int(MAX_DURATION_YEARS * _UNIT_DAYS[TimeUnit.YEAR] / _UNIT_DAYS[unit] + 1e-6)
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Text:
+    """Free text, untagged (``plain``) or in several languages (``by_lang``, e.g. nb and en)."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
+    plain: str | None = None
+    by_lang: dict[str, str] = field(default_factory=dict)
+
+    def get(self, lang: str | None = None) -> str | None:
+        if lang is not None and lang in self.by_lang:
+            return self.by_lang[lang]
+        if self.plain is not None:
+            return self.plain
+        return next(iter(self.by_lang.values()), None)
+
+    def __str__(self) -> str:
+        return self.get() or ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Duration:
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
+    amount: int
+    unit: TimeUnit
+
+    @property
+    def days(self) -> float:
+        return self.amount * _UNIT_DAYS[self.unit]
+
+    @property
+    def months(self) -> float:
+        return self.days / (365.25 / 12)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit.value}{'' if self.amount == 1 else 's'}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ref(Node):
+    """A reference by id to another block, resolved across all files of the policy."""
+
+    name: str
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyInfo(Node):
+    kind: Literal["policy"] = "policy"
+    title: str
+    languages: tuple[Ref, ...] = ()
+    updated: str | None = None
+    url: str | None = None
+    security: Text | None = None
+    description: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dpo(Node):
+    required: bool | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Controller(Node):
+    kind: Literal["controller"] = "controller"
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    registration: str | None = None
+    country: str | None = None
+    website: str | None = None
+    representative: str | None = None
+    public_authority: bool = False
+    description: Text | None = None
+    dpo: Dpo | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Authority(Node):
+    kind: Literal["authority"] = "authority"
+    id: str
+    name: Text | None = None
+    country: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subject(Node):
+    kind: Literal["subject"] = "subject"
+    id: str
+    name: Text | None = None
+    description: Text | None = None
+    children: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Category(Node):
+    kind: Literal["category"] = "category"
+    id: str
+    taxonomy: str | None = None
+    name: Text | None = None
+    description: Text | None = None
+    special: SpecialKind | None = None
+    criminal: bool = False
+    children: bool = False
+    identifiability: Identifiability | None = None
+    source: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LegalBasis(Node):
+    """One Art. 6(1) basis; ``citation`` is the law for legal obligation / public task."""
+
+    basis: BasisKind
+    citation: str | None = None
+    interest: Text | None = None
+    balancing_test: str | None = None
+
+
+RetentionRule = Literal["duration", "until", "law", "as_long_as_necessary", "unspecified", "indefinite",
+                        "at_discretion"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Retention(Node):
+    """How long data is kept: a period, an event, a law, or an honest marker of vagueness."""
+
+    rule: RetentionRule
+    duration: Duration | None = None
+    after: str | None = None
+    until: str | None = None
+    law: str | None = None
+
+    @property
+    def is_vague(self) -> bool:
+        return self.rule in ("as_long_as_necessary", "unspecified", "indefinite", "at_discretion")
+
+    def __str__(self) -> str:
+        words = {
+            "as_long_as_necessary": "as long as necessary",
+            "unspecified": "unspecified",
+            "indefinite": "indefinite",
+            "at_discretion": "at controller discretion",
+        }
+        if self.rule in words:
+            return words[self.rule]
+        if self.rule == "until":
+            return f"until {self.until}"
+        parts = [f'law "{self.law}"' if self.law else "required by law"] if self.rule == "law" else []
+        if self.duration is not None:
+            parts.append(str(self.duration))
+        if self.after:
+            parts.append(f"after {self.after}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AutomatedDecisions(Node):
+    """Solely automated decisions with legal or similarly significant effects (Art. 22)."""
+
+    present: bool = True
+    exception: AutomatedException | None = None
+    safeguards: Text | None = None
+    logic: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpecialConditionClause(Node):
+    condition: SpecialCondition
+    citation: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Purpose(Node):
+    kind: Literal["purpose"] = "purpose"
+    id: str
+    name: Text | None = None
+    description: Text | None = None
+    use: str | None = None
+    bases: tuple[LegalBasis, ...] = ()
+    special_condition: SpecialConditionClause | None = None
+    categories: tuple[Ref, ...] = ()
+    subjects: tuple[Ref, ...] = ()
+    recipients: tuple[Ref, ...] = ()
+    transfers: tuple[Ref, ...] = ()
+    retention: tuple[Retention, ...] = ()
+    consent: Ref | None = None
+    profiling: bool = False
+    automated_decisions: AutomatedDecisions | None = None
+    source: Text | None = None
+
+    @property
+    def basis(self) -> LegalBasis | None:
+        """The legal basis when exactly one is declared."""
+        return self.bases[0] if len(self.bases) == 1 else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recipient(Node):
+    kind: Literal["recipient"] = "recipient"
+    id: str
+    name: Text | None = None
+    description: Text | None = None
+    role: Role | None = None
+    countries: tuple[str, ...] = ()
+    contract: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Transfer(Node):
+    kind: Literal["transfer"] = "transfer"
+    id: str
+    recipient: Ref | None = None
+    country: str | None = None
+    mechanism: Mechanism | None = None
+    mechanism_detail: str | None = None
+    certification: str | None = None
+    tia: str | None = None
+    description: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsentMechanism(Node):
+    kind: Literal["consent"] = "consent"
+    id: str
+    method: ConsentMethod | None = None
+    reject_button: bool | None = None
+    granular: bool | None = None
+    explicit: bool | None = None
+    condition_of_service: bool | None = None
+    withdraw: Text | None = None
+    record_retention: Duration | None = None
+    valid_for: Duration | None = None
+    minimum_age: int | None = None
+    parental_consent: bool | None = None
+    description: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expiry(Node):
+    lifetime: Literal["session", "persistent"]
+    duration: Duration | None = None
+
+    def __str__(self) -> str:
+        return str(self.duration) if self.duration else self.lifetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cookie(Node):
+    kind: Literal["cookie"] = "cookie"
+    name: str
+    storage: StorageKind = StorageKind.COOKIE
+    provider: str | None = None
+    provider_ref: Ref | None = None
+    party: Party | None = None
+    expiry: Expiry | None = None
+    domains: tuple[str, ...] = ()
+    purpose: Ref | None = None
+    category: CookieCategory | None = None
+    consent: Ref | None = None
+    pattern: bool = False
+    description: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rights(Node):
+    kind: Literal["rights"] = "rights"
+    offered: tuple[Right, ...] = ()
+    how: Text | None = None
+    complaints: Ref | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PurposeDefaults:
+    """What a ``defaults purpose {}`` block states, with the types of ``Purpose``; None = not stated."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
+    kind: Literal["purpose"] = "purpose"
+    name: Text | None = None
+    description: Text | None = None
+    use: str | None = None
+    bases: tuple[LegalBasis, ...] | None = None
+    special_condition: SpecialConditionClause | None = None
+    categories: tuple[Ref, ...] | None = None
+    subjects: tuple[Ref, ...] | None = None
+    recipients: tuple[Ref, ...] | None = None
+    transfers: tuple[Ref, ...] | None = None
+    retention: tuple[Retention, ...] | None = None
+    consent: Ref | None = None
+    profiling: bool | None = None
+    automated_decisions: AutomatedDecisions | None = None
+    source: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CookieDefaults:
+    """What a ``defaults cookie {}`` block states, with the types of ``Cookie``; None = not stated."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
+    kind: Literal["cookie"] = "cookie"
+    storage: StorageKind | None = None
+    provider: str | None = None
+    provider_ref: Ref | None = None
+    party: Party | None = None
+    expiry: Expiry | None = None
+    domains: tuple[str, ...] | None = None
+    purpose: Ref | None = None
+    category: CookieCategory | None = None
+    consent: Ref | None = None
+    pattern: bool | None = None
+    description: Text | None = None
+
+
+def stated(values: PurposeDefaults | CookieDefaults) -> dict[str, Any]:
+    """The fields a defaults block states (not None), by name: what resolution applies."""
+    return {f.name: value for f in fields(values)
+            if f.name != "kind" and (value := getattr(values, f.name)) is not None}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Defaults(Node):
+    """A ``defaults purpose {}`` or ``defaults cookie {}`` block: values for blocks that omit them."""
+
+    kind: Literal["defaults"] = "defaults"
+    target: Literal["purpose", "cookie"]
+    values: PurposeDefaults | CookieDefaults
+
+
+Block = (
+    PolicyInfo |
+    Controller |
+    Authority |
+    Subject |
+    Category |
+    Purpose |
+    Recipient |
+    Transfer |
+    ConsentMechanism |
+    Cookie |
+    Rights |
+    Defaults
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """One ``.privacy`` file as written."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
+    path: str
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    """A resolved policy: all files of one policy directory, defaults applied, indexed by id."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_CONFIG
+
+    root: str
+    files: tuple[str, ...] = ()
+    info: PolicyInfo | None = None
+    controllers: tuple[Controller, ...] = ()
+    authorities: dict[str, Authority] = field(default_factory=dict)
+    subjects: dict[str, Subject] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+    purposes: dict[str, Purpose] = field(default_factory=dict)
+    recipients: dict[str, Recipient] = field(default_factory=dict)
+    transfers: dict[str, Transfer] = field(default_factory=dict)
+    consents: dict[str, ConsentMechanism] = field(default_factory=dict)
+    cookies: tuple[Cookie, ...] = ()
+    rights: Rights | None = None
+
+    @property
+    def controller(self) -> Controller | None:
+        return self.controllers[0] if self.controllers else None

@@ -1,0 +1,1015 @@
+"""Text -> ``Document``: the Lark LALR parser, friendly syntax errors, and the tree transformer.
+
+The grammar lives in the top-level ``grammar.lark``; the wheel carries a copy inside the package
+(see ``pyproject.toml``), and an editable install falls back to the repository copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, NamedTuple
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from ..diagnostics import Diagnostic, builtin, did_you_mean, shorten
+from . import model as m
+from . import taxonomy
+from .lexer import Declined, FastParser, drive, fast_parser
+from .tables import grammar_path as grammar_path  # re-exported: tests and benchmarks use it
+from .tables import lark_parser as _load_parser
+
+# ---------------------------------------------------------------- the Lark parser
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    line: int
+    column: int
+    text: str
+
+
+@cache
+def lark_parser() -> Lark:
+    """The policy parser, shared by every parse (``parse_text``) and the formatter: the shipped
+    table (``lark_tables.py``: never Lark's ``cache=True``, which unpickles from $TMPDIR), with no
+    transformer and no callbacks, so it holds nothing of any one parse.
+
+    Positions come from the tokens (see ``_Parse``): Lark's ``propagate_positions`` nearly doubled
+    the parse time, and keeping the keyword tokens gives every start position.
+    """
+    return _load_parser("policy")
+
+
+@cache
+def _fast_parser() -> FastParser | None:
+    """The fast path over ``lark_parser``'s table (``lexer.py``); None when it is not available
+    (another Lark, or a grammar whose terminals it does not know), and ``Lark.parse`` is used."""
+    return fast_parser(lark_parser())
+
+
+@cache
+def _comment_scanner() -> re.Pattern[str]:
+    """Strings and comments, as the grammar's STRING and COMMENT terminals match them. Only those two
+    terminals can hold `"` or `#` (a test checks it), so scanning from the start of a text that lexes
+    finds exactly the comments the lexer finds."""
+    parser = lark_parser()
+    string, comment = (parser.get_terminal(name).pattern.to_regexp() for name in ("STRING", "COMMENT"))
+    return re.compile(f"(?:{string})|(?P<comment>{comment})")
+
+
+def scan_comments(text: str, stop: int | None = None) -> Iterator[tuple[int, int, int, str]]:
+    """(offset, line, column, text) of every comment that starts before ``stop`` (default: the end),
+    in order. For the text a parser has lexed (all of it, or up to a syntax error), these are the
+    COMMENT tokens its lexer made."""
+    end = len(text) if stop is None else stop
+    line, counted = 1, 0
+    for match in _comment_scanner().finditer(text, 0, len(text)):
+        start = match.start()
+        if start >= end:
+            break
+        if match.lastgroup != "comment":
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
+        yield start, line, start - (text.rfind("\n", 0, start) + 1) + 1, match.group()
+
+
+# ---------------------------------------------------------------- friendly names for tokens
+
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a quoted string ("...")',
+    "INT": "a whole number",
+    "UNIT": "a time unit (days, months, years, ...)",
+    "TAXON": "a taxonomy key such as `user.contact.email`",
+    "KEY": "a name or a taxonomy key such as `email` or `user.contact`",
+    "LANG": "a language tag such as `nb` or `en`",
+    "DATE": "a date (YYYY-MM-DD)",
+    "YES": "`yes`",
+    "NO": "`no`",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "COMMA": "`,`",
+    "$END": "the end of the file",
+}
+
+#: Groups of keywords described in words, keyed by the grammar rule whose alternatives they start
+#: (a test checks each against the grammar: the rule exists, and the keywords shown start it). The
+#: statements of each block are grouped too, under the keyword that opens the block (``_stmt_blocks``).
+_GROUP_WORDS = {
+    "_item": "a block such as `controller`, `purpose`, `category` or `cookie`",
+    "basis": "a legal basis (`consent`, `contract`, `legal_obligation`, `vital_interests`, "
+    "`public_task` or `legitimate_interests`)",
+    "retention": "a retention period such as `5 years`, `until <event>`, `law \"...\"`, "
+    "`as long as necessary`, `unspecified`, `indefinite` or `at controller discretion`",
+    "expiry": "an expiry: a duration such as `13 months`, `session` or `persistent`",
+}
+
+
+@cache
+def _first_terminals() -> dict[str, frozenset[str]]:
+    """Per grammar rule: the terminals its alternatives start with. A rule none of whose
+    alternatives starts with a terminal (``_item``: one block rule per alternative) gets the
+    terminals of the rules it starts with."""
+    rules = lark_parser().rules
+    direct: dict[str, set[str]] = {}
+    for rule in rules:
+        if rule.expansion and rule.expansion[0].is_term:
+            direct.setdefault(rule.origin.name, set()).add(rule.expansion[0].name)
+    firsts = {name: frozenset(words) for name, words in direct.items()}
+    for rule in rules:
+        origin = rule.origin.name
+        if origin not in direct and rule.expansion:
+            head = rule.expansion[0]
+            firsts[origin] = firsts.get(origin, frozenset()) | direct.get(head.name, set())
+    return firsts
+
+
+@cache
+def _stmt_blocks() -> dict[str, str]:
+    """Per ``*_stmt`` rule of the grammar (the statements of a block), the keyword that opens the
+    block it is in, in the grammar's order: ``{"policy_stmt": "policy", "dpo_stmt": "dpo", ...}``."""
+    rules = lark_parser().rules
+    holders: dict[str, list[Any]] = {}  # rule name -> the rules whose expansion holds it
+    for rule in rules:
+        for sym in rule.expansion:
+            if not sym.is_term:
+                holders.setdefault(sym.name, []).append(rule)
+    blocks: dict[str, str] = {}
+    for rule in rules:
+        name = rule.origin.name
+        if not name.endswith("_stmt") or name in blocks:
+            continue
+        todo, seen = list(holders.get(name, [])), set()
+        while todo:
+            holder = todo.pop(0)
+            if holder.origin.name.startswith("__"):  # Lark's helper for `stmt*`: where it is used
+                if holder.origin.name not in seen:
+                    seen.add(holder.origin.name)
+                    todo.extend(holders.get(holder.origin.name, []))
+            elif holder.expansion[0].is_term:
+                blocks[name] = _keyword_text(holder.expansion[0].name)
+                break
+    return blocks
+
+
+@cache
+def _keyword_groups() -> list[tuple[str, frozenset[str]]]:
+    """(description, first keyword terminals) for every statement group in the grammar."""
+    firsts = _first_terminals()
+    groups: list[tuple[str, frozenset[str]]] = []
+    for rule_name, words in _GROUP_WORDS.items():
+        if rule_name in firsts:
+            groups.append((words, firsts[rule_name]))
+    for rule_name, block in _stmt_blocks().items():
+        if rule_name in firsts:
+            keys = sorted(_keyword_text(t) for t in firsts[rule_name])
+            shown = ", ".join(f"`{k}`" for k in keys)
+            groups.append((f"a `{block}` statement ({shown})", firsts[rule_name]))
+    return groups
+
+
+@cache
+def _keyword_text(terminal: str) -> str:
+    try:
+        term = lark_parser().get_terminal(terminal)
+    except KeyError:  # $END and other pseudo-terminals, or a keyword of the test_file start symbol
+        return terminal.lower() if re.fullmatch(r"[A-Z]+", terminal) and terminal not in _TERMINAL_WORDS \
+            else terminal
+    if term.pattern.type == "str":
+        return str(term.pattern.value)
+    return terminal
+
+
+def describe_expected(expected: Iterable[str]) -> str:
+    """Expected terminal names, in words a person knows."""
+    remaining = set(expected)
+    parts: list[str] = []
+    for words, firsts in _keyword_groups():
+        if firsts and len(firsts) > 1 and firsts <= remaining:
+            parts.append(words)
+            remaining -= firsts
+    for name in sorted(remaining, key=lambda n: (n == "RBRACE", n)):
+        if name in _TERMINAL_WORDS:
+            parts.append(_TERMINAL_WORDS[name])
+        else:
+            text = _keyword_text(name)
+            parts.append(f"`{text}`")
+    if not parts:
+        return "nothing more"
+    if len(parts) == 1:
+        return parts[0]
+    shown = [parts[0]]
+    for part in parts[1:MAX_EXPECTED]:  # one stray character can allow a hundred tokens: name a few
+        if sum(map(len, shown)) + len(part) > MAX_EXPECTED_CHARS:
+            break
+        shown.append(part)
+    if len(shown) < len(parts):
+        rest = len(parts) - len(shown)
+        return ", ".join(shown) + f" or one of {rest} other{'s' if rest > 1 else ''}"
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+#: The most alternatives an E100 message names (groups count as one).
+MAX_EXPECTED = 8
+#: ... and in at most about this many characters.
+MAX_EXPECTED_CHARS = 200
+
+
+_UNIT_WORDS = ["seconds", "minutes", "hours", "days", "weeks", "months", "years"]
+
+
+def _keywords_in(expected: Iterable[str]) -> list[str]:
+    out = []
+    for name in expected:
+        text = _keyword_text(name)
+        if text != name:
+            out.append(text)
+    return out
+
+
+# ---------------------------------------------------------------- syntax errors
+
+
+def _span_at(path: str, line: int, column: int, length: int = 1) -> m.Span:
+    return m.Span(path=path, line=line, column=column, end_line=line, end_column=column + max(length, 1))
+
+
+def _open_block_at_eof(text: str) -> tuple[int, int, str] | None:
+    """The innermost block still open at the end of ``text``: (line, column, keyword)."""
+    stack: list[tuple[int, int, str]] = []
+    for match in re.finditer(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}]', text):
+        tok = match.group()
+        if tok == "{":
+            line = text.count("\n", 0, match.start()) + 1
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            head = text[line_start:match.start()].split()
+            stack.append((line, match.start() - line_start + 1, head[0] if head else "{"))
+        elif tok == "}" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    stripped = text.rstrip()
+    line = stripped.count("\n") + 1
+    column = len(stripped) - (stripped.rfind("\n") + 1) + 1
+    return line, column
+
+
+def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
+        line, column = _end_position(text)
+        opened = _open_block_at_eof(text)
+        expected = describe_expected(exc.expected)
+        if opened is not None:
+            o_line, o_col, keyword = opened
+            return builtin(
+                "E102",
+                f"the file ends inside the `{keyword}` block opened at line {o_line}, column {o_col}",
+                _span_at(path, line, column),
+                hint=f"expected {expected}; add `}}` to close the `{keyword}` block",
+                args=(("block", keyword), ("line", str(o_line)), ("column", str(o_col))),
+            )
+        return builtin("E100", f"unexpected end of file; expected {expected}",
+                       _span_at(path, line, column), hint="the last statement is incomplete",
+                       args=(("expected", expected),))
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        value = str(tok)
+        if tok.start_pos is not None and re.match(r"[^\W\d]", value):
+            whole = re.match(r"[^\W\d][\w\-.]*", text[tok.start_pos:])
+            value = whole.group() if whole else value
+            tok = Token(tok.type, value, tok.start_pos, tok.line, tok.column)
+        shown = shorten(value, 40)
+        expected = describe_expected(exc.expected)
+        wordish = re.match(r"[^\W\d][\w\-.]*$", value) is not None
+        options = _keywords_in(exc.expected) + (_UNIT_WORDS if "UNIT" in exc.expected else [])
+        guess = did_you_mean(value, options) if wordish else None
+        hint = f"did you mean `{guess}`?" if guess else _hint_for_token(tok, exc.expected)
+        return builtin("E100", f"unexpected `{shown}`; expected {expected}",
+                       _span_at(path, tok.line or 1, tok.column or 1, len(value.split("\n")[0])),
+                       hint=hint, args=(("found", value), ("expected", expected)))
+    assert isinstance(exc, UnexpectedCharacters)
+    line, column = exc.line, exc.column
+    pos = exc.pos_in_stream or 0
+    char = text[pos] if pos < len(text) else ""
+    if char == '"':
+        return builtin("E101", "this string is not closed before the end of the line",
+                       _span_at(path, line, column),
+                       hint='close it with `"` on the same line (write `\\"` for a quote inside)')
+    word_match = re.match(r"[^\W\d][\w\-.]*", text[pos:])
+    allowed = exc.allowed or set()
+    expected = describe_expected(allowed)
+    if word_match:
+        word = word_match.group()
+        guess = did_you_mean(word, _keywords_in(allowed))
+        return builtin("E100", f"unexpected `{shorten(word, 40)}`; expected {expected}",
+                       _span_at(path, line, column, len(word)),
+                       hint=f"did you mean `{guess}`?" if guess else None,
+                       args=(("found", word), ("expected", expected)))
+    shown = repr(char)[1:-1] if char else "end of file"
+    return builtin("E100", f"unexpected character `{shown}`; expected {expected}",
+                   _span_at(path, line, column), args=(("found", shown), ("expected", expected)))
+
+
+def _hint_for_token(tok: Token, expected: Iterable[str]) -> str | None:
+    exp = set(expected)
+    if tok.type in ("NAME", "TAXON", "LANG") and "STRING" in exp and "NAME" not in exp:
+        return f'put the text in double quotes: "{tok}"'
+    if tok.type == "STRING" and "NAME" in exp and "STRING" not in exp:
+        return "write a name without quotes here"
+    if tok.type == "INT" and "UNIT" in exp:
+        return "write the unit after the number, e.g. `13 months`"
+    return None
+
+
+# ---------------------------------------------------------------- the transformer
+
+
+class Stmt(NamedTuple):
+    key: str
+    children: list[Any]
+    span: m.Span
+
+
+class _Invalid(Exception):
+    """A value was reported as invalid; the statement is dropped."""
+
+
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {"n": "\n", "t": "\t"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def unquote(token: str) -> str:
+    return _ESCAPE.sub(lambda mm: _ESCAPES.get(mm.group(1), mm.group(1)), token[1:-1])
+
+
+@cache
+def _anonymous_terminals() -> frozenset[str]:
+    """Keywords and punctuation: kept by the parser for their positions, dropped before building."""
+    return frozenset(t.name for t in lark_parser().terminals
+                     if t.pattern.type == "str" and t.name not in ("YES", "NO"))
+
+
+class _Builder:
+    """Builds model blocks while the parser reduces (see ``_Parse``); value problems are
+    collected in ``diagnostics``.
+
+    Each rule (or alias) of the grammar maps to the method of the same name, called with the
+    node's first and last token (``Pos``) and its built children; any other rule becomes a ``Stmt``.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- helpers
+    def _span(self, node: Built) -> m.Span:
+        """From the first token of ``node`` to the end of its last token."""
+        start, end = node.start, node.end
+        if start is None or end is None:
+            return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
+        return m.Span(path=self.path, line=start.line or 1, column=start.column or 1,
+                      end_line=end.end_line or 1, end_column=end.end_column or 1)
+
+    def _tok_span(self, tok: Token) -> m.Span:
+        return m.Span(path=self.path, line=tok.line or 1, column=tok.column or 1,
+                      end_line=tok.end_line or tok.line or 1,
+                      end_column=tok.end_column or (tok.column or 1) + len(tok))
+
+    def _invalid(self, what: str, ref: m.Ref, options: Iterable[str], extra_hint: str | None = None) -> None:
+        opts = list(options)
+        guess = did_you_mean(ref.name, opts)
+        listing = ", ".join(f"`{o}`" for o in opts) if len(opts) <= 12 else None
+        hint = f"did you mean `{guess}`?" if guess else extra_hint
+        if hint is None and listing:
+            hint = f"one of {listing}"
+        self.diagnostics.append(builtin("E204", f"`{shorten(ref.name)}` is not a valid {what}", ref.span, hint=hint,
+                                        args=(("value", ref.name), ("what", what))))
+        raise _Invalid
+
+    def _enum(self, cls: Any, ref: m.Ref, what: str) -> Any:
+        try:
+            return cls(ref.name)
+        except ValueError:
+            self._invalid(what, ref, [e.value for e in cls])
+
+    def _country(self, ref: m.Ref) -> str:
+        countries = taxonomy.countries()
+        code = ref.name
+        if code in countries:
+            return code
+        if code.upper() in countries and len(code) == 2:
+            self._invalid("country code (ISO 3166-1 alpha-2, upper case)", ref, [code.upper()])
+        # EU documents write UK and EL where ISO 3166-1 has GB and GR.
+        by_name = {"UK": "GB", "EL": "GR"}.get(code.upper()) or taxonomy.country_code_for(code.replace("_", " "))
+        self._invalid("country code (ISO 3166-1 alpha-2, e.g. NO, SE, US)", ref, [] if by_name else list(countries),
+                      extra_hint=f"write `{by_name}`" if by_name else None)
+        raise AssertionError  # unreachable
+
+    def _taxon(self, tok: Token, table: dict[str, Any], what: str) -> str:
+        key = str(tok)
+        if key in table:
+            return key
+        ref = m.Ref(name=key, span=self._tok_span(tok))
+        guess = did_you_mean(key, table)
+        if guess is None or key.startswith(guess + "."):
+            # Suggest the deepest known ancestor, then its children.
+            parts = key.split(".")
+            while parts and ".".join(parts) not in table:
+                parts.pop()
+            parent = ".".join(parts)
+            kids = [k for k in table if k.startswith(parent + ".") and k.count(".") == parent.count(".") + 1]
+            hint = (f"known keys under `{parent}`: " + ", ".join(f"`{k}`" for k in kids[:8])) if parent else \
+                "run `privacy-dsl taxonomy` to list the keys"
+        else:
+            hint = f"did you mean `{guess}`?"
+        self.diagnostics.append(builtin("E203", f"`{shorten(key)}` is not a fideslang {what} key", ref.span, hint=hint,
+                                        args=(("value", key),)))
+        raise _Invalid
+
+    def _email(self, tok: Token) -> str:
+        value = unquote(tok)
+        if not _EMAIL.match(value):
+            self.diagnostics.append(builtin("E204", f"`{value}` is not an e-mail address", self._tok_span(tok),
+                                            hint="write it as name@example.org",
+                                            args=(("value", value), ("what", "e-mail address"))))
+            raise _Invalid
+        return value
+
+    def _fields(self, stmts: Iterable[Any], spec: dict[str, tuple[str, Callable[[Stmt], Any], bool]]
+                ) -> tuple[dict[str, Any], dict[str, m.Span]]:
+        values: dict[str, Any] = {}
+        spans: dict[str, m.Span] = {}
+        for stmt in stmts:
+            if not isinstance(stmt, Stmt):
+                continue
+            field, convert, many = spec[stmt.key]
+            if field in spans and not many:
+                first = spans[field]
+                self.diagnostics.append(builtin(
+                    "E205", f"`{stmt.key}` is given twice in this block; the first, at line {first.line}, is used",
+                    stmt.span, hint="remove one of them", args=(("statement", stmt.key), ("line", str(first.line)))))
+                continue
+            try:
+                value = convert(stmt)
+            except _Invalid:
+                continue
+            if many:
+                values[field] = values.get(field, ()) + (value if isinstance(value, tuple) else (value,))
+            else:
+                values[field] = value
+            spans.setdefault(field, stmt.span)
+        return values, spans
+
+    # -- values
+    def text_plain(self, meta: Pos, children: list[Token]) -> m.Text:
+        return m.Text(plain=unquote(children[0]))
+
+    def text_localised(self, meta: Pos, children: list[tuple[Token, Token]]) -> m.Text:
+        by_lang: dict[str, str] = {}
+        for lang, value in children:
+            if str(lang) in by_lang:
+                self.diagnostics.append(builtin("E205", f"language `{lang}` is given twice", self._tok_span(lang),
+                                                hint="remove one of them", args=(("language", str(lang)),)))
+                continue
+            by_lang[str(lang)] = unquote(value)
+        return m.Text(by_lang=by_lang)
+
+    def lang_text(self, meta: Pos, children: list[Token]) -> tuple[Token, Token]:
+        return children[0], children[1]
+
+    def ident(self, meta: Pos, children: list[Token]) -> m.Ref:
+        return m.Ref(name=str(children[0]), span=self._tok_span(children[0]))
+
+    def names(self, meta: Pos, children: list[m.Ref]) -> tuple[m.Ref, ...]:
+        return tuple(children)
+
+    def strings(self, meta: Pos, children: list[Token]) -> tuple[str, ...]:
+        return tuple(unquote(c) for c in children)
+
+    def duration(self, meta: Pos, children: list[Token]) -> m.Duration:
+        unit = m.TimeUnit(str(children[1]).rstrip("s"))
+        most = m.max_amount(unit)
+        amount = self._number(children[0], most)
+        if amount is None:  # kept at the maximum (the statement is still modelled) but reported
+            self.diagnostics.append(builtin(
+                "E204", f"the duration is too long: at most {m.MAX_DURATION_YEARS} years"
+                + ("" if unit is m.TimeUnit.YEAR else f" ({most:,} {unit.value}s)"),
+                self._tok_span(children[0]), hint="give the real period, e.g. `3 years`, or `expiry persistent`",
+                args=(("value", shorten(str(children[0]))), ("what", "duration"))))
+            amount = most
+        if amount == 0:  # kept (the statement is still modelled) but reported
+            self.diagnostics.append(builtin("E204", "a duration of zero is not a period", self._tok_span(children[0]),
+                                            hint="give the real period, e.g. `30 days`, or `expiry session`"))
+        return m.Duration(amount=amount, unit=unit)
+
+    @staticmethod
+    def _number(tok: Token, most: int) -> int | None:
+        """The value of an INT token, None when it is over ``most`` (checked before ``int()``, which
+        refuses more than 4,300 digits)."""
+        digits = str(tok).lstrip("0") or "0"
+        if len(digits) > len(str(most)):
+            return None
+        value = int(digits)
+        return value if value <= most else None
+
+    def _age(self, s: Stmt) -> int:
+        tok = s.children[0]
+        value = self._number(tok, m.MAX_AGE)
+        if value is None:
+            self.diagnostics.append(builtin("E204", f"the age is too high: at most {m.MAX_AGE}", self._tok_span(tok),
+                                            hint="an age in years, e.g. `minimum_age 13`",
+                                            args=(("value", shorten(str(tok))), ("what", "age"))))
+            raise _Invalid
+        return value
+
+    def _date(self, s: Stmt) -> str:
+        import datetime as dt
+
+        tok = s.children[0]
+        try:
+            dt.date.fromisoformat(str(tok))
+        except ValueError:
+            self.diagnostics.append(builtin("E204", f"`{tok}` is not a date of the calendar", self._tok_span(tok),
+                                            hint="a date as YYYY-MM-DD, e.g. `2026-02-28`",
+                                            args=(("value", str(tok)), ("what", "date"))))
+            raise _Invalid from None
+        return str(tok)
+
+    def flag(self, meta: Pos, children: list[Token]) -> bool:
+        return children[0].type == "YES"
+
+    def event(self, meta: Pos, children: list[Token]) -> str:
+        tok = children[0]
+        return unquote(tok) if tok.type == "STRING" else str(tok)
+
+    # -- legal bases
+    def _basis(self, meta: Pos, kind: m.BasisKind, citation: str | None = None, **kw: Any) -> m.LegalBasis:
+        return m.LegalBasis(basis=kind, citation=citation, span=self._span(meta), **kw)
+
+    def basis_consent(self, meta: Pos, children: list[Any]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.CONSENT)
+
+    def basis_contract(self, meta: Pos, children: list[Any]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.CONTRACT)
+
+    def basis_vital_interests(self, meta: Pos, children: list[Any]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.VITAL_INTERESTS)
+
+    def basis_legal_obligation(self, meta: Pos, children: list[Token]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.LEGAL_OBLIGATION, unquote(children[0]) if children else None)
+
+    def basis_public_task(self, meta: Pos, children: list[Token]) -> m.LegalBasis:
+        return self._basis(meta, m.BasisKind.PUBLIC_TASK, unquote(children[0]) if children else None)
+
+    def basis_legitimate_interests(self, meta: Pos, children: list[Stmt]) -> m.LegalBasis:
+        values, spans = self._fields(children, {
+            "interest": ("interest", lambda s: s.children[0], False),
+            "balancing_test": ("balancing_test", lambda s: unquote(s.children[0]), False),
+        })
+        return m.LegalBasis(basis=m.BasisKind.LEGITIMATE_INTERESTS, span=self._span(meta),
+                            field_spans=spans, **values)
+
+    # -- retention
+    def _retention(self, meta: Pos, rule: m.RetentionRule, **kw: Any) -> m.Retention:
+        return m.Retention(rule=rule, span=self._span(meta), **kw)
+
+    def retention_duration(self, meta: Pos, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "duration", duration=children[0],
+                               after=children[1] if len(children) > 1 else None)
+
+    def retention_until(self, meta: Pos, children: list[str]) -> m.Retention:
+        return self._retention(meta, "until", until=children[0])
+
+    def retention_law(self, meta: Pos, children: list[Any]) -> m.Retention:
+        law = unquote(children.pop(0)) if children and isinstance(children[0], Token) else None
+        return self._retention(meta, "law", law=law, duration=children[0] if children else None,
+                               after=children[1] if len(children) > 1 else None)
+
+    def retention_as_long_as_necessary(self, meta: Pos, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "as_long_as_necessary")
+
+    def retention_unspecified(self, meta: Pos, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "unspecified")
+
+    def retention_indefinite(self, meta: Pos, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "indefinite")
+
+    def retention_at_discretion(self, meta: Pos, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "at_discretion")
+
+    # -- cookie expiry
+    def expiry_duration(self, meta: Pos, children: list[m.Duration]) -> m.Expiry:
+        return m.Expiry(lifetime="persistent", duration=children[0], span=self._span(meta))
+
+    def expiry_session(self, meta: Pos, children: list[Any]) -> m.Expiry:
+        return m.Expiry(lifetime="session", span=self._span(meta))
+
+    def expiry_persistent(self, meta: Pos, children: list[Any]) -> m.Expiry:
+        return m.Expiry(lifetime="persistent", span=self._span(meta))
+
+    # -- statements: every other alias becomes a Stmt for its block to pick up
+    def __default__(self, data: Any, children: list[Any], meta: Pos) -> Any:
+        return Stmt(str(data), children, self._span(meta))
+
+    # -- converters shared by the block specs
+    def _str(self, s: Stmt) -> str:
+        return unquote(s.children[0])
+
+    def _first(self, s: Stmt) -> Any:
+        return s.children[0]
+
+    def _flag(self, s: Stmt) -> bool:
+        return bool(s.children[0]) if s.children and isinstance(s.children[0], bool) else True
+
+    def _refs(self, s: Stmt) -> tuple[m.Ref, ...]:
+        return tuple(s.children[0])
+
+    # -- blocks
+    def policy(self, meta: Pos, children: list[Any]) -> m.PolicyInfo:
+        values, spans = self._fields(children[1:], {
+            "languages": ("languages", self._refs, True),
+            "updated": ("updated", self._date, False),
+            "url": ("url", self._str, False),
+            "security": ("security", self._first, False),
+            "description": ("description", self._first, False),
+        })
+        return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+
+    def controller(self, meta: Pos, children: list[Any]) -> m.Controller:
+        values, spans = self._fields(children[1:], {
+            "email": ("email", lambda s: self._email(s.children[0]), False),
+            "phone": ("phone", self._str, False),
+            "address": ("address", self._str, False),
+            "registration": ("registration", self._str, False),
+            "country": ("country", lambda s: self._country(s.children[0]), False),
+            "website": ("website", self._str, False),
+            "representative": ("representative", self._str, False),
+            "public_authority": ("public_authority", self._flag, False),
+            "description": ("description", self._first, False),
+            "dpo": ("dpo", self._dpo, False),
+        })
+        return m.Controller(name=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+
+    def _dpo(self, s: Stmt) -> m.Dpo:
+        values, spans = self._fields(s.children, {
+            "required": ("required", self._flag, False),
+            "name": ("name", self._str, False),
+            "email": ("email", lambda st: self._email(st.children[0]), False),
+            "phone": ("phone", self._str, False),
+        })
+        return m.Dpo(span=s.span, field_spans=spans, **values)
+
+    def authority(self, meta: Pos, children: list[Any]) -> m.Authority:
+        values, spans = self._fields(children[1:], {
+            "name": ("name", self._first, False),
+            "country": ("country", lambda s: self._country(s.children[0]), False),
+            "email": ("email", lambda s: self._email(s.children[0]), False),
+            "phone": ("phone", self._str, False),
+            "address": ("address", self._str, False),
+            "website": ("website", self._str, False),
+        })
+        return m.Authority(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def subject(self, meta: Pos, children: list[Any]) -> m.Subject:
+        values, spans = self._fields(children[1:], {
+            "name": ("name", self._first, False),
+            "description": ("description", self._first, False),
+            "children": ("children", self._flag, False),
+        })
+        return m.Subject(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def category(self, meta: Pos, children: list[Any]) -> m.Category:
+        values, spans = self._fields(children[1:], {
+            "taxonomy": ("taxonomy",
+                         lambda s: self._taxon(s.children[0], taxonomy.data_categories(), "data-category"), False),
+            "name": ("name", self._first, False),
+            "description": ("description", self._first, False),
+            "special": ("special", lambda s: self._enum(m.SpecialKind, s.children[0],
+                                                        "special category (Art. 9(1))"), False),
+            "criminal": ("criminal", self._flag, False),
+            "children": ("children", self._flag, False),
+            "identifiability": ("identifiability", lambda s: self._enum(
+                m.Identifiability, s.children[0], "identifiability claim"), False),
+            "source": ("source", self._first, False),
+        })
+        return m.Category(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def _purpose_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        return {
+            "name": ("name", self._first, False),
+            "description": ("description", self._first, False),
+            "use": ("use", lambda s: self._taxon(s.children[0], taxonomy.data_uses(), "data-use"), False),
+            "basis": ("bases", self._first, True),
+            "special_condition": ("special_condition", self._special_condition, False),
+            "categories": ("categories", self._refs, True),
+            "subjects": ("subjects", self._refs, True),
+            "recipients": ("recipients", self._refs, True),
+            "transfers": ("transfers", self._refs, True),
+            "retention": ("retention", self._first, True),
+            "consent_ref": ("consent", self._first, False),
+            "profiling": ("profiling", self._flag, False),
+            "automated_decisions": ("automated_decisions", self._automated, False),
+            "source": ("source", self._first, False),
+        }
+
+    def _special_condition(self, s: Stmt) -> m.SpecialConditionClause:
+        cond = self._enum(m.SpecialCondition, s.children[0], "Art. 9(2) condition")
+        citation = unquote(s.children[1]) if len(s.children) > 1 else None
+        return m.SpecialConditionClause(condition=cond, citation=citation, span=s.span)
+
+    def _automated(self, s: Stmt) -> m.AutomatedDecisions:
+        present = s.children[0] if s.children and isinstance(s.children[0], bool) else True
+        values, spans = self._fields(s.children, {
+            "exception": ("exception", lambda st: self._enum(m.AutomatedException, st.children[0],
+                                                             "Art. 22(2) exception"), False),
+            "safeguards": ("safeguards", self._first, False),
+            "logic": ("logic", self._first, False),
+        })
+        return m.AutomatedDecisions(present=present, span=s.span, field_spans=spans, **values)
+
+    def purpose(self, meta: Pos, children: list[Any]) -> m.Purpose:
+        values, spans = self._fields(children[1:], self._purpose_spec())
+        return m.Purpose(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def recipient(self, meta: Pos, children: list[Any]) -> m.Recipient:
+        values, spans = self._fields(children[1:], {
+            "name": ("name", self._first, False),
+            "description": ("description", self._first, False),
+            "role": ("role", lambda s: self._enum(m.Role, s.children[0], "recipient role"), False),
+            "countries": ("countries", lambda s: tuple(self._country(r) for r in s.children[0]), True),
+            "contract": ("contract", self._str, False),
+            "website": ("website", self._str, False),
+        })
+        return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def transfer(self, meta: Pos, children: list[Any]) -> m.Transfer:
+        values, spans = self._fields(children[1:], {
+            "recipient_ref": ("recipient", self._first, False),
+            "country": ("country", lambda s: self._country(s.children[0]), False),
+            "mechanism": ("mechanism", lambda s: self._enum(m.Mechanism, s.children[0], "transfer mechanism"),
+                          False),
+            "certification": ("certification", self._str, False),
+            "tia": ("tia", self._str, False),
+            "description": ("description", self._first, False),
+        })
+        for stmt in children[1:]:
+            if isinstance(stmt, Stmt) and stmt.key == "mechanism" and len(stmt.children) > 1:
+                values.setdefault("mechanism_detail", unquote(stmt.children[1]))
+                break
+        return m.Transfer(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def consent(self, meta: Pos, children: list[Any]) -> m.ConsentMechanism:
+        values, spans = self._fields(children[1:], {
+            "method": ("method", lambda s: self._enum(m.ConsentMethod, s.children[0], "consent method"), False),
+            "reject_button": ("reject_button", self._flag, False),
+            "granular": ("granular", self._flag, False),
+            "explicit": ("explicit", self._flag, False),
+            "condition_of_service": ("condition_of_service", self._flag, False),
+            "withdraw": ("withdraw", self._first, False),
+            "record_retention": ("record_retention", self._first, False),
+            "valid_for": ("valid_for", self._first, False),
+            "minimum_age": ("minimum_age", self._age, False),
+            "parental_consent": ("parental_consent", self._flag, False),
+            "description": ("description", self._first, False),
+        })
+        return m.ConsentMechanism(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def _cookie_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        return {
+            "kind": ("storage", lambda s: self._enum(m.StorageKind, s.children[0], "storage kind"), False),
+            "provider": ("provider", self._provider, False),
+            "party": ("party", lambda s: self._enum(m.Party, s.children[0], "party (first or third)"), False),
+            "expiry": ("expiry", self._first, False),
+            "domains": ("domains", self._first, True),
+            "purpose_ref": ("purpose", self._first, False),
+            "cookie_category": ("category", lambda s: self._enum(m.CookieCategory, s.children[0],
+                                                                 "cookie category"), False),
+            "consent_ref": ("consent", self._first, False),
+            "pattern": ("pattern", self._flag, False),
+            "description": ("description", self._first, False),
+        }
+
+    def _provider(self, s: Stmt) -> str | m.Ref:
+        value = s.children[0]
+        return value if isinstance(value, m.Ref) else unquote(value)
+
+    def cookie(self, meta: Pos, children: list[Any]) -> m.Cookie:
+        values, spans = self._fields(children[1:], self._cookie_spec())
+        provider = values.pop("provider", None)
+        if isinstance(provider, m.Ref):
+            values["provider_ref"] = provider
+            spans["provider_ref"] = spans["provider"]
+        elif provider is not None:
+            values["provider"] = provider
+        name_tok: Token = children[0]
+        name = unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
+        return m.Cookie(name=name, span=self._span(meta), field_spans=spans, **values)
+
+    def rights(self, meta: Pos, children: list[Any]) -> m.Rights:
+        def offered(s: Stmt) -> tuple[m.Right, ...]:
+            out = []
+            for ref in s.children[0]:
+                with contextlib.suppress(_Invalid):
+                    out.append(self._enum(m.Right, ref, "data-subject right"))
+            return tuple(out)
+
+        values, spans = self._fields(children, {
+            "offered": ("offered", offered, True),
+            "how": ("how", self._first, False),
+            "complaints": ("complaints", self._first, False),
+        })
+        return m.Rights(span=self._span(meta), field_spans=spans, **values)
+
+    def defaults_purpose(self, meta: Pos, children: list[Any]) -> m.Defaults:
+        values, spans = self._fields(children, self._purpose_spec())
+        return m.Defaults(target="purpose", values=m.PurposeDefaults(**values), span=self._span(meta),
+                          field_spans=spans)
+
+    def defaults_cookie(self, meta: Pos, children: list[Any]) -> m.Defaults:
+        values, spans = self._fields(children, self._cookie_spec())
+        provider = values.pop("provider", None)
+        if isinstance(provider, m.Ref):
+            values["provider_ref"], spans["provider_ref"] = provider, spans["provider"]
+        elif provider is not None:
+            values["provider"] = provider
+        return m.Defaults(target="cookie", values=m.CookieDefaults(**values), span=self._span(meta),
+                          field_spans=spans)
+
+    def start(self, meta: Pos, children: list[m.Block]) -> list[m.Block]:
+        return children
+
+
+class Built:
+    """A grammar node as the inline build sees it: its first and last token (for its span) and,
+    once built, its value. Handlers get the node before ``value`` is set, as their position."""
+
+    __slots__ = ("end", "start", "value")
+
+    def __init__(self, value: Any, start: Token | None, end: Token | None) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+
+
+Pos = Built  # what a handler's first argument is: the node being built
+
+
+class _Parse:
+    """The state of one parse: its ``_Builder`` (the model's values and their diagnostics) and the
+    keyword tokens it drops. Made by ``parse_text`` for each call and never shared, so parses in
+    several threads (or one started from inside another) cannot see each other's state.
+
+    ``build`` makes the node of one grammar rule from its children, for ``lexer.drive`` (the fast
+    path) and for ``tree`` (a tree from ``Lark.parse``) alike: it works out the node's first and last
+    token from its children, drops keyword and punctuation tokens, and hands the rest to the
+    builder's method for that rule (rules without one become a ``Stmt``).
+    """
+
+    __slots__ = ("anonymous", "builder", "handlers")
+
+    def __init__(self, path: str) -> None:
+        self.builder = _Builder(path)
+        self.anonymous = _anonymous_terminals()
+        self.handlers = _handlers()
+
+    def build(self, name: str, children: list[Any]) -> Built:
+        if children:
+            first, last = children[0], children[-1]
+            node = Built(None, first.start if type(first) is Built else first,
+                         last.end if type(last) is Built else last)
+        else:
+            node = Built(None, None, None)
+        anonymous = self.anonymous
+        values = [c.value if type(c) is Built else c for c in children
+                  if type(c) is Built or c.type not in anonymous]
+        build = self.handlers.get(name)
+        node.value = build(self.builder, node, values) if build is not None else \
+            Stmt(str(name), values, self.builder._span(node))
+        return node
+
+    def tree(self, tree: Tree[Token]) -> Built:
+        """``build`` over a tree from ``Lark.parse``, children first (the order of the reductions
+        that made it, so the same values and diagnostics as ``drive``)."""
+        build = self.build
+        # Depth first without recursion: (node, its children's values so far, the children left).
+        stack: list[tuple[Tree[Token], list[Any], Iterator[Any]]] = [(tree, [], iter(tree.children))]
+        while True:
+            node, values, rest = stack[-1]
+            for child in rest:
+                if isinstance(child, Tree):
+                    stack.append((child, [], iter(child.children)))
+                    break
+                values.append(child)
+            else:
+                stack.pop()
+                built = build(str(node.data), values)
+                if not stack:
+                    return built
+                stack[-1][1].append(built)
+
+
+@cache
+def _handlers() -> dict[str, Callable[[_Builder, Built, list[Any]], Any]]:
+    """Grammar node name -> the (unbound) ``_Builder`` method of the same name that builds it: each
+    public method of ``_Builder`` is a rule or alias of the grammar (a test checks it), and every
+    other node becomes a statement (``Stmt``)."""
+    names = {str(rule.alias or rule.origin.name) for rule in lark_parser().rules}
+    return {name: method for name, method in vars(_Builder).items()
+            if not name.startswith("_") and callable(method) and name in names}
+
+
+# ---------------------------------------------------------------- entry point
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    document: m.Document | None
+    diagnostics: tuple[Diagnostic, ...]
+    comments: tuple[Comment, ...]
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and CR become LF (columns are unchanged: the CR was at the end of its line)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a policy is parsed and checked.
+
+    Each collection walks every live object, and a large policy's model is hundreds of thousands
+    of them, so collections triggered by allocation make large runs non-linear: with it running,
+    a 100k-line lint took 3.7-4.2 s instead of 3.0 s. Nothing built here is cyclic garbage;
+    whatever is left over is collected when the collector resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_text(text: str, path: str = "<string>") -> ParseResult:
+    """Parse one file's text. Never raises for bad input: problems come back as diagnostics.
+
+    Everything one call builds or finds lives in the call (``_Parse``, its list of comments): the
+    parsers are shared and hold nothing of a parse, so threads may parse at the same time.
+    """
+    text = normalise_newlines(text.removeprefix("\ufeff"))
+    fast = _fast_parser()
+    with gc_paused():
+        if fast is not None:
+            parse = _Parse(path)
+            comments: list[Comment] = []
+            add = comments.append
+            try:
+                built: Any = drive(fast, text, parse.build,
+                                   lambda tok: add(Comment(tok.line or 0, tok.column or 0, str(tok))))
+            except Declined:  # a syntax error (or text left to Lark): Lark's own parser says what it is
+                pass
+            else:
+                return _result(path, built, parse, comments)
+        return _parse_with_lark(text, path)
+
+
+def _parse_with_lark(text: str, path: str) -> ParseResult:
+    """``parse_text`` through Lark's public surface: ``Lark.parse`` to a tree, then the tree built;
+    the comments from the text. The same result as the fast path (the tests compare the two)."""
+    parse = _Parse(path)
+    try:
+        tree = lark_parser().parse(text)
+    except UnexpectedInput as exc:
+        lexed = _lexed_before(exc, text)
+        comments = [Comment(line, column, body) for _, line, column, body in scan_comments(text, lexed)]
+        return ParseResult(None, (syntax_diagnostic(exc, text, path),), tuple(comments))
+    comments = [Comment(line, column, body) for _, line, column, body in scan_comments(text)]
+    return _result(path, parse.tree(tree), parse, comments)
+
+
+def _lexed_before(exc: UnexpectedInput, text: str) -> int:
+    """Where the lexer stopped at a syntax error: the comments before it are the ones it read."""
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END" and exc.token.start_pos is not None:
+        return int(exc.token.start_pos)
+    if isinstance(exc, UnexpectedCharacters) and exc.pos_in_stream is not None:
+        return int(exc.pos_in_stream)
+    return len(text)
+
+
+def _result(path: str, built: Any, parse: _Parse, comments: list[Comment]) -> ParseResult:
+    blocks: list[m.Block] = built.value if isinstance(built, Built) else []
+    return ParseResult(m.Document(path=path, blocks=tuple(blocks)), tuple(parse.builder.diagnostics),
+                       tuple(comments))

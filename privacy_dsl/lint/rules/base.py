@@ -1,0 +1,198 @@
+"""What a rule is: a check function with its metadata and documentation in one place.
+
+A rule module defines functions decorated with ``@rule(...)``; the function's docstring is the
+rule's documentation, with the sections *What it does*, *Why it matters*, *Example*,
+*Use instead*, *Options* and *References*. ``privacy-dsl explain`` and ``docs/rules/`` are
+generated from it, and the fenced examples are run as tests.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+from ...codes import RULE_CATEGORIES, Status
+from ...diagnostics import DOCS_URL, Severity
+from ...language import model as m
+from ...language import taxonomy
+
+#: The rule categories (the catalogue's, ``privacy_dsl.codes.RULE_CATEGORIES``).
+CATEGORIES = RULE_CATEGORIES
+
+
+class Options(BaseModel):
+    """Base of per-rule options. Keys are written in kebab-case in the configuration."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
+                              alias_generator=lambda s: s.replace("_", "-"))
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _booleans_are_not_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """``max-months = true`` is not 1, and ``allow-stricter = 1`` is not ``true`` (Python says both are)."""
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None:
+            return value
+        takes_bool = _mentions_bool(field.annotation)
+        if field.annotation is bool and not isinstance(value, bool):
+            raise ValueError("expected true or false")
+        if not takes_bool and _holds_bool(value):
+            raise ValueError("expected a number or a text, not true or false")
+        return value
+
+
+def _mentions_bool(annotation: Any) -> bool:
+    """Whether ``bool`` appears anywhere in a type (``bool``, ``bool | None``, ``dict[str, bool]``)."""
+    return annotation is bool or any(_mentions_bool(arg) for arg in get_args(annotation))
+
+
+def _holds_bool(value: Any) -> bool:
+    """Whether a configuration value is, or holds (in a table or a list), ``true`` or ``false``."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_bool(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_bool(v) for v in value)
+    return False
+
+
+#: A finding's message arguments: a mapping, or (name, value) pairs, every value a string.
+Args = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Finding:
+    """One fact a rule found: where, and the arguments of one of its message templates (pyflakes
+    style), so the text is formatted at the edge and machines read the arguments, not the text.
+    ``hint`` is free text: it is advice for people, not data."""
+
+    span: m.Span
+    args: tuple[tuple[str, str], ...]
+    #: The id of the rule's template (``Rule.messages``); None: its only or first one.
+    message_id: str | None
+    hint: str | None
+
+    def __init__(self, span: m.Span, args: Args = (), message_id: str | None = None,
+                 hint: str | None = None) -> None:
+        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "args", tuple(args.items() if isinstance(args, Mapping) else args))
+        object.__setattr__(self, "message_id", message_id)
+        object.__setattr__(self, "hint", hint)
+
+
+@dataclass(slots=True)
+class Context:
+    """What a check sees: the resolved policy, its own options and the active jurisdictions."""
+
+    policy: m.Policy
+    options: Any
+    jurisdictions: tuple[str, ...] = ("eu",)
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def categories_of(self, purpose: m.Purpose) -> list[m.Category]:
+        cats = self.policy.categories
+        return [cats[r.name] for r in purpose.categories if r.name in cats]
+
+    def subjects_of(self, purpose: m.Purpose) -> list[m.Subject]:
+        subs = self.policy.subjects
+        return [subs[r.name] for r in purpose.subjects if r.name in subs]
+
+    def recipients_of(self, purpose: m.Purpose) -> list[m.Recipient]:
+        recs = self.policy.recipients
+        return [recs[r.name] for r in purpose.recipients if r.name in recs]
+
+    def involves_children(self, purpose: m.Purpose) -> bool:
+        return any(c.children or (c.taxonomy and taxonomy.is_under(c.taxonomy, "user.childrens"))
+                   for c in self.categories_of(purpose)) or any(s.children for s in self.subjects_of(purpose))
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    references: tuple[str, ...]
+    check: Check
+    doc: str
+    options: type[Options] | None = None
+    #: The rule is only on when one of these jurisdictions is active (empty: always).
+    jurisdictions: tuple[str, ...] = ()
+    #: Option values a jurisdiction profile sets, e.g. {"fr": {"max-months": 13}}; the
+    #: configuration overrides them, and later jurisdictions in the list override earlier ones.
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The catalogue's status of the code: stable, preview or deprecated (``privacy_dsl.codes``).
+    status: Status = "stable"
+    #: Codes whose finding this rule's finding implies on the same subject (``Code.implies``).
+    implies: tuple[str, ...] = ()
+    #: Message id -> template with ``{arg}`` fields, which the findings' ``args`` fill.
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def template(self, message_id: str | None = None) -> str:
+        """The template of one message (the first one when no id is given)."""
+        return next(iter(self.messages.values())) if message_id is None else self.messages[message_id]
+
+    def message(self, finding: Finding) -> str:
+        """The finding's text: its template filled with its arguments."""
+        return self.template(finding.message_id).format_map(dict(finding.args))
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0].strip()
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_URL}/{self.category}.md#{self.code.lower()}-{self.name}"
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        yield from self.check(ctx)
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    category: str,
+    severity: str,
+    references: Iterable[str],
+    options: type[Options] | None = None,
+    jurisdictions: Iterable[str] = (),
+    profiles: dict[str, dict[str, Any]] | None = None,
+    status: Status = "stable",
+    implies: Iterable[str] = (),
+    messages: Mapping[str, str] | None = None,
+) -> Callable[[Check], Rule]:
+    """Declare a rule; the decorated function's docstring is its documentation, ``messages`` the
+    templates of its findings (id -> text with ``{arg}`` fields)."""
+    assert category in CATEGORIES, category
+
+    def wrap(check: Check) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            category=category,
+            severity=Severity.parse(severity),
+            references=tuple(references),
+            check=check,
+            doc=inspect.cleandoc(check.__doc__ or name),
+            options=options,
+            jurisdictions=tuple(jurisdictions),
+            profiles=profiles or {},
+            status=status,
+            implies=tuple(implies),
+            messages=dict(messages or {}),
+        )
+
+    return wrap
+
+
+def uses_under(purpose: m.Purpose, *prefixes: str) -> bool:
+    return purpose.use is not None and any(taxonomy.is_under(purpose.use, p) for p in prefixes)

@@ -1,0 +1,668 @@
+"""Cookies and similar device storage: ePrivacy Art. 5(3) and the information a user must get.
+
+Known-cookie rules (checked against the Open Cookie Database) are in ``known_cookies`` (CK1xx).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field, field_validator
+
+from ...language import model as m
+from ...language.model import CookieCategory as Cat
+from .base import Context, Finding, Options, rule, uses_under
+
+_EPRIVACY = "Directive 2002/58/EC (ePrivacy) Art. 5(3), as amended by Directive 2009/136/EC"
+_PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019)"
+_EKOM = ("Norway: lov om elektronisk kommunikasjon (ekomloven, 2024) § 3-15, in force 1 January 2025: "
+         "consent as defined in the GDPR (section number not verified)")
+_WP194 = "Article 29 Working Party, Opinion 04/2012 on Cookie Consent Exemption (WP194)"
+_CNIL_2020_091 = ("CNIL, Délibération n° 2020-091 du 17 septembre 2020 portant adoption de lignes directrices "
+                  "relatives aux « cookies et autres traceurs »")
+
+#: Cookie categories that claim the Art. 5(3) exemption (strictly necessary for the service the
+#: user asked for).
+EXEMPT_CATEGORIES = frozenset({Cat.STRICTLY_NECESSARY, Cat.SECURITY})
+#: Data uses whose storage is strictly necessary: the service itself, and remembering the user's
+#: cookie choice.
+EXEMPT_USES = ("essential", "functional.storage.privacy_preferences")
+#: Data uses that are tracking: they never fit a cookie declared strictly necessary.
+TRACKING_USES = ("marketing", "analytics", "personalize")
+
+
+def _purpose_of(ctx: Context, cookie: m.Cookie) -> m.Purpose | None:
+    return ctx.policy.purposes.get(cookie.purpose.name) if cookie.purpose is not None else None
+
+
+def _consent_of(ctx: Context, cookie: m.Cookie, purpose: m.Purpose | None) -> m.ConsentMechanism | None:
+    ref = cookie.consent or (purpose.consent if purpose is not None else None)
+    return ctx.policy.consents.get(ref.name) if ref is not None else None
+
+
+def _label(cookie: m.Cookie) -> dict[str, str]:
+    """The arguments that name a cookie in a message: "{storage} `{cookie}`" ("pixel `fbq`")."""
+    kind = "cookie" if cookie.storage is m.StorageKind.COOKIE else cookie.storage.value.replace("_", " ")
+    return {"storage": kind, "cookie": cookie.name}
+
+
+def _is_consent_choice_cookie(ctx: Context, cookie: m.Cookie, purpose: m.Purpose) -> bool:
+    """A strictly necessary first-party cookie that stores the user's consent choice for its purpose.
+
+    Read from the shape of the declaration: it points at a purpose that rests on consent through an
+    opt-in mechanism, is not itself gated by that consent, and is not set by a third party.
+    """
+    if cookie.category is not Cat.STRICTLY_NECESSARY or cookie.consent is not None or cookie.party is m.Party.THIRD:
+        return False
+    mechanism = ctx.policy.consents.get(purpose.consent.name) if purpose.consent else None
+    return (mechanism is not None and mechanism.method is m.ConsentMethod.OPT_IN
+            and any(b.basis is m.BasisKind.CONSENT for b in purpose.bases))
+
+
+# ---------------------------------------------------------------- CK001
+
+
+class PriorConsentOptions(Options):
+    functional_session_exempt: bool = True
+    """Treat first-party `functional` / `preferences` cookies that last only for the session as
+    exempt (WP29 WP194: user-input and UI-customisation session cookies)."""
+
+
+@rule(
+    "CK001",
+    "cookie-without-prior-consent",
+    messages={
+        "no-mechanism": "{storage} `{cookie}` is not strictly necessary ({declared}) and has no consent mechanism",
+        "no-method": (
+            "{storage} `{cookie}` is not strictly necessary ({declared}) and its consent mechanism "
+            "`{consent}` does not say how consent is asked"
+        ),
+        "not-consent": (
+            "{storage} `{cookie}` is not strictly necessary ({declared}) and its consent mechanism "
+            "`{consent}` uses `{method}`, which is not consent"
+        ),
+    },
+    category="cookies",
+    severity="error",
+    references=(
+        _EPRIVACY + " (storing or reading information on the user's device only with consent, unless "
+                    "strictly necessary for a service the user explicitly requested)",
+        _PLANET49 + ", operative part point 1 (a pre-ticked box is not consent; active consent needed)",
+        "GDPR Art. 4(11), 7; Recital 32",
+        _WP194 + ", sections 3.1-3.2 (session user-input cookies exempt; persistent login cookies are not)",
+        _EKOM,
+    ),
+    options=PriorConsentOptions,
+)
+def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
+    """A non-essential cookie or similar storage set without prior opt-in consent.
+
+    ## What it does
+    Flags a cookie (or local storage, pixel, SDK, fingerprint) that is not strictly necessary and
+    has no consent mechanism with `method opt_in`. The mechanism is the cookie's own `consent`, or
+    else its purpose's `consent`.
+
+    Whether a cookie is essential is read from its `category`: `strictly_necessary` and
+    `security` are; every other category is not. A cookie without a category is essential when its
+    purpose's data use is under `essential` (or is `functional.storage.privacy_preferences`, the
+    cookie that remembers the user's choice), and otherwise needs consent. When the category and
+    the purpose disagree, CK005 reports the contradiction.
+
+    First-party `functional` or `preferences` cookies that end with the session are not flagged
+    (option `functional-session-exempt`).
+
+    ## Why it matters
+    ePrivacy Art. 5(3) allows storing or reading information on a user's device only with the
+    user's consent, unless it is strictly necessary to provide the service the user explicitly
+    asked for. Consent means GDPR consent: a clear affirmative act (Art. 4(11), Recital 32). The
+    CJEU held in Planet49 that a pre-ticked box is not consent, whether or not the cookie data is
+    personal data. Browser settings, continued browsing and opt-out are not consent either. Norway
+    applied a looser rule until 2024 (browser settings counted); the Electronic Communications Act
+    in force from 1 January 2025 requires GDPR consent.
+
+    ## Example
+    ```privacy
+    consent browser { method browser_settings }
+    purpose ads {
+      use marketing.advertising.third_party.targeted
+      consent browser
+    }
+    cookie _fbp {
+      provider "Meta"
+      category marketing
+      expiry 90 days
+      purpose ads
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    consent banner { method opt_in  reject_button }
+    purpose ads {
+      use marketing.advertising.third_party.targeted
+      consent banner
+    }
+    cookie _fbp {
+      provider "Meta"
+      category marketing
+      expiry 90 days
+      purpose ads
+    }
+    ```
+
+    ## Options
+    - `functional-session-exempt` (default `true`): do not flag first-party `functional` or
+      `preferences` cookies with `expiry session`. WP29 Opinion 04/2012 (WP194) counts session
+      cookies that keep track of the user's input or interface choices as exempt; persistent ones
+      (such as "remember me" login cookies) are not. Set to false to require every such cookie to
+      be declared `strictly_necessary` explicitly.
+
+    ## References
+    ePrivacy Art. 5(3); CJEU C-673/17 Planet49; GDPR Art. 4(11), 7, Recital 32; WP29 WP194;
+    ekomloven (2024) § 3-15 (Norway).
+    """
+    opts: PriorConsentOptions = ctx.options
+    for cookie in ctx.policy.cookies:
+        purpose = _purpose_of(ctx, cookie)
+        if cookie.category is not None:
+            if cookie.category in EXEMPT_CATEGORIES:
+                continue
+        elif purpose is not None and uses_under(purpose, *EXEMPT_USES):
+            continue
+        if (opts.functional_session_exempt and cookie.party is m.Party.FIRST and cookie.expiry is not None
+                and cookie.expiry.lifetime == "session"
+                and (cookie.category in (Cat.FUNCTIONAL, Cat.PREFERENCES)
+                     or (cookie.category is None and purpose is not None and uses_under(purpose, "functional")))):
+            continue
+        mechanism = _consent_of(ctx, cookie, purpose)
+        if mechanism is not None and mechanism.method is m.ConsentMethod.OPT_IN:
+            continue
+        what = f"category `{cookie.category.value}`" if cookie.category else (
+            f"purpose `{purpose.id}` ({purpose.use})" if purpose is not None and purpose.use else "no category")
+        args = _label(cookie) | {"declared": what}
+        if mechanism is None:
+            message_id = "no-mechanism"
+            hint = ("name an opt-in consent mechanism: `consent <id>` on the cookie or its purpose, with "
+                    "`method opt_in`; if the cookie is strictly necessary, say `category strictly_necessary`")
+        elif mechanism.method is None:
+            message_id = "no-method"
+            args["consent"] = mechanism.id
+            hint = f"add `method opt_in` to consent `{mechanism.id}` if that is how it works"
+        else:
+            message_id = "not-consent"
+            args |= {"consent": mechanism.id, "method": mechanism.method.value}
+            hint = "collect consent with a banner before setting it: `method opt_in` with a reject button"
+        span = cookie.span_of("consent") if cookie.consent is not None else cookie.span
+        yield Finding(span, args, message_id, hint=hint)
+
+
+# ---------------------------------------------------------------- CK002
+
+
+@rule(
+    "CK002",
+    "cookie-without-expiry",
+    messages={
+        "no-expiry": "cookie `{cookie}` does not say how long it lasts",
+        "persistent-no-duration": "persistent cookie `{cookie}` has no expiry",
+    },
+    category="cookies",
+    severity="error",
+    references=(
+        "Directive 2002/58/EC (ePrivacy) Art. 5(3)",
+        "CJEU C-673/17 Planet49 (1 October 2019), paras 74-81",
+        "GDPR Art. 13(2)(a)",
+    ),
+)
+def cookie_without_expiry(ctx: Context) -> Iterator[Finding]:
+    """A cookie or storage item whose lifetime is not stated, or is persistent with no expiry.
+
+    ## What it does
+    Flags a `cookie` block with no `expiry`, or with `expiry persistent` and no duration. Session
+    cookies (`expiry session`) and cookies with a duration (`expiry 13 months`) pass.
+
+    ## Why it matters
+    Consent to cookies is only informed when the user is told how long they operate: the CJEU
+    held in Planet49 that the information given under ePrivacy Art. 5(3) includes the duration of
+    the cookies. GDPR Art. 13(2)(a) requires the storage period for any personal data they hold.
+
+    ## Example
+    ```privacy
+    cookie Webtemp {
+      party first
+      expiry persistent
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    cookie Webtemp {
+      party first
+      expiry 30 days
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    ePrivacy Art. 5(3); CJEU C-673/17 Planet49, paras 74-81; GDPR Art. 13(2)(a).
+    """
+    for cookie in ctx.policy.cookies:
+        if cookie.expiry is None:
+            yield Finding(cookie.span, {"cookie": cookie.name}, "no-expiry",
+                          hint="add `expiry session` or `expiry <duration>`, e.g. `expiry 13 months`")
+        elif cookie.expiry.lifetime == "persistent" and cookie.expiry.duration is None:
+            yield Finding(cookie.span_of("expiry"), {"cookie": cookie.name}, "persistent-no-duration",
+                          hint="state the duration, e.g. `expiry 13 months`")
+
+
+# ---------------------------------------------------------------- CK003
+
+
+class LifetimeOptions(Options):
+    max_months: float = 13
+    """Longest acceptable lifetime of a cookie, in months."""
+
+    @field_validator("max_months")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be positive")
+        return value
+
+
+@rule(
+    "CK003",
+    "cookie-lifetime-too-long",
+    messages={
+        "too-long": "{storage} `{cookie}` lives {duration}, longer than {months} months",
+    },
+    category="cookies",
+    severity="warning",
+    references=(
+        _CNIL_2020_091 + ": trackers exempt from consent for audience measurement must not live longer "
+                         "than 13 months (paragraph not verified)",
+        "CNIL, Délibération n° 2020-092 du 17 septembre 2020 (recommandation « cookies et autres traceurs ») "
+        "(citation not verified)",
+        "GDPR Art. 5(1)(c), 5(1)(e) (data minimisation, storage limitation)",
+        _EPRIVACY,
+    ),
+    options=LifetimeOptions,
+    profiles={"fr": {"max-months": 13}},
+)
+def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
+    """A cookie that lives longer than the configured maximum (13 months by default).
+
+    ## What it does
+    Flags a cookie whose `expiry` duration is longer than `max-months` (default 13). Session
+    cookies and cookies without a stated duration are not compared (CK002 reports the latter).
+
+    ## Why it matters
+    The lifetime of a cookie is how long the identifier in it keeps linking a person's visits.
+    EU law sets no number: storage limitation (GDPR Art. 5(1)(e)) asks for no longer than
+    necessary. The CNIL's guidelines cap trackers exempt from consent for audience measurement at
+    13 months, and the CNIL applies the same figure as its reference for cookie lifetimes; other
+    authorities cite it too. It is guidance, not law: the limit is configurable.
+
+    ## Example
+    ```privacy
+    cookie _ga {
+      category analytics
+      expiry 2 years
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    cookie _ga {
+      category analytics
+      expiry 13 months
+    }
+    ```
+
+    ## Options
+    - `max-months` (default `13`; profile `fr`: `13`): the longest lifetime accepted, in months.
+
+    ## References
+    CNIL Délibération n° 2020-091 (lignes directrices), n° 2020-092 (recommandation); GDPR
+    Art. 5(1)(c), 5(1)(e); ePrivacy Art. 5(3).
+    """
+    opts: LifetimeOptions = ctx.options
+    for cookie in ctx.policy.cookies:
+        duration = cookie.expiry.duration if cookie.expiry is not None else None
+        if duration is not None and duration.months > opts.max_months + 1e-9:
+            limit = f"{opts.max_months:g}"
+            yield Finding(cookie.span_of("expiry"), _label(cookie) | {"duration": str(duration), "months": limit},
+                          hint=f"shorten the lifetime to at most {limit} months, or raise `max-months` with a reason")
+
+
+# ---------------------------------------------------------------- CK004
+
+
+@rule(
+    "CK004",
+    "third-party-cookie-without-provider",
+    messages={
+        "no-provider": "third-party {storage} `{cookie}` does not name its provider",
+    },
+    category="cookies",
+    severity="error",
+    references=(
+        _EPRIVACY + " (clear and comprehensive information, in accordance with Directive 95/46/EC, now the GDPR)",
+        "GDPR Art. 13(1)(e)",
+        "EDPB Guidelines 05/2020 on consent, para 65 (the identity of every controller must be given)",
+        _PLANET49 + ", operative part point 2 (whether third parties may have access to the cookies)",
+    ),
+)
+def third_party_cookie_without_provider(ctx: Context) -> Iterator[Finding]:
+    """A third-party cookie that does not name the third party.
+
+    ## What it does
+    Flags a cookie with `party third` and no `provider`.
+
+    ## Why it matters
+    Consent under ePrivacy Art. 5(3) must be informed: the CJEU held in Planet49 that the user must
+    be told whether third parties may have access to the cookies, and the EDPB requires the
+    identity of every controller that relies on the consent. A third-party cookie whose third
+    party is not named cannot be consented to knowingly.
+
+    ## Example
+    ```privacy
+    cookie _fbp {
+      party third
+      category marketing
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    cookie _fbp {
+      party third
+      provider meta
+      category marketing
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    ePrivacy Art. 5(3); GDPR Art. 13(1)(e); EDPB Guidelines 05/2020, para 65; CJEU C-673/17 Planet49.
+    """
+    for cookie in ctx.policy.cookies:
+        if cookie.party is m.Party.THIRD and cookie.provider is None and cookie.provider_ref is None:
+            yield Finding(cookie.span_of("party"), _label(cookie),
+                          hint="add `provider <recipient id>` (declare the recipient) or `provider \"<company>\"`")
+
+
+# ---------------------------------------------------------------- CK005
+
+
+class ContradictionOptions(Options):
+    consent_choice_cookies: bool = False
+    """Accept a `strictly_necessary` first-party cookie pointing at a consent-based purpose with an
+    opt-in mechanism as the cookie that stores the user's choice for that purpose."""
+
+
+def _contradiction(cookie: m.Cookie, purpose: m.Purpose) -> str | None:
+    if cookie.category in EXEMPT_CATEGORIES and uses_under(purpose, *TRACKING_USES):
+        return "a strictly necessary category for a tracking purpose"
+    if cookie.category in (Cat.MARKETING, Cat.ANALYTICS) and uses_under(purpose, "essential"):
+        return "a tracking category for an essential purpose"
+    if cookie.category in (Cat.FUNCTIONAL, Cat.PREFERENCES) and uses_under(purpose, "marketing"):
+        return "a functional category for a marketing purpose"
+    return None
+
+
+@rule(
+    "CK005",
+    "cookie-category-contradicts-purpose",
+    messages={
+        "contradiction": (
+            "{storage} `{cookie}` is declared `{category}` but serves purpose `{purpose}` ({use}): "
+            "{reason}"
+        ),
+    },
+    category="cookies",
+    severity="warning",
+    references=(
+        _EPRIVACY + " (only storage strictly necessary for the requested service is exempt from consent)",
+        _WP194 + " (a multipurpose cookie is exempt only if each of its purposes is; section not verified)",
+        "GDPR Art. 5(1)(a) (transparency), 13(1)(c)",
+    ),
+    options=ContradictionOptions,
+)
+def cookie_category_contradicts_purpose(ctx: Context) -> Iterator[Finding]:
+    """A cookie's declared category contradicts the purpose it serves.
+
+    ## What it does
+    Compares a cookie's `category` with the data use of its `purpose` and flags:
+    - `strictly_necessary` or `security` for a purpose under `marketing`, `analytics` or
+      `personalize`;
+    - `marketing` or `analytics` for a purpose under `essential`;
+    - `functional` or `preferences` for a purpose under `marketing`.
+
+    The cookie that stores the user's consent choice is best written with a purpose of its own,
+    with use `functional.storage.privacy_preferences` (see `policies/fjordkaffe`). For policies that
+    point it at the tracking purpose instead, option `consent-choice-cookies` reads a
+    `strictly_necessary` first-party cookie that points at a consent-based purpose with an opt-in
+    mechanism, and is not itself gated by consent, as that cookie.
+
+    ## Why it matters
+    The category decides whether the cookie is set before consent. A tracking cookie labelled
+    strictly necessary is set without consent, which ePrivacy Art. 5(3) forbids; a cookie used for
+    several purposes is exempt only if every purpose is (WP29 WP194). The reverse (a marketing
+    cookie for an "essential" purpose) usually means the purpose is mislabelled. Either way the
+    user is told something that is not true.
+
+    ## Example
+    ```privacy
+    purpose ads {
+      use marketing.advertising.third_party.targeted
+    }
+    cookie _fbp {
+      category strictly_necessary
+      purpose ads
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose ads {
+      use marketing.advertising.third_party.targeted
+    }
+    cookie _fbp {
+      category marketing
+      purpose ads
+    }
+    ```
+
+    ## Options
+    - `consent-choice-cookies` (default `false`): accept the consent-choice cookie described
+      above instead of flagging every strictly necessary cookie that points at a tracking purpose.
+
+    ## References
+    ePrivacy Art. 5(3); WP29 Opinion 04/2012 (WP194); GDPR Art. 5(1)(a), 13(1)(c).
+    """
+    opts: ContradictionOptions = ctx.options
+    for cookie in ctx.policy.cookies:
+        purpose = _purpose_of(ctx, cookie)
+        if purpose is None or cookie.category is None:
+            continue
+        why = _contradiction(cookie, purpose)
+        if why is None:
+            continue
+        if opts.consent_choice_cookies and _is_consent_choice_cookie(ctx, cookie, purpose):
+            continue
+        yield Finding(cookie.span_of("category"),
+                      _label(cookie) | {"category": cookie.category.value, "purpose": purpose.id,
+                                        "use": str(purpose.use), "reason": why},
+                      hint="correct the category or the purpose; a cookie that serves several purposes is only as "
+                           "exempt as its least necessary one")
+
+
+# ---------------------------------------------------------------- CK006
+
+
+class StorageDeclaredOptions(Options):
+    uses: list[str] = Field(default_factory=lambda: ["marketing.advertising", "analytics"])
+    """Data-use prefixes whose purposes imply device storage when they concern website visitors."""
+    exclude_uses: list[str] = Field(default_factory=lambda: [
+        "marketing.advertising.first_party.contextual", "analytics.reporting.system"])
+    """Data-use prefixes exempted: contextual ads and system monitoring need no device storage."""
+
+
+#: Subject ids (fideslang data-subject keys) that mean people visiting a website or app.
+VISITOR_SUBJECTS = frozenset({"visitor", "anonymous_user"})
+#: Data categories that only exist through device storage or device access.
+DEVICE_CATEGORIES = ("user.device.cookie", "user.device.cookie_id", "user.device.device_id",
+                     "user.unique_id.pseudonymous")
+
+
+@rule(
+    "CK006",
+    "storage-not-declared",
+    messages={
+        "undeclared-storage": (
+            "purpose `{purpose}` ({use}) concerns website visitors, but no cookie, pixel or other "
+            "storage is declared for it"
+        ),
+    },
+    category="cookies",
+    severity="warning",
+    references=(
+        _EPRIVACY + " (clear and comprehensive information about the storage and its purposes)",
+        "GDPR Art. 13(1)(c), 13(2)(a)",
+        _PLANET49 + ", operative part point 2",
+    ),
+    options=StorageDeclaredOptions,
+)
+def storage_not_declared(ctx: Context) -> Iterator[Finding]:
+    """An advertising or analytics purpose on website visitors, but no cookie, pixel or storage for it.
+
+    ## What it does
+    Flags a purpose whose data use is under `marketing.advertising` or `analytics` (option `uses`;
+    contextual ads and system monitoring excluded, option `exclude-uses`), that concerns website
+    visitors (a subject with id `visitor` or `anonymous_user`, or a category under
+    `user.device.cookie`, `user.device.cookie_id`, `user.device.device_id` or
+    `user.unique_id.pseudonymous`), when no `cookie` block of any kind (cookie, local storage,
+    pixel, SDK, ...) names the purpose.
+
+    ## Why it matters
+    Measuring visitors or targeting ads at them almost always reads or stores something on their
+    device: a cookie, local storage, a tracking pixel or an SDK identifier. ePrivacy Art. 5(3)
+    requires clear and comprehensive information about each such technology, and the Planet49
+    judgment adds its duration and who has access. A notice that describes the purpose but names
+    no storage leaves the user unable to know what they consent to. If the purpose really uses no
+    device storage (server-side log analysis), suppress the finding and say so.
+
+    ## Example
+    ```privacy
+    purpose statistics {
+      use analytics.reporting
+      subjects visitor
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose statistics {
+      use analytics.reporting
+      subjects visitor
+    }
+    cookie "_pk_id.*" {
+      pattern
+      category analytics
+      expiry 13 months
+      purpose statistics
+    }
+    ```
+
+    ## Options
+    - `uses` (default `["marketing.advertising", "analytics"]`): data-use prefixes that imply storage.
+    - `exclude-uses` (default `["marketing.advertising.first_party.contextual",
+      "analytics.reporting.system"]`): prefixes that do not.
+
+    ## References
+    ePrivacy Art. 5(3); GDPR Art. 13(1)(c), 13(2)(a); CJEU C-673/17 Planet49.
+    """
+    opts: StorageDeclaredOptions = ctx.options
+    served = {c.purpose.name for c in ctx.policy.cookies if c.purpose is not None}
+    for purpose in ctx.policy.purposes.values():
+        if purpose.id in served or not uses_under(purpose, *opts.uses) or uses_under(purpose, *opts.exclude_uses):
+            continue
+        visitors = any(r.name in VISITOR_SUBJECTS for r in purpose.subjects) or any(
+            c.taxonomy is not None and any(c.taxonomy == p or c.taxonomy.startswith(p + ".") for p in DEVICE_CATEGORIES)
+            for c in ctx.categories_of(purpose))
+        if visitors:
+            yield Finding(purpose.span, {"purpose": purpose.id, "use": str(purpose.use)},
+                          hint=f"declare the storage it uses: `cookie <name> {{ kind ...  purpose {purpose.id} ... }}`")
+
+
+# ---------------------------------------------------------------- CK007
+
+
+@rule(
+    "CK007",
+    "cookie-without-purpose",
+    messages={
+        "no-purpose": "{storage} `{cookie}` does not say what it is for",
+    },
+    category="cookies",
+    severity="error",
+    references=(
+        _EPRIVACY + " (clear and comprehensive information ... about the purposes of the processing)",
+        "GDPR Art. 13(1)(c)",
+    ),
+)
+def cookie_without_purpose(ctx: Context) -> Iterator[Finding]:
+    """A cookie or similar storage that does not say what it is for.
+
+    ## What it does
+    Flags a `cookie` block (of any kind) without `purpose`.
+
+    ## Why it matters
+    ePrivacy Art. 5(3) requires "clear and comprehensive information ... about the purposes of the
+    processing" before anything is stored on the user's device, and GDPR Art. 13(1)(c) requires the
+    purposes of any personal data it collects. A cookie with no purpose cannot be consented to, and
+    no rule can tell whether it is exempt.
+
+    ## Example
+    ```privacy
+    cookie session_id {
+      category strictly_necessary
+      expiry session
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    cookie session_id {
+      category strictly_necessary
+      expiry session
+      purpose orders
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    ePrivacy Art. 5(3); GDPR Art. 13(1)(c).
+    """
+    for cookie in ctx.policy.cookies:
+        if cookie.purpose is None:
+            yield Finding(cookie.span, _label(cookie),
+                          hint="add `purpose <id>` naming the purpose it serves")
+
+
+RULES = (
+    cookie_without_prior_consent,
+    cookie_without_expiry,
+    cookie_lifetime_too_long,
+    third_party_cookie_without_provider,
+    cookie_category_contradicts_purpose,
+    storage_not_declared,
+    cookie_without_purpose,
+)

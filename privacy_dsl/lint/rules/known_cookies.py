@@ -1,0 +1,276 @@
+"""Known cookies: declared cookies checked against the Open Cookie Database.
+
+The database (``privacy_dsl.lint.cookiedb``, derived from jkwakman/Open-Cookie-Database, Apache-2.0) is
+loaded only when a policy declares cookies, once per process. Its rows are cited as evidence in
+each finding; they describe what a platform documents, so a site that configured the platform
+differently can say so in a suppression with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from ...language import model as m
+from ..cookiedb import KnownCookie, category_contradicts, database, describe_bound
+from .base import Context, Finding, Options, rule
+
+
+def _provider(ctx: Context, cookie: m.Cookie) -> str | None:
+    """The declared provider as text: the string, or the recipient's id and name."""
+    if cookie.provider:
+        return cookie.provider
+    if cookie.provider_ref is not None:
+        recipient = ctx.policy.recipients.get(cookie.provider_ref.name)
+        name = recipient.name.get() if recipient is not None and recipient.name is not None else None
+        return f"{cookie.provider_ref.name} {name}" if name else cookie.provider_ref.name
+    return None
+
+
+def known_rows(ctx: Context, cookie: m.Cookie) -> list[KnownCookie]:
+    """The database rows for a declared cookie (by name, or for every name its pattern matches)."""
+    db = database()
+    provider = _provider(ctx, cookie)
+    if cookie.pattern:
+        return db.lookup_pattern(cookie.name, provider)
+    return db.lookup(cookie.name, provider)
+
+
+def _cookies_with_rows(ctx: Context) -> Iterator[tuple[m.Cookie, list[KnownCookie]]]:
+    if not ctx.policy.cookies:
+        return
+    cache = ctx._cache.setdefault("known_cookies.rows", {})
+    for index, cookie in enumerate(ctx.policy.cookies):
+        if index not in cache:
+            cache[index] = known_rows(ctx, cookie)
+        if cache[index]:
+            yield cookie, cache[index]
+
+
+class CategoryOptions(Options):
+    allow_stricter: bool = Field(
+        True, description="A declared category that needs consent more than the database's (marketing "
+        "for an Analytics cookie) is not reported.")
+    analytics_may_be_exempt: bool = Field(
+        False, description="Do not report first-party audience-measurement cookies declared "
+        "strictly_necessary (the CNIL's consent exemption; on with the `fr` jurisdiction).")
+
+
+@rule(
+    "CK101",
+    "known-cookie-category-contradiction",
+    messages={
+        "contradiction": (
+            "cookie `{cookie}` is declared {declared}, but the Open Cookie Database lists `{label}` "
+            "({platform}) as {known_category}"
+        ),
+    },
+    category="cookies",
+    severity="error",
+    options=CategoryOptions,
+    profiles={"fr": {"analytics-may-be-exempt": True}},
+    references=(
+        "Directive 2002/58/EC (ePrivacy) Art. 5(3)",
+        "CJEU C-673/17 Planet49 (1 October 2019), operative part, point 2",
+        "GDPR Art. 12(1), 13(1)(c)",
+        "Article 29 Working Party, Opinion 04/2012 on Cookie Consent Exemption (WP194)",
+        "CNIL, Délibération n° 2020-091 (guidelines on cookies and other trackers), on audience "
+        "measurement (citation not verified)",
+        "Open Cookie Database (jkwakman/Open-Cookie-Database, Apache-2.0)",
+    ),
+)
+def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
+    """A known cookie declared in a category the Open Cookie Database contradicts.
+
+    ## What it does
+    Looks up each declared cookie's name (or, for a `pattern`, the prefix every matching name
+    shares) in the Open Cookie Database shipped with privacy-dsl, and flags a `category` that is
+    less intrusive than the database's: `_ga` (Google Analytics, *Analytics*) declared
+    `strictly_necessary`, `_fbp` (Facebook, *Marketing*) declared `functional`. A `provider` that
+    names the platform picks the right row when several platforms use one name. The database's
+    *Functional* class also holds strictly necessary cookies, so `strictly_necessary`, `security`,
+    `functional` and `preferences` all agree with it; *Analytics* agrees only with `analytics`,
+    *Marketing* only with `marketing` (the full table is in `privacy_dsl/lint/cookiedb.py`). The finding
+    cites the database row.
+
+    ## Why it matters
+    Only storage that is strictly necessary for a service the user asked for is exempt from
+    consent under ePrivacy Art. 5(3); the Article 29 Working Party's Opinion 04/2012 (WP194) names
+    analytics and advertising cookies as outside the exemption. A tracking cookie filed as
+    necessary is set without consent, and the notice misinforms (GDPR Art. 12(1), 13(1)(c);
+    Planet49 on the information owed about cookies). The database is evidence, not law: some rows
+    are debatable, and a platform can be configured differently. National rules differ: the French
+    CNIL exempts first-party audience measurement that meets strict conditions from consent (its
+    2020 guidelines, Délibération n° 2020-091; citation not verified), so with the `fr` jurisdiction
+    an Analytics cookie declared `strictly_necessary` is not reported.
+
+    ## Example
+    ```privacy
+    cookie _ga {
+      provider "Google"
+      category strictly_necessary
+      expiry 2 years
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    cookie _ga {
+      provider "Google"
+      category analytics
+      expiry 2 years
+      consent cookie_banner
+    }
+    ```
+
+    ## Options
+    - `allow-stricter` (default `true`): a declared category that needs consent more than the
+      database's (`marketing` for an *Analytics* cookie) is not reported. Set `false` to report
+      every disagreement.
+    - `analytics-may-be-exempt` (default `false`; `true` with the `fr` jurisdiction): an
+      *Analytics* cookie declared `strictly_necessary` is not reported.
+
+    ## References
+    ePrivacy Art. 5(3); CJEU C-673/17 Planet49, operative part point 2; GDPR Art. 12(1), 13(1)(c);
+    WP29 Opinion 04/2012 (WP194); CNIL Délibération n° 2020-091 (citation not verified); the Open
+    Cookie Database.
+    """
+    opts: CategoryOptions = ctx.options or CategoryOptions()
+    for cookie, rows in _cookies_with_rows(ctx):
+        if cookie.category is None:
+            continue
+        declared = cookie.category.value
+        if (opts.analytics_may_be_exempt and declared == "strictly_necessary"
+                and all(r.category == "Analytics" for r in rows)):
+            continue
+        if all(category_contradicts(declared, r.category, opts.allow_stricter) for r in rows):
+            row = rows[0]
+            ours = row.our_category or row.category.lower()
+            yield Finding(
+                cookie.span_of("category"),
+                {"cookie": cookie.name, "declared": declared, "label": row.label, "platform": row.platform,
+                 "known_category": row.category},
+                hint=f"declare `category {ours}`; evidence: {row.evidence()}. If this is another "
+                "cookie with the same name, suppress with the reason")
+
+
+class ExpiryOptions(Options):
+    ratio: float = Field(
+        0.5, gt=0, le=1, description="Report a declared expiry shorter than this fraction of the "
+        "shortest retention the database knows for the cookie.")
+    session_threshold_days: float = Field(
+        1.0, ge=0, description="Report `expiry session` when the database's shortest retention is at "
+        "least this many days (or persistent).")
+
+
+@rule(
+    "CK102",
+    "known-cookie-expiry-too-short",
+    messages={
+        "session": (
+            "cookie `{cookie}` is declared a session cookie, but the Open Cookie Database gives "
+            "`{label}` ({platform}) a retention of {retention!r}"
+        ),
+        "too-short": (
+            "cookie `{cookie}` is declared to expire after {duration}, but the Open Cookie Database "
+            "gives `{label}` ({platform}) a retention of {retention!r}"
+        ),
+    },
+    category="cookies",
+    severity="warning",
+    options=ExpiryOptions,
+    references=(
+        "CJEU C-673/17 Planet49 (1 October 2019), operative part, point 2",
+        "GDPR Art. 5(1)(a), 13(2)(a)",
+        "Open Cookie Database (jkwakman/Open-Cookie-Database, Apache-2.0)",
+    ),
+)
+def known_cookie_expiry_too_short(ctx: Context) -> Iterator[Finding]:
+    """A known cookie declared with an expiry far shorter than the platform's known retention.
+
+    ## What it does
+    Compares a declared cookie's `expiry` with the retention the Open Cookie Database gives for its
+    name (parsed from the database's text: "2 years", "13 months", "session", ...). It reports a
+    duration shorter than half (option `ratio`) of the *shortest* retention the database allows for
+    the cookie (for a range such as "30 seconds till 1 year", the 30 seconds), and `expiry session`
+    for a cookie the database says lives a day or more. Rows whose retention the database does not
+    state in a readable way ("Unknown", "Varies") are never compared.
+
+    ## Why it matters
+    The information owed for cookie consent includes how long the cookies operate (Planet49,
+    operative part point 2) and the storage period (GDPR Art. 13(2)(a)). A notice that says
+    `_ga` lasts a day when Google Analytics sets it for two years understates the tracking, and the
+    notice is not transparent (Art. 5(1)(a)). The default `ratio` of 0.5 leaves room for honest
+    configuration: a site that shortened Google Analytics to 13 months, as the French CNIL
+    recommends for audience measurement, is not reported. If the site really sets a shorter
+    lifetime than the platform's default, suppress the finding with that reason, or check it with
+    `privacy-dsl verify-cookies`.
+
+    ## Example
+    ```privacy
+    cookie _ga {
+      provider "Google"
+      category analytics
+      expiry 1 day
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    cookie _ga {
+      provider "Google"
+      category analytics
+      expiry 13 months
+    }
+    ```
+
+    ## Options
+    - `ratio` (default `0.5`): report a declared duration shorter than this fraction of the
+      database's shortest retention.
+    - `session-threshold-days` (default `1`): report `expiry session` when the database's shortest
+      retention is at least this many days, or persistent.
+
+    ## References
+    CJEU C-673/17 Planet49, operative part point 2; GDPR Art. 5(1)(a), 13(2)(a); the Open Cookie
+    Database.
+    """
+    opts: ExpiryOptions = ctx.options or ExpiryOptions()
+    for cookie, rows in _cookies_with_rows(ctx):
+        expiry = cookie.expiry
+        if expiry is None:
+            continue
+        lows = [r.low for r in rows if r.low is not None]
+        if len(lows) != len(rows) or not lows:
+            continue  # a row without a readable retention: nothing certain to compare with
+        if any(low == "session" for low in lows):
+            continue
+        numbers = [low for low in lows if isinstance(low, int)]
+        shortest = min(numbers) if numbers else None  # None: every row says persistent, no end
+        row = min(rows, key=lambda r: r.low if isinstance(r.low, int) else float("inf"))
+        if expiry.lifetime == "session" and expiry.duration is None:
+            if shortest is None or shortest >= opts.session_threshold_days * 86_400:
+                yield Finding(
+                    cookie.span_of("expiry"),
+                    {"cookie": cookie.name, "label": row.label, "platform": row.platform, "retention": row.retention},
+                    "session",
+                    hint=f"declare the real lifetime, e.g. `expiry {_expiry_text(row)}`; evidence: {row.evidence()}")
+            continue
+        if expiry.duration is None or shortest is None:
+            continue
+        declared = expiry.duration.days * 86_400
+        if declared < opts.ratio * shortest:
+            yield Finding(
+                cookie.span_of("expiry"),
+                {"cookie": cookie.name, "duration": str(expiry.duration), "label": row.label,
+                 "platform": row.platform, "retention": row.retention},
+                "too-short",
+                hint=f"check what the site sets and declare it, e.g. `expiry {_expiry_text(row)}`; "
+                f"evidence: {row.evidence()}")
+
+
+def _expiry_text(row: KnownCookie) -> str:
+    return describe_bound(row.high) if row.high is not None else "<duration>"
+
+
+RULES = (known_cookie_category_contradiction, known_cookie_expiry_too_short)

@@ -1,0 +1,1089 @@
+"""Transparency: what GDPR Art. 12-14 and 21-22 require a notice to tell the people it is about.
+
+Rules about things a policy must *say*. A missing block (no controller, no rights) is reported at
+the nearest block that stands for the notice as a whole (controller, then the `policy` block,
+then the first line of the first file), so that the finding can be suppressed there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ...language import model as m
+from ...language.model import BasisKind, Right
+from .base import Context, Finding, Options, rule, uses_under
+
+# ---------------------------------------------------------------- helpers
+
+
+def _file_start(policy: m.Policy) -> m.Span:
+    path = policy.files[0] if policy.files else policy.root
+    return m.Span(path=path, line=1, column=1, end_line=1, end_column=1)
+
+
+def _notice_anchor(policy: m.Policy, *, controller: bool = True) -> m.Span:
+    """Where to report something the notice as a whole lacks."""
+    if controller and policy.controller is not None:
+        return policy.controller.span
+    if policy.info is not None:
+        return policy.info.span
+    return _file_start(policy)
+
+
+def _names(purposes: list[m.Purpose], limit: int = 4) -> str:
+    shown = ", ".join(f"`{p.id}`" for p in purposes[:limit])
+    more = len(purposes) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _offered(policy: m.Policy) -> frozenset[Right]:
+    return frozenset(policy.rights.offered) if policy.rights is not None else frozenset()
+
+
+def _has_basis(purpose: m.Purpose, *kinds: BasisKind) -> bool:
+    return any(b.basis in kinds for b in purpose.bases)
+
+
+def _explicit_consent(purpose: m.Purpose) -> bool:
+    clause = purpose.special_condition
+    return clause is not None and clause.condition is m.SpecialCondition.EXPLICIT_CONSENT
+
+
+def _missing_right(ctx: Context, right: Right, needing: list[m.Purpose], hint: str) -> Iterator[Finding]:
+    """One finding for a right the notice does not offer although ``needing`` purposes require it:
+    the rule's message ``one`` (one purpose needs it) or ``many``.
+
+    Reported at the rights block's `offered` statement (where the fix goes), or, when the policy
+    has no rights block, at the first purpose that needs the right.
+    """
+    if not needing or right in _offered(ctx.policy):
+        return
+    rights = ctx.policy.rights
+    if rights is not None:
+        span = rights.span_of("offered")
+    else:
+        first = needing[0]
+        span = first.span_of("bases") if first.has("bases") else first.span
+    yield Finding(span, {"right": right.value, "purposes": _names(needing)}, "one" if len(needing) == 1 else "many",
+                  hint=hint)
+
+
+# ---------------------------------------------------------------- TRN001
+
+
+class IdentityOptions(Options):
+    require_address_or_registration: bool = True
+    """Also flag a controller that gives neither a postal address nor a registration number."""
+
+
+@rule(
+    "TRN001",
+    "controller-identity-missing",
+    messages={
+        "no-controller": "the policy does not declare its controller",
+        "no-address": "controller `{controller}` gives neither a postal address nor a registration number",
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 13(1)(a), Art. 14(1)(a)",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01, endorsed by the EDPB), Annex",
+        "Directive 2000/31/EC (e-Commerce) Art. 5(1)(a), (b) and (d)",
+        "Norway: ehandelsloven § 8 (citation not verified)",
+    ),
+    options=IdentityOptions,
+)
+def controller_identity_missing(ctx: Context) -> Iterator[Finding]:
+    """The notice does not say who the controller is, or names it without anything that identifies it.
+
+    ## What it does
+    Flags a policy with no `controller` block, and (by default) a controller that gives neither an
+    `address` nor a `registration` number, so that nothing but a trade name identifies the legal
+    entity responsible.
+
+    ## Why it matters
+    GDPR Art. 13(1)(a) and 14(1)(a) require "the identity and the contact details of the
+    controller". The transparency guidelines (WP260 rev.01, Annex) say this information "should
+    allow for easy identification of the controller". A name alone rarely does: trade names are
+    shared, and a person who wants to complain or sue needs the legal entity. For any website or
+    online service of a company, the e-Commerce Directive Art. 5(1) independently requires the
+    name, the geographic address and, where the provider is registered, the trade-register number
+    (in Norway ehandelsloven § 8, citation not verified).
+
+    The GDPR itself does not list the postal address or the registration number: the second check
+    rests on the guidelines and the e-Commerce Directive, and can be switched off.
+
+    ## Example
+    ```privacy
+    controller "Cifero AS" {
+      email "personvern@cifero.example"
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    controller "Cifero AS" {
+      registration "NO 999 888 777"
+      address "Storgata 1, 0155 Oslo"
+      email "personvern@cifero.example"
+    }
+    ```
+
+    ## Options
+    - `require-address-or-registration` (default `true`): also flag a controller with neither an
+      `address` nor a `registration`. Set to false to check only that a controller is declared.
+
+    ## References
+    GDPR Art. 13(1)(a), 14(1)(a); WP260 rev.01 Annex; e-Commerce Directive 2000/31/EC Art. 5(1);
+    ehandelsloven § 8 (citation not verified).
+    """
+    opts: IdentityOptions = ctx.options
+    controller = ctx.policy.controller
+    if controller is None:
+        yield Finding(_notice_anchor(ctx.policy), {}, "no-controller",
+                      hint='add `controller "<legal name>" { address "..." registration "..." email "..." }`')
+        return
+    if opts.require_address_or_registration and not controller.address and not controller.registration:
+        yield Finding(controller.span, {"controller": controller.name}, "no-address",
+                      hint="add `address \"<street, postcode, town>\"` and/or `registration \"<organisation number>\"`")
+
+
+# ---------------------------------------------------------------- TRN002
+
+
+class ContactOptions(Options):
+    accept_website: bool = False
+    """Count a `website` (e.g. one with a contact form) as a way to contact the controller."""
+
+
+@rule(
+    "TRN002",
+    "controller-contact-missing",
+    messages={
+        "no-contact": "controller `{controller}` gives no e-mail, phone or postal address",
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 13(1)(a), Art. 14(1)(a), Art. 12(2)",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex",
+    ),
+    options=ContactOptions,
+)
+def controller_contact_missing(ctx: Context) -> Iterator[Finding]:
+    """The controller gives no way to contact it: no e-mail, phone or postal address.
+
+    ## What it does
+    Flags a `controller` block with none of `email`, `phone` and `address`. (A policy with no
+    controller at all is reported by TRN001.)
+
+    ## Why it matters
+    GDPR Art. 13(1)(a) requires "the contact details of the controller". The transparency
+    guidelines (WP260 rev.01, Annex) say they should preferably allow different forms of
+    communication, e.g. phone number, e-mail and postal address. Without them the data subject
+    cannot exercise any right (Art. 12(2)).
+
+    ## Example
+    ```privacy
+    controller "Cifero AS" {
+      registration "NO 999 888 777"
+      website "https://cifero.example"
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    controller "Cifero AS" {
+      registration "NO 999 888 777"
+      email "personvern@cifero.example"
+    }
+    ```
+
+    ## Options
+    - `accept-website` (default `false`): count a `website` as contact details, for controllers
+      that are reached only through a contact form on their site.
+
+    ## References
+    GDPR Art. 12(2), 13(1)(a), 14(1)(a); WP260 rev.01 Annex.
+    """
+    opts: ContactOptions = ctx.options
+    controller = ctx.policy.controller
+    if controller is None:
+        return
+    if controller.email or controller.phone or controller.address:
+        return
+    if opts.accept_website and controller.website:
+        return
+    yield Finding(controller.span, {"controller": controller.name},
+                  hint='add `email "privacy@..."` (and ideally `phone` and `address`)')
+
+
+# ---------------------------------------------------------------- TRN003
+
+
+class DpoOptions(Options):
+    public_authority_needs_dpo: bool = True
+    """Flag a controller declared `public_authority` that has no DPO with contact details."""
+
+
+@rule(
+    "TRN003",
+    "dpo-contact-missing",
+    messages={
+        "dpo-unreachable": "the data protection officer has no e-mail or phone",
+        "authority-without-dpo": (
+            "controller `{controller}` is a public authority but names no data protection officer with "
+            "contact details"
+        ),
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 13(1)(b), Art. 14(1)(b), Art. 37(1)(a), Art. 37(7)",
+        "Article 29 Working Party, Guidelines on Data Protection Officers (WP243 rev.01), section 2.6",
+    ),
+    options=DpoOptions,
+)
+def dpo_contact_missing(ctx: Context) -> Iterator[Finding]:
+    """A data protection officer is designated (or must be) but the notice gives no way to reach them.
+
+    ## What it does
+    Flags a `dpo` block with `required yes` (or a DPO `name` and no `required no`) that has neither
+    `email` nor `phone`. By default it also flags a controller declared `public_authority` that
+    has no such DPO, since public authorities must designate one.
+
+    ## Why it matters
+    Where a DPO is designated, the controller must publish the DPO's contact details (Art. 37(7))
+    and give them in the notice (Art. 13(1)(b), 14(1)(b)). The guidelines on DPOs (WP243 rev.01,
+    section 2.6) say the contact details must let data subjects reach the DPO directly and
+    confidentially; they need not include the DPO's name. A DPO designated voluntarily is subject
+    to the same requirements. Art. 37(1)(a) requires every public authority or body, except courts
+    acting in their judicial capacity, to designate a DPO.
+
+    ## Example
+    ```privacy
+    controller "Kommune X" {
+      email "post@kommune.example"
+      dpo {
+        required yes
+        name "Kari Nordmann"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    controller "Kommune X" {
+      email "post@kommune.example"
+      dpo {
+        required yes
+        email "personvernombud@kommune.example"
+      }
+    }
+    ```
+
+    ## Options
+    - `public-authority-needs-dpo` (default `true`): flag a controller with `public_authority`
+      that declares no DPO with contact details (Art. 37(1)(a)). Set to false for a court acting
+      in its judicial capacity, which is exempt.
+
+    ## References
+    GDPR Art. 13(1)(b), 14(1)(b), 37(1)(a), 37(7); WP243 rev.01 section 2.6.
+    """
+    opts: DpoOptions = ctx.options
+    controller = ctx.policy.controller
+    if controller is None:
+        return
+    dpo = controller.dpo
+    reachable = dpo is not None and bool(dpo.email or dpo.phone)
+    designated = dpo is not None and (dpo.required is True or (dpo.required is None and dpo.name is not None))
+    if designated and not reachable:
+        yield Finding(controller.span_of("dpo"), {}, "dpo-unreachable",
+                      hint='add `email "dpo@..."` (or `phone`) inside the `dpo` block')
+    elif opts.public_authority_needs_dpo and controller.public_authority and not reachable:
+        where = controller.span_of("dpo") if dpo is not None else controller.span_of("public_authority")
+        yield Finding(where, {"controller": controller.name}, "authority-without-dpo",
+                      hint='add `dpo { required yes email "..." }`; public authorities must designate one')
+
+
+# ---------------------------------------------------------------- TRN004
+
+_CORE_RIGHTS = (Right.ACCESS, Right.RECTIFICATION, Right.ERASURE, Right.RESTRICTION)
+
+
+@rule(
+    "TRN004",
+    "rights-missing",
+    messages={
+        "no-rights-block": (
+            "the policy has no `rights` block: it does not tell people their rights of access, "
+            "rectification, erasure and restriction"
+        ),
+        "missing-rights": "the rights block does not offer {rights}",
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 13(2)(b), Art. 14(2)(c), Art. 15-18",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex",
+    ),
+)
+def rights_missing(ctx: Context) -> Iterator[Finding]:
+    """The notice does not tell people of their rights of access, rectification, erasure and restriction.
+
+    ## What it does
+    Flags a policy with no `rights` block, or a `rights` block whose `offered` list lacks any of
+    `access`, `rectification`, `erasure` and `restriction`. The rights that depend on the legal
+    basis (objection, portability, withdrawal of consent, objection to direct marketing) are
+    checked by TRN005, TRN006, TRN010 and TRN007.
+
+    ## Why it matters
+    Art. 13(2)(b) and 14(2)(c) require the notice to state "the existence of the right to request
+    from the controller access to and rectification or erasure of personal data or restriction of
+    processing". These rights (Art. 15-18) apply whatever the legal basis; their exercise has
+    limits (e.g. Art. 17(3)) but their existence must be stated.
+
+    ## Example
+    ```privacy
+    rights {
+      offered access, erasure
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    rights {
+      offered access, rectification, erasure, restriction
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 13(2)(b), 14(2)(c), 15, 16, 17, 18; WP260 rev.01 Annex.
+    """
+    rights = ctx.policy.rights
+    if rights is None:
+        yield Finding(_notice_anchor(ctx.policy), {}, "no-rights-block",
+                      hint="add `rights { offered access, rectification, erasure, restriction ... complaints <id> }`")
+        return
+    missing = [r.value for r in _CORE_RIGHTS if r not in rights.offered]
+    if missing:
+        yield Finding(rights.span_of("offered"), {"rights": ", ".join(missing)}, "missing-rights",
+                      hint=f"add {', '.join(missing)} to `offered`")
+
+
+# ---------------------------------------------------------------- TRN005
+
+
+@rule(
+    "TRN005",
+    "objection-right-missing",
+    messages={
+        "one": (
+            "`{right}` is not offered, but purpose {purposes} rests on legitimate interests or a "
+            "public task (Art. 21(1))"
+        ),
+        "many": (
+            "`{right}` is not offered, but purposes {purposes} rest on legitimate interests or a "
+            "public task (Art. 21(1))"
+        ),
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 21(1), Art. 21(4), Art. 13(2)(b), Art. 14(2)(c)",
+    ),
+)
+def objection_right_missing(ctx: Context) -> Iterator[Finding]:
+    """A purpose rests on legitimate interests or a public task, but the right to object is not offered.
+
+    ## What it does
+    Flags the rights block (or, without one, the first such purpose) when some purpose has the
+    basis `legitimate_interests` or `public_task` and `objection` is not in `offered`.
+
+    ## Why it matters
+    Under Art. 21(1) the data subject may object at any time to processing based on Art. 6(1)(e)
+    or (f), including profiling based on them; the controller must then stop unless it shows
+    compelling legitimate grounds. Art. 21(4) requires this right to be "explicitly brought to the
+    attention of the data subject" at the latest at the first communication, "presented clearly
+    and separately from any other information". Art. 13(2)(b) lists it among the information to
+    give.
+
+    ## Example
+    ```privacy
+    purpose fraud_prevention {
+      use essential.fraud_detection
+      basis legitimate_interests
+    }
+    rights {
+      offered access, rectification, erasure, restriction
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose fraud_prevention {
+      use essential.fraud_detection
+      basis legitimate_interests
+    }
+    rights {
+      offered access, rectification, erasure, restriction, objection
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 13(2)(b), 14(2)(c), 21(1), 21(4).
+    """
+    needing = [p for p in ctx.policy.purposes.values()
+               if _has_basis(p, BasisKind.LEGITIMATE_INTERESTS, BasisKind.PUBLIC_TASK)]
+    yield from _missing_right(ctx, Right.OBJECTION, needing,
+                              hint="add `objection` to `offered` in the rights block")
+
+
+# ---------------------------------------------------------------- TRN006
+
+
+@rule(
+    "TRN006",
+    "portability-right-missing",
+    messages={
+        "one": "`{right}` is not offered, but purpose {purposes} rests on consent or contract (Art. 20(1))",
+        "many": "`{right}` is not offered, but purposes {purposes} rest on consent or contract (Art. 20(1))",
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 20(1), Art. 13(2)(b), Art. 14(2)(c)",
+        "Article 29 Working Party, Guidelines on the right to data portability (WP242 rev.01)",
+    ),
+)
+def portability_right_missing(ctx: Context) -> Iterator[Finding]:
+    """A purpose rests on consent or contract, but the right to data portability is not offered.
+
+    ## What it does
+    Flags the rights block (or, without one, the first such purpose) when some purpose has the
+    basis `consent` or `contract`, or the Art. 9(2) condition `explicit_consent`, and
+    `portability` is not in `offered`.
+
+    ## Why it matters
+    Art. 20(1) gives the right to receive one's data in a structured, commonly used and
+    machine-readable format, and to have it transmitted to another controller, where processing
+    is based on consent (Art. 6(1)(a) or 9(2)(a)) or on a contract (Art. 6(1)(b)) and is carried
+    out by automated means. Art. 13(2)(b) requires the notice to state it. The right does not
+    apply to processing on other bases, nor to processing on paper only; a policy with such
+    purposes only can suppress the finding with a reason.
+
+    ## Example
+    ```privacy
+    purpose orders {
+      use essential.service
+      basis contract
+    }
+    rights {
+      offered access, rectification, erasure, restriction
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose orders {
+      use essential.service
+      basis contract
+    }
+    rights {
+      offered access, rectification, erasure, restriction, portability
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 13(2)(b), 14(2)(c), 20(1); WP242 rev.01.
+    """
+    needing = [p for p in ctx.policy.purposes.values()
+               if _has_basis(p, BasisKind.CONSENT, BasisKind.CONTRACT) or _explicit_consent(p)]
+    yield from _missing_right(ctx, Right.PORTABILITY, needing,
+                              hint="add `portability` to `offered` in the rights block")
+
+
+# ---------------------------------------------------------------- TRN007
+
+#: Data uses that are direct marketing to an identified person by any reading.
+_DIRECT_MARKETING = ("marketing.communications",)
+#: Targeted advertising and ad profiling: "profiling to the extent that it is related to such
+#: direct marketing" (Art. 21(2)) on most readings; configurable.
+_TARGETED_ADS = (
+    "marketing.advertising.first_party.targeted",
+    "marketing.advertising.third_party",
+    "marketing.advertising.profiling",
+)
+
+
+class DirectMarketingOptions(Options):
+    include_targeted_advertising: bool = True
+    """Treat targeted advertising and ad profiling as direct marketing."""
+    accept_withdrawal_for_consent: bool = False
+    """Accept `withdraw_consent` instead of `object_direct_marketing` for marketing on consent."""
+
+
+def _is_direct_marketing(purpose: m.Purpose, opts: DirectMarketingOptions) -> bool:
+    if purpose.use == "marketing" or uses_under(purpose, *_DIRECT_MARKETING):
+        return True
+    return opts.include_targeted_advertising and uses_under(purpose, *_TARGETED_ADS)
+
+
+@rule(
+    "TRN007",
+    "direct-marketing-objection-missing",
+    messages={
+        "one": "`{right}` is not offered, but purpose {purposes} is direct marketing (Art. 21(2)-(3))",
+        "many": "`{right}` is not offered, but purposes {purposes} are direct marketing (Art. 21(2)-(3))",
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 21(2), 21(3), 21(4), Recital 70",
+        "Norway: markedsføringsloven § 15 (consent for e-mail and SMS marketing; citation not verified "
+        "for the right to refuse further messages)",
+    ),
+    options=DirectMarketingOptions,
+)
+def direct_marketing_objection_missing(ctx: Context) -> Iterator[Finding]:
+    """A purpose is direct marketing, but the unconditional right to object to it is not offered.
+
+    ## What it does
+    Flags the rights block (or, without one, the first such purpose) when some purpose's data use
+    is direct marketing and `object_direct_marketing` is not in `offered`. Direct marketing means
+    the data use `marketing` or anything under `marketing.communications`, and by default also
+    targeted advertising and ad profiling (`marketing.advertising.*.targeted`,
+    `marketing.advertising.profiling`). A general `objection` does not count.
+
+    ## Why it matters
+    Art. 21(2) gives the data subject the right to object *at any time* to processing for direct
+    marketing, including related profiling; Art. 21(3) makes it absolute: the data must then no
+    longer be processed for that purpose. Art. 21(4) requires the right to be "explicitly brought
+    to the attention of the data subject and ... presented clearly and separately from any other
+    information" — a general right to object (Art. 21(1)), which the controller may override with
+    compelling grounds, is not the same right and does not satisfy this.
+
+    Two points are unsettled and are options: whether targeted online advertising is "direct
+    marketing" (most authorities treat behavioural advertising as such; the CJEU has not decided
+    it in general), and whether the right must be stated separately when the marketing rests on
+    consent, which can be withdrawn anyway (Art. 21(2) is not limited to any legal basis, so it is
+    required by default).
+
+    ## Example
+    ```privacy
+    purpose newsletter {
+      use marketing.communications.email
+      basis consent
+    }
+    rights {
+      offered access, rectification, erasure, restriction, objection, withdraw_consent
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose newsletter {
+      use marketing.communications.email
+      basis consent
+    }
+    rights {
+      offered access, rectification, erasure, restriction, objection, withdraw_consent,
+        object_direct_marketing
+    }
+    ```
+
+    ## Options
+    - `include-targeted-advertising` (default `true`): treat targeted advertising and ad profiling
+      as direct marketing.
+    - `accept-withdrawal-for-consent` (default `false`): when every direct-marketing purpose rests
+      on consent, accept `withdraw_consent` in place of `object_direct_marketing`.
+
+    ## References
+    GDPR Art. 21(2)-(4), Recital 70; markedsføringsloven § 15 (Norway).
+    """
+    opts: DirectMarketingOptions = ctx.options
+    needing = [p for p in ctx.policy.purposes.values() if _is_direct_marketing(p, opts)]
+    if (opts.accept_withdrawal_for_consent and Right.WITHDRAW_CONSENT in _offered(ctx.policy)
+            and all(_has_basis(p, BasisKind.CONSENT) for p in needing)):
+        return
+    yield from _missing_right(
+        ctx, Right.OBJECT_DIRECT_MARKETING, needing,
+        hint="add `object_direct_marketing` to `offered`, and present it separately from other information")
+
+
+# ---------------------------------------------------------------- TRN008
+
+
+@rule(
+    "TRN008",
+    "complaint-authority-missing",
+    messages={
+        "no-rights-block": "the policy does not tell people they may complain to a supervisory authority",
+        "no-authority": "the rights block names no supervisory authority for complaints",
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 13(2)(d), Art. 14(2)(e), Art. 77(1)",
+    ),
+)
+def complaint_authority_missing(ctx: Context) -> Iterator[Finding]:
+    """The notice does not tell people they may complain to a supervisory authority.
+
+    ## What it does
+    Flags a policy whose `rights` block has no `complaints <authority>` statement, or that has no
+    `rights` block at all.
+
+    ## Why it matters
+    Art. 13(2)(d) and 14(2)(e) require the notice to state "the right to lodge a complaint with a
+    supervisory authority". Under Art. 77(1) a data subject may complain in the Member State of
+    habitual residence, place of work or place of the alleged infringement; naming the lead or
+    local authority with its contact details is the usual practice (WP260 rev.01 Annex).
+
+    ## Example
+    ```privacy
+    rights {
+      offered access, rectification, erasure, restriction
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    authority datatilsynet {
+      name "Datatilsynet"
+      country NO
+      website "https://www.datatilsynet.no"
+    }
+    rights {
+      offered access, rectification, erasure, restriction
+      complaints datatilsynet
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 13(2)(d), 14(2)(e), 77(1); WP260 rev.01 Annex.
+    """
+    rights = ctx.policy.rights
+    if rights is None:
+        yield Finding(_notice_anchor(ctx.policy), {}, "no-rights-block",
+                      hint="declare `authority <id> { ... }` and add `complaints <id>` to a `rights` block")
+    elif rights.complaints is None:
+        yield Finding(rights.span, {}, "no-authority",
+                      hint="add `complaints <authority id>` to the rights block")
+
+
+# ---------------------------------------------------------------- TRN009
+
+_NEEDS_SAFEGUARDS = (m.AutomatedException.CONTRACT, m.AutomatedException.EXPLICIT_CONSENT)
+
+
+@rule(
+    "TRN009",
+    "automated-decision-without-safeguards",
+    messages={
+        "incomplete": "purpose `{purpose}` makes solely automated decisions but does not state {missing}",
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 22(1)-(3), Art. 13(2)(f), Art. 14(2)(g), Recital 71",
+        "Article 29 Working Party, Guidelines on automated individual decision-making and profiling "
+        "(WP251 rev.01)",
+        "CJEU C-634/21 SCHUFA Holding (Scoring), 7 December 2023",
+    ),
+)
+def automated_decision_without_safeguards(ctx: Context) -> Iterator[Finding]:
+    """Solely automated decisions without the Art. 22(2) exception, the safeguards, or the logic.
+
+    ## What it does
+    Flags a purpose with `automated_decisions` (not `automated_decisions no`) whose block lacks:
+    the `exception` that permits it (`contract`, `law` or `explicit_consent`); the `logic`
+    involved; or, for the `contract` and `explicit_consent` exceptions, the `safeguards`.
+
+    ## Why it matters
+    Art. 22(1) prohibits decisions based solely on automated processing, including profiling,
+    that produce legal or similarly significant effects, unless one of the exceptions of
+    Art. 22(2) applies. Under the contract and explicit-consent exceptions the controller must
+    implement safeguards, "at least the right to obtain human intervention ..., to express his
+    or her point of view and to contest the decision" (Art. 22(3)); under the law exception the
+    law itself lays them down (Art. 22(2)(b)). Art. 13(2)(f) and 14(2)(g) require "meaningful
+    information about the logic involved, as well as the significance and the envisaged
+    consequences". The CJEU read Art. 22 broadly in C-634/21 SCHUFA: a credit score that a third
+    party draws strongly on is itself such a decision.
+
+    ## Example
+    ```privacy
+    purpose credit_check {
+      use essential.service
+      basis contract
+      automated_decisions {
+        exception contract
+      }
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose credit_check {
+      use essential.service
+      basis contract
+      automated_decisions {
+        exception contract
+        logic "Payment history and income decide the credit limit; no special categories are used."
+        safeguards "You can ask a case handler to review the decision and contest it."
+      }
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 13(2)(f), 14(2)(g), 22(1)-(3), Recital 71; WP251 rev.01; CJEU C-634/21 SCHUFA.
+    """
+    for purpose in ctx.policy.purposes.values():
+        decisions = purpose.automated_decisions
+        if decisions is None or not decisions.present:
+            continue
+        missing = []
+        if decisions.exception is None:
+            missing.append("the Art. 22(2) `exception`")
+        if decisions.logic is None:
+            missing.append("the `logic` involved (Art. 13(2)(f))")
+        if decisions.exception in _NEEDS_SAFEGUARDS and decisions.safeguards is None:
+            missing.append("the `safeguards` (Art. 22(3))")
+        if missing:
+            yield Finding(purpose.span_of("automated_decisions"),
+                          {"purpose": purpose.id, "missing": ", ".join(missing)},
+                          hint="inside `automated_decisions { ... }` state `exception`, `logic` and `safeguards`")
+
+
+# ---------------------------------------------------------------- TRN010
+
+
+class WithdrawalOptions(Options):
+    accept_withdraw_text: bool = False
+    """Accept a `withdraw` text on every consent mechanism used as telling of the right."""
+
+
+@rule(
+    "TRN010",
+    "withdrawal-right-missing",
+    messages={
+        "one": "`{right}` is not offered, but purpose {purposes} rests on consent (Art. 13(2)(c))",
+        "many": "`{right}` is not offered, but purposes {purposes} rest on consent (Art. 13(2)(c))",
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 7(3), Art. 13(2)(c), Art. 14(2)(d)",
+        "EDPB Guidelines 05/2020 on consent, section 5.2 (withdrawal of consent)",
+    ),
+    options=WithdrawalOptions,
+)
+def withdrawal_right_missing(ctx: Context) -> Iterator[Finding]:
+    """A purpose rests on consent, but the right to withdraw consent at any time is not offered.
+
+    ## What it does
+    Flags the rights block (or, without one, the first such purpose) when some purpose has the
+    basis `consent` or the Art. 9(2) condition `explicit_consent`, and `withdraw_consent` is not
+    in `offered`.
+
+    ## Why it matters
+    Art. 13(2)(c) and 14(2)(d) require the notice to state, where processing is based on consent,
+    "the existence of the right to withdraw consent at any time, without affecting the lawfulness
+    of processing based on consent before its withdrawal". Art. 7(3) requires the data subject to
+    be informed of it before giving consent. Asking people to request deletion is not the same:
+    it is a different right (Art. 17) with exceptions.
+
+    ## Example
+    ```privacy
+    purpose newsletter {
+      use marketing.communications.email
+      basis consent
+    }
+    rights {
+      offered access, rectification, erasure, restriction
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose newsletter {
+      use marketing.communications.email
+      basis consent
+    }
+    rights {
+      offered access, rectification, erasure, restriction, withdraw_consent
+    }
+    ```
+
+    ## Options
+    - `accept-withdraw-text` (default `false`): accept, instead of `withdraw_consent` in the rights
+      block, a `withdraw` text on the consent mechanism of every consent purpose. Whether telling
+      people *how* to withdraw also tells them of the *right* to withdraw at any time is a judgment
+      call; by default the right must be stated.
+
+    ## References
+    GDPR Art. 7(3), 13(2)(c), 14(2)(d); EDPB Guidelines 05/2020 section 5.2.
+    """
+    opts: WithdrawalOptions = ctx.options
+    needing = [p for p in ctx.policy.purposes.values() if _has_basis(p, BasisKind.CONSENT) or _explicit_consent(p)]
+    if opts.accept_withdraw_text:
+        consents = ctx.policy.consents
+
+        def told(p: m.Purpose) -> bool:
+            mechanism = consents.get(p.consent.name) if p.consent is not None else None
+            return mechanism is not None and mechanism.withdraw is not None
+
+        needing = [p for p in needing if not told(p)]
+    yield from _missing_right(ctx, Right.WITHDRAW_CONSENT, needing,
+                              hint="add `withdraw_consent` to `offered` in the rights block")
+
+
+# ---------------------------------------------------------------- TRN011
+
+
+@rule(
+    "TRN011",
+    "rights-how-missing",
+    messages={
+        "no-how": "the rights block does not say how to exercise the rights",
+    },
+    category="transparency",
+    severity="warning",
+    references=(
+        "GDPR Art. 12(1), Art. 12(2), Recital 59",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex",
+    ),
+)
+def rights_how_missing(ctx: Context) -> Iterator[Finding]:
+    """The rights block lists rights but not how to exercise them.
+
+    ## What it does
+    Flags a `rights` block with no `how` statement.
+
+    ## Why it matters
+    The controller "shall facilitate the exercise of data subject rights" (Art. 12(2)); Recital 59
+    asks for "modalities ... to facilitate the exercise", including means for requests to be made
+    electronically. The transparency guidelines (WP260 rev.01, Annex) say the notice should
+    summarise what each right involves and how to take steps to exercise it. A list of rights
+    without the way to use them leaves the reader to guess. The law does not prescribe where this
+    is said, so this is a warning: a general contact address elsewhere in the notice may be enough
+    for a reviewer.
+
+    ## Example
+    ```privacy
+    rights {
+      offered access, rectification, erasure, restriction
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    rights {
+      offered access, rectification, erasure, restriction
+      how "E-mail personvern@example.no. We answer within one month."
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 12(1)-(2), Recital 59; WP260 rev.01 Annex.
+    """
+    rights = ctx.policy.rights
+    if rights is not None and rights.how is None:
+        yield Finding(rights.span, {},
+                      hint='add `how "<where to send a request, and when we answer>"`')
+
+
+# ---------------------------------------------------------------- TRN012
+
+#: Text fields that hold names: untagged text there is taken as a proper name, valid in any language.
+_NAME_FIELDS = frozenset({"name"})
+
+#: Block attribute -> its Text fields.
+_TEXT_FIELDS: dict[type[m.Node], tuple[str, ...]] = {
+    m.PolicyInfo: ("description", "security"),
+    m.Controller: ("description",),
+    m.Authority: ("name",),
+    m.Subject: ("name", "description"),
+    m.Category: ("name", "description", "source"),
+    m.Purpose: ("name", "description", "source"),
+    m.LegalBasis: ("interest",),
+    m.AutomatedDecisions: ("safeguards", "logic"),
+    m.Recipient: ("name", "description"),
+    m.Transfer: ("description",),
+    m.ConsentMechanism: ("withdraw", "description"),
+    m.Cookie: ("description",),
+    m.Rights: ("how",),
+}
+
+
+class TranslationOptions(Options):
+    check_untagged: bool = True
+    """With two or more languages declared, flag untagged prose (not names)."""
+
+
+def _nodes(policy: m.Policy) -> Iterator[m.Node]:
+    if policy.info is not None:
+        yield policy.info
+    yield from policy.controllers
+    for table in (policy.authorities, policy.subjects, policy.categories, policy.recipients, policy.transfers,
+                  policy.consents):
+        yield from table.values()
+    for purpose in policy.purposes.values():
+        yield purpose
+        yield from purpose.bases
+        if purpose.automated_decisions is not None:
+            yield purpose.automated_decisions
+    yield from policy.cookies
+    if policy.rights is not None:
+        yield policy.rights
+
+
+def _covers(have: Iterable[str], wanted: str) -> bool:
+    """Whether a text in languages ``have`` covers the declared language ``wanted``.
+
+    ``en`` is covered by ``en`` or a regional form such as ``en-GB``; ``en-GB`` only by itself.
+    """
+    return any(h == wanted or ("-" not in wanted and h.split("-", 1)[0] == wanted) for h in have)
+
+
+def _placeholders(langs: Iterable[str]) -> str:
+    return " ".join(f'{lang} "..."' for lang in langs)
+
+
+def _label(node: m.Node) -> str:
+    kind = getattr(node, "kind", None)
+    ident = getattr(node, "id", None) or getattr(node, "name", None)
+    if isinstance(node, m.LegalBasis):
+        return "the legitimate interest"
+    if isinstance(node, m.AutomatedDecisions):
+        return "the automated decisions"
+    if kind in ("policy", "rights") or not isinstance(ident, str):
+        return f"the {kind} block" if kind else "the block"
+    return f"{kind} `{ident}`"
+
+
+@rule(
+    "TRN012",
+    "missing-translation",
+    messages={
+        "missing-languages": "the `{field}` of {block} has no {missing} text (the policy declares {languages})",
+        "untagged": "the `{field}` of {block} is untagged text, but the policy declares {languages}",
+    },
+    category="transparency",
+    severity="warning",
+    references=(
+        "GDPR Art. 12(1), Recital 58",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), para 13 (paragraph number not "
+        "verified)",
+    ),
+    options=TranslationOptions,
+)
+def missing_translation(ctx: Context) -> Iterator[Finding]:
+    """A text lacks one of the languages the policy declares.
+
+    ## What it does
+    When the `policy` block declares `languages` (e.g. `languages nb, en`), flags every text
+    (names, descriptions, `withdraw`, `how`, `interest`, `logic`, `safeguards`, `security`,
+    `source`) given as `{ lang "..." }` without one of them. With two or more languages declared,
+    untagged prose (`description "..."`) is flagged too, since it can only be in one of them;
+    untagged *names* are taken as proper names and accepted.
+
+    ## Why it matters
+    This is good practice rather than a rule of law. Art. 12(1) requires information "in a
+    concise, transparent, intelligible and easily accessible form, using clear and plain
+    language", and the transparency guidelines (WP260 rev.01, para 13) say that where a controller
+    targets speakers of other languages, a translation into those languages should be provided.
+    A notice that promises two languages and delivers half of it in one is not intelligible to
+    the readers of the other. National consumer law may require the local language (citation
+    not verified for any country).
+
+    ## Example
+    ```privacy
+    policy "Fjordkaffe" {
+      languages nb, en
+    }
+    purpose newsletter {
+      name { nb "Nyhetsbrev" }
+      use marketing.communications.email
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    policy "Fjordkaffe" {
+      languages nb, en
+    }
+    purpose newsletter {
+      name { nb "Nyhetsbrev" en "Newsletter" }
+      use marketing.communications.email
+    }
+    ```
+
+    ## Options
+    - `check-untagged` (default `true`): with two or more languages declared, flag untagged prose
+      texts. Set to false to check only texts written as `{ lang "..." }`.
+
+    ## References
+    GDPR Art. 12(1), Recital 58; WP260 rev.01 para 13 (paragraph number not verified).
+    """
+    opts: TranslationOptions = ctx.options
+    info = ctx.policy.info
+    if info is None or not info.languages:
+        return
+    declared = list(dict.fromkeys(ref.name for ref in info.languages))
+    seen: set[tuple[str, int, int, str]] = set()
+    for node in _nodes(ctx.policy):
+        for field in _TEXT_FIELDS.get(type(node), ()):
+            text = getattr(node, field)
+            if not isinstance(text, m.Text):
+                continue
+            span = node.span_of(field)
+            key = (span.path, span.line, span.column, field)
+            if key in seen:  # a text set once in `defaults` and inherited by many blocks
+                continue
+            if text.by_lang:
+                missing = [lang for lang in declared if not _covers(text.by_lang, lang)]
+                if missing:
+                    seen.add(key)
+                    yield Finding(span, {"field": field, "block": _label(node), "missing": ", ".join(missing),
+                                         "languages": ", ".join(declared)}, "missing-languages",
+                                  hint=f"add {_placeholders(missing)} inside the braces")
+            elif opts.check_untagged and len(declared) > 1 and field not in _NAME_FIELDS:
+                seen.add(key)
+                yield Finding(span, {"field": field, "block": _label(node), "languages": ", ".join(declared)},
+                              "untagged",
+                              hint=f"write it as {{ {_placeholders(declared)} }}")
+
+
+RULES = (
+    controller_identity_missing,
+    controller_contact_missing,
+    dpo_contact_missing,
+    rights_missing,
+    objection_right_missing,
+    portability_right_missing,
+    direct_marketing_objection_missing,
+    complaint_authority_missing,
+    automated_decision_without_safeguards,
+    withdrawal_right_missing,
+    rights_how_missing,
+    missing_translation,
+)

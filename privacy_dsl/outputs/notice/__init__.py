@@ -1,0 +1,550 @@
+"""The human-readable privacy notice, generated from the policy: ``privacy-dsl notice``.
+
+The notice follows the information GDPR Art. 13 and 14 require: who the controller is and how to
+reach them (Art. 13(1)(a)), the data protection officer (13(1)(b)), each purpose with its legal
+basis (13(1)(c)) and legitimate interest (13(1)(d)), the recipients (13(1)(e)), transfers outside
+the EU/EEA and their safeguards (13(1)(f)), retention (13(2)(a)), the data subject's rights
+(13(2)(b)), withdrawing consent (13(2)(c)), complaints to a supervisory authority (13(2)(d)),
+automated decisions (13(2)(f)), and for data not obtained from the person, the categories of data
+and their source (14(1)(d), 14(2)(f)). The cookie table lists what ePrivacy Art. 5(3) consent is
+about: name, provider, party, purpose, expiry and whether consent is asked.
+
+The notice says what the policy says, no more: a purpose without a stated retention reads "not
+stated". Whether that is lawful is the linter's job, not the notice's.
+
+``build`` makes a small document tree (sections, paragraphs, facts, tables) from the policy and
+the fixed phrases of one language (``en.py``, ``nb.py``); ``markdown.render`` and
+``html.render`` write it out. Text from the policy is taken in the notice's language; where the
+policy has it only in another language, that is reported (``NTC001``) and the other language's
+text is used, marked with its language, so it is never silently filled. An event that the phrase
+tables do not know (``retention until <event>``) is reported as ``NTC003`` and shown as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TypeVar
+
+from ...codes import DOCS_ROOT
+from ...diagnostics import Diagnostic, builtin
+from ...language import model as m
+from .document import (
+    Block,
+    Bullets,
+    Code,
+    Facts,
+    Foreign,
+    Inline,
+    Inlines,
+    Link,
+    Notice,
+    Para,
+    Section,
+    Table,
+)
+from .languages import LANGUAGES, phrases_for
+from .phrases import Phrases
+
+__all__ = [
+    "LANGUAGES",
+    "Block",
+    "Bullets",
+    "Code",
+    "Facts",
+    "Foreign",
+    "Inline",
+    "Inlines",
+    "Link",
+    "Notice",
+    "Para",
+    "Section",
+    "Table",
+    "build",
+    "phrases_for",
+    "render",
+]
+
+T = TypeVar("T", bound=m.Node)
+
+# ---------------------------------------------------------------- problems
+
+def _problem(code: str, message: str, span: m.Span, hint: str | None = None,
+             args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
+    """A diagnostic for one of the notice codes of the catalogue (NTC001-NTC003)."""
+    return builtin(code, message, span, hint=hint, args=args)
+
+
+# ---------------------------------------------------------------- building
+
+
+class _Builder:
+    def __init__(self, policy: m.Policy, lang: str) -> None:
+        self.policy = policy
+        self.lang = lang
+        self.p = phrases_for(lang)
+        self.problems: list[Diagnostic] = []
+        self._seen_events: set[str] = set()
+
+    # -- policy text
+    def text(self, text: m.Text | None, span: m.Span, what: str) -> Inlines | None:
+        """Policy text in the notice language; reported and marked when only another language has it."""
+        if text is None:
+            return None
+        if self.lang in text.by_lang:
+            return (text.by_lang[self.lang],)
+        if text.plain is not None:
+            return (text.plain,)
+        if not text.by_lang:
+            return None
+        other, value = next(iter(text.by_lang.items()))
+        self.problems.append(_problem(
+            "NTC001", f"{what} has no `{self.lang}` text (only {', '.join(sorted(text.by_lang))})", span,
+            hint=f'add `{self.lang} "..."` to the text', args=(("what", what), ("lang", self.lang))))
+        return (Foreign(value, other),)
+
+    def name(self, node: m.Node, text: m.Text | None, ident: str, kind: str) -> Inlines:
+        """The name of a block; its id in code style, reported, when it has none."""
+        got = self.text(text, node.span_of("name"), f"{kind} `{ident}` name")
+        if got is not None:
+            return got
+        self.problems.append(_problem("NTC002", f"{kind} `{ident}` has no name; the notice shows its id",
+                                      node.span, hint=f'add `name {{ {self.lang} "..." }}` to the {kind}',
+                                      args=(("kind", kind), ("id", ident))))
+        return (Code(ident),)
+
+    def ref_name(self, table: dict[str, m.Node], ref: m.Ref, kind: str) -> Inlines:
+        node = table.get(ref.name)
+        if node is None:
+            return (Code(ref.name),)
+        return self.name(node, getattr(node, "name", None), ref.name, kind)
+
+    # -- phrases
+    def duration(self, d: m.Duration) -> str:
+        one, many = self.p.units[d.unit.value]
+        return f"{d.amount} {one if d.amount == 1 else many}"
+
+    def event(self, event: str, table: dict[str, str], span: m.Span) -> str:
+        if event in table:
+            return table[event]
+        if event not in self._seen_events:
+            self._seen_events.add(event)
+            self.problems.append(_problem(
+                "NTC003", f"no `{self.lang}` wording for the event `{event}`; the notice shows it as written",
+                span, hint="use a known event (see the list in "
+                f"{DOCS_ROOT}/notice.md) or describe the period in the purpose",
+                args=(("lang", self.lang), ("event", event))))
+        return event.replace("_", " ")
+
+    def retention(self, r: m.Retention) -> str:
+        p = self.p
+        if r.rule in p.retention_vague:
+            return p.retention_vague[r.rule]
+        if r.rule == "until" and r.until is not None:
+            return p.retention_until(self.event(r.until, p.events_until, r.span))
+        parts: list[str] = []
+        if r.duration is not None:
+            if r.after:
+                parts.append(p.retention_after(self.duration(r.duration),
+                                               self.event(r.after, p.events_after, r.span)))
+            else:
+                parts.append(self.duration(r.duration))
+        if r.rule == "law":
+            parts.append(p.retention_law(r.law) if r.law else p.retention_law_unnamed)
+        return ", ".join(parts) if parts else p.not_stated
+
+    def country(self, code: str) -> Inline:
+        if code in self.p.countries:
+            return self.p.countries[code]
+        from ...language.taxonomy import countries
+
+        english = countries().get(code, code)
+        return english if self.lang == "en" else Foreign(english, "en")
+
+    # -- the notice
+    def build(self) -> Notice:
+        p, policy = self.p, self.policy
+        controller = policy.controller
+        title = p.title(controller.name if controller else (policy.info.title if policy.info else ""))
+        sections = [self.controller_section()]
+        dpo = self.dpo_section()
+        if dpo is not None:
+            sections.append(dpo)
+        sections.append(self.purposes_section())
+        sections.append(self.data_section())
+        sections.append(self.recipients_section())
+        transfers = self.transfers_section()
+        if transfers is not None:
+            sections.append(transfers)
+        if policy.cookies:
+            sections.append(self.cookies_section())
+        if policy.info is not None and policy.info.security is not None:
+            security = self.text(policy.info.security, policy.info.span_of("security"), "the policy's security text")
+            if security:
+                sections.append(Section("security", (p.h_security,), [Para(security)]))
+        sections.append(self.rights_section())
+        sections.append(self.complaints_section())
+        return Notice(self.lang, title, policy.info.updated if policy.info else None, sections, p.generated,
+                      p.contents)
+
+    def controller_section(self) -> Section:
+        p, c = self.p, self.policy.controller
+        section = Section("controller", (p.h_controller,))
+        if c is None:
+            section.blocks.append(Para((p.not_stated,)))
+            return section
+        section.blocks.append(Para((p.controller_intro(c.name),)))
+        if self.policy.info is not None and self.policy.info.description is not None:
+            intro = self.text(self.policy.info.description, self.policy.info.span_of("description"),
+                              "the policy's description")
+            if intro:
+                section.blocks.insert(0, Para(intro))
+        if c.description is not None:
+            text = self.text(c.description, c.span_of("description"), "the controller's description")
+            if text:
+                section.blocks.append(Para(text))
+        facts: list[tuple[str, Inlines]] = []
+        if c.registration:
+            facts.append((p.registration, (c.registration,)))
+        if c.address:
+            facts.append((p.address, (c.address,)))
+        if c.country:
+            facts.append((p.country, (self.country(c.country),)))
+        facts.extend(_contact(p, c.email, c.phone, c.website))
+        if c.representative:
+            facts.append((p.representative, (c.representative,)))
+        if facts:
+            section.blocks.append(Facts(tuple(facts)))
+        return section
+
+    def dpo_section(self) -> Section | None:
+        p, c = self.p, self.policy.controller
+        if c is None or c.dpo is None:
+            return None
+        dpo = c.dpo
+        section = Section("dpo", (p.h_dpo,))
+        facts: list[tuple[str, Inlines]] = []
+        if dpo.name:
+            facts.append((p.h_dpo, (dpo.name,)))
+        facts.extend(_contact(p, dpo.email, dpo.phone, None))
+        if facts:
+            section.blocks.extend([Para((p.dpo_contact,)), Facts(tuple(facts))])
+        elif dpo.required is False:
+            section.blocks.append(Para((p.dpo_not_required,)))
+        else:
+            return None
+        return section
+
+    def purposes_section(self) -> Section:
+        p, policy = self.p, self.policy
+        section = Section("purposes", (p.h_purposes,))
+        if not policy.purposes:
+            section.blocks.append(Para((p.no_purposes,)))
+            return section
+        section.blocks.append(Para((p.purposes_intro,)))
+        for ident, purpose in _in_source_order(policy, policy.purposes):
+            section.children.append(self.purpose(ident, purpose))
+        return section
+
+    def purpose(self, ident: str, purpose: m.Purpose) -> Section:
+        p = self.p
+        sub = Section(f"purpose-{_slug(ident)}", self.name(purpose, purpose.name, ident, "purpose"))
+        if purpose.description is not None:
+            text = self.text(purpose.description, purpose.span_of("description"), f"purpose `{ident}` description")
+            if text:
+                sub.blocks.append(Para(text))
+        facts: list[tuple[str, Inlines]] = []
+        for basis in purpose.bases or ():
+            facts.append((p.legal_basis, self.basis(basis, ident)))
+            if basis.basis is m.BasisKind.LEGITIMATE_INTERESTS and basis.interest is not None:
+                interest = self.text(basis.interest, basis.span_of("interest"), f"purpose `{ident}` interest")
+                if interest:
+                    facts.append((p.legitimate_interest, interest))
+        if not purpose.bases:
+            facts.append((p.legal_basis, (p.not_stated,)))
+        if purpose.special_condition is not None:
+            cond = purpose.special_condition
+            letter = "abcdefghij"[list(m.SpecialCondition).index(cond.condition)]
+            value: list[Inline] = [f"{_upper_first(p.special_conditions[cond.condition.value])} "
+                                   f"({p.special_citation(letter)})"]
+            if cond.citation:
+                value.append(f"; {cond.citation}")
+            facts.append((p.special_condition, tuple(value)))
+        categories = [self.ref_name(self.policy.categories, r, "category") for r in purpose.categories]  # type: ignore[arg-type]
+        if categories:
+            facts.append((p.data, _joined(categories)))
+        subjects = [self.ref_name(self.policy.subjects, r, "subject") for r in purpose.subjects]  # type: ignore[arg-type]
+        if subjects:
+            facts.append((p.subjects, _joined(subjects)))
+        recipients = [self.ref_name(self.policy.recipients, r, "recipient") for r in purpose.recipients]  # type: ignore[arg-type]
+        if recipients:
+            facts.append((p.recipients, _joined(recipients)))
+        transfers = [self.transfer_summary(r) for r in purpose.transfers]
+        if transfers:
+            facts.append((p.transfers, _joined(transfers, "; ")))
+        retention = [self.retention(r) for r in purpose.retention]
+        facts.append((p.retention, (_upper_first("; ".join(retention)) if retention else p.not_stated,)))
+        if purpose.consent is not None:
+            mech = self.policy.consents.get(purpose.consent.name)
+            if mech is not None and mech.withdraw is not None:
+                how = self.text(mech.withdraw, mech.span_of("withdraw"), f"consent `{mech.id}` withdraw text")
+                if how:
+                    facts.append((p.consent_withdraw, how))
+        if purpose.profiling:
+            facts.append((p.profiling, (p.profiling_yes,)))
+        auto = purpose.automated_decisions
+        if auto is not None and auto.present:
+            facts.append((p.automated, (p.automated_yes,)))
+            if auto.exception is not None:
+                facts.append((p.automated, (p.automated_exceptions[auto.exception.value],)))
+            if auto.logic is not None:
+                logic = self.text(auto.logic, auto.span_of("logic"), f"purpose `{ident}` automated-decision logic")
+                if logic:
+                    facts.append((p.automated_logic, logic))
+            if auto.safeguards is not None:
+                guards = self.text(auto.safeguards, auto.span_of("safeguards"),
+                                   f"purpose `{ident}` automated-decision safeguards")
+                if guards:
+                    facts.append((p.automated_safeguards, guards))
+        if purpose.source is not None:
+            source = self.text(purpose.source, purpose.span_of("source"), f"purpose `{ident}` source")
+            if source:
+                facts.append((p.source, source))
+        sub.blocks.append(Facts(tuple(facts)))
+        return sub
+
+    def basis(self, basis: m.LegalBasis, ident: str) -> Inlines:
+        p = self.p
+        letter = "abcdef"[list(m.BasisKind).index(basis.basis)]
+        out: list[Inline] = [f"{p.basis[basis.basis.value]} ({p.basis_citation(letter)})"]
+        if basis.citation:
+            out.append(f"; {p.legal_obligation_law}: {basis.citation}")
+        return tuple(out)
+
+    def transfer_summary(self, ref: m.Ref) -> Inlines:
+        transfer = self.policy.transfers.get(ref.name)
+        if transfer is None:
+            return (Code(ref.name),)
+        out: list[Inline] = []
+        if transfer.country:
+            out.append(self.country(transfer.country))
+        mechanism = transfer.mechanism.value if transfer.mechanism else "unspecified"
+        out.append(f" ({self.p.mechanisms[mechanism]})")
+        return tuple(out)
+
+    def data_section(self) -> Section:
+        p, policy = self.p, self.policy
+        section = Section("data", (p.h_data,))
+        items: list[Inlines] = []
+        for ident, category in _in_source_order(policy, policy.categories):
+            item: list[Inline] = list(self.name(category, category.name, ident, "category"))
+            notes: list[str] = []
+            if category.special is not None:
+                notes.append(p.special_category)
+            if category.criminal:
+                notes.append(p.criminal_data)
+            if category.children:
+                notes.append(p.children_data)
+            if notes:
+                item.append(f" ({'; '.join(notes)})")
+            if category.description is not None:
+                text = self.text(category.description, category.span_of("description"),
+                                 f"category `{ident}` description")
+                if text:
+                    item.extend([": ", *text])
+            if category.source is not None:
+                source = self.text(category.source, category.span_of("source"), f"category `{ident}` source")
+                if source:
+                    item.extend([f". {p.source}: ", *source])
+            items.append(tuple(item))
+        if items:
+            section.blocks.extend([Para((p.data_intro,)), Bullets(tuple(items))])
+        else:
+            section.blocks.append(Para((p.not_stated,)))
+        return section
+
+    def recipients_section(self) -> Section:
+        p, policy = self.p, self.policy
+        section = Section("recipients", (p.h_recipients,))
+        if not policy.recipients:
+            section.blocks.append(Para((p.no_recipients,)))
+            return section
+        section.blocks.append(Para((p.recipients_intro,)))
+        for ident, recipient in _in_source_order(policy, policy.recipients):
+            sub = Section(f"recipient-{_slug(ident)}", self.name(recipient, recipient.name, ident, "recipient"))
+            if recipient.description is not None:
+                text = self.text(recipient.description, recipient.span_of("description"),
+                                 f"recipient `{ident}` description")
+                if text:
+                    sub.blocks.append(Para(text))
+            facts: list[tuple[str, Inlines]] = [(p.role, (p.roles[recipient.role.value] if recipient.role
+                                                       else p.not_stated,))]
+            if recipient.countries:
+                facts.append((p.countries_label, _joined([(self.country(c),) for c in recipient.countries])))
+            if recipient.website:
+                facts.append((p.website, (_link(recipient.website),)))
+            if facts:
+                sub.blocks.append(Facts(tuple(facts)))
+            section.children.append(sub)
+        return section
+
+    def transfers_section(self) -> Section | None:
+        p, policy = self.p, self.policy
+        if not policy.transfers:
+            return None
+        section = Section("transfers", (p.h_transfers,), [Para((p.transfers_intro,))])
+        for ident, transfer in _in_source_order(policy, policy.transfers):
+            if transfer.description is not None:
+                text = self.text(transfer.description, transfer.span_of("description"),
+                                 f"transfer `{ident}` description")
+                if text:
+                    section.blocks.append(Para(text))
+            facts: list[tuple[str, Inlines]] = []
+            if transfer.recipient is not None:
+                facts.append((p.transfer_recipient, self.ref_name(policy.recipients, transfer.recipient,  # type: ignore[arg-type]
+                                                                  "recipient")))
+            if transfer.country:
+                facts.append((p.transfer_country, (self.country(transfer.country),)))
+            mechanism = transfer.mechanism.value if transfer.mechanism else "unspecified"
+            value: list[Inline] = [_upper_first(p.mechanisms[mechanism])]
+            if transfer.mechanism_detail:
+                value.append(f"; {transfer.mechanism_detail}")
+            facts.append((p.transfer_mechanism, tuple(value)))
+            if transfer.certification:
+                facts.append((p.certification, (transfer.certification,)))
+            section.blocks.append(Facts(tuple(facts)))
+        return section
+
+    def cookies_section(self) -> Section:
+        p, policy = self.p, self.policy
+        rows: list[tuple[Inlines, ...]] = []
+        for cookie in policy.cookies:
+            name: list[Inline] = [Code(cookie.name)]
+            if cookie.storage is not m.StorageKind.COOKIE:
+                name.append(f" ({p.storage[cookie.storage.value]})")
+            if cookie.provider is not None:
+                provider: Inlines = (cookie.provider,)
+            elif cookie.provider_ref is not None:
+                provider = self.ref_name(policy.recipients, cookie.provider_ref, "recipient")  # type: ignore[arg-type]
+            else:
+                provider = (p.not_stated,)
+            party = (p.parties[cookie.party.value] if cookie.party else p.not_stated,)
+            purpose: list[Inline] = []
+            if cookie.purpose is not None:
+                purpose.extend(self.ref_name(policy.purposes, cookie.purpose, "purpose"))  # type: ignore[arg-type]
+            elif cookie.category is not None:
+                purpose.append(_upper_first(p.cookie_categories[cookie.category.value]))
+            if cookie.description is not None:
+                text = self.text(cookie.description, cookie.span_of("description"),
+                                 f"cookie `{cookie.name}` description")
+                if text:
+                    purpose.extend([". " if purpose else "", *text])
+            if not purpose:
+                purpose.append(p.not_stated)
+            if cookie.expiry is None:
+                expiry = p.not_stated
+            elif cookie.expiry.duration is not None:
+                expiry = self.duration(cookie.expiry.duration)
+            elif cookie.expiry.lifetime == "session":
+                expiry = p.session
+            else:
+                expiry = p.persistent_unknown
+            asked = cookie.consent is not None or (
+                cookie.purpose is not None and cookie.purpose.name in policy.purposes
+                and policy.purposes[cookie.purpose.name].consent is not None)
+            consent = p.yes if asked else p.no
+            rows.append((tuple(name), provider, party, tuple(purpose), (expiry,), (consent,)))
+        table = Table(p.cookie_caption, p.cookie_columns, tuple(rows))
+        return Section("cookies", (p.h_cookies,), [Para((p.cookies_intro,)), table])
+
+    def rights_section(self) -> Section:
+        p, rights = self.p, self.policy.rights
+        section = Section("rights", (p.h_rights,))
+        if rights is None or not rights.offered:
+            section.blocks.append(Para((p.no_rights,)))
+        else:
+            offered = Bullets(tuple((p.rights[r.value],) for r in rights.offered))
+            section.blocks.extend([Para((p.rights_intro,)), offered])
+        if rights is not None and rights.how is not None:
+            how = self.text(rights.how, rights.span_of("how"), "the rights block's `how`")
+            if how:
+                section.blocks.append(Facts(((p.rights_how, how),)))
+        return section
+
+    def complaints_section(self) -> Section:
+        p, policy = self.p, self.policy
+        section = Section("complaints", (p.h_complaints,), [Para((p.complaints_intro,))])
+        rights = policy.rights
+        authority = policy.authorities.get(rights.complaints.name) if rights and rights.complaints else None
+        if authority is None:
+            return section
+        section.blocks.extend([Para((p.complaints_authority,)),
+                               Para(self.name(authority, authority.name, authority.id, "authority"))])
+        facts: list[tuple[str, Inlines]] = []
+        if authority.address:
+            facts.append((p.address, (authority.address,)))
+        if authority.country:
+            facts.append((p.country, (self.country(authority.country),)))
+        facts.extend(_contact(p, authority.email, authority.phone, authority.website))
+        if facts:
+            section.blocks.append(Facts(tuple(facts)))
+        return section
+
+
+def _in_source_order(policy: m.Policy, table: dict[str, T]) -> list[tuple[str, T]]:
+    """The blocks of ``table`` in the order they are written (file by file), not by id."""
+    files = {path: i for i, path in enumerate(policy.files)}
+    return sorted(table.items(), key=lambda kv: (files.get(kv[1].span.path, len(files)), kv[1].span.path,
+                                                 kv[1].span.line, kv[1].span.column))
+
+
+def _contact(p: Phrases, email: str | None, phone: str | None, website: str | None) -> list[tuple[str, Inlines]]:
+    out: list[tuple[str, Inlines]] = []
+    if email:
+        out.append((p.email, (Link(email, f"mailto:{email}"),)))
+    if phone:
+        out.append((p.phone, (Link(phone, "tel:" + re.sub(r"[^\d+]", "", phone)),)))
+    if website:
+        out.append((p.website, (_link(website),)))
+    return out
+
+
+def _link(url: str) -> Inline:
+    return Link(url, url) if re.match(r"https?://", url) else url
+
+
+def _joined(parts: Iterable[Inlines], sep: str = ", ") -> Inlines:
+    out: list[Inline] = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(sep)
+        out.extend(part)
+    return tuple(out)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def build(policy: m.Policy, lang: str) -> tuple[Notice, list[Diagnostic]]:
+    """The notice for ``policy`` in ``lang`` and the problems found (missing translations, ...)."""
+    builder = _Builder(policy, lang)
+    notice = builder.build()
+    unique = {(d.code, d.span.path, d.span.line, d.span.column, d.message): d for d in builder.problems}
+    return notice, sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def render(notice: Notice, fmt: str) -> str:
+    if fmt == "md":
+        from . import markdown
+
+        return markdown.render(notice)
+    if fmt == "html":
+        from . import html
+
+        return html.render(notice)
+    raise ValueError(f"unknown notice format {fmt!r}")
