@@ -1,6 +1,6 @@
 """The codes privacy-dsl can emit: their types, and every code that is not a lint rule, as data.
 
-One ``Code`` per code: the 68 lint rules (their entries are made from the rules' ``@rule(...)``
+One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
 (E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP004) and of
 ``notice`` (NTC001-NTC003), which are declared here, and the codes that were retired (``RETIRED``).

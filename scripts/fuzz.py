@@ -1,7 +1,7 @@
 """Fuzz for a long time: the hypothesis properties of tests/test_fuzz.py with many examples.
 
 Usage: ``python scripts/fuzz.py [--examples 20000]``. Any input that breaks an invariant is saved
-in ``tests/corpus/`` (commit it: every test run replays the corpus) and the run fails.
+in ``tests/fuzz_regressions/`` (commit it: every test run replays the corpus) and the run fails.
 """
 
 from __future__ import annotations

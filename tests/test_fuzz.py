@@ -1,7 +1,7 @@
 """Hypothesis: grammar-generated documents model; any text or mutation yields diagnostics only.
 
 The example counts are small for every run; `python scripts/fuzz.py` runs the same properties long,
-and saves any input that breaks one in tests/corpus/, which every run replays.
+and saves any input that breaks one in tests/fuzz_regressions/, which every run replays.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from privacy_dsl.lint.engine import lint_text
 SHIPPED = sorted(p.read_text(encoding="utf-8") for p in POLICIES.rglob("*.privacy"))
 CONFIG = Config()
 EXAMPLES = int(os.environ.get("PRIVACY_DSL_FUZZ_EXAMPLES", "200"))
-CORPUS = ROOT / "tests" / "corpus"
+CORPUS = ROOT / "tests" / "fuzz_regressions"
 
 
 def _inside(diag: Diagnostic, text: str) -> bool:
