@@ -196,9 +196,10 @@ _INPUT = (
     _input("E003", "binary-file", "The file holds NUL bytes: it is not text.", True,
            "A policy file must be text; a NUL byte means a binary or corrupted file.",
            {"nul": "the file holds a NUL byte at byte offset {offset}: it is not a text file"}),
-    _input("E004", "empty-file", "The file holds no declarations.", True,
-           "An empty policy file is usually a mistake (a failed save, a stub). Write at least "
-           "one block, or delete the file.",
+    _input("E004", "empty-file", "The file holds nothing: no declaration and no comment.", True,
+           "An empty policy file (nothing but blank lines) is usually a mistake (a failed save, a "
+           "stub). Write at least one block, or delete the file. A file that holds only comments "
+           "(notes on the notice, quotes from it) is not empty: it is read and adds nothing.",
            {"empty": "the file holds no declarations"}),
     _input("E005", "file-too-large", "The file is larger than the configured limit.", True,
            "Very large files are refused so that a hook never hangs. Raise `max-file-bytes` "

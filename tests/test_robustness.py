@@ -28,7 +28,8 @@ def _lint_dir(tmp_path: Path, name: str, data: bytes, config: Config | None = No
     ("data", "expected"),
     [
         (b"", [("E004", 1, 1)]),
-        (b"   \n\n# only comments\n", [("E004", 1, 1)]),
+        (b"   \n\n", [("E004", 1, 1)]),
+        (b"   \n\n# only comments: notes on the notice\n", []),  # read, and adds nothing
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", [("E003", 3, 1)]),
         (b"subject a\nsubject \xc3\x28\n", [("E002", 2, 9)]),
         (b"\xef\xbb\xbfsubject a\n", []),  # UTF-8 BOM accepted
@@ -42,7 +43,7 @@ def _lint_dir(tmp_path: Path, name: str, data: bytes, config: Config | None = No
         (b"{" * 10_000, [("E100", 1, 1)]),
         (b"purpose p {" * 10_000, [("E100", 1, 12)]),
     ],
-    ids=["empty", "comments-only", "binary", "invalid-utf8", "bom", "crlf", "cr", "tabs", "crlf-columns",
+    ids=["empty", "blank-lines", "comments-only", "binary", "invalid-utf8", "bom", "crlf", "cr", "tabs", "crlf-columns",
          "unterminated-string", "unclosed-block", "unknown-keyword", "10k-braces", "10k-nested-blocks"],
 )
 def test_bad_input_gets_a_positioned_diagnostic(tmp_path: Path, data: bytes, expected: list[tuple[str, int, int]]

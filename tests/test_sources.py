@@ -30,7 +30,8 @@ def test_invalid_utf8_gives_line_column_and_byte_offset(tmp_path: Path) -> None:
 
 def test_nul_bytes_and_empty_files(tmp_path: Path) -> None:
     (tmp_path / "a.privacy").write_bytes(b"subject s\x00\n")
-    (tmp_path / "b.privacy").write_text("# only a comment\n")
+    (tmp_path / "b.privacy").write_text("\n\n")
+    (tmp_path / "c.privacy").write_text("# only a comment: an author's notes are not an empty file\n")
     assert _codes(tmp_path) == [("E003", "a.privacy", 1, 10), ("E004", "b.privacy", 1, 1)]
 
 

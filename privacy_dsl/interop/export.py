@@ -134,7 +134,7 @@ def retention_text(retention: m.Retention) -> str:
         return value if is_bare_name(value) else quote(value)
 
     vague = {"as_long_as_necessary": "as long as necessary", "unspecified": "unspecified",
-             "indefinite": "indefinite", "at_discretion": "at controller discretion"}
+             "indefinite": "indefinite", "at_discretion": "at controller discretion", "not_stored": "not_stored"}
     if retention.rule in vague:
         return vague[retention.rule]
     if retention.rule == "until":
@@ -209,7 +209,7 @@ class _Fides:
         defaults = data_subjects()
         out = []
         for ident, subject in self.policy.subjects.items():
-            if ident in defaults:
+            if (subject.taxonomy or ident) in defaults:
                 continue
             entry: dict[str, Any] = {"fides_key": self.keys("data_subject", ident),
                                      "name": self.name(subject, subject.name, ident, "subject")}
@@ -220,9 +220,12 @@ class _Fides:
         return out
 
     def subject_key(self, ident: str) -> str:
+        """The fides key of a subject: its ``taxonomy``, else its id when that is a fideslang key."""
         from ..language.taxonomy import data_subjects
 
-        return ident if ident in data_subjects() else self.keys("data_subject", ident)
+        subject = self.policy.subjects.get(ident)
+        key = subject.taxonomy if subject is not None and subject.taxonomy else ident
+        return key if key in data_subjects() else self.keys("data_subject", ident)
 
     def categories_of(self, purpose: m.Purpose) -> list[str]:
         keys: list[str] = []

@@ -322,6 +322,8 @@ class _Importer:
         ident = _ident(key, self.names)
         self.subjects[key] = ident
         block = _Block(f"subject {ident}")
+        if key in taxonomy.data_subjects():  # a fideslang key says what the subject is: keep it as data
+            block.lines.append(f"taxonomy {key}")
         self.custom_texts(block, self.custom_subjects.get(key, {}))
         self.subject_blocks.append(block)
         return ident
@@ -368,7 +370,7 @@ class _Importer:
                 role = "joint_controller"
         if role:
             block.lines.append(f"role {role}")
-        countries = [c for c in _list(meta.get("countries")) if isinstance(c, str) and re.fullmatch(r"[A-Z]{2}", c)]
+        countries = [c for c in _list(meta.get("countries")) if isinstance(c, str) and re.fullmatch(r"[A-Z]{2}|EEA", c)]
         countries += _alpha2(_list(system.get("third_country_transfers")), block.comments)
         if countries:
             block.lines.append("countries " + ", ".join(dict.fromkeys(countries)))

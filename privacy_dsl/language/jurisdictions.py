@@ -40,6 +40,16 @@ EEA_EFTA_STATES: frozenset[str] = frozenset({"IS", "LI", "NO"})
 
 EEA: frozenset[str] = EU_MEMBER_STATES | EU_TERRITORIES | EEA_EFTA_STATES
 
+#: Regions a notice names instead of countries ("EU based only", "within the EU/EEA"), accepted by
+#: a recipient's `countries` beside ISO codes: each stands for every country it covers, so data
+#: sent there stays inside the EEA and Chapter V does not apply (GDPR Art. 44). A region outside
+#: the EEA ("outside the EU", "countries with adequate protection") names no country a rule could
+#: check, so it is not a region here.
+REGIONS: dict[str, frozenset[str]] = {
+    "EU": EU_MEMBER_STATES | EU_TERRITORIES,
+    "EEA": EEA,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Adequacy:
@@ -107,8 +117,9 @@ INVALIDATED: dict[str, str] = {
 
 
 def is_eea(code: str | None) -> bool:
-    """Whether the country is in the EEA (the GDPR applies there; Chapter V does not)."""
-    return code is not None and code.upper() in EEA
+    """Whether the country (or region, ``EU``/``EEA``) is in the EEA (the GDPR applies there;
+    Chapter V does not)."""
+    return code is not None and (code.upper() in EEA or code.upper() in REGIONS)
 
 
 def is_third_country(code: str | None) -> bool:

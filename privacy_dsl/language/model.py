@@ -306,7 +306,7 @@ class Controller(Node):
     country: str | None = None
     website: str | None = None
     representative: str | None = None
-    public_authority: bool = False
+    public_authority: bool | None = None  # None: not stated
     description: Text | None = None
     dpo: Dpo | None = None
 
@@ -327,9 +327,12 @@ class Authority(Node):
 class Subject(Node):
     kind: Literal["subject"] = "subject"
     id: str
+    #: The fideslang data-subject key (``visitor``, ``customer``, ...): what the subject *is*, for
+    #: the rules; the id is the author's own name and means nothing to them.
+    taxonomy: str | None = None
     name: Text | None = None
     description: Text | None = None
-    children: bool = False
+    children: bool | None = None  # None: not stated
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -340,8 +343,8 @@ class Category(Node):
     name: Text | None = None
     description: Text | None = None
     special: SpecialKind | None = None
-    criminal: bool = False
-    children: bool = False
+    criminal: bool | None = None  # None: not stated
+    children: bool | None = None  # None: not stated
     identifiability: Identifiability | None = None
     source: Text | None = None
 
@@ -356,8 +359,9 @@ class LegalBasis(Node):
     balancing_test: str | None = None
 
 
+#: ``not_stored``: the data is used and not kept at all ("we do not save this information").
 RetentionRule = Literal["duration", "until", "law", "as_long_as_necessary", "unspecified", "indefinite",
-                        "at_discretion"]
+                        "at_discretion", "not_stored"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -380,6 +384,7 @@ class Retention(Node):
             "unspecified": "unspecified",
             "indefinite": "indefinite",
             "at_discretion": "at controller discretion",
+            "not_stored": "not_stored",
         }
         if self.rule in words:
             return words[self.rule]
@@ -424,7 +429,7 @@ class Purpose(Node):
     transfers: tuple[Ref, ...] = ()
     retention: tuple[Retention, ...] = ()
     consent: Ref | None = None
-    profiling: bool = False
+    profiling: bool | None = None  # None: not stated
     automated_decisions: AutomatedDecisions | None = None
     source: Text | None = None
 

@@ -20,6 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from ..diagnostics import Diagnostic, builtin, did_you_mean, shorten
 from . import model as m
 from . import taxonomy
+from .jurisdictions import REGIONS
 from .lexer import Declined, FastParser, drive, fast_parser
 from .tables import grammar_path as grammar_path  # re-exported: tests and benchmarks use it
 from .tables import lark_parser as _load_parser
@@ -107,7 +108,7 @@ _GROUP_WORDS = {
     "basis": "a legal basis (`consent`, `contract`, `legal_obligation`, `vital_interests`, "
     "`public_task` or `legitimate_interests`)",
     "retention": "a retention period such as `5 years`, `until <event>`, `law \"...\"`, "
-    "`as long as necessary`, `unspecified`, `indefinite` or `at controller discretion`",
+    "`as long as necessary`, `unspecified`, `indefinite`, `at controller discretion` or `not_stored`",
     "expiry": "an expiry: a duration such as `13 months`, `session` or `persistent`",
 }
 
@@ -402,16 +403,31 @@ class _Builder:
         except ValueError:
             self._invalid(what, ref, [e.value for e in cls])
 
-    def _country(self, ref: m.Ref) -> str:
+    def _places(self, refs: Iterable[m.Ref]) -> tuple[str, ...]:
+        """A list of countries or regions (``EU``, ``EEA``): each invalid one is reported, the valid
+        ones are kept (one typo must not erase where a recipient is)."""
+        out: list[str] = []
+        for ref in refs:
+            if ref.name in REGIONS:
+                out.append(ref.name)
+                continue
+            with contextlib.suppress(_Invalid):
+                out.append(self._country(ref, regions=True))
+        return tuple(out)
+
+    def _country(self, ref: m.Ref, regions: bool = False) -> str:
         countries = taxonomy.countries()
         code = ref.name
         if code in countries:
             return code
+        if regions and code.upper() in REGIONS:
+            self._invalid("region (EU or EEA, upper case)", ref, [code.upper()])
         if code.upper() in countries and len(code) == 2:
             self._invalid("country code (ISO 3166-1 alpha-2, upper case)", ref, [code.upper()])
         # EU documents write UK and EL where ISO 3166-1 has GB and GR.
         by_name = {"UK": "GB", "EL": "GR"}.get(code.upper()) or taxonomy.country_code_for(code.replace("_", " "))
-        self._invalid("country code (ISO 3166-1 alpha-2, e.g. NO, SE, US)", ref, [] if by_name else list(countries),
+        what = "country code (ISO 3166-1 alpha-2, e.g. NO, SE, US)" + (" or region (EU, EEA)" if regions else "")
+        self._invalid(what, ref, [] if by_name else list(countries),
                       extra_hint=f"write `{by_name}`" if by_name else None)
         raise AssertionError  # unreachable
 
@@ -509,7 +525,8 @@ class _Builder:
             amount = most
         if amount == 0:  # kept (the statement is still modelled) but reported
             self.diagnostics.append(builtin("E204", "a duration of zero is not a period", self._tok_span(children[0]),
-                                            hint="give the real period, e.g. `30 days`, or `expiry session`"))
+                                            hint="give the real period, e.g. `30 days`; `expiry session` for a cookie, "
+                                                 "`retention not_stored` for data that is not kept"))
         return m.Duration(amount=amount, unit=unit)
 
     @staticmethod
@@ -607,6 +624,9 @@ class _Builder:
     def retention_at_discretion(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "at_discretion")
 
+    def retention_not_stored(self, meta: Pos, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "not_stored")
+
     # -- cookie expiry
     def expiry_duration(self, meta: Pos, children: list[m.Duration]) -> m.Expiry:
         return m.Expiry(lifetime="persistent", duration=children[0], span=self._span(meta))
@@ -682,6 +702,8 @@ class _Builder:
 
     def subject(self, meta: Pos, children: list[Any]) -> m.Subject:
         values, spans = self._fields(children[1:], {
+            "taxonomy": ("taxonomy",
+                         lambda s: self._taxon(s.children[0], taxonomy.data_subjects(), "data-subject"), False),
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
             "children": ("children", self._flag, False),
@@ -746,7 +768,7 @@ class _Builder:
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
             "role": ("role", lambda s: self._enum(m.Role, s.children[0], "recipient role"), False),
-            "countries": ("countries", lambda s: tuple(self._country(r) for r in s.children[0]), True),
+            "countries": ("countries", lambda s: self._places(s.children[0]), True),
             "contract": ("contract", self._str, False),
             "website": ("website", self._str, False),
         })

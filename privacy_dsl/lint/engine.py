@@ -123,7 +123,7 @@ def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.
         if parsed.document is None:
             fatal = True
             continue
-        if not parsed.document.blocks:
+        if not parsed.document.blocks and not parsed.comments:  # comments only: an author's notes
             from ..diagnostics import builtin
 
             span = m.Span(path=source.path, line=1, column=1, end_line=1, end_column=1)

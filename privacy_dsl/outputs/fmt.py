@@ -62,7 +62,7 @@ ORDER: dict[str, tuple[str, ...]] = {
                    "public_authority", "description", "dpo"),
     "dpo": ("required", "name", "email", "phone"),
     "authority": ("name", "country", "email", "phone", "address", "website"),
-    "subject": ("name", "description", "children"),
+    "subject": ("taxonomy", "name", "description", "children"),
     "category": ("taxonomy", "name", "description", "source", "special", "criminal", "children",
                  "identifiability"),
     "purpose": _PURPOSE,

@@ -224,9 +224,21 @@ def test_ck005_needs_both_category_and_purpose() -> None:
 # ---------------------------------------------------------------- CK006 storage-not-declared
 
 
+#: Who the subjects are comes from their `taxonomy`, never from their ids.
+SUBJECTS = "subject visitor {\n  taxonomy visitor\n}\nsubject customer {\n  taxonomy customer\n}\n"
+
+
 def test_ck006_fires_on_analytics_for_visitors_without_storage() -> None:
-    text = "purpose site_insight {\n  use analytics.reporting\n  subjects visitor\n}\n"
-    assert run(text, "CK006") == [("CK006", 1, 1)]
+    text = SUBJECTS + "purpose site_insight {\n  use analytics.reporting\n  subjects visitor\n}\n"
+    assert run(text, "CK006") == [("CK006", 7, 1)]
+
+
+def test_ck006_reads_what_a_subject_is_from_its_taxonomy_not_its_id() -> None:
+    purpose = "purpose stats {\n  use analytics.reporting\n  subjects besokende\n}\n"
+    assert run("subject besokende {\n  taxonomy visitor\n}\n" + purpose, "CK006") == [("CK006", 4, 1)]
+    assert run("subject besokende {\n  taxonomy customer\n}\n" + purpose, "CK006") == []
+    named_only = "subject visitor {\n  name \"Visitors\"\n}\n" + purpose.replace("besokende", "visitor")
+    assert run(named_only, "CK006") == []  # an id is the author's word, not a statement
 
 
 def test_ck006_fires_on_ads_with_device_identifiers() -> None:
@@ -237,7 +249,7 @@ def test_ck006_fires_on_ads_with_device_identifiers() -> None:
 
 @pytest.mark.parametrize("kind", ["cookie", "pixel", "local_storage"])
 def test_ck006_does_not_fire_when_storage_serves_the_purpose(kind: str) -> None:
-    text = "purpose stats {\n  use analytics.reporting\n  subjects visitor\n}\n" + cookie(
+    text = SUBJECTS + "purpose stats {\n  use analytics.reporting\n  subjects visitor\n}\n" + cookie(
         f"kind {kind}", "purpose stats")
     assert run(text, "CK006") == []
 
@@ -250,13 +262,13 @@ def test_ck006_does_not_fire_when_storage_serves_the_purpose(kind: str) -> None:
     "purpose p {\n  use essential.service\n  subjects visitor\n}\n",
 ])
 def test_ck006_does_not_fire_where_storage_is_not_implied(purpose: str) -> None:
-    assert run(purpose, "CK006") == []
+    assert run(SUBJECTS + purpose, "CK006") == []
 
 
 def test_ck006_uses_are_configurable() -> None:
-    text = "purpose p {\n  use personalize.content\n  subjects visitor\n}\n"
+    text = SUBJECTS + "purpose p {\n  use personalize.content\n  subjects visitor\n}\n"
     assert run(text, "CK006") == []
-    assert run(text, "CK006", uses=["personalize"]) == [("CK006", 1, 1)]
+    assert run(text, "CK006", uses=["personalize"]) == [("CK006", 7, 1)]
 
 
 # ---------------------------------------------------------------- CK007 cookie-without-purpose
@@ -304,8 +316,7 @@ WHOLE = {
         }),
     ],
     "CK006": [
-        ("CK006", (1, 1), (4, 2), {"purpose": "statistics", "use": "analytics.reporting"}),
-        ("E200", (3, 12), (3, 19), {"name": "visitor", "kind": "subject"}),
+        ("CK006", (4, 1), (7, 2), {"purpose": "statistics", "use": "analytics.reporting"}),
     ],
     "CK007": [
         ("CK007", (1, 1), (4, 2), {"storage": "cookie", "cookie": "session_id"}),

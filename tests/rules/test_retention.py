@@ -5,8 +5,9 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes, example, findings
+from conftest import codes, diagnose, example, findings
 
+from privacy_dsl.api import load_text
 from privacy_dsl.lint.config import ConfigError, parse_config
 
 
@@ -202,3 +203,16 @@ WHOLE = {
 @pytest.mark.parametrize("code", sorted(WHOLE))
 def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
     assert findings(example(code), code) == WHOLE[code]
+
+
+def test_data_that_is_not_stored_needs_no_period() -> None:
+    """`retention not_stored` ("we do not save this information") answers Art. 13(2)(a) in full."""
+    text = "purpose p {\n  retention not_stored\n}\n"
+    assert codes(text, "RET") == []
+    (purpose,) = load_text(text).model.purposes.values()
+    assert [(r.rule, str(r)) for r in purpose.retention] == [("not_stored", "not_stored")]
+
+
+def test_a_zero_period_points_to_not_stored() -> None:
+    (d,) = diagnose("purpose p {\n  retention 0 seconds\n}\n", "E204")
+    assert d.message == "a duration of zero is not a period" and "`retention not_stored`" in (d.hint or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes, example, findings
+from conftest import codes, diagnose, example, findings
 
 from privacy_dsl.language import jurisdictions as jur
 from privacy_dsl.language import taxonomy
@@ -151,6 +151,25 @@ def test_trf003_fires_for_each_uncovered_country_only() -> None:
 
 def test_trf003_does_not_fire_on_eea_recipients() -> None:
     assert run("recipient r {\n  countries NO, SE, IS, DE\n}\n", "TRF003") == []
+
+
+def test_trf003_regions_inside_the_eea_are_not_transfers() -> None:
+    assert run("recipient r {\n  countries EU, EEA\n}\n", "TRF003") == []
+
+
+def test_one_invalid_country_keeps_the_others() -> None:
+    """`countries EU, US, XX`: XX is reported (E204), and the US still needs a transfer."""
+    text = "recipient r {\n  countries EU, US, XX\n}\n"
+    assert findings(text, ["E204", "TRF003", "TRF006"]) == [
+        ("TRF003", (2, 3), (2, 23), {"recipient": "r", "country": "US", "country_name": "United States"}),
+        ("E204", (2, 21), (2, 23), {"value": "XX",
+                                    "what": "country code (ISO 3166-1 alpha-2, e.g. NO, SE, US) or region (EU, EEA)"}),
+    ]
+
+
+def test_a_lower_case_region_gets_its_spelling() -> None:
+    (d,) = [d for d in diagnose("recipient r {\n  countries eea\n}\n", "E204")]
+    assert (d.span.column, d.hint) == (13, "did you mean `EEA`?")
 
 
 def test_trf003_adequate_country_needs_a_transfer_unless_configured_off() -> None:

@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("taxonomy", help="list fideslang taxonomy keys (data categories, uses, subjects)",
                        description="List the fideslang taxonomy keys shipped with privacy-dsl: data categories "
                        "(for `taxonomy` in a category block), data uses (for `use` in a purpose block) and data "
-                       "subjects.")
+                       "subjects (for `taxonomy` in a subject block).")
     p.add_argument("kind", choices=("categories", "uses", "subjects"), help="which taxonomy")
     p.add_argument("prefix", nargs="?", default="", help="only keys under this prefix, e.g. user.contact")
     p.set_defaults(run=run)

@@ -513,7 +513,7 @@ class StorageDeclaredOptions(Options):
     """Data-use prefixes exempted: contextual ads and system monitoring need no device storage."""
 
 
-#: Subject ids (fideslang data-subject keys) that mean people visiting a website or app.
+#: fideslang data-subject keys (a subject's `taxonomy`) that mean people visiting a website or app.
 VISITOR_SUBJECTS = frozenset({"visitor", "anonymous_user"})
 #: Data categories that only exist through device storage or device access.
 DEVICE_CATEGORIES = ("user.device.cookie", "user.device.cookie_id", "user.device.device_id",
@@ -544,7 +544,7 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags a purpose whose data use is under `marketing.advertising` or `analytics` (option `uses`;
     contextual ads and system monitoring excluded, option `exclude-uses`), that concerns website
-    visitors (a subject with id `visitor` or `anonymous_user`, or a category under
+    visitors (a subject whose `taxonomy` is `visitor` or `anonymous_user`, or a category under
     `user.device.cookie`, `user.device.cookie_id`, `user.device.device_id` or
     `user.unique_id.pseudonymous`), when no `cookie` block of any kind (cookie, local storage,
     pixel, SDK, ...) names the purpose.
@@ -557,19 +557,29 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
     no storage leaves the user unable to know what they consent to. If the purpose really uses no
     device storage (server-side log analysis), suppress the finding and say so.
 
+    What a subject is comes from its `taxonomy`, never from the id an author picked: a subject
+    `besokende { taxonomy visitor }` is a visitor, and a subject named `visitor` with no
+    `taxonomy` says nothing about who it is.
+
     ## Example
     ```privacy
+    subject besokende {
+      taxonomy visitor
+    }
     purpose statistics {
       use analytics.reporting
-      subjects visitor
+      subjects besokende
     }
     ```
 
     ## Use instead
     ```privacy
+    subject besokende {
+      taxonomy visitor
+    }
     purpose statistics {
       use analytics.reporting
-      subjects visitor
+      subjects besokende
     }
     cookie "_pk_id.*" {
       pattern
@@ -592,7 +602,7 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
     for purpose in ctx.policy.purposes.values():
         if purpose.id in served or not uses_under(purpose, *opts.uses) or uses_under(purpose, *opts.exclude_uses):
             continue
-        visitors = any(r.name in VISITOR_SUBJECTS for r in purpose.subjects) or any(
+        visitors = any(s.taxonomy in VISITOR_SUBJECTS for s in ctx.subjects_of(purpose)) or any(
             c.taxonomy is not None and any(c.taxonomy == p or c.taxonomy.startswith(p + ".") for p in DEVICE_CATEGORIES)
             for c in ctx.categories_of(purpose))
         if visitors:

@@ -15,7 +15,7 @@ _WP260 = ("Article 29 Working Party, Guidelines on transparency under Regulation
 
 def _is_criterion(ret: m.Retention) -> bool:
     """Whether a retention statement gives a period or a criterion a reader can apply."""
-    if ret.rule in ("duration", "until"):
+    if ret.rule in ("duration", "until", "not_stored"):
         return True
     return ret.rule == "law" and (ret.law is not None or ret.duration is not None)
 

@@ -108,6 +108,7 @@ PHRASES = Phrases(
         "unspecified": "not stated",
         "indefinite": "indefinitely",
         "at_discretion": "at our discretion",
+        "not_stored": "not stored",
     },
     events_until=_EVENTS,
     events_after={
@@ -209,5 +210,5 @@ PHRASES = Phrases(
     h_complaints="Complaints",
     complaints_intro="You have the right to lodge a complaint with a supervisory authority (GDPR Art. 77).",
     complaints_authority="The supervisory authority is:",
-    countries={},
+    countries={"EU": "the EU", "EEA": "the EEA"},  # the regions; country names come from the data
 )

@@ -91,6 +91,7 @@ PHRASES = Phrases(
         "unspecified": "ikke oppgitt",
         "indefinite": "på ubestemt tid",
         "at_discretion": "etter vårt skjønn",
+        "not_stored": "lagres ikke",
     },
     events_until={
         "consent_withdrawn": "du trekker samtykket tilbake",
@@ -232,6 +233,7 @@ PHRASES = Phrases(
     complaints_intro=f"Du har rett til å klage til en tilsynsmyndighet ({_PVF} art. 77).",
     complaints_authority="Tilsynsmyndigheten er:",
     countries={
+        "EU": "EU", "EEA": "EØS",
         "AT": "Østerrike", "BE": "Belgia", "BG": "Bulgaria", "HR": "Kroatia", "CY": "Kypros", "CZ": "Tsjekkia",
         "DK": "Danmark", "EE": "Estland", "FI": "Finland", "FR": "Frankrike", "DE": "Tyskland", "GR": "Hellas",
         "HU": "Ungarn", "IS": "Island", "IE": "Irland", "IT": "Italia", "LV": "Latvia", "LI": "Liechtenstein",
