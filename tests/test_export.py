@@ -105,8 +105,8 @@ def test_fides_meta_keeps_cookies_and_transfers() -> None:
     assert cookies["_pk_id.*"] == {"name": "_pk_id.*", "storage": "cookie", "pattern": True,
                                    "provider": "Fjordkaffe AS (Matomo, driftet av oss selv)", "party": "first",
                                    "expiry": "persistent", "duration": "13 months",
-                                   "max_age_seconds": 34187400, "category": "analytics", "purpose": "statistics",
-                                   "data_use": "analytics.reporting", "consent": "cookie_banner",
+                                   "max_age_seconds": 34187400, "category": "analytics", "purposes": ["statistics"],
+                                   "data_uses": ["analytics.reporting"], "consent": "cookie_banner",
                                    "description": "Tells visits apart in the statistics."}
     assert cookies["session_id"]["expiry"] == "session" and "max_age_seconds" not in cookies["session_id"]
     assert meta["transfers"] == [{"id": "mailer_us", "recipient": "mailer", "recipient_system": "recipient_mailer",

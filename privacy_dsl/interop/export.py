@@ -420,11 +420,11 @@ class _Fides:
             entry["domains"] = list(cookie.domains)
         if cookie.category is not None:
             entry["category"] = cookie.category.value
-        if cookie.purpose is not None:
-            entry["purpose"] = cookie.purpose.name
-            purpose = self.policy.purposes.get(cookie.purpose.name)
-            if purpose is not None and purpose.use:
-                entry["data_use"] = purpose.use
+        if cookie.purposes:
+            entry["purposes"] = [r.name for r in cookie.purposes]
+            uses = [p.use for p in self.policy.purposes_of(cookie) if p.use]
+            if uses:
+                entry["data_uses"] = list(dict.fromkeys(uses))
         if cookie.consent is not None:
             entry["consent"] = cookie.consent.name
         desc = self.text(cookie.description, cookie.span_of("description"), f"cookie `{cookie.name}` description")

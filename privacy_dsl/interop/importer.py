@@ -584,8 +584,11 @@ class _Importer:
                 block.lines.append("domains " + ", ".join(domains))
             if _str(entry.get("category")):
                 self.enumerated(block, "category", entry["category"])
-            if _str(entry.get("purpose")) and is_bare_name(str(entry["purpose"])):
-                block.lines.append(f"purpose {entry['purpose']}")
+            # `purposes` (a list) since a cookie may serve several; `purpose` from older exports.
+            named = [str(p) for p in [*_list(entry.get("purposes")), entry.get("purpose")]
+                     if _str(p) and is_bare_name(str(p))]
+            if named:
+                block.lines.append("purpose " + ", ".join(dict.fromkeys(named)))
             if _str(entry.get("consent")):
                 consent = self.consents.setdefault(str(entry["consent"]), _ident(str(entry["consent"]), self.names))
                 block.lines.append(f"consent {consent}")

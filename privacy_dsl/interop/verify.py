@@ -175,10 +175,8 @@ def needs_consent(policy: m.Policy, cookie: m.Cookie) -> bool:
         return False
     if cookie.consent is not None:
         return True
-    if cookie.purpose is not None:
-        purpose = policy.purposes.get(cookie.purpose.name)
-        if purpose is not None and any(b.basis is m.BasisKind.CONSENT for b in purpose.bases):
-            return True
+    if any(b.basis is m.BasisKind.CONSENT for p in policy.purposes_of(cookie) for b in p.bases):
+        return True
     return category in _NEEDS_CONSENT
 
 

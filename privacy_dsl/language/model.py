@@ -500,7 +500,9 @@ class Cookie(Node):
     party: Party | None = None
     expiry: Expiry | None = None
     domains: tuple[str, ...] = ()
-    purpose: Ref | None = None
+    #: Every purpose the cookie serves (a CMP table's category *and* its row purpose; one service
+    #: used for statistics and for ads): rules reason over all of them.
+    purposes: tuple[Ref, ...] = ()
     category: CookieCategory | None = None
     consent: Ref | None = None
     pattern: bool = False
@@ -551,7 +553,7 @@ class CookieDefaults:
     party: Party | None = None
     expiry: Expiry | None = None
     domains: tuple[str, ...] | None = None
-    purpose: Ref | None = None
+    purposes: tuple[Ref, ...] | None = None
     category: CookieCategory | None = None
     consent: Ref | None = None
     pattern: bool | None = None
@@ -622,3 +624,15 @@ class Policy:
     @property
     def controller(self) -> Controller | None:
         return self.controllers[0] if self.controllers else None
+
+    def purposes_of(self, cookie: Cookie) -> tuple[Purpose, ...]:
+        """The declared purposes a cookie serves, in the order it names them."""
+        return tuple(p for r in cookie.purposes if (p := self.purposes.get(r.name)) is not None)
+
+    def consents_of(self, cookie: Cookie) -> tuple[Ref, ...]:
+        """The consent mechanisms a cookie is asked through: its own ``consent``, else those of its
+        purposes (each once, in order)."""
+        if cookie.consent is not None:
+            return (cookie.consent,)
+        refs = {p.consent.name: p.consent for p in self.purposes_of(cookie) if p.consent is not None}
+        return tuple(refs.values())

@@ -813,7 +813,7 @@ class _Builder:
             "party": ("party", lambda s: self._enum(m.Party, s.children[0], "party (first or third)"), False),
             "expiry": ("expiry", self._first, False),
             "domains": ("domains", self._first, True),
-            "purpose_ref": ("purpose", self._first, False),
+            "purpose_ref": ("purposes", self._refs, True),
             "cookie_category": ("category", lambda s: self._enum(m.CookieCategory, s.children[0],
                                                                  "cookie category"), False),
             "consent_ref": ("consent", self._first, False),

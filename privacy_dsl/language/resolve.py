@@ -141,7 +141,8 @@ class _Resolver:
             self._ref(purpose.consent, "consent", where)
         for cookie in cookies:
             where = f"cookie `{cookie.name}`"
-            self._ref(cookie.purpose, "purpose", where)
+            for ref in cookie.purposes:
+                self._ref(ref, "purpose", where)
             self._ref(cookie.consent, "consent", where)
             self._ref(cookie.provider_ref, "recipient", where)
         for transfer in self.tables["transfer"].values():

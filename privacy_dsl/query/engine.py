@@ -216,7 +216,7 @@ class CookieInfo:
     party: str | None
     provider: str | None
     expiry: str | None
-    purpose: str | None
+    purposes: tuple[str, ...]
     consent: str | None
     needs_consent: bool
     why: str
@@ -225,7 +225,7 @@ class CookieInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "storage": self.storage, "category": self.category, "party": self.party,
-                "provider": self.provider, "expiry": self.expiry, "purpose": self.purpose,
+                "provider": self.provider, "expiry": self.expiry, "purposes": list(self.purposes),
                 "consent": self.consent, "needs_consent": self.needs_consent, "why": self.why,
                 "findings": list(self.findings), "source": _source(self.span)}
 
@@ -747,7 +747,7 @@ class PolicyHandle:
         provider = c.provider or (c.provider_ref.name if c.provider_ref else None)
         codes = tuple(d.code for d in self.findings.get(("cookie", c.name), Severity.ERROR))
         return CookieInfo(c.name, c.storage.value, category, c.party.value if c.party else None, provider,
-                          str(c.expiry) if c.expiry else None, c.purpose.name if c.purpose else None,
+                          str(c.expiry) if c.expiry else None, tuple(r.name for r in c.purposes),
                           c.consent.name if c.consent else None, needs, why, c.span, codes)
 
     def recipients(self, country: str | None = None) -> tuple[RecipientInfo, ...]:

@@ -7,6 +7,7 @@ from textwrap import dedent
 import pytest
 from conftest import codes, example, findings
 
+from privacy_dsl.api import load_text
 from privacy_dsl.lint.config import ConfigError, parse_config
 
 
@@ -327,3 +328,46 @@ WHOLE = {
 @pytest.mark.parametrize("code", sorted(WHOLE))
 def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
     assert findings(example(code), code) == WHOLE[code]
+
+
+# ---------------------------------------------------------------- a cookie that serves several purposes
+
+_PURPOSES = ("purpose login {\n  use essential.service.authentication\n}\n"
+             "purpose stats {\n  use analytics.reporting\n}\n"
+             "purpose ads {\n  use marketing.advertising.third_party.targeted\n}\n")
+
+
+def test_a_cookie_may_name_several_purposes_on_one_line_or_many() -> None:
+    one_line = load_text(_PURPOSES + cookie("purpose login, stats")).model.cookies[0]
+    two_lines = load_text(_PURPOSES + cookie("purpose login", "purpose stats")).model.cookies[0]
+    assert [r.name for r in one_line.purposes] == [r.name for r in two_lines.purposes] == ["login", "stats"]
+
+
+def test_ck001_a_cookie_is_only_as_exempt_as_its_least_necessary_purpose() -> None:
+    assert run(_PURPOSES + cookie("party first", "purpose login"), "CK001") == []
+    assert findings(_PURPOSES + cookie("party first", "purpose login, stats"), "CK001") == [
+        ("CK001", (10, 1), (13, 2), {"storage": "cookie", "cookie": "c",
+                                    "declared": "purpose `stats` (analytics.reporting)"}),
+    ]
+
+
+def test_ck001_any_opt_in_mechanism_of_its_purposes_asks_for_it() -> None:
+    text = ("consent banner {\n  method opt_in\n}\n"
+            "purpose stats {\n  use analytics.reporting\n  basis consent\n  consent banner\n}\n"
+            "purpose other {\n  use analytics.reporting\n}\n") + cookie("party first", "purpose other, stats")
+    assert run(text, "CK001") == []
+
+
+def test_ck005_the_category_is_checked_against_every_purpose_once() -> None:
+    text = _PURPOSES + cookie("category strictly_necessary", "purpose login, ads, stats")
+    assert findings(text, "CK005") == [
+        ("CK005", (11, 3), (11, 30), {"storage": "cookie", "cookie": "c", "category": "strictly_necessary",
+                                    "purpose": "ads", "use": "marketing.advertising.third_party.targeted",
+                                    "reason": "a strictly necessary category for a tracking purpose"}),
+    ]
+
+
+def test_ck006_and_ck007_see_every_purpose_of_a_cookie() -> None:
+    text = _PURPOSES + "subject v {\n  taxonomy visitor\n}\n" + cookie("purpose login, stats")
+    text = text.replace("use analytics.reporting\n", "use analytics.reporting\n  subjects v\n")
+    assert run(text, "CK006") == [] and run(text, "CK007") == []

@@ -39,10 +39,7 @@ def dependants(policy: m.Policy) -> dict[str, list[str]]:
         if purpose.consent is not None:
             out.setdefault(purpose.consent.name, []).append(f"purpose `{purpose.id}`")
     for cookie in policy.cookies:
-        ref = cookie.consent
-        if ref is None and cookie.purpose is not None and cookie.purpose.name in policy.purposes:
-            ref = policy.purposes[cookie.purpose.name].consent
-        if ref is not None:
+        for ref in policy.consents_of(cookie):
             out.setdefault(ref.name, []).append(f"cookie `{cookie.name}`")
     return out
 
@@ -51,12 +48,7 @@ def cookie_mechanisms(policy: m.Policy) -> set[str]:
     """Ids of the consent mechanisms that ask for consent to cookies or similar storage."""
     out: set[str] = set()
     for cookie in policy.cookies:
-        if cookie.consent is not None:
-            out.add(cookie.consent.name)
-        elif cookie.purpose is not None and cookie.purpose.name in policy.purposes:
-            ref = policy.purposes[cookie.purpose.name].consent
-            if ref is not None:
-                out.add(ref.name)
+        out.update(ref.name for ref in policy.consents_of(cookie))
     return out
 
 

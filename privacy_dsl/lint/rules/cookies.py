@@ -31,13 +31,9 @@ EXEMPT_USES = ("essential", "functional.storage.privacy_preferences")
 TRACKING_USES = ("marketing", "analytics", "personalize")
 
 
-def _purpose_of(ctx: Context, cookie: m.Cookie) -> m.Purpose | None:
-    return ctx.policy.purposes.get(cookie.purpose.name) if cookie.purpose is not None else None
-
-
-def _consent_of(ctx: Context, cookie: m.Cookie, purpose: m.Purpose | None) -> m.ConsentMechanism | None:
-    ref = cookie.consent or (purpose.consent if purpose is not None else None)
-    return ctx.policy.consents.get(ref.name) if ref is not None else None
+def _consents_of(ctx: Context, cookie: m.Cookie) -> list[m.ConsentMechanism]:
+    """The declared consent mechanisms a cookie is asked through (its own, else its purposes')."""
+    return [mech for r in ctx.policy.consents_of(cookie) if (mech := ctx.policy.consents.get(r.name)) is not None]
 
 
 def _label(cookie: m.Cookie) -> dict[str, str]:
@@ -163,20 +159,24 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
     """
     opts: PriorConsentOptions = ctx.options
     for cookie in ctx.policy.cookies:
-        purpose = _purpose_of(ctx, cookie)
+        purposes = ctx.policy.purposes_of(cookie)
+        # A cookie that serves several purposes is only as exempt as its least necessary one.
         if cookie.category is not None:
             if cookie.category in EXEMPT_CATEGORIES:
                 continue
-        elif purpose is not None and uses_under(purpose, *EXEMPT_USES):
+        elif purposes and all(uses_under(p, *EXEMPT_USES) for p in purposes):
             continue
         if (opts.functional_session_exempt and cookie.party is m.Party.FIRST and cookie.expiry is not None
                 and cookie.expiry.lifetime == "session"
                 and (cookie.category in (Cat.FUNCTIONAL, Cat.PREFERENCES)
-                     or (cookie.category is None and purpose is not None and uses_under(purpose, "functional")))):
+                     or (cookie.category is None and purposes and all(uses_under(p, "functional") for p in purposes)))):
             continue
-        mechanism = _consent_of(ctx, cookie, purpose)
-        if mechanism is not None and mechanism.method is m.ConsentMethod.OPT_IN:
+        mechanisms = _consents_of(ctx, cookie)
+        if any(mech.method is m.ConsentMethod.OPT_IN for mech in mechanisms):
             continue
+        mechanism = mechanisms[0] if mechanisms else None
+        # The purpose named in the message: the first that is not exempt.
+        purpose = next((p for p in purposes if not uses_under(p, *EXEMPT_USES)), purposes[0] if purposes else None)
         what = f"category `{cookie.category.value}`" if cookie.category else (
             f"purpose `{purpose.id}` ({purpose.use})" if purpose is not None and purpose.use else "no category")
         args = _label(cookie) | {"declared": what}
@@ -487,14 +487,14 @@ def cookie_category_contradicts_purpose(ctx: Context) -> Iterator[Finding]:
     """
     opts: ContradictionOptions = ctx.options
     for cookie in ctx.policy.cookies:
-        purpose = _purpose_of(ctx, cookie)
-        if purpose is None or cookie.category is None:
+        if cookie.category is None:
             continue
-        why = _contradiction(cookie, purpose)
-        if why is None:
+        # One finding per cookie, naming the first purpose its category contradicts.
+        found = next(((p, why) for p in ctx.policy.purposes_of(cookie) if (why := _contradiction(cookie, p)) is not None
+                      and not (opts.consent_choice_cookies and _is_consent_choice_cookie(ctx, cookie, p))), None)
+        if found is None:
             continue
-        if opts.consent_choice_cookies and _is_consent_choice_cookie(ctx, cookie, purpose):
-            continue
+        purpose, why = found
         yield Finding(cookie.span_of("category"),
                       _label(cookie) | {"category": cookie.category.value, "purpose": purpose.id,
                                         "use": str(purpose.use), "reason": why},
@@ -598,7 +598,7 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
     ePrivacy Art. 5(3); GDPR Art. 13(1)(c), 13(2)(a); CJEU C-673/17 Planet49.
     """
     opts: StorageDeclaredOptions = ctx.options
-    served = {c.purpose.name for c in ctx.policy.cookies if c.purpose is not None}
+    served = {r.name for c in ctx.policy.cookies for r in c.purposes}
     for purpose in ctx.policy.purposes.values():
         if purpose.id in served or not uses_under(purpose, *opts.uses) or uses_under(purpose, *opts.exclude_uses):
             continue
@@ -662,7 +662,7 @@ def cookie_without_purpose(ctx: Context) -> Iterator[Finding]:
     ePrivacy Art. 5(3); GDPR Art. 13(1)(c).
     """
     for cookie in ctx.policy.cookies:
-        if cookie.purpose is None:
+        if not cookie.purposes:
             yield Finding(cookie.span, _label(cookie),
                           hint="add `purpose <id>` naming the purpose it serves")
 

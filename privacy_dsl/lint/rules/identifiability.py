@@ -126,8 +126,8 @@ def anonymous_claim_contradicted(ctx: Context) -> Iterator[Finding]:
         return
     storage_for: dict[str, str] = {}
     for stored in policy.cookies:
-        if stored.purpose is not None:
-            storage_for.setdefault(stored.purpose.name, stored.name)
+        for ref in stored.purposes:
+            storage_for.setdefault(ref.name, stored.name)
     via_cookie: dict[str, dict[str, str]] = {}
     linked: dict[str, dict[str, str]] = {}
     for purpose in policy.purposes.values():

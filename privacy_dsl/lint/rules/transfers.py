@@ -39,8 +39,7 @@ def _transfers_by_recipient(policy: m.Policy) -> dict[str, list[m.Transfer]]:
     "undeclared-recipient",
     messages={
         "provider-not-listed": (
-            "cookie `{cookie}` is provided by recipient `{recipient}`, which purpose `{purpose}` does "
-            "not list"
+            "cookie `{cookie}` is provided by recipient `{recipient}`, which is not listed by {purposes}"
         ),
         "provider-as-text": (
             "third-party cookie `{cookie}` names its provider \"{provider}\" only as text: the provider "
@@ -118,11 +117,15 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
     for cookie in policy.cookies:
         if cookie.provider_ref is not None and cookie.provider_ref.name in policy.recipients:
             rid = cookie.provider_ref.name
-            if cookie.purpose is not None and cookie.purpose.name in listed and rid not in listed[cookie.purpose.name]:
+            missing = [r.name for r in cookie.purposes if r.name in listed and rid not in listed[r.name]]
+            if missing:  # one finding per cookie, naming every purpose that leaves the provider out
+                named = ", ".join(f"`{p}`" for p in missing)
                 yield Finding(cookie.span_of("provider_ref"),
-                              {"cookie": cookie.name, "recipient": rid, "purpose": cookie.purpose.name},
+                              {"cookie": cookie.name, "recipient": rid,
+                               "purposes": f"purpose{'s' if len(missing) > 1 else ''} {named}"},
                               "provider-not-listed",
-                              hint=f"add `recipients {rid}` to purpose `{cookie.purpose.name}`")
+                              hint=f"add `recipients {rid}` to {'each of ' if len(missing) > 1 else ''}"
+                                   f"purpose{'s' if len(missing) > 1 else ''} {named}")
         elif cookie.party is m.Party.THIRD and cookie.provider is not None:
             yield Finding(cookie.span_of("provider"), {"cookie": cookie.name, "provider": str(cookie.provider)},
                           "provider-as-text",

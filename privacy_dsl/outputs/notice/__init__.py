@@ -430,8 +430,9 @@ class _Builder:
                 provider = (p.not_stated,)
             party = (p.parties[cookie.party.value] if cookie.party else p.not_stated,)
             purpose: list[Inline] = []
-            if cookie.purpose is not None:
-                purpose.extend(self.ref_name(policy.purposes, cookie.purpose, "purpose"))  # type: ignore[arg-type]
+            if cookie.purposes:
+                purpose.extend(_joined(self.ref_name(policy.purposes, r, "purpose")  # type: ignore[arg-type]
+                                       for r in cookie.purposes))
             elif cookie.category is not None:
                 purpose.append(_upper_first(p.cookie_categories[cookie.category.value]))
             if cookie.description is not None:
@@ -449,10 +450,7 @@ class _Builder:
                 expiry = p.session
             else:
                 expiry = p.persistent_unknown
-            asked = cookie.consent is not None or (
-                cookie.purpose is not None and cookie.purpose.name in policy.purposes
-                and policy.purposes[cookie.purpose.name].consent is not None)
-            consent = p.yes if asked else p.no
+            consent = p.yes if policy.consents_of(cookie) else p.no
             rows.append((tuple(name), provider, party, tuple(purpose), (expiry,), (consent,)))
         table = Table(p.cookie_caption, p.cookie_columns, tuple(rows))
         return Section("cookies", (p.h_cookies,), [Para((p.cookies_intro,)), table])
