@@ -63,6 +63,7 @@ def test_every_language_has_every_phrase_for_every_value() -> None:
         assert set(p.cookie_categories) == {x.value for x in m.CookieCategory}
         assert set(p.automated_exceptions) == {x.value for x in m.AutomatedException}
         assert set(p.units) == {x.value for x in m.TimeUnit}
+        assert set(p.claims) == {c.value for c in m.Claim}
         assert set(p.retention_vague) == set(typing.get_args(m.RetentionRule)) - {"duration", "until", "law"}
         assert set(p.events_until) <= set(p.events_after)
     with pytest.raises(ValueError):
@@ -328,3 +329,12 @@ def test_docs_screenshot_can_be_made(tmp_path: Path) -> None:
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     shipped = Path(__file__).resolve().parent.parent / "docs" / "img" / "notice-fjordkaffe-en.png"
     assert shipped.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [
+    ("en", "We do not process special categories of personal data (GDPR Art. 9)."),
+    ("nb", "Vi behandler ikke særlige kategorier av personopplysninger (personvernforordningen art. 9)."),
+])
+def test_the_notice_states_each_claim_as_a_sentence(lang: str, sentence: str) -> None:
+    notice, _ = build(policy_of(FJORDKAFFE), lang)
+    assert sentence in render(notice, "md")

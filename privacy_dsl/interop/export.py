@@ -312,6 +312,8 @@ class _Fides:
             meta["transfers"] = [self.transfer(ident, t) for ident, t in policy.transfers.items()]
         if policy.info is not None and policy.info.languages:
             meta["languages"] = [r.name for r in policy.info.languages]
+        if policy.info is not None and policy.info.claims:
+            meta["claims"] = [c.value for c in dict.fromkeys(policy.info.claims)]
         system["meta"] = {META_KEY: meta}
         return system
 

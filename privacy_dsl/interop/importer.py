@@ -33,6 +33,7 @@ from typing import Any
 
 from ..diagnostics import BIDI_CONTROLS, printable, shorten
 from ..language import taxonomy
+from ..language.model import Claim
 from ..outputs.fmt import format_string, is_bare_name
 from ..outputs.fmt import quote as _literal
 from .export import META_KEY, fides_key
@@ -403,6 +404,10 @@ class _Importer:
             info.lines.append(f"description {self.text(main['description'])}")
         if _str(main.get("data_security_practices")):
             info.lines.append(f"security {self.text(main['data_security_practices'])}")
+        known = {c.value for c in Claim}
+        claims = [str(c) for c in _list(main_meta.get("claims")) if isinstance(c, str) and c in known]
+        if claims:
+            info.lines.append("claims " + ", ".join(dict.fromkeys(claims)))
         legacy = [str(c) for c in _list(main.get("third_country_transfers")) if _str(c)]
         if legacy or (main.get("does_international_transfers") and not main_meta.get("transfers")):
             bases = ", ".join(str(b) for b in _list(main.get("legal_basis_for_transfers"))) or "not stated"

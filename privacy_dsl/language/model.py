@@ -169,6 +169,18 @@ class CookieCategory(StrEnum):
     SECURITY = "security"
 
 
+class Claim(StrEnum):
+    """What a notice says it does *not* do: statements a rule can check against the rest of the
+    policy (``policy { claims ... }``)."""
+
+    NO_TRANSFERS_OUTSIDE_EEA = "no_transfers_outside_eea"  # "we do not transfer your data outside the EU/EEA"
+    NO_COOKIES = "no_cookies"  # "we do not use cookies"
+    NO_PROFILING = "no_profiling"  # "we will never profile you"
+    NO_SPECIAL_CATEGORIES = "no_special_categories"  # "we do not collect special categories of data"
+    NOT_FOR_CHILDREN = "not_for_children"  # "the site is not intended for children"
+    NO_AUTOMATED_DECISIONS = "no_automated_decisions"  # "we make no automated decisions about you"
+
+
 class Right(StrEnum):
     """Data-subject rights, GDPR Art. 7(3), 15-22."""
 
@@ -285,6 +297,8 @@ class PolicyInfo(Node):
     url: str | None = None
     security: Text | None = None
     description: Text | None = None
+    #: What the notice says it does not do; TRN013 checks each against the declarations.
+    claims: tuple[Claim, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

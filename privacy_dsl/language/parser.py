@@ -656,14 +656,25 @@ class _Builder:
 
     # -- blocks
     def policy(self, meta: Pos, children: list[Any]) -> m.PolicyInfo:
+        claim_spans: dict[str, m.Span] = {}
+
+        def claims(s: Stmt) -> tuple[m.Claim, ...]:
+            found = self._enums(m.Claim, s.children[0], "claim")
+            valid = [r for r in s.children[0] if r.name in {c.value for c in found}]
+            for ref in valid:  # each claim's own position ("claims.no_cookies"), for the finding
+                claim_spans.setdefault(f"claims.{ref.name}", ref.span)
+            return found
+
         values, spans = self._fields(children[1:], {
             "languages": ("languages", self._refs, True),
             "updated": ("updated", self._date, False),
             "url": ("url", self._str, False),
             "security": ("security", self._first, False),
             "description": ("description", self._first, False),
+            "claims": ("claims", claims, True),
         })
-        return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+        return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans | claim_spans,
+                            **values)
 
     def controller(self, meta: Pos, children: list[Any]) -> m.Controller:
         values, spans = self._fields(children[1:], {
@@ -837,16 +848,17 @@ class _Builder:
         name = unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
         return m.Cookie(name=name, span=self._span(meta), field_spans=spans, **values)
 
-    def rights(self, meta: Pos, children: list[Any]) -> m.Rights:
-        def offered(s: Stmt) -> tuple[m.Right, ...]:
-            out = []
-            for ref in s.children[0]:
-                with contextlib.suppress(_Invalid):
-                    out.append(self._enum(m.Right, ref, "data-subject right"))
-            return tuple(out)
+    def _enums(self, cls: Any, refs: Iterable[m.Ref], what: str) -> tuple[Any, ...]:
+        """A list of enumerated values: each invalid one is reported, the valid ones are kept."""
+        out = []
+        for ref in refs:
+            with contextlib.suppress(_Invalid):
+                out.append(self._enum(cls, ref, what))
+        return tuple(out)
 
+    def rights(self, meta: Pos, children: list[Any]) -> m.Rights:
         values, spans = self._fields(children, {
-            "offered": ("offered", offered, True),
+            "offered": ("offered", lambda s: self._enums(m.Right, s.children[0], "data-subject right"), True),
             "how": ("how", self._first, False),
             "complaints": ("complaints", self._first, False),
         })

@@ -57,7 +57,7 @@ _PURPOSE = ("name", "description", "use", "basis", "special_condition", "consent
 _COOKIE = ("pattern", "kind", "provider", "party", "expiry", "domains", "cookie_category", "purpose_ref",
            "consent_ref", "description")
 ORDER: dict[str, tuple[str, ...]] = {
-    "policy": ("languages", "updated", "url", "description", "security"),
+    "policy": ("languages", "updated", "url", "description", "security", "claims"),
     "controller": ("registration", "address", "country", "email", "phone", "website", "representative",
                    "public_authority", "description", "dpo"),
     "dpo": ("required", "name", "email", "phone"),

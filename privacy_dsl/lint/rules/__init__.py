@@ -8,6 +8,7 @@ which reads the rules from here; retired codes are kept there.
 from __future__ import annotations
 
 from . import (
+    claims,
     consent,
     cookies,
     hygiene,
@@ -31,6 +32,7 @@ FAMILIES = (
     cookies,
     known_cookies,
     transparency,
+    claims,
     identifiability,
     hygiene,
     suppressions,

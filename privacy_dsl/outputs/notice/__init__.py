@@ -203,6 +203,9 @@ class _Builder:
             text = self.text(c.description, c.span_of("description"), "the controller's description")
             if text:
                 section.blocks.append(Para(text))
+        claims = self.policy.info.claims if self.policy.info is not None else ()
+        if claims:
+            section.blocks.append(Bullets(tuple((p.claims[c.value],) for c in dict.fromkeys(claims))))
         facts: list[tuple[str, Inlines]] = []
         if c.registration:
             facts.append((p.registration, (c.registration,)))

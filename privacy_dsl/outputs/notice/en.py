@@ -211,4 +211,12 @@ PHRASES = Phrases(
     complaints_intro="You have the right to lodge a complaint with a supervisory authority (GDPR Art. 77).",
     complaints_authority="The supervisory authority is:",
     countries={"EU": "the EU", "EEA": "the EEA"},  # the regions; country names come from the data
+    claims={
+        "no_transfers_outside_eea": "We do not transfer personal data to countries outside the EU/EEA.",
+        "no_cookies": "We do not use cookies or similar technologies.",
+        "no_profiling": "We do not use your personal data for profiling.",
+        "no_special_categories": "We do not process special categories of personal data (GDPR Art. 9).",
+        "not_for_children": "Our services are not intended for children.",
+        "no_automated_decisions": "We make no decisions about you based solely on automated processing.",
+    },
 )

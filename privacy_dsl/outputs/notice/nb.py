@@ -251,4 +251,13 @@ PHRASES = Phrases(
         "AZ": "Aserbajdsjan", "KZ": "Kasakhstan", "PK": "Pakistan", "BD": "Bangladesh", "LK": "Sri Lanka",
         "GL": "Grønland", "SJ": "Svalbard og Jan Mayen",
     },
+    claims={
+        "no_transfers_outside_eea": "Vi overfører ikke personopplysninger til land utenfor EU/EØS.",
+        "no_cookies": "Vi bruker ikke informasjonskapsler eller lignende teknologi.",
+        "no_profiling": "Vi bruker ikke personopplysningene dine til profilering.",
+        "no_special_categories": f"Vi behandler ikke særlige kategorier av personopplysninger ({_PVF} art. 9).",
+        "not_for_children": "Tjenestene våre er ikke beregnet på barn.",
+        "no_automated_decisions": "Vi treffer ingen avgjørelser om deg som utelukkende bygger på automatisert "
+                                  "behandling.",
+    },
 )

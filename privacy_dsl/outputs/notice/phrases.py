@@ -116,3 +116,4 @@ class Phrases:
     complaints_intro: str
     complaints_authority: str
     countries: dict[str, str]  # ISO code -> name in this language (English names come from the data)
+    claims: dict[str, str]  # claim -> the sentence that states it
