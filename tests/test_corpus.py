@@ -1,0 +1,75 @@
+"""The corpus of real notices (tests/corpus/): each parses and resolves, its findings are pinned,
+and its source is recorded. See tests/corpus/README.md."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TODAY
+
+from privacy_dsl.lint.config import Config
+from privacy_dsl.lint.engine import lint_paths
+from privacy_dsl.outputs.fmt import format_text
+from privacy_dsl.outputs.reporters import Report, render
+
+CORPUS = ROOT / "tests" / "corpus"
+SNAPSHOTS = ROOT / "tests" / "snapshots" / "corpus"
+NOTICES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+#: The repositories kept to measure the tool independently (outside this repository).
+EXCLUDED = ROOT.parent / "shared" / "corpus-exclude.txt"
+
+
+def _lint(name: str) -> tuple[list[str], list[str]]:
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        result = lint_paths([(CORPUS / name).relative_to(ROOT)], Config(), today=TODAY)
+    finally:
+        os.chdir(cwd)
+    fatal = [f"{d.span}: {d.code} {d.message}" for d in result.diagnostics if d.fatal]
+    return render("concise", Report(result.diagnostics)).splitlines(), fatal
+
+
+def test_the_corpus_holds_at_least_twelve_notices_in_four_languages() -> None:
+    assert len(NOTICES) >= 12
+    assert len({n.split("-")[0] for n in NOTICES}) >= 4
+
+
+@pytest.mark.parametrize("name", NOTICES)
+def test_each_notice_parses_resolves_and_its_findings_are_pinned(name: str) -> None:
+    lines, fatal = _lint(name)
+    assert fatal == []
+    actual = "\n".join(lines) + "\n"
+    snapshot = SNAPSHOTS / f"{name}.txt"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+        snapshot.write_text(actual, encoding="utf-8")
+    assert actual == snapshot.read_text(encoding="utf-8"), f"{name}: review, then UPDATE_SNAPSHOTS=1"
+
+
+@pytest.mark.parametrize("name", NOTICES)
+def test_each_notice_is_in_the_canonical_layout(name: str) -> None:
+    for path in sorted((CORPUS / name).glob("*.privacy")):
+        text = path.read_text(encoding="utf-8")
+        assert format_text(text, str(path)).output == text, f"{path}: run `privacy-dsl fmt`"
+
+
+@pytest.mark.parametrize("name", NOTICES)
+def test_each_notice_records_its_source(name: str) -> None:
+    source = (CORPUS / name / "SOURCE.md").read_text(encoding="utf-8")
+    assert re.search(r"\*\*Repository:\*\* [\w.-]+/[\w.-]+", source), name
+    assert re.search(r"\*\*Commit:\*\* [0-9a-f]{40}\b", source), name
+    assert "## What the language cannot express" in source, name
+    assert name in (CORPUS / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not EXCLUDED.is_file(), reason="the list of excluded repositories is not on this machine")
+def test_no_notice_comes_from_an_excluded_repository() -> None:
+    excluded = {line.strip().lower() for line in EXCLUDED.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")}
+    for name in NOTICES:
+        repo = re.search(r"\*\*Repository:\*\* ([\w.-]+/[\w.-]+)", (CORPUS / name / "SOURCE.md").read_text("utf-8"))
+        assert repo is not None and repo.group(1).lower() not in excluded, name
