@@ -254,7 +254,7 @@ def test_recipients_and_transfers(policy: PolicyHandle) -> None:
 
 def test_decision_json_shape(policy: PolicyHandle) -> None:
     data = json.loads(json.dumps(policy.permits("newsletter", ["email"], subject="customer").to_dict()))
-    assert set(data) == {"allowed", "asked", "purpose", "name", "use", "covered", "basis", "conditions", "reasons",
+    assert set(data) == {"allowed", "asked", "purpose", "name", "uses", "covered", "basis", "conditions", "reasons",
                          "source", "candidates"}
     assert data["asked"] == {"purpose": "newsletter", "categories": ["email"], "subject": "customer",
                              "recipient": None}

@@ -130,7 +130,7 @@ def test_what_fides_cannot_hold_is_reported_at_its_source() -> None:
     policy = load_one(CIFERO, run_rules=False).policy
     _, problems = to_fides(policy, "nb")
     lost = {(d.code, d.span.line) for d in problems if d.code == "EXP001"}
-    assert lost == {("EXP001", p.span.line) for p in policy.purposes.values() if p.use is None}
+    assert lost == {("EXP001", p.span.line) for p in policy.purposes.values() if not p.uses}
     assert all(d.severity.label == "error" for d in problems if d.code == "EXP001")
 
 

@@ -90,7 +90,7 @@ def test_export_then_import_keeps_the_policy() -> None:
     assert set(back.purposes) == set(original.purposes)
     for ident, purpose in original.purposes.items():
         got = back.purposes[ident]
-        assert got.use == purpose.use
+        assert got.uses == purpose.uses
         assert [b.basis for b in got.bases] == [purpose.bases[0].basis]
         assert [str(r) for r in got.retention] == [str(r) for r in purpose.retention]
         assert {back.categories[r.name].taxonomy for r in got.categories} == {
@@ -132,12 +132,12 @@ def test_legacy_manifest_maps_and_keeps_what_it_cannot_map_in_comments() -> None
     text, policy = imported(load_yaml(LEGACY))
     assert input_errors(text) == []
     analyse = policy.purposes["analyse_behaviour_to_improve_the_shop"]
-    assert analyse.use == "functional.service.improve"
+    assert analyse.uses == ("functional.service.improve",)
     assert "# fides data use `improve.system` (fideslang 1) is `functional.service.improve` in fideslang 2" in text
     assert "# fides retention period: No retention or erasure policy" in text
     assert analyse.retention == ()
     ads = policy.purposes["show_ads"]
-    assert ads.use == "marketing.advertising.third_party.targeted"
+    assert ads.uses == ("marketing.advertising.third_party.targeted",)
     assert [b.basis for b in ads.bases] == [m.BasisKind.LEGITIMATE_INTERESTS]
     assert ads.bases[0].balancing_test == "https://acme.example/lia"
     assert ads.special_condition is not None and ads.special_condition.condition is m.SpecialCondition.EXPLICIT_CONSENT
@@ -208,3 +208,15 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", "fides", str(tmp_path / "missing.yml")]) == 2
     assert "cannot read" in capsys.readouterr().err
     assert main(["import", "fides", str(manifest), "--lang", "Norsk!"]) == 2
+
+
+def test_a_purpose_with_several_uses_is_one_declaration_per_use_and_comes_back_whole() -> None:
+    original = load_text('purpose stats {\n  name "Statistics"\n  use analytics.reporting, marketing.advertising\n'
+                         '  basis consent\n}\n').model
+    data, _ = to_fides(original, "en")
+    (system,) = data["system"]
+    assert [d["data_use"] for d in system["privacy_declarations"]] == ["analytics.reporting", "marketing.advertising"]
+    text, back = imported(load_yaml(dump_yaml(data)), lang="en")
+    assert input_errors(text) == []
+    assert list(back.purposes) == ["stats"]
+    assert back.purposes["stats"].uses == ("analytics.reporting", "marketing.advertising")

@@ -204,7 +204,7 @@ def test_syntax_errors_say_what_was_expected(text: str, code: str, line: int, co
         ('controller "A" { email "not-an-address" }', "E204", "name@example.org"),
         ("rights { offered acess }", "E204", "did you mean `access`?"),
         ("cookie c { party thrid }", "E204", "did you mean `third`?"),
-        ("purpose p { use essential use analytics }", "E205", "given twice"),
+        ("purpose p { name \"a\" name \"b\" }", "E205", "given twice"),
     ],
 )
 def test_invalid_values_are_diagnosed_with_suggestions(text: str, code: str, needle: str) -> None:

@@ -255,12 +255,14 @@ class _Fides:
             if desc:
                 system["description"] = desc
         system["system_type"] = "Service"
-        declarations = []
+        declarations: list[dict[str, Any]] = []
         self.purpose_meta: list[dict[str, Any]] = []
         for ident, purpose in policy.purposes.items():
             declaration = self.declaration(ident, purpose)
             if declaration is not None:
-                declarations.append(declaration)
+                # fides holds one data use per declaration: a purpose with several is one declaration
+                # per use, alike but for `data_use` (the importer joins them again by the meta `id`).
+                declarations.extend({**declaration, "data_use": use} for use in purpose.uses)
                 extra: dict[str, Any] = {"declaration": declaration["name"], "id": ident}
                 if purpose.transfers:
                     extra["transfers"] = [r.name for r in purpose.transfers]
@@ -327,13 +329,13 @@ class _Fides:
         return keys
 
     def declaration(self, ident: str, purpose: m.Purpose) -> dict[str, Any] | None:
-        if purpose.use is None:
+        if not purpose.uses:
             self.problems.append(_problem(
                 "EXP001", f"purpose `{ident}` has no `use`; a fides privacy declaration needs a data use, so the "
                 "purpose is not exported", purpose.span, hint="add `use <fideslang data-use key>`",
                 args=(("purpose", ident),)))
             return None
-        decl: dict[str, Any] = {"name": self.name(purpose, purpose.name, ident, "purpose"), "data_use": purpose.use,
+        decl: dict[str, Any] = {"name": self.name(purpose, purpose.name, ident, "purpose"), "data_use": purpose.uses[0],
                                 "data_categories": self.categories_of(purpose),
                                 "data_subjects": [self.subject_key(r.name) for r in purpose.subjects]}
         if purpose.bases:
@@ -424,7 +426,7 @@ class _Fides:
             entry["category"] = cookie.category.value
         if cookie.purposes:
             entry["purposes"] = [r.name for r in cookie.purposes]
-            uses = [p.use for p in self.policy.purposes_of(cookie) if p.use]
+            uses = [u for p in self.policy.purposes_of(cookie) for u in p.uses]
             if uses:
                 entry["data_uses"] = list(dict.fromkeys(uses))
         if cookie.consent is not None:

@@ -422,10 +422,22 @@ class _Importer:
         purposes: list[_Block] = []
         purpose_meta = {str(p.get("declaration")): p for p in _list(main_meta.get("purposes")) if isinstance(p, dict)}
         transfers = self.transfers(main_meta)
+        joined: dict[str, _Block] = {}  # meta id -> block: our export writes one declaration per data use
         for system in own:
             for decl in _list(system.get("privacy_declarations")):
-                if isinstance(decl, dict):
-                    purposes.append(self.purpose(decl, system, system is main, purpose_meta, transfers))
+                if not isinstance(decl, dict):
+                    continue
+                meta = purpose_meta.get(_str(decl.get("name")) or "", {}) if system is main else {}
+                meta_id = str(meta.get("id") or "")
+                if meta_id and meta_id in joined:
+                    use = self.use(_str(decl.get("data_use")), joined[meta_id].comments)
+                    if use:
+                        joined[meta_id].lines.append(f"use {use}")
+                    continue
+                block = self.purpose(decl, system, system is main, purpose_meta, transfers)
+                purposes.append(block)
+                if meta_id:
+                    joined[meta_id] = block
         for system in others:
             self.recipient(str(system.get("fides_key")))
         cookies = self.cookies(main, main_meta)

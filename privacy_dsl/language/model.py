@@ -434,7 +434,9 @@ class Purpose(Node):
     id: str
     name: Text | None = None
     description: Text | None = None
-    use: str | None = None
+    #: The fideslang data uses (``use a, b``): a purpose that serves several names them all, and
+    #: rules reason over every one.
+    uses: tuple[str, ...] = ()
     bases: tuple[LegalBasis, ...] = ()
     special_condition: SpecialConditionClause | None = None
     categories: tuple[Ref, ...] = ()
@@ -540,7 +542,7 @@ class PurposeDefaults:
     kind: Literal["purpose"] = "purpose"
     name: Text | None = None
     description: Text | None = None
-    use: str | None = None
+    uses: tuple[str, ...] | None = None
     bases: tuple[LegalBasis, ...] | None = None
     special_condition: SpecialConditionClause | None = None
     categories: tuple[Ref, ...] | None = None

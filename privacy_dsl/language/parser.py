@@ -509,6 +509,9 @@ class _Builder:
     def names(self, meta: Pos, children: list[m.Ref]) -> tuple[m.Ref, ...]:
         return tuple(children)
 
+    def taxons(self, meta: Pos, children: list[Token]) -> tuple[Token, ...]:
+        return tuple(children)
+
     def strings(self, meta: Pos, children: list[Token]) -> tuple[str, ...]:
         return tuple(unquote(c) for c in children)
 
@@ -741,7 +744,7 @@ class _Builder:
         return {
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
-            "use": ("use", lambda s: self._taxon(s.children[0], taxonomy.data_uses(), "data-use"), False),
+            "use": ("uses", self._uses, True),
             "basis": ("bases", self._first, True),
             "special_condition": ("special_condition", self._special_condition, False),
             "categories": ("categories", self._refs, True),
@@ -754,6 +757,14 @@ class _Builder:
             "automated_decisions": ("automated_decisions", self._automated, False),
             "source": ("source", self._first, False),
         }
+
+    def _uses(self, s: Stmt) -> tuple[str, ...]:
+        """A purpose's data uses (``use a, b``): each unknown key is reported, the known ones kept."""
+        out: list[str] = []
+        for tok in s.children[0]:
+            with contextlib.suppress(_Invalid):
+                out.append(self._taxon(tok, taxonomy.data_uses(), "data-use"))
+        return tuple(out)
 
     def _special_condition(self, s: Stmt) -> m.SpecialConditionClause:
         cond = self._enum(m.SpecialCondition, s.children[0], "Art. 9(2) condition")

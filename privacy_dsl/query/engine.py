@@ -111,7 +111,7 @@ class Decision:
     categories: tuple[str, ...]
     purpose: str | None = None
     name: str | None = None
-    use: str | None = None
+    uses: tuple[str, ...] = ()
     covered: tuple[str, ...] = ()
     subject: str | None = None
     recipient: str | None = None
@@ -146,7 +146,7 @@ class Decision:
         if self.purpose is not None:
             who = f"purpose `{self.purpose}`"
             if self.asked != self.purpose:
-                who += f" (data use `{self.use}`, asked as `{self.asked}`)"
+                who += f" (data use `{', '.join(self.uses)}`, asked as `{self.asked}`)"
         else:
             who = f"no purpose with data use `{self.asked}`"
         if self.allowed:
@@ -172,7 +172,7 @@ class Decision:
                       "recipient": self.recipient},
             "purpose": self.purpose,
             "name": self.name,
-            "use": self.use,
+            "uses": list(self.uses),
             "covered": list(self.covered),
             "basis": list(self.basis),
             "conditions": [c.to_dict() for c in self.conditions],
@@ -404,10 +404,12 @@ class PolicyHandle:
         self._use_under: dict[str, list[str]] = {}
         self._use_exact: dict[str, list[str]] = {}
         for ident, purpose in policy.purposes.items():
-            if purpose.use:
-                self._use_exact.setdefault(purpose.use, []).append(ident)
-                for prefix in _prefixes(purpose.use):
-                    self._use_under.setdefault(prefix, []).append(ident)
+            for use in purpose.uses:  # each purpose once per key, however many of its uses fall under it
+                if ident not in (exact := self._use_exact.setdefault(use, [])):
+                    exact.append(ident)
+                for prefix in _prefixes(use):
+                    if ident not in (under := self._use_under.setdefault(prefix, [])):
+                        under.append(ident)
         self._facts = {ident: self._purpose_facts(p) for ident, p in policy.purposes.items()}
         self._cookies_by_name: dict[str, m.Cookie] = {}
         for c in policy.cookies:
@@ -661,7 +663,7 @@ class PolicyHandle:
         if allowed:
             reasons = [facts.granted]
         return Decision(allowed=allowed, asked=asked_purpose, categories=asked, purpose=pid, name=facts.name,
-                        use=p.use, covered=tuple(covered), subject=subject, recipient=recipient, basis=facts.basis,
+                        uses=p.uses, covered=tuple(covered), subject=subject, recipient=recipient, basis=facts.basis,
                         conditions=conditions, reasons=tuple(reasons), span=p.span)
 
     def purposes_for(self, category: str, subject: str | None = None) -> tuple[Decision, ...]:

@@ -372,3 +372,26 @@ WHOLE = {
 @pytest.mark.parametrize("code", sorted(WHOLE))
 def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
     assert findings(example(code), code) == WHOLE[code]
+
+
+# ---------------------------------------------------------------- a purpose with several data uses
+
+
+def test_a_purpose_may_state_several_uses_on_one_line_or_many() -> None:
+    from privacy_dsl.api import load_text
+
+    one = load_text("purpose p {\n  use essential.service, analytics.reporting\n}\n").model.purposes["p"]
+    two = load_text("purpose p {\n  use essential.service\n  use analytics.reporting\n}\n").model.purposes["p"]
+    assert one.uses == two.uses == ("essential.service", "analytics.reporting")
+
+
+def test_law003_fires_when_any_use_of_a_purpose_is_marketing() -> None:
+    text = "purpose p {\n  use essential.service, marketing.communications.email\n  basis contract\n}\n"
+    assert [dict(d.args)["reason"] for d in diagnose(text, "LAW003")] == [
+        "its data use `marketing.communications.email` is targeted or electronic marketing"]
+    assert codes(text.replace(", marketing.communications.email", ""), "LAW003") == []
+
+
+def test_an_unknown_use_in_a_list_is_reported_and_the_others_are_kept() -> None:
+    text = "purpose p {\n  use essential.servce, marketing.communications.email\n}\n"
+    assert sorted((d.code, d.span.column) for d in diagnose(text, ["E203", "LAW003"])) == [("E203", 7), ("LAW003", 1)]

@@ -195,4 +195,21 @@ def rule(
 
 
 def uses_under(purpose: m.Purpose, *prefixes: str) -> bool:
-    return purpose.use is not None and any(taxonomy.is_under(purpose.use, p) for p in prefixes)
+    """Whether any of the purpose's data uses is under one of ``prefixes`` (what it *may* do)."""
+    return any(taxonomy.is_under(use, p) for use in purpose.uses for p in prefixes)
+
+
+def all_uses_under(purpose: m.Purpose, *prefixes: str) -> bool:
+    """Whether the purpose states uses and every one is under ``prefixes`` (what an exemption needs:
+    a purpose is only as exempt as its least necessary use)."""
+    return bool(purpose.uses) and all(any(taxonomy.is_under(use, p) for p in prefixes) for use in purpose.uses)
+
+
+def first_use_under(purpose: m.Purpose, *prefixes: str) -> str | None:
+    """The first of the purpose's data uses under ``prefixes``, for a message."""
+    return next((use for use in purpose.uses if any(taxonomy.is_under(use, p) for p in prefixes)), None)
+
+
+def uses_text(purpose: m.Purpose) -> str:
+    """The purpose's data uses as a message shows them (``analytics.reporting, marketing``)."""
+    return ", ".join(purpose.uses) or "none"

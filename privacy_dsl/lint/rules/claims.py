@@ -48,8 +48,9 @@ def _profiling(policy: m.Policy) -> Iterator[str]:
     for pid, purpose in policy.purposes.items():
         if purpose.profiling:
             yield f"purpose `{pid}` (`profiling`)"
-        elif purpose.use is not None and any(taxonomy.is_under(purpose.use, u) for u in PROFILING_USES):
-            yield f"purpose `{pid}` (`use {purpose.use}`)"
+        elif (use := next((u for u in purpose.uses if any(taxonomy.is_under(u, p) for p in PROFILING_USES)),
+                          None)) is not None:
+            yield f"purpose `{pid}` (`use {use}`)"
 
 
 def _special(policy: m.Policy) -> Iterator[str]:

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from pydantic import Field, field_validator
 
 from ...language import model as m
+from ...language import taxonomy
 from ...language.model import CookieCategory as Cat
-from .base import Context, Finding, Options, rule, uses_under
+from .base import Context, Finding, Options, all_uses_under, rule, uses_text, uses_under
 
 _EPRIVACY = "Directive 2002/58/EC (ePrivacy) Art. 5(3), as amended by Directive 2009/136/EC"
 _PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019)"
@@ -164,21 +165,22 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
         if cookie.category is not None:
             if cookie.category in EXEMPT_CATEGORIES:
                 continue
-        elif purposes and all(uses_under(p, *EXEMPT_USES) for p in purposes):
+        elif purposes and all(all_uses_under(p, *EXEMPT_USES) for p in purposes):
             continue
         if (opts.functional_session_exempt and cookie.party is m.Party.FIRST and cookie.expiry is not None
                 and cookie.expiry.lifetime == "session"
                 and (cookie.category in (Cat.FUNCTIONAL, Cat.PREFERENCES)
-                     or (cookie.category is None and purposes and all(uses_under(p, "functional") for p in purposes)))):
+                     or (cookie.category is None and purposes
+                         and all(all_uses_under(p, "functional") for p in purposes)))):
             continue
         mechanisms = _consents_of(ctx, cookie)
         if any(mech.method is m.ConsentMethod.OPT_IN for mech in mechanisms):
             continue
         mechanism = mechanisms[0] if mechanisms else None
         # The purpose named in the message: the first that is not exempt.
-        purpose = next((p for p in purposes if not uses_under(p, *EXEMPT_USES)), purposes[0] if purposes else None)
+        purpose = next((p for p in purposes if not all_uses_under(p, *EXEMPT_USES)), purposes[0] if purposes else None)
         what = f"category `{cookie.category.value}`" if cookie.category else (
-            f"purpose `{purpose.id}` ({purpose.use})" if purpose is not None and purpose.use else "no category")
+            f"purpose `{purpose.id}` ({uses_text(purpose)})" if purpose is not None and purpose.uses else "no category")
         args = _label(cookie) | {"declared": what}
         if mechanism is None:
             message_id = "no-mechanism"
@@ -408,7 +410,7 @@ class ContradictionOptions(Options):
 def _contradiction(cookie: m.Cookie, purpose: m.Purpose) -> str | None:
     if cookie.category in EXEMPT_CATEGORIES and uses_under(purpose, *TRACKING_USES):
         return "a strictly necessary category for a tracking purpose"
-    if cookie.category in (Cat.MARKETING, Cat.ANALYTICS) and uses_under(purpose, "essential"):
+    if cookie.category in (Cat.MARKETING, Cat.ANALYTICS) and all_uses_under(purpose, "essential"):
         return "a tracking category for an essential purpose"
     if cookie.category in (Cat.FUNCTIONAL, Cat.PREFERENCES) and uses_under(purpose, "marketing"):
         return "a functional category for a marketing purpose"
@@ -497,7 +499,7 @@ def cookie_category_contradicts_purpose(ctx: Context) -> Iterator[Finding]:
         purpose, why = found
         yield Finding(cookie.span_of("category"),
                       _label(cookie) | {"category": cookie.category.value, "purpose": purpose.id,
-                                        "use": str(purpose.use), "reason": why},
+                                        "use": uses_text(purpose), "reason": why},
                       hint="correct the category or the purpose; a cookie that serves several purposes is only as "
                            "exempt as its least necessary one")
 
@@ -600,13 +602,16 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
     opts: StorageDeclaredOptions = ctx.options
     served = {r.name for c in ctx.policy.cookies for r in c.purposes}
     for purpose in ctx.policy.purposes.values():
-        if purpose.id in served or not uses_under(purpose, *opts.uses) or uses_under(purpose, *opts.exclude_uses):
+        # Storage is implied by a use under `uses` that is not under `exclude-uses`.
+        implying = [u for u in purpose.uses if any(taxonomy.is_under(u, p) for p in opts.uses)
+                    and not any(taxonomy.is_under(u, p) for p in opts.exclude_uses)]
+        if purpose.id in served or not implying:
             continue
         visitors = any(s.taxonomy in VISITOR_SUBJECTS for s in ctx.subjects_of(purpose)) or any(
             c.taxonomy is not None and any(c.taxonomy == p or c.taxonomy.startswith(p + ".") for p in DEVICE_CATEGORIES)
             for c in ctx.categories_of(purpose))
         if visitors:
-            yield Finding(purpose.span, {"purpose": purpose.id, "use": str(purpose.use)},
+            yield Finding(purpose.span, {"purpose": purpose.id, "use": uses_text(purpose)},
                           hint=f"declare the storage it uses: `cookie <name> {{ kind ...  purpose {purpose.id} ... }}`")
 
 

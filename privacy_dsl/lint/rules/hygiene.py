@@ -9,7 +9,7 @@ from pydantic import Field
 from ...language import model as m
 from ...language import taxonomy
 from ...language.model import BasisKind
-from .base import Context, Finding, Options, rule
+from .base import Context, Finding, Options, rule, uses_text
 
 # ---------------------------------------------------------------- HYG001
 
@@ -108,9 +108,9 @@ def purpose_category_mismatch(ctx: Context) -> Iterator[Finding]:
     opts: CategoryMismatchOptions = ctx.options
     implied: dict[str, tuple[str, ...]] = {**_IMPLIED, **{k: tuple(v) for k, v in opts.extra_implied.items()}}
     for purpose in ctx.policy.purposes.values():
-        if purpose.use is None or not purpose.categories:
+        if not purpose.uses or not purpose.categories:
             continue
-        needs = [keys for use, keys in implied.items() if taxonomy.is_under(purpose.use, use)]
+        needs = [keys for use, keys in implied.items() if any(taxonomy.is_under(u, use) for u in purpose.uses)]
         if not needs:
             continue
         categories = ctx.categories_of(purpose)
@@ -121,7 +121,7 @@ def purpose_category_mismatch(ctx: Context) -> Iterator[Finding]:
             if not any(_satisfies(key, req) for key in keys for req in required):
                 wanted = " or ".join(f"`{r}`" for r in required)
                 yield Finding(purpose.span_of("categories"),
-                              {"purpose": purpose.id, "use": purpose.use, "expected": wanted},
+                              {"purpose": purpose.id, "use": uses_text(purpose), "expected": wanted},
                               hint=f"declare a category with `taxonomy {required[0]}` and list it in `categories`")
 
 
@@ -418,7 +418,7 @@ def purpose_without_data_use(ctx: Context) -> Iterator[Finding]:
     GDPR Art. 5(1)(b); fideslang data-use taxonomy.
     """
     for purpose in ctx.policy.purposes.values():
-        if purpose.use is None:
+        if not purpose.uses:
             yield Finding(purpose.span, {"purpose": purpose.id},
                           hint="add `use <key>`, e.g. `use essential.service`; see `privacy-dsl taxonomy uses`")
 

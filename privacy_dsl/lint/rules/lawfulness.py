@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...language import model as m
+from ...language import taxonomy
 from ...language.model import BasisKind
-from .base import Context, Finding, Options, rule, uses_under
+from .base import Context, Finding, Options, all_uses_under, first_use_under, rule, uses_under
 
 #: Data uses that need consent whatever else is claimed: electronic direct marketing
 #: (ePrivacy Art. 13(1)), targeted advertising and profiling for ads (C-252/21).
@@ -192,10 +193,10 @@ class MarketingOptions(Options):
 
 def _marketing_kind(ctx: Context, purpose: m.Purpose) -> str | None:
     """Why the purpose counts as marketing, or None."""
-    if uses_under(purpose, *CONSENT_ONLY_USES):
-        return f"its data use `{purpose.use}` is targeted or electronic marketing"
-    if uses_under(purpose, "marketing"):
-        return f"its data use `{purpose.use}` is marketing"
+    if (use := first_use_under(purpose, *CONSENT_ONLY_USES)) is not None:
+        return f"its data use `{use}` is targeted or electronic marketing"
+    if (use := first_use_under(purpose, "marketing")) is not None:
+        return f"its data use `{use}` is marketing"
     if any(r.role in (m.Role.CONTROLLER, m.Role.JOINT_CONTROLLER) for r in ctx.recipients_of(purpose)) and \
             uses_under(purpose, "third_party_sharing"):
         return "it discloses data to other controllers"
@@ -299,12 +300,13 @@ BEYOND_CONTRACT_USES: tuple[tuple[str, str], ...] = (
 
 
 def _beyond_contract(purpose: m.Purpose) -> str | None:
-    if purpose.use is not None and uses_under(purpose, "marketing"):
-        return None
-    for prefix, why in BEYOND_CONTRACT_USES:
-        if uses_under(purpose, prefix):
-            return f"its data use `{purpose.use}` is {why}"
-    if purpose.profiling and not uses_under(purpose, "essential", "functional", "marketing"):
+    for use in purpose.uses:
+        if taxonomy.is_under(use, "marketing"):
+            continue  # LAW003 reports marketing under every basis other than consent
+        for prefix, why in BEYOND_CONTRACT_USES:
+            if taxonomy.is_under(use, prefix):
+                return f"its data use `{use}` is {why}"
+    if purpose.profiling and not all_uses_under(purpose, "essential", "functional", "marketing"):
         return "it involves profiling that is not part of the service (C-252/21, paras 102-104)"
     return None
 

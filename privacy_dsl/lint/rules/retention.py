@@ -320,7 +320,9 @@ def retention_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
     """
     opts: MaxRetentionOptions = ctx.options
     for purpose in ctx.policy.purposes.values():
-        limit = _limit_for(purpose.use, opts.max_years)
+        # A purpose with several uses is held to the strictest limit among them.
+        limits = [lim for use in purpose.uses or (None,) if (lim := _limit_for(use, opts.max_years)) is not None]
+        limit = min(limits, key=lambda lim: lim[1]) if limits else None
         if limit is None:
             continue
         prefix, years = limit

@@ -10,7 +10,7 @@ from pydantic import Field
 from ...language import model as m
 from ...language import taxonomy
 from ...language.model import BasisKind, SpecialCondition, SpecialKind
-from .base import Context, Finding, Options, rule, uses_under
+from .base import Context, Finding, Options, rule, uses_text, uses_under
 
 #: fideslang data-category keys that are special categories under Art. 9(1) even when the
 #: category does not say `special`. The most specific key comes first.
@@ -508,8 +508,8 @@ def children_profiling_or_marketing(ctx: Context) -> Iterator[Finding]:
         elif automated:
             message_id, span = "automated", purpose.span_of("automated_decisions")
         else:
-            message_id, span = "marketing", purpose.span_of("use")
-            args["use"] = str(purpose.use)
+            message_id, span = "marketing", purpose.span_of("uses")
+            args["use"] = uses_text(purpose)
         yield Finding(span, args, message_id,
                       hint="leave children out of this purpose (a separate purpose for adults), or document why "
                            "it is in the child's interest and suppress with that reason")

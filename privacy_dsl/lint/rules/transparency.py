@@ -533,7 +533,7 @@ class DirectMarketingOptions(Options):
 
 
 def _is_direct_marketing(purpose: m.Purpose, opts: DirectMarketingOptions) -> bool:
-    if purpose.use == "marketing" or uses_under(purpose, *_DIRECT_MARKETING):
+    if "marketing" in purpose.uses or uses_under(purpose, *_DIRECT_MARKETING):
         return True
     return opts.include_targeted_advertising and uses_under(purpose, *_TARGETED_ADS)
 
