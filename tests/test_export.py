@@ -106,7 +106,7 @@ def test_fides_meta_keeps_cookies_and_transfers() -> None:
                                    "provider": "Fjordkaffe AS (Matomo, driftet av oss selv)", "party": "first",
                                    "expiry": "persistent", "duration": "13 months",
                                    "max_age_seconds": 34187400, "category": "analytics", "purposes": ["statistics"],
-                                   "data_uses": ["analytics.reporting"], "consent": "cookie_banner",
+                                   "data_uses": ["analytics.reporting"], "consents": ["cookie_banner"],
                                    "description": "Tells visits apart in the statistics."}
     assert cookies["session_id"]["expiry"] == "session" and "max_age_seconds" not in cookies["session_id"]
     assert meta["transfers"] == [{"id": "mailer_us", "recipient": "mailer", "recipient_system": "recipient_mailer",

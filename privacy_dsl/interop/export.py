@@ -429,8 +429,8 @@ class _Fides:
             uses = [u for p in self.policy.purposes_of(cookie) for u in p.uses]
             if uses:
                 entry["data_uses"] = list(dict.fromkeys(uses))
-        if cookie.consent is not None:
-            entry["consent"] = cookie.consent.name
+        if cookie.consents:
+            entry["consents"] = [r.name for r in cookie.consents]
         desc = self.text(cookie.description, cookie.span_of("description"), f"cookie `{cookie.name}` description")
         if desc:
             entry["description"] = desc

@@ -606,9 +606,10 @@ class _Importer:
                      if _str(p) and is_bare_name(str(p))]
             if named:
                 block.lines.append("purpose " + ", ".join(dict.fromkeys(named)))
-            if _str(entry.get("consent")):
-                consent = self.consents.setdefault(str(entry["consent"]), _ident(str(entry["consent"]), self.names))
-                block.lines.append(f"consent {consent}")
+            given = [str(c) for c in [*_list(entry.get("consents")), entry.get("consent")] if _str(c)]
+            if given:  # `consents` since a cookie may name several; `consent` from older exports
+                idents = [self.consents.setdefault(c, _ident(c, self.names)) for c in dict.fromkeys(given)]
+                block.lines.append("consent " + ", ".join(idents))
             if _str(entry.get("description")):
                 block.lines.append(f"description {self.text(entry['description'])}")
             out.append(block)

@@ -173,7 +173,7 @@ def needs_consent(policy: m.Policy, cookie: m.Cookie) -> bool:
     category = cookie.category.value if cookie.category is not None else None
     if category in _ESSENTIAL:
         return False
-    if cookie.consent is not None:
+    if cookie.consents:
         return True
     if any(b.basis is m.BasisKind.CONSENT for p in policy.purposes_of(cookie) for b in p.bases):
         return True

@@ -520,7 +520,9 @@ class Cookie(Node):
     #: used for statistics and for ads): rules reason over all of them.
     purposes: tuple[Ref, ...] = ()
     category: CookieCategory | None = None
-    consent: Ref | None = None
+    #: The consent mechanisms that ask for it (a banner and a second layer, say); when none is
+    #: given, its purposes' mechanisms ask for it.
+    consents: tuple[Ref, ...] = ()
     pattern: bool = False
     description: Text | None = None
 
@@ -571,7 +573,7 @@ class CookieDefaults:
     domains: tuple[str, ...] | None = None
     purposes: tuple[Ref, ...] | None = None
     category: CookieCategory | None = None
-    consent: Ref | None = None
+    consents: tuple[Ref, ...] | None = None
     pattern: bool | None = None
     description: Text | None = None
 
@@ -648,7 +650,7 @@ class Policy:
     def consents_of(self, cookie: Cookie) -> tuple[Ref, ...]:
         """The consent mechanisms a cookie is asked through: its own ``consent``, else those of its
         purposes (each once, in order)."""
-        if cookie.consent is not None:
-            return (cookie.consent,)
+        if cookie.consents:
+            return cookie.consents
         refs = {p.consent.name: p.consent for p in self.purposes_of(cookie) if p.consent is not None}
         return tuple(refs.values())

@@ -838,7 +838,7 @@ class _Builder:
             "purpose_ref": ("purposes", self._refs, True),
             "cookie_category": ("category", lambda s: self._enum(m.CookieCategory, s.children[0],
                                                                  "cookie category"), False),
-            "consent_ref": ("consent", self._first, False),
+            "consent_ref": ("consents", self._refs, True),
             "pattern": ("pattern", self._flag, False),
             "description": ("description", self._first, False),
         }

@@ -143,7 +143,8 @@ class _Resolver:
             where = f"cookie `{cookie.name}`"
             for ref in cookie.purposes:
                 self._ref(ref, "purpose", where)
-            self._ref(cookie.consent, "consent", where)
+            for ref in cookie.consents:
+                self._ref(ref, "consent", where)
             self._ref(cookie.provider_ref, "recipient", where)
         for transfer in self.tables["transfer"].values():
             self._ref(transfer.recipient, "recipient", f"transfer `{transfer.id}`")

@@ -217,7 +217,7 @@ class CookieInfo:
     provider: str | None
     expiry: str | None
     purposes: tuple[str, ...]
-    consent: str | None
+    consents: tuple[str, ...]
     needs_consent: bool
     why: str
     span: m.Span
@@ -226,7 +226,7 @@ class CookieInfo:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "storage": self.storage, "category": self.category, "party": self.party,
                 "provider": self.provider, "expiry": self.expiry, "purposes": list(self.purposes),
-                "consent": self.consent, "needs_consent": self.needs_consent, "why": self.why,
+                "consents": list(self.consents), "needs_consent": self.needs_consent, "why": self.why,
                 "findings": list(self.findings), "source": _source(self.span)}
 
 
@@ -750,7 +750,7 @@ class PolicyHandle:
         codes = tuple(d.code for d in self.findings.get(("cookie", c.name), Severity.ERROR))
         return CookieInfo(c.name, c.storage.value, category, c.party.value if c.party else None, provider,
                           str(c.expiry) if c.expiry else None, tuple(r.name for r in c.purposes),
-                          c.consent.name if c.consent else None, needs, why, c.span, codes)
+                          tuple(r.name for r in c.consents), needs, why, c.span, codes)
 
     def recipients(self, country: str | None = None) -> tuple[RecipientInfo, ...]:
         """The declared recipients, optionally only those in (or transferred to) ``country``."""

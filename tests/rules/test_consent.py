@@ -364,3 +364,13 @@ WHOLE = {
 @pytest.mark.parametrize("code", sorted(WHOLE))
 def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
     assert findings(example(code), code) == WHOLE[code]
+
+
+def test_a_cookie_may_name_several_consent_mechanisms() -> None:
+    from privacy_dsl.api import load_text
+
+    text = ("consent banner {\n  method opt_in\n}\nconsent layer {\n  method opt_in\n}\n"
+            "cookie c {\n  consent banner, layer\n}\n")
+    policy = load_text(text).model
+    assert [r.name for r in policy.consents_of(policy.cookies[0])] == ["banner", "layer"]
+    assert codes(text, "HYG002") == []  # both are used

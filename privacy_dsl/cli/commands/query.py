@@ -297,7 +297,7 @@ def _cookies(handle: PolicyHandle, args: argparse.Namespace) -> int:
         width = max(len(c.name) for c in cookies)
         for c in cookies:
             consent = "needs consent" if c.needs_consent else "exempt"
-            gate = f" (asked through `{c.consent}`)" if c.consent else ""
+            gate = f" (asked through {', '.join(f'`{r}`' for r in c.consents)})" if c.consents else ""
             findings = f"  findings: {', '.join(c.findings)}" if c.findings else ""
             lines.append(f"{c.name:<{width}}  {c.party or 'party?':<7} {c.category or 'category?':<18} "
                          f"{c.expiry or 'expiry?':<11} {consent}{gate}{findings}  [{c.span}]")

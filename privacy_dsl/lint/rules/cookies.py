@@ -49,7 +49,7 @@ def _is_consent_choice_cookie(ctx: Context, cookie: m.Cookie, purpose: m.Purpose
     Read from the shape of the declaration: it points at a purpose that rests on consent through an
     opt-in mechanism, is not itself gated by that consent, and is not set by a third party.
     """
-    if cookie.category is not Cat.STRICTLY_NECESSARY or cookie.consent is not None or cookie.party is m.Party.THIRD:
+    if cookie.category is not Cat.STRICTLY_NECESSARY or cookie.consents or cookie.party is m.Party.THIRD:
         return False
     mechanism = ctx.policy.consents.get(purpose.consent.name) if purpose.consent else None
     return (mechanism is not None and mechanism.method is m.ConsentMethod.OPT_IN
@@ -194,7 +194,7 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
             message_id = "not-consent"
             args |= {"consent": mechanism.id, "method": mechanism.method.value}
             hint = "collect consent with a banner before setting it: `method opt_in` with a reject button"
-        span = cookie.span_of("consent") if cookie.consent is not None else cookie.span
+        span = cookie.span_of("consents") if cookie.consents else cookie.span
         yield Finding(span, args, message_id, hint=hint)
 
 

@@ -196,8 +196,7 @@ def unused_declaration(ctx: Context) -> Iterator[Finding]:
         if purpose.consent is not None:
             used["consent"].add(purpose.consent.name)
     for cookie in policy.cookies:
-        if cookie.consent is not None:
-            used["consent"].add(cookie.consent.name)
+        used["consent"].update(r.name for r in cookie.consents)
         if cookie.provider_ref is not None:
             used["recipient"].add(cookie.provider_ref.name)
     for transfer in policy.transfers.values():
