@@ -392,6 +392,14 @@ class _Fides:
             meta["countries"] = list(recipient.countries)
         if recipient.website:
             meta["website"] = recipient.website
+        if recipient.receives is not None:
+            meta["receives"] = recipient.receives.value
+            how = self.text(recipient.receives_how, recipient.span_of("receives"), f"recipient `{ident}` receives")
+            if how:
+                meta["receives_how"] = how
+        when = self.text(recipient.only_when, recipient.span_of("only_when"), f"recipient `{ident}` only_when")
+        if when:
+            meta["only_when"] = when
         system["meta"] = {META_KEY: meta}
         return system
 

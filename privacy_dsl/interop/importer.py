@@ -379,6 +379,11 @@ class _Importer:
             block.lines.append(f"contract {self.quote(str(system['dpa_location']))}")
         if _str(meta.get("website")):
             block.lines.append(f"website {self.quote(str(meta['website']))}")
+        if meta.get("receives") in ("identified", "pseudonymous", "anonymous"):
+            how = f" {self.text(meta['receives_how'])}" if _str(meta.get("receives_how")) else ""
+            block.lines.append(f"receives {meta['receives']}{how}")
+        if _str(meta.get("only_when")):
+            block.lines.append(f"only_when {self.text(meta['only_when'])}")
         if system_key not in self.by_key:
             block.comments.append(f"fides system `{system_key}` is referred to but not in this manifest")
         self.recipient_blocks.append(block)

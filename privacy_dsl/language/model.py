@@ -360,6 +360,8 @@ class Category(Node):
     criminal: bool | None = None  # None: not stated
     children: bool | None = None  # None: not stated
     identifiability: Identifiability | None = None
+    #: The third parties the data comes from (recipients' ids; GDPR Art. 14(2)(f)).
+    received_from: tuple[Ref, ...] = ()
     source: Text | None = None
 
 
@@ -465,6 +467,12 @@ class Recipient(Node):
     countries: tuple[str, ...] = ()
     contract: str | None = None
     website: str | None = None
+    #: What the recipient receives, as the notice claims it (``receives pseudonymous "IP
+    #: addresses truncated by our proxy"``): data minimised before it leaves the controller.
+    receives: Identifiability | None = None
+    receives_how: Text | None = None
+    #: When data reaches it at all (``only_when "you submit the contact form"``).
+    only_when: Text | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -737,6 +737,7 @@ class _Builder:
             "identifiability": ("identifiability", lambda s: self._enum(
                 m.Identifiability, s.children[0], "identifiability claim"), False),
             "source": ("source", self._first, False),
+            "received_from": ("received_from", self._refs, True),
         })
         return m.Category(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
@@ -793,7 +794,14 @@ class _Builder:
             "countries": ("countries", lambda s: self._places(s.children[0]), True),
             "contract": ("contract", self._str, False),
             "website": ("website", self._str, False),
+            "receives": ("receives", lambda s: self._enum(m.Identifiability, s.children[0],
+                                                          "identifiability claim"), False),
+            "only_when": ("only_when", self._first, False),
         })
+        how = next((st.children[1] for st in children[1:] if isinstance(st, Stmt) and st.key == "receives"
+                    and len(st.children) > 1), None)
+        if how is not None and "receives" in values:
+            values["receives_how"] = how
         return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def transfer(self, meta: Pos, children: list[Any]) -> m.Transfer:

@@ -139,6 +139,9 @@ class _Resolver:
             for ref in purpose.transfers:
                 self._ref(ref, "transfer", where)
             self._ref(purpose.consent, "consent", where)
+        for cid, category in self.tables["category"].items():
+            for ref in category.received_from:
+                self._ref(ref, "recipient", f"category `{cid}`")
         for cookie in cookies:
             where = f"cookie `{cookie.name}`"
             for ref in cookie.purposes:

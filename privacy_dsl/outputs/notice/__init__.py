@@ -359,6 +359,9 @@ class _Builder:
                 source = self.text(category.source, category.span_of("source"), f"category `{ident}` source")
                 if source:
                     item.extend([f". {p.source}: ", *source])
+            if category.received_from:
+                item.extend([f". {p.received_from}: ", *_joined(
+                    self.ref_name(policy.recipients, r, "recipient") for r in category.received_from)])  # type: ignore[arg-type]
             items.append(tuple(item))
         if items:
             section.blocks.extend([Para((p.data_intro,)), Bullets(tuple(items))])
@@ -386,6 +389,15 @@ class _Builder:
                 facts.append((p.countries_label, _joined([(self.country(c),) for c in recipient.countries])))
             if recipient.website:
                 facts.append((p.website, (_link(recipient.website),)))
+            if recipient.receives is not None:
+                how = self.text(recipient.receives_how, recipient.span_of("receives"),
+                                f"recipient `{ident}` receives") if recipient.receives_how is not None else ()
+                said: Inlines = (p.identifiability[recipient.receives.value], *((": ", *how) if how else ()))
+                facts.append((p.receives, said))
+            if recipient.only_when is not None:
+                when = self.text(recipient.only_when, recipient.span_of("only_when"), f"recipient `{ident}` only_when")
+                if when:
+                    facts.append((p.only_when, when))
             if facts:
                 sub.blocks.append(Facts(tuple(facts)))
             section.children.append(sub)

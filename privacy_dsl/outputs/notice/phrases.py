@@ -66,6 +66,10 @@ class Phrases:
     automated_logic: str
     automated_safeguards: str
     source: str
+    received_from: str  # a category's sources that are recipients (Art. 14(2)(f))
+    receives: str  # what a recipient receives
+    identifiability: dict[str, str]  # identified | pseudonymous | anonymous -> how the notice says it
+    only_when: str  # when data reaches a recipient at all
     # -- retention
     retention_until: Callable[[str], str]  # rendered event -> phrase
     retention_after: Callable[[str, str], str]  # duration, rendered event -> phrase
