@@ -213,7 +213,7 @@ BAD_INPUTS = [
     "purpose p {\n  use essential\n  subjects ghost\n}\n",     # E200
     "purpose p {\n  use nonsense.key\n}\n",                    # E203
     "purpose p {\n  use essential\n  basis nonsense\n}\n",     # E204
-    "purpose p {\n  use essential\n  use essential\n}\n",      # E205
+    "purpose p {\n  name \"a\"\n  name \"b\"\n}\n",      # E205
     "purpose p { use essential }\npurpose p { use essential }\n",  # E201
     'controller a { name "A" }\ncontroller b { name "B" }\n',  # E206
     'purpose p {\n  use essential\n  name "a\u202eb"\n}\n',     # E020
