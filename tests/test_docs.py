@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -98,3 +99,25 @@ def test_readme_shell_examples_run_in_a_checkout(tmp_path: Path, monkeypatch: py
             failed.append(f"{line} -> exit {code}: {capsys.readouterr().err[-300:]}")
         capsys.readouterr()
     assert failed == []
+
+
+#: A block for every statement the generated reference says takes a list, written on two lines.
+TWICE = [
+    'policy "P" {\n  languages nb\n  languages en\n  claims no_cookies\n  claims no_profiling\n}\n',
+    "purpose p {\n  use essential.service\n  use analytics.reporting\n  categories a\n  categories b\n"
+    "  subjects s\n  subjects t\n  recipients r\n  recipients q\n  transfers x\n  transfers y\n}\n",
+    "recipient r {\n  countries NO\n  countries US\n}\n",
+    'cookie c {\n  domains "a.example"\n  domains "b.example"\n  purpose p\n  purpose q\n  consent a\n  consent b\n}\n',
+    "category c {\n  received_from r\n  received_from q\n}\n",
+    "rights {\n  offered access\n  offered erasure\n}\n",
+]
+
+
+@pytest.mark.parametrize("source", TWICE)
+def test_a_list_statement_given_twice_adds_up(source: str) -> None:
+    """What the generated reference promises: a list may be written on several lines (no E205)."""
+    result = parse_text(source, "p.privacy")
+    assert result.document is not None and [d.code for d in result.diagnostics] == []
+    (block,) = result.document.blocks
+    lists = [v for f in dataclasses.fields(block) if isinstance(v := getattr(block, f.name), tuple) and v]
+    assert lists and all(len(v) == 2 for v in lists), lists

@@ -93,18 +93,34 @@ def _table_section(source: Source) -> str:
     return "\n".join(rows) + "\n"
 
 
-#: Hand-written pages that hold a generated list of codes: page (under docs/) -> its generator.
-SECTIONS: dict[str, Callable[[], str]] = {"verify-cookies.md": lambda: _heading_section("verify"),
-                                          "interop.md": lambda: _table_section("export"),
-                                          "notice.md": lambda: _table_section("notice")}
-_BEGIN, _END = "<!-- codes: generated from privacy_dsl.lint.catalogue; do not edit -->", "<!-- codes: end -->"
+def _statements() -> str:
+    from ..language.reference import statement_table
+
+    return statement_table()
 
 
-def with_section(page: str, section: str) -> str:
+#: Hand-written pages that hold a generated section: page (under docs/) -> (what the section is
+#: generated from, its generator). The section sits between ``<!-- NAME: generated from SOURCE; do
+#: not edit -->`` and ``<!-- NAME: end -->``.
+_CODES = ("codes", "privacy_dsl.lint.catalogue")
+SECTIONS: dict[str, tuple[tuple[str, str], Callable[[], str]]] = {
+    "verify-cookies.md": (_CODES, lambda: _heading_section("verify")),
+    "interop.md": (_CODES, lambda: _table_section("export")),
+    "notice.md": (_CODES, lambda: _table_section("notice")),
+    "language.md": (("statements", "grammar.lark"), _statements),
+}
+
+
+def _markers(name: str, source: str) -> tuple[str, str]:
+    return f"<!-- {name}: generated from {source}; do not edit -->", f"<!-- {name}: end -->"
+
+
+def with_section(page: str, section: str, marker: tuple[str, str] = _CODES) -> str:
     """``page`` with the text between its markers replaced by ``section``."""
-    match = re.search(re.escape(_BEGIN) + r"\n.*?" + re.escape(_END), page, re.S)
-    assert match, f"no {_BEGIN} ... {_END} markers"
-    return page[:match.start()] + f"{_BEGIN}\n\n{section}\n{_END}" + page[match.end():]
+    begin, end = _markers(*marker)
+    match = re.search(re.escape(begin) + r"\n.*?" + re.escape(end), page, re.S)
+    assert match, f"no {begin} ... {end} markers"
+    return page[:match.start()] + f"{begin}\n\n{section}\n{end}" + page[match.end():]
 
 
 _JURISDICTIONS = ("eu", "no", "fr")
@@ -173,8 +189,8 @@ def generated_pages() -> dict[str, str]:
 
 def generated_sections(docs: Path) -> dict[Path, str]:
     """Path -> content of every hand-written page under ``docs`` whose list of codes is generated."""
-    return {docs / name: with_section((docs / name).read_text(encoding="utf-8"), make())
-            for name, make in SECTIONS.items()}
+    return {docs / name: with_section((docs / name).read_text(encoding="utf-8"), make(), marker)
+            for name, (marker, make) in SECTIONS.items()}
 
 
 def write(out: Path) -> list[Path]:
