@@ -92,6 +92,15 @@ def test_allowed_with_basis_conditions_and_the_line_it_rests_on(policy: PolicyHa
     assert _line(d.conditions[0].span) == 12 and _line(d.conditions[4].span) == 14
 
 
+def test_the_consent_condition_names_every_method_and_where_consent_is_asked() -> None:
+    text = POLICY.replace("consent signup { method opt_in }", "consent signup { method opt_in, continued_browsing\n"
+                                                              "  shown_in EU, NO }")
+    assert text != POLICY
+    d = handle(text, select=["CK002"]).permits("newsletter", ["email"])
+    (consent,) = [c for c in d.conditions if c.kind == "consent"]
+    assert consent.text.endswith("given through `signup` (opt_in, continued_browsing), which is asked only in EU, NO")
+
+
 def test_a_category_the_purpose_does_not_list_is_denied_at_its_categories_line(policy: PolicyHandle) -> None:
     d = policy.permits("newsletter", ["email", "phone"])
     assert not d.allowed and not d.rejected

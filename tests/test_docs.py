@@ -110,6 +110,8 @@ TWICE = [
     'cookie c {\n  domains "a.example"\n  domains "b.example"\n  purpose p\n  purpose q\n  consent a\n  consent b\n}\n',
     "category c {\n  received_from r\n  received_from q\n}\n",
     "rights {\n  offered access\n  offered erasure\n}\n",
+    'consent c {\n  method opt_in\n  method opt_out\n  shown_in NO\n  shown_in SE\n  given_on "a.example"\n'
+    '  given_on "b.example"\n  withdraw_via footer_button\n  withdraw_via cookie_settings\n}\n',
 ]
 
 

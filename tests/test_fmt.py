@@ -142,6 +142,28 @@ def test_quoting_flags_and_durations_are_canonical() -> None:
     assert "reject_button no\n  granular\n  minimum_age 13\n" in out
 
 
+def test_consent_lists_are_ordered_and_wrapped() -> None:
+    long = "https://acme.example/" + "x" * 90
+    out = fmt('''
+        consent c { withdraw_via email "a@acme.example" ,footer_button,link "LONG", browser_settings
+          description "d" given_on "https://a.example","https://b.example" method opt_in,continued_browsing
+          shown_in EU,NO refusal_degrades_service yes withdraw "w" reject_button no }
+        '''.replace("LONG", long))
+    assert out == (
+        "consent c {\n"
+        "  method opt_in, continued_browsing\n"
+        "  reject_button no\n"
+        "  refusal_degrades_service\n"
+        "  shown_in EU, NO\n"
+        '  given_on "https://a.example", "https://b.example"\n'
+        '  withdraw "w"\n'
+        '  withdraw_via email "a@acme.example", footer_button,\n'
+        f'    link "{long}",\n'
+        "    browser_settings\n"
+        '  description "d"\n'
+        "}\n")
+
+
 def test_empty_blocks_and_optional_braces() -> None:
     assert fmt("subject s {}\nconsent c {}\ncontroller \"C\" { dpo {} }\n") == (
         'subject s\nconsent c {}\ncontroller "C" {\n  dpo {}\n}\n')

@@ -117,12 +117,81 @@ def test_export_then_import_keeps_the_policy() -> None:
     assert back.info is not None and back.info.url == "https://fjordkaffe.example/personvern"
 
 
-def test_consent_mechanisms_come_back_as_stubs_that_say_what_to_fill_in() -> None:
+def test_consent_mechanisms_come_back_from_meta_whole() -> None:
+    original = load_one(FJORDKAFFE, run_rules=False).policy
+    data, _ = to_fides(original, "en")
+    text, back = imported(load_yaml(dump_yaml(data)), lang="en")
+    assert input_errors(text) == []
+    assert set(back.consents) == set(original.consents)
+    assert "not in fides" not in text
+    for ident, mech in original.consents.items():
+        got = back.consents[ident]
+        for field in ("methods", "reject_button", "granular", "explicit", "condition_of_service",
+                      "refusal_degrades_service", "shown_in", "given_on", "record_retention", "valid_for",
+                      "minimum_age", "parental_consent"):
+            assert getattr(got, field) == getattr(mech, field), (ident, field)
+        assert [(r.route, r.value) for r in got.withdraw_via] == [(r.route, r.value) for r in mech.withdraw_via]
+        assert got.withdraw is not None and mech.withdraw is not None
+        assert got.withdraw.by_lang == {"en": mech.withdraw.by_lang["en"]}
+
+
+def test_every_consent_statement_goes_through_fides_and_back() -> None:
+    text = textwrap.dedent("""\
+        purpose stats {
+          use analytics.reporting
+          basis consent
+          consent banner
+        }
+        consent banner {
+          method opt_in, continued_browsing
+          reject_button no
+          explicit
+          refusal_degrades_service
+          shown_in EU, NO
+          given_on "https://acme.example"
+          withdraw_via footer_button, email "privacy@acme.example", link "https://acme.example/c", browser_settings
+          minimum_age 13
+          parental_consent no
+        }
+        """)
+    original = load_text(text).model
+    data, _ = to_fides(original)
+    (entry,) = data["system"][0]["meta"]["privacy_dsl"]["consents"]
+    assert "granular" not in entry and "condition_of_service" not in entry  # not stated is not "no"
+    assert entry["reject_button"] is False and entry["parental_consent"] is False
+    assert entry["withdraw_via"][1] == {"route": "email", "value": "privacy@acme.example"}
+    back_text, back = imported(load_yaml(dump_yaml(data)))
+    assert input_errors(back_text) == []
+    got, mech = back.consents["banner"], original.consents["banner"]
+    assert (got.methods, got.reject_button, got.granular, got.explicit, got.refusal_degrades_service, got.shown_in,
+            got.given_on, got.minimum_age, got.parental_consent) == (
+        mech.methods, mech.reject_button, mech.granular, mech.explicit, mech.refusal_degrades_service, mech.shown_in,
+        mech.given_on, mech.minimum_age, mech.parental_consent)
+    assert [str(r) for r in got.withdraw_via] == [str(r) for r in mech.withdraw_via]
+
+
+def test_consent_values_the_language_does_not_know_stay_in_comments() -> None:
+    data = {"system": [{"fides_key": "s", "privacy_declarations": [], "meta": {"privacy_dsl": {"consents": [
+        {"id": "banner", "methods": ["opt_in", "wink", 3], "shown_in": ["EU", "Mars"],
+         "withdraw_via": [{"route": "carrier_pigeon"}, {"route": "footer_button", "value": "ignored"}, "email"],
+         "minimum_age": "thirteen", "reject_button": "yes"}]}}}]}
+    text, back = imported(data)
+    assert input_errors(text) == []
+    mech = back.consents["banner"]
+    assert mech.methods == (m.ConsentMethod.OPT_IN,) and mech.shown_in == ("EU",)
+    assert [str(r) for r in mech.withdraw_via] == ["footer_button", "email"]
+    assert mech.minimum_age is None and mech.reject_button is None
+    assert "fides consent `methods` 'wink'" in text and "'carrier_pigeon'" in text and "'Mars'" in text
+    assert "fides consent `minimum_age` 'thirteen'" in text and "fides consent `reject_button` 'yes'" in text
+
+
+def test_consent_mechanisms_without_meta_come_back_as_stubs_that_say_what_to_fill_in() -> None:
     data, _ = to_fides(load_one(FJORDKAFFE, run_rules=False).policy, "en")
+    del data["system"][0]["meta"]["privacy_dsl"]["consents"]
     text, back = imported(data)
     assert set(back.consents) == {"cookie_banner", "newsletter_signup"}
     assert "# How consent is asked, recorded and withdrawn is not in fides" in text
-    assert all(c.method is None for c in back.consents.values())
+    assert all(not c.methods for c in back.consents.values())
 
 
 # ---------------------------------------------------------------- other manifests

@@ -338,3 +338,65 @@ def test_docs_screenshot_can_be_made(tmp_path: Path) -> None:
 def test_the_notice_states_each_claim_as_a_sentence(lang: str, sentence: str) -> None:
     notice, _ = build(policy_of(FJORDKAFFE), lang)
     assert sentence in render(notice, "md")
+
+
+# ---------------------------------------------------------------- how consent is asked and withdrawn
+
+CONSENT_POLICY = """\
+controller "Acme AS" { country NO }
+purpose stats { name "Statistics" basis consent consent banner }
+consent banner {
+  method opt_in, continued_browsing
+  shown_in EU, NO
+  given_on "https://acme.example"
+  refusal_degrades_service
+  withdraw_via footer_button, email "privacy@acme.example", link "https://acme.example/cookies", post "Box 1"
+}
+cookie _ga { purpose stats category analytics }
+"""
+
+
+def test_the_notice_says_how_consent_is_asked_where_and_how_it_is_withdrawn() -> None:
+    md = render(build(text_policy(CONSENT_POLICY), "en")[0], "md")
+    facts = ("- **How consent is asked:** You actively agree (opt in); continuing to use the site is counted as "
+             "agreement\n"
+             "- **Where consent is asked:** the EU, Norway\n"
+             "- **Where you give consent:** [https://acme.example](https://acme.example)\n"
+             "- **If you refuse:** You can refuse; some parts of the service may then not work.\n"
+             "- **Ways to withdraw your consent:** The consent button or link on every page; e-mail: "
+             "[privacy@acme.example](mailto:privacy@acme.example); "
+             "[https://acme.example/cookies](https://acme.example/cookies); letter: Box 1")
+    # In the purpose, and under the cookie table for the mechanism the cookies rely on.
+    assert md.count(facts) == 2
+    assert "How we ask for your consent to these cookies:\n\n" + facts in md
+
+
+def test_the_norwegian_notice_says_it_too() -> None:
+    md = render(build(text_policy(CONSENT_POLICY), "nb")[0], "md")
+    assert "**Slik bes du om samtykke:** Du sier aktivt ja (opt-in); at du fortsetter å bruke nettstedet, " \
+           "regnes som samtykke" in md
+    assert "**Hvor det bes om samtykke:** EU, Norge" in md
+    assert "**Hvis du sier nei:** Du kan si nei, men da kan deler av tjenesten slutte å virke." in md
+    assert "**Der du kan trekke tilbake samtykket:** Samtykkeknappen eller -lenken på hver side; e-post: " in md
+    assert "Slik ber vi om samtykke til disse informasjonskapslene:" in md
+
+
+@pytest.mark.parametrize(("flags", "sentence"), [
+    ("condition_of_service", "You can use the service only if you consent."),
+    ("condition_of_service\n  refusal_degrades_service", "You can use the service only if you consent."),
+    ("condition_of_service no", "You can refuse and still use the service."),
+    ("refusal_degrades_service no", "You can refuse and still use the service."),
+    ("", None),
+])
+def test_what_refusing_does_is_said_only_when_the_policy_says_it(flags: str, sentence: str | None) -> None:
+    policy = CONSENT_POLICY.replace("  refusal_degrades_service\n", f"  {flags}\n" if flags else "")
+    md = render(build(text_policy(policy), "en")[0], "md")
+    if sentence is None:
+        assert "If you refuse" not in md
+    else:
+        assert f"- **If you refuse:** {sentence}" in md
+
+
+def test_a_mechanism_that_says_nothing_adds_nothing() -> None:
+    md = render(build(text_policy('purpose p { name "P" basis consent consent c }\nconsent c {}\n'), "en")[0], "md")
+    assert "consent is asked" not in md and "withdraw" not in md

@@ -122,7 +122,7 @@ def test_every_construct_is_modelled() -> None:
     assert recipient.role is m.Role.PROCESSOR
     assert isinstance(transfer, m.Transfer) and transfer.mechanism is m.Mechanism.SCCS
     assert transfer.mechanism_detail == "2021/914" and transfer.tia == "TIA-1"
-    assert isinstance(consent, m.ConsentMechanism) and consent.method is m.ConsentMethod.OPT_IN
+    assert isinstance(consent, m.ConsentMechanism) and consent.methods == (m.ConsentMethod.OPT_IN,)
     assert consent.reject_button is True and consent.explicit is False and consent.parental_consent is True
     assert consent.valid_for == m.Duration(amount=6, unit=m.TimeUnit.MONTH) and consent.minimum_age == 13
     ga, sid, remember = doc.blocks[11], doc.blocks[12], doc.blocks[13]
@@ -205,6 +205,14 @@ def test_syntax_errors_say_what_was_expected(text: str, code: str, line: int, co
         ("rights { offered acess }", "E204", "did you mean `access`?"),
         ("cookie c { party thrid }", "E204", "did you mean `third`?"),
         ("purpose p { name \"a\" name \"b\" }", "E205", "given twice"),
+        ("consent c { method opt_in, continued_brwosing }", "E204", "did you mean `continued_browsing`?"),
+        ("consent c { withdraw_via fotter_button }", "E204", "did you mean `footer_button`?"),
+        ('consent c { withdraw_via footer_button "x" }', "E204", "only `link`, `email`, `phone`, `post` take"),
+        ('consent c { withdraw_via email "nobody" }', "E204", "name@example.org"),
+        ("consent c { shown_in eu }", "E204", "`EU`"),
+        ('consent c { given_on "a.example", " " }', "E204", "empty"),
+        ('consent c { withdraw_via link "" }', "E204", "empty"),
+        ("consent c { shown_in Norway }", "E204", "write `NO`"),
     ],
 )
 def test_invalid_values_are_diagnosed_with_suggestions(text: str, code: str, needle: str) -> None:
@@ -214,6 +222,80 @@ def test_invalid_values_are_diagnosed_with_suggestions(text: str, code: str, nee
     diag = result.diagnostics[0]
     assert not diag.fatal
     assert needle in f"{diag.message} {diag.hint}"
+
+
+# ---------------------------------------------------------------- consent as it is really collected
+
+
+CONSENT = """\
+consent banner {
+  method opt_in, continued_browsing
+  method browser_settings, opt_in
+  refusal_degrades_service
+  shown_in EU, NO
+  given_on "https://acme.example", "https://shop.acme.example"
+  withdraw_via footer_button, email "privacy@acme.example",
+    link "https://acme.example/cookies"
+  withdraw_via browser_settings
+}
+"""
+
+
+def test_consent_takes_lists_of_methods_places_sites_and_routes() -> None:
+    result = parse_text(CONSENT, "x.privacy")
+    assert result.diagnostics == ()
+    assert result.document is not None
+    (c,) = result.document.blocks
+    assert isinstance(c, m.ConsentMechanism)
+    # Each method once, in the order first written; each method's own statement for the findings.
+    assert c.methods == (m.ConsentMethod.OPT_IN, m.ConsentMethod.CONTINUED_BROWSING, m.ConsentMethod.BROWSER_SETTINGS)
+    assert c.span_of_method(m.ConsentMethod.CONTINUED_BROWSING).line == 2
+    assert c.span_of_method(m.ConsentMethod.BROWSER_SETTINGS).line == 3
+    assert c.span_of_method(m.ConsentMethod.NONE).line == 2  # not named: the first `method` statement
+    assert c.refusal_degrades_service is True and c.condition_of_service is None
+    assert c.shown_in == ("EU", "NO")
+    assert c.given_on == ("https://acme.example", "https://shop.acme.example")
+    assert [(r.route, r.value) for r in c.withdraw_via] == [
+        (m.WithdrawRoute.FOOTER_BUTTON, None), (m.WithdrawRoute.EMAIL, "privacy@acme.example"),
+        (m.WithdrawRoute.LINK, "https://acme.example/cookies"), (m.WithdrawRoute.BROWSER_SETTINGS, None)]
+    assert [(r.span.line, r.span.column, r.span.end_column) for r in c.withdraw_via] == [
+        (7, 16, 29), (7, 31, 59), (8, 5, 40), (9, 16, 32)]
+    assert c.span_of("withdraw_via").line == 7 and not c.gives_consent
+
+
+def test_consent_flags_left_out_are_not_stated() -> None:
+    result = parse_text("consent c {\n  method opt_in\n}\n", "x.privacy")
+    assert result.document is not None
+    (c,) = result.document.blocks
+    assert isinstance(c, m.ConsentMechanism) and c.gives_consent
+    assert (c.reject_button, c.granular, c.explicit, c.condition_of_service, c.refusal_degrades_service,
+            c.parental_consent) == (None,) * 6
+    assert (c.shown_in, c.given_on, c.withdraw_via) == ((), (), ())
+    (empty,) = parse_text("consent c {}", "x.privacy").document.blocks  # type: ignore[union-attr]
+    assert isinstance(empty, m.ConsentMechanism) and empty.methods == () and not empty.gives_consent
+
+
+def test_invalid_values_in_consent_lists_keep_the_valid_ones() -> None:
+    text = ('consent c {\n  method opt_in, bogus, acknowledge\n  shown_in EU, XX, NO\n'
+            '  withdraw_via footer_button, nope, email "bad", cookie_settings "x"\n}\n')
+    result = parse_text(text, "x.privacy")
+    assert result.document is not None
+    (c,) = result.document.blocks
+    assert isinstance(c, m.ConsentMechanism)
+    assert c.methods == (m.ConsentMethod.OPT_IN, m.ConsentMethod.ACKNOWLEDGE)
+    assert c.shown_in == ("EU", "NO")
+    # An invalid address or an address where none belongs is reported; the route itself stands.
+    assert [(r.route.value, r.value) for r in c.withdraw_via] == [
+        ("footer_button", None), ("email", None), ("cookie_settings", None)]
+    assert sorted((d.code, d.span.line, d.span.column) for d in result.diagnostics) == [
+        ("E204", 2, 18), ("E204", 3, 16), ("E204", 4, 31), ("E204", 4, 43), ("E204", 4, 66)]
+
+
+def test_the_old_one_method_form_is_unchanged() -> None:
+    result = parse_text("consent c { method browser_settings withdraw \"x\" }", "x.privacy")
+    assert result.diagnostics == ()
+    (c,) = result.document.blocks  # type: ignore[union-attr]
+    assert isinstance(c, m.ConsentMechanism) and c.methods == (m.ConsentMethod.BROWSER_SETTINGS,)
 
 
 # ---------------------------------------------------------------- what mirrors the grammar

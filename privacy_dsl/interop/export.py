@@ -14,7 +14,8 @@
 * cookies set ``uses_cookies``, ``uses_non_cookie_access`` and ``cookie_max_age_seconds`` (the
   longest stated expiry, in seconds); fideslang 3 has no place for the cookie list itself (its
   ``cookies`` field is deprecated and ignored), so the cookies and the transfers are kept, with
-  everything else fideslang has no field for, in the system's free-form ``meta.privacy_dsl``;
+  everything else fideslang has no field for (the consent mechanisms: how consent is asked,
+  where, and how it is withdrawn), in the system's free-form ``meta.privacy_dsl``;
   ``privacy-dsl import fides`` reads them back from there;
 * data subjects that are not fideslang defaults are declared as ``data_subject`` resources.
 
@@ -312,6 +313,8 @@ class _Fides:
             meta["cookies"] = [self.cookie(c) for c in policy.cookies]
         if policy.transfers:
             meta["transfers"] = [self.transfer(ident, t) for ident, t in policy.transfers.items()]
+        if policy.consents:
+            meta["consents"] = [self.consent(ident, c) for ident, c in policy.consents.items()]
         if policy.info is not None and policy.info.languages:
             meta["languages"] = [r.name for r in policy.info.languages]
         if policy.info is not None and policy.info.claims:
@@ -440,6 +443,38 @@ class _Fides:
         if cookie.consents:
             entry["consents"] = [r.name for r in cookie.consents]
         desc = self.text(cookie.description, cookie.span_of("description"), f"cookie `{cookie.name}` description")
+        if desc:
+            entry["description"] = desc
+        return entry
+
+    def consent(self, ident: str, mechanism: m.ConsentMechanism) -> dict[str, Any]:
+        """A consent mechanism, which fideslang has no place for: how it is asked, where, and how it is
+        withdrawn. A flag the policy leaves out is left out here too (not stated is not "no")."""
+        entry: dict[str, Any] = {"id": ident}
+        if mechanism.methods:
+            entry["methods"] = [x.value for x in mechanism.methods]
+        for flag in ("reject_button", "granular", "explicit", "condition_of_service", "refusal_degrades_service",
+                     "parental_consent"):
+            value = getattr(mechanism, flag)
+            if value is not None:
+                entry[flag] = value
+        if mechanism.shown_in:
+            entry["shown_in"] = list(mechanism.shown_in)
+        if mechanism.given_on:
+            entry["given_on"] = list(mechanism.given_on)
+        withdraw = self.text(mechanism.withdraw, mechanism.span_of("withdraw"), f"consent `{ident}` withdraw text")
+        if withdraw:
+            entry["withdraw"] = withdraw
+        if mechanism.withdraw_via:
+            entry["withdraw_via"] = [{"route": r.route.value, **({"value": r.value} if r.value else {})}
+                                     for r in mechanism.withdraw_via]
+        for key in ("record_retention", "valid_for"):
+            duration = getattr(mechanism, key)
+            if duration is not None:
+                entry[key] = str(duration)
+        if mechanism.minimum_age is not None:
+            entry["minimum_age"] = mechanism.minimum_age
+        desc = self.text(mechanism.description, mechanism.span_of("description"), f"consent `{ident}` description")
         if desc:
             entry["description"] = desc
         return entry

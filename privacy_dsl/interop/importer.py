@@ -9,11 +9,13 @@ The reverse of ``export.to_fides``, for any fideslang manifest, not only ours:
   descriptions from custom ``data_category`` / ``data_subject`` resources of the manifest);
 * systems the declarations send data to (``egress``), and systems with no declarations of their
   own, -> ``recipient`` blocks (``role`` from ``responsibility``, ``contract`` from ``dpa_location``);
-* ``meta.privacy_dsl`` (written by ``privacy-dsl export --format fides``) -> ``cookie`` and
-  ``transfer`` blocks and each purpose's transfers, so an exported policy comes back nearly whole;
+* ``meta.privacy_dsl`` (written by ``privacy-dsl export --format fides``) -> ``cookie``,
+  ``transfer`` and ``consent`` blocks and each purpose's transfers, so an exported policy comes
+  back nearly whole;
   fideslang 2 ``cookies`` lists and fideslang 1 ``third_country_transfers`` are read too.
 
-What fides cannot say (rights, the complaints authority, how consent is asked) is not invented:
+What fides cannot say (rights, the complaints authority, and how consent is asked unless
+``meta.privacy_dsl`` says it) is not invented:
 the output says so in comments, and ``privacy-dsl lint`` then reports what is missing. What the
 importer cannot map (a retention period that is free text, an unknown taxonomy key) is kept in a
 comment next to where it belongs, never dropped silently. The text is formatted by ``fmt``.
@@ -33,7 +35,8 @@ from typing import Any
 
 from ..diagnostics import BIDI_CONTROLS, printable, shorten
 from ..language import taxonomy
-from ..language.model import Claim
+from ..language.jurisdictions import REGIONS
+from ..language.model import MAX_AGE, ROUTES_WITH_VALUE, Claim, ConsentMethod, WithdrawRoute
 from ..outputs.fmt import format_string, is_bare_name
 from ..outputs.fmt import quote as _literal
 from .export import META_KEY, fides_key
@@ -446,9 +449,7 @@ class _Importer:
         for system in others:
             self.recipient(str(system.get("fides_key")))
         cookies = self.cookies(main, main_meta)
-        consents = [_Block(f"consent {ident}", comments=[
-            "How consent is asked, recorded and withdrawn is not in fides: describe it here",
-            "(method, reject_button, withdraw, record_retention)."]) for ident in self.consents.values()]
+        consents = self.consent_blocks(main_meta)
 
         if self.replaced:
             self.notes.append(f"{len(self.replaced)} text(s) held control or bidirectional-control characters that a "
@@ -557,6 +558,83 @@ class _Importer:
         for key in ("cookies",):
             if _list(decl.get(key)):
                 block.comments.append("fides lists cookies on this declaration: see the cookie blocks")
+        return block
+
+    def consent_blocks(self, meta: dict[str, Any]) -> list[_Block]:
+        """The consent mechanisms from ``meta.privacy_dsl.consents`` (written by our export), and an
+        empty block, with a comment, for each one a purpose or cookie names that is not there."""
+        described: dict[str, _Block] = {}
+        for entry in _list(meta.get("consents")):
+            if not isinstance(entry, dict) or not _str(entry.get("id")) or str(entry["id"]) in described:
+                continue
+            key = str(entry["id"])
+            ident = self.consents.get(key) or self.consents.setdefault(key, _ident(key, self.names))
+            described[key] = self.consent(ident, entry)
+        out = []
+        for key, ident in self.consents.items():
+            out.append(described.get(key) or _Block(f"consent {ident}", comments=[
+                "How consent is asked, recorded and withdrawn is not in fides: describe it here",
+                "(method, reject_button, withdraw_via, record_retention)."]))
+        return out
+
+    def consent(self, ident: str, entry: dict[str, Any]) -> _Block:
+        block = _Block(f"consent {ident}")
+
+        def names(key: str, allowed: Iterable[str]) -> list[str]:
+            known, found = set(allowed), []
+            for value in _list(entry.get(key)):
+                if isinstance(value, str) and value in known:
+                    found.append(value)
+                elif value is not None:
+                    block.comments.append(f"fides consent `{key}` {shorten(repr(value))} is not one the policy "
+                                          "language knows")
+            return list(dict.fromkeys(found))
+
+        methods = names("methods", (x.value for x in ConsentMethod))
+        if methods:
+            block.lines.append("method " + ", ".join(methods))
+        def unread(key: str) -> None:
+            block.comments.append(f"fides consent `{key}` {shorten(repr(entry[key]))} is not one the policy "
+                                  "language knows")
+
+        for flag in ("reject_button", "granular", "explicit", "condition_of_service", "refusal_degrades_service",
+                     "parental_consent"):
+            if isinstance(entry.get(flag), bool):
+                block.lines.append(f"{flag} {'yes' if entry[flag] else 'no'}")
+            elif entry.get(flag) is not None:
+                unread(flag)
+        shown = names("shown_in", [*taxonomy.countries(), *REGIONS])
+        if shown:
+            block.lines.append("shown_in " + ", ".join(shown))
+        sites = [self.quote(str(v)) for v in _list(entry.get("given_on")) if _str(v)]
+        if sites:
+            block.lines.append("given_on " + ", ".join(sites))
+        if _str(entry.get("withdraw")):
+            block.lines.append(f"withdraw {self.text(entry['withdraw'])}")
+        routes = []
+        for route in _list(entry.get("withdraw_via")):
+            kind = route.get("route") if isinstance(route, dict) else route
+            if not isinstance(kind, str) or kind not in {r.value for r in WithdrawRoute}:
+                block.comments.append(f"fides consent withdrawal route {shorten(repr(route))} is not one the policy "
+                                      "language knows")
+                continue
+            value = _str(route.get("value")) if isinstance(route, dict) else None
+            with_value = value is not None and WithdrawRoute(kind) in ROUTES_WITH_VALUE
+            routes.append(f"{kind} {self.quote(value)}" if with_value and value is not None else kind)
+        if routes:
+            block.lines.append("withdraw_via " + ", ".join(routes))
+        for key in ("record_retention", "valid_for"):
+            if _str(entry.get(key)) and _DURATION.fullmatch(str(entry[key])):
+                block.lines.append(f"{key} {entry[key]}")
+            elif entry.get(key) is not None:
+                unread(key)
+        age = entry.get("minimum_age")
+        if isinstance(age, int) and not isinstance(age, bool) and 0 <= age <= MAX_AGE:
+            block.lines.append(f"minimum_age {age}")
+        elif age is not None:
+            unread("minimum_age")
+        if _str(entry.get("description")):
+            block.lines.append(f"description {self.text(entry['description'])}")
         return block
 
     def transfers(self, meta: dict[str, Any]) -> dict[str, _Block]:

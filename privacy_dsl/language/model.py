@@ -128,7 +128,8 @@ class Mechanism(StrEnum):
 
 
 class ConsentMethod(StrEnum):
-    """How consent is obtained. Only ``opt_in`` can give valid consent (Art. 4(11), Recital 32)."""
+    """How consent is obtained. Only ``opt_in`` can give valid consent (Art. 4(11), Recital 32); a
+    mechanism that combines several methods gives consent only if every one of them does."""
 
     OPT_IN = "opt_in"
     PRE_TICKED = "pre_ticked"
@@ -138,6 +139,34 @@ class ConsentMethod(StrEnum):
     BROWSER_SETTINGS = "browser_settings"
     IMPLIED = "implied"
     NONE = "none"
+    #: A banner with one button ("Got it!", "OK") and no choice: acknowledging a notice.
+    ACKNOWLEDGE = "acknowledge"
+    #: "Use necessary cookies only" (or any refusal) counted as agreement to the other cookies.
+    NECESSARY_ONLY_AS_CONSENT = "necessary_only_as_consent"
+
+
+#: The methods that can give valid consent: an active, specific choice (Art. 4(11), Recital 32).
+VALID_CONSENT_METHODS: frozenset[ConsentMethod] = frozenset({ConsentMethod.OPT_IN})
+
+
+class WithdrawRoute(StrEnum):
+    """How consent can be withdrawn (Art. 7(3)): the routes a notice names."""
+
+    LINK = "link"  # a link or page, with its address when the notice gives it
+    EMAIL = "email"  # by e-mail, with the address when given
+    PHONE = "phone"  # by telephone, with the number when given
+    POST = "post"  # by letter, with the address when given
+    CONTACT_FORM = "contact_form"  # a contact or request form
+    FOOTER_BUTTON = "footer_button"  # a button or link on every page (footer, floating icon) reopening the choice
+    COOKIE_SETTINGS = "cookie_settings"  # the consent manager's settings (preferences) panel
+    BROWSER_SETTINGS = "browser_settings"  # blocking or deleting cookies in the browser
+    UNSUBSCRIBE_LINK = "unsubscribe_link"  # a link in every message
+    ACCOUNT_SETTINGS = "account_settings"  # the settings of the person's account
+
+
+#: The routes that carry an address (``link "https://..."``, ``email "x@example.org"``).
+ROUTES_WITH_VALUE: frozenset[WithdrawRoute] = frozenset({WithdrawRoute.LINK, WithdrawRoute.EMAIL,
+                                                         WithdrawRoute.PHONE, WithdrawRoute.POST})
 
 
 class StorageKind(StrEnum):
@@ -489,20 +518,53 @@ class Transfer(Node):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Route(Node):
+    """One way to withdraw consent (``withdraw_via``), with its address when the notice gives one."""
+
+    route: WithdrawRoute
+    value: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.route.value} {self.value}" if self.value else self.route.value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConsentMechanism(Node):
     kind: Literal["consent"] = "consent"
     id: str
-    method: ConsentMethod | None = None
+    #: Every method the mechanism relies on ("by continuing you accept" *and* "browsers accept cookies
+    #: by default"); empty when the notice does not say. ``field_spans["methods.<value>"]`` is the
+    #: statement that names each.
+    methods: tuple[ConsentMethod, ...] = ()
     reject_button: bool | None = None
     granular: bool | None = None
     explicit: bool | None = None
     condition_of_service: bool | None = None
+    #: "The site may not work without cookies": refusing degrades the service, which is not a wall.
+    refusal_degrades_service: bool | None = None
+    #: Where the request is shown (countries, EU, EEA); empty when the notice does not say.
+    shown_in: tuple[str, ...] = ()
+    #: Sites where the consent is given when it is not (only) this one: another site of the same
+    #: organisation, a cross-domain consent.
+    given_on: tuple[str, ...] = ()
     withdraw: Text | None = None
+    #: How consent can be withdrawn, as data; empty when the notice names no route.
+    withdraw_via: tuple[Route, ...] = ()
     record_retention: Duration | None = None
     valid_for: Duration | None = None
     minimum_age: int | None = None
     parental_consent: bool | None = None
     description: Text | None = None
+
+    @property
+    def gives_consent(self) -> bool:
+        """Whether the mechanism can give valid consent: it states how, and every method it relies
+        on is an active choice (a mechanism is only as valid as its weakest method)."""
+        return bool(self.methods) and all(method in VALID_CONSENT_METHODS for method in self.methods)
+
+    def span_of_method(self, method: ConsentMethod) -> Span:
+        """The statement that names ``method``, else the first ``method`` statement, else the block."""
+        return self.field_spans.get(f"methods.{method.value}", self.span_of("methods"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -821,20 +821,80 @@ class _Builder:
         return m.Transfer(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
     def consent(self, meta: Pos, children: list[Any]) -> m.ConsentMechanism:
+        method_spans: dict[str, m.Span] = {}
+
+        def methods(s: Stmt) -> tuple[m.ConsentMethod, ...]:
+            found = self._enums(m.ConsentMethod, s.children[0], "consent method")
+            for method in found:  # the statement that names each method, for the findings about it
+                method_spans.setdefault(f"methods.{method.value}", s.span)
+            return found
+
         values, spans = self._fields(children[1:], {
-            "method": ("method", lambda s: self._enum(m.ConsentMethod, s.children[0], "consent method"), False),
+            "method": ("methods", methods, True),
             "reject_button": ("reject_button", self._flag, False),
             "granular": ("granular", self._flag, False),
             "explicit": ("explicit", self._flag, False),
             "condition_of_service": ("condition_of_service", self._flag, False),
+            "refusal_degrades_service": ("refusal_degrades_service", self._flag, False),
+            "shown_in": ("shown_in", lambda s: self._places(s.children[0]), True),
+            "given_on": ("given_on", self._sites, True),
             "withdraw": ("withdraw", self._first, False),
+            "withdraw_via": ("withdraw_via", self._first, True),
             "record_retention": ("record_retention", self._first, False),
             "valid_for": ("valid_for", self._first, False),
             "minimum_age": ("minimum_age", self._age, False),
             "parental_consent": ("parental_consent", self._flag, False),
             "description": ("description", self._first, False),
         })
-        return m.ConsentMechanism(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+        if "methods" in values:  # each method once, in the order first written
+            values["methods"] = tuple(dict.fromkeys(values["methods"]))
+        return m.ConsentMechanism(id=children[0].name, span=self._span(meta), field_spans=spans | method_spans,
+                                  **values)
+
+    def _sites(self, s: Stmt) -> tuple[str, ...]:
+        """The sites consent is given on: a blank one is reported (once, at the statement), the others
+        are kept."""
+        sites: tuple[str, ...] = s.children[0]
+        out = tuple(site for site in sites if site.strip())
+        if len(out) < len(sites):
+            self.diagnostics.append(builtin("E204", "a site in `given_on` is empty", s.span,
+                                            hint='write the site, e.g. `given_on "https://acme.example"`',
+                                            args=(("value", ""), ("what", "site"))))
+        return out
+
+    def routes(self, meta: Pos, children: list[Any]) -> tuple[m.Route, ...]:
+        """Withdrawal routes: each invalid one is reported, the valid ones are kept."""
+        return tuple(c for c in children if isinstance(c, m.Route))
+
+    def route(self, meta: Pos, children: list[Any]) -> m.Route | None:
+        ref: m.Ref = children[0]
+        try:
+            kind = self._enum(m.WithdrawRoute, ref, "withdrawal route")
+        except _Invalid:
+            return None
+        if len(children) < 2:
+            return m.Route(route=kind, span=self._span(meta))
+        tok: Token = children[1]
+        if kind not in m.ROUTES_WITH_VALUE:
+            takes = ", ".join(f"`{r.value}`" for r in m.WithdrawRoute if r in m.ROUTES_WITH_VALUE)
+            self.diagnostics.append(builtin(
+                "E204", f"a `{kind.value}` withdrawal route takes no address", self._tok_span(tok),
+                hint=f"write `{kind.value}` alone; only {takes} take an address",
+                args=(("value", shorten(unquote(tok))), ("what", f"address of a `{kind.value}` route"))))
+            return m.Route(route=kind, span=self._span(meta))
+        if not unquote(tok).strip():
+            self.diagnostics.append(builtin(
+                "E204", f"the address of a `{kind.value}` withdrawal route is empty", self._tok_span(tok),
+                hint=f"write the address, or `{kind.value}` alone", args=(("value", ""), ("what", "address"))))
+            return m.Route(route=kind, span=self._span(meta))
+        if kind is m.WithdrawRoute.EMAIL:
+            try:
+                value = self._email(tok)
+            except _Invalid:
+                return m.Route(route=kind, span=self._span(meta))  # the route stands; its address is reported
+        else:
+            value = unquote(tok)
+        return m.Route(route=kind, value=value, span=self._span(meta))
 
     def _cookie_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
         return {

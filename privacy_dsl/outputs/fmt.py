@@ -71,8 +71,9 @@ ORDER: dict[str, tuple[str, ...]] = {
     "automated_decisions": ("exception", "safeguards", "logic"),
     "recipient": ("name", "description", "role", "countries", "contract", "website", "receives", "only_when"),
     "transfer": ("recipient_ref", "country", "mechanism", "certification", "tia", "description"),
-    "consent": ("method", "reject_button", "granular", "explicit", "condition_of_service", "withdraw",
-                "record_retention", "valid_for", "minimum_age", "parental_consent", "description"),
+    "consent": ("method", "reject_button", "granular", "explicit", "condition_of_service", "refusal_degrades_service",
+                "shown_in", "given_on", "withdraw", "withdraw_via", "record_retention", "valid_for", "minimum_age",
+                "parental_consent", "description"),
     "cookie": _COOKIE,
     "defaults_cookie": _COOKIE,
     "rights": ("offered", "how", "complaints"),
@@ -360,7 +361,7 @@ class _Formatter:
                 out.append(self.word(child, str(tree.data)))
                 continue
             data = str(child.data)
-            if data in ("names", "strings") and i == len(children) - 1 and tree.data != "names":
+            if data in ("names", "strings", "routes") and i == len(children) - 1 and tree.data != "names":
                 out.append(("list", child))
             elif data == "duration":
                 amount = _digits(str(child.children[0]))

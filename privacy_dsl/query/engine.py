@@ -571,8 +571,10 @@ class PolicyHandle:
             if p.consent is None:
                 text = "only with the subject's consent (the policy names no consent mechanism)"
             else:
-                method = f" ({mech.method.value})" if mech is not None and mech.method else ""
+                method = f" ({', '.join(x.value for x in mech.methods)})" if mech is not None and mech.methods else ""
                 text = f"only with the subject's consent, given through `{p.consent.name}`{method}"
+                if mech is not None and mech.shown_in:  # not asked elsewhere: no consent there
+                    text += f", which is asked only in {', '.join(mech.shown_in)}"
                 span = p.span_of("consent")
             return Condition("consent", text, span)
         if kind is m.BasisKind.CONTRACT:

@@ -51,6 +51,21 @@ def test_ck001_fires_when_the_method_is_not_stated() -> None:
     assert run(text, "CK001") == [("CK001", 6, 3)]
 
 
+def test_ck001_a_mechanism_is_only_as_valid_as_its_weakest_method() -> None:
+    # "Accept", or just keep browsing, and browsers accept cookies anyway: not consent.
+    text = ("consent banner {\n  method opt_in, continued_browsing\n  method browser_settings, opt_in\n}\n"
+            + cookie("category analytics", "consent banner"))
+    assert findings(text, "CK001") == [("CK001", (7, 3), (7, 17), {
+        "storage": "cookie", "cookie": "c", "declared": "category `analytics`", "consent": "banner",
+        "methods": "`continued_browsing` and `browser_settings`"})]
+
+
+def test_ck001_new_methods_are_not_consent() -> None:
+    for method in ("acknowledge", "necessary_only_as_consent"):
+        text = f"consent banner {{\n  method {method}\n}}\n" + cookie("category analytics", "consent banner")
+        assert run(text, "CK001") == [("CK001", 6, 3)], method
+
+
 def test_ck001_accepts_opt_in_on_the_cookie_or_its_purpose() -> None:
     own = OPT_IN + cookie("category marketing", "consent banner")
     via_purpose = OPT_IN + "purpose stats {\n  use analytics.reporting\n  consent banner\n}\n" + cookie(
@@ -207,6 +222,7 @@ def test_ck005_accepts_the_cookie_that_stores_the_consent_choice_when_asked() ->
 
 @pytest.mark.parametrize(("change", "new"), [
     ("method opt_in", "method browser_settings"),                     # the purpose's consent is not opt-in
+    ("method opt_in", "method opt_in, continued_browsing"),           # ... nor only opt-in
     ("  basis consent\n", "  basis legitimate_interests\n"),           # the purpose is not on consent
     ("  party first\n", "  party third\n"),                            # set by a third party
     ("  purpose statistics\n", "  purpose statistics\n  consent banner\n"),  # itself gated by consent
@@ -294,7 +310,7 @@ WHOLE = {
             "cookie": "_fbp",
             "declared": "category `marketing`",
             "consent": "browser",
-            "method": "browser_settings",
+            "methods": "`browser_settings`",
         }),
     ],
     "CK002": [

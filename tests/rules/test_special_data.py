@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes, example, findings
+from conftest import codes, diagnose, example, findings
 
 from privacy_dsl.lint.config import ConfigError, parse_config
 
@@ -93,6 +93,30 @@ def test_spc002_fires_at_the_special_condition() -> None:
           consent nope
         }
         """, "SPC002") == [("SPC002", 5, 3), ("SPC002", 9, 3), ("SPC002", 15, 3)]
+
+
+def test_spc002_tells_not_stated_from_no() -> None:
+    text = """\
+        consent silent {
+          method opt_in
+        }
+        consent said_no {
+          explicit no
+        }
+        purpose a {
+          special_condition explicit_consent
+          consent silent
+        }
+        purpose b {
+          special_condition explicit_consent
+          consent said_no
+        }
+        """
+    assert [(d.span.line, d.message_id, d.message) for d in diagnose(dedent(text), ["SPC002"])] == [
+        (8, "explicit-not-stated", "purpose `a` claims explicit consent, but consent mechanism `silent` does not "
+                                   "say whether consent is explicit"),
+        (12, "not-explicit", "purpose `b` claims explicit consent, but consent mechanism `said_no` is not explicit"),
+    ]
 
 
 def test_spc002_quiet_for_explicit_consent_and_other_conditions() -> None:
@@ -194,6 +218,17 @@ def child_app(extra: str = "") -> str:
 
 def test_spc004_fires_at_the_purpose_consent_when_no_age_rule() -> None:
     assert lint(child_app(), "SPC004") == [("SPC004", 9, 3)]
+
+
+def test_spc004_tells_not_stated_from_no() -> None:
+    (silent,) = diagnose(child_app(), ["SPC004"])
+    (said_no,) = diagnose(child_app("parental_consent no"), ["SPC004"])
+    assert (silent.message_id, silent.message) == ("no-age", (
+        "purpose `learning` relies on children's consent, but consent mechanism `app` states no minimum age and "
+        "does not say whether a parent's consent is asked"))
+    assert (said_no.message_id, said_no.message) == ("no-age-no-parent", (
+        "purpose `learning` relies on children's consent, but consent mechanism `app` states no minimum age and "
+        "asks no parent's consent"))
 
 
 def test_spc004_fires_at_minimum_age_below_the_configured_age() -> None:

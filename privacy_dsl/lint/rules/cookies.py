@@ -52,7 +52,7 @@ def _is_consent_choice_cookie(ctx: Context, cookie: m.Cookie, purpose: m.Purpose
     if cookie.category is not Cat.STRICTLY_NECESSARY or cookie.consents or cookie.party is m.Party.THIRD:
         return False
     mechanism = ctx.policy.consents.get(purpose.consent.name) if purpose.consent else None
-    return (mechanism is not None and mechanism.method is m.ConsentMethod.OPT_IN
+    return (mechanism is not None and mechanism.gives_consent
             and any(b.basis is m.BasisKind.CONSENT for b in purpose.bases))
 
 
@@ -76,7 +76,7 @@ class PriorConsentOptions(Options):
         ),
         "not-consent": (
             "{storage} `{cookie}` is not strictly necessary ({declared}) and its consent mechanism "
-            "`{consent}` uses `{method}`, which is not consent"
+            "`{consent}` is not consent: it uses {methods}"
         ),
     },
     category="cookies",
@@ -96,8 +96,9 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags a cookie (or local storage, pixel, SDK, fingerprint) that is not strictly necessary and
-    has no consent mechanism with `method opt_in`. The mechanism is the cookie's own `consent`, or
-    else its purpose's `consent`.
+    has no consent mechanism that gives consent: one whose every `method` is `opt_in` (a
+    mechanism that also counts continued browsing or browser settings as consent is not). The
+    mechanism is the cookie's own `consent`, or else its purposes' `consent`.
 
     Whether a cookie is essential is read from its `category`: `strictly_necessary` and
     `security` are; every other category is not. A cookie without a category is essential when its
@@ -174,7 +175,7 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
                          and all(all_uses_under(p, "functional") for p in purposes)))):
             continue
         mechanisms = _consents_of(ctx, cookie)
-        if any(mech.method is m.ConsentMethod.OPT_IN for mech in mechanisms):
+        if any(mech.gives_consent for mech in mechanisms):
             continue
         mechanism = mechanisms[0] if mechanisms else None
         # The purpose named in the message: the first that is not exempt.
@@ -186,13 +187,16 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
             message_id = "no-mechanism"
             hint = ("name an opt-in consent mechanism: `consent <id>` on the cookie or its purpose, with "
                     "`method opt_in`; if the cookie is strictly necessary, say `category strictly_necessary`")
-        elif mechanism.method is None:
+        elif not mechanism.methods:
             message_id = "no-method"
             args["consent"] = mechanism.id
             hint = f"add `method opt_in` to consent `{mechanism.id}` if that is how it works"
         else:
             message_id = "not-consent"
-            args |= {"consent": mechanism.id, "method": mechanism.method.value}
+            # Every method that is not consent, once: the mechanism is only as valid as its weakest.
+            invalid = [f"`{x.value}`" for x in mechanism.methods if x not in m.VALID_CONSENT_METHODS]
+            args |= {"consent": mechanism.id,
+                     "methods": invalid[0] if len(invalid) == 1 else ", ".join(invalid[:-1]) + " and " + invalid[-1]}
             hint = "collect consent with a banner before setting it: `method opt_in` with a reject button"
         span = cookie.span_of("consents") if cookie.consents else cookie.span
         yield Finding(span, args, message_id, hint=hint)

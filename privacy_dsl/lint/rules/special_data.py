@@ -157,6 +157,10 @@ def special_data_without_condition(ctx: Context) -> Iterator[Finding]:
             "purpose `{purpose}` claims explicit consent, but consent mechanism `{consent}` is not "
             "explicit"
         ),
+        "explicit-not-stated": (
+            "purpose `{purpose}` claims explicit consent, but consent mechanism `{consent}` does not say "
+            "whether consent is explicit"
+        ),
     },
     category="special-data",
     severity="error",
@@ -169,8 +173,9 @@ def special_consent_not_explicit(ctx: Context) -> Iterator[Finding]:
     """Explicit consent claimed for special-category data, but the consent is not explicit.
 
     ## What it does
-    Flags a `purpose` with `special_condition explicit_consent` whose consent mechanism is not
-    marked `explicit yes`, or that names no consent mechanism at all.
+    Flags a `purpose` with `special_condition explicit_consent` whose consent mechanism says
+    `explicit no` ("is not explicit") or does not say whether it is explicit, or that names no
+    consent mechanism at all.
 
     ## Why it matters
     Art. 9(2)(a) lifts the prohibition on special-category data only with *explicit* consent: an
@@ -219,7 +224,8 @@ def special_consent_not_explicit(ctx: Context) -> Iterator[Finding]:
         mechanism = _mechanism(ctx, purpose)
         if mechanism is None or mechanism.explicit:
             continue
-        yield Finding(clause.span, {"purpose": purpose.id, "consent": mechanism.id}, "not-explicit",
+        yield Finding(clause.span, {"purpose": purpose.id, "consent": mechanism.id},
+                      "not-explicit" if mechanism.explicit is False else "explicit-not-stated",
                       hint=f"ask for an express statement and mark `consent {mechanism.id}` as `explicit`, or use "
                            "a separate explicit mechanism for this purpose")
 
@@ -317,7 +323,11 @@ class AgeOptions(Options):
     messages={
         "no-age": (
             "purpose `{purpose}` relies on children's consent, but consent mechanism `{consent}` "
-            "states neither a minimum age nor parental consent"
+            "states no minimum age and does not say whether a parent's consent is asked"
+        ),
+        "no-age-no-parent": (
+            "purpose `{purpose}` relies on children's consent, but consent mechanism `{consent}` "
+            "states no minimum age and asks no parent's consent"
         ),
         "age-too-low": (
             "consent mechanism `{consent}` accepts children's own consent from {minimum_age}, below "
@@ -344,7 +354,8 @@ def child_consent_without_age_check(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags a `purpose` that rests on `basis consent`, involves children (a subject marked
     `children`, or a category marked `children` or under `user.childrens`) and names a consent
-    mechanism that states neither `minimum_age` nor `parental_consent yes`. It also flags a
+    mechanism that states no `minimum_age` and does not say `parental_consent yes` (the message
+    tells `parental_consent no` from a notice that is silent on it). It also flags a
     `minimum_age` below the configured age when there is no parental consent. Purposes with no
     consent mechanism at all are CON006's.
 
@@ -408,7 +419,8 @@ def child_consent_without_age_check(ctx: Context) -> Iterator[Finding]:
         if mechanism is None or mechanism.parental_consent:
             continue
         if mechanism.minimum_age is None:
-            yield Finding(purpose.span_of("consent"), {"purpose": purpose.id, "consent": mechanism.id}, "no-age",
+            yield Finding(purpose.span_of("consent"), {"purpose": purpose.id, "consent": mechanism.id},
+                          "no-age-no-parent" if mechanism.parental_consent is False else "no-age",
                           hint=f"add `minimum_age {opts.age}` and `parental_consent` to `consent {mechanism.id}`")
         elif mechanism.minimum_age < opts.age and mechanism.id not in reported_low:
             reported_low.add(mechanism.id)

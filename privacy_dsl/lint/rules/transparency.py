@@ -775,7 +775,8 @@ def automated_decision_without_safeguards(ctx: Context) -> Iterator[Finding]:
 
 class WithdrawalOptions(Options):
     accept_withdraw_text: bool = False
-    """Accept a `withdraw` text on every consent mechanism used as telling of the right."""
+    """Accept a `withdraw` text (or `withdraw_via` route) on every consent mechanism used as telling
+    of the right."""
 
 
 @rule(
@@ -832,9 +833,9 @@ def withdrawal_right_missing(ctx: Context) -> Iterator[Finding]:
 
     ## Options
     - `accept-withdraw-text` (default `false`): accept, instead of `withdraw_consent` in the rights
-      block, a `withdraw` text on the consent mechanism of every consent purpose. Whether telling
-      people *how* to withdraw also tells them of the *right* to withdraw at any time is a judgment
-      call; by default the right must be stated.
+      block, a `withdraw` text or `withdraw_via` route on the consent mechanism of every consent
+      purpose. Whether telling people *how* to withdraw also tells them of the *right* to
+      withdraw at any time is a judgment call; by default the right must be stated.
 
     ## References
     GDPR Art. 7(3), 13(2)(c), 14(2)(d); EDPB Guidelines 05/2020 section 5.2.
@@ -846,7 +847,7 @@ def withdrawal_right_missing(ctx: Context) -> Iterator[Finding]:
 
         def told(p: m.Purpose) -> bool:
             mechanism = consents.get(p.consent.name) if p.consent is not None else None
-            return mechanism is not None and mechanism.withdraw is not None
+            return mechanism is not None and (mechanism.withdraw is not None or bool(mechanism.withdraw_via))
 
         needing = [p for p in needing if not told(p)]
     yield from _missing_right(ctx, Right.WITHDRAW_CONSENT, needing,

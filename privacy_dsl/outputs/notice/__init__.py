@@ -289,10 +289,8 @@ class _Builder:
         facts.append((p.retention, (_upper_first("; ".join(retention)) if retention else p.not_stated,)))
         if purpose.consent is not None:
             mech = self.policy.consents.get(purpose.consent.name)
-            if mech is not None and mech.withdraw is not None:
-                how = self.text(mech.withdraw, mech.span_of("withdraw"), f"consent `{mech.id}` withdraw text")
-                if how:
-                    facts.append((p.consent_withdraw, how))
+            if mech is not None:
+                facts.extend(self.consent_facts(mech))
         if purpose.profiling:
             facts.append((p.profiling, (p.profiling_yes,)))
         auto = purpose.automated_decisions
@@ -315,6 +313,45 @@ class _Builder:
                 facts.append((p.source, source))
         sub.blocks.append(Facts(tuple(facts)))
         return sub
+
+    def consent_facts(self, mech: m.ConsentMechanism) -> list[tuple[str, Inlines]]:
+        """What the policy says of how consent is asked, where, what refusing does and how it is
+        withdrawn; nothing for what it does not say."""
+        p = self.p
+        facts: list[tuple[str, Inlines]] = []
+        if mech.methods:
+            facts.append((p.consent_how, (_upper_first("; ".join(p.consent_methods[x.value] for x in mech.methods)),)))
+        if mech.shown_in:
+            facts.append((p.consent_shown_in, _joined([(self.country(c),) for c in mech.shown_in])))
+        if mech.given_on:
+            facts.append((p.consent_given_on, _joined([(_link(site),) for site in mech.given_on])))
+        if mech.condition_of_service:
+            facts.append((p.consent_refusal, (p.consent_condition_yes,)))
+        elif mech.refusal_degrades_service:
+            facts.append((p.consent_refusal, (p.consent_degrades,)))
+        elif mech.condition_of_service is False or mech.refusal_degrades_service is False:
+            facts.append((p.consent_refusal, (p.consent_no_effect,)))
+        if mech.withdraw is not None:
+            how = self.text(mech.withdraw, mech.span_of("withdraw"), f"consent `{mech.id}` withdraw text")
+            if how:
+                facts.append((p.consent_withdraw, how))
+        if mech.withdraw_via:
+            routes = [self.route(r, first=i == 0) for i, r in enumerate(mech.withdraw_via)]
+            facts.append((p.consent_withdraw_via, _joined(routes, "; ")))
+        return facts
+
+    def route(self, route: m.Route, first: bool = False) -> Inlines:
+        words = self.p.withdraw_routes[route.route.value]
+        words = _upper_first(words) if first else words
+        if route.value is None:
+            return (words,)
+        if route.route is m.WithdrawRoute.EMAIL:
+            return (f"{words}: ", Link(route.value, f"mailto:{route.value}"))
+        if route.route is m.WithdrawRoute.PHONE:
+            return (f"{words}: ", Link(route.value, "tel:" + re.sub(r"[^\d+]", "", route.value)))
+        if route.route is m.WithdrawRoute.LINK:  # the address says what it is
+            return (_link(route.value),)
+        return (f"{words}: {route.value}",)
 
     def basis(self, basis: m.LegalBasis, ident: str) -> Inlines:
         p = self.p
@@ -468,7 +505,18 @@ class _Builder:
             consent = p.yes if policy.consents_of(cookie) else p.no
             rows.append((tuple(name), provider, party, tuple(purpose), (expiry,), (consent,)))
         table = Table(p.cookie_caption, p.cookie_columns, tuple(rows))
-        return Section("cookies", (p.h_cookies,), [Para((p.cookies_intro,)), table])
+        section = Section("cookies", (p.h_cookies,), [Para((p.cookies_intro,)), table])
+        used = {ref.name: policy.consents[ref.name] for cookie in policy.cookies for ref in policy.consents_of(cookie)
+                if ref.name in policy.consents}
+        told = [(mech, facts) for mech in used.values() if (facts := self.consent_facts(mech))]
+        if told:
+            section.blocks.append(Para((p.cookie_consent_intro,)))
+        for mech, facts in told:
+            if len(told) > 1:
+                described = self.text(mech.description, mech.span_of("description"), f"consent `{mech.id}` description")
+                section.blocks.append(Para(described or (Code(mech.id),)))
+            section.blocks.append(Facts(tuple(facts)))
+        return section
 
     def rights_section(self) -> Section:
         p, rights = self.p, self.policy.rights

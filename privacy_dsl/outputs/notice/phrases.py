@@ -58,6 +58,18 @@ class Phrases:
     transfers: str
     retention: str
     consent_withdraw: str
+    # -- how consent is asked (a purpose's consent, the cookies' consent)
+    consent_how: str
+    consent_methods: dict[str, str]  # ConsentMethod value -> wording
+    consent_shown_in: str
+    consent_given_on: str
+    consent_refusal: str
+    consent_condition_yes: str  # condition_of_service: a wall
+    consent_degrades: str  # refusal_degrades_service: the service may not work fully
+    consent_no_effect: str  # either said no
+    consent_withdraw_via: str
+    withdraw_routes: dict[str, str]  # WithdrawRoute value -> wording
+    cookie_consent_intro: str
     profiling: str
     profiling_yes: str
     automated: str
