@@ -17,6 +17,7 @@ from conftest import POLICIES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from privacy_dsl.api import load_text
 from privacy_dsl.cli.main import main
 from privacy_dsl.interop.export import dump_yaml, fides_key, max_age_seconds, retention_text, to_fides
 from privacy_dsl.language import model as m
@@ -149,12 +150,30 @@ def test_several_bases_and_untranslated_text_are_warnings() -> None:
 def test_retention_text_is_the_dsl_syntax() -> None:
     for source in ("5 years", "3 years after last_order", 'until "account closed"', "as long as necessary",
                    'law "bokføringsloven § 13" 5 years after financial_year_end', "law", "indefinite",
-                   "at controller discretion", "unspecified", "1 day"):
+                   "at controller discretion", "unspecified", "1 day", "up_to 30 years",
+                   "up_to 7 days after collection", 'law "HGB, AO" up_to 10 years after contract_end',
+                   'law_permits "Act § 4"', "law_permits", 'law_permits "Act § 4" 10 years',
+                   'criteria "the amount and nature of the data"', 'criteria { nb "arten" en "the nature" }',
+                   'archive "Arkivlova § 6"', "temporarily", "no_general_period", "not_stored", "6 months for logs",
+                   "2 years after last_login for account, profile", 'criteria "x" for logs', "archive",
+                   "archive for logs"):
         result = parse_text(f"purpose p {{ retention {source} }}")
         assert result.document is not None
         purpose = result.document.blocks[0]
         assert isinstance(purpose, m.Purpose)
         assert retention_text(purpose.retention[0]) == source
+
+
+def test_retention_for_categories_names_their_taxonomy_keys_in_meta() -> None:
+    policy = load_text('category logs { taxonomy user.behavior }\ncategory account { taxonomy user.account }\n'
+                       'purpose p {\n  use essential.service\n  categories logs, account\n'
+                       '  retention 6 months for logs\n  retention criteria { nb "arten" en "the nature" }\n}\n').model
+    data, problems = to_fides(policy, "en")
+    assert problems == []
+    (decl,) = data["system"][0]["privacy_declarations"]
+    assert decl["retention_period"] == '6 months for logs; criteria "the nature"'  # the export's language
+    (meta,) = data["system"][0]["meta"]["privacy_dsl"]["purposes"]
+    assert meta["retention_categories"] == {"logs": "user.behavior"}
 
 
 def test_keys_and_max_age() -> None:

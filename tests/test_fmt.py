@@ -164,6 +164,29 @@ def test_consent_lists_are_ordered_and_wrapped() -> None:
         "}\n")
 
 
+def test_retention_forms_and_their_categories() -> None:
+    out = fmt('''
+        purpose p { retention   up_to  1 years after "last_login"   for a,b
+          retention criteria {nb "x"   en "y"}   for a
+          retention criteria {
+            nb "x"
+          }
+          retention law_permits "L" up_to 013 months for b retention archive "A" retention temporarily
+          retention no_general_period for a }
+        ''')
+    assert out == ('purpose p {\n  retention up_to 1 year after last_login for a, b\n'
+                   '  retention criteria { nb "x" en "y" } for a\n  retention criteria {\n    nb "x"\n  }\n'
+                   '  retention law_permits "L" up_to 13 months for b\n  retention archive "A"\n'
+                   '  retention temporarily\n  retention no_general_period for a\n}\n')
+    assert fmt(out) == out
+    # a text written over several lines with `for` after it is kept as written
+    kept = 'purpose p {\n  retention criteria {\n    nb "x"\n  } for a\n}\n'
+    assert fmt(kept) == kept
+    names = ", ".join(f"category_number_{i:02}" for i in range(8))
+    wrapped = fmt(f"purpose p {{ retention 6 months for {names} }}").splitlines()
+    assert wrapped[1].startswith("  retention 6 months for category_number_00, ") and wrapped[2].startswith("    ")
+
+
 def test_empty_blocks_and_optional_braces() -> None:
     assert fmt("subject s {}\nconsent c {}\ncontroller \"C\" { dpo {} }\n") == (
         'subject s\nconsent c {}\ncontroller "C" {\n  dpo {}\n}\n')

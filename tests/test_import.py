@@ -185,6 +185,37 @@ def test_consent_values_the_language_does_not_know_stay_in_comments() -> None:
     assert "fides consent `minimum_age` 'thirteen'" in text and "fides consent `reject_button` 'yes'" in text
 
 
+
+def test_retention_per_category_comes_back_with_the_imported_categories() -> None:
+    original = load_text('category logs { taxonomy user.behavior }\ncategory konto { taxonomy user.account }\n'
+                         'purpose p {\n  use essential.service\n  basis contract\n  categories logs, konto\n'
+                         '  retention up_to 6 months for logs\n  retention 2 years after last_login for konto\n'
+                         '  retention criteria "the nature of the data"\n  retention law_permits "Act § 4"\n'
+                         '  retention archive "Arkivlova § 6"\n}\n').model
+    data, _ = to_fides(original, "en")
+    text, back = imported(load_yaml(dump_yaml(data)), lang="en")
+    assert input_errors(text) == []
+    # fides knows categories by taxonomy key: `konto` (user.account) comes back as `account`
+    assert [str(r) for r in back.purposes["p"].retention] == [
+        "up to 6 months for behavior", "2 years after last_login for account", 'criteria "the nature of the data"',
+        'law_permits "Act § 4"', 'archive "Arkivlova § 6"']
+
+
+@pytest.mark.parametrize("period", [
+    "6 months for logs",              # no meta: which imported category is `logs`?
+    '5 years source "x"',             # another statement
+    "5 years; retention 6 months",
+])
+def test_a_retention_that_cannot_be_written_stays_a_comment(period: str) -> None:
+    data = {"system": [{"fides_key": "s", "privacy_declarations": [
+        {"name": "P", "data_use": "essential.service", "data_categories": ["user.behavior"],
+         "retention_period": period}]}]}
+    text, back = imported(data)
+    assert input_errors(text) == []
+    assert back.purposes and all(not p.retention for p in back.purposes.values())
+    assert f"# fides retention period: {period}" in text
+
+
 def test_consent_mechanisms_without_meta_come_back_as_stubs_that_say_what_to_fill_in() -> None:
     data, _ = to_fides(load_one(FJORDKAFFE, run_rules=False).policy, "en")
     del data["system"][0]["meta"]["privacy_dsl"]["consents"]

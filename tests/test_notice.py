@@ -64,7 +64,9 @@ def test_every_language_has_every_phrase_for_every_value() -> None:
         assert set(p.automated_exceptions) == {x.value for x in m.AutomatedException}
         assert set(p.units) == {x.value for x in m.TimeUnit}
         assert set(p.claims) == {c.value for c in m.Claim}
-        assert set(p.retention_vague) == set(typing.get_args(m.RetentionRule)) - {"duration", "until", "law"}
+        assert set(p.retention_vague) == set(m.RETENTION_WORDS)  # the forms written as words alone
+        assert set(m.RETENTION_WORDS) == set(typing.get_args(m.RetentionRule)) - {
+            "duration", "until", "law", "law_permits", "criteria", "archive"}
         assert set(p.events_until) <= set(p.events_after)
     with pytest.raises(ValueError):
         phrases_for("de")
@@ -156,6 +158,65 @@ def test_unknown_event_is_a_warning_and_shown_as_written() -> None:
     assert [(d.code, d.severity.label, d.span.line, d.span.column) for d in problems] == [
         ("NTC003", "warning", 3, 13)]
     assert "2 years after ticket closed" in render(notice, "md")
+
+
+RETENTION_FORMS = '''category account { name { en "Account data" nb "Kontodata" } }
+category logs { name { en "Logs" nb "Logger" } }
+purpose login {
+  name "Login"
+  categories account, logs
+  retention until account_deleted
+  retention up_to 2 years after last_login
+  retention 6 months for logs
+}
+purpose other {
+  name "Other"
+  retention law_permits "Act § 4"
+  retention law_permits
+  retention criteria { en "the amount and nature of the data" nb "mengden og arten av dataene" }
+  retention archive "Arkivlova § 6"
+  retention temporarily
+  retention no_general_period
+  retention law "HGB" up_to 10 years after contract_end
+}
+'''
+
+
+@pytest.mark.parametrize(("lang", "login", "other"), [
+    ("en", ["Other personal data: until you delete your account; up to 2 years after your last login",
+            "Logs: 6 months"],
+     ["As long as Act § 4 permits; as long as the law permits; decided by these criteria: the amount and nature of "
+      "the data; longer for archiving purposes in the public interest, scientific or historical research purposes "
+      "or statistical purposes (GDPR Art. 89(1)), under Arkivlova § 6; temporarily; no general period can be "
+      "given; up to 10 years after the contract ends, as required by HGB"]),
+    ("nb", ["Andre personopplysninger: til du sletter kontoen din; inntil 2 år etter siste innlogging",
+            "Logger: 6 måneder"],
+     ["Så lenge Act § 4 tillater; så lenge loven tillater; fastsettes ut fra disse kriteriene: mengden og arten av "
+      "dataene; lenger for arkivformål i allmennhetens interesse, for formål knyttet til vitenskapelig eller "
+      "historisk forskning eller for statistiske formål (personvernforordningen art. 89 nr. 1), med grunnlag i "
+      "Arkivlova § 6; midlertidig; det kan ikke angis en generell lagringstid; inntil 10 år etter at avtalen har "
+      "opphørt, slik HGB krever"]),
+])
+def test_every_retention_form_has_its_wording_and_periods_per_category_their_own_line(
+        lang: str, login: list[str], other: list[str]) -> None:
+    notice, problems = build(text_policy(RETENTION_FORMS), lang)
+    assert problems == []
+    purposes = next(s for s in notice.sections if s.id == "purposes").children
+    p = phrases_for(lang)
+
+    def retention(section: object) -> list[str]:
+        (facts,) = [b for b in section.blocks if hasattr(b, "items")]  # type: ignore[attr-defined]
+        return ["".join(map(str, value)) for label, value in facts.items if label == p.retention]
+
+    assert retention(purposes[0]) == login
+    assert retention(purposes[1]) == other
+
+
+def test_criteria_missing_in_the_notice_language_are_reported() -> None:
+    policy = text_policy('purpose p {\n  name "P"\n  retention criteria { nb "arten av dataene" }\n}\n')
+    notice, problems = build(policy, "en")
+    assert [(d.code, d.span.line, d.span.column) for d in problems] == [("NTC001", 3, 13)]
+    assert "**How long we keep it:** Decided by these criteria: arten av dataene *(nb)*" in render(notice, "md")
 
 
 # ---------------------------------------------------------------- escaping

@@ -57,6 +57,15 @@ purpose care {
   retention unspecified
   retention indefinite
   retention at controller discretion
+  retention up_to 30 years after contract_end for email
+  retention law "Act § 5" up_to 10 years
+  retention law_permits "Act § 6" for email, health
+  retention criteria { nb "Mengden og arten" en "The amount and nature" }
+  retention criteria "the risk" for health
+  retention archive "Archives Act § 7"
+  retention temporarily
+  retention no_general_period
+  retention not_stored for health
   consent banner
   profiling
   automated_decisions { exception contract safeguards "human review" logic "score" }
@@ -107,8 +116,20 @@ def test_every_construct_is_modelled() -> None:
     assert li.interest is not None and li.interest.get() == "fraud" and li.balancing_test == "LIA-1"
     assert purpose.special_condition is not None
     assert purpose.special_condition.condition is m.SpecialCondition.HEALTH_CARE
-    assert [r.rule for r in purpose.retention] == ["duration", "until", "law", "law", "as_long_as_necessary",
-                                                   "unspecified", "indefinite", "at_discretion"]
+    assert [r.rule for r in purpose.retention] == [
+        "duration", "until", "law", "law", "as_long_as_necessary", "unspecified", "indefinite", "at_discretion",
+        "duration", "law", "law_permits", "criteria", "criteria", "archive", "temporarily", "no_general_period",
+        "not_stored"]
+    assert [r.up_to for r in purpose.retention[:9]] == [False] * 8 + [True]
+    assert [[c.name for c in r.categories] for r in purpose.retention] == [[]] * 8 + [
+        ["email"], [], ["email", "health"], [], ["health"], [], [], [], ["health"]]
+    up_to, law_up_to, permits, criteria, criteria_for, archive = purpose.retention[8:14]
+    assert up_to.duration == m.Duration(amount=30, unit=m.TimeUnit.YEAR) and up_to.after == "contract_end"
+    assert law_up_to.law == "Act § 5" and law_up_to.up_to and law_up_to.duration is not None
+    assert permits.law == "Act § 6" and permits.duration is None and not permits.up_to
+    assert criteria.criteria is not None and criteria.criteria.get("en") == "The amount and nature"
+    assert criteria_for.criteria == m.Text(plain="the risk")
+    assert archive.law == "Archives Act § 7"
     first = purpose.retention[0]
     assert first.duration == m.Duration(amount=5, unit=m.TimeUnit.YEAR) and first.after == "contract_end"
     assert purpose.retention[1].until == "the account is closed"
@@ -143,13 +164,13 @@ def test_positions_of_blocks_and_statements() -> None:
     purpose = doc.blocks[7]
     assert isinstance(purpose, m.Purpose)
     assert (purpose.span.line, purpose.span.column) == (27, 1)
-    assert purpose.span.end_line == 54 and purpose.span.end_column == 2
+    assert purpose.span.end_line == 63 and purpose.span.end_column == 2
     basis = purpose.span_of("bases")
     assert (basis.line, basis.column, basis.end_line, basis.end_column) == (31, 3, 31, 17)
     assert purpose.categories[1].span.line == 38 and purpose.categories[1].span.column == 21
     cookie = doc.blocks[11]
     expiry = cookie.span_of("expiry")
-    assert (expiry.line, expiry.column, expiry.end_column) == (64, 43, 57)
+    assert (expiry.line, expiry.column, expiry.end_column) == (73, 43, 57)
 
 
 def test_layout_is_free_and_comments_are_collected() -> None:
@@ -157,6 +178,46 @@ def test_layout_is_free_and_comments_are_collected() -> None:
     result = parse_text(one_line)
     assert result.diagnostics == ()
     assert [(c.line, c.text) for c in result.comments] == [(1, "# trailing"), (2, "# own line")]
+
+
+def test_a_retention_for_categories_spans_from_its_value_to_the_last_category() -> None:
+    text = "purpose p {\n  retention up_to 6 months after collection for logs,\n    account\n}\n"
+    result = parse_text(text, "x.privacy")
+    assert result.diagnostics == ()
+    assert result.document is not None
+    (purpose,) = result.document.blocks
+    assert isinstance(purpose, m.Purpose)
+    (ret,) = purpose.retention
+    assert [c.name for c in ret.categories] == ["logs", "account"]
+    assert [(c.span.line, c.span.column) for c in ret.categories] == [(2, 49), (3, 5)]
+    assert (ret.span.line, ret.span.column, ret.span.end_line, ret.span.end_column) == (2, 13, 3, 12)
+    assert str(ret) == "up to 6 months after collection for logs, account"
+
+
+@pytest.mark.parametrize("source", [
+    'retention archive "A" "B"',         # one law or basis
+    "retention up_to until x",           # `up_to` takes a duration
+    "retention 6 months for",            # `for` takes categories
+    'retention criteria "x" "y"',
+    "retention law_permits up_to",
+])
+def test_incomplete_retention_forms_are_syntax_errors(source: str) -> None:
+    result = parse_text(f"purpose p {{\n  {source}\n}}\n", "x.privacy")
+    assert result.document is None
+    assert [d.code for d in result.diagnostics] == ["E100"]
+
+
+def test_the_new_retention_words_are_names_everywhere_else() -> None:
+    """`archive`, `criteria`, `temporarily`, `up_to`, `for`, ... are keywords only after `retention`:
+    as ids (a category `archive`) and as events they are names, as before."""
+    text = ("category archive { taxonomy user }\ncategory criteria { taxonomy user }\n"
+            "purpose temporarily { categories archive, criteria retention until for }\n")
+    result = parse_text(text, "x.privacy")
+    assert result.diagnostics == ()
+    assert result.document is not None
+    purpose = result.document.blocks[2]
+    assert isinstance(purpose, m.Purpose) and purpose.id == "temporarily"
+    assert purpose.retention[0].until == "for"
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
@@ -178,6 +239,8 @@ def test_line_endings_and_bom(newline: str) -> None:
         ("purpose p {\n  use essential.service\n", "E102", 2, 24, "`purpose`"),
         ("purpose p { } }", "E100", 1, 15, "a block such as"),
         ("cookie c { expiry 13 }", "E100", 1, 22, "time unit"),
+        ("purpose p { retention up_to 3 yeers }", "E100", 1, 31, "did you mean `years`?"),
+        ("purpose p { retention temporarly }", "E100", 1, 23, "did you mean `temporarily`?"),
         ("purpose p { basis contract } $", "E100", 1, 30, "unexpected character"),
     ],
 )

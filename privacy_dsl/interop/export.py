@@ -20,7 +20,9 @@
 * data subjects that are not fideslang defaults are declared as ``data_subject`` resources.
 
 Retention periods are written in the policy language's own retention syntax (``3 years after
-last_order``), so they read as text and can be parsed back.
+last_order``), so they read as text and can be parsed back; the criteria text in the export's
+language. The categories a retention is for (``6 months for logs``) are named by id, and
+``meta.privacy_dsl`` gives each id's taxonomy key, from which the importer names its categories.
 
 No YAML library is needed: ``dump_yaml`` writes the small subset used here (block mappings and
 sequences, null, booleans, integers, and strings, double-quoted unless plainly safe).
@@ -127,26 +129,42 @@ class _Keys:
         return key
 
 
-def retention_text(retention: m.Retention) -> str:
-    """A retention in the policy language's own syntax (what follows ``retention``)."""
+def retention_text(retention: m.Retention, criteria: str | None = None) -> str:
+    """A retention in the policy language's own syntax (what follows ``retention``), with the
+    categories it is for; ``criteria``: the text to write for ``criteria`` (one language), else
+    the statement's own text."""
     from ..outputs.fmt import is_bare_name, quote
 
     def event(value: str) -> str:
         return value if is_bare_name(value) else quote(value)
 
-    vague = {"as_long_as_necessary": "as long as necessary", "unspecified": "unspecified",
-             "indefinite": "indefinite", "at_discretion": "at controller discretion", "not_stored": "not_stored"}
-    if retention.rule in vague:
-        return vague[retention.rule]
-    if retention.rule == "until":
-        return f"until {event(retention.until or '')}"
-    parts = ["law"] if retention.rule == "law" else []
-    if retention.law:
-        parts.append(quote(retention.law))
-    if retention.duration is not None:
-        parts.append(str(retention.duration))
-        if retention.after:
-            parts.append(f"after {event(retention.after)}")
+    def text(value: m.Text | None) -> str:
+        if criteria is not None or value is None or not value.by_lang:
+            return quote(criteria if criteria is not None else str(value or ""))
+        return "{ " + " ".join(f"{lang} {quote(v)}" for lang, v in value.by_lang.items()) + " }"
+
+    parts: list[str] = []
+    if retention.rule in m.RETENTION_WORDS:
+        parts.append(m.RETENTION_WORDS[retention.rule])
+    elif retention.rule == "until":
+        parts.append(f"until {event(retention.until or '')}")
+    elif retention.rule == "criteria":
+        parts.append(f"criteria {text(retention.criteria)}")
+    elif retention.rule == "archive":
+        parts.append(f"archive {quote(retention.law)}" if retention.law else "archive")
+    else:
+        if retention.rule in ("law", "law_permits"):
+            parts.append(retention.rule)
+        if retention.law:
+            parts.append(quote(retention.law))
+        if retention.duration is not None:
+            if retention.up_to:
+                parts.append("up_to")
+            parts.append(str(retention.duration))
+            if retention.after:
+                parts.append(f"after {event(retention.after)}")
+    if retention.categories:
+        parts.append("for " + ", ".join(r.name for r in retention.categories))
     return " ".join(parts)
 
 
@@ -271,6 +289,9 @@ class _Fides:
                     extra["consent"] = purpose.consent.name
                 if purpose.profiling:
                     extra["profiling"] = True
+                named = self.retention_categories(purpose)
+                if named:
+                    extra["retention_categories"] = named
                 self.purpose_meta.append(extra)
         system["privacy_declarations"] = declarations
         recipients = sorted({r.name for p in policy.purposes.values() for r in p.recipients
@@ -322,6 +343,17 @@ class _Fides:
         system["meta"] = {META_KEY: meta}
         return system
 
+    def retention_categories(self, purpose: m.Purpose) -> dict[str, str]:
+        """The taxonomy key of each category a retention names (``for``), by id: fides knows the
+        categories only by their keys, and the importer names them from the keys."""
+        out: dict[str, str] = {}
+        for ret in purpose.retention:
+            for ref in ret.categories:
+                category = self.policy.categories.get(ref.name)
+                if category is not None and category.taxonomy is not None:
+                    out[ref.name] = category.taxonomy
+        return out
+
     def shared_with(self, recipient: str) -> list[str]:
         keys: list[str] = []
         for purpose in self.policy.purposes.values():
@@ -353,7 +385,9 @@ class _Fides:
             if basis.basis is m.BasisKind.LEGITIMATE_INTERESTS and basis.balancing_test:
                 decl["impact_assessment_location"] = basis.balancing_test
         if purpose.retention:
-            decl["retention_period"] = "; ".join(retention_text(r) for r in purpose.retention)
+            decl["retention_period"] = "; ".join(
+                retention_text(r, self.text(r.criteria, r.span, f"purpose `{ident}` retention criteria"))
+                for r in purpose.retention)
         special = any(self.policy.categories[r.name].special is not None for r in purpose.categories
                       if r.name in self.policy.categories)
         decl["processes_special_category_data"] = special or purpose.special_condition is not None

@@ -27,6 +27,7 @@ job for a complete, well-kept YAML parser rather than a home-made subset.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from functools import cache
 from typing import Any
 
 from ..diagnostics import BIDI_CONTROLS, printable, shorten
+from ..language import model as m
 from ..language import taxonomy
 from ..language.jurisdictions import REGIONS
 from ..language.model import MAX_AGE, ROUTES_WITH_VALUE, Claim, ConsentMethod, WithdrawRoute
@@ -550,7 +552,10 @@ class _Importer:
             block.lines.append("transfers " + ", ".join(names))
         period = _str(decl.get("retention_period"))
         if period:
-            parsed = _retention(period)
+            keys = meta.get("retention_categories")
+            named = {str(k): self.category(str(v)) for k, v in keys.items() if _str(k) and _str(v)} \
+                if isinstance(keys, dict) else {}
+            parsed = _retention(period, named)
             if parsed:
                 block.lines.extend(f"retention {r}" for r in parsed)
             else:
@@ -742,25 +747,45 @@ def _alpha2(codes: Iterable[Any], comments: list[str]) -> list[str]:
     return out
 
 
-def _retention(period: str) -> list[str] | None:
-    """The retention statements a fides ``retention_period`` means, when it is in our syntax."""
+def _retention(period: str, categories: dict[str, str] | None = None) -> list[str] | None:
+    """The retention statements a fides ``retention_period`` means, when it is in our syntax.
+
+    ``categories`` maps the ids a statement is for (``6 months for logs``) to the ids of the
+    imported categories (from ``meta.privacy_dsl``); a statement for a category not in it cannot
+    be written (it would name a category the imported policy does not declare), and then the
+    whole period stays a comment, as any period that is not in our syntax does."""
     from ..language.parser import parse_text
+    from .export import retention_text
 
     parts = [p.strip() for p in re.findall(r'(?:[^;"]|"(?:[^"\\]|\\.)*")+', period) if p.strip()]
     if not parts:
         return None
+    out: list[str] = []
     for part in parts:
-        # Only words and strings: a brace, a `#` or a line break would write other statements or
-        # blocks into the policy ("5 years } cookie x {"), so such a period stays a comment.
+        # Only words, commas and strings: a brace, a `#` or a line break would write other
+        # statements or blocks into the policy ("5 years } cookie x {"), so such a period stays a comment.
         if _UNWRITABLE.search(part) or re.search(r"[\n\t]", part) or \
-                not re.fullmatch(r'(?:[\w .\-]|"(?:[^"\\]|\\.)*")*', part):
+                not re.fullmatch(r'(?:[\w .,\-]|"(?:[^"\\]|\\.)*")*', part):
             return None
         if re.fullmatch(r"\d+\s+\w+", part):  # "30 days", "1 Year"
             part = part.lower()
         result = parse_text(f"purpose x {{ retention {part} }}")
         if result.document is None or result.diagnostics:
             return None
-    return [p.lower() if re.fullmatch(r"\d+\s+\w+", p) else p for p in parts]
+        blocks = result.document.blocks
+        purpose = blocks[0] if len(blocks) == 1 else None
+        if not isinstance(purpose, m.Purpose) or set(purpose.field_spans) != {"retention"} or \
+                len(purpose.retention) != 1:
+            return None  # "5 years source ..." would write another statement
+        ret = purpose.retention[0]
+        if ret.categories:
+            names = [(categories or {}).get(r.name) for r in ret.categories]
+            if None in names:
+                return None
+            refs = tuple(m.Ref(name=n, span=r.span) for n, r in zip(names, ret.categories, strict=True) if n)
+            part = retention_text(dataclasses.replace(ret, categories=tuple({r.name: r for r in refs}.values())))
+        out.append(part)
+    return out
 
 
 def from_fides(data: dict[str, Any], *, lang: str | None = None, source: str = "<fides>") -> tuple[str, list[str]]:

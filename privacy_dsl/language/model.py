@@ -404,40 +404,93 @@ class LegalBasis(Node):
     balancing_test: str | None = None
 
 
-#: ``not_stored``: the data is used and not kept at all ("we do not save this information").
-RetentionRule = Literal["duration", "until", "law", "as_long_as_necessary", "unspecified", "indefinite",
-                        "at_discretion", "not_stored"]
+#: What a retention statement says (``retention ...`` in a purpose):
+#:
+#: * ``duration``: a period (``5 years``, ``up_to 30 years``, ``3 years after contract_end``);
+#: * ``until``: until an event;
+#: * ``law``: as long as a law *requires* (``law "bokføringsloven § 13" 5 years``);
+#: * ``law_permits``: as long as a law *permits*: a maximum, not how long the data is kept;
+#: * ``criteria``: the criteria used to determine the period (Art. 13(2)(a)), as free text;
+#: * ``archive``: kept longer for archiving in the public interest, scientific or historical
+#:   research or statistics (Art. 5(1)(e), 89(1)), under the law or basis named (if any);
+#: * ``no_general_period``: "it is not possible to give a general time frame";
+#: * ``as_long_as_necessary``, ``temporarily`` ("for a short time"), ``unspecified``,
+#:   ``indefinite``, ``at_discretion``: honest markers of vagueness;
+#: * ``not_stored``: the data is used and not kept at all ("we do not save this information").
+RetentionRule = Literal["duration", "until", "law", "law_permits", "criteria", "archive", "no_general_period",
+                        "as_long_as_necessary", "temporarily", "unspecified", "indefinite", "at_discretion",
+                        "not_stored"]
+
+#: The retention rules written as words alone (``retention temporarily``), with those words.
+RETENTION_WORDS: dict[str, str] = {
+    "as_long_as_necessary": "as long as necessary",
+    "temporarily": "temporarily",
+    "no_general_period": "no_general_period",
+    "unspecified": "unspecified",
+    "indefinite": "indefinite",
+    "at_discretion": "at controller discretion",
+    "not_stored": "not_stored",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Retention(Node):
-    """How long data is kept: a period, an event, a law, or an honest marker of vagueness."""
+    """How long data is kept: a period, an event, a law, criteria, or an honest marker of vagueness.
+
+    Several statements in a purpose are alternatives ("whichever applies"). A statement with
+    ``categories`` (``retention 6 months for logs``) is about those categories of the purpose's
+    data only, and for them it takes the place of the statements without categories (the
+    specific period overrides the general one); ``categories`` empty: the purpose's data.
+    """
 
     rule: RetentionRule
     duration: Duration | None = None
+    #: The duration is a maximum (``up_to 30 years``: "up to", "at most"), not a fixed period.
+    up_to: bool = False
     after: str | None = None
     until: str | None = None
+    #: The statute (``law``, ``law_permits``), or the law or basis of the archiving (``archive``).
     law: str | None = None
+    #: The criteria used to determine the period (``criteria "..."``).
+    criteria: Text | None = None
+    #: The categories of data the statement is about (``for a, b``); empty: all of the purpose's.
+    categories: tuple[Ref, ...] = ()
 
     @property
     def is_vague(self) -> bool:
-        return self.rule in ("as_long_as_necessary", "unspecified", "indefinite", "at_discretion")
+        return self.rule in ("as_long_as_necessary", "temporarily", "no_general_period", "unspecified",
+                             "indefinite", "at_discretion")
+
+    @property
+    def is_period(self) -> bool:
+        """A period a reader can apply: a duration (exact or a maximum), an event, or not kept."""
+        return self.rule in ("duration", "until", "not_stored")
+
+    def is_for(self, category: str) -> bool:
+        """Whether the statement names ``category`` (``for ...``); a statement without
+        categories names none (it is the purpose's general retention)."""
+        return any(r.name == category for r in self.categories)
 
     def __str__(self) -> str:
-        words = {
-            "as_long_as_necessary": "as long as necessary",
-            "unspecified": "unspecified",
-            "indefinite": "indefinite",
-            "at_discretion": "at controller discretion",
-            "not_stored": "not_stored",
-        }
-        if self.rule in words:
-            return words[self.rule]
+        return self.text() + (" for " + ", ".join(r.name for r in self.categories) if self.categories else "")
+
+    def text(self) -> str:
+        """The statement without its ``for`` categories, as a short phrase."""
+        if self.rule in RETENTION_WORDS:
+            return RETENTION_WORDS[self.rule]
         if self.rule == "until":
             return f"until {self.until}"
-        parts = [f'law "{self.law}"' if self.law else "required by law"] if self.rule == "law" else []
+        if self.rule == "criteria":
+            return f'criteria "{self.criteria}"'
+        if self.rule == "archive":
+            return f'archive "{self.law}"' if self.law else "archive"
+        parts = []
+        if self.rule == "law":
+            parts.append(f'law "{self.law}"' if self.law else "required by law")
+        elif self.rule == "law_permits":
+            parts.append(f'law_permits "{self.law}"' if self.law else "permitted by law")
         if self.duration is not None:
-            parts.append(str(self.duration))
+            parts.append(("up to " if self.up_to else "") + str(self.duration))
         if self.after:
             parts.append(f"after {self.after}")
         return " ".join(parts)
@@ -484,6 +537,24 @@ class Purpose(Node):
     def basis(self) -> LegalBasis | None:
         """The legal basis when exactly one is declared."""
         return self.bases[0] if len(self.bases) == 1 else None
+
+    @property
+    def general_retention(self) -> tuple[Retention, ...]:
+        """The retention statements about all of the purpose's data (no ``for``)."""
+        return tuple(r for r in self.retention if not r.categories)
+
+    def retention_for(self, category: str) -> tuple[Retention, ...]:
+        """The retention statements that apply to one category of the purpose's data: those that
+        name it (``for``), else the general ones; empty: the purpose does not say."""
+        named = tuple(r for r in self.retention if r.is_for(category))
+        return named or self.general_retention
+
+    @property
+    def retention_categories(self) -> tuple[str, ...]:
+        """The purpose's categories, then those only its retention names (``for``), each once."""
+        names = [r.name for r in self.categories]
+        names += [c.name for r in self.retention for c in r.categories]
+        return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

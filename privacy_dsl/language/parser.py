@@ -7,6 +7,7 @@ The grammar lives in the top-level ``grammar.lark``; the wheel carries a copy in
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -107,8 +108,9 @@ _GROUP_WORDS = {
     "_item": "a block such as `controller`, `purpose`, `category` or `cookie`",
     "basis": "a legal basis (`consent`, `contract`, `legal_obligation`, `vital_interests`, "
     "`public_task` or `legitimate_interests`)",
-    "retention": "a retention period such as `5 years`, `until <event>`, `law \"...\"`, "
-    "`as long as necessary`, `unspecified`, `indefinite`, `at controller discretion` or `not_stored`",
+    "retention": "a retention such as `5 years`, `up_to 30 days`, `until <event>`, `law \"...\"`, "
+    "`law_permits \"...\"`, `criteria \"...\"`, `archive \"...\"`, `as long as necessary`, `temporarily`, "
+    "`no_general_period`, `unspecified`, `indefinite`, `at controller discretion` or `not_stored`",
     "expiry": "an expiry: a duration such as `13 months`, `session` or `persistent`",
 }
 
@@ -357,7 +359,7 @@ def unquote(token: str) -> str:
 def _anonymous_terminals() -> frozenset[str]:
     """Keywords and punctuation: kept by the parser for their positions, dropped before building."""
     return frozenset(t.name for t in lark_parser().terminals
-                     if t.pattern.type == "str" and t.name not in ("YES", "NO"))
+                     if t.pattern.type == "str" and t.name not in ("YES", "NO", "UP_TO"))
 
 
 class _Builder:
@@ -603,20 +605,50 @@ class _Builder:
     def _retention(self, meta: Pos, rule: m.RetentionRule, **kw: Any) -> m.Retention:
         return m.Retention(rule=rule, span=self._span(meta), **kw)
 
+    @staticmethod
+    def _period(children: list[Any]) -> dict[str, Any]:
+        """The values of a period (``up_to? duration (after event)?``) from a handler's children."""
+        up_to = bool(children) and isinstance(children[0], Token) and children[0].type == "UP_TO"
+        rest = children[1:] if up_to else children
+        if not rest:
+            return {}
+        return {"duration": rest[0], "up_to": up_to, "after": rest[1] if len(rest) > 1 else None}
+
     def retention_duration(self, meta: Pos, children: list[Any]) -> m.Retention:
-        return self._retention(meta, "duration", duration=children[0],
-                               after=children[1] if len(children) > 1 else None)
+        return self._retention(meta, "duration", **self._period(children))
 
     def retention_until(self, meta: Pos, children: list[str]) -> m.Retention:
         return self._retention(meta, "until", until=children[0])
 
     def retention_law(self, meta: Pos, children: list[Any]) -> m.Retention:
-        law = unquote(children.pop(0)) if children and isinstance(children[0], Token) else None
-        return self._retention(meta, "law", law=law, duration=children[0] if children else None,
-                               after=children[1] if len(children) > 1 else None)
+        law = self._statute(children)
+        return self._retention(meta, "law", law=law, **self._period(children))
+
+    def retention_law_permits(self, meta: Pos, children: list[Any]) -> m.Retention:
+        law = self._statute(children)
+        return self._retention(meta, "law_permits", law=law, **self._period(children))
+
+    @staticmethod
+    def _statute(children: list[Any]) -> str | None:
+        """The statute a `law` or `law_permits` names, taken off the front of ``children``."""
+        if children and isinstance(children[0], Token) and children[0].type == "STRING":
+            return unquote(children.pop(0))
+        return None
+
+    def retention_criteria(self, meta: Pos, children: list[m.Text]) -> m.Retention:
+        return self._retention(meta, "criteria", criteria=children[0])
+
+    def retention_archive(self, meta: Pos, children: list[Token]) -> m.Retention:
+        return self._retention(meta, "archive", law=unquote(children[0]) if children else None)
 
     def retention_as_long_as_necessary(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "as_long_as_necessary")
+
+    def retention_temporarily(self, meta: Pos, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "temporarily")
+
+    def retention_no_general_period(self, meta: Pos, children: list[Any]) -> m.Retention:
+        return self._retention(meta, "no_general_period")
 
     def retention_unspecified(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "unspecified")
@@ -629,6 +661,18 @@ class _Builder:
 
     def retention_not_stored(self, meta: Pos, children: list[Any]) -> m.Retention:
         return self._retention(meta, "not_stored")
+
+    def _retention_stmt(self, s: Stmt) -> m.Retention:
+        """A purpose's ``retention ... (for a, b)?``: the statement, with the categories it is about;
+        its span runs to the last category."""
+        ret: m.Retention = s.children[0]
+        if len(s.children) < 2 or not s.children[1]:
+            return ret
+        refs: tuple[m.Ref, ...] = tuple(s.children[1])
+        last = refs[-1].span
+        span = m.Span(path=ret.span.path, line=ret.span.line, column=ret.span.column,
+                      end_line=last.end_line, end_column=last.end_column)
+        return dataclasses.replace(ret, categories=refs, span=span)
 
     # -- cookie expiry
     def expiry_duration(self, meta: Pos, children: list[m.Duration]) -> m.Expiry:
@@ -752,7 +796,7 @@ class _Builder:
             "subjects": ("subjects", self._refs, True),
             "recipients": ("recipients", self._refs, True),
             "transfers": ("transfers", self._refs, True),
-            "retention": ("retention", self._first, True),
+            "retention": ("retention", self._retention_stmt, True),
             "consent_ref": ("consent", self._first, False),
             "profiling": ("profiling", self._flag, False),
             "automated_decisions": ("automated_decisions", self._automated, False),

@@ -25,7 +25,8 @@ _VALUES: dict[str, tuple[str, bool]] = {
     "strings": ('"<string>", ...', True), "STRING": ('"<string>"', False), "taxons": ("<key>, ...", True),
     "TAXON": ("<key>", False), "flag": ("yes | no", False), "duration": ("<duration>", False),
     "basis": ("<basis>", False), "retention": ("<retention>", False), "expiry": ("<expiry>", False),
-    "routes": ('<route> ["<address>"], ...', True), "DATE": ("<date>", False), "INT": ("<number>", False), "NAME": ("<name>", False), "event": ("<event>", False),
+    "routes": ('<route> ["<address>"], ...', True), "DATE": ("<date>", False), "INT": ("<number>", False),
+    "NAME": ("<name>", False), "event": ("<event>", False),
 }
 
 

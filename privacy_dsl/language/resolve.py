@@ -77,13 +77,21 @@ class _Resolver:
         for kind, blocks in defaults.items():
             if len(blocks) > 1:
                 self._duplicate("defaults", kind, blocks[1].span, blocks[0].span)
+        # Whose retention is their own: the categories a `defaults purpose` retention names are
+        # checked once, at the defaults block, not at every purpose it is given to.
+        own_retention = {ident for ident, purpose in purposes.items() if purpose.has("retention")}
         if defaults["purpose"]:
+            values = defaults["purpose"][0].values
+            assert isinstance(values, m.PurposeDefaults)
+            for ret in values.retention or ():
+                for ref in ret.categories:
+                    self._ref(ref, "category", "the `defaults purpose` block")
             for ident, purpose in purposes.items():
                 purposes[ident] = _apply_defaults(purpose, defaults["purpose"][0])
         if defaults["cookie"]:
             cookies = [_apply_defaults(c, defaults["cookie"][0]) for c in cookies]
 
-        self._check_references(purposes, cookies, rights)
+        self._check_references(purposes, cookies, rights, own_retention)
         return m.Policy(
             root=self.root,
             files=tuple(d.path for d in self.documents),
@@ -127,7 +135,7 @@ class _Resolver:
             args=(("name", ref.name), ("kind", kind))))
 
     def _check_references(self, purposes: dict[str, m.Purpose], cookies: list[m.Cookie],
-                          rights: m.Rights | None) -> None:
+                          rights: m.Rights | None, own_retention: set[str]) -> None:
         for purpose in purposes.values():
             where = f"purpose `{purpose.id}`"
             for ref in purpose.categories:
@@ -138,6 +146,9 @@ class _Resolver:
                 self._ref(ref, "recipient", where)
             for ref in purpose.transfers:
                 self._ref(ref, "transfer", where)
+            for ret in purpose.retention if purpose.id in own_retention else ():  # `... for logs`
+                for ref in ret.categories:
+                    self._ref(ref, "category", where)
             self._ref(purpose.consent, "consent", where)
         for cid, category in self.tables["category"].items():
             for ref in category.received_from:
@@ -162,10 +173,33 @@ def _apply_defaults(block: Any, defaults: m.Defaults) -> Any:
         if field not in block.field_spans:
             update[field] = value
             spans[field] = defaults.field_spans.get(field, defaults.span)
+    if isinstance(block, m.Purpose) and "retention" in update:
+        categories = {r.name for r in update.get("categories", block.categories)}
+        update["retention"] = _retention_about(update["retention"], categories)
+        if not update["retention"]:  # only periods for data this purpose does not have: not stated
+            del update["retention"]
+            spans.pop("retention")
     if not update:
         return block
     update["field_spans"] = spans
     return dataclasses.replace(block, **update)
+
+
+def _retention_about(retention: tuple[m.Retention, ...], categories: set[str]) -> tuple[m.Retention, ...]:
+    """The retention statements of a `defaults purpose` block that are about a purpose with these
+    categories: a statement for some categories (``6 months for logs``) is kept for the ones the
+    purpose lists, and left out when it lists none of them. A purpose that lists no categories
+    gets them all (nothing says which of its data they are about)."""
+    if not categories:
+        return retention
+    out: list[m.Retention] = []
+    for ret in retention:
+        named = tuple(r for r in ret.categories if r.name in categories)
+        if not ret.categories or len(named) == len(ret.categories):
+            out.append(ret)
+        elif named:
+            out.append(dataclasses.replace(ret, categories=named))
+    return tuple(out)
 
 
 def resolve(root: str, documents: Iterable[m.Document]) -> tuple[m.Policy, list[Diagnostic]]:

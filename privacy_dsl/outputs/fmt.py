@@ -350,8 +350,10 @@ class _Formatter:
         """
         children = tree.children
         for i, child in enumerate(children):
-            if out and isinstance(out[-1], tuple) and out[-1][0] == "braces":
-                return False  # something after a closing brace
+            # Something after a closing brace: only a localised text on one line, which stays on it
+            # (`retention criteria { nb "..." en "..." } for logs`; no comment can be inside).
+            if out and isinstance(out[-1], tuple) and out[-1][0] == "braces" and not self.inline_text(out):
+                return False
             if isinstance(child, Token):
                 if child == "{" and child.type != "STRING":
                     if children[-1] != "}":
@@ -372,6 +374,22 @@ class _Formatter:
                     out.append(str(child.children[0]))
             elif not self.flatten(child, out):
                 return False
+        return True
+
+    def inline_text(self, out: list[Any]) -> bool:
+        """Replace the brace group at the end of ``out`` by its words when it is a localised text
+        written on one line; False when it is not one."""
+        group = out[-1][1]
+        start, end = self.extent(group)
+        if str(group.data) != "text_localised" or self.line(start) != self.line(max(start, end - 1)):
+            return False
+        words: list[str] = []
+        for item in group.children:
+            if isinstance(item, Tree):
+                parts: list[Any] = []
+                self.flatten(item, parts)
+                words.append(_join(parts))
+        out[-1] = "{ " + " ".join(words) + " }" if words else "{}"
         return True
 
     def word(self, token: Token, context: str) -> str:

@@ -14,10 +14,32 @@ _WP260 = ("Article 29 Working Party, Guidelines on transparency under Regulation
 
 
 def _is_criterion(ret: m.Retention) -> bool:
-    """Whether a retention statement gives a period or a criterion a reader can apply."""
-    if ret.rule in ("duration", "until", "not_stored"):
+    """Whether a retention statement gives a period or a criterion a reader can apply: a period
+    (exact or a maximum), an event, data not kept, a law that is named or has a period, the
+    criteria used to determine the period, or what a law permits with the maximum given."""
+    if ret.is_period or ret.rule == "criteria":
         return True
-    return ret.rule == "law" and (ret.law is not None or ret.duration is not None)
+    if ret.rule == "law":
+        return ret.law is not None or ret.duration is not None
+    return ret.rule == "law_permits" and ret.duration is not None
+
+
+def _scopes(purpose: m.Purpose, ret: m.Retention) -> list[tuple[m.Retention, ...]]:
+    """The retention statements that apply beside ``ret`` to each part of the data ``ret`` is
+    about: the general statements for a general one; for ``ret`` with ``for a, b``, the
+    statements that apply to `a` and those that apply to `b` (``Purpose.retention_for``)."""
+    if not ret.categories:
+        return [purpose.general_retention]
+    return [purpose.retention_for(r.name) for r in ret.categories]
+
+
+def _answered(purpose: m.Purpose, ret: m.Retention) -> bool:
+    """Whether, for all the data ``ret`` is about, another statement gives a period or criterion."""
+    return all(any(_is_criterion(o) for o in scope if o is not ret) for scope in _scopes(purpose, ret))
+
+
+def _names(categories: list[str]) -> str:
+    return ", ".join(f"`{c}`" for c in categories)
 
 
 @rule(
@@ -26,12 +48,18 @@ def _is_criterion(ret: m.Retention) -> bool:
     messages={
         "missing": "purpose `{purpose}` does not say how long its data is kept",
         "unspecified": "purpose `{purpose}` marks its retention as unspecified",
+        "unspecified-for": "purpose `{purpose}` marks the retention of {categories} as unspecified",
+        "no-criteria": (
+            "purpose `{purpose}` says no general retention period can be given, but gives no criteria "
+            "for it either"
+        ),
     },
     category="retention",
     severity="error",
     references=(
         "GDPR Art. 5(1)(e) (storage limitation)",
-        "GDPR Art. 13(2)(a), 14(2)(a) (the period, or the criteria used to determine it)",
+        "GDPR Art. 13(2)(a), 14(2)(a) (the period, or if that is not possible, the criteria used to determine "
+        "that period)",
         _WP260,
     ),
 )
@@ -39,13 +67,22 @@ def retention_missing(ctx: Context) -> Iterator[Finding]:
     """A purpose that does not say how long its data is kept.
 
     ## What it does
-    Flags a purpose with no `retention` statement, or whose only retention is `unspecified`.
+    Flags a purpose with no `retention` statement, or whose only retention is `unspecified`
+    (also per category: `retention unspecified for logs` with nothing else for `logs`). Flags
+    `retention no_general_period` ("it is not possible to give a general time frame") when no
+    criteria (`retention criteria "..."`) or period is given beside it for the same data.
+
+    `retention criteria "..."` answers the question: the rule cannot judge free text, so it stays
+    silent on criteria however they are worded. A period given as a maximum (`retention up_to 30
+    days`) is a period. A purpose whose retention names only some of its categories (`for ...`)
+    is RET007's.
 
     ## Why it matters
     GDPR Art. 13(2)(a) and 14(2)(a) require the notice to give "the period for which the personal
     data will be stored, or if that is not possible, the criteria used to determine that period".
     Storage limitation (Art. 5(1)(e)) means the controller must know that period itself. A purpose
-    that is silent about retention gives the reader neither.
+    that is silent about retention gives the reader neither; a notice that says no period can be
+    given owes the reader the criteria instead.
 
     ## Example
     ```privacy
@@ -75,9 +112,27 @@ def retention_missing(ctx: Context) -> Iterator[Finding]:
             yield Finding(purpose.span, {"purpose": purpose.id}, "missing",
                           hint="add `retention <period>` (e.g. `retention 3 years after contract_end`), "
                                "`retention until <event>` or `retention law \"<statute>\"`")
-        elif all(r.rule == "unspecified" for r in purpose.retention):
-            yield Finding(purpose.retention[0].span, {"purpose": purpose.id}, "unspecified",
-                          hint="state the period or the criteria that decide it, e.g. `retention 13 months`")
+            continue
+        hint = "state the period or the criteria that decide it, e.g. `retention 13 months`"
+        if all(r.rule == "unspecified" for r in purpose.retention):
+            yield Finding(purpose.retention[0].span, {"purpose": purpose.id}, "unspecified", hint=hint)
+        elif any(r.categories for r in purpose.retention):  # else nothing is unspecified for some data only
+            general = purpose.general_retention
+            if not purpose.categories and general and all(r.rule == "unspecified" for r in general):
+                # The general retention of a purpose that lists no categories: its data beyond the
+                # categories its other statements name.
+                yield Finding(general[0].span, {"purpose": purpose.id}, "unspecified", hint=hint)
+            unspecified = [c for c in purpose.retention_categories if (rs := purpose.retention_for(c))
+                           and all(r.rule == "unspecified" for r in rs)]
+            if unspecified:
+                first = purpose.retention_for(unspecified[0])[0]
+                yield Finding(first.span, {"purpose": purpose.id, "categories": _names(unspecified)},
+                              "unspecified-for", hint="state the period or the criteria that decide it, e.g. "
+                                                      f"`retention 13 months for {unspecified[0]}`")
+        for ret in purpose.retention:
+            if ret.rule == "no_general_period" and not _answered(purpose, ret):
+                yield Finding(ret.span, {"purpose": purpose.id}, "no-criteria",
+                              hint="give the criteria that decide the period: `retention criteria \"...\"`")
 
 
 @rule(
@@ -93,6 +148,8 @@ def retention_missing(ctx: Context) -> Iterator[Finding]:
         "GDPR Art. 5(1)(e) (kept no longer than necessary for the purposes)",
         "GDPR Art. 13(2)(a)",
         "GDPR Recital 39 (time limits for erasure or periodic review)",
+        "GDPR Art. 89(1) (safeguards for archiving in the public interest, scientific or historical research "
+        "or statistics)",
     ),
 )
 def retention_indefinite(ctx: Context) -> Iterator[Finding]:
@@ -109,8 +166,15 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     periodic review. A period the controller may extend at will is no limit at all, and a notice
     that says so tells the reader nothing they can rely on (Art. 13(2)(a)).
 
-    Art. 5(1)(e) does allow longer storage solely for archiving in the public interest, research or
-    statistics under Art. 89(1). If that is the case, suppress the finding with the reason.
+    Art. 5(1)(e) does allow longer storage "insofar as the personal data will be processed solely
+    for archiving purposes in the public interest, scientific or historical research purposes or
+    statistical purposes in accordance with Article 89(1)", subject to the technical and
+    organisational measures the Regulation requires. Art. 89(1) makes such processing subject to
+    appropriate safeguards for the rights and freedoms of the data subject, in particular measures
+    for data minimisation (pseudonymisation where the purposes allow it, and data that no longer
+    identifies anyone where that suffices). Write that as `retention archive "<law or basis>"`,
+    which this rule does not flag: whether the safeguards are in place is not in the policy, and
+    the rule cannot know it.
 
     ## Example
     ```privacy
@@ -126,6 +190,7 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     purpose further_use {
       basis consent
       retention until erasure_request
+      retention archive "Arkivlova § 6"
     }
     ```
 
@@ -149,6 +214,7 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     "retention-vague",
     messages={
         "vague": "purpose `{purpose}` keeps data \"as long as necessary\" without a period or criterion",
+        "temporarily": "purpose `{purpose}` keeps data \"temporarily\" without a period or criterion",
     },
     category="retention",
     severity="error",
@@ -159,19 +225,23 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def retention_vague(ctx: Context) -> Iterator[Finding]:
-    """"As long as necessary", with no period or criterion beside it.
+    """"As long as necessary" or "temporarily", with no period or criterion beside it.
 
     ## What it does
-    Flags `retention as long as necessary` when the purpose gives no other retention statement a
-    reader could apply: a period (`retention 5 years`), an event (`retention until ...`), or a law
-    that is named or has a period (`retention law "bokføringsloven § 13"`). A bare `retention law`
-    is not a criterion (RET005 reports it).
+    Flags `retention as long as necessary` and `retention temporarily` ("for a short time") when
+    the purpose gives no other retention statement a reader could apply to the same data: a
+    period (`retention 5 years`, `retention up_to 30 days`), an event (`retention until ...`),
+    the criteria (`retention criteria "..."`), or a law that is named or has a period (`retention
+    law "bokføringsloven § 13"`). A bare `retention law` is not a criterion (RET005 reports it),
+    and neither is what a law permits without a period (RET006 reports it). A statement for some
+    categories (`for logs`) is answered by what applies to those categories.
 
     ## Why it matters
     The WP29 transparency guidelines, endorsed by the EDPB, say it plainly: "it is not sufficient
     for the data controller to generically state that personal data will be kept as long as
     necessary for the legitimate purposes of the processing". Art. 13(2)(a) asks for the period or
     the criteria that determine it, so that the data subject can assess what happens to the data.
+    "Temporarily" says as little: the reader cannot tell a day from a year.
 
     ## Example
     ```privacy
@@ -196,13 +266,13 @@ def retention_vague(ctx: Context) -> Iterator[Finding]:
     ## References
     GDPR Art. 13(2)(a), 14(2)(a); WP29 Guidelines on transparency (WP260 rev.01), Annex.
     """
+    ids = {"as_long_as_necessary": "vague", "temporarily": "temporarily"}
     for purpose in ctx.policy.purposes.values():
-        if any(_is_criterion(r) for r in purpose.retention):
-            continue
         for ret in purpose.retention:
-            if ret.rule == "as_long_as_necessary":
-                yield Finding(ret.span, {"purpose": purpose.id}, hint="add the period or the event that ends it, e.g. "
-                                                   "`retention 3 years after contract_end`")
+            if ret.rule in ids and not _answered(purpose, ret):
+                yield Finding(ret.span, {"purpose": purpose.id}, ids[ret.rule],
+                              hint="add the period or the event that ends it, e.g. "
+                                   "`retention 3 years after contract_end`")
 
 
 class MaxRetentionOptions(Options):
@@ -274,10 +344,12 @@ def retention_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
     for the purpose's data use. Keys are data-use prefixes: `marketing` covers
     `marketing.communications.email`; the longest matching prefix applies, and `"*"` applies to
     every purpose no other key matches. A duration anchored to an event (`3 years after
-    last_contact`) is compared as written: the period runs from the event.
+    last_contact`) is compared as written: the period runs from the event. A maximum (`retention
+    up_to 10 years`) is compared too: the notice allows the data to be kept that long.
 
     Not compared: retention required by law (`retention law ...`, whatever its period: the
-    statute decides), retention until an event, and the vague markers (RET001-RET003 report those).
+    statute decides), what a law permits (`retention law_permits ...`), retention until an event,
+    and the vague markers (RET001-RET003 report those).
 
     ## Why it matters
     Art. 5(1)(e) sets no number: the period must be no longer than necessary for the purpose. But
@@ -330,7 +402,8 @@ def retention_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
             if ret.rule != "duration" or ret.duration is None:
                 continue
             if ret.duration.days > years * 365.25 + 1e-6:
-                args = {"purpose": purpose.id, "duration": str(ret.duration), "maximum": _years_text(years)}
+                shown = ("up to " if ret.up_to else "") + str(ret.duration)
+                args = {"purpose": purpose.id, "duration": shown, "maximum": _years_text(years)}
                 if prefix != "*":
                     args["prefix"] = prefix
                 yield Finding(ret.span, args, "exceeds-any" if prefix == "*" else "exceeds",
@@ -342,26 +415,35 @@ def retention_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
     "legal-retention-without-citation",
     messages={
         "no-law": "purpose `{purpose}` keeps data as required by law, but names no law",
+        "archive-no-basis": (
+            "purpose `{purpose}` keeps data longer for archiving, research or statistics, but names no law or basis"
+        ),
     },
     category="retention",
     severity="warning",
     references=(
         "GDPR Art. 13(2)(a), 14(2)(a) (the period or the criteria used to determine it)",
         "GDPR Art. 5(2) (accountability)",
+        "GDPR Art. 5(1)(e), 89(1) (longer storage for archiving, research or statistics)",
         _WP260,
     ),
 )
 def legal_retention_without_citation(ctx: Context) -> Iterator[Finding]:
-    """Retention "required by law" without naming the law.
+    """Retention "required by law", or kept for archiving, without naming the law.
 
     ## What it does
-    Flags `retention law` with no statute in quotes after it.
+    Flags `retention law` with no statute in quotes after it, and `retention archive` (archiving
+    in the public interest, scientific or historical research or statistics) with no law or basis
+    in quotes after it.
 
     ## Why it matters
     "As the law requires" is a criterion only if the reader can find the law: which statute, and
     so which period. Naming it (`retention law "bokføringsloven § 13" 5 years`) lets the data
     subject check the period (Art. 13(2)(a)) and lets the controller show why it keeps the data
-    (Art. 5(2)).
+    (Art. 5(2)). The same holds for the longer storage Art. 5(1)(e) allows for archiving,
+    research or statistics: it is allowed only "in accordance with Article 89(1)", and the reader
+    can only tell on what ground the data outlives the purpose when the notice names it
+    (`retention archive "Arkivlova § 6"`).
 
     ## Example
     ```privacy
@@ -388,9 +470,158 @@ def legal_retention_without_citation(ctx: Context) -> Iterator[Finding]:
     for purpose in ctx.policy.purposes.values():
         for ret in purpose.retention:
             if ret.rule == "law" and not ret.law:
-                yield Finding(ret.span, {"purpose": purpose.id},
+                yield Finding(ret.span, {"purpose": purpose.id}, "no-law",
                               hint='name the statute and, if it sets one, the period: '
                                    '`retention law "<statute § section>" <period>`')
+            elif ret.rule == "archive" and not ret.law:
+                yield Finding(ret.span, {"purpose": purpose.id}, "archive-no-basis",
+                              hint='name the law or basis of the archiving: `retention archive "<law § section>"`')
+
+
+@rule(
+    "RET006",
+    "retention-law-permits",
+    messages={
+        "permits": (
+            "purpose `{purpose}` keeps data as long as {law} permits: that is a maximum, not how long the data "
+            "is kept"
+        ),
+        "permits-unnamed": (
+            "purpose `{purpose}` keeps data as long as the law permits: that is a maximum, not how long the "
+            "data is kept"
+        ),
+    },
+    category="retention",
+    severity="warning",
+    references=(
+        "GDPR Art. 13(2)(a), 14(2)(a) (the period for which the personal data will be stored, or the criteria "
+        "used to determine that period)",
+        "GDPR Art. 5(1)(e) (no longer than is necessary for the purposes)",
+        _WP260 + ": the period should be phrased so that the data subject can assess, on the basis of their own "
+                 "situation, what the retention period will be for specific data or purposes (paraphrase)",
+    ),
+)
+def retention_law_permits(ctx: Context) -> Iterator[Finding]:
+    """Retention "as long as the law permits": the longest the data may be kept, not how long it is.
+
+    ## What it does
+    Flags `retention law_permits` ("as long as the law *permits*", "as far as permitted by law")
+    when it gives no period and the purpose gives no other period or criterion for the same
+    data. With a period (`retention law_permits "Act § 4" 10 years`) it states the maximum, as
+    `retention up_to 10 years` does, and is not flagged. `retention law` ("as the law
+    *requires*") is a different statement: a duty to keep, which RET005 checks.
+
+    ## Why it matters
+    Art. 13(2)(a) asks for the period for which the data *will be* stored. What a law permits is
+    an upper limit set by the legislator; the controller decides how long it actually keeps the
+    data within it, and storage limitation (Art. 5(1)(e)) asks that to be no longer than the
+    purpose needs. The reader learns neither the period nor the criteria the controller applies.
+    This reading is the rule's own; no court or authority decision we know of rules on this
+    wording. Set the rule's level in the configuration if you read it otherwise.
+
+    ## Example
+    ```privacy
+    purpose marketing_list {
+      basis consent
+      retention law_permits
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose marketing_list {
+      basis consent
+      retention until consent_withdrawn
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 5(1)(e), 13(2)(a), 14(2)(a); WP29 Guidelines on transparency (WP260 rev.01), Annex.
+    """
+    for purpose in ctx.policy.purposes.values():
+        for ret in purpose.retention:
+            if ret.rule != "law_permits" or ret.duration is not None or _answered(purpose, ret):
+                continue
+            hint = ("state how long the data is kept (`retention 5 years after contract_end`), or the criteria "
+                    "that decide it (`retention criteria \"...\"`)")
+            if ret.law:
+                yield Finding(ret.span, {"purpose": purpose.id, "law": ret.law}, "permits", hint=hint)
+            else:
+                yield Finding(ret.span, {"purpose": purpose.id}, "permits-unnamed", hint=hint)
+
+
+@rule(
+    "RET007",
+    "retention-missing-for-categories",
+    messages={
+        "missing-for": "purpose `{purpose}` gives its retention per category, but none for {categories}",
+    },
+    category="retention",
+    severity="error",
+    references=(
+        "GDPR Art. 13(2)(a), 14(2)(a)",
+        "GDPR Art. 5(1)(e) (storage limitation)",
+        _WP260 + ": where relevant, different storage periods should be stated for different categories of "
+                 "personal data and/or different processing purposes, including, where appropriate, archiving "
+                 "periods (paraphrase)",
+    ),
+)
+def retention_missing_for_categories(ctx: Context) -> Iterator[Finding]:
+    """A purpose whose retention covers only some of its categories of data.
+
+    ## What it does
+    Flags a purpose whose `retention` statements all name categories (`retention 6 months for
+    logs`) when some of the categories the purpose lists in `categories` are named by none of
+    them. One finding lists them all. A retention statement without `for` is about all of the
+    purpose's data, so a purpose with one is never flagged; a purpose without `categories` cannot
+    be checked. A `defaults purpose` block's statements for categories a purpose does not list
+    are not given to it (and when none is left, the purpose states no retention: RET001).
+
+    ## Why it matters
+    Art. 13(2)(a) and 14(2)(a) ask for the period for which the personal data will be stored. A
+    notice that gives periods per category of data (the WP29 guidelines ask for that where the
+    periods differ) and leaves some categories out tells the reader nothing about those.
+
+    ## Example
+    ```privacy
+    category account { taxonomy user.account }
+    category logs { taxonomy user.behavior }
+    purpose login {
+      basis contract
+      categories account, logs
+      retention 6 months for logs
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    category account { taxonomy user.account }
+    category logs { taxonomy user.behavior }
+    purpose login {
+      basis contract
+      categories account, logs
+      retention 6 months for logs
+      retention 2 years after last_login for account
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 5(1)(e), 13(2)(a), 14(2)(a); WP29 Guidelines on transparency (WP260 rev.01), Annex.
+    """
+    for purpose in ctx.policy.purposes.values():
+        if not purpose.retention or purpose.general_retention:
+            continue
+        missing = [c for c in dict.fromkeys(r.name for r in purpose.categories) if not purpose.retention_for(c)]
+        if missing:
+            yield Finding(purpose.span_of("retention"), {"purpose": purpose.id, "categories": _names(missing)},
+                          hint=f"add `retention <period> for {missing[0]}`, or a retention without `for` for the "
+                               "rest of the purpose's data")
 
 
 RULES = (
@@ -399,4 +630,6 @@ RULES = (
     retention_vague,
     retention_exceeds_maximum,
     legal_retention_without_citation,
+    retention_law_permits,
+    retention_missing_for_categories,
 )

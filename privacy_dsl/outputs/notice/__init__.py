@@ -136,22 +136,58 @@ class _Builder:
                 args=(("lang", self.lang), ("event", event))))
         return event.replace("_", " ")
 
-    def retention(self, r: m.Retention) -> str:
+    def retention(self, r: m.Retention, ident: str) -> Inlines:
+        """One retention statement as a phrase (without the categories it is for)."""
         p = self.p
         if r.rule in p.retention_vague:
-            return p.retention_vague[r.rule]
+            return (p.retention_vague[r.rule],)
         if r.rule == "until" and r.until is not None:
-            return p.retention_until(self.event(r.until, p.events_until, r.span))
+            return (p.retention_until(self.event(r.until, p.events_until, r.span)),)
+        if r.rule == "criteria":
+            text = self.text(r.criteria, r.span, f"purpose `{ident}` retention criteria")
+            return (p.retention_criteria, " ", *text) if text else (p.not_stated,)
+        if r.rule == "archive":
+            return (p.retention_archive(r.law),)
         parts: list[str] = []
         if r.duration is not None:
+            duration = self.duration(r.duration)
+            if r.up_to:
+                duration = p.retention_up_to(duration)
             if r.after:
-                parts.append(p.retention_after(self.duration(r.duration),
-                                               self.event(r.after, p.events_after, r.span)))
+                parts.append(p.retention_after(duration, self.event(r.after, p.events_after, r.span)))
             else:
-                parts.append(self.duration(r.duration))
+                parts.append(duration)
         if r.rule == "law":
             parts.append(p.retention_law(r.law) if r.law else p.retention_law_unnamed)
-        return ", ".join(parts) if parts else p.not_stated
+        elif r.rule == "law_permits":
+            parts.append(p.retention_law_permits(r.law) if r.law else p.retention_law_permits_unnamed)
+        return (", ".join(parts) if parts else p.not_stated,)
+
+    def retention_facts(self, ident: str, purpose: m.Purpose) -> list[tuple[str, Inlines]]:
+        """The purpose's retention: one line, or with periods per category of data (``for``), the
+        general statements (for the other data) first and then one line per set of categories."""
+        p = self.p
+        if not purpose.retention:
+            return [(p.retention, (p.not_stated,))]
+        groups: dict[tuple[str, ...], list[m.Retention]] = {(): []}
+        for r in purpose.retention:
+            groups.setdefault(tuple(c.name for c in r.categories), []).append(r)
+        per_category = len(groups) > 1
+        facts: list[tuple[str, Inlines]] = []
+        for names, rets in groups.items():
+            if not rets:
+                continue
+            value = _joined((self.retention(r, ident) for r in rets), "; ")
+            if names:
+                refs = rets[0].categories
+                label = _joined(self.ref_name(self.policy.categories, c, "category") for c in refs)  # type: ignore[arg-type]
+                value = (*label, ": ", *value)
+            elif per_category:
+                value = (p.retention_other, ": ", *value)
+            elif value and isinstance(value[0], str):
+                value = (_upper_first(value[0]), *value[1:])
+            facts.append((p.retention, value))
+        return facts
 
     def country(self, code: str) -> Inline:
         if code in self.p.countries:
@@ -285,8 +321,7 @@ class _Builder:
         transfers = [self.transfer_summary(r) for r in purpose.transfers]
         if transfers:
             facts.append((p.transfers, _joined(transfers, "; ")))
-        retention = [self.retention(r) for r in purpose.retention]
-        facts.append((p.retention, (_upper_first("; ".join(retention)) if retention else p.not_stated,)))
+        facts.extend(self.retention_facts(ident, purpose))
         if purpose.consent is not None:
             mech = self.policy.consents.get(purpose.consent.name)
             if mech is not None:

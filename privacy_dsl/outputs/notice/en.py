@@ -141,8 +141,18 @@ PHRASES = Phrases(
     retention_after=lambda duration, event: f"{duration} after {event}",
     retention_law=lambda law: f"as required by {law}",
     retention_law_unnamed="as long as the law requires",
+    retention_up_to=lambda duration: f"up to {duration}",
+    retention_law_permits=lambda law: f"as long as {law} permits",
+    retention_law_permits_unnamed="as long as the law permits",
+    retention_criteria="decided by these criteria:",
+    retention_archive=lambda basis: "longer for archiving purposes in the public interest, scientific or historical "
+                                    "research purposes or statistical purposes (GDPR Art. 89(1))"
+                                    + (f", under {basis}" if basis else ""),
+    retention_other="Other personal data",
     retention_vague={
         "as_long_as_necessary": "as long as necessary",
+        "temporarily": "temporarily",
+        "no_general_period": "no general period can be given",
         "unspecified": "not stated",
         "indefinite": "indefinitely",
         "at_discretion": "at our discretion",

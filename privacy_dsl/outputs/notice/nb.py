@@ -124,8 +124,18 @@ PHRASES = Phrases(
     retention_after=lambda duration, event: f"{duration} etter {event}",
     retention_law=lambda law: f"slik {law} krever",
     retention_law_unnamed="så lenge loven krever",
+    retention_up_to=lambda duration: f"inntil {duration}",
+    retention_law_permits=lambda law: f"så lenge {law} tillater",
+    retention_law_permits_unnamed="så lenge loven tillater",
+    retention_criteria="fastsettes ut fra disse kriteriene:",
+    retention_archive=lambda basis: "lenger for arkivformål i allmennhetens interesse, for formål knyttet til "
+                                    "vitenskapelig eller historisk forskning eller for statistiske formål "
+                                    f"({_PVF} art. 89 nr. 1)" + (f", med grunnlag i {basis}" if basis else ""),
+    retention_other="Andre personopplysninger",
     retention_vague={
         "as_long_as_necessary": "så lenge det er nødvendig",
+        "temporarily": "midlertidig",
+        "no_general_period": "det kan ikke angis en generell lagringstid",
         "unspecified": "ikke oppgitt",
         "indefinite": "på ubestemt tid",
         "at_discretion": "etter vårt skjønn",

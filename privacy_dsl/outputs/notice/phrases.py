@@ -87,6 +87,12 @@ class Phrases:
     retention_after: Callable[[str, str], str]  # duration, rendered event -> phrase
     retention_law: Callable[[str], str]  # law -> "as required by <law>"
     retention_law_unnamed: str
+    retention_up_to: Callable[[str], str]  # rendered duration -> "up to <duration>"
+    retention_law_permits: Callable[[str], str]  # law -> "as long as <law> permits"
+    retention_law_permits_unnamed: str
+    retention_criteria: str  # put before the policy's criteria text
+    retention_archive: Callable[[str | None], str]  # law or basis (or None) -> archiving phrase, Art. 89(1)
+    retention_other: str  # the data a per-category retention does not name
     retention_vague: dict[str, str]  # rule -> wording
     events_until: dict[str, str]  # event -> whole phrase after "until"
     events_after: dict[str, str]  # event -> whole phrase after "<duration> after"
