@@ -13,8 +13,8 @@ policy "Acme notice" {
   updated 2026-01-31
   url "https://acme.example/privacy"
   security { en "TLS everywhere" }
-  description "Our notice" claims no_cookies bases contract, legal_obligation "Act § 9", legitimate_interests { interest "x" }
-}
+  description "Our notice" claims no_cookies bases contract, legal_obligation "Act § 9",
+    legitimate_interests { interest "x" } }
 controller "Acme AS" {
   email "privacy@acme.example"
   phone "+47 1"

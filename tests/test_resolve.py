@@ -66,9 +66,9 @@ def test_defaults_fill_only_what_a_block_does_not_say() -> None:
     a, b = policy.purposes["a"], policy.purposes["b"]
     assert [r.name for r in a.subjects] == ["customer"] and a.retention[0].duration is not None
     assert a.span_of("subjects").line == 3  # points at the defaults block statement
-    # a list of what the purpose involves adds up: the default's, then the block's own
-    assert [r.name for r in b.subjects] == ["customer", "visitor"]
-    assert b.span_of("subjects").line == 5  # the block states it: its own statement
+    # whom the purpose is about: the block's own answer replaces the default's
+    assert [r.name for r in b.subjects] == ["visitor"]
+    assert b.span_of("subjects").line == 5
     (cookie,) = policy.cookies
     assert cookie.party is m.Party.THIRD and cookie.expiry is not None and cookie.expiry.lifetime == "session"
 
@@ -92,12 +92,13 @@ def test_lists_of_things_involved_add_up_and_alternatives_are_replaced() -> None
     assert policy is not None
     news = policy.purposes["news"]
     assert [r.name for r in news.categories] == ["ip", "email"]  # each once, the default's first
-    assert [r.name for r in news.subjects] == ["customer", "visitor"]
+    assert [r.name for r in news.subjects] == ["visitor"]  # replaced
     assert [r.name for r in news.recipients] == ["host", "mailer"]
     assert [b.basis.value for b in news.bases] == ["consent"]  # replaced
     assert [r.rule for r in news.retention] == ["until"]  # replaced
     p = policy.purposes["p"]
     assert [r.name for r in p.categories] == ["ip", "email"] and [b.basis.value for b in p.bases] == ["contract"]
+    assert [r.name for r in p.subjects] == ["customer"] and p.span_of("subjects").line == 9
     (cookie,) = policy.cookies
     assert [r.name for r in cookie.purposes] == ["cookies_p", "stats"]
     assert cookie.domains == ("tracker.example",)

@@ -644,10 +644,11 @@ def stated(values: PurposeDefaults | CookieDefaults) -> dict[str, Any]:
 DefaultsScope = Literal["policy", "file"]
 
 #: List fields of ``defaults`` that add to a block's own list (the defaults' first, then the block's,
-#: each reference once): the things a purpose or cookie involves. Every other field, lists of
-#: alternatives (``bases``, ``retention``, a cookie's ``domains``) included, is taken only by a block
-#: that does not state it.
-MERGED_FIELDS = frozenset({"categories", "subjects", "recipients", "transfers", "purposes"})
+#: each reference once): the data a purpose uses, whom it goes to, the purposes a cookie serves.
+#: Every other field is taken only by a block that does not state it: lists that answer one
+#: question (``subjects``: whom the purpose is about; ``bases``; ``retention``, alternatives; a
+#: cookie's ``domains``) as well as single values.
+MERGED_FIELDS = frozenset({"categories", "recipients", "transfers", "purposes"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,7 +2,7 @@
 
 Checks duplicates and references across all files of the policy (in any order), applies
 ``defaults`` blocks to the purposes and cookies that do not state a value themselves (a file's own
-``defaults ... here`` first, then the policy-wide one; lists of what a block involves add up, see
+``defaults ... here`` first, then the policy-wide one; the lists of data and recipients add up, see
 ``model.MERGED_FIELDS``), and reports
 problems as diagnostics (E200-E206) with suggestions.
 """

@@ -607,6 +607,14 @@ def test_trn015_an_invalid_right_in_a_denial_is_reported_and_the_valid_ones_kept
     assert dict(d.args)["rights"] == "`objection`"
 
 
+def test_trn012_checks_the_reason_of_a_limit_or_denial() -> None:
+    text = ('policy "P" {\n  languages nb, en\n}\n'
+            'rights {\n  denied objection { nb "Ingen mulighet" }\n}\n')
+    assert findings(text, "TRN012") == [
+        ("TRN012", (5, 3), (5, 43), {"field": "reason", "block": "the limit or denial of objection",
+                                     "missing": "en", "languages": "nb, en"})]
+
+
 # ---------------------------------------------------------------- TRN016 bases-not-per-purpose
 
 

@@ -987,6 +987,7 @@ _TEXT_FIELDS: dict[type[m.Node], tuple[str, ...]] = {
     m.ConsentMechanism: ("withdraw", "description"),
     m.Cookie: ("description",),
     m.Rights: ("how",),
+    m.RightRestriction: ("reason",),
 }
 
 
@@ -1011,6 +1012,8 @@ def _nodes(policy: m.Policy) -> Iterator[m.Node]:
     yield from policy.cookies
     if policy.rights is not None:
         yield policy.rights
+        yield from policy.rights.limited
+        yield from policy.rights.denied
 
 
 def _covers(have: Iterable[str], wanted: str) -> bool:
@@ -1032,6 +1035,8 @@ def _label(node: m.Node) -> str:
         return "the legitimate interest"
     if isinstance(node, m.AutomatedDecisions):
         return "the automated decisions"
+    if isinstance(node, m.RightRestriction):
+        return f"the limit or denial of {', '.join(r.value for r in node.rights)}"
     if kind in ("policy", "rights") or not isinstance(ident, str):
         return f"the {kind} block" if kind else "the block"
     return f"{kind} `{ident}`"
@@ -1059,9 +1064,10 @@ def missing_translation(ctx: Context) -> Iterator[Finding]:
     ## What it does
     When the `policy` block declares `languages` (e.g. `languages nb, en`), flags every text
     (names, descriptions, `withdraw`, `how`, `interest`, `logic`, `safeguards`, `security`,
-    `source`) given as `{ lang "..." }` without one of them. With two or more languages declared,
-    untagged prose (`description "..."`) is flagged too, since it can only be in one of them;
-    untagged *names* are taken as proper names and accepted.
+    `source`, the reason of a `limited` or `denied` right) given as `{ lang "..." }` without one
+    of them. With two or more languages declared, untagged prose (`description "..."`) is flagged
+    too, since it can only be in one of them; untagged *names* are taken as proper names and
+    accepted.
 
     ## Why it matters
     This is good practice rather than a rule of law. Art. 12(1) requires information "in a
