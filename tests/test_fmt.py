@@ -81,7 +81,8 @@ def test_docs_formatting_md_states_the_order_in_use() -> None:
     keyword = {"consent_ref": "consent", "purpose_ref": "purpose", "cookie_category": "category",
                "recipient_ref": "recipient"}
     names = {"basis_legitimate_interests": "basis legitimate_interests", "defaults_purpose": "defaults purpose",
-             "defaults_cookie": "defaults cookie"}
+             "defaults_cookie": "defaults cookie", "defaults_purpose_here": "defaults purpose here",
+             "defaults_cookie_here": "defaults cookie here"}
     for block, order in ORDER.items():
         row = re.search(rf"^\| `{names.get(block, block)}` \| (.*) \|$", doc, re.M)
         assert row is not None, block
@@ -544,3 +545,17 @@ def test_atomic_write_failure_leaves_the_old_file(tmp_path: Path, monkeypatch: p
         atomic_write_text(target, "new\n")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["p.privacy"]
+
+
+def test_rights_limits_denials_and_scoped_defaults_are_laid_out() -> None:
+    src = ('rights { denied erasure,portability   for a,b law  "Act § 1" { en "x"  nb "y" } offered access\n'
+           ' limited access "z" }\ndefaults cookie here {party first kind cookie}\n'
+           'policy "P" { bases contract,consent  languages en }\n')
+    assert fmt(src) == (
+        "rights {\n"
+        "  offered access\n"
+        '  limited access "z"\n'
+        '  denied erasure, portability for a, b law "Act § 1" { en "x" nb "y" }\n'
+        "}\n"
+        "defaults cookie here {\n  kind cookie\n  party first\n}\n"
+        'policy "P" {\n  languages en\n  bases contract, consent\n}\n')

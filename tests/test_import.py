@@ -216,6 +216,22 @@ def test_a_retention_that_cannot_be_written_stays_a_comment(period: str) -> None
     assert f"# fides retention period: {period}" in text
 
 
+
+def test_bases_listed_for_the_whole_notice_go_out_and_come_back() -> None:
+    policy = load_text('policy "P" {\n  bases contract, legal_obligation "Act § 1", consent\n}\n'
+                       'purpose p {\n  use essential.service\n}\n').model
+    data, _ = to_fides(policy, "en")
+    meta = data["system"][0]["meta"]["privacy_dsl"]
+    assert meta["bases"] == [{"basis": "contract"}, {"basis": "legal_obligation", "law": "Act § 1"},
+                             {"basis": "consent"}]
+    meta["bases"] += [{"basis": "not_a_basis"}, "consent"]  # unknown or malformed entries are left out
+    text, back = imported(load_yaml(dump_yaml(data)), lang="en")
+    assert input_errors(text) == []
+    assert back.info is not None
+    assert [(b.basis, b.citation) for b in back.info.bases] == [
+        (m.BasisKind.CONTRACT, None), (m.BasisKind.LEGAL_OBLIGATION, "Act § 1"), (m.BasisKind.CONSENT, None)]
+
+
 def test_consent_mechanisms_without_meta_come_back_as_stubs_that_say_what_to_fill_in() -> None:
     data, _ = to_fides(load_one(FJORDKAFFE, run_rules=False).policy, "en")
     del data["system"][0]["meta"]["privacy_dsl"]["consents"]

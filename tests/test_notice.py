@@ -461,3 +461,53 @@ def test_what_refusing_does_is_said_only_when_the_policy_says_it(flags: str, sen
 def test_a_mechanism_that_says_nothing_adds_nothing() -> None:
     md = render(build(text_policy('purpose p { name "P" basis consent consent c }\nconsent c {}\n'), "en")[0], "md")
     assert "consent is asked" not in md and "withdraw" not in md
+
+
+RIGHTS_POLICY = """\
+policy "P" {
+  bases contract, consent
+}
+purpose petitions {
+  name { en "Petitions" nb "Begjæringer" }
+}
+rights {
+  offered access, information, complaint
+  limited erasure law "§ 35 BDSG"
+  limited access { en "others' rights" nb "andres rettigheter" }
+  denied portability for petitions { en "a public task" nb "en offentlig oppgave" }
+  denied objection
+}
+"""
+
+
+@pytest.mark.parametrize(("lang", "lines"), [
+    ("en", [
+        "We process personal data on these legal bases:",
+        "- Performance of a contract with you, or steps at your request before entering into one "
+        "(GDPR Art. 6(1)(b))",
+        "- Your consent (GDPR Art. 6(1)(a))",
+        "- Access to your personal data (GDPR Art. 15); limited: others' rights",
+        "- Information about how your personal data is processed (GDPR Art. 13 and 14)",
+        "- Lodging a complaint with a supervisory authority (GDPR Art. 77)",
+        "- Erasure (GDPR Art. 17); limited: Law: § 35 BDSG",
+        "These rights do not apply:",
+        "- Data portability (GDPR Art. 20): for Petitions; a public task",
+        "- Objection to processing based on our legitimate interests or on a task in the public interest "
+        "(GDPR Art. 21(1))",
+    ]),
+    ("nb", [
+        "Vi behandler personopplysninger på disse rettslige grunnlagene:",
+        "- Å klage til en tilsynsmyndighet (personvernforordningen art. 77)",
+        "- Sletting (personvernforordningen art. 17); begrenset: Lovhjemmel: § 35 BDSG",
+        "Disse rettighetene gjelder ikke:",
+        "- Dataportabilitet (personvernforordningen art. 20): for Begjæringer; en offentlig oppgave",
+    ]),
+])
+def test_the_notice_shows_limited_and_denied_rights_and_the_notice_wide_bases(lang: str, lines: list[str]) -> None:
+    notice, problems = build(text_policy(RIGHTS_POLICY), lang)
+    out = render(notice, "md").splitlines()
+    for line in lines:
+        assert line in out, line
+    assert [p.code for p in problems] == []
+    order = [out.index(line) for line in lines]
+    assert order == sorted(order)

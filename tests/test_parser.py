@@ -13,8 +13,8 @@ policy "Acme notice" {
   updated 2026-01-31
   url "https://acme.example/privacy"
   security { en "TLS everywhere" }
-  description "Our notice"
-}
+  description "Our notice" claims no_cookies bases contract, legal_obligation "Act § 9",
+    legitimate_interests { interest "x" } }
 controller "Acme AS" {
   email "privacy@acme.example"
   phone "+47 1"
@@ -89,6 +89,60 @@ rights { offered access, erasure how "mail us" complaints dt }
 defaults purpose { subjects customer }
 defaults cookie { party first }
 '''
+
+RIGHTS = '''\
+rights {
+  offered information, object_by_automated_means, complaint
+  limited access law "§ 34 BDSG"
+  limited erasure, objection { sv "under vissa förutsättningar" }
+  denied erasure, portability for petitions, signatures law "Art. 17(3)(b), 20(3)" "a public task"
+  denied withdraw_consent for journalism
+  denied objection
+}
+defaults purpose here { recipients host }
+defaults cookie here { party third }
+'''
+
+
+def test_rights_limited_denied_and_scoped_defaults_are_modelled() -> None:
+    result = parse_text(RIGHTS, "r.privacy")
+    assert result.diagnostics == ()
+    doc = result.document
+    assert doc is not None
+    rights, purpose_defaults, cookie_defaults = doc.blocks
+    assert isinstance(rights, m.Rights)
+    assert rights.offered == (m.Right.INFORMATION, m.Right.OBJECT_BY_AUTOMATED_MEANS, m.Right.COMPLAINT)
+    first, second = rights.limited
+    assert first.rights == (m.Right.ACCESS,) and first.law == "§ 34 BDSG" and first.reason is None
+    assert second.rights == (m.Right.ERASURE, m.Right.OBJECTION) and second.law is None
+    assert second.reason is not None and second.reason.get("sv") == "under vissa förutsättningar"
+    public, journalism, objection = rights.denied
+    assert public.rights == (m.Right.ERASURE, m.Right.PORTABILITY)
+    assert [r.name for r in public.purposes] == ["petitions", "signatures"]
+    assert public.law == "Art. 17(3)(b), 20(3)" and public.reason is not None and public.reason.get() == "a public task"
+    assert (public.span.line, public.span.column, public.span.end_column) == (5, 3, 99)
+    assert (public.span_of("law").column, public.span_of("purposes").column) == (57, 31)
+    assert journalism.covers("journalism") and not journalism.covers("petitions")
+    assert objection.purposes == () and objection.covers("anything") and objection.law is None
+    assert rights.tells(m.Right.ACCESS) and not rights.tells(m.Right.PORTABILITY)
+    assert rights.denial(m.Right.OBJECTION) is objection and rights.denial(m.Right.ERASURE) is None
+    assert rights.denial(m.Right.ERASURE, "petitions") is public
+    assert isinstance(purpose_defaults, m.Defaults) and purpose_defaults.scope == "file"
+    assert purpose_defaults.target == "purpose"
+    assert isinstance(cookie_defaults, m.Defaults) and cookie_defaults.scope == "file"
+    assert cookie_defaults.target == "cookie"
+
+
+def test_policy_bases_and_policy_wide_defaults_scope() -> None:
+    doc = parse_text(FULL, "full.privacy").document
+    assert doc is not None
+    info = doc.blocks[0]
+    assert isinstance(info, m.PolicyInfo)
+    assert [b.basis for b in info.bases] == [m.BasisKind.CONTRACT, m.BasisKind.LEGAL_OBLIGATION,
+                                             m.BasisKind.LEGITIMATE_INTERESTS]
+    assert info.bases[1].citation == "Act § 9" and info.bases[2].interest is not None
+    assert info.claims == (m.Claim.NO_COOKIES,)
+    assert all(b.scope == "policy" for b in doc.blocks if isinstance(b, m.Defaults))
 
 
 def test_every_construct_is_modelled() -> None:
@@ -241,6 +295,12 @@ def test_line_endings_and_bom(newline: str) -> None:
         ("cookie c { expiry 13 }", "E100", 1, 22, "time unit"),
         ("purpose p { retention up_to 3 yeers }", "E100", 1, 31, "did you mean `years`?"),
         ("purpose p { retention temporarly }", "E100", 1, 23, "did you mean `temporarily`?"),
+        ("rights { denied erasure law }", "E100", 1, 29, "quoted string"),
+        ("rights { denied erasure \"x\" for p }", "E100", 1, 29, "`for`"),
+        ("rights { denied for p }", "E100", 1, 21, "unexpected `p`"),  # `for` is a (wrong) right here
+        ("defaults purpose there { }", "E100", 1, 18, "`here`"),
+        ('policy "P" { bases }', "E100", 1, 20, "a legal basis"),
+        ('policy "P" { bases contrat }', "E100", 1, 20, "did you mean `contract`?"),
         ("purpose p { basis contract } $", "E100", 1, 30, "unexpected character"),
     ],
 )
@@ -266,6 +326,8 @@ def test_syntax_errors_say_what_was_expected(text: str, code: str, line: int, co
         ("cookie c { expiry 0 days }", "E204", "zero"),
         ('controller "A" { email "not-an-address" }', "E204", "name@example.org"),
         ("rights { offered acess }", "E204", "did you mean `access`?"),
+        ("rights { denied erasre }", "E204", "did you mean `erasure`?"),
+        ("rights { limited acces law \"x\" }", "E204", "did you mean `access`?"),
         ("cookie c { party thrid }", "E204", "did you mean `third`?"),
         ("purpose p { name \"a\" name \"b\" }", "E205", "given twice"),
         ("consent c { method opt_in, continued_brwosing }", "E204", "did you mean `continued_browsing`?"),

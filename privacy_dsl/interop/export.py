@@ -340,6 +340,9 @@ class _Fides:
             meta["languages"] = [r.name for r in policy.info.languages]
         if policy.info is not None and policy.info.claims:
             meta["claims"] = [c.value for c in dict.fromkeys(policy.info.claims)]
+        if policy.info is not None and policy.info.bases:  # listed for the whole notice, tied to no purpose
+            meta["bases"] = [{"basis": b.basis.value, **({"law": b.citation} if b.citation else {})}
+                             for b in policy.info.bases]
         system["meta"] = {META_KEY: meta}
         return system
 

@@ -38,7 +38,7 @@ from ..diagnostics import BIDI_CONTROLS, printable, shorten
 from ..language import model as m
 from ..language import taxonomy
 from ..language.jurisdictions import REGIONS
-from ..language.model import MAX_AGE, ROUTES_WITH_VALUE, Claim, ConsentMethod, WithdrawRoute
+from ..language.model import MAX_AGE, ROUTES_WITH_VALUE, BasisKind, Claim, ConsentMethod, WithdrawRoute
 from ..outputs.fmt import format_string, is_bare_name
 from ..outputs.fmt import quote as _literal
 from .export import META_KEY, fides_key
@@ -418,6 +418,16 @@ class _Importer:
         claims = [str(c) for c in _list(main_meta.get("claims")) if isinstance(c, str) and c in known]
         if claims:
             info.lines.append("claims " + ", ".join(dict.fromkeys(claims)))
+        kinds = {b.value for b in BasisKind}
+        notice_bases = []
+        for entry in _list(main_meta.get("bases")):
+            kind = entry.get("basis") if isinstance(entry, dict) else None
+            if isinstance(kind, str) and kind in kinds:
+                law = entry.get("law")
+                cited = kind in ("legal_obligation", "public_task") and isinstance(law, str) and law.strip()
+                notice_bases.append(f"{kind} {self.quote(law)}" if cited else kind)
+        if notice_bases:
+            info.lines.append("bases " + ", ".join(notice_bases))
         legacy = [str(c) for c in _list(main.get("third_country_transfers")) if _str(c)]
         if legacy or (main.get("does_international_transfers") and not main_meta.get("transfers")):
             bases = ", ".join(str(b) for b in _list(main.get("legal_basis_for_transfers"))) or "not stated"

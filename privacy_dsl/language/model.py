@@ -211,8 +211,9 @@ class Claim(StrEnum):
 
 
 class Right(StrEnum):
-    """Data-subject rights, GDPR Art. 7(3), 15-22."""
+    """Data-subject rights, GDPR Art. 7(3), 13-22, 77."""
 
+    INFORMATION = "information"  # Art. 13, 14: to be informed
     ACCESS = "access"  # Art. 15
     RECTIFICATION = "rectification"  # Art. 16
     ERASURE = "erasure"  # Art. 17
@@ -220,8 +221,30 @@ class Right(StrEnum):
     PORTABILITY = "portability"  # Art. 20
     OBJECTION = "objection"  # Art. 21(1)
     OBJECT_DIRECT_MARKETING = "object_direct_marketing"  # Art. 21(2)-(3)
+    OBJECT_BY_AUTOMATED_MEANS = "object_by_automated_means"  # Art. 21(5)
     WITHDRAW_CONSENT = "withdraw_consent"  # Art. 7(3)
     HUMAN_REVIEW = "human_review"  # Art. 22(3)
+    COMPLAINT = "complaint"  # Art. 77: to lodge a complaint with a supervisory authority
+
+    @property
+    def article(self) -> str:
+        return _RIGHT_ARTICLES[self]
+
+
+_RIGHT_ARTICLES = {
+    Right.INFORMATION: "Art. 13-14",
+    Right.ACCESS: "Art. 15",
+    Right.RECTIFICATION: "Art. 16",
+    Right.ERASURE: "Art. 17",
+    Right.RESTRICTION: "Art. 18",
+    Right.PORTABILITY: "Art. 20",
+    Right.OBJECTION: "Art. 21(1)",
+    Right.OBJECT_DIRECT_MARKETING: "Art. 21(2)",
+    Right.OBJECT_BY_AUTOMATED_MEANS: "Art. 21(5)",
+    Right.WITHDRAW_CONSENT: "Art. 7(3)",
+    Right.HUMAN_REVIEW: "Art. 22(3)",
+    Right.COMPLAINT: "Art. 77",
+}
 
 
 class AutomatedException(StrEnum):
@@ -328,6 +351,9 @@ class PolicyInfo(Node):
     description: Text | None = None
     #: What the notice says it does not do; TRN013 checks each against the declarations.
     claims: tuple[Claim, ...] = ()
+    #: Legal bases the notice lists for the whole notice without saying which purpose rests on which
+    #: ("we process on (b), (c), (f) and (a)"); TRN016 reports it. Empty: the notice lists none so.
+    bases: tuple[LegalBasis, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -669,11 +695,45 @@ class Cookie(Node):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RightRestriction(Node):
+    """Rights the notice offers only with a limit (``limited``) or says do not apply (``denied``):
+    ``denied erasure for member_register law "..." "reason"``."""
+
+    rights: tuple[Right, ...]
+    #: The purposes it is said of; empty: the whole notice.
+    purposes: tuple[Ref, ...] = ()
+    #: The law the notice names for it; None: it names none.
+    law: str | None = None
+    #: The reason the notice gives, in its words; None: it gives none.
+    reason: Text | None = None
+
+    def covers(self, purpose: str) -> bool:
+        """Whether it is said of ``purpose`` (a restriction with no ``for`` covers every purpose)."""
+        return not self.purposes or any(r.name == purpose for r in self.purposes)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rights(Node):
     kind: Literal["rights"] = "rights"
     offered: tuple[Right, ...] = ()
+    #: Rights offered with a limit the notice states (a limited right is still offered).
+    limited: tuple[RightRestriction, ...] = ()
+    #: Rights the notice says do not apply (TRN015 judges each denial).
+    denied: tuple[RightRestriction, ...] = ()
     how: Text | None = None
     complaints: Ref | None = None
+
+    def tells(self, right: Right) -> bool:
+        """Whether the notice tells of ``right``: offered, or offered with a limit."""
+        return right in self.offered or any(right in r.rights for r in self.limited)
+
+    def denial(self, right: Right, purpose: str | None = None) -> RightRestriction | None:
+        """The first denial of ``right`` that covers ``purpose`` (None: a denial for the whole notice)."""
+        for restriction in self.denied:
+            if right in restriction.rights and (
+                    not restriction.purposes if purpose is None else restriction.covers(purpose)):
+                return restriction
+        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -725,12 +785,27 @@ def stated(values: PurposeDefaults | CookieDefaults) -> dict[str, Any]:
             if f.name != "kind" and (value := getattr(values, f.name)) is not None}
 
 
+#: Where a ``defaults`` block applies: the whole policy, or its own file (``defaults cookie here``).
+DefaultsScope = Literal["policy", "file"]
+
+#: List fields of ``defaults`` that add to a block's own list (the defaults' first, then the block's,
+#: each reference once): the data a purpose uses, whom it goes to, the purposes a cookie serves.
+#: Every other field is taken only by a block that does not state it: lists that answer one
+#: question (``subjects``: whom the purpose is about; ``bases``; ``retention``, alternatives; a
+#: cookie's ``domains``) as well as single values.
+MERGED_FIELDS = frozenset({"categories", "recipients", "transfers", "purposes"})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Defaults(Node):
-    """A ``defaults purpose {}`` or ``defaults cookie {}`` block: values for blocks that omit them."""
+    """A ``defaults purpose {}`` or ``defaults cookie {}`` block: values for blocks that omit them.
+
+    ``scope`` ``policy``: for every block of the policy; ``file`` (``defaults cookie here {}``): only
+    for the blocks of its own file, ahead of the policy-wide defaults."""
 
     kind: Literal["defaults"] = "defaults"
     target: Literal["purpose", "cookie"]
+    scope: DefaultsScope = "policy"
     values: PurposeDefaults | CookieDefaults
 
 

@@ -719,6 +719,7 @@ class _Builder:
             "security": ("security", self._first, False),
             "description": ("description", self._first, False),
             "claims": ("claims", claims, True),
+            "bases": ("bases", lambda s: tuple(b for b in s.children if isinstance(b, m.LegalBasis)), True),
         })
         return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans | claim_spans,
                             **values)
@@ -979,28 +980,53 @@ class _Builder:
                 out.append(self._enum(cls, ref, what))
         return tuple(out)
 
+    def _restriction(self, s: Stmt) -> tuple[m.RightRestriction, ...]:
+        """``limited``/``denied`` <rights> [for <purposes>] [law "..."] [reason]: the rights are kept
+        when some are valid (each invalid one is reported); none valid drops the statement."""
+        rights = self._enums(m.Right, s.children[0], "data-subject right")
+        if not rights:
+            return ()
+        values: dict[str, Any] = {}
+        spans: dict[str, m.Span] = {}
+        for part in s.children[1:]:
+            if isinstance(part, Stmt) and part.key == "restriction_for":
+                values["purposes"], spans["purposes"] = tuple(part.children[0]), part.span
+            elif isinstance(part, Stmt) and part.key == "restriction_law":
+                values["law"], spans["law"] = unquote(part.children[0]), part.span
+            elif isinstance(part, m.Text):
+                values["reason"] = part
+        return (m.RightRestriction(rights=rights, span=s.span, field_spans=spans, **values),)
+
     def rights(self, meta: Pos, children: list[Any]) -> m.Rights:
         values, spans = self._fields(children, {
             "offered": ("offered", lambda s: self._enums(m.Right, s.children[0], "data-subject right"), True),
+            "limited": ("limited", self._restriction, True),
+            "denied": ("denied", self._restriction, True),
             "how": ("how", self._first, False),
             "complaints": ("complaints", self._first, False),
         })
         return m.Rights(span=self._span(meta), field_spans=spans, **values)
 
-    def defaults_purpose(self, meta: Pos, children: list[Any]) -> m.Defaults:
+    def defaults_purpose(self, meta: Pos, children: list[Any], scope: m.DefaultsScope = "policy") -> m.Defaults:
         values, spans = self._fields(children, self._purpose_spec())
-        return m.Defaults(target="purpose", values=m.PurposeDefaults(**values), span=self._span(meta),
+        return m.Defaults(target="purpose", scope=scope, values=m.PurposeDefaults(**values), span=self._span(meta),
                           field_spans=spans)
 
-    def defaults_cookie(self, meta: Pos, children: list[Any]) -> m.Defaults:
+    def defaults_cookie(self, meta: Pos, children: list[Any], scope: m.DefaultsScope = "policy") -> m.Defaults:
         values, spans = self._fields(children, self._cookie_spec())
         provider = values.pop("provider", None)
         if isinstance(provider, m.Ref):
             values["provider_ref"], spans["provider_ref"] = provider, spans["provider"]
         elif provider is not None:
             values["provider"] = provider
-        return m.Defaults(target="cookie", values=m.CookieDefaults(**values), span=self._span(meta),
+        return m.Defaults(target="cookie", scope=scope, values=m.CookieDefaults(**values), span=self._span(meta),
                           field_spans=spans)
+
+    def defaults_purpose_here(self, meta: Pos, children: list[Any]) -> m.Defaults:
+        return self.defaults_purpose(meta, children, "file")
+
+    def defaults_cookie_here(self, meta: Pos, children: list[Any]) -> m.Defaults:
+        return self.defaults_cookie(meta, children, "file")
 
     def start(self, meta: Pos, children: list[m.Block]) -> list[m.Block]:
         return children

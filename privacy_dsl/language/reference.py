@@ -27,6 +27,7 @@ _VALUES: dict[str, tuple[str, bool]] = {
     "basis": ("<basis>", False), "retention": ("<retention>", False), "expiry": ("<expiry>", False),
     "routes": ('<route> ["<address>"], ...', True), "DATE": ("<date>", False), "INT": ("<number>", False),
     "NAME": ("<name>", False), "event": ("<event>", False),
+    "_restriction": ('[for <id>, ...] [law "<law>"] [<text>]', False),
 }
 
 
@@ -44,10 +45,15 @@ def _form(expansions: Sequence[Sequence[Symbol]], literal: dict[str, str]) -> tu
             elif word == "}":
                 continue
         elif isinstance(symbol, NonTerminal) and symbol.name.startswith("__"):
-            continue  # the statements inside a sub-block: the `{ ... }` stands for them
+            if words and words[-1] != "{ ... }" and not words[-1].endswith(", ..."):
+                words[-1] += ", ..."  # a repetition of the value before it: `bases <basis>, ...`
+                is_list = is_list or len(words) == 2
+            continue  # else the statements inside a sub-block: the `{ ... }` stands for them
         else:
             word, many = _VALUES.get(symbol.name, (f"<{symbol.name.lower()}>", False))
-            is_list = is_list or many
+            # A list is what the statement takes when it is its first value (`for a, b` after a
+            # retention qualifies it).
+            is_list = is_list or (many and not any(w.startswith("<") or w.startswith('"') for w in words[1:]))
         words.append(f"[{word}]" if optional else word)
     return " ".join(words), is_list
 

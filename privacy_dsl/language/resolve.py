@@ -1,7 +1,9 @@
 """Semantic resolution: the documents of one policy -> a ``Policy``, before any rule runs.
 
 Checks duplicates and references across all files of the policy (in any order), applies
-``defaults`` blocks to the purposes and cookies that do not state a value themselves, and reports
+``defaults`` blocks to the purposes and cookies that do not state a value themselves (a file's own
+``defaults ... here`` first, then the policy-wide one; the lists of data and recipients add up, see
+``model.MERGED_FIELDS``), and reports
 problems as diagnostics (E200-E206) with suggestions.
 """
 
@@ -74,22 +76,21 @@ class _Resolver:
                         table[ident] = block
 
         purposes: dict[str, m.Purpose] = self.tables["purpose"]
-        for kind, blocks in defaults.items():
-            if len(blocks) > 1:
-                self._duplicate("defaults", kind, blocks[1].span, blocks[0].span)
+        chains = {kind: self._chains(kind, blocks) for kind, blocks in defaults.items()}
         # Whose retention is their own: the categories a `defaults purpose` retention names are
         # checked once, at the defaults block, not at every purpose it is given to.
         own_retention = {ident for ident, purpose in purposes.items() if purpose.has("retention")}
-        if defaults["purpose"]:
-            values = defaults["purpose"][0].values
+        for block in defaults["purpose"]:
+            values = block.values
             assert isinstance(values, m.PurposeDefaults)
             for ret in values.retention or ():
                 for ref in ret.categories:
                     self._ref(ref, "category", "the `defaults purpose` block")
+        if any(chains["purpose"].values()):
             for ident, purpose in purposes.items():
-                purposes[ident] = _apply_defaults(purpose, defaults["purpose"][0])
-        if defaults["cookie"]:
-            cookies = [_apply_defaults(c, defaults["cookie"][0]) for c in cookies]
+                purposes[ident] = _apply_defaults(purpose, chains["purpose"].get(purpose.span.path, ()))
+        if any(chains["cookie"].values()):
+            cookies = [_apply_defaults(c, chains["cookie"].get(c.span.path, ())) for c in cookies]
 
         self._check_references(purposes, cookies, rights, own_retention)
         return m.Policy(
@@ -107,6 +108,24 @@ class _Resolver:
             cookies=tuple(cookies),
             rights=rights,
         )
+
+    def _chains(self, kind: str, blocks: list[m.Defaults]) -> dict[str, tuple[m.Defaults, ...]]:
+        """Per file: the defaults that apply to its blocks of ``kind``, nearest first (its own
+        `defaults ... here`, then the policy-wide one). One of each per scope: a second is E201."""
+        policy_wide: m.Defaults | None = None
+        here: dict[str, m.Defaults] = {}
+        for block in blocks:
+            if block.scope == "file":
+                first = here.setdefault(block.span.path, block)
+                if first is not block:
+                    self._duplicate("defaults", f"{kind} here", block.span, first.span)
+            elif policy_wide is None:
+                policy_wide = block
+            else:
+                self._duplicate("defaults", kind, block.span, policy_wide.span)
+        wide = (policy_wide,) if policy_wide is not None else ()
+        chains = {doc.path: ((here[doc.path],) if doc.path in here else ()) + wide for doc in self.documents}
+        return {path: chain for path, chain in chains.items() if chain}
 
     def _duplicate(self, kind: str, ident: str, span: m.Span, first: m.Span) -> None:
         self.diagnostics.append(builtin(
@@ -166,21 +185,37 @@ class _Resolver:
             self._ref(rights.complaints, "authority", "the rights block")
 
 
-def _apply_defaults(block: Any, defaults: m.Defaults) -> Any:
+def _apply_defaults(block: Any, chain: tuple[m.Defaults, ...]) -> Any:
+    """``block`` with what ``chain`` (nearest defaults first) gives it: a field it does not state
+    takes the nearest default's value; a merged list (``m.MERGED_FIELDS``) is every default's list,
+    the farthest first, then the block's own, each reference once. The span of a field stays the
+    block's statement when it has one, else it is the nearest default's statement."""
     update: dict[str, Any] = {}
     spans = dict(block.field_spans)
-    for field, value in m.stated(defaults.values).items():
-        if field not in block.field_spans:
-            update[field] = value
-            spans[field] = defaults.field_spans.get(field, defaults.span)
+    for defaults in chain:
+        for field, value in m.stated(defaults.values).items():
+            own = field in block.field_spans
+            if field in m.MERGED_FIELDS:
+                update[field] = value + update.get(field, getattr(block, field) if own else ())
+            elif own or field in update:
+                continue
+            else:
+                update[field] = value
+            if not own:
+                spans.setdefault(field, defaults.field_spans.get(field, defaults.span))
     if isinstance(block, m.Purpose) and "retention" in update:
         categories = {r.name for r in update.get("categories", block.categories)}
         update["retention"] = _retention_about(update["retention"], categories)
         if not update["retention"]:  # only periods for data this purpose does not have: not stated
             del update["retention"]
-            spans.pop("retention")
+            spans.pop("retention", None)
     if not update:
         return block
+    for field in m.MERGED_FIELDS & update.keys():
+        once: dict[str, m.Ref] = {}
+        for ref in update[field]:
+            once.setdefault(ref.name, ref)
+        update[field] = tuple(once.values())
     update["field_spans"] = spans
     return dataclasses.replace(block, **update)
 

@@ -57,7 +57,7 @@ _PURPOSE = ("name", "description", "use", "basis", "special_condition", "consent
 _COOKIE = ("pattern", "kind", "provider", "party", "expiry", "domains", "cookie_category", "purpose_ref",
            "consent_ref", "description")
 ORDER: dict[str, tuple[str, ...]] = {
-    "policy": ("languages", "updated", "url", "description", "security", "claims"),
+    "policy": ("languages", "updated", "url", "description", "security", "claims", "bases"),
     "controller": ("registration", "address", "country", "email", "phone", "website", "representative",
                    "public_authority", "description", "dpo"),
     "dpo": ("required", "name", "email", "phone"),
@@ -67,6 +67,7 @@ ORDER: dict[str, tuple[str, ...]] = {
                  "identifiability"),
     "purpose": _PURPOSE,
     "defaults_purpose": _PURPOSE,
+    "defaults_purpose_here": _PURPOSE,
     "basis_legitimate_interests": ("interest", "balancing_test"),
     "automated_decisions": ("exception", "safeguards", "logic"),
     "recipient": ("name", "description", "role", "countries", "contract", "website", "receives", "only_when"),
@@ -76,7 +77,8 @@ ORDER: dict[str, tuple[str, ...]] = {
                 "parental_consent", "description"),
     "cookie": _COOKIE,
     "defaults_cookie": _COOKIE,
-    "rights": ("offered", "how", "complaints"),
+    "defaults_cookie_here": _COOKIE,
+    "rights": ("offered", "limited", "denied", "how", "complaints"),
 }
 #: Constructs whose braces may be left out; empty braces there are dropped.
 _OPTIONAL_BRACES = frozenset({"subject", "automated_decisions", "basis_legitimate_interests"})
@@ -343,13 +345,16 @@ class _Formatter:
             return self.list_lines(head, tree, rest, depth), hoisted
         return self.braces(head, tree, depth, inner)
 
-    def flatten(self, tree: Tree[Token], out: list[Any]) -> bool:
+    def flatten(self, tree: Tree[Token], out: list[Any], at_end: bool = True) -> bool:
         """Append ``tree``'s words to ``out``; a brace group or a trailing list becomes a tuple.
+        ``at_end``: ``tree`` ends its statement (a list inside it that does not, as in
+        ``denied erasure for a, b law "..."``, is words).
 
         Returns False when the shape is not one this formatter knows (then the node is copied).
         """
         children = tree.children
         for i, child in enumerate(children):
+            last = at_end and i == len(children) - 1
             # Something after a closing brace: only a localised text on one line, which stays on it
             # (`retention criteria { nb "..." en "..." } for logs`; no comment can be inside).
             if out and isinstance(out[-1], tuple) and out[-1][0] == "braces" and not self.inline_text(out):
@@ -363,7 +368,7 @@ class _Formatter:
                 out.append(self.word(child, str(tree.data)))
                 continue
             data = str(child.data)
-            if data in ("names", "strings", "routes") and i == len(children) - 1 and tree.data != "names":
+            if data in ("names", "strings", "routes") and last and tree.data != "names":
                 out.append(("list", child))
             elif data == "duration":
                 amount = _digits(str(child.children[0]))
@@ -372,7 +377,7 @@ class _Formatter:
             elif data == "flag":
                 if str(child.children[0]) != "yes":
                     out.append(str(child.children[0]))
-            elif not self.flatten(child, out):
+            elif not self.flatten(child, out, last):
                 return False
         return True
 

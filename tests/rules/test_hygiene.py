@@ -268,6 +268,43 @@ def test_hyg006_cookie_consent_beside_another_purpose_basis_is_not_flagged() -> 
 # ---------------------------------------------------------------- whole findings (Regal style)
 
 #: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+# ---------------------------------------------------------------- HYG007 right-offered-and-denied
+
+
+def test_hyg007_offered_and_denied_for_every_purpose() -> None:
+    text = """\
+    purpose a {
+      use essential.service
+    }
+    purpose b {
+      use essential.service
+    }
+    rights {
+      offered access, erasure, portability
+      limited objection "only in special circumstances"
+      denied erasure, objection, restriction for a, b
+    }
+    """
+    assert findings(dedent(text), "HYG007") == [
+        ("HYG007", (10, 3), (10, 50), {"rights": "`erasure`, `objection`"})]
+
+
+def test_hyg007_a_denial_for_some_purposes_says_where_the_right_applies() -> None:
+    text = """\
+    purpose a {
+      use essential.service
+    }
+    purpose b {
+      use essential.service
+    }
+    rights {
+      offered erasure
+      denied erasure for a
+    }
+    """
+    assert run(text, "HYG007") == []
+
+
 WHOLE = {
     "HYG001": [
         ("HYG001", (6, 3), (6, 18), {
@@ -295,6 +332,9 @@ WHOLE = {
             "bases": "legitimate_interests",
         }),
         ("E200", (4, 11), (4, 24), {"name": "cookie_banner", "kind": "consent"}),
+    ],
+    "HYG007": [
+        ("HYG007", (3, 3), (3, 33), {"rights": "`erasure`"}),
     ],
 }
 

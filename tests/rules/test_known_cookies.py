@@ -93,6 +93,34 @@ def test_ck101_provider_picks_the_row_when_platforms_share_a_name() -> None:
     assert [c for c, _, _ in run(text, "CK101")] == ["CK101"]
 
 
+def test_ck101_reads_the_recipients_declared_name_never_its_id() -> None:
+    """`provider <recipient>`: what the recipient *is* comes from its `name`, not from the id the
+    author picked (`recipient google { name "Hotjar" }` is Hotjar)."""
+    import re
+
+    from privacy_dsl.lint.cookiedb import database
+
+    db = database()
+    shared = next(name for name, rows in db._exact.items()
+                  if {r.category for r in rows} >= {"Functional", "Marketing"})
+    rows = db.lookup(shared)
+    functional = next(r for r in rows if r.category == "Functional")
+    marketing = next(r for r in rows if r.category == "Marketing")
+    a, b = marketing.platform.lower(), functional.platform.lower()
+    if a in b or b in a:
+        pytest.skip("the two platforms' names overlap")
+    spelled = "p_" + re.sub(r"\W+", "_", a)  # an id that spells the marketing platform
+    cookie = f'cookie "{shared}" {{ provider {spelled} category strictly_necessary }}\n'
+    by_name = f'cookie "{shared}" {{ provider "{functional.platform}" category strictly_necessary }}\n'
+    named_functional = f'recipient {spelled} {{ name "{functional.platform}" }}\n' + cookie
+    assert run(named_functional, "CK101") == [(c, line + 1, col) for c, line, col in run(by_name, "CK101")]
+    unnamed = f"recipient {spelled} {{ role processor }}\n" + cookie
+    assert run(unnamed, "CK101") == []  # no declared name: like no provider at all
+    named_marketing = (f'recipient leverandor {{ name "{marketing.platform}" }}\n'
+                       + cookie.replace(spelled, "leverandor"))
+    assert [c for c, _, _ in run(named_marketing, "CK101")] == ["CK101"]
+
+
 # ---------------------------------------------------------------- CK102
 
 

@@ -40,6 +40,26 @@ def test_law001_basis_from_defaults_counts() -> None:
         """, "LAW001") == []
 
 
+def test_law001_says_when_the_notice_lists_bases_only_for_the_whole_notice() -> None:
+    text = 'policy "P" {\n  bases contract, consent, contract\n}\npurpose orders {\n  use essential.service\n}\n'
+    assert findings(text, "LAW001") == [
+        ("LAW001", (4, 1), (6, 2), {"purpose": "orders", "bases": "`contract`, `consent`"})]
+    (diag,) = [d for d in diagnose(text, ["LAW001"]) if d.code == "LAW001"]
+    assert diag.message_id == "notice-level"
+    assert "only for the whole notice" in diag.message
+
+
+def test_law005_and_law008_read_the_bases_the_notice_lists_for_the_whole_notice() -> None:
+    text = ('policy "P" {\n  bases legal_obligation, public_task "Act § 2", legitimate_interests,\n'
+            '    legitimate_interests { interest "fraud" balancing_test "LIA-1" }\n}\n')
+    assert findings(text, ["LAW005", "LAW008"]) == [
+        ("LAW008", (2, 9), (2, 25), {"basis": "legal_obligation"}),
+        ("LAW005", (2, 50), (2, 70), {}),
+    ]
+    (law005,) = [d for d in diagnose(text, "LAW005") if d.code == "LAW005"]
+    assert law005.message_id == "notice-no-interest-no-test"
+
+
 def test_law001_hint_for_marketing_says_consent() -> None:
     (diag,) = [d for d in diagnose("purpose promo {\n  use marketing.communications\n}\n", ["LAW001"])
                if d.code == "LAW001"]

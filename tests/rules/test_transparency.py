@@ -1,11 +1,11 @@
-"""Transparency rules TRN001-TRN012: each fires where it should, at the right place, and only there."""
+"""Transparency rules TRN001-TRN016: each fires where it should, at the right place, and only there."""
 
 from __future__ import annotations
 
 from textwrap import dedent
 
 import pytest
-from conftest import codes, example, findings
+from conftest import codes, diagnose, example, findings
 
 from privacy_dsl.lint.config import parse_config
 
@@ -452,6 +452,228 @@ def test_clean_policy_has_no_transparency_or_hygiene_findings() -> None:
 # ---------------------------------------------------------------- whole findings (Regal style)
 
 #: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
+# ---------------------------------------------------------------- denied rights and TRN004-TRN010
+
+
+def test_a_denied_right_is_not_reported_as_missing_the_denial_is_its_own_finding() -> None:
+    text = """\
+    purpose register {
+      use essential.service
+      basis legitimate_interests
+    }
+    rights {
+      offered access, rectification, restriction
+      denied erasure, objection
+    }
+    """
+    for code in ("TRN004", "TRN005"):
+        assert run(text, code) == []
+    assert run(text, "TRN015") == [("TRN015", 7, 3)]
+
+
+def test_a_denial_for_some_purposes_leaves_the_others_needing_the_right() -> None:
+    text = """\
+    purpose a {
+      use essential.service
+      basis contract
+    }
+    purpose b {
+      use essential.service
+      basis consent
+    }
+    rights {
+      offered access, rectification, erasure, restriction, withdraw_consent
+      denied portability for a
+    }
+    """
+    assert findings(dedent(text), "TRN006") == [
+        ("TRN006", (10, 3), (10, 72), {"right": "portability", "purposes": "`b`"})]
+    assert run(text.replace("for a", "for a, b"), "TRN006") == []
+
+
+def test_trn004_a_core_right_denied_for_only_some_purposes_is_still_missing() -> None:
+    text = """\
+    purpose a {
+      use essential.service
+    }
+    purpose b {
+      use essential.service
+    }
+    rights {
+      offered access, rectification, restriction
+      denied erasure for a
+    }
+    """
+    assert run(text, "TRN004") == [("TRN004", 8, 3)]
+    assert run(text.replace("for a", "for a, b"), "TRN004") == []
+
+
+def test_a_limited_right_counts_as_offered() -> None:
+    text = """\
+    purpose news {
+      use marketing.communications.email
+      basis consent
+    }
+    rights {
+      offered access, rectification, restriction, portability, object_direct_marketing
+      limited erasure law "§ 35 BDSG"
+      limited withdraw_consent "by letter"
+    }
+    """
+    for code in ("TRN004", "TRN006", "TRN007", "TRN010"):
+        assert run(text, code) == [], code
+
+
+def test_trn008_a_denied_complaint_is_left_to_trn015() -> None:
+    text = "rights {\n  offered " + RIGHTS_CORE + "\n  denied complaint\n}\n"
+    assert run(text, "TRN008") == []
+    assert findings(text, "TRN015") == [
+        ("TRN015", (3, 3), (3, 19), {"rights": "`complaint`", "articles": "Art. 77"})]
+
+
+def test_trn008_offered_complaint_without_an_authority_is_still_reported() -> None:
+    assert run("rights {\n  offered complaint\n}\n", "TRN008") == [("TRN008", 1, 1)]
+
+
+# ---------------------------------------------------------------- TRN015 right-denied-without-law
+
+NO_LAW = [
+    # (purpose basis, denied statement, findings: (message id, args) or None)
+    ("contract", "denied erasure", ("no-law", {"rights": "`erasure`", "scope": "every purpose"})),
+    ("contract", 'denied erasure "the register must be kept"',
+     ("no-law", {"rights": "`erasure`", "scope": "every purpose"})),
+    ("contract", 'denied erasure law "§ 35 BDSG"', None),
+    ("contract", 'denied erasure for p, q "x"', ("no-law", {"rights": "`erasure`", "scope": "purposes `p`, `q`"})),
+    ("legal_obligation", "denied erasure", None),  # Art. 17(3)(b)
+    ("public_task", "denied erasure, portability", None),  # Art. 17(3)(b), 20(3)
+    ("legal_obligation", "denied portability, objection", None),  # Art. 20(1), 21(1)
+    ("legitimate_interests", "denied objection", ("no-law", {"rights": "`objection`", "scope": "every purpose"})),
+    ("consent", "denied portability", ("no-law", {"rights": "`portability`", "scope": "every purpose"})),
+    ("legal_obligation", "denied erasure, access",
+     ("no-law", {"rights": "`access`", "scope": "every purpose"})),
+]
+
+
+@pytest.mark.parametrize(("basis", "denial", "expected"), NO_LAW, ids=[f"{b}-{d}" for b, d, _ in NO_LAW])
+def test_trn015_a_denial_needs_a_law_or_the_rights_own_exception(basis: str, denial: str,
+                                                                  expected: tuple[str, dict[str, str]] | None) -> None:
+    text = (f"purpose p {{\n  use essential.service\n  basis {basis}\n}}\n"
+            f"purpose q {{\n  use essential.service\n  basis {basis}\n}}\n"
+            f"rights {{\n  {denial}\n}}\n")
+    got = [(d.message_id, dict(d.args), (d.span.line, d.span.column, d.span.end_column))
+           for d in diagnose(text, "TRN015")]
+    if expected is None:
+        assert got == []
+    else:
+        assert got == [(expected[0], expected[1], (10, 3, 3 + len(denial)))]
+
+
+def test_trn015_a_purpose_that_states_no_basis_excuses_nothing() -> None:
+    text = "purpose p {\n  use essential.service\n}\nrights {\n  denied objection\n}\n"
+    assert run(text, "TRN015") == [("TRN015", 5, 3)]
+
+
+def test_trn015_a_right_no_law_may_restrict_is_flagged_even_with_a_law() -> None:
+    text = ('purpose p {\n  use essential.service\n  basis consent\n}\n'
+            'rights {\n  denied withdraw_consent, erasure law "Act § 1"\n}\n')
+    assert findings(text, "TRN015") == [
+        ("TRN015", (6, 3), (6, 49), {"rights": "`withdraw_consent`", "articles": "Art. 7(3)"})]
+    # without the law: two facts, two findings at the same statement
+    bare = text.replace(' law "Act § 1"', "")
+    assert [d.message_id for d in diagnose(bare, "TRN015")] == ["cannot-be-denied", "no-law"]
+
+
+def test_trn015_options() -> None:
+    text = 'purpose p {\n  use essential.legal_obligation\n  basis legal_obligation\n}\nrights {\n  denied RIGHT\n}\n'
+    assert run(text.replace("RIGHT", "withdraw_consent"), "TRN015", cannot_be_denied=[]) == [("TRN015", 6, 3)]
+    assert run(text.replace("RIGHT", "withdraw_consent"), "TRN015",
+               cannot_be_denied=["complaint"]) == [("TRN015", 6, 3)]
+    assert run(text.replace("RIGHT", "erasure"), "TRN015") == []
+    assert run(text.replace("RIGHT", "erasure"), "TRN015", article_exceptions=False) == [("TRN015", 6, 3)]
+    assert run(text.replace("RIGHT", 'access "trade secrets"'), "TRN015") == [("TRN015", 6, 3)]
+    assert run(text.replace("RIGHT", 'access "trade secrets"'), "TRN015", accept_reason=True) == []
+    limited = text.replace("denied", "limited")
+    assert run(limited.replace("RIGHT", "access"), "TRN015") == []
+    assert findings(limited.replace("RIGHT", "access"), "TRN015", config=parse_config(
+        {"select": ["TRN015"], "rules": {"TRN015": {"check-limited": True}}})) == [
+        ("TRN015", (6, 3), (6, 17), {"rights": "`access`", "scope": "every purpose"})]
+    assert run(limited.replace("RIGHT", 'access law "§ 34 BDSG"'), "TRN015", check_limited=True) == []
+
+
+def test_trn015_an_invalid_right_in_a_denial_is_reported_and_the_valid_ones_kept() -> None:
+    text = "rights {\n  denied erasre, objection\n}\n"
+    assert codes(text, ["E204", "TRN015"]) == [("TRN015", 2, 3), ("E204", 2, 10)]
+    (d,) = [d for d in diagnose(text, "TRN015") if d.code == "TRN015"]
+    assert dict(d.args)["rights"] == "`objection`"
+
+
+def test_trn012_checks_the_reason_of_a_limit_or_denial() -> None:
+    text = ('policy "P" {\n  languages nb, en\n}\n'
+            'rights {\n  denied objection { nb "Ingen mulighet" }\n}\n')
+    assert findings(text, "TRN012") == [
+        ("TRN012", (5, 3), (5, 43), {"field": "reason", "block": "the limit or denial of objection",
+                                     "missing": "en", "languages": "nb, en"})]
+
+
+# ---------------------------------------------------------------- TRN016 bases-not-per-purpose
+
+
+def test_trn016_names_every_purpose_without_a_basis_and_only_those() -> None:
+    text = """\
+    policy "P" {
+      bases contract, legal_obligation, legitimate_interests, consent
+    }
+    purpose a {
+      use essential.service
+    }
+    purpose b {
+      use essential.service
+      basis contract
+    }
+    purpose c {
+      use essential.service
+    }
+    """
+    assert findings(dedent(text), "TRN016") == [
+        ("TRN016", (2, 3), (2, 66), {"bases": "`contract`, `legal_obligation`, `legitimate_interests`, `consent`",
+                                     "purposes": "`a`, `c`"})]
+
+
+def test_trn016_is_silent_when_every_purpose_states_its_basis_or_none_is_listed() -> None:
+    text = 'policy "P" {\n  bases contract\n}\npurpose a {\n  basis contract\n}\n'
+    assert run(text, "TRN016") == []
+    assert run('policy "P" { }\npurpose a { }\n', "TRN016") == []
+
+
+def test_notice_level_bases_reach_the_rights_rules_when_a_purpose_has_no_basis() -> None:
+    text = """\
+    policy "P" {
+      bases legitimate_interests, consent
+    }
+    purpose a {
+      use essential.service
+    }
+    rights {
+      offered access, rectification, erasure, restriction
+    }
+    """
+    assert findings(dedent(text), ["TRN005", "TRN006", "TRN010"]) == [
+        ("TRN005", (8, 3), (8, 54), {"right": "objection", "bases": "`legitimate_interests`"}),
+        ("TRN006", (8, 3), (8, 54), {"right": "portability", "bases": "`consent`"}),
+        ("TRN010", (8, 3), (8, 54), {"right": "withdraw_consent", "bases": "`consent`"}),
+    ]
+    assert run(text.replace("purpose a {", "purpose a {\n  basis contract"), "TRN005") == []
+    assert run(text.replace("restriction", "restriction\n  denied objection"), "TRN005") == []
+
+
+def test_notice_level_bases_take_the_values_of_basis() -> None:
+    text = ('policy "P" {\n  bases contract, legal_obligation "bokføringsloven § 13",\n'
+            '    legitimate_interests { interest "fraud" }\n}\npurpose a { }\n')
+    assert findings(text, "TRN016") == [
+        ("TRN016", (2, 3), (3, 46), {"bases": "`contract`, `legal_obligation`, `legitimate_interests`",
+                                     "purposes": "`a`"})]
+
+
 WHOLE = {
     "TRN001": [
         ("TRN001", (1, 1), (3, 2), {"controller": "Cifero AS"}),
@@ -496,6 +718,12 @@ WHOLE = {
             "missing": "en",
             "languages": "nb, en",
         }),
+    ],
+    "TRN015": [
+        ("TRN015", (7, 3), (7, 45), {"rights": "`erasure`", "scope": "every purpose"}),
+    ],
+    "TRN016": [
+        ("TRN016", (2, 3), (2, 35), {"bases": "`legal_obligation`, `contract`", "purposes": "`member_register`"}),
     ],
 }
 

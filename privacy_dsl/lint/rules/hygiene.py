@@ -496,6 +496,75 @@ def consent_mechanism_without_consent_basis(ctx: Context) -> Iterator[Finding]:
                       hint="use `basis consent`, or remove the `consent` line if another basis truly applies")
 
 
+# ---------------------------------------------------------------- HYG007
+
+
+@rule(
+    "HYG007",
+    "right-offered-and-denied",
+    messages={
+        "one": "the rights block offers {rights} and denies it for every purpose",
+        "many": "the rights block offers {rights} and denies them for every purpose",
+    },
+    category="hygiene",
+    severity="warning",
+    references=(
+        "GDPR Art. 12(1) (information in a concise, transparent and intelligible form)",
+        "GDPR Art. 5(1)(a) (transparency)",
+    ),
+)
+def right_offered_and_denied(ctx: Context) -> Iterator[Finding]:
+    """A right is both offered and denied for every purpose: the policy says yes and no at once.
+
+    ## What it does
+    Flags a `denied` statement of the rights block that has no `for` (or whose purposes are all
+    the purposes of the policy) for a right that `offered` or `limited` also names. A right offered
+    in general and denied for some purposes (`denied erasure for petitions`) is not flagged: that
+    says where the right applies.
+
+    ## Why it matters
+    Either the notice offers the right, offers it with a limit, or says it does not apply; a
+    reader cannot be told all of these about the same processing. When the notice itself says both
+    ("you have the right to erasure"; "the Associations Act overrides the right to erasure"),
+    it is unclear (Art. 12(1)); when it means a limit, say so with `limited`, which the rules read
+    as offered with a condition, and keep `denied` for what the notice excludes.
+
+    ## Example
+    ```privacy
+    rights {
+      offered access, rectification, erasure, restriction
+      denied erasure law "§ 35 BDSG"
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    rights {
+      offered access, rectification, restriction
+      limited erasure law "§ 35 BDSG"
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 5(1)(a), 12(1).
+    """
+    rights = ctx.policy.rights
+    if rights is None:
+        return
+    every = set(ctx.policy.purposes)
+    for restriction in rights.denied:
+        if restriction.purposes and not (every and every <= {r.name for r in restriction.purposes}):
+            continue
+        both = [r for r in dict.fromkeys(restriction.rights) if rights.tells(r)]
+        if both:
+            yield Finding(restriction.span, {"rights": ", ".join(f"`{r.value}`" for r in both)},
+                          "one" if len(both) == 1 else "many",
+                          hint="remove it from `offered`, or write `limited ...` if the notice limits the right")
+
+
 RULES = (
     purpose_category_mismatch,
     unused_declaration,
@@ -503,4 +572,5 @@ RULES = (
     purpose_without_categories,
     purpose_without_data_use,
     consent_mechanism_without_consent_basis,
+    right_offered_and_denied,
 )

@@ -18,13 +18,17 @@ from .base import Context, Finding, Options, rule
 
 
 def _provider(ctx: Context, cookie: m.Cookie) -> str | None:
-    """The declared provider as text: the string, or the recipient's id and name."""
+    """The declared provider as text: the string, or the name the recipient declares (in every
+    language it gives). Never the recipient's id: that is the author's own name for it, and
+    `recipient google { name "Hotjar" }` is Hotjar."""
     if cookie.provider:
         return cookie.provider
     if cookie.provider_ref is not None:
         recipient = ctx.policy.recipients.get(cookie.provider_ref.name)
-        name = recipient.name.get() if recipient is not None and recipient.name is not None else None
-        return f"{cookie.provider_ref.name} {name}" if name else cookie.provider_ref.name
+        if recipient is None or recipient.name is None:
+            return None
+        names = [recipient.name.plain, *recipient.name.by_lang.values()]
+        return " ".join(dict.fromkeys(n for n in names if n)) or None
     return None
 
 

@@ -47,6 +47,10 @@ def _blank(value: object) -> bool:
     "missing-legal-basis",
     messages={
         "no-basis": "purpose `{purpose}` states no legal basis (GDPR Art. 6(1))",
+        "notice-level": (
+            "purpose `{purpose}` states no legal basis; the notice lists bases ({bases}) only for the whole "
+            "notice (GDPR Art. 6(1), 13(1)(c))"
+        ),
     },
     category="lawfulness",
     severity="error",
@@ -62,7 +66,9 @@ def missing_legal_basis(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags a `purpose` block with no `basis` statement (neither in the block nor from a
-    `defaults purpose` block).
+    `defaults purpose` block). When the notice lists legal bases for the whole notice
+    (`policy { bases ... }`) without tying them to purposes, the message says so (`notice-level`):
+    the purpose may rest on one of them, but the notice does not say which (TRN016).
 
     ## Why it matters
     Processing is lawful only if one of the six bases of Art. 6(1) applies, and the notice must
@@ -92,8 +98,14 @@ def missing_legal_basis(ctx: Context) -> Iterator[Finding]:
     ## References
     GDPR Art. 5(1)(a), 6(1), 13(1)(c); WP260 rev.01 (transparency), Annex.
     """
+    info = ctx.policy.info
+    listed = ", ".join(f"`{k.value}`" for k in dict.fromkeys(b.basis for b in info.bases)) if info is not None else ""
     for purpose in ctx.policy.purposes.values():
         if purpose.bases:
+            continue
+        if listed:
+            yield Finding(purpose.span, {"purpose": purpose.id, "bases": listed}, "notice-level",
+                          hint="state which of the notice's bases this purpose rests on: `basis <kind>`")
             continue
         if uses_under(purpose, "marketing"):
             hint = "marketing needs consent: write `basis consent` and name the mechanism with `consent <id>`"
@@ -409,6 +421,17 @@ class InterestOptions(Options):
             "13(1)(d))"
         ),
         "no-test": "purpose `{purpose}` relies on legitimate interests without a reference to the balancing test",
+        "notice-no-interest-no-test": (
+            "the notice lists legitimate interests among its legal bases without the interest pursued (Art. "
+            "13(1)(d)) or a reference to the balancing test"
+        ),
+        "notice-no-interest": (
+            "the notice lists legitimate interests among its legal bases without the interest pursued (Art. "
+            "13(1)(d))"
+        ),
+        "notice-no-test": (
+            "the notice lists legitimate interests among its legal bases without a reference to the balancing test"
+        ),
     },
     category="lawfulness",
     severity="error",
@@ -425,7 +448,8 @@ def legitimate_interests_unexplained(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags a `basis legitimate_interests` that does not state `interest`, or (by default) has no
-    `balancing_test` reference.
+    `balancing_test` reference; the same for legitimate interests in the bases the notice lists
+    for the whole notice (`policy { bases ... }`, messages `notice-...`).
 
     ## Why it matters
     Where processing rests on Art. 6(1)(f), the notice must state the legitimate interests
@@ -464,19 +488,27 @@ def legitimate_interests_unexplained(ctx: Context) -> Iterator[Finding]:
     GDPR Art. 5(2), 6(1)(f), 13(1)(d), Recital 47; CJEU C-621/22; EDPB Guidelines 1/2024; WP260 rev.01.
     """
     opts: InterestOptions = ctx.options
+
+    def missing(basis: m.LegalBasis) -> str | None:
+        absent = []
+        if _blank(basis.interest):
+            absent.append("no-interest")
+        if opts.require_balancing_test and _blank(basis.balancing_test):
+            absent.append("no-test")
+        return ("no-interest-no-test" if len(absent) == 2 else absent[0]) if absent else None
+
+    hint = ('write `legitimate_interests { interest "<what you pursue>" '
+            'balancing_test "<where the assessment is documented>" }`')
     for purpose in ctx.policy.purposes.values():
         for basis in _bases_of(purpose, BasisKind.LEGITIMATE_INTERESTS):
-            missing = []
-            if _blank(basis.interest):
-                missing.append("no-interest")
-            if opts.require_balancing_test and _blank(basis.balancing_test):
-                missing.append("no-test")
-            if not missing:
-                continue
-            yield Finding(basis_span(purpose, basis), {"purpose": purpose.id},
-                          "no-interest-no-test" if len(missing) == 2 else missing[0],
-                          hint='write `basis legitimate_interests { interest "<what you pursue>" '
-                               'balancing_test "<where the assessment is documented>" }`')
+            message = missing(basis)
+            if message is not None:
+                yield Finding(basis_span(purpose, basis), {"purpose": purpose.id}, message, hint=hint)
+    info = ctx.policy.info
+    for basis in info.bases if info is not None else ():
+        message = missing(basis) if basis.basis is BasisKind.LEGITIMATE_INTERESTS else None
+        if message is not None:
+            yield Finding(basis.span, {}, f"notice-{message}", hint=hint)
 
 
 # ---------------------------------------------------------------- LAW006
@@ -640,6 +672,7 @@ def public_authority_legitimate_interests(ctx: Context) -> Iterator[Finding]:
     "basis-without-legal-citation",
     messages={
         "no-citation": "purpose `{purpose}` relies on {basis} but names no law",
+        "notice": "the notice lists {basis} among its legal bases but names no law",
     },
     category="lawfulness",
     severity="warning",
@@ -654,7 +687,9 @@ def basis_without_legal_citation(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags `basis legal_obligation` and `basis public_task` written without the statute, e.g.
-    `basis legal_obligation` instead of `basis legal_obligation "bokføringsloven § 13"`.
+    `basis legal_obligation` instead of `basis legal_obligation "bokføringsloven § 13"`, in a
+    purpose or in the bases the notice lists for the whole notice (`policy { bases ... }`, message
+    `notice`).
 
     ## Why it matters
     These two bases exist only where Union or Member State law lays down the obligation or the
@@ -689,6 +724,11 @@ def basis_without_legal_citation(ctx: Context) -> Iterator[Finding]:
             if basis.basis in (BasisKind.LEGAL_OBLIGATION, BasisKind.PUBLIC_TASK) and _blank(basis.citation):
                 yield Finding(basis_span(purpose, basis), {"purpose": purpose.id, "basis": basis.basis.value},
                               hint=f'cite the statute: `basis {basis.basis.value} "<act> § <section>"`')
+    info = ctx.policy.info
+    for basis in info.bases if info is not None else ():
+        if basis.basis in (BasisKind.LEGAL_OBLIGATION, BasisKind.PUBLIC_TASK) and _blank(basis.citation):
+            yield Finding(basis.span, {"basis": basis.basis.value}, "notice",
+                          hint=f'cite the statute: `{basis.basis.value} "<act> § <section>"`')
 
 
 RULES = (

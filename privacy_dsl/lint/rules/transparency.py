@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from pydantic import Field
+
 from ...language import model as m
 from ...language.model import BasisKind, Right
 from .base import Context, Finding, Options, rule, uses_under
@@ -36,8 +38,33 @@ def _names(purposes: list[m.Purpose], limit: int = 4) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _offered(policy: m.Policy) -> frozenset[Right]:
-    return frozenset(policy.rights.offered) if policy.rights is not None else frozenset()
+def _tells(policy: m.Policy, right: Right) -> bool:
+    """Whether the notice tells of ``right``: offered, or offered with a limit."""
+    return policy.rights is not None and policy.rights.tells(right)
+
+
+def _denied(policy: m.Policy, right: Right, purpose: m.Purpose) -> bool:
+    """Whether the notice says ``right`` does not apply to ``purpose`` (TRN015 judges that)."""
+    return policy.rights is not None and policy.rights.denial(right, purpose.id) is not None
+
+
+def denied_everywhere(policy: m.Policy, right: Right) -> bool:
+    """Whether the notice denies ``right`` for the whole notice (or for every one of its purposes)."""
+    rights = policy.rights
+    if rights is None:
+        return False
+    if rights.denial(right) is not None:
+        return True
+    return bool(policy.purposes) and all(rights.denial(right, p) is not None for p in policy.purposes)
+
+
+def notice_bases(policy: m.Policy) -> tuple[BasisKind, ...]:
+    """The bases the notice lists for the whole notice (``policy { bases ... }``), when some purpose
+    states none of its own: then any of those purposes may rest on any of them."""
+    info = policy.info
+    if info is None or not info.bases or all(p.bases for p in policy.purposes.values()):
+        return ()
+    return tuple(dict.fromkeys(b.basis for b in info.bases))
 
 
 def _has_basis(purpose: m.Purpose, *kinds: BasisKind) -> bool:
@@ -49,23 +76,36 @@ def _explicit_consent(purpose: m.Purpose) -> bool:
     return clause is not None and clause.condition is m.SpecialCondition.EXPLICIT_CONSENT
 
 
-def _missing_right(ctx: Context, right: Right, needing: list[m.Purpose], hint: str) -> Iterator[Finding]:
+def _missing_right(ctx: Context, right: Right, needing: list[m.Purpose], hint: str,
+                   listed: Iterable[BasisKind] = ()) -> Iterator[Finding]:
     """One finding for a right the notice does not offer although ``needing`` purposes require it:
-    the rule's message ``one`` (one purpose needs it) or ``many``.
+    the rule's message ``one`` (one purpose needs it) or ``many``; or, when no purpose does but the
+    notice lists one of the bases ``listed`` for the whole notice (``notice_bases``), ``notice``.
 
-    Reported at the rights block's `offered` statement (where the fix goes), or, when the policy
-    has no rights block, at the first purpose that needs the right.
+    A purpose for which the notice denies the right does not need it here: the denial is its own
+    finding (TRN015). Reported at the rights block's `offered` statement (where the fix goes), or,
+    when the policy has no rights block, at the first purpose that needs the right (the notice's
+    `bases` statement for ``notice``).
     """
-    if not needing or right in _offered(ctx.policy):
+    policy = ctx.policy
+    if _tells(policy, right):
         return
-    rights = ctx.policy.rights
-    if rights is not None:
-        span = rights.span_of("offered")
-    else:
-        first = needing[0]
-        span = first.span_of("bases") if first.has("bases") else first.span
-    yield Finding(span, {"right": right.value, "purposes": _names(needing)}, "one" if len(needing) == 1 else "many",
-                  hint=hint)
+    needing = [p for p in needing if not _denied(policy, right, p)]
+    rights = policy.rights
+    if needing:
+        if rights is not None:
+            span = rights.span_of("offered")
+        else:
+            first = needing[0]
+            span = first.span_of("bases") if first.has("bases") else first.span
+        yield Finding(span, {"right": right.value, "purposes": _names(needing)},
+                      "one" if len(needing) == 1 else "many", hint=hint)
+        return
+    kinds = [k for k in notice_bases(policy) if k in tuple(listed)]
+    if kinds and policy.info is not None and not denied_everywhere(policy, right):
+        span = rights.span_of("offered") if rights is not None else policy.info.span_of("bases")
+        yield Finding(span, {"right": right.value, "bases": ", ".join(f"`{k.value}`" for k in kinds)}, "notice",
+                      hint=hint)
 
 
 # ---------------------------------------------------------------- TRN001
@@ -332,10 +372,12 @@ def rights_missing(ctx: Context) -> Iterator[Finding]:
     """The notice does not tell people of their rights of access, rectification, erasure and restriction.
 
     ## What it does
-    Flags a policy with no `rights` block, or a `rights` block whose `offered` list lacks any of
-    `access`, `rectification`, `erasure` and `restriction`. The rights that depend on the legal
-    basis (objection, portability, withdrawal of consent, objection to direct marketing) are
-    checked by TRN005, TRN006, TRN010 and TRN007.
+    Flags a policy with no `rights` block, or a `rights` block that does not offer (in `offered`,
+    or with a limit in `limited`) any of `access`, `rectification`, `erasure` and `restriction`.
+    The rights that depend on the legal basis (objection, portability, withdrawal of consent,
+    objection to direct marketing) are checked by TRN005, TRN006, TRN010 and TRN007. A right the
+    notice denies (`denied`) for the whole notice is not reported as missing: the denial is its
+    own finding (TRN015).
 
     ## Why it matters
     Art. 13(2)(b) and 14(2)(c) require the notice to state "the existence of the right to request
@@ -368,7 +410,7 @@ def rights_missing(ctx: Context) -> Iterator[Finding]:
         yield Finding(_notice_anchor(ctx.policy), {}, "no-rights-block",
                       hint="add `rights { offered access, rectification, erasure, restriction ... complaints <id> }`")
         return
-    missing = [r.value for r in _CORE_RIGHTS if r not in rights.offered]
+    missing = [r.value for r in _CORE_RIGHTS if not rights.tells(r) and not denied_everywhere(ctx.policy, r)]
     if missing:
         yield Finding(rights.span_of("offered"), {"rights": ", ".join(missing)}, "missing-rights",
                       hint=f"add {', '.join(missing)} to `offered`")
@@ -389,6 +431,7 @@ def rights_missing(ctx: Context) -> Iterator[Finding]:
             "`{right}` is not offered, but purposes {purposes} rest on legitimate interests or a "
             "public task (Art. 21(1))"
         ),
+        "notice": "`{right}` is not offered, but the notice lists {bases} among its legal bases (Art. 21(1))",
     },
     category="transparency",
     severity="error",
@@ -401,7 +444,10 @@ def objection_right_missing(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags the rights block (or, without one, the first such purpose) when some purpose has the
-    basis `legitimate_interests` or `public_task` and `objection` is not in `offered`.
+    basis `legitimate_interests` or `public_task` and `objection` is not in `offered` (nor in
+    `limited`). When a purpose states no basis and the notice lists one of those two among the
+    bases of the whole notice (`policy { bases ... }`), it is flagged too (message `notice`). A
+    purpose for which the notice denies the right is left to TRN015.
 
     ## Why it matters
     Under Art. 21(1) the data subject may object at any time to processing based on Art. 6(1)(e)
@@ -442,7 +488,8 @@ def objection_right_missing(ctx: Context) -> Iterator[Finding]:
     needing = [p for p in ctx.policy.purposes.values()
                if _has_basis(p, BasisKind.LEGITIMATE_INTERESTS, BasisKind.PUBLIC_TASK)]
     yield from _missing_right(ctx, Right.OBJECTION, needing,
-                              hint="add `objection` to `offered` in the rights block")
+                              hint="add `objection` to `offered` in the rights block",
+                              listed=(BasisKind.LEGITIMATE_INTERESTS, BasisKind.PUBLIC_TASK))
 
 
 # ---------------------------------------------------------------- TRN006
@@ -454,6 +501,7 @@ def objection_right_missing(ctx: Context) -> Iterator[Finding]:
     messages={
         "one": "`{right}` is not offered, but purpose {purposes} rests on consent or contract (Art. 20(1))",
         "many": "`{right}` is not offered, but purposes {purposes} rest on consent or contract (Art. 20(1))",
+        "notice": "`{right}` is not offered, but the notice lists {bases} among its legal bases (Art. 20(1))",
     },
     category="transparency",
     severity="error",
@@ -468,7 +516,9 @@ def portability_right_missing(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags the rights block (or, without one, the first such purpose) when some purpose has the
     basis `consent` or `contract`, or the Art. 9(2) condition `explicit_consent`, and
-    `portability` is not in `offered`.
+    `portability` is not in `offered` (nor in `limited`); or when a purpose states no basis and
+    the notice lists consent or contract among the bases of the whole notice (message `notice`).
+    A purpose for which the notice denies the right is left to TRN015.
 
     ## Why it matters
     Art. 20(1) gives the right to receive one's data in a structured, commonly used and
@@ -509,7 +559,8 @@ def portability_right_missing(ctx: Context) -> Iterator[Finding]:
     needing = [p for p in ctx.policy.purposes.values()
                if _has_basis(p, BasisKind.CONSENT, BasisKind.CONTRACT) or _explicit_consent(p)]
     yield from _missing_right(ctx, Right.PORTABILITY, needing,
-                              hint="add `portability` to `offered` in the rights block")
+                              hint="add `portability` to `offered` in the rights block",
+                              listed=(BasisKind.CONSENT, BasisKind.CONTRACT))
 
 
 # ---------------------------------------------------------------- TRN007
@@ -612,7 +663,7 @@ def direct_marketing_objection_missing(ctx: Context) -> Iterator[Finding]:
     """
     opts: DirectMarketingOptions = ctx.options
     needing = [p for p in ctx.policy.purposes.values() if _is_direct_marketing(p, opts)]
-    if (opts.accept_withdrawal_for_consent and Right.WITHDRAW_CONSENT in _offered(ctx.policy)
+    if (opts.accept_withdrawal_for_consent and _tells(ctx.policy, Right.WITHDRAW_CONSENT)
             and all(_has_basis(p, BasisKind.CONSENT) for p in needing)):
         return
     yield from _missing_right(
@@ -641,7 +692,8 @@ def complaint_authority_missing(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags a policy whose `rights` block has no `complaints <authority>` statement, or that has no
-    `rights` block at all.
+    `rights` block at all. (`offered complaint` tells of the right but names no authority, so it is
+    still flagged; a notice that denies the right, `denied complaint`, is left to TRN015.)
 
     ## Why it matters
     Art. 13(2)(d) and 14(2)(e) require the notice to state "the right to lodge a complaint with a
@@ -679,7 +731,7 @@ def complaint_authority_missing(ctx: Context) -> Iterator[Finding]:
     if rights is None:
         yield Finding(_notice_anchor(ctx.policy), {}, "no-rights-block",
                       hint="declare `authority <id> { ... }` and add `complaints <id>` to a `rights` block")
-    elif rights.complaints is None:
+    elif rights.complaints is None and not denied_everywhere(ctx.policy, Right.COMPLAINT):
         yield Finding(rights.span, {}, "no-authority",
                       hint="add `complaints <authority id>` to the rights block")
 
@@ -785,6 +837,7 @@ class WithdrawalOptions(Options):
     messages={
         "one": "`{right}` is not offered, but purpose {purposes} rests on consent (Art. 13(2)(c))",
         "many": "`{right}` is not offered, but purposes {purposes} rest on consent (Art. 13(2)(c))",
+        "notice": "`{right}` is not offered, but the notice lists {bases} among its legal bases (Art. 13(2)(c))",
     },
     category="transparency",
     severity="error",
@@ -800,7 +853,9 @@ def withdrawal_right_missing(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags the rights block (or, without one, the first such purpose) when some purpose has the
     basis `consent` or the Art. 9(2) condition `explicit_consent`, and `withdraw_consent` is not
-    in `offered`.
+    in `offered` (nor in `limited`); or when a purpose states no basis and the notice lists consent
+    among the bases of the whole notice (message `notice`). A purpose for which the notice denies
+    the right is left to TRN015 (the right cannot be denied).
 
     ## Why it matters
     Art. 13(2)(c) and 14(2)(d) require the notice to state, where processing is based on consent,
@@ -851,7 +906,8 @@ def withdrawal_right_missing(ctx: Context) -> Iterator[Finding]:
 
         needing = [p for p in needing if not told(p)]
     yield from _missing_right(ctx, Right.WITHDRAW_CONSENT, needing,
-                              hint="add `withdraw_consent` to `offered` in the rights block")
+                              hint="add `withdraw_consent` to `offered` in the rights block",
+                              listed=(BasisKind.CONSENT,))
 
 
 # ---------------------------------------------------------------- TRN011
@@ -932,6 +988,7 @@ _TEXT_FIELDS: dict[type[m.Node], tuple[str, ...]] = {
     m.ConsentMechanism: ("withdraw", "description"),
     m.Cookie: ("description",),
     m.Rights: ("how",),
+    m.RightRestriction: ("reason",),
 }
 
 
@@ -943,6 +1000,7 @@ class TranslationOptions(Options):
 def _nodes(policy: m.Policy) -> Iterator[m.Node]:
     if policy.info is not None:
         yield policy.info
+        yield from policy.info.bases
     yield from policy.controllers
     for table in (policy.authorities, policy.subjects, policy.categories, policy.recipients, policy.transfers,
                   policy.consents):
@@ -955,6 +1013,8 @@ def _nodes(policy: m.Policy) -> Iterator[m.Node]:
     yield from policy.cookies
     if policy.rights is not None:
         yield policy.rights
+        yield from policy.rights.limited
+        yield from policy.rights.denied
 
 
 def _covers(have: Iterable[str], wanted: str) -> bool:
@@ -976,6 +1036,8 @@ def _label(node: m.Node) -> str:
         return "the legitimate interest"
     if isinstance(node, m.AutomatedDecisions):
         return "the automated decisions"
+    if isinstance(node, m.RightRestriction):
+        return f"the limit or denial of {', '.join(r.value for r in node.rights)}"
     if kind in ("policy", "rights") or not isinstance(ident, str):
         return f"the {kind} block" if kind else "the block"
     return f"{kind} `{ident}`"
@@ -1003,9 +1065,10 @@ def missing_translation(ctx: Context) -> Iterator[Finding]:
     ## What it does
     When the `policy` block declares `languages` (e.g. `languages nb, en`), flags every text
     (names, descriptions, `withdraw`, `how`, `interest`, `logic`, `safeguards`, `security`,
-    `source`) given as `{ lang "..." }` without one of them. With two or more languages declared,
-    untagged prose (`description "..."`) is flagged too, since it can only be in one of them;
-    untagged *names* are taken as proper names and accepted.
+    `source`, the reason of a `limited` or `denied` right) given as `{ lang "..." }` without one
+    of them. With two or more languages declared, untagged prose (`description "..."`) is flagged
+    too, since it can only be in one of them; untagged *names* are taken as proper names and
+    accepted.
 
     ## Why it matters
     This is good practice rather than a rule of law. Art. 12(1) requires information "in a
@@ -1074,6 +1137,255 @@ def missing_translation(ctx: Context) -> Iterator[Finding]:
                               hint=f"write it as {{ {_placeholders(declared)} }}")
 
 
+# ---------------------------------------------------------------- TRN015
+
+#: Per right: whether its own article excludes it for a purpose, read from the purpose's declared
+#: bases (a purpose that states no basis is never excluded: the rule cannot know).
+def _excluded_by_article(right: Right, purpose: m.Purpose) -> bool:
+    if not purpose.bases:
+        return False
+    if right is Right.ERASURE:  # Art. 17(3)(b): a legal obligation, or a task in the public interest
+        return _has_basis(purpose, BasisKind.LEGAL_OBLIGATION, BasisKind.PUBLIC_TASK)
+    if right is Right.PORTABILITY:  # Art. 20(1): only consent or contract; Art. 20(3): not a public task
+        return _has_basis(purpose, BasisKind.PUBLIC_TASK) or not (
+            _has_basis(purpose, BasisKind.CONSENT, BasisKind.CONTRACT) or _explicit_consent(purpose))
+    if right is Right.OBJECTION:  # Art. 21(1): only processing on Art. 6(1)(e) or (f)
+        return not _has_basis(purpose, BasisKind.LEGITIMATE_INTERESTS, BasisKind.PUBLIC_TASK)
+    return False
+
+
+class DenialOptions(Options):
+    cannot_be_denied: list[Right] = Field(default_factory=lambda: [Right.WITHDRAW_CONSENT, Right.COMPLAINT])
+    """Rights outside what GDPR Art. 23(1) lets a law restrict: a denial is always flagged."""
+    article_exceptions: bool = True
+    """Accept a denial the right's own article makes for the purposes it is said of, read from
+    their bases (erasure: Art. 17(3)(b); portability: Art. 20(1), 20(3); objection: Art. 21(1))."""
+    accept_reason: bool = False
+    """Accept a denial that gives a reason but names no law."""
+    check_limited: bool = False
+    """Also flag a `limited` right whose limit names no law."""
+
+
+def _scope(restriction: m.RightRestriction) -> str:
+    refs = restriction.purposes
+    if not refs:
+        return "every purpose"
+    shown = ", ".join(f"`{r.name}`" for r in refs[:4]) + (f" and {len(refs) - 4} more" if len(refs) > 4 else "")
+    return f"purpose{'s' if len(refs) > 1 else ''} {shown}"
+
+
+def _listed(rights: Iterable[Right]) -> str:
+    return ", ".join(f"`{r.value}`" for r in rights)
+
+
+@rule(
+    "TRN015",
+    "right-denied-without-law",
+    messages={
+        "cannot-be-denied": "the notice denies {rights}, which no law may restrict ({articles})",
+        "no-law": "the notice denies {rights} for {scope} but names no law for the restriction (GDPR Art. 23(1))",
+        "limit-no-law": "the notice limits {rights} for {scope} but names no law for the limit (GDPR Art. 23(1))",
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 23(1)-(2) (restrictions of Articles 12-22 and 34 by a legislative measure)",
+        "GDPR Art. 17(3), 20(1), 20(3), 21(1) (the rights' own limits)",
+        "GDPR Art. 7(3) (withdrawal of consent at any time), Art. 77(1) (complaint to a supervisory authority)",
+        "GDPR Art. 85(2) (exemptions for journalistic, academic, artistic and literary purposes)",
+        "EDPB Guidelines 10/2020 on restrictions under Article 23 GDPR",
+    ),
+    options=DenialOptions,
+)
+def right_denied_without_law(ctx: Context) -> Iterator[Finding]:
+    """The notice denies a right without the law that allows it, or denies a right no law may take away.
+
+    ## What it does
+    Judges each `denied` statement of the rights block (`denied erasure law "..."`,
+    `denied objection for p "reason"`):
+    - a denial of a right that no law may restrict (by default `withdraw_consent` and
+      `complaint`) is flagged whatever it gives as its ground (`cannot-be-denied`);
+    - a denial of any other right that names no `law` is flagged (`no-law`), unless the right's own
+      article excludes it for every purpose the denial is said of, read from their bases: erasure
+      for purposes on a legal obligation or a public task (Art. 17(3)(b)), portability for
+      purposes on neither consent nor contract or on a public task (Art. 20(1), 20(3)), objection
+      for purposes on neither legitimate interests nor a public task (Art. 21(1)). A purpose that
+      states no basis never excuses a denial: the rule cannot know.
+
+    A denial that names a law is not judged further: whether that law is a legislative measure
+    that meets Art. 23 is for a lawyer, not for a linter. Rules that report a missing right
+    (TRN004-TRN010) do not report a right the notice denies: this is the finding.
+
+    ## Why it matters
+    The rights of Articles 12 to 22 may be restricted only "by way of a legislative measure" of
+    Union or Member State law that respects the essence of the fundamental rights and is necessary
+    and proportionate for one of the aims of Art. 23(1), and that contains the specific
+    provisions of Art. 23(2). Beyond that, a right gives way only where its own article says so:
+    erasure where the processing is needed to comply with a legal obligation or for a task in the
+    public interest (Art. 17(3)), portability outside consent and contract (Art. 20(1)) and for
+    public tasks (Art. 20(3)), objection outside Art. 6(1)(e) and (f) (Art. 21(1)). A notice that
+    simply says a right does not apply ("there is no possibility to object") tells people wrongly
+    that they have no right, unless it can point to such a law or exception.
+
+    Withdrawing consent (Art. 7(3)) and complaining to a supervisory authority (Art. 77) are not
+    in Articles 12-22, so Art. 23 does not reach them.
+
+    Unsettled: Art. 85(2) lets Member States exempt processing for journalistic, academic,
+    artistic or literary purposes from Chapter II, which holds Art. 7; a national exemption there
+    might reach the withdrawal of consent. Where one applies, remove `withdraw_consent` from
+    `cannot-be-denied`. Whether a reason that is one of the article's own grounds (legal claims,
+    Art. 17(3)(e); compelling legitimate grounds, Art. 21(1)) justifies a blanket denial is doubtful
+    (Art. 21(1) lets the controller go on only after weighing the objection); `accept-reason`
+    accepts any reason. The article exceptions are read from the purposes' bases: the exception
+    holds "to the extent that" the processing is necessary for it (Art. 17(3)), which a basis
+    cannot show; `article-exceptions = false` asks for a law every time.
+
+    ## Example
+    ```privacy
+    purpose member_register {
+      use essential.service
+      basis contract
+    }
+    rights {
+      offered access, rectification, restriction
+      denied erasure "the register must be kept"
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose member_register {
+      use essential.service
+      basis contract
+    }
+    rights {
+      offered access, rectification, restriction
+      denied erasure law "§ 35 BDSG" "the register must be kept"
+    }
+    ```
+
+    ## Options
+    - `cannot-be-denied` (default `["withdraw_consent", "complaint"]`): rights a denial of which is
+      always flagged.
+    - `article-exceptions` (default `true`): accept a denial that the right's own article makes for
+      the purposes it is said of (from their bases).
+    - `accept-reason` (default `false`): accept a denial that gives a reason but names no law.
+    - `check-limited` (default `false`): also flag a `limited` right whose limit names no law (a
+      limit may be the article's own condition, e.g. the grounds of Art. 17(1), so it is off by
+      default).
+
+    ## References
+    GDPR Art. 7(3), 17(3), 20(1), 20(3), 21(1), 23(1)-(2), 77(1), 85(2); EDPB Guidelines 10/2020
+    on restrictions under Article 23 GDPR.
+    """
+    opts: DenialOptions = ctx.options
+    rights = ctx.policy.rights
+    if rights is None:
+        return
+    never = set(opts.cannot_be_denied)
+    purposes = ctx.policy.purposes
+    for restriction in rights.denied:
+        absolute = [r for r in restriction.rights if r in never]
+        if absolute:
+            yield Finding(restriction.span, {"rights": _listed(absolute),
+                                             "articles": ", ".join(r.article for r in absolute)},
+                          "cannot-be-denied",
+                          hint="remove the denial: the notice must offer the right (add it to `offered`)")
+        if restriction.law is not None or (opts.accept_reason and restriction.reason is not None):
+            continue
+        covered = [p for p in purposes.values() if restriction.covers(p.id)]
+        unfounded = [r for r in restriction.rights if r not in never and not (
+            opts.article_exceptions and covered and all(_excluded_by_article(r, p) for p in covered))]
+        if unfounded:
+            yield Finding(restriction.span, {"rights": _listed(unfounded), "scope": _scope(restriction)}, "no-law",
+                          hint='name the law the notice relies on: `law "<act and section>"`; or offer the right')
+    if opts.check_limited:
+        for restriction in rights.limited:
+            if restriction.law is None and not (opts.accept_reason and restriction.reason is not None):
+                yield Finding(restriction.span, {"rights": _listed(restriction.rights),
+                                                 "scope": _scope(restriction)}, "limit-no-law",
+                              hint='name the law the limit comes from: `law "<act and section>"`')
+
+
+# ---------------------------------------------------------------- TRN016
+
+
+@rule(
+    "TRN016",
+    "bases-not-per-purpose",
+    messages={
+        "one": (
+            "the notice lists legal bases ({bases}) for the whole notice without saying which purpose rests "
+            "on which; purpose {purposes} states none"
+        ),
+        "many": (
+            "the notice lists legal bases ({bases}) for the whole notice without saying which purpose rests "
+            "on which; purposes {purposes} state none"
+        ),
+    },
+    category="transparency",
+    severity="error",
+    references=(
+        "GDPR Art. 13(1)(c), Art. 14(1)(c) (the purposes of the processing as well as the legal basis for "
+        "the processing)",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex, on Art. 13(1)(c)",
+        "GDPR Art. 13(2)(b)-(c), 17(3), 20(1), 21(1) (which rights apply depends on the basis)",
+    ),
+)
+def bases_not_per_purpose(ctx: Context) -> Iterator[Finding]:
+    """The notice lists its legal bases for the notice as a whole, not for each purpose.
+
+    ## What it does
+    Flags the `bases` statement of the `policy` block (`bases contract, legal_obligation, consent`:
+    "we process on (b), (c) and (a)") when some purpose states no basis of its own, naming those
+    purposes. The rule does not guess which purpose rests on which basis; each such purpose is also
+    reported by LAW001, which says that the notice lists bases only for the whole notice. When every
+    purpose states its own basis, the list is a summary and nothing is reported.
+
+    ## Why it matters
+    Art. 13(1)(c) and 14(1)(c) require "the purposes of the processing ... as well as the legal
+    basis for the processing", and the transparency guidelines (WP260 rev.01, Annex) say the basis
+    relied on under Art. 6 must be specified with the purposes. A list of bases beside a list of
+    purposes does not tell the reader which one is relied on for what, and so which rights they
+    have: objection only against processing on (e) or (f) (Art. 21(1)), portability only on
+    consent or contract (Art. 20(1)), withdrawal only of consent (Art. 13(2)(c)), erasure unless
+    the law requires the processing (Art. 17(3)(b)).
+
+    ## Example
+    ```privacy
+    policy "Kuopio choir" {
+      bases legal_obligation, contract
+    }
+    purpose member_register {
+      use essential.service
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose member_register {
+      use essential.service
+      basis contract
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 13(1)(c), 14(1)(c), 13(2)(b)-(c), 17(3), 20(1), 21(1); WP260 rev.01 Annex.
+    """
+    info = ctx.policy.info
+    listed = notice_bases(ctx.policy)
+    if info is None or not listed:
+        return
+    without = [p for p in ctx.policy.purposes.values() if not p.bases]
+    yield Finding(info.span_of("bases"), {"bases": ", ".join(f"`{k.value}`" for k in listed),
+                                          "purposes": _names(without)},
+                  "one" if len(without) == 1 else "many",
+                  hint="state the basis of each purpose in the purpose (`basis ...`), as the notice should")
+
+
 RULES = (
     controller_identity_missing,
     controller_contact_missing,
@@ -1087,4 +1399,6 @@ RULES = (
     withdrawal_right_missing,
     rights_how_missing,
     missing_translation,
+    right_denied_without_law,
+    bases_not_per_purpose,
 )

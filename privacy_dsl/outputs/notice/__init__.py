@@ -281,6 +281,9 @@ class _Builder:
             section.blocks.append(Para((p.no_purposes,)))
             return section
         section.blocks.append(Para((p.purposes_intro,)))
+        listed = policy.info.bases if policy.info is not None else ()
+        if listed:  # "we process on (b), (c) and (a)": said for the whole notice, so shown so
+            section.blocks.extend([Para((p.bases_intro,)), Bullets(tuple(self.notice_basis(b) for b in listed))])
         for ident, purpose in _in_source_order(policy, policy.purposes):
             section.children.append(self.purpose(ident, purpose))
         return section
@@ -387,6 +390,16 @@ class _Builder:
         if route.route is m.WithdrawRoute.LINK:  # the address says what it is
             return (_link(route.value),)
         return (f"{words}: {route.value}",)
+
+
+    def notice_basis(self, basis: m.LegalBasis) -> Inlines:
+        """A basis of the notice's own list, with its law and its interest when it gives them."""
+        out = list(self.basis(basis, ""))
+        if basis.interest is not None:
+            interest = self.text(basis.interest, basis.span_of("interest"), "the notice's legitimate interest")
+            if interest:
+                out.extend([f"; {self.p.legitimate_interest}: ", *interest])
+        return tuple(out)
 
     def basis(self, basis: m.LegalBasis, ident: str) -> Inlines:
         p = self.p
@@ -553,14 +566,46 @@ class _Builder:
             section.blocks.append(Facts(tuple(facts)))
         return section
 
+    def restriction(self, r: m.RightRestriction) -> Inlines:
+        """What a limit or denial says: for which purposes, the law, the reason (each when given)."""
+        p = self.p
+        parts: list[Inlines] = []
+        if r.purposes:
+            names = _joined(self.ref_name(self.policy.purposes, ref, "purpose") for ref in r.purposes)  # type: ignore[arg-type]
+            parts.append((f"{p.rights_for} ", *names))
+        if r.law:
+            parts.append((f"{p.legal_obligation_law}: {r.law}",))
+        reason = self.text(r.reason, r.span, "the reason given for a limit or denial of a right")
+        if reason:
+            parts.append(reason)
+        return _joined(parts, "; ")
+
     def rights_section(self) -> Section:
         p, rights = self.p, self.policy.rights
         section = Section("rights", (p.h_rights,))
-        if rights is None or not rights.offered:
-            section.blocks.append(Para((p.no_rights,)))
+        told: list[Inlines] = []
+        if rights is not None:
+            limits: dict[m.Right, list[m.RightRestriction]] = {}
+            for restriction in rights.limited:
+                for right in restriction.rights:
+                    limits.setdefault(right, []).append(restriction)
+            for right in dict.fromkeys((*rights.offered, *limits)):
+                item: list[Inline] = [p.rights[right.value]]
+                for restriction in limits.get(right, ()):
+                    detail = self.restriction(restriction)
+                    item.extend([f"; {p.rights_limited}", *((": ", *detail) if detail else ())])
+                told.append(tuple(item))
+        if told:
+            section.blocks.extend([Para((p.rights_intro,)), Bullets(tuple(told))])
         else:
-            offered = Bullets(tuple((p.rights[r.value],) for r in rights.offered))
-            section.blocks.extend([Para((p.rights_intro,)), offered])
+            section.blocks.append(Para((p.no_rights,)))
+        if rights is not None and rights.denied:
+            denied: list[Inlines] = []
+            for restriction in rights.denied:
+                detail = self.restriction(restriction)
+                for right in restriction.rights:
+                    denied.append((p.rights[right.value], *((": ", *detail) if detail else ())))
+            section.blocks.extend([Para((p.rights_denied_intro,)), Bullets(tuple(denied))])
         if rights is not None and rights.how is not None:
             how = self.text(rights.how, rights.span_of("how"), "the rights block's `how`")
             if how:

@@ -65,6 +65,7 @@ PHRASES = Phrases(
     },
     basis_citation=lambda letter: f"GDPR Art. 6(1)({letter})",
     legal_obligation_law="Law",
+    bases_intro="We process personal data on these legal bases:",
     legitimate_interest="Our interest",
     special_condition="Special categories of personal data",
     special_conditions={
@@ -240,6 +241,7 @@ PHRASES = Phrases(
     h_rights="Your rights",
     rights_intro="You have these rights over your personal data:",
     rights={
+        "information": "Information about how your personal data is processed (GDPR Art. 13 and 14)",
         "access": "Access to your personal data (GDPR Art. 15)",
         "rectification": "Rectification of inaccurate data (GDPR Art. 16)",
         "erasure": "Erasure (GDPR Art. 17)",
@@ -248,11 +250,17 @@ PHRASES = Phrases(
         "objection": "Objection to processing based on our legitimate interests or on a task in the public "
                      "interest (GDPR Art. 21(1))",
         "object_direct_marketing": "Objection to direct marketing, at any time (GDPR Art. 21(2))",
+        "object_by_automated_means": "Objection by automated means using technical specifications, when you use "
+                                     "information society services (GDPR Art. 21(5))",
         "withdraw_consent": "Withdrawal of your consent at any time, without affecting the processing before "
                             "(GDPR Art. 7(3))",
         "human_review": "Human intervention in an automated decision, to express your view and to contest "
                         "it (GDPR Art. 22(3))",
+        "complaint": "Lodging a complaint with a supervisory authority (GDPR Art. 77)",
     },
+    rights_limited="limited",
+    rights_denied_intro="These rights do not apply:",
+    rights_for="for",
     rights_how="How to use your rights",
     no_rights="This notice does not state your rights.",
     h_complaints="Complaints",

@@ -48,6 +48,7 @@ PHRASES = Phrases(
     },
     basis_citation=lambda letter: f"{_PVF} art. 6 nr. 1 bokstav {letter}",
     legal_obligation_law="Lovhjemmel",
+    bases_intro="Vi behandler personopplysninger på disse rettslige grunnlagene:",
     legitimate_interest="Vår interesse",
     special_condition="Særlige kategorier av personopplysninger",
     special_conditions={
@@ -262,6 +263,7 @@ PHRASES = Phrases(
     h_rights="Dine rettigheter",
     rights_intro="Du har disse rettighetene til personopplysningene dine:",
     rights={
+        "information": f"Informasjon om hvordan personopplysningene dine behandles ({_PVF} art. 13 og 14)",
         "access": f"Innsyn i opplysningene om deg ({_PVF} art. 15)",
         "rectification": f"Retting av uriktige opplysninger ({_PVF} art. 16)",
         "erasure": f"Sletting ({_PVF} art. 17)",
@@ -270,11 +272,17 @@ PHRASES = Phrases(
         "objection": "Å protestere mot behandling som bygger på vår berettigede interesse eller en oppgave i "
                      f"allmennhetens interesse ({_PVF} art. 21 nr. 1)",
         "object_direct_marketing": f"Å protestere mot direkte markedsføring, når som helst ({_PVF} art. 21 nr. 2)",
+        "object_by_automated_means": "Å protestere ved hjelp av automatiserte midler med tekniske spesifikasjoner, "
+                                     f"når du bruker informasjonssamfunnstjenester ({_PVF} art. 21 nr. 5)",
         "withdraw_consent": "Å trekke tilbake samtykket når som helst, uten at det påvirker behandlingen før "
                             f"tilbaketrekkingen ({_PVF} art. 7 nr. 3)",
         "human_review": "Å få en automatisert avgjørelse vurdert av et menneske, legge fram ditt syn og bestride "
                         f"avgjørelsen ({_PVF} art. 22 nr. 3)",
+        "complaint": f"Å klage til en tilsynsmyndighet ({_PVF} art. 77)",
     },
+    rights_limited="begrenset",
+    rights_denied_intro="Disse rettighetene gjelder ikke:",
+    rights_for="for",
     rights_how="Slik bruker du rettighetene dine",
     no_rights="Denne erklæringen oppgir ikke rettighetene dine.",
     h_complaints="Klage",

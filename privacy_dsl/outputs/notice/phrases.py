@@ -48,6 +48,7 @@ class Phrases:
     basis: dict[str, str]  # BasisKind value -> name
     basis_citation: Callable[[str], str]  # letter a-f -> citation
     legal_obligation_law: str
+    bases_intro: str  # before the bases the notice lists for the whole notice (policy { bases ... })
     legitimate_interest: str
     special_condition: str
     special_conditions: dict[str, str]  # SpecialCondition value -> wording
@@ -132,6 +133,9 @@ class Phrases:
     h_rights: str
     rights_intro: str
     rights: dict[str, str]  # Right value -> wording with its article
+    rights_limited: str  # "limited": a right offered with a limit
+    rights_denied_intro: str  # before the rights the notice says do not apply
+    rights_for: str  # "for" + the purposes a limit or denial is said of
     rights_how: str
     no_rights: str
     h_complaints: str
