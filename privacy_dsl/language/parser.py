@@ -109,7 +109,8 @@ _GROUP_WORDS = {
     "`public_task` or `legitimate_interests`)",
     "retention": "a retention period such as `5 years`, `until <event>`, `law \"...\"`, "
     "`as long as necessary`, `unspecified`, `indefinite`, `at controller discretion` or `not_stored`",
-    "expiry": "an expiry: a duration such as `13 months`, `session` or `persistent`",
+    "expiry": "an expiry: a duration such as `13 months`, a range such as `30 seconds to 1 year`, `session`, "
+    "`persistent` or `never`",
 }
 
 
@@ -357,7 +358,7 @@ def unquote(token: str) -> str:
 def _anonymous_terminals() -> frozenset[str]:
     """Keywords and punctuation: kept by the parser for their positions, dropped before building."""
     return frozenset(t.name for t in lark_parser().terminals
-                     if t.pattern.type == "str" and t.name not in ("YES", "NO"))
+                     if t.pattern.type == "str" and t.name not in ("YES", "NO", "UNNAMED"))
 
 
 class _Builder:
@@ -637,6 +638,28 @@ class _Builder:
     def expiry_persistent(self, meta: Pos, children: list[Any]) -> m.Expiry:
         return m.Expiry(lifetime="persistent", span=self._span(meta))
 
+    def expiry_never(self, meta: Pos, children: list[Any]) -> m.Expiry:
+        return m.Expiry(lifetime="never", span=self._span(meta))
+
+    def expiry_range(self, meta: Pos, children: list[m.Duration]) -> m.Expiry:
+        """``30 seconds to 1 year``: both ends kept. Ends in the wrong order are reported and kept in
+        order (the range is the same); equal ends are reported and kept as that one duration."""
+        low, high = children
+        span = self._span(meta)
+        if low.days > high.days + 1e-9:
+            self.diagnostics.append(builtin(
+                "E204", f"the range `{low} to {high}` ends before it starts", span,
+                hint=f"write the shorter end first: `expiry {high} to {low}`",
+                args=(("value", f"{low} to {high}"), ("what", "expiry range"))))
+            low, high = high, low
+        elif abs(low.days - high.days) <= 1e-9:
+            self.diagnostics.append(builtin(
+                "E204", f"the range `{low} to {high}` has the same length at both ends", span,
+                hint=f"write the one duration: `expiry {high}`",
+                args=(("value", f"{low} to {high}"), ("what", "expiry range"))))
+            return m.Expiry(lifetime="persistent", duration=high, span=span)
+        return m.Expiry(lifetime="persistent", duration=high, minimum=low, span=span)
+
     # -- statements: every other alias becomes a Stmt for its block to pick up
     def __default__(self, data: Any, children: list[Any], meta: Pos) -> Any:
         return Stmt(str(data), children, self._span(meta))
@@ -782,6 +805,7 @@ class _Builder:
             "countries": ("countries", lambda s: self._places(s.children[0]), True),
             "contract": ("contract", self._str, False),
             "website": ("website", self._str, False),
+            "category_only": ("category_only", self._flag, False),
         })
         return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
@@ -845,7 +869,7 @@ class _Builder:
         elif provider is not None:
             values["provider"] = provider
         name_tok: Token = children[0]
-        name = unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
+        name = None if name_tok.type == "UNNAMED" else unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
         return m.Cookie(name=name, span=self._span(meta), field_spans=spans, **values)
 
     def _enums(self, cls: Any, refs: Iterable[m.Ref], what: str) -> tuple[Any, ...]:

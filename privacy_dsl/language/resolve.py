@@ -140,7 +140,7 @@ class _Resolver:
                 self._ref(ref, "transfer", where)
             self._ref(purpose.consent, "consent", where)
         for cookie in cookies:
-            where = f"cookie `{cookie.name}`"
+            where = cookie.label()
             for ref in cookie.purposes:
                 self._ref(ref, "purpose", where)
             self._ref(cookie.consent, "consent", where)

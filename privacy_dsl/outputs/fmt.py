@@ -69,7 +69,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "defaults_purpose": _PURPOSE,
     "basis_legitimate_interests": ("interest", "balancing_test"),
     "automated_decisions": ("exception", "safeguards", "logic"),
-    "recipient": ("name", "description", "role", "countries", "contract", "website"),
+    "recipient": ("name", "category_only", "description", "role", "countries", "contract", "website"),
     "transfer": ("recipient_ref", "country", "mechanism", "certification", "tia", "description"),
     "consent": ("method", "reject_button", "granular", "explicit", "condition_of_service", "withdraw",
                 "record_retention", "valid_for", "minimum_age", "parental_consent", "description"),

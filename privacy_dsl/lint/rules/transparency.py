@@ -975,6 +975,8 @@ def _label(node: m.Node) -> str:
         return "the legitimate interest"
     if isinstance(node, m.AutomatedDecisions):
         return "the automated decisions"
+    if isinstance(node, m.Cookie):
+        return node.label()
     if kind in ("policy", "rights") or not isinstance(ident, str):
         return f"the {kind} block" if kind else "the block"
     return f"{kind} `{ident}`"
