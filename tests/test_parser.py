@@ -466,3 +466,110 @@ def test_every_group_of_keywords_is_described_from_the_grammar() -> None:
     described = [words for words, _ in p._keyword_groups()]
     assert described[0] == p._GROUP_WORDS["_item"]
     assert all(any(f"a `{block}` statement" in words for words in described) for block in blocks.values())
+
+
+# ---------------------------------------------------------------- cookies as notices describe them
+
+
+def _cookie(text: str) -> m.Cookie:
+    result = parse_text(text, "x.privacy")
+    assert result.document is not None and result.diagnostics == (), result.diagnostics
+    (block,) = result.document.blocks
+    assert isinstance(block, m.Cookie)
+    return block
+
+
+@pytest.mark.parametrize(("expiry", "lifetime", "duration", "minimum", "shown"), [
+    ("13 months", "persistent", m.Duration(amount=13, unit=m.TimeUnit.MONTH), None, "13 months"),
+    ("30 seconds to 1 year", "persistent", m.Duration(amount=1, unit=m.TimeUnit.YEAR),
+     m.Duration(amount=30, unit=m.TimeUnit.SECOND), "30 seconds to 1 year"),
+    ("session", "session", None, None, "session"),
+    ("persistent", "persistent", None, None, "persistent"),
+    ("never", "never", None, None, "never"),
+])
+def test_expiry_as_notices_write_it(expiry: str, lifetime: str, duration: m.Duration | None,
+                                    minimum: m.Duration | None, shown: str) -> None:
+    got = _cookie(f"cookie c {{ expiry {expiry} }}").expiry
+    assert got is not None
+    assert (got.lifetime, got.duration, got.minimum, str(got)) == (lifetime, duration, minimum, shown)
+
+
+def test_an_expiry_range_spans_both_ends() -> None:
+    got = _cookie("cookie c {\n  expiry 30 seconds to 1 year\n}").expiry
+    assert got is not None
+    assert (got.span.line, got.span.column, got.span.end_line, got.span.end_column) == (2, 10, 2, 30)
+
+
+@pytest.mark.parametrize(("text", "needle", "kept"), [
+    ("cookie c { expiry 1 year to 30 seconds }", "write the shorter end first: `expiry 30 seconds to 1 year`",
+     "30 seconds to 1 year"),
+    ("cookie c { expiry 1 year to 12 months }", "write the one duration: `expiry 12 months`", "12 months"),
+])
+def test_an_expiry_range_in_the_wrong_order_is_reported_and_kept_in_order(text: str, needle: str, kept: str) -> None:
+    result = parse_text(text, "x.privacy")
+    assert result.document is not None
+    (diag,) = result.diagnostics
+    assert (diag.code, diag.span.line, diag.span.column, dict(diag.args)["what"]) == ("E204", 1, 19, "expiry range")
+    assert needle in str(diag.hint)
+    (cookie,) = result.document.blocks
+    assert isinstance(cookie, m.Cookie) and str(cookie.expiry) == kept
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("cookie c { expiry 1 year to }", "a whole number"),
+    ("cookie c { expiry 1 year to session }", "a whole number"),
+    ("cookie c { expiry nevr }", "an expiry"),
+])
+def test_expiry_syntax_errors(text: str, needle: str) -> None:
+    result = parse_text(text, "x.privacy")
+    assert result.document is None
+    (diag,) = result.diagnostics
+    assert diag.code == "E100" and needle in f"{diag.message} {diag.hint}"
+
+
+def test_a_cookie_the_notice_does_not_name() -> None:
+    cookie = _cookie("cookie unnamed { provider google }")
+    assert cookie.name is None
+    assert cookie.label() == "an unnamed cookie of provider `google` (line 1)"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ('cookie "unnamed" { }', "unnamed"),         # a cookie literally named "unnamed"
+    ("cookie unnamed_id { }", "unnamed_id"),     # a name that starts with the keyword
+    ("cookie Unnamed { }", "Unnamed"),           # names are case-sensitive; the keyword is not this
+])
+def test_a_cookie_named_unnamed_is_written_as_a_string(text: str, name: str) -> None:
+    assert _cookie(text).name == name
+
+
+def test_unnamed_is_a_keyword_only_where_a_cookie_name_goes() -> None:
+    result = parse_text("purpose unnamed { }\nrecipient r { name \"unnamed\" }\ncookie c { purpose unnamed }")
+    assert result.diagnostics == () and result.document is not None
+    assert [getattr(b, "id", None) for b in result.document.blocks] == ["unnamed", "r", None]
+
+
+def test_cache_storage_is_a_storage_kind() -> None:
+    assert _cookie("cookie unnamed { kind cache_storage }").storage is m.StorageKind.CACHE_STORAGE
+    result = parse_text("cookie c { kind cache_storag }", "x.privacy")
+    assert [d.code for d in result.diagnostics] == ["E204"]
+    assert "did you mean `cache_storage`?" in str(result.diagnostics[0].hint)
+
+
+@pytest.mark.parametrize(("statement", "value"), [("category_only", True), ("category_only yes", True),
+                                                  ("category_only no", False), ("", None)])
+def test_a_recipient_may_be_only_a_category_of_recipients(statement: str, value: bool | None) -> None:
+    result = parse_text(f'recipient customers {{ name "Our customers" {statement} }}', "x.privacy")
+    assert result.document is not None and result.diagnostics == ()
+    (recipient,) = result.document.blocks
+    assert isinstance(recipient, m.Recipient) and recipient.category_only is value
+
+
+def test_the_fast_path_and_lark_agree_on_the_new_constructs() -> None:
+    from privacy_dsl.language.parser import _parse_with_lark
+    from privacy_dsl.outputs.fmt import model_signature
+
+    text = ('cookie unnamed { kind cache_storage expiry never }\ncookie "unnamed" { expiry 1 day to 2 years }\n'
+            'recipient r { name "R" category_only }\n')
+    fast, slow = parse_text(text, "x.privacy"), _parse_with_lark(text, "x.privacy")
+    assert fast.document is not None and slow.document is not None
+    assert model_signature(fast.document) == model_signature(slow.document)

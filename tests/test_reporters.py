@@ -522,7 +522,8 @@ def test_quiet_prints_only_findings(policies: dict[str, Path], capsys: pytest.Ca
     assert lint(capsys, str(policies["clean"]), *config, "--quiet", "--format", "github") == (0, "", "")
     _, out, _ = lint(capsys, str(policies["error"]), *config, "--quiet", "--color", "never")
     assert "p.privacy:3:3: CK002 error:" in out.splitlines()[0]
-    assert "Found" not in out and out.endswith("state the duration, e.g. `expiry 13 months`\n")
+    hint = "state the duration, e.g. `expiry 13 months`, or `expiry never` if it does not expire"
+    assert "Found" not in out and out.endswith(hint + "\n")
 
 
 class _Tty(io.StringIO):

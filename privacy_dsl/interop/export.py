@@ -12,7 +12,8 @@
   the DPA reference as ``dpa_location``), receiving data from the policy's system (``ingress``);
 * transfers set ``does_international_transfers`` and ``legal_basis_for_transfers``;
 * cookies set ``uses_cookies``, ``uses_non_cookie_access`` and ``cookie_max_age_seconds`` (the
-  longest stated expiry, in seconds); fideslang 3 has no place for the cookie list itself (its
+  longest stated expiry, in seconds: a range's longer end; none when a cookie never expires or has
+  no stated duration); fideslang 3 has no place for the cookie list itself (its
   ``cookies`` field is deprecated and ignored), so the cookies and the transfers are kept, with
   everything else fideslang has no field for (the consent mechanisms: how consent is asked,
   where, and how it is withdrawn), in the system's free-form ``meta.privacy_dsl``;
@@ -440,21 +441,27 @@ class _Fides:
         when = self.text(recipient.only_when, recipient.span_of("only_when"), f"recipient `{ident}` only_when")
         if when:
             meta["only_when"] = when
+        if recipient.category_only is not None:
+            meta["category_only"] = recipient.category_only
         system["meta"] = {META_KEY: meta}
         return system
 
     def cookie_fields(self, cookies: tuple[m.Cookie, ...]) -> dict[str, Any]:
         fields: dict[str, Any] = {"uses_cookies": any(c.storage is m.StorageKind.COOKIE for c in cookies),
                                   "uses_non_cookie_access": any(c.storage is not m.StorageKind.COOKIE for c in cookies)}
+        # A range counts by its longer end. Storage that never expires has no maximum age, and a
+        # persistent cookie of unknown duration makes the maximum unknown: either way none is written.
         ages = [max_age_seconds(c.expiry.duration) for c in cookies if c.expiry and c.expiry.duration]
-        unknown = any(c.expiry is None or (c.expiry.lifetime == "persistent" and c.expiry.duration is None)
-                      for c in cookies)
-        if ages and not unknown:  # a persistent cookie of unknown duration makes the maximum unknown
+        unknown = any(c.expiry is None or c.expiry.lifetime == "never"
+                      or (c.expiry.lifetime == "persistent" and c.expiry.duration is None) for c in cookies)
+        if ages and not unknown:
             fields["cookie_max_age_seconds"] = max(ages)
         return fields
 
     def cookie(self, cookie: m.Cookie) -> dict[str, Any]:
-        entry: dict[str, Any] = {"name": cookie.name, "storage": cookie.storage.value}
+        # An unnamed cookie (``cookie unnamed``) has no `name`, and says so.
+        entry: dict[str, Any] = {"name": cookie.name} if cookie.name is not None else {"unnamed": True}
+        entry["storage"] = cookie.storage.value
         if cookie.pattern:
             entry["pattern"] = True
         if cookie.provider is not None:
@@ -465,9 +472,11 @@ class _Fides:
             entry["party"] = cookie.party.value
         if cookie.expiry is not None:
             entry["expiry"] = cookie.expiry.lifetime
-            if cookie.expiry.duration is not None:
+            if cookie.expiry.duration is not None:  # a range: its longer end, the longest it may live
                 entry["duration"] = str(cookie.expiry.duration)
                 entry["max_age_seconds"] = max_age_seconds(cookie.expiry.duration)
+            if cookie.expiry.minimum is not None:
+                entry["minimum"] = str(cookie.expiry.minimum)
         if cookie.domains:
             entry["domains"] = list(cookie.domains)
         if cookie.category is not None:
@@ -479,7 +488,7 @@ class _Fides:
                 entry["data_uses"] = list(dict.fromkeys(uses))
         if cookie.consents:
             entry["consents"] = [r.name for r in cookie.consents]
-        desc = self.text(cookie.description, cookie.span_of("description"), f"cookie `{cookie.name}` description")
+        desc = self.text(cookie.description, cookie.span_of("description"), f"{cookie.label()} description")
         if desc:
             entry["description"] = desc
         return entry

@@ -389,6 +389,8 @@ class _Importer:
             block.lines.append(f"receives {meta['receives']}{how}")
         if _str(meta.get("only_when")):
             block.lines.append(f"only_when {self.text(meta['only_when'])}")
+        if isinstance(meta.get("category_only"), bool):
+            block.lines.append("category_only" if meta["category_only"] else "category_only no")
         if system_key not in self.by_key:
             block.comments.append(f"fides system `{system_key}` is referred to but not in this manifest")
         self.recipient_blocks.append(block)
@@ -676,10 +678,14 @@ class _Importer:
 
     def cookies(self, main: dict[str, Any], meta: dict[str, Any]) -> list[_Block]:
         out: list[_Block] = []
-        entries = [c for c in _list(meta.get("cookies")) if isinstance(c, dict) and _str(c.get("name"))]
+        entries = [c for c in _list(meta.get("cookies")) if isinstance(c, dict)
+                   and (_str(c.get("name")) or c.get("unnamed") is True)]
         for entry in entries:
-            name = str(entry["name"])
-            block = _Block(f"cookie {name if is_bare_name(name) else self.quote(name)}")
+            if _str(entry.get("name")):
+                name = str(entry["name"])
+                block = _Block(f"cookie {name if is_bare_name(name) else self.quote(name)}")
+            else:  # `unnamed: true`: a cookie the notice describes without its name
+                block = _Block("cookie unnamed")
             if entry.get("pattern") is True:
                 block.lines.append("pattern")
             if entry.get("storage") and entry["storage"] != "cookie":
@@ -691,8 +697,12 @@ class _Importer:
             if entry.get("party") in ("first", "third"):
                 block.lines.append(f"party {entry['party']}")
             if _str(entry.get("duration")) and _DURATION.fullmatch(str(entry["duration"])):
-                block.lines.append(f"expiry {entry['duration']}")
-            elif entry.get("expiry") in ("session", "persistent"):
+                shortest = entry.get("minimum")
+                if _str(shortest) and _DURATION.fullmatch(str(shortest)):  # a range: `30 seconds to 1 year`
+                    block.lines.append(f"expiry {shortest} to {entry['duration']}")
+                else:
+                    block.lines.append(f"expiry {entry['duration']}")
+            elif entry.get("expiry") in ("session", "persistent", "never"):
                 block.lines.append(f"expiry {entry['expiry']}")
             domains = [self.quote(str(d)) for d in _list(entry.get("domains")) if _str(d)]
             if domains:

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic
 from ..language import model as m
-from ..lint.cookiedb import CookieDatabase, KnownCookie, database, describe_bound, dsl_duration_at_least
+from ..lint.cookiedb import CookieDatabase, KnownCookie, database, dsl_duration_at_least, dsl_expiry
 from .observed import Capture, Observation, Position, problem
 
 # ---------------------------------------------------------------- sites
@@ -118,14 +118,20 @@ class Matcher:
 
     Only declarations of the ``storages`` kinds take part (``cookie``; ``local_storage`` too when a
     capture records local storage), and an observation matches only declarations of its own kind.
+    An unnamed declaration (``cookie unnamed``) matches nothing: it is kept in ``unnamed``, for the
+    hint of an undeclared item of its kind.
     """
 
     def __init__(self, cookies: Iterable[m.Cookie], storages: frozenset[str] = frozenset({"cookie"})) -> None:
         self.exact: dict[tuple[str, str], list[_Declared]] = {}
         self.patterns: list[_Declared] = []
         self.all: list[_Declared] = []
+        self.unnamed: dict[str, list[m.Cookie]] = {}
         for cookie in cookies:
             if cookie.storage.value not in storages:
+                continue
+            if cookie.name is None:
+                self.unnamed.setdefault(cookie.storage.value, []).append(cookie)
                 continue
             if cookie.pattern:
                 decl = _Declared(cookie, _pattern(cookie.name))
@@ -198,6 +204,7 @@ class Verifier:
         self._party: dict[tuple[str, str | None, bool], bool] = {}
         self._origins: dict[str, tuple[str | None, int | None]] = {}
         self._rows: dict[str, KnownCookie] = {}  # suggested pattern -> its Open Cookie Database row
+        self._unnamed: dict[str, list[m.Cookie]] = {}  # storage kind -> its unnamed declarations
         self.first_party: list[FirstParty] = []
         sources = list(self.options.first_party)
         if not sources:
@@ -243,6 +250,7 @@ class Verifier:
         out: list[Diagnostic] = []
         storages = frozenset({"cookie"} | ({"local_storage"} if any(c.local_storage for c in self.captures) else set()))
         matcher = Matcher(self.policy.cookies, storages)
+        self._unnamed = matcher.unnamed
         # undeclared items by name; a local-storage key as "local_storage\0" + name, apart from cookies
         undeclared: dict[str, list[Observation]] = {}
         ruled_out: dict[str, list[_Declared]] = {}
@@ -332,6 +340,11 @@ class Verifier:
                                   one_line=True, storage=storage)
             canonical = canonical_block(block)
             hint = f"declare it: {block}"
+            unnamed = self._unnamed.get(storage, [])
+            if unnamed:  # the policy may describe it without a name: naming that declaration is the fix
+                which = (f"the unnamed declaration at {unnamed[0].span}" if len(unnamed) == 1 else
+                         f"one of the {len(unnamed)} unnamed declarations (the first at {unnamed[0].span})")
+                hint += f"; or, if it is {which}, give it this name"
             if ruled_out:
                 # a second declaration whose domains overlap the first's is a duplicate (HYG003): then
                 # widening the first is the fix
@@ -357,6 +370,7 @@ class Verifier:
     # -- declared: compare with what was seen
     def _declared(self, decl: _Declared, observed_any: bool) -> list[Diagnostic]:
         cookie = decl.cookie
+        assert cookie.name is not None  # unnamed declarations are never matched (``Matcher.unnamed``)
         out: list[Diagnostic] = []
         if not decl.seen:
             if observed_any:
@@ -565,5 +579,5 @@ def _suggest_expiry(observed: list[Observation] | None, row: KnownCookie | None)
             lifetimes = [o.lifetime for o in known if o.lifetime is not None]
             return dsl_duration_at_least(max(lifetimes)) if lifetimes else "session"
     if row is not None and row.high is not None:
-        return describe_bound(row.high)
+        return dsl_expiry(row.low, row.high)  # a range where the database gives one
     return None

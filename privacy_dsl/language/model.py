@@ -179,6 +179,27 @@ class StorageKind(StrEnum):
     PIXEL = "pixel"
     SDK = "sdk"
     FINGERPRINT = "fingerprint"
+    CACHE_STORAGE = "cache_storage"  # the Cache API ("Cache Storage" in browsers and CMP tables)
+
+    @property
+    def noun(self) -> str:
+        """The English noun a message names this kind with: "pixel `fbq`", "local storage `cart`"."""
+        return _STORAGE_NOUNS[self]
+
+
+#: Kinds whose noun names a storage area, not one item in it.
+_STORAGE_AREAS = frozenset({StorageKind.LOCAL_STORAGE, StorageKind.SESSION_STORAGE, StorageKind.INDEXED_DB,
+                            StorageKind.CACHE_STORAGE})
+_STORAGE_NOUNS = {
+    StorageKind.COOKIE: "cookie",
+    StorageKind.LOCAL_STORAGE: "local storage",
+    StorageKind.SESSION_STORAGE: "session storage",
+    StorageKind.INDEXED_DB: "IndexedDB",
+    StorageKind.PIXEL: "pixel",
+    StorageKind.SDK: "SDK",
+    StorageKind.FINGERPRINT: "fingerprint",
+    StorageKind.CACHE_STORAGE: "cache storage",
+}
 
 
 class Party(StrEnum):
@@ -599,6 +620,9 @@ class Recipient(Node):
     receives_how: Text | None = None
     #: When data reaches it at all (``only_when "you submit the contact form"``).
     only_when: Text | None = None
+    #: The notice names only a category of recipients ("our customers", "similar third-party
+    #: services"), not a recipient: ``name`` is then the category's name. None: not stated.
+    category_only: bool | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -664,19 +688,38 @@ class ConsentMechanism(Node):
         return self.field_spans.get(f"methods.{method.value}", self.span_of("methods"))
 
 
+#: ``session``: ends with the browser session; ``persistent``: outlives it (with a ``duration``, or
+#: "persistent, duration not stated" without one); ``never``: does not expire at all (local storage
+#: that stays until it is deleted: what Cookiebot tables call "Persistent").
+ExpiryLifetime = Literal["session", "persistent", "never"]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Expiry(Node):
-    lifetime: Literal["session", "persistent"]
+    """How long a cookie or storage item lasts: ``expiry 13 months``, ``expiry 30 seconds to 1 year``,
+    ``expiry session``, ``expiry persistent`` (duration not stated) or ``expiry never``."""
+
+    lifetime: ExpiryLifetime
+    #: The lifetime; for a range (``30 seconds to 1 year``) its longer end, the longest the item may
+    #: live, which is what rules that compare a lifetime read.
     duration: Duration | None = None
+    #: The shorter end of a range (``30 seconds`` in ``30 seconds to 1 year``); None for one duration.
+    minimum: Duration | None = None
 
     def __str__(self) -> str:
-        return str(self.duration) if self.duration else self.lifetime
+        if self.duration is None:
+            return self.lifetime
+        if self.minimum is not None:
+            return f"{self.minimum} to {self.duration}"
+        return str(self.duration)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cookie(Node):
     kind: Literal["cookie"] = "cookie"
-    name: str
+    #: The name as the browser shows it; None for a cookie the notice describes without naming it
+    #: (``cookie unnamed { ... }``: "a session cookie that remembers your choices").
+    name: str | None
     storage: StorageKind = StorageKind.COOKIE
     provider: str | None = None
     provider_ref: Ref | None = None
@@ -692,6 +735,22 @@ class Cookie(Node):
     consents: tuple[Ref, ...] = ()
     pattern: bool = False
     description: Text | None = None
+
+    def label(self) -> str:
+        """How a message names the cookie: its kind and name ("pixel `fbq`", "local storage `cart`"),
+        or, for an unnamed one, what is known of it: "an unnamed cookie of provider `google` (line 12)"."""
+        noun = self.storage.noun
+        if self.name is not None:
+            return f"{noun} `{self.name}`"
+        if self.storage in _STORAGE_AREAS:  # "an unnamed local storage item", not "... local storage"
+            noun += " item"
+        provider = self.provider if self.provider is not None else (
+            self.provider_ref.name if self.provider_ref is not None else None)
+        if provider is not None:
+            return f"an unnamed {noun} of provider `{provider}` (line {self.span.line})"
+        if self.category is not None:
+            return f"an unnamed {self.category.value.replace('_', ' ')} {noun} (line {self.span.line})"
+        return f"an unnamed {noun} (line {self.span.line})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -111,7 +111,8 @@ _GROUP_WORDS = {
     "retention": "a retention such as `5 years`, `up_to 30 days`, `until <event>`, `law \"...\"`, "
     "`law_permits \"...\"`, `criteria \"...\"`, `archive \"...\"`, `as long as necessary`, `temporarily`, "
     "`no_general_period`, `unspecified`, `indefinite`, `at controller discretion` or `not_stored`",
-    "expiry": "an expiry: a duration such as `13 months`, `session` or `persistent`",
+    "expiry": "an expiry: a duration such as `13 months`, a range such as `30 seconds to 1 year`, `session`, "
+    "`persistent` or `never`",
 }
 
 
@@ -359,7 +360,7 @@ def unquote(token: str) -> str:
 def _anonymous_terminals() -> frozenset[str]:
     """Keywords and punctuation: kept by the parser for their positions, dropped before building."""
     return frozenset(t.name for t in lark_parser().terminals
-                     if t.pattern.type == "str" and t.name not in ("YES", "NO", "UP_TO"))
+                     if t.pattern.type == "str" and t.name not in ("YES", "NO", "UP_TO", "UNNAMED"))
 
 
 class _Builder:
@@ -684,6 +685,28 @@ class _Builder:
     def expiry_persistent(self, meta: Pos, children: list[Any]) -> m.Expiry:
         return m.Expiry(lifetime="persistent", span=self._span(meta))
 
+    def expiry_never(self, meta: Pos, children: list[Any]) -> m.Expiry:
+        return m.Expiry(lifetime="never", span=self._span(meta))
+
+    def expiry_range(self, meta: Pos, children: list[m.Duration]) -> m.Expiry:
+        """``30 seconds to 1 year``: both ends kept. Ends in the wrong order are reported and kept in
+        order (the range is the same); equal ends are reported and kept as that one duration."""
+        low, high = children
+        span = self._span(meta)
+        if low.days > high.days + 1e-9:
+            self.diagnostics.append(builtin(
+                "E204", f"the range `{low} to {high}` ends before it starts", span,
+                hint=f"write the shorter end first: `expiry {high} to {low}`",
+                args=(("value", f"{low} to {high}"), ("what", "expiry range"))))
+            low, high = high, low
+        elif abs(low.days - high.days) <= 1e-9:
+            self.diagnostics.append(builtin(
+                "E204", f"the range `{low} to {high}` has the same length at both ends", span,
+                hint=f"write the one duration: `expiry {high}`",
+                args=(("value", f"{low} to {high}"), ("what", "expiry range"))))
+            return m.Expiry(lifetime="persistent", duration=high, span=span)
+        return m.Expiry(lifetime="persistent", duration=high, minimum=low, span=span)
+
     # -- statements: every other alias becomes a Stmt for its block to pick up
     def __default__(self, data: Any, children: list[Any], meta: Pos) -> Any:
         return Stmt(str(data), children, self._span(meta))
@@ -842,6 +865,7 @@ class _Builder:
             "receives": ("receives", lambda s: self._enum(m.Identifiability, s.children[0],
                                                           "identifiability claim"), False),
             "only_when": ("only_when", self._first, False),
+            "category_only": ("category_only", self._flag, False),
         })
         how = next((st.children[1] for st in children[1:] if isinstance(st, Stmt) and st.key == "receives"
                     and len(st.children) > 1), None)
@@ -969,7 +993,7 @@ class _Builder:
         elif provider is not None:
             values["provider"] = provider
         name_tok: Token = children[0]
-        name = unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
+        name = None if name_tok.type == "UNNAMED" else unquote(name_tok) if name_tok.type == "STRING" else str(name_tok)
         return m.Cookie(name=name, span=self._span(meta), field_spans=spans, **values)
 
     def _enums(self, cls: Any, refs: Iterable[m.Ref], what: str) -> tuple[Any, ...]:

@@ -173,7 +173,7 @@ class _Resolver:
             for ref in category.received_from:
                 self._ref(ref, "recipient", f"category `{cid}`")
         for cookie in cookies:
-            where = f"cookie `{cookie.name}`"
+            where = cookie.label()
             for ref in cookie.purposes:
                 self._ref(ref, "purpose", where)
             for ref in cookie.consents:

@@ -167,6 +167,17 @@ def describe_bound(bound: Bound) -> str:
     return str(bound) if isinstance(bound, str) else dsl_duration(bound)
 
 
+def dsl_expiry(low: Bound | None, high: Bound | None) -> str | None:
+    """What follows ``expiry`` for a retention of the database: a range (``30 seconds to 1 year``)
+    when both ends are durations and differ, else the longer end (``1 year``, ``session``,
+    ``persistent``); None when the database states none."""
+    if high is None:
+        return None
+    if isinstance(low, int) and isinstance(high, int) and 0 < low < high and dsl_duration(low) != dsl_duration(high):
+        return f"{dsl_duration(low)} to {dsl_duration(high)}"
+    return describe_bound(high)
+
+
 # ---------------------------------------------------------------- categories
 
 #: Open Cookie Database category -> ``model.CookieCategory`` value.

@@ -210,7 +210,8 @@ class CategoryInfo:
 
 @dataclass(frozen=True, slots=True)
 class CookieInfo:
-    name: str
+    #: None for a cookie the notice does not name (``cookie unnamed``); ``label`` says what is known.
+    name: str | None
     storage: str
     category: str | None
     party: str | None
@@ -222,12 +223,14 @@ class CookieInfo:
     why: str
     span: m.Span
     findings: tuple[str, ...] = ()
+    #: How messages name it: "pixel `fbq`", "an unnamed cookie of provider `google` (line 12)".
+    label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "storage": self.storage, "category": self.category, "party": self.party,
                 "provider": self.provider, "expiry": self.expiry, "purposes": list(self.purposes),
                 "consents": list(self.consents), "needs_consent": self.needs_consent, "why": self.why,
-                "findings": list(self.findings), "source": _source(self.span)}
+                "findings": list(self.findings), "source": _source(self.span), "label": self.label}
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +287,12 @@ def _inside(span: m.Span, outer: m.Span) -> bool:
     return span.path == outer.path and _pos(outer) <= _pos(span) and _pos(span) <= _end(outer)
 
 
+def cookie_key(cookie: m.Cookie) -> str:
+    """The key of a cookie among the declarations: its name; for an unnamed one (which nothing can
+    name), where it is declared."""
+    return cookie.name if cookie.name is not None else f"(unnamed, {cookie.span})"
+
+
 def declarations(policy: m.Policy) -> list[tuple[DeclKey, m.Node]]:
     """Every top-level declaration of a resolved policy with its key."""
     out: list[tuple[DeclKey, m.Node]] = []
@@ -295,7 +304,7 @@ def declarations(policy: m.Policy) -> list[tuple[DeclKey, m.Node]]:
                         ("recipient", policy.recipients), ("transfer", policy.transfers),
                         ("consent", policy.consents)):
         out.extend(((kind, ident), node) for ident, node in table.items())
-    out.extend((("cookie", c.name), c) for c in policy.cookies)
+    out.extend((("cookie", cookie_key(c)), c) for c in policy.cookies)
     if policy.rights is not None:
         out.append((("rights", "rights"), policy.rights))
     return out
@@ -413,7 +422,8 @@ class PolicyHandle:
         self._facts = {ident: self._purpose_facts(p) for ident, p in policy.purposes.items()}
         self._cookies_by_name: dict[str, m.Cookie] = {}
         for c in policy.cookies:
-            self._cookies_by_name.setdefault(c.name, c)
+            if c.name is not None:  # an unnamed cookie cannot be asked for by name
+                self._cookies_by_name.setdefault(c.name, c)
         self._declared: dict[DeclKey, m.Node] = {}
         self._singletons: dict[str, DeclKey] = {}
         for key, node in declarations(policy):
@@ -749,10 +759,10 @@ class PolicyHandle:
         else:
             needs, why = True, f"{category} storage is not strictly necessary: it needs consent (ePrivacy Art. 5(3))"
         provider = c.provider or (c.provider_ref.name if c.provider_ref else None)
-        codes = tuple(d.code for d in self.findings.get(("cookie", c.name), Severity.ERROR))
+        codes = tuple(d.code for d in self.findings.get(("cookie", cookie_key(c)), Severity.ERROR))
         return CookieInfo(c.name, c.storage.value, category, c.party.value if c.party else None, provider,
                           str(c.expiry) if c.expiry else None, tuple(r.name for r in c.purposes),
-                          tuple(r.name for r in c.consents), needs, why, c.span, codes)
+                          tuple(r.name for r in c.consents), needs, why, c.span, codes, c.label())
 
     def recipients(self, country: str | None = None) -> tuple[RecipientInfo, ...]:
         """The declared recipients, optionally only those in (or transferred to) ``country``."""

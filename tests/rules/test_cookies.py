@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from conftest import codes, example, findings
+from conftest import codes, diagnose, example, findings
 
 from privacy_dsl.api import load_text
 from privacy_dsl.lint.config import ConfigError, parse_config
@@ -56,7 +56,7 @@ def test_ck001_a_mechanism_is_only_as_valid_as_its_weakest_method() -> None:
     text = ("consent banner {\n  method opt_in, continued_browsing\n  method browser_settings, opt_in\n}\n"
             + cookie("category analytics", "consent banner"))
     assert findings(text, "CK001") == [("CK001", (7, 3), (7, 17), {
-        "storage": "cookie", "cookie": "c", "declared": "category `analytics`", "consent": "banner",
+        "cookie": "cookie `c`", "declared": "category `analytics`", "consent": "banner",
         "methods": "`continued_browsing` and `browser_settings`"})]
 
 
@@ -306,26 +306,24 @@ def test_ck007_does_not_fire_with_a_purpose_or_a_default_one() -> None:
 WHOLE = {
     "CK001": [
         ("CK001", (6, 1), (11, 2), {
-            "storage": "cookie",
-            "cookie": "_fbp",
+            "cookie": "cookie `_fbp`",
             "declared": "category `marketing`",
             "consent": "browser",
             "methods": "`browser_settings`",
         }),
     ],
     "CK002": [
-        ("CK002", (3, 3), (3, 20), {"cookie": "Webtemp"}),
+        ("CK002", (3, 3), (3, 20), {"cookie": "cookie `Webtemp`"}),
     ],
     "CK003": [
-        ("CK003", (3, 3), (3, 17), {"storage": "cookie", "cookie": "_ga", "duration": "2 years", "months": "13"}),
+        ("CK003", (3, 3), (3, 17), {"cookie": "cookie `_ga`", "duration": "2 years", "months": "13"}),
     ],
     "CK004": [
-        ("CK004", (2, 3), (2, 14), {"storage": "cookie", "cookie": "_fbp"}),
+        ("CK004", (2, 3), (2, 14), {"cookie": "cookie `_fbp`"}),
     ],
     "CK005": [
         ("CK005", (5, 3), (5, 30), {
-            "storage": "cookie",
-            "cookie": "_fbp",
+            "cookie": "cookie `_fbp`",
             "category": "strictly_necessary",
             "purpose": "ads",
             "use": "marketing.advertising.third_party.targeted",
@@ -336,7 +334,10 @@ WHOLE = {
         ("CK006", (4, 1), (7, 2), {"purpose": "statistics", "use": "analytics.reporting"}),
     ],
     "CK007": [
-        ("CK007", (1, 1), (4, 2), {"storage": "cookie", "cookie": "session_id"}),
+        ("CK007", (1, 1), (4, 2), {"cookie": "cookie `session_id`"}),
+    ],
+    "CK008": [
+        ("CK008", (1, 1), (5, 2), {"cookie": "an unnamed cookie of provider `Google` (line 1)"}),
     ],
 }
 
@@ -362,7 +363,7 @@ def test_a_cookie_may_name_several_purposes_on_one_line_or_many() -> None:
 def test_ck001_a_cookie_is_only_as_exempt_as_its_least_necessary_purpose() -> None:
     assert run(_PURPOSES + cookie("party first", "purpose login"), "CK001") == []
     assert findings(_PURPOSES + cookie("party first", "purpose login, stats"), "CK001") == [
-        ("CK001", (10, 1), (13, 2), {"storage": "cookie", "cookie": "c",
+        ("CK001", (10, 1), (13, 2), {"cookie": "cookie `c`",
                                     "declared": "purpose `stats` (analytics.reporting)"}),
     ]
 
@@ -377,7 +378,7 @@ def test_ck001_any_opt_in_mechanism_of_its_purposes_asks_for_it() -> None:
 def test_ck005_the_category_is_checked_against_every_purpose_once() -> None:
     text = _PURPOSES + cookie("category strictly_necessary", "purpose login, ads, stats")
     assert findings(text, "CK005") == [
-        ("CK005", (11, 3), (11, 30), {"storage": "cookie", "cookie": "c", "category": "strictly_necessary",
+        ("CK005", (11, 3), (11, 30), {"cookie": "cookie `c`", "category": "strictly_necessary",
                                     "purpose": "ads", "use": "marketing.advertising.third_party.targeted",
                                     "reason": "a strictly necessary category for a tracking purpose"}),
     ]
@@ -387,3 +388,102 @@ def test_ck006_and_ck007_see_every_purpose_of_a_cookie() -> None:
     text = _PURPOSES + "subject v {\n  taxonomy visitor\n}\n" + cookie("purpose login, stats")
     text = text.replace("use analytics.reporting\n", "use analytics.reporting\n  subjects v\n")
     assert run(text, "CK006") == [] and run(text, "CK007") == []
+
+
+# ---------------------------------------------------------------- expiry as notices write it
+
+
+@pytest.mark.parametrize("expiry", ["never", "30 seconds to 1 year", "session", "13 months"])
+def test_ck002_accepts_every_stated_lifetime(expiry: str) -> None:
+    assert run(cookie(f"expiry {expiry}"), "CK002") == []
+
+
+def test_ck002_says_persistent_without_a_duration_not_no_expiry() -> None:
+    assert findings(cookie("kind local_storage", "expiry persistent"), "CK002") == [
+        ("CK002", (3, 3), (3, 20), {"cookie": "local storage `c`"}),
+    ]
+    (diag,) = diagnose(cookie("expiry persistent"), "CK002")
+    assert diag.message == "cookie `c` is persistent but does not say for how long"
+    assert "has no expiry" not in diag.message
+
+
+def test_ck003_compares_the_longer_end_of_a_range() -> None:
+    assert findings(cookie("expiry 30 seconds to 2 years"), "CK003") == [
+        ("CK003", (2, 3), (2, 31), {"cookie": "cookie `c`", "duration": "2 years",
+                                   "expiry": "30 seconds to 2 years", "months": "13"}),
+    ]
+    assert run(cookie("expiry 30 seconds to 1 year"), "CK003") == []
+    assert run(cookie("expiry 1 day to 13 months"), "CK003") == []
+
+
+def test_ck003_storage_that_never_expires_is_longer_than_any_limit() -> None:
+    assert findings(cookie("kind local_storage", "expiry never"), "CK003") == [
+        ("CK003", (3, 3), (3, 15), {"cookie": "local storage `c`", "months": "13"}),
+    ]
+    assert run(cookie("expiry never"), "CK003", max_months=1200) == [("CK003", 2, 3)]
+
+
+def test_ck003_messages_say_what_the_notice_says() -> None:
+    texts = {e: diagnose(cookie("kind pixel", f"expiry {e}"), "CK003")[0].message
+             for e in ("2 years", "1 day to 2 years", "never")}
+    assert texts == {
+        "2 years": "pixel `c` lives 2 years, longer than 13 months",
+        "1 day to 2 years": "pixel `c` lives up to 2 years (1 day to 2 years), longer than 13 months",
+        "never": "pixel `c` does not expire, so it lives longer than 13 months",
+    }
+
+
+# ---------------------------------------------------------------- CK004 and a provider named only as a category
+
+_CATEGORY = 'recipient partners {\n  name "Similar third-party services"\n  category_only\n}\n'   # lines 1-4
+
+
+def test_ck004_a_category_of_recipients_does_not_name_the_third_party() -> None:
+    text = _CATEGORY + cookie("party third", "provider partners")
+    assert findings(text, "CK004") == [
+        ("CK004", (7, 3), (7, 20), {"cookie": "cookie `c`", "recipient": "partners"}),
+    ]
+    assert "the notice names only a category of recipients (`partners`)" in diagnose(text, "CK004")[0].message
+
+
+@pytest.mark.parametrize("change", [
+    ("category_only", "category_only no"),                 # stated: a named recipient
+    ("  category_only\n", ""),                             # not stated: read as a recipient
+    ("party third", "party first"),                        # not a third party
+])
+def test_ck004_category_only_fires_only_for_a_third_party_category(change: tuple[str, str]) -> None:
+    text = (_CATEGORY + cookie("party third", "provider partners")).replace(*change)
+    assert run(text, "CK004") == []
+
+
+# ---------------------------------------------------------------- CK008 unnamed-cookie
+
+
+def test_ck008_reports_an_unnamed_cookie_by_what_is_known() -> None:
+    text = 'cookie unnamed {\n  kind pixel\n  provider "Meta"\n}\ncookie unnamed {\n  category marketing\n}\n'
+    assert findings(text, "CK008") == [
+        ("CK008", (1, 1), (4, 2), {"cookie": "an unnamed pixel of provider `Meta` (line 1)"}),
+        ("CK008", (5, 1), (7, 2), {"cookie": "an unnamed marketing cookie (line 5)"}),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    'cookie "unnamed" {\n  kind pixel\n}\n',           # a cookie named "unnamed"
+    "cookie _ga {\n}\n",
+    "cookie unnamed {\n  kind fingerprint\n}\n",       # fingerprinting stores nothing under a name
+])
+def test_ck008_does_not_fire_on_named_cookies_or_fingerprints(text: str) -> None:
+    assert run(text, "CK008") == []
+
+
+def test_ck008_exempt_kinds_are_configurable() -> None:
+    text = "cookie unnamed {\n  kind fingerprint\n}\ncookie unnamed {\n  kind pixel\n}\n"
+    assert run(text, "CK008", exempt_kinds=[]) == [("CK008", 1, 1), ("CK008", 4, 1)]
+    assert run(text, "CK008", exempt_kinds=["pixel", "fingerprint"]) == []
+    with pytest.raises(ConfigError, match="unknown storage kind 'pixels'"):
+        parse_config({"rules": {"CK008": {"exempt-kinds": ["pixels"]}}})
+
+
+def test_unnamed_cookies_are_checked_by_every_rule_that_needs_no_name() -> None:
+    text = "cookie unnamed {\n  party third\n  category marketing\n  expiry 2 years\n}\n"
+    assert sorted(c for c, _, _ in run(text, "CK")) == ["CK001", "CK003", "CK004", "CK007", "CK008"]

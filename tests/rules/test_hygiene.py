@@ -203,6 +203,18 @@ def test_hyg003_three_copies_give_two_findings() -> None:
     assert run(text, "HYG003") == [("HYG003", 3, 1), ("HYG003", 5, 1)]
 
 
+def test_hyg003_unnamed_cookies_are_never_duplicates() -> None:
+    text = 'cookie unnamed {\n  provider "Meta"\n}\ncookie unnamed {\n  provider "Meta"\n}\n' * 2
+    assert run(text, "HYG003") == []
+
+
+def test_hyg003_a_cookie_named_unnamed_is_a_name_like_any_other() -> None:
+    text = 'cookie "unnamed" {\n}\ncookie "unnamed" {\n}\ncookie unnamed {\n}\n'
+    assert findings(text, "HYG003") == [
+        ("HYG003", (3, 1), (4, 2), {"cookie": "cookie `unnamed`", "location": "policy.privacy:1:1"}),
+    ]
+
+
 # ---------------------------------------------------------------- HYG004 purpose-without-categories
 
 
@@ -317,7 +329,7 @@ WHOLE = {
         ("HYG002", (1, 1), (4, 2), {"kind": "recipient", "id": "mailer"}),
     ],
     "HYG003": [
-        ("HYG003", (5, 1), (8, 2), {"cookie": "_ga", "location": "policy.privacy:1:1"}),
+        ("HYG003", (5, 1), (8, 2), {"cookie": "cookie `_ga`", "location": "policy.privacy:1:1"}),
     ],
     "HYG004": [
         ("HYG004", (1, 1), (4, 2), {"purpose": "orders"}),

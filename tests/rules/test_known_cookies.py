@@ -163,6 +163,29 @@ def test_ck102_ranges_compare_with_their_shortest_end() -> None:
     assert run(f"cookie {row.name} {{ expiry {seconds} seconds }}\n", "CK102") == []
 
 
+def test_unnamed_cookies_cannot_be_looked_up() -> None:
+    # a description of Google Analytics' cookie, without its name: nothing to compare
+    text = 'cookie unnamed {\n  provider "Google"\n  category strictly_necessary\n  expiry 1 second\n}\n'
+    assert run(text, "CK101") == [] and run(text, "CK102") == []
+    named = text.replace("cookie unnamed", "cookie _ga")
+    assert run(named, "CK101") == [("CK101", 3, 3)] and run(named, "CK102") == [("CK102", 4, 3)]
+
+
+def test_ck102_a_declared_range_is_compared_by_its_longer_end() -> None:
+    # _ga lives 2 years in the database: a range that reaches 13 months is no understatement
+    assert run('cookie _ga {\n  provider "Google"\n  expiry 1 day to 13 months\n}\n', "CK102") == []
+    text = 'cookie _ga {\n  provider "Google"\n  expiry 1 second to 1 day\n}\n'
+    assert findings(text, "CK102") == [
+        ("CK102", (3, 3), (3, 27), {"cookie": "cookie `_ga`", "duration": "1 second to 1 day",
+                                   "label": "_ga", "platform": "Google Analytics", "retention": "2 years"}),
+    ]
+
+
+@pytest.mark.parametrize("expiry", ["never", "persistent"])
+def test_ck102_storage_that_outlives_the_session_for_an_unstated_time_is_never_too_short(expiry: str) -> None:
+    assert run(f'cookie _ga {{\n  provider "Google"\n  expiry {expiry}\n}}\n', "CK102") == []
+
+
 def test_shipped_policies_have_no_known_cookie_findings() -> None:
     config = parse_config({"select": ["CK101", "CK102"]})
     result = lint_paths([POLICIES / "fjordkaffe", POLICIES / "cifero"], config)
@@ -175,7 +198,7 @@ def test_shipped_policies_have_no_known_cookie_findings() -> None:
 WHOLE = {
     "CK101": [
         ("CK101", (3, 3), (3, 30), {
-            "cookie": "_ga",
+            "cookie": "cookie `_ga`",
             "declared": "strictly_necessary",
             "label": "_ga",
             "platform": "Google Analytics",
@@ -184,7 +207,7 @@ WHOLE = {
     ],
     "CK102": [
         ("CK102", (4, 3), (4, 15), {
-            "cookie": "_ga",
+            "cookie": "cookie `_ga`",
             "duration": "1 day",
             "label": "_ga",
             "platform": "Google Analytics",

@@ -322,7 +322,7 @@ def test_trf009_does_not_fire_otherwise(body: str) -> None:
 #: What each rule's documented Example gives: code, start, end (exclusive) and the message's args.
 WHOLE = {
     "TRF001": [
-        ("TRF001", (7, 3), (7, 16), {"cookie": "_adco", "recipient": "adco", "purposes": "purpose `ads`"}),
+        ("TRF001", (7, 3), (7, 16), {"cookie": "cookie `_adco`", "recipient": "adco", "purposes": "purpose `ads`"}),
     ],
     "TRF002": [
         ("TRF002", (3, 3), (3, 17), {"recipient": "mailer"}),
@@ -366,5 +366,6 @@ def test_trf001_one_finding_names_every_purpose_that_leaves_the_provider_out() -
             "purpose listed {\n  use analytics.reporting\n  recipients adco\n}\n"
             "cookie _adco {\n  provider adco\n  purpose ads, listed, stats\n}\n")
     assert findings(text, "TRF001") == [
-        ("TRF001", (15, 3), (15, 16), {"cookie": "_adco", "recipient": "adco", "purposes": "purposes `ads`, `stats`"}),
+        ("TRF001", (15, 3), (15, 16), {"cookie": "cookie `_adco`", "recipient": "adco",
+                                       "purposes": "purposes `ads`, `stats`"}),
     ]

@@ -294,12 +294,13 @@ def _cookies(handle: PolicyHandle, args: argparse.Namespace) -> int:
     if not cookies:
         lines.append(f"No cookies match in {handle.root}.")
     else:
-        width = max(len(c.name) for c in cookies)
+        shown = {id(c): c.name if c.name is not None else f"(unnamed {c.storage})" for c in cookies}
+        width = max(len(name) for name in shown.values())
         for c in cookies:
             consent = "needs consent" if c.needs_consent else "exempt"
             gate = f" (asked through {', '.join(f'`{r}`' for r in c.consents)})" if c.consents else ""
             findings = f"  findings: {', '.join(c.findings)}" if c.findings else ""
-            lines.append(f"{c.name:<{width}}  {c.party or 'party?':<7} {c.category or 'category?':<18} "
+            lines.append(f"{shown[id(c)]:<{width}}  {c.party or 'party?':<7} {c.category or 'category?':<18} "
                          f"{c.expiry or 'expiry?':<11} {consent}{gate}{findings}  [{c.span}]")
     doc = {"query": "cookies", "policy": handle.root,
            "filters": {"needs_consent": args.needs_consent, "party": args.party},

@@ -25,11 +25,6 @@ PROFILING_USES = ("marketing.advertising.profiling", "marketing.advertising.firs
                   "personalize.content.profiling", "personalize.content.profiled")
 
 
-def _storage(cookie: m.Cookie) -> str:
-    kind = "cookie" if cookie.storage is m.StorageKind.COOKIE else cookie.storage.value.replace("_", " ")
-    return f"{kind} `{cookie.name}`"
-
-
 def _outside_eea(policy: m.Policy) -> Iterator[str]:
     for rid, recipient in policy.recipients.items():
         for code in recipient.countries:
@@ -41,7 +36,7 @@ def _outside_eea(policy: m.Policy) -> Iterator[str]:
 
 
 def _cookies(policy: m.Policy) -> Iterator[str]:
-    yield from (_storage(c) for c in policy.cookies)
+    yield from (c.label() for c in policy.cookies)
 
 
 def _profiling(policy: m.Policy) -> Iterator[str]:

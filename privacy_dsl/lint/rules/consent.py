@@ -59,7 +59,7 @@ def dependants(policy: m.Policy) -> dict[str, list[str]]:
             out.setdefault(purpose.consent.name, []).append(f"purpose `{purpose.id}`")
     for cookie in policy.cookies:
         for ref in policy.consents_of(cookie):
-            out.setdefault(ref.name, []).append(f"cookie `{cookie.name}`")
+            out.setdefault(ref.name, []).append(cookie.label())
     return out
 
 

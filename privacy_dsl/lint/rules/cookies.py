@@ -19,6 +19,8 @@ _PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019)"
 _EKOM = ("Norway: lov om elektronisk kommunikasjon (ekomloven, 2024) § 3-15, in force 1 January 2025: "
          "consent as defined in the GDPR (section number not verified)")
 _WP194 = "Article 29 Working Party, Opinion 04/2012 on Cookie Consent Exemption (WP194)"
+_WP260 = ("Article 29 Working Party, Guidelines on transparency under Regulation 2016/679 (WP260 rev.01, "
+          "endorsed by the EDPB), Annex, on Art. 13(1)(e) and 14(1)(e)")
 _CNIL_2020_091 = ("CNIL, Délibération n° 2020-091 du 17 septembre 2020 portant adoption de lignes directrices "
                   "relatives aux « cookies et autres traceurs »")
 
@@ -38,9 +40,10 @@ def _consents_of(ctx: Context, cookie: m.Cookie) -> list[m.ConsentMechanism]:
 
 
 def _label(cookie: m.Cookie) -> dict[str, str]:
-    """The arguments that name a cookie in a message: "{storage} `{cookie}`" ("pixel `fbq`")."""
-    kind = "cookie" if cookie.storage is m.StorageKind.COOKIE else cookie.storage.value.replace("_", " ")
-    return {"storage": kind, "cookie": cookie.name}
+    """The argument that names a cookie in a message: its kind and name ("pixel `fbq`", "local
+    storage `cart`"), or what is known of an unnamed one ("an unnamed cookie of provider `google`
+    (line 12)"): ``Cookie.label``, the one wording every rule uses."""
+    return {"cookie": cookie.label()}
 
 
 def _is_consent_choice_cookie(ctx: Context, cookie: m.Cookie, purpose: m.Purpose) -> bool:
@@ -69,13 +72,13 @@ class PriorConsentOptions(Options):
     "CK001",
     "cookie-without-prior-consent",
     messages={
-        "no-mechanism": "{storage} `{cookie}` is not strictly necessary ({declared}) and has no consent mechanism",
+        "no-mechanism": "{cookie} is not strictly necessary ({declared}) and has no consent mechanism",
         "no-method": (
-            "{storage} `{cookie}` is not strictly necessary ({declared}) and its consent mechanism "
+            "{cookie} is not strictly necessary ({declared}) and its consent mechanism "
             "`{consent}` does not say how consent is asked"
         ),
         "not-consent": (
-            "{storage} `{cookie}` is not strictly necessary ({declared}) and its consent mechanism "
+            "{cookie} is not strictly necessary ({declared}) and its consent mechanism "
             "`{consent}` is not consent: it uses {methods}"
         ),
     },
@@ -209,8 +212,8 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
     "CK002",
     "cookie-without-expiry",
     messages={
-        "no-expiry": "cookie `{cookie}` does not say how long it lasts",
-        "persistent-no-duration": "persistent cookie `{cookie}` has no expiry",
+        "no-expiry": "{cookie} does not say how long it lasts",
+        "persistent-no-duration": "{cookie} is persistent but does not say for how long",
     },
     category="cookies",
     severity="error",
@@ -221,11 +224,13 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def cookie_without_expiry(ctx: Context) -> Iterator[Finding]:
-    """A cookie or storage item whose lifetime is not stated, or is persistent with no expiry.
+    """A cookie or storage item whose lifetime is not stated, or is persistent for an unstated time.
 
     ## What it does
-    Flags a `cookie` block with no `expiry`, or with `expiry persistent` and no duration. Session
-    cookies (`expiry session`) and cookies with a duration (`expiry 13 months`) pass.
+    Flags a `cookie` block (of any kind) with no `expiry`, or with `expiry persistent`: persistent,
+    for how long not stated. Session cookies (`expiry session`), a duration (`expiry 13 months`), a
+    range (`expiry 30 seconds to 1 year`) and storage that does not expire at all (`expiry never`:
+    the notice does state its lifetime; CK003 reports it as longer than any limit) pass.
 
     ## Why it matters
     Consent to cookies is only informed when the user is told how long they operate: the CJEU
@@ -256,11 +261,11 @@ def cookie_without_expiry(ctx: Context) -> Iterator[Finding]:
     """
     for cookie in ctx.policy.cookies:
         if cookie.expiry is None:
-            yield Finding(cookie.span, {"cookie": cookie.name}, "no-expiry",
-                          hint="add `expiry session` or `expiry <duration>`, e.g. `expiry 13 months`")
+            yield Finding(cookie.span, _label(cookie), "no-expiry",
+                          hint="add `expiry session`, `expiry <duration>` (e.g. `expiry 13 months`) or `expiry never`")
         elif cookie.expiry.lifetime == "persistent" and cookie.expiry.duration is None:
-            yield Finding(cookie.span_of("expiry"), {"cookie": cookie.name}, "persistent-no-duration",
-                          hint="state the duration, e.g. `expiry 13 months`")
+            yield Finding(cookie.span_of("expiry"), _label(cookie), "persistent-no-duration",
+                          hint="state the duration, e.g. `expiry 13 months`, or `expiry never` if it does not expire")
 
 
 # ---------------------------------------------------------------- CK003
@@ -282,7 +287,9 @@ class LifetimeOptions(Options):
     "CK003",
     "cookie-lifetime-too-long",
     messages={
-        "too-long": "{storage} `{cookie}` lives {duration}, longer than {months} months",
+        "too-long": "{cookie} lives {duration}, longer than {months} months",
+        "range-too-long": "{cookie} lives up to {duration} ({expiry}), longer than {months} months",
+        "never": "{cookie} does not expire, so it lives longer than {months} months",
     },
     category="cookies",
     severity="warning",
@@ -301,8 +308,11 @@ def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
     """A cookie that lives longer than the configured maximum (13 months by default).
 
     ## What it does
-    Flags a cookie whose `expiry` duration is longer than `max-months` (default 13). Session
-    cookies and cookies without a stated duration are not compared (CK002 reports the latter).
+    Flags a cookie (of any kind) whose `expiry` duration is longer than `max-months` (default 13):
+    for a range (`expiry 30 seconds to 2 years`), its longer end, the longest the item may live.
+    Storage that does not expire (`expiry never`) is longer than any limit and is always flagged.
+    Session cookies and cookies without a stated duration are not compared (CK002 reports the
+    latter).
 
     ## Why it matters
     The lifetime of a cookie is how long the identifier in it keeps linking a person's visits.
@@ -335,12 +345,27 @@ def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
     Art. 5(1)(c), 5(1)(e); ePrivacy Art. 5(3).
     """
     opts: LifetimeOptions = ctx.options
+    limit = f"{opts.max_months:g}"
+    hint = f"shorten the lifetime to at most {limit} months, or raise `max-months` with a reason"
     for cookie in ctx.policy.cookies:
-        duration = cookie.expiry.duration if cookie.expiry is not None else None
-        if duration is not None and duration.months > opts.max_months + 1e-9:
-            limit = f"{opts.max_months:g}"
+        expiry = cookie.expiry
+        if expiry is None:
+            continue
+        if expiry.lifetime == "never":
+            yield Finding(cookie.span_of("expiry"), _label(cookie) | {"months": limit}, "never",
+                          hint=f"give the stored item a lifetime of at most {limit} months, or raise `max-months` "
+                               "with a reason")
+            continue
+        duration = expiry.duration
+        if duration is None or duration.months <= opts.max_months + 1e-9:
+            continue
+        if expiry.minimum is not None:
+            yield Finding(cookie.span_of("expiry"),
+                          _label(cookie) | {"duration": str(duration), "expiry": str(expiry), "months": limit},
+                          "range-too-long", hint=hint)
+        else:
             yield Finding(cookie.span_of("expiry"), _label(cookie) | {"duration": str(duration), "months": limit},
-                          hint=f"shorten the lifetime to at most {limit} months, or raise `max-months` with a reason")
+                          "too-long", hint=hint)
 
 
 # ---------------------------------------------------------------- CK004
@@ -350,7 +375,11 @@ def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
     "CK004",
     "third-party-cookie-without-provider",
     messages={
-        "no-provider": "third-party {storage} `{cookie}` does not name its provider",
+        "no-provider": "{cookie} is third-party but does not name its provider",
+        "category-only": (
+            "{cookie} is third-party, but for its provider the notice names only a category of recipients "
+            "(`{recipient}`)"
+        ),
     },
     category="cookies",
     severity="error",
@@ -359,19 +388,27 @@ def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
         "GDPR Art. 13(1)(e)",
         "EDPB Guidelines 05/2020 on consent, para 65 (the identity of every controller must be given)",
         _PLANET49 + ", operative part point 2 (whether third parties may have access to the cookies)",
+        _WP260 + " (the recipients most meaningful to the data subject are generally the named ones; a "
+                 "controller naming only categories must be able to show why that is fair)",
     ),
 )
 def third_party_cookie_without_provider(ctx: Context) -> Iterator[Finding]:
     """A third-party cookie that does not name the third party.
 
     ## What it does
-    Flags a cookie with `party third` and no `provider`.
+    Flags a cookie with `party third` and no `provider`, and one whose `provider` is a recipient
+    declared `category_only` ("similar third-party services"): the notice names only a category of
+    recipients, not the third party.
 
     ## Why it matters
     Consent under ePrivacy Art. 5(3) must be informed: the CJEU held in Planet49 that the user must
     be told whether third parties may have access to the cookies, and the EDPB requires the
     identity of every controller that relies on the consent. A third-party cookie whose third
-    party is not named cannot be consented to knowingly.
+    party is not named cannot be consented to knowingly. GDPR Art. 13(1)(e) allows "the recipients
+    or categories of recipients", but the Article 29 Working Party's transparency guidelines
+    (WP260 rev.01, endorsed by the EDPB) say that named recipients are generally what is most
+    meaningful, and that a controller who gives only categories must be able to show why that is
+    fair; for a third party that reads the user's device, the consent guidelines ask for its name.
 
     ## Example
     ```privacy
@@ -397,9 +434,16 @@ def third_party_cookie_without_provider(ctx: Context) -> Iterator[Finding]:
     ePrivacy Art. 5(3); GDPR Art. 13(1)(e); EDPB Guidelines 05/2020, para 65; CJEU C-673/17 Planet49.
     """
     for cookie in ctx.policy.cookies:
-        if cookie.party is m.Party.THIRD and cookie.provider is None and cookie.provider_ref is None:
-            yield Finding(cookie.span_of("party"), _label(cookie),
+        if cookie.party is not m.Party.THIRD:
+            continue
+        if cookie.provider is None and cookie.provider_ref is None:
+            yield Finding(cookie.span_of("party"), _label(cookie), "no-provider",
                           hint="add `provider <recipient id>` (declare the recipient) or `provider \"<company>\"`")
+        elif cookie.provider_ref is not None and (recipient := ctx.policy.recipients.get(cookie.provider_ref.name)) \
+                is not None and recipient.category_only:
+            yield Finding(cookie.span_of("provider_ref"), _label(cookie) | {"recipient": recipient.id},
+                          "category-only",
+                          hint="name the third party: a recipient with its company `name` (and no `category_only`)")
 
 
 # ---------------------------------------------------------------- CK005
@@ -426,8 +470,7 @@ def _contradiction(cookie: m.Cookie, purpose: m.Purpose) -> str | None:
     "cookie-category-contradicts-purpose",
     messages={
         "contradiction": (
-            "{storage} `{cookie}` is declared `{category}` but serves purpose `{purpose}` ({use}): "
-            "{reason}"
+            "{cookie} is declared `{category}` but serves purpose `{purpose}` ({use}): {reason}"
         ),
     },
     category="cookies",
@@ -626,7 +669,7 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
     "CK007",
     "cookie-without-purpose",
     messages={
-        "no-purpose": "{storage} `{cookie}` does not say what it is for",
+        "no-purpose": "{cookie} does not say what it is for",
     },
     category="cookies",
     severity="error",
@@ -676,6 +719,93 @@ def cookie_without_purpose(ctx: Context) -> Iterator[Finding]:
                           hint="add `purpose <id>` naming the purpose it serves")
 
 
+# ---------------------------------------------------------------- CK008
+
+
+class UnnamedOptions(Options):
+    exempt_kinds: list[str] = Field(default_factory=lambda: ["fingerprint"])
+    """Storage kinds not reported when unnamed (fingerprinting stores nothing under a name)."""
+
+    @field_validator("exempt_kinds")
+    @classmethod
+    def _kinds(cls, value: list[str]) -> list[str]:
+        known = [k.value for k in m.StorageKind]
+        wrong = [k for k in value if k not in known]
+        if wrong:
+            raise ValueError(f"unknown storage kind {wrong[0]!r}; one of {', '.join(known)}")
+        return value
+
+
+@rule(
+    "CK008",
+    "unnamed-cookie",
+    messages={
+        "unnamed": (
+            "{cookie}: the notice does not give its name, so it cannot be checked against the site or the "
+            "Open Cookie Database"
+        ),
+    },
+    category="cookies",
+    severity="info",
+    references=(
+        _EPRIVACY + " (clear and comprehensive information about the storage)",
+        _PLANET49 + ", operative part point 2 (the duration of the cookies and whether third parties may have "
+                    "access to them)",
+    ),
+    options=UnnamedOptions,
+)
+def unnamed_cookie(ctx: Context) -> Iterator[Finding]:
+    """A cookie or similar storage that the notice describes without naming it.
+
+    ## What it does
+    Reports a `cookie unnamed { ... }` block: a cookie, local storage item, pixel or other storage
+    the notice describes ("a session cookie that registers your choices", "Facebook cookies",
+    "Google Analytics uses cookies") without giving its name. Fingerprinting is not reported by
+    default (option `exempt-kinds`): it stores nothing under a name.
+
+    ## Why it matters
+    ePrivacy Art. 5(3) asks for clear and comprehensive information about what is stored on or read
+    from the user's device, and the CJEU added in Planet49 the duration of the cookies and whether
+    third parties may access them. No provision lists each cookie's name among that information,
+    and authorities differ on how detailed a cookie list must be, so this is information, not an
+    error. But a description without a name cannot be checked: the reader cannot tell which item in
+    their browser it is, `privacy-dsl verify-cookies` cannot match it with what the site sets, and
+    the Open Cookie Database rules (CK101, CK102) cannot look it up.
+
+    ## Example
+    ```privacy
+    cookie unnamed {
+      provider "Google"
+      category analytics
+      expiry 2 years
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    cookie _ga {
+      provider "Google"
+      category analytics
+      expiry 2 years
+    }
+    ```
+
+    ## Options
+    - `exempt-kinds` (default `["fingerprint"]`): storage kinds (`kind` values) not reported when
+      unnamed.
+
+    ## References
+    ePrivacy Art. 5(3); CJEU C-673/17 Planet49, operative part point 2.
+    """
+    opts: UnnamedOptions = ctx.options
+    exempt = set(opts.exempt_kinds)
+    for cookie in ctx.policy.cookies:
+        if cookie.name is None and cookie.storage.value not in exempt:
+            yield Finding(cookie.span, _label(cookie),
+                          hint="if the site shows the name (in the browser's storage, or a CMP's cookie list), "
+                               "write it: `cookie <name> { ... }`")
+
+
 RULES = (
     cookie_without_prior_consent,
     cookie_without_expiry,
@@ -684,4 +814,5 @@ RULES = (
     cookie_category_contradicts_purpose,
     storage_not_declared,
     cookie_without_purpose,
+    unnamed_cookie,
 )

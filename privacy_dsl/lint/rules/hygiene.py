@@ -242,7 +242,7 @@ def _domains_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     "HYG003",
     "duplicate-cookie",
     messages={
-        "duplicate": "cookie `{cookie}` is already declared at {location}",
+        "duplicate": "{cookie} is already declared at {location}",
     },
     category="hygiene",
     severity="error",
@@ -257,7 +257,8 @@ def duplicate_cookie(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags a `cookie` block whose name and storage `kind` equal those of an earlier block and whose
     `domains` overlap (equal, one a subdomain of the other, or either block giving none). Names are
-    compared exactly: cookie names are case-sensitive.
+    compared exactly: cookie names are case-sensitive. Unnamed cookies (`cookie unnamed`) are never
+    duplicates: a notice may describe several cookies without naming any.
 
     ## Why it matters
     ePrivacy Art. 5(3) requires clear and comprehensive information about each cookie. Two blocks
@@ -296,10 +297,12 @@ def duplicate_cookie(ctx: Context) -> Iterator[Finding]:
     """
     seen: dict[tuple[m.StorageKind, str], list[m.Cookie]] = {}
     for cookie in ctx.policy.cookies:
+        if cookie.name is None:
+            continue
         earlier = seen.setdefault((cookie.storage, cookie.name), [])
         for first in earlier:
             if _domains_overlap(first.domains, cookie.domains):
-                yield Finding(cookie.span, {"cookie": cookie.name, "location": str(first.span)},
+                yield Finding(cookie.span, {"cookie": cookie.label(), "location": str(first.span)},
                               hint="merge the two blocks, or give each its own `domains`")
                 break
         earlier.append(cookie)

@@ -48,7 +48,7 @@ class AnonymousOptions(Options):
     messages={
         "identifier": "category `{category}` is claimed anonymous, but its taxonomy `{taxonomy}` is {identifier_kind}",
         "via-cookie": (
-            "category `{category}` is claimed anonymous, but it is collected through cookie `{cookie}` "
+            "category `{category}` is claimed anonymous, but it is collected through {cookie} "
             "(purpose `{purpose}`)"
         ),
         "linked": (
@@ -127,7 +127,7 @@ def anonymous_claim_contradicted(ctx: Context) -> Iterator[Finding]:
     storage_for: dict[str, str] = {}
     for stored in policy.cookies:
         for ref in stored.purposes:
-            storage_for.setdefault(ref.name, stored.name)
+            storage_for.setdefault(ref.name, stored.label())
     via_cookie: dict[str, dict[str, str]] = {}
     linked: dict[str, dict[str, str]] = {}
     for purpose in policy.purposes.values():

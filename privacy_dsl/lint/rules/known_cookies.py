@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ...language import model as m
-from ..cookiedb import KnownCookie, category_contradicts, database, describe_bound
+from ..cookiedb import KnownCookie, category_contradicts, database, dsl_expiry
 from .base import Context, Finding, Options, rule
 
 
@@ -33,7 +33,10 @@ def _provider(ctx: Context, cookie: m.Cookie) -> str | None:
 
 
 def known_rows(ctx: Context, cookie: m.Cookie) -> list[KnownCookie]:
-    """The database rows for a declared cookie (by name, or for every name its pattern matches)."""
+    """The database rows for a declared cookie (by name, or for every name its pattern matches);
+    none for an unnamed cookie, which cannot be looked up (CK008 says so)."""
+    if cookie.name is None:
+        return []
     db = database()
     provider = _provider(ctx, cookie)
     if cookie.pattern:
@@ -66,7 +69,7 @@ class CategoryOptions(Options):
     "known-cookie-category-contradiction",
     messages={
         "contradiction": (
-            "cookie `{cookie}` is declared {declared}, but the Open Cookie Database lists `{label}` "
+            "{cookie} is declared {declared}, but the Open Cookie Database lists `{label}` "
             "({platform}) as {known_category}"
         ),
     },
@@ -96,7 +99,8 @@ def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
     *Functional* class also holds strictly necessary cookies, so `strictly_necessary`, `security`,
     `functional` and `preferences` all agree with it; *Analytics* agrees only with `analytics`,
     *Marketing* only with `marketing` (the full table is in `privacy_dsl/lint/cookiedb.py`). The finding
-    cites the database row.
+    cites the database row. An unnamed cookie (`cookie unnamed`) cannot be looked up and is not
+    checked (CK008 reports that it has no name).
 
     ## Why it matters
     Only storage that is strictly necessary for a service the user asked for is exempt from
@@ -153,7 +157,7 @@ def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
             ours = row.our_category or row.category.lower()
             yield Finding(
                 cookie.span_of("category"),
-                {"cookie": cookie.name, "declared": declared, "label": row.label, "platform": row.platform,
+                {"cookie": cookie.label(), "declared": declared, "label": row.label, "platform": row.platform,
                  "known_category": row.category},
                 hint=f"declare `category {ours}`; evidence: {row.evidence()}. If this is another "
                 "cookie with the same name, suppress with the reason")
@@ -173,11 +177,11 @@ class ExpiryOptions(Options):
     "known-cookie-expiry-too-short",
     messages={
         "session": (
-            "cookie `{cookie}` is declared a session cookie, but the Open Cookie Database gives "
+            "{cookie} is declared to end with the session, but the Open Cookie Database gives "
             "`{label}` ({platform}) a retention of {retention!r}"
         ),
         "too-short": (
-            "cookie `{cookie}` is declared to expire after {duration}, but the Open Cookie Database "
+            "{cookie} is declared to expire after {duration}, but the Open Cookie Database "
             "gives `{label}` ({platform}) a retention of {retention!r}"
         ),
     },
@@ -198,8 +202,11 @@ def known_cookie_expiry_too_short(ctx: Context) -> Iterator[Finding]:
     name (parsed from the database's text: "2 years", "13 months", "session", ...). It reports a
     duration shorter than half (option `ratio`) of the *shortest* retention the database allows for
     the cookie (for a range such as "30 seconds till 1 year", the 30 seconds), and `expiry session`
-    for a cookie the database says lives a day or more. Rows whose retention the database does not
-    state in a readable way ("Unknown", "Varies") are never compared.
+    for a cookie the database says lives a day or more. A declared range (`expiry 1 day to 1 year`)
+    is compared by its longer end: the notice understates only if even that is too short. Storage
+    declared `expiry never` or `expiry persistent` is never too short. Rows whose retention the
+    database does not state in a readable way ("Unknown", "Varies") are never compared, and unnamed
+    cookies (`cookie unnamed`) cannot be looked up.
 
     ## Why it matters
     The information owed for cookie consent includes how long the cookies operate (Planet49,
@@ -256,17 +263,18 @@ def known_cookie_expiry_too_short(ctx: Context) -> Iterator[Finding]:
             if shortest is None or shortest >= opts.session_threshold_days * 86_400:
                 yield Finding(
                     cookie.span_of("expiry"),
-                    {"cookie": cookie.name, "label": row.label, "platform": row.platform, "retention": row.retention},
+                    {"cookie": cookie.label(), "label": row.label, "platform": row.platform,
+                     "retention": row.retention},
                     "session",
                     hint=f"declare the real lifetime, e.g. `expiry {_expiry_text(row)}`; evidence: {row.evidence()}")
             continue
         if expiry.duration is None or shortest is None:
             continue
-        declared = expiry.duration.days * 86_400
+        declared = expiry.duration.days * 86_400  # a range: its longer end, the most the notice admits
         if declared < opts.ratio * shortest:
             yield Finding(
                 cookie.span_of("expiry"),
-                {"cookie": cookie.name, "duration": str(expiry.duration), "label": row.label,
+                {"cookie": cookie.label(), "duration": str(expiry), "label": row.label,
                  "platform": row.platform, "retention": row.retention},
                 "too-short",
                 hint=f"check what the site sets and declare it, e.g. `expiry {_expiry_text(row)}`; "
@@ -274,7 +282,8 @@ def known_cookie_expiry_too_short(ctx: Context) -> Iterator[Finding]:
 
 
 def _expiry_text(row: KnownCookie) -> str:
-    return describe_bound(row.high) if row.high is not None else "<duration>"
+    """The database's retention as an expiry: a range where it gives one ("30 seconds till 1 year")."""
+    return dsl_expiry(row.low, row.high) or "<duration>"
 
 
 RULES = (known_cookie_category_contradiction, known_cookie_expiry_too_short)

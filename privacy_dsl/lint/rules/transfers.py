@@ -39,10 +39,10 @@ def _transfers_by_recipient(policy: m.Policy) -> dict[str, list[m.Transfer]]:
     "undeclared-recipient",
     messages={
         "provider-not-listed": (
-            "cookie `{cookie}` is provided by recipient `{recipient}`, which is not listed by {purposes}"
+            "{cookie} is provided by recipient `{recipient}`, which is not listed by {purposes}"
         ),
         "provider-as-text": (
-            "third-party cookie `{cookie}` names its provider \"{provider}\" only as text: the provider "
+            "{cookie} is third-party and names its provider \"{provider}\" only as text: the provider "
             "is not declared as a recipient"
         ),
         "transfer-recipient-not-listed": (
@@ -121,13 +121,13 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
             if missing:  # one finding per cookie, naming every purpose that leaves the provider out
                 named = ", ".join(f"`{p}`" for p in missing)
                 yield Finding(cookie.span_of("provider_ref"),
-                              {"cookie": cookie.name, "recipient": rid,
+                              {"cookie": cookie.label(), "recipient": rid,
                                "purposes": f"purpose{'s' if len(missing) > 1 else ''} {named}"},
                               "provider-not-listed",
                               hint=f"add `recipients {rid}` to {'each of ' if len(missing) > 1 else ''}"
                                    f"purpose{'s' if len(missing) > 1 else ''} {named}")
         elif cookie.party is m.Party.THIRD and cookie.provider is not None:
-            yield Finding(cookie.span_of("provider"), {"cookie": cookie.name, "provider": str(cookie.provider)},
+            yield Finding(cookie.span_of("provider"), {"cookie": cookie.label(), "provider": str(cookie.provider)},
                           "provider-as-text",
                           hint="declare `recipient <id> { name \"...\" role ... }`, write `provider <id>`, and "
                                "list it in the purpose's `recipients`")

@@ -1038,6 +1038,8 @@ def _label(node: m.Node) -> str:
         return "the automated decisions"
     if isinstance(node, m.RightRestriction):
         return f"the limit or denial of {', '.join(r.value for r in node.rights)}"
+    if isinstance(node, m.Cookie):
+        return node.label()
     if kind in ("policy", "rights") or not isinstance(ident, str):
         return f"the {kind} block" if kind else "the block"
     return f"{kind} `{ident}`"

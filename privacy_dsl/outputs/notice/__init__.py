@@ -460,9 +460,12 @@ class _Builder:
         if not policy.recipients:
             section.blocks.append(Para((p.no_recipients,)))
             return section
-        section.blocks.append(Para((p.recipients_intro,)))
+        categories = any(r.category_only for r in policy.recipients.values())
+        section.blocks.append(Para((p.recipients_categories_intro if categories else p.recipients_intro,)))
         for ident, recipient in _in_source_order(policy, policy.recipients):
             sub = Section(f"recipient-{_slug(ident)}", self.name(recipient, recipient.name, ident, "recipient"))
+            if recipient.category_only:  # the notice names a category of recipients, not a recipient
+                sub.blocks.append(Para((p.recipient_category,)))
             if recipient.description is not None:
                 text = self.text(recipient.description, recipient.span_of("description"),
                                  f"recipient `{ident}` description")
@@ -519,7 +522,7 @@ class _Builder:
         p, policy = self.p, self.policy
         rows: list[tuple[Inlines, ...]] = []
         for cookie in policy.cookies:
-            name: list[Inline] = [Code(cookie.name)]
+            name: list[Inline] = [Code(cookie.name) if cookie.name is not None else p.unnamed]
             if cookie.storage is not m.StorageKind.COOKIE:
                 name.append(f" ({p.storage[cookie.storage.value]})")
             if cookie.provider is not None:
@@ -537,17 +540,21 @@ class _Builder:
                 purpose.append(_upper_first(p.cookie_categories[cookie.category.value]))
             if cookie.description is not None:
                 text = self.text(cookie.description, cookie.span_of("description"),
-                                 f"cookie `{cookie.name}` description")
+                                 f"{cookie.label()} description")
                 if text:
                     purpose.extend([". " if purpose else "", *text])
             if not purpose:
                 purpose.append(p.not_stated)
             if cookie.expiry is None:
                 expiry = p.not_stated
+            elif cookie.expiry.duration is not None and cookie.expiry.minimum is not None:
+                expiry = p.expiry_range(self.duration(cookie.expiry.minimum), self.duration(cookie.expiry.duration))
             elif cookie.expiry.duration is not None:
                 expiry = self.duration(cookie.expiry.duration)
             elif cookie.expiry.lifetime == "session":
                 expiry = p.session
+            elif cookie.expiry.lifetime == "never":
+                expiry = p.never_expires
             else:
                 expiry = p.persistent_unknown
             consent = p.yes if policy.consents_of(cookie) else p.no

@@ -183,6 +183,9 @@ PHRASES = Phrases(
     children_data="may concern children",
     h_recipients="Who we share your personal data with",
     recipients_intro="We share personal data with these recipients, for the purposes named above.",
+    recipients_categories_intro="We share personal data with these recipients and categories of recipients, for "
+                                "the purposes named above.",
+    recipient_category="A category of recipients: the recipients in it are not named.",
     no_recipients="We do not share your personal data with anyone.",
     role="Role",
     roles={
@@ -219,6 +222,9 @@ PHRASES = Phrases(
     parties={"first": "First party", "third": "Third party"},
     session="Session: deleted when you close the browser",
     persistent_unknown="Persistent, duration not stated",
+    never_expires="Does not expire: kept until it is deleted",
+    expiry_range=lambda shortest, longest: f"{shortest} to {longest}",
+    unnamed="Name not stated",
     storage={
         "cookie": "cookie",
         "local_storage": "local storage",
@@ -227,6 +233,7 @@ PHRASES = Phrases(
         "pixel": "tracking pixel",
         "sdk": "software development kit (SDK)",
         "fingerprint": "device fingerprinting",
+        "cache_storage": "cache storage",
     },
     cookie_categories={
         "strictly_necessary": "strictly necessary",

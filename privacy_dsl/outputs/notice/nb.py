@@ -206,6 +206,9 @@ PHRASES = Phrases(
     children_data="kan gjelde barn",
     h_recipients="Hvem vi deler personopplysningene dine med",
     recipients_intro="Vi deler personopplysninger med disse mottakerne, for formålene som er nevnt ovenfor.",
+    recipients_categories_intro="Vi deler personopplysninger med disse mottakerne og kategoriene av mottakere, for "
+                                "formålene som er nevnt ovenfor.",
+    recipient_category="En kategori av mottakere: mottakerne i den er ikke navngitt.",
     no_recipients="Vi deler ikke personopplysningene dine med noen.",
     role="Rolle",
     roles={
@@ -241,6 +244,9 @@ PHRASES = Phrases(
     parties={"first": "Førstepart", "third": "Tredjepart"},
     session="Økt: slettes når du lukker nettleseren",
     persistent_unknown="Varig, varighet ikke oppgitt",
+    never_expires="Utløper ikke: lagres til den slettes",
+    expiry_range=lambda shortest, longest: f"{shortest} til {longest}",
+    unnamed="Navn ikke oppgitt",
     storage={
         "cookie": "informasjonskapsel",
         "local_storage": "lokal lagring",
@@ -249,6 +255,7 @@ PHRASES = Phrases(
         "pixel": "sporingspiksel",
         "sdk": "programvareutviklingssett (SDK)",
         "fingerprint": "fingeravtrykk av enheten",
+        "cache_storage": "hurtigbufferlagring (Cache Storage)",
     },
     cookie_categories={
         "strictly_necessary": "strengt nødvendig",

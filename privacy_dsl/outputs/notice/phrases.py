@@ -107,6 +107,8 @@ class Phrases:
     # -- recipients and transfers
     h_recipients: str
     recipients_intro: str
+    recipients_categories_intro: str  # the intro when some recipients are categories of recipients
+    recipient_category: str  # said of a recipient the notice names only as a category
     no_recipients: str
     role: str
     roles: dict[str, str]  # Role value -> wording
@@ -126,6 +128,9 @@ class Phrases:
     parties: dict[str, str]
     session: str
     persistent_unknown: str
+    never_expires: str  # `expiry never`: storage that does not expire
+    expiry_range: Callable[[str, str], str]  # shortest, longest -> "30 seconds to 1 year"
+    unnamed: str  # the name cell of a cookie the notice does not name
     storage: dict[str, str]  # StorageKind value -> wording (cookie itself is not shown)
     cookie_categories: dict[str, str]
     # -- security, rights, complaints
