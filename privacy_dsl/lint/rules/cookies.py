@@ -206,6 +206,7 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
         "no-expiry": "cookie `{cookie}` does not say how long it lasts",
         "persistent-no-duration": "persistent cookie `{cookie}` has no expiry",
     },
+    omits={"no-expiry": "cookies", "persistent-no-duration": "cookies"},
     category="cookies",
     severity="error",
     references=(
@@ -346,6 +347,7 @@ def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
     messages={
         "no-provider": "third-party {storage} `{cookie}` does not name its provider",
     },
+    omits={"no-provider": "cookies"},
     category="cookies",
     severity="error",
     references=(
@@ -619,6 +621,7 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
     messages={
         "no-purpose": "{storage} `{cookie}` does not say what it is for",
     },
+    omits={"no-purpose": "cookies"},
     category="cookies",
     severity="error",
     references=(

@@ -47,6 +47,7 @@ def _blank(value: object) -> bool:
     messages={
         "no-basis": "purpose `{purpose}` states no legal basis (GDPR Art. 6(1))",
     },
+    omits={"no-basis": "bases"},
     category="lawfulness",
     severity="error",
     references=(
@@ -408,6 +409,7 @@ class InterestOptions(Options):
         ),
         "no-test": "purpose `{purpose}` relies on legitimate interests without a reference to the balancing test",
     },
+    omits={"no-interest-no-test": "bases", "no-interest": "bases"},
     category="lawfulness",
     severity="error",
     references=(
@@ -639,6 +641,7 @@ def public_authority_legitimate_interests(ctx: Context) -> Iterator[Finding]:
     messages={
         "no-citation": "purpose `{purpose}` relies on {basis} but names no law",
     },
+    omits={"no-citation": "bases"},
     category="lawfulness",
     severity="warning",
     references=(

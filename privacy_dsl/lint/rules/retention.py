@@ -27,6 +27,7 @@ def _is_criterion(ret: m.Retention) -> bool:
         "missing": "purpose `{purpose}` does not say how long its data is kept",
         "unspecified": "purpose `{purpose}` marks its retention as unspecified",
     },
+    omits={"missing": "retention"},
     category="retention",
     severity="error",
     references=(
@@ -341,6 +342,7 @@ def retention_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
     messages={
         "no-law": "purpose `{purpose}` keeps data as required by law, but names no law",
     },
+    omits={"no-law": "retention"},
     category="retention",
     severity="warning",
     references=(
