@@ -148,6 +148,13 @@ def test_trn017_the_representative_must_be_in_the_eu_or_eea(country: str, fires:
     assert codes(text, "TRN017") == ([("TRN017", 5, 5)] if fires else [])
 
 
+def test_trn017_is_silent_for_a_controller_established_in_the_eea_which_needs_no_representative() -> None:
+    text = 'controller "Acme AS" {\n  country NO\n  representative {\n    country GB\n  }\n}\n'
+    assert codes(text, "TRN017") == []
+    assert codes(text.replace("country NO", "country CA"), "TRN017") == [("TRN017", 4, 5)]
+    assert codes(text.replace("  country NO\n", ""), "TRN017") == [("TRN017", 3, 5)]
+
+
 @pytest.mark.parametrize("rep", ['representative "Acme Rep Ltd, London"',
                                  'representative {\n    name "Rep"\n    address "1 High Street, London"\n  }'])
 def test_trn017_is_silent_when_the_representative_states_no_country(rep: str) -> None:
@@ -262,3 +269,27 @@ def test_referred_findings_rejects_an_unknown_mode_with_a_suggestion() -> None:
 def test_without_refers_to_nothing_changes() -> None:
     (d,) = diagnose('purpose p {\n  use essential.service\n}\n', "RET001")
     assert d.severity is Severity.ERROR and d.message_id == "missing"
+
+
+def test_the_language_reference_lists_every_message_a_layered_notice_changes() -> None:
+    """docs/language.md's table "topic | rules (message ids)" is the rules' `omits`, topic by topic."""
+    import re
+
+    from conftest import ROOT
+
+    from privacy_dsl.language.model import Topic
+    from privacy_dsl.lint.rules import REGISTRY
+
+    doc = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    table = doc[doc.index("| topic | rules (message ids) |"):]
+    for topic in Topic:
+        want = {(r.code, mid) for r in REGISTRY.values() for mid, t in r.omits.items() if t == topic.value}
+        row = re.search(rf"^\| `{topic.value}` \| (.*) \|$", table, re.M)
+        if not want:
+            assert row is None, topic
+            continue
+        assert row is not None, topic
+        got: set[tuple[str, str]] = set()
+        for codes_text, ids in re.findall(r"((?:[A-Z]+\d+(?:, )?)+) \(([^)]*)\)", row.group(1)):
+            got |= {(c, i.strip("` ")) for c in codes_text.split(", ") for i in ids.split(",")}
+        assert got == want, topic

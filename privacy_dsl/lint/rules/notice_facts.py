@@ -177,8 +177,8 @@ class CitationOptions(Options):
     references=(
         "GDPR (Regulation (EU) 2016/679) Art. 94(1), Art. 99(2)",
         "GDPR Art. 12(1), Art. 13(1)(c)",
-        "Norway: personopplysningsloven (LOV-2018-06-15-38) § 1 and § 33, in force 20 July 2018 (citation not "
-        "verified)",
+        "Norway: personopplysningsloven (LOV-2018-06-15-38) § 1, which makes the GDPR Norwegian law, in force "
+        "20 July 2018 (citation not verified)",
     ),
     options=CitationOptions,
     profiles={"no": {"repealed-from": "2018-07-20"}},
@@ -293,7 +293,8 @@ def representative_outside_eea(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags a `representative { ... }` block of the controller whose `country` is not in the EU or
     the EEA. A representative written as a string, or a block without `country`, does not say
-    where it is, and the rule is silent.
+    where it is, and the rule is silent; so it is for a controller whose own `country` is in the
+    EU/EEA, which Art. 27 does not concern.
 
     ## Why it matters
     A controller not established in the Union whose processing falls under Art. 3(2) must
@@ -338,8 +339,8 @@ def representative_outside_eea(ctx: Context) -> Iterator[Finding]:
     """
     for controller in ctx.policy.controllers:
         rep = controller.representative
-        if rep is None or rep.country is None or rep.country in jur.EEA:
-            continue
+        if rep is None or rep.country is None or rep.country in jur.EEA or controller.country in jur.EEA:
+            continue  # no country stated, in the EEA, or a controller established there (Art. 27(1), 3(2))
         yield Finding(rep.span_of("country"), {
             "controller": controller.name, "country": rep.country,
             "country_name": taxonomy.countries().get(rep.country, rep.country)},
