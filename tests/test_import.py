@@ -336,3 +336,79 @@ def test_a_purpose_with_several_uses_is_one_declaration_per_use_and_comes_back_w
     assert input_errors(text) == []
     assert list(back.purposes) == ["stats"]
     assert back.purposes["stats"].uses == ("analytics.reporting", "marketing.advertising")
+
+
+# ---------------------------------------------------------------- notice-level facts (issue 15.7)
+
+NOTICE = textwrap.dedent("""\
+    policy "P" {
+      languages en
+      version "1.3"
+      updated 2020-04
+      history 2020-04 "Cookie table"
+      history 2019 "First version"
+      scope site "https://a.example", "b.example"
+      scope service "Portal"
+      refers_to "https://a.example/privacy" { name "Privacy Policy" covers rights, retention }
+      refers_to "Our cookie notice"
+      cites "GDPR", "ekomloven § 3-15"
+    }
+    controller "C" {
+      address "Street 1"
+      email "c@c.example"
+      representative { name "Rep Ltd" address "1 Main St, Dublin" country IE email "rep@r.example" }
+      privacy_contact { title "Privacy manager" name "Kari" email "kari@c.example" phone "1" address "A" }
+      dpo { name "Dee" address "Postboks 1" }
+    }
+    """)
+
+
+def test_the_notice_level_facts_go_through_fides_and_come_back() -> None:
+    original = load_text(NOTICE, "n.privacy").model
+    data, problems = to_fides(original)
+    assert problems == []
+    org = data["organization"][0]
+    assert org["representative"] == {"name": "Rep Ltd", "address": "1 Main St, Dublin", "email": "rep@r.example"}
+    assert org["data_protection_officer"] == {"name": "Dee", "address": "Postboks 1"}
+    meta = data["system"][0]["meta"]["privacy_dsl"]
+    assert meta["updated"] == "2020-04"  # the month, as the notice gives it: no invented day
+    assert meta["notice_version"] == "1.3" and meta["cites"] == ["GDPR", "ekomloven § 3-15"]
+    assert meta["history"] == [{"date": "2020-04", "text": "Cookie table"}, {"date": "2019", "text": "First version"}]
+    assert meta["refers_to"][1] == {"target": "Our cookie notice"}
+    assert meta["representative_country"] == "IE"
+    text, back = imported(load_yaml(dump_yaml(data)))
+    assert input_errors(text) == []
+    info, controller = back.info, back.controller
+    assert info is not None and controller is not None and original.info is not None
+    assert (info.version, info.updated, info.cites) == ("1.3", "2020-04", ("GDPR", "ekomloven § 3-15"))
+    assert [(e.date, str(e.text)) for e in info.history] == [("2020-04", "Cookie table"), ("2019", "First version")]
+    assert [(s.what, s.names) for s in info.scope] == [(s.what, s.names) for s in original.info.scope]
+    assert [(r.target, r.covers, str(r.name) if r.name else None) for r in info.refers_to] == [
+        ("https://a.example/privacy", (m.Topic.RIGHTS, m.Topic.RETENTION), "Privacy Policy"),
+        ("Our cookie notice", (), None)]
+    rep = controller.representative
+    assert rep is not None and (rep.name, rep.address, rep.country, rep.email) == (
+        "Rep Ltd", "1 Main St, Dublin", "IE", "rep@r.example")
+    contact = controller.privacy_contact
+    assert contact is not None and str(contact.title) == "Privacy manager"
+    assert (contact.name, contact.email, contact.phone, contact.address) == ("Kari", "kari@c.example", "1", "A")
+    assert controller.dpo is not None and controller.dpo.address == "Postboks 1"
+
+
+def test_a_representative_with_only_a_name_comes_back_as_the_string_form() -> None:
+    text, back = imported({"organization": [{"fides_key": "o", "name": "O", "representative": {"name": "Rep"}}]})
+    assert 'representative "Rep"' in text
+    assert back.controller is not None and back.controller.representative is not None
+
+
+@pytest.mark.parametrize("meta", [
+    {"updated": "2020-4", "history": [{"date": "2020-02-30", "text": "x"}, {"date": "2020", "text": ""}, "x"]},
+    {"scope": [{"kind": "website", "names": ["a"]}, "site"], "refers_to": [{"covers": ["rights"]}, 3]},
+    {"cites": [{"a": 1}, None, ""], "representative_country": "XX", "privacy_contact": "Kari"},
+    {"updated": 2019.5, "notice_version": ["1"], "refers_to": [{"target": "x", "covers": ["bogus", 1]}]},
+])
+def test_notice_meta_that_is_not_what_export_writes_is_left_out(meta: dict[str, Any]) -> None:
+    data = {"system": [{"fides_key": "s", "name": "S", "meta": {"privacy_dsl": meta},
+                        "privacy_declarations": [{"name": "P", "data_use": "essential.service"}]}]}
+    text, _ = imported(data)
+    assert input_errors(text) == []

@@ -38,8 +38,8 @@ def _manifest(v: str, k: str) -> dict[str, Any]:
         "organization": [{
             "fides_key": k, "name": v, "description": v,
             "controller": {"name": v, "address": v, "email": v, "phone": v},
-            "representative": {"name": v},
-            "data_protection_officer": {"name": v, "email": v, "phone": v},
+            "representative": {"name": v, "address": v},
+            "data_protection_officer": {"name": v, "email": v, "phone": v, "address": v},
         }],
         "data_category": [{"fides_key": f"user.{k}", "name": v, "description": v}],
         "data_subject": [{"fides_key": k, "name": v, "description": v}],
@@ -59,6 +59,10 @@ def _manifest(v: str, k: str) -> dict[str, Any]:
                                 "mechanism_detail": v, "certification": v, "tia": v, "description": v}],
                  "cookies": [{"name": v, "storage": v, "provider": v, "party": v, "duration": v, "expiry": v,
                               "domains": [v], "category": v, "purpose": v, "consent": k, "description": v}],
+                 "notice_version": v, "updated": v, "history": [{"date": "2020-04", "text": v}, {"date": v}],
+                 "scope": [{"kind": "site", "names": [v]}, {"kind": v}], "cites": [v],
+                 "refers_to": [{"target": v, "name": v, "covers": [v, "rights"]}],
+                 "privacy_contact": {"title": v, "name": v, "address": v}, "representative_country": v,
              }}},
             {"fides_key": f"{k}_r", "name": v, "description": v, "dpa_location": v, "responsibility": [v],
              "meta": {"privacy_dsl": {"id": k, "website": v, "countries": [v], "role": v}}},
@@ -99,8 +103,19 @@ def _check(v: str, k: str) -> None:
     assert policy.description is not None and policy.description.plain == want
     assert policy.security is not None and policy.security.plain == want
     controller: m.Controller = blocks["controller"][0]
-    assert (controller.name, controller.address, controller.phone, controller.representative) == (want,) * 4
-    assert controller.dpo is not None and (controller.dpo.name, controller.dpo.phone) == (want, want)
+    assert controller.representative is not None
+    assert (controller.name, controller.address, controller.phone, controller.representative.name,
+            controller.representative.address) == (want,) * 5
+    assert controller.dpo is not None and (controller.dpo.name, controller.dpo.phone, controller.dpo.address) == (
+        want, want, want)
+    contact = controller.privacy_contact
+    assert contact is not None and contact.title is not None and contact.title.plain == want
+    assert (contact.name, contact.address) == (want, want)
+    assert (policy.version, policy.cites, policy.updated) == (want, (want,), None)
+    assert [(e.date, e.text.plain) for e in policy.history] == [("2020-04", want)]
+    assert [(s.what.value, s.names) for s in policy.scope] == [("site", (want,))]
+    assert [(r.target, r.name.plain if r.name else None, r.covers) for r in policy.refers_to] == [
+        (want, want, (m.Topic.RIGHTS,))]
     purpose: m.Purpose = blocks["purpose"][0]
     assert purpose.name is not None and purpose.name.plain == want
     assert purpose.bases and purpose.bases[0].balancing_test == want

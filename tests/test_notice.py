@@ -64,6 +64,8 @@ def test_every_language_has_every_phrase_for_every_value() -> None:
         assert set(p.automated_exceptions) == {x.value for x in m.AutomatedException}
         assert set(p.units) == {x.value for x in m.TimeUnit}
         assert set(p.claims) == {c.value for c in m.Claim}
+        assert set(p.scope_kinds) == {k.value for k in m.ScopeKind}
+        assert set(p.topics) == {t.value for t in m.Topic}
         assert set(p.retention_vague) == set(m.RETENTION_WORDS)  # the forms written as words alone
         assert set(m.RETENTION_WORDS) == set(typing.get_args(m.RetentionRule)) - {
             "duration", "until", "law", "law_permits", "criteria", "archive"}
@@ -511,3 +513,74 @@ def test_the_notice_shows_limited_and_denied_rights_and_the_notice_wide_bases(la
     assert [p.code for p in problems] == []
     order = [out.index(line) for line in lines]
     assert order == sorted(order)
+
+
+# ---------------------------------------------------------------- notice-level facts (issue 15.7)
+
+LAYERED = """\
+policy "Banner" {
+  languages en, nb
+  version "2.1"
+  updated 2020-04
+  history 2019 { en "First version." nb "Første versjon." }
+  scope site "https://acme.example"
+  scope app
+  refers_to "https://acme.example/privacy" {
+    name { en "Privacy Policy" nb "Personvernerklæring" }
+    covers rights, retention
+  }
+  refers_to "The cookie notice"
+  cites "GDPR", "ekomloven § 2-7b"
+}
+controller "Acme AS" {
+  email "a@acme.example"
+  representative { name "Rep Ltd" address "1 Main Street, Dublin" country IE email "rep@rep.example" }
+  privacy_contact { title { en "Privacy manager" nb "Personvernansvarlig" } name "Kari" email "kari@acme.example" }
+  dpo { name "Dee" address "Postboks 1, 0101 Oslo" }
+}
+"""
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["Last updated: April 2020 · Version: 2.1",
+            "This notice covers: the website [https://acme.example](https://acme.example); the app",
+            "- **Representative in the EU/EEA:** Rep Ltd; 1 Main Street, Dublin; Ireland; "
+            "[rep@rep.example](mailto:rep@rep.example)",
+            "Laws this notice refers to: GDPR; ekomloven § 2-7b.",
+            "## More information",
+            "- Privacy Policy ([https://acme.example/privacy](https://acme.example/privacy)): your rights, how long "
+            "the data is kept",
+            "- The cookie notice: the rest of the information",
+            "## Privacy manager", "- **Name:** Kari",
+            "- **Address:** Postboks 1, 0101 Oslo",
+            "## Changes to this notice", "- 2019: First version."]),
+    ("nb", ["Sist oppdatert: april 2020 · Versjon: 2.1",
+            "Denne erklæringen gjelder for: nettstedet [https://acme.example](https://acme.example); appen",
+            "- **Representant i EU/EØS:** Rep Ltd; 1 Main Street, Dublin; Irland; "
+            "[rep@rep.example](mailto:rep@rep.example)",
+            "Lover erklæringen viser til: GDPR; ekomloven § 2-7b.",
+            "## Mer informasjon",
+            "- Personvernerklæring ([https://acme.example/privacy](https://acme.example/privacy)): rettighetene dine, "
+            "hvor lenge opplysningene lagres",
+            "- The cookie notice: resten av informasjonen",
+            "## Personvernansvarlig", "- **Navn:** Kari",
+            "- **Adresse:** Postboks 1, 0101 Oslo",
+            "## Endringer i erklæringen", "- 2019: Første versjon."]),
+])
+def test_the_notice_states_its_date_version_scope_referrals_laws_contacts_and_changes(lang: str,
+                                                                                    expected: list[str]) -> None:
+    notice, problems = build(text_policy(LAYERED), lang)
+    lines = render(notice, "md").splitlines()
+    assert problems == []
+    assert [line for line in expected if line not in lines] == []
+
+
+@pytest.mark.parametrize(("value", "en", "nb"), [
+    ("2026-09-01", "1 September 2026", "1. september 2026"),
+    ("2020-04", "April 2020", "april 2020"),
+    ("2019", "2019", "2019"),
+])
+def test_a_date_is_written_at_the_precision_the_notice_gives(value: str, en: str, nb: str) -> None:
+    assert phrases_for("en").date(value) == en and phrases_for("nb").date(value) == nb
+    notice, _ = build(text_policy(f'policy "P" {{\n  updated {value}\n}}\n'), "en")
+    assert f'<time datetime="{value}">{en}</time>' in render(notice, "html")

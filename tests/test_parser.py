@@ -573,3 +573,122 @@ def test_the_fast_path_and_lark_agree_on_the_new_constructs() -> None:
     fast, slow = parse_text(text, "x.privacy"), _parse_with_lark(text, "x.privacy")
     assert fast.document is not None and slow.document is not None
     assert model_signature(fast.document) == model_signature(slow.document)
+
+
+# ---------------------------------------------------------------- notice-level facts (issue 15.7)
+
+NOTICE = '''\
+policy "P" {
+  version "1.3"
+  updated 2020-04
+  history 2020-04 "Cookies"
+  history 2019 { en "First" }
+  scope site "https://a.example", "b.example"
+  scope app
+  refers_to "https://a.example/privacy" { name "Full notice" covers rights, retention }
+  refers_to "Our cookie policy"
+  cites "GDPR", "ekomloven § 3-15"
+  cites "LSSICE art. 22"
+}
+controller "C" {
+  representative { name "Rep" address "1 St" country IE email "rep@r.example" phone "+353 1" }
+  privacy_contact { title { nb "Personvernansvarlig" } name "Kari" email "k@c.example" phone "1" address "A" }
+  dpo { address "Postboks 1" }
+}
+'''
+
+
+def test_the_notice_level_statements_are_modelled() -> None:
+    result = parse_text(NOTICE, "n.privacy")
+    assert result.diagnostics == ()
+    assert result.document is not None
+    info, controller = result.document.blocks
+    assert isinstance(info, m.PolicyInfo) and isinstance(controller, m.Controller)
+    assert (info.version, info.updated) == ("1.3", "2020-04")
+    assert [(e.date, e.text.get("en")) for e in info.history] == [("2020-04", "Cookies"), ("2019", "First")]
+    assert [(s.what, s.names) for s in info.scope] == [(m.ScopeKind.SITE, ("https://a.example", "b.example")),
+                                                       (m.ScopeKind.APP, ())]
+    full, cookies = info.refers_to
+    assert full.target == "https://a.example/privacy" and full.name is not None and full.name.get() == "Full notice"
+    assert full.covers == (m.Topic.RIGHTS, m.Topic.RETENTION) and cookies.covers == ()
+    assert info.referrals_for(m.Topic.RIGHTS) == (full,) and info.referrals_for(m.Topic.BASES) == (cookies,)
+    assert info.cites == ("GDPR", "ekomloven § 3-15", "LSSICE art. 22")
+    spans = [info.field_spans[f"cites.{i}"] for i in range(3)]
+    assert [(s.line, s.column, s.end_column) for s in spans] == [(10, 9, 15), (10, 17, 35), (11, 9, 25)]
+    rep = controller.representative
+    assert rep is not None
+    assert (rep.name, rep.address, rep.country, rep.email, rep.phone) == ("Rep", "1 St", "IE", "rep@r.example",
+                                                                          "+353 1")
+    contact = controller.privacy_contact
+    assert contact is not None and contact.title is not None and contact.title.get("nb") == "Personvernansvarlig"
+    assert (contact.name, contact.email, contact.phone, contact.address) == ("Kari", "k@c.example", "1", "A")
+    assert controller.dpo is not None and controller.dpo.address == "Postboks 1"
+
+
+def test_a_representative_written_as_a_string_is_its_name_as_written() -> None:
+    doc = parse_text('controller "C" {\n  representative "Rep Ltd, Dublin"\n}\n').document
+    assert doc is not None
+    (controller,) = doc.blocks
+    assert isinstance(controller, m.Controller) and controller.representative is not None
+    assert controller.representative.name == "Rep Ltd, Dublin" and controller.representative.country is None
+
+
+def test_the_string_and_the_block_form_of_the_representative_are_one_statement() -> None:
+    text = 'controller "C" {\n  representative "A"\n  representative { name "B" }\n}\n'
+    result = parse_text(text)
+    assert [(d.code, d.span.line, dict(d.args)) for d in result.diagnostics] == [
+        ("E205", 3, {"statement": "representative", "line": "2"})]
+
+
+@pytest.mark.parametrize(("value", "precision", "first", "last"), [
+    ("2026-09-01", "day", "2026-09-01", "2026-09-01"),
+    ("2020-04", "month", "2020-04-01", "2020-04-30"),
+    ("2024-02", "month", "2024-02-01", "2024-02-29"),
+    ("2020-12", "month", "2020-12-01", "2020-12-31"),
+    ("2019", "year", "2019-01-01", "2019-12-31"),
+])
+def test_a_date_is_kept_at_its_precision(value: str, precision: str, first: str, last: str) -> None:
+    import datetime as dt
+
+    doc = parse_text(f'policy "P" {{\n  updated {value}\n}}\n').document
+    assert doc is not None
+    (info,) = doc.blocks
+    assert isinstance(info, m.PolicyInfo) and info.updated == value
+    assert m.date_precision(value) == precision
+    assert m.date_range(value) == (dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+
+
+@pytest.mark.parametrize("value", ["2020-4", "2020-13", "2020-02-30", "20", "2020-04-01-02", "202604"])
+def test_a_date_that_is_no_day_month_or_year_is_an_invalid_value(value: str) -> None:
+    result = parse_text(f'policy "P" {{\n  updated {value}\n  history {value} "x"\n}}\n')
+    errors = [(d.code, d.span.line, d.span.column, d.span.end_column, dict(d.args)) for d in result.diagnostics]
+    assert errors == [("E204", 2, 11, 11 + len(value), {"value": value, "what": "date"}),
+                      ("E204", 3, 11, 11 + len(value), {"value": value, "what": "date"})]
+    assert "YYYY-MM" in (result.diagnostics[0].hint or "")
+    assert result.document is not None
+    (info,) = result.document.blocks
+    assert isinstance(info, m.PolicyInfo) and info.updated is None and info.history == ()
+
+
+def test_an_unknown_scope_or_topic_is_reported_and_the_valid_topics_are_kept() -> None:
+    text = 'policy "P" {\n  scope website "a"\n  refers_to "x" { covers rights, retension }\n}\n'
+    result = parse_text(text)
+    got = [(d.code, d.span.line, d.span.column, d.hint) for d in result.diagnostics]
+    assert got == [("E204", 2, 9, "one of `site`, `app`, `service`"),
+                   ("E204", 3, 34, "did you mean `retention`?")]
+    assert result.document is not None
+    (info,) = result.document.blocks
+    assert isinstance(info, m.PolicyInfo) and info.scope == ()
+    assert info.refers_to[0].covers == (m.Topic.RIGHTS,)
+
+
+def test_a_privacy_contact_or_representative_email_is_checked() -> None:
+    text = 'controller "C" {\n  privacy_contact { email "kari" }\n  representative { email "rep" country ie }\n}\n'
+    assert [(d.code, d.span.line, d.span.column) for d in parse_text(text).diagnostics] == [
+        ("E204", 2, 27), ("E204", 3, 26), ("E204", 3, 40)]
+
+
+def test_an_unknown_statement_in_the_new_blocks_names_what_they_take() -> None:
+    (d,) = parse_text('controller "C" {\n  privacy_contact { role "x" }\n}\n').diagnostics
+    assert d.code == "E100"
+    assert "`privacy_contact` statement (`address`, `email`, `name`, `phone`, `title`)" in d.message

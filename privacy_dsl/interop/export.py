@@ -209,10 +209,11 @@ class _Fides:
                 org["description"] = desc
             org["controller"] = _contact(controller.name, controller.address, controller.email, controller.phone)
             dpo = controller.dpo
-            if dpo is not None and (dpo.name or dpo.email or dpo.phone):
-                org["data_protection_officer"] = _contact(dpo.name, None, dpo.email, dpo.phone)
-            if controller.representative:
-                org["representative"] = _contact(controller.representative, None, None, None)
+            if dpo is not None and (dpo.name or dpo.email or dpo.phone or dpo.address):
+                org["data_protection_officer"] = _contact(dpo.name, dpo.address, dpo.email, dpo.phone)
+            rep = controller.representative
+            if rep is not None and (rep.name or rep.address or rep.email or rep.phone):
+                org["representative"] = _contact(rep.name, rep.address, rep.email, rep.phone)
             out["organization"] = [org]
         subjects = self.data_subjects()
         if subjects:
@@ -344,8 +345,56 @@ class _Fides:
         if policy.info is not None and policy.info.bases:  # listed for the whole notice, tied to no purpose
             meta["bases"] = [{"basis": b.basis.value, **({"law": b.citation} if b.citation else {})}
                              for b in policy.info.bases]
+        if policy.info is not None:
+            meta.update(self.notice_meta(policy.info))
+        if controller is not None:
+            meta.update(self.controller_meta(controller))
         system["meta"] = {META_KEY: meta}
         return system
+
+    def notice_meta(self, info: m.PolicyInfo) -> dict[str, Any]:
+        """What fides has no field for about the notice itself: its version and date (ISO 8601 at the
+        precision the notice gives: ``2020-04`` stays a month), history, scope, the notices it refers
+        to and the laws it cites."""
+        out: dict[str, Any] = {}
+        if info.version:
+            out["notice_version"] = info.version
+        if info.updated:
+            out["updated"] = info.updated
+        if info.history:
+            out["history"] = [{"date": e.date, "text": self.text(e.text, e.span, f"the history entry of {e.date}")
+                               or ""} for e in info.history]
+        if info.scope:
+            out["scope"] = [{"kind": s.what.value, "names": list(s.names)} for s in info.scope]
+        if info.refers_to:
+            refs = []
+            for r in info.refers_to:
+                entry: dict[str, Any] = {"target": r.target}
+                name = self.text(r.name, r.span_of("name"), f"the name of `{r.target}`")
+                if name:
+                    entry["name"] = name
+                if r.covers:
+                    entry["covers"] = [t.value for t in dict.fromkeys(r.covers)]
+                refs.append(entry)
+            out["refers_to"] = refs
+        if info.cites:
+            out["cites"] = list(dict.fromkeys(info.cites))
+        return out
+
+    def controller_meta(self, controller: m.Controller) -> dict[str, Any]:
+        """The privacy contact (who is not a DPO: fides has only `data_protection_officer`) and the
+        representative's country (fides contact details have no country)."""
+        out: dict[str, Any] = {}
+        contact = controller.privacy_contact
+        if contact is not None:
+            entry = _contact(contact.name, contact.address, contact.email, contact.phone)
+            title = self.text(contact.title, contact.span_of("title"), "the privacy contact's title")
+            if title:
+                entry = {"title": title, **entry}
+            out["privacy_contact"] = entry
+        if controller.representative is not None and controller.representative.country:
+            out["representative_country"] = controller.representative.country
+        return out
 
     def retention_categories(self, purpose: m.Purpose) -> dict[str, str]:
         """The taxonomy key of each category a retention names (``for``), by id: fides knows the

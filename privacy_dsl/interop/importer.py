@@ -38,7 +38,17 @@ from ..diagnostics import BIDI_CONTROLS, printable, shorten
 from ..language import model as m
 from ..language import taxonomy
 from ..language.jurisdictions import REGIONS
-from ..language.model import MAX_AGE, ROUTES_WITH_VALUE, BasisKind, Claim, ConsentMethod, WithdrawRoute
+from ..language.model import (
+    MAX_AGE,
+    ROUTES_WITH_VALUE,
+    BasisKind,
+    Claim,
+    ConsentMethod,
+    ScopeKind,
+    Topic,
+    WithdrawRoute,
+    date_range,
+)
 from ..outputs.fmt import format_string, is_bare_name
 from ..outputs.fmt import quote as _literal
 from .export import META_KEY, fides_key
@@ -213,6 +223,19 @@ def _ident(text: str, taken: set[str]) -> str:
         ident, n = f"{base}_{n}", n + 1
     taken.add(ident)
     return ident
+
+
+def _date(value: Any) -> str | None:
+    """A date as ``export`` writes it (``2026-09-01``, ``2020-04`` or ``2019``), else None. YAML reads an
+    unquoted ``2026-09-01`` as a date and ``2019`` as a number: both are taken as written."""
+    text = _str(value)
+    if text is None or not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", text):
+        return None
+    try:
+        date_range(text)
+    except ValueError:
+        return None
+    return text
 
 
 def _list(value: Any) -> list[Any]:
@@ -430,6 +453,7 @@ class _Importer:
                 notice_bases.append(f"{kind} {self.quote(law)}" if cited else kind)
         if notice_bases:
             info.lines.append("bases " + ", ".join(notice_bases))
+        info.lines.extend(self.notice_lines(main_meta))
         legacy = [str(c) for c in _list(main.get("third_country_transfers")) if _str(c)]
         if legacy or (main.get("does_international_transfers") and not main_meta.get("transfers")):
             bases = ", ".join(str(b) for b in _list(main.get("legal_basis_for_transfers"))) or "not stated"
@@ -481,6 +505,43 @@ class _Importer:
         out.extend(b.render() for b in cookies)
         return format_string("\n\n".join(out) + "\n")
 
+    def notice_lines(self, meta: dict[str, Any]) -> list[str]:
+        """The notice's version, date, history, scope, referred notices and cited laws, from the
+        ``meta.privacy_dsl`` that ``export`` writes; values that are not what it writes are left out."""
+        lines: list[str] = []
+        if _str(meta.get("notice_version")):
+            lines.append(f"version {self.quote(str(meta['notice_version']))}")
+        updated = _date(meta.get("updated"))
+        if updated:
+            lines.append(f"updated {updated}")
+        for entry in _list(meta.get("history")):
+            date = _date(entry.get("date")) if isinstance(entry, dict) else None
+            text = self.text(entry.get("text")) if isinstance(entry, dict) else None
+            if date and text:
+                lines.append(f"history {date} {text}")
+        kinds = {k.value for k in ScopeKind}
+        for scope in _list(meta.get("scope")):
+            if isinstance(scope, dict) and scope.get("kind") in kinds:
+                names = [self.quote(n) for n in (_str(v) for v in _list(scope.get("names"))) if n]
+                lines.append(" ".join([f"scope {scope['kind']}", ", ".join(names)]).strip())
+        topics = {t.value for t in Topic}
+        for ref in _list(meta.get("refers_to")):
+            target = _str(ref.get("target")) if isinstance(ref, dict) else None
+            if target is None or not isinstance(ref, dict):
+                continue
+            inner = []
+            name = self.text(ref.get("name"))
+            if name:
+                inner.append(f"name {name}")
+            covers = [str(t) for t in _list(ref.get("covers")) if isinstance(t, str) and t in topics]
+            if covers:
+                inner.append("covers " + ", ".join(dict.fromkeys(covers)))
+            lines.append(f"refers_to {self.quote(target)}" + (" { " + " ".join(inner) + " }" if inner else ""))
+        cites = [self.quote(c) for c in (_str(v) for v in _list(meta.get("cites"))) if c]
+        if cites:
+            lines.append("cites " + ", ".join(dict.fromkeys(cites)))
+        return lines
+
     def _org_name(self) -> str | None:
         orgs = [o for o in _list(self.data.get("organization")) if isinstance(o, dict)]
         return _str(orgs[0].get("name")) if orgs else None
@@ -503,12 +564,30 @@ class _Importer:
         if _str(org.get("description")):
             block.lines.append(f"description {self.text(org['description'])}")
         rep = org.get("representative")
-        if isinstance(rep, dict) and _str(rep.get("name")):
-            block.lines.append(f"representative {self.quote(str(rep['name']))}")
+        main_meta = self.meta(main)
+        country = _str(main_meta.get("representative_country"))
+        country = country if country in taxonomy.countries() else None
+        if isinstance(rep, dict):
+            rep_lines = [f"{k} {self.quote(str(rep[k]))}" for k in ("name", "address", "email", "phone")
+                         if _str(rep.get(k))]
+            if country:
+                rep_lines.append(f"country {country}")
+            if rep_lines == [f"name {self.quote(str(rep.get('name')))}"]:  # a name alone: the string form
+                block.lines.append(f"representative {self.quote(str(rep['name']))}")
+            elif rep_lines:
+                block.lines.append("representative { " + " ".join(rep_lines) + " }")
+        contact = main_meta.get("privacy_contact")
+        if isinstance(contact, dict):
+            contact_lines = [f"title {title}"] if (title := self.text(contact.get("title"))) else []
+            contact_lines += [f"{k} {self.quote(str(contact[k]))}" for k in ("name", "email", "phone", "address")
+                              if _str(contact.get(k))]
+            if contact_lines:
+                block.lines.append("privacy_contact { " + " ".join(contact_lines) + " }")
         dpo = org.get("data_protection_officer")
         dpo_lines = []
         if isinstance(dpo, dict):
-            dpo_lines = [f"{k} {self.quote(str(dpo[k]))}" for k in ("name", "email", "phone") if _str(dpo.get(k))]
+            dpo_lines = [f"{k} {self.quote(str(dpo[k]))}" for k in ("name", "email", "phone", "address")
+                         if _str(dpo.get(k))]
         elif _str(main.get("dpo")):
             value = str(main["dpo"])
             dpo_lines = [f"{'email' if '@' in value else 'name'} {self.quote(value)}"]

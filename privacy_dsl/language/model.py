@@ -17,6 +17,7 @@ back in) over these same classes, for the commands and the API that need it.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
@@ -231,6 +232,33 @@ class Claim(StrEnum):
     NO_AUTOMATED_DECISIONS = "no_automated_decisions"  # "we make no automated decisions about you"
 
 
+class ScopeKind(StrEnum):
+    """What a notice is for (``policy { scope ... }``)."""
+
+    SITE = "site"  # a website: its URL or host name
+    APP = "app"  # a mobile or desktop app
+    SERVICE = "service"  # a service by name (a login service, a register, ...)
+
+
+class Topic(StrEnum):
+    """The information a notice must give (GDPR Art. 13, 14; ePrivacy Art. 5(3)), as a layered notice
+    names what another notice gives for it (``refers_to ... { covers ... }``)."""
+
+    CONTROLLER = "controller"  # identity and contact details, Art. 13(1)(a)
+    DPO = "dpo"  # Art. 13(1)(b)
+    PURPOSES = "purposes"  # Art. 13(1)(c)
+    BASES = "bases"  # legal bases and legitimate interests, Art. 13(1)(c)-(d)
+    DATA = "data"  # the categories of data, Art. 14(1)(d)
+    RECIPIENTS = "recipients"  # Art. 13(1)(e)
+    TRANSFERS = "transfers"  # Art. 13(1)(f)
+    RETENTION = "retention"  # Art. 13(2)(a)
+    RIGHTS = "rights"  # Art. 13(2)(b)-(c)
+    COMPLAINTS = "complaints"  # Art. 13(2)(d)
+    AUTOMATED_DECISIONS = "automated_decisions"  # Art. 13(2)(f)
+    CONSENT = "consent"  # how consent is asked for and withdrawn, Art. 7
+    COOKIES = "cookies"  # the cookie details, ePrivacy Art. 5(3)
+
+
 class Right(StrEnum):
     """Data-subject rights, GDPR Art. 7(3), 13-22, 77."""
 
@@ -308,6 +336,38 @@ def max_amount(unit: TimeUnit) -> int:
     return int(MAX_DURATION_YEARS * _UNIT_DAYS[TimeUnit.YEAR] / _UNIT_DAYS[unit] + 1e-6)
 
 
+# ---------------------------------------------------------------- dates
+
+#: How precisely a notice dates itself: ``2026-09-01`` (day), ``2020-04`` (month), ``2019`` (year).
+DatePrecision = Literal["day", "month", "year"]
+#: The forms a date may take in a policy: ISO 8601 at the precision the notice gives.
+DATE_FORMS = "YYYY-MM-DD, YYYY-MM or YYYY"
+
+
+def date_precision(value: str) -> DatePrecision:
+    """The precision of a date as written (``2020-04`` -> ``month``). The model keeps a date as the
+    notice gave it; nothing adds a day or a month it did not state."""
+    precisions: tuple[DatePrecision, ...] = ("year", "month", "day")
+    return precisions[min(value.count("-"), 2)]
+
+
+def date_range(value: str) -> tuple[_dt.date, _dt.date]:
+    """The first and the last day a date of any precision can mean: ``2020-04`` is 2020-04-01 to
+    2020-04-30, ``2019`` is 2019-01-01 to 2019-12-31. A rule that compares a date with a day is
+    sure of the answer only when both ends agree. ``ValueError`` for text that is not such a date."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        day = _dt.date(parts[0], parts[1], parts[2])
+        return day, day
+    if len(parts) == 2:
+        first = _dt.date(parts[0], parts[1], 1)
+        following = _dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
+        return first, following - _dt.timedelta(days=1)
+    if len(parts) == 1:
+        return _dt.date(parts[0], 1, 1), _dt.date(parts[0], 12, 31)
+    raise ValueError(value)
+
+
 # ---------------------------------------------------------------- values
 
 
@@ -362,12 +422,55 @@ class Ref(Node):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HistoryEntry(Node):
+    """One change of the notice (``history 2025-03 "..."``): when, and what changed."""
+
+    #: ISO 8601 at the precision written: ``2025-03-01``, ``2025-03`` or ``2025`` (``date_precision``).
+    date: str
+    text: Text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scope(Node):
+    """What the notice is for: a site, an app or a service, with the URLs or names it gives."""
+
+    what: ScopeKind
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Referral(Node):
+    """Another notice this one refers to for the rest of the information (a layered notice)."""
+
+    #: Where it is: a URL, or a title when the notice gives no link.
+    target: str
+    name: Text | None = None
+    #: What it covers; empty: the notice does not say, so it may cover anything this one leaves out.
+    covers: tuple[Topic, ...] = ()
+
+    def covers_topic(self, topic: Topic) -> bool:
+        return not self.covers or topic in self.covers
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PolicyInfo(Node):
     kind: Literal["policy"] = "policy"
     title: str
     languages: tuple[Ref, ...] = ()
+    #: The notice's own version label, as written ("1.3", "v2").
+    version: str | None = None
+    #: When the notice was last updated: ISO 8601 at the precision the notice gives (``2026-09-01``,
+    #: ``2020-04``, ``2019``; see ``date_precision`` and ``date_range``).
     updated: str | None = None
+    #: Its earlier changes, in the order written.
+    history: tuple[HistoryEntry, ...] = ()
     url: str | None = None
+    #: What the notice is for (sites, apps, services).
+    scope: tuple[Scope, ...] = ()
+    #: The notices this one refers to for the rest: a layered notice.
+    refers_to: tuple[Referral, ...] = ()
+    #: The laws the notice cites as its legal frame, as written; TRN014 checks the GDPR's number.
+    cites: tuple[str, ...] = ()
     security: Text | None = None
     description: Text | None = None
     #: What the notice says it does not do; TRN013 checks each against the declarations.
@@ -376,11 +479,44 @@ class PolicyInfo(Node):
     #: ("we process on (b), (c), (f) and (a)"); TRN016 reports it. Empty: the notice lists none so.
     bases: tuple[LegalBasis, ...] = ()
 
+    def referrals_for(self, topic: Topic) -> tuple[Referral, ...]:
+        """The notices this one refers to for ``topic``: those whose `covers` names it, else those
+        whose `covers` the notice does not state (they may hold anything); empty if none."""
+        named = tuple(r for r in self.refers_to if topic in r.covers)
+        return named or tuple(r for r in self.refers_to if not r.covers)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Dpo(Node):
     required: bool | None = None
     name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrivacyContact(Node):
+    """A person or office that answers privacy questions and is *not* a data protection officer
+    (Art. 37-39): a "personvernansvarlig", a "data privacy manager", a register's contact person."""
+
+    #: What the notice calls them ("Personvernansvarlig", "Data privacy manager").
+    title: Text | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Representative(Node):
+    """The controller's representative in the Union (GDPR Art. 27). Written as a string
+    (``representative "Rep Ltd, Dublin"``) it is ``name`` alone, as written."""
+
+    name: str | None = None
+    address: str | None = None
+    #: Where it is established (Art. 27(3): in a member state where the data subjects are).
+    country: str | None = None
     email: str | None = None
     phone: str | None = None
 
@@ -395,9 +531,11 @@ class Controller(Node):
     registration: str | None = None
     country: str | None = None
     website: str | None = None
-    representative: str | None = None
+    representative: Representative | None = None
     public_authority: bool | None = None  # None: not stated
     description: Text | None = None
+    #: A privacy contact who is not a DPO; TRN003 never counts it as one.
+    privacy_contact: PrivacyContact | None = None
     dpo: Dpo | None = None
 
 

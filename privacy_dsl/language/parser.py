@@ -92,7 +92,7 @@ _TERMINAL_WORDS = {
     "TAXON": "a taxonomy key such as `user.contact.email`",
     "KEY": "a name or a taxonomy key such as `email` or `user.contact`",
     "LANG": "a language tag such as `nb` or `en`",
-    "DATE": "a date (YYYY-MM-DD)",
+    "DATE": "a date (YYYY-MM-DD, YYYY-MM or YYYY)",
     "YES": "`yes`",
     "NO": "`no`",
     "LBRACE": "`{`",
@@ -350,6 +350,8 @@ class _Invalid(Exception):
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"n": "\n", "t": "\t"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+#: A date at day, month or year precision (the calendar is checked by ``model.date_range``).
+_DATE_FORM = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
 def unquote(token: str) -> str:
@@ -392,7 +394,7 @@ class _Builder:
     def _invalid(self, what: str, ref: m.Ref, options: Iterable[str], extra_hint: str | None = None) -> None:
         opts = list(options)
         guess = did_you_mean(ref.name, opts)
-        listing = ", ".join(f"`{o}`" for o in opts) if len(opts) <= 12 else None
+        listing = ", ".join(f"`{o}`" for o in opts) if len(opts) <= 16 else None
         hint = f"did you mean `{guess}`?" if guess else extra_hint
         if hint is None and listing:
             hint = f"one of {listing}"
@@ -474,9 +476,10 @@ class _Builder:
             field, convert, many = spec[stmt.key]
             if field in spans and not many:
                 first = spans[field]
+                shown = stmt.key.removesuffix("_block")  # `representative "..."` and `representative { }`
                 self.diagnostics.append(builtin(
-                    "E205", f"`{stmt.key}` is given twice in this block; the first, at line {first.line}, is used",
-                    stmt.span, hint="remove one of them", args=(("statement", stmt.key), ("line", str(first.line)))))
+                    "E205", f"`{shown}` is given twice in this block; the first, at line {first.line}, is used",
+                    stmt.span, hint="remove one of them", args=(("statement", shown), ("line", str(first.line)))))
                 continue
             try:
                 value = convert(stmt)
@@ -518,6 +521,9 @@ class _Builder:
     def strings(self, meta: Pos, children: list[Token]) -> tuple[str, ...]:
         return tuple(unquote(c) for c in children)
 
+    def citations(self, meta: Pos, children: list[Token]) -> tuple[tuple[str, m.Span], ...]:
+        return tuple((unquote(c), self._tok_span(c)) for c in children)
+
     def duration(self, meta: Pos, children: list[Token]) -> m.Duration:
         unit = m.TimeUnit(str(children[1]).rstrip("s"))
         most = m.max_amount(unit)
@@ -556,17 +562,27 @@ class _Builder:
         return value
 
     def _date(self, s: Stmt) -> str:
-        import datetime as dt
+        return self._date_token(s.children[0])
 
-        tok = s.children[0]
-        try:
-            dt.date.fromisoformat(str(tok))
-        except ValueError:
-            self.diagnostics.append(builtin("E204", f"`{tok}` is not a date of the calendar", self._tok_span(tok),
-                                            hint="a date as YYYY-MM-DD, e.g. `2026-02-28`",
-                                            args=(("value", str(tok)), ("what", "date"))))
+    def _date_token(self, tok: Token) -> str:
+        """A date as the notice gives it: a day (``2026-09-01``), a month (``2020-04``) or a year
+        (``2019``), kept at that precision; anything else, or a day not in the calendar, is E204."""
+        value = str(tok)
+        valid = _DATE_FORM.fullmatch(value) is not None
+        if valid:
+            try:
+                m.date_range(value)
+            except ValueError:
+                valid = False
+        if not valid:
+            shown = shorten(value)
+            self.diagnostics.append(builtin(
+                "E204", f"`{shown}` is not a date ({m.DATE_FORMS})", self._tok_span(tok),
+                hint="a day as YYYY-MM-DD (`2026-02-28`), a month as YYYY-MM (`2020-04`) or a year (`2019`), "
+                     "as precise as the notice is",
+                args=(("value", shown), ("what", "date"))))
             raise _Invalid from None
-        return str(tok)
+        return value
 
     def flag(self, meta: Pos, children: list[Token]) -> bool:
         return children[0].type == "YES"
@@ -727,6 +743,13 @@ class _Builder:
     # -- blocks
     def policy(self, meta: Pos, children: list[Any]) -> m.PolicyInfo:
         claim_spans: dict[str, m.Span] = {}
+        cited: list[str] = []
+
+        def cites(s: Stmt) -> tuple[str, ...]:
+            for text, span in s.children[0]:  # each citation's own position ("cites.0"), for the finding
+                claim_spans[f"cites.{len(cited)}"] = span
+                cited.append(text)
+            return tuple(text for text, _ in s.children[0])
 
         def claims(s: Stmt) -> tuple[m.Claim, ...]:
             found = self._enums(m.Claim, s.children[0], "claim")
@@ -737,8 +760,13 @@ class _Builder:
 
         values, spans = self._fields(children[1:], {
             "languages": ("languages", self._refs, True),
+            "version": ("version", self._str, False),
             "updated": ("updated", self._date, False),
+            "history": ("history", self._history, True),
             "url": ("url", self._str, False),
+            "scope": ("scope", self._scope, True),
+            "refers_to": ("refers_to", self._referral, True),
+            "cites": ("cites", cites, True),
             "security": ("security", self._first, False),
             "description": ("description", self._first, False),
             "claims": ("claims", claims, True),
@@ -746,6 +774,22 @@ class _Builder:
         })
         return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans | claim_spans,
                             **values)
+
+    def _history(self, s: Stmt) -> m.HistoryEntry:
+        date = self._date_token(s.children[0])
+        return m.HistoryEntry(date=date, text=s.children[1], span=s.span)
+
+    def _scope(self, s: Stmt) -> m.Scope:
+        what = self._enum(m.ScopeKind, s.children[0], "scope (site, app or service)")
+        names = s.children[1] if len(s.children) > 1 else ()
+        return m.Scope(what=what, names=names, span=s.span)
+
+    def _referral(self, s: Stmt) -> m.Referral:
+        values, spans = self._fields(s.children[1:], {
+            "name": ("name", self._first, False),
+            "covers": ("covers", lambda st: self._enums(m.Topic, st.children[0], "topic"), True),
+        })
+        return m.Referral(target=unquote(s.children[0]), span=s.span, field_spans=spans, **values)
 
     def controller(self, meta: Pos, children: list[Any]) -> m.Controller:
         values, spans = self._fields(children[1:], {
@@ -755,9 +799,12 @@ class _Builder:
             "registration": ("registration", self._str, False),
             "country": ("country", lambda s: self._country(s.children[0]), False),
             "website": ("website", self._str, False),
-            "representative": ("representative", self._str, False),
+            "representative": ("representative", lambda s: m.Representative(
+                name=unquote(s.children[0]), span=s.span, field_spans={"name": s.span}), False),
+            "representative_block": ("representative", self._representative, False),
             "public_authority": ("public_authority", self._flag, False),
             "description": ("description", self._first, False),
+            "privacy_contact": ("privacy_contact", self._privacy_contact, False),
             "dpo": ("dpo", self._dpo, False),
         })
         return m.Controller(name=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
@@ -768,8 +815,29 @@ class _Builder:
             "name": ("name", self._str, False),
             "email": ("email", lambda st: self._email(st.children[0]), False),
             "phone": ("phone", self._str, False),
+            "address": ("address", self._str, False),
         })
         return m.Dpo(span=s.span, field_spans=spans, **values)
+
+    def _representative(self, s: Stmt) -> m.Representative:
+        values, spans = self._fields(s.children, {
+            "name": ("name", self._str, False),
+            "address": ("address", self._str, False),
+            "country": ("country", lambda st: self._country(st.children[0]), False),
+            "email": ("email", lambda st: self._email(st.children[0]), False),
+            "phone": ("phone", self._str, False),
+        })
+        return m.Representative(span=s.span, field_spans=spans, **values)
+
+    def _privacy_contact(self, s: Stmt) -> m.PrivacyContact:
+        values, spans = self._fields(s.children, {
+            "title": ("title", self._first, False),
+            "name": ("name", self._str, False),
+            "email": ("email", lambda st: self._email(st.children[0]), False),
+            "phone": ("phone", self._str, False),
+            "address": ("address", self._str, False),
+        })
+        return m.PrivacyContact(span=s.span, field_spans=spans, **values)
 
     def authority(self, meta: Pos, children: list[Any]) -> m.Authority:
         values, spans = self._fields(children[1:], {

@@ -57,6 +57,9 @@ class Config(BaseModel):
     """Larger fides manifests are refused by `import`."""
     policy: str | None = None
     """The policy that `privacy-dsl query` reads when no --policy is given."""
+    referred_findings: Literal["info", "first-layer", "keep", "off"] = "info"
+    """How a finding is reported when it says the notice does not give something that the notice
+    refers to another notice for (`policy { refers_to ... }`): see docs/configuration.md."""
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     #: Where the configuration came from (None: built-in defaults).

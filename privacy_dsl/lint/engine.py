@@ -16,7 +16,7 @@ from ..language.suppressions import Suppression, parse_suppressions
 from .catalogue import full
 from .config import Config, ignored_input_codes, reported_input_codes, selects
 from .rules import REGISTRY
-from .rules.base import Context, Rule
+from .rules.base import Context, Rule, referred
 from .rules.suppressions import apply_suppressions
 
 
@@ -144,10 +144,15 @@ def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.
         if active.rule.category == "suppressions":
             continue
         ctx = Context(policy=policy, options=active.options, jurisdictions=tuple(config.jurisdictions))
-        for finding in active.rule.run(ctx):  # the text is formatted here, at the edge, from the template
+        for found in active.rule.run(ctx):  # the text is formatted here, at the edge, from the template
+            # Information the notice leaves to the notice it refers to (a layered notice): see `referred`.
+            reported = referred(active.rule, found, policy.info, active.severity, config.referred_findings)
+            if reported is None:
+                continue
+            finding, severity = reported
             diagnostics.append(Diagnostic(
                 code=active.rule.code, name=active.rule.name, category=active.rule.category,
-                severity=active.severity, message=bound_message(active.rule.message(finding)), span=finding.span,
+                severity=severity, message=bound_message(active.rule.message(finding)), span=finding.span,
                 hint=None if finding.hint is None else bound_message(finding.hint), url=active.rule.url,
                 args=finding.args, message_id=finding.message_id or next(iter(active.rule.messages))))
     diagnostics = _apply_suppressions(diagnostics, suppressions, config, today or dt.date.today(), rules)

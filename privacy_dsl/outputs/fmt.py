@@ -57,10 +57,14 @@ _PURPOSE = ("name", "description", "use", "basis", "special_condition", "consent
 _COOKIE = ("pattern", "kind", "provider", "party", "expiry", "domains", "cookie_category", "purpose_ref",
            "consent_ref", "description")
 ORDER: dict[str, tuple[str, ...]] = {
-    "policy": ("languages", "updated", "url", "description", "security", "claims", "bases"),
+    "policy": ("languages", "version", "updated", "history", "url", "scope", "refers_to", "cites", "description",
+               "security", "claims", "bases"),
+    "refers_to": ("name", "covers"),
     "controller": ("registration", "address", "country", "email", "phone", "website", "representative",
-                   "public_authority", "description", "dpo"),
-    "dpo": ("required", "name", "email", "phone"),
+                   "representative_block", "public_authority", "description", "privacy_contact", "dpo"),
+    "representative_block": ("name", "address", "country", "email", "phone"),
+    "privacy_contact": ("title", "name", "email", "phone", "address"),
+    "dpo": ("required", "name", "email", "phone", "address"),
     "authority": ("name", "country", "email", "phone", "address", "website"),
     "subject": ("taxonomy", "name", "description", "children"),
     "category": ("taxonomy", "name", "description", "source", "received_from", "special", "criminal", "children",
@@ -82,7 +86,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "rights": ("offered", "limited", "denied", "how", "complaints"),
 }
 #: Constructs whose braces may be left out; empty braces there are dropped.
-_OPTIONAL_BRACES = frozenset({"subject", "automated_decisions", "basis_legitimate_interests"})
+_OPTIONAL_BRACES = frozenset({"subject", "automated_decisions", "basis_legitimate_interests", "refers_to"})
 #: Where a string is written bare when it is a plain name (it means the same quoted or not): events
 #: (``until consent_withdrawn``) and cookie names (``cookie _ga``).
 _BARE_OK = frozenset({"event", "cookie"})
@@ -369,7 +373,7 @@ class _Formatter:
                 out.append(self.word(child, str(tree.data)))
                 continue
             data = str(child.data)
-            if data in ("names", "strings", "routes") and last and tree.data != "names":
+            if data in ("names", "strings", "routes", "citations") and last and tree.data != "names":
                 out.append(("list", child))
             elif data == "duration":
                 amount = _digits(str(child.children[0]))

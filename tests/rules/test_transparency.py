@@ -93,6 +93,23 @@ def test_trn002_website_counts_only_with_the_option() -> None:
     assert run(text, "TRN002", accept_website=True) == []
 
 
+@pytest.mark.parametrize("line", ['email "kari@shop.example"', 'phone "+47 22 00 00 00"', 'address "Gata 1, Oslo"'])
+def test_trn002_a_privacy_contact_who_can_be_reached_counts_as_the_controllers_contact(line: str) -> None:
+    text = f'controller "Shop AS" {{\n  privacy_contact {{\n    name "Kari"\n    {line}\n  }}\n}}\n'
+    assert run(text, "TRN002") == []
+    assert run(text, "TRN002", accept_privacy_contact=False) == [("TRN002", 1, 1)]
+
+
+def test_trn002_a_privacy_contact_with_only_a_name_is_no_way_to_contact_anyone() -> None:
+    text = 'controller "Shop AS" {\n  privacy_contact {\n    title "Personvernansvarlig"\n    name "Kari"\n  }\n}\n'
+    assert run(text, "TRN002") == [("TRN002", 1, 1)]
+
+
+def test_trn002_a_dpo_is_not_the_controllers_contact() -> None:
+    text = 'controller "Shop AS" {\n  dpo {\n    email "dpo@shop.example"\n  }\n}\n'
+    assert run(text, "TRN002") == [("TRN002", 1, 1)]
+
+
 # ---------------------------------------------------------------- TRN003 dpo-contact-missing
 
 
@@ -117,6 +134,7 @@ def test_trn003_named_dpo_without_required_counts_as_designated() -> None:
 @pytest.mark.parametrize("dpo", [
     'dpo {\n    required yes\n    email "dpo@shop.example"\n  }',
     'dpo {\n    required\n    phone "+47 22 00 00 00"\n  }',
+    'dpo {\n    required yes\n    address "Postboks 1, 0101 Oslo"\n  }',
     'dpo {\n    required no\n  }',
     'dpo {\n    required no\n    name "Privacy lead, not a DPO"\n  }',
     'dpo { }',
@@ -134,6 +152,30 @@ def test_trn003_public_authority_needs_a_dpo() -> None:
     reachable = 'controller "Kommune" {\n  public_authority\n  dpo {\n    email "po@kommune.example"\n  }\n}\n'
     assert run(reachable, "TRN003") == []
     assert run('controller "Shop" {\n  public_authority no\n}\n', "TRN003") == []
+
+
+def test_trn003_a_privacy_contact_is_never_counted_as_a_dpo() -> None:
+    """A "personvernansvarlig" with every contact detail is still no DPO: a public authority
+    that names only one is told it names no DPO, at its `public_authority` statement."""
+    text = """\
+    controller "Kommune" {
+      public_authority
+      privacy_contact {
+        title { nb "Personvernansvarlig" }
+        name "Kari"
+        email "kari@kommune.example"
+        phone "+47 22 00 00 00"
+        address "Rådhuset, 0101 Oslo"
+      }
+    }
+    """
+    assert findings(dedent(text), "TRN003") == [
+        ("TRN003", (2, 3), (2, 19), {"controller": "Kommune"})]
+
+
+def test_trn003_a_dpo_reached_only_by_post_is_reachable() -> None:
+    text = 'controller "K" {\n  public_authority\n  dpo {\n    required\n    address "Postboks 1, Oslo"\n  }\n}\n'
+    assert run(text, "TRN003") == []
 
 
 # ---------------------------------------------------------------- TRN004 rights-missing

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
@@ -135,6 +135,10 @@ class Rule:
     implies: tuple[str, ...] = ()
     #: Message id -> template with ``{arg}`` fields, which the findings' ``args`` fill.
     messages: Mapping[str, str] = field(default_factory=dict)
+    #: Message id -> the information (``model.Topic``) a finding with that message says the notice
+    #: does not give: when the notice refers to another notice for it (``refers_to``), the finding
+    #: is reported as the configuration's ``referred-findings`` says, with the message ``<id>-referred``.
+    omits: Mapping[str, str] = field(default_factory=dict)
 
     def template(self, message_id: str | None = None) -> str:
         """The template of one message (the first one when no id is given)."""
@@ -169,10 +173,18 @@ def rule(
     status: Status = "stable",
     implies: Iterable[str] = (),
     messages: Mapping[str, str] | None = None,
+    omits: Mapping[str, str] | None = None,
 ) -> Callable[[Check], Rule]:
     """Declare a rule; the decorated function's docstring is its documentation, ``messages`` the
-    templates of its findings (id -> text with ``{arg}`` fields)."""
+    templates of its findings (id -> text with ``{arg}`` fields), ``omits`` the topic of the
+    information each message says the notice does not give (message id -> ``model.Topic`` value):
+    each of those gets a second template, ``<id>-referred``, for a notice that refers to another for it."""
     assert category in CATEGORIES, category
+    templates = dict(messages or {})
+    for message_id, topic in (omits or {}).items():
+        assert message_id in templates, (code, message_id)
+        assert topic in {t.value for t in m.Topic}, (code, topic)
+        templates[f"{message_id}-referred"] = templates[message_id] + REFERRED.format(topic=topic)
 
     def wrap(check: Check) -> Rule:
         return Rule(
@@ -188,10 +200,48 @@ def rule(
             profiles=profiles or {},
             status=status,
             implies=tuple(implies),
-            messages=dict(messages or {}),
+            messages=templates,
+            omits=dict(omits or {}),
         )
 
     return wrap
+
+
+#: What a ``<id>-referred`` message adds to the rule's own: the notices referred to for the topic
+#: (their ``refers_to`` targets, comma-separated: ``PolicyInfo.referrals_for``) and the topic.
+REFERRED = "; the notice refers to {{referred_to}} for `{topic}`"
+
+#: How a finding about information the notice leaves to another notice is reported (the
+#: configuration's ``referred-findings``): ``info`` at info level; ``first-layer`` as ``info``, except
+#: that the controller's identity, the purposes and the rights keep the rule's severity (a first
+#: layer should give them itself: WP260 rev.01); ``keep`` at the rule's severity; ``off`` not at all.
+#: All but ``off`` name the notice referred to.
+ReferredMode = Literal["info", "first-layer", "keep", "off"]
+#: What the first layer of a layered notice should state itself (WP260 rev.01, layered notices).
+FIRST_LAYER = frozenset({m.Topic.CONTROLLER, m.Topic.PURPOSES, m.Topic.RIGHTS})
+
+
+def referred(rule: Rule, finding: Finding, info: m.PolicyInfo | None, severity: Severity,
+             mode: ReferredMode) -> tuple[Finding, Severity] | None:
+    """``finding`` and its severity as reported: unchanged, unless it says the notice does not give
+    information that the notice refers to another notice for (``rule.omits``); then its
+    ``-referred`` message naming that notice, at the severity ``mode`` gives, or None (``off``)."""
+    if info is None or not info.refers_to:
+        return finding, severity
+    message_id = finding.message_id or next(iter(rule.messages))
+    topic = rule.omits.get(message_id)
+    if topic is None:
+        return finding, severity
+    referrals = info.referrals_for(m.Topic(topic))
+    if not referrals:
+        return finding, severity
+    if mode == "off":
+        return None
+    targets = ", ".join(dict.fromkeys(r.target for r in referrals))
+    moved = Finding(finding.span, (*finding.args, ("referred_to", targets)), f"{message_id}-referred", finding.hint)
+    if mode == "keep" or (mode == "first-layer" and m.Topic(topic) in FIRST_LAYER):
+        return moved, severity
+    return moved, min(severity, Severity.INFO)
 
 
 def uses_under(purpose: m.Purpose, *prefixes: str) -> bool:

@@ -95,6 +95,7 @@ def _relied_on_by(mechanism: m.ConsentMechanism, labels: list[str] | None,
             "{dependants}"
         ),
     },
+    omits={"no-withdrawal": "consent", "no-withdrawal-relied": "consent"},
     category="consent",
     severity="error",
     references=(
@@ -477,6 +478,7 @@ def consent_record_without_period(ctx: Context) -> Iterator[Finding]:
         "no-mechanism": "purpose `{purpose}` relies on consent but does not say how it is collected",
         "no-method": "consent mechanism `{consent}` does not say how consent is asked for",
     },
+    omits={"no-mechanism": "consent", "no-method": "consent"},
     category="consent",
     severity="warning",
     references=(

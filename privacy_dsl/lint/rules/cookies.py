@@ -215,6 +215,7 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
         "no-expiry": "{cookie} does not say how long it lasts",
         "persistent-no-duration": "{cookie} is persistent but does not say for how long",
     },
+    omits={"no-expiry": "cookies", "persistent-no-duration": "cookies"},
     category="cookies",
     severity="error",
     references=(
@@ -381,6 +382,7 @@ def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
             "(`{recipient}`)"
         ),
     },
+    omits={"no-provider": "cookies"},
     category="cookies",
     severity="error",
     references=(
@@ -671,6 +673,7 @@ def storage_not_declared(ctx: Context) -> Iterator[Finding]:
     messages={
         "no-purpose": "{cookie} does not say what it is for",
     },
+    omits={"no-purpose": "cookies"},
     category="cookies",
     severity="error",
     references=(

@@ -317,6 +317,7 @@ def duplicate_cookie(ctx: Context) -> Iterator[Finding]:
     messages={
         "no-categories": "purpose `{purpose}` does not say which personal data it uses",
     },
+    omits={"no-categories": "data"},
     category="hygiene",
     severity="warning",
     references=(

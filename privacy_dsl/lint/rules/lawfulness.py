@@ -52,6 +52,7 @@ def _blank(value: object) -> bool:
             "notice (GDPR Art. 6(1), 13(1)(c))"
         ),
     },
+    omits={"no-basis": "bases"},
     category="lawfulness",
     severity="error",
     references=(
@@ -433,6 +434,7 @@ class InterestOptions(Options):
             "the notice lists legitimate interests among its legal bases without a reference to the balancing test"
         ),
     },
+    omits={"no-interest-no-test": "bases", "no-interest": "bases"},
     category="lawfulness",
     severity="error",
     references=(
@@ -674,6 +676,7 @@ def public_authority_legitimate_interests(ctx: Context) -> Iterator[Finding]:
         "no-citation": "purpose `{purpose}` relies on {basis} but names no law",
         "notice": "the notice lists {basis} among its legal bases but names no law",
     },
+    omits={"no-citation": "bases"},
     category="lawfulness",
     severity="warning",
     references=(

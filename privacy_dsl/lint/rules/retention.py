@@ -54,6 +54,7 @@ def _names(categories: list[str]) -> str:
             "for it either"
         ),
     },
+    omits={"missing": "retention"},
     category="retention",
     severity="error",
     references=(
@@ -419,6 +420,7 @@ def retention_exceeds_maximum(ctx: Context) -> Iterator[Finding]:
             "purpose `{purpose}` keeps data longer for archiving, research or statistics, but names no law or basis"
         ),
     },
+    omits={"no-law": "retention"},
     category="retention",
     severity="warning",
     references=(

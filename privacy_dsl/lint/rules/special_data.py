@@ -71,6 +71,7 @@ def _mechanism(ctx: Context, purpose: m.Purpose) -> m.ConsentMechanism | None:
     messages={
         "no-condition": "purpose `{purpose}` uses special-category data ({categories}) without an Art. 9(2) condition",
     },
+    omits={"no-condition": "bases"},
     category="special-data",
     severity="error",
     references=(

@@ -228,6 +228,7 @@ _NO_MECHANISM = (Mechanism.NONE, Mechanism.UNSPECIFIED)
         "no-mechanism": "transfer `{transfer}` does not name its Chapter V mechanism",
         "not-a-mechanism": "transfer `{transfer}` has mechanism `{mechanism}`: no Chapter V tool",
     },
+    omits={"adequacy-undeclared": "transfers", "uncovered": "transfers", "no-mechanism": "transfers"},
     category="transfers",
     severity="error",
     references=(
@@ -462,6 +463,7 @@ def sccs_without_tia(ctx: Context) -> Iterator[Finding]:
     messages={
         "no-countries": "recipient `{recipient}` does not say where it is",
     },
+    omits={"no-countries": "transfers"},
     category="transfers",
     severity="warning",
     references=(
@@ -638,6 +640,7 @@ def adequacy_not_in_force(ctx: Context) -> Iterator[Finding]:
     messages={
         "no-role": "recipient `{recipient}` has no role",
     },
+    omits={"no-role": "recipients"},
     category="transfers",
     severity="warning",
     references=(

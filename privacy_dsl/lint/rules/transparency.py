@@ -123,6 +123,7 @@ class IdentityOptions(Options):
         "no-controller": "the policy does not declare its controller",
         "no-address": "controller `{controller}` gives neither a postal address nor a registration number",
     },
+    omits={"no-controller": "controller", "no-address": "controller"},
     category="transparency",
     severity="error",
     references=(
@@ -194,6 +195,8 @@ def controller_identity_missing(ctx: Context) -> Iterator[Finding]:
 class ContactOptions(Options):
     accept_website: bool = False
     """Count a `website` (e.g. one with a contact form) as a way to contact the controller."""
+    accept_privacy_contact: bool = True
+    """Count the e-mail, phone or address of the controller's `privacy_contact` as its contact details."""
 
 
 @rule(
@@ -202,6 +205,7 @@ class ContactOptions(Options):
     messages={
         "no-contact": "controller `{controller}` gives no e-mail, phone or postal address",
     },
+    omits={"no-contact": "controller"},
     category="transparency",
     severity="error",
     references=(
@@ -214,14 +218,18 @@ def controller_contact_missing(ctx: Context) -> Iterator[Finding]:
     """The controller gives no way to contact it: no e-mail, phone or postal address.
 
     ## What it does
-    Flags a `controller` block with none of `email`, `phone` and `address`. (A policy with no
-    controller at all is reported by TRN001.)
+    Flags a `controller` block with none of `email`, `phone` and `address`, and no
+    `privacy_contact` that gives one of them. (A policy with no controller at all is reported by
+    TRN001.)
 
     ## Why it matters
     GDPR Art. 13(1)(a) requires "the contact details of the controller". The transparency
     guidelines (WP260 rev.01, Annex) say they should preferably allow different forms of
     communication, e.g. phone number, e-mail and postal address. Without them the data subject
-    cannot exercise any right (Art. 12(2)).
+    cannot exercise any right (Art. 12(2)). A privacy contact at the controller (a
+    "personvernansvarlig", a data privacy manager) who can be written to or called is a way to
+    contact the controller about its processing, so by default it counts; a DPO does not (the
+    DPO's contact details are a separate item, Art. 13(1)(b)).
 
     ## Example
     ```privacy
@@ -242,6 +250,9 @@ def controller_contact_missing(ctx: Context) -> Iterator[Finding]:
     ## Options
     - `accept-website` (default `false`): count a `website` as contact details, for controllers
       that are reached only through a contact form on their site.
+    - `accept-privacy-contact` (default `true`): count the `email`, `phone` or `address` of the
+      controller's `privacy_contact` as its contact details. Set to false to require the
+      controller's own.
 
     ## References
     GDPR Art. 12(2), 13(1)(a), 14(1)(a); WP260 rev.01 Annex.
@@ -251,6 +262,9 @@ def controller_contact_missing(ctx: Context) -> Iterator[Finding]:
     if controller is None:
         return
     if controller.email or controller.phone or controller.address:
+        return
+    contact = controller.privacy_contact
+    if opts.accept_privacy_contact and contact is not None and (contact.email or contact.phone or contact.address):
         return
     if opts.accept_website and controller.website:
         return
@@ -270,12 +284,13 @@ class DpoOptions(Options):
     "TRN003",
     "dpo-contact-missing",
     messages={
-        "dpo-unreachable": "the data protection officer has no e-mail or phone",
+        "dpo-unreachable": "the data protection officer has no e-mail, phone or postal address",
         "authority-without-dpo": (
             "controller `{controller}` is a public authority but names no data protection officer with "
             "contact details"
         ),
     },
+    omits={"dpo-unreachable": "dpo", "authority-without-dpo": "dpo"},
     category="transparency",
     severity="error",
     references=(
@@ -288,17 +303,22 @@ def dpo_contact_missing(ctx: Context) -> Iterator[Finding]:
     """A data protection officer is designated (or must be) but the notice gives no way to reach them.
 
     ## What it does
-    Flags a `dpo` block with `required yes` (or a DPO `name` and no `required no`) that has neither
-    `email` nor `phone`. By default it also flags a controller declared `public_authority` that
-    has no such DPO, since public authorities must designate one.
+    Flags a `dpo` block with `required yes` (or a DPO `name` and no `required no`) that has no
+    `email`, `phone` or `address`. By default it also flags a controller declared
+    `public_authority` that has no such DPO, since public authorities must designate one. A
+    `privacy_contact` is not a DPO and never counts as one.
 
     ## Why it matters
     Where a DPO is designated, the controller must publish the DPO's contact details (Art. 37(7))
     and give them in the notice (Art. 13(1)(b), 14(1)(b)). The guidelines on DPOs (WP243 rev.01,
-    section 2.6) say the contact details must let data subjects reach the DPO directly and
+    section 2.6) say the contact details must let data subjects reach the DPO in an easy way (a
+    postal address, a dedicated telephone number and/or a dedicated e-mail address) and
     confidentially; they need not include the DPO's name. A DPO designated voluntarily is subject
-    to the same requirements. Art. 37(1)(a) requires every public authority or body, except courts
-    acting in their judicial capacity, to designate a DPO.
+    to the same requirements. Someone who answers privacy questions without being designated
+    under Art. 37 (a "personvernansvarlig", a data privacy manager) does not have the DPO's
+    tasks and independence (Art. 38-39), so their contact details do not stand in for a DPO's.
+    Art. 37(1)(a) requires every public authority or body, except courts acting in their judicial
+    capacity, to designate a DPO.
 
     ## Example
     ```privacy
@@ -334,12 +354,12 @@ def dpo_contact_missing(ctx: Context) -> Iterator[Finding]:
     controller = ctx.policy.controller
     if controller is None:
         return
-    dpo = controller.dpo
-    reachable = dpo is not None and bool(dpo.email or dpo.phone)
+    dpo = controller.dpo  # never the privacy_contact: someone not designated under Art. 37 is no DPO
+    reachable = dpo is not None and bool(dpo.email or dpo.phone or dpo.address)
     designated = dpo is not None and (dpo.required is True or (dpo.required is None and dpo.name is not None))
     if designated and not reachable:
         yield Finding(controller.span_of("dpo"), {}, "dpo-unreachable",
-                      hint='add `email "dpo@..."` (or `phone`) inside the `dpo` block')
+                      hint='add `email "dpo@..."` (or `phone`, or `address`) inside the `dpo` block')
     elif opts.public_authority_needs_dpo and controller.public_authority and not reachable:
         where = controller.span_of("dpo") if dpo is not None else controller.span_of("public_authority")
         yield Finding(where, {"controller": controller.name}, "authority-without-dpo",
@@ -361,6 +381,7 @@ _CORE_RIGHTS = (Right.ACCESS, Right.RECTIFICATION, Right.ERASURE, Right.RESTRICT
         ),
         "missing-rights": "the rights block does not offer {rights}",
     },
+    omits={"no-rights-block": "rights", "missing-rights": "rights"},
     category="transparency",
     severity="error",
     references=(
@@ -433,6 +454,7 @@ def rights_missing(ctx: Context) -> Iterator[Finding]:
         ),
         "notice": "`{right}` is not offered, but the notice lists {bases} among its legal bases (Art. 21(1))",
     },
+    omits={"one": "rights", "many": "rights"},
     category="transparency",
     severity="error",
     references=(
@@ -503,6 +525,7 @@ def objection_right_missing(ctx: Context) -> Iterator[Finding]:
         "many": "`{right}` is not offered, but purposes {purposes} rest on consent or contract (Art. 20(1))",
         "notice": "`{right}` is not offered, but the notice lists {bases} among its legal bases (Art. 20(1))",
     },
+    omits={"one": "rights", "many": "rights"},
     category="transparency",
     severity="error",
     references=(
@@ -596,6 +619,7 @@ def _is_direct_marketing(purpose: m.Purpose, opts: DirectMarketingOptions) -> bo
         "one": "`{right}` is not offered, but purpose {purposes} is direct marketing (Art. 21(2)-(3))",
         "many": "`{right}` is not offered, but purposes {purposes} are direct marketing (Art. 21(2)-(3))",
     },
+    omits={"one": "rights", "many": "rights"},
     category="transparency",
     severity="error",
     references=(
@@ -681,6 +705,7 @@ def direct_marketing_objection_missing(ctx: Context) -> Iterator[Finding]:
         "no-rights-block": "the policy does not tell people they may complain to a supervisory authority",
         "no-authority": "the rights block names no supervisory authority for complaints",
     },
+    omits={"no-rights-block": "complaints", "no-authority": "complaints"},
     category="transparency",
     severity="error",
     references=(
@@ -747,6 +772,7 @@ _NEEDS_SAFEGUARDS = (m.AutomatedException.CONTRACT, m.AutomatedException.EXPLICI
     messages={
         "incomplete": "purpose `{purpose}` makes solely automated decisions but does not state {missing}",
     },
+    omits={"incomplete": "automated_decisions"},
     category="transparency",
     severity="error",
     references=(
@@ -839,6 +865,7 @@ class WithdrawalOptions(Options):
         "many": "`{right}` is not offered, but purposes {purposes} rest on consent (Art. 13(2)(c))",
         "notice": "`{right}` is not offered, but the notice lists {bases} among its legal bases (Art. 13(2)(c))",
     },
+    omits={"one": "rights", "many": "rights"},
     category="transparency",
     severity="error",
     references=(
@@ -919,6 +946,7 @@ def withdrawal_right_missing(ctx: Context) -> Iterator[Finding]:
     messages={
         "no-how": "the rights block does not say how to exercise the rights",
     },
+    omits={"no-how": "rights"},
     category="transparency",
     severity="warning",
     references=(
@@ -976,7 +1004,10 @@ _NAME_FIELDS = frozenset({"name"})
 #: Block attribute -> its Text fields.
 _TEXT_FIELDS: dict[type[m.Node], tuple[str, ...]] = {
     m.PolicyInfo: ("description", "security"),
+    m.HistoryEntry: ("text",),
+    m.Referral: ("name",),
     m.Controller: ("description",),
+    m.PrivacyContact: ("title",),
     m.Authority: ("name",),
     m.Subject: ("name", "description"),
     m.Category: ("name", "description", "source"),
@@ -1001,7 +1032,12 @@ def _nodes(policy: m.Policy) -> Iterator[m.Node]:
     if policy.info is not None:
         yield policy.info
         yield from policy.info.bases
-    yield from policy.controllers
+        yield from policy.info.history
+        yield from policy.info.refers_to
+    for controller in policy.controllers:
+        yield controller
+        if controller.privacy_contact is not None:
+            yield controller.privacy_contact
     for table in (policy.authorities, policy.subjects, policy.categories, policy.recipients, policy.transfers,
                   policy.consents):
         yield from table.values()
@@ -1040,6 +1076,12 @@ def _label(node: m.Node) -> str:
         return f"the limit or denial of {', '.join(r.value for r in node.rights)}"
     if isinstance(node, m.Cookie):
         return node.label()
+    if isinstance(node, m.HistoryEntry):
+        return f"the history entry of {node.date}"
+    if isinstance(node, m.Referral):
+        return f'the notice referred to, "{node.target}",'
+    if isinstance(node, m.PrivacyContact):
+        return "the privacy contact"
     if kind in ("policy", "rights") or not isinstance(ident, str):
         return f"the {kind} block" if kind else "the block"
     return f"{kind} `{ident}`"

@@ -203,6 +203,12 @@ class _Builder:
         controller = policy.controller
         title = p.title(controller.name if controller else (policy.info.title if policy.info else ""))
         sections = [self.controller_section()]
+        more = self.more_section()
+        if more is not None:
+            sections.append(more)
+        contact = self.privacy_contact_section()
+        if contact is not None:
+            sections.append(contact)
         dpo = self.dpo_section()
         if dpo is not None:
             sections.append(dpo)
@@ -220,21 +226,78 @@ class _Builder:
                 sections.append(Section("security", (p.h_security,), [Para(security)]))
         sections.append(self.rights_section())
         sections.append(self.complaints_section())
-        return Notice(self.lang, title, policy.info.updated if policy.info else None, sections, p.generated,
-                      p.contents)
+        history = self.history_section()
+        if history is not None:
+            sections.append(history)
+        info = policy.info
+        return Notice(self.lang, title, info.updated if info else None, sections, p.generated, p.contents,
+                      version=info.version if info else None)
+
+    def more_section(self) -> Section | None:
+        """Where the rest of the information is, for a layered notice (``refers_to``)."""
+        info = self.policy.info
+        if info is None or not info.refers_to:
+            return None
+        p = self.p
+        items: list[Inlines] = []
+        for referral in info.refers_to:
+            label = self.text(referral.name, referral.span_of("name"), f"the name of `{referral.target}`")
+            where = _link(referral.target)
+            shown: Inlines = (where,) if label is None else (*label, " (", where, ")") if isinstance(where, Link) \
+                else label
+            what = ", ".join(p.topics[t.value] for t in dict.fromkeys(referral.covers)) or p.more_all
+            items.append((*shown, f": {what}"))
+        return Section("more", (p.h_more,), [Para((p.more_intro,)), Bullets(tuple(items))])
+
+    def privacy_contact_section(self) -> Section | None:
+        p, c = self.p, self.policy.controller
+        if c is None or c.privacy_contact is None:
+            return None
+        contact = c.privacy_contact
+        heading = self.text(contact.title, contact.span_of("title"), "the privacy contact's title") or (
+            p.h_privacy_contact,)
+        facts: list[tuple[str, Inlines]] = []
+        if contact.name:
+            facts.append((p.name, (contact.name,)))
+        if contact.address:
+            facts.append((p.address, (contact.address,)))
+        facts.extend(_contact(p, contact.email, contact.phone, None))
+        section = Section("privacy-contact", heading, [Para((p.privacy_contact_intro,))])
+        if facts:
+            section.blocks.append(Facts(tuple(facts)))
+        return section
+
+    def history_section(self) -> Section | None:
+        info = self.policy.info
+        if info is None or not info.history:
+            return None
+        p = self.p
+        items: list[Inlines] = []
+        for entry in info.history:
+            text = self.text(entry.text, entry.span, f"the history entry of {entry.date}")
+            items.append((f"{p.date(entry.date)}: ", *(text or (p.not_stated,))))
+        return Section("history", (p.h_history,), [Bullets(tuple(items))])
 
     def controller_section(self) -> Section:
         p, c = self.p, self.policy.controller
         section = Section("controller", (p.h_controller,))
+        info = self.policy.info
+        if info is not None and info.description is not None:
+            intro = self.text(info.description, info.span_of("description"), "the policy's description")
+            if intro:
+                section.blocks.append(Para(intro))
+        if info is not None and info.scope:
+            places: list[Inlines] = []
+            for scope in info.scope:
+                names = _joined((_link(n),) for n in scope.names)
+                places.append((p.scope_kinds[scope.what.value], *((" ", *names) if names else ())))
+            section.blocks.append(Para((f"{p.scope_intro} ", *_joined(places, "; "))))
         if c is None:
             section.blocks.append(Para((p.not_stated,)))
+            if info is not None and info.cites:
+                section.blocks.append(Para((f"{p.cites}: {'; '.join(dict.fromkeys(info.cites))}.",)))
             return section
         section.blocks.append(Para((p.controller_intro(c.name),)))
-        if self.policy.info is not None and self.policy.info.description is not None:
-            intro = self.text(self.policy.info.description, self.policy.info.span_of("description"),
-                              "the policy's description")
-            if intro:
-                section.blocks.insert(0, Para(intro))
         if c.description is not None:
             text = self.text(c.description, c.span_of("description"), "the controller's description")
             if text:
@@ -250,10 +313,19 @@ class _Builder:
         if c.country:
             facts.append((p.country, (self.country(c.country),)))
         facts.extend(_contact(p, c.email, c.phone, c.website))
-        if c.representative:
-            facts.append((p.representative, (c.representative,)))
+        rep = c.representative
+        if rep is not None:
+            value: list[Inline] = [rep.name or p.not_stated]
+            for part in (rep.address, self.country(rep.country) if rep.country else None):
+                if part:
+                    value.extend(["; ", part])
+            for _label, link in _contact(p, rep.email, rep.phone, None):
+                value.extend(["; ", *link])
+            facts.append((p.representative, tuple(value)))
         if facts:
             section.blocks.append(Facts(tuple(facts)))
+        if info is not None and info.cites:
+            section.blocks.append(Para((f"{p.cites}: {'; '.join(dict.fromkeys(info.cites))}.",)))
         return section
 
     def dpo_section(self) -> Section | None:
@@ -265,6 +337,8 @@ class _Builder:
         facts: list[tuple[str, Inlines]] = []
         if dpo.name:
             facts.append((p.h_dpo, (dpo.name,)))
+        if dpo.address:
+            facts.append((p.address, (dpo.address,)))
         facts.extend(_contact(p, dpo.email, dpo.phone, None))
         if facts:
             section.blocks.extend([Para((p.dpo_contact,)), Facts(tuple(facts))])

@@ -73,3 +73,5 @@ class Notice:
     sections: list[Section]
     generated: str
     contents: str
+    #: The notice's own version label, as the policy gives it.
+    version: str | None = None

@@ -28,11 +28,27 @@ _EVENTS = {
     "purpose_fulfilled": "the purpose is fulfilled",
 }
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _date(value: str) -> str:
+    """``2026-09-01`` -> "1 September 2026", ``2020-04`` -> "April 2020", ``2019`` -> "2019"."""
+    parts = value.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return value
+
+
 PHRASES = Phrases(
     lang="en",
     language_name="English",
     title=lambda controller: f"Privacy notice: {controller}",
     updated="Last updated",
+    date=_date,
+    version="Version",
     contents="Contents",
     not_stated="not stated",
     yes="Yes",
@@ -40,6 +56,7 @@ PHRASES = Phrases(
     generated="Generated from the policy files with privacy-dsl.",
     h_controller="Who is responsible for your personal data",
     controller_intro=lambda name: f"{name} is the controller of the personal data described in this notice.",
+    name="Name",
     registration="Organisation number",
     address="Address",
     country="Country",
@@ -47,6 +64,8 @@ PHRASES = Phrases(
     phone="Phone",
     website="Website",
     representative="Representative in the EU/EEA",
+    h_privacy_contact="Privacy contact",
+    privacy_contact_intro="For questions about how we process personal data you can contact:",
     h_dpo="Data protection officer",
     dpo_contact="You can contact our data protection officer:",
     dpo_not_required="We are not required to appoint a data protection officer (GDPR Art. 37).",
@@ -282,4 +301,26 @@ PHRASES = Phrases(
         "not_for_children": "Our services are not intended for children.",
         "no_automated_decisions": "We make no decisions about you based solely on automated processing.",
     },
+    scope_intro="This notice covers:",
+    scope_kinds={"site": "the website", "app": "the app", "service": "the service"},
+    h_more="More information",
+    more_intro="This notice does not give all the information itself. You find more here:",
+    more_all="the rest of the information",
+    topics={
+        "controller": "who is responsible and how to contact them",
+        "dpo": "the data protection officer",
+        "purposes": "the purposes of processing",
+        "bases": "the legal bases",
+        "data": "the personal data processed",
+        "recipients": "who the data is shared with",
+        "transfers": "transfers outside the EU/EEA",
+        "retention": "how long the data is kept",
+        "rights": "your rights",
+        "complaints": "complaints to a supervisory authority",
+        "automated_decisions": "automated decisions",
+        "consent": "how consent is asked for and withdrawn",
+        "cookies": "cookies and similar technologies",
+    },
+    cites="Laws this notice refers to",
+    h_history="Changes to this notice",
 )

@@ -112,9 +112,10 @@ def render(notice: Notice) -> str:
     ids: dict[str, int] = {}
     body = [_section(s, 2, ids) for s in notice.sections]
     toc = "".join(f'<li><a href="#{s.id}">{inline(s.heading)}</a></li>' for s in notice.sections)
-    updated = (f'<p class="updated">{escape(p.updated, quote=False)}: '
-               f'<time datetime="{escape(notice.updated)}">{escape(notice.updated, quote=False)}</time></p>'
-               if notice.updated else "")
+    dated = ([f'{escape(p.updated, quote=False)}: <time datetime="{escape(notice.updated)}">'
+              f'{escape(p.date(notice.updated), quote=False)}</time>'] if notice.updated else [])
+    dated += [f"{escape(p.version, quote=False)}: {escape(notice.version, quote=False)}"] if notice.version else []
+    updated = f'<p class="updated">{" · ".join(dated)}</p>' if dated else ""
     return f"""<!DOCTYPE html>
 <html lang="{escape(notice.lang)}">
 <head>

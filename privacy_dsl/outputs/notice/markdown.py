@@ -77,10 +77,13 @@ def _section(section: Section, level: int) -> list[str]:
 
 def render(notice: Notice) -> str:
     parts = [f"# {escape(notice.title)}"]
-    if notice.updated:
+    if notice.updated or notice.version:
         from .languages import phrases_for
 
-        parts.append(f"{escape(phrases_for(notice.lang).updated)}: {escape(notice.updated)}")
+        p = phrases_for(notice.lang)
+        dated = [f"{escape(p.updated)}: {escape(p.date(notice.updated))}"] if notice.updated else []
+        dated += [f"{escape(p.version)}: {escape(notice.version)}"] if notice.version else []
+        parts.append(" · ".join(dated))
     for section in notice.sections:
         parts.extend(_section(section, 2))
     parts.append(f"*{escape(notice.generated)}*")

@@ -10,11 +10,27 @@ from .phrases import Phrases
 
 _PVF = "personvernforordningen"
 
+_MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+           "november", "desember")
+
+
+def _date(value: str) -> str:
+    """``2026-09-01`` -> «1. september 2026», ``2020-04`` -> «april 2020», ``2019`` -> «2019»."""
+    parts = value.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])}. {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return value
+
+
 PHRASES = Phrases(
     lang="nb",
     language_name="norsk bokmål",
     title=lambda controller: f"Personvernerklæring for {controller}",
     updated="Sist oppdatert",
+    date=_date,
+    version="Versjon",
     contents="Innhold",
     not_stated="ikke oppgitt",
     yes="Ja",
@@ -23,6 +39,7 @@ PHRASES = Phrases(
     h_controller="Hvem som er ansvarlig for personopplysningene dine",
     controller_intro=lambda name: f"{name} er behandlingsansvarlig for personopplysningene som omtales i "
                                   "denne erklæringen.",
+    name="Navn",
     registration="Organisasjonsnummer",
     address="Adresse",
     country="Land",
@@ -30,6 +47,8 @@ PHRASES = Phrases(
     phone="Telefon",
     website="Nettsted",
     representative="Representant i EU/EØS",
+    h_privacy_contact="Kontaktperson for personvern",
+    privacy_contact_intro="Har du spørsmål om hvordan vi behandler personopplysninger, kan du kontakte:",
     h_dpo="Personvernombud",
     dpo_contact="Du kan kontakte personvernombudet vårt:",
     dpo_not_required=f"Vi har ikke plikt til å utnevne personvernombud ({_PVF} art. 37).",
@@ -323,4 +342,26 @@ PHRASES = Phrases(
         "no_automated_decisions": "Vi treffer ingen avgjørelser om deg som utelukkende bygger på automatisert "
                                   "behandling.",
     },
+    scope_intro="Denne erklæringen gjelder for:",
+    scope_kinds={"site": "nettstedet", "app": "appen", "service": "tjenesten"},
+    h_more="Mer informasjon",
+    more_intro="Denne erklæringen gir ikke all informasjonen selv. Du finner mer her:",
+    more_all="resten av informasjonen",
+    topics={
+        "controller": "hvem som er ansvarlig, og hvordan du kontakter dem",
+        "dpo": "personvernombudet",
+        "purposes": "formålene med behandlingen",
+        "bases": "behandlingsgrunnlagene",
+        "data": "hvilke personopplysninger som behandles",
+        "recipients": "hvem opplysningene deles med",
+        "transfers": "overføring til land utenfor EU/EØS",
+        "retention": "hvor lenge opplysningene lagres",
+        "rights": "rettighetene dine",
+        "complaints": "klage til en tilsynsmyndighet",
+        "automated_decisions": "automatiserte avgjørelser",
+        "consent": "hvordan samtykke innhentes og trekkes tilbake",
+        "cookies": "informasjonskapsler og lignende teknologi",
+    },
+    cites="Lover erklæringen viser til",
+    h_history="Endringer i erklæringen",
 )

@@ -22,6 +22,8 @@ class Phrases:
     # -- document
     title: Callable[[str], str]  # controller name -> title
     updated: str
+    date: Callable[[str], str]  # ISO date at day, month or year precision -> as written in this language
+    version: str
     contents: str
     not_stated: str
     yes: str
@@ -30,6 +32,7 @@ class Phrases:
     # -- controller, DPO
     h_controller: str
     controller_intro: Callable[[str], str]
+    name: str
     registration: str
     address: str
     country: str
@@ -37,6 +40,8 @@ class Phrases:
     phone: str
     website: str
     representative: str
+    h_privacy_contact: str  # the heading when the policy gives no `title` of its own
+    privacy_contact_intro: str
     h_dpo: str
     dpo_contact: str
     dpo_not_required: str
@@ -148,3 +153,12 @@ class Phrases:
     complaints_authority: str
     countries: dict[str, str]  # ISO code -> name in this language (English names come from the data)
     claims: dict[str, str]  # claim -> the sentence that states it
+    # -- the notice itself: what it covers, where the rest is, the laws it cites, its changes
+    scope_intro: str
+    scope_kinds: dict[str, str]  # ScopeKind value -> wording
+    h_more: str
+    more_intro: str
+    more_all: str  # a referred notice whose `covers` is not stated
+    topics: dict[str, str]  # Topic value -> wording
+    cites: str
+    h_history: str
