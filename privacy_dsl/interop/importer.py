@@ -399,7 +399,8 @@ class _Importer:
                 role = "joint_controller"
         if role:
             block.lines.append(f"role {role}")
-        countries = [c for c in _list(meta.get("countries")) if isinstance(c, str) and re.fullmatch(r"[A-Z]{2}|EEA", c)]
+        countries = [c for c in _list(meta.get("countries"))
+                     if isinstance(c, str) and re.fullmatch(r"[A-Z]{2}|EEA|OUTSIDE_EEA|ADEQUATE", c)]
         countries += _alpha2(_list(system.get("third_country_transfers")), block.comments)
         if countries:
             block.lines.append("countries " + ", ".join(dict.fromkeys(countries)))

@@ -107,6 +107,19 @@ _DECISIONS = (
 
 ADEQUACY: dict[str, Adequacy] = {a.country: a for a in _DECISIONS}
 
+#: Regions outside the EEA a recipient's `countries` accepts when a notice names no country:
+#: "outside the EU/EEA" (a third country, which one not said: Chapter V applies, no adequacy can be
+#: assumed) and "countries with an adequacy decision" (Art. 45: the list in ``ADEQUACY``, as of the
+#: latest decision in it). Neither is an EEA region, so every transfer rule still applies.
+THIRD_REGIONS: dict[str, str] = {
+    "OUTSIDE_EEA": "a country outside the EU/EEA",
+    "ADEQUATE": "the countries with an EU adequacy decision",
+}
+#: What ``adequacy("ADEQUATE")`` answers: the decisions as a whole, not a country's.
+ADEQUATE_REGION = Adequacy(
+    "ADEQUATE", "the Commission's adequacy decisions (GDPR Art. 45(3))", max(a.date for a in _DECISIONS),
+    note="the notice does not name the countries; the list is the one in privacy_dsl/language/jurisdictions.py")
+
 #: Decisions that were annulled and must not be relied on (for messages that explain why).
 INVALIDATED: dict[str, str] = {
     "safe_harbor": "Commission Decision 2000/520/EC (Safe Harbour), invalidated by CJEU C-362/14 Schrems "
@@ -129,6 +142,8 @@ def is_third_country(code: str | None) -> bool:
 
 def adequacy(code: str | None) -> Adequacy | None:
     """The adequacy decision for the country, if any (including the US Data Privacy Framework)."""
+    if code and code.upper() == "ADEQUATE":
+        return ADEQUATE_REGION
     return ADEQUACY.get(code.upper()) if code else None
 
 

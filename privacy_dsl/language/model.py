@@ -230,6 +230,8 @@ class Claim(StrEnum):
     NO_SPECIAL_CATEGORIES = "no_special_categories"  # "we do not collect special categories of data"
     NOT_FOR_CHILDREN = "not_for_children"  # "the site is not intended for children"
     NO_AUTOMATED_DECISIONS = "no_automated_decisions"  # "we make no automated decisions about you"
+    ONLY_NAMED_RECIPIENTS = "only_named_recipients"  # "we never share data except with the services named"
+    AGGREGATE_ONLY = "aggregate_only"  # "we use this information in aggregate form only"
 
 
 class ScopeKind(StrEnum):

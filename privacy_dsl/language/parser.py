@@ -21,7 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from ..diagnostics import Diagnostic, builtin, did_you_mean, shorten
 from . import model as m
 from . import taxonomy
-from .jurisdictions import REGIONS
+from .jurisdictions import REGIONS, THIRD_REGIONS
 from .lexer import Declined, FastParser, drive, fast_parser
 from .tables import grammar_path as grammar_path  # re-exported: tests and benchmarks use it
 from .tables import lark_parser as _load_parser
@@ -408,12 +408,13 @@ class _Builder:
         except ValueError:
             self._invalid(what, ref, [e.value for e in cls])
 
-    def _places(self, refs: Iterable[m.Ref]) -> tuple[str, ...]:
-        """A list of countries or regions (``EU``, ``EEA``): each invalid one is reported, the valid
-        ones are kept (one typo must not erase where a recipient is)."""
+    def _places(self, refs: Iterable[m.Ref], third: bool = False) -> tuple[str, ...]:
+        """A list of countries or regions (``EU``, ``EEA``; with ``third``, also ``OUTSIDE_EEA`` and
+        ``ADEQUATE``): each invalid one is reported, the valid ones are kept (one typo must not erase
+        where a recipient is)."""
         out: list[str] = []
         for ref in refs:
-            if ref.name in REGIONS:
+            if ref.name in REGIONS or (third and ref.name in THIRD_REGIONS):
                 out.append(ref.name)
                 continue
             with contextlib.suppress(_Invalid):
@@ -927,7 +928,7 @@ class _Builder:
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
             "role": ("role", lambda s: self._enum(m.Role, s.children[0], "recipient role"), False),
-            "countries": ("countries", lambda s: self._places(s.children[0]), True),
+            "countries": ("countries", lambda s: self._places(s.children[0], third=True), True),
             "contract": ("contract", self._str, False),
             "website": ("website", self._str, False),
             "receives": ("receives", lambda s: self._enum(m.Identifiability, s.children[0],

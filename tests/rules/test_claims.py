@@ -29,6 +29,15 @@ CASES = [
      "subject pupil {\n  children no\n}\n"),
     ("no_automated_decisions", "purpose score {\n  automated_decisions\n}\n",
      "purpose `score` (`automated_decisions`)", "purpose score {\n  automated_decisions no\n}\n"),
+    ("only_named_recipients", 'recipient partners {\n  name "Our partners"\n  category_only\n}\n',
+     "recipient `partners` (only a category of recipients)", 'recipient mailer {\n  name "Mailer Inc."\n}\n'),
+    ("only_named_recipients", 'cookie _fbp {\n  party third\n  provider "Meta"\n}\n',
+     "cookie `_fbp` (a third party not declared as a recipient)",
+     'recipient meta {\n  name "Meta"\n}\ncookie _fbp {\n  party third\n  provider meta\n}\n'),
+    ("aggregate_only", "category ip {\n  taxonomy user.device.ip_address\n}\n", "category `ip` (an IP address)",
+     "category ip {\n  taxonomy user.device.ip_address\n  identifiability anonymous\n}\n"),
+    ("aggregate_only", "category visits {\n  taxonomy user.behavior\n  identifiability pseudonymous\n}\n",
+     "category `visits` (`identifiability pseudonymous`)", "category visits {\n  taxonomy user.behavior\n}\n"),
 ]
 
 

@@ -157,6 +157,18 @@ def test_trf003_regions_inside_the_eea_are_not_transfers() -> None:
     assert run("recipient r {\n  countries EU, EEA\n}\n", "TRF003") == []
 
 
+def test_regions_outside_the_eea_are_transfers_the_rules_still_check() -> None:
+    """`countries OUTSIDE_EEA` ("outside the EU"): a transfer with no safeguard known; `ADEQUATE`
+    ("countries that offer adequate protection"): the adequacy path, as for an adequate country."""
+    (outside,) = diagnose("recipient r {\n  countries OUTSIDE_EEA\n}\n", "TRF003")
+    assert (outside.message_id, dict(outside.args)["country_name"]) == ("uncovered", "a country outside the EU/EEA")
+    (adequate,) = diagnose("recipient r {\n  countries ADEQUATE\n}\n", "TRF003")
+    assert adequate.message_id == "adequacy-undeclared"
+    covered = "recipient r {\n  countries OUTSIDE_EEA\n}\ntransfer t {\n  recipient r\n  mechanism sccs\n}\n"
+    assert codes(covered, "TRF003") == []
+    assert codes("transfer t {\n  country OUTSIDE_EEA\n}\n", "E204") == [("E204", 2, 11)]  # a transfer names a country
+
+
 def test_one_invalid_country_keeps_the_others() -> None:
     """`countries EU, US, XX`: XX is reported (E204), and the US still needs a transfer."""
     text = "recipient r {\n  countries EU, US, XX\n}\n"

@@ -14,6 +14,7 @@ from ...language import jurisdictions as jur
 from ...language import model as m
 from ...language import taxonomy
 from .base import Context, Finding, rule
+from .identifiability import identifier_kind
 from .special_data import special_kind
 
 #: At most this many contradicting declarations are named in one finding; the rest are counted.
@@ -64,6 +65,24 @@ def _children(policy: m.Policy) -> Iterator[str]:
             yield f"category `{cid}` (children's data)"
 
 
+def _unnamed_recipients(policy: m.Policy) -> Iterator[str]:
+    for rid, recipient in policy.recipients.items():
+        if recipient.category_only:
+            yield f"recipient `{rid}` (only a category of recipients)"
+    for cookie in policy.cookies:
+        if cookie.party is m.Party.THIRD and cookie.provider_ref is None:
+            yield f"{cookie.label()} (a third party not declared as a recipient)"
+
+
+def _identifiers(policy: m.Policy) -> Iterator[str]:
+    for cid, category in policy.categories.items():
+        kind = identifier_kind(category.taxonomy)
+        if category.identifiability in (m.Identifiability.IDENTIFIED, m.Identifiability.PSEUDONYMOUS):
+            yield f"category `{cid}` (`identifiability {category.identifiability.value}`)"
+        elif kind is not None and category.identifiability is None:
+            yield f"category `{cid}` ({kind})"
+
+
 def _automated(policy: m.Policy) -> Iterator[str]:
     for pid, purpose in policy.purposes.items():
         if purpose.automated_decisions is not None and purpose.automated_decisions.present:
@@ -78,6 +97,8 @@ CONTRADICTIONS: dict[m.Claim, tuple[str, Callable[[m.Policy], Iterator[str]]]] =
     m.Claim.NO_SPECIAL_CATEGORIES: ("no special categories of data are processed", _special),
     m.Claim.NOT_FOR_CHILDREN: ("the service is not for children", _children),
     m.Claim.NO_AUTOMATED_DECISIONS: ("no solely automated decisions are made", _automated),
+    m.Claim.ONLY_NAMED_RECIPIENTS: ("data goes only to the recipients it names", _unnamed_recipients),
+    m.Claim.AGGREGATE_ONLY: ("the data is used only in aggregate form", _identifiers),
 }
 
 
@@ -92,7 +113,7 @@ CONTRADICTIONS: dict[m.Claim, tuple[str, Callable[[m.Policy], Iterator[str]]]] =
     references=(
         "GDPR Art. 5(1)(a) (lawfulness, fairness and transparency), Art. 12(1), Recital 39",
         "GDPR Art. 13(1)(f) (transfers), 13(2)(f) (automated decisions), Art. 9(1) (special categories), "
-        "Art. 8 and Recital 38 (children)",
+        "Art. 8 and Recital 38 (children), 13(1)(e) (recipients), Recital 26 (aggregate, anonymous data)",
         "ePrivacy Directive 2002/58/EC Art. 5(3) (cookies and similar technologies)",
         "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), on information that is clear "
         "and not misleading (paragraph number not verified)",
@@ -111,7 +132,14 @@ def claim_contradicted(ctx: Context) -> Iterator[Finding]:
       advertising (which builds a profile);
     - `no_special_categories`: a category with `special`, or whose taxonomy is an Art. 9(1) kind;
     - `not_for_children`: a subject or category marked `children`, or children's data;
-    - `no_automated_decisions`: a purpose with `automated_decisions`.
+    - `no_automated_decisions`: a purpose with `automated_decisions`;
+    - `only_named_recipients` ("we never share data except with the services named"): a recipient
+      the notice names only as a category (`category_only`), or a third-party cookie whose provider
+      is not a declared recipient;
+    - `aggregate_only` ("we use this information in aggregate form"): a category claimed
+      `identified` or `pseudonymous`, or one whose taxonomy is an identifier (an IP address, a
+      cookie or device id, an e-mail address, ...) and that makes no anonymity claim (IDN001 judges
+      one that does).
 
     One finding per claim, at the claim, naming what contradicts it. A claim is never
     contradicted by what the policy leaves out: only a declaration can say otherwise.
@@ -148,8 +176,8 @@ def claim_contradicted(ctx: Context) -> Iterator[Finding]:
     None.
 
     ## References
-    GDPR Art. 5(1)(a), 8, 9(1), 12(1), 13(1)(f), 13(2)(f), Recitals 38, 39; ePrivacy Art. 5(3);
-    WP260 rev.01.
+    GDPR Art. 5(1)(a), 8, 9(1), 12(1), 13(1)(e), 13(1)(f), 13(2)(f), Recitals 26, 38, 39; ePrivacy
+    Art. 5(3); WP260 rev.01.
     """
     info = ctx.policy.info
     if info is None:

@@ -20,7 +20,7 @@ def _country(code: str) -> dict[str, str]:
     """The arguments that name a country in a message: "{country_name} ({country})"."""
     from ...language import taxonomy
 
-    return {"country": code, "country_name": taxonomy.countries().get(code, code)}
+    return {"country": code, "country_name": jur.THIRD_REGIONS.get(code) or taxonomy.countries().get(code, code)}
 
 
 def _transfers_by_recipient(policy: m.Policy) -> dict[str, list[m.Transfer]]:

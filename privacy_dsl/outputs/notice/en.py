@@ -292,7 +292,8 @@ PHRASES = Phrases(
     h_complaints="Complaints",
     complaints_intro="You have the right to lodge a complaint with a supervisory authority (GDPR Art. 77).",
     complaints_authority="The supervisory authority is:",
-    countries={"EU": "the EU", "EEA": "the EEA"},  # the regions; country names come from the data
+    countries={"EU": "the EU", "EEA": "the EEA", "OUTSIDE_EEA": "countries outside the EU/EEA",
+               "ADEQUATE": "countries with an EU adequacy decision"},  # the regions; country names come from the data
     claims={
         "no_transfers_outside_eea": "We do not transfer personal data to countries outside the EU/EEA.",
         "no_cookies": "We do not use cookies or similar technologies.",
@@ -300,6 +301,8 @@ PHRASES = Phrases(
         "no_special_categories": "We do not process special categories of personal data (GDPR Art. 9).",
         "not_for_children": "Our services are not intended for children.",
         "no_automated_decisions": "We make no decisions about you based solely on automated processing.",
+        "only_named_recipients": "We share personal data only with the recipients named in this notice.",
+        "aggregate_only": "We use this information only in aggregate form.",
     },
     scope_intro="This notice covers:",
     scope_kinds={"site": "the website", "app": "the app", "service": "the service"},

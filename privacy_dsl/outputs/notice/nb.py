@@ -315,7 +315,8 @@ PHRASES = Phrases(
     complaints_intro=f"Du har rett til å klage til en tilsynsmyndighet ({_PVF} art. 77).",
     complaints_authority="Tilsynsmyndigheten er:",
     countries={
-        "EU": "EU", "EEA": "EØS",
+        "EU": "EU", "EEA": "EØS", "OUTSIDE_EEA": "land utenfor EU/EØS",
+        "ADEQUATE": "land med en EU-beslutning om tilstrekkelig beskyttelsesnivå",
         "AT": "Østerrike", "BE": "Belgia", "BG": "Bulgaria", "HR": "Kroatia", "CY": "Kypros", "CZ": "Tsjekkia",
         "DK": "Danmark", "EE": "Estland", "FI": "Finland", "FR": "Frankrike", "DE": "Tyskland", "GR": "Hellas",
         "HU": "Ungarn", "IS": "Island", "IE": "Irland", "IT": "Italia", "LV": "Latvia", "LI": "Liechtenstein",
@@ -341,6 +342,8 @@ PHRASES = Phrases(
         "not_for_children": "Tjenestene våre er ikke beregnet på barn.",
         "no_automated_decisions": "Vi treffer ingen avgjørelser om deg som utelukkende bygger på automatisert "
                                   "behandling.",
+        "only_named_recipients": "Vi deler personopplysninger bare med mottakerne som er nevnt i denne erklæringen.",
+        "aggregate_only": "Vi bruker disse opplysningene bare i sammenstilt form.",
     },
     scope_intro="Denne erklæringen gjelder for:",
     scope_kinds={"site": "nettstedet", "app": "appen", "service": "tjenesten"},
