@@ -84,8 +84,9 @@ class Code:
       fields it fills (a rule's templates come from its ``@rule(..., messages=...)``).
     - ``implies``: codes whose finding this code's finding implies when both fire on the same
       subject: a marketing purpose with no basis gets LAW003 ("marketing needs consent") and LAW001
-      ("no legal basis"), and LAW003 says all that LAW001 does, so LAW003 implies LAW001. Only
-      declared here; a reporter may use it to show the stronger finding alone.
+      ("no legal basis"), and LAW003 says all that LAW001 does, so LAW003 implies LAW001. The
+      engine reports the stronger finding alone (``lint.engine._without_implied``): the subject is
+      the finding's first ``purpose``/``cookie``/``recipient``/... argument, in the same file.
     - ``status`` and ``redirect``: ``retired`` codes are never emitted; ``redirect`` names the code
       that replaced one (None: dropped without a successor).
     """

@@ -415,3 +415,23 @@ def test_law003_fires_when_any_use_of_a_purpose_is_marketing() -> None:
 def test_an_unknown_use_in_a_list_is_reported_and_the_others_are_kept() -> None:
     text = "purpose p {\n  use essential.servce, marketing.communications.email\n}\n"
     assert sorted((d.code, d.span.column) for d in diagnose(text, ["E203", "LAW003"])) == [("E203", 7), ("LAW003", 1)]
+
+
+# ---------------------------------------------------------------- one finding per fact: implies
+
+
+MARKETING_NO_BASIS = "purpose mail {\n  use marketing.communications.email\n}\n"
+
+
+def test_law003_implies_law001_on_the_same_purpose() -> None:
+    """A marketing purpose with no basis: LAW003 says all LAW001 would, so LAW001 is not reported."""
+    assert [c for c, *_ in codes(MARKETING_NO_BASIS, ["LAW001", "LAW003"])] == ["LAW003"]
+    other = MARKETING_NO_BASIS + "purpose plain {\n  use essential.service\n}\n"
+    assert sorted((c, line) for c, line, _ in codes(other, ["LAW001", "LAW003"])) == [
+        ("LAW001", 4), ("LAW003", 1)]  # another purpose's LAW001 stays
+
+
+def test_a_suppressed_implying_finding_hides_nothing() -> None:
+    text = ("purpose mail { # privacy-dsl: ignore[LAW003] -- reviewed, ticket 12\n"
+            "  use marketing.communications.email\n}\n")
+    assert [c for c, *_ in codes(text, ["LAW001", "LAW003"])] == ["LAW001"]
