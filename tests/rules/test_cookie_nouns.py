@@ -14,7 +14,7 @@ from privacy_dsl.lint.config import parse_config
 CASES = [
     ("CK001", "cookie", "cookie x {{ kind {kind}  category marketing }}"),
     ("CK002", "cookie", "cookie x {{ kind {kind} }}"),
-    ("CK003", "cookie", "cookie x {{ kind {kind}  expiry 2 years }}"),
+    ("CK003", "cookie", "cookie x {{ kind {kind}  expiry never }}"),
     ("CK004", "cookie", "cookie x {{ kind {kind}  party third }}"),
     ("CK005", "cookie", "purpose p {{ use marketing.advertising }}\n"
                         "cookie x {{ kind {kind}  category strictly_necessary  purpose p }}"),

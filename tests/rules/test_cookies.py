@@ -121,17 +121,27 @@ def test_ck001_cookie_defaults_apply() -> None:
 # ---------------------------------------------------------------- CK003 cookie-lifetime-too-long
 
 
+#: CK003 with the CNIL's 13 months (the `fr` profile; the EU baseline has no fixed cap).
+FR = ["eu", "fr"]
+
+
+def test_ck003_has_no_fixed_cap_under_the_eu_baseline() -> None:
+    """The 13 months are the CNIL's; the EU baseline sets no number (issue 16: a false positive)."""
+    assert run(cookie("category analytics", "expiry 2 years"), "CK003") == []
+    assert run(cookie("category analytics", "expiry 2 years"), "CK003", jurisdictions=FR) == [("CK003", 3, 3)]
+
+
 def test_ck003_fires_over_13_months() -> None:
-    assert run(cookie("category analytics", "expiry 2 years"), "CK003") == [("CK003", 3, 3)]
+    assert run(cookie("category analytics", "expiry 2 years"), "CK003", max_months=13) == [("CK003", 3, 3)]
 
 
 @pytest.mark.parametrize("expiry", ["13 months", "1 year", "395 days", "session", "persistent", "30 minutes"])
 def test_ck003_does_not_fire_within_13_months(expiry: str) -> None:
-    assert run(cookie(f"expiry {expiry}"), "CK003") == []
+    assert run(cookie(f"expiry {expiry}"), "CK003", jurisdictions=FR) == []
 
 
 def test_ck003_fires_just_over_the_limit() -> None:
-    assert run(cookie("expiry 400 days"), "CK003") == [("CK003", 2, 3)]
+    assert run(cookie("expiry 400 days"), "CK003", jurisdictions=FR) == [("CK003", 2, 3)]
 
 
 def test_ck003_max_months_is_configurable() -> None:
@@ -316,7 +326,7 @@ WHOLE = {
         ("CK002", (3, 3), (3, 20), {"cookie": "cookie `Webtemp`"}),
     ],
     "CK003": [
-        ("CK003", (3, 3), (3, 17), {"cookie": "cookie `_ga`", "duration": "2 years", "months": "13"}),
+        ("CK003", (4, 3), (4, 15), {"cookie": "local storage `cart`"}),
     ],
     "CK004": [
         ("CK004", (2, 3), (2, 14), {"cookie": "cookie `_fbp`"}),
@@ -408,23 +418,29 @@ def test_ck002_says_persistent_without_a_duration_not_no_expiry() -> None:
 
 
 def test_ck003_compares_the_longer_end_of_a_range() -> None:
-    assert findings(cookie("expiry 30 seconds to 2 years"), "CK003") == [
+    assert findings(cookie("expiry 30 seconds to 2 years"), "CK003", config=parse_config(
+        {"select": ["CK003"], "jurisdictions": FR})) == [
         ("CK003", (2, 3), (2, 31), {"cookie": "cookie `c`", "duration": "2 years",
                                    "expiry": "30 seconds to 2 years", "months": "13"}),
     ]
-    assert run(cookie("expiry 30 seconds to 1 year"), "CK003") == []
-    assert run(cookie("expiry 1 day to 13 months"), "CK003") == []
+    assert run(cookie("expiry 30 seconds to 1 year"), "CK003", jurisdictions=FR) == []
+    assert run(cookie("expiry 1 day to 13 months"), "CK003", jurisdictions=FR) == []
 
 
 def test_ck003_storage_that_never_expires_is_longer_than_any_limit() -> None:
     assert findings(cookie("kind local_storage", "expiry never"), "CK003") == [
+        ("CK003", (3, 3), (3, 15), {"cookie": "local storage `c`"}),
+    ]
+    assert findings(cookie("kind local_storage", "expiry never"), "CK003", config=parse_config(
+        {"select": ["CK003"], "jurisdictions": FR})) == [
         ("CK003", (3, 3), (3, 15), {"cookie": "local storage `c`", "months": "13"}),
     ]
     assert run(cookie("expiry never"), "CK003", max_months=1200) == [("CK003", 2, 3)]
 
 
 def test_ck003_messages_say_what_the_notice_says() -> None:
-    texts = {e: diagnose(cookie("kind pixel", f"expiry {e}"), "CK003")[0].message
+    fr = parse_config({"select": ["CK003"], "jurisdictions": FR})
+    texts = {e: diagnose(cookie("kind pixel", f"expiry {e}"), config=fr)[0].message
              for e in ("2 years", "1 day to 2 years", "never")}
     assert texts == {
         "2 years": "pixel `c` lives 2 years, longer than 13 months",
@@ -485,5 +501,5 @@ def test_ck008_exempt_kinds_are_configurable() -> None:
 
 
 def test_unnamed_cookies_are_checked_by_every_rule_that_needs_no_name() -> None:
-    text = "cookie unnamed {\n  party third\n  category marketing\n  expiry 2 years\n}\n"
+    text = "cookie unnamed {\n  party third\n  category marketing\n  expiry never\n}\n"
     assert sorted(c for c, _, _ in run(text, "CK")) == ["CK001", "CK003", "CK004", "CK007", "CK008"]

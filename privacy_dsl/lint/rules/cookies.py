@@ -273,13 +273,13 @@ def cookie_without_expiry(ctx: Context) -> Iterator[Finding]:
 
 
 class LifetimeOptions(Options):
-    max_months: float = 13
-    """Longest acceptable lifetime of a cookie, in months."""
+    max_months: float | None = None
+    """Longest acceptable lifetime of a cookie, in months; none (the EU baseline): no fixed cap."""
 
     @field_validator("max_months")
     @classmethod
-    def _positive(cls, value: float) -> float:
-        if value <= 0:
+    def _positive(cls, value: float | None) -> float | None:
+        if value is not None and value <= 0:
             raise ValueError("must be positive")
         return value
 
@@ -291,6 +291,7 @@ class LifetimeOptions(Options):
         "too-long": "{cookie} lives {duration}, longer than {months} months",
         "range-too-long": "{cookie} lives up to {duration} ({expiry}), longer than {months} months",
         "never": "{cookie} does not expire, so it lives longer than {months} months",
+        "never-no-cap": "{cookie} does not expire: nothing limits how long it links a person's visits",
     },
     category="cookies",
     severity="warning",
@@ -306,59 +307,69 @@ class LifetimeOptions(Options):
     profiles={"fr": {"max-months": 13}},
 )
 def cookie_lifetime_too_long(ctx: Context) -> Iterator[Finding]:
-    """A cookie that lives longer than the configured maximum (13 months by default).
+    """Storage that never expires, or a cookie that lives longer than a configured maximum.
 
     ## What it does
-    Flags a cookie (of any kind) whose `expiry` duration is longer than `max-months` (default 13):
+    Flags storage that does not expire (`expiry never`): nothing limits it. With `max-months` set
+    (the `fr` profile sets 13), also flags a cookie (of any kind) whose `expiry` duration is longer:
     for a range (`expiry 30 seconds to 2 years`), its longer end, the longest the item may live.
-    Storage that does not expire (`expiry never`) is longer than any limit and is always flagged.
     Session cookies and cookies without a stated duration are not compared (CK002 reports the
     latter).
 
     ## Why it matters
     The lifetime of a cookie is how long the identifier in it keeps linking a person's visits.
     EU law sets no number: storage limitation (GDPR Art. 5(1)(e)) asks for no longer than
-    necessary. The CNIL's guidelines cap trackers exempt from consent for audience measurement at
-    13 months, and the CNIL applies the same figure as its reference for cookie lifetimes; other
-    authorities cite it too. It is guidance, not law: the limit is configurable.
+    necessary, which storage that never expires cannot meet. The CNIL's guidelines cap trackers
+    exempt from consent for audience measurement at 13 months, and the CNIL applies the same figure
+    as its reference for cookie lifetimes; that is French guidance, not an EU rule, so the cap is
+    off under the EU baseline and on in the `fr` profile. Where the law is unsettled, set
+    `max-months` to the figure your authority uses.
 
     ## Example
     ```privacy
-    cookie _ga {
-      category analytics
-      expiry 2 years
+    cookie cart {
+      kind local_storage
+      category functional
+      expiry never
     }
     ```
 
     ## Use instead
     ```privacy
-    cookie _ga {
-      category analytics
-      expiry 13 months
+    cookie cart {
+      kind local_storage
+      category functional
+      expiry 30 days
     }
     ```
 
     ## Options
-    - `max-months` (default `13`; profile `fr`: `13`): the longest lifetime accepted, in months.
+    - `max-months` (default none, no fixed cap; profile `fr`: `13`): the longest lifetime accepted,
+      in months.
 
     ## References
     CNIL Délibération n° 2020-091 (lignes directrices), n° 2020-092 (recommandation); GDPR
     Art. 5(1)(c), 5(1)(e); ePrivacy Art. 5(3).
     """
     opts: LifetimeOptions = ctx.options
-    limit = f"{opts.max_months:g}"
+    cap = opts.max_months
+    limit = "" if cap is None else f"{cap:g}"
     hint = f"shorten the lifetime to at most {limit} months, or raise `max-months` with a reason"
     for cookie in ctx.policy.cookies:
         expiry = cookie.expiry
         if expiry is None:
             continue
         if expiry.lifetime == "never":
-            yield Finding(cookie.span_of("expiry"), _label(cookie) | {"months": limit}, "never",
-                          hint=f"give the stored item a lifetime of at most {limit} months, or raise `max-months` "
-                               "with a reason")
+            if cap is None:
+                yield Finding(cookie.span_of("expiry"), _label(cookie), "never-no-cap",
+                              hint="give the stored item a lifetime, no longer than its purpose needs")
+            else:
+                yield Finding(cookie.span_of("expiry"), _label(cookie) | {"months": limit}, "never",
+                              hint=f"give the stored item a lifetime of at most {limit} months, or raise "
+                                   "`max-months` with a reason")
             continue
         duration = expiry.duration
-        if duration is None or duration.months <= opts.max_months + 1e-9:
+        if cap is None or duration is None or duration.months <= cap + 1e-9:
             continue
         if expiry.minimum is not None:
             yield Finding(cookie.span_of("expiry"),
