@@ -88,8 +88,13 @@ def test_ck001_without_category_reads_the_purpose() -> None:
     assert run(analytics, "CK001") == [("CK001", 4, 1)]
 
 
-def test_ck001_without_category_or_purpose_needs_consent() -> None:
-    assert run(cookie("expiry 1 day"), "CK001") == [("CK001", 1, 1)]
+def test_ck001_does_not_assert_what_a_cookie_with_no_category_or_purpose_is() -> None:
+    """No category and no purpose: the notice does not say what it is for (CK007 says so); CK001
+    does not call it non-essential (issue 16: a false positive)."""
+    assert run(cookie("expiry 1 day"), "CK001") == []
+    assert run(cookie("expiry 1 day"), "CK007") == [("CK007", 1, 1)]
+    stats = "purpose stats {\n  use analytics.reporting\n}\n" + cookie("expiry 1 day", "purpose stats")
+    assert run(stats, "CK001") == [("CK001", 4, 1)]  # a purpose that needs consent: reported
 
 
 def test_ck001_functional_session_cookie_is_exempt_by_default() -> None:

@@ -105,8 +105,9 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
 
     Whether a cookie is essential is read from its `category`: `strictly_necessary` and
     `security` are; every other category is not. A cookie without a category is essential when its
-    purpose's data use is under `essential` (or is `functional.storage.privacy_preferences`, the
-    cookie that remembers the user's choice), and otherwise needs consent. When the category and
+    purposes' data uses are all under `essential` (or are `functional.storage.privacy_preferences`,
+    the cookie that remembers the user's choice), and otherwise needs consent; one with neither a
+    category nor a purpose is not judged (the notice does not say what it is for: CK007). When the category and
     the purpose disagree, CK005 reports the contradiction.
 
     First-party `functional` or `preferences` cookies that end with the session are not flagged
@@ -169,7 +170,9 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
         if cookie.category is not None:
             if cookie.category in EXEMPT_CATEGORIES:
                 continue
-        elif purposes and all(all_uses_under(p, *EXEMPT_USES) for p in purposes):
+        elif not purposes or all(all_uses_under(p, *EXEMPT_USES) for p in purposes):
+            # No category and no purpose that needs consent: the notice does not say what the cookie
+            # is for, and CK007 says so; this rule does not assert it is non-essential.
             continue
         if (opts.functional_session_exempt and cookie.party is m.Party.FIRST and cookie.expiry is not None
                 and cookie.expiry.lifetime == "session"
