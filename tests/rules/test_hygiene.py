@@ -354,3 +354,9 @@ WHOLE = {
 @pytest.mark.parametrize("code", sorted(WHOLE))
 def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
     assert findings(example(code), code) == WHOLE[code]
+
+
+def test_hyg004_a_purpose_its_cookies_serve_states_its_data_on_them() -> None:
+    purpose = "purpose stats {\n  use analytics.reporting\n}\n"
+    assert run(purpose, "HYG004") == [("HYG004", 1, 1)]
+    assert run(purpose + "cookie _pk_id {\n  purpose stats\n}\n", "HYG004") == []

@@ -435,3 +435,13 @@ def test_a_suppressed_implying_finding_hides_nothing() -> None:
     text = ("purpose mail { # privacy-dsl: ignore[LAW003] -- reviewed, ticket 12\n"
             "  use marketing.communications.email\n}\n")
     assert [c for c, *_ in codes(text, ["LAW001", "LAW003"])] == ["LAW001"]
+
+
+def test_law001_and_ret002_take_an_anonymity_claim_as_stated() -> None:
+    """A purpose whose data is all claimed anonymous has no personal data to ground or to limit
+    (issue 16: false positives); IDN001 holds the claim against the rest of the policy."""
+    text = ("category counts {\n  taxonomy user.behavior\n  identifiability anonymous\n}\n"
+            "purpose stats {\n  use analytics.reporting\n  categories counts\n  retention indefinite\n}\n")
+    assert codes(text, ["LAW001", "RET002"]) == []
+    named = text.replace("  identifiability anonymous\n", "")
+    assert sorted(c for c, *_ in codes(named, ["LAW001", "RET002"])) == ["LAW001", "RET002"]

@@ -329,7 +329,9 @@ def purpose_without_categories(ctx: Context) -> Iterator[Finding]:
     """A purpose that does not say which personal data it uses.
 
     ## What it does
-    Flags a `purpose` with no `categories` statement (after `defaults purpose` is applied).
+    Flags a `purpose` with no `categories` statement (after `defaults purpose` is applied), unless
+    a cookie serves it: a cookie table states the data on its rows (the identifiers the cookies
+    hold), which is what many cookie notices do.
 
     ## Why it matters
     Art. 14(1)(d) requires the categories of personal data where they were not obtained from the
@@ -364,8 +366,9 @@ def purpose_without_categories(ctx: Context) -> Iterator[Finding]:
     ## References
     GDPR Art. 13(1)(c), 14(1)(d), 30(1)(c).
     """
+    served = {r.name for c in ctx.policy.cookies for r in c.purposes}
     for purpose in ctx.policy.purposes.values():
-        if not purpose.categories:
+        if not purpose.categories and purpose.id not in served:
             yield Finding(purpose.span, {"purpose": purpose.id},
                           hint="add `categories <id>, ...` naming declared categories")
 

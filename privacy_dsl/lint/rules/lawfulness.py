@@ -67,7 +67,8 @@ def missing_legal_basis(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags a `purpose` block with no `basis` statement (neither in the block nor from a
-    `defaults purpose` block). When the notice lists legal bases for the whole notice
+    `defaults purpose` block), unless all the data it lists is claimed anonymous (no personal data,
+    Recital 26; IDN001 checks the claim). When the notice lists legal bases for the whole notice
     (`policy { bases ... }`) without tying them to purposes, the message says so (`notice-level`):
     the purpose may rest on one of them, but the notice does not say which (TRN016).
 
@@ -102,7 +103,7 @@ def missing_legal_basis(ctx: Context) -> Iterator[Finding]:
     info = ctx.policy.info
     listed = ", ".join(f"`{k.value}`" for k in dict.fromkeys(b.basis for b in info.bases)) if info is not None else ""
     for purpose in ctx.policy.purposes.values():
-        if purpose.bases:
+        if purpose.bases or ctx.only_anonymous(purpose):
             continue
         if listed:
             yield Finding(purpose.span, {"purpose": purpose.id, "bases": listed}, "notice-level",

@@ -159,7 +159,8 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags `retention indefinite` and `retention at controller discretion` ("until we find it
     appropriate"), wherever they appear, even beside other retention statements: an open-ended
-    alternative makes the whole period open-ended.
+    alternative makes the whole period open-ended. A purpose whose data is all claimed anonymous
+    is not flagged: storage limitation is about personal data (Recital 26; IDN001 checks the claim).
 
     ## Why it matters
     Art. 5(1)(e) allows personal data to be kept in identifying form "for no longer than is
@@ -203,6 +204,8 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     """
     ids = {"indefinite": "indefinite", "at_discretion": "at-discretion"}
     for purpose in ctx.policy.purposes.values():
+        if ctx.only_anonymous(purpose):  # no personal data to limit (Recital 26; IDN001 checks the claim)
+            continue
         for ret in purpose.retention:
             if ret.rule in ids:
                 yield Finding(ret.span, {"purpose": purpose.id}, ids[ret.rule],
