@@ -381,3 +381,14 @@ def test_trf001_one_finding_names_every_purpose_that_leaves_the_provider_out() -
         ("TRF001", (15, 3), (15, 16), {"cookie": "cookie `_adco`", "recipient": "adco",
                                        "purposes": "purposes `ads`, `stats`"}),
     ]
+
+
+def test_trf001_the_cookies_of_one_provider_are_one_finding() -> None:
+    """Ten YouTube cookies that the same purpose leaves YouTube out of are one missing recipient."""
+    cookies = "".join(f"cookie yt{i} {{\n  provider youtube\n  purpose video\n}}\n" for i in range(7))
+    text = 'recipient youtube {\n  name "YouTube"\n}\npurpose video {\n  use functional.service\n}\n' + cookies
+    assert findings(text, "TRF001") == [
+        ("TRF001", (8, 3), (8, 19), {"count": "7", "cookies": "cookie `yt0`, cookie `yt1`, cookie `yt2`, "
+                                     "cookie `yt3`, cookie `yt4` and 2 more", "recipient": "youtube",
+                                     "purposes": "purpose `video`"}),
+    ]

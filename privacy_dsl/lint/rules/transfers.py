@@ -41,6 +41,9 @@ def _transfers_by_recipient(policy: m.Policy) -> dict[str, list[m.Transfer]]:
         "provider-not-listed": (
             "{cookie} is provided by recipient `{recipient}`, which is not listed by {purposes}"
         ),
+        "provider-not-listed-many": (
+            "{count} cookies ({cookies}) are provided by recipient `{recipient}`, which is not listed by {purposes}"
+        ),
         "provider-as-text": (
             "{cookie} is third-party and names its provider \"{provider}\" only as text: the provider "
             "is not declared as a recipient"
@@ -66,7 +69,8 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
     Flags three ways data reaches someone the purpose's `recipients` do not name:
     - a cookie (or pixel, SDK, ...) whose `provider` is a declared recipient, when the cookie's
       purpose does not list that recipient: whoever provides the storage reads what it holds,
-      whether it is set as a first- or third-party cookie;
+      whether it is set as a first- or third-party cookie. The cookies of one provider that the
+      same purposes leave it out of are one finding, at the first, naming them;
     - a third-party cookie whose provider is only written as text (`provider "AdCo"`), not
       declared as a `recipient`, so no purpose can list it;
     - a purpose that names a transfer (`transfers x`) whose recipient it does not list.
@@ -114,23 +118,33 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
     """
     policy = ctx.policy
     listed = {pid: {r.name for r in p.recipients} for pid, p in policy.purposes.items()}
+    # One finding per fact: the cookies of one provider that the same purposes leave it out of are
+    # one finding, at the first of them (ten YouTube cookies are one missing recipient).
+    grouped: dict[tuple[str, tuple[str, ...]], list[m.Cookie]] = {}
     for cookie in policy.cookies:
         if cookie.provider_ref is not None and cookie.provider_ref.name in policy.recipients:
             rid = cookie.provider_ref.name
-            missing = [r.name for r in cookie.purposes if r.name in listed and rid not in listed[r.name]]
-            if missing:  # one finding per cookie, naming every purpose that leaves the provider out
-                named = ", ".join(f"`{p}`" for p in missing)
-                yield Finding(cookie.span_of("provider_ref"),
-                              {"cookie": cookie.label(), "recipient": rid,
-                               "purposes": f"purpose{'s' if len(missing) > 1 else ''} {named}"},
-                              "provider-not-listed",
-                              hint=f"add `recipients {rid}` to {'each of ' if len(missing) > 1 else ''}"
-                                   f"purpose{'s' if len(missing) > 1 else ''} {named}")
+            missing = tuple(r.name for r in cookie.purposes if r.name in listed and rid not in listed[r.name])
+            if missing:
+                grouped.setdefault((rid, missing), []).append(cookie)
         elif cookie.party is m.Party.THIRD and cookie.provider is not None:
             yield Finding(cookie.span_of("provider"), {"cookie": cookie.label(), "provider": str(cookie.provider)},
                           "provider-as-text",
                           hint="declare `recipient <id> { name \"...\" role ... }`, write `provider <id>`, and "
                                "list it in the purpose's `recipients`")
+    for (rid, missing), cookies in grouped.items():
+        named = ", ".join(f"`{p}`" for p in missing)
+        purposes = f"purpose{'s' if len(missing) > 1 else ''} {named}"
+        hint = f"add `recipients {rid}` to {'each of ' if len(missing) > 1 else ''}{purposes}"
+        first = cookies[0]
+        if len(cookies) == 1:
+            yield Finding(first.span_of("provider_ref"), {"cookie": first.label(), "recipient": rid,
+                                                           "purposes": purposes}, "provider-not-listed", hint=hint)
+            continue
+        labels = [c.label() for c in cookies]
+        shown = ", ".join(labels[:5]) + (f" and {len(labels) - 5} more" if len(labels) > 5 else "")
+        yield Finding(first.span_of("provider_ref"), {"count": str(len(cookies)), "cookies": shown, "recipient": rid,
+                                                       "purposes": purposes}, "provider-not-listed-many", hint=hint)
     for purpose in policy.purposes.values():
         mine = listed[purpose.id]
         for ref in purpose.transfers:
