@@ -445,3 +445,11 @@ def test_law001_and_ret002_take_an_anonymity_claim_as_stated() -> None:
     assert codes(text, ["LAW001", "RET002"]) == []
     named = text.replace("  identifiability anonymous\n", "")
     assert sorted(c for c, *_ in codes(named, ["LAW001", "RET002"])) == ["LAW001", "RET002"]
+
+
+def test_a_contradicted_anonymity_claim_grounds_nothing() -> None:
+    """Anonymous data collected through a cookie is not anonymous (IDN001): LAW001 still fires."""
+    text = ("category counts {\n  taxonomy user.behavior\n  identifiability anonymous\n}\n"
+            "purpose stats {\n  use analytics.reporting\n  categories counts\n}\n"
+            "cookie _pk_id {\n  purpose stats\n}\n")
+    assert sorted(c for c, *_ in codes(text, ["LAW001", "IDN001"])) == ["IDN001", "LAW001"]

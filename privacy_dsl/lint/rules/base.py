@@ -106,14 +106,6 @@ class Context:
         recs = self.policy.recipients
         return [recs[r.name] for r in purpose.recipients if r.name in recs]
 
-    def only_anonymous(self, purpose: m.Purpose) -> bool:
-        """Whether the purpose lists categories and every one is claimed anonymous: no personal data
-        (GDPR Recital 26) as far as the notice says. IDN001 holds the claim against the rest of the
-        policy; other rules take it as stated."""
-        categories = self.categories_of(purpose)
-        return bool(purpose.categories) and len(categories) == len(purpose.categories) and all(
-            c.identifiability is m.Identifiability.ANONYMOUS for c in categories)
-
     def involves_children(self, purpose: m.Purpose) -> bool:
         return any(c.children or (c.taxonomy and taxonomy.is_under(c.taxonomy, "user.childrens"))
                    for c in self.categories_of(purpose)) or any(s.children for s in self.subjects_of(purpose))

@@ -119,11 +119,34 @@ def anonymous_claim_contradicted(ctx: Context) -> Iterator[Finding]:
     Opinion 05/2014 on Anonymisation Techniques.
     """
     opts: AnonymousOptions = ctx.options
-    policy = ctx.policy
+    for cid, (message_id, args) in contradicted_anonymity(ctx.policy, opts.linked_identifiers).items():
+        category = ctx.policy.categories[cid]
+        yield Finding(category.span_of("identifiability"), {"category": cid, **args}, message_id,
+                      hint="write `identifiability pseudonymous` or `identified`: the data relates to an "
+                           "identifiable person")
+
+
+def anonymity_stands(ctx: Context, purpose: m.Purpose) -> bool:
+    """Whether the purpose lists categories, every one claimed anonymous, and nothing in the policy
+    contradicts a claim (what IDN001 checks): then it has no personal data (Recital 26) as far as
+    the notice says, and rules about personal data take the claim as stated."""
+    categories = ctx.categories_of(purpose)
+    if not purpose.categories or len(categories) != len(purpose.categories):
+        return False
+    if any(c.identifiability is not m.Identifiability.ANONYMOUS for c in categories):
+        return False
+    contradicted = contradicted_anonymity(ctx.policy, True)
+    return not any(r.name in contradicted for r in purpose.categories)
+
+
+def contradicted_anonymity(policy: m.Policy, linked_identifiers: bool) -> dict[str, tuple[str, dict[str, str]]]:
+    """The categories claimed anonymous that the policy contradicts, each with IDN001's message id
+    and arguments: an identifier taxonomy, storage on the device, or (``linked_identifiers``) an
+    identifier processed beside it in a purpose."""
     anonymous = {cid: c for cid, c in policy.categories.items()
                  if c.identifiability is m.Identifiability.ANONYMOUS}
     if not anonymous:
-        return
+        return {}
     storage_for: dict[str, str] = {}
     for stored in policy.cookies:
         for ref in stored.purposes:
@@ -143,19 +166,16 @@ def anonymous_claim_contradicted(ctx: Context) -> Iterator[Finding]:
             if identifier is not None and identifier != cid:
                 kind = identifier_kind(policy.categories[identifier].taxonomy)
                 linked.setdefault(cid, {"purpose": purpose.id, "linked": identifier, "identifier_kind": str(kind)})
+    out: dict[str, tuple[str, dict[str, str]]] = {}
     for cid, category in anonymous.items():
         kind = identifier_kind(category.taxonomy)
         if kind is not None:
-            message_id, args = "identifier", {"taxonomy": str(category.taxonomy), "identifier_kind": kind}
+            out[cid] = ("identifier", {"taxonomy": str(category.taxonomy), "identifier_kind": kind})
         elif cid in via_cookie:
-            message_id, args = "via-cookie", via_cookie[cid]
-        elif opts.linked_identifiers and cid in linked:
-            message_id, args = "linked", linked[cid]
-        else:
-            continue
-        yield Finding(category.span_of("identifiability"), {"category": cid, **args}, message_id,
-                      hint="write `identifiability pseudonymous` or `identified`: the data relates to an "
-                           "identifiable person")
+            out[cid] = ("via-cookie", via_cookie[cid])
+        elif linked_identifiers and cid in linked:
+            out[cid] = ("linked", linked[cid])
+    return out
 
 
 RULES = (anonymous_claim_contradicted,)

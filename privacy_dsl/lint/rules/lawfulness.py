@@ -8,6 +8,7 @@ from ...language import model as m
 from ...language import taxonomy
 from ...language.model import BasisKind
 from .base import Context, Finding, Options, all_uses_under, first_use_under, rule, uses_under
+from .identifiability import anonymity_stands
 
 #: Data uses that need consent whatever else is claimed: electronic direct marketing
 #: (ePrivacy Art. 13(1)), targeted advertising and profiling for ads (C-252/21).
@@ -67,9 +68,10 @@ def missing_legal_basis(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags a `purpose` block with no `basis` statement (neither in the block nor from a
-    `defaults purpose` block), unless all the data it lists is claimed anonymous (no personal data,
-    Recital 26; IDN001 checks the claim). When the notice lists legal bases for the whole notice
-    (`policy { bases ... }`) without tying them to purposes, the message says so (`notice-level`):
+    `defaults purpose` block), unless all the data it lists is claimed anonymous and nothing in the
+    policy contradicts the claim (no personal data, Recital 26; IDN001 reports a contradiction).
+    When the notice lists legal bases for the whole notice (`policy { bases ... }`) without tying
+    them to purposes, the message says so (`notice-level`):
     the purpose may rest on one of them, but the notice does not say which (TRN016).
 
     ## Why it matters
@@ -103,7 +105,7 @@ def missing_legal_basis(ctx: Context) -> Iterator[Finding]:
     info = ctx.policy.info
     listed = ", ".join(f"`{k.value}`" for k in dict.fromkeys(b.basis for b in info.bases)) if info is not None else ""
     for purpose in ctx.policy.purposes.values():
-        if purpose.bases or ctx.only_anonymous(purpose):
+        if purpose.bases or anonymity_stands(ctx, purpose):
             continue
         if listed:
             yield Finding(purpose.span, {"purpose": purpose.id, "bases": listed}, "notice-level",

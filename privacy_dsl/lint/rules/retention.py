@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from ...language import model as m
 from .base import Context, Finding, Options, rule
+from .identifiability import anonymity_stands
 
 _WP260 = ("Article 29 Working Party, Guidelines on transparency under Regulation 2016/679, WP260 rev.01 "
           "(endorsed by the EDPB on 25 May 2018), Annex, entry on Art. 13(2)(a) / 14(2)(a)")
@@ -159,8 +160,9 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags `retention indefinite` and `retention at controller discretion` ("until we find it
     appropriate"), wherever they appear, even beside other retention statements: an open-ended
-    alternative makes the whole period open-ended. A purpose whose data is all claimed anonymous
-    is not flagged: storage limitation is about personal data (Recital 26; IDN001 checks the claim).
+    alternative makes the whole period open-ended. A purpose whose data is all claimed anonymous,
+    with nothing in the policy contradicting the claim (IDN001), is not flagged: storage limitation
+    is about personal data (Recital 26).
 
     ## Why it matters
     Art. 5(1)(e) allows personal data to be kept in identifying form "for no longer than is
@@ -204,7 +206,7 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     """
     ids = {"indefinite": "indefinite", "at_discretion": "at-discretion"}
     for purpose in ctx.policy.purposes.values():
-        if ctx.only_anonymous(purpose):  # no personal data to limit (Recital 26; IDN001 checks the claim)
+        if anonymity_stands(ctx, purpose):  # no personal data to limit (Recital 26), as far as the notice says
             continue
         for ret in purpose.retention:
             if ret.rule in ids:
