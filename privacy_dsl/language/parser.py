@@ -418,21 +418,22 @@ class _Builder:
                 out.append(ref.name)
                 continue
             with contextlib.suppress(_Invalid):
-                out.append(self._country(ref, regions=True))
+                out.append(self._country(ref, regions=(*REGIONS, *(THIRD_REGIONS if third else ()))))
         return tuple(out)
 
-    def _country(self, ref: m.Ref, regions: bool = False) -> str:
+    def _country(self, ref: m.Ref, regions: tuple[str, ...] = ()) -> str:
         countries = taxonomy.countries()
         code = ref.name
         if code in countries:
             return code
-        if regions and code.upper() in REGIONS:
-            self._invalid("region (EU or EEA, upper case)", ref, [code.upper()])
+        if code.upper() in regions:
+            self._invalid(f"region ({', '.join(regions)}, upper case)", ref, [code.upper()])
         if code.upper() in countries and len(code) == 2:
             self._invalid("country code (ISO 3166-1 alpha-2, upper case)", ref, [code.upper()])
         # EU documents write UK and EL where ISO 3166-1 has GB and GR.
         by_name = {"UK": "GB", "EL": "GR"}.get(code.upper()) or taxonomy.country_code_for(code.replace("_", " "))
-        what = "country code (ISO 3166-1 alpha-2, e.g. NO, SE, US)" + (" or region (EU, EEA)" if regions else "")
+        what = "country code (ISO 3166-1 alpha-2, e.g. NO, SE, US)" + (f" or region ({', '.join(regions)})"
+                                                                        if regions else "")
         self._invalid(what, ref, [] if by_name else list(countries),
                       extra_hint=f"write `{by_name}`" if by_name else None)
         raise AssertionError  # unreachable

@@ -175,7 +175,8 @@ def test_one_invalid_country_keeps_the_others() -> None:
     assert findings(text, ["E204", "TRF003", "TRF006"]) == [
         ("TRF003", (2, 3), (2, 23), {"recipient": "r", "country": "US", "country_name": "United States"}),
         ("E204", (2, 21), (2, 23), {"value": "XX",
-                                    "what": "country code (ISO 3166-1 alpha-2, e.g. NO, SE, US) or region (EU, EEA)"}),
+                                    "what": "country code (ISO 3166-1 alpha-2, e.g. NO, SE, US) or region (EU, EEA, "
+                                    "OUTSIDE_EEA, ADEQUATE)"}),
     ]
 
 
@@ -392,3 +393,8 @@ def test_trf001_the_cookies_of_one_provider_are_one_finding() -> None:
                                      "cookie `yt3`, cookie `yt4` and 2 more", "recipient": "youtube",
                                      "purposes": "purpose `video`"}),
     ]
+
+
+def test_a_lower_case_third_region_gets_its_spelling() -> None:
+    (d,) = diagnose("recipient r {\n  countries outside_eea\n}\n", "E204")
+    assert (d.span.line, d.span.column, d.hint) == (2, 13, "did you mean `OUTSIDE_EEA`?")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from ...language import jurisdictions as jur
 from ...language import model as m
 from ...language import taxonomy
-from .base import Context, Finding, rule
+from .base import Context, Finding, first_use_under, rule
 from .identifiability import identifier_kind
 from .special_data import special_kind
 
@@ -44,8 +44,7 @@ def _profiling(policy: m.Policy) -> Iterator[str]:
     for pid, purpose in policy.purposes.items():
         if purpose.profiling:
             yield f"purpose `{pid}` (`profiling`)"
-        elif (use := next((u for u in purpose.uses if any(taxonomy.is_under(u, p) for p in PROFILING_USES)),
-                          None)) is not None:
+        elif (use := first_use_under(purpose, *PROFILING_USES)) is not None:
             yield f"purpose `{pid}` (`use {use}`)"
 
 

@@ -126,17 +126,22 @@ def anonymous_claim_contradicted(ctx: Context) -> Iterator[Finding]:
                            "identifiable person")
 
 
-def anonymity_stands(ctx: Context, purpose: m.Purpose) -> bool:
-    """Whether the purpose lists categories, every one claimed anonymous, and nothing in the policy
-    contradicts a claim (what IDN001 checks): then it has no personal data (Recital 26) as far as
-    the notice says, and rules about personal data take the claim as stated."""
-    categories = ctx.categories_of(purpose)
-    if not purpose.categories or len(categories) != len(purpose.categories):
-        return False
-    if any(c.identifiability is not m.Identifiability.ANONYMOUS for c in categories):
-        return False
-    contradicted = contradicted_anonymity(ctx.policy, True)
-    return not any(r.name in contradicted for r in purpose.categories)
+def anonymous_purposes(ctx: Context) -> set[str]:
+    """The purposes that list categories, every one claimed anonymous, with nothing in the policy
+    contradicting a claim (what IDN001 checks): they have no personal data (Recital 26) as far as
+    the notice says, and rules about personal data take the claim as stated. One pass per policy."""
+    contradicted: dict[str, tuple[str, dict[str, str]]] | None = None
+    out: set[str] = set()
+    for pid, purpose in ctx.policy.purposes.items():
+        categories = ctx.categories_of(purpose)
+        if (not purpose.categories or len(categories) != len(purpose.categories)
+                or any(c.identifiability is not m.Identifiability.ANONYMOUS for c in categories)):
+            continue
+        if contradicted is None:
+            contradicted = contradicted_anonymity(ctx.policy, True)
+        if not any(r.name in contradicted for r in purpose.categories):
+            out.add(pid)
+    return out
 
 
 def contradicted_anonymity(policy: m.Policy, linked_identifiers: bool) -> dict[str, tuple[str, dict[str, str]]]:

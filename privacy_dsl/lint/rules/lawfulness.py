@@ -8,7 +8,7 @@ from ...language import model as m
 from ...language import taxonomy
 from ...language.model import BasisKind
 from .base import Context, Finding, Options, all_uses_under, first_use_under, rule, uses_under
-from .identifiability import anonymity_stands
+from .identifiability import anonymous_purposes
 
 #: Data uses that need consent whatever else is claimed: electronic direct marketing
 #: (ePrivacy Art. 13(1)), targeted advertising and profiling for ads (C-252/21).
@@ -104,8 +104,9 @@ def missing_legal_basis(ctx: Context) -> Iterator[Finding]:
     """
     info = ctx.policy.info
     listed = ", ".join(f"`{k.value}`" for k in dict.fromkeys(b.basis for b in info.bases)) if info is not None else ""
+    anonymous = anonymous_purposes(ctx)
     for purpose in ctx.policy.purposes.values():
-        if purpose.bases or anonymity_stands(ctx, purpose):
+        if purpose.bases or purpose.id in anonymous:
             continue
         if listed:
             yield Finding(purpose.span, {"purpose": purpose.id, "bases": listed}, "notice-level",

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from ...language import model as m
 from .base import Context, Finding, Options, rule
-from .identifiability import anonymity_stands
+from .identifiability import anonymous_purposes
 
 _WP260 = ("Article 29 Working Party, Guidelines on transparency under Regulation 2016/679, WP260 rev.01 "
           "(endorsed by the EDPB on 25 May 2018), Annex, entry on Art. 13(2)(a) / 14(2)(a)")
@@ -205,8 +205,9 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
     GDPR Art. 5(1)(e), 13(2)(a), 89(1); Recital 39.
     """
     ids = {"indefinite": "indefinite", "at_discretion": "at-discretion"}
+    anonymous = anonymous_purposes(ctx)  # no personal data to limit (Recital 26), as far as the notice says
     for purpose in ctx.policy.purposes.values():
-        if anonymity_stands(ctx, purpose):  # no personal data to limit (Recital 26), as far as the notice says
+        if purpose.id in anonymous:
             continue
         for ret in purpose.retention:
             if ret.rule in ids:
