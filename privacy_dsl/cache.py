@@ -401,7 +401,8 @@ def prune(directory: str, keep: int, now_ns: int | None = None) -> None:
 
 #: The layout of entries; an entry of another is a miss. 3: one key scheme for results and replay,
 #: with the versions of lark and pydantic in it. 4: diagnostics carry their ``message_id``.
-FORMAT = 4
+#: 5: and their related locations (``Diagnostic.related``).
+FORMAT = 5
 #: The distributions privacy-dsl runs on (``dependencies`` in pyproject.toml; a test checks):
 #: their versions are part of every key.
 DEPENDENCIES = ("lark", "pydantic")

@@ -85,7 +85,7 @@ class Code:
     - ``implies``: codes whose finding this code's finding implies when both fire on the same
       subject: a marketing purpose with no basis gets LAW003 ("marketing needs consent") and LAW001
       ("no legal basis"), and LAW003 says all that LAW001 does, so LAW003 implies LAW001. The
-      engine reports the stronger finding alone (``lint.engine._without_implied``): the subject is
+      engine reports the stronger finding alone (``lint.facts.without_implied``): the subject is
       the finding's first ``purpose``/``cookie``/``recipient``/... argument, in the same file.
     - ``status`` and ``redirect``: ``retired`` codes are never emitted; ``redirect`` names the code
       that replaced one (None: dropped without a successor).

@@ -16,7 +16,17 @@ from dataclasses import dataclass, field, replace
 from .codes import DOCS_URL, STATIC, Severity
 from .span import Span
 
-__all__ = ["DOCS_URL", "Diagnostic", "Severity", "builtin"]
+__all__ = ["DOCS_URL", "Diagnostic", "Related", "Severity", "builtin"]
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another object one finding is about, and where it is (SARIF ``relatedLocations``): a finding
+    about a value fourteen purposes inherit names the fourteen (``lint.facts.grouped``)."""
+
+    span: Span
+    label: str
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -36,6 +46,8 @@ class Diagnostic:
     args: tuple[tuple[str, str], ...] = field(default=())
     #: The id of the code's message template that ``message`` was formatted from (None: free text).
     message_id: str | None = None
+    #: The other objects the finding is about, when it is one finding for several (``lint.facts``).
+    related: tuple[Related, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.span.path, self.span.line, self.span.column, self.code)

@@ -24,9 +24,11 @@ TODAY = dt.date(2026, 11, 25)
 
 def diagnose(text: str, select: str | list[str] = "ALL", config: Config | None = None,
              path: str = "policy.privacy") -> list[Diagnostic]:
-    """All diagnostics for ``text`` with only the selected rules on."""
+    """All diagnostics for ``text`` with only the selected rules on, one per object: a rule's tests
+    pin what the rule finds; tests/test_facts.py pins how the engine groups findings of one fact."""
     if config is None:
         config = parse_config({"select": [select] if isinstance(select, str) else select})
+    config = config.model_copy(update={"group_findings": False})
     return [d for d in lint_text(text, path, config, today=TODAY) if d.suppressed is None]
 
 

@@ -3,15 +3,15 @@ and its source is recorded. See tests/corpus/README.md."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
-from pathlib import Path
+import sys
+from types import ModuleType
 
 import pytest
 from conftest import ROOT, TODAY
 
-from privacy_dsl.lint.config import Config
-from privacy_dsl.lint.engine import lint_paths
 from privacy_dsl.outputs.fmt import format_text
 from privacy_dsl.outputs.reporters import Report, render
 
@@ -22,13 +22,20 @@ NOTICES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 EXCLUDED = ROOT.parent / "shared" / "corpus-exclude.txt"
 
 
+def _score_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("corpus_score", ROOT / "scripts" / "corpus_score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["corpus_score"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+SCORE = _score_script()
+
+
 def _lint(name: str) -> tuple[list[str], list[str]]:
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        result = lint_paths([(CORPUS / name).relative_to(ROOT)], Config(), today=TODAY)
-    finally:
-        os.chdir(cwd)
+    result = SCORE.lint_notice(name)
     fatal = [f"{d.span}: {d.code} {d.message}" for d in result.diagnostics if d.fatal]
     return render("concise", Report(result.diagnostics)).splitlines(), fatal
 
@@ -73,3 +80,7 @@ def test_no_notice_comes_from_an_excluded_repository() -> None:
     for name in NOTICES:
         repo = re.search(r"\*\*Repository:\*\* ([\w.-]+/[\w.-]+)", (CORPUS / name / "SOURCE.md").read_text("utf-8"))
         assert repo is not None and repo.group(1).lower() not in excluded, name
+
+
+def test_the_score_lints_the_corpus_on_the_tests_day() -> None:
+    assert SCORE.TODAY == TODAY

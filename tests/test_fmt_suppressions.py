@@ -29,7 +29,7 @@ from privacy_dsl.outputs.fmt import format_text
 
 TODAY = dt.date(2026, 11, 25)
 CONFIG = Config(jurisdictions=("eu", "no", "fr"))
-_POSITION = re.compile(r"\S*:\d+:\d+")
+_POSITION = re.compile(r"\S*:\d+:\d+|\(line \d+\)")
 POLICY_DIRS = sorted(d for d in POLICIES.iterdir() if d.is_dir())
 
 

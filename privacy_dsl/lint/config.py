@@ -60,6 +60,9 @@ class Config(BaseModel):
     referred_findings: Literal["info", "first-layer", "keep", "off"] = "info"
     """How a finding is reported when it says the notice does not give something that the notice
     refers to another notice for (`policy { refers_to ... }`): see docs/configuration.md."""
+    group_findings: bool = True
+    """Findings that say the same about several objects are one finding naming them all, with the
+    others as related locations (`lint.facts`); false: one finding per object."""
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     #: Where the configuration came from (None: built-in defaults).

@@ -15,6 +15,7 @@ from ..language.sources import PolicySources, SourceFile, discover, display_path
 from ..language.suppressions import Suppression, parse_suppressions
 from .catalogue import full
 from .config import Config, ignored_input_codes, reported_input_codes, selects
+from .facts import grouped, places_in, without_implied
 from .rules import REGISTRY
 from .rules.base import Context, Rule, referred
 from .rules.suppressions import apply_suppressions
@@ -156,36 +157,10 @@ def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.
                 hint=None if finding.hint is None else bound_message(finding.hint), url=active.rule.url,
                 args=finding.args, message_id=finding.message_id or next(iter(active.rule.messages))))
     diagnostics = _apply_suppressions(diagnostics, suppressions, config, today or dt.date.today(), rules)
-    return PolicyResult(root, policy, _sorted(_without_implied(diagnostics)), texts)
-
-
-#: The arguments that name what a finding is about, most specific first (the "subject" of ``implies``).
-_SUBJECT_ARGS = ("purpose", "cookie", "recipient", "category", "consent", "transfer", "subject")
-
-
-def _subject(d: Diagnostic) -> tuple[str, str, str] | None:
-    args = dict(d.args)
-    key = next((k for k in _SUBJECT_ARGS if k in args), None)
-    return None if key is None else (d.span.path, key, args[key])
-
-
-def _without_implied(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """One finding per fact: a finding another one implies on the same subject goes (the catalogue's
-    ``implies``: LAW003 "marketing needs consent" says all that LAW001 "no legal basis" says about
-    that purpose). Only an unsuppressed finding hides another, and only an unsuppressed one is
-    hidden, so a suppression still matches what it names."""
-    table = full().table
-    implied: set[tuple[str, tuple[str, str, str]]] = set()
-    for d in diagnostics:
-        entry = table.get(d.code)
-        subject = _subject(d)
-        if entry is None or not entry.implies or subject is None or d.suppressed is not None:
-            continue
-        implied.update((code, subject) for code in entry.implies)
-    if not implied:
-        return diagnostics
-    return [d for d in diagnostics
-            if d.suppressed is not None or (s := _subject(d)) is None or (d.code, s) not in implied]
+    diagnostics = without_implied(_sorted(diagnostics))
+    if config.group_findings:
+        diagnostics = grouped(diagnostics, places_in(policy))
+    return PolicyResult(root, policy, diagnostics, texts)
 
 
 def parsed_text(text: str) -> str:

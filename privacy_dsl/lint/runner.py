@@ -23,7 +23,7 @@ from typing import Any
 from .. import cache
 from ..cache import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: where the cache is
 from ..configfile import explicit_table, find_config
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Related, Severity
 from ..language.sources import DEFAULT_MAX_FILE_BYTES, PolicySources, SourceFile, discover, display_path, read_source
 from ..span import Span
 
@@ -70,16 +70,37 @@ _MAX_POSITION = 2**31
 _SPAN_INTS = ("line", "column", "end_line", "end_column")
 _TEXT_FIELDS = ("code", "name", "category", "message")
 _OPTIONAL_TEXT = ("hint", "url", "suppressed", "message_id")
-_FIELDS = frozenset(("severity", "span", "fatal", "args", *_TEXT_FIELDS, *_OPTIONAL_TEXT))
+_FIELDS = frozenset(("severity", "span", "fatal", "args", "related", *_TEXT_FIELDS, *_OPTIONAL_TEXT))
+
+
+def _span(data: object) -> Span | None:
+    if not (isinstance(data, dict) and data.keys() == {"path", *_SPAN_INTS} and isinstance(data["path"], str)
+            and all(type(data[k]) is int and 0 <= data[k] <= _MAX_POSITION for k in _SPAN_INTS)):
+        return None
+    return Span(**data)
+
+
+def _related(data: object) -> tuple[Related, ...] | None:
+    if not isinstance(data, list):
+        return None
+    out = []
+    for item in data:
+        if not (isinstance(item, dict) and item.keys() == {"span", "label"} and isinstance(item["label"], str)):
+            return None
+        span = _span(item["span"])
+        if span is None:
+            return None
+        out.append(Related(span, item["label"]))
+    return tuple(out)
 
 
 def _load(data: object) -> Diagnostic | None:
     """The diagnostic ``_dump`` made, or None if ``data`` is not exactly of that shape."""
     if not (isinstance(data, dict) and data.keys() == _FIELDS):
         return None
-    span, args, severity = data["span"], data["args"], data["severity"]
-    if not (isinstance(span, dict) and span.keys() == {"path", *_SPAN_INTS} and isinstance(span["path"], str)
-            and all(type(span[k]) is int and 0 <= span[k] <= _MAX_POSITION for k in _SPAN_INTS)):
+    args, severity = data["args"], data["severity"]
+    span, related = _span(data["span"]), _related(data["related"])
+    if span is None or related is None:
         return None
     if not (all(isinstance(data[k], str) for k in _TEXT_FIELDS)
             and all(data[k] is None or isinstance(data[k], str) for k in _OPTIONAL_TEXT)
@@ -89,8 +110,9 @@ def _load(data: object) -> Diagnostic | None:
         return None
     return Diagnostic(
         code=data["code"], name=data["name"], category=data["category"], severity=Severity.parse(severity),
-        message=data["message"], span=Span(**span), hint=data["hint"], url=data["url"], fatal=data["fatal"],
-        suppressed=data["suppressed"], args=tuple((a[0], a[1]) for a in args), message_id=data["message_id"])
+        message=data["message"], span=span, hint=data["hint"], url=data["url"], fatal=data["fatal"],
+        suppressed=data["suppressed"], args=tuple((a[0], a[1]) for a in args), message_id=data["message_id"],
+        related=related)
 
 
 def cached(results: cache.Results, key: str) -> list[Diagnostic] | None:

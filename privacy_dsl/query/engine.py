@@ -331,17 +331,20 @@ class FindingMap:
         for diag in diagnostics:
             if diag.suppressed is not None:
                 continue
-            keys = self._locate(diag, index, firsts, inherited)
+            keys = list(dict.fromkeys(key for span in (diag.span, *(r.span for r in diag.related))
+                                      for key in self._locate(diag, span, index, firsts, inherited)))
             if not keys:
                 self.unplaced.append(diag)
             for key in keys:
                 self.by_decl.setdefault(key, []).append(diag)
 
     @staticmethod
-    def _locate(diag: Diagnostic, index: dict[str, list[tuple[tuple[int, int], tuple[int, int], DeclKey]]],
+    def _locate(diag: Diagnostic, span: m.Span,
+                index: dict[str, list[tuple[tuple[int, int], tuple[int, int], DeclKey]]],
                 firsts: dict[str, list[tuple[int, int]]],
                 inherited: dict[str, dict[tuple[tuple[int, int], tuple[int, int]], list[DeclKey]]]) -> list[DeclKey]:
-        path, pos = diag.span.path, _pos(diag.span)
+        """The declarations one place of a finding (its own or a related one) falls in."""
+        path, pos = span.path, _pos(span)
         rows = index.get(path)
         if rows:
             i = bisect.bisect_right(firsts[path], pos) - 1

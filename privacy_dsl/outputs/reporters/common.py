@@ -164,6 +164,85 @@ def statistics(diagnostics: Iterable[Diagnostic]) -> list[Statistic]:
     return sorted(stats, key=lambda s: (-s.count, s.code, -s.severity))
 
 
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """What one rule found, over all its findings: how many, and about how many objects."""
+
+    code: str
+    name: str
+    severity: Severity
+    findings: int
+    objects: int
+    #: What the objects are ("purposes", "cookies", ...), when they are all of one kind.
+    noun: str
+
+
+def affected(d: Diagnostic) -> int:
+    """How many objects one finding is about: itself and its related locations (``lint.facts``)."""
+    return 1 + len(d.related)
+
+
+def _noun(label: str) -> str:
+    return label.split("`", 1)[0].strip()
+
+
+def _kinds(d: Diagnostic) -> set[str]:
+    """The nouns of the objects one finding is about ("purpose", "local storage"); none for a
+    finding about the notice as a whole."""
+    from ...lint.facts import SUBJECT_ARGS, label
+
+    args = dict(d.args)
+    key = next((k for k in SUBJECT_ARGS if k in args), None)
+    if key is None:
+        return set()
+    return {_noun(label(key, args[key])), *(_noun(r.label) for r in d.related)}
+
+
+#: The nouns of the kinds of browser storage (``model.StorageKind.noun``): mixed, they are "trackers"
+#: (the CNIL's word for all of them).
+_TRACKERS = frozenset({"cookie", "local storage", "session storage", "IndexedDB", "pixel", "SDK", "fingerprint",
+                       "cache storage"})
+
+
+def facts(diagnostics: Iterable[Diagnostic]) -> list[Fact]:
+    """Unsuppressed findings per rule with the objects they are about: errors first, then the rule
+    that affects the most objects (what the end of the full and github formats summarises)."""
+    from ...lint.facts import PLURALS
+
+    rows: dict[tuple[str, Severity], list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.suppressed is None:
+            rows.setdefault((d.code, d.severity), []).append(d)
+    out = []
+    for (code, severity), found in rows.items():
+        objects = sum(affected(d) for d in found)
+        kinds: set[str] = set().union(*(_kinds(d) for d in found))
+        if not kinds or not all(_kinds(d) for d in found):
+            noun = ""
+        elif len(kinds) == 1:
+            kind = next(iter(kinds))
+            noun = PLURALS.get(kind, kind) if objects > 1 else kind
+        else:
+            noun = ("trackers" if objects > 1 else "tracker") if kinds <= _TRACKERS else "objects"
+        out.append(Fact(code, found[0].name, severity, len(found), objects, noun))
+    return sorted(out, key=lambda f: (-f.severity, -f.objects, f.code))
+
+
+def render_facts(report: Report) -> list[str]:
+    """The summary by fact that ends the full format (when there are two findings or more)."""
+    found = facts(report.diagnostics)
+    if sum(f.findings for f in found) < 2:
+        return []
+    code_width = max(len(f.code) for f in found)
+    name_width = max(len(f.name) for f in found)
+    out = ["By rule, most serious and most widespread first:"]
+    for f in found:
+        count = f"{f.findings} finding{'s' if f.findings > 1 else ''}"
+        about = f", {f.objects} {f.noun}" if f.noun else ""
+        out.append(f"  {f.severity.label:<7}  {f.code:<{code_width}}  {f.name:<{name_width}}  {count}{about}")
+    return [*out, ""]
+
+
 def render_statistics(report: Report) -> str:
     """The ``--statistics`` table: count, code, name, severity."""
     stats = statistics(report.diagnostics)

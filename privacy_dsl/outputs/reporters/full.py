@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...diagnostics import Diagnostic, Severity, bound_message, printable
-from .common import Report, display_path
+from .common import Report, display_path, render_facts
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -73,6 +73,23 @@ def _excerpt(diag: Diagnostic, lines: list[str] | None, color: bool) -> list[str
     return [f" {pad} {bar}", f" {_paint(gutter, '34', color)} {bar} {text}", f" {pad} {bar} {caret}"]
 
 
+#: How many related places the ``also at`` line lists; the rest are counted.
+PLACES = 12
+
+
+def places(diag: Diagnostic) -> str:
+    """The related locations of one finding for several, compactly: ``a.privacy:3, 9, b.privacy:4``
+    (a file's name once, then its lines)."""
+    out: list[str] = []
+    previous = diag.span.path
+    for related in diag.related[:PLACES]:
+        path = related.span.path
+        out.append(str(related.span.line) if path == previous else f"{display_path(path)}:{related.span.line}")
+        previous = path
+    rest = len(diag.related) - PLACES
+    return printable(", ".join(out) + (f" and {rest} more" if rest > 0 else ""))
+
+
 def render(report: Report) -> str:
     out: list[str] = []
     color = report.color  # the command decides: --color, a terminal, NO_COLOR
@@ -85,12 +102,15 @@ def render(report: Report) -> str:
         if path not in split and path in report.sources:
             split[path] = _split(report.sources[path])  # once per file: linear in the report
         out.extend(_excerpt(diag, split.get(path), color))
+        if diag.related:
+            out.append(f"  = also at: {places(diag)}")
         if diag.hint:
             out.append(f"  = hint: {printable(diag.hint)}")
         if diag.suppressed:
             out.append(f"  = suppressed: {printable(bound_message(diag.suppressed))}")
         out.append("")
     if not report.quiet:
+        out.extend(render_facts(report))
         out.append(report.summary())
     elif out:
         out.pop()  # the blank line after the last finding

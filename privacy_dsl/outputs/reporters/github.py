@@ -8,16 +8,22 @@ exclusive. Escaping follows GitHub's toolkit (``escapeData`` / ``escapeProperty`
 LF in messages; additionally ``:`` and ``,`` in properties. Before that, other control characters
 of the data are escaped (``diagnostics.printable``): an annotation shows ``\x1b``, never a raw ESC.
 
+GitHub shows at most 10 annotations of each severity per step (50 per job) and drops the rest
+silently, so the commands come most serious first, and among equals the finding about the most
+objects first (then by place); when some will not show, a last ``::notice::`` says so, and the job
+summary lists every finding.
+
 ``summary(report)`` is the Markdown job summary the ``lint`` command appends to
-``$GITHUB_STEP_SUMMARY``.
+``$GITHUB_STEP_SUMMARY``: the counts, the findings by rule, and every finding.
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 from ...diagnostics import Diagnostic, Severity, bound_message, printable
-from .common import Report, statistics
+from .common import Report, affected, facts
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -42,12 +48,32 @@ def command(d: Diagnostic) -> str:
         message += f"\nhint: {printable(d.hint, keep_lines=True)}"
     if d.suppressed is not None:
         message += f"\nsuppressed: {printable(bound_message(d.suppressed), keep_lines=True)}"
-    kind = "notice" if d.suppressed is not None else _COMMANDS[d.severity]
-    return f"::{kind} " + ",".join(f"{k}={escape_property(v)}" for k, v in props) + f"::{escape_data(message)}"
+    return f"::{_kind(d)} " + ",".join(f"{k}={escape_property(v)}" for k, v in props) + f"::{escape_data(message)}"
+
+
+#: Annotations GitHub shows per severity in one step (its documented limit); the rest are dropped.
+ANNOTATIONS_PER_SEVERITY = 10
+
+
+def annotation_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Most serious first, then the finding about the most objects, then by place: what GitHub
+    shows when it shows only the first ten of a kind."""
+    return sorted(diagnostics, key=lambda d: (d.suppressed is not None, -d.severity, -affected(d), *d.sort_key()))
+
+
+def _kind(d: Diagnostic) -> str:
+    return "notice" if d.suppressed is not None else _COMMANDS[d.severity]
 
 
 def render(report: Report) -> str:
-    lines = [command(d) for d in report.shown]
+    shown = annotation_order(report.shown)
+    lines = [command(d) for d in shown]
+    per_kind = Counter(_kind(d) for d in shown)
+    hidden = sum(max(0, n - ANNOTATIONS_PER_SEVERITY) for n in per_kind.values())
+    if hidden:
+        lines.append(f"::notice title=privacy-dsl::{hidden} findings are beyond the "
+                     f"{ANNOTATIONS_PER_SEVERITY} annotations of each severity GitHub shows; "
+                     "the job summary and the log above list every finding")
     if not report.quiet:
         lines.append(report.summary())
     return "\n".join(lines) + ("\n" if lines else "")
@@ -65,8 +91,27 @@ def summary(report: Report) -> str:
     out += [f"| {severity.label} | {n} |" for severity, n in counts.items()]
     if report.suppressed:
         out.append(f"| suppressed | {report.suppressed} |")
-    stats = statistics(report.diagnostics)
-    if stats:
-        out += ["", "| rule | name | severity | findings |", "| --- | --- | --- | ---: |"]
-        out += [f"| {s.code} | {_cell(s.name)} | {s.severity.label} | {s.count} |" for s in stats]
+    found = facts(report.diagnostics)
+    if found:
+        out += ["", "| rule | name | severity | findings | objects |", "| --- | --- | --- | ---: | ---: |"]
+        out += [f"| {f.code} | {_cell(f.name)} | {f.severity.label} | {f.findings} | {f.objects} |" for f in found]
+    listed = annotation_order(report.active)
+    if listed:
+        out += ["", "<details><summary>Every finding</summary>", "",
+                "| severity | code | where | message |", "| --- | --- | --- | --- |"]
+        size = sum(len(line) for line in out)
+        for n, d in enumerate(listed):
+            where = f"{d.span.path}:{d.span.line}:{d.span.column}"
+            row = (f"| {d.severity.label} | {d.code} | `{_cell(printable(where))}` | "
+                   f"{_cell(printable(d.message))} |")
+            if size + len(row) > SUMMARY_BYTES:
+                out.append(f"| | | | {len(listed) - n} more findings: see the log |")
+                break
+            out.append(row)
+            size += len(row) + 1
+        out += ["", "</details>"]
     return "\n".join(out) + "\n\n"
+
+
+#: GitHub refuses a step summary over 1 MiB; the findings table stops well before.
+SUMMARY_BYTES = 900_000

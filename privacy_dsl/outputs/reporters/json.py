@@ -68,7 +68,7 @@ SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "required": ["code", "name", "category", "severity", "message", "hint", "url", "path", "line",
                              "column", "end_line", "end_column", "fatal", "suppressed", "suppression_reason",
-                             "args", "message_id"],
+                             "args", "message_id", "related"],
                 "properties": {
                     "code": {"type": "string", "description": "Rule code (CK002) or input code (E100)."},
                     "name": {"type": "string", "description": "Rule name in kebab-case."},
@@ -87,6 +87,18 @@ SCHEMA: dict[str, Any] = {
                     "suppression_reason": _TEXT_OR_NULL,
                     "args": {"type": "object", "additionalProperties": {"type": "string"},
                              "description": "Machine-readable arguments of the message."},
+                    "related": {
+                        "type": "array",
+                        "description": "The other objects this one finding is about (a value many purposes "
+                                       "inherit, the same defect on many rows), each with where it is.",
+                        "items": {
+                            "type": "object",
+                            "required": ["label", "path", "line", "column", "end_line", "end_column"],
+                            "properties": {"label": {"type": "string"}, "path": {"type": "string"},
+                                           "line": _POSITION, "column": _POSITION, "end_line": _POSITION,
+                                           "end_column": _POSITION},
+                        },
+                    },
                     "message_id": {**_TEXT_OR_NULL,
                                    "description": "The code's message template that `message` was formatted from "
                                                   "with `args` (`privacy-dsl explain CODE` lists them); null for "
@@ -118,6 +130,8 @@ def diagnostic(d: Diagnostic) -> dict[str, Any]:
         "suppression_reason": d.suppressed,
         "args": dict(d.args),
         "message_id": d.message_id,
+        "related": [{"label": r.label, "path": r.span.path, "line": r.span.line, "column": r.span.column,
+                     "end_line": r.span.end_line, "end_column": r.span.end_column} for r in d.related],
     }
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ...diagnostics import Diagnostic, Severity, json_text
+from ...span import Span
 from .common import Report, RuleInfo, builtin_infos, lookup_info
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -78,7 +79,7 @@ def _message(d: Diagnostic, messages: dict[str, str]) -> dict[str, Any]:
     arguments when the diagnostic was formatted from one of its code's templates."""
     message: dict[str, Any] = {"text": d.message + (f"\nHint: {d.hint}" if d.hint else "")}
     template = messages.get(d.message_id or "")
-    if template is not None:
+    if template is not None and not d.related:  # one finding for several adds to its template's text
         args = dict(d.args)
         fields = positional(template)[1]
         if all(name in args for name, _ in fields):
@@ -105,7 +106,10 @@ def _plain(markdown: str) -> str:
 
 
 def _region(d: Diagnostic) -> dict[str, int]:
-    span = d.span
+    return _span_region(d.span)
+
+
+def _span_region(span: Span) -> dict[str, int]:
     line, column = max(span.line, 1), max(span.column, 1)
     end_line = max(span.end_line, line)
     end_column = max(span.end_column, 1) if end_line > line else max(span.end_column, column)
@@ -160,6 +164,12 @@ def document(report: Report) -> dict[str, Any]:
                                                 "region": _region(d)}}],
             "partialFingerprints": {FINGERPRINT: fingerprint(d)},
         }
+        if d.related:  # the other objects of one finding for several (lint.facts.grouped)
+            result["relatedLocations"] = [
+                {"id": n, "message": {"text": r.label},
+                 "physicalLocation": {"artifactLocation": artifact_location(r.span.path),
+                                      "region": _span_region(r.span)}}
+                for n, r in enumerate(d.related, 1)]
         if d.args:
             result["properties"] = {"args": dict(d.args)}
         if d.suppressed is not None:
