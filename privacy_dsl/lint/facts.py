@@ -65,7 +65,8 @@ def label(key: str, value: str) -> str:
 def _group_key(d: Diagnostic, about: tuple[str, str]) -> tuple[object, ...]:
     key, value = about
     others = tuple((k, v) for k, v in d.args if k != key)
-    hint = None if d.hint is None else d.hint.replace(value, "\0")
+    # The name as the hint quotes it: a bare replace would blank every letter `a` of a purpose `a`.
+    hint = None if d.hint is None else d.hint.replace(f"`{value}`", "`\0`")
     return (d.code, d.message_id, d.severity, key, others, hint)
 
 
@@ -128,6 +129,10 @@ def merge(members: list[Diagnostic], places: Places | None = None) -> Diagnostic
     names = list(dict.fromkeys(dict(d.args)[key] for d in members))
     others_text = _others(key, names[1:])
     related = []
+    # At an inherited value, the first object's own place is a related location too.
+    own = places(key, names[0]) if places is not None and members[1].span == first.span else None
+    if own is not None and own != first.span:
+        related.append(Related(own, label(key, names[0])))
     for d in members[1:]:
         name = dict(d.args)[key]
         span = d.span
@@ -163,8 +168,10 @@ def _others(key: str, names: list[str]) -> str:
 
 
 def affected(d: Diagnostic) -> int:
-    """How many objects one finding is about (itself and its related locations)."""
-    return 1 + len(d.related)
+    """How many objects one finding is about: its subject and those of its related locations."""
+    about = subject(d)
+    own = set() if about is None else {label(*about)}
+    return len(own | {r.label for r in d.related}) or 1
 
 
 def all_spans(d: Diagnostic) -> Iterable[Span]:

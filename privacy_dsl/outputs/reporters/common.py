@@ -177,11 +177,6 @@ class Fact:
     noun: str
 
 
-def affected(d: Diagnostic) -> int:
-    """How many objects one finding is about: itself and its related locations (``lint.facts``)."""
-    return 1 + len(d.related)
-
-
 def _noun(label: str) -> str:
     return label.split("`", 1)[0].strip()
 
@@ -207,7 +202,7 @@ _TRACKERS = frozenset({"cookie", "local storage", "session storage", "IndexedDB"
 def facts(diagnostics: Iterable[Diagnostic]) -> list[Fact]:
     """Unsuppressed findings per rule with the objects they are about: errors first, then the rule
     that affects the most objects (what the end of the full and github formats summarises)."""
-    from ...lint.facts import PLURALS
+    from ...lint.facts import PLURALS, affected
 
     rows: dict[tuple[str, Severity], list[Diagnostic]] = {}
     for d in diagnostics:

@@ -23,7 +23,8 @@ import os
 from collections import Counter
 
 from ...diagnostics import Diagnostic, Severity, bound_message, printable
-from .common import Report, affected, facts
+from ...lint.facts import affected
+from .common import Report, facts
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
