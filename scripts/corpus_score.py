@@ -2,6 +2,7 @@
 
     python scripts/corpus_score.py            # the table and the totals
     python scripts/corpus_score.py --details  # and every finding with its verdict, every miss
+    python scripts/corpus_score.py --draft    # a line to complete for each finding not yet reviewed
 
 Each notice in tests/corpus/ has a ``REVIEW.txt``: what a careful reviewer expects of it, one fact
 per line, and a verdict on everything the linter says that is not expected::
@@ -160,7 +161,8 @@ def _matches(entry: Entry, finding: Said) -> bool:
 
 
 def score(name: str) -> Score:
-    entries = read_review(CORPUS / name / "REVIEW.txt")
+    review = CORPUS / name / "REVIEW.txt"
+    entries = read_review(review) if review.is_file() else []
     result = Score(name)
     findings = said(name)
     result.lines = len(findings)
@@ -170,7 +172,7 @@ def score(name: str) -> Score:
     for f in findings:
         hits = [e for e in entries if _matches(e, f)]
         if not hits:
-            result.unreviewed.append(f.text)
+            result.unreviewed.append(draft(f))
             result.verdicts.append(("UNREVIEWED", f.text))
             continue
         # One finding, one verdict: a wrong one if any line says so, else unsure, else true.
@@ -189,6 +191,13 @@ def score(name: str) -> Score:
     return result
 
 
+def draft(finding: Said) -> str:
+    """A review line for a finding no line matches, for the reviewer to give a verdict and a why."""
+    subjects = ",".join(f"{k}={v}" for k, v in sorted(finding.subjects)) or "-"
+    message = finding.text.split(": ", 1)[-1]
+    return f"unsure  {finding.code}  {subjects}  TODO verdict and why -- {message}"
+
+
 def notices() -> list[str]:
     return sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 
@@ -197,9 +206,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--details", action="store_true", help="every finding with its verdict, and every miss")
+    parser.add_argument("--draft", action="store_true",
+                        help="print a review line to complete for every unreviewed finding, per notice")
+    parser.add_argument("notice", nargs="*", help="the notices to score (default: every one)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    scores = [score(n) for n in notices()]
+    try:
+        scores = [score(n) for n in args.notice or notices()]
+    except ReviewError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.draft:
+        for s in scores:
+            if s.unreviewed:
+                print(f"# {s.notice}/REVIEW.txt\n" + "\n".join(s.unreviewed))
+        return 1 if any(s.unreviewed for s in scores) else 0
     width = max(len(s.notice) for s in scores)
     print(f"{'notice':<{width}}  expected  found  recall  lines  lines/fact  false  unsure  unreviewed")
     for s in scores:
@@ -217,9 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     found = sum(s.found for s in scores)
     lines = sum(s.lines for s in scores)
     false = sum(s.false for s in scores)
-    print(f"\n{len(scores)} notices: recall {found}/{expected} = {found / expected:.1%}; "
+    recall = found / expected if expected else 1.0
+    per_fact = lines / found if found else float(lines)
+    print(f"\n{len(scores)} notices: recall {found}/{expected} = {recall:.1%}; "
           f"false positives {false} = {false / len(scores):.2f} per notice; "
-          f"{lines} lines for {found} facts found = {lines / found:.2f} lines per fact; "
+          f"{lines} lines for {found} facts found = {per_fact:.2f} lines per fact; "
           f"{sum(s.unsure for s in scores)} unsure; {sum(len(s.unreviewed) for s in scores)} unreviewed")
     return 1 if any(s.unreviewed for s in scores) else 0
 
