@@ -8,7 +8,7 @@ Each notice in tests/corpus/ has a ``REVIEW.txt``: what a careful reviewer expec
 per line, and a verdict on everything the linter says that is not expected::
 
     # verdict  code    subjects                      rationale
-    expect     LAW001  purpose=a,b                   no Art. 6(1) basis is stated anywhere
+    expect     LAW001  purpose=a,purpose=b           no Art. 6(1) basis is stated anywhere
     false      CK102   cookie=li_gc                  LinkedIn documents 6 months; the database is dated
     unsure     CK101   cookie=lidc                   the database's category may be the one that is off
     expect     -       recipient=google              Google LLC is in the US, no transfer stated (no rule)
@@ -16,6 +16,8 @@ per line, and a verdict on everything the linter says that is not expected::
 - ``expect``: a defect the notice has, stated once however many objects it concerns. It is
   *found* when a finding of that code names one of its subjects (``*``: any finding of the code;
   ``-``: a finding about the notice as a whole). Code ``-`` is a defect no rule reports (a miss).
+  ``TRN016|LAW001``: one fact that either code states (each says it in its own words). A subject
+  with spaces is quoted: ``cookie="Swappi ApS"``.
 - ``false``: a finding that is wrong (a false positive); ``unsure``: one the reviewer cannot call.
 - A finding no line matches is *unreviewed*; tests/test_corpus.py fails on it, so a change in what
   a notice is told is always reviewed.
@@ -45,7 +47,10 @@ CORPUS = ROOT / "tests" / "corpus"
 TODAY = dt.date(2026, 11, 25)
 VERDICTS = ("expect", "false", "unsure")
 #: The arguments that name what a finding is about (``privacy_dsl.lint.facts.SUBJECT_ARGS``).
-_LINE = re.compile(r"(?P<verdict>\w+)\s+(?P<code>[A-Z]+\d+|-)\s+(?P<subjects>\S+)\s*(?P<why>.*)")
+_LINE = re.compile(r'(?P<verdict>\w+)\s+(?P<code>[A-Z]+\d+(?:\|[A-Z]+\d+)*|-)\s+(?P<subjects>(?:[^\s"]|"[^"]*")+)'
+                   r"\s*(?P<why>.*)")
+#: One subject of a review line: ``key=name`` or ``key="a name with spaces"``.
+_SUBJECT = re.compile(r'(?P<key>\w+)=(?:"(?P<quoted>[^"]+)"|(?P<name>[^,"]+))(?:,|$)')
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +104,14 @@ def read_review(path: Path) -> list[Entry]:
         raw_subjects = match["subjects"]
         subjects: set[tuple[str, str]] = set()
         if raw_subjects not in ("*", "-"):
-            for item in raw_subjects.split(","):
-                key, sep, name = item.partition("=")
-                if not sep or not name:
-                    raise ReviewError(f"{path}:{number}: a subject is `argument=name`, got {item!r}")
-                subjects.add((key, name))
+            at = 0
+            while at < len(raw_subjects):
+                item = _SUBJECT.match(raw_subjects, at)
+                if item is None:
+                    raise ReviewError(f'{path}:{number}: a subject is `argument=name` or `argument="a name"`, '
+                                      f"got {raw_subjects[at:]!r}")
+                subjects.add((item["key"], item["quoted"] or item["name"]))
+                at = item.end()
         if match["code"] == "-" and match["verdict"] != "expect":
             raise ReviewError(f"{path}:{number}: only an `expect` line may have no code (a defect no rule reports)")
         entries.append(Entry(match["verdict"], match["code"], frozenset(subjects), raw_subjects == "*",
@@ -151,7 +159,7 @@ def said(name: str) -> list[Said]:
 
 
 def _matches(entry: Entry, finding: Said) -> bool:
-    if entry.code != finding.code:
+    if finding.code not in entry.code.split("|"):
         return False
     if entry.any_subject:
         return True
@@ -193,7 +201,8 @@ def score(name: str) -> Score:
 
 def draft(finding: Said) -> str:
     """A review line for a finding no line matches, for the reviewer to give a verdict and a why."""
-    subjects = ",".join(f"{k}={v}" for k, v in sorted(finding.subjects)) or "-"
+    subjects = ",".join(f'{k}="{v}"' if re.search(r'[\s,"]', v) else f"{k}={v}"
+                        for k, v in sorted(finding.subjects)) or "-"
     message = finding.text.split(": ", 1)[-1]
     return f"unsure  {finding.code}  {subjects}  TODO verdict and why -- {message}"
 

@@ -7,6 +7,7 @@ import importlib.util
 import os
 import re
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -84,3 +85,33 @@ def test_no_notice_comes_from_an_excluded_repository() -> None:
 
 def test_the_score_lints_the_corpus_on_the_tests_day() -> None:
     assert SCORE.TODAY == TODAY
+
+
+@pytest.mark.parametrize("name", NOTICES)
+def test_every_finding_on_a_notice_has_a_reviewers_verdict(name: str) -> None:
+    """A change in what a real notice is told is reviewed: each finding matches a line of the
+    notice's REVIEW.txt (`python scripts/corpus_score.py --draft NAME` prints the lines to add)."""
+    assert (CORPUS / name / "REVIEW.txt").is_file(), f"{name}: no REVIEW.txt"
+    result = SCORE.score(name)
+    assert result.unreviewed == [], "\n".join(["add to REVIEW.txt:", *result.unreviewed])
+
+
+def test_a_review_line_that_does_not_parse_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    review = tmp_path / "REVIEW.txt"
+    review.write_text("# header\nexpect  LAW001  purpose=a  no basis\nmaybe LAW001 * why\n", encoding="utf-8")
+    with pytest.raises(SCORE.ReviewError, match=r"REVIEW.txt:3: expected `verdict code subjects rationale`"):
+        SCORE.read_review(review)
+    review.write_text("false  -  -  a finding no rule gives cannot be false\n", encoding="utf-8")
+    with pytest.raises(SCORE.ReviewError, match="only an `expect` line may have no code"):
+        SCORE.read_review(review)
+
+
+def test_the_score_counts_a_fact_once_however_many_findings_state_it() -> None:
+    entry = SCORE.Entry("expect", "RET001", frozenset({("purpose", "a"), ("purpose", "b")}), False, "why", 1)
+    said = [SCORE.Said("RET001", frozenset({("purpose", "a")}), "x"),
+            SCORE.Said("RET001", frozenset({("purpose", "b")}), "y"),
+            SCORE.Said("RET002", frozenset({("purpose", "a")}), "z")]
+    assert [SCORE._matches(entry, s) for s in said] == [True, True, False]
+    anything = SCORE.Entry("expect", "TRN001", frozenset(), False, "why", 2)
+    assert SCORE._matches(anything, SCORE.Said("TRN001", frozenset(), "t"))
+    assert not SCORE._matches(anything, SCORE.Said("TRN001", frozenset({("purpose", "a")}), "t"))

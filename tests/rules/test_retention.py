@@ -32,6 +32,28 @@ def test_ret001_fires_on_a_purpose_without_retention() -> None:
     assert run(purpose("basis contract"), "RET001") == [("RET001", 1, 1)]
 
 
+def _cookie(category: str, expiry: str | None = "1 day") -> str:
+    lines = [f"category {category}", "purpose p", "party first", "provider \"Acme\""]
+    if expiry:
+        lines.append(f"expiry {expiry}")
+    return "cookie c {\n" + "".join(f"  {line}\n" for line in lines) + "}\n"
+
+
+def test_ret001_takes_a_technical_cookies_expiry_as_the_retention_of_a_purpose_with_no_data_of_its_own() -> None:
+    assert run(purpose("basis legitimate_interests") + _cookie("strictly_necessary"), "RET001") == []
+    assert run(purpose("basis legitimate_interests") + _cookie("security", "session"), "RET001") == []
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    (purpose("basis consent") + _cookie("analytics"), "statistics outlive the cookie on the device"),
+    (purpose("basis consent", use="marketing.advertising") + _cookie("functional"), "a marketing use"),
+    (purpose("basis contract") + _cookie("strictly_necessary", None), "a cookie without expiry"),
+    (purpose("basis contract", "categories email") + _cookie("strictly_necessary"), "data of its own"),
+])
+def test_ret001_still_fires_where_the_cookie_lifetime_is_not_the_retention(text: str, why: str) -> None:
+    assert [c for c in run(text, "RET001") if c[0] == "RET001"] == [("RET001", 1, 1)], why
+
+
 def test_ret001_fires_at_unspecified_when_it_is_the_only_retention() -> None:
     assert run(purpose("basis contract", "retention unspecified"), "RET001") == [("RET001", 3, 13)]
 

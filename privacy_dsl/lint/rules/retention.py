@@ -43,6 +43,26 @@ def _names(categories: list[str]) -> str:
     return ", ".join(f"`{c}`" for c in categories)
 
 
+#: Cookie categories whose data goes on to be kept elsewhere (reports, profiles, ad audiences).
+_COLLECTING = frozenset({m.CookieCategory.ANALYTICS, m.CookieCategory.MARKETING, m.CookieCategory.PERSONALIZATION})
+
+
+def _stored_in_cookies(policy: m.Policy) -> set[str]:
+    """The purposes whose only data is what their cookies store, each cookie with its expiry: a
+    technical purpose that lists no categories of its own, that no analytics or marketing use or
+    cookie serves, and that cookies with a stated lifetime serve (a CMP table's "session security"
+    row). The expiry is how long that data is kept; an analytics cookie's lifetime on the device is
+    not how long the statistics made from it are kept."""
+    served: dict[str, list[m.Cookie]] = {}
+    for cookie in policy.cookies:
+        for ref in cookie.purposes:
+            served.setdefault(ref.name, []).append(cookie)
+    return {pid for pid, cookies in served.items()
+            if (p := policy.purposes.get(pid)) is not None and not p.categories
+            and not any(u.startswith(("analytics", "marketing", "personalize")) for u in p.uses)
+            and all(c.expiry is not None and c.category not in _COLLECTING for c in cookies)}
+
+
 @rule(
     "RET001",
     "retention-missing",
@@ -77,7 +97,11 @@ def retention_missing(ctx: Context) -> Iterator[Finding]:
     `retention criteria "..."` answers the question: the rule cannot judge free text, so it stays
     silent on criteria however they are worded. A period given as a maximum (`retention up_to 30
     days`) is a period. A purpose whose retention names only some of its categories (`for ...`)
-    is RET007's.
+    is RET007's. A technical purpose that lists no categories and that only cookies with a stated
+    `expiry` serve (a cookie table's "session security" row) keeps what those cookies store as long
+    as they last: the expiry answers the question, and CK002 reports a cookie without one. Not so
+    for an analytics, marketing or personalisation use or cookie: how long the statistics or
+    profiles made from a cookie are kept is not its lifetime on the device.
 
     ## Why it matters
     GDPR Art. 13(2)(a) and 14(2)(a) require the notice to give "the period for which the personal
@@ -109,11 +133,13 @@ def retention_missing(ctx: Context) -> Iterator[Finding]:
     ## References
     GDPR Art. 5(1)(e), 13(2)(a), 14(2)(a); WP29 Guidelines on transparency (WP260 rev.01), Annex.
     """
+    stored = _stored_in_cookies(ctx.policy)
     for purpose in ctx.policy.purposes.values():
         if not purpose.retention:
-            yield Finding(purpose.span, {"purpose": purpose.id}, "missing",
-                          hint="add `retention <period>` (e.g. `retention 3 years after contract_end`), "
-                               "`retention until <event>` or `retention law \"<statute>\"`")
+            if purpose.id not in stored:
+                yield Finding(purpose.span, {"purpose": purpose.id}, "missing",
+                              hint="add `retention <period>` (e.g. `retention 3 years after contract_end`), "
+                                   "`retention until <event>` or `retention law \"<statute>\"`")
             continue
         hint = "state the period or the criteria that decide it, e.g. `retention 13 months`"
         if all(r.rule == "unspecified" for r in purpose.retention):
