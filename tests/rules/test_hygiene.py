@@ -103,6 +103,24 @@ def test_hyg002_each_kind_of_unused_declaration_at_its_block() -> None:
                                    ("HYG002", 13, 1), ("HYG002", 16, 1)]
 
 
+def test_hyg002_is_silent_on_a_category_of_recipients_named_for_the_processing_as_a_whole() -> None:
+    text = """\
+    recipient authorities {
+      name "The competent authorities, on request"
+      category_only
+    }
+    recipient named {
+      name "Mailer"
+      category_only no
+    }
+    purpose p {
+      use essential
+    }
+    """
+    assert findings(dedent(text), "HYG002") == [
+        ("HYG002", (5, 1), (8, 2), {"kind": "recipient", "id": "named"})]
+
+
 def test_hyg002_every_kind_of_reference_counts_as_use() -> None:
     text = """\
     category email {

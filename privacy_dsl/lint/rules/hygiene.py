@@ -148,7 +148,10 @@ def unused_declaration(ctx: Context) -> Iterator[Finding]:
     Flags a declared block that no purpose, cookie, transfer or rights block refers to: a
     `category` or `subject` in no purpose; a `recipient` in no purpose, transfer or cookie
     `provider`; a `transfer` in no purpose; a `consent` mechanism in no purpose or cookie; an
-    `authority` that the rights block does not name for `complaints`.
+    `authority` that the rights block does not name for `complaints`. A `category_only` recipient
+    ("the competent authorities, on request") is not flagged: notices name such categories for the
+    processing as a whole, which Art. 13(1)(e) ("the recipients or categories of recipients")
+    allows.
 
     ## Why it matters
     An unused declaration is usually a purpose that forgot to list it: a recipient that receives
@@ -213,6 +216,9 @@ def unused_declaration(ctx: Context) -> Iterator[Finding]:
         ("consent", dict(policy.consents), "name it with `consent <id>` in the purposes or cookies that use it"),
         ("authority", dict(policy.authorities), "name it with `complaints <id>` in the rights block"),
     )
+    # A category of recipients ("the competent authorities, on request") is named for the
+    # processing as a whole, as Art. 13(1)(e) allows: that no purpose lists it says nothing amiss.
+    used["recipient"].update(rid for rid, r in policy.recipients.items() if r.category_only)
     for kind, table, hint in tables:
         for ident, block in table.items():
             if ident not in used[kind]:
