@@ -175,7 +175,15 @@ def test_github_emits_errors_first_then_the_most_widespread_and_says_what_it_can
                for line in lines[1:13]]
     assert objects == sorted(objects, reverse=True)
     assert lines[-1] == ("::notice title=privacy-dsl::2 findings are beyond the 10 annotations of each severity "
-                         "GitHub shows; the job summary and the log above list every finding")
+                         "GitHub shows; the job summary and the log list every finding")
+
+
+def test_github_says_what_it_cannot_show_before_the_notices_it_would_be_dropped_behind() -> None:
+    diagnostics = [_diag(n, Severity.INFO) for n in range(1, 13)] + [_diag(50, Severity.ERROR)]
+    lines = github.render(Report(diagnostics, quiet=True)).splitlines()
+    assert lines[0].startswith("::error ")
+    assert lines[1].startswith("::notice title=privacy-dsl::2 findings are beyond")
+    assert len(lines) == 14 and all(line.startswith("::notice file=") for line in lines[2:])
 
 
 def test_github_job_summary_lists_every_finding() -> None:

@@ -72,9 +72,11 @@ def render(report: Report) -> str:
     per_kind = Counter(_kind(d) for d in shown)
     hidden = sum(max(0, n - ANNOTATIONS_PER_SEVERITY) for n in per_kind.values())
     if hidden:
-        lines.append(f"::notice title=privacy-dsl::{hidden} findings are beyond the "
-                     f"{ANNOTATIONS_PER_SEVERITY} annotations of each severity GitHub shows; "
-                     "the job summary and the log above list every finding")
+        # A notice itself: before the findings' notices, or it would be the first one GitHub drops.
+        first_notice = next((n for n, d in enumerate(shown) if _kind(d) == "notice"), len(shown))
+        lines.insert(first_notice, f"::notice title=privacy-dsl::{hidden} findings are beyond the "
+                                   f"{ANNOTATIONS_PER_SEVERITY} annotations of each severity GitHub shows; "
+                                   "the job summary and the log list every finding")
     if not report.quiet:
         lines.append(report.summary())
     return "\n".join(lines) + ("\n" if lines else "")
