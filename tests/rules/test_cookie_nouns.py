@@ -16,6 +16,7 @@ CASES = [
     ("CK002", "cookie", "cookie x {{ kind {kind} }}"),
     ("CK003", "cookie", "cookie x {{ kind {kind}  expiry never }}"),
     ("CK004", "cookie", "cookie x {{ kind {kind}  party third }}"),
+    ("CK009", "cookie", "cookie x {{ kind {kind} }}"),
     ("CK005", "cookie", "purpose p {{ use marketing.advertising }}\n"
                         "cookie x {{ kind {kind}  category strictly_necessary  purpose p }}"),
     ("CK007", "cookie", "cookie x {{ kind {kind} }}"),
@@ -33,6 +34,7 @@ CASES = [
 KNOWN = [
     ("CK101", 'cookie _ga {{ kind {kind}  provider "Google"  category strictly_necessary }}'),
     ("CK102", 'cookie _ga {{ kind {kind}  provider "Google"  category analytics  expiry 1 day }}'),
+    ("CK103", 'cookie _ga {{ kind {kind}  provider "HubSpot"  category analytics }}'),
 ]
 NOUNS = {"pixel": "pixel", "local_storage": "local storage", "cookie": "cookie", "sdk": "SDK",
          "indexed_db": "IndexedDB", "cache_storage": "cache storage"}
