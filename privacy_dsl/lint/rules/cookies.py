@@ -227,8 +227,9 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
         args = _label(cookie) | {"declared": what}
         if mechanism is None:
             message_id = "no-mechanism"
-            hint = ("name an opt-in consent mechanism: `consent <id>` on the cookie or its purpose, with "
-                    "`method opt_in`; if the cookie is strictly necessary, say `category strictly_necessary`")
+            noun = cookie.storage.noun
+            hint = (f"name an opt-in consent mechanism: `consent <id>` on the {noun} or its purpose, with "
+                    f"`method opt_in`; if the {noun} is strictly necessary, say `category strictly_necessary`")
         elif not mechanism.methods:
             message_id = "no-method"
             args["consent"] = mechanism.id
@@ -609,8 +610,8 @@ def cookie_category_contradicts_purpose(ctx: Context) -> Iterator[Finding]:
         yield Finding(cookie.span_of("category"),
                       _label(cookie) | {"category": cookie.category.value, "purpose": purpose.id,
                                         "use": uses_text(purpose), "reason": why},
-                      hint="correct the category or the purpose; a cookie that serves several purposes is only as "
-                           "exempt as its least necessary one")
+                      hint=f"correct the category or the purpose; a {cookie.storage.noun} that serves several purposes "
+                           "is only as exempt as its least necessary one")
 
 
 # ---------------------------------------------------------------- CK006
