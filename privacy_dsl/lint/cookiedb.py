@@ -292,6 +292,35 @@ class CookieDatabase:
         """
         return _best(self.matches(name), provider)
 
+    @functools.cached_property
+    def _domains(self) -> dict[str, frozenset[str]]:
+        """Host -> the providers of the rows set on it (``doubleclick.net (3rd party)`` -> Google)."""
+        index: dict[str, set[str]] = {}
+        for row in self.rows:
+            for host in hosts(row.domain):
+                if row.provider:
+                    index.setdefault(host, set()).add(row.provider)
+        return {host: frozenset(providers) for host, providers in index.items()}
+
+    @functools.cached_property
+    def _providers(self) -> tuple[str, ...]:
+        """Every platform and controller the database names."""
+        return tuple(dict.fromkeys(n for r in self.rows for n in (r.platform, r.controller) if n.strip()))
+
+    def providers_for_domain(self, domain: str) -> list[str]:
+        """The providers the database knows to set cookies on ``domain`` or a domain it is under
+        (``.google.com``, ``accounts.google.com`` -> Google); empty for a host it does not know."""
+        labels = domain.strip().lower().lstrip(".").split(".")
+        for start in range(0, max(len(labels) - 1, 0)):
+            found = self._domains.get(".".join(labels[start:]))
+            if found:
+                return sorted(found)
+        return []
+
+    def is_known_provider(self, provider: str) -> bool:
+        """Whether a declared provider names a platform or controller of the database."""
+        return any(provider_names(provider, name) for name in self._providers)
+
     def lookup_pattern(self, pattern: str, provider: str | None = None) -> list[KnownCookie]:
         """Rows that hold for *every* name a declared pattern matches.
 
@@ -319,15 +348,62 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+#: Platforms of the database that are software a site runs itself (a framework, a CMS), not a
+#: company that sets its cookies: `PHPSESSID` is PHP's, whoever runs PHP.
+SOFTWARE = frozenset({
+    "asp.net", "cakephp", "perl", "craftcms", "nginx ingresss", "j2ee", "next", "php.net", "typo3", "magento",
+    "nextauth.js", "next.js", "ruby on rails", "wordpress", "codeigniter", "joomla!", "django", "drupal cms",
+    "joomlart", "laravel", "joomla! engagebox", "phpmyadmin", "rack", "devise (ruby on rails)", "wpml",
+})
+
+#: Names of one company group: a cookie of Facebook's is Meta's, YouTube's is Google's (the
+#: database names brands as platforms and, for some rows, the brand as controller too).
+_GROUPS = (
+    frozenset({"meta", "facebook", "instagram", "whatsapp"}),
+    frozenset({"google", "youtube", "doubleclick", "recaptcha", "alphabet"}),
+    frozenset({"microsoft", "linkedin", "bing", "clarity", "azure"}),
+    frozenset({"cookiebot", "usercentrics", "cybot"}),
+    frozenset({"twitter", "x corp"}),
+    frozenset({"adobe", "omniture", "demdex", "everesttech"}),
+    frozenset({"oracle", "bluekai", "addthis"}),
+    frozenset({"salesforce", "pardot", "krux", "exacttarget"}),
+    frozenset({"hotjar", "contentsquare"}),
+)
+
+
+def _groups(name: str) -> set[int]:
+    words = _words(name)
+    low = name.lower()
+    return {i for i, group in enumerate(_GROUPS) if any((w in words) if " " not in w else (w in low) for w in group)}
+
+
+def provider_names(given: str, candidate: str) -> bool:
+    """Whether a declared provider (``given``) names the platform or controller ``candidate``:
+    the words of one are among the other's, one contains the other (names of five letters or
+    more), or both are of one company group (Meta and Facebook, Google and YouTube)."""
+    given, cand = given.strip().lower(), candidate.strip().lower()
+    if not given or not cand:
+        return False
+    words_given, words_cand = _words(given), _words(cand)
+    if (words_cand and words_cand <= words_given) or (words_given and words_given <= words_cand):
+        return True
+    # "hubspot" in "hubspotcorp"; not "x" (X, formerly Twitter) in "conseiluxtraining.com"
+    shorter, longer = sorted((given, cand), key=len)
+    if len(shorter) >= 5 and shorter in longer:
+        return True
+    return bool(_groups(given) & _groups(cand))
+
+
 def _provider_matches(provider: str, row: KnownCookie) -> bool:
-    given = provider.lower()
-    for candidate in (row.platform, row.controller):
-        cand = candidate.strip().lower()
-        if not cand:
-            continue
-        if cand in given or given in cand or (_words(cand) and _words(cand) <= _words(given)):
-            return True
-    return False
+    return any(provider_names(provider, candidate) for candidate in (row.platform, row.controller))
+
+
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}")
+
+
+def hosts(field: str) -> list[str]:
+    """The host names in a database ``domain`` field (``.bing.com (3rd party) or .microsoft.com``)."""
+    return _HOST.findall(field.lower())
 
 
 def from_json(data: dict[str, Any]) -> CookieDatabase:

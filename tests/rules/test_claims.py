@@ -19,6 +19,8 @@ CASES = [
      "recipient r {\n  countries SE\n}\n"),
     ("no_cookies", "cookie _fbp {\n  kind pixel\n}\n", "pixel `_fbp`", "purpose p {\n  use essential.service\n}\n"),
     ("no_cookies", "cookie fp {\n  kind fingerprint\n}\n", "fingerprint `fp`", ""),
+    ("no_cookies", "cookie cart {\n  kind local_storage\n}\n", "local storage `cart`", ""),
+    ("no_cookies", "cookie sid {\n  party first\n}\n", "cookie `sid`", ""),
     ("no_profiling", "purpose p {\n  profiling\n}\n", "purpose `p` (`profiling`)", "purpose p {\n  profiling no\n}\n"),
     ("no_profiling", "purpose ads {\n  use marketing.advertising.third_party.targeted\n}\n",
      "purpose `ads` (`use marketing.advertising.third_party.targeted`)",

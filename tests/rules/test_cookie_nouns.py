@@ -16,6 +16,7 @@ CASES = [
     ("CK002", "cookie", "cookie x {{ kind {kind} }}"),
     ("CK003", "cookie", "cookie x {{ kind {kind}  expiry never }}"),
     ("CK004", "cookie", "cookie x {{ kind {kind}  party third }}"),
+    ("CK009", "cookie", "cookie x {{ kind {kind} }}"),
     ("CK005", "cookie", "purpose p {{ use marketing.advertising }}\n"
                         "cookie x {{ kind {kind}  category strictly_necessary  purpose p }}"),
     ("CK007", "cookie", "cookie x {{ kind {kind} }}"),
@@ -33,6 +34,7 @@ CASES = [
 KNOWN = [
     ("CK101", 'cookie _ga {{ kind {kind}  provider "Google"  category strictly_necessary }}'),
     ("CK102", 'cookie _ga {{ kind {kind}  provider "Google"  category analytics  expiry 1 day }}'),
+    ("CK103", 'cookie _ga {{ kind {kind}  provider "HubSpot"  category analytics }}'),
 ]
 NOUNS = {"pixel": "pixel", "local_storage": "local storage", "cookie": "cookie", "sdk": "SDK",
          "indexed_db": "IndexedDB", "cache_storage": "cache storage"}
@@ -104,3 +106,16 @@ def test_defaults_do_not_change_the_label_of_a_named_cookie() -> None:
     text = "defaults cookie { kind pixel }\ncookie x { }\n"
     config = parse_config({"select": ["CK002"]})
     assert [dict(d.args)["cookie"] for d in diagnose(text, config=config)] == ["pixel `x`"]
+
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("CK001", "cookie x {{ kind {kind}  category marketing }}"),
+    ("CK005", "purpose p {{ use marketing.advertising }}\n"
+              "cookie x {{ kind {kind}  category strictly_necessary  purpose p }}"),
+    ("CK101", 'cookie _ga {{ kind {kind}  provider "Google"  category strictly_necessary }}'),
+])
+@pytest.mark.parametrize("kind", ["pixel", "local_storage"])
+def test_hints_name_the_kind_too(code: str, text: str, kind: str) -> None:
+    (diag,) = [d for d in diagnose(text.format(kind=kind), code) if d.code == code]
+    assert diag.hint is not None and NOUNS[kind] in diag.hint and "cookie" not in diag.hint.replace(
+        "Open Cookie Database", "")

@@ -354,6 +354,9 @@ WHOLE = {
     "CK008": [
         ("CK008", (1, 1), (5, 2), {"cookie": "an unnamed cookie of provider `Google` (line 1)"}),
     ],
+    "CK009": [
+        ("CK009", (1, 1), (4, 2), {"cookie": "cookie `session_id`"}),
+    ],
 }
 
 
@@ -508,3 +511,96 @@ def test_ck008_exempt_kinds_are_configurable() -> None:
 def test_unnamed_cookies_are_checked_by_every_rule_that_needs_no_name() -> None:
     text = "cookie unnamed {\n  party third\n  category marketing\n  expiry never\n}\n"
     assert sorted(c for c, _, _ in run(text, "CK")) == ["CK001", "CK003", "CK004", "CK007", "CK008"]
+
+
+# ---------------------------------------------------------------- CK001: a persistent login cookie
+
+
+LOGIN = "purpose login {\n  use essential.service.authentication\n}\n"  # lines 1-3
+
+
+@pytest.mark.parametrize("expiry", ["1 year", "24 hours", "30 days to 1 year", "persistent", "never"])
+def test_ck001_a_persistent_login_cookie_is_not_exempt(expiry: str) -> None:
+    text = LOGIN + cookie("party first", "category strictly_necessary", f"expiry {expiry}", "purpose login",
+                          name="remember_me")
+    declared = f"a login kept across browser sessions: purpose `login`, expiry {expiry}"
+    assert findings(text, "CK001") == [
+        ("CK001", (4, 1), (9, 2), {"cookie": "cookie `remember_me`", "declared": declared}),
+    ]
+
+
+def test_ck001_a_persistent_login_cookie_without_category_is_not_exempt_either() -> None:
+    text = LOGIN + cookie("expiry 1 year", "purpose login", name="remember_me")
+    assert run(text, "CK001") == [("CK001", 4, 1)]
+
+
+@pytest.mark.parametrize("expiry", ["session", "1 hour", "23 hours"])
+def test_ck001_a_session_login_cookie_is_exempt(expiry: str) -> None:
+    text = LOGIN + cookie("party first", "category strictly_necessary", f"expiry {expiry}", "purpose login")
+    assert run(text, "CK001") == []
+
+
+def test_ck001_a_persistent_login_cookie_with_opt_in_consent_is_fine() -> None:
+    text = OPT_IN + LOGIN + cookie("category strictly_necessary", "expiry 1 year", "purpose login", "consent banner")
+    assert run(text, "CK001") == []
+
+
+def test_ck001_persistent_login_hours_is_configurable() -> None:
+    text = LOGIN + cookie("category strictly_necessary", "expiry 30 days", "purpose login")
+    assert run(text, "CK001", persistent_login_hours=24 * 31) == []
+    assert run(text, "CK001", persistent_login_hours=24 * 30) == [("CK001", 4, 1)]
+
+
+def test_ck001_other_persistent_essential_cookies_stay_exempt() -> None:
+    text = "purpose shop {\n  use essential.service.payment_processing\n}\n" + cookie(
+        "category strictly_necessary", "expiry 1 year", "purpose shop")
+    assert run(text, "CK001") == []
+
+
+# ---------------------------------------------------------------- CK004: a domain names the provider
+
+
+@pytest.mark.parametrize("domain", [".doubleclick.net", ".google.com", "accounts.google.com", "linkedin.com"])
+def test_ck004_a_providers_domain_names_it(domain: str) -> None:
+    assert run(cookie("party third", f'domains "{domain}"', "category marketing", name="IDE"), "CK004") == []
+
+
+def test_ck004_a_domain_the_database_does_not_know_names_no_one() -> None:
+    text = cookie("party third", 'domains "i.sstatic.net"', "category strictly_necessary", name="__cf_bm")
+    assert findings(text, "CK004") == [("CK004", (2, 3), (2, 14), {"cookie": "cookie `__cf_bm`"})]
+
+
+# ---------------------------------------------------------------- CK009 cookie-party-not-stated
+
+
+def test_ck009_fires_on_a_cookie_that_says_neither_party_nor_provider() -> None:
+    assert findings(cookie("expiry session", name="sid"), "CK009") == [
+        ("CK009", (1, 1), (3, 2), {"cookie": "cookie `sid`"})]
+    (d,) = diagnose(cookie("expiry session", name="sid"), "CK009")
+    assert d.message == "cookie `sid` does not say whether it is first- or third-party, nor who sets it"
+
+
+@pytest.mark.parametrize("lines", [
+    ("party first",), ("party third", 'provider "Meta"'), ('provider "Acme AS"',), ("provider meta",),
+    ('domains ".doubleclick.net"',),
+])
+def test_ck009_does_not_fire_when_the_notice_says_who_sets_it(lines: tuple[str, ...]) -> None:
+    assert run(cookie(*lines), "CK009") == []
+
+
+def test_ck009_require_party_reports_a_provider_without_party() -> None:
+    text = cookie('provider "Acme AS"')
+    assert run(text, "CK009", require_party=True) == [("CK009", 1, 1)]
+    (d,) = diagnose(text, config=parse_config({"select": ["CK009"], "rules": {"CK009": {"require-party": True}}}))
+    assert d.message == "cookie `c` does not say whether it is first- or third-party"
+
+
+def test_ck009_a_default_party_states_it() -> None:
+    assert run("defaults cookie {\n  party first\n}\n" + cookie("expiry session"), "CK009") == []
+
+
+@pytest.mark.parametrize("kind", ["pixel", "local_storage", "fingerprint"])
+def test_ck009_names_the_kind(kind: str) -> None:
+    (d,) = diagnose(cookie(f"kind {kind}"), "CK009")
+    assert dict(d.args)["cookie"].startswith({"pixel": "pixel", "local_storage": "local storage",
+                                               "fingerprint": "fingerprint"}[kind])

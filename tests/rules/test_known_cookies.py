@@ -6,7 +6,7 @@ from textwrap import dedent
 from typing import Any
 
 import pytest
-from conftest import POLICIES, codes, example, findings
+from conftest import POLICIES, codes, diagnose, example, findings
 
 from privacy_dsl.lint.config import parse_config
 from privacy_dsl.lint.engine import lint_paths
@@ -205,6 +205,15 @@ WHOLE = {
             "known_category": "Analytics",
         }),
     ],
+    "CK103": [
+        ("CK103", (2, 3), (2, 21), {
+            "cookie": "cookie `__cfduid`",
+            "provider": "`HubSpot`",
+            "label": "__cfduid",
+            "platform": "Cloudflare",
+            "controller": "controller Cloudflare",
+        }),
+    ],
     "CK102": [
         ("CK102", (4, 3), (4, 15), {
             "cookie": "cookie `_ga`",
@@ -220,3 +229,101 @@ WHOLE = {
 @pytest.mark.parametrize("code", sorted(WHOLE))
 def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
     assert findings(example(code), code) == WHOLE[code]
+
+
+# ---------------------------------------------------------------- CK101: essential purposes, party
+
+
+ESSENTIAL = "purpose site {\n  use essential.service\n}\n"  # lines 1-3
+
+
+def test_ck101_a_cookie_without_category_serving_only_essential_purposes_is_checked() -> None:
+    text = ESSENTIAL + "cookie _ga {\n  party third\n  purpose site\n}\n"
+    assert findings(text, "CK101") == [
+        ("CK101", (6, 3), (6, 15), {"cookie": "cookie `_ga`", "purposes": "`site`", "label": "_ga",
+                                    "platform": "Google Analytics", "known_category": "Analytics"}),
+    ]
+    (d,) = diagnose(text, "CK101")
+    assert d.message == ("cookie `_ga` serves only essential purposes (`site`), but the Open Cookie Database gives "
+                         "`_ga` (platform Google Analytics) the category Analytics")
+
+
+@pytest.mark.parametrize("text", [
+    # a purpose that is not essential: the cookie claims no exemption
+    "purpose stats {\n  use analytics.reporting\n}\ncookie _ga {\n  purpose stats\n}\n",
+    # a Functional row agrees with an essential purpose
+    ESSENTIAL + "cookie CookieConsent {\n  purpose site\n}\n",
+    # no purpose and no category: nothing claimed
+    "cookie _ga {\n  expiry 2 years\n}\n",
+])
+def test_ck101_essential_purposes_quiet_otherwise(text: str) -> None:
+    assert run(text, "CK101") == []
+
+
+def test_ck101_the_fr_exemption_is_not_for_a_third_partys_cookie() -> None:
+    first = 'cookie _ga {\n  party first\n  category strictly_necessary\n}\n'
+    third = 'cookie _ga {\n  party third\n  category strictly_necessary\n}\n'
+    assert run(first, "CK101", jurisdictions=["fr"]) == []
+    assert run(third, "CK101", jurisdictions=["fr"]) == [("CK101", 3, 3)]
+
+
+def test_ck101_and_ck102_name_the_platform_as_a_platform() -> None:
+    (d101,) = diagnose('cookie IDE {\n  category functional\n}\n', "CK101")
+    assert d101.message == ("cookie `IDE` is declared functional, but the Open Cookie Database gives `IDE` "
+                            "(platform DoubleClick/Google Marketing) the category Marketing")
+    (d102,) = diagnose('cookie IDE {\n  category marketing\n  expiry 1 day\n}\n', "CK102")
+    assert d102.message == ("cookie `IDE` is declared to expire after 1 day, but the Open Cookie Database gives "
+                            "`IDE` (platform DoubleClick/Google Marketing) a retention of '2 years'")
+
+
+def test_ck102_is_information_not_an_authoritative_verdict() -> None:
+    (d,) = diagnose('cookie _ga {\n  category analytics\n  expiry 1 day\n}\n', "CK102")
+    assert d.severity.name == "INFO"
+
+
+# ---------------------------------------------------------------- CK103 known-cookie-provider-mismatch
+
+
+def test_ck103_fires_on_a_known_cookie_of_another_known_provider() -> None:
+    text = 'recipient hubspot {\n  name "Hubspot"\n}\ncookie __cf_bm {\n  provider hubspot\n}\n'
+    assert findings(text, "CK103") == [
+        ("CK103", (5, 3), (5, 19), {"cookie": "cookie `__cf_bm`", "provider": "`Hubspot`", "label": "__cf_bm",
+                                    "platform": "Cloudflare", "controller": "controller Cloudflare"}),
+    ]
+    (d,) = diagnose(text, "CK103")
+    assert d.message == ("cookie `__cf_bm` is declared with provider `Hubspot`, but the Open Cookie Database gives "
+                         "`__cf_bm` to platform Cloudflare (controller Cloudflare)")
+
+
+@pytest.mark.parametrize("text", [
+    'cookie __cfduid {\n  provider "Cloudflare, Inc."\n}\n',        # the provider the database gives
+    'cookie _fbp {\n  provider "Meta Platforms Ireland"\n}\n',      # Facebook is Meta's
+    'cookie YSC {\n  provider "Google"\n}\n',                       # YouTube is Google's
+    'cookie bcookie {\n  provider "Microsoft"\n}\n',                # LinkedIn is Microsoft's
+    'cookie __cfduid {\n  provider "conseiluxtraining.com"\n}\n',   # not a provider the database knows
+    'cookie PHPSESSID {\n  provider "HubSpot"\n}\n',                # software any site runs
+    'cookie my_own {\n  provider "HubSpot"\n}\n',                   # a name the database does not know
+    'cookie __cfduid {\n  party third\n}\n',                        # no provider (CK004 says so)
+])
+def test_ck103_quiet_otherwise(text: str) -> None:
+    assert run(text, "CK103") == []
+
+
+def test_ck103_software_names_can_be_compared() -> None:
+    text = 'cookie PHPSESSID {\n  provider "HubSpot"\n}\n'
+    assert run(text, "CK103", rules={"CK103": {"ignore-software": False}}) == [("CK103", 2, 3)]
+
+
+@pytest.mark.parametrize("kind", ["pixel", "local_storage"])
+def test_ck103_names_the_kind(kind: str) -> None:
+    (d,) = diagnose(f'cookie __cfduid {{\n  kind {kind}\n  provider "HubSpot"\n}}\n', "CK103")
+    assert d.message.startswith({"pixel": "pixel", "local_storage": "local storage"}[kind] + " `__cfduid` is declared")
+
+
+def test_provider_names_needs_whole_words_for_short_names() -> None:
+    from privacy_dsl.lint.cookiedb import provider_names
+
+    assert not provider_names("conseiluxtraining.com", "X")
+    assert provider_names("X Corp.", "X")
+    assert provider_names("HubSpot, Inc.", "Hubspot")
+    assert provider_names("Meta", "Facebook")

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from ...language import model as m
 from ...language import taxonomy
 from ...language.model import CookieCategory as Cat
+from ..cookiedb import database
 from .base import Context, Finding, Options, all_uses_under, rule, uses_text, uses_under
 
 _EPRIVACY = "Directive 2002/58/EC (ePrivacy) Art. 5(3), as amended by Directive 2009/136/EC"
@@ -66,6 +67,26 @@ class PriorConsentOptions(Options):
     functional_session_exempt: bool = True
     """Treat first-party `functional` / `preferences` cookies that last only for the session as
     exempt (WP29 WP194: user-input and UI-customisation session cookies)."""
+    persistent_login_hours: float = Field(24.0, gt=0)
+    """A login cookie that lasts at least this many hours keeps the login across browser sessions
+    ("remember me") and is not exempt (WP194 section 3.2)."""
+
+
+#: The data use of logging in: a cookie that serves it holds the login (an authentication token).
+LOGIN_USE = "essential.service.authentication"
+
+
+def _persistent_login(cookie: m.Cookie, purposes: tuple[m.Purpose, ...],
+                      opts: PriorConsentOptions) -> m.Purpose | None:
+    """The login purpose of a cookie that keeps the login across browser sessions ("remember me"):
+    it serves `essential.service.authentication` and outlives the session (at least
+    ``persistent_login_hours``, or `persistent` for an unstated time, or `never`)."""
+    expiry = cookie.expiry
+    if expiry is None or expiry.lifetime == "session":
+        return None
+    if expiry.duration is not None and expiry.duration.days * 24 < opts.persistent_login_hours:
+        return None
+    return next((p for p in purposes if uses_under(p, LOGIN_USE)), None)
 
 
 @rule(
@@ -113,6 +134,12 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
     First-party `functional` or `preferences` cookies that end with the session are not flagged
     (option `functional-session-exempt`).
 
+    A login cookie that keeps the user logged in across browser sessions ("remember me") is not
+    exempt, whatever its category: a cookie that serves a purpose with use
+    `essential.service.authentication` and lasts at least 24 hours (option
+    `persistent-login-hours`), or is `persistent` for an unstated time, or `never` expires, needs
+    consent. A login cookie that ends with the session, or lasts less than that, is exempt.
+
     ## Why it matters
     ePrivacy Art. 5(3) allows storing or reading information on a user's device only with the
     user's consent, unless it is strictly necessary to provide the service the user explicitly
@@ -158,6 +185,12 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
       cookies that keep track of the user's input or interface choices as exempt; persistent ones
       (such as "remember me" login cookies) are not. Set to false to require every such cookie to
       be declared `strictly_necessary` explicitly.
+    - `persistent-login-hours` (default `24`): a login cookie (purpose use
+      `essential.service.authentication`) that lasts at least this many hours keeps the login across
+      browser sessions and is not exempt. WP194 (section 3.2) exempts authentication cookies that
+      last for the session and says persistent login cookies are not exempt, but gives no duration:
+      the 24 hours are this rule's reading of "across sessions", not a figure of the law. Set it to
+      the figure your authority uses.
 
     ## References
     ePrivacy Art. 5(3); CJEU C-673/17 Planet49; GDPR Art. 4(11), 7, Recital 32; WP29 WP194;
@@ -166,11 +199,13 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
     opts: PriorConsentOptions = ctx.options
     for cookie in ctx.policy.cookies:
         purposes = ctx.policy.purposes_of(cookie)
+        # A login kept across browser sessions is not strictly necessary, whatever the category says.
+        login = _persistent_login(cookie, purposes, opts)
         # A cookie that serves several purposes is only as exempt as its least necessary one.
         if cookie.category is not None:
-            if cookie.category in EXEMPT_CATEGORIES:
+            if cookie.category in EXEMPT_CATEGORIES and login is None:
                 continue
-        elif not purposes or all(all_uses_under(p, *EXEMPT_USES) for p in purposes):
+        elif not purposes or (login is None and all(all_uses_under(p, *EXEMPT_USES) for p in purposes)):
             # No category and no purpose that needs consent: the notice does not say what the cookie
             # is for, and CK007 says so; this rule does not assert it is non-essential.
             continue
@@ -186,13 +221,15 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
         mechanism = mechanisms[0] if mechanisms else None
         # The purpose named in the message: the first that is not exempt.
         purpose = next((p for p in purposes if not all_uses_under(p, *EXEMPT_USES)), purposes[0] if purposes else None)
-        what = f"category `{cookie.category.value}`" if cookie.category else (
+        what = f"a login kept across browser sessions: purpose `{login.id}`, expiry {cookie.expiry}" \
+            if login is not None else f"category `{cookie.category.value}`" if cookie.category else (
             f"purpose `{purpose.id}` ({uses_text(purpose)})" if purpose is not None and purpose.uses else "no category")
         args = _label(cookie) | {"declared": what}
         if mechanism is None:
             message_id = "no-mechanism"
-            hint = ("name an opt-in consent mechanism: `consent <id>` on the cookie or its purpose, with "
-                    "`method opt_in`; if the cookie is strictly necessary, say `category strictly_necessary`")
+            noun = cookie.storage.noun
+            hint = (f"name an opt-in consent mechanism: `consent <id>` on the {noun} or its purpose, with "
+                    f"`method opt_in`; if the {noun} is strictly necessary, say `category strictly_necessary`")
         elif not mechanism.methods:
             message_id = "no-method"
             args["consent"] = mechanism.id
@@ -414,7 +451,10 @@ def third_party_cookie_without_provider(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags a cookie with `party third` and no `provider`, and one whose `provider` is a recipient
     declared `category_only` ("similar third-party services"): the notice names only a category of
-    recipients, not the third party.
+    recipients, not the third party. A cookie's `domains` are evidence of its provider: a cookie set
+    on `.doubleclick.net` or `.google.com`, or on any host the Open Cookie Database gives to a
+    provider, names it, and is not reported. A host the database does not know (a CDN's, say)
+    does not.
 
     ## Why it matters
     Consent under ePrivacy Art. 5(3) must be informed: the CJEU held in Planet49 that the user must
@@ -441,6 +481,11 @@ def third_party_cookie_without_provider(ctx: Context) -> Iterator[Finding]:
       provider meta
       category marketing
     }
+    cookie IDE {
+      party third
+      domains ".doubleclick.net"
+      category marketing
+    }
     ```
 
     ## Options
@@ -453,6 +498,8 @@ def third_party_cookie_without_provider(ctx: Context) -> Iterator[Finding]:
         if cookie.party is not m.Party.THIRD:
             continue
         if cookie.provider is None and cookie.provider_ref is None:
+            if any(database().providers_for_domain(domain) for domain in cookie.domains):
+                continue  # `domains ".doubleclick.net"`: the host names its provider
             yield Finding(cookie.span_of("party"), _label(cookie), "no-provider",
                           hint="add `provider <recipient id>` (declare the recipient) or `provider \"<company>\"`")
         elif cookie.provider_ref is not None and (recipient := ctx.policy.recipients.get(cookie.provider_ref.name)) \
@@ -563,8 +610,8 @@ def cookie_category_contradicts_purpose(ctx: Context) -> Iterator[Finding]:
         yield Finding(cookie.span_of("category"),
                       _label(cookie) | {"category": cookie.category.value, "purpose": purpose.id,
                                         "use": uses_text(purpose), "reason": why},
-                      hint="correct the category or the purpose; a cookie that serves several purposes is only as "
-                           "exempt as its least necessary one")
+                      hint=f"correct the category or the purpose; a {cookie.storage.noun} that serves several purposes "
+                           "is only as exempt as its least necessary one")
 
 
 # ---------------------------------------------------------------- CK006
@@ -823,6 +870,85 @@ def unnamed_cookie(ctx: Context) -> Iterator[Finding]:
                                "write it: `cookie <name> { ... }`")
 
 
+# ---------------------------------------------------------------- CK009
+
+
+class PartyOptions(Options):
+    require_party: bool = False
+    """Report every cookie without `party`, even one whose `provider` or `domains` say who sets it."""
+
+
+@rule(
+    "CK009",
+    "cookie-party-not-stated",
+    messages={
+        "not-stated": "{cookie} does not say whether it is first- or third-party, nor who sets it",
+        "party-not-stated": "{cookie} does not say whether it is first- or third-party",
+    },
+    omits={"not-stated": "cookies", "party-not-stated": "cookies"},
+    category="cookies",
+    severity="warning",
+    options=PartyOptions,
+    references=(
+        _EPRIVACY + " (clear and comprehensive information about the storage)",
+        _PLANET49 + ", operative part point 2 (the information includes whether third parties may have "
+                    "access to the cookies)",
+        "GDPR Art. 13(1)(e)",
+    ),
+)
+def cookie_party_not_stated(ctx: Context) -> Iterator[Finding]:
+    """A cookie that does not say whether a third party sets it or may read it.
+
+    ## What it does
+    Flags a cookie (of any kind) with no `party` that names no one who sets it either: no
+    `provider`, and no `domains` the Open Cookie Database gives to a provider. A cookie without
+    `party` is not taken to be first-party: the notice does not say. A `provider` (the site's own,
+    or a third party's) or a provider's host tells the reader who has access, so such a cookie is
+    not reported unless option `require-party` is on.
+
+    ## Why it matters
+    The CJEU held in Planet49 that the clear and comprehensive information owed under ePrivacy
+    Art. 5(3) includes whether third parties may have access to the cookies; GDPR Art. 13(1)(e) asks
+    for the recipients. A cookie described with neither its party nor its provider leaves the user
+    unable to tell whether anyone but the site reads it, and no rule can tell whether it is a
+    third party's (CK004) or the site's own.
+
+    ## Example
+    ```privacy
+    cookie session_id {
+      expiry session
+      category strictly_necessary
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    cookie session_id {
+      party first
+      expiry session
+      category strictly_necessary
+    }
+    ```
+
+    ## Options
+    - `require-party` (default `false`): report every cookie without `party`, also one whose
+      `provider` or `domains` say who sets it.
+
+    ## References
+    ePrivacy Art. 5(3); CJEU C-673/17 Planet49, operative part point 2; GDPR Art. 13(1)(e).
+    """
+    opts: PartyOptions = ctx.options
+    for cookie in ctx.policy.cookies:
+        if cookie.party is not None:
+            continue
+        named = cookie.provider is not None or cookie.provider_ref is not None or any(
+            database().providers_for_domain(domain) for domain in cookie.domains)
+        if named and not opts.require_party:
+            continue
+        yield Finding(cookie.span, _label(cookie), "party-not-stated" if named else "not-stated",
+                      hint="add `party first` or `party third` as the notice says (and `provider` for a third party)")
+
+
 RULES = (
     cookie_without_prior_consent,
     cookie_without_expiry,
@@ -832,4 +958,5 @@ RULES = (
     storage_not_declared,
     cookie_without_purpose,
     unnamed_cookie,
+    cookie_party_not_stated,
 )

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ...language import model as m
-from ..cookiedb import KnownCookie, category_contradicts, database, dsl_expiry
-from .base import Context, Finding, Options, rule
+from ..cookiedb import SOFTWARE, KnownCookie, category_contradicts, database, dsl_expiry, provider_names
+from .base import Context, Finding, Options, all_uses_under, rule
 
 
 def _provider(ctx: Context, cookie: m.Cookie) -> str | None:
@@ -69,8 +69,12 @@ class CategoryOptions(Options):
     "known-cookie-category-contradiction",
     messages={
         "contradiction": (
-            "{cookie} is declared {declared}, but the Open Cookie Database lists `{label}` "
-            "({platform}) as {known_category}"
+            "{cookie} is declared {declared}, but the Open Cookie Database gives `{label}` "
+            "(platform {platform}) the category {known_category}"
+        ),
+        "essential-purpose": (
+            "{cookie} serves only essential purposes ({purposes}), but the Open Cookie Database gives "
+            "`{label}` (platform {platform}) the category {known_category}"
         ),
     },
     category="cookies",
@@ -98,8 +102,10 @@ def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
     names the platform picks the right row when several platforms use one name. The database's
     *Functional* class also holds strictly necessary cookies, so `strictly_necessary`, `security`,
     `functional` and `preferences` all agree with it; *Analytics* agrees only with `analytics`,
-    *Marketing* only with `marketing` (the full table is in `privacy_dsl/lint/cookiedb.py`). The finding
-    cites the database row. An unnamed cookie (`cookie unnamed`) cannot be looked up and is not
+    *Marketing* only with `marketing` (the full table is in `privacy_dsl/lint/cookiedb.py`). A cookie
+    with no `category` whose purposes are all `essential` (`use essential.service`, ...) claims the
+    same exemption, and is reported when the database gives the name *Analytics* or *Marketing*.
+    The finding cites the database row. An unnamed cookie (`cookie unnamed`) cannot be looked up and is not
     checked (CK008 reports that it has no name).
 
     ## Why it matters
@@ -111,7 +117,8 @@ def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
     are debatable, and a platform can be configured differently. National rules differ: the French
     CNIL exempts first-party audience measurement that meets strict conditions from consent (its
     2020 guidelines, Délibération n° 2020-091; citation not verified), so with the `fr` jurisdiction
-    an Analytics cookie declared `strictly_necessary` is not reported.
+    an Analytics cookie declared `strictly_necessary` is not reported, unless it is declared
+    `party third`: the exemption is for the site's own measurement, not a third party's cookie.
 
     ## Example
     ```privacy
@@ -137,7 +144,8 @@ def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
       database's (`marketing` for an *Analytics* cookie) is not reported. Set `false` to report
       every disagreement.
     - `analytics-may-be-exempt` (default `false`; `true` with the `fr` jurisdiction): an
-      *Analytics* cookie declared `strictly_necessary` is not reported.
+      *Analytics* cookie declared `strictly_necessary` (or serving only essential purposes) is not
+      reported, unless it is `party third`.
 
     ## References
     ePrivacy Art. 5(3); CJEU C-673/17 Planet49, operative part point 2; GDPR Art. 12(1), 13(1)(c);
@@ -146,21 +154,33 @@ def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
     """
     opts: CategoryOptions = ctx.options or CategoryOptions()
     for cookie, rows in _cookies_with_rows(ctx):
-        if cookie.category is None:
+        purposes = ctx.policy.purposes_of(cookie)
+        if cookie.category is not None:
+            declared = cookie.category.value
+        elif purposes and all(all_uses_under(p, "essential") for p in purposes):
+            declared = "strictly_necessary"  # what the purposes say; only a tracking row contradicts it
+            if not all(r.category in ("Analytics", "Marketing") for r in rows):
+                continue
+        else:
             continue
-        declared = cookie.category.value
-        if (opts.analytics_may_be_exempt and declared == "strictly_necessary"
+        # The CNIL's exemption is for the site's own audience measurement: never a third party's cookie.
+        if (opts.analytics_may_be_exempt and declared == "strictly_necessary" and cookie.party is not m.Party.THIRD
                 and all(r.category == "Analytics" for r in rows)):
             continue
-        if all(category_contradicts(declared, r.category, opts.allow_stricter) for r in rows):
-            row = rows[0]
-            ours = row.our_category or row.category.lower()
-            yield Finding(
-                cookie.span_of("category"),
-                {"cookie": cookie.label(), "declared": declared, "label": row.label, "platform": row.platform,
-                 "known_category": row.category},
-                hint=f"declare `category {ours}`; evidence: {row.evidence()}. If this is another "
-                "cookie with the same name, suppress with the reason")
+        if not all(category_contradicts(declared, r.category, opts.allow_stricter) for r in rows):
+            continue
+        row = rows[0]
+        ours = row.our_category or row.category.lower()
+        args = {"cookie": cookie.label(), "label": row.label, "platform": row.platform, "known_category": row.category}
+        same_name = f"evidence: {row.evidence()}. If this is another {cookie.storage.noun} with the same name, " \
+                    "suppress with the reason"
+        if cookie.category is not None:
+            yield Finding(cookie.span_of("category"), args | {"declared": declared},
+                          hint=f"declare `category {ours}`; {same_name}")
+        else:
+            yield Finding(cookie.span_of("purposes"),
+                          args | {"purposes": ", ".join(f"`{p.id}`" for p in purposes)}, "essential-purpose",
+                          hint=f"declare `category {ours}` and the purpose it serves; {same_name}")
 
 
 class ExpiryOptions(Options):
@@ -178,15 +198,15 @@ class ExpiryOptions(Options):
     messages={
         "session": (
             "{cookie} is declared to end with the session, but the Open Cookie Database gives "
-            "`{label}` ({platform}) a retention of {retention!r}"
+            "`{label}` (platform {platform}) a retention of {retention!r}"
         ),
         "too-short": (
             "{cookie} is declared to expire after {duration}, but the Open Cookie Database "
-            "gives `{label}` ({platform}) a retention of {retention!r}"
+            "gives `{label}` (platform {platform}) a retention of {retention!r}"
         ),
     },
     category="cookies",
-    severity="warning",
+    severity="info",
     options=ExpiryOptions,
     references=(
         "CJEU C-673/17 Planet49 (1 October 2019), operative part, point 2",
@@ -216,7 +236,10 @@ def known_cookie_expiry_too_short(ctx: Context) -> Iterator[Finding]:
     configuration: a site that shortened Google Analytics to 13 months, as the French CNIL
     recommends for audience measurement, is not reported. If the site really sets a shorter
     lifetime than the platform's default, suppress the finding with that reason, or check it with
-    `privacy-dsl verify-cookies`.
+    `privacy-dsl verify-cookies`. The database is not authoritative: its retention is what its
+    contributors recorded, and a vendor's documentation or the site's own configuration may give
+    another lifetime (Cookiebot's `CookieConsent` lasts as long as the site configures it). So
+    the finding says what the database gives, at info level: a question to check, not a defect.
 
     ## Example
     ```privacy
@@ -281,9 +304,103 @@ def known_cookie_expiry_too_short(ctx: Context) -> Iterator[Finding]:
                 f"evidence: {row.evidence()}")
 
 
+class ProviderOptions(Options):
+    ignore_software: bool = Field(
+        True, description="Do not report names the database gives to software a site runs itself "
+        "(PHP, Django, WordPress, ...): whoever runs the software sets them.")
+
+
+@rule(
+    "CK103",
+    "known-cookie-provider-mismatch",
+    messages={
+        "mismatch": (
+            "{cookie} is declared with provider {provider}, but the Open Cookie Database gives `{label}` "
+            "to platform {platform} ({controller})"
+        ),
+    },
+    category="cookies",
+    severity="warning",
+    options=ProviderOptions,
+    references=(
+        "CJEU C-673/17 Planet49 (1 October 2019), operative part, point 2 (whether third parties may "
+        "have access to the cookies)",
+        "GDPR Art. 13(1)(e)",
+        "EDPB Guidelines 05/2020 on consent, para 65 (the identity of every controller must be given)",
+        "Open Cookie Database (jkwakman/Open-Cookie-Database, Apache-2.0)",
+    ),
+)
+def known_cookie_provider_mismatch(ctx: Context) -> Iterator[Finding]:
+    """A known cookie declared under a provider other than the one the Open Cookie Database gives.
+
+    ## What it does
+    Looks up each declared cookie's name in the Open Cookie Database and compares its `provider`
+    (the string, or the `name` of the recipient it refers to) with the platform and controller of
+    the database's rows: `__cfduid` is Cloudflare's, and a notice that declares it as HubSpot's is
+    reported, naming both. Names of one company group agree (Meta and Facebook, Google and YouTube,
+    Microsoft and LinkedIn). It reports only when the declared provider is itself a platform or
+    controller the database knows: a provider it does not know (the site itself, a reseller) is not
+    compared. Names the database gives to software any site runs (`PHPSESSID` to PHP,
+    `JSESSIONID` to Java EE) are not compared (option `ignore-software`).
+
+    ## Why it matters
+    The user must be told whether third parties may have access to the cookies (Planet49,
+    operative part point 2) and who they are (GDPR Art. 13(1)(e); EDPB Guidelines 05/2020, para 65).
+    A cookie filed under the wrong company hides the one that reads it. CMP tables often give as
+    provider the host a cookie is set on: Cloudflare's bot-management cookie set on a HubSpot host
+    is listed as HubSpot's, and then the notice never names Cloudflare. The database is evidence,
+    not authority: if the declared provider really sets a cookie of that name, suppress the finding
+    with the reason.
+
+    ## Example
+    ```privacy
+    cookie __cfduid {
+      provider "HubSpot"
+      party third
+      category strictly_necessary
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    cookie __cfduid {
+      provider "Cloudflare"
+      party third
+      category strictly_necessary
+    }
+    ```
+
+    ## Options
+    - `ignore-software` (default `true`): names the database gives to software a site runs itself
+      (PHP, Django, WordPress, ...) are not compared.
+
+    ## References
+    CJEU C-673/17 Planet49, operative part point 2; GDPR Art. 13(1)(e); EDPB Guidelines 05/2020,
+    para 65; the Open Cookie Database.
+    """
+    opts: ProviderOptions = ctx.options or ProviderOptions()
+    db = database()
+    for cookie, rows in _cookies_with_rows(ctx):
+        provider = _provider(ctx, cookie)
+        if provider is None or not db.is_known_provider(provider):
+            continue
+        if any(provider_names(provider, name) for r in rows for name in (r.platform, r.controller)):
+            continue
+        if opts.ignore_software and any(r.platform.strip().lower() in SOFTWARE for r in rows):
+            continue
+        row = rows[0]
+        controller = f"controller {row.controller}" if row.controller else "controller not given"
+        yield Finding(
+            cookie.span_of("provider_ref") if cookie.provider_ref is not None else cookie.span_of("provider"),
+            {"cookie": cookie.label(), "provider": f"`{provider}`", "label": row.label,
+             "platform": row.platform, "controller": controller},
+            hint=f"check who sets it: if {row.provider} does (on {provider}'s host, say), name {row.provider} as its "
+                 f"provider; if {provider} really does, suppress with the reason; evidence: {row.evidence()}")
+
+
 def _expiry_text(row: KnownCookie) -> str:
     """The database's retention as an expiry: a range where it gives one ("30 seconds till 1 year")."""
     return dsl_expiry(row.low, row.high) or "<duration>"
 
 
-RULES = (known_cookie_category_contradiction, known_cookie_expiry_too_short)
+RULES = (known_cookie_category_contradiction, known_cookie_expiry_too_short, known_cookie_provider_mismatch)
