@@ -62,7 +62,7 @@ class KnownProvider(NamedTuple):
         if self.dpf is None:
             return f"{self.parent}'s Data Privacy Framework status is not recorded"
         listed = "is" if self.dpf else "is not"
-        return f"{self.parent} {listed} on the Data Privacy Framework List (as of {self.as_of})"
+        return f"{self.parent} {listed} on the Data Privacy Framework List as of {self.as_of}"
 
 
 def words(text: str) -> tuple[str, ...]:
