@@ -37,12 +37,12 @@ def _outside_eea(policy: m.Policy) -> Iterator[str]:
             yield f"transfer `{tid}`" + (f" ({transfer.country})" if transfer.country else "")
     # Known providers whose data leaves the EEA, where the policy does not place them there itself.
     for flow in known_flows(policy):
-        recipient, provider = flow.recipient, flow.provider
-        if recipient is not None and any(jur.is_third_country(c) for c in recipient.countries):
+        via, provider = flow.recipient, flow.provider
+        if via is not None and any(jur.is_third_country(c) for c in via.countries):
             continue
         where = f"{provider.name}, {', '.join(provider.third_countries())}"
-        if recipient is not None and flow.is_recipient:
-            yield f"recipient `{recipient.id}` ({where})"
+        if via is not None and flow.is_recipient:
+            yield f"recipient `{via.id}` ({where})"
         elif len(flow.cookies) == 1:
             yield f"{flow.cookies[0].label()} ({where})"
         else:
