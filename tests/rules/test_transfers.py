@@ -369,6 +369,10 @@ WHOLE = {
                                     "goes": "established in Ireland, which sends data to",
                                     "destinations": "United States (US)"}),
     ],
+    "TRF011": [
+        ("E200", (2, 13), (2, 20), {"name": "hosting", "kind": "recipient"}),
+        ("TRF011", (3, 3), (3, 21), {"transfer": "hosting_abroad"}),
+    ],
 }
 
 
@@ -477,3 +481,28 @@ def test_trf010_does_not_fire(text: str) -> None:
 def test_trf010_ignore_providers_option() -> None:
     text = 'recipient a {\n  name "Amplitude"\n}\nrecipient g {\n  name "Google"\n}\n'
     assert run(text, "TRF010", ignore_providers=["amplitude"]) == [("TRF010", 4, 1)]
+
+
+# ---------------------------------------------------------------- TRF011 adequacy-without-country
+
+
+@pytest.mark.parametrize("countries", ["", "  countries SE\n", "  countries OUTSIDE_EEA\n", "  countries ADEQUATE\n"])
+def test_trf011_fires_on_adequacy_with_no_country_named(countries: str) -> None:
+    text = f"recipient r {{\n{countries}}}\ntransfer t {{\n  recipient r\n  mechanism adequacy\n}}\n"
+    line = 6 if countries else 5
+    assert run(text, "TRF011") == [("TRF011", line, 3)]
+
+
+def test_trf011_implies_trf007_on_a_recipient_only_outside_the_eea() -> None:
+    text = "recipient r {\n  countries OUTSIDE_EEA\n}\ntransfer t {\n  recipient r\n  mechanism adequacy\n}\n"
+    assert codes(text, "TRF007") == [("TRF007", 6, 3)]
+    assert codes(text, ["TRF011", "TRF007"]) == [("TRF011", 6, 3)]
+
+
+@pytest.mark.parametrize("text", [
+    "transfer t {\n  country CH\n  mechanism adequacy\n}\n",
+    "recipient r {\n  countries CH\n}\ntransfer t {\n  recipient r\n  mechanism adequacy\n}\n",
+    "transfer t {\n  mechanism sccs\n  tia \"TIA\"\n}\n",
+])
+def test_trf011_does_not_fire_when_the_country_is_named_or_no_adequacy_is_claimed(text: str) -> None:
+    assert run(text, "TRF011") == []

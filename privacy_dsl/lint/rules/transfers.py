@@ -1008,6 +1008,79 @@ def undeclared_transfer(ctx: Context) -> Iterator[Finding]:
         yield Finding(span, {"count": str(len(labels)), "cookies": shown, **args}, "cookies", hint=hint)
 
 
+# ---------------------------------------------------------------- TRF011
+
+
+@rule(
+    "TRF011",
+    "adequacy-without-country",
+    messages={
+        "no-country": "transfer `{transfer}` relies on an adequacy decision but does not say for which country",
+    },
+    implies=("TRF007",),
+    category="transfers",
+    severity="warning",
+    references=(
+        "GDPR Art. 13(1)(f), 14(1)(f) (the existence or absence of an adequacy decision by the Commission)",
+        "GDPR Art. 45(1), 45(3) (an adequacy decision is made for a third country, a territory or a specified "
+        "sector within it, or an international organisation)",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex, on Art. 13(1)(f) and "
+        "14(1)(f): the third countries should generally be named",
+    ),
+)
+def adequacy_without_country(ctx: Context) -> Iterator[Finding]:
+    """A transfer that relies on an adequacy decision without naming the country it is for.
+
+    ## What it does
+    Flags a transfer with `mechanism adequacy` whose destination is not named: it has no `country`,
+    and its recipient names no third country either (no `countries`, only EEA ones, or only the
+    regions `ADEQUATE` and `OUTSIDE_EEA`). "Transferred to countries with an
+    adequate level of protection" is such a claim. It implies TRF007 on the same transfer, which
+    cannot check a decision without a country.
+
+    ## Why it matters
+    The Commission decides adequacy country by country (Art. 45(1), (3)), and Art. 13(1)(f) asks the
+    notice to state whether a decision exists for the transfer. Without the country neither the
+    reader nor a reviewer can tell which decision is meant or whether it exists; the transparency
+    guidelines add that the third countries should generally be named.
+
+    ## Example
+    ```privacy
+    transfer hosting_abroad {
+      recipient hosting
+      mechanism adequacy
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    transfer hosting_abroad {
+      recipient hosting
+      country CH
+      mechanism adequacy
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 13(1)(f), 14(1)(f), 45(1), 45(3); WP260 rev.01, Annex.
+    """
+    for transfer in ctx.policy.transfers.values():
+        if transfer.mechanism is not Mechanism.ADEQUACY:
+            continue
+        if transfer.country is not None:
+            continue
+        recipient = ctx.policy.recipients.get(transfer.recipient.name) if transfer.recipient else None
+        named = [c for c in (recipient.countries if recipient else ()) if jur.is_third_country(c)]
+        if any(c not in jur.THIRD_REGIONS for c in named):
+            continue
+        yield Finding(transfer.span_of("mechanism"), {"transfer": transfer.id},
+                      hint="add `country <code>` for each country whose adequacy decision it relies on "
+                           "(one transfer block per country)")
+
+
 RULES = (
     undeclared_recipient,
     processor_without_contract,
@@ -1019,4 +1092,5 @@ RULES = (
     recipient_without_role,
     joint_controller_without_arrangement,
     undeclared_transfer,
+    adequacy_without_country,
 )
