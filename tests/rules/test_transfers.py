@@ -472,7 +472,7 @@ def test_trf010_a_provider_outside_the_eea_is_in_its_country() -> None:
     'recipient g {\n  name "Google and similar services"\n  category_only\n}\n',
     'recipient p {\n  name "Prezi"\n}\n',
     # the controller is the provider
-    'controller {\n  name "Google Ireland Limited"\n  country IE\n}\nrecipient yt {\n  name "YouTube"\n}\n',
+    'controller "Google Ireland Limited" {\n  country IE\n}\nrecipient yt {\n  name "YouTube"\n}\n',
 ])
 def test_trf010_does_not_fire(text: str) -> None:
     assert run(text, "TRF010") == []
@@ -506,3 +506,18 @@ def test_trf011_implies_trf007_on_a_recipient_only_outside_the_eea() -> None:
 ])
 def test_trf011_does_not_fire_when_the_country_is_named_or_no_adequacy_is_claimed(text: str) -> None:
     assert run(text, "TRF011") == []
+
+
+@pytest.mark.parametrize("name", ["Finanzamt Köln", "Skatteetaten", "the Police", "Finanzbehörden", "tax authorities",
+                                  "Skattemyndigheten"])
+def test_trf006_a_recipient_plainly_an_authority_of_an_eea_controller_is_not_flagged(name: str) -> None:
+    text = f'controller "C" {{\n  country DE\n}}\nrecipient r {{\n  name "{name}"\n}}\n'
+    assert run(text, "TRF006") == []
+
+
+@pytest.mark.parametrize(("name", "country"), [("Policy Partners Ltd", "DE"), ("Skatteetaten", "US"),
+                                               ("Courtyard Hosting", "DE")])
+def test_trf006_a_name_that_is_no_authority_or_a_controller_outside_the_eea_is_flagged(name: str,
+                                                                                        country: str) -> None:
+    text = f'controller "C" {{\n  country {country}\n}}\nrecipient r {{\n  name "{name}"\n}}\n'
+    assert run(text, "TRF006") == [("TRF006", 4, 1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -551,6 +552,27 @@ def sccs_without_tia(ctx: Context) -> Iterator[Finding]:
                           hint='add `tia "<reference to the assessment>"`')
 
 
+#: Words that make a recipient's name plainly a public authority's: stems found inside a word (German
+#: and Nordic compounds: "Finanzbehörden", "Skattemyndigheten") and whole words or phrases.
+_AUTHORITY_STEMS = ("behörde", "polizei", "finanzamt", "finanzämter", "staatsanwalt", "skatteetaten",
+                    "skatteverket", "skattestyrelsen", "myndighet", "verohallinto", "viranomai",
+                    "belastingdienst", "gendarmerie")
+_AUTHORITY_WORDS = re.compile(
+    r"\b(?:police|politiet|polisen|poliisi|politie|polizia|policía|tax authorit(?:y|ies)|hmrc|"
+    r"public authorit(?:y|ies)|courts?|tribunal|agenzia delle entrate|agencia tributaria)\b")
+
+
+def named_as_authority(recipient: m.Recipient) -> bool:
+    """Whether the recipient's name (in any language it gives) is plainly a public authority's."""
+    if recipient.name is None:
+        return False
+    for name in (recipient.name.plain, *recipient.name.by_lang.values()):
+        text = (name or "").lower()
+        if any(stem in text for stem in _AUTHORITY_STEMS) or _AUTHORITY_WORDS.search(text):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------- TRF006
 
 
@@ -574,7 +596,10 @@ def recipient_location_unknown(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags a `recipient` with no `countries`, unless a transfer block names it with a `country`.
     A recipient with `role authority` is taken to be an authority of the controller's own country
-    when the controller is in the EEA, and is not flagged.
+    when the controller is in the EEA, and is not flagged; so is a recipient without a `role` whose
+    name plainly is a public authority: the police, a tax authority or a court, in the languages of
+    the corpus ("Finanzamt", "Skatteetaten", "Skatteverket", "Belastingdienst", "Polizei",
+    "politiet", "tax authority", ...).
 
     ## Why it matters
     Whether data leaves the EEA decides whether the transfer rules of Chapter V apply and what
@@ -610,7 +635,8 @@ def recipient_location_unknown(ctx: Context) -> Iterator[Finding]:
     for recipient in ctx.policy.recipients.values():
         if recipient.countries or recipient.id in located:
             continue
-        if recipient.role is Role.AUTHORITY and home_in_eea:
+        if home_in_eea and (recipient.role is Role.AUTHORITY
+                            or (recipient.role is None and named_as_authority(recipient))):
             continue
         yield Finding(recipient.span, {"recipient": recipient.id},
                       hint="add `countries <code>, ...` (ISO codes, e.g. `countries NO, US`)")
