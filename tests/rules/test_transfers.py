@@ -516,7 +516,9 @@ def test_trf006_a_recipient_plainly_an_authority_of_an_eea_controller_is_not_fla
 
 
 @pytest.mark.parametrize(("name", "country"), [("Policy Partners Ltd", "DE"), ("Skatteetaten", "US"),
-                                               ("Courtyard Hosting", "DE")])
+                                               ("Courtyard Hosting", "DE"),
+                                               ("Behörden, Auskunfteien, Inkasso, Rechtsanwälte", "DE"),
+                                               ("Other organisations, e.g. the Police", "DE")])
 def test_trf006_a_name_that_is_no_authority_or_a_controller_outside_the_eea_is_flagged(name: str,
                                                                                         country: str) -> None:
     text = f'controller "C" {{\n  country {country}\n}}\nrecipient r {{\n  name "{name}"\n}}\n'

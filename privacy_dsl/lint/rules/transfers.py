@@ -562,13 +562,23 @@ _AUTHORITY_WORDS = re.compile(
     r"public authorit(?:y|ies)|courts?|tribunal|agenzia delle entrate|agencia tributaria)\b")
 
 
+#: A name that lists several recipients, or gives examples, is not plainly one authority's.
+_LIST = re.compile(r"\b(?:and|und|og|och|et|e|y|ja|en|or|oder|eller|tai)\b|[,;/&]|e\.\s?g\.|z\.\s?b\.|"
+                   r"such as|for example|including|t\.\s?ex|bl\.\s?a|esim|u\.\s?a\.")
+
+
+def _is_authority_name(text: str) -> bool:
+    return any(stem in text for stem in _AUTHORITY_STEMS) or _AUTHORITY_WORDS.search(text) is not None
+
+
 def named_as_authority(recipient: m.Recipient) -> bool:
-    """Whether the recipient's name (in any language it gives) is plainly a public authority's."""
+    """Whether the recipient's name (in any language it gives) is plainly a public authority's: one
+    name, neither a list ("authorities, debt collectors, lawyers") nor examples ("e.g. the police")."""
     if recipient.name is None:
         return False
     for name in (recipient.name.plain, *recipient.name.by_lang.values()):
         text = (name or "").lower()
-        if any(stem in text for stem in _AUTHORITY_STEMS) or _AUTHORITY_WORDS.search(text):
+        if _is_authority_name(text) and not _LIST.search(text):
             return True
     return False
 
