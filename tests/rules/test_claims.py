@@ -17,6 +17,13 @@ CASES = [
      "recipient r {\n  countries NO, EU, EEA\n}\n"),
     ("no_transfers_outside_eea", "transfer t {\n  country IN\n  mechanism sccs\n}\n", "transfer `t` (IN)",
      "recipient r {\n  countries SE\n}\n"),
+    ("no_transfers_outside_eea", 'recipient g {\n  name "Google Ireland Limited"\n  countries IE\n}\n',
+     "recipient `g` (Google, US)", 'recipient h {\n  name "Hotjar Ltd"\n  countries MT\n}\n'),
+    ("no_transfers_outside_eea", 'cookie _ga {\n  provider "Google Analytics"\n}\n', "cookie `_ga` (Google, US)",
+     'cookie _pk_id {\n  provider "Matomo on our own server"\n}\n'),
+    ("no_transfers_outside_eea", 'cookie _fbp {\n  kind pixel\n  domains ".facebook.com"\n}\n'
+     'cookie fr {\n  domains ".facebook.com"\n}\n', "2 cookies of Meta, US (pixel `_fbp`, ...)",
+     'cookie _fbp {\n  kind pixel\n  domains ".example.org"\n}\n'),
     ("no_cookies", "cookie _fbp {\n  kind pixel\n}\n", "pixel `_fbp`", "purpose p {\n  use essential.service\n}\n"),
     ("no_cookies", "cookie fp {\n  kind fingerprint\n}\n", "fingerprint `fp`", ""),
     ("no_cookies", "cookie cart {\n  kind local_storage\n}\n", "local storage `cart`", ""),

@@ -364,6 +364,15 @@ WHOLE = {
     "TRF009": [
         ("TRF009", (3, 3), (3, 24), {"recipient": "meta"}),
     ],
+    "TRF010": [
+        ("TRF010", (1, 1), (6, 2), {"recipient": "google", "provider": "Google", "entity": "Google Ireland Limited",
+                                    "goes": "established in Ireland, which sends data to",
+                                    "destinations": "United States (US)"}),
+    ],
+    "TRF011": [
+        ("E200", (2, 13), (2, 20), {"name": "hosting", "kind": "recipient"}),
+        ("TRF011", (3, 3), (3, 21), {"transfer": "hosting_abroad"}),
+    ],
 }
 
 
@@ -398,3 +407,119 @@ def test_trf001_the_cookies_of_one_provider_are_one_finding() -> None:
 def test_a_lower_case_third_region_gets_its_spelling() -> None:
     (d,) = diagnose("recipient r {\n  countries outside_eea\n}\n", "E204")
     assert (d.span.line, d.span.column, d.hint) == (2, 13, "did you mean `OUTSIDE_EEA`?")
+
+
+# ---------------------------------------------------------------- TRF010 undeclared-transfer
+
+GOOGLE_ARGS = {"provider": "Google", "entity": "Google Ireland Limited",
+               "goes": "established in Ireland, which sends data to", "destinations": "United States (US)"}
+
+
+def test_trf010_fires_on_a_recipient_the_dataset_knows_by_name_and_implies_trf006() -> None:
+    text = 'recipient yt {\n  name "YouTube"\n}\n'
+    assert findings(text, ["TRF010", "TRF006"]) == [("TRF010", (1, 1), (3, 2), {"recipient": "yt", **GOOGLE_ARGS})]
+
+
+def test_trf010_knows_a_recipient_by_its_website() -> None:
+    text = 'recipient social {\n  name "Our social page"\n  website "https://www.instagram.com/acme"\n}\n'
+    assert [f[3]["provider"] for f in findings(text, "TRF010")] == ["Meta"]
+
+
+def test_trf010_the_cookies_of_one_provider_are_one_finding() -> None:
+    text = ('cookie _ga {\n  provider "Google Analytics"\n}\n'
+            'cookie IDE {\n  domains ".doubleclick.net"\n}\n'
+            'cookie _hjSession {\n  provider "Hotjar"\n}\n')
+    assert findings(text, "TRF010") == [
+        ("TRF010", (2, 3), (2, 30), {"count": "2", "cookies": "cookie `_ga`, cookie `IDE`", **GOOGLE_ARGS}),
+    ]
+
+
+def test_trf010_a_cookie_of_a_provider_is_one_finding_at_its_domains() -> None:
+    text = 'cookie _fbp {\n  kind pixel\n  domains ".facebook.com"\n}\n'
+    assert findings(text, "TRF010") == [
+        ("TRF010", (3, 3), (3, 26), {"cookie": "pixel `_fbp`", "provider": "Meta",
+                                     "entity": "Meta Platforms Ireland Limited",
+                                     "goes": "established in Ireland, which sends data to",
+                                     "destinations": "United States (US)"}),
+    ]
+
+
+def test_trf010_the_cookies_of_a_flagged_recipient_are_its_finding() -> None:
+    text = ('recipient google {\n  name "Google"\n}\n'
+            'cookie _ga {\n  provider google\n}\n'
+            'cookie _gid {\n  provider "Google Analytics"\n}\n')
+    assert [(f[1], f[3].get("recipient")) for f in findings(text, "TRF010")] == [((1, 1), "google")]
+
+
+def test_trf010_a_provider_outside_the_eea_is_in_its_country() -> None:
+    (found,) = findings('recipient cf {\n  name "Cloudflare, Inc."\n}\n', "TRF010")
+    assert (found[3]["goes"], found[3]["destinations"]) == ("which is in", "United States (US)")
+
+
+@pytest.mark.parametrize("text", [
+    # a transfer names the recipient
+    'recipient g {\n  name "Google"\n}\ntransfer g_us {\n  recipient g\n  country US\n  mechanism dpf\n}\n',
+    # a transfer names another recipient that is the same provider
+    'recipient g {\n  name "Google"\n}\nrecipient yt {\n  name "YouTube"\n}\n'
+    'transfer g_us {\n  recipient g\n  country US\n  mechanism dpf\n}\n',
+    # a transfer with no recipient to the provider's country
+    'cookie _ga {\n  provider "Google Analytics"\n}\ntransfer us {\n  country US\n  mechanism sccs\n}\n',
+    # the recipient names a third country: TRF003's
+    'recipient g {\n  name "Google"\n  countries US\n}\n',
+    # a provider in the EEA whose data stays there
+    'recipient h {\n  name "Hotjar Ltd"\n  countries MT\n}\n',
+    # a category of recipients, an authority, an unknown provider
+    'recipient g {\n  name "Google and similar services"\n  category_only\n}\n',
+    'recipient p {\n  name "Prezi"\n}\n',
+    # the controller is the provider
+    'controller "Google Ireland Limited" {\n  country IE\n}\nrecipient yt {\n  name "YouTube"\n}\n',
+])
+def test_trf010_does_not_fire(text: str) -> None:
+    assert run(text, "TRF010") == []
+
+
+def test_trf010_ignore_providers_option() -> None:
+    text = 'recipient a {\n  name "Amplitude"\n}\nrecipient g {\n  name "Google"\n}\n'
+    assert run(text, "TRF010", ignore_providers=["amplitude"]) == [("TRF010", 4, 1)]
+
+
+# ---------------------------------------------------------------- TRF011 adequacy-without-country
+
+
+@pytest.mark.parametrize("countries", ["", "  countries SE\n", "  countries OUTSIDE_EEA\n", "  countries ADEQUATE\n"])
+def test_trf011_fires_on_adequacy_with_no_country_named(countries: str) -> None:
+    text = f"recipient r {{\n{countries}}}\ntransfer t {{\n  recipient r\n  mechanism adequacy\n}}\n"
+    line = 6 if countries else 5
+    assert run(text, "TRF011") == [("TRF011", line, 3)]
+
+
+def test_trf011_implies_trf007_on_a_recipient_only_outside_the_eea() -> None:
+    text = "recipient r {\n  countries OUTSIDE_EEA\n}\ntransfer t {\n  recipient r\n  mechanism adequacy\n}\n"
+    assert codes(text, "TRF007") == [("TRF007", 6, 3)]
+    assert codes(text, ["TRF011", "TRF007"]) == [("TRF011", 6, 3)]
+
+
+@pytest.mark.parametrize("text", [
+    "transfer t {\n  country CH\n  mechanism adequacy\n}\n",
+    "recipient r {\n  countries CH\n}\ntransfer t {\n  recipient r\n  mechanism adequacy\n}\n",
+    "transfer t {\n  mechanism sccs\n  tia \"TIA\"\n}\n",
+])
+def test_trf011_does_not_fire_when_the_country_is_named_or_no_adequacy_is_claimed(text: str) -> None:
+    assert run(text, "TRF011") == []
+
+
+@pytest.mark.parametrize("name", ["Finanzamt Köln", "Skatteetaten", "the Police", "Finanzbehörden", "tax authorities",
+                                  "Skattemyndigheten"])
+def test_trf006_a_recipient_plainly_an_authority_of_an_eea_controller_is_not_flagged(name: str) -> None:
+    text = f'controller "C" {{\n  country DE\n}}\nrecipient r {{\n  name "{name}"\n}}\n'
+    assert run(text, "TRF006") == []
+
+
+@pytest.mark.parametrize(("name", "country"), [("Policy Partners Ltd", "DE"), ("Skatteetaten", "US"),
+                                               ("Courtyard Hosting", "DE"),
+                                               ("Behörden, Auskunfteien, Inkasso, Rechtsanwälte", "DE"),
+                                               ("Other organisations, e.g. the Police", "DE")])
+def test_trf006_a_name_that_is_no_authority_or_a_controller_outside_the_eea_is_flagged(name: str,
+                                                                                        country: str) -> None:
+    text = f'controller "C" {{\n  country {country}\n}}\nrecipient r {{\n  name "{name}"\n}}\n'
+    assert run(text, "TRF006") == [("TRF006", 4, 1)]

@@ -16,6 +16,7 @@ from ...language import taxonomy
 from .base import Context, Finding, first_use_under, rule
 from .identifiability import identifier_kind
 from .special_data import special_kind
+from .transfers import known_flows
 
 #: At most this many contradicting declarations are named in one finding; the rest are counted.
 MAX_NAMED = 5
@@ -34,6 +35,18 @@ def _outside_eea(policy: m.Policy) -> Iterator[str]:
     for tid, transfer in policy.transfers.items():
         if transfer.country is None or jur.is_third_country(transfer.country):
             yield f"transfer `{tid}`" + (f" ({transfer.country})" if transfer.country else "")
+    # Known providers whose data leaves the EEA, where the policy does not place them there itself.
+    for flow in known_flows(policy):
+        via, provider = flow.recipient, flow.provider
+        if via is not None and any(jur.is_third_country(c) for c in via.countries):
+            continue
+        where = f"{provider.name}, {', '.join(provider.third_countries())}"
+        if via is not None and flow.is_recipient:
+            yield f"recipient `{via.id}` ({where})"
+        elif len(flow.cookies) == 1:
+            yield f"{flow.cookies[0].label()} ({where})"
+        else:
+            yield f"{len(flow.cookies)} cookies of {where} ({flow.cookies[0].label()}, ...)"
 
 
 def _cookies(policy: m.Policy) -> Iterator[str]:
@@ -116,6 +129,8 @@ CONTRADICTIONS: dict[m.Claim, tuple[str, Callable[[m.Policy], Iterator[str]]]] =
         "ePrivacy Directive 2002/58/EC Art. 5(3) (cookies and similar technologies)",
         "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), on information that is clear "
         "and not misleading (paragraph number not verified)",
+        "privacy-dsl known-providers dataset (privacy_dsl/data/known_providers.json), for providers whose data "
+        "leaves the EEA",
     ),
 )
 def claim_contradicted(ctx: Context) -> Iterator[Finding]:
@@ -124,7 +139,9 @@ def claim_contradicted(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Checks each claim of the `policy` block against the declarations:
     - `no_transfers_outside_eea`: a recipient with a country outside the EEA (regions `EU` and `EEA`
-      are inside), or a `transfer` block;
+      are inside), a `transfer` block to a third country (or to none named), or a recipient or
+      cookie of a provider the known-providers dataset places outside the EEA (a Google Analytics
+      cookie, a Meta pixel: see TRF010);
     - `no_cookies`: any `cookie` block, of any kind: local storage, pixels, SDKs and fingerprints
       fall under ePrivacy Art. 5(3) as cookies do, so "no cookies" beside them misleads;
     - `no_profiling`: a purpose with `profiling`, or whose `use` is profiling or targeted

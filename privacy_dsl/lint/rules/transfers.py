@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from pydantic import Field
 
 from ...language import jurisdictions as jur
 from ...language import model as m
 from ...language.model import Mechanism, Role
+from ..providers import KnownProvider, database
 from .base import Context, Finding, Options, rule
 
 _SCHREMS_II = "CJEU C-311/18 Data Protection Commissioner v Facebook Ireland and Schrems (Schrems II, 16 July 2020)"
@@ -29,6 +32,87 @@ def _transfers_by_recipient(policy: m.Policy) -> dict[str, list[m.Transfer]]:
         if transfer.recipient is not None:
             out.setdefault(transfer.recipient.name, []).append(transfer)
     return out
+
+
+# ---------------------------------------------------------------- known providers
+
+
+class Flow(NamedTuple):
+    """Data that reaches a known provider: through a declared recipient the dataset recognises
+    (with the cookies it provides), or through cookies alone (a provider written as text, or
+    recognised by the cookie's domain), with the recipient they name if any."""
+
+    provider: KnownProvider
+    recipient: m.Recipient | None
+    cookies: tuple[m.Cookie, ...]
+    #: The recipient is the provider (recognised by its name or website), not only named by cookies
+    #: the provider's domains give away.
+    is_recipient: bool
+
+
+def known_provider(recipient: m.Recipient) -> KnownProvider | None:
+    """The known provider a recipient is, by its name (in every language it gives) or website; never
+    by its id, the author's own name for it. A category of recipients is no provider."""
+    if recipient.category_only:
+        return None
+    db = database()
+    names = [recipient.name.plain, *recipient.name.by_lang.values()] if recipient.name is not None else []
+    for name in names:
+        found = db.by_name(name)
+        if found is not None:
+            return found
+    return db.by_domain(recipient.website)
+
+
+def _cookie_provider(cookie: m.Cookie) -> KnownProvider | None:
+    db = database()
+    found = db.by_name(cookie.provider) if cookie.provider else None
+    for domain in cookie.domains:
+        if found is not None:
+            break
+        found = db.by_domain(domain)
+    return found
+
+
+def known_flows(policy: m.Policy) -> list[Flow]:
+    """Every flow of data to a known provider whose data leaves the EEA (``KnownProvider.third_countries``),
+    one per recipient and one per provider for the cookies no recognised recipient provides. A provider
+    the controller itself is (a notice of Google's own) is no flow."""
+    own = None
+    if policy.controller is not None:
+        own = database().by_name(policy.controller.name) or database().by_domain(policy.controller.website)
+    by_recipient: dict[str, KnownProvider] = {}
+    for rid, recipient in policy.recipients.items():
+        found = known_provider(recipient)
+        if found is not None and found != own and found.third_countries() and recipient.role is not Role.AUTHORITY:
+            by_recipient[rid] = found
+    cookies_of: dict[str, list[m.Cookie]] = {rid: [] for rid in by_recipient}
+    loose: dict[tuple[str, str | None], list[m.Cookie]] = {}
+    for cookie in policy.cookies:
+        ref = cookie.provider_ref.name if cookie.provider_ref is not None else None
+        if ref in by_recipient:
+            cookies_of[ref].append(cookie)
+            continue
+        found = _cookie_provider(cookie)
+        if found is not None and found != own and found.third_countries():
+            loose.setdefault((found.id, ref if ref in policy.recipients else None), []).append(cookie)
+    flows = [Flow(p, policy.recipients[rid], tuple(cookies_of[rid]), True) for rid, p in by_recipient.items()]
+    db = database()
+    flows += [Flow(db.by_id[pid], policy.recipients[rid] if rid else None, tuple(cs), False)
+              for (pid, rid), cs in loose.items()]
+    return flows
+
+
+def _goes(provider: KnownProvider) -> str:
+    """How a message joins the provider to its third countries: it is there, or sends data there."""
+    home = _country(provider.entity_country)["country_name"]
+    if not jur.is_third_country(provider.entity_country):
+        return f"established in {home}, which sends data to"
+    return "which is in" if provider.third_countries() == (provider.entity_country,) else "which is in or sends data to"
+
+
+def _destinations(provider: KnownProvider) -> str:
+    return ", ".join("{country_name} ({country})".format_map(_country(c)) for c in provider.third_countries())
 
 
 # ---------------------------------------------------------------- TRF001
@@ -468,6 +552,37 @@ def sccs_without_tia(ctx: Context) -> Iterator[Finding]:
                           hint='add `tia "<reference to the assessment>"`')
 
 
+#: Words that make a recipient's name plainly a public authority's: stems found inside a word (German
+#: and Nordic compounds: "Finanzbehörden", "Skattemyndigheten") and whole words or phrases.
+_AUTHORITY_STEMS = ("behörde", "polizei", "finanzamt", "finanzämter", "staatsanwalt", "skatteetaten",
+                    "skatteverket", "skattestyrelsen", "myndighet", "verohallinto", "viranomai",
+                    "belastingdienst", "gendarmerie")
+_AUTHORITY_WORDS = re.compile(
+    r"\b(?:police|politiet|polisen|poliisi|politie|polizia|policía|tax authorit(?:y|ies)|hmrc|"
+    r"public authorit(?:y|ies)|courts?|tribunal|agenzia delle entrate|agencia tributaria)\b")
+
+
+#: A name that lists several recipients, or gives examples, is not plainly one authority's.
+_LIST = re.compile(r"\b(?:and|und|og|och|et|e|y|ja|en|or|oder|eller|tai)\b|[,;/&]|e\.\s?g\.|z\.\s?b\.|"
+                   r"such as|for example|including|t\.\s?ex|bl\.\s?a|esim|u\.\s?a\.")
+
+
+def _is_authority_name(text: str) -> bool:
+    return any(stem in text for stem in _AUTHORITY_STEMS) or _AUTHORITY_WORDS.search(text) is not None
+
+
+def named_as_authority(recipient: m.Recipient) -> bool:
+    """Whether the recipient's name (in any language it gives) is plainly a public authority's: one
+    name, neither a list ("authorities, debt collectors, lawyers") nor examples ("e.g. the police")."""
+    if recipient.name is None:
+        return False
+    for name in (recipient.name.plain, *recipient.name.by_lang.values()):
+        text = (name or "").lower()
+        if _is_authority_name(text) and not _LIST.search(text):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------- TRF006
 
 
@@ -491,7 +606,10 @@ def recipient_location_unknown(ctx: Context) -> Iterator[Finding]:
     ## What it does
     Flags a `recipient` with no `countries`, unless a transfer block names it with a `country`.
     A recipient with `role authority` is taken to be an authority of the controller's own country
-    when the controller is in the EEA, and is not flagged.
+    when the controller is in the EEA, and is not flagged; so is a recipient without a `role` whose
+    name plainly is a public authority: the police, a tax authority or a court, in the languages of
+    the corpus ("Finanzamt", "Skatteetaten", "Skatteverket", "Belastingdienst", "Polizei",
+    "politiet", "tax authority", ...).
 
     ## Why it matters
     Whether data leaves the EEA decides whether the transfer rules of Chapter V apply and what
@@ -527,7 +645,8 @@ def recipient_location_unknown(ctx: Context) -> Iterator[Finding]:
     for recipient in ctx.policy.recipients.values():
         if recipient.countries or recipient.id in located:
             continue
-        if recipient.role is Role.AUTHORITY and home_in_eea:
+        if home_in_eea and (recipient.role is Role.AUTHORITY
+                            or (recipient.role is None and named_as_authority(recipient))):
             continue
         yield Finding(recipient.span, {"recipient": recipient.id},
                       hint="add `countries <code>, ...` (ISO codes, e.g. `countries NO, US`)")
@@ -771,6 +890,233 @@ def joint_controller_without_arrangement(ctx: Context) -> Iterator[Finding]:
                           hint='add `contract "<the arrangement, and where its essence is published>"`')
 
 
+# ---------------------------------------------------------------- TRF010
+
+
+class KnownProviderOptions(Options):
+    ignore_providers: list[str] = Field(default_factory=list)
+    """Ids of known providers (``privacy_dsl/data/known_providers.json``) not to report, for a provider
+    configured to keep the data in the EEA (an EU data centre with no access from elsewhere)."""
+
+
+@rule(
+    "TRF010",
+    "undeclared-transfer",
+    messages={
+        "recipient": (
+            "recipient `{recipient}` is {provider} ({entity}), {goes} {destinations}; "
+            "the notice declares no transfer for it"
+        ),
+        "cookie": (
+            "{cookie} is set by {provider} ({entity}), {goes} {destinations}; "
+            "the notice declares no transfer for it"
+        ),
+        "cookies": (
+            "{count} cookies ({cookies}) are set by {provider} ({entity}), {goes} "
+            "{destinations}; the notice declares no transfer for them"
+        ),
+    },
+    omits={"recipient": "transfers", "cookie": "transfers", "cookies": "transfers"},
+    implies=("TRF006",),
+    category="transfers",
+    severity="warning",
+    references=(
+        "GDPR Art. 13(1)(f), 14(1)(f) (the intention to transfer to a third country, and the adequacy decision "
+        "or safeguards)",
+        "GDPR Art. 44 (general principle for transfers)",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex, on Art. 13(1)(f) and "
+        "14(1)(f): the third countries should generally be named",
+        "privacy-dsl known-providers dataset (privacy_dsl/data/known_providers.json: entities, countries and "
+        "Data Privacy Framework status as of each entry's date, with sources)",
+    ),
+    options=KnownProviderOptions,
+)
+def undeclared_transfer(ctx: Context) -> Iterator[Finding]:
+    """Data reaches a provider known to transfer it outside the EEA, and the notice declares no transfer.
+
+    ## What it does
+    Recognises major providers (Google, Meta, Microsoft, LinkedIn, HubSpot, Amplitude, TikTok, X,
+    Pinterest, Cloudflare, Stripe, Mailchimp, Vimeo, Adobe, Salesforce, Zendesk, Intercom, Twilio
+    Segment) from the shipped known-providers dataset: by a recipient's `name` or `website`, a
+    cookie's `provider` text, or a cookie's `domains` (`.doubleclick.net`, `www.youtube-nocookie.com`).
+    For each one whose entity or data is outside the EEA, it flags:
+    - a recipient that is that provider, whose `countries` name no third country and that no
+      `transfer` block names (the cookies it provides are part of that one finding);
+    - the cookies (pixels, local storage, ...) of that provider that no such recipient provides,
+      one finding per provider at the first cookie, naming them all; none when a recipient that
+      is that provider is flagged already (it is the same undeclared transfer).
+
+    A transfer covers the provider when it names the recipient, another recipient that is the same
+    provider, or no recipient and one of the provider's countries (or none). A recipient whose
+    `countries` already name a third country is TRF003's. The controller itself (a provider's own
+    notice), a `category_only` recipient and a `role authority` recipient are never flagged.
+    The finding implies TRF006 ("does not say where it is") on the same recipient.
+
+    The dataset is evidence, not law: it records what each provider states about its entities and
+    data locations and whether its US parent is on the Data Privacy Framework List, as of a date and
+    with sources (`privacy_dsl/data/NOTICE.md`). A provider can be configured to keep data in the
+    EU; say so with the `ignore-providers` option, or a suppression with the reason.
+
+    ## Why it matters
+    Art. 13(1)(f) requires the notice to say that the controller intends to transfer data to a
+    third country and on which adequacy decision or safeguards it relies; any transfer must meet
+    Chapter V (Art. 44). A notice that lists Google Analytics, the Meta pixel or a YouTube embed
+    without a word about the United States hides the transfer those services make. The
+    transparency guidelines add that the third countries should generally be named.
+
+    ## Example
+    ```privacy
+    recipient google {
+      name "Google Ireland Limited"
+      role processor
+      countries IE
+      contract "Google Ads Data Processing Terms"
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    recipient google {
+      name "Google Ireland Limited"
+      role processor
+      countries IE
+      contract "Google Ads Data Processing Terms"
+    }
+    transfer google_us {
+      recipient google
+      country US
+      mechanism dpf
+      certification "Google LLC on the Data Privacy Framework List, checked 2026-08-15"
+    }
+    ```
+
+    ## Options
+    - `ignore-providers` (default `[]`): ids of known providers (as in
+      `privacy_dsl/data/known_providers.json`, e.g. `"amplitude"`) not to report, for a provider the
+      controller has configured to keep the data in the EEA.
+
+    ## References
+    GDPR Art. 13(1)(f), 14(1)(f), 44; WP260 rev.01, Annex; the known-providers dataset.
+    """
+    opts: KnownProviderOptions = ctx.options
+    ignored = {p.lower() for p in opts.ignore_providers}
+    policy = ctx.policy
+    transfers = list(policy.transfers.values())
+    named = {t.recipient.name for t in transfers if t.recipient is not None}
+    named_providers = {p.id for rid in named if rid in policy.recipients
+                       if (p := known_provider(policy.recipients[rid])) is not None}
+    generic = {t.country for t in transfers if t.recipient is None}
+    reported: set[str] = set()  # providers reported at a recipient: their loose cookies are that fact
+    for flow in known_flows(policy):
+        provider, recipient = flow.provider, flow.recipient
+        if provider.id in ignored or provider.id in named_providers:
+            continue
+        if not flow.is_recipient and provider.id in reported:
+            continue
+        if None in generic or generic & set(provider.third_countries()):
+            continue
+        if recipient is not None and (recipient.id in named
+                                      or any(jur.is_third_country(c) for c in recipient.countries)):
+            continue
+        args = {"provider": provider.name, "entity": provider.entity, "goes": _goes(provider),
+                "destinations": _destinations(provider)}
+        code = provider.third_countries()[0]
+        mechanism = "dpf" if provider.dpf and code == "US" else "sccs"
+        evidence = f"{provider.dpf_text()}, says the known-providers dataset"
+        tool = f"`country {code}` and `mechanism {mechanism}` ({evidence})"
+        if recipient is not None and flow.is_recipient:
+            yield Finding(recipient.span, {"recipient": recipient.id, **args}, "recipient",
+                          hint=f"declare a `transfer` with `recipient {recipient.id}`, {tool}")
+            reported.add(provider.id)
+            continue
+        first = flow.cookies[0]
+        if recipient is not None:
+            hint = f"declare a `transfer` with `recipient {recipient.id}`, {tool}"
+        else:
+            hint = f"declare the provider as a `recipient`, and a `transfer` to it with {tool}"
+        span = first.span_of("provider") if first.provider else (
+            first.span_of("provider_ref") if first.provider_ref is not None else first.span_of("domains"))
+        if len(flow.cookies) == 1:
+            yield Finding(span, {"cookie": first.label(), **args}, "cookie", hint=hint)
+            continue
+        labels = [c.label() for c in flow.cookies]
+        shown = ", ".join(labels[:5]) + (f" and {len(labels) - 5} more" if len(labels) > 5 else "")
+        yield Finding(span, {"count": str(len(labels)), "cookies": shown, **args}, "cookies", hint=hint)
+
+
+# ---------------------------------------------------------------- TRF011
+
+
+@rule(
+    "TRF011",
+    "adequacy-without-country",
+    messages={
+        "no-country": "transfer `{transfer}` relies on an adequacy decision but does not say for which country",
+    },
+    implies=("TRF007",),
+    category="transfers",
+    severity="warning",
+    references=(
+        "GDPR Art. 13(1)(f), 14(1)(f) (the existence or absence of an adequacy decision by the Commission)",
+        "GDPR Art. 45(1), 45(3) (an adequacy decision is made for a third country, a territory or a specified "
+        "sector within it, or an international organisation)",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex, on Art. 13(1)(f) and "
+        "14(1)(f): the third countries should generally be named",
+    ),
+)
+def adequacy_without_country(ctx: Context) -> Iterator[Finding]:
+    """A transfer that relies on an adequacy decision without naming the country it is for.
+
+    ## What it does
+    Flags a transfer with `mechanism adequacy` whose destination is not named: it has no `country`,
+    and its recipient names no third country either (no `countries`, only EEA ones, or only the
+    regions `ADEQUATE` and `OUTSIDE_EEA`). "Transferred to countries with an
+    adequate level of protection" is such a claim. It implies TRF007 on the same transfer, which
+    cannot check a decision without a country.
+
+    ## Why it matters
+    The Commission decides adequacy country by country (Art. 45(1), (3)), and Art. 13(1)(f) asks the
+    notice to state whether a decision exists for the transfer. Without the country neither the
+    reader nor a reviewer can tell which decision is meant or whether it exists; the transparency
+    guidelines add that the third countries should generally be named.
+
+    ## Example
+    ```privacy
+    transfer hosting_abroad {
+      recipient hosting
+      mechanism adequacy
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    transfer hosting_abroad {
+      recipient hosting
+      country CH
+      mechanism adequacy
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 13(1)(f), 14(1)(f), 45(1), 45(3); WP260 rev.01, Annex.
+    """
+    for transfer in ctx.policy.transfers.values():
+        if transfer.mechanism is not Mechanism.ADEQUACY:
+            continue
+        if transfer.country is not None:
+            continue
+        recipient = ctx.policy.recipients.get(transfer.recipient.name) if transfer.recipient else None
+        named = [c for c in (recipient.countries if recipient else ()) if jur.is_third_country(c)]
+        if any(c not in jur.THIRD_REGIONS for c in named):
+            continue
+        yield Finding(transfer.span_of("mechanism"), {"transfer": transfer.id},
+                      hint="add `country <code>` for each country whose adequacy decision it relies on "
+                           "(one transfer block per country)")
+
+
 RULES = (
     undeclared_recipient,
     processor_without_contract,
@@ -781,4 +1127,6 @@ RULES = (
     adequacy_not_in_force,
     recipient_without_role,
     joint_controller_without_arrangement,
+    undeclared_transfer,
+    adequacy_without_country,
 )
