@@ -105,6 +105,10 @@ class Code:
     fatal: bool = False
     messages: Mapping[str, str] = field(default_factory=dict)
     implies: tuple[str, ...] = ()
+    #: Message arguments that describe the finding's object rather than the fact (the database
+    #: entry a cookie matched, the company a recipient is): findings that differ only in their
+    #: subject and these are one fact, grouped (``lint.facts.grouped``).
+    object_args: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     #: For rules: the jurisdictions the rule is limited to (empty: every jurisdiction).
     jurisdictions: tuple[str, ...] = ()

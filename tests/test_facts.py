@@ -197,3 +197,23 @@ def test_github_job_summary_lists_every_finding() -> None:
 def test_every_format_reports_the_group_once(fmt: str) -> None:
     (found,) = lint(INHERITED)
     assert render(fmt, Report([found])).count("keeps data") == 1
+
+
+def test_object_args_are_fields_of_their_codes_templates() -> None:
+    from privacy_dsl.lint.catalogue import full
+
+    declared = {c.code: c.object_args for c in full().table.values() if c.object_args}
+    assert {"CK101", "CK103", "TRF010"} <= set(declared)
+    for code, args in declared.items():
+        assert set(args) <= full().table[code].fields(), code
+
+
+def test_findings_that_differ_only_in_what_describes_their_objects_are_one_fact() -> None:
+    text = CONTROLLER + "".join(
+        f'recipient {rid} {{\n  name "{name}"\n  role processor\n}}\n'
+        for rid, name in (("g", "Google"), ("hs", "HubSpot"), ("local", "Fjord Hosting AS")))
+    (found,) = lint(text, "TRF010")
+    assert dict(found.args)["recipient"] == "g" and dict(found.args)["provider"] == "Google"
+    assert places(found) == [("recipient `hs`", 9)]
+    assert found.message.endswith("; the same for 1 more recipient: `hs`")
+    assert len(lint(text, "TRF010", **{"group-findings": False})) == 2

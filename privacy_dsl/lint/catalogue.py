@@ -25,7 +25,8 @@ def from_rule(rule: Rule) -> Code:
     return Code(rule.code, rule.name, rule.category, "rule", rule.severity, rule.summary, body,
                 f"rules/{rule.category}.md", status=getattr(rule, "status", "stable"),
                 messages=dict(getattr(rule, "messages", None) or {}), implies=tuple(getattr(rule, "implies", ())),
-                references=rule.references, jurisdictions=rule.jurisdictions)
+                object_args=tuple(getattr(rule, "object_args", ())), references=rule.references,
+                jurisdictions=rule.jurisdictions)
 
 
 def full() -> Catalogue:

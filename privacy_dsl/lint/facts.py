@@ -5,8 +5,9 @@ Two steps, both over one policy's findings after the suppressions:
 - ``without_implied``: a finding that another finding implies on the same subject goes (the
   catalogue's ``implies``: LAW003 "marketing needs consent" says all that LAW001 "no legal basis"
   says about that purpose).
-- ``grouped``: findings that say the same thing (code, message and every argument) about different
-  objects are one finding naming them all, at the first one's place, with the others as related
+- ``grouped``: findings that say the same thing (code, message and every argument but those the
+  catalogue's ``object_args`` say describe the object) about different objects are one finding
+  naming them all, at the first one's place, with the others as related
   locations (SARIF ``relatedLocations``, JSON ``related``): a value from a ``defaults`` block that
   fourteen purposes inherit is one finding at the line that states it, and twelve cookie rows that
   all lack an expiry in one file are one finding, not twelve. Only findings in one file are grouped
@@ -64,9 +65,13 @@ def label(key: str, value: str) -> str:
 
 def _group_key(d: Diagnostic, about: tuple[str, str]) -> tuple[object, ...]:
     key, value = about
-    others = tuple((k, v) for k, v in d.args if k != key)
+    entry = full().table.get(d.code)
+    per_object = {key, *(entry.object_args if entry is not None else ())}
+    others = tuple((k, v) for k, v in d.args if k not in per_object)
     # The name as the hint quotes it: a bare replace would blank every letter `a` of a purpose `a`.
-    hint = None if d.hint is None else d.hint.replace(f"`{value}`", "`\0`")
+    # A code whose arguments describe the object gives hints about the object too: the group
+    # shows its first member's.
+    hint = None if d.hint is None or len(per_object) > 1 else d.hint.replace(f"`{value}`", "`\0`")
     return (d.code, d.message_id, d.severity, key, others, hint)
 
 

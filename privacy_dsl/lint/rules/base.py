@@ -133,6 +133,8 @@ class Rule:
     status: Status = "stable"
     #: Codes whose finding this rule's finding implies on the same subject (``Code.implies``).
     implies: tuple[str, ...] = ()
+    #: Message arguments about the object, not the fact (``Code.object_args``).
+    object_args: tuple[str, ...] = ()
     #: Message id -> template with ``{arg}`` fields, which the findings' ``args`` fill.
     messages: Mapping[str, str] = field(default_factory=dict)
     #: Message id -> the information (``model.Topic``) a finding with that message says the notice
@@ -172,6 +174,7 @@ def rule(
     profiles: dict[str, dict[str, Any]] | None = None,
     status: Status = "stable",
     implies: Iterable[str] = (),
+    object_args: Iterable[str] = (),
     messages: Mapping[str, str] | None = None,
     omits: Mapping[str, str] | None = None,
 ) -> Callable[[Check], Rule]:
@@ -200,6 +203,7 @@ def rule(
             profiles=profiles or {},
             status=status,
             implies=tuple(implies),
+            object_args=tuple(object_args),
             messages=templates,
             omits=dict(omits or {}),
         )

@@ -80,6 +80,7 @@ class CategoryOptions(Options):
     category="cookies",
     severity="error",
     options=CategoryOptions,
+    object_args=("label",),
     profiles={"fr": {"analytics-may-be-exempt": True}},
     references=(
         "Directive 2002/58/EC (ePrivacy) Art. 5(3)",
@@ -319,6 +320,7 @@ class ProviderOptions(Options):
             "to platform {platform} ({controller})"
         ),
     },
+    object_args=("label",),
     category="cookies",
     severity="warning",
     options=ProviderOptions,

@@ -918,6 +918,7 @@ class KnownProviderOptions(Options):
     },
     omits={"recipient": "transfers", "cookie": "transfers", "cookies": "transfers"},
     implies=("TRF006",),
+    object_args=("provider", "entity", "goes", "destinations"),
     category="transfers",
     severity="warning",
     references=(
