@@ -85,6 +85,24 @@ def test_trf001_does_not_fire_on_a_first_party_cookie_with_a_text_provider() -> 
     assert run(text, "TRF001") == []
 
 
+FJORDKAFFE = 'controller "Fjordkaffe AS" {\n  country NO\n  website "https://www.fjordkaffe.example/"\n}\n'
+
+
+@pytest.mark.parametrize("party", ["  party first\n", ""])
+def test_trf001_fires_on_a_first_party_cookie_whose_text_provider_is_not_the_controller(party: str) -> None:
+    text = FJORDKAFFE + f'cookie _ga {{\n{party}  provider "Google"\n}}\n'
+    line = 7 if party else 6
+    assert findings(text, "TRF001") == [
+        ("TRF001", (line, 3), (line, 20), {"cookie": "cookie `_ga`", "provider": "Google"})]
+    assert diagnose(text, "TRF001")[0].message_id == "own-provider-as-text"
+
+
+@pytest.mark.parametrize("provider", ["Fjordkaffe AS", "fjordkaffe", "www.fjordkaffe.example", "FJORDKAFFE.EXAMPLE"])
+def test_trf001_takes_the_controllers_name_or_host_as_its_own_provider(provider: str) -> None:
+    text = FJORDKAFFE + f'cookie sid {{\n  party first\n  provider "{provider}"\n}}\n'
+    assert run(text, "TRF001") == []
+
+
 def test_trf001_fires_on_a_transfer_whose_recipient_the_purpose_does_not_list() -> None:
     text = """\
     recipient mailer { role processor }

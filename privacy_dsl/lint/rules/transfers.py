@@ -118,6 +118,25 @@ def _destinations(provider: KnownProvider) -> str:
 # ---------------------------------------------------------------- TRF001
 
 
+def _squeezed(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _is_controller(policy: m.Policy, provider: str) -> bool:
+    """Whether a provider written as text is the controller (or there is none to compare with):
+    its name, or its website's host, inside the provider's text or the other way round, ignoring
+    case, spaces and punctuation ("Acme AS" and "acme.example" for controller "Acme AS")."""
+    controller = policy.controller
+    if controller is None:
+        return True
+    given = _squeezed(provider)
+    names = [_squeezed(str(controller.name))]
+    if controller.website:
+        host = controller.website.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+        names += [_squeezed(host), _squeezed(host.rsplit(".", 1)[0])]
+    return any(n and (n in given or given in n) for n in names if len(n) >= 3) or not given
+
+
 @rule(
     "TRF001",
     "undeclared-recipient",
@@ -131,6 +150,10 @@ def _destinations(provider: KnownProvider) -> str:
         "provider-as-text": (
             "{cookie} is third-party and names its provider \"{provider}\" only as text: the provider "
             "is not declared as a recipient"
+        ),
+        "own-provider-as-text": (
+            "{cookie} names its provider \"{provider}\" only as text, and that is not the controller: "
+            "whoever provides it receives what it holds, as a recipient the notice does not declare"
         ),
         "transfer-recipient-not-listed": (
             "purpose `{purpose}` names transfer `{transfer}` to recipient `{recipient}`, which it does "
@@ -156,7 +179,10 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
       whether it is set as a first- or third-party cookie. The cookies of one provider that the
       same purposes leave it out of are one finding, at the first, naming them;
     - a third-party cookie whose provider is only written as text (`provider "AdCo"`), not
-      declared as a `recipient`, so no purpose can list it;
+      declared as a `recipient`, so no purpose can list it; so too a first-party cookie, or one
+      whose party is not stated, whose text provider is not the controller (Google Analytics'
+      `_ga` is a first-party cookie that Google's script sets and reads): the provider is a
+      recipient whatever the cookie's party;
     - a purpose that names a transfer (`transfers x`) whose recipient it does not list.
 
     ## Why it matters
@@ -211,9 +237,10 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
             missing = tuple(r.name for r in cookie.purposes if r.name in listed and rid not in listed[r.name])
             if missing:
                 grouped.setdefault((rid, missing), []).append(cookie)
-        elif cookie.party is m.Party.THIRD and cookie.provider is not None:
+        elif cookie.provider is not None and (cookie.party is m.Party.THIRD
+                                              or not _is_controller(policy, str(cookie.provider))):
             yield Finding(cookie.span_of("provider"), {"cookie": cookie.label(), "provider": str(cookie.provider)},
-                          "provider-as-text",
+                          "provider-as-text" if cookie.party is m.Party.THIRD else "own-provider-as-text",
                           hint="declare `recipient <id> { name \"...\" role ... }`, write `provider <id>`, and "
                                "list it in the purpose's `recipients`")
     for (rid, missing), cookies in grouped.items():
