@@ -145,6 +145,28 @@ def test_ret003_fires_when_only_an_unnamed_law_is_beside_it() -> None:
     assert run(text, "RET003") == [("RET003", 3, 13)]
 
 
+def test_ret003_implies_ret005_no_law_on_the_same_purpose() -> None:
+    """"As long as necessary, or as the law requires": one fact, RET003's (issue 16)."""
+    text = purpose("basis contract", "retention as long as necessary", "retention law")
+    assert findings(text, ["RET003", "RET005"]) == [
+        ("RET003", (3, 13), (3, 33), {"purpose": "p"})]
+    assert run(text, "RET005") == [("RET005", 4, 13)]  # with RET003 off, RET005 says it
+    other = text + purpose("basis contract", "retention law").replace("purpose p", "purpose q")
+    assert codes(other, ["RET003", "RET005"]) == [("RET003", 3, 13), ("RET005", 8, 13)]  # another purpose's stays
+
+
+def test_ret003_does_not_imply_ret005_on_archiving_without_a_basis() -> None:
+    text = purpose("basis contract", "retention as long as necessary", "retention archive")
+    assert findings(text, ["RET003", "RET005"]) == [
+        ("RET003", (3, 13), (3, 33), {"purpose": "p"}), ("RET005", (4, 13), (4, 20), {"purpose": "p"})]
+
+
+def test_ret003_implies_ret005_at_a_defaults_line() -> None:
+    text = ("defaults purpose {\n  retention as long as necessary\n  retention law\n}\n"
+            "purpose a {\n  basis contract\n}\npurpose b {\n  basis contract\n}\n")
+    assert codes(text, ["RET003", "RET005"]) == [("RET003", 2, 13), ("RET003", 2, 13)]
+
+
 @pytest.mark.parametrize("beside", [
     "retention 3 years after contract_end",
     "retention until contract_end",
