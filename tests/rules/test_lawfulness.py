@@ -1,4 +1,4 @@
-"""Lawfulness rules LAW001-LAW008: each fires where it should, at the right place, and only there."""
+"""Lawfulness rules LAW001-LAW009: each fires where it should, at the right place, and only there."""
 
 from __future__ import annotations
 
@@ -453,3 +453,35 @@ def test_a_contradicted_anonymity_claim_grounds_nothing() -> None:
             "purpose stats {\n  use analytics.reporting\n  categories counts\n}\n"
             "cookie _pk_id {\n  purpose stats\n}\n")
     assert sorted(c for c, *_ in codes(text, ["LAW001", "IDN001"])) == ["IDN001", "LAW001"]
+
+
+# ---------------------------------------------------------------- LAW009 catch-all-purpose
+
+
+CATCH_ALL = ("purpose other_processing {\n  basis legal_obligation\n  basis consent\n"
+             "  categories name\n}\ncategory name {\n  taxonomy user.name\n}\n")
+
+
+def test_law009_fires_on_alternative_bases_without_a_data_use() -> None:
+    """"I den grad lovgivningen påbyr/gir adgang til eller dere har samtykket til" (issue 16)."""
+    assert findings(CATCH_ALL, "LAW009") == [
+        ("LAW009", (1, 1), (5, 2), {"purpose": "other_processing", "bases": "legal_obligation, consent"})]
+
+
+def test_law009_implies_hyg005_and_law002_on_the_same_purpose() -> None:
+    assert [c for c, *_ in codes(CATCH_ALL, ["LAW009", "HYG005", "LAW002"])] == ["LAW009"]
+    assert sorted(c for c, *_ in codes(CATCH_ALL, ["HYG005", "LAW002"])) == ["HYG005", "LAW002"]
+
+
+@pytest.mark.parametrize("text", [
+    CATCH_ALL.replace("  basis consent\n", ""),  # one basis: HYG005's
+    CATCH_ALL.replace("  basis consent\n", "  basis consent\n  use essential.legal_obligation\n"),  # specified
+    CATCH_ALL.replace("  basis consent\n", "  basis legal_obligation\n"),  # the same basis twice
+])
+def test_law009_does_not_fire_on_one_basis_or_a_purpose_with_a_data_use(text: str) -> None:
+    assert codes(text, "LAW009") == []
+
+
+def test_law009_examples() -> None:
+    assert [c for c, *_ in codes(example("LAW009"), "LAW009")] == ["LAW009"]
+    assert codes(example("LAW009", "Use instead"), "LAW009") == []

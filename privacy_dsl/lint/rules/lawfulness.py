@@ -738,6 +738,86 @@ def basis_without_legal_citation(ctx: Context) -> Iterator[Finding]:
                           hint=f'cite the statute: `{basis.basis.value} "<act> § <section>"`')
 
 
+# ---------------------------------------------------------------- LAW009
+
+
+@rule(
+    "LAW009",
+    "catch-all-purpose",
+    messages={
+        "catch-all": (
+            "purpose `{purpose}` is a catch-all, not a specified purpose: it rests on alternative bases ({bases}) "
+            "and states no data use (GDPR Art. 5(1)(b))"
+        ),
+    },
+    category="lawfulness",
+    severity="error",
+    references=(
+        "GDPR Art. 5(1)(b) (collected for specified, explicit and legitimate purposes)",
+        "GDPR Art. 13(1)(c) (the purposes and the legal basis for the processing)",
+        "Article 29 Working Party, Opinion 03/2013 on purpose limitation (WP203, 2 April 2013), section III.1.1: "
+        "a vague or general purpose will, without more detail, usually not meet the criterion of being "
+        "specific",
+    ),
+    # It says what "has no data use" (HYG005) and "claims N bases" (LAW002) say about the purpose.
+    implies=("HYG005", "LAW002"),
+)
+def catch_all_purpose(ctx: Context) -> Iterator[Finding]:
+    """A purpose that is only a list of alternative legal bases: "to the extent the law requires or
+    permits, or you consented".
+
+    ## What it does
+    Flags a `purpose` that states two or more different legal bases and no data use (`use`). Such
+    a purpose is what a notice writes as "we will also process your data to the extent the law
+    requires or permits, or where you have consented": it says on what grounds, never for what.
+    The data it lists (`categories`) does not make it specific: the data is not the purpose.
+    The finding implies HYG005 ("has no data use") and LAW002 ("claims several legal bases") on
+    the same purpose, which are then not reported.
+
+    ## Why it matters
+    Personal data may be collected only for "specified, explicit and legitimate purposes" (Art.
+    5(1)(b)), and the notice must give the purposes and the basis of each (Art. 13(1)(c)). The
+    Working Party holds that a purpose must be detailed enough to determine what processing is and
+    is not included in it, and that a vague or general purpose will without more detail usually
+    not meet the criterion of being specific (Opinion 03/2013, WP203, section III.1.1). A catch-all
+    that names only legal grounds leaves the reader nothing to assess; the alternatives make it
+    worse, since the basis of consent cannot be a fallback for another (EDPB Guidelines 05/2020,
+    paras 121-123; LAW002).
+
+    ## Example
+    ```privacy
+    # "... to the extent the law requires or permits, or you have consented"
+    purpose any_other_processing {
+      name "Other processing"
+      basis legal_obligation
+      basis consent
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose accounting_records {
+      name "Keeping the accounting records"
+      use essential.legal_obligation
+      basis legal_obligation "bokføringsloven § 13"
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 5(1)(b), 13(1)(c); WP29 Opinion 03/2013 on purpose limitation (WP203), section III.1.1.
+    """
+    for purpose in ctx.policy.purposes.values():
+        kinds = list(dict.fromkeys(b.basis.value for b in purpose.bases))
+        if len(kinds) < 2 or purpose.uses:
+            continue
+        yield Finding(purpose.span, {"purpose": purpose.id, "bases": ", ".join(kinds)},
+                      hint="name what the processing is for, one purpose each with its data use (`use <key>`) and "
+                           "the one basis it rests on; drop what the notice cannot specify")
+
+
 RULES = (
     missing_legal_basis,
     multiple_legal_bases,
@@ -747,4 +827,5 @@ RULES = (
     legitimate_interests_on_children,
     public_authority_legitimate_interests,
     basis_without_legal_citation,
+    catch_all_purpose,
 )
