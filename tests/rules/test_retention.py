@@ -86,6 +86,17 @@ def test_ret001_fires_on_no_general_period_without_criteria() -> None:
                          "either")
 
 
+@pytest.mark.parametrize("beside", [
+    "retention as long as necessary", "retention temporarily", "retention law", "retention law_permits",
+    "retention archive", "retention unspecified", "retention indefinite", "retention 6 months for logs",
+])
+def test_ret001_no_general_period_beside_what_gives_no_period_or_criterion_is_still_a_finding(beside: str) -> None:
+    """"No general time frame can be given" beside other statements that give neither the period
+    nor the criteria (Art. 13(2)(a)) is still a finding (issue 16)."""
+    text = with_categories("retention no_general_period", beside)
+    assert findings(text, "RET001") == [("RET001", (5, 13), (5, 30), {"purpose": "p"})]
+
+
 def test_ret001_no_general_period_for_some_data_needs_criteria_for_that_data() -> None:
     # The criteria without `for` are about the other data: for `logs` the specific statement stands alone.
     alone = with_categories("retention no_general_period for logs", 'retention criteria "x"')

@@ -72,7 +72,10 @@ def retention_missing(ctx: Context) -> Iterator[Finding]:
     Flags a purpose with no `retention` statement, or whose only retention is `unspecified`
     (also per category: `retention unspecified for logs` with nothing else for `logs`). Flags
     `retention no_general_period` ("it is not possible to give a general time frame") when no
-    criteria (`retention criteria "..."`) or period is given beside it for the same data.
+    criteria (`retention criteria "..."`) or period is given beside it for the same data: the
+    other statements a notice puts beside it that give neither ("as long as necessary", a bare
+    `retention law`, `law_permits` or `archive`, a period for some categories only) leave it a
+    finding (Art. 13(2)(a): the period, or if that is not possible, the criteria).
 
     `retention criteria "..."` answers the question: the rule cannot judge free text, so it stays
     silent on criteria however they are worded. A period given as a maximum (`retention up_to 30
