@@ -535,6 +535,9 @@ class Controller(Node):
     website: str | None = None
     representative: Representative | None = None
     public_authority: bool | None = None  # None: not stated
+    #: The countries and regions (``EU``, ``EEA``) whose people it offers goods or services to, or
+    #: whose behaviour it monitors (GDPR Art. 3(2)); empty: not stated.
+    offers_to: tuple[str, ...] = ()
     description: Text | None = None
     #: A privacy contact who is not a DPO; TRN003 never counts it as one.
     privacy_contact: PrivacyContact | None = None

@@ -805,6 +805,7 @@ class _Builder:
                 name=unquote(s.children[0]), span=s.span, field_spans={"name": s.span}), False),
             "representative_block": ("representative", self._representative, False),
             "public_authority": ("public_authority", self._flag, False),
+            "offers_to": ("offers_to", lambda s: self._places(s.children[0]), False),
             "description": ("description", self._first, False),
             "privacy_contact": ("privacy_contact", self._privacy_contact, False),
             "dpo": ("dpo", self._dpo, False),

@@ -61,7 +61,7 @@ ORDER: dict[str, tuple[str, ...]] = {
                "security", "claims", "bases"),
     "refers_to": ("name", "covers"),
     "controller": ("registration", "address", "country", "email", "phone", "website", "representative",
-                   "representative_block", "public_authority", "description", "privacy_contact", "dpo"),
+                   "representative_block", "public_authority", "offers_to", "description", "privacy_contact", "dpo"),
     "representative_block": ("name", "address", "country", "email", "phone"),
     "privacy_contact": ("title", "name", "email", "phone", "address"),
     "dpo": ("required", "name", "email", "phone", "address"),
