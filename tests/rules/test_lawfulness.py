@@ -1,4 +1,4 @@
-"""Lawfulness rules LAW001-LAW009: each fires where it should, at the right place, and only there."""
+"""Lawfulness rules LAW001-LAW010: each fires where it should, at the right place, and only there."""
 
 from __future__ import annotations
 
@@ -485,3 +485,34 @@ def test_law009_does_not_fire_on_one_basis_or_a_purpose_with_a_data_use(text: st
 def test_law009_examples() -> None:
     assert [c for c, *_ in codes(example("LAW009"), "LAW009")] == ["LAW009"]
     assert codes(example("LAW009", "Use instead"), "LAW009") == []
+
+
+# ---------------------------------------------------------------- LAW010 consent-for-contract-data
+
+
+LOGIN = "purpose login {\n  use essential.service.authentication\n  basis consent\n}\n"
+
+
+def test_law010_fires_on_consent_for_what_a_login_needs() -> None:
+    assert findings(LOGIN, "LAW010") == [
+        ("LAW010", (3, 3), (3, 16), {"purpose": "login", "use": "essential.service.authentication"})]
+    pay = LOGIN.replace("authentication", "payment_processing")
+    assert [dict(d.args)["use"] for d in diagnose(pay, "LAW010")] == ["essential.service.payment_processing"]
+
+
+@pytest.mark.parametrize("text", [
+    LOGIN.replace("basis consent", "basis contract"),
+    LOGIN.replace("authentication", "authentication, analytics.reporting"),  # a use consent may be right for
+    LOGIN.replace(".authentication", ""),                                    # essential.service: not by default
+    LOGIN.replace("basis consent", "basis consent\n  special_condition explicit_consent"),
+])
+def test_law010_does_not_fire_on_contract_a_mixed_purpose_or_explicit_consent(text: str) -> None:
+    assert codes(text, "LAW010") == []
+
+
+def test_law010_contract_uses_is_configurable() -> None:
+    service = LOGIN.replace(".authentication", "")
+    config = parse_config({"select": ["LAW010"], "rules": {"LAW010": {"contract-uses": ["essential.service"]}}})
+    assert codes(service, config=config) == [("LAW010", 3, 3)]
+    off = parse_config({"select": ["LAW010"], "rules": {"LAW010": {"contract-uses": []}}})
+    assert codes(LOGIN, config=off) == []

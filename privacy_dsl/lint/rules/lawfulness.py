@@ -818,6 +818,105 @@ def catch_all_purpose(ctx: Context) -> Iterator[Finding]:
                            "the one basis it rests on; drop what the notice cannot specify")
 
 
+# ---------------------------------------------------------------- LAW010
+
+
+_CONTRACT_NOT_CONSENT = (
+    "EDPB Guidelines 2/2019 on the processing of personal data under Art. 6(1)(b) in the context of online "
+    "services, version 2.0 (8 October 2019), para 19: where \"a controller seeks to process personal data that are "
+    "in fact necessary for the performance of a contract, then consent is not the appropriate lawful basis\" "
+    "(quoting the consent guidelines)")
+
+
+class ContractDataOptions(Options):
+    contract_uses: tuple[str, ...] = ("essential.service.authentication", "essential.service.payment_processing")
+    """The data uses that a contract the user asked for needs (each key covers the keys under it):
+    logging in to the account, paying for the purchase. Add `essential.service` to hold consent
+    for the core service to the same reading; an empty list turns the rule off."""
+
+
+@rule(
+    "LAW010",
+    "consent-for-contract-data",
+    messages={
+        "consent-for-contract": (
+            "purpose `{purpose}` rests on consent, but its data use `{use}` is what the contract the user asked "
+            "for needs: consent is not the appropriate basis there (GDPR Art. 6(1)(b))"
+        ),
+    },
+    category="lawfulness",
+    severity="warning",
+    references=("GDPR Art. 6(1)(a), 6(1)(b), 7(3) (consent can be withdrawn at any time), 7(4)", _CONTRACT_NOT_CONSENT,
+                "EDPB Guidelines 05/2020 on consent, version 1.1 (4 May 2020), para 31"),
+    options=ContractDataOptions,
+)
+def consent_for_contract_data(ctx: Context) -> Iterator[Finding]:
+    """Consent claimed for the data that a login, an account or a purchase needs.
+
+    ## What it does
+    Flags a `purpose` with `basis consent` whose every data use is one a contract needs (option
+    `contract-uses`; by default logging in, `essential.service.authentication`, and paying,
+    `essential.service.payment_processing`). A purpose with another use beside them (analytics,
+    marketing) is not flagged: consent may be right for that part, and the purpose should be split.
+    A purpose under an Art. 9(2) condition or with special categories is not flagged either: the
+    explicit consent Art. 9(2)(a) asks for is not the Art. 6 basis.
+
+    ## Why it matters
+    The EDPB, quoting the consent guidelines, holds that where "a controller seeks to process
+    personal data that are in fact necessary for the performance of a contract, then consent is
+    not the appropriate lawful basis" (Guidelines 2/2019, para 19; Guidelines 05/2020, para 31).
+    Consent can be withdrawn at any time (Art. 7(3)), and the controller cannot then go on with
+    the processing on another basis (Guidelines 05/2020, paras 121-123): a login or a payment
+    cannot stop when consent is withdrawn, so consent there is a choice the user does not really
+    have. Contract (Art. 6(1)(b)) is the basis for what the service asked for needs.
+
+    The guidelines are not binding, and which uses a contract needs depends on the service:
+    that is why the rule is a warning and the list of uses is an option.
+
+    ## Example
+    ```privacy
+    purpose login {
+      use essential.service.authentication
+      basis consent
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose login {
+      use essential.service.authentication
+      basis contract
+    }
+    ```
+
+    ## Options
+    - `contract-uses` (default `["essential.service.authentication",
+      "essential.service.payment_processing"]`): the data uses a contract needs. Each covers the
+      keys under it.
+
+    ```toml
+    [tool.privacy-dsl.rules.LAW010]
+    contract-uses = ["essential.service.authentication", "essential.service.payment_processing", "essential.service"]
+    ```
+
+    ## References
+    GDPR Art. 6(1)(a)-(b), 7(3), 7(4); EDPB Guidelines 2/2019 para 19; EDPB Guidelines 05/2020 para 31.
+    """
+    opts: ContractDataOptions = ctx.options
+    if not opts.contract_uses:
+        return
+    for purpose in ctx.policy.purposes.values():
+        consent = _bases_of(purpose, BasisKind.CONSENT)
+        if not consent or not all_uses_under(purpose, *opts.contract_uses):
+            continue
+        if purpose.special_condition is not None or any(c.special for c in ctx.categories_of(purpose)):
+            continue
+        yield Finding(basis_span(purpose, consent[0]),
+                      {"purpose": purpose.id, "use": first_use_under(purpose, *opts.contract_uses) or ""},
+                      hint="rest what the contract needs on `basis contract`; keep consent for what the user "
+                           "may refuse")
+
+
 RULES = (
     missing_legal_basis,
     multiple_legal_bases,
@@ -828,4 +927,5 @@ RULES = (
     public_authority_legitimate_interests,
     basis_without_legal_citation,
     catch_all_purpose,
+    consent_for_contract_data,
 )
