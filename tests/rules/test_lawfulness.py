@@ -503,16 +503,20 @@ def test_law010_fires_on_consent_for_what_a_login_needs() -> None:
 @pytest.mark.parametrize("text", [
     LOGIN.replace("basis consent", "basis contract"),
     LOGIN.replace("authentication", "authentication, analytics.reporting"),  # a use consent may be right for
-    LOGIN.replace(".authentication", ""),                                    # essential.service: not by default
+    LOGIN.replace(".authentication", ".operations.improve"),                 # not what a contract needs
     LOGIN.replace("basis consent", "basis consent\n  special_condition explicit_consent"),
+    LOGIN.replace("basis consent", "basis consent\n  subjects pupil") + "subject pupil {\n  children\n}\n",
 ])
 def test_law010_does_not_fire_on_contract_a_mixed_purpose_or_explicit_consent(text: str) -> None:
     assert codes(text, "LAW010") == []
 
 
 def test_law010_contract_uses_is_configurable() -> None:
+    """"Behandling af dit køb og levering af vores ydelse" on consent (issue 16)."""
     service = LOGIN.replace(".authentication", "")
-    config = parse_config({"select": ["LAW010"], "rules": {"LAW010": {"contract-uses": ["essential.service"]}}})
-    assert codes(service, config=config) == [("LAW010", 3, 3)]
+    assert codes(service, "LAW010") == [("LAW010", 3, 3)]
+    only_login = {"LAW010": {"contract-uses": ["essential.service.authentication"]}}
+    config = parse_config({"select": ["LAW010"], "rules": only_login})
+    assert codes(service, config=config) == []
     off = parse_config({"select": ["LAW010"], "rules": {"LAW010": {"contract-uses": []}}})
     assert codes(LOGIN, config=off) == []

@@ -774,3 +774,34 @@ WHOLE = {
 @pytest.mark.parametrize("code", sorted(WHOLE))
 def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
     assert findings(example(code), code) == WHOLE[code]
+
+
+# ---------------------------------------------------------------- TRN019 ad-targeting-without-profiling
+
+ADS = "purpose ads {\n  use marketing.advertising.third_party.targeted\n  basis consent\n}\n"
+
+
+def test_trn019_fires_on_ad_targeting_that_does_not_say_it_profiles() -> None:
+    assert findings(ADS, "TRN019") == [
+        ("TRN019", (2, 3), (2, 49), {"purpose": "ads", "use": "marketing.advertising.third_party.targeted"})]
+
+
+def test_trn019_says_no_when_the_purpose_says_it_does_not_profile() -> None:
+    text = ADS.replace("basis consent", "basis consent\n  profiling no")
+    assert findings(text, "TRN019") == [
+        ("TRN019", (4, 3), (4, 15), {"purpose": "ads", "use": "marketing.advertising.third_party.targeted"})]
+    assert diagnose(text, "TRN019")[0].message_id == "says-no"
+
+
+@pytest.mark.parametrize("text", [
+    ADS.replace("basis consent", "basis consent\n  profiling"),
+    ADS.replace("third_party.targeted", "first_party.contextual"),  # contextual ads target no one
+])
+def test_trn019_does_not_fire_on_declared_profiling_or_contextual_ads(text: str) -> None:
+    assert codes(text, "TRN019") == []
+
+
+def test_trn019_ad_profiling_says_profiling_itself_unless_the_purpose_says_no() -> None:
+    text = ADS.replace("third_party.targeted", "profiling")
+    assert codes(text, "TRN019") == []
+    assert codes(text.replace("basis consent", "basis consent\n  profiling no"), "TRN019") == [("TRN019", 4, 3)]

@@ -829,10 +829,12 @@ _CONTRACT_NOT_CONSENT = (
 
 
 class ContractDataOptions(Options):
-    contract_uses: tuple[str, ...] = ("essential.service.authentication", "essential.service.payment_processing")
-    """The data uses that a contract the user asked for needs (each key covers the keys under it):
-    logging in to the account, paying for the purchase. Add `essential.service` to hold consent
-    for the core service to the same reading; an empty list turns the rule off."""
+    contract_uses: tuple[str, ...] = ("essential.service", "essential.service.authentication",
+                                      "essential.service.payment_processing")
+    """The data uses that a contract the user asked for needs, each matched exactly (not the keys
+    under it: `essential.service.operations.improve` is not needed for the contract, LAW004):
+    providing the service or the purchase, logging in to the account, paying. An empty list turns
+    the rule off."""
 
 
 @rule(
@@ -855,11 +857,15 @@ def consent_for_contract_data(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags a `purpose` with `basis consent` whose every data use is one a contract needs (option
-    `contract-uses`; by default logging in, `essential.service.authentication`, and paying,
-    `essential.service.payment_processing`). A purpose with another use beside them (analytics,
+    `contract-uses`; by default providing the service asked for or the purchase,
+    `essential.service`, logging in, `essential.service.authentication`, and paying,
+    `essential.service.payment_processing`; each matched exactly). A purpose with another use beside them (analytics,
     marketing) is not flagged: consent may be right for that part, and the purpose should be split.
     A purpose under an Art. 9(2) condition or with special categories is not flagged either: the
-    explicit consent Art. 9(2)(a) asks for is not the Art. 6 basis.
+    explicit consent Art. 9(2)(a) asks for is not the Art. 6 basis. Nor is a purpose about
+    children: a guardian's "consent" to a child's membership or service is often the guardian
+    agreeing to the contract itself (national law decides who may conclude it), which the notice
+    does not tell apart.
 
     ## Why it matters
     The EDPB, quoting the consent guidelines, holds that where "a controller seeks to process
@@ -890,13 +896,13 @@ def consent_for_contract_data(ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Options
-    - `contract-uses` (default `["essential.service.authentication",
-      "essential.service.payment_processing"]`): the data uses a contract needs. Each covers the
-      keys under it.
+    - `contract-uses` (default `["essential.service", "essential.service.authentication",
+      "essential.service.payment_processing"]`): the data uses a contract needs, each matched
+      exactly. To hold only logins and payments to this reading:
 
     ```toml
     [tool.privacy-dsl.rules.LAW010]
-    contract-uses = ["essential.service.authentication", "essential.service.payment_processing", "essential.service"]
+    contract-uses = ["essential.service.authentication", "essential.service.payment_processing"]
     ```
 
     ## References
@@ -907,12 +913,13 @@ def consent_for_contract_data(ctx: Context) -> Iterator[Finding]:
         return
     for purpose in ctx.policy.purposes.values():
         consent = _bases_of(purpose, BasisKind.CONSENT)
-        if not consent or not all_uses_under(purpose, *opts.contract_uses):
+        if not consent or not purpose.uses or not all(use in opts.contract_uses for use in purpose.uses):
             continue
-        if purpose.special_condition is not None or any(c.special for c in ctx.categories_of(purpose)):
+        if (purpose.special_condition is not None or any(c.special for c in ctx.categories_of(purpose))
+                or ctx.involves_children(purpose)):
             continue
         yield Finding(basis_span(purpose, consent[0]),
-                      {"purpose": purpose.id, "use": first_use_under(purpose, *opts.contract_uses) or ""},
+                      {"purpose": purpose.id, "use": purpose.uses[0]},
                       hint="rest what the contract needs on `basis contract`; keep consent for what the user "
                            "may refuse")
 

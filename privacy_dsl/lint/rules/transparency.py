@@ -13,7 +13,7 @@ from pydantic import Field
 
 from ...language import model as m
 from ...language.model import BasisKind, Right
-from .base import Context, Finding, Options, rule, uses_under
+from .base import Context, Finding, Options, first_use_under, rule, uses_under
 
 # ---------------------------------------------------------------- helpers
 
@@ -1430,6 +1430,100 @@ def bases_not_per_purpose(ctx: Context) -> Iterator[Finding]:
                   hint="state the basis of each purpose in the purpose (`basis ...`), as the notice should")
 
 
+# ---------------------------------------------------------------- TRN019
+
+#: Data uses that target ads at a person: they rest on a profile of that person (C-252/21).
+AD_TARGETING_USES = (
+    "marketing.advertising.first_party.targeted",
+    "marketing.advertising.third_party.targeted",
+    "marketing.advertising.profiling",
+)
+
+
+@rule(
+    "TRN019",
+    "ad-targeting-without-profiling",
+    messages={
+        "not-stated": (
+            "purpose `{purpose}` targets advertising (`use {use}`), but does not say that it profiles the people "
+            "it targets (GDPR Art. 4(4))"
+        ),
+        "says-no": (
+            "purpose `{purpose}` says it does not profile (`profiling no`), but targets advertising (`use {use}`), "
+            "which rests on a profile (GDPR Art. 4(4))"
+        ),
+    },
+    category="transparency",
+    severity="warning",
+    references=(
+        "GDPR Art. 4(4) (profiling: automated processing to evaluate personal aspects, in particular to analyse "
+        "or predict a person's preferences, interests, behaviour or location)",
+        "GDPR Art. 21(2)-(4) (the right to object to direct marketing, including profiling related to it, "
+        "brought explicitly to the data subject's attention), Recital 60 (the data subject should be informed "
+        "of the existence of profiling and its consequences), Art. 22",
+        "EDPB Guidelines 8/2020 on the targeting of social media users, version 2.0 (13 April 2021) "
+        "(targeting on observed or inferred data profiles the people targeted; paragraph numbers not verified)",
+        "CJEU C-252/21 Meta Platforms v Bundeskartellamt (4 July 2023) (personalised advertising built on the "
+        "user's activities on and off the service)",
+    ),
+)
+def ad_targeting_without_profiling(ctx: Context) -> Iterator[Finding]:
+    """Targeted advertising in a purpose that does not say it profiles, or says it does not.
+
+    ## What it does
+    Flags a `purpose` whose data use targets ads at people (`marketing.advertising.first_party.targeted`,
+    `marketing.advertising.third_party.targeted`, `marketing.advertising.profiling`) when it does not
+    state `profiling` (message `not-stated`) or states `profiling no` (`says-no`). The data use
+    `marketing.advertising.profiling` says profiling itself, so only `profiling no` beside it is
+    flagged. A claim of the whole notice, `claims no_profiling`, is TRN013's.
+
+    ## Why it matters
+    Choosing which ad to show a person from what is known or inferred about their interests and
+    behaviour is profiling in the sense of Art. 4(4): automated processing "to analyse or predict
+    aspects concerning that natural person's ... personal preferences, interests, ... behaviour".
+    The EDPB's targeting guidelines (8/2020) treat targeting on observed or inferred data as
+    profiling. The data subject should be informed of the existence of profiling and its
+    consequences (Recital 60), and the right to object to direct marketing "including profiling to
+    the extent that it is related to such direct marketing" must be brought explicitly to their
+    attention (Art. 21(2)-(4)). A purpose that targets ads and is silent about profiling hides that
+    from the reader; one that says it does not profile misleads.
+
+    ## Example
+    ```privacy
+    purpose retargeting {
+      use marketing.advertising.third_party.targeted
+      basis consent
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose retargeting {
+      use marketing.advertising.third_party.targeted
+      basis consent
+      profiling
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 4(4), 21(2)-(4), 22, Recital 60; EDPB Guidelines 8/2020; CJEU C-252/21.
+    """
+    for purpose in ctx.policy.purposes.values():
+        use = first_use_under(purpose, *AD_TARGETING_USES)
+        if use is None or purpose.profiling:
+            continue
+        if purpose.profiling is None:
+            if not uses_under(purpose, "marketing.advertising.profiling"):  # that use says profiling itself
+                yield Finding(purpose.span_of("uses"), {"purpose": purpose.id, "use": use}, "not-stated",
+                              hint="say so: add `profiling` to the purpose")
+        else:
+            yield Finding(purpose.span_of("profiling"), {"purpose": purpose.id, "use": use}, "says-no",
+                          hint="targeted advertising profiles: write `profiling`, or a data use that is not targeted")
+
+
 RULES = (
     controller_identity_missing,
     controller_contact_missing,
@@ -1445,4 +1539,5 @@ RULES = (
     missing_translation,
     right_denied_without_law,
     bases_not_per_purpose,
+    ad_targeting_without_profiling,
 )
