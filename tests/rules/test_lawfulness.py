@@ -1,4 +1,4 @@
-"""Lawfulness rules LAW001-LAW010: each fires where it should, at the right place, and only there."""
+"""Lawfulness rules LAW001-LAW011: each fires where it should, at the right place, and only there."""
 
 from __future__ import annotations
 
@@ -520,3 +520,38 @@ def test_law010_contract_uses_is_configurable() -> None:
     assert codes(service, config=config) == []
     off = parse_config({"select": ["LAW010"], "rules": {"LAW010": {"contract-uses": []}}})
     assert codes(LOGIN, config=off) == []
+
+
+# ---------------------------------------------------------------- LAW011 invalid-consent-only-basis
+
+
+def browsing(method: str = "continued_browsing", basis: str = "basis consent") -> str:
+    return (f"consent banner {{\n  method {method}\n}}\n"
+            f"purpose ads {{\n  use analytics.reporting\n  {basis}\n  consent banner\n}}\n")
+
+
+def test_law011_fires_on_a_purpose_resting_only_on_invalid_consent() -> None:
+    assert findings(browsing(), "LAW011") == [
+        ("LAW011", (6, 3), (6, 16), {"purpose": "ads", "consent": "banner", "methods": "`continued_browsing`"})]
+    assert [dict(d.args)["methods"] for d in diagnose(browsing("opt_in, opt_out"), "LAW011")] == ["`opt_out`"]
+
+
+def test_law011_reads_the_consent_of_the_purposes_cookies() -> None:
+    text = browsing().replace("  consent banner\n", "") + "cookie _ga {\n  purpose ads\n  consent banner\n}\n"
+    assert codes(text, "LAW011") == [("LAW011", 6, 3)]
+
+
+@pytest.mark.parametrize("text", [
+    browsing("opt_in"),
+    browsing(basis="basis consent\n  basis legitimate_interests"),  # another basis: LAW002's
+    browsing().replace("  consent banner\n", ""),                   # no mechanism known: CON006's
+])
+def test_law011_does_not_fire_on_valid_consent_another_basis_or_an_unknown_mechanism(text: str) -> None:
+    assert codes(text, "LAW011") == []
+
+
+def test_law011_browser_settings_are_configurable() -> None:
+    text = browsing("browser_settings")
+    assert codes(text, "LAW011") == [("LAW011", 6, 3)]
+    config = parse_config({"select": ["LAW011"], "rules": {"LAW011": {"count-browser-settings": False}}})
+    assert codes(text, config=config) == []

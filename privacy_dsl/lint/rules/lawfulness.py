@@ -924,6 +924,125 @@ def consent_for_contract_data(ctx: Context) -> Iterator[Finding]:
                            "may refuse")
 
 
+# ---------------------------------------------------------------- LAW011
+
+
+_INVALID_CONSENT_LAW = (
+    "GDPR Art. 4(11) (consent: a statement or a clear affirmative action), 6(1)(a), 7(1), Recital 32 (silence, "
+    "pre-ticked boxes or inactivity do not constitute consent)",
+    "CJEU C-673/17 Planet49 (1 October 2019), paras 52-65 (a pre-ticked box, which the user must untick to refuse, "
+    "is not valid consent)",
+    "EDPB Guidelines 05/2020 on consent, version 1.1 (4 May 2020), section 3.4 (unambiguous indication of wishes), "
+    "para 86 (scrolling, swiping or similar activity will not under any circumstances be a clear affirmative "
+    "action)",
+)
+
+
+class InvalidConsentOptions(Options):
+    count_browser_settings: bool = True
+    """Count browser settings as a method that gives no valid consent (CON004 explains why that
+    reading is the current one, and where national law said otherwise)."""
+
+
+def _mechanisms_of(policy: m.Policy, purpose: m.Purpose) -> list[m.ConsentMechanism]:
+    """The consent mechanisms a purpose is asked through: its own `consent`, else those its cookies
+    name for it; each once."""
+    refs = [purpose.consent] if purpose.consent is not None else [
+        ref for cookie in policy.cookies if any(r.name == purpose.id for r in cookie.purposes)
+        for ref in cookie.consents]
+    found = (policy.consents.get(ref.name) for ref in refs)
+    return list({mech.id: mech for mech in found if mech is not None}.values())
+
+
+@rule(
+    "LAW011",
+    "invalid-consent-only-basis",
+    messages={
+        "invalid-consent": (
+            "purpose `{purpose}` rests on consent alone, but consent mechanism `{consent}` collects it by "
+            "{methods}, which gives no valid consent: the purpose has no valid legal basis (GDPR Art. 6(1))"
+        ),
+    },
+    category="lawfulness",
+    severity="error",
+    references=(*_INVALID_CONSENT_LAW, "EDPB Guidelines 05/2020, paras 121-123 (no switch to another basis when "
+                                       "consent fails)"),
+    options=InvalidConsentOptions,
+)
+def invalid_consent_only_basis(ctx: Context) -> Iterator[Finding]:
+    """A purpose whose only basis is consent that its mechanism cannot validly collect.
+
+    ## What it does
+    Flags a `purpose` whose only legal basis is `consent` when every consent mechanism it is
+    asked through (its `consent`, else the `consent` of the cookies that serve it) collects
+    consent by a method that gives no valid consent: opt-out, silence, pre-ticked boxes,
+    continued browsing, implied consent, a banner that can only be acknowledged, "necessary only"
+    counted as agreement, no request at all, and (option `count-browser-settings`) browser
+    settings. A mechanism that combines methods is valid only if each one is. CON003 and CON004
+    report the mechanism; this rule reports what follows for the purpose.
+
+    ## Why it matters
+    Consent is "a statement or ... a clear affirmative action" (Art. 4(11)); "silence, pre-ticked
+    boxes or inactivity should not therefore constitute consent" (Recital 32). The Court held in
+    Planet49 that a pre-ticked checkbox the user must untick does not give valid consent
+    (C-673/17); the EDPB says the same of scrolling or continuing to browse (Guidelines 05/2020).
+    A purpose that rests on such consent alone rests on nothing: Art. 6(1) requires a basis, and
+    the controller cannot switch to another one when the consent turns out invalid (Guidelines
+    05/2020, paras 121-123).
+
+    ## Example
+    ```privacy
+    consent banner {
+      method continued_browsing
+    }
+    purpose ads {
+      use marketing.advertising.first_party.targeted
+      basis consent
+      consent banner
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    consent banner {
+      method opt_in
+      reject_button
+    }
+    purpose ads {
+      use marketing.advertising.first_party.targeted
+      basis consent
+      consent banner
+    }
+    ```
+
+    ## Options
+    - `count-browser-settings` (default `true`): count `browser_settings` as a method that gives
+      no valid consent. The ePrivacy Directive's Recital 66 once allowed consent through browser
+      settings "where technically possible and effective"; since Planet49 and the GDPR's
+      definition, authorities read it as consent by inactivity (CON004). Set to false to leave
+      such mechanisms to CON004 alone.
+
+    ## References
+    GDPR Art. 4(11), 6(1), 7(1), Recital 32; CJEU C-673/17 Planet49; EDPB Guidelines 05/2020.
+    """
+    opts: InvalidConsentOptions = ctx.options
+    for purpose in ctx.policy.purposes.values():
+        if not purpose.bases or any(b.basis is not BasisKind.CONSENT for b in purpose.bases):
+            continue
+        mechanisms = _mechanisms_of(ctx.policy, purpose)
+        invalid = [(mech, bad) for mech in mechanisms
+                   if (bad := [x for x in mech.methods if x not in m.VALID_CONSENT_METHODS
+                               and (opts.count_browser_settings or x is not m.ConsentMethod.BROWSER_SETTINGS)])]
+        if not mechanisms or len(invalid) < len(mechanisms):
+            continue  # no mechanism known, or one of them can give consent
+        mech, bad = invalid[0]
+        methods = ", ".join(f"`{x.value}`" for x in dict.fromkeys(bad))
+        yield Finding(basis_span(purpose, purpose.bases[0]),
+                      {"purpose": purpose.id, "consent": mech.id, "methods": methods},
+                      hint=f"ask for an active opt-in in consent mechanism `{mech.id}` (`method opt_in`); until "
+                           "then the purpose has no basis")
+
+
 RULES = (
     missing_legal_basis,
     multiple_legal_bases,
@@ -935,4 +1054,5 @@ RULES = (
     basis_without_legal_citation,
     catch_all_purpose,
     consent_for_contract_data,
+    invalid_consent_only_basis,
 )
