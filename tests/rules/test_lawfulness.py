@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -319,6 +320,68 @@ def test_law007_quiet_for_private_controllers_and_public_task() -> None:
         """, "LAW007") == []
 
 
+def public(controller: str) -> str:
+    return f"{controller}\npurpose a {{\n  {LI}\n}}\n"
+
+
+@pytest.mark.parametrize(("controller", "field", "evidence"), [
+    ('controller "Digitaliseringsdirektoratet" {\n  country NO\n}', "name", "direktoratet"),
+    ('controller "Georg-Cantor-Gymnasium" {\n  country DE\n}', "name", "Gymnasium"),
+    ('controller "Bergen kommune" {\n}', "name", "kommune"),
+    ('controller "Stockholms kommun" {\n}', "name", "kommun"),
+    ('controller "Bundesministerium der Finanzen" {\n}', "name", "ministerium"),
+    ('controller "Universitetet i Oslo" {\n}', "name", "Universitetet"),
+    ('controller "Acme" {\n  registration "Körperschaft des öffentlichen Rechts"\n}', "registration",
+     "öffentlichen Rechts"),
+    ('controller "Vetenskapsrådet" {\n  country SE\n  registration "202100-5208"\n}', "registration",
+     "202100-5208"),
+    ('controller "The Corporate Officer of the House of Commons" {\n}', "name", "House of Commons"),
+    ('controller "Petitions Committee" {\n  email "petitions@parliament.uk"\n}', "email", "parliament.uk"),
+])
+def test_law007_reads_a_plain_public_body_from_its_name_registration_or_domain(
+        controller: str, field: str, evidence: str) -> None:
+    """Issue 16: a ministry, a directorate, a municipality, a school need not write `public_authority`."""
+    (d,) = diagnose(public(controller), "LAW007")
+    assert d.message_id == "public-body"
+    assert dict(d.args)["field"] == field and dict(d.args)["evidence"] == evidence
+
+
+@pytest.mark.parametrize("controller", [
+    'controller "Bergen kommune" {\n  public_authority no\n}',   # what the notice says wins
+    'controller "Skolebøker AS" {\n}',                            # a company form
+    'controller "Tanzschule Müller GmbH" {\n}',
+    'controller "Universitetsforlaget" {\n}',                     # a publisher: not a word of the list
+    'controller "Fjordkaffe" {\n  email "post@fjordkaffe.no"\n  registration "556677-8899"\n}',
+    'controller "Acme" {\n  country NO\n  registration "212345-6789"\n}',  # the Swedish rule is Swedish
+])
+def test_law007_does_not_read_a_company_or_a_denied_public_authority_as_one(controller: str) -> None:
+    assert codes(public(controller), "LAW007") == []
+
+
+def test_law007_recognise_by_name_and_the_word_list_are_options() -> None:
+    text = public('controller "Bergen kommune" {\n}')
+    off = parse_config({"select": ["LAW007"], "rules": {"LAW007": {"recognise-by-name": False}}})
+    assert codes(text, config=off) == []
+    words = parse_config({"select": ["LAW007"], "rules": {"LAW007": {"public-body-words": ["fjord"]}}})
+    assert codes(public('controller "Fjordkaffe" {\n}'), config=words) == [("LAW007", 4, 3)]
+    assert codes(text, config=words) == []
+
+
+def test_law007_recognises_the_public_bodies_of_the_corpus_and_no_other(root: Path) -> None:
+    """The corpus's public bodies wrote `public_authority`; without it, their names still say so.
+    Vetenskapsrådet's page calls it "myndigheten" in the text, not in its name: not read."""
+    from privacy_dsl.api import load_text
+    from privacy_dsl.lint.rules.public_bodies import public_body
+
+    found = {}
+    for path in sorted((root / "tests" / "corpus").glob("*/controller.privacy")):
+        policy = load_text(path.read_text(encoding="utf-8").replace("  public_authority\n", "\n")).model
+        for controller in policy.controllers:
+            found[path.parent.name] = public_body(controller) is not None
+    assert {name for name, yes in found.items() if yes} == {
+        "de-cantor-gymnasium", "en-gov-uk-parliament-petitions", "nb-minid-informasjonskapsler"}
+
+
 # ---------------------------------------------------------------- LAW008 basis-without-legal-citation
 
 
@@ -352,8 +415,8 @@ WHOLE = {
         ("LAW001", (1, 1), (3, 2), {"purpose": "statistics"}),
     ],
     "LAW002": [
-        ("LAW002", (3, 9), (3, 16), {
-            "purpose": "other_processing",
+        ("LAW002", (4, 9), (4, 16), {
+            "purpose": "customer_records",
             "count": "2",
             "bases": "legal_obligation, consent",
         }),

@@ -9,6 +9,7 @@ from ...language import taxonomy
 from ...language.model import BasisKind
 from .base import Context, Finding, Options, all_uses_under, first_use_under, rule, uses_under
 from .identifiability import anonymous_purposes
+from .public_bodies import PUBLIC_BODY_DOMAINS, PUBLIC_BODY_WORDS, public_body
 
 #: Data uses that need consent whatever else is claimed: electronic direct marketing
 #: (ePrivacy Art. 13(1)), targeted advertising and profiling for ads (C-252/21).
@@ -160,7 +161,8 @@ def multiple_legal_bases(ctx: Context) -> Iterator[Finding]:
 
     ## Example
     ```privacy
-    purpose other_processing {
+    purpose customer_records {
+      use essential.service
       basis legal_obligation
       basis consent
     }
@@ -598,6 +600,18 @@ def legitimate_interests_on_children(ctx: Context) -> Iterator[Finding]:
 # ---------------------------------------------------------------- LAW007
 
 
+class PublicAuthorityOptions(Options):
+    recognise_by_name: bool = True
+    """Read a controller that does not say `public_authority` as one when its name, registration,
+    e-mail or website plainly says it is a public body."""
+    public_body_words: tuple[str, ...] = PUBLIC_BODY_WORDS
+    """The words (regular expressions, case-insensitive) that name a public body in a controller's
+    name or registration; a configured list replaces the default one."""
+    public_body_domains: tuple[str, ...] = PUBLIC_BODY_DOMAINS
+    """The e-mail and website domains that only public bodies have (`gov.uk` covers
+    `parliament.gov.uk`); a configured list replaces the default one."""
+
+
 @rule(
     "LAW007",
     "public-authority-legitimate-interests",
@@ -606,6 +620,11 @@ def legitimate_interests_on_children(ctx: Context) -> Iterator[Finding]:
             "purpose `{purpose}` relies on legitimate interests, which a public authority cannot use "
             "for processing in the performance of its tasks"
         ),
+        "public-body": (
+            "purpose `{purpose}` relies on legitimate interests, which a public authority cannot use for "
+            "processing in the performance of its tasks, and controller `{controller}` is one (its {field} says "
+            "`{evidence}`)"
+        ),
     },
     category="lawfulness",
     severity="warning",
@@ -613,14 +632,26 @@ def legitimate_interests_on_children(ctx: Context) -> Iterator[Finding]:
         "GDPR Art. 6(1), second subparagraph",
         "GDPR Recital 47 (the legal basis for public authorities is for the legislator to provide by law)",
         "GDPR Art. 6(1)(e), Art. 6(3)",
+        "Article 29 Working Party, Guidelines on Data Protection Officers (WP243 rev.01), section 2.1.1 (what a "
+        "public authority or body is, is determined by national law)",
     ),
+    options=PublicAuthorityOptions,
 )
 def public_authority_legitimate_interests(ctx: Context) -> Iterator[Finding]:
     """A public authority relying on legitimate interests.
 
     ## What it does
     Flags every `basis legitimate_interests` when the controller is declared
-    `public_authority`.
+    `public_authority`, or (message `public-body`) when it does not say either way and its name,
+    registration, e-mail or website plainly says it is a public body: a ministry ("ministerium",
+    "departementet"), an agency or directorate ("direktoratet", "myndighet", "Behörde"), a
+    municipality ("kommune", "Gemeinde", "municipality"), a university or a school ("Gymnasium",
+    "skole", "lycée"), a parliament or the police; a domain such as `gov.uk` or `kommune.no`; a
+    Swedish organisation number beginning with 2 (the public sector's). The lists are in
+    `privacy_dsl/lint/rules/public_bodies.py` and are options. A name with a company or
+    association form ("AS", "GmbH", "Ltd", "e.V.") is never read as a public body, and
+    `public_authority no` is always believed: a private school or university is not a public
+    authority, and only national law says which bodies are (WP243 rev.01, section 2.1.1).
 
     ## Why it matters
     Art. 6(1) second subparagraph: point (f) "shall not apply to processing carried out by public
@@ -655,17 +686,36 @@ def public_authority_legitimate_interests(ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Options
-    None.
+    - `recognise-by-name` (default `true`): read a controller that does not state
+      `public_authority` as one when its name, registration, e-mail or website says so. Set to false
+      to rely on `public_authority` alone.
+    - `public-body-words`: the words (regular expressions, case-insensitive) read in the name and
+      registration; a configured list replaces the default one.
+    - `public-body-domains`: the e-mail and website domains read (each covers its subdomains).
+
+    ```toml
+    [tool.privacy-dsl.rules.LAW007]
+    public-body-words = ["kommune\\b", "direktoratet\\b", "\\buniversity\\b"]
+    ```
 
     ## References
-    GDPR Art. 6(1) second subparagraph, 6(1)(e), 6(3), Recital 47.
+    GDPR Art. 6(1) second subparagraph, 6(1)(e), 6(3), Recital 47; WP243 rev.01, section 2.1.1.
     """
+    opts: PublicAuthorityOptions = ctx.options
     controller = ctx.policy.controller
-    if controller is None or not controller.public_authority:
+    if controller is None or controller.public_authority is False:
         return
+    args: dict[str, str] = {}
+    if not controller.public_authority:
+        evidence = (public_body(controller, opts.public_body_words, opts.public_body_domains)
+                    if opts.recognise_by_name else None)
+        if evidence is None:
+            return
+        args = {"controller": controller.name, "field": evidence.field, "evidence": evidence.text}
     for purpose in ctx.policy.purposes.values():
         for basis in _bases_of(purpose, BasisKind.LEGITIMATE_INTERESTS):
-            yield Finding(basis_span(purpose, basis), {"purpose": purpose.id},
+            yield Finding(basis_span(purpose, basis), {"purpose": purpose.id, **args},
+                          "public-body" if args else "public-authority",
                           hint='use `basis public_task "<statute>"` or `basis legal_obligation "<statute>"`; if the '
                                "processing is outside the authority's tasks, suppress with that reason")
 
