@@ -805,3 +805,25 @@ def test_trn019_ad_profiling_says_profiling_itself_unless_the_purpose_says_no() 
     text = ADS.replace("third_party.targeted", "profiling")
     assert codes(text, "TRN019") == []
     assert codes(text.replace("basis consent", "basis consent\n  profiling no"), "TRN019") == [("TRN019", 4, 3)]
+
+
+# ---------------------------------------------------------------- TRN020 complaint-authority-unidentified
+
+COMMISSIONER = ('authority commissioner {\n  name "the Data Protection Commissioner"\n}\n'
+                "rights {\n  offered access\n  complaints commissioner\n}\n")
+
+
+def test_trn020_fires_on_an_authority_with_neither_country_nor_contact() -> None:
+    assert findings(COMMISSIONER, "TRN020") == [("TRN020", (6, 3), (6, 26), {"authority": "commissioner"})]
+
+
+@pytest.mark.parametrize("detail", ["country IE", 'website "https://www.dataprotection.ie"',
+                                    'email "info@dataprotection.ie"', 'address "21 Fitzwilliam Square, Dublin 2"',
+                                    'phone "+353 1 765 0100"'])
+def test_trn020_is_silent_when_the_authority_has_a_country_or_a_contact(detail: str) -> None:
+    text = COMMISSIONER.replace('Commissioner"\n', f'Commissioner"\n  {detail}\n')
+    assert codes(text, "TRN020") == []
+
+
+def test_trn020_is_silent_without_a_complaints_statement() -> None:
+    assert codes(COMMISSIONER.replace("  complaints commissioner\n", ""), "TRN020") == []

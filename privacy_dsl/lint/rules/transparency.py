@@ -1524,6 +1524,88 @@ def ad_targeting_without_profiling(ctx: Context) -> Iterator[Finding]:
                           hint="targeted advertising profiles: write `profiling`, or a data use that is not targeted")
 
 
+# ---------------------------------------------------------------- TRN020
+
+
+@rule(
+    "TRN020",
+    "complaint-authority-unidentified",
+    messages={
+        "unidentified": (
+            "the notice sends complaints to authority `{authority}`, but gives neither its country nor any "
+            "contact details: a reader cannot tell which supervisory authority it is or how to reach it"
+        ),
+    },
+    category="transparency",
+    severity="warning",
+    references=(
+        "GDPR Art. 13(2)(d), 14(2)(e) (the right to lodge a complaint with a supervisory authority), Art. 77(1) "
+        "(in the Member State of habitual residence, place of work or place of the alleged infringement)",
+        "GDPR Art. 12(1) (information in a concise, transparent, intelligible and easily accessible form)",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex, entry on Art. 13(2)(d) / "
+        "14(2)(e)",
+    ),
+)
+def complaint_authority_unidentified(ctx: Context) -> Iterator[Finding]:
+    """The authority named for complaints cannot be identified or reached: no country, no contact.
+
+    ## What it does
+    Flags the `complaints <authority>` of the rights block when that `authority` block states no
+    `country` and none of `email`, `phone`, `address` or `website`. A name alone ("the Data
+    Protection Commissioner") does not count: several member states' authorities have been called
+    that, and the rule does not guess which one a name means. A notice that names no authority at
+    all is TRN008's.
+
+    ## Why it matters
+    The notice must tell people of "the right to lodge a complaint with a supervisory authority"
+    (Art. 13(2)(d), 14(2)(e)), and Art. 77(1) lets them complain in the member state where they
+    live or work or where the infringement took place. The information must be intelligible and
+    easily accessible (Art. 12(1)). An authority named by a title that fits several countries,
+    with no country and no way to reach it, is not a route a reader can use. Art. 13 does not
+    say in so many words that the authority's contact details must be given, so this is a warning.
+
+    ## Example
+    ```privacy
+    authority commissioner {
+      name "the Data Protection Commissioner"
+    }
+    rights {
+      offered access, rectification, erasure
+      complaints commissioner
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    authority commissioner {
+      name "Data Protection Commission"
+      country IE
+      website "https://www.dataprotection.ie"
+    }
+    rights {
+      offered access, rectification, erasure
+      complaints commissioner
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 12(1), 13(2)(d), 14(2)(e), 77(1); WP260 rev.01, Annex.
+    """
+    rights = ctx.policy.rights
+    if rights is None or rights.complaints is None:
+        return
+    authority = ctx.policy.authorities.get(rights.complaints.name)
+    if authority is None or authority.country or any((authority.email, authority.phone, authority.address,
+                                                      authority.website)):
+        return
+    yield Finding(rights.span_of("complaints"), {"authority": authority.id},
+                  hint=f"give the authority's country and how to reach it: `authority {authority.id} "
+                       "{ country <CC> website \"...\" }`")
+
+
 RULES = (
     controller_identity_missing,
     controller_contact_missing,
@@ -1540,4 +1622,5 @@ RULES = (
     right_denied_without_law,
     bases_not_per_purpose,
     ad_targeting_without_profiling,
+    complaint_authority_unidentified,
 )
