@@ -772,6 +772,7 @@ class _Builder:
             "security": ("security", self._first, False),
             "description": ("description", self._first, False),
             "claims": ("claims", claims, True),
+            "context": ("contexts", lambda s: self._enums(m.ServiceContext, s.children[0], "service context"), True),
             "bases": ("bases", lambda s: tuple(b for b in s.children if isinstance(b, m.LegalBasis)), True),
         })
         return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans | claim_spans,
