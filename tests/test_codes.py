@@ -59,7 +59,10 @@ def test_every_redirect_points_to_a_live_code_and_only_retired_codes_redirect() 
 def test_every_implied_code_exists_and_is_not_the_code_itself() -> None:
     for entry in ALL:
         for other in entry.implies:
-            assert other != entry.code and codes.get(other) is not None, (entry.code, other)
+            code, _, message_id = other.partition(":")
+            implied = codes.get(code)
+            assert code != entry.code and implied is not None, (entry.code, other)
+            assert not message_id or message_id in implied.messages, (entry.code, other)
 
 
 def test_the_rules_are_the_registry() -> None:

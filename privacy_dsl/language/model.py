@@ -82,6 +82,21 @@ class SpecialKind(StrEnum):
     SEXUAL_ORIENTATION = "sexual_orientation"
 
 
+class ServiceContext(StrEnum):
+    """What a service is about when that alone reveals something sensitive of the people who use it
+    (``policy { context ... }``): visiting it may reveal a special category of data (GDPR Art. 9(1);
+    CJEU C-252/21), or taking part in research."""
+
+    HEALTH = "health"
+    RESEARCH = "research"
+    RACIAL_OR_ETHNIC_ORIGIN = "racial_or_ethnic_origin"
+    POLITICAL_OPINIONS = "political_opinions"
+    RELIGIOUS_OR_PHILOSOPHICAL_BELIEFS = "religious_or_philosophical_beliefs"
+    TRADE_UNION_MEMBERSHIP = "trade_union_membership"
+    SEX_LIFE = "sex_life"
+    SEXUAL_ORIENTATION = "sexual_orientation"
+
+
 class SpecialCondition(StrEnum):
     """Conditions for processing special categories, GDPR Art. 9(2)(a)-(j)."""
 
@@ -477,6 +492,9 @@ class PolicyInfo(Node):
     description: Text | None = None
     #: What the notice says it does not do; TRN013 checks each against the declarations.
     claims: tuple[Claim, ...] = ()
+    #: What the service is about, where that is sensitive (a health service, a research project);
+    #: SPC006 holds ad tracking against it. Empty: the notice does not say.
+    contexts: tuple[ServiceContext, ...] = ()
     #: Legal bases the notice lists for the whole notice without saying which purpose rests on which
     #: ("we process on (b), (c), (f) and (a)"); TRN016 reports it. Empty: the notice lists none so.
     bases: tuple[LegalBasis, ...] = ()
@@ -535,6 +553,9 @@ class Controller(Node):
     website: str | None = None
     representative: Representative | None = None
     public_authority: bool | None = None  # None: not stated
+    #: The countries and regions (``EU``, ``EEA``) whose people it offers goods or services to, or
+    #: whose behaviour it monitors (GDPR Art. 3(2)); empty: not stated.
+    offers_to: tuple[str, ...] = ()
     description: Text | None = None
     #: A privacy contact who is not a DPO; TRN003 never counts it as one.
     privacy_contact: PrivacyContact | None = None

@@ -772,6 +772,7 @@ class _Builder:
             "security": ("security", self._first, False),
             "description": ("description", self._first, False),
             "claims": ("claims", claims, True),
+            "context": ("contexts", lambda s: self._enums(m.ServiceContext, s.children[0], "service context"), True),
             "bases": ("bases", lambda s: tuple(b for b in s.children if isinstance(b, m.LegalBasis)), True),
         })
         return m.PolicyInfo(title=unquote(children[0]), span=self._span(meta), field_spans=spans | claim_spans,
@@ -805,6 +806,7 @@ class _Builder:
                 name=unquote(s.children[0]), span=s.span, field_spans={"name": s.span}), False),
             "representative_block": ("representative", self._representative, False),
             "public_authority": ("public_authority", self._flag, False),
+            "offers_to": ("offers_to", lambda s: self._places(s.children[0]), False),
             "description": ("description", self._first, False),
             "privacy_contact": ("privacy_contact", self._privacy_contact, False),
             "dpo": ("dpo", self._dpo, False),

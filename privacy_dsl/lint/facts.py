@@ -4,7 +4,8 @@ Two steps, both over one policy's findings after the suppressions:
 
 - ``without_implied``: a finding that another finding implies on the same subject goes (the
   catalogue's ``implies``: LAW003 "marketing needs consent" says all that LAW001 "no legal basis"
-  says about that purpose).
+  says about that purpose). An entry ``CODE:message-id`` implies only that message of the code
+  (RET003 "as long as necessary" implies RET005's bare "required by law", not its archiving one).
 - ``grouped``: findings that say the same thing (code, message and every argument but those the
   catalogue's ``object_args`` say describe the object) about different objects are one finding
   naming them all, at the first one's place, with the others as related
@@ -53,8 +54,14 @@ def without_implied(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         implied.update((code, (d.span.path, *about)) for code in entry.implies)
     if not implied:
         return diagnostics
-    return [d for d in diagnostics
-            if d.suppressed is not None or (s := subject(d)) is None or (d.code, (d.span.path, *s)) not in implied]
+
+    def hidden(d: Diagnostic) -> bool:
+        if d.suppressed is not None or (s := subject(d)) is None:
+            return False
+        where = (d.span.path, *s)
+        return (d.code, where) in implied or (f"{d.code}:{d.message_id}", where) in implied
+
+    return [d for d in diagnostics if not hidden(d)]
 
 
 def label(key: str, value: str) -> str:

@@ -58,10 +58,10 @@ _COOKIE = ("pattern", "kind", "provider", "party", "expiry", "domains", "cookie_
            "consent_ref", "description")
 ORDER: dict[str, tuple[str, ...]] = {
     "policy": ("languages", "version", "updated", "history", "url", "scope", "refers_to", "cites", "description",
-               "security", "claims", "bases"),
+               "security", "claims", "context", "bases"),
     "refers_to": ("name", "covers"),
     "controller": ("registration", "address", "country", "email", "phone", "website", "representative",
-                   "representative_block", "public_authority", "description", "privacy_contact", "dpo"),
+                   "representative_block", "public_authority", "offers_to", "description", "privacy_contact", "dpo"),
     "representative_block": ("name", "address", "country", "email", "phone"),
     "privacy_contact": ("title", "name", "email", "phone", "address"),
     "dpo": ("required", "name", "email", "phone", "address"),

@@ -1,7 +1,8 @@
-"""Lawfulness rules LAW001-LAW008: each fires where it should, at the right place, and only there."""
+"""Lawfulness rules LAW001-LAW011: each fires where it should, at the right place, and only there."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -319,6 +320,68 @@ def test_law007_quiet_for_private_controllers_and_public_task() -> None:
         """, "LAW007") == []
 
 
+def public(controller: str) -> str:
+    return f"{controller}\npurpose a {{\n  {LI}\n}}\n"
+
+
+@pytest.mark.parametrize(("controller", "field", "evidence"), [
+    ('controller "Digitaliseringsdirektoratet" {\n  country NO\n}', "name", "direktoratet"),
+    ('controller "Georg-Cantor-Gymnasium" {\n  country DE\n}', "name", "Gymnasium"),
+    ('controller "Bergen kommune" {\n}', "name", "kommune"),
+    ('controller "Stockholms kommun" {\n}', "name", "kommun"),
+    ('controller "Bundesministerium der Finanzen" {\n}', "name", "ministerium"),
+    ('controller "Universitetet i Oslo" {\n}', "name", "Universitetet"),
+    ('controller "Acme" {\n  registration "Körperschaft des öffentlichen Rechts"\n}', "registration",
+     "öffentlichen Rechts"),
+    ('controller "Vetenskapsrådet" {\n  country SE\n  registration "202100-5208"\n}', "registration",
+     "202100-5208"),
+    ('controller "The Corporate Officer of the House of Commons" {\n}', "name", "House of Commons"),
+    ('controller "Petitions Committee" {\n  email "petitions@parliament.uk"\n}', "email", "parliament.uk"),
+])
+def test_law007_reads_a_plain_public_body_from_its_name_registration_or_domain(
+        controller: str, field: str, evidence: str) -> None:
+    """Issue 16: a ministry, a directorate, a municipality, a school need not write `public_authority`."""
+    (d,) = diagnose(public(controller), "LAW007")
+    assert d.message_id == "public-body"
+    assert dict(d.args)["field"] == field and dict(d.args)["evidence"] == evidence
+
+
+@pytest.mark.parametrize("controller", [
+    'controller "Bergen kommune" {\n  public_authority no\n}',   # what the notice says wins
+    'controller "Skolebøker AS" {\n}',                            # a company form
+    'controller "Tanzschule Müller GmbH" {\n}',
+    'controller "Universitetsforlaget" {\n}',                     # a publisher: not a word of the list
+    'controller "Fjordkaffe" {\n  email "post@fjordkaffe.no"\n  registration "556677-8899"\n}',
+    'controller "Acme" {\n  country NO\n  registration "212345-6789"\n}',  # the Swedish rule is Swedish
+])
+def test_law007_does_not_read_a_company_or_a_denied_public_authority_as_one(controller: str) -> None:
+    assert codes(public(controller), "LAW007") == []
+
+
+def test_law007_recognise_by_name_and_the_word_list_are_options() -> None:
+    text = public('controller "Bergen kommune" {\n}')
+    off = parse_config({"select": ["LAW007"], "rules": {"LAW007": {"recognise-by-name": False}}})
+    assert codes(text, config=off) == []
+    words = parse_config({"select": ["LAW007"], "rules": {"LAW007": {"public-body-words": ["fjord"]}}})
+    assert codes(public('controller "Fjordkaffe" {\n}'), config=words) == [("LAW007", 4, 3)]
+    assert codes(text, config=words) == []
+
+
+def test_law007_recognises_the_public_bodies_of_the_corpus_and_no_other(root: Path) -> None:
+    """The corpus's public bodies wrote `public_authority`; without it, their names still say so.
+    Vetenskapsrådet's page calls it "myndigheten" in the text, not in its name: not read."""
+    from privacy_dsl.api import load_text
+    from privacy_dsl.lint.rules.public_bodies import public_body
+
+    found = {}
+    for path in sorted((root / "tests" / "corpus").glob("*/controller.privacy")):
+        policy = load_text(path.read_text(encoding="utf-8").replace("  public_authority\n", "\n")).model
+        for controller in policy.controllers:
+            found[path.parent.name] = public_body(controller) is not None
+    assert {name for name, yes in found.items() if yes} == {
+        "de-cantor-gymnasium", "en-gov-uk-parliament-petitions", "nb-minid-informasjonskapsler"}
+
+
 # ---------------------------------------------------------------- LAW008 basis-without-legal-citation
 
 
@@ -352,8 +415,8 @@ WHOLE = {
         ("LAW001", (1, 1), (3, 2), {"purpose": "statistics"}),
     ],
     "LAW002": [
-        ("LAW002", (3, 9), (3, 16), {
-            "purpose": "other_processing",
+        ("LAW002", (4, 9), (4, 16), {
+            "purpose": "customer_records",
             "count": "2",
             "bases": "legal_obligation, consent",
         }),
@@ -453,3 +516,105 @@ def test_a_contradicted_anonymity_claim_grounds_nothing() -> None:
             "purpose stats {\n  use analytics.reporting\n  categories counts\n}\n"
             "cookie _pk_id {\n  purpose stats\n}\n")
     assert sorted(c for c, *_ in codes(text, ["LAW001", "IDN001"])) == ["IDN001", "LAW001"]
+
+
+# ---------------------------------------------------------------- LAW009 catch-all-purpose
+
+
+CATCH_ALL = ("purpose other_processing {\n  basis legal_obligation\n  basis consent\n"
+             "  categories name\n}\ncategory name {\n  taxonomy user.name\n}\n")
+
+
+def test_law009_fires_on_alternative_bases_without_a_data_use() -> None:
+    """"I den grad lovgivningen påbyr/gir adgang til eller dere har samtykket til" (issue 16)."""
+    assert findings(CATCH_ALL, "LAW009") == [
+        ("LAW009", (1, 1), (5, 2), {"purpose": "other_processing", "bases": "legal_obligation, consent"})]
+
+
+def test_law009_implies_hyg005_and_law002_on_the_same_purpose() -> None:
+    assert [c for c, *_ in codes(CATCH_ALL, ["LAW009", "HYG005", "LAW002"])] == ["LAW009"]
+    assert sorted(c for c, *_ in codes(CATCH_ALL, ["HYG005", "LAW002"])) == ["HYG005", "LAW002"]
+
+
+@pytest.mark.parametrize("text", [
+    CATCH_ALL.replace("  basis consent\n", ""),  # one basis: HYG005's
+    CATCH_ALL.replace("  basis consent\n", "  basis consent\n  use essential.legal_obligation\n"),  # specified
+    CATCH_ALL.replace("  basis consent\n", "  basis legal_obligation\n"),  # the same basis twice
+])
+def test_law009_does_not_fire_on_one_basis_or_a_purpose_with_a_data_use(text: str) -> None:
+    assert codes(text, "LAW009") == []
+
+
+def test_law009_examples() -> None:
+    assert [c for c, *_ in codes(example("LAW009"), "LAW009")] == ["LAW009"]
+    assert codes(example("LAW009", "Use instead"), "LAW009") == []
+
+
+# ---------------------------------------------------------------- LAW010 consent-for-contract-data
+
+
+LOGIN = "purpose login {\n  use essential.service.authentication\n  basis consent\n}\n"
+
+
+def test_law010_fires_on_consent_for_what_a_login_needs() -> None:
+    assert findings(LOGIN, "LAW010") == [
+        ("LAW010", (3, 3), (3, 16), {"purpose": "login", "use": "essential.service.authentication"})]
+    pay = LOGIN.replace("authentication", "payment_processing")
+    assert [dict(d.args)["use"] for d in diagnose(pay, "LAW010")] == ["essential.service.payment_processing"]
+
+
+@pytest.mark.parametrize("text", [
+    LOGIN.replace("basis consent", "basis contract"),
+    LOGIN.replace("authentication", "authentication, analytics.reporting"),  # a use consent may be right for
+    LOGIN.replace(".authentication", ".operations.improve"),                 # not what a contract needs
+    LOGIN.replace("basis consent", "basis consent\n  special_condition explicit_consent"),
+    LOGIN.replace("basis consent", "basis consent\n  subjects pupil") + "subject pupil {\n  children\n}\n",
+])
+def test_law010_does_not_fire_on_contract_a_mixed_purpose_or_explicit_consent(text: str) -> None:
+    assert codes(text, "LAW010") == []
+
+
+def test_law010_contract_uses_is_configurable() -> None:
+    """"Behandling af dit køb og levering af vores ydelse" on consent (issue 16)."""
+    service = LOGIN.replace(".authentication", "")
+    assert codes(service, "LAW010") == [("LAW010", 3, 3)]
+    only_login = {"LAW010": {"contract-uses": ["essential.service.authentication"]}}
+    config = parse_config({"select": ["LAW010"], "rules": only_login})
+    assert codes(service, config=config) == []
+    off = parse_config({"select": ["LAW010"], "rules": {"LAW010": {"contract-uses": []}}})
+    assert codes(LOGIN, config=off) == []
+
+
+# ---------------------------------------------------------------- LAW011 invalid-consent-only-basis
+
+
+def browsing(method: str = "continued_browsing", basis: str = "basis consent") -> str:
+    return (f"consent banner {{\n  method {method}\n}}\n"
+            f"purpose ads {{\n  use analytics.reporting\n  {basis}\n  consent banner\n}}\n")
+
+
+def test_law011_fires_on_a_purpose_resting_only_on_invalid_consent() -> None:
+    assert findings(browsing(), "LAW011") == [
+        ("LAW011", (6, 3), (6, 16), {"purpose": "ads", "consent": "banner", "methods": "`continued_browsing`"})]
+    assert [dict(d.args)["methods"] for d in diagnose(browsing("opt_in, opt_out"), "LAW011")] == ["`opt_out`"]
+
+
+def test_law011_reads_the_consent_of_the_purposes_cookies() -> None:
+    text = browsing().replace("  consent banner\n", "") + "cookie _ga {\n  purpose ads\n  consent banner\n}\n"
+    assert codes(text, "LAW011") == [("LAW011", 6, 3)]
+
+
+@pytest.mark.parametrize("text", [
+    browsing("opt_in"),
+    browsing(basis="basis consent\n  basis legitimate_interests"),  # another basis: LAW002's
+    browsing().replace("  consent banner\n", ""),                   # no mechanism known: CON006's
+])
+def test_law011_does_not_fire_on_valid_consent_another_basis_or_an_unknown_mechanism(text: str) -> None:
+    assert codes(text, "LAW011") == []
+
+
+def test_law011_browser_settings_are_configurable() -> None:
+    text = browsing("browser_settings")
+    assert codes(text, "LAW011") == [("LAW011", 6, 3)]
+    config = parse_config({"select": ["LAW011"], "rules": {"LAW011": {"count-browser-settings": False}}})
+    assert codes(text, config=config) == []

@@ -161,6 +161,48 @@ def test_trn017_is_silent_when_the_representative_states_no_country(rep: str) ->
     assert codes(f'controller "Acme Inc." {{\n  country US\n  {rep}\n}}\n', "TRN017") == []
 
 
+# ---------------------------------------------------------------- TRN018 no-eu-representative
+
+US = 'controller "Acme Inc." {\n  country US\n  offers_to EU\n}\n'
+
+
+def test_trn018_fires_on_a_controller_outside_the_eea_that_offers_to_the_eu_without_a_representative() -> None:
+    assert codes(US, "TRN018") == [("TRN018", 3, 3)]
+    (d,) = diagnose(US, "TRN018")
+    assert d.message == ("controller `Acme Inc.` is established in United States (US), outside the "
+                         "EU/EEA, and offers its services to people in EU, but the notice does not name its "
+                         "representative in the Union (GDPR Art. 27)")
+
+
+def test_trn018_reads_a_consent_shown_in_the_eea_or_an_eea_authority_as_targeting() -> None:
+    base = 'controller "Acme Inc." {\n  country US\n}\n'
+    shown = base + "consent banner {\n  method opt_in\n  shown_in DE, FR\n}\n"
+    assert findings(shown, "TRN018") == [("TRN018", (2, 3), (2, 13), {
+        "controller": "Acme Inc.", "country": "US", "country_name": "United States",
+        "evidence": "asks people in DE, FR for consent (consent `banner`)"})]
+    complaint = base + 'authority dpc {\n  name "Data Protection Commission"\n  country IE\n}\n' \
+        "rights {\n  complaints dpc\n}\n"
+    assert [dict(d.args)["evidence"] for d in diagnose(complaint, "TRN018")] == [
+        "sends complaints to a supervisory authority in IE (`dpc`)"]
+
+
+@pytest.mark.parametrize("text", [
+    US.replace("  offers_to EU\n", ""),                                   # nothing says it targets the EEA
+    US.replace("offers_to EU", "offers_to US, CA"),                        # it targets others
+    US.replace("country US", "country NO"),                                # established in the EEA
+    US.replace("  country US\n", ""),                                     # establishment not stated
+    US.replace("offers_to EU", 'offers_to EU\n  representative "Acme Rep Ltd, Dublin"'),  # a representative
+    US.replace("offers_to EU", "offers_to EU\n  public_authority"),       # Art. 27(2)(b)
+    'controller "Acme Inc." {\n  country US\n}\nconsent banner {\n  method opt_in\n  shown_in US\n}\n',
+])
+def test_trn018_is_silent_without_targeting_inside_the_eea_or_with_a_representative(text: str) -> None:
+    assert codes(text, "TRN018") == []
+
+
+def test_trn018_use_instead_is_clean() -> None:
+    assert codes(example("TRN018", "Use instead"), ["TRN017", "TRN018"]) == []
+
+
 # ---------------------------------------------------------------- whole findings (Regal style)
 
 WHOLE = {
@@ -169,6 +211,11 @@ WHOLE = {
     ],
     "TRN017": [
         ("TRN017", (5, 5), (5, 15), {"controller": "Acme Inc.", "country": "GB", "country_name": "United Kingdom"}),
+    ],
+    "TRN018": [
+        ("TRN018", (3, 3), (3, 15), {"controller": "Acme Inc.", "country": "US",
+                                     "country_name": "United States",
+                                     "evidence": "offers its services to people in EU"}),
     ],
 }
 

@@ -108,6 +108,17 @@ def test_ret001_fires_on_no_general_period_without_criteria() -> None:
                          "either")
 
 
+@pytest.mark.parametrize("beside", [
+    "retention as long as necessary", "retention temporarily", "retention law", "retention law_permits",
+    "retention archive", "retention unspecified", "retention indefinite", "retention 6 months for logs",
+])
+def test_ret001_no_general_period_beside_what_gives_no_period_or_criterion_is_still_a_finding(beside: str) -> None:
+    """"No general time frame can be given" beside other statements that give neither the period
+    nor the criteria (Art. 13(2)(a)) is still a finding (issue 16)."""
+    text = with_categories("retention no_general_period", beside)
+    assert findings(text, "RET001") == [("RET001", (5, 13), (5, 30), {"purpose": "p"})]
+
+
 def test_ret001_no_general_period_for_some_data_needs_criteria_for_that_data() -> None:
     # The criteria without `for` are about the other data: for `logs` the specific statement stands alone.
     alone = with_categories("retention no_general_period for logs", 'retention criteria "x"')
@@ -165,6 +176,28 @@ def test_ret003_fires_when_only_an_unnamed_law_is_beside_it() -> None:
     # The seed: "ikke lenger enn det som er nødvendig for formålet eller det som er lovpålagt".
     text = purpose("basis contract", "retention as long as necessary", "retention law")
     assert run(text, "RET003") == [("RET003", 3, 13)]
+
+
+def test_ret003_implies_ret005_no_law_on_the_same_purpose() -> None:
+    """"As long as necessary, or as the law requires": one fact, RET003's (issue 16)."""
+    text = purpose("basis contract", "retention as long as necessary", "retention law")
+    assert findings(text, ["RET003", "RET005"]) == [
+        ("RET003", (3, 13), (3, 33), {"purpose": "p"})]
+    assert run(text, "RET005") == [("RET005", 4, 13)]  # with RET003 off, RET005 says it
+    other = text + purpose("basis contract", "retention law").replace("purpose p", "purpose q")
+    assert codes(other, ["RET003", "RET005"]) == [("RET003", 3, 13), ("RET005", 8, 13)]  # another purpose's stays
+
+
+def test_ret003_does_not_imply_ret005_on_archiving_without_a_basis() -> None:
+    text = purpose("basis contract", "retention as long as necessary", "retention archive")
+    assert findings(text, ["RET003", "RET005"]) == [
+        ("RET003", (3, 13), (3, 33), {"purpose": "p"}), ("RET005", (4, 13), (4, 20), {"purpose": "p"})]
+
+
+def test_ret003_implies_ret005_at_a_defaults_line() -> None:
+    text = ("defaults purpose {\n  retention as long as necessary\n  retention law\n}\n"
+            "purpose a {\n  basis contract\n}\npurpose b {\n  basis contract\n}\n")
+    assert codes(text, ["RET003", "RET005"]) == [("RET003", 2, 13), ("RET003", 2, 13)]
 
 
 @pytest.mark.parametrize("beside", [

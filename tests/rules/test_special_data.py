@@ -337,3 +337,31 @@ WHOLE = {
 @pytest.mark.parametrize("code", sorted(WHOLE))
 def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
     assert findings(example(code), code) == WHOLE[code]
+
+
+# ---------------------------------------------------------------- SPC006 ad-tracking-on-sensitive-service
+
+HEALTH = 'policy "Autism association" {\n  context health\n}\n'
+PIXEL = 'cookie _fbp {\n  provider "Meta"\n  party third\n  category marketing\n}\n'
+
+
+def test_spc006_fires_on_ad_tracking_on_a_health_service() -> None:
+    assert findings(HEALTH + PIXEL, "SPC006") == [
+        ("SPC006", (2, 3), (2, 17), {"context": "health", "found": "cookie `_fbp`"})]
+    ads = HEALTH.replace("health", "research, health") + \
+        "purpose ads {\n  use marketing.advertising.third_party.targeted\n  basis consent\n}\n"
+    assert [dict(d.args) for d in diagnose(ads, "SPC006")] == [
+        {"context": "research, health", "found": "purpose `ads`"}]
+
+
+@pytest.mark.parametrize("text", [
+    PIXEL,                                                                      # the service's context not stated
+    HEALTH + PIXEL.replace("marketing", "analytics"),                           # no ad tracking
+    HEALTH + "purpose ads {\n  use marketing.advertising.first_party.contextual\n  basis consent\n}\n",
+])
+def test_spc006_is_silent_without_a_sensitive_context_or_ad_tracking(text: str) -> None:
+    assert codes(text, "SPC006") == []
+
+
+def test_spc006_rejects_an_unknown_context() -> None:
+    assert [c for c, *_ in codes('policy "x" {\n  context helth\n}\n', "ALL") if c.startswith("E")] == ["E204"]

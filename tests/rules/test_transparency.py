@@ -774,3 +774,56 @@ WHOLE = {
 @pytest.mark.parametrize("code", sorted(WHOLE))
 def test_the_documented_example_gives_the_whole_finding(code: str) -> None:
     assert findings(example(code), code) == WHOLE[code]
+
+
+# ---------------------------------------------------------------- TRN019 ad-targeting-without-profiling
+
+ADS = "purpose ads {\n  use marketing.advertising.third_party.targeted\n  basis consent\n}\n"
+
+
+def test_trn019_fires_on_ad_targeting_that_does_not_say_it_profiles() -> None:
+    assert findings(ADS, "TRN019") == [
+        ("TRN019", (2, 3), (2, 49), {"purpose": "ads", "use": "marketing.advertising.third_party.targeted"})]
+
+
+def test_trn019_says_no_when_the_purpose_says_it_does_not_profile() -> None:
+    text = ADS.replace("basis consent", "basis consent\n  profiling no")
+    assert findings(text, "TRN019") == [
+        ("TRN019", (4, 3), (4, 15), {"purpose": "ads", "use": "marketing.advertising.third_party.targeted"})]
+    assert diagnose(text, "TRN019")[0].message_id == "says-no"
+
+
+@pytest.mark.parametrize("text", [
+    ADS.replace("basis consent", "basis consent\n  profiling"),
+    ADS.replace("third_party.targeted", "first_party.contextual"),  # contextual ads target no one
+])
+def test_trn019_does_not_fire_on_declared_profiling_or_contextual_ads(text: str) -> None:
+    assert codes(text, "TRN019") == []
+
+
+def test_trn019_ad_profiling_says_profiling_itself_unless_the_purpose_says_no() -> None:
+    text = ADS.replace("third_party.targeted", "profiling")
+    assert codes(text, "TRN019") == []
+    assert codes(text.replace("basis consent", "basis consent\n  profiling no"), "TRN019") == [("TRN019", 4, 3)]
+
+
+# ---------------------------------------------------------------- TRN020 complaint-authority-unidentified
+
+COMMISSIONER = ('authority commissioner {\n  name "the Data Protection Commissioner"\n}\n'
+                "rights {\n  offered access\n  complaints commissioner\n}\n")
+
+
+def test_trn020_fires_on_an_authority_with_neither_country_nor_contact() -> None:
+    assert findings(COMMISSIONER, "TRN020") == [("TRN020", (6, 3), (6, 26), {"authority": "commissioner"})]
+
+
+@pytest.mark.parametrize("detail", ["country IE", 'website "https://www.dataprotection.ie"',
+                                    'email "info@dataprotection.ie"', 'address "21 Fitzwilliam Square, Dublin 2"',
+                                    'phone "+353 1 765 0100"'])
+def test_trn020_is_silent_when_the_authority_has_a_country_or_a_contact(detail: str) -> None:
+    text = COMMISSIONER.replace('Commissioner"\n', f'Commissioner"\n  {detail}\n')
+    assert codes(text, "TRN020") == []
+
+
+def test_trn020_is_silent_without_a_complaints_statement() -> None:
+    assert codes(COMMISSIONER.replace("  complaints commissioner\n", ""), "TRN020") == []

@@ -9,6 +9,7 @@ from ...language import taxonomy
 from ...language.model import BasisKind
 from .base import Context, Finding, Options, all_uses_under, first_use_under, rule, uses_under
 from .identifiability import anonymous_purposes
+from .public_bodies import PUBLIC_BODY_DOMAINS, PUBLIC_BODY_WORDS, public_body
 
 #: Data uses that need consent whatever else is claimed: electronic direct marketing
 #: (ePrivacy Art. 13(1)), targeted advertising and profiling for ads (C-252/21).
@@ -160,7 +161,8 @@ def multiple_legal_bases(ctx: Context) -> Iterator[Finding]:
 
     ## Example
     ```privacy
-    purpose other_processing {
+    purpose customer_records {
+      use essential.service
       basis legal_obligation
       basis consent
     }
@@ -598,6 +600,18 @@ def legitimate_interests_on_children(ctx: Context) -> Iterator[Finding]:
 # ---------------------------------------------------------------- LAW007
 
 
+class PublicAuthorityOptions(Options):
+    recognise_by_name: bool = True
+    """Read a controller that does not say `public_authority` as one when its name, registration,
+    e-mail or website plainly says it is a public body."""
+    public_body_words: tuple[str, ...] = PUBLIC_BODY_WORDS
+    """The words (regular expressions, case-insensitive) that name a public body in a controller's
+    name or registration; a configured list replaces the default one."""
+    public_body_domains: tuple[str, ...] = PUBLIC_BODY_DOMAINS
+    """The e-mail and website domains that only public bodies have (`gov.uk` covers
+    `parliament.gov.uk`); a configured list replaces the default one."""
+
+
 @rule(
     "LAW007",
     "public-authority-legitimate-interests",
@@ -606,6 +620,11 @@ def legitimate_interests_on_children(ctx: Context) -> Iterator[Finding]:
             "purpose `{purpose}` relies on legitimate interests, which a public authority cannot use "
             "for processing in the performance of its tasks"
         ),
+        "public-body": (
+            "purpose `{purpose}` relies on legitimate interests, which a public authority cannot use for "
+            "processing in the performance of its tasks, and controller `{controller}` is one (its {field} says "
+            "`{evidence}`)"
+        ),
     },
     category="lawfulness",
     severity="warning",
@@ -613,14 +632,26 @@ def legitimate_interests_on_children(ctx: Context) -> Iterator[Finding]:
         "GDPR Art. 6(1), second subparagraph",
         "GDPR Recital 47 (the legal basis for public authorities is for the legislator to provide by law)",
         "GDPR Art. 6(1)(e), Art. 6(3)",
+        "Article 29 Working Party, Guidelines on Data Protection Officers (WP243 rev.01), section 2.1.1 (what a "
+        "public authority or body is, is determined by national law)",
     ),
+    options=PublicAuthorityOptions,
 )
 def public_authority_legitimate_interests(ctx: Context) -> Iterator[Finding]:
     """A public authority relying on legitimate interests.
 
     ## What it does
     Flags every `basis legitimate_interests` when the controller is declared
-    `public_authority`.
+    `public_authority`, or (message `public-body`) when it does not say either way and its name,
+    registration, e-mail or website plainly says it is a public body: a ministry ("ministerium",
+    "departementet"), an agency or directorate ("direktoratet", "myndighet", "Behörde"), a
+    municipality ("kommune", "Gemeinde", "municipality"), a university or a school ("Gymnasium",
+    "skole", "lycée"), a parliament or the police; a domain such as `gov.uk` or `kommune.no`; a
+    Swedish organisation number beginning with 2 (the public sector's). The lists are in
+    `privacy_dsl/lint/rules/public_bodies.py` and are options. A name with a company or
+    association form ("AS", "GmbH", "Ltd", "e.V.") is never read as a public body, and
+    `public_authority no` is always believed: a private school or university is not a public
+    authority, and only national law says which bodies are (WP243 rev.01, section 2.1.1).
 
     ## Why it matters
     Art. 6(1) second subparagraph: point (f) "shall not apply to processing carried out by public
@@ -655,17 +686,36 @@ def public_authority_legitimate_interests(ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Options
-    None.
+    - `recognise-by-name` (default `true`): read a controller that does not state
+      `public_authority` as one when its name, registration, e-mail or website says so. Set to false
+      to rely on `public_authority` alone.
+    - `public-body-words`: the words (regular expressions, case-insensitive) read in the name and
+      registration; a configured list replaces the default one.
+    - `public-body-domains`: the e-mail and website domains read (each covers its subdomains).
+
+    ```toml
+    [tool.privacy-dsl.rules.LAW007]
+    public-body-words = ["kommune\\b", "direktoratet\\b", "\\buniversity\\b"]
+    ```
 
     ## References
-    GDPR Art. 6(1) second subparagraph, 6(1)(e), 6(3), Recital 47.
+    GDPR Art. 6(1) second subparagraph, 6(1)(e), 6(3), Recital 47; WP243 rev.01, section 2.1.1.
     """
+    opts: PublicAuthorityOptions = ctx.options
     controller = ctx.policy.controller
-    if controller is None or not controller.public_authority:
+    if controller is None or controller.public_authority is False:
         return
+    args: dict[str, str] = {}
+    if not controller.public_authority:
+        evidence = (public_body(controller, opts.public_body_words, opts.public_body_domains)
+                    if opts.recognise_by_name else None)
+        if evidence is None:
+            return
+        args = {"controller": controller.name, "field": evidence.field, "evidence": evidence.text}
     for purpose in ctx.policy.purposes.values():
         for basis in _bases_of(purpose, BasisKind.LEGITIMATE_INTERESTS):
-            yield Finding(basis_span(purpose, basis), {"purpose": purpose.id},
+            yield Finding(basis_span(purpose, basis), {"purpose": purpose.id, **args},
+                          "public-body" if args else "public-authority",
                           hint='use `basis public_task "<statute>"` or `basis legal_obligation "<statute>"`; if the '
                                "processing is outside the authority's tasks, suppress with that reason")
 
@@ -738,6 +788,311 @@ def basis_without_legal_citation(ctx: Context) -> Iterator[Finding]:
                           hint=f'cite the statute: `{basis.basis.value} "<act> § <section>"`')
 
 
+# ---------------------------------------------------------------- LAW009
+
+
+@rule(
+    "LAW009",
+    "catch-all-purpose",
+    messages={
+        "catch-all": (
+            "purpose `{purpose}` is a catch-all, not a specified purpose: it rests on alternative bases ({bases}) "
+            "and states no data use (GDPR Art. 5(1)(b))"
+        ),
+    },
+    category="lawfulness",
+    severity="error",
+    references=(
+        "GDPR Art. 5(1)(b) (collected for specified, explicit and legitimate purposes)",
+        "GDPR Art. 13(1)(c) (the purposes and the legal basis for the processing)",
+        "Article 29 Working Party, Opinion 03/2013 on purpose limitation (WP203, 2 April 2013), section III.1.1: "
+        "a vague or general purpose will, without more detail, usually not meet the criterion of being "
+        "specific",
+    ),
+    # It says what "has no data use" (HYG005) and "claims N bases" (LAW002) say about the purpose.
+    implies=("HYG005", "LAW002"),
+)
+def catch_all_purpose(ctx: Context) -> Iterator[Finding]:
+    """A purpose that is only a list of alternative legal bases: "to the extent the law requires or
+    permits, or you consented".
+
+    ## What it does
+    Flags a `purpose` that states two or more different legal bases and no data use (`use`). Such
+    a purpose is what a notice writes as "we will also process your data to the extent the law
+    requires or permits, or where you have consented": it says on what grounds, never for what.
+    The data it lists (`categories`) does not make it specific: the data is not the purpose.
+    The finding implies HYG005 ("has no data use") and LAW002 ("claims several legal bases") on
+    the same purpose, which are then not reported.
+
+    ## Why it matters
+    Personal data may be collected only for "specified, explicit and legitimate purposes" (Art.
+    5(1)(b)), and the notice must give the purposes and the basis of each (Art. 13(1)(c)). The
+    Working Party holds that a purpose must be detailed enough to determine what processing is and
+    is not included in it, and that a vague or general purpose will without more detail usually
+    not meet the criterion of being specific (Opinion 03/2013, WP203, section III.1.1). A catch-all
+    that names only legal grounds leaves the reader nothing to assess; the alternatives make it
+    worse, since the basis of consent cannot be a fallback for another (EDPB Guidelines 05/2020,
+    paras 121-123; LAW002).
+
+    ## Example
+    ```privacy
+    # "... to the extent the law requires or permits, or you have consented"
+    purpose any_other_processing {
+      name "Other processing"
+      basis legal_obligation
+      basis consent
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose accounting_records {
+      name "Keeping the accounting records"
+      use essential.legal_obligation
+      basis legal_obligation "bokføringsloven § 13"
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 5(1)(b), 13(1)(c); WP29 Opinion 03/2013 on purpose limitation (WP203), section III.1.1.
+    """
+    for purpose in ctx.policy.purposes.values():
+        kinds = list(dict.fromkeys(b.basis.value for b in purpose.bases))
+        if len(kinds) < 2 or purpose.uses:
+            continue
+        yield Finding(purpose.span, {"purpose": purpose.id, "bases": ", ".join(kinds)},
+                      hint="name what the processing is for, one purpose each with its data use (`use <key>`) and "
+                           "the one basis it rests on; drop what the notice cannot specify")
+
+
+# ---------------------------------------------------------------- LAW010
+
+
+_CONTRACT_NOT_CONSENT = (
+    "EDPB Guidelines 2/2019 on the processing of personal data under Art. 6(1)(b) in the context of online "
+    "services, version 2.0 (8 October 2019), para 19: where \"a controller seeks to process personal data that are "
+    "in fact necessary for the performance of a contract, then consent is not the appropriate lawful basis\" "
+    "(quoting the consent guidelines)")
+
+
+class ContractDataOptions(Options):
+    contract_uses: tuple[str, ...] = ("essential.service", "essential.service.authentication",
+                                      "essential.service.payment_processing")
+    """The data uses that a contract the user asked for needs, each matched exactly (not the keys
+    under it: `essential.service.operations.improve` is not needed for the contract, LAW004):
+    providing the service or the purchase, logging in to the account, paying. An empty list turns
+    the rule off."""
+
+
+@rule(
+    "LAW010",
+    "consent-for-contract-data",
+    messages={
+        "consent-for-contract": (
+            "purpose `{purpose}` rests on consent, but its data use `{use}` is what the contract the user asked "
+            "for needs: consent is not the appropriate basis there (GDPR Art. 6(1)(b))"
+        ),
+    },
+    category="lawfulness",
+    severity="warning",
+    references=("GDPR Art. 6(1)(a), 6(1)(b), 7(3) (consent can be withdrawn at any time), 7(4)", _CONTRACT_NOT_CONSENT,
+                "EDPB Guidelines 05/2020 on consent, version 1.1 (4 May 2020), para 31"),
+    options=ContractDataOptions,
+)
+def consent_for_contract_data(ctx: Context) -> Iterator[Finding]:
+    """Consent claimed for the data that a login, an account or a purchase needs.
+
+    ## What it does
+    Flags a `purpose` with `basis consent` whose every data use is one a contract needs (option
+    `contract-uses`; by default providing the service asked for or the purchase,
+    `essential.service`, logging in, `essential.service.authentication`, and paying,
+    `essential.service.payment_processing`; each matched exactly). A purpose with another use beside them (analytics,
+    marketing) is not flagged: consent may be right for that part, and the purpose should be split.
+    A purpose under an Art. 9(2) condition or with special categories is not flagged either: the
+    explicit consent Art. 9(2)(a) asks for is not the Art. 6 basis. Nor is a purpose about
+    children: a guardian's "consent" to a child's membership or service is often the guardian
+    agreeing to the contract itself (national law decides who may conclude it), which the notice
+    does not tell apart.
+
+    ## Why it matters
+    The EDPB, quoting the consent guidelines, holds that where "a controller seeks to process
+    personal data that are in fact necessary for the performance of a contract, then consent is
+    not the appropriate lawful basis" (Guidelines 2/2019, para 19; Guidelines 05/2020, para 31).
+    Consent can be withdrawn at any time (Art. 7(3)), and the controller cannot then go on with
+    the processing on another basis (Guidelines 05/2020, paras 121-123): a login or a payment
+    cannot stop when consent is withdrawn, so consent there is a choice the user does not really
+    have. Contract (Art. 6(1)(b)) is the basis for what the service asked for needs.
+
+    The guidelines are not binding, and which uses a contract needs depends on the service:
+    that is why the rule is a warning and the list of uses is an option.
+
+    ## Example
+    ```privacy
+    purpose login {
+      use essential.service.authentication
+      basis consent
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose login {
+      use essential.service.authentication
+      basis contract
+    }
+    ```
+
+    ## Options
+    - `contract-uses` (default `["essential.service", "essential.service.authentication",
+      "essential.service.payment_processing"]`): the data uses a contract needs, each matched
+      exactly. To hold only logins and payments to this reading:
+
+    ```toml
+    [tool.privacy-dsl.rules.LAW010]
+    contract-uses = ["essential.service.authentication", "essential.service.payment_processing"]
+    ```
+
+    ## References
+    GDPR Art. 6(1)(a)-(b), 7(3), 7(4); EDPB Guidelines 2/2019 para 19; EDPB Guidelines 05/2020 para 31.
+    """
+    opts: ContractDataOptions = ctx.options
+    if not opts.contract_uses:
+        return
+    for purpose in ctx.policy.purposes.values():
+        consent = _bases_of(purpose, BasisKind.CONSENT)
+        if not consent or not purpose.uses or not all(use in opts.contract_uses for use in purpose.uses):
+            continue
+        if (purpose.special_condition is not None or any(c.special for c in ctx.categories_of(purpose))
+                or ctx.involves_children(purpose)):
+            continue
+        yield Finding(basis_span(purpose, consent[0]),
+                      {"purpose": purpose.id, "use": purpose.uses[0]},
+                      hint="rest what the contract needs on `basis contract`; keep consent for what the user "
+                           "may refuse")
+
+
+# ---------------------------------------------------------------- LAW011
+
+
+_INVALID_CONSENT_LAW = (
+    "GDPR Art. 4(11) (consent: a statement or a clear affirmative action), 6(1)(a), 7(1), Recital 32 (silence, "
+    "pre-ticked boxes or inactivity do not constitute consent)",
+    "CJEU C-673/17 Planet49 (1 October 2019), paras 52-65 (a pre-ticked box, which the user must untick to refuse, "
+    "is not valid consent)",
+    "EDPB Guidelines 05/2020 on consent, version 1.1 (4 May 2020), section 3.4 (unambiguous indication of wishes), "
+    "para 86 (scrolling, swiping or similar activity will not under any circumstances be a clear affirmative "
+    "action)",
+)
+
+
+class InvalidConsentOptions(Options):
+    count_browser_settings: bool = True
+    """Count browser settings as a method that gives no valid consent (CON004 explains why that
+    reading is the current one, and where national law said otherwise)."""
+
+
+def _mechanisms_of(policy: m.Policy, purpose: m.Purpose) -> list[m.ConsentMechanism]:
+    """The consent mechanisms a purpose is asked through: its own `consent`, else those its cookies
+    name for it; each once."""
+    refs = [purpose.consent] if purpose.consent is not None else [
+        ref for cookie in policy.cookies if any(r.name == purpose.id for r in cookie.purposes)
+        for ref in cookie.consents]
+    found = (policy.consents.get(ref.name) for ref in refs)
+    return list({mech.id: mech for mech in found if mech is not None}.values())
+
+
+@rule(
+    "LAW011",
+    "invalid-consent-only-basis",
+    messages={
+        "invalid-consent": (
+            "purpose `{purpose}` rests on consent alone, but consent mechanism `{consent}` collects it by "
+            "{methods}, which gives no valid consent: the purpose has no valid legal basis (GDPR Art. 6(1))"
+        ),
+    },
+    category="lawfulness",
+    severity="error",
+    references=(*_INVALID_CONSENT_LAW, "EDPB Guidelines 05/2020, paras 121-123 (no switch to another basis when "
+                                       "consent fails)"),
+    options=InvalidConsentOptions,
+)
+def invalid_consent_only_basis(ctx: Context) -> Iterator[Finding]:
+    """A purpose whose only basis is consent that its mechanism cannot validly collect.
+
+    ## What it does
+    Flags a `purpose` whose only legal basis is `consent` when every consent mechanism it is
+    asked through (its `consent`, else the `consent` of the cookies that serve it) collects
+    consent by a method that gives no valid consent: opt-out, silence, pre-ticked boxes,
+    continued browsing, implied consent, a banner that can only be acknowledged, "necessary only"
+    counted as agreement, no request at all, and (option `count-browser-settings`) browser
+    settings. A mechanism that combines methods is valid only if each one is. CON003 and CON004
+    report the mechanism; this rule reports what follows for the purpose.
+
+    ## Why it matters
+    Consent is "a statement or ... a clear affirmative action" (Art. 4(11)); "silence, pre-ticked
+    boxes or inactivity should not therefore constitute consent" (Recital 32). The Court held in
+    Planet49 that a pre-ticked checkbox the user must untick does not give valid consent
+    (C-673/17); the EDPB says the same of scrolling or continuing to browse (Guidelines 05/2020).
+    A purpose that rests on such consent alone rests on nothing: Art. 6(1) requires a basis, and
+    the controller cannot switch to another one when the consent turns out invalid (Guidelines
+    05/2020, paras 121-123).
+
+    ## Example
+    ```privacy
+    consent banner {
+      method continued_browsing
+    }
+    purpose ads {
+      use marketing.advertising.first_party.targeted
+      basis consent
+      consent banner
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    consent banner {
+      method opt_in
+      reject_button
+    }
+    purpose ads {
+      use marketing.advertising.first_party.targeted
+      basis consent
+      consent banner
+    }
+    ```
+
+    ## Options
+    - `count-browser-settings` (default `true`): count `browser_settings` as a method that gives
+      no valid consent. The ePrivacy Directive's Recital 66 once allowed consent through browser
+      settings "where technically possible and effective"; since Planet49 and the GDPR's
+      definition, authorities read it as consent by inactivity (CON004). Set to false to leave
+      such mechanisms to CON004 alone.
+
+    ## References
+    GDPR Art. 4(11), 6(1), 7(1), Recital 32; CJEU C-673/17 Planet49; EDPB Guidelines 05/2020.
+    """
+    opts: InvalidConsentOptions = ctx.options
+    for purpose in ctx.policy.purposes.values():
+        if not purpose.bases or any(b.basis is not BasisKind.CONSENT for b in purpose.bases):
+            continue
+        mechanisms = _mechanisms_of(ctx.policy, purpose)
+        invalid = [(mech, bad) for mech in mechanisms
+                   if (bad := [x for x in mech.methods if x not in m.VALID_CONSENT_METHODS
+                               and (opts.count_browser_settings or x is not m.ConsentMethod.BROWSER_SETTINGS)])]
+        if not mechanisms or len(invalid) < len(mechanisms):
+            continue  # no mechanism known, or one of them can give consent
+        mech, bad = invalid[0]
+        methods = ", ".join(f"`{x.value}`" for x in dict.fromkeys(bad))
+        yield Finding(basis_span(purpose, purpose.bases[0]),
+                      {"purpose": purpose.id, "consent": mech.id, "methods": methods},
+                      hint=f"ask for an active opt-in in consent mechanism `{mech.id}` (`method opt_in`); until "
+                           "then the purpose has no basis")
+
+
 RULES = (
     missing_legal_basis,
     multiple_legal_bases,
@@ -747,4 +1102,7 @@ RULES = (
     legitimate_interests_on_children,
     public_authority_legitimate_interests,
     basis_without_legal_citation,
+    catch_all_purpose,
+    consent_for_contract_data,
+    invalid_consent_only_basis,
 )

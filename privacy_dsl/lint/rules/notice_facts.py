@@ -1,9 +1,10 @@
-"""Notice-level facts: the laws a notice cites and the representative it names.
+"""Notice-level facts: the laws a notice cites and the representative it names (or does not).
 
 Both rules read only what the notice says and say only what that text shows: TRN014 reads the
 citations of EU acts ("Regulation (EU) 2016/679", "Directive 95/46/EC") and the names of the GDPR
 in the languages of the EEA, and is silent on every other citation; TRN017 reads the country a
-representative block states, and is silent when it states none.
+representative block states, and is silent when it states none; TRN018 reads whom the controller
+says it offers its services to, where it asks for consent and where it sends complaints.
 """
 
 from __future__ import annotations
@@ -347,4 +348,123 @@ def representative_outside_eea(ctx: Context) -> Iterator[Finding]:
             hint="name a representative established in an EU/EEA member state where your data subjects are")
 
 
-RULES = (gdpr_miscited, representative_outside_eea)
+# ---------------------------------------------------------------- TRN018
+
+
+def _targets_eea(policy: m.Policy, controller: m.Controller) -> tuple[str, m.Span] | None:
+    """What in the notice shows that a controller offers its services to people in the EEA
+    (Art. 3(2)), and where: it says so (`offers_to`), it asks them for consent (`shown_in`), or it
+    sends them to an EEA authority with their complaints; None: nothing does."""
+    places = [p for p in controller.offers_to if jur.is_eea(p)]
+    if places:
+        return f"offers its services to people in {', '.join(places)}", controller.span_of("offers_to")
+    for consent in policy.consents.values():
+        shown = [p for p in consent.shown_in if jur.is_eea(p)]
+        if shown:
+            return (f"asks people in {', '.join(shown)} for consent (consent `{consent.id}`)",
+                    controller.span_of("country"))
+    rights = policy.rights
+    authority = None if rights is None or rights.complaints is None else policy.authorities.get(rights.complaints.name)
+    if authority is not None and jur.is_eea(authority.country):
+        return (f"sends complaints to a supervisory authority in {authority.country} (`{authority.id}`)",
+                controller.span_of("country"))
+    return None
+
+
+@rule(
+    "TRN018",
+    "no-eu-representative",
+    messages={
+        "no-representative": (
+            "controller `{controller}` is established in {country_name} ({country}), outside the EU/EEA, and "
+            "{evidence}, but the notice does not name its representative in the Union (GDPR Art. 27)"
+        ),
+    },
+    category="transparency",
+    severity="warning",
+    references=(
+        "GDPR Art. 3(2) (the GDPR applies to a controller not established in the Union that offers goods or "
+        "services to, or monitors the behaviour of, data subjects in the Union)",
+        "GDPR Art. 27(1) (such a controller designates in writing a representative in the Union), 27(2) (the "
+        "exceptions: occasional processing without large-scale special categories and unlikely to result in a "
+        "risk; public authorities and bodies)",
+        "GDPR Art. 13(1)(a) (the identity and contact details of the controller and, where applicable, of the "
+        "controller's representative)",
+        "EDPB Guidelines 3/2018 on the territorial scope of the GDPR (Article 3), version 2.1 (12 November "
+        "2019), sections 2 (targeting criterion) and 4 (the representative)",
+        "EEA Agreement, Annex XI, as amended by EEA Joint Committee Decision No 154/2018",
+    ),
+)
+def no_eu_representative(ctx: Context) -> Iterator[Finding]:
+    """A controller outside the EU/EEA that offers its services to people there names no representative.
+
+    ## What it does
+    Flags the controller when its `country` is outside the EU/EEA, the notice names no
+    `representative`, and the notice shows that the controller targets people in the EEA:
+    - `offers_to` names an EEA country or region (`offers_to EU`: the notice says it offers goods
+      or services to people there, or monitors their behaviour);
+    - a consent mechanism is `shown_in` an EEA country or region (it asks people there); or
+    - the rights block sends complaints to an `authority` whose `country` is in the EEA.
+
+    Silent when the controller's country is not stated or is in the EEA, when a representative is
+    named (as a string or a block; TRN017 checks where it is), and for a declared
+    `public_authority` (Art. 27(2)(b)). A notice in an EEA language is not read as targeting:
+    the language alone does not say whether it is the controller's own.
+
+    ## Why it matters
+    A controller not established in the Union is bound by the GDPR when it offers goods or
+    services to data subjects in the Union or monitors their behaviour there (Art. 3(2); EDPB
+    Guidelines 3/2018, section 2). It must then designate in writing a representative in the
+    Union (Art. 27(1)), the point of contact for data subjects and supervisory authorities
+    (Art. 27(4)), and the notice must give the representative's identity and contact details
+    (Art. 13(1)(a)). Through the EEA Agreement the same holds for Iceland, Liechtenstein and
+    Norway. Art. 27(2)(a) exempts processing that is occasional, does not include special
+    categories or criminal data on a large scale and is unlikely to result in a risk: whether that
+    applies is not in the policy, which is why this is a warning. Suppress it with that reason
+    when it does.
+
+    ## Example
+    ```privacy
+    controller "Acme Inc." {
+      country US
+      offers_to EU
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    controller "Acme Inc." {
+      country US
+      offers_to EU
+      representative {
+        name "EU-Rep GmbH"
+        address "Hauptstraße 1, 10115 Berlin"
+        country DE
+        email "acme@eu-rep.example"
+      }
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 3(2), 13(1)(a), 27(1), 27(2), 27(4); EDPB Guidelines 3/2018 sections 2 and 4; EEA
+    Agreement Annex XI.
+    """
+    for controller in ctx.policy.controllers:
+        if (controller.country is None or jur.is_eea(controller.country) or controller.representative is not None
+                or controller.public_authority):
+            continue
+        found = _targets_eea(ctx.policy, controller)
+        if found is None:
+            continue
+        evidence, span = found
+        yield Finding(span, {
+            "controller": controller.name, "country": controller.country,
+            "country_name": taxonomy.countries().get(controller.country, controller.country),
+            "evidence": evidence},
+            hint='name the representative: `representative { name "..." address "..." country IE email "..." }`')
+
+
+RULES = (gdpr_miscited, representative_outside_eea, no_eu_representative)

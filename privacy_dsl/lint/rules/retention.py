@@ -92,7 +92,10 @@ def retention_missing(ctx: Context) -> Iterator[Finding]:
     Flags a purpose with no `retention` statement, or whose only retention is `unspecified`
     (also per category: `retention unspecified for logs` with nothing else for `logs`). Flags
     `retention no_general_period` ("it is not possible to give a general time frame") when no
-    criteria (`retention criteria "..."`) or period is given beside it for the same data.
+    criteria (`retention criteria "..."`) or period is given beside it for the same data: the
+    other statements a notice puts beside it that give neither ("as long as necessary", a bare
+    `retention law`, `law_permits` or `archive`, a period for some categories only) leave it a
+    finding (Art. 13(2)(a): the period, or if that is not possible, the criteria).
 
     `retention criteria "..."` answers the question: the rule cannot judge free text, so it stays
     silent on criteria however they are worded. A period given as a maximum (`retention up_to 30
@@ -256,6 +259,9 @@ def retention_indefinite(ctx: Context) -> Iterator[Finding]:
         _WP260 + ": \"it is not sufficient for the data controller to generically state that personal "
                  "data will be kept as long as necessary for the legitimate purposes of the processing\"",
     ),
+    # "As long as necessary, or as the law requires": the purpose gives no period or criterion, and
+    # a bare `retention law` is not one; RET005's "names no law" adds nothing to that.
+    implies=("RET005:no-law",),
 )
 def retention_vague(ctx: Context) -> Iterator[Finding]:
     """"As long as necessary" or "temporarily", with no period or criterion beside it.
@@ -265,8 +271,10 @@ def retention_vague(ctx: Context) -> Iterator[Finding]:
     the purpose gives no other retention statement a reader could apply to the same data: a
     period (`retention 5 years`, `retention up_to 30 days`), an event (`retention until ...`),
     the criteria (`retention criteria "..."`), or a law that is named or has a period (`retention
-    law "bokføringsloven § 13"`). A bare `retention law` is not a criterion (RET005 reports it),
-    and neither is what a law permits without a period (RET006 reports it). A statement for some
+    law "bokføringsloven § 13"`). A bare `retention law` is not a criterion, and neither is what a
+    law permits without a period (RET006 reports it). "As long as necessary or as the law
+    requires" is one fact: this finding implies RET005's "names no law" on the same purpose,
+    which is then not reported (RET005's archiving message still is). A statement for some
     categories (`for logs`) is answered by what applies to those categories.
 
     ## Why it matters

@@ -528,10 +528,110 @@ def children_profiling_or_marketing(ctx: Context) -> Iterator[Finding]:
                            "it is in the child's interest and suppress with that reason")
 
 
+# ---------------------------------------------------------------- SPC006
+
+#: Ad uses that do not track the person: an ad chosen for the page, not for the visitor.
+_CONTEXTUAL_ADS = ("marketing.advertising.first_party.contextual",)
+#: At most this many trackers are named in one finding; the rest are counted.
+_MAX_NAMED = 5
+
+
+def _ad_trackers(policy: m.Policy) -> list[str]:
+    """The declarations that track visitors for advertising: a purpose whose data use is
+    advertising (not contextual), a cookie of the `marketing` category."""
+    found = [f"purpose `{pid}`" for pid, p in policy.purposes.items()
+             if uses_under(p, "marketing.advertising") and not all(
+                 any(taxonomy.is_under(u, c) for c in _CONTEXTUAL_ADS) for u in p.uses
+                 if taxonomy.is_under(u, "marketing.advertising"))]
+    found += [c.label() for c in policy.cookies if c.category is m.CookieCategory.MARKETING]
+    return list(dict.fromkeys(found))
+
+
+@rule(
+    "SPC006",
+    "ad-tracking-on-sensitive-service",
+    messages={
+        "sensitive-service": (
+            "the service is about {context}, and the notice declares ad tracking ({found}): a visit can reveal "
+            "that about the visitor (GDPR Art. 9(1))"
+        ),
+    },
+    category="special-data",
+    severity="warning",
+    references=(
+        "GDPR Art. 9(1), 9(2)(a) (special categories; explicit consent)",
+        "CJEU C-252/21 Meta Platforms v Bundeskartellamt (4 July 2023), paras 68-73 (data collected through "
+        "cookies and similar technologies on websites or apps that relate to a special category can reveal it, "
+        "and their processing is then processing of special categories)",
+        "Directive 2002/58/EC (ePrivacy) Art. 5(3)",
+    ),
+)
+def ad_tracking_on_sensitive_service(ctx: Context) -> Iterator[Finding]:
+    """Ad tracking on a service whose subject matter is sensitive: health, research, religion, ...
+
+    ## What it does
+    Flags a notice that says what its service is about (`policy { context health }`; also
+    `research` and the other Art. 9(1) kinds) and declares ad tracking: a purpose whose data use
+    is advertising (`marketing.advertising...`, except contextual ads), or a cookie of the
+    `marketing` category. One finding at the `context` statement, naming the trackers.
+
+    ## Why it matters
+    The Court held that where a user visits websites or apps that relate to a special category
+    (health, sexual orientation, political opinions, ...) and data about those visits is collected
+    through cookies or similar technologies, the processing can reveal that category and is then
+    processing of special categories under Art. 9(1) (C-252/21, paras 68-73). Ad tracking on a
+    health service tells the ad network that the visitor is interested in that illness; on a
+    research project's site, that they take part. Such processing needs an Art. 9(2) condition,
+    in practice explicit consent (Art. 9(2)(a)), besides the ePrivacy consent to the cookies. The
+    rule cannot see which pages the trackers run on, so it is a warning: check that they are not
+    on the pages that reveal anything, or ask for explicit consent.
+
+    ## Example
+    ```privacy
+    policy "Patient association" {
+      context health
+    }
+    cookie _fbp {
+      provider "Meta Platforms Ireland"
+      party third
+      category marketing
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    policy "Patient association" {
+      context health
+    }
+    cookie session {
+      category strictly_necessary
+      expiry session
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 9(1), 9(2)(a); CJEU C-252/21, paras 68-73; ePrivacy Art. 5(3).
+    """
+    info = ctx.policy.info
+    if info is None or not info.contexts:
+        return
+    found = _ad_trackers(ctx.policy)
+    if not found:
+        return
+    named = ", ".join(found[:_MAX_NAMED]) + (f" and {len(found) - _MAX_NAMED} more" if len(found) > _MAX_NAMED else "")
+    context = ", ".join(c.value.replace("_", " ") for c in dict.fromkeys(info.contexts))
+    yield Finding(info.span_of("contexts"), {"context": context, "found": named},
+                  hint="keep ad trackers off the service, or ask for explicit consent (Art. 9(2)(a)) before they run")
+
+
 RULES = (
     special_data_without_condition,
     special_consent_not_explicit,
     criminal_data_without_authority,
     child_consent_without_age_check,
     children_profiling_or_marketing,
+    ad_tracking_on_sensitive_service,
 )

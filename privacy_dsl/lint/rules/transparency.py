@@ -13,7 +13,7 @@ from pydantic import Field
 
 from ...language import model as m
 from ...language.model import BasisKind, Right
-from .base import Context, Finding, Options, rule, uses_under
+from .base import Context, Finding, Options, first_use_under, rule, uses_under
 
 # ---------------------------------------------------------------- helpers
 
@@ -1430,6 +1430,182 @@ def bases_not_per_purpose(ctx: Context) -> Iterator[Finding]:
                   hint="state the basis of each purpose in the purpose (`basis ...`), as the notice should")
 
 
+# ---------------------------------------------------------------- TRN019
+
+#: Data uses that target ads at a person: they rest on a profile of that person (C-252/21).
+AD_TARGETING_USES = (
+    "marketing.advertising.first_party.targeted",
+    "marketing.advertising.third_party.targeted",
+    "marketing.advertising.profiling",
+)
+
+
+@rule(
+    "TRN019",
+    "ad-targeting-without-profiling",
+    messages={
+        "not-stated": (
+            "purpose `{purpose}` targets advertising (`use {use}`), but does not say that it profiles the people "
+            "it targets (GDPR Art. 4(4))"
+        ),
+        "says-no": (
+            "purpose `{purpose}` says it does not profile (`profiling no`), but targets advertising (`use {use}`), "
+            "which rests on a profile (GDPR Art. 4(4))"
+        ),
+    },
+    category="transparency",
+    severity="warning",
+    references=(
+        "GDPR Art. 4(4) (profiling: automated processing to evaluate personal aspects, in particular to analyse "
+        "or predict a person's preferences, interests, behaviour or location)",
+        "GDPR Art. 21(2)-(4) (the right to object to direct marketing, including profiling related to it, "
+        "brought explicitly to the data subject's attention), Recital 60 (the data subject should be informed "
+        "of the existence of profiling and its consequences), Art. 22",
+        "EDPB Guidelines 8/2020 on the targeting of social media users, version 2.0 (13 April 2021) "
+        "(targeting on observed or inferred data profiles the people targeted; paragraph numbers not verified)",
+        "CJEU C-252/21 Meta Platforms v Bundeskartellamt (4 July 2023) (personalised advertising built on the "
+        "user's activities on and off the service)",
+    ),
+)
+def ad_targeting_without_profiling(ctx: Context) -> Iterator[Finding]:
+    """Targeted advertising in a purpose that does not say it profiles, or says it does not.
+
+    ## What it does
+    Flags a `purpose` whose data use targets ads at people (`marketing.advertising.first_party.targeted`,
+    `marketing.advertising.third_party.targeted`, `marketing.advertising.profiling`) when it does not
+    state `profiling` (message `not-stated`) or states `profiling no` (`says-no`). The data use
+    `marketing.advertising.profiling` says profiling itself, so only `profiling no` beside it is
+    flagged. A claim of the whole notice, `claims no_profiling`, is TRN013's.
+
+    ## Why it matters
+    Choosing which ad to show a person from what is known or inferred about their interests and
+    behaviour is profiling in the sense of Art. 4(4): automated processing "to analyse or predict
+    aspects concerning that natural person's ... personal preferences, interests, ... behaviour".
+    The EDPB's targeting guidelines (8/2020) treat targeting on observed or inferred data as
+    profiling. The data subject should be informed of the existence of profiling and its
+    consequences (Recital 60), and the right to object to direct marketing "including profiling to
+    the extent that it is related to such direct marketing" must be brought explicitly to their
+    attention (Art. 21(2)-(4)). A purpose that targets ads and is silent about profiling hides that
+    from the reader; one that says it does not profile misleads.
+
+    ## Example
+    ```privacy
+    purpose retargeting {
+      use marketing.advertising.third_party.targeted
+      basis consent
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    purpose retargeting {
+      use marketing.advertising.third_party.targeted
+      basis consent
+      profiling
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 4(4), 21(2)-(4), 22, Recital 60; EDPB Guidelines 8/2020; CJEU C-252/21.
+    """
+    for purpose in ctx.policy.purposes.values():
+        use = first_use_under(purpose, *AD_TARGETING_USES)
+        if use is None or purpose.profiling:
+            continue
+        if purpose.profiling is None:
+            if not uses_under(purpose, "marketing.advertising.profiling"):  # that use says profiling itself
+                yield Finding(purpose.span_of("uses"), {"purpose": purpose.id, "use": use}, "not-stated",
+                              hint="say so: add `profiling` to the purpose")
+        else:
+            yield Finding(purpose.span_of("profiling"), {"purpose": purpose.id, "use": use}, "says-no",
+                          hint="targeted advertising profiles: write `profiling`, or a data use that is not targeted")
+
+
+# ---------------------------------------------------------------- TRN020
+
+
+@rule(
+    "TRN020",
+    "complaint-authority-unidentified",
+    messages={
+        "unidentified": (
+            "the notice sends complaints to authority `{authority}`, but gives neither its country nor any "
+            "contact details: a reader cannot tell which supervisory authority it is or how to reach it"
+        ),
+    },
+    category="transparency",
+    severity="warning",
+    references=(
+        "GDPR Art. 13(2)(d), 14(2)(e) (the right to lodge a complaint with a supervisory authority), Art. 77(1) "
+        "(in the Member State of habitual residence, place of work or place of the alleged infringement)",
+        "GDPR Art. 12(1) (information in a concise, transparent, intelligible and easily accessible form)",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex, entry on Art. 13(2)(d) / "
+        "14(2)(e)",
+    ),
+)
+def complaint_authority_unidentified(ctx: Context) -> Iterator[Finding]:
+    """The authority named for complaints cannot be identified or reached: no country, no contact.
+
+    ## What it does
+    Flags the `complaints <authority>` of the rights block when that `authority` block states no
+    `country` and none of `email`, `phone`, `address` or `website`. A name alone ("the Data
+    Protection Commissioner") does not count: several member states' authorities have been called
+    that, and the rule does not guess which one a name means. A notice that names no authority at
+    all is TRN008's.
+
+    ## Why it matters
+    The notice must tell people of "the right to lodge a complaint with a supervisory authority"
+    (Art. 13(2)(d), 14(2)(e)), and Art. 77(1) lets them complain in the member state where they
+    live or work or where the infringement took place. The information must be intelligible and
+    easily accessible (Art. 12(1)). An authority named by a title that fits several countries,
+    with no country and no way to reach it, is not a route a reader can use. Art. 13 does not
+    say in so many words that the authority's contact details must be given, so this is a warning.
+
+    ## Example
+    ```privacy
+    authority commissioner {
+      name "the Data Protection Commissioner"
+    }
+    rights {
+      offered access, rectification, erasure
+      complaints commissioner
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    authority commissioner {
+      name "Data Protection Commission"
+      country IE
+      website "https://www.dataprotection.ie"
+    }
+    rights {
+      offered access, rectification, erasure
+      complaints commissioner
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 12(1), 13(2)(d), 14(2)(e), 77(1); WP260 rev.01, Annex.
+    """
+    rights = ctx.policy.rights
+    if rights is None or rights.complaints is None:
+        return
+    authority = ctx.policy.authorities.get(rights.complaints.name)
+    if authority is None or authority.country or any((authority.email, authority.phone, authority.address,
+                                                      authority.website)):
+        return
+    yield Finding(rights.span_of("complaints"), {"authority": authority.id},
+                  hint=f"give the authority's country and how to reach it: `authority {authority.id} "
+                       "{ country <CC> website \"...\" }`")
+
+
 RULES = (
     controller_identity_missing,
     controller_contact_missing,
@@ -1445,4 +1621,6 @@ RULES = (
     missing_translation,
     right_denied_without_law,
     bases_not_per_purpose,
+    ad_targeting_without_profiling,
+    complaint_authority_unidentified,
 )
