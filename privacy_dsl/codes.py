@@ -87,7 +87,10 @@ class Code:
       ("no legal basis"), and LAW003 says all that LAW001 does, so LAW003 implies LAW001. The
       engine reports the stronger finding alone (``lint.facts.without_implied``): the subject is
       the finding's first ``purpose``/``cookie``/``recipient``/... argument, in the same file.
-      An entry ``CODE:message-id`` implies only the findings of that code with that message.
+      An entry ``CODE:message-id`` implies only the findings of that code with that message. An
+      implied finding about the notice as a whole (no subject argument) goes when the implying code
+      fires on anything in the policy (LAW001 on each purpose implies TRN016's "purposes a, b state
+      none").
     - ``status`` and ``redirect``: ``retired`` codes are never emitted; ``redirect`` names the code
       that replaced one (None: dropped without a successor).
     """

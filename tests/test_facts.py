@@ -217,3 +217,12 @@ def test_findings_that_differ_only_in_what_describes_their_objects_are_one_fact(
     assert places(found) == [("recipient `hs`", 9)]
     assert found.message.endswith("; the same for 1 more recipient: `hs`")
     assert len(lint(text, "TRF010", **{"group-findings": False})) == 2
+
+
+def test_a_finding_about_the_notice_goes_when_the_findings_on_its_objects_say_it() -> None:
+    text = ('policy "Choir" {\n  bases legal_obligation, contract\n}\n' + CONTROLLER
+            + "purpose register {\n  use essential.service\n}\n")
+    both = lint_text(text, "p.privacy", parse_config({"select": ["LAW001", "TRN016"]}), today=TODAY)
+    assert [(d.code, d.message_id) for d in both if not d.code.startswith("E")] == [("LAW001", "notice-level")]
+    alone = lint_text(text, "p.privacy", parse_config({"select": ["TRN016"]}), today=TODAY)
+    assert [d.code for d in alone if not d.code.startswith("E")] == ["TRN016"]

@@ -45,20 +45,25 @@ def without_implied(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """``diagnostics`` without the findings another one implies on the same subject (``Code.implies``).
     Only an unsuppressed finding hides another, and only an unsuppressed one is hidden."""
     table = full().table
-    implied: set[tuple[str, tuple[str, str, str]]] = set()
+    implied: set[tuple[str, tuple[str, ...]]] = set()
     for d in diagnostics:
         entry = table.get(d.code)
         about = subject(d)
         if entry is None or not entry.implies or about is None or d.suppressed is not None:
             continue
         implied.update((code, (d.span.path, *about)) for code in entry.implies)
+        implied.update((code, ()) for code in entry.implies)  # a finding about the notice as a whole
     if not implied:
         return diagnostics
 
     def hidden(d: Diagnostic) -> bool:
-        if d.suppressed is not None or (s := subject(d)) is None:
+        if d.suppressed is not None:
             return False
-        where = (d.span.path, *s)
+        s = subject(d)
+        # A finding about the notice as a whole goes when the implying code fires on anything in
+        # the policy: TRN016 "bases only for the whole notice, purposes a, b state none" is what
+        # LAW001 says on a and b.
+        where: tuple[str, ...] = () if s is None else (d.span.path, *s)
         return (d.code, where) in implied or (f"{d.code}:{d.message_id}", where) in implied
 
     return [d for d in diagnostics if not hidden(d)]

@@ -54,6 +54,7 @@ def _blank(value: object) -> bool:
             "notice (GDPR Art. 6(1), 13(1)(c))"
         ),
     },
+    implies=("TRN016",),
     omits={"no-basis": "bases"},
     category="lawfulness",
     severity="error",
