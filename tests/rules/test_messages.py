@@ -59,6 +59,10 @@ def _diagnostics() -> list[tuple[str, Diagnostic]]:
     config = parse_config({"select": ["ALL"]})
     out = [(where, d) for where, text in _examples() for d in lint_text(text, "policy.privacy", config, TODAY)]
     out += [(d.span.path, d) for d in lint_paths([Path(POLICIES)], config, TODAY).diagnostics]
+    # Each rule's own examples with that rule alone: a finding another one implies (TRN016 beside
+    # LAW001) is not reported with every rule on, and its fields are checked all the same.
+    out += [(f"{rule.code} doc alone", d) for rule in REGISTRY.values() for text in FENCE.findall(rule.doc)
+            for d in lint_text(text, "policy.privacy", parse_config({"select": [rule.code]}), TODAY)]
     return [(where, d) for where, d in out if d.code in REGISTRY]
 
 
