@@ -45,6 +45,13 @@ def test_ck101_stricter_is_reported_when_allow_stricter_is_off() -> None:
     assert run(text, "CK101", rules={"CK101": {"allow-stricter": False}}) == [("CK101", 1, 14)]
 
 
+def test_ck101_analytics_for_a_marketing_cookie_needs_consent_alike_and_is_quiet_unless_asked() -> None:
+    text = "cookie _fbp { category analytics expiry 90 days }\n"
+    assert run(text, "CK101") == []
+    assert run(text, "CK101", rules={"CK101": {"consent-alike": False}}) == [("CK101", 1, 15)]
+    assert run("cookie _fbp { category preferences expiry 90 days }\n", "CK101") == [("CK101", 1, 15)]
+
+
 @pytest.mark.parametrize("category", ["strictly_necessary", "functional", "preferences", "security"])
 def test_ck101_functional_rows_accept_every_exempt_like_category(category: str) -> None:
     # Cookiebot's CookieConsent is "Functional" in the database: the class also holds necessary cookies.

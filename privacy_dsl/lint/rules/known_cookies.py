@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ...language import model as m
-from ..cookiedb import SOFTWARE, KnownCookie, category_contradicts, database, dsl_expiry, provider_names
+from ..cookiedb import RANK, SOFTWARE, KnownCookie, category_contradicts, database, dsl_expiry, provider_names
 from .base import Context, Finding, Options, all_uses_under, rule
 
 
@@ -55,10 +55,18 @@ def _cookies_with_rows(ctx: Context) -> Iterator[tuple[m.Cookie, list[KnownCooki
             yield cookie, cache[index]
 
 
+def _needs_consent(category: str) -> bool:
+    """Analytics and marketing: the categories no consent exemption covers (WP194)."""
+    return RANK.get(category, 0) >= RANK["analytics"]
+
+
 class CategoryOptions(Options):
     allow_stricter: bool = Field(
         True, description="A declared category that needs consent more than the database's (marketing "
         "for an Analytics cookie) is not reported.")
+    consent_alike: bool = Field(
+        True, description="Analytics declared for a Marketing cookie is not reported: both need consent, "
+        "and where the database draws the line between the two is itself debatable.")
     analytics_may_be_exempt: bool = Field(
         False, description="Do not report first-party audience-measurement cookies declared "
         "strictly_necessary (the CNIL's consent exemption; on with the `fr` jurisdiction).")
@@ -144,6 +152,10 @@ def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
     - `allow-stricter` (default `true`): a declared category that needs consent more than the
       database's (`marketing` for an *Analytics* cookie) is not reported. Set `false` to report
       every disagreement.
+    - `consent-alike` (default `true`): a cookie declared `analytics` that the database calls
+      *Marketing* is not reported: both need consent, which is what the finding is about, and the
+      database's line between measuring and marketing is itself debatable (HubSpot files
+      `hubspotutk` under analytics, the database under Marketing). Set `false` to report it.
     - `analytics-may-be-exempt` (default `false`; `true` with the `fr` jurisdiction): an
       *Analytics* cookie declared `strictly_necessary` (or serving only essential purposes) is not
       reported, unless it is `party third`.
@@ -169,6 +181,10 @@ def known_cookie_category_contradiction(ctx: Context) -> Iterator[Finding]:
                 and all(r.category == "Analytics" for r in rows)):
             continue
         if not all(category_contradicts(declared, r.category, opts.allow_stricter) for r in rows):
+            continue
+        # Less strict than the database but needing consent all the same (a stricter one is allow-stricter's).
+        if opts.consent_alike and all(_needs_consent(declared) and _needs_consent(r.our_category or "")
+                                      and RANK.get(declared, 0) < RANK[r.our_category or ""] for r in rows):
             continue
         row = rows[0]
         ours = row.our_category or row.category.lower()
