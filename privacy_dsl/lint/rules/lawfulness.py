@@ -296,8 +296,16 @@ def marketing_without_consent(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             purpose.span_of("bases"),
             {"purpose": purpose.id, "bases": claimed, "reason": why},
-            hint="use `basis consent` and name the consent mechanism with `consent <id>`",
+            hint=_in_purpose(purpose, "use `basis consent` and name the consent mechanism with `consent <id>`"),
         )
+
+
+def _in_purpose(purpose: m.Purpose, hint: str) -> str:
+    """``hint`` for a finding at the purpose's basis; when the basis comes from ``defaults``, said
+    for the purpose itself: changing the defaults line would change every purpose that inherits it."""
+    if not purpose.inherits("bases"):
+        return hint
+    return f"this basis is from `defaults`, which other purposes inherit: in the purpose itself, {hint}"
 
 
 
@@ -402,7 +410,8 @@ def contract_beyond_service(ctx: Context) -> Iterator[Finding]:
             continue
         yield Finding(basis_span(purpose, contract[0]),
                       {"purpose": purpose.id, "reason": why},
-                      hint="use `basis consent` (with `consent <id>`) or `basis legitimate_interests { ... }`")
+                      hint=_in_purpose(purpose, "use `basis consent` (with `consent <id>`) or "
+                                                "`basis legitimate_interests { ... }`"))
 
 
 # ---------------------------------------------------------------- LAW005
@@ -503,18 +512,19 @@ def legitimate_interests_unexplained(ctx: Context) -> Iterator[Finding]:
             absent.append("no-test")
         return ("no-interest-no-test" if len(absent) == 2 else absent[0]) if absent else None
 
-    hint = ('write `legitimate_interests { interest "<what you pursue>" '
-            'balancing_test "<where the assessment is documented>" }`')
+    stated = ('legitimate_interests { interest "<what you pursue>" '
+              'balancing_test "<where the assessment is documented>" }')
     for purpose in ctx.policy.purposes.values():
         for basis in _bases_of(purpose, BasisKind.LEGITIMATE_INTERESTS):
             message = missing(basis)
             if message is not None:
-                yield Finding(basis_span(purpose, basis), {"purpose": purpose.id}, message, hint=hint)
+                yield Finding(basis_span(purpose, basis), {"purpose": purpose.id}, message,
+                              hint=f"write `basis {stated}`")
     info = ctx.policy.info
     for basis in info.bases if info is not None else ():
         message = missing(basis) if basis.basis is BasisKind.LEGITIMATE_INTERESTS else None
         if message is not None:
-            yield Finding(basis.span, {}, f"notice-{message}", hint=hint)
+            yield Finding(basis.span, {}, f"notice-{message}", hint=f"write it in `bases` as `{stated}`")
 
 
 # ---------------------------------------------------------------- LAW006

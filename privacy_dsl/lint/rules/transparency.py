@@ -1173,12 +1173,12 @@ def missing_translation(ctx: Context) -> Iterator[Finding]:
                     seen.add(key)
                     yield Finding(span, {"field": field, "block": _label(node), "missing": ", ".join(missing),
                                          "languages": ", ".join(declared)}, "missing-languages",
-                                  hint=f"add {_placeholders(missing)} inside the braces")
+                                  hint=f"add `{_placeholders(missing)}` inside the braces")
             elif opts.check_untagged and len(declared) > 1 and field not in _NAME_FIELDS:
                 seen.add(key)
                 yield Finding(span, {"field": field, "block": _label(node), "languages": ", ".join(declared)},
                               "untagged",
-                              hint=f"write it as {{ {_placeholders(declared)} }}")
+                              hint=f"write it as `{{ {_placeholders(declared)} }}`")
 
 
 # ---------------------------------------------------------------- TRN015
