@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..diagnostics import Diagnostic, Severity, did_you_mean, printable_line
+from ..diagnostics import Diagnostic, Severity, bound_message, did_you_mean, printable_line, shorten
 from ..language import model as m
 from ..language import taxonomy
 
@@ -41,15 +41,15 @@ class UnknownName(LookupError):
         self.known = tuple(known)
         self.suggestion = did_you_mean(name, [*self.known, *extra])
         if self.suggestion:
-            hint = f"did you mean `{self.suggestion}`?"
+            hint = f"did you mean `{shorten(self.suggestion)}`?"
         elif self.known:
-            shown = ", ".join(self.known[:10]) + (", ..." if len(self.known) > 10 else "")
+            shown = ", ".join(shorten(k) for k in self.known[:10]) + (", ..." if len(self.known) > 10 else "")
             plural = {"category": "categories", "country": "countries", "party": "parties"}.get(kind, f"{kind}s")
             hint = f"{'known' if kind == 'country' else 'declared'} {plural}: {shown}"
         else:
             hint = f"the policy declares no {kind}"
         self.hint = hint
-        super().__init__(f"no {kind} `{name}` in the policy; {hint}")
+        super().__init__(bound_message(f"no {kind} `{shorten(name)}` in the policy; {hint}"))
 
     def __str__(self) -> str:
         return str(self.args[0])
