@@ -72,7 +72,7 @@ class PriorConsentOptions(Options):
     "CK001",
     "cookie-without-prior-consent",
     messages={
-        "no-mechanism": "{cookie} is not strictly necessary ({declared}) and has no consent mechanism",
+        "no-mechanism": "{cookie} is not strictly necessary ({declared}) and names no consent mechanism",
         "no-method": (
             "{cookie} is not strictly necessary ({declared}) and its consent mechanism "
             "`{consent}` does not say how consent is asked"

@@ -427,24 +427,24 @@ class InterestOptions(Options):
     "legitimate-interests-unexplained",
     messages={
         "no-interest-no-test": (
-            "purpose `{purpose}` relies on legitimate interests without the interest pursued (Art. "
-            "13(1)(d)) or a reference to the balancing test"
+            "purpose `{purpose}` relies on legitimate interests but does not state the interest pursued (Art. "
+            "13(1)(d)) or refer to the balancing test"
         ),
         "no-interest": (
-            "purpose `{purpose}` relies on legitimate interests without the interest pursued (Art. "
+            "purpose `{purpose}` relies on legitimate interests but does not state the interest pursued (Art. "
             "13(1)(d))"
         ),
-        "no-test": "purpose `{purpose}` relies on legitimate interests without a reference to the balancing test",
+        "no-test": "purpose `{purpose}` relies on legitimate interests but does not refer to the balancing test",
         "notice-no-interest-no-test": (
-            "the notice lists legitimate interests among its legal bases without the interest pursued (Art. "
-            "13(1)(d)) or a reference to the balancing test"
+            "the notice lists legitimate interests among its legal bases but does not state the interest "
+            "pursued (Art. 13(1)(d)) or refer to the balancing test"
         ),
         "notice-no-interest": (
-            "the notice lists legitimate interests among its legal bases without the interest pursued (Art. "
-            "13(1)(d))"
+            "the notice lists legitimate interests among its legal bases but does not state the interest "
+            "pursued (Art. 13(1)(d))"
         ),
         "notice-no-test": (
-            "the notice lists legitimate interests among its legal bases without a reference to the balancing test"
+            "the notice lists legitimate interests among its legal bases but does not refer to the balancing test"
         ),
     },
     omits={"no-interest-no-test": "bases", "no-interest": "bases"},

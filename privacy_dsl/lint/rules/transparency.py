@@ -284,7 +284,7 @@ class DpoOptions(Options):
     "TRN003",
     "dpo-contact-missing",
     messages={
-        "dpo-unreachable": "the data protection officer has no e-mail, phone or postal address",
+        "dpo-unreachable": "the notice gives no e-mail, phone or postal address for the data protection officer",
         "authority-without-dpo": (
             "controller `{controller}` is a public authority but names no data protection officer with "
             "contact details"
