@@ -24,23 +24,16 @@ from privacy_dsl.lint.rules import REGISTRY
 PROSE: dict[str, str] = {
     "LAW002": "split the purpose or drop one basis: which one is the author's choice",
     "LAW006": "asks for a balancing test that weighs the child's interests, or another basis",
-    "LAW007": "the statute is the author's (`<statute>` is a placeholder the author fills)",
     "CON006": "needs a new `consent` block and a reference to it: two edits in two places",
-    "CON004": "asks for a banner on the site (a change to the site, then `method opt_in`)",
     "SPC002": "asks for an express statement on the site, then `explicit` on the mechanism",
-    "SPC004": "names two statements joined by `and` for another block (`consent app_signup`)",
     "SPC005": "asks the author to take children out of the purpose, or to justify and suppress",
     "RET004": "asks to shorten the period (by how much is the author's) or to raise an option",
     "TRF003": "needs a new `transfer` block and a reference to it from the purposes",
-    "TRF007": "names a mechanism that needs its own evidence (`tia`), not one statement",
-    "CK001": "asks for a banner (a change to the site) with `method opt_in` on another block",
     "CK003": "asks for a lifetime no longer than the purpose needs: the period is the author's",
     "CK005": "asks to correct the category or the purpose: which is wrong is the author's call",
     "CK006": "needs a new `cookie` block for storage the author has to name",
     "CK007": "the purpose is the author's (`<id>` is a placeholder)",
     "CK008": "asks the author to look up the cookie's real name on the site",
-    "CK101": "the category the database gives may be wrong for this cookie: the author checks",
-    "CK102": "asks the author to check what the site sets before declaring it",
     "TRN001": "address and registration are the author's (placeholders in strings, joined by and/or)",
     "TRN008": "needs an `authority` block to name (`<authority id>` is a placeholder)",
     "TRN009": "names three statements for the author to write",
@@ -107,7 +100,7 @@ def _target(lines: list[str], line: int, col: int, hint: str) -> Block | None:
     """The block a finding at (line, col) (0-based) is about: the one it opens, or the innermost
     one around it, or the one the hint names (``inside the `dpo` block``, ``to purpose `p```)."""
     blocks = _blocks(lines)
-    named = re.search(r"(?:inside the|to) `?(\w+)`? block|to (purpose|consent) `([^`]+)`", hint)
+    named = re.search(r"(?:inside the|to) `?(\w+)`? block|(?:to|in) `?(purpose|consent) `?([^`\s]+)`", hint)
     if named:
         head = named.group(1) or f"{named.group(2)} {named.group(3)}"
         return next((b for b in blocks if b.head.split()[:len(head.split())] == head.split()), None)
@@ -126,7 +119,10 @@ def _statements(hint: str) -> list[str]:
     """The statements a hint quotes that can be written as they stand, a placeholder in a string
     (``"<statute>"``, ``"..."``) filled with a sample of the author's text."""
     out = []
+    target = re.search(r"(?:to|in) `(\w+ [^`\s]+)`", hint)  # the block to write in, not a statement
     for snippet in re.findall(r"`([^`]+)`", hint):
+        if target and snippet == target.group(1):
+            continue
         bare = re.sub(r'"[^"]*"', '""', snippet)
         if "<" in bare or "..." in bare or " " not in snippet.strip() or snippet.startswith("privacy-dsl "):
             continue
@@ -141,6 +137,11 @@ def _apply(text: str, diag: Diagnostic, statement: str) -> str:
     block = _target(lines, diag.span.line - 1, diag.span.column - 1, diag.hint or "")
     assert block is not None, f"{diag.code}: no block for the finding at {diag.span}"
     at = diag.span.line - 1  # the statement the finding is at first, then the block's others
+    words = lines[at].split()
+    if words and words[0] == keyword and "{" in lines[at]:  # a statement with a block: all of it
+        opened = next(b for b in _blocks(lines) if b.open_line == at)
+        indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+        return "\n".join([*lines[:at], indent + statement, *lines[opened.close_line + 1:]])
     for n in (at, *range(block.open_line + 1, block.close_line)):
         if not block.open_line < n < block.close_line:
             continue
@@ -151,7 +152,12 @@ def _apply(text: str, diag: Diagnostic, statement: str) -> str:
             return "\n".join(lines)
     if block.open_line == block.close_line:
         line = lines[block.open_line]
-        lines[block.open_line] = line[:block.close_col].rstrip() + f"  {statement} " + line[block.close_col:]
+        inner = line[block.open_col:block.close_col]
+        if re.search(rf"(?<=[{{\s]){keyword}\s", inner):  # one word of value: `method browser_settings`
+            inner = re.sub(rf"(?<=[{{\s]){keyword}\s+[^\s}}]+", statement, inner, count=1)
+            lines[block.open_line] = line[:block.open_col] + inner + line[block.close_col:]
+        else:
+            lines[block.open_line] = line[:block.close_col].rstrip() + f"  {statement} " + line[block.close_col:]
     else:
         opening = lines[block.open_line]
         lines.insert(block.close_line, opening[:len(opening) - len(opening.lstrip())] + "  " + statement)
