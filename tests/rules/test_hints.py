@@ -36,7 +36,6 @@ PROSE: dict[str, str] = {
     "CK008": "asks the author to look up the cookie's real name on the site",
     "TRN001": "address and registration are the author's (placeholders in strings, joined by and/or)",
     "TRN008": "needs an `authority` block to name (`<authority id>` is a placeholder)",
-    "TRN009": "names three statements for the author to write",
     "TRN013": "asks to remove a claim or the declarations that contradict it: the author's call",
     "TRN015": "names the law the notice relies on, or offering the right: the author's call",
     "TRN016": "asks to state the basis in each purpose, a change in many blocks",

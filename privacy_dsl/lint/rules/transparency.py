@@ -835,17 +835,27 @@ def automated_decision_without_safeguards(ctx: Context) -> Iterator[Finding]:
         decisions = purpose.automated_decisions
         if decisions is None or not decisions.present:
             continue
-        missing = []
+        missing, statements = [], []
         if decisions.exception is None:
             missing.append("the Art. 22(2) `exception`")
+            statements.append("`exception contract`")
         if decisions.logic is None:
             missing.append("the `logic` involved (Art. 13(2)(f))")
+            statements.append('`logic "<what the decision rests on>"`')
         if decisions.exception in _NEEDS_SAFEGUARDS and decisions.safeguards is None:
             missing.append("the `safeguards` (Art. 22(3))")
+            statements.append('`safeguards "<how to contest it and reach a person>"`')
         if missing:
             yield Finding(purpose.span_of("automated_decisions"),
-                          {"purpose": purpose.id, "missing": ", ".join(missing)},
-                          hint="inside `automated_decisions { ... }` state `exception`, `logic` and `safeguards`")
+                          {"purpose": purpose.id, "missing": _either(missing)},
+                          hint=f"add {' and '.join(statements)} in `automated_decisions`"
+                               + (" (or the exception that applies: `law`, `explicit_consent`)"
+                                  if decisions.exception is None else ""))
+
+
+def _either(items: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 # ---------------------------------------------------------------- TRN010
