@@ -79,7 +79,7 @@ def builtin(
         severity=meta.severity,
         message=bound_message(message),
         span=span,
-        hint=None if hint is None else bound_message(hint),
+        hint=bound_hint(hint),
         url=meta.url,
         fatal=meta.fatal,
         args=pairs,
@@ -118,6 +118,19 @@ def bound_message(text: str) -> str:
 
     text = _QUOTED.sub(cut, text)
     return shorten(text, MAX_MESSAGE)
+
+
+_LONG_WORD = re.compile(r"\S{61,}")
+
+
+def bound_hint(text: str | None) -> str | None:
+    """A hint (``None`` stays ``None``) with every word of more than 60 characters shortened, and at
+    most ``MAX_MESSAGE`` long. A hint quotes statements to write (`` `basis legitimate_interests {
+    interest "..." }` ``), which ``bound_message`` would cut in the middle as if each were one name;
+    here only the long words in them (a hostile name) are cut, so the statement stays one to copy."""
+    if text is None or len(text) <= 60:
+        return text
+    return shorten(_LONG_WORD.sub(lambda match: shorten(match.group()), text), MAX_MESSAGE)
 
 
 #: Characters that must never reach a terminal or a CI log raw: C0 and C1 controls, DEL, the

@@ -346,3 +346,17 @@ def test_docs_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
     result = doctest.testfile(str(ROOT / "docs" / "query.md"), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 10 and result.failed == 0
+
+
+def test_cookies_of_one_name_get_the_findings_of_their_own_block() -> None:
+    """Three `_ga` rows on different domains are three blocks: a finding in one is not the others'
+    (issue 16: `query cookies` listed every `_ga` finding on every `_ga` row)."""
+    row = ('cookie _ga {{\n  party third\n  provider "Google"\n  domains "{domain}"\n  expiry 2 years\n'
+           '  category analytics\n  purpose stats\n{consent}}}\n')
+    text = ("purpose stats {\n  use analytics.reporting\n  basis consent\n}\n"
+            "consent banner { method opt_in  reject_button yes  withdraw_via footer_button }\n"
+            + row.format(domain=".example.com", consent="")
+            + row.format(domain=".example.org", consent="  consent banner\n")
+            + row.format(domain=".example.net", consent="  consent banner\n"))
+    got = [(c.span.line, c.findings) for c in load_text(text).cookies()]
+    assert got == [(6, ("CK001", "TRF001")), (14, ("TRF001",)), (23, ("TRF001",))]

@@ -98,7 +98,7 @@ def test_english_notice_states_bases_with_letters_retention_rights_and_cookies()
     assert "Objection to direct marketing, at any time (GDPR Art. 21(2))" in md
     assert "You have the right to lodge a complaint with a supervisory authority (GDPR Art. 77)." in md
     assert "The Norwegian Data Protection Authority" in md
-    assert "| Name | Provider | Party | Purpose | Expiry | Consent |" in md
+    assert "| Name | Provider | Party | Category | Purpose | Expiry | Consent |" in md
     rows = [line for line in md.splitlines() if line.startswith("| `")]
     assert len(rows) == len(policy_of(FJORDKAFFE).cookies)
     assert any(r.startswith("| `_pk_id.*` |") and r.endswith("| 13 months | Yes |") for r in rows)
@@ -112,9 +112,20 @@ def test_norwegian_notice_uses_norwegian_citations_and_units() -> None:
     assert "# Personvernerklæring for Fjordkaffe AS" in md
     assert "(personvernforordningen art. 6 nr. 1 bokstav b)" in md
     assert "3 år etter siste bestilling" in md
-    assert "| Navn | Leverandør | Part | Formål | Varighet | Samtykke |" in md
+    assert "| Navn | Leverandør | Part | Kategori | Formål | Varighet | Samtykke |" in md
     assert "13 måneder" in md and "30 minutter" in md
     assert "Levere bestillinger" in md and "Delivering orders" not in md
+
+
+def test_a_cookie_without_a_purpose_says_so_and_its_category_is_a_category() -> None:
+    """The category is not shown as the cookie's purpose, which the notice does not state (issue 16)."""
+    from privacy_dsl.api import load_text
+
+    policy = load_text('controller "C" { email "c@example.com" }\n'
+                       "cookie _ga {\n  party third\n  category analytics\n  expiry 2 years\n}\n").model
+    md = render(build(policy, "en")[0], "md")
+    (row,) = [line for line in md.splitlines() if line.startswith("| `_ga`")]
+    assert row == "| `_ga` | not stated | Third party | Analytics | not stated | 2 years | No |", row
 
 
 def test_what_the_policy_does_not_say_reads_not_stated() -> None:
@@ -370,7 +381,7 @@ def test_html_in_chromium_is_accessible(lang: str, tmp_path: Path) -> None:
     result = audit(render(build(policy, lang)[0], "html"), tmp_path)
     assert result["problems"] == []
     assert result["lang"] == lang
-    assert result["columns"] == 6 and result["rows"] == len(policy.cookies)
+    assert result["columns"] == 7 and result["rows"] == len(policy.cookies)
     assert isinstance(result["worst_contrast"], float | int) and result["worst_contrast"] >= 7
     assert isinstance(result["headings"], int) and result["headings"] > 10
 

@@ -48,6 +48,14 @@ class Node:
         """Whether the source stated ``field`` (as opposed to it taking its default)."""
         return field in self.field_spans
 
+    def inherits(self, field: str) -> bool:
+        """Whether ``field`` comes from a ``defaults`` block: it is stated, but not inside this block."""
+        span = self.field_spans.get(field)
+        return span is not None and not (
+            span.path == self.span.path
+            and (self.span.line, self.span.column) <= (span.line, span.column)
+            and (span.end_line, span.end_column) <= (self.span.end_line, self.span.end_column))
+
 
 # ---------------------------------------------------------------- enumerations
 

@@ -347,6 +347,31 @@ class _Invalid(Exception):
     """A value was reported as invalid; the statement is dropped."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _OutOfRange(m.Duration):
+    """A duration of zero, or over the longest (then ``amount`` is the longest), on its way from
+    the ``duration`` rule to the statement that reports it (``_Builder._checked``); never in a model."""
+
+    problem: str  # "zero" or "long"
+    given: str
+    at: m.Span
+
+
+#: The keyword of each statement whose grammar alias is not its keyword, for messages.
+_KEYWORDS = {"consent_ref": "consent", "purpose_ref": "purpose", "recipient_ref": "recipient",
+             "cookie_category": "category", "representative_block": "representative"}
+
+#: Per statement that takes a duration: a period to give as an example, and what to write instead.
+_DURATION_HINTS = {
+    "retention": ("3 years", "`retention not_stored` for data that is not kept, `retention indefinite` for data "
+                             "kept without limit"),
+    "expiry": ("13 months", "`expiry session` for a cookie deleted when the browser closes, `expiry persistent` "
+                            "when the notice does not say how long"),
+    "record_retention": ("3 years", ""),
+    "valid_for": ("12 months", ""),
+}
+
+
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"n": "\n", "t": "\t"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -478,7 +503,7 @@ class _Builder:
             field, convert, many = spec[stmt.key]
             if field in spans and not many:
                 first = spans[field]
-                shown = stmt.key.removesuffix("_block")  # `representative "..."` and `representative { }`
+                shown = _KEYWORDS.get(stmt.key, stmt.key)
                 self.diagnostics.append(builtin(
                     "E205", f"`{shown}` is given twice in this block; the first, at line {first.line}, is used",
                     stmt.span, hint="remove one of them", args=(("statement", shown), ("line", str(first.line)))))
@@ -527,21 +552,36 @@ class _Builder:
         return tuple((unquote(c), self._tok_span(c)) for c in children)
 
     def duration(self, meta: Pos, children: list[Token]) -> m.Duration:
+        """A duration; one out of range is an ``_OutOfRange`` for the statement that holds it to
+        report (``_checked``), since only that statement knows what the period is for."""
         unit = m.TimeUnit(str(children[1]).rstrip("s"))
         most = m.max_amount(unit)
         amount = self._number(children[0], most)
-        if amount is None:  # kept at the maximum (the statement is still modelled) but reported
-            self.diagnostics.append(builtin(
-                "E204", f"the duration is too long: at most {m.MAX_DURATION_YEARS} years"
-                + ("" if unit is m.TimeUnit.YEAR else f" ({most:,} {unit.value}s)"),
-                self._tok_span(children[0]), hint="give the real period, e.g. `3 years`, or `expiry persistent`",
-                args=(("value", shorten(str(children[0]))), ("what", "duration"))))
-            amount = most
-        if amount == 0:  # kept (the statement is still modelled) but reported
-            self.diagnostics.append(builtin("E204", "a duration of zero is not a period", self._tok_span(children[0]),
-                                            hint="give the real period, e.g. `30 days`; `expiry session` for a cookie, "
-                                                 "`retention not_stored` for data that is not kept"))
+        if amount is None:
+            return _OutOfRange(amount=most, unit=unit, problem="long", given=str(children[0]),
+                               at=self._tok_span(children[0]))
+        if amount == 0:
+            return _OutOfRange(amount=0, unit=unit, problem="zero", given="0", at=self._tok_span(children[0]))
         return m.Duration(amount=amount, unit=unit)
+
+    def _checked(self, duration: m.Duration, keyword: str) -> m.Duration:
+        """``duration`` of a ``keyword`` statement, reported if it is out of range: a zero is no
+        period and the statement is dropped (``_Invalid``), a too-long one is kept at the maximum."""
+        if not isinstance(duration, _OutOfRange):
+            return duration
+        example, other = _DURATION_HINTS[keyword]
+        if duration.problem == "zero":
+            self.diagnostics.append(builtin(
+                "E204", "a duration of zero is not a period", duration.at,
+                hint=f"give the real period, e.g. `{keyword} {example}`" + (f"; {other}" if other else ""),
+                args=(("value", f"0 {duration.unit.value}s"), ("what", "duration"))))
+            raise _Invalid
+        self.diagnostics.append(builtin(
+            "E204", f"the duration is too long: at most {m.MAX_DURATION_YEARS} years"
+            + ("" if duration.unit is m.TimeUnit.YEAR else f" ({duration.amount:,} {duration.unit.value}s)"),
+            duration.at, hint=f"give the real period, e.g. `{keyword} {example}`" + (f"; {other}" if other else ""),
+            args=(("value", shorten(duration.given)), ("what", "duration"))))
+        return m.Duration(amount=duration.amount, unit=duration.unit)
 
     @staticmethod
     def _number(tok: Token, most: int) -> int | None:
@@ -685,6 +725,8 @@ class _Builder:
         """A purpose's ``retention ... (for a, b)?``: the statement, with the categories it is about;
         its span runs to the last category."""
         ret: m.Retention = s.children[0]
+        if ret.duration is not None:
+            ret = dataclasses.replace(ret, duration=self._checked(ret.duration, "retention"))
         if len(s.children) < 2 or not s.children[1]:
             return ret
         refs: tuple[m.Ref, ...] = tuple(s.children[1])
@@ -724,6 +766,13 @@ class _Builder:
                 args=(("value", f"{low} to {high}"), ("what", "expiry range"))))
             return m.Expiry(lifetime="persistent", duration=high, span=span)
         return m.Expiry(lifetime="persistent", duration=high, minimum=low, span=span)
+
+    def _expiry(self, s: Stmt) -> m.Expiry:
+        expiry: m.Expiry = s.children[0]
+        if expiry.duration is None:
+            return expiry
+        low = None if expiry.minimum is None else self._checked(expiry.minimum, "expiry")
+        return dataclasses.replace(expiry, duration=self._checked(expiry.duration, "expiry"), minimum=low)
 
     # -- statements: every other alias becomes a Stmt for its block to pick up
     def __default__(self, data: Any, children: list[Any], meta: Pos) -> Any:
@@ -981,8 +1030,9 @@ class _Builder:
             "given_on": ("given_on", self._sites, True),
             "withdraw": ("withdraw", self._first, False),
             "withdraw_via": ("withdraw_via", self._first, True),
-            "record_retention": ("record_retention", self._first, False),
-            "valid_for": ("valid_for", self._first, False),
+            "record_retention": ("record_retention", lambda s: self._checked(s.children[0], "record_retention"),
+                                 False),
+            "valid_for": ("valid_for", lambda s: self._checked(s.children[0], "valid_for"), False),
             "minimum_age": ("minimum_age", self._age, False),
             "parental_consent": ("parental_consent", self._flag, False),
             "description": ("description", self._first, False),
@@ -1042,7 +1092,7 @@ class _Builder:
             "kind": ("storage", lambda s: self._enum(m.StorageKind, s.children[0], "storage kind"), False),
             "provider": ("provider", self._provider, False),
             "party": ("party", lambda s: self._enum(m.Party, s.children[0], "party (first or third)"), False),
-            "expiry": ("expiry", self._first, False),
+            "expiry": ("expiry", self._expiry, False),
             "domains": ("domains", self._first, True),
             "purpose_ref": ("purposes", self._refs, True),
             "cookie_category": ("category", lambda s: self._enum(m.CookieCategory, s.children[0],

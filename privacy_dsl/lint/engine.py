@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, Severity, bidi_controls, bound_message
+from ..diagnostics import Diagnostic, Severity, bidi_controls, bound_hint, bound_message
 from ..language import model as m
 from ..language.parser import gc_paused, parse_text
 from ..language.resolve import resolve
@@ -154,7 +154,7 @@ def _lint_sources(root: str, files: list[SourceFile], config: Config, today: dt.
             diagnostics.append(Diagnostic(
                 code=active.rule.code, name=active.rule.name, category=active.rule.category,
                 severity=severity, message=bound_message(active.rule.message(finding)), span=finding.span,
-                hint=None if finding.hint is None else bound_message(finding.hint), url=active.rule.url,
+                hint=bound_hint(finding.hint), url=active.rule.url,
                 args=finding.args, message_id=finding.message_id or next(iter(active.rule.messages))))
     diagnostics = _apply_suppressions(diagnostics, suppressions, config, today or dt.date.today(), rules)
     diagnostics = without_implied(_sorted(diagnostics))

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
-from ..diagnostics import Diagnostic, Related
+from ..diagnostics import Diagnostic, Related, bound_message, shorten
 from ..language import model as m
 from ..span import Span
 from .catalogue import full
@@ -72,7 +72,7 @@ def without_implied(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def label(key: str, value: str) -> str:
     """How a related location names its object: ``purpose `x```; a cookie argument already is a
     phrase with its noun (``pixel `1.gif```)."""
-    return value if "`" in value else f"{key} `{value}`"
+    return bound_message(value) if "`" in value else f"{key} `{shorten(value)}`"
 
 
 def _group_key(d: Diagnostic, about: tuple[str, str]) -> tuple[object, ...]:
@@ -156,7 +156,7 @@ def merge(members: list[Diagnostic], places: Places | None = None) -> Diagnostic
         if span == first.span and places is not None:  # an inherited value: point at who inherits it
             span = places(key, name) or span
         related.append(Related(span, label(key, name)))
-    message = first.message if not others_text else f"{first.message}; the same for {others_text}"
+    message = first.message if not others_text else bound_message(f"{first.message}; the same for {others_text}")
     return replace(first, message=message, related=first.related + tuple(related))
 
 

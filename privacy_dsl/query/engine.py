@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..diagnostics import Diagnostic, Severity, did_you_mean, printable_line
+from ..diagnostics import Diagnostic, Severity, bound_message, did_you_mean, printable_line, shorten
 from ..language import model as m
 from ..language import taxonomy
 
@@ -41,15 +41,15 @@ class UnknownName(LookupError):
         self.known = tuple(known)
         self.suggestion = did_you_mean(name, [*self.known, *extra])
         if self.suggestion:
-            hint = f"did you mean `{self.suggestion}`?"
+            hint = f"did you mean `{shorten(self.suggestion)}`?"
         elif self.known:
-            shown = ", ".join(self.known[:10]) + (", ..." if len(self.known) > 10 else "")
+            shown = ", ".join(shorten(k) for k in self.known[:10]) + (", ..." if len(self.known) > 10 else "")
             plural = {"category": "categories", "country": "countries", "party": "parties"}.get(kind, f"{kind}s")
             hint = f"{'known' if kind == 'country' else 'declared'} {plural}: {shown}"
         else:
             hint = f"the policy declares no {kind}"
         self.hint = hint
-        super().__init__(f"no {kind} `{name}` in the policy; {hint}")
+        super().__init__(bound_message(f"no {kind} `{shorten(name)}` in the policy; {hint}"))
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -310,39 +310,47 @@ def declarations(policy: m.Policy) -> list[tuple[DeclKey, m.Node]]:
     return out
 
 
+#: A declaration's key and where the block is (two cookie blocks may share a name, never a place).
+_Decl = tuple[DeclKey, m.Span]
+
+
 class FindingMap:
-    """Unsuppressed diagnostics grouped by the declaration they fall in, built once."""
+    """Unsuppressed diagnostics grouped by the declaration they fall in, built once: by its key
+    (every block of that kind and name) and by its block (``at``)."""
 
     def __init__(self, policy: m.Policy, diagnostics: Iterable[Diagnostic]) -> None:
         self.by_decl: dict[DeclKey, list[Diagnostic]] = {}
+        self.by_block: dict[m.Span, list[Diagnostic]] = {}
         self.unplaced: list[Diagnostic] = []
-        starts: dict[str, list[tuple[tuple[int, int], tuple[int, int], DeclKey]]] = {}
-        inherited: dict[str, dict[tuple[tuple[int, int], tuple[int, int]], list[DeclKey]]] = {}
+        starts: dict[str, list[tuple[tuple[int, int], tuple[int, int], _Decl]]] = {}
+        inherited: dict[str, dict[tuple[tuple[int, int], tuple[int, int]], list[_Decl]]] = {}
         for key, node in declarations(policy):
-            starts.setdefault(node.span.path, []).append((_pos(node.span), _end(node.span), key))
+            starts.setdefault(node.span.path, []).append((_pos(node.span), _end(node.span), (key, node.span)))
             if key[0] in ("purpose", "cookie"):
                 for span in node.field_spans.values():
                     if not _inside(span, node.span):  # a value inherited from a `defaults` block
-                        keys = inherited.setdefault(span.path, {}).setdefault((_pos(span), _end(span)), [])
-                        if key not in keys:
-                            keys.append(key)
-        index = {path: sorted(rows) for path, rows in starts.items()}
+                        decls = inherited.setdefault(span.path, {}).setdefault((_pos(span), _end(span)), [])
+                        if (key, node.span) not in decls:
+                            decls.append((key, node.span))
+        index = {path: sorted(rows, key=lambda row: row[:2]) for path, rows in starts.items()}
         firsts = {path: [row[0] for row in rows] for path, rows in index.items()}
         for diag in diagnostics:
             if diag.suppressed is not None:
                 continue
-            keys = list(dict.fromkeys(key for span in (diag.span, *(r.span for r in diag.related))
-                                      for key in self._locate(diag, span, index, firsts, inherited)))
-            if not keys:
+            decls = list(dict.fromkeys(decl for span in (diag.span, *(r.span for r in diag.related))
+                                       for decl in self._locate(diag, span, index, firsts, inherited)))
+            if not decls:
                 self.unplaced.append(diag)
-            for key in keys:
+            for key in dict.fromkeys(key for key, _ in decls):
                 self.by_decl.setdefault(key, []).append(diag)
+            for _, block in decls:
+                self.by_block.setdefault(block, []).append(diag)
 
     @staticmethod
     def _locate(diag: Diagnostic, span: m.Span,
-                index: dict[str, list[tuple[tuple[int, int], tuple[int, int], DeclKey]]],
+                index: dict[str, list[tuple[tuple[int, int], tuple[int, int], _Decl]]],
                 firsts: dict[str, list[tuple[int, int]]],
-                inherited: dict[str, dict[tuple[tuple[int, int], tuple[int, int]], list[DeclKey]]]) -> list[DeclKey]:
+                inherited: dict[str, dict[tuple[tuple[int, int], tuple[int, int]], list[_Decl]]]) -> list[_Decl]:
         """The declarations one place of a finding (its own or a related one) falls in."""
         path, pos = span.path, _pos(span)
         rows = index.get(path)
@@ -350,11 +358,16 @@ class FindingMap:
             i = bisect.bisect_right(firsts[path], pos) - 1
             if i >= 0 and pos <= rows[i][1]:
                 return [rows[i][2]]
-        for (start, end), keys in inherited.get(path, {}).items():
+        for (start, end), decls in inherited.get(path, {}).items():
             if start <= pos <= end:
-                named = [k for k in keys if f"`{k[1]}`" in diag.message]
-                return named or list(keys)
+                named = [d for d in decls if f"`{d[0][1]}`" in diag.message]
+                return named or list(decls)
         return []
+
+    def at(self, block: m.Span, level: Severity | None = None) -> list[Diagnostic]:
+        """The findings in one block, the one declared at ``block``."""
+        found = self.by_block.get(block, [])
+        return found if level is None else [d for d in found if d.severity >= level]
 
     def get(self, key: DeclKey, level: Severity | None = None) -> list[Diagnostic]:
         found = self.by_decl.get(key, [])
@@ -762,7 +775,7 @@ class PolicyHandle:
         else:
             needs, why = True, f"{category} storage is not strictly necessary: it needs consent (ePrivacy Art. 5(3))"
         provider = c.provider or (c.provider_ref.name if c.provider_ref else None)
-        codes = tuple(d.code for d in self.findings.get(("cookie", cookie_key(c)), Severity.ERROR))
+        codes = tuple(d.code for d in self.findings.at(c.span, Severity.ERROR))
         return CookieInfo(c.name, c.storage.value, category, c.party.value if c.party else None, provider,
                           str(c.expiry) if c.expiry else None, tuple(r.name for r in c.purposes),
                           tuple(r.name for r in c.consents), needs, why, c.span, codes, c.label())

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from ..diagnostics import Diagnostic, did_you_mean, printable_line
+from ..diagnostics import Diagnostic, did_you_mean, printable_line, shorten
 from ..language import model as m
 from ..language.parser import normalise_newlines, syntax_diagnostic, unquote
 from .engine import PolicyHandle, UnknownName
@@ -356,7 +356,8 @@ def _check(handle: PolicyHandle, exp: Expectation, active_codes: set[str] | None
         want = exp.kind == "cookie_consent"
         if info.needs_consent == want:
             return Outcome(exp, "pass")
-        return Outcome(exp, "fail", f"expected cookie `{exp.cookie}` to {'need' if want else 'not need'} consent, "
+        return Outcome(exp, "fail", f"expected cookie `{shorten(exp.cookie)}` to "
+                       f"{'need' if want else 'not need'} consent, "
                        f"but it {'does' if info.needs_consent else 'does not'}: {info.why}", (f"{info.span}",))
     if exp.kind in ("finding", "no_finding"):
         assert exp.code is not None
@@ -370,7 +371,7 @@ def _check(handle: PolicyHandle, exp: Expectation, active_codes: set[str] | None
             key = handle.declared(*exp.target)
             exercised.add(key)
             there = list(handle.findings_in(*key))
-            where = f"at {key[0]} `{key[1]}`" if key[0] not in SINGLETONS else f"at the {key[0]} block"
+            where = f"at {key[0]} `{shorten(key[1])}`" if key[0] not in SINGLETONS else f"at the {key[0]} block"
         found = [d for d in there if d.code == exp.code]
         want = exp.kind == "finding"
         if bool(found) == want:
@@ -405,7 +406,7 @@ def _unknown_code(code: str, active_codes: set[str] | None) -> str | None:
     else:
         lint_codes = [c.code for c in codes("rule", "input")]
         guess = did_you_mean(code, lint_codes)
-        return f"no rule `{code}`" + (f"; did you mean `{guess}`?" if guess else "; see `privacy-dsl rules`")
+        return f"no rule `{shorten(code)}`" + (f"; did you mean `{guess}`?" if guess else "; see `privacy-dsl rules`")
     if active_codes is not None and code not in active_codes:
         return f"rule `{code}` is not enabled by the configuration, so the expectation cannot be checked"
     return None
@@ -421,7 +422,7 @@ def _coverage_lines(run: TestRun) -> list[str]:
         out.append(f"coverage of {cov.policy}: {cov.percent:.1f}% ({cov.covered}/{len(cov.items)} purposes, "
                    f"cookies and recipients exercised{untested})")
         for (kind, name), span in cov.missing:
-            out.append(f"  not exercised: {kind} `{name}` [{span}]")
+            out.append(f"  not exercised: {kind} `{shorten(name)}` [{span}]")
     return out
 
 

@@ -745,7 +745,7 @@ WHOLE = {
     "TRN009": [
         ("TRN009", (4, 3), (6, 4), {
             "purpose": "credit_check",
-            "missing": "the `logic` involved (Art. 13(2)(f)), the `safeguards` (Art. 22(3))",
+            "missing": "the `logic` involved (Art. 13(2)(f)) or the `safeguards` (Art. 22(3))",
         }),
     ],
     "TRN010": [

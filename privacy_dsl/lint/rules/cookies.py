@@ -93,7 +93,7 @@ def _persistent_login(cookie: m.Cookie, purposes: tuple[m.Purpose, ...],
     "CK001",
     "cookie-without-prior-consent",
     messages={
-        "no-mechanism": "{cookie} is not strictly necessary ({declared}) and has no consent mechanism",
+        "no-mechanism": "{cookie} is not strictly necessary ({declared}) and names no consent mechanism",
         "no-method": (
             "{cookie} is not strictly necessary ({declared}) and its consent mechanism "
             "`{consent}` does not say how consent is asked"
@@ -240,7 +240,8 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
             invalid = [f"`{x.value}`" for x in mechanism.methods if x not in m.VALID_CONSENT_METHODS]
             args |= {"consent": mechanism.id,
                      "methods": invalid[0] if len(invalid) == 1 else ", ".join(invalid[:-1]) + " and " + invalid[-1]}
-            hint = "collect consent with a banner before setting it: `method opt_in` with a reject button"
+            hint = (f"collect consent before setting it, with a banner that has a reject button: write "
+                    f"`method opt_in` in consent `{mechanism.id}` in place of {args['methods']}")
         span = cookie.span_of("consents") if cookie.consents else cookie.span
         yield Finding(span, args, message_id, hint=hint)
 

@@ -386,7 +386,7 @@ def purpose_without_categories(ctx: Context) -> Iterator[Finding]:
     "HYG005",
     "purpose-without-data-use",
     messages={
-        "no-use": "purpose `{purpose}` has no data use",
+        "no-use": "purpose `{purpose}` does not state its data use",
     },
     category="hygiene",
     severity="warning",

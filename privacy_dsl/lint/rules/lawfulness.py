@@ -299,8 +299,16 @@ def marketing_without_consent(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             purpose.span_of("bases"),
             {"purpose": purpose.id, "bases": claimed, "reason": why},
-            hint="use `basis consent` and name the consent mechanism with `consent <id>`",
+            hint=_in_purpose(purpose, "use `basis consent` and name the consent mechanism with `consent <id>`"),
         )
+
+
+def _in_purpose(purpose: m.Purpose, hint: str) -> str:
+    """``hint`` for a finding at the purpose's basis; when the basis comes from ``defaults``, said
+    for the purpose itself: changing the defaults line would change every purpose that inherits it."""
+    if not purpose.inherits("bases"):
+        return hint
+    return f"this basis is from `defaults`, which other purposes inherit: in the purpose itself, {hint}"
 
 
 
@@ -405,7 +413,8 @@ def contract_beyond_service(ctx: Context) -> Iterator[Finding]:
             continue
         yield Finding(basis_span(purpose, contract[0]),
                       {"purpose": purpose.id, "reason": why},
-                      hint="use `basis consent` (with `consent <id>`) or `basis legitimate_interests { ... }`")
+                      hint=_in_purpose(purpose, "use `basis consent` (with `consent <id>`) or "
+                                                "`basis legitimate_interests { ... }`"))
 
 
 # ---------------------------------------------------------------- LAW005
@@ -421,24 +430,24 @@ class InterestOptions(Options):
     "legitimate-interests-unexplained",
     messages={
         "no-interest-no-test": (
-            "purpose `{purpose}` relies on legitimate interests without the interest pursued (Art. "
-            "13(1)(d)) or a reference to the balancing test"
+            "purpose `{purpose}` relies on legitimate interests but does not state the interest pursued (Art. "
+            "13(1)(d)) or refer to the balancing test"
         ),
         "no-interest": (
-            "purpose `{purpose}` relies on legitimate interests without the interest pursued (Art. "
+            "purpose `{purpose}` relies on legitimate interests but does not state the interest pursued (Art. "
             "13(1)(d))"
         ),
-        "no-test": "purpose `{purpose}` relies on legitimate interests without a reference to the balancing test",
+        "no-test": "purpose `{purpose}` relies on legitimate interests but does not refer to the balancing test",
         "notice-no-interest-no-test": (
-            "the notice lists legitimate interests among its legal bases without the interest pursued (Art. "
-            "13(1)(d)) or a reference to the balancing test"
+            "the notice lists legitimate interests among its legal bases but does not state the interest "
+            "pursued (Art. 13(1)(d)) or refer to the balancing test"
         ),
         "notice-no-interest": (
-            "the notice lists legitimate interests among its legal bases without the interest pursued (Art. "
-            "13(1)(d))"
+            "the notice lists legitimate interests among its legal bases but does not state the interest "
+            "pursued (Art. 13(1)(d))"
         ),
         "notice-no-test": (
-            "the notice lists legitimate interests among its legal bases without a reference to the balancing test"
+            "the notice lists legitimate interests among its legal bases but does not refer to the balancing test"
         ),
     },
     omits={"no-interest-no-test": "bases", "no-interest": "bases"},
@@ -506,18 +515,19 @@ def legitimate_interests_unexplained(ctx: Context) -> Iterator[Finding]:
             absent.append("no-test")
         return ("no-interest-no-test" if len(absent) == 2 else absent[0]) if absent else None
 
-    hint = ('write `legitimate_interests { interest "<what you pursue>" '
-            'balancing_test "<where the assessment is documented>" }`')
+    stated = ('legitimate_interests { interest "<what you pursue>" '
+              'balancing_test "<where the assessment is documented>" }')
     for purpose in ctx.policy.purposes.values():
         for basis in _bases_of(purpose, BasisKind.LEGITIMATE_INTERESTS):
             message = missing(basis)
             if message is not None:
-                yield Finding(basis_span(purpose, basis), {"purpose": purpose.id}, message, hint=hint)
+                yield Finding(basis_span(purpose, basis), {"purpose": purpose.id}, message,
+                              hint=f"write `basis {stated}`")
     info = ctx.policy.info
     for basis in info.bases if info is not None else ():
         message = missing(basis) if basis.basis is BasisKind.LEGITIMATE_INTERESTS else None
         if message is not None:
-            yield Finding(basis.span, {}, f"notice-{message}", hint=hint)
+            yield Finding(basis.span, {}, f"notice-{message}", hint=f"write it in `bases` as `{stated}`")
 
 
 # ---------------------------------------------------------------- LAW006
@@ -1090,8 +1100,8 @@ def invalid_consent_only_basis(ctx: Context) -> Iterator[Finding]:
         methods = ", ".join(f"`{x.value}`" for x in dict.fromkeys(bad))
         yield Finding(basis_span(purpose, purpose.bases[0]),
                       {"purpose": purpose.id, "consent": mech.id, "methods": methods},
-                      hint=f"ask for an active opt-in in consent mechanism `{mech.id}` (`method opt_in`); until "
-                           "then the purpose has no basis")
+                      hint=f"ask for an active opt-in: write `method opt_in` in `consent {mech.id}`; until then "
+                           "the purpose has no basis")
 
 
 RULES = (

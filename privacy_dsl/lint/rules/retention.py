@@ -514,7 +514,8 @@ def legal_retention_without_citation(ctx: Context) -> Iterator[Finding]:
             if ret.rule == "law" and not ret.law:
                 yield Finding(ret.span, {"purpose": purpose.id}, "no-law",
                               hint='name the statute and, if it sets one, the period: '
-                                   '`retention law "<statute § section>" <period>`')
+                                   '`retention law "<statute § section>" <period>` '
+                                   '(e.g. `retention law "Bookkeeping Act § 13" 5 years`)')
             elif ret.rule == "archive" and not ret.law:
                 yield Finding(ret.span, {"purpose": purpose.id}, "archive-no-basis",
                               hint='name the law or basis of the archiving: `retention archive "<law § section>"`')
@@ -662,8 +663,8 @@ def retention_missing_for_categories(ctx: Context) -> Iterator[Finding]:
         missing = [c for c in dict.fromkeys(r.name for r in purpose.categories) if not purpose.retention_for(c)]
         if missing:
             yield Finding(purpose.span_of("retention"), {"purpose": purpose.id, "categories": _names(missing)},
-                          hint=f"add `retention <period> for {missing[0]}`, or a retention without `for` for the "
-                               "rest of the purpose's data")
+                          hint=f"add `retention <period> for {missing[0]}` (e.g. `retention 1 year for {missing[0]}`), "
+                               "or a retention without `for` for the rest of the purpose's data")
 
 
 RULES = (

@@ -69,7 +69,8 @@ def _mechanism(ctx: Context, purpose: m.Purpose) -> m.ConsentMechanism | None:
     "SPC001",
     "special-data-without-condition",
     messages={
-        "no-condition": "purpose `{purpose}` uses special-category data ({categories}) without an Art. 9(2) condition",
+        "no-condition": ("purpose `{purpose}` uses special-category data ({categories}) but states no Art. 9(2) "
+                         "condition"),
     },
     omits={"no-condition": "bases"},
     category="special-data",
@@ -239,7 +240,7 @@ def special_consent_not_explicit(ctx: Context) -> Iterator[Finding]:
     "criminal-data-without-authority",
     messages={
         "no-law": (
-            "purpose `{purpose}` uses criminal-offence data (`{category}`) without a law that "
+            "purpose `{purpose}` uses criminal-offence data (`{category}`) but names no law that "
             "authorises it (GDPR Art. 10)"
         ),
     },

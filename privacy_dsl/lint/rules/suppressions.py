@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from ...codes import Catalogue, Code, Source
-from ...diagnostics import Diagnostic, Severity, bound_message, did_you_mean
+from ...diagnostics import Diagnostic, Severity, bound_hint, bound_message, did_you_mean
 from ...language import model as m
 from ...language.suppressions import Suppression
 from .base import Context, Finding, Rule, rule
@@ -256,7 +256,7 @@ class _Emit:
         span = m.Span(path=path, line=sup.line, column=sup.column, end_line=sup.line, end_column=sup.end_column)
         self.out.append(Diagnostic(code=code, name=meta.name, category=meta.category, severity=self.enabled[code],
                                    message=bound_message(meta.template(message_id).format_map(dict(pairs))),
-                                   span=span, hint=None if hint is None else bound_message(hint), url=meta.url,
+                                   span=span, hint=bound_hint(hint), url=meta.url,
                                    args=pairs, message_id=message_id))
 
 

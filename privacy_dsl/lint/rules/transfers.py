@@ -275,7 +275,7 @@ def undeclared_recipient(ctx: Context) -> Iterator[Finding]:
     "TRF002",
     "processor-without-contract",
     messages={
-        "no-dpa": "processor `{recipient}` has no data processing agreement",
+        "no-dpa": "processor `{recipient}` does not state its data processing agreement",
     },
     category="transfers",
     severity="error",
@@ -520,7 +520,7 @@ _NEEDS_TIA = (Mechanism.SCCS, Mechanism.BCR, Mechanism.CODE_OF_CONDUCT, Mechanis
     "TRF005",
     "sccs-without-tia",
     messages={
-        "no-tia": "transfer `{transfer}` relies on `{mechanism}` without a transfer impact assessment",
+        "no-tia": "transfer `{transfer}` relies on `{mechanism}` but states no transfer impact assessment",
     },
     category="transfers",
     severity="error",
@@ -798,7 +798,7 @@ def adequacy_not_in_force(ctx: Context) -> Iterator[Finding]:
     "TRF008",
     "recipient-without-role",
     messages={
-        "no-role": "recipient `{recipient}` has no role",
+        "no-role": "recipient `{recipient}` does not state its role",
     },
     omits={"no-role": "recipients"},
     category="transfers",
@@ -859,7 +859,7 @@ def recipient_without_role(ctx: Context) -> Iterator[Finding]:
     "TRF009",
     "joint-controller-without-arrangement",
     messages={
-        "no-arrangement": "joint controller `{recipient}` has no Art. 26 arrangement",
+        "no-arrangement": "joint controller `{recipient}` does not state its Art. 26 arrangement",
     },
     category="transfers",
     severity="error",

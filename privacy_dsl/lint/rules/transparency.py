@@ -284,7 +284,7 @@ class DpoOptions(Options):
     "TRN003",
     "dpo-contact-missing",
     messages={
-        "dpo-unreachable": "the data protection officer has no e-mail, phone or postal address",
+        "dpo-unreachable": "the notice gives no e-mail, phone or postal address for the data protection officer",
         "authority-without-dpo": (
             "controller `{controller}` is a public authority but names no data protection officer with "
             "contact details"
@@ -835,17 +835,27 @@ def automated_decision_without_safeguards(ctx: Context) -> Iterator[Finding]:
         decisions = purpose.automated_decisions
         if decisions is None or not decisions.present:
             continue
-        missing = []
+        missing, statements = [], []
         if decisions.exception is None:
             missing.append("the Art. 22(2) `exception`")
+            statements.append("`exception contract`")
         if decisions.logic is None:
             missing.append("the `logic` involved (Art. 13(2)(f))")
+            statements.append('`logic "<what the decision rests on>"`')
         if decisions.exception in _NEEDS_SAFEGUARDS and decisions.safeguards is None:
             missing.append("the `safeguards` (Art. 22(3))")
+            statements.append('`safeguards "<how to contest it and reach a person>"`')
         if missing:
             yield Finding(purpose.span_of("automated_decisions"),
-                          {"purpose": purpose.id, "missing": ", ".join(missing)},
-                          hint="inside `automated_decisions { ... }` state `exception`, `logic` and `safeguards`")
+                          {"purpose": purpose.id, "missing": _either(missing)},
+                          hint=f"add {' and '.join(statements)} in `automated_decisions`"
+                               + (" (or the exception that applies: `law`, `explicit_consent`)"
+                                  if decisions.exception is None else ""))
+
+
+def _either(items: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 # ---------------------------------------------------------------- TRN010
@@ -1173,12 +1183,12 @@ def missing_translation(ctx: Context) -> Iterator[Finding]:
                     seen.add(key)
                     yield Finding(span, {"field": field, "block": _label(node), "missing": ", ".join(missing),
                                          "languages": ", ".join(declared)}, "missing-languages",
-                                  hint=f"add {_placeholders(missing)} inside the braces")
+                                  hint=f"add `{_placeholders(missing)}` inside the braces")
             elif opts.check_untagged and len(declared) > 1 and field not in _NAME_FIELDS:
                 seen.add(key)
                 yield Finding(span, {"field": field, "block": _label(node), "languages": ", ".join(declared)},
                               "untagged",
-                              hint=f"write it as {{ {_placeholders(declared)} }}")
+                              hint=f"write it as `{{ {_placeholders(declared)} }}`")
 
 
 # ---------------------------------------------------------------- TRN015
@@ -1518,7 +1528,7 @@ def ad_targeting_without_profiling(ctx: Context) -> Iterator[Finding]:
         if purpose.profiling is None:
             if not uses_under(purpose, "marketing.advertising.profiling"):  # that use says profiling itself
                 yield Finding(purpose.span_of("uses"), {"purpose": purpose.id, "use": use}, "not-stated",
-                              hint="say so: add `profiling` to the purpose")
+                              hint="say so: write `profiling yes` in the purpose")
         else:
             yield Finding(purpose.span_of("profiling"), {"purpose": purpose.id, "use": use}, "says-no",
                           hint="targeted advertising profiles: write `profiling`, or a data use that is not targeted")

@@ -606,12 +606,12 @@ class _Builder:
             else:
                 provider = (p.not_stated,)
             party = (p.parties[cookie.party.value] if cookie.party else p.not_stated,)
+            # The category in its own column: in the purpose's, it would read as a purpose the notice states.
+            category = (_upper_first(p.cookie_categories[cookie.category.value]) if cookie.category else p.not_stated,)
             purpose: list[Inline] = []
             if cookie.purposes:
                 purpose.extend(_joined(self.ref_name(policy.purposes, r, "purpose")  # type: ignore[arg-type]
                                        for r in cookie.purposes))
-            elif cookie.category is not None:
-                purpose.append(_upper_first(p.cookie_categories[cookie.category.value]))
             if cookie.description is not None:
                 text = self.text(cookie.description, cookie.span_of("description"),
                                  f"{cookie.label()} description")
@@ -632,7 +632,7 @@ class _Builder:
             else:
                 expiry = p.persistent_unknown
             consent = p.yes if policy.consents_of(cookie) else p.no
-            rows.append((tuple(name), provider, party, tuple(purpose), (expiry,), (consent,)))
+            rows.append((tuple(name), provider, party, category, tuple(purpose), (expiry,), (consent,)))
         table = Table(p.cookie_caption, p.cookie_columns, tuple(rows))
         section = Section("cookies", (p.h_cookies,), [Para((p.cookies_intro,)), table])
         used = {ref.name: policy.consents[ref.name] for cookie in policy.cookies for ref in policy.consents_of(cookie)

@@ -129,7 +129,8 @@ class Phrases:
     h_cookies: str
     cookies_intro: str
     cookie_caption: str
-    cookie_columns: tuple[str, str, str, str, str, str]  # name, provider, party, purpose, expiry, consent
+    #: name, provider, party, category, purpose, expiry, consent
+    cookie_columns: tuple[str, str, str, str, str, str, str]
     parties: dict[str, str]
     session: str
     persistent_unknown: str
