@@ -541,3 +541,18 @@ def test_trf006_a_name_that_is_no_authority_or_a_controller_outside_the_eea_is_f
                                                                                         country: str) -> None:
     text = f'controller "C" {{\n  country {country}\n}}\nrecipient r {{\n  name "{name}"\n}}\n'
     assert run(text, "TRF006") == [("TRF006", 4, 1)]
+
+
+# ---------------------------------------------------------------- TRF012 recipient-unnamed
+
+
+@pytest.mark.parametrize("extra", ["", "  category_only no\n"])
+def test_trf012_fires_on_a_recipient_with_no_name_that_is_not_a_category(extra: str) -> None:
+    text = f"recipient mailer {{\n  role processor\n{extra}}}\n"
+    assert findings(text, "TRF012") == [("TRF012", (1, 1), (3 + bool(extra), 2), {"recipient": "mailer"})]
+
+
+@pytest.mark.parametrize("body", ['  name "Mailer Inc."\n', "  category_only\n",
+                                  '  name "Our partners"\n  category_only\n'])
+def test_trf012_is_silent_on_a_named_recipient_or_a_category_of_recipients(body: str) -> None:
+    assert run(f"recipient mailer {{\n  role processor\n{body}}}\n", "TRF012") == []

@@ -1145,6 +1145,67 @@ def adequacy_without_country(ctx: Context) -> Iterator[Finding]:
                            "(one transfer block per country)")
 
 
+# ---------------------------------------------------------------- TRF012
+
+
+@rule(
+    "TRF012",
+    "recipient-unnamed",
+    messages={
+        "unnamed": "recipient `{recipient}` has no name: the notice neither names it nor says that it "
+                   "names only a category of recipients",
+    },
+    category="transfers",
+    severity="warning",
+    references=(
+        "GDPR Art. 13(1)(e), 14(1)(e) (the recipients or categories of recipients)",
+        "Article 29 Working Party, Guidelines on transparency (WP260 rev.01), Annex, on Art. 13(1)(e): "
+        "named recipients are what is most meaningful; categories must be as specific as possible",
+    ),
+)
+def recipient_unnamed(ctx: Context) -> Iterator[Finding]:
+    """A recipient block with neither a `name` nor `category_only`.
+
+    ## What it does
+    Flags a `recipient` without `name` whose `category_only` is not stated. Its id is a name in the
+    policy, not in the notice: the published notice would show `mailer` where the reader needs
+    "Mailer Inc." or "our newsletter provider". `category_only no` with no name is flagged too: a
+    named recipient whose name is missing.
+
+    ## Why it matters
+    Art. 13(1)(e) asks for the recipients or categories of recipients. The transparency guidelines
+    (WP260 rev.01, Annex) say the default is to name them, and that a controller giving only
+    categories must make them as specific as possible. A recipient with no name is neither: the
+    reader cannot tell who receives the data.
+
+    ## Example
+    ```privacy
+    recipient mailer {
+      role processor
+    }
+    ```
+
+    ## Use instead
+    ```privacy
+    recipient mailer {
+      name "Mailer Inc."
+      role processor
+    }
+    ```
+
+    ## Options
+    None.
+
+    ## References
+    GDPR Art. 13(1)(e), 14(1)(e); WP260 rev.01 Annex.
+    """
+    for recipient in ctx.policy.recipients.values():
+        if recipient.name is None and not recipient.category_only:
+            yield Finding(recipient.span, {"recipient": recipient.id},
+                          hint="write the name the notice gives, `name \"...\"`, or `category_only yes` if it "
+                               "names only a category of recipients")
+
+
 RULES = (
     undeclared_recipient,
     processor_without_contract,
@@ -1157,4 +1218,5 @@ RULES = (
     joint_controller_without_arrangement,
     undeclared_transfer,
     adequacy_without_country,
+    recipient_unnamed,
 )
