@@ -381,7 +381,7 @@ def test_html_in_chromium_is_accessible(lang: str, tmp_path: Path) -> None:
     result = audit(render(build(policy, lang)[0], "html"), tmp_path)
     assert result["problems"] == []
     assert result["lang"] == lang
-    assert result["columns"] == 6 and result["rows"] == len(policy.cookies)
+    assert result["columns"] == 7 and result["rows"] == len(policy.cookies)
     assert isinstance(result["worst_contrast"], float | int) and result["worst_contrast"] >= 7
     assert isinstance(result["headings"], int) and result["headings"] > 10
 
