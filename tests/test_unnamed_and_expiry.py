@@ -77,14 +77,17 @@ def test_fmt_puts_category_only_after_the_name() -> None:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("en", ["| Name not stated | Google Ireland Ltd | Third party | Analytics | 30 seconds to 1 year | No |",
-            "| Name not stated (local storage) | not stated | First party | Functional | Does not expire: kept "
+    ("en", ["| Name not stated | Google Ireland Ltd | Third party | Analytics | not stated | 30 seconds to 1 year "
+            "| No |",
+            "| Name not stated (local storage) | not stated | First party | Functional | not stated | "
+            "Does not expire: kept "
             "until it is deleted | No |",
             "| `cart` (cache storage) |",
             "| `unnamed` |",
             "We share personal data with these recipients and categories of recipients",
             "A category of recipients: the recipients in it are not named."]),
-    ("nb", ["| Navn ikke oppgitt | Google Ireland Ltd | Tredjepart | Analyse | 30 sekunder til 1 år | Nei |",
+    ("nb", ["| Navn ikke oppgitt | Google Ireland Ltd | Tredjepart | Analyse | ikke oppgitt | 30 sekunder til 1 år "
+            "| Nei |",
             "Utløper ikke: lagres til den slettes",
             "| `cart` (hurtigbufferlagring (Cache Storage)) |",
             "Vi deler personopplysninger med disse mottakerne og kategoriene av mottakere",
