@@ -226,3 +226,12 @@ def test_a_finding_about_the_notice_goes_when_the_findings_on_its_objects_say_it
     assert [(d.code, d.message_id) for d in both if not d.code.startswith("E")] == [("LAW001", "notice-level")]
     alone = lint_text(text, "p.privacy", parse_config({"select": ["TRN016"]}), today=TODAY)
     assert [d.code for d in alone if not d.code.startswith("E")] == ["TRN016"]
+
+
+def test_contradicted_anonymity_claims_are_one_finding_with_all_their_categories() -> None:
+    text = ("category ip {\n  taxonomy user.device.ip_address\n  identifiability anonymous\n}\n"
+            "category mail {\n  taxonomy user.contact.email\n  identifiability anonymous\n}\n")
+    (found,) = lint(text, "IDN001")
+    assert dict(found.args)["category"] == "ip" and (found.span.line, found.span.column) == (3, 3)
+    assert places(found) == [("category `mail`", 7)]
+    assert found.message.endswith("; the same for 1 more category: `mail`")

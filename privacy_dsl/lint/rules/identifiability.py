@@ -70,6 +70,8 @@ class AnonymousOptions(Options):
         "Article 29 Working Party, Opinion 05/2014 on Anonymisation Techniques (WP216)",
     ),
     options=AnonymousOptions,
+    # One contradicted claim is one fact with all its categories, whatever identifies each.
+    object_args=("taxonomy", "identifier_kind", "cookie", "purpose", "linked"),
 )
 def anonymous_claim_contradicted(ctx: Context) -> Iterator[Finding]:
     """Data claimed to be anonymous that identifies or singles out a person.
