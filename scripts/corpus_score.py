@@ -35,6 +35,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,8 +126,10 @@ def _name(value: str) -> str:
     return found.group(1) if found else value
 
 
+@cache
 def lint_notice(name: str) -> LintResult:
-    """Lint one notice of the corpus as its snapshot does: from the repository root, on TODAY."""
+    """Lint one notice of the corpus as its snapshot does: from the repository root, on TODAY; once
+    per process (the snapshot test and the review test read the same result; do not mutate it)."""
     from privacy_dsl.lint.config import Config
     from privacy_dsl.lint.engine import lint_paths
 
