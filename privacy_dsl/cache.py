@@ -431,8 +431,8 @@ def prune(directory: str, keep: int, now_ns: int | None = None) -> None:
 #: with the versions of lark and pydantic in it. 4: diagnostics carry their ``message_id``.
 #: 5: and their related locations (``Diagnostic.related``).
 FORMAT = 5
-#: The distributions privacy-dsl runs on (``dependencies`` in pyproject.toml; a test checks):
-#: their versions are part of every key.
+#: The distributions privacy-dsl runs on (``dependencies`` in pyproject.toml but shtab, which only
+#: writes completion scripts; a test checks): their versions are part of every key.
 DEPENDENCIES = ("lark", "pydantic")
 #: The cache keeps at most this many entries (oldest dropped first); a run needs one per policy + one.
 MAX_ENTRIES = 4096

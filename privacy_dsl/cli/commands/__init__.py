@@ -168,6 +168,7 @@ COMMAND_INDEX: tuple[tuple[str, str, str], ...] = (
     ("notice", "notice", "generate the privacy notice and cookie table (Markdown or HTML)"),
     ("export", "export", "export the resolved policy as JSON or as a fides (fideslang) manifest"),
     ("import", "import_", "convert a fides (fideslang) manifest into .privacy text"),
+    ("completion", "completion", "print a shell completion script (bash, zsh, fish)"),
 )
 
 
