@@ -123,17 +123,14 @@ def _list_with_add_parser(sub: Any, name: str, help_line: str, placeholder: argp
     sub.add_parser(name, help=help_line, add_help=False)
 
 
-def _usage_error(argv: Sequence[str], exc: SystemExit) -> None:
+def _usage_error(argv: Sequence[str], message: str) -> None:
     """Tell the command a usage error happened, if it wants to know (``usage_error(argv, message)``
     in its module: ``query --format json`` answers it with a JSON document too)."""
-    from .usage import UsageExit
-
     word = _command_word(argv)
     module = next((module for name, module, _ in COMMAND_INDEX if name == word), None)
-    if isinstance(exc, UsageExit) and module is not None:
-        hook = getattr(command_module(module), "usage_error", None)
-        if hook is not None:
-            hook(argv, exc.message)
+    hook = getattr(command_module(module), "usage_error", None) if module is not None else None
+    if hook is not None:
+        hook(argv, message)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,10 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"privacy-dsl {__version__}")
         return EXIT_OK
     parser = build_parser(argv)
+    from .usage import UsageExit  # loaded by build_parser
+
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:
-        _usage_error(argv, exc)
+    except UsageExit as exc:
+        _usage_error(argv, exc.message)
         raise
     if args.command is None:
         parser.print_help()

@@ -57,7 +57,7 @@ class Request:
     #: The run's clock and environment, shared with the replay (None: read here, once).
     context: cache.Context | None = None
     watch: bool = False  # take a cache.Snapshot (the lint command records the run for replay)
-    #: The cache directory (``--cache-dir``); None: ``cache.cache_dir`` of ``paths``.
+    #: The cache directory (the lint command's ``cache.cache_dir``, --cache-dir applied); None: that of ``paths``.
     cache_dir: str | None = None
 
 
