@@ -432,8 +432,7 @@ cookie _ga { purpose stats category analytics }
 
 def test_the_notice_says_how_consent_is_asked_where_and_how_it_is_withdrawn() -> None:
     md = render(build(text_policy(CONSENT_POLICY), "en")[0], "md")
-    facts = ("- **How consent is asked:** You actively agree (opt in); continuing to use the site is counted as "
-             "agreement\n"
+    facts = ("- **Consent:** No consent is asked: continuing to use the site is counted as agreement\n"
              "- **Where consent is asked:** the EU, Norway\n"
              "- **Where you give consent:** [https://acme.example](https://acme.example)\n"
              "- **If you refuse:** You can refuse; some parts of the service may then not work.\n"
@@ -442,17 +441,80 @@ def test_the_notice_says_how_consent_is_asked_where_and_how_it_is_withdrawn() ->
              "[https://acme.example/cookies](https://acme.example/cookies); letter: Box 1")
     # In the purpose, and under the cookie table for the mechanism the cookies rely on.
     assert md.count(facts) == 2
-    assert "How we ask for your consent to these cookies:\n\n" + facts in md
+    assert "What we do about consent to these cookies:\n\n" + facts in md
+    assert "How consent is asked" not in md
 
 
 def test_the_norwegian_notice_says_it_too() -> None:
     md = render(build(text_policy(CONSENT_POLICY), "nb")[0], "md")
-    assert "**Slik bes du om samtykke:** Du sier aktivt ja (opt-in); at du fortsetter å bruke nettstedet, " \
-           "regnes som samtykke" in md
+    assert "**Samtykke:** Det bes ikke om samtykke: at du fortsetter å bruke nettstedet, regnes som samtykke" in md
     assert "**Hvor det bes om samtykke:** EU, Norge" in md
     assert "**Hvis du sier nei:** Du kan si nei, men da kan deler av tjenesten slutte å virke." in md
     assert "**Der du kan trekke tilbake samtykket:** Samtykkeknappen eller -lenken på hver side; e-post: " in md
-    assert "Slik ber vi om samtykke til disse informasjonskapslene:" in md
+    assert "Slik håndterer vi samtykke til disse informasjonskapslene:" in md
+    opt_in = md_of(CONSENT_POLICY.replace("opt_in, continued_browsing", "opt_in"), "nb")
+    assert "**Slik bes du om samtykke:** Du sier aktivt ja (opt-in)" in opt_in
+    assert "Slik ber vi om samtykke til disse informasjonskapslene:" in opt_in
+
+
+def md_of(policy: str, lang: str) -> str:
+    return render(build(text_policy(policy), lang)[0], "md")
+
+
+def consent_cell(method: str, lang: str) -> str:
+    """The consent cell of a cookie whose only mechanism uses ``method`` ("" for none stated)."""
+    policy = f'cookie _ga {{ consent c category analytics }}\nconsent c {{ {f"method {method}" if method else ""} }}\n'
+    (row,) = [line for line in md_of(policy, lang).splitlines() if line.startswith("| `_ga`")]
+    return row.rstrip(" |").rsplit(" | ", 1)[1]
+
+
+#: What the cookie table says for each method, in each language: "yes" only for a method that gives
+#: consent (``ConsentMechanism.invalid_methods``, the linter's CON003/CON004 predicate).
+CONSENT_CELLS = {
+    "opt_in": ("Yes", "Ja"),
+    "pre_ticked": ("No consent is asked: a box ticked in advance",
+                   "Det bes ikke om samtykke: en boks som er krysset av på forhånd"),
+    "opt_out": ("No consent is asked: you are counted as agreeing unless you opt out",
+                "Det bes ikke om samtykke: du regnes som enig hvis du ikke reserverer deg"),
+    "silence": ("No consent is asked: your silence is counted as agreement",
+                "Det bes ikke om samtykke: at du ikke svarer, regnes som samtykke"),
+    "continued_browsing": ("No consent is asked: continuing to use the site is counted as agreement",
+                           "Det bes ikke om samtykke: at du fortsetter å bruke nettstedet, regnes som samtykke"),
+    "browser_settings": ("No consent is asked: cookies are set unless you block them in your browser's settings",
+                         "Det bes ikke om samtykke: informasjonskapsler settes med mindre du blokkerer dem i "
+                         "innstillingene i nettleseren din"),
+    "implied": ("No consent is asked: agreement is inferred from what you do",
+                "Det bes ikke om samtykke: samtykke utledes av det du gjør"),
+    "none": ("No consent is asked", "Det bes ikke om samtykke"),
+    "acknowledge": ("No consent is asked: a notice you acknowledge (“OK”), with no choice",
+                    "Det bes ikke om samtykke: en melding du bekrefter («OK») uten å kunne velge"),
+    "necessary_only_as_consent": (
+        "No consent is asked: choosing “necessary cookies only” is counted as agreement",
+        "Det bes ikke om samtykke: å velge «bare nødvendige informasjonskapsler» regnes som samtykke"),
+    "": ("Asked; how is not stated", "Ja, men det er ikke oppgitt hvordan"),
+}
+
+
+def test_every_consent_method_has_its_cell() -> None:
+    assert set(CONSENT_CELLS) == {x.value for x in m.ConsentMethod} | {""}
+
+
+@pytest.mark.parametrize("method", sorted(CONSENT_CELLS))
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_the_cookie_table_says_yes_only_for_consent(method: str, lang: str) -> None:
+    expected = CONSENT_CELLS[method][["en", "nb"].index(lang)]
+    assert consent_cell(method, lang) == expected
+    if method:  # the linter's verdict is the notice's: no "yes" where CON003/CON004 say it is no consent
+        from privacy_dsl.api import load_text
+
+        codes = {d.code for d in load_text(f"consent c {{ method {method} }}\n").diagnostics}
+        assert (expected == phrases_for(lang).yes) == (not codes & {"CON003", "CON004"}), codes
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_a_mechanism_combining_an_opt_in_with_a_non_consent_method_is_no_consent(lang: str) -> None:
+    assert consent_cell("opt_in, browser_settings", lang) == CONSENT_CELLS["browser_settings"][
+        ["en", "nb"].index(lang)]
 
 
 @pytest.mark.parametrize(("flags", "sentence"), [

@@ -65,8 +65,13 @@ class Phrases:
     retention: str
     consent_withdraw: str
     # -- how consent is asked (a purpose's consent, the cookies' consent)
-    consent_how: str
+    consent_how: str  # the label of how consent is asked, for a mechanism that gives consent
     consent_methods: dict[str, str]  # ConsentMethod value -> wording
+    #: For a mechanism the linter calls no consent (``ConsentMechanism.invalid_methods``): the label,
+    #: and what the notice says in place of "yes", before what the mechanism really does.
+    consent_label: str
+    consent_not_asked: str
+    consent_unstated: str  # the cookie table's cell for a mechanism that does not say how it asks
     consent_shown_in: str
     consent_given_on: str
     consent_refusal: str
@@ -76,6 +81,7 @@ class Phrases:
     consent_withdraw_via: str
     withdraw_routes: dict[str, str]  # WithdrawRoute value -> wording
     cookie_consent_intro: str
+    cookie_no_consent_intro: str  # the same, when a mechanism the cookies rely on gives no consent
     profiling: str
     profiling_yes: str
     automated: str
