@@ -160,6 +160,24 @@ def test_a_missing_translation_is_marked_with_its_language_never_filled_silently
     assert "### Nyhetsbrev *(nb)*" in render(notice, "md")
 
 
+@pytest.mark.parametrize(("lang", "other"), [("nb", "en"), ("en", "nb")])
+def test_a_certification_in_another_language_is_reported_and_marked(lang: str, other: str) -> None:
+    policy = text_policy(f'transfer t {{\n  country US\n  mechanism dpf\n  certification {{ {other} "DPF" }}\n}}\n')
+    notice, problems = build(policy, lang)
+    assert [(d.code, d.span.line, d.span.column, dict(d.args)["what"]) for d in problems] == [
+        ("NTC001", 4, 3, "transfer `t` certification")]
+    assert f'<span lang="{other}">DPF</span>' in render(notice, "html")
+
+
+@pytest.mark.parametrize(("lang", "foreign"), [
+    ("en", ["driftet", "Oppført", "kontrollert"]),  # the provider and certification the en notice showed in nb
+    ("nb", ["Listed on", "checked"]),  # the certification the nb notice showed in English
+])
+def test_the_example_notices_mix_no_other_language(lang: str, foreign: list[str]) -> None:
+    md = render(build(policy_of(FJORDKAFFE), lang)[0], "md")
+    assert [word for word in foreign if word in md] == []
+
+
 def test_untagged_text_serves_every_language() -> None:
     _, problems = build(text_policy('recipient r { name "Posten Bring AS" role processor }'), "en")
     assert problems == []

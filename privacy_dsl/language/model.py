@@ -801,8 +801,8 @@ class Transfer(Node):
     recipient: Ref | None = None
     country: str | None = None
     mechanism: Mechanism | None = None
-    mechanism_detail: str | None = None
-    certification: str | None = None
+    mechanism_detail: str | None = None  # a citation (a decision, a module): not translated
+    certification: Text | None = None
     tia: str | None = None
     description: Text | None = None
 

@@ -607,8 +607,10 @@ class _Builder:
             if transfer.mechanism_detail:
                 value.append(f"; {transfer.mechanism_detail}")
             facts.append((p.transfer_mechanism, tuple(value)))
-            if transfer.certification:
-                facts.append((p.certification, (transfer.certification,)))
+            certification = self.text(transfer.certification, transfer.span_of("certification"),
+                                      f"transfer `{ident}` certification")
+            if certification:
+                facts.append((p.certification, certification))
             section.blocks.append(Facts(tuple(facts)))
         return section
 
