@@ -404,6 +404,60 @@ def test_html_in_chromium_is_accessible(lang: str, tmp_path: Path) -> None:
     assert isinstance(result["headings"], int) and result["headings"] > 10
 
 
+#: Headless Chromium will not make a window narrower than 500 px, so the page is laid out in an
+#: iframe of the phone's width (``srcdoc``: same origin, so the outer page can measure it).
+MEASURE = """<!DOCTYPE html><html><body style="margin:0"><iframe id="f" style="border:0;width:%dpx;height:800px"
+srcdoc="%s"></iframe><script>
+document.getElementById("f").addEventListener("load", () => {
+  const w = document.getElementById("f").contentWindow, d = w.document;
+  const wide = [...d.body.querySelectorAll("*")].filter(e => !e.closest(".table-wrap") &&
+    (e.getBoundingClientRect().right > w.innerWidth + 0.5 || e.scrollWidth > e.clientWidth + 1) &&
+    getComputedStyle(e).overflowX === "visible").map(e => e.tagName.toLowerCase());
+  const pre = document.createElement("pre"); pre.id = "audit";
+  pre.textContent = JSON.stringify({scroll_width: d.documentElement.scrollWidth, width: w.innerWidth,
+                                    client_width: d.documentElement.clientWidth, wide});
+  document.body.appendChild(pre);
+});
+</script></body></html>"""
+
+
+def layout(page: str, width: int, tmp: Path) -> dict[str, object]:
+    """The page's scroll width at a viewport ``width`` px wide (``innerWidth``; ``client_width``
+    without the scroll bar), and the elements wider than it."""
+    target = tmp / f"measure-{width}.html"
+    target.write_text(MEASURE % (width, html_lib.escape(page, quote=True)), encoding="utf-8")
+    done = chromium(["--window-size=800,900", "--dump-dom", target.as_uri()], tmp)
+    match = re.search(r'<pre id="audit">(.*?)</pre>', done.stdout, re.S)
+    assert match, f"chromium printed no measurement (exit {done.returncode}): {done.stderr[-2000:]}"
+    result: dict[str, object] = json.loads(html_lib.unescape(match.group(1)))
+    return result
+
+
+#: Long words with no place to break: an address, a link, a cookie name and an unnamed block's id.
+LONG_WORDS = """\
+controller "Personvernombudstjenesteleverandøren AS" {
+  email "personvernombudstjenesteleverandoren@personvernombudstjenesteleverandoren.example"
+  website "https://personvernombudstjenesteleverandoren.example/personvernerklaering/informasjonskapsler"
+  address "Personvernombudstjenesteleverandørveien 1234567890, 0101 Oslo"
+}
+purpose markedsforingsinformasjonskapselsamtykkeadministrasjon { basis consent }
+cookie "_hjSessionUser_1234567890123456789012345678901234567890" { party third expiry 1 year }
+"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [320, 360, 390])
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_the_page_does_not_widen_a_phone_viewport(lang: str, width: int, tmp_path: Path) -> None:
+    """Issue 17: the nb page was wider than a 360 px screen (its h1 did not fit); long words wrap,
+    the cookie table scrolls in its own region."""
+    for policy in (policy_of(FJORDKAFFE), text_policy(LONG_WORDS)):
+        result = layout(render(build(policy, lang)[0], "html"), width, tmp_path)
+        # The page's width without the scroll bar: what the page may fill and must not exceed.
+        assert result["width"] == width and isinstance(result["client_width"], int) and result["client_width"] > 280
+        assert result["wide"] == [] and result["scroll_width"] == result["client_width"], result
+
+
 @needs_chromium
 def test_hostile_text_stays_text_in_chromium(tmp_path: Path) -> None:
     result = audit(render(build(text_policy(HOSTILE), "en")[0], "html"), tmp_path)
