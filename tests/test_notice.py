@@ -3,23 +3,26 @@ real headless Chromium (accessibility checks run by the browser itself)."""
 
 from __future__ import annotations
 
-import dataclasses
 import html as html_lib
 import json
 import re
 import shutil
+import string
 import subprocess
+import sys
 import typing
 from pathlib import Path
 
 import pytest
-from conftest import POLICIES
+from conftest import POLICIES, ROOT
 
 from privacy_dsl.cli.main import main
 from privacy_dsl.language import model as m
 from privacy_dsl.lint.loader import load_one
-from privacy_dsl.outputs.notice import Foreign, build, phrases_for, render
-from privacy_dsl.outputs.notice.phrases import Phrases
+from privacy_dsl.locale import LOCALE_DIR
+from privacy_dsl.outputs.notice import Foreign, NoCatalogue, available, build, phrases_for, render
+from privacy_dsl.outputs.notice.catalogue import message_keys
+from privacy_dsl.outputs.notice.catalogue import translations as catalogue_translations
 
 FJORDKAFFE = POLICIES / "fjordkaffe"
 CIFERO = POLICIES / "cifero"
@@ -46,32 +49,86 @@ def line_of(path: Path, needle: str) -> tuple[int, int]:
 # ---------------------------------------------------------------- templates
 
 
-def test_every_language_has_every_phrase_for_every_value() -> None:
-    en, nb = phrases_for("en"), phrases_for("nb")
-    for f in dataclasses.fields(Phrases):
-        a, b = getattr(en, f.name), getattr(nb, f.name)
-        if isinstance(a, dict) and f.name != "countries":
-            assert set(a) == set(b), f.name
-    for p in (en, nb):
-        assert set(p.basis) == {b.value for b in m.BasisKind}
-        assert set(p.special_conditions) == {c.value for c in m.SpecialCondition}
-        assert set(p.rights) == {r.value for r in m.Right}
-        assert set(p.roles) == {r.value for r in m.Role}
-        assert set(p.mechanisms) == {x.value for x in m.Mechanism}
-        assert set(p.parties) == {x.value for x in m.Party}
-        assert set(p.storage) == {x.value for x in m.StorageKind}
-        assert set(p.cookie_categories) == {x.value for x in m.CookieCategory}
-        assert set(p.automated_exceptions) == {x.value for x in m.AutomatedException}
-        assert set(p.units) == {x.value for x in m.TimeUnit}
-        assert set(p.claims) == {c.value for c in m.Claim}
-        assert set(p.scope_kinds) == {k.value for k in m.ScopeKind}
-        assert set(p.topics) == {t.value for t in m.Topic}
-        assert set(p.retention_vague) == set(m.RETENTION_WORDS)  # the forms written as words alone
-        assert set(m.RETENTION_WORDS) == set(typing.get_args(m.RetentionRule)) - {
-            "duration", "until", "law", "law_permits", "criteria", "archive"}
-        assert set(p.events_until) <= set(p.events_after)
-    with pytest.raises(ValueError):
-        phrases_for("de")
+LANGUAGES = available()
+
+
+def test_the_languages_are_the_catalogues_shipped() -> None:
+    assert {"en", "nb"} <= set(LANGUAGES)
+    for lang in LANGUAGES:
+        assert (LOCALE_DIR / lang / "LC_MESSAGES" / "notice.po").is_file()
+
+
+def _catalogue(lang: str) -> typing.Any:
+    from babel.messages.pofile import read_po
+
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "notice.po").open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_catalogue_has_every_key_with_its_placeholders(lang: str) -> None:
+    """A key missing, untranslated, fuzzy or with other placeholders would put a key or a broken
+    sentence in a published notice."""
+    catalog = _catalogue(lang)
+    wanted = {key.msgid: key for key in message_keys()}
+    got = {message.id[0] if message.pluralizable else message.id: message for message in catalog if message.id}
+    assert sorted(set(wanted) - set(got)) == [] and sorted(set(got) - set(wanted)) == []
+    for msgid, key in wanted.items():
+        message = got[msgid]
+        assert not message.fuzzy, msgid
+        assert message.pluralizable == key.plural, msgid
+        forms = list(message.string) if key.plural else [message.string]
+        if key.plural:
+            assert len(forms) == catalog.num_plurals, msgid
+        for form in forms:
+            assert form, f"{lang}: {msgid} is not translated"
+            assert _placeholders(form) == set(key.placeholders), (lang, msgid, form)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_shipped_mo_says_what_the_po_says(lang: str) -> None:
+    """The package reads the compiled ``.mo``; it must be the ``.po`` people review
+    (``python scripts/regen_catalogues.py`` compiles it), plural rule included."""
+    import gettext
+
+    catalog, translations = _catalogue(lang), catalogue_translations(lang)
+    plural = gettext.c2py(catalog.plural_expr)
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.pluralizable:
+            for n in (0, 1, 2, 5, 21):
+                assert translations.ngettext(*message.id, n) == message.string[plural(n)], (message.id, n)
+        else:
+            assert translations.gettext(message.id) == message.string, message.id
+
+
+def test_the_catalogues_and_template_are_up_to_date() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "regen_catalogues.py"), "--check"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_language_without_a_catalogue_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(NoCatalogue, match=r"no notice catalogue for language 'xx'; available: en, "):
+        phrases_for("xx")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["notice", str(FJORDKAFFE), "--lang", "xx"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'xx'" in err and all(f"'{lang}'" in err for lang in LANGUAGES)
+
+
+def test_help_lists_the_languages_and_what_allow_missing_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["notice", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"languages: {', '.join(LANGUAGES)}" in out
+    assert "text taken from another language is marked with its language" in out
 
 
 # ---------------------------------------------------------------- content

@@ -13,7 +13,7 @@ The notice says what the policy says, no more: a purpose without a stated retent
 stated". Whether that is lawful is the linter's job, not the notice's.
 
 ``build`` makes a small document tree (sections, paragraphs, facts, tables) from the policy and
-the fixed phrases of one language (``en.py``, ``nb.py``); ``markdown.render`` and
+the fixed phrases of one language (its message catalogue, ``catalogue.py``); ``markdown.render`` and
 ``html.render`` write it out. Text from the policy is taken in the notice's language; where the
 policy has it only in another language, that is reported (``NTC001``) and the other language's
 text is used, marked with its language, so it is never silently filled. An event that the phrase
@@ -29,6 +29,7 @@ from typing import TypeVar
 from ...codes import DOCS_ROOT
 from ...diagnostics import Diagnostic, builtin
 from ...language import model as m
+from .catalogue import NoCatalogue, available, phrases_for
 from .document import (
     Block,
     Bullets,
@@ -43,11 +44,9 @@ from .document import (
     Section,
     Table,
 )
-from .languages import LANGUAGES, phrases_for
 from .phrases import Phrases
 
 __all__ = [
-    "LANGUAGES",
     "Block",
     "Bullets",
     "Code",
@@ -56,10 +55,12 @@ __all__ = [
     "Inline",
     "Inlines",
     "Link",
+    "NoCatalogue",
     "Notice",
     "Para",
     "Section",
     "Table",
+    "available",
     "build",
     "phrases_for",
     "render",
@@ -121,8 +122,7 @@ class _Builder:
 
     # -- phrases
     def duration(self, d: m.Duration) -> str:
-        one, many = self.p.units[d.unit.value]
-        return f"{d.amount} {one if d.amount == 1 else many}"
+        return self.p.unit(d.unit.value, d.amount)
 
     def event(self, event: str, table: dict[str, str], span: m.Span) -> str:
         if event in table:

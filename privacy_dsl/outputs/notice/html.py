@@ -108,7 +108,7 @@ def _section(section: Section, level: int, ids: dict[str, int]) -> str:
 
 
 def render(notice: Notice) -> str:
-    from .languages import phrases_for
+    from .catalogue import phrases_for
 
     p = phrases_for(notice.lang)
     ids: dict[str, int] = {}

@@ -1,7 +1,8 @@
-"""The fixed wording of a generated notice, one ``Phrases`` per language (``en.py``, ``nb.py``).
+"""The fixed wording of a generated notice, one ``Phrases`` per language, built from the language's
+message catalogue (``catalogue.py``; the wording itself is in ``privacy_dsl/locale``).
 
-Every field must be filled in every language: the type checker and ``tests/test_notice.py`` see to
-that, so a language can never fall back silently to another. Text that comes from the policy
+Every field must be filled in every language: ``tests/test_notice.py`` checks that every catalogue
+has every key, so a language can never fall back silently to another. Text that comes from the policy
 (names, descriptions, how to use your rights, ...) is not here: it comes from the policy's
 localised texts, and a missing translation there is reported.
 
@@ -108,7 +109,7 @@ class Phrases:
     retention_vague: dict[str, str]  # rule -> wording
     events_until: dict[str, str]  # event -> whole phrase after "until"
     events_after: dict[str, str]  # event -> whole phrase after "<duration> after"
-    units: dict[str, tuple[str, str]]  # TimeUnit value -> (singular, plural)
+    unit: Callable[[str, int], str]  # TimeUnit value, amount -> "2 days" (the language's plural forms)
     # -- categories and subjects
     h_data: str
     data_intro: str
