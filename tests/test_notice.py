@@ -114,7 +114,7 @@ def test_the_catalogues_and_template_are_up_to_date() -> None:
 
 
 def test_a_language_without_a_catalogue_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(NoCatalogue, match=r"no notice catalogue for language 'xx'; available: en, "):
+    with pytest.raises(NoCatalogue, match=f"no notice catalogue for language 'xx'; available: {', '.join(LANGUAGES)}$"):
         phrases_for("xx")
     with pytest.raises(SystemExit) as exit_info:
         main(["notice", str(FJORDKAFFE), "--lang", "xx"])
@@ -132,6 +132,31 @@ def test_help_lists_the_languages_and_what_allow_missing_does(capsys: pytest.Cap
 
 
 # ---------------------------------------------------------------- content
+
+
+#: Each language's name for the controller, as its GDPR text has it (Art. 4(7)): the notice's first
+#: section uses it. A language added later needs its term here.
+CONTROLLER_TERMS = {"en": "controller", "nb": "behandlingsansvarlig", "da": "dataansvarlig",
+                    "sv": "personuppgiftsansvarig", "de": "Verantwortlich", "fr": "responsable du traitement",
+                    "es": "responsable del tratamiento"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_uses_its_gdpr_term_for_the_controller(lang: str) -> None:
+    assert lang in CONTROLLER_TERMS, f"add {lang}'s GDPR term for the controller"
+    notice, _ = build(policy_of(FJORDKAFFE), lang)
+    controller = render(notice, "md").split("\n## ")[1]
+    assert CONTROLLER_TERMS[lang] in controller
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_says_yes_only_for_consent(lang: str) -> None:
+    p = phrases_for(lang)
+    assert consent_cell("opt_in", lang) == p.yes
+    for method in m.ConsentMethod:
+        if method is not m.ConsentMethod.OPT_IN:
+            cell = consent_cell(method.value, lang)
+            assert cell.startswith(p.consent_not_asked) and p.yes not in cell.split(), (method, cell)
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
@@ -450,7 +475,7 @@ def audit(page: str, tmp: Path) -> dict[str, object]:
 
 
 @needs_chromium
-@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_html_in_chromium_is_accessible(lang: str, tmp_path: Path) -> None:
     policy = policy_of(FJORDKAFFE)
     result = audit(render(build(policy, lang)[0], "html"), tmp_path)
@@ -504,7 +529,7 @@ cookie "_hjSessionUser_1234567890123456789012345678901234567890" { party third e
 
 @needs_chromium
 @pytest.mark.parametrize("width", [320, 360, 390])
-@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_page_does_not_widen_a_phone_viewport(lang: str, width: int, tmp_path: Path) -> None:
     """Issue 17: the nb page was wider than a 360 px screen (its h1 did not fit); long words wrap,
     the cookie table scrolls in its own region."""
