@@ -540,6 +540,64 @@ def test_the_page_does_not_widen_a_phone_viewport(lang: str, width: int, tmp_pat
         assert result["wide"] == [] and result["scroll_width"] == result["client_width"], result
 
 
+@pytest.fixture(scope="session")
+def axe_js(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """axe-core 4.x (Deque, MPL-2.0) from the npm registry, with npm itself: a test tool, never shipped."""
+    import tarfile
+
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed (`apt-get install npm`; .ci/run installs it)")
+    folder = tmp_path_factory.mktemp("axe")
+    done = subprocess.run([npm, "pack", "axe-core@4", "--silent", "--pack-destination", str(folder)],
+                          capture_output=True, text=True, timeout=300, check=False, cwd=folder)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (tarball,) = folder.glob("axe-core-4.*.tgz")
+    with tarfile.open(tarball) as tar:
+        member = tar.extractfile("package/axe.min.js")
+        assert member is not None
+        return member.read().decode("utf-8")
+
+
+#: The page with axe-core run inside it, laid out in an iframe 360 px wide (as ``MEASURE``); the
+#: result goes to the outer page, which Chromium prints once axe's promise has settled.
+AXE_RUN = """<script>%s</script><script>
+const report = (out) => { const pre = parent.document.createElement("pre"); pre.id = "audit";
+  pre.textContent = JSON.stringify(out); parent.document.body.appendChild(pre); };
+axe.run(document, {resultTypes: ["violations"]}).then(r => report({version: axe.version,
+  violations: r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))}),
+  e => report({error: String(e)}));
+</script>"""
+
+
+def axe(page: str, script: str, tmp: Path, width: int = 360) -> dict[str, object]:
+    inner = page.replace("</body>", AXE_RUN % script.replace("</script", "<\\/script") + "</body>")
+    target = tmp / "axe.html"
+    target.write_text('<!DOCTYPE html><html lang="en"><head><title>axe</title></head><body style="margin:0">'
+                      f'<iframe title="notice" style="border:0;width:{width}px;height:800px" '
+                      f'srcdoc="{html_lib.escape(inner, quote=True)}"></iframe></body></html>', encoding="utf-8")
+    done = chromium(["--window-size=800,900", "--virtual-time-budget=60000", "--dump-dom", target.as_uri()], tmp)
+    match = re.search(r'<pre id="audit">(.*?)</pre>', done.stdout, re.S)
+    assert match, f"axe-core printed no result (exit {done.returncode}): {done.stderr[-2000:]}"
+    result: dict[str, object] = json.loads(html_lib.unescape(match.group(1)))
+    return result
+
+
+@pytest.mark.network  # npm fetches axe-core from the registry
+@needs_chromium
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axe_core_finds_no_violations_at_360_px(lang: str, axe_js: str, tmp_path: Path) -> None:
+    """Every rule of axe-core 4 (WCAG 2.x A/AA and best practices) on the page a phone shows: the
+    example policy, one with every notice-level fact, and one whose texts are in other languages
+    (marked with their `lang`)."""
+    for policy in (policy_of(FJORDKAFFE), text_policy(LAYERED + RIGHTS_POLICY.replace('policy "P" {\n'
+                   "  bases contract, consent\n}\n", "") + CONSENT_POLICY.split("\n", 1)[1]),
+                   policy_of(CIFERO)):
+        result = axe(render(build(policy, lang)[0], "html"), axe_js, tmp_path)
+        assert str(result.get("version", "")).startswith("4."), result
+        assert result["violations"] == [], result
+
+
 @needs_chromium
 def test_hostile_text_stays_text_in_chromium(tmp_path: Path) -> None:
     result = audit(render(build(text_policy(HOSTILE), "en")[0], "html"), tmp_path)
