@@ -28,7 +28,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         catalog = merged(lang, pot)
         outputs[po] = _po_bytes(catalog)
         outputs[po.with_suffix(".mo")] = _mo_bytes(_read_bytes(outputs[po], lang))
-    stale = [path for path, data in outputs.items() if not path.exists() or path.read_bytes() != data]
+    stale = [path for path, data in outputs.items() if not path.exists() or not _same(path, data)]
     if args.check:
         for path in stale:
             print(f"out of date: {path.relative_to(ROOT)}", file=sys.stderr)
@@ -131,6 +131,22 @@ def main(argv: list[str] | None = None) -> int:
         path.write_bytes(outputs[path])
         print(f"wrote {path.relative_to(ROOT)}")
     return 0
+
+
+def _meaning(data: bytes, mo: bool) -> list[tuple[object, ...]]:
+    """What a catalogue says, not how a Babel version lays it out: its header comment and every
+    message with its translation, flags and comments (a ``.mo``: its messages)."""
+    if mo:
+        return [(m.id, m.string) for m in read_mo(io.BytesIO(data)) if m.id]
+    catalog = read_po(io.BytesIO(data))
+    return [(catalog.header_comment,), *((m.id, m.string, sorted(m.flags), m.auto_comments, m.user_comments)
+                                          for m in catalog if m.id)]
+
+
+def _same(path: Path, data: bytes) -> bool:
+    """Whether ``path`` already says what ``data`` says (so another Babel's layout is not a change)."""
+    old = path.read_bytes()
+    return old == data or _meaning(old, path.suffix == ".mo") == _meaning(data, path.suffix == ".mo")
 
 
 def _read_bytes(data: bytes, lang: str) -> Catalog:
