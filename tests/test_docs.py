@@ -60,6 +60,12 @@ def test_wheel_ships_the_grammar(tmp_path: Path) -> None:
     assert "privacy_dsl/grammar.lark" in names
     assert "privacy_dsl/data/taxonomy.json" in names and "privacy_dsl/data/countries.json" in names
     assert "privacy_dsl/data/parse_tables.json" in names  # the parsers load it; without it they build the table
+    # The notice reads its wording from the compiled catalogues: every language's .mo ships.
+    from privacy_dsl.locale import LOCALE_DIR
+
+    for mo in LOCALE_DIR.glob("*/LC_MESSAGES/notice.mo"):
+        assert f"privacy_dsl/locale/{mo.parent.parent.name}/LC_MESSAGES/notice.mo" in names
+    assert not any("axe" in name for name in names)  # the accessibility checker is a test tool only
 
 
 def test_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
