@@ -2,7 +2,7 @@
 
 One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
-(E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP004) and of
+(E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP005) and of
 ``notice`` (NTC001-NTC003), which are declared here, and the codes that were retired (``RETIRED``).
 The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
 model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
@@ -459,12 +459,18 @@ _EXPORT = (
            "A purpose has several `basis` statements: a declaration holds one; the first is exported.",
            {"bases": "purpose `{purpose}` has {count} legal bases; fides holds one, so only `{basis}` is exported"}),
     _other("export", "interop.md", "EXP003", "category-without-taxonomy", Severity.WARNING,
-           "A category has no `taxonomy` key, so it cannot be a fides data category and is left out.",
+           "A category has no `taxonomy` key, so it cannot be a fides data category: the declarations leave it "
+           "out (one finding names every purpose); `meta.privacy_dsl` keeps it for `import`.",
            {"no-taxonomy": "category `{category}` has no taxonomy key; fides cannot express it, so it is left "
-                           "out of purpose `{purpose}`"}),
+                           "out of the data categories of {purpose} (it is kept in `meta.privacy_dsl` only)"}),
     _other("export", "interop.md", "EXP004", "missing-translation", Severity.WARNING,
            "A text has no version in `--lang`; another language's text is exported.",
            {"translation": "{what} has no `{lang}` text; the `{other}` text is exported"}),
+    _other("export", "interop.md", "EXP005", "other-languages-not-exported", Severity.WARNING,
+           "The policy has texts in more languages than `--lang`: a fides manifest holds one language, so the "
+           "others are not exported (one finding per language, with how many texts).",
+           {"languages": "the texts in `{lang}` ({count}) are not exported: a fides manifest holds one language "
+                         "(`{exported}`)"}),
 )
 
 _NOTICE = (

@@ -147,6 +147,41 @@ def test_several_bases_and_untranslated_text_are_warnings() -> None:
     assert decl["legal_basis_for_processing"] == "Contract" and decl["name"] == "Navn"
 
 
+def test_what_fides_cannot_hold_is_one_finding_per_fact() -> None:
+    """A category without a taxonomy key that three purposes use is one EXP003 at the category
+    naming the three; the texts in a language not exported are one EXP005 at `languages`."""
+    from privacy_dsl.api import load_text
+
+    purposes = "".join(f'purpose p{i} {{ name {{ nb "N{i}" en "E{i}" }} use essential.service categories notes }}\n'
+                       for i in range(3))
+    policy = load_text(f'policy "x" {{\n  languages nb, en\n}}\ncategory notes {{ name "Notes" }}\n{purposes}').model
+    data, problems = to_fides(policy, "nb")
+    assert [(d.code, d.span.line, d.span.column, d.message) for d in problems] == [
+        ("EXP005", 2, 3, "the texts in `en` (3) are not exported: a fides manifest holds one language (`nb`)"),
+        ("EXP003", 4, 1, "category `notes` has no taxonomy key; fides cannot express it, so it is left out of the "
+                         "data categories of purposes `p0`, `p1`, `p2` (it is kept in `meta.privacy_dsl` only)")]
+    assert all(d["data_categories"] == [] for d in data["system"][0]["privacy_declarations"])
+    meta = data["system"][0]["meta"]["privacy_dsl"]
+    assert meta["categories"] == [{"id": "notes", "name": "Notes"}]
+    assert [p["categories"] for p in meta["purposes"]] == [["notes"]] * 3
+
+
+def test_legal_basis_details_fides_has_no_field_for_are_in_meta() -> None:
+    from privacy_dsl.api import load_text
+
+    policy = load_text('purpose p {\n  use essential.service\n  basis legal_obligation "bokføringsloven § 13"\n'
+                       '  basis legitimate_interests { interest "fraud" balancing_test "https://x.example/lia" }\n'
+                       '}\n').model
+    data, problems = to_fides(policy, None)
+    assert [d.code for d in problems] == ["EXP002"]
+    (decl,) = data["system"][0]["privacy_declarations"]
+    assert decl["legal_basis_for_processing"] == "Legal obligations"
+    (meta,) = data["system"][0]["meta"]["privacy_dsl"]["purposes"]
+    assert meta["bases"] == [{"basis": "legal_obligation", "law": "bokføringsloven § 13"},
+                             {"basis": "legitimate_interests", "interest": "fraud",
+                              "balancing_test": "https://x.example/lia"}]
+
+
 def test_retention_text_is_the_dsl_syntax() -> None:
     for source in ("5 years", "3 years after last_order", 'until "account closed"', "as long as necessary",
                    'law "bokføringsloven § 13" 5 years after financial_year_end', "law", "indefinite",
@@ -169,7 +204,8 @@ def test_retention_for_categories_names_their_taxonomy_keys_in_meta() -> None:
                        'purpose p {\n  use essential.service\n  categories logs, account\n'
                        '  retention 6 months for logs\n  retention criteria { nb "arten" en "the nature" }\n}\n').model
     data, problems = to_fides(policy, "en")
-    assert problems == []
+    assert [(d.code, d.span.line, d.message) for d in problems] == [
+        ("EXP005", 7, "the texts in `nb` (1) are not exported: a fides manifest holds one language (`en`)")]
     (decl,) = data["system"][0]["privacy_declarations"]
     assert decl["retention_period"] == '6 months for logs; criteria "the nature"'  # the export's language
     (meta,) = data["system"][0]["meta"]["privacy_dsl"]["purposes"]
