@@ -247,10 +247,17 @@ _INPUT = (
     _input("E081", "unreadable-manifest", "The fides manifest given to `import` cannot be read.", True,
            "The file is not a regular file, is larger than `max-manifest-bytes` (default 2 MiB), is "
            "not UTF-8, is not valid YAML (or is nested too deeply, or holds an impossible date such "
-           "as 2026-02-30), or is not a fides manifest (no top-level `system:` or `organization:`), "
+           "as 2026-02-30), or is not a fides manifest (no top-level `system:`, `organization:`, "
+           "`dataset:` or `policy:`), "
            "or a field holds a value of the wrong type. The message gives the line and column where "
            "YAML gives one; nothing is written, and the exit code is 2.",
            {"invalid": "{path}: {problem}"}),
+    _input("E082", "nothing-to-import", "The fides manifest holds nothing a policy can be made of.", True,
+           "No system declares processing, and there is no dataset and no organization: a manifest of "
+           "only `policy:` rules (which are tests of a policy, not a policy), or of only systems without "
+           "privacy declarations and categories. `import` says what became of each part of the manifest; "
+           "nothing is written, and the exit code is 2.",
+           {"empty": "{path}: nothing to import: {why}"}),
     _input("E100", "syntax-error", "The text does not follow the policy grammar.", True,
            "The message says what was found and what the grammar expected at that point.",
            {"unexpected": "unexpected `{found}`; expected {expected}",

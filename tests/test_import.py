@@ -17,7 +17,15 @@ from privacy_dsl.api import load_text
 from privacy_dsl.cli.main import main
 from privacy_dsl.diagnostics import Diagnostic
 from privacy_dsl.interop.export import dump_yaml, to_fides
-from privacy_dsl.interop.importer import ImportProblem, YamlMissing, from_fides, load_yaml
+from privacy_dsl.interop.fides_rules import Imported, rule_lines
+from privacy_dsl.interop.importer import (
+    MANIFEST_PARTS,
+    ImportProblem,
+    YamlMissing,
+    from_fides,
+    import_fides,
+    load_yaml,
+)
 from privacy_dsl.language import model as m
 from privacy_dsl.lint.engine import lint_text
 from privacy_dsl.lint.loader import load_one
@@ -539,3 +547,133 @@ def test_notice_meta_that_is_not_what_export_writes_is_left_out(meta: dict[str, 
                         "privacy_declarations": [{"name": "P", "data_use": "essential.service"}]}]}
     text, _ = imported(data)
     assert input_errors(text) == []
+
+
+# ---------------------------------------------------------------- real manifests, and what became of each part
+
+REAL = Path(__file__).parent / "fixtures" / "fides"
+POLICY_ONLY = {"demo_policy.yml", "sample_policy.yml", "fides_policies.yml"}
+
+
+@pytest.mark.parametrize("path", sorted(REAL.glob("*.yml")), ids=lambda p: p.name)
+def test_real_manifests_import_and_say_what_became_of_each_part(path: Path) -> None:
+    """Each of the 13 manifests of ethyca/fides: a policy with no input errors, one line per
+    organization, system, dataset and policy saying what became of it; a manifest of only
+    `policy:` rules is nothing to import (E082)."""
+    data = load_yaml(path.read_text(encoding="utf-8"), path.name)
+    done = import_fides(data, source=path.name)
+    keys = [str(r["fides_key"]) for part in MANIFEST_PARTS for r in data.get(part) or []]
+    for key in keys:
+        assert any(f"`{key}`" in line for line in done.parts), (key, done.parts)
+    if path.name in POLICY_ONLY:
+        assert done.empty is not None and done.tests is None
+        assert all("not imported: its rules are tests of a policy" in line for line in done.parts)
+        return
+    assert done.empty is None
+    assert input_errors(done.policy) == []
+    if data.get("policy"):
+        assert done.tests is not None
+        assert parse_tests(done.tests) == []
+
+
+def parse_tests(text: str) -> list[str]:
+    from privacy_dsl.query.policytest import parse_test_text
+
+    _, problem = parse_test_text(text, "t.privacy-test")
+    return [f"{problem.span.line}: {problem.code} {problem.message}"] if problem else []
+
+
+def test_a_dataset_alone_becomes_categories_and_says_so() -> None:
+    done = import_fides(load_yaml((REAL / "demo_dataset.yml").read_text(encoding="utf-8")))
+    back = load_text(done.policy, "imported.privacy").model
+    assert {c.taxonomy for c in back.categories.values()} == {
+        "system.operations", "user.contact.email", "user.name", "user.contact.address.state", "user.unique_id"}
+    assert back.purposes == {}
+    assert done.parts == [
+        "dataset `demo_users_dataset`: the data categories of its fields are the categories operations, email, "
+        "name, state, unique_id; no purpose uses them: a dataset says what is stored, not why",
+        "no system has privacy declarations, so the policy has no purposes: declare them"]
+    assert "# from the fides dataset `demo_users_dataset`; no purpose uses it" in done.policy
+
+
+def test_systems_without_declarations_become_recipients_and_say_so() -> None:
+    done = import_fides({"system": [{"fides_key": "crm", "name": "CRM", "privacy_declarations": []}]})
+    assert done.empty is None
+    assert done.parts == ["system `crm` has no privacy declarations: it became recipient `crm`",
+                          "no system has privacy declarations, so the policy has no purposes: declare them"]
+
+
+def test_cli_policy_alone_is_nothing_to_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "imported.privacy"
+    assert main(["import", "fides", str(REAL / "demo_policy.yml"), "-o", str(out),
+                 "--tests", str(tmp_path / "t.privacy-test")]) == 2
+    err = capsys.readouterr().err
+    assert "policy `demo_privacy_policy`: not imported: its rules are tests of a policy, and the manifest " \
+           "declares no processing to test" in err
+    assert "E082" in err and "nothing written" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_writes_the_policy_tests_and_privacy_dsl_test_runs_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Fjordkaffe through fides with two fides rules: its newsletter (e-mail, marketing) breaks the
+    first, so that `deny` fails; nothing breaks the second, so its `deny` passes; the imported policy
+    has no errors, so the denies mean what `fides evaluate` means."""
+    data, _ = to_fides(load_one(FJORDKAFFE, run_rules=False).policy, "nb")
+    data["policy"] = [{"fides_key": "house_rules", "rules": [
+        _rule(("ANY", ["user.contact.email"]), ("ANY", ["marketing"])) | {"name": "no e-mail marketing"},
+        _rule(("ANY", ["user.device.ip_address"]), ("ANY", ["marketing"])) | {"name": "no IP addresses"}]}]
+    manifest = tmp_path / "m.yml"
+    manifest.write_text(dump_yaml(data), encoding="utf-8")
+    policy = tmp_path / "policy"
+    assert main(["import", "fides", str(manifest), "--lang", "nb", "-o", str(policy / "imported.privacy"),
+                 "--tests", str(policy / "fides.privacy-test")]) == 0
+    assert "policy `house_rules`: of its 2 rules, 2 became policy tests" in capsys.readouterr().err
+    assert main(["test", str(policy)]) == 1
+    out = capsys.readouterr().out
+    assert "pass: no errors" in out
+    assert "FAIL: deny marketing email for customer" in out
+    assert "pass: deny marketing ip_address for customer" in out
+    assert "2 passed, 1 failed, 0 errors" in out
+
+
+def _rule(categories: tuple[str, list[str]], uses: tuple[str, list[str]],
+          subjects: tuple[str, list[str]] = ("ANY", ["customer"])) -> dict[str, Any]:
+    return {"name": "r", **{part: {"matches": matches, "values": values} for part, (matches, values) in (
+        ("data_categories", categories), ("data_uses", uses), ("data_subjects", subjects))}}
+
+
+IMPORTED = Imported(categories={"email": "user.contact.email", "phone": "user.contact.phone_number",
+                                "ip": "user.device.ip_address"},
+                    subjects={"customer": "customer", "employee": "staff"},
+                    uses=["essential.service", "marketing.advertising.first_party"], purposes={"orders"})
+
+
+@pytest.mark.parametrize(("rule", "lines"), [
+    (_rule(("ANY", ["user.contact"]), ("ANY", ["marketing"])),
+     ["deny marketing email for customer", "deny marketing phone for customer"]),
+    (_rule(("ALL", ["user.contact.email", "user.device"]), ("ALL", ["marketing"])),
+     ["deny marketing email, ip for customer"]),
+    (_rule(("OTHER", ["user.contact"]), ("OTHER", ["essential"]), ("OTHER", ["customer"])),
+     ["deny marketing.advertising.first_party ip for staff"]),
+    (_rule(("ANY", ["user.contact.email"]), ("NONE", ["marketing"]), ("ANY", ["customer", "employee"])),
+     ["deny essential.service email for customer", "deny essential.service email for staff"]),
+    (_rule(("ANY", ["user.financial"]), ("ANY", ["marketing"])), []),  # nothing imported can match it
+])
+def test_fides_rules_become_deny_lines(rule: dict[str, Any], lines: list[str]) -> None:
+    assert rule_lines(rule, IMPORTED) == (lines, None)
+
+
+@pytest.mark.parametrize(("rule", "reason"), [
+    (_rule(("NONE", ["user"]), ("ANY", ["marketing"])), "`NONE` of data categories asks that a declaration use "
+     "none of them; a policy test can only deny uses of categories"),
+    (_rule(("ANY", ["user"]), ("ALL", ["marketing", "essential"])), "`ALL` of several data uses: a declaration has "
+     "one data use, so fides never matches it"),
+    (_rule(("ANY", ["user"]), ("ANY", ["improve.system"])), "data use `improve.system` is not a fideslang key"),
+    (_rule(("ANY", ["user"]), ("ANY", ["marketing"]), ("NONE", ["customer"])), "`NONE` of data subjects: a test "
+     "line names one subject, and a purpose may list several"),
+    ({"name": "r", "data_categories": {"values": ["user"]}}, "`data_categories` has no `matches` of ANY, ALL, "
+     "NONE, OTHER"),
+])
+def test_fides_rules_that_do_not_map_say_why(rule: dict[str, Any], reason: str) -> None:
+    assert rule_lines(rule, IMPORTED) == ([], reason)

@@ -90,6 +90,10 @@ LEGACY_USES = {
 }
 
 
+#: The top-level keys of a fides manifest that `import` reads.
+MANIFEST_PARTS = ("system", "organization", "dataset", "policy")
+
+
 class ImportProblem(Exception):
     """The file is not a fides manifest this importer can read."""
 
@@ -130,8 +134,9 @@ def load_yaml(text: str, path: str = "<fides>") -> dict[str, Any]:
         raise ImportProblem(f"{where}: not valid YAML: {problem}") from None
     except NESTING_ERRORS:
         raise ImportProblem(f"{path}: not valid YAML: {NESTED_TOO_DEEPLY}") from None
-    if not isinstance(data, dict) or not any(k in data for k in ("system", "organization", "dataset")):
-        raise ImportProblem(f"{path}: not a fides manifest (expected top-level `system:` or `organization:`)")
+    if not isinstance(data, dict) or not any(k in data for k in MANIFEST_PARTS):
+        raise ImportProblem(f"{path}: not a fides manifest (expected top-level `system:`, `organization:`, "
+                            "`dataset:` or `policy:`)")
     _check_shape(data, path)
     return data
 
@@ -293,15 +298,24 @@ class _Importer:
         self.consents: dict[str, str] = {}
         self.category_ids: set[str] = set()  # categories meta declares by id
         self.category_taxonomy: dict[str, str] = {}  # their taxonomy keys
+        self.category_keys: dict[str, str] = {}  # every category id -> the fides key it stands for
+        self.uses: list[str] = []  # the data uses of the imported purposes
+        self.used_categories: set[str] = set()  # the categories a purpose names
+        self.parts: list[str] = []  # what became of each part of the manifest
+        self.made_by: dict[str, list[str]] = {}  # system key -> the purposes its declarations became
+        self.empty: str | None = None  # why nothing a policy can be made of was imported
+        self.purpose_ids: set[str] = set()
         self.received_from: dict[str, list[str]] = {}
         self.authority_ids: set[str] = set()
         self.replaced: list[str] = []  # values that held characters a policy string cannot carry
 
-    def own(self, kind: str, wanted: str) -> str:
-        """The id of a block of ``kind``: ``wanted`` itself when it is an id no other block of that kind
-        has (ids of different kinds may be alike, as in the policy exported), else a new one."""
+    def own(self, kind: str, wanted: str, verbatim: bool = True) -> str:
+        """The id of a block of ``kind``: ``wanted`` itself when it is an id (from ``meta.privacy_dsl``,
+        ``verbatim``) that no other block of that kind has (ids of different kinds may be alike, as in
+        the policy exported), else one made from it (a name, a fides key), unlike every id given."""
         taken = self.kind_names.setdefault(kind, set())
-        ident = wanted if _is_ident(wanted) and wanted not in taken else _ident(wanted, self.names)
+        keep = verbatim and _is_ident(wanted) and wanted not in taken
+        ident = wanted if keep else _ident(wanted, self.names)
         self.names.add(ident)
         taken.add(ident)
         return ident
@@ -352,6 +366,7 @@ class _Importer:
         ident = ident or _ident(key, self.names)
         self.kind_names.setdefault("category", set()).add(ident)
         self.categories[key] = ident
+        self.category_keys[ident] = key
         block = _Block(f"category {ident}")
         if key in known:
             block.lines.append(f"taxonomy {key}")
@@ -379,6 +394,12 @@ class _Importer:
         return ident
 
     def use(self, key: str | None, comments: list[str]) -> str | None:
+        found = self.known_use(key, comments)
+        if found is not None and found not in self.uses:
+            self.uses.append(found)
+        return found
+
+    def known_use(self, key: str | None, comments: list[str]) -> str | None:
         if key is None:
             comments.append("the fides declaration has no data_use")
             return None
@@ -404,7 +425,7 @@ class _Importer:
             return self.recipients[system_key]
         system = self.by_key.get(system_key, {"fides_key": system_key})
         meta = self.meta(system)
-        ident = self.own("recipient", str(meta.get("id") or system_key))
+        ident = self.own("recipient", str(meta.get("id") or system_key), verbatim=bool(meta.get("id")))
         self.recipients[system_key] = ident
         block = _Block(f"recipient {ident}")
         # a name that is not text (a list, a blank) falls back to the key, then to the id
@@ -506,16 +527,25 @@ class _Importer:
                     continue
                 block = self.purpose(decl, system, system is main, purpose_meta, transfers)
                 purposes.append(block)
+                self.made_by.setdefault(str(system.get("fides_key")), []).append(block.head.split()[1])
                 if meta_id:
                     joined[meta_id] = block
         for system in others:
             self.recipient(str(system.get("fides_key")))
+        for dataset in _list(self.data.get("dataset")):
+            if isinstance(dataset, dict):
+                self.dataset(dataset, own)
         self.finish_categories()
         authorities = self.authorities(main_meta)
         rights = self.rights(main_meta, {b.head.split()[1] for b in purposes})
         cookies = self.cookies(main, main_meta)
         consents = self.consent_blocks(main_meta)
 
+        self.say_what_became_of(main, own, others, controller)
+        if not (purposes or self.category_blocks or self.recipient_blocks or cookies or controller):
+            self.empty = "no system declares processing, and there is no dataset and no organization"
+        elif not purposes:
+            self.parts.append("no system has privacy declarations, so the policy has no purposes: declare them")
         if self.replaced:
             self.notes.append(f"{len(self.replaced)} text(s) held control or bidirectional-control characters that a "
                               "policy string cannot carry; they are replaced by U+FFFD")
@@ -537,6 +567,61 @@ class _Importer:
         out.extend(b.render() for b in cookies)
         return format_string("\n\n".join(out) + "\n")
 
+    def dataset(self, dataset: dict[str, Any], own: list[dict[str, Any]]) -> None:
+        """A fides dataset says what data is stored where, not why: the data categories of its fields
+        (and of the dataset and its collections) become categories, which no purpose uses unless a
+        declaration names them too."""
+        keys: list[str] = []
+        stack: list[Any] = [dataset]
+        while stack:  # the dataset, its collections, their fields and nested fields
+            node = stack.pop()
+            if not isinstance(node, dict):
+                continue
+            keys.extend(str(k) for k in _list(node.get("data_categories")) if _str(k))
+            stack.extend(reversed([*_list(node.get("collections")), *_list(node.get("fields"))]))
+        key = str(dataset.get("fides_key") or dataset.get("name") or "dataset")
+        made = list(dict.fromkeys(self.category(k) for k in keys))
+        users = [str(s.get("fides_key")) for s in own for d in _list(s.get("privacy_declarations"))
+                 if isinstance(d, dict) and key in [str(r) for r in _list(d.get("dataset_references"))]]
+        key = shorten(key)
+        unused = [c for c in made if c not in self.used_categories]
+        if not made:
+            self.parts.append(f"dataset `{key}`: not imported: its fields have no data categories")
+            return
+        said = f"dataset `{key}`: the data categories of its fields are the categories {', '.join(map(shorten, made))}"
+        if users:
+            said += f" (the dataset of system{'s' if len(set(users)) > 1 else ''} " \
+                    f"{', '.join(f'`{shorten(u)}`' for u in dict.fromkeys(users))})"
+        if unused:
+            said += f"; no purpose uses {'them' if unused == made else ', '.join(map(shorten, unused))}: a dataset " \
+                    "says what is stored, not why"
+        self.parts.append(said)
+        for block in self.category_blocks:
+            if block.head.split()[1] in unused:
+                block.comments.append(f"from the fides dataset `{key}`; no purpose uses it")
+
+    def say_what_became_of(self, main: dict[str, Any], own: list[dict[str, Any]], others: list[dict[str, Any]],
+                           controller: _Block | None) -> None:
+        """One note per part of the manifest (an organization, a system, a policy): what it became."""
+        orgs = [o for o in _list(self.data.get("organization")) if isinstance(o, dict)]
+        for n, org in enumerate(orgs):
+            key = f"organization `{shorten(str(org.get('fides_key')))}`"
+            if n == 0 and controller is not None:
+                self.parts.insert(n, f"{key}: became the controller")
+            else:
+                self.parts.insert(n, f"{key}: not imported: a policy has one controller (the first organization)")
+        for system in own:
+            made = self.made_by.get(str(system.get("fides_key")), [])
+            key = shorten(str(system.get("fides_key")))
+            role = "the policy" if system is main else "part of the policy"
+            self.parts.append(f"system `{key}`: became {role}; its privacy declarations are the purpose"
+                              f"{'s' if len(made) > 1 else ''} {', '.join(map(shorten, made))}" if made else
+                              f"system `{key}`: not imported: its privacy declarations are not mappings")
+        for system in others:
+            ident = self.recipients.get(str(system.get("fides_key")))
+            self.parts.append(f"system `{shorten(str(system.get('fides_key')))}` has no privacy declarations: it "
+                              f"became recipient `{shorten(str(ident))}`")
+
     def declared(self, meta: dict[str, Any]) -> None:
         """The categories and subjects ``meta.privacy_dsl`` declares (written by our export): with
         their ids and everything fides has no field for, also those no declaration names. The first
@@ -548,6 +633,7 @@ class _Importer:
                 block.lines.append(f"taxonomy {key}")
                 self.categories.setdefault(key, ident)
                 self.category_taxonomy[ident] = key
+                self.category_keys[ident] = key
             self.custom_texts(block, entry)
             self.enumerated_if(block, "special", entry.get("special"), (k.value for k in m.SpecialKind))
             for flag in ("criminal", "children"):
@@ -752,7 +838,9 @@ class _Importer:
                 purpose_meta: dict[str, dict[str, Any]], transfers: dict[str, _Block]) -> _Block:
         name = _str(decl.get("name"))
         meta = purpose_meta.get(name or "", {}) if is_main else {}
-        ident = self.own("purpose", str(meta.get("id") or name or decl.get("data_use") or "purpose"))
+        ident = self.own("purpose", str(meta.get("id") or name or decl.get("data_use") or "purpose"),
+                         verbatim=bool(meta.get("id")))
+        self.purpose_ids.add(ident)
         block = _Block(f"purpose {ident}")
         if not is_main:
             block.comments.append(f"from the fides system `{system.get('fides_key')}`")
@@ -790,6 +878,7 @@ class _Importer:
         cats = self.categories_by_id(meta.get("categories"), taxa) or [self.category(k) for k in taxa]
         if cats:
             block.lines.append("categories " + ", ".join(dict.fromkeys(cats)))
+            self.used_categories.update(cats)
         subs = [self.subject(str(k)) for k in _list(decl.get("data_subjects")) if _str(k)]
         if subs:
             block.lines.append("subjects " + ", ".join(dict.fromkeys(subs)))
@@ -1105,8 +1194,36 @@ def _retention(period: str, categories: dict[str, str] | None = None) -> list[st
     return out
 
 
-def from_fides(data: dict[str, Any], *, lang: str | None = None, source: str = "<fides>") -> tuple[str, list[str]]:
-    """Policy-language text (formatted) for a fides manifest, and notes on what was not carried over."""
+@dataclass
+class FidesImport:
+    """What ``import fides`` makes of a manifest."""
+
+    policy: str  # the policy text, formatted
+    tests: str | None  # the policy tests made from the manifest's fides `policy:` rules, if it has any
+    parts: list[str]  # what became of each part of the manifest (organization, system, dataset, policy)
+    notes: list[str]  # what could not be carried over as it was
+    empty: str | None  # why nothing a policy can be made of is in the manifest (E082), else None
+
+
+def import_fides(data: dict[str, Any], *, lang: str | None = None, source: str = "<fides>") -> FidesImport:
+    """The policy, the policy tests and what became of each part of a fides manifest."""
+    from .fides_rules import Imported, rule_tests
+
     importer = _Importer(data, lang, source)
     text = importer.run()
-    return text, importer.notes
+    imported = Imported(categories=importer.category_keys, subjects=importer.subjects, uses=importer.uses,
+                        purposes=importer.purpose_ids)
+    policies = [p for p in _list(data.get("policy")) if isinstance(p, dict)]
+    tests = rule_tests(policies, imported, source)
+    if importer.empty is not None:  # rules are tests of a policy, and there is none
+        parts = [*importer.parts, *(f"policy `{shorten(str(p.get('fides_key')))}`: not imported: its rules are tests "
+                                    "of a policy, and the manifest declares no processing to test" for p in policies)]
+        return FidesImport(policy=text, tests=None, parts=parts, notes=importer.notes, empty=importer.empty)
+    return FidesImport(policy=text, tests=tests.text, parts=[*importer.parts, *tests.parts],
+                       notes=[*importer.notes, *tests.notes], empty=None)
+
+
+def from_fides(data: dict[str, Any], *, lang: str | None = None, source: str = "<fides>") -> tuple[str, list[str]]:
+    """Policy-language text (formatted) for a fides manifest, and notes on what was not carried over."""
+    done = import_fides(data, lang=lang, source=source)
+    return done.policy, done.notes
