@@ -463,8 +463,10 @@ _EXPORT = (
            {"no-use": "purpose `{purpose}` has no `use`; a fides privacy declaration needs a data use, so the "
                       "purpose is not exported"}),
     _other("export", "interop.md", "EXP002", "several-legal-bases", Severity.WARNING,
-           "A purpose has several `basis` statements: a declaration holds one; the first is exported.",
-           {"bases": "purpose `{purpose}` has {count} legal bases; fides holds one, so only `{basis}` is exported"}),
+           "A purpose has several `basis` statements: a declaration holds one, the first; all are kept in "
+           "`meta.privacy_dsl` for `import`, where fides does not see them.",
+           {"bases": "purpose `{purpose}` has {count} legal bases; a fides declaration holds one, so its legal basis "
+                     "is `{basis}` (all are kept in `meta.privacy_dsl` only)"}),
     _other("export", "interop.md", "EXP003", "category-without-taxonomy", Severity.WARNING,
            "A category has no `taxonomy` key, so it cannot be a fides data category: the declarations leave it "
            "out (one finding names every purpose); `meta.privacy_dsl` keeps it for `import`.",

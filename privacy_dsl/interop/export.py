@@ -308,7 +308,8 @@ class _Fides:
                 # fides holds one data use per declaration: a purpose with several is one declaration
                 # per use, alike but for `data_use` (the importer joins them again by the meta `id`).
                 declarations.extend({**declaration, "data_use": use} for use in purpose.uses)
-                extra: dict[str, Any] = {"declaration": declaration["name"], "id": ident}
+                extra: dict[str, Any] = {"declaration": declaration["name"], "declarations": len(purpose.uses),
+                                         "id": ident}
                 if purpose.name is None:  # the declaration's name is the id
                     extra["unnamed"] = True
                 if purpose.transfers:
@@ -587,8 +588,7 @@ class _Fides:
             basis = purpose.bases[0]
             if len(purpose.bases) > 1:
                 self.problems.append(_problem(
-                    "EXP002", f"purpose `{ident}` has {len(purpose.bases)} legal bases; fides holds one, so only "
-                    f"`{basis.basis.value}` is exported", purpose.bases[1].span,
+                    "EXP002", None, purpose.bases[1].span,
                     args=(("purpose", ident), ("count", str(len(purpose.bases))), ("basis", basis.basis.value))))
             decl["legal_basis_for_processing"] = FIDES_BASIS[basis.basis]
             decl["flexible_legal_basis_for_processing"] = False

@@ -67,6 +67,13 @@ class RuleTests:
     notes: list[str] = field(default_factory=list)  # per rule that is not a test: why
 
 
+def _items(value: Any) -> list[Any]:
+    """A YAML list as a list; one value as a list of it; nothing (or a mapping) as none."""
+    if value is None or isinstance(value, dict):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def _under(key: str, values: Iterable[str]) -> bool:
     return any(key == v or key.startswith(v + ".") for v in values)
 
@@ -76,7 +83,7 @@ def _values(rule: dict[str, Any], part: str) -> tuple[str | None, list[str]]:
     if not isinstance(entry, dict):
         return None, []
     matches = entry.get("matches")
-    values = [str(v) for v in entry.get("values") or [] if isinstance(v, (str, int)) and str(v).strip()]
+    values = [str(v) for v in _items(entry.get("values")) if isinstance(v, str) and v.strip()]
     return (str(matches).upper() if isinstance(matches, str) else None), values
 
 
@@ -147,7 +154,7 @@ def rule_tests(policies: list[dict[str, Any]], imported: Imported, source: str) 
     blocks: list[str] = []
     for policy in policies:
         key = printable(shorten(str(policy.get("fides_key") or policy.get("name") or "policy")))
-        rules = [r for r in policy.get("rules") or [] if isinstance(r, dict)]
+        rules = [r for r in _items(policy.get("rules")) if isinstance(r, dict)]
         mapped = held = 0
         for n, rule in enumerate(rules, 1):
             name = str(rule.get("name") or rule.get("fides_key") or f"rule {n}")

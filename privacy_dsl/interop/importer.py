@@ -278,6 +278,34 @@ class _Block:
         return "\n".join(out)
 
 
+class _DeclarationMeta:
+    """The ``meta.privacy_dsl.purposes`` entry of each declaration, in order. Our export writes one
+    entry per purpose, named by its declarations' ``name`` and saying how many ``declarations`` it
+    wrote (one per data use); two purposes may have the same name, so entries are taken in turn.
+    An entry without ``declarations`` (an older export) serves every declaration of its name."""
+
+    def __init__(self, entries: Any) -> None:
+        self.queues: dict[str, list[dict[str, Any]]] = {}
+        for entry in _list(entries):
+            if isinstance(entry, dict):
+                self.queues.setdefault(str(entry.get("declaration")), []).append(entry)
+        self.current: dict[str, tuple[dict[str, Any], int | None]] = {}
+
+    def next(self, name: str | None) -> dict[str, Any]:
+        key = name or ""
+        entry, left = self.current.get(key, ({}, 0))
+        if left is None or left > 0:
+            self.current[key] = (entry, None if left is None else left - 1)
+            return entry
+        queue = self.queues.get(key, [])
+        if not queue:
+            return {}
+        entry = queue.pop(0)
+        count = entry.get("declarations")
+        self.current[key] = (entry, count - 1 if isinstance(count, int) and not isinstance(count, bool) else None)
+        return entry
+
+
 class _Importer:
     def __init__(self, data: dict[str, Any], lang: str | None, source: str) -> None:
         self.data = data
@@ -470,8 +498,10 @@ class _Importer:
         self.recipient_blocks: list[_Block] = []
         blocks: list[_Block] = []
         own = [s for s in self.systems if _list(s.get("privacy_declarations"))]
-        others = [s for s in self.systems if not _list(s.get("privacy_declarations"))]
-        main = own[0] if own else (self.systems[0] if self.systems else {})
+        # our export's system of the policy says so in its meta (`purposes`), declarations or none
+        ours = [s for s in self.systems if isinstance(self.meta(s).get("purposes"), list)]
+        main = own[0] if own else (ours[0] if ours else self.systems[0] if self.systems else {})
+        others = [s for s in self.systems if not _list(s.get("privacy_declarations")) and not (ours and s is main)]
         main_meta = self.meta(main)
 
         info = _Block(f"policy {self.quote(str(main.get('name') or self._org_name() or 'Imported from fides'))}")
@@ -511,21 +541,21 @@ class _Importer:
 
         self.declared(main_meta)
         purposes: list[_Block] = []
-        purpose_meta = {str(p.get("declaration")): p for p in _list(main_meta.get("purposes")) if isinstance(p, dict)}
+        purpose_meta = _DeclarationMeta(main_meta.get("purposes"))
         transfers = self.transfers(main_meta)
         joined: dict[str, _Block] = {}  # meta id -> block: our export writes one declaration per data use
         for system in own:
             for decl in _list(system.get("privacy_declarations")):
                 if not isinstance(decl, dict):
                     continue
-                meta = purpose_meta.get(_str(decl.get("name")) or "", {}) if system is main else {}
+                meta = purpose_meta.next(_str(decl.get("name"))) if system is main else {}
                 meta_id = str(meta.get("id") or "")
                 if meta_id and meta_id in joined:
                     use = self.use(_str(decl.get("data_use")), joined[meta_id].comments)
                     if use:
                         joined[meta_id].lines.append(f"use {use}")
                     continue
-                block = self.purpose(decl, system, system is main, purpose_meta, transfers)
+                block = self.purpose(decl, system, system is main, meta, transfers)
                 purposes.append(block)
                 self.made_by.setdefault(str(system.get("fides_key")), []).append(block.head.split()[1])
                 if meta_id:
@@ -835,9 +865,8 @@ class _Importer:
         return block
 
     def purpose(self, decl: dict[str, Any], system: dict[str, Any], is_main: bool,
-                purpose_meta: dict[str, dict[str, Any]], transfers: dict[str, _Block]) -> _Block:
+                meta: dict[str, Any], transfers: dict[str, _Block]) -> _Block:
         name = _str(decl.get("name"))
-        meta = purpose_meta.get(name or "", {}) if is_main else {}
         ident = self.own("purpose", str(meta.get("id") or name or decl.get("data_use") or "purpose"),
                          verbatim=bool(meta.get("id")))
         self.purpose_ids.add(ident)
@@ -918,7 +947,7 @@ class _Importer:
         out: list[str] = []
         for entry in _list(meta.get("bases")):
             kind = entry.get("basis") if isinstance(entry, dict) else None
-            if not isinstance(entry, dict) or kind not in {b.value for b in BasisKind}:
+            if not isinstance(entry, dict) or not isinstance(kind, str) or kind not in {b.value for b in BasisKind}:
                 continue
             if kind in ("legal_obligation", "public_task") and _str(entry.get("law")):
                 out.append(f"{kind} {self.quote(str(entry['law']))}")
@@ -935,7 +964,7 @@ class _Importer:
         if not isinstance(entry, dict):
             return []
         inner = []
-        if entry.get("exception") in {e.value for e in m.AutomatedException}:
+        if isinstance(entry.get("exception"), str) and entry["exception"] in {e.value for e in m.AutomatedException}:
             inner.append(f"exception {entry['exception']}")
         for key in ("safeguards", "logic"):
             if _str(entry.get(key)):
