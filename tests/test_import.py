@@ -680,3 +680,16 @@ def test_fides_rules_become_deny_lines(rule: dict[str, Any], lines: list[str]) -
 ])
 def test_fides_rules_that_do_not_map_say_why(rule: dict[str, Any], reason: str) -> None:
     assert rule_lines(rule, IMPORTED) == ([], reason)
+
+
+def test_rules_that_do_not_map_stay_in_the_test_file_as_comments_with_the_reason() -> None:
+    data = load_yaml((REAL / "passing_declaration_taxonomy.yml").read_text(encoding="utf-8"))
+    data["policy"][0]["rules"][0]["data_categories"]["matches"] = "NONE"
+    done = import_fides(data, source="m.yml")
+    assert done.tests is not None and "no errors" not in done.tests  # no `deny` for it to make exact
+    assert "# fides policy primary_privacy_policy, rule reject_targeted_marketing: not a policy test: `NONE` of " \
+           "data categories asks that a declaration use none of them" in done.tests
+    assert done.parts[-1] == "policy `primary_privacy_policy`: of its 1 rule, 0 became policy tests, 1 does not map"
+    assert done.notes == ["policy `primary_privacy_policy`: rule `reject_targeted_marketing` does not map to a "
+                          "policy test: `NONE` of data categories asks that a declaration use none of them; a "
+                          "policy test can only deny uses of categories"]

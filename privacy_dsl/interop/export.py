@@ -18,7 +18,11 @@
   everything else fideslang has no field for (the consent mechanisms: how consent is asked,
   where, and how it is withdrawn), in the system's free-form ``meta.privacy_dsl``;
   ``privacy-dsl import fides`` reads them back from there;
-* data subjects that are not fideslang defaults are declared as ``data_subject`` resources.
+* data subjects that are not fideslang defaults are declared as ``data_subject`` resources;
+* what fideslang has no field for (every legal basis with its law, interest and balancing test,
+  the categories and subjects by id, descriptions, authorities, rights, the controller's and the
+  notice's facts) goes in ``meta.privacy_dsl`` too, so export then import loses nothing but what
+  the EXP codes report (a purpose without a data use, the texts in other languages).
 
 Retention periods are written in the policy language's own retention syntax (``3 years after
 last_order``), so they read as text and can be parsed back; the criteria text in the export's

@@ -152,6 +152,7 @@ def rule_tests(policies: list[dict[str, Any]], imported: Imported, source: str) 
     """The policy tests of the manifest's fides policies, one ``test`` block per mapped rule."""
     out = RuleTests()
     blocks: list[str] = []
+    any_mapped = False
     for policy in policies:
         key = printable(shorten(str(policy.get("fides_key") or policy.get("name") or "policy")))
         rules = [r for r in _items(policy.get("rules")) if isinstance(r, dict)]
@@ -173,6 +174,7 @@ def rule_tests(policies: list[dict[str, Any]], imported: Imported, source: str) 
                 blocks.append("\n".join([*head, f"# {printable(title)}: holds already; nothing imported can match it"]))
             else:
                 mapped += 1
+                any_mapped = True
                 body = "\n".join(f"  {line}" for line in lines)
                 blocks.append("\n".join([*head, f"test {quote(printable(title))} {{", body, "}"]))
         unmapped = len(rules) - mapped - held
@@ -184,5 +186,5 @@ def rule_tests(policies: list[dict[str, Any]], imported: Imported, source: str) 
     if blocks:
         out.text = (f"# Tests made from the fides policies of {printable(source)} by `privacy-dsl import fides`:\n"
                     "# each fides rule names what no declaration may do, and a `deny` says it of the policy.\n\n"
-                    + NO_ERRORS + "\n\n" + "\n\n".join(blocks) + "\n")
+                    + (NO_ERRORS + "\n\n" if any_mapped else "") + "\n\n".join(blocks) + "\n")
     return out

@@ -9,10 +9,14 @@ The reverse of ``export.to_fides``, for any fideslang manifest, not only ours:
   descriptions from custom ``data_category`` / ``data_subject`` resources of the manifest);
 * systems the declarations send data to (``egress``), and systems with no declarations of their
   own, -> ``recipient`` blocks (``role`` from ``responsibility``, ``contract`` from ``dpa_location``);
-* ``meta.privacy_dsl`` (written by ``privacy-dsl export --format fides``) -> ``cookie``,
-  ``transfer`` and ``consent`` blocks and each purpose's transfers, so an exported policy comes
-  back nearly whole;
-  fideslang 2 ``cookies`` lists and fideslang 1 ``third_country_transfers`` are read too.
+* ``meta.privacy_dsl`` (written by ``privacy-dsl export --format fides``) -> the categories and
+  subjects by id, ``authority``, ``rights``, ``cookie``, ``transfer`` and ``consent`` blocks, each
+  purpose's bases with their laws and interests, transfers and the rest, so an exported policy
+  comes back whole (in the exported language);
+  fideslang 2 ``cookies`` lists and fideslang 1 ``third_country_transfers`` are read too;
+* ``dataset`` resources -> categories (what is stored, not why); ``policy`` rules -> policy tests
+  (``fides_rules``). What became of each part of the manifest is said (``FidesImport.parts``), and a
+  manifest with nothing a policy can be made of is ``FidesImport.empty`` (E082).
 
 What fides cannot say (rights, the complaints authority, and how consent is asked unless
 ``meta.privacy_dsl`` says it) is not invented:
