@@ -216,6 +216,37 @@ def test_property_export_then_import_loses_nothing_fides_or_its_meta_can_hold(so
     assert losses(handle.model, back, "nb") == []
 
 
+def test_what_only_meta_holds_comes_back_too() -> None:
+    """A category without a taxonomy key (EXP003: fides does not see it) comes back, with its
+    retention; so do received_from, automated decisions, the law of an Art. 9(2) condition and the
+    controller's facts."""
+    handle = load_text(textwrap.dedent("""\
+        policy "P" { languages en }
+        controller "C" { public_authority yes offers_to NO, SE }
+        recipient lab { role processor receives pseudonymous "hashed" }
+        recipient anon { role controller }
+        category health { taxonomy user.health_and_medical special health received_from lab }
+        category logs { description "server logs" }
+        subject patient { children no }
+        purpose care {
+          use essential.service
+          basis public_task "Helsepersonelloven § 39"
+          special_condition health_care "Pasientjournalloven § 6"
+          categories health, logs
+          subjects patient
+          recipients lab, anon
+          automated_decisions { exception law safeguards "a doctor reviews" logic "a score" }
+          profiling yes
+          retention law "Pasientjournalforskriften § 15" 10 years after last_visit
+          retention 6 months for logs
+        }
+        """), "x.privacy")
+    problems, text, back = round_trip(handle.model, "en")
+    assert [(d.code, d.span.line) for d in problems] == [("EXP003", 6)]
+    assert input_errors(text) == []
+    assert losses(handle.model, back, "en") == []
+
+
 def test_export_then_import_keeps_the_policy() -> None:
     original = load_one(FJORDKAFFE, run_rules=False).policy
     data, _ = to_fides(original, "en")

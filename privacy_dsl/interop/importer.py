@@ -928,7 +928,7 @@ class _Importer:
         period = _str(decl.get("retention_period"))
         if period:
             keys = meta.get("retention_categories")
-            by_id: dict[str, str] = {}
+            by_id = {ident: ident for ident in self.category_ids}  # declared by id in meta: named by it
             if isinstance(keys, dict):
                 for named, taxon in keys.items():
                     if _str(named) and _str(taxon):
