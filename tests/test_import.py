@@ -181,8 +181,20 @@ def _policies(draw: st.DrawFn) -> str:
         lines = [f"taxonomy {taxa[i]}", *maybe(f"name {q(draw(_TEXT))}"), *maybe(f"source {q(draw(_TEXT))}"),
                  *maybe(f"identifiability {identifiability}"), *maybe("children no"), *maybe("criminal yes")]
         out.append(f"category {ident} {{ {' '.join(lines)} }}")
+    if draw(st.booleans()):  # one fides cannot see (EXP003), kept in meta
+        categories.append("untaxed")
+        out.append(f"category untaxed {{ description {q(draw(_TEXT))} }}")
     out.append(f"subject customer {{ taxonomy customer name {q(draw(_TEXT))} }}")
     out.append(f"subject elev {{ description {q(draw(_TEXT))} }}")
+    recipients = [f"r{i}" for i in range(draw(st.integers(0, 2)))]
+    for ident in recipients:
+        lines = [f"role {draw(st.sampled_from(['processor', 'controller', 'joint_controller']))}",
+                 *maybe(f"name {q(draw(_TEXT))}"), *maybe(f"contract {q(draw(_TEXT))}"), *maybe("countries US"),
+                 *maybe(f"receives pseudonymous {q(draw(_TEXT))}"), *maybe("category_only")]
+        out.append(f"recipient {ident} {{ {' '.join(lines)} }}")
+    if recipients and draw(st.booleans()):
+        out.append(f"transfer t {{ recipient {recipients[0]} country US mechanism sccs {q(draw(_TEXT))} }}")
+    out.append("consent banner { method opt_in reject_button yes }")
     purposes = [f"p{i}" for i in range(draw(st.integers(1, 3)))]
     for ident in purposes:
         bases = draw(st.lists(st.sampled_from([
@@ -195,9 +207,16 @@ def _policies(draw: st.DrawFn) -> str:
                  *(f"basis {b}" for b in bases), f"categories {', '.join(named)}",
                  f"subjects {draw(st.sampled_from(['customer', 'elev', 'customer, elev']))}",
                  *(f"retention {r}" for r in draw(st.lists(_RETENTION, max_size=3, unique=True))),
-                 *maybe(f"retention 6 months for {named[0]}"), *maybe(f"description {q(draw(_TEXT))}"),
-                 *maybe("profiling no")]
+                 *maybe(f"retention 6 months for {named[-1]}"), *maybe(f"description {q(draw(_TEXT))}"),
+                 *maybe("profiling no"), *maybe(f"special_condition explicit_consent {q(draw(_TEXT))}"),
+                 *maybe(f"automated_decisions {{ exception contract safeguards {q(draw(_TEXT))} }}"),
+                 *maybe("consent banner"), *maybe(f"source {q(draw(_TEXT))}")]
+        named_recipients = draw(st.lists(st.sampled_from(recipients), unique=True)) if recipients else []
+        if named_recipients:
+            lines.append(f"recipients {', '.join(named_recipients)}")
         out.append(f"purpose {ident} {{\n  " + "\n  ".join(lines) + "\n}")
+    if draw(st.booleans()):
+        out.append(f'cookie "_ga" {{ party first expiry 2 years purpose {purposes[0]} consent banner }}')
     out.append(f"rights {{ offered access, erasure limited access law {q(draw(_TEXT))} "
                f"denied portability for {purposes[0]} {q(draw(_TEXT))} how {q(draw(_TEXT))} complaints dt }}")
     return "\n".join(out) + "\n"
@@ -212,7 +231,7 @@ def test_property_export_then_import_loses_nothing_fides_or_its_meta_can_hold(so
     assert [d for d in handle.diagnostics if d.category in ("input", "resolution")] == []
     problems, text, back = round_trip(handle.model, "nb")
     assert input_errors(text) == []
-    assert {d.code for d in problems} <= {"EXP002"}  # several bases: the declaration holds the first
+    assert {d.code for d in problems} <= {"EXP002", "EXP003"}  # held by meta only: several bases, no key
     assert losses(handle.model, back, "nb") == []
 
 
