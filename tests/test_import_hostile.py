@@ -119,6 +119,10 @@ def _check(v: str, k: str) -> None:
     assert done.tests is not None
     tests, problem = parse_test_text(done.tests, "fides.privacy-test")
     assert problem is None and tests is not None
+    # only what the rules say: `no errors` and the second rule's `deny` (the first maps only when
+    # the value is a `matches`); no manifest text adds a test or an expectation
+    assert len(tests.cases) <= 3
+    assert {e.text.split()[0] for c in tests.cases for e in c.expectations} <= {"no", "deny"}
     for line in done.tests.splitlines():
         assert not _UNWRITABLE.search(line)
     assert all(len(line) < 2000 for line in [*done.parts, *done.notes])  # printed through `printable`
