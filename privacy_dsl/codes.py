@@ -2,7 +2,7 @@
 
 One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
-(E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP004) and of
+(E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP005) and of
 ``notice`` (NTC001-NTC003), which are declared here, and the codes that were retired (``RETIRED``).
 The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
 model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
@@ -247,10 +247,17 @@ _INPUT = (
     _input("E081", "unreadable-manifest", "The fides manifest given to `import` cannot be read.", True,
            "The file is not a regular file, is larger than `max-manifest-bytes` (default 2 MiB), is "
            "not UTF-8, is not valid YAML (or is nested too deeply, or holds an impossible date such "
-           "as 2026-02-30), or is not a fides manifest (no top-level `system:` or `organization:`), "
+           "as 2026-02-30), or is not a fides manifest (no top-level `system:`, `organization:`, "
+           "`dataset:` or `policy:`), "
            "or a field holds a value of the wrong type. The message gives the line and column where "
            "YAML gives one; nothing is written, and the exit code is 2.",
            {"invalid": "{path}: {problem}"}),
+    _input("E082", "nothing-to-import", "The fides manifest holds nothing a policy can be made of.", True,
+           "No system declares processing, and there is no dataset and no organization: a manifest of "
+           "only `policy:` rules (which are tests of a policy, not a policy), or of only systems without "
+           "privacy declarations and categories. `import` says what became of each part of the manifest; "
+           "nothing is written, and the exit code is 2.",
+           {"empty": "{path}: nothing to import: {why}"}),
     _input("E100", "syntax-error", "The text does not follow the policy grammar.", True,
            "The message says what was found and what the grammar expected at that point.",
            {"unexpected": "unexpected `{found}`; expected {expected}",
@@ -456,15 +463,23 @@ _EXPORT = (
            {"no-use": "purpose `{purpose}` has no `use`; a fides privacy declaration needs a data use, so the "
                       "purpose is not exported"}),
     _other("export", "interop.md", "EXP002", "several-legal-bases", Severity.WARNING,
-           "A purpose has several `basis` statements: a declaration holds one; the first is exported.",
-           {"bases": "purpose `{purpose}` has {count} legal bases; fides holds one, so only `{basis}` is exported"}),
+           "A purpose has several `basis` statements: a declaration holds one, the first; all are kept in "
+           "`meta.privacy_dsl` for `import`, where fides does not see them.",
+           {"bases": "purpose `{purpose}` has {count} legal bases; a fides declaration holds one, so its legal basis "
+                     "is `{basis}` (all are kept in `meta.privacy_dsl` only)"}),
     _other("export", "interop.md", "EXP003", "category-without-taxonomy", Severity.WARNING,
-           "A category has no `taxonomy` key, so it cannot be a fides data category and is left out.",
+           "A category has no `taxonomy` key, so it cannot be a fides data category: the declarations leave it "
+           "out (one finding names every purpose); `meta.privacy_dsl` keeps it for `import`.",
            {"no-taxonomy": "category `{category}` has no taxonomy key; fides cannot express it, so it is left "
-                           "out of purpose `{purpose}`"}),
+                           "out of the data categories of {purpose} (it is kept in `meta.privacy_dsl` only)"}),
     _other("export", "interop.md", "EXP004", "missing-translation", Severity.WARNING,
            "A text has no version in `--lang`; another language's text is exported.",
            {"translation": "{what} has no `{lang}` text; the `{other}` text is exported"}),
+    _other("export", "interop.md", "EXP005", "other-languages-not-exported", Severity.WARNING,
+           "The policy has texts in more languages than `--lang`: a fides manifest holds one language, so the "
+           "others are not exported (one finding per language, with how many texts).",
+           {"languages": "the texts in `{lang}` ({count}) are not exported: a fides manifest holds one language "
+                         "(`{exported}`)"}),
 )
 
 _NOTICE = (

@@ -548,15 +548,23 @@ def _exported_manifest() -> dict[str, Any]:
 
 @pytest.mark.skipif(not HAVE_YAML, reason="PyYAML (the fides extra) is not installed")
 def test_a_wrong_type_in_any_field_of_a_manifest_never_raises() -> None:
-    """Every field of the fjordkaffe export (and the legacy fields the importer reads) replaced by
-    every value of WRONG_VALUES: the importer writes a policy or raises ImportProblem, nothing else."""
-    from privacy_dsl.interop.importer import ImportProblem, from_fides
+    """Every field of the fjordkaffe export (and the legacy fields the importer reads, a dataset and a
+    policy rule) replaced by every value of WRONG_VALUES: the importer writes a policy (and its tests)
+    or raises ImportProblem, nothing else."""
+    from privacy_dsl.interop.importer import ImportProblem, import_fides
 
     data = _exported_manifest()
     data["system"][0].update({"third_country_transfers": ["US"], "does_international_transfers": True,
                               "legal_basis_for_transfers": ["SCC"], "responsibility": ["Controller"],
                               "dpa_location": "x", "joint_controller_info": "x", "dpo": "x",
                               "legal_name": "x", "legal_address": "x"})
+    data["dataset"] = [{"fides_key": "d", "data_categories": ["user"], "collections": [
+        {"name": "c", "data_categories": ["user.name"], "fields": [
+            {"name": "f", "data_categories": ["user.contact.email"], "fields": [{"name": "g"}]}]}]}]
+    data["policy"] = [{"fides_key": "p", "rules": [{
+        "name": "r", "description": "x", "data_categories": {"matches": "ANY", "values": ["user"]},
+        "data_uses": {"matches": "OTHER", "values": ["essential"]},
+        "data_subjects": {"matches": "ANY", "values": ["customer"]}}]}]
     # every field of the first item of each list (the others have the same fields)
     paths = [p for p in _paths(data) if p and all(k == 0 for k in p if isinstance(k, int))]
     assert len(paths) > 80
@@ -564,7 +572,7 @@ def test_a_wrong_type_in_any_field_of_a_manifest_never_raises() -> None:
     for path in paths:
         for new in WRONG_VALUES:
             try:
-                from_fides(_replaced(data, path, new))
+                import_fides(_replaced(data, path, new))
             except ImportProblem:
                 pass
             except Exception as exc:

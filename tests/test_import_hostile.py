@@ -11,10 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy_dsl.interop.importer import _UNWRITABLE, from_fides
+from privacy_dsl.interop.importer import _UNWRITABLE, from_fides, import_fides
 from privacy_dsl.language import model as m
 from privacy_dsl.language.parser import parse_text
 from privacy_dsl.lint.engine import lint_text
+from privacy_dsl.query.policytest import parse_test_text
 
 pytest.importorskip("yaml")
 
@@ -54,7 +55,19 @@ def _manifest(v: str, k: str) -> dict[str, Any]:
                  "data_shared_with_third_parties": True, "third_parties": v,
              }],
              "meta": {"privacy_dsl": {
-                 "purposes": [{"declaration": v, "id": k, "consent": k, "transfers": [k, {"x": 1}]}],
+                 "purposes": [{"declaration": v, "id": k, "consent": k, "transfers": [k, {"x": 1}], "description": v,
+                               "source": v, "special_law": v, "unnamed": v, "categories": [k, v],
+                               "bases": [{"basis": "legitimate_interests", "interest": v, "balancing_test": v},
+                                         {"basis": "legal_obligation", "law": v}, {"basis": v}],
+                               "automated_decisions": {"exception": v, "safeguards": v, "present": v}}],
+                 "categories": [{"id": k, "taxonomy": v, "name": v, "description": v, "source": v, "special": v,
+                                 "identifiability": v, "received_from": [k, v], "criminal": v}],
+                 "subjects": [{"id": k, "fides_key": k, "name": v, "children": v}],
+                 "authorities": [{"id": k, "name": v, "country": v, "email": v, "address": v}],
+                 "rights": {"offered": [v, "access"], "how": v, "complaints": k,
+                            "limited": [{"rights": ["access", v], "purposes": [k, v], "law": v, "reason": v}]},
+                 "controller": {"registration": v, "website": v, "country": v, "public_authority": v,
+                                "offers_to": [v], "dpo_required": v},
                  "transfers": [{"id": k, "recipient_system": f"{k}_r", "country": v, "mechanism": "scc",
                                 "mechanism_detail": v, "certification": v, "tia": v, "description": v}],
                  "cookies": [{"name": v, "storage": v, "provider": v, "party": v, "duration": v, "expiry": v,
@@ -67,6 +80,14 @@ def _manifest(v: str, k: str) -> dict[str, Any]:
             {"fides_key": f"{k}_r", "name": v, "description": v, "dpa_location": v, "responsibility": [v],
              "meta": {"privacy_dsl": {"id": k, "website": v, "countries": [v], "role": v}}},
         ],
+        "dataset": [{"fides_key": k, "name": v, "collections": [
+            {"name": v, "fields": [{"name": v, "data_categories": [v, "user.name"], "fields": [v, {"name": v}]}]}]}],
+        "policy": [{"fides_key": k, "name": v, "rules": [
+            {"name": v, "description": v, "data_categories": {"matches": "ANY", "values": [v, "user"]},
+             "data_uses": {"matches": v, "values": [v]}, "data_subjects": {"matches": "ANY", "values": [k]}},
+            {"name": v, "data_categories": {"matches": "ANY", "values": ["user"]},
+             "data_uses": {"matches": "ANY", "values": ["marketing"]}, "data_subjects": {"matches": "OTHER",
+                                                                                        "values": [v]}}]}],
     }
 
 
@@ -86,13 +107,25 @@ def _blocks(text: str) -> dict[str, list[Any]]:
 
 
 def _check(v: str, k: str) -> None:
-    text, notes = from_fides(_manifest(v, k), source=f"{v}.yml")
+    done = import_fides(_manifest(v, k), source=f"{v}.yml")
+    text, notes = done.policy, done.notes
     blocks = _blocks(text)
     # never extra blocks: exactly those the manifest describes
     assert {kind: len(bs) for kind, bs in blocks.items()} == {
         "policy": 1, "controller": 1, "purpose": 1, "consent": 1, "category": len(blocks["category"]),
-        "subject": len(blocks["subject"]), "recipient": len(blocks["recipient"]), "transfer": 1, "cookie": 1}
-    assert 1 <= len(blocks["category"]) <= 2 and 1 <= len(blocks["subject"]) <= 2
+        "subject": len(blocks["subject"]), "recipient": len(blocks["recipient"]), "transfer": 1, "cookie": 1,
+        "authority": 1, "rights": 1}
+    assert 1 <= len(blocks["category"]) <= 4 and 1 <= len(blocks["subject"]) <= 3
+    assert done.tests is not None
+    tests, problem = parse_test_text(done.tests, "fides.privacy-test")
+    assert problem is None and tests is not None
+    # only what the rules say: `no errors` and the second rule's `deny` (the first maps only when
+    # the value is a `matches`); no manifest text adds a test or an expectation
+    assert len(tests.cases) <= 3
+    assert {e.text.split()[0] for c in tests.cases for e in c.expectations} <= {"no", "deny"}
+    for line in done.tests.splitlines():
+        assert not _UNWRITABLE.search(line)
+    assert all(len(line) < 2000 for line in [*done.parts, *done.notes])  # printed through `printable`
     assert 1 <= len(blocks["recipient"]) <= 2
     # no comment line of the output is anything but a comment
     for line in text.splitlines():
@@ -119,6 +152,13 @@ def _check(v: str, k: str) -> None:
     purpose: m.Purpose = blocks["purpose"][0]
     assert purpose.name is not None and purpose.name.plain == want
     assert purpose.bases and purpose.bases[0].balancing_test == want
+    also = [v] if v in {b.value for b in m.BasisKind} else []  # a third basis, when the value is one
+    assert [b.basis.value for b in purpose.bases] == ["legitimate_interests", "legal_obligation", *also]
+    assert purpose.bases[0].interest is not None and purpose.bases[0].interest.plain == want
+    assert purpose.bases[1].citation == want
+    assert purpose.description is not None and purpose.description.plain == want
+    rights: m.Rights = blocks["rights"][0]
+    assert rights.offered == (m.Right.ACCESS,) and [r.law for r in rights.limited] == [want]
     assert len(purpose.retention) <= 1
     cookie: m.Cookie = blocks["cookie"][0]
     assert cookie.name == _UNWRITABLE.sub("\ufffd", v) and cookie.provider == want and cookie.domains == (want,)

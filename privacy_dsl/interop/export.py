@@ -18,7 +18,11 @@
   everything else fideslang has no field for (the consent mechanisms: how consent is asked,
   where, and how it is withdrawn), in the system's free-form ``meta.privacy_dsl``;
   ``privacy-dsl import fides`` reads them back from there;
-* data subjects that are not fideslang defaults are declared as ``data_subject`` resources.
+* data subjects that are not fideslang defaults are declared as ``data_subject`` resources;
+* what fideslang has no field for (every legal basis with its law, interest and balancing test,
+  the categories and subjects by id, descriptions, authorities, rights, the controller's and the
+  notice's facts) goes in ``meta.privacy_dsl`` too, so export then import loses nothing but what
+  the EXP codes report (a purpose without a data use, the texts in other languages).
 
 Retention periods are written in the policy language's own retention syntax (``3 years after
 last_order``), so they read as text and can be parsed back; the criteria text in the export's
@@ -95,9 +99,10 @@ def to_json(policy: m.Policy) -> str:
 
 # ---------------------------------------------------------------- fides
 
-def _problem(code: str, message: str, span: m.Span, hint: str | None = None,
+def _problem(code: str, message: str | None, span: m.Span, hint: str | None = None,
              args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
-    """A diagnostic for one of the export codes of the catalogue (EXP001-EXP004)."""
+    """A diagnostic for one of the export codes of the catalogue (EXP001-EXP005); ``message`` None:
+    the code's template filled from ``args``."""
     return builtin(code, message, span, hint=hint, args=args)
 
 
@@ -179,10 +184,16 @@ class _Fides:
         self.lang = lang
         self.problems: list[Diagnostic] = []
         self.keys = _Keys()
+        #: language -> the texts in it that are not exported (what each is, and where)
+        self.other_languages: dict[str, dict[str, m.Span]] = {}
+        self.untaxed: dict[str, list[str]] = {}  # category without a taxonomy key -> the purposes naming it
 
     def text(self, text: m.Text | None, span: m.Span, what: str) -> str | None:
         if text is None:
             return None
+        for other in text.by_lang:  # fides holds one language: the others are counted for EXP005
+            if other != (self.lang if self.lang in text.by_lang else next(iter(text.by_lang))):
+                self.other_languages.setdefault(other, {}).setdefault(what, span)
         if self.lang is None:
             return text.get()
         if self.lang in text.by_lang or text.plain is not None:
@@ -222,7 +233,26 @@ class _Fides:
         systems.extend(self.recipient_system(ident, r, org_key, systems[0]["fides_key"])
                        for ident, r in policy.recipients.items())
         out["system"] = systems
+        self.report_what_fides_cannot_hold()
         return out
+
+    def report_what_fides_cannot_hold(self) -> None:
+        """One finding per fact: a category without a taxonomy key (naming every purpose it is left
+        out of), and each language whose texts are not exported."""
+        for ident, purposes in self.untaxed.items():
+            named = ", ".join(f"`{p}`" for p in purposes)
+            self.problems.append(_problem(
+                "EXP003", None, self.policy.categories[ident].span,
+                hint="add `taxonomy <fideslang data-category key>` (see `privacy-dsl taxonomy`)",
+                args=(("category", ident), ("purpose", f"purpose{'s' if len(purposes) > 1 else ''} {named}"))))
+        info = self.policy.info
+        for lang, texts in self.other_languages.items():
+            count = len(texts)
+            first = next(iter(texts.values()))
+            where = info.span_of("languages") if info is not None and info.has("languages") else first
+            self.problems.append(_problem(
+                "EXP005", None, where, hint=f"export again with `--lang {lang}` for a manifest in `{lang}`",
+                args=(("lang", lang), ("count", str(count)), ("exported", self.lang or "the first language"))))
 
     def data_subjects(self) -> list[dict[str, Any]]:
         from ..language.taxonomy import data_subjects
@@ -255,11 +285,9 @@ class _Fides:
             if category is None:
                 continue
             if category.taxonomy is None:
-                self.problems.append(_problem(
-                    "EXP003", f"category `{category.id}` has no taxonomy key; fides cannot express it, so it is "
-                    f"left out of purpose `{purpose.id}`", category.span,
-                    hint="add `taxonomy <fideslang data-category key>` (see `privacy-dsl taxonomy`)",
-                    args=(("category", category.id), ("purpose", purpose.id))))
+                purposes = self.untaxed.setdefault(category.id, [])
+                if purpose.id not in purposes:
+                    purposes.append(purpose.id)
                 continue
             if category.taxonomy not in keys:
                 keys.append(category.taxonomy)
@@ -284,16 +312,20 @@ class _Fides:
                 # fides holds one data use per declaration: a purpose with several is one declaration
                 # per use, alike but for `data_use` (the importer joins them again by the meta `id`).
                 declarations.extend({**declaration, "data_use": use} for use in purpose.uses)
-                extra: dict[str, Any] = {"declaration": declaration["name"], "id": ident}
+                extra: dict[str, Any] = {"declaration": declaration["name"], "declarations": len(purpose.uses),
+                                         "id": ident}
+                if purpose.name is None:  # the declaration's name is the id
+                    extra["unnamed"] = True
                 if purpose.transfers:
                     extra["transfers"] = [r.name for r in purpose.transfers]
                 if purpose.consent is not None:
                     extra["consent"] = purpose.consent.name
-                if purpose.profiling:
-                    extra["profiling"] = True
+                if purpose.profiling is not None:
+                    extra["profiling"] = purpose.profiling
                 named = self.retention_categories(purpose)
                 if named:
                     extra["retention_categories"] = named
+                extra.update(self.purpose_facts(ident, purpose))
                 self.purpose_meta.append(extra)
         system["privacy_declarations"] = declarations
         recipients = sorted({r.name for p in policy.purposes.values() for r in p.recipients
@@ -338,6 +370,14 @@ class _Fides:
             meta["transfers"] = [self.transfer(ident, t) for ident, t in policy.transfers.items()]
         if policy.consents:
             meta["consents"] = [self.consent(ident, c) for ident, c in policy.consents.items()]
+        if policy.categories:
+            meta["categories"] = [self.category_facts(c) for c in policy.categories.values()]
+        if policy.subjects:
+            meta["subjects"] = [self.subject_facts(ident, s) for ident, s in policy.subjects.items()]
+        if policy.authorities:
+            meta["authorities"] = [self.authority(a) for a in policy.authorities.values()]
+        if policy.rights is not None:
+            meta["rights"] = self.rights(policy.rights)
         if policy.info is not None and policy.info.languages:
             meta["languages"] = [r.name for r in policy.info.languages]
         if policy.info is not None and policy.info.claims:
@@ -381,6 +421,118 @@ class _Fides:
             out["cites"] = list(dict.fromkeys(info.cites))
         return out
 
+    def purpose_facts(self, ident: str, purpose: m.Purpose) -> dict[str, Any]:
+        """What a declaration has no field for: the description and source, every legal basis with
+        its law (legal obligation, public task), interest and balancing test (a declaration holds one
+        basis and none of these but the balancing test's location), the Art. 9(2) condition's law,
+        the automated decisions, and the purpose's categories by id (fides knows only their keys,
+        and several categories may share one key)."""
+        out: dict[str, Any] = {}
+        where = f"purpose `{ident}`"
+        for key in ("description", "source"):
+            text = self.text(getattr(purpose, key), purpose.span_of(key), f"{where} {key}")
+            if text:
+                out[key] = text
+        if purpose.bases:
+            out["bases"] = [self.basis(b, where) for b in purpose.bases]
+        if purpose.special_condition is not None and purpose.special_condition.citation:
+            out["special_law"] = purpose.special_condition.citation
+        decisions = purpose.automated_decisions
+        if decisions is not None:
+            entry: dict[str, Any] = {"present": decisions.present}
+            if decisions.exception is not None:
+                entry["exception"] = decisions.exception.value
+            for key in ("safeguards", "logic"):
+                text = self.text(getattr(decisions, key), decisions.span_of(key), f"{where} automated decision {key}")
+                if text:
+                    entry[key] = text
+            out["automated_decisions"] = entry
+        if purpose.categories:
+            out["categories"] = [r.name for r in purpose.categories]
+        return out
+
+    def basis(self, basis: m.LegalBasis, where: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {"basis": basis.basis.value}
+        if basis.citation:
+            entry["law"] = basis.citation
+        interest = self.text(basis.interest, basis.span, f"{where} legitimate interest")
+        if interest:
+            entry["interest"] = interest
+        if basis.balancing_test:
+            entry["balancing_test"] = basis.balancing_test
+        return entry
+
+    def category_facts(self, category: m.Category) -> dict[str, Any]:
+        """A category as the policy declares it: fides has only the taxonomy key."""
+        where = f"category `{category.id}`"
+        entry: dict[str, Any] = {"id": category.id}
+        if category.taxonomy:
+            entry["taxonomy"] = category.taxonomy
+        for key in ("name", "description", "source"):
+            text = self.text(getattr(category, key), category.span_of(key), f"{where} {key}")
+            if text:
+                entry[key] = text
+        if category.special is not None:
+            entry["special"] = category.special.value
+        for key in ("criminal", "children"):
+            if getattr(category, key) is not None:
+                entry[key] = getattr(category, key)
+        if category.identifiability is not None:
+            entry["identifiability"] = category.identifiability.value
+        if category.received_from:
+            entry["received_from"] = [r.name for r in category.received_from]
+        return entry
+
+    def subject_facts(self, ident: str, subject: m.Subject) -> dict[str, Any]:
+        """A subject with the key its declarations name it by (``fides_key``)."""
+        entry: dict[str, Any] = {"id": ident, "fides_key": self.subject_key(ident)}
+        if subject.taxonomy:
+            entry["taxonomy"] = subject.taxonomy
+        for key in ("name", "description"):
+            text = self.text(getattr(subject, key), subject.span_of(key), f"subject `{ident}` {key}")
+            if text:
+                entry[key] = text
+        if subject.children is not None:
+            entry["children"] = subject.children
+        return entry
+
+    def authority(self, authority: m.Authority) -> dict[str, Any]:
+        """A supervisory authority: fides has no resource for one."""
+        entry: dict[str, Any] = {"id": authority.id}
+        name = self.text(authority.name, authority.span_of("name"), f"authority `{authority.id}` name")
+        if name:
+            entry["name"] = name
+        for key in ("country", "email", "phone", "address", "website"):
+            if getattr(authority, key):
+                entry[key] = getattr(authority, key)
+        return entry
+
+    def rights(self, rights: m.Rights) -> dict[str, Any]:
+        """The rights the notice offers, limits and denies: fides has no place for them."""
+        out: dict[str, Any] = {}
+        if rights.offered:
+            out["offered"] = [r.value for r in rights.offered]
+        for key in ("limited", "denied"):
+            entries = []
+            for restriction in getattr(rights, key):
+                entry: dict[str, Any] = {"rights": [r.value for r in restriction.rights]}
+                if restriction.purposes:
+                    entry["purposes"] = [r.name for r in restriction.purposes]
+                if restriction.law:
+                    entry["law"] = restriction.law
+                reason = self.text(restriction.reason, restriction.span, f"the {key} rights' reason")
+                if reason:
+                    entry["reason"] = reason
+                entries.append(entry)
+            if entries:
+                out[key] = entries
+        how = self.text(rights.how, rights.span_of("how"), "the rights' `how`")
+        if how:
+            out["how"] = how
+        if rights.complaints is not None:
+            out["complaints"] = rights.complaints.name
+        return out
+
     def controller_meta(self, controller: m.Controller) -> dict[str, Any]:
         """The privacy contact (who is not a DPO: fides has only `data_protection_officer`) and the
         representative's country (fides contact details have no country)."""
@@ -394,6 +546,16 @@ class _Fides:
             out["privacy_contact"] = entry
         if controller.representative is not None and controller.representative.country:
             out["representative_country"] = controller.representative.country
+        facts: dict[str, Any] = {k: getattr(controller, k) for k in ("registration", "country", "website")
+                                 if getattr(controller, k)}
+        if controller.public_authority is not None:
+            facts["public_authority"] = controller.public_authority
+        if controller.offers_to:
+            facts["offers_to"] = list(controller.offers_to)
+        if controller.dpo is not None and controller.dpo.required is not None:
+            facts["dpo_required"] = controller.dpo.required
+        if facts:
+            out["controller"] = facts
         return out
 
     def retention_categories(self, purpose: m.Purpose) -> dict[str, str]:
@@ -430,8 +592,7 @@ class _Fides:
             basis = purpose.bases[0]
             if len(purpose.bases) > 1:
                 self.problems.append(_problem(
-                    "EXP002", f"purpose `{ident}` has {len(purpose.bases)} legal bases; fides holds one, so only "
-                    f"`{basis.basis.value}` is exported", purpose.bases[1].span,
+                    "EXP002", None, purpose.bases[1].span,
                     args=(("purpose", ident), ("count", str(len(purpose.bases))), ("basis", basis.basis.value))))
             decl["legal_basis_for_processing"] = FIDES_BASIS[basis.basis]
             decl["flexible_legal_basis_for_processing"] = False
@@ -476,6 +637,8 @@ class _Fides:
         provided = [c for c in self.policy.cookies if c.provider_ref is not None and c.provider_ref.name == ident]
         system.update(self.cookie_fields(tuple(provided)))
         meta: dict[str, Any] = {"version": META_VERSION, "id": ident}
+        if recipient.name is None:  # the system's name is the id
+            meta["unnamed"] = True
         if recipient.role is not None:
             meta["role"] = recipient.role.value
         if recipient.countries:

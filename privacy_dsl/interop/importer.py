@@ -9,10 +9,14 @@ The reverse of ``export.to_fides``, for any fideslang manifest, not only ours:
   descriptions from custom ``data_category`` / ``data_subject`` resources of the manifest);
 * systems the declarations send data to (``egress``), and systems with no declarations of their
   own, -> ``recipient`` blocks (``role`` from ``responsibility``, ``contract`` from ``dpa_location``);
-* ``meta.privacy_dsl`` (written by ``privacy-dsl export --format fides``) -> ``cookie``,
-  ``transfer`` and ``consent`` blocks and each purpose's transfers, so an exported policy comes
-  back nearly whole;
-  fideslang 2 ``cookies`` lists and fideslang 1 ``third_country_transfers`` are read too.
+* ``meta.privacy_dsl`` (written by ``privacy-dsl export --format fides``) -> the categories and
+  subjects by id, ``authority``, ``rights``, ``cookie``, ``transfer`` and ``consent`` blocks, each
+  purpose's bases with their laws and interests, transfers and the rest, so an exported policy
+  comes back whole (in the exported language);
+  fideslang 2 ``cookies`` lists and fideslang 1 ``third_country_transfers`` are read too;
+* ``dataset`` resources -> categories (what is stored, not why); ``policy`` rules -> policy tests
+  (``fides_rules``). What became of each part of the manifest is said (``FidesImport.parts``), and a
+  manifest with nothing a policy can be made of is ``FidesImport.empty`` (E082).
 
 What fides cannot say (rights, the complaints authority, and how consent is asked unless
 ``meta.privacy_dsl`` says it) is not invented:
@@ -90,6 +94,10 @@ LEGACY_USES = {
 }
 
 
+#: The top-level keys of a fides manifest that `import` reads.
+MANIFEST_PARTS = ("system", "organization", "dataset", "policy")
+
+
 class ImportProblem(Exception):
     """The file is not a fides manifest this importer can read."""
 
@@ -130,8 +138,9 @@ def load_yaml(text: str, path: str = "<fides>") -> dict[str, Any]:
         raise ImportProblem(f"{where}: not valid YAML: {problem}") from None
     except NESTING_ERRORS:
         raise ImportProblem(f"{path}: not valid YAML: {NESTED_TOO_DEEPLY}") from None
-    if not isinstance(data, dict) or not any(k in data for k in ("system", "organization", "dataset")):
-        raise ImportProblem(f"{path}: not a fides manifest (expected top-level `system:` or `organization:`)")
+    if not isinstance(data, dict) or not any(k in data for k in MANIFEST_PARTS):
+        raise ImportProblem(f"{path}: not a fides manifest (expected top-level `system:`, `organization:`, "
+                            "`dataset:` or `policy:`)")
     _check_shape(data, path)
     return data
 
@@ -225,6 +234,11 @@ def _ident(text: str, taken: set[str]) -> str:
     return ident
 
 
+def _is_ident(value: str) -> bool:
+    """Whether ``value`` can be written as a block's id as it is (keywords can: `category name`)."""
+    return re.fullmatch(r"[^\W\d][\w\-]*", value) is not None and value not in ("yes", "no")
+
+
 def _date(value: Any) -> str | None:
     """A date as ``export`` writes it (``2026-09-01``, ``2020-04`` or ``2019``), else None. YAML reads an
     unquoted ``2026-09-01`` as a date and ``2019`` as a number: both are taken as written."""
@@ -268,12 +282,41 @@ class _Block:
         return "\n".join(out)
 
 
+class _DeclarationMeta:
+    """The ``meta.privacy_dsl.purposes`` entry of each declaration, in order. Our export writes one
+    entry per purpose, named by its declarations' ``name`` and saying how many ``declarations`` it
+    wrote (one per data use); two purposes may have the same name, so entries are taken in turn.
+    An entry without ``declarations`` (an older export) serves every declaration of its name."""
+
+    def __init__(self, entries: Any) -> None:
+        self.queues: dict[str, list[dict[str, Any]]] = {}
+        for entry in _list(entries):
+            if isinstance(entry, dict):
+                self.queues.setdefault(str(entry.get("declaration")), []).append(entry)
+        self.current: dict[str, tuple[dict[str, Any], int | None]] = {}
+
+    def next(self, name: str | None) -> dict[str, Any]:
+        key = name or ""
+        entry, left = self.current.get(key, ({}, 0))
+        if left is None or left > 0:
+            self.current[key] = (entry, None if left is None else left - 1)
+            return entry
+        queue = self.queues.get(key, [])
+        if not queue:
+            return {}
+        entry = queue.pop(0)
+        count = entry.get("declarations")
+        self.current[key] = (entry, count - 1 if isinstance(count, int) and not isinstance(count, bool) else None)
+        return entry
+
+
 class _Importer:
     def __init__(self, data: dict[str, Any], lang: str | None, source: str) -> None:
         self.data = data
         self.lang = lang
         self.source = source
-        self.names: set[str] = set()
+        self.names: set[str] = set()  # every id given, of any kind: new ids are unlike all of them
+        self.kind_names: dict[str, set[str]] = {}
         self.notes: list[str] = []
         self.systems = [s for s in _list(data.get("system")) if isinstance(s, dict)]
         self.by_key = {str(s.get("fides_key")): s for s in self.systems}
@@ -285,7 +328,29 @@ class _Importer:
         self.subjects: dict[str, str] = {}
         self.recipients: dict[str, str] = {}  # system key -> recipient id
         self.consents: dict[str, str] = {}
+        self.category_ids: set[str] = set()  # categories meta declares by id
+        self.category_taxonomy: dict[str, str] = {}  # their taxonomy keys
+        self.category_keys: dict[str, str] = {}  # every category id -> the fides key it stands for
+        self.uses: list[str] = []  # the data uses of the imported purposes
+        self.used_categories: set[str] = set()  # the categories a purpose names
+        self.parts: list[str] = []  # what became of each part of the manifest
+        self.made_by: dict[str, list[str]] = {}  # system key -> the purposes its declarations became
+        self.empty: str | None = None  # why nothing a policy can be made of was imported
+        self.purpose_ids: set[str] = set()
+        self.received_from: dict[str, list[str]] = {}
+        self.authority_ids: set[str] = set()
         self.replaced: list[str] = []  # values that held characters a policy string cannot carry
+
+    def own(self, kind: str, wanted: str, verbatim: bool = True) -> str:
+        """The id of a block of ``kind``: ``wanted`` itself when it is an id (from ``meta.privacy_dsl``,
+        ``verbatim``) that no other block of that kind has (ids of different kinds may be alike, as in
+        the policy exported), else one made from it (a name, a fides key), unlike every id given."""
+        taken = self.kind_names.setdefault(kind, set())
+        keep = verbatim and _is_ident(wanted) and wanted not in taken
+        ident = wanted if keep else _ident(wanted, self.names)
+        self.names.add(ident)
+        taken.add(ident)
+        return ident
 
     # -- text
     def quote(self, value: str) -> str:
@@ -331,7 +396,9 @@ class _Importer:
                 ident = _ident(candidate, self.names)
                 break
         ident = ident or _ident(key, self.names)
+        self.kind_names.setdefault("category", set()).add(ident)
         self.categories[key] = ident
+        self.category_keys[ident] = key
         block = _Block(f"category {ident}")
         if key in known:
             block.lines.append(f"taxonomy {key}")
@@ -349,6 +416,7 @@ class _Importer:
         if key in self.subjects:
             return self.subjects[key]
         ident = _ident(key, self.names)
+        self.kind_names.setdefault("subject", set()).add(ident)
         self.subjects[key] = ident
         block = _Block(f"subject {ident}")
         if key in taxonomy.data_subjects():  # a fideslang key says what the subject is: keep it as data
@@ -358,6 +426,12 @@ class _Importer:
         return ident
 
     def use(self, key: str | None, comments: list[str]) -> str | None:
+        found = self.known_use(key, comments)
+        if found is not None and found not in self.uses:
+            self.uses.append(found)
+        return found
+
+    def known_use(self, key: str | None, comments: list[str]) -> str | None:
         if key is None:
             comments.append("the fides declaration has no data_use")
             return None
@@ -383,11 +457,12 @@ class _Importer:
             return self.recipients[system_key]
         system = self.by_key.get(system_key, {"fides_key": system_key})
         meta = self.meta(system)
-        ident = _ident(str(meta.get("id") or system_key), self.names)
+        ident = self.own("recipient", str(meta.get("id") or system_key), verbatim=bool(meta.get("id")))
         self.recipients[system_key] = ident
         block = _Block(f"recipient {ident}")
         # a name that is not text (a list, a blank) falls back to the key, then to the id
-        block.lines.append(f"name {self.text(system.get('name')) or self.text(system_key) or quote(ident)}")
+        if meta.get("unnamed") is not True:
+            block.lines.append(f"name {self.text(system.get('name')) or self.text(system_key) or quote(ident)}")
         if _str(system.get("description")):
             block.lines.append(f"description {self.text(system['description'])}")
         role = meta.get("role")
@@ -427,8 +502,10 @@ class _Importer:
         self.recipient_blocks: list[_Block] = []
         blocks: list[_Block] = []
         own = [s for s in self.systems if _list(s.get("privacy_declarations"))]
-        others = [s for s in self.systems if not _list(s.get("privacy_declarations"))]
-        main = own[0] if own else (self.systems[0] if self.systems else {})
+        # our export's system of the policy says so in its meta (`purposes`), declarations or none
+        ours = [s for s in self.systems if isinstance(self.meta(s).get("purposes"), list)]
+        main = own[0] if own else (ours[0] if ours else self.systems[0] if self.systems else {})
+        others = [s for s in self.systems if not _list(s.get("privacy_declarations")) and not (ours and s is main)]
         main_meta = self.meta(main)
 
         info = _Block(f"policy {self.quote(str(main.get('name') or self._org_name() or 'Imported from fides'))}")
@@ -466,45 +543,226 @@ class _Importer:
         if controller is not None:
             blocks.append(controller)
 
+        self.declared(main_meta)
         purposes: list[_Block] = []
-        purpose_meta = {str(p.get("declaration")): p for p in _list(main_meta.get("purposes")) if isinstance(p, dict)}
+        purpose_meta = _DeclarationMeta(main_meta.get("purposes"))
         transfers = self.transfers(main_meta)
         joined: dict[str, _Block] = {}  # meta id -> block: our export writes one declaration per data use
         for system in own:
             for decl in _list(system.get("privacy_declarations")):
                 if not isinstance(decl, dict):
                     continue
-                meta = purpose_meta.get(_str(decl.get("name")) or "", {}) if system is main else {}
+                meta = purpose_meta.next(_str(decl.get("name"))) if system is main else {}
                 meta_id = str(meta.get("id") or "")
                 if meta_id and meta_id in joined:
                     use = self.use(_str(decl.get("data_use")), joined[meta_id].comments)
                     if use:
                         joined[meta_id].lines.append(f"use {use}")
                     continue
-                block = self.purpose(decl, system, system is main, purpose_meta, transfers)
+                block = self.purpose(decl, system, system is main, meta, transfers)
                 purposes.append(block)
+                self.made_by.setdefault(str(system.get("fides_key")), []).append(block.head.split()[1])
                 if meta_id:
                     joined[meta_id] = block
         for system in others:
             self.recipient(str(system.get("fides_key")))
+        for dataset in _list(self.data.get("dataset")):
+            if isinstance(dataset, dict):
+                self.dataset(dataset, own)
+        self.finish_categories()
+        authorities = self.authorities(main_meta)
+        rights = self.rights(main_meta, {b.head.split()[1] for b in purposes})
         cookies = self.cookies(main, main_meta)
         consents = self.consent_blocks(main_meta)
 
+        self.say_what_became_of(main, own, others, controller)
+        if not (purposes or self.category_blocks or self.recipient_blocks or cookies or controller):
+            self.empty = "no system declares processing, and there is no dataset and no organization"
+        elif not purposes:
+            self.parts.append("no system has privacy declarations, so the policy has no purposes: declare them")
         if self.replaced:
             self.notes.append(f"{len(self.replaced)} text(s) held control or bidirectional-control characters that a "
                               "policy string cannot carry; they are replaced by U+FFFD")
-        out = [f"# Imported from the fides manifest {printable(self.source)} by `privacy-dsl import fides`.\n"
-               "# fides has no place for the data subjects' rights, the complaints authority or how consent is\n"
-               "# asked: add `rights { ... }`, an `authority` and the `consent` details, then run `privacy-dsl lint`."]
+        out = [f"# Imported from the fides manifest {printable(self.source)} by `privacy-dsl import fides`."]
+        if rights is None:
+            out[0] += ("\n# fides has no place for the data subjects' rights, the complaints authority or how consent"
+                       "\n# is asked: add `rights { ... }`, an `authority` and the `consent` details, then run "
+                       "`privacy-dsl lint`.")
         out.extend(b.render() for b in blocks)
+        out.extend(b.render() for b in authorities)
         out.extend(b.render() for b in self.subject_blocks)
         out.extend(b.render() for b in self.category_blocks)
         out.extend(b.render() for b in purposes)
+        if rights is not None:
+            out.append(rights.render())
         out.extend(b.render() for b in consents)
         out.extend(b.render() for b in self.recipient_blocks)
         out.extend(b.render() for b in transfers.values())
         out.extend(b.render() for b in cookies)
         return format_string("\n\n".join(out) + "\n")
+
+    def dataset(self, dataset: dict[str, Any], own: list[dict[str, Any]]) -> None:
+        """A fides dataset says what data is stored where, not why: the data categories of its fields
+        (and of the dataset and its collections) become categories, which no purpose uses unless a
+        declaration names them too."""
+        keys: list[str] = []
+        stack: list[Any] = [dataset]
+        while stack:  # the dataset, its collections, their fields and nested fields
+            node = stack.pop()
+            if not isinstance(node, dict):
+                continue
+            keys.extend(str(k) for k in _list(node.get("data_categories")) if _str(k))
+            stack.extend(reversed([*_list(node.get("collections")), *_list(node.get("fields"))]))
+        key = str(dataset.get("fides_key") or dataset.get("name") or "dataset")
+        made = list(dict.fromkeys(self.category(k) for k in keys))
+        users = [str(s.get("fides_key")) for s in own for d in _list(s.get("privacy_declarations"))
+                 if isinstance(d, dict) and key in [str(r) for r in _list(d.get("dataset_references"))]]
+        key = shorten(key)
+        unused = [c for c in made if c not in self.used_categories]
+        if not made:
+            self.parts.append(f"dataset `{key}`: not imported: its fields have no data categories")
+            return
+        said = f"dataset `{key}`: the data categories of its fields are the categories {', '.join(map(shorten, made))}"
+        if users:
+            said += f" (the dataset of system{'s' if len(set(users)) > 1 else ''} " \
+                    f"{', '.join(f'`{shorten(u)}`' for u in dict.fromkeys(users))})"
+        if unused:
+            said += f"; no purpose uses {'them' if unused == made else ', '.join(map(shorten, unused))}: a dataset " \
+                    "says what is stored, not why"
+        self.parts.append(said)
+        for block in self.category_blocks:
+            if block.head.split()[1] in unused:
+                block.comments.append(f"from the fides dataset `{key}`; no purpose uses it")
+
+    def say_what_became_of(self, main: dict[str, Any], own: list[dict[str, Any]], others: list[dict[str, Any]],
+                           controller: _Block | None) -> None:
+        """One note per part of the manifest (an organization, a system, a policy): what it became."""
+        orgs = [o for o in _list(self.data.get("organization")) if isinstance(o, dict)]
+        for n, org in enumerate(orgs):
+            key = f"organization `{shorten(str(org.get('fides_key')))}`"
+            if n == 0 and controller is not None:
+                self.parts.insert(n, f"{key}: became the controller")
+            else:
+                self.parts.insert(n, f"{key}: not imported: a policy has one controller (the first organization)")
+        for system in own:
+            made = self.made_by.get(str(system.get("fides_key")), [])
+            key = shorten(str(system.get("fides_key")))
+            role = "the policy" if system is main else "part of the policy"
+            self.parts.append(f"system `{key}`: became {role}; its privacy declarations are the purpose"
+                              f"{'s' if len(made) > 1 else ''} {', '.join(map(shorten, made))}" if made else
+                              f"system `{key}`: not imported: its privacy declarations are not mappings")
+        for system in others:
+            ident = self.recipients.get(str(system.get("fides_key")))
+            self.parts.append(f"system `{shorten(str(system.get('fides_key')))}` has no privacy declarations: it "
+                              f"became recipient `{shorten(str(ident))}`")
+
+    def declared(self, meta: dict[str, Any]) -> None:
+        """The categories and subjects ``meta.privacy_dsl`` declares (written by our export): with
+        their ids and everything fides has no field for, also those no declaration names. The first
+        category with a taxonomy key is the one a declaration's key means when meta does not say."""
+        for ident, entry, block in self.meta_blocks(meta, "categories", "category"):
+            self.category_ids.add(ident)
+            key = _str(entry.get("taxonomy"))
+            if key is not None and key in taxonomy.data_categories():
+                block.lines.append(f"taxonomy {key}")
+                self.categories.setdefault(key, ident)
+                self.category_taxonomy[ident] = key
+                self.category_keys[ident] = key
+            self.custom_texts(block, entry)
+            self.enumerated_if(block, "special", entry.get("special"), (k.value for k in m.SpecialKind))
+            for flag in ("criminal", "children"):
+                if _flag(entry.get(flag)):
+                    block.lines.append(f"{flag} {_flag(entry[flag])}")
+            self.enumerated_if(block, "identifiability", entry.get("identifiability"),
+                               (k.value for k in m.Identifiability))
+            if _str(entry.get("source")):
+                block.lines.append(f"source {self.text(entry['source'])}")
+            self.received_from[ident] = [str(r) for r in _list(entry.get("received_from"))
+                                         if isinstance(r, str) and _is_ident(r)]
+            self.category_blocks.append(block)
+        for ident, entry, block in self.meta_blocks(meta, "subjects", "subject"):
+            key = _str(entry.get("taxonomy"))
+            if key is not None and key in taxonomy.data_subjects():
+                block.lines.append(f"taxonomy {key}")
+            self.subjects.setdefault(str(entry.get("fides_key") or ident), ident)
+            self.custom_texts(block, entry)
+            if _flag(entry.get("children")):
+                block.lines.append(f"children {_flag(entry['children'])}")
+            self.subject_blocks.append(block)
+
+    def meta_blocks(self, meta: dict[str, Any], key: str, kind: str) -> Iterable[tuple[str, dict[str, Any], _Block]]:
+        """Each entry of the list ``meta[key]`` that has an ``id``: its id as a block of ``kind``, and
+        the empty block."""
+        for entry in _list(meta.get(key)):
+            wanted = _str(entry.get("id")) if isinstance(entry, dict) else None
+            if wanted is not None and isinstance(entry, dict):
+                ident = self.own(kind, wanted)
+                yield ident, entry, _Block(f"{kind} {ident}")
+
+    def enumerated_if(self, block: _Block, key: str, value: Any, allowed: Iterable[str]) -> None:
+        """``key value`` when ``value`` is one of ``allowed``; a comment when it is something else."""
+        if value is None:
+            return
+        if isinstance(value, str) and value in set(allowed):
+            block.lines.append(f"{key} {value}")
+        else:
+            block.comments.append(f"fides `{key}` {shorten(repr(value))} is not one the policy language knows")
+
+    def finish_categories(self) -> None:
+        """``received_from`` names recipients, which exist only once every system is read."""
+        recipients = set(self.recipients.values())
+        for block in self.category_blocks:
+            ident = block.head.split()[1]
+            known = [r for r in self.received_from.get(ident, []) if r in recipients]
+            if known:
+                block.lines.append("received_from " + ", ".join(known))
+
+    def authorities(self, meta: dict[str, Any]) -> list[_Block]:
+        """The supervisory authorities from ``meta.privacy_dsl`` (fides has no resource for one)."""
+        out = []
+        for ident, entry, block in self.meta_blocks(meta, "authorities", "authority"):
+            self.authority_ids.add(ident)
+            if _str(entry.get("name")):
+                block.lines.append(f"name {self.text(entry['name'])}")
+            if _str(entry.get("country")):
+                self.enumerated(block, "country", entry["country"])
+            for key in ("email", "phone", "address", "website"):
+                if _str(entry.get(key)):
+                    block.lines.append(f"{key} {self.quote(str(entry[key]))}")
+            out.append(block)
+        return out
+
+    def rights(self, meta: dict[str, Any], purposes: set[str]) -> _Block | None:
+        """The rights from ``meta.privacy_dsl`` (fides has no place for them); none when meta has none."""
+        entry = meta.get("rights")
+        if not isinstance(entry, dict):
+            return None
+        block = _Block("rights")
+        known = [r.value for r in m.Right]
+        offered = _among(entry.get("offered"), known)
+        if offered:
+            block.lines.append("offered " + ", ".join(offered))
+        for key in ("limited", "denied"):
+            for restriction in _list(entry.get(key)):
+                if not isinstance(restriction, dict):
+                    continue
+                rights = _among(restriction.get("rights"), known)
+                if not rights:
+                    continue
+                line = f"{key} " + ", ".join(rights)
+                named = _among(restriction.get("purposes"), purposes)
+                if named:
+                    line += " for " + ", ".join(named)
+                if _str(restriction.get("law")):
+                    line += f" law {self.quote(str(restriction['law']))}"
+                if _str(restriction.get("reason")):
+                    line += f" {self.text(restriction['reason'])}"
+                block.lines.append(line)
+        if _str(entry.get("how")):
+            block.lines.append(f"how {self.text(entry['how'])}")
+        if isinstance(entry.get("complaints"), str) and entry["complaints"] in self.authority_ids:
+            block.lines.append(f"complaints {entry['complaints']}")
+        return block
 
     def notice_lines(self, meta: dict[str, Any]) -> list[str]:
         """The notice's version, date, history, scope, referred notices and cited laws, from the
@@ -562,10 +820,22 @@ class _Importer:
         for key in ("email", "phone"):
             if _str(contact.get(key)):
                 block.lines.append(f"{key} {self.quote(str(contact[key]))}")
+        main_meta = self.meta(main)
+        facts = main_meta.get("controller") if isinstance(main_meta.get("controller"), dict) else {}
+        assert isinstance(facts, dict)
+        for key in ("registration", "website"):
+            if _str(facts.get(key)):
+                block.lines.append(f"{key} {self.quote(str(facts[key]))}")
+        if _str(facts.get("country")):
+            self.enumerated(block, "country", facts["country"])
+        if _flag(facts.get("public_authority")):
+            block.lines.append(f"public_authority {_flag(facts['public_authority'])}")
+        offers = _among(facts.get("offers_to"), [*taxonomy.countries(), *REGIONS])
+        if offers:
+            block.lines.append("offers_to " + ", ".join(offers))
         if _str(org.get("description")):
             block.lines.append(f"description {self.text(org['description'])}")
         rep = org.get("representative")
-        main_meta = self.meta(main)
         country = _str(main_meta.get("representative_country"))
         country = country if country in taxonomy.countries() else None
         if isinstance(rep, dict):
@@ -592,25 +862,33 @@ class _Importer:
         elif _str(main.get("dpo")):
             value = str(main["dpo"])
             dpo_lines = [f"{'email' if '@' in value else 'name'} {self.quote(value)}"]
+        if _flag(facts.get("dpo_required")):
+            dpo_lines.insert(0, f"required {_flag(facts['dpo_required'])}")
         if dpo_lines:
             block.lines.append("dpo { " + " ".join(dpo_lines) + " }")
         return block
 
     def purpose(self, decl: dict[str, Any], system: dict[str, Any], is_main: bool,
-                purpose_meta: dict[str, dict[str, Any]], transfers: dict[str, _Block]) -> _Block:
+                meta: dict[str, Any], transfers: dict[str, _Block]) -> _Block:
         name = _str(decl.get("name"))
-        meta = purpose_meta.get(name or "", {}) if is_main else {}
-        ident = _ident(str(meta.get("id") or name or decl.get("data_use") or "purpose"), self.names)
+        ident = self.own("purpose", str(meta.get("id") or name or decl.get("data_use") or "purpose"),
+                         verbatim=bool(meta.get("id")))
+        self.purpose_ids.add(ident)
         block = _Block(f"purpose {ident}")
         if not is_main:
             block.comments.append(f"from the fides system `{system.get('fides_key')}`")
-        if name:
+        if name and meta.get("unnamed") is not True:
             block.lines.append(f"name {self.text(name)}")
         use = self.use(_str(decl.get("data_use")), block.comments)
         if use:
             block.lines.append(f"use {use}")
+        if _str(meta.get("description")):
+            block.lines.append(f"description {self.text(meta['description'])}")
         basis = BASIS.get(str(decl.get("legal_basis_for_processing") or "").lower())
-        if basis == "legitimate_interests" and _str(decl.get("impact_assessment_location")):
+        stated = self.bases(meta, basis)
+        if stated:
+            block.lines.extend(f"basis {b}" for b in stated)
+        elif basis == "legitimate_interests" and _str(decl.get("impact_assessment_location")):
             block.lines.append(f"basis legitimate_interests {{ balancing_test "
                                f"{self.quote(str(decl['impact_assessment_location']))} }}")
         elif basis:
@@ -620,15 +898,20 @@ class _Importer:
                                   "Art. 6(1)")
         special = SPECIAL.get(str(decl.get("special_category_legal_basis") or "").lower())
         if special:
-            block.lines.append(f"special_condition {special}")
+            law = f" {self.quote(str(meta['special_law']))}" if _str(meta.get("special_law")) else ""
+            block.lines.append(f"special_condition {special}{law}")
         if _str(meta.get("consent")):
-            consent = self.consents.setdefault(str(meta["consent"]), _ident(str(meta["consent"]), self.names))
+            consent = self.consents.get(str(meta["consent"])) or self.consents.setdefault(
+                str(meta["consent"]), self.own("consent", str(meta["consent"])))
             block.lines.append(f"consent {consent}")
-        if meta.get("profiling") is True:
-            block.lines.append("profiling")
-        cats = [self.category(str(k)) for k in _list(decl.get("data_categories")) if _str(k)]
+        if _flag(meta.get("profiling")):
+            block.lines.append(f"profiling {_flag(meta['profiling'])}")
+        block.lines.extend(self.automated_decisions(meta.get("automated_decisions")))
+        taxa = [str(k) for k in _list(decl.get("data_categories")) if _str(k)]
+        cats = self.categories_by_id(meta.get("categories"), taxa) or [self.category(k) for k in taxa]
         if cats:
             block.lines.append("categories " + ", ".join(dict.fromkeys(cats)))
+            self.used_categories.update(cats)
         subs = [self.subject(str(k)) for k in _list(decl.get("data_subjects")) if _str(k)]
         if subs:
             block.lines.append("subjects " + ", ".join(dict.fromkeys(subs)))
@@ -645,9 +928,12 @@ class _Importer:
         period = _str(decl.get("retention_period"))
         if period:
             keys = meta.get("retention_categories")
-            named = {str(k): self.category(str(v)) for k, v in keys.items() if _str(k) and _str(v)} \
-                if isinstance(keys, dict) else {}
-            parsed = _retention(period, named)
+            by_id = {ident: ident for ident in self.category_ids}  # declared by id in meta: named by it
+            if isinstance(keys, dict):
+                for named, taxon in keys.items():
+                    if _str(named) and _str(taxon):
+                        by_id[str(named)] = str(named) if named in self.category_ids else self.category(str(taxon))
+            parsed = _retention(period, by_id)
             if parsed:
                 block.lines.extend(f"retention {r}" for r in parsed)
             else:
@@ -655,7 +941,49 @@ class _Importer:
         for key in ("cookies",):
             if _list(decl.get(key)):
                 block.comments.append("fides lists cookies on this declaration: see the cookie blocks")
+        if _str(meta.get("source")):
+            block.lines.append(f"source {self.text(meta['source'])}")
         return block
+
+    def bases(self, meta: dict[str, Any], declared: str | None) -> list[str]:
+        """The purpose's legal bases from ``meta.privacy_dsl`` with their laws, interest and balancing
+        test, when its first is the declaration's (else fides was edited, and the declaration wins)."""
+        out: list[str] = []
+        for entry in _list(meta.get("bases")):
+            kind = entry.get("basis") if isinstance(entry, dict) else None
+            if not isinstance(entry, dict) or not isinstance(kind, str) or kind not in {b.value for b in BasisKind}:
+                continue
+            if kind in ("legal_obligation", "public_task") and _str(entry.get("law")):
+                out.append(f"{kind} {self.quote(str(entry['law']))}")
+            elif kind == "legitimate_interests":
+                inner = [f"interest {self.text(entry['interest'])}"] if _str(entry.get("interest")) else []
+                if _str(entry.get("balancing_test")):
+                    inner.append(f"balancing_test {self.quote(str(entry['balancing_test']))}")
+                out.append(f"{kind} {{ {' '.join(inner)} }}" if inner else kind)
+            else:
+                out.append(str(kind))
+        return out if out and out[0].split()[0] == declared else []
+
+    def automated_decisions(self, entry: Any) -> list[str]:
+        if not isinstance(entry, dict):
+            return []
+        inner = []
+        if isinstance(entry.get("exception"), str) and entry["exception"] in {e.value for e in m.AutomatedException}:
+            inner.append(f"exception {entry['exception']}")
+        for key in ("safeguards", "logic"):
+            if _str(entry.get(key)):
+                inner.append(f"{key} {self.text(entry[key])}")
+        head = "automated_decisions" if entry.get("present") is not False else "automated_decisions no"
+        return [head + (" { " + " ".join(inner) + " }" if inner else "")]
+
+    def categories_by_id(self, ids: Any, keys: list[str]) -> list[str]:
+        """The purpose's categories by the ids ``meta.privacy_dsl`` names, when they are declared and
+        their taxonomy keys are the declaration's (else fides was edited: the keys win)."""
+        named = [str(i) for i in _list(ids) if isinstance(i, str) and i in self.category_ids]
+        if not named or len(named) != len(_list(ids)):
+            return []
+        taxed = {self.category_taxonomy.get(i) for i in named} - {None}
+        return named if taxed == set(keys) else []
 
     def consent_blocks(self, meta: dict[str, Any]) -> list[_Block]:
         """The consent mechanisms from ``meta.privacy_dsl.consents`` (written by our export), and an
@@ -665,7 +993,7 @@ class _Importer:
             if not isinstance(entry, dict) or not _str(entry.get("id")) or str(entry["id"]) in described:
                 continue
             key = str(entry["id"])
-            ident = self.consents.get(key) or self.consents.setdefault(key, _ident(key, self.names))
+            ident = self.consents.get(key) or self.consents.setdefault(key, self.own("consent", key))
             described[key] = self.consent(ident, entry)
         out = []
         for key, ident in self.consents.items():
@@ -739,7 +1067,7 @@ class _Importer:
         for entry in _list(meta.get("transfers")):
             if not isinstance(entry, dict) or not _str(entry.get("id")):
                 continue
-            ident = _ident(str(entry["id"]), self.names)
+            ident = self.own("transfer", str(entry["id"]))
             block = _Block(f"transfer {ident}")
             if _str(entry.get("recipient_system")):
                 block.lines.append(f"recipient {self.recipient(str(entry['recipient_system']))}")
@@ -797,7 +1125,8 @@ class _Importer:
                 block.lines.append("purpose " + ", ".join(dict.fromkeys(named)))
             given = [str(c) for c in [*_list(entry.get("consents")), entry.get("consent")] if _str(c)]
             if given:  # `consents` since a cookie may name several; `consent` from older exports
-                idents = [self.consents.setdefault(c, _ident(c, self.names)) for c in dict.fromkeys(given)]
+                idents = [self.consents.get(c) or self.consents.setdefault(c, self.own("consent", c))
+                          for c in dict.fromkeys(given)]
                 block.lines.append("consent " + ", ".join(idents))
             if _str(entry.get("description")):
                 block.lines.append(f"description {self.text(entry['description'])}")
@@ -823,6 +1152,16 @@ class _Importer:
                 self.notes.append(f"the fides system `{main.get('fides_key')}` stores cookies for up to "
                                   f"{main['cookie_max_age_seconds']} seconds, but does not list them")
         return out
+
+
+def _among(values: Any, allowed: Iterable[str]) -> list[str]:
+    """The values of a meta list that are names the policy language knows (each once, in order)."""
+    known = set(allowed)
+    return list(dict.fromkeys(v for v in _list(values) if isinstance(v, str) and v in known))
+
+
+def _flag(value: Any) -> str | None:
+    return ("yes" if value else "no") if isinstance(value, bool) else None
 
 
 def _known_ancestor(key: str, table: dict[str, Any]) -> str | None:
@@ -889,8 +1228,36 @@ def _retention(period: str, categories: dict[str, str] | None = None) -> list[st
     return out
 
 
-def from_fides(data: dict[str, Any], *, lang: str | None = None, source: str = "<fides>") -> tuple[str, list[str]]:
-    """Policy-language text (formatted) for a fides manifest, and notes on what was not carried over."""
+@dataclass
+class FidesImport:
+    """What ``import fides`` makes of a manifest."""
+
+    policy: str  # the policy text, formatted
+    tests: str | None  # the policy tests made from the manifest's fides `policy:` rules, if it has any
+    parts: list[str]  # what became of each part of the manifest (organization, system, dataset, policy)
+    notes: list[str]  # what could not be carried over as it was
+    empty: str | None  # why nothing a policy can be made of is in the manifest (E082), else None
+
+
+def import_fides(data: dict[str, Any], *, lang: str | None = None, source: str = "<fides>") -> FidesImport:
+    """The policy, the policy tests and what became of each part of a fides manifest."""
+    from .fides_rules import Imported, rule_tests
+
     importer = _Importer(data, lang, source)
     text = importer.run()
-    return text, importer.notes
+    imported = Imported(categories=importer.category_keys, subjects=importer.subjects, uses=importer.uses,
+                        purposes=importer.purpose_ids)
+    policies = [p for p in _list(data.get("policy")) if isinstance(p, dict)]
+    tests = rule_tests(policies, imported, source)
+    if importer.empty is not None:  # rules are tests of a policy, and there is none
+        parts = [*importer.parts, *(f"policy `{shorten(str(p.get('fides_key')))}`: not imported: its rules are tests "
+                                    "of a policy, and the manifest declares no processing to test" for p in policies)]
+        return FidesImport(policy=text, tests=None, parts=parts, notes=importer.notes, empty=importer.empty)
+    return FidesImport(policy=text, tests=tests.text, parts=[*importer.parts, *tests.parts],
+                       notes=[*importer.notes, *tests.notes], empty=None)
+
+
+def from_fides(data: dict[str, Any], *, lang: str | None = None, source: str = "<fides>") -> tuple[str, list[str]]:
+    """Policy-language text (formatted) for a fides manifest, and notes on what was not carried over."""
+    done = import_fides(data, lang=lang, source=source)
+    return done.policy, done.notes
