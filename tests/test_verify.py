@@ -483,3 +483,95 @@ def test_suggested_domains_cover_every_domain_and_stay_short() -> None:
     assert suggest_domains(hosts) == [f"s{i}.example" for i in range(9)]
     assert suggest_domains(["a.example", ""]) == []  # a sighting without a domain: no `domains`
     assert suggest_domains([f"s{i}.example" for i in range(MAX_SUGGESTED_SITES + 1)]) == []  # covers all
+
+
+# ---------------------------------------------------------------- real captures (tests/fixtures/captures)
+
+CAPTURES = Path(__file__).parent / "fixtures" / "captures"
+
+#: Real HAR files by five tools (README.md there): the undeclared cookies an empty policy has, one
+#: cookie the first page's site sets or reads, and one another site does.
+REAL_CAPTURES = [
+    pytest.param("nytimes-webpagetest.har", 100, "RMID", "uuid", id="webpagetest"),
+    pytest.param("ferguson-sitespeed-chrome.har", 46, '"_ga_*"', "UserMatchHistory", id="sitespeed-chrome-har"),
+    pytest.param("mytoys-chrome-har.har", 34, "MS_TEST", "MS_USER", id="chrome-har"),
+    pytest.param("linkedin-firefox.har", 12, "bcookie", "UID", id="firefox"),
+    pytest.param("mitmproxy-org-chrome-devtools.har", 21, None, "SID", id="chrome-devtools"),
+]
+
+
+@pytest.mark.parametrize(("capture", "undeclared", "first_party", "third_party"), REAL_CAPTURES)
+def test_real_capture_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str], capture: str, undeclared: int,
+                                 first_party: str | None, third_party: str) -> None:
+    """Verify a real capture against a policy without cookies, write every suggestion into the
+    policy (`--write-suggestions`), verify again: no undeclared cookie is left (each suggestion's
+    `domains` covers every host that set or sent it), the written file is as `fmt` writes it, and the
+    policy lints without a duplicate declaration (HYG003) or a syntax error. The party of each
+    suggestion comes from the page's own site (sitespeed.io titles a page `https://site run 1`,
+    WebPageTest `Run 1, First View for https://site`: neither is the URL)."""
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    (policy / "main.privacy").write_text('policy "Site" {\n  updated 2026-12-04\n}\n', encoding="utf-8")
+    written = policy / "suggested.privacy"
+    args = ["verify-cookies", str(policy), "--har", str(CAPTURES / capture), "--format", "json"]
+    assert main([*args, "--write-suggestions", str(written)]) == 1
+    vc001 = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] == "VC001"]
+    assert len(vc001) == undeclared
+    # each finding carries a suggestion, or names the suggestion (a pattern) that covers it
+    assert all(("suggestion" in d["args"]) != ("covered_by" in d["args"]) for d in vc001)
+    suggested = [d["args"]["suggestion"] for d in vc001 if "suggestion" in d["args"]]
+    heads = {block.split(" {")[0]: block for block in suggested}
+    if first_party is not None:
+        assert "party first" in heads[f"cookie {first_party}"]
+    assert "party third" in heads[f"cookie {third_party}"]
+
+    main(args)
+    left = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] not in REMAIN_AFTER_PASTING]
+    assert left == []
+    assert main(["fmt", "--check", str(written)]) == 0
+    capsys.readouterr()
+    assert main(["lint", str(policy), "--format", "json"]) in (0, 1)
+    lint = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert [d for d in lint if d["code"] == "HYG003" or d["code"].startswith("E")] == []
+
+
+@pytest.mark.parametrize("capture", ["nytimes-webpagetest.har", "mytoys-chrome-har.har"])
+def test_a_real_one_line_har_gives_bounded_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  capture: str) -> None:
+    """Real captures are minified: a HAR on one line (nytimes as WebPageTest wrote it; mytoys
+    re-serialised on one line). Every excerpt is a window of that line, so the output grows with the
+    findings, never with the line (about 150 bytes a finding in `concise`, 600 in `full`)."""
+    source = CAPTURES / capture
+    one_line = tmp_path / capture
+    one_line.write_text(json.dumps(json.loads(source.read_text(encoding="utf-8")), ensure_ascii=False,
+                                   separators=(",", ":")), encoding="utf-8")
+    assert one_line.read_text(encoding="utf-8").count("\n") == 0 and one_line.stat().st_size > 100_000
+    (tmp_path / "main.privacy").write_text('policy "Site" {\n  updated 2026-12-04\n}\n', encoding="utf-8")
+    for fmt in ("full", "concise", "github"):
+        assert main(["verify-cookies", str(tmp_path), "--har", str(one_line), "--format", fmt,
+                     "--color", "never"]) == 1
+        out = capsys.readouterr().out
+        findings = len(re.findall(r"VC00\d", out))
+        assert findings >= 30
+        assert len(out) <= findings * 1000, (fmt, len(out), findings)
+        # a github annotation holds its message and hint on one line, each bounded
+        assert max(len(line) for line in out.split("\n")) <= (1000 if fmt == "github" else 300), fmt
+
+
+def test_a_cookie_only_sent_is_suggested_for_the_common_parent_of_its_hosts(tmp_path: Path) -> None:
+    """A `Cookie` header names no domain: one cookie sent to two hosts of a site has a `Domain`
+    that covers both, so the suggestion names their common parent (one line, not each host: the next
+    capture's ninth host of the site is covered too). A `Set-Cookie` without `Domain` is host-only:
+    the hosts themselves."""
+    path = har(tmp_path, [entry("https://www.shop.example/", 5.0, sent=["opt"]),
+                          entry("https://et.shop.example/x", 5.1, sent=["opt"]),
+                          entry("https://a.on.shop.example/", 5.2, sent=["mk"]),
+                          entry("https://b.on.shop.example/", 5.3, sent=["mk"]),
+                          entry("https://cdn.example/x", 5.4, sent=["mk"]),
+                          entry("https://x.shop.example/", 5.5, ["host=1"]),
+                          entry("https://y.shop.example/", 5.6, ["host=1"])])
+    diags = verify(policy_of('policy "Shop" { url "https://www.shop.example/" }\n'), [read_har(path, "visit.har")])
+    domains = {dict(d.args)["name"]: dict(d.args)["suggestion"].split("domains ")[1].split("\n")[0]
+               for d in diags if d.code == "VC001"}
+    assert domains == {"opt": '"shop.example"', "mk": '"cdn.example", "on.shop.example"',
+                       "host": '"x.shop.example", "y.shop.example"'}

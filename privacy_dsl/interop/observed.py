@@ -499,16 +499,15 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
             previous = i
         offsets[i] = offset
 
-    if first_page is not None:
-        title = first_page.get("title")
-        if isinstance(title, str) and title.startswith(("http://", "https://")):
-            capture.pages.append(title)
+    if first_page is not None and _is_page_url(first_page.get("title")):
+        capture.pages.append(first_page["title"])
+    first_id = first_page.get("id") if first_page is not None else None
     index = 0
     for order, (i, entry, when) in enumerate(valid):
         request, response = entry["request"], entry.get("response")
         url = request["url"]
-        if not capture.pages:
-            capture.pages.append(url)
+        if not capture.pages and (first_id is None or entry.get("pageref") == first_id):
+            capture.pages.append(url)  # the first request of the first page: the site being checked
         host = _host(url) or ""
         pre = in_window(order, entry, when)
         entry_offset = offsets.get(i, -1)
@@ -549,12 +548,22 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
                 name, host, "sent", pos, index, expiry_known=False, url=url, pre_consent=pre,
                 evidence=f"Cookie: {name}=… (sent to {host})"))
             index += 1
+    if valid and not capture.pages:
+        capture.pages.append(valid[0][1]["request"]["url"])
     if valid and not capture.observations:
         capture.problems.append(_problem(
             "VC101", f"the HAR file records {len(valid)} request(s) but no cookie", Position(shown),
             hint="browsers export 'sanitized' HAR files without cookies by default; in Chrome DevTools use "
             "'Export HAR (with sensitive data)'"))
     return capture
+
+
+def _is_page_url(title: Any) -> bool:
+    """Whether a page's ``title`` is its URL, as Chrome DevTools writes it; other tools write a title
+    (Firefox), ``https://site run 1`` (sitespeed.io) or ``Run 1, First View for https://site``
+    (WebPageTest): then the page's first request names the site."""
+    return (isinstance(title, str) and title.startswith(("http://", "https://")) and not any(c.isspace() for c in title)
+            and _host(title) is not None)
 
 
 def _note_capped(capture: Capture, parsed: SetCookie, pos: Position) -> None:
