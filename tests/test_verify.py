@@ -222,11 +222,16 @@ def test_inside_github_actions_the_default_format_is_github(tmp_path: Path, monk
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """As for lint: annotations on the diff, without a --format in the workflow."""
     dirty = har(tmp_path, [entry("https://fjordkaffe.example/", 5.0, ["_xx_ses=1; Max-Age=1800"])])
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(dirty)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("::") and "title=VC001" in out
+    # and the job summary lists every finding, after what the step wrote before
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("earlier step\n### privacy-dsl\n") and "| error | VC001 |" in written
     assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(dirty), "--format", "concise"]) == 1
     assert not capsys.readouterr().out.startswith("::")
 

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, choose_format, load_config, wants_color
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, choose_format, load_config, wants_color, write_job_summary
 from .lint import FORMATS  # the reporters own this list; lint keeps a checked copy so --help stays light
 
 _EPILOG = """\
@@ -173,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
     report = Report(diagnostics, sources, files, color, rules=infos, fail_level=fail)
     fmt_name = choose_format(args.format)
     stream.write(render(fmt_name, report))
+    if fmt_name == "github":
+        write_job_summary(report)
     vc001 = (dict(d.args) for d in diagnostics if d.code == "VC001")
     suggestions = [a["suggestion"] for a in vc001 if "suggestion" in a]
     if suggestions and fmt_name == "full":

@@ -9,7 +9,10 @@
 - Each result has ``ruleId``/``ruleIndex``, ``level``, the message (and hint), a location relative
   to ``%SRCROOT%`` (the directory privacy-dsl ran in) with start and end line and column
   (``columnKind`` is ``unicodeCodePoints``; SARIF end columns are exclusive, as ours are), and
-  ``partialFingerprints`` so that a finding keeps its identity when lines move.
+  ``partialFingerprints["privacyDsl/v1"]`` so that a finding keeps its identity when lines move,
+  for consumers that compare that key. GitHub code scanning tracks alerts by
+  ``primaryLocationLineHash``, which the upload-sarif action computes from the checkout; we leave
+  it to the action (docs/output-formats.md, sarif).
 - Suppressed findings are included with ``suppressions: [{kind: inSource, justification}]``, so
   code scanning shows them as dismissed rather than forgetting them.
 """
