@@ -380,12 +380,18 @@ def test_pasting_every_suggestion_resolves_every_vc001(tmp_path: Path, capsys: p
 def test_write_suggestions_gives_a_file_the_next_run_reads(tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """`--write-suggestions` writes the same declarations into a file in the policy directory; the full
-    format prints them after the report, as `fmt` writes them."""
+    format prints them after the report, as `fmt` writes them. The next run reads that file: given
+    the same `--write-suggestions` again, it refuses to write over it (its suggestions would be only
+    the cookies still undeclared, and the file's declarations would be lost), and with nothing to
+    suggest it writes no file (an empty one in the policy would be E004)."""
     capture = _realistic_capture(tmp_path)
     policy = tmp_path / "policy"
     policy.mkdir()
     (policy / "main.privacy").write_text('policy "Shop" {\n  url "https://www.shop.example/privacy"\n}\n',
                                          encoding="utf-8")
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions",
+                 str(tmp_path / "missing" / "x.privacy")]) == 2
+    assert "--write-suggestions" in capsys.readouterr().err
     out_file = policy / "suggested.privacy"
     assert main(["verify-cookies", str(policy), "--har", str(capture), "--format", "full", "--color", "never",
                  "--write-suggestions", str(out_file)]) == 1
@@ -395,9 +401,12 @@ def test_write_suggestions_gives_a_file_the_next_run_reads(tmp_path: Path,
     assert written.strip() in out and 'cookie "_chartbeat*" {\n  pattern\n' in written
     main(["verify-cookies", str(policy), "--har", str(capture), "--format", "json"])
     assert {d["code"] for d in json.loads(capsys.readouterr().out)["diagnostics"]} == {"VC005"}
-    assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions",
-                 str(tmp_path / "missing" / "x.privacy")]) == 2
-    assert "--write-suggestions" in capsys.readouterr().err
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions", str(out_file)]) == 2
+    assert "is a file of the policy being verified" in capsys.readouterr().err
+    assert out_file.read_text(encoding="utf-8") == written
+    again = policy / "more.privacy"
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions", str(again)]) == 1
+    assert "no undeclared cookie to suggest" in capsys.readouterr().err and not again.exists()
 
 
 def test_inspection_json_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
