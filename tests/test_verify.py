@@ -616,3 +616,60 @@ def test_a_cookie_only_sent_is_suggested_for_the_common_parent_of_its_hosts(tmp_
                for d in diags if d.code == "VC001"}
     assert domains == {"opt": '"shop.example"', "mk": '"cdn.example", "on.shop.example"',
                        "host": '"x.shop.example", "y.shop.example"'}
+
+
+SECRET = "S3CR3T-ID-Ø-1234567890"
+
+
+def _captures_with_secrets(tmp_path: Path) -> dict[str, list[str]]:
+    """One capture of each kind whose cookie values are `SECRET...`: option and file."""
+    entries = [entry("https://www.shop.example/", 0.1, [f"sid={SECRET}a; Path=/", f'q="{SECRET}b"; Max-Age=60'],
+                     sent=["pref"]),
+               entry("https://ads.example/px", 0.2, [f"uid={SECRET}c; Domain=ads.example"])]
+    entries[0]["request"]["cookies"] = [{"name": "pref", "value": f"{SECRET}d"}]
+    entries[0]["request"]["headers"] = [{"name": "Cookie", "value": f"pref={SECRET}d; lang={SECRET}e"}]
+    pretty = har(tmp_path, entries)
+    doc = json.loads(pretty.read_text(encoding="utf-8"))
+    one_line = tmp_path / "one-line.har"
+    one_line.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
+    escaped = tmp_path / "escaped.har"  # \u escapes and \/ for slashes, as some tools write
+    escaped.write_text(json.dumps(doc).replace("/", "\\/"), encoding="utf-8")
+    inspection = tmp_path / "inspection.json"
+    inspection.write_text(json.dumps({
+        "uri_ins": "https://www.shop.example/", "start_time": "2026-11-25T10:00:00Z",
+        "cookies": [{"name": "sid", "value": f"{SECRET}f", "domain": "www.shop.example", "path": "/", "expires": -1}],
+        "localStorage": {"https://www.shop.example": {"k": {"value": f"{SECRET}g"}}}}, indent=1), encoding="utf-8")
+    jar = tmp_path / "cookies.txt"
+    jar.write_text(f"www.shop.example\tFALSE\t/\tFALSE\t0\tsid\t{SECRET}h\n", encoding="utf-8")
+    headers = tmp_path / "headers.txt"
+    headers.write_text(f"# url: https://www.shop.example/\nSet-Cookie: sid={SECRET}i; Path=/\nuid={SECRET}j\n",
+                       encoding="utf-8")
+    return {"har": ["--har", str(pretty)], "one-line": ["--har", str(one_line)], "escaped": ["--har", str(escaped)],
+            "inspection": ["--har", str(inspection)], "cookies.txt": ["--cookies", str(jar)],
+            "headers": ["--set-cookie", str(headers)]}
+
+
+@pytest.mark.parametrize("kind", ["har", "one-line", "escaped", "inspection", "cookies.txt", "headers"])
+def test_cookie_values_never_reach_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    """Cookie values identify people, and reports go to CI logs: the excerpts of the capture show
+    each value masked, in every format. One `•` per character, so every position in the capture
+    still points where it did (at the cookie's name)."""
+    from privacy_dsl.interop.observed import read_cookies_txt, read_set_cookie
+
+    args = _captures_with_secrets(tmp_path)[kind]
+    (tmp_path / "main.privacy").write_text('policy "Shop" {\n  url "https://www.shop.example/"\n}\n',
+                                           encoding="utf-8")
+    for fmt in ("full", "concise", "json", "sarif", "github", "junit"):
+        assert main(["verify-cookies", str(tmp_path), *args, "--format", fmt, "--color", "never"]) == 1
+        out = capsys.readouterr().out
+        assert "S3CR3T" not in out and "\\u00d8-1234" not in out, (fmt, out)
+    path = Path(args[1])
+    reader = {"--har": read_har, "--cookies": read_cookies_txt, "--set-cookie": read_set_cookie}[args[0]]
+    capture = reader(path)
+    original = path.read_text(encoding="utf-8")
+    assert capture.text is not None and len(capture.text) == len(original) and "S3CR3T" not in capture.text
+    assert "•" * len(SECRET) in capture.text
+    masked = capture.text.split("\n")
+    for obs in capture.observations:  # a jar's line is its position; elsewhere the name is
+        at = masked[obs.position.line - 1][obs.position.column - 1:]
+        assert at.startswith(obs.name) or (kind == "cookies.txt" and obs.position.column == 1), (obs, at[:40])
