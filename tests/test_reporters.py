@@ -636,6 +636,14 @@ def test_junit_is_read_as_gitlab_reads_it(tmp_path: Path, capsys: pytest.Capture
     # b.privacy does not parse: its syntax error is an error, its rules are skipped (as in a.privacy, same policy)
     assert by_file == {"c.privacy": {"failed", "success"}, "a.privacy": {"skipped"}, "b.privacy": {"error", "skipped"}}
     assert len(out.encode("utf-8")) < 30 * 1024 * 1024  # GitLab's limit per report file
+    # verify-cookies' report of a real capture: its cases are (capture or policy file, code)
+    capture = Path(__file__).parent / "fixtures" / "captures" / "linkedin-firefox.har"
+    main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(capture), "--format", "junit"])
+    verified = capsys.readouterr().out
+    cases = _as_gitlab_reads_it(verified)
+    assert len(cases) == len(list(ET.fromstring(verified.encode("utf-8")).iter("testcase")))
+    of_capture = {name: status for (classname, name), status in cases.items() if classname.endswith(capture.name)}
+    assert of_capture["VC001 undeclared-cookie"] == "failed" and of_capture["VC100 unreadable-capture"] == "success"
 
 
 #: Jenkins' junit-10.xsd (xunit-plugin, MIT licence, Copyright (c) 2014 Gregory Boissinot), as pytest
