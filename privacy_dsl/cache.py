@@ -38,10 +38,16 @@ and policy texts are public), so nothing that arrives with a repository is belie
   are owned by the user, are not symbolic links and are not readable or writable by anyone
   else; otherwise, or if they cannot be created (an unwritable home), nothing is cached at all
   and every run simply lints. An entry that does not verify is ignored, unread beyond its MAC.
-- **Only the project's cache is read**: ``.privacy-dsl-cache/`` in the *project root*, the nearest
-  folder from the working directory upwards that holds ``.git``, ``privacy-dsl.toml`` or
-  ``pyproject.toml`` (the files ``configfile.find_config`` looks for), else the working
-  directory itself; ``$PRIVACY_DSL_CACHE_DIR`` names another directory. Never a parent's.
+- **Only the project's cache is read**: ``.privacy-dsl-cache/`` in the *project root* of what is
+  linted (``project_root``), the nearest folder that holds ``.git``, ``privacy-dsl.toml`` or
+  ``pyproject.toml`` (the files ``configfile.find_config`` looks for), from the folder that holds
+  every linted path upwards — not from the working directory, so linting another tree writes
+  nothing where the run started. A run over paths in projects that share no such folder caches
+  nothing. Without any project: the folder holding the linted paths, or the working directory
+  when that folder is inside it; never the file system's root. ``--cache-dir DIR``, else
+  ``$PRIVACY_DSL_CACHE_DIR``, names another directory: the user's own choice, so a symbolic link
+  given there is followed. ``--config`` does not move the cache (one configuration may serve many
+  trees). Never a parent's cache, nor one another project holds.
 - **The cache directory is used only if it is a real directory owned by the user**: a symbolic
   link (git can carry one), a file or someone else's directory is neither read, written nor
   pruned. Entries are opened without following links and only if they are regular files.
@@ -103,27 +109,49 @@ def _uid() -> int | None:
     return int(getuid())
 
 
-def project_root(start: str | None = None) -> str:
-    """The nearest folder from ``start`` (the working directory) upwards holding one of
-    ``PROJECT_MARKERS``; ``start`` itself if none does."""
-    start = os.path.abspath(start if start is not None else os.getcwd())
-    folder = start
+def _marked_ancestor(folder: str, stop: str | None = None) -> str | None:
+    """The nearest folder from ``folder`` upwards (not above ``stop``) that holds a project marker."""
     while True:
         if any(os.path.lexists(os.path.join(folder, name)) for name in PROJECT_MARKERS):
             return folder
         parent = os.path.dirname(folder)
-        if parent == folder:
-            return start
+        if parent == folder or folder == stop:
+            return None
         folder = parent
 
 
-def cache_dir() -> str:
-    """The cache directory (not checked, not created): ``$PRIVACY_DSL_CACHE_DIR``, else
-    ``.privacy-dsl-cache`` in the project root."""
-    explicit = os.environ.get(CACHE_DIR_ENV)
-    if explicit:  # the user's own choice: a link they made is theirs to follow
-        return os.path.realpath(explicit)
-    return os.path.join(project_root(), CACHE_DIR_NAME)
+def project_root(paths: Sequence[str] = (".",)) -> str | None:
+    """The project a run over ``paths`` (the linted policies: folders or files) belongs to: the
+    nearest folder holding one of ``PROJECT_MARKERS``, from the folder that holds every path
+    upwards. Without one: None (nothing cached) when the paths lie in projects of their own (the
+    run spans projects that share none); else that folder, or the working directory when that
+    folder is inside it (a run in a folder that is no project keeps its cache at the top, not in
+    a policy directory), but never the file system's root."""
+    folders = [os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
+               for p in paths or (".",)]
+    try:
+        common = os.path.commonpath(folders)
+    except ValueError:  # Windows: paths on different drives
+        return None
+    root = _marked_ancestor(common)
+    if root is not None:
+        return root
+    if any(_marked_ancestor(folder, stop=common) is not None for folder in folders):
+        return None
+    cwd = os.getcwd()
+    folder = cwd if common == cwd or common.startswith(cwd.rstrip(os.sep) + os.sep) else common
+    return None if os.path.dirname(folder) == folder else folder
+
+
+def cache_dir(paths: Sequence[str] = (".",), explicit: str | None = None) -> str | None:
+    """The cache directory of a run over ``paths`` (not checked, not created): ``explicit``
+    (``--cache-dir``), else ``$PRIVACY_DSL_CACHE_DIR``, else ``.privacy-dsl-cache`` in
+    ``project_root(paths)``; None when there is no project root (then nothing is cached)."""
+    chosen = explicit or os.environ.get(CACHE_DIR_ENV)
+    if chosen:  # the user's own choice: a link they made is theirs to follow
+        return os.path.realpath(chosen)
+    root = project_root(paths)
+    return os.path.join(root, CACHE_DIR_NAME) if root is not None else None
 
 
 def key_dir() -> str | None:
@@ -403,8 +431,8 @@ def prune(directory: str, keep: int, now_ns: int | None = None) -> None:
 #: with the versions of lark and pydantic in it. 4: diagnostics carry their ``message_id``.
 #: 5: and their related locations (``Diagnostic.related``).
 FORMAT = 5
-#: The distributions privacy-dsl runs on (``dependencies`` in pyproject.toml; a test checks):
-#: their versions are part of every key.
+#: The distributions privacy-dsl runs on (``dependencies`` in pyproject.toml but shtab, which only
+#: writes completion scripts; a test checks): their versions are part of every key.
 DEPENDENCIES = ("lark", "pydantic")
 #: The cache keeps at most this many entries (oldest dropped first); a run needs one per policy + one.
 MAX_ENTRIES = 4096
@@ -628,9 +656,12 @@ class Replay:
         self.name = f"{_REPLAY_PREFIX}{key}.json"
 
     @classmethod
-    def open(cls, args: argparse.Namespace, context: Context) -> Replay | None:
-        """This run's entry; None if the run may not be replayed (the command or an option is not
-        marked replay-safe) or the environment cannot be trusted."""
+    def open(cls, args: argparse.Namespace, context: Context, directory: str | None) -> Replay | None:
+        """This run's entry in the cache ``directory`` (``cache_dir``); None if there is none, the
+        run may not be replayed (the command or an option is not marked replay-safe) or the
+        environment cannot be trusted."""
+        if directory is None:
+            return None
         marker = getattr(args, "replay", None)
         options = marker.options(args) if isinstance(marker, Replayable) else None
         if options is None:
@@ -639,7 +670,7 @@ class Replay:
                     "no_color": os.environ.get("NO_COLOR", ""), "force_color": os.environ.get("FORCE_COLOR", ""),
                     "term": os.environ.get("TERM", ""), "tty": sys.stdout.isatty()}
         run = fingerprint(context, "replay", settings)
-        return cls(cache_dir(), key(run)) if run is not None else None
+        return cls(directory, key(run)) if run is not None else None
 
     def answer(self) -> int | None:
         """Print what the same run printed last time and return its exit code; None if there is no
@@ -773,11 +804,13 @@ class Results:
         self.user_key = user_key
 
     @classmethod
-    def open(cls) -> Results | None:
-        """The project's cache (``cache_dir()``); None if the user's secret cannot be had safely
-        (then nothing is cached)."""
+    def open(cls, directory: str | None) -> Results | None:
+        """The cache in ``directory`` (``cache_dir``); None if there is none or the user's secret
+        cannot be had safely (then nothing is cached)."""
+        if directory is None:
+            return None
         user_key = secret(create=True)
-        return cls(cache_dir(), user_key) if user_key is not None else None
+        return cls(directory, user_key) if user_key is not None else None
 
     def get(self, key: str) -> list[object] | None:
         """The diagnostics (unchecked JSON values) stored under ``key``; None on a miss."""

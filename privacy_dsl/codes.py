@@ -476,7 +476,7 @@ _NOTICE = (
            "id is shown instead.",
            {"no-name": "{kind} `{id}` has no name; the notice shows its id"}),
     _other("notice", "notice.md", "NTC003", "unknown-event", Severity.WARNING,
-           "A retention event (`until <event>`, `after <event>`) has no wording in the templates: it is "
+           "A retention event (`until <event>`, `after <event>`) has no wording in the message catalogues: it is "
            "shown as written, with `_` as spaces.",
            {"event": "no `{lang}` wording for the event `{event}`; the notice shows it as written"}),
 )

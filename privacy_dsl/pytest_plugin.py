@@ -57,12 +57,18 @@ def _policy_path(config: pytest.Config) -> tuple[Path, str] | None:
 def pytest_configure(config: pytest.Config) -> None:
     """A policy path that names nothing is a usage error of the whole run, reported once, before any test;
     so is the space form of the option, which has already misled pytest's choice of rootdir."""
-    args = [str(a) for a in config.invocation_params.args]
-    if "--privacy-policy" in args:
-        given = args[args.index("--privacy-policy") + 1] if args.index("--privacy-policy") + 1 < len(args) else "PATH"
-        raise pytest.UsageError(
-            f"privacy-dsl: write --privacy-policy={given} (with `=`): pytest picks its rootdir and configuration "
-            f"file before it loads plugins, and took {given} for a test path (rootdir: {config.rootpath})")
+    import os
+    import shlex
+
+    for where, args in (("", [str(a) for a in config.invocation_params.args]),
+                        (" in PYTEST_ADDOPTS", shlex.split(os.environ.get("PYTEST_ADDOPTS", "")))):
+        if "--privacy-policy" in args:
+            at = args.index("--privacy-policy") + 1
+            given = args[at] if at < len(args) else "PATH"
+            raise pytest.UsageError(
+                f"privacy-dsl: write --privacy-policy={given} (with `=`){where}: pytest picks its rootdir and "
+                f"configuration file before it loads plugins, and took {given} for a test path "
+                f"(rootdir: {config.rootpath})")
     found = _policy_path(config)
     if found is not None and not found[0].exists():
         raise pytest.UsageError(f"privacy-dsl: {found[1]}: no such policy directory or file: {found[0]}")

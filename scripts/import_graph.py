@@ -126,9 +126,10 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 #: The layers, bottom first: each entry is the top-level folders or root modules of one layer. The
 #: foundation (positions, versions, bounded reads, atomic writes, the codes' types, diagnostics and
-#: the content cache) imports nothing above it.
+#: the content cache, the list of the notice's message catalogues) imports nothing above it.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"span", "version", "bounded", "atomic", "configfile", "codes", "diagnostics", "cache"}),
+    frozenset({"span", "version", "bounded", "atomic", "configfile", "codes", "diagnostics", "cache",
+               "locale"}),
     frozenset({"language"}),
     frozenset({"lint"}),
     frozenset({"outputs"}),

@@ -73,7 +73,8 @@ def replay_entry(cwd: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]) ->
         patch.setenv("NO_COLOR", "1")
         patch.setattr(sys, "stdout", open(os.devnull, "w"))  # noqa: SIM115 - a child's stdout is no terminal
         try:
-            entry = cache.Replay.open(build_parser(argv).parse_args(argv), cache.Context())
+            args = build_parser(argv).parse_args(argv)
+            entry = cache.Replay.open(args, cache.Context(), cache.cache_dir(args.paths or ["."], args.cache_dir))
         finally:
             sys.stdout.close()
     assert entry is not None
@@ -290,23 +291,154 @@ def test_the_cache_is_at_the_project_root(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(project / "policies")
     assert lint(capsys, "lint", "cifero")[0] == 1
     root = project if marker else project / "policies"  # no marker: the working directory
-    assert cache.project_root() == str(root)
+    assert cache.project_root(["cifero"]) == str(root)
     assert sorted(p.name for p in (root / cache.CACHE_DIR_NAME).glob("*.json"))
     assert not (project / "policies" / "cifero" / cache.CACHE_DIR_NAME).exists()
     if marker:
         assert not (project / "policies" / cache.CACHE_DIR_NAME).exists()
 
 
-def test_the_cache_directory_can_be_named_in_the_environment(repo: Path, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    elsewhere = tmp_path / "elsewhere" / "cache"
-    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(elsewhere))
+def entries(folder: Path) -> tuple[list[str], list[str]]:
+    """The replay entries and the results entries in a cache folder."""
+    names = sorted(p.name for p in folder.glob("*.json"))
+    return [n for n in names if n.startswith("replay-")], [n for n in names if not n.startswith("replay-")]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("given", ["folder", "policy", "file"])
+def test_linting_another_tree_caches_in_its_project_root_and_nothing_where_the_run_starts(
+        tmp_path: Path, given: str) -> None:
+    """Issue 17 item 7: from /elsewhere, `lint /other/tree/...` used to write a cache into /elsewhere."""
+    tree = make_repo(tmp_path / "other" / "tree")
+    target = {"folder": tree / "policies", "policy": tree / "policies" / "cifero",
+              "file": tree / "policies" / "cifero" / "cookies.privacy"}[given]
+    assert target.exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = cli_env(tmp_path)
+    argv = ["lint", str(target), "--format", "concise"]
+    fresh = cli(elsewhere, env, *argv, "--no-cache")
+    assert fresh[0] == 1 and "CK002" in fresh[1]
+    assert cli(elsewhere, env, *argv) == fresh
+    assert cli(elsewhere, env, *argv) == fresh  # (a replay needs files older than RACY_NS: not yet)
+    assert list(elsewhere.iterdir()) == []
+    assert entries(tree / cache.CACHE_DIR_NAME)[1]
+    assert not (tree / "policies" / cache.CACHE_DIR_NAME).exists()
+
+
+@pytest.mark.parametrize(("how", "believed"), [("attacker", False), ("plain", False), ("own", True)])
+def test_entries_in_the_linted_trees_cache_are_believed_only_if_the_user_wrote_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], how: str,
+        believed: bool) -> None:
+    """Linting a tree from elsewhere reads that tree's cache: a forged entry there is still a miss
+    (the control, sealed with this user's key, shows the entry is where the run looks)."""
+    tree = make_repo(tmp_path / "other" / "tree")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("NO_COLOR", "1")
+    argv = ["lint", str(tree / "policies"), "--format", "concise"]
+    fresh = lint(capsys, *argv, "--no-cache")
+    name, key = replay_name_and_key(elsewhere, monkeypatch, argv)
+    plant(tree / cache.CACHE_DIR_NAME, name, all_clear_replay(key, policy_watch(tree)), how)
+    assert (lint(capsys, *argv)[0] == 0) is believed
+    if not believed:
+        assert lint(capsys, *argv) == fresh
+
+
+def test_a_tree_that_is_no_project_keeps_its_cache_in_its_own_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    tree = tmp_path / "unpacked"
+    shutil.copytree(POLICIES / "cifero", tree / "cifero")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert cache.project_root([str(tree)]) == str(tree)
+    assert lint(capsys, "lint", str(tree))[0] == 1
+    assert list(elsewhere.iterdir()) == []
+    assert entries(tree / cache.CACHE_DIR_NAME)[1]
+
+
+def test_a_run_over_two_projects_caches_in_the_project_that_holds_both_or_nowhere(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two projects side by side share no root: nothing is cached (not in their parent, which is
+    no project, nor in either of them). In a monorepo (a marker above both) the monorepo's root."""
+    outer = tmp_path / "outer"
+    one, two = make_repo(outer / "one"), make_repo(outer / "two")
+    monkeypatch.chdir(tmp_path)
+    paths = [str(one / "policies"), str(two / "policies")]
+    assert cache.project_root(paths) is None
+    fresh = lint(capsys, "lint", *paths, "--no-cache")
+    assert fresh[0] == 1
+    assert lint(capsys, "lint", *paths) == fresh
+    assert not [p for p in tmp_path.rglob(cache.CACHE_DIR_NAME)]
+    (outer / ".git").mkdir()  # now both are parts of one repository
+    assert cache.project_root(paths) == str(outer)
+    assert lint(capsys, "lint", *paths) == fresh
+    assert entries(outer / cache.CACHE_DIR_NAME)[1]
+    assert [p.parent for p in tmp_path.rglob(cache.CACHE_DIR_NAME)] == [outer]
+
+
+def test_the_configuration_file_does_not_move_the_cache(repo: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "privacy-dsl.toml").write_text('ignore = ["HYG002"]\n', encoding="utf-8")
+    assert lint(capsys, *ARGV, "--config", str(shared / "privacy-dsl.toml"))[0] == 1
+    assert entries(repo / cache.CACHE_DIR_NAME)[1]
+    assert sorted(p.name for p in shared.iterdir()) == ["privacy-dsl.toml"]
+
+
+@pytest.mark.parametrize("how", ["flag", "environment", "both"])
+def test_the_cache_directory_can_be_named(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str], how: str) -> None:
+    """--cache-dir DIR, else $PRIVACY_DSL_CACHE_DIR; the flag wins over the environment."""
+    flagged, named = tmp_path / "flagged" / "cache", tmp_path / "named" / "cache"
+    extra = ["--cache-dir", str(flagged)] if how in ("flag", "both") else []
+    if how in ("environment", "both"):
+        monkeypatch.setenv(cache.CACHE_DIR_ENV, str(named))
     fresh = lint(capsys, *ARGV, "--no-cache")
-    assert lint(capsys) == fresh
-    assert lint(capsys) == fresh
-    assert list(elsewhere.glob("replay-*.json")) and list(elsewhere.glob("*.json"))
+    assert lint(capsys, *ARGV, *extra) == fresh
+    with monkeypatch.context() as patch:
+        forbid = "linted although nothing changed"
+        patch.setattr(runner, "run", lambda request: (_ for _ in ()).throw(AssertionError(forbid)))
+        assert lint(capsys, *ARGV, *extra) == fresh  # replayed from there
+    used = flagged if extra else named
+    replays, results = entries(used)
+    assert replays and results
+    assert not (named if used == flagged else flagged).exists()
     assert not (repo / cache.CACHE_DIR_NAME).exists()
+
+
+def test_a_cache_dir_the_user_links_is_followed(repo: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A link given with --cache-dir is the user's own choice, like the environment variable's (a
+    link that arrives with the repository, at .privacy-dsl-cache, is not: the test below)."""
+    real = tmp_path / "real-cache"
+    real.mkdir()
+    link = tmp_path / "cache-link"
+    link.symlink_to(real, target_is_directory=True)
+    fresh = lint(capsys, *ARGV, "--no-cache")
+    assert lint(capsys, *ARGV, "--cache-dir", str(link)) == fresh
+    assert entries(real)[1]
+    assert link.is_symlink()
+
+
+@pytest.mark.parametrize("how", ["plain", "attacker"])
+def test_forged_entries_in_a_named_cache_dir_are_not_believed(repo: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str], how: str) -> None:
+    """A --cache-dir someone else filled (a shared CI cache restored from a fork's run) is
+    authenticated like the project's own."""
+    folder = tmp_path / "ci-cache"
+    argv = [*ARGV, "--cache-dir", str(folder)]
+    fresh = lint(capsys, *argv, "--no-cache")
+    monkeypatch.setenv("NO_COLOR", "1")
+    name, key = replay_name_and_key(repo, monkeypatch, argv)
+    plant(folder, name, all_clear_replay(key, policy_watch(repo)), how)
+    for content_key in policy_keys(repo, monkeypatch, cache.FORMAT):
+        plant(folder, f"{content_key}.json", {"format": cache.FORMAT, "diagnostics": []}, how)
+    assert lint(capsys, *argv) == fresh
 
 
 # -- a cache directory that is a link, and what may be deleted ---------------------------------------
@@ -340,11 +472,15 @@ def test_a_linked_cache_directory_is_neither_read_written_nor_pruned(repo: Path,
     assert (repo / cache.CACHE_DIR_NAME).is_symlink()
 
 
+@pytest.mark.parametrize("named", [False, True])
 @pytest.mark.parametrize("kind", ["file", "fifo", "someone-elses"])
-def test_a_cache_path_that_is_not_our_directory_is_not_used(repo: Path, capsys: pytest.CaptureFixture[str],
-                                                            kind: str) -> None:
-    fresh = lint(capsys, *ARGV, "--no-cache")
-    place = repo / cache.CACHE_DIR_NAME
+def test_a_cache_path_that_is_not_our_directory_is_not_used(repo: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str], kind: str,
+                                                            named: bool) -> None:
+    """At the project root, or named with --cache-dir: neither is used unless it is our directory."""
+    place = tmp_path / "named-cache" if named else repo / cache.CACHE_DIR_NAME
+    argv = [*ARGV, "--cache-dir", str(place)] if named else ARGV
+    fresh = lint(capsys, *argv, "--no-cache")
     if kind == "file":
         place.write_text("not a folder\n", encoding="utf-8")
     elif kind == "fifo":
@@ -356,10 +492,11 @@ def test_a_cache_path_that_is_not_our_directory_is_not_used(repo: Path, capsys: 
         except PermissionError:
             pytest.skip("needs root to give a folder to another user")
     for _ in range(2):
-        assert lint(capsys) == fresh
+        assert lint(capsys, *argv) == fresh
     if kind == "someone-elses":
         assert list(place.iterdir()) == []
     assert not cache.usable(str(place), create=True)
+    assert not (repo / cache.CACHE_DIR_NAME).exists() or not named
 
 
 def test_pruning_deletes_only_regular_files_with_the_tools_names(tmp_path: Path) -> None:

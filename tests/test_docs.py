@@ -60,6 +60,12 @@ def test_wheel_ships_the_grammar(tmp_path: Path) -> None:
     assert "privacy_dsl/grammar.lark" in names
     assert "privacy_dsl/data/taxonomy.json" in names and "privacy_dsl/data/countries.json" in names
     assert "privacy_dsl/data/parse_tables.json" in names  # the parsers load it; without it they build the table
+    # The notice reads its wording from the compiled catalogues: every language's .mo ships.
+    from privacy_dsl.locale import LOCALE_DIR
+
+    for mo in LOCALE_DIR.glob("*/LC_MESSAGES/notice.mo"):
+        assert f"privacy_dsl/locale/{mo.parent.parent.name}/LC_MESSAGES/notice.mo" in names
+    assert not any("axe" in name for name in names)  # the accessibility checker is a test tool only
 
 
 def test_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,6 +97,7 @@ def test_readme_shell_examples_run_in_a_checkout(tmp_path: Path, monkeypatch: py
     failed = []
     for line in lines:
         argv = shlex.split(line)[1:]
+        argv = argv[:argv.index(">")] if ">" in argv else argv  # the output, not a file: captured here
         if argv[:2] == ["import", "fides"]:  # the reverse of the export: give it one
             pytest.importorskip("yaml")
             assert main(["export", "policies/fjordkaffe", "--format", "fides", "--output", argv[2]]) == 0

@@ -104,11 +104,11 @@ def test_fides_meta_keeps_cookies_and_transfers() -> None:
     meta = fides(FJORDKAFFE)["system"][0]["meta"]["privacy_dsl"]
     cookies = {c["name"]: c for c in meta["cookies"]}
     assert cookies["_pk_id.*"] == {"name": "_pk_id.*", "storage": "cookie", "pattern": True,
-                                   "provider": "Fjordkaffe AS (Matomo, driftet av oss selv)", "party": "first",
+                                   "provider": "Fjordkaffe AS", "party": "first",
                                    "expiry": "persistent", "duration": "13 months",
                                    "max_age_seconds": 34187400, "category": "analytics", "purposes": ["statistics"],
                                    "data_uses": ["analytics.reporting"], "consents": ["cookie_banner"],
-                                   "description": "Tells visits apart in the statistics."}
+                                   "description": "Matomo, run by us: tells visits apart in the statistics."}
     assert cookies["session_id"]["expiry"] == "session" and "max_age_seconds" not in cookies["session_id"]
     assert meta["transfers"] == [{"id": "mailer_us", "recipient": "mailer", "recipient_system": "recipient_mailer",
                                   "country": "US", "mechanism": "dpf",

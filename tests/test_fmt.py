@@ -118,6 +118,11 @@ def test_localised_text_expanded_when_written_expanded_or_too_long() -> None:
     assert all(len(line) <= 120 for line in out.splitlines() if long not in line)
 
 
+def test_a_localised_certification_is_laid_out_like_every_localised_text() -> None:
+    assert fmt('transfer t { certification {nb "Oppført"   en "Listed"} mechanism dpf }') == (
+        'transfer t {\n  mechanism dpf\n  certification { nb "Oppført" en "Listed" }\n}\n')
+
+
 def test_names_wrap_at_120_columns_with_a_continuation_indent() -> None:
     names = ", ".join(f"category_number_{i:02}" for i in range(12))
     out = fmt(f"purpose p {{ categories {names} }}")

@@ -124,7 +124,8 @@ def _check(v: str, k: str) -> None:
     assert cookie.name == _UNWRITABLE.sub("\ufffd", v) and cookie.provider == want and cookie.domains == (want,)
     assert cookie.description is not None and cookie.description.plain == want
     transfer: m.Transfer = blocks["transfer"][0]
-    assert (transfer.mechanism_detail, transfer.certification, transfer.tia) == (want,) * 3
+    assert transfer.certification is not None
+    assert (transfer.mechanism_detail, str(transfer.certification), transfer.tia) == (want,) * 3
     names = {r.name.plain for r in blocks["recipient"] if r.name is not None}
     assert want in names
     assert any(r.contract == want for r in blocks["recipient"])

@@ -3,23 +3,26 @@ real headless Chromium (accessibility checks run by the browser itself)."""
 
 from __future__ import annotations
 
-import dataclasses
 import html as html_lib
 import json
 import re
 import shutil
+import string
 import subprocess
+import sys
 import typing
 from pathlib import Path
 
 import pytest
-from conftest import POLICIES
+from conftest import POLICIES, ROOT
 
 from privacy_dsl.cli.main import main
 from privacy_dsl.language import model as m
 from privacy_dsl.lint.loader import load_one
-from privacy_dsl.outputs.notice import Foreign, build, phrases_for, render
-from privacy_dsl.outputs.notice.phrases import Phrases
+from privacy_dsl.locale import LOCALE_DIR
+from privacy_dsl.outputs.notice import Foreign, NoCatalogue, available, build, phrases_for, render
+from privacy_dsl.outputs.notice.catalogue import message_keys
+from privacy_dsl.outputs.notice.catalogue import translations as catalogue_translations
 
 FJORDKAFFE = POLICIES / "fjordkaffe"
 CIFERO = POLICIES / "cifero"
@@ -46,35 +49,114 @@ def line_of(path: Path, needle: str) -> tuple[int, int]:
 # ---------------------------------------------------------------- templates
 
 
-def test_every_language_has_every_phrase_for_every_value() -> None:
-    en, nb = phrases_for("en"), phrases_for("nb")
-    for f in dataclasses.fields(Phrases):
-        a, b = getattr(en, f.name), getattr(nb, f.name)
-        if isinstance(a, dict) and f.name != "countries":
-            assert set(a) == set(b), f.name
-    for p in (en, nb):
-        assert set(p.basis) == {b.value for b in m.BasisKind}
-        assert set(p.special_conditions) == {c.value for c in m.SpecialCondition}
-        assert set(p.rights) == {r.value for r in m.Right}
-        assert set(p.roles) == {r.value for r in m.Role}
-        assert set(p.mechanisms) == {x.value for x in m.Mechanism}
-        assert set(p.parties) == {x.value for x in m.Party}
-        assert set(p.storage) == {x.value for x in m.StorageKind}
-        assert set(p.cookie_categories) == {x.value for x in m.CookieCategory}
-        assert set(p.automated_exceptions) == {x.value for x in m.AutomatedException}
-        assert set(p.units) == {x.value for x in m.TimeUnit}
-        assert set(p.claims) == {c.value for c in m.Claim}
-        assert set(p.scope_kinds) == {k.value for k in m.ScopeKind}
-        assert set(p.topics) == {t.value for t in m.Topic}
-        assert set(p.retention_vague) == set(m.RETENTION_WORDS)  # the forms written as words alone
-        assert set(m.RETENTION_WORDS) == set(typing.get_args(m.RetentionRule)) - {
-            "duration", "until", "law", "law_permits", "criteria", "archive"}
-        assert set(p.events_until) <= set(p.events_after)
-    with pytest.raises(ValueError):
-        phrases_for("de")
+LANGUAGES = available()
+
+
+def test_the_languages_are_the_catalogues_shipped() -> None:
+    assert {"en", "nb"} <= set(LANGUAGES)
+    for lang in LANGUAGES:
+        assert (LOCALE_DIR / lang / "LC_MESSAGES" / "notice.po").is_file()
+
+
+def _catalogue(lang: str) -> typing.Any:
+    from babel.messages.pofile import read_po
+
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "notice.po").open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_catalogue_has_every_key_with_its_placeholders(lang: str) -> None:
+    """A key missing, untranslated, fuzzy or with other placeholders would put a key or a broken
+    sentence in a published notice."""
+    catalog = _catalogue(lang)
+    wanted = {key.msgid: key for key in message_keys()}
+    got = {message.id[0] if message.pluralizable else message.id: message for message in catalog if message.id}
+    assert sorted(set(wanted) - set(got)) == [] and sorted(set(got) - set(wanted)) == []
+    for msgid, key in wanted.items():
+        message = got[msgid]
+        assert not message.fuzzy, msgid
+        assert message.pluralizable == key.plural, msgid
+        forms = list(message.string) if key.plural else [message.string]
+        if key.plural:
+            assert len(forms) == catalog.num_plurals, msgid
+        for form in forms:
+            assert form, f"{lang}: {msgid} is not translated"
+            assert _placeholders(form) == set(key.placeholders), (lang, msgid, form)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_shipped_mo_says_what_the_po_says(lang: str) -> None:
+    """The package reads the compiled ``.mo``; it must be the ``.po`` people review
+    (``python scripts/regen_catalogues.py`` compiles it), plural rule included."""
+    import gettext
+
+    catalog, translations = _catalogue(lang), catalogue_translations(lang)
+    plural = gettext.c2py(catalog.plural_expr)
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.pluralizable:
+            for n in (0, 1, 2, 5, 21):
+                assert translations.ngettext(*message.id, n) == message.string[plural(n)], (message.id, n)
+        else:
+            assert translations.gettext(message.id) == message.string, message.id
+
+
+def test_the_catalogues_and_template_are_up_to_date() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "regen_catalogues.py"), "--check"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_language_without_a_catalogue_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(NoCatalogue, match=f"no notice catalogue for language 'xx'; available: {', '.join(LANGUAGES)}$"):
+        phrases_for("xx")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["notice", str(FJORDKAFFE), "--lang", "xx"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'xx'" in err and all(f"'{lang}'" in err for lang in LANGUAGES)
+
+
+def test_help_lists_the_languages_and_what_allow_missing_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["notice", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"languages: {', '.join(LANGUAGES)}" in out
+    assert "text taken from another language is marked with its language" in out
 
 
 # ---------------------------------------------------------------- content
+
+
+#: Each language's name for the controller, as its GDPR text has it (Art. 4(7)): the notice's first
+#: section uses it. A language added later needs its term here.
+CONTROLLER_TERMS = {"en": "controller", "nb": "behandlingsansvarlig", "da": "dataansvarlig",
+                    "sv": "personuppgiftsansvarig", "de": "Verantwortlich", "fr": "responsable du traitement",
+                    "es": "responsable del tratamiento"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_uses_its_gdpr_term_for_the_controller(lang: str) -> None:
+    assert lang in CONTROLLER_TERMS, f"add {lang}'s GDPR term for the controller"
+    notice, _ = build(policy_of(FJORDKAFFE), lang)
+    controller = render(notice, "md").split("\n## ")[1]
+    assert CONTROLLER_TERMS[lang] in controller
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_says_yes_only_for_consent(lang: str) -> None:
+    p = phrases_for(lang)
+    assert consent_cell("opt_in", lang) == p.yes
+    for method in m.ConsentMethod:
+        if method is not m.ConsentMethod.OPT_IN:
+            cell = consent_cell(method.value, lang)
+            assert cell.startswith(p.consent_not_asked) and p.yes not in cell.split(), (method, cell)
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
@@ -158,6 +240,24 @@ def test_a_missing_translation_is_marked_with_its_language_never_filled_silently
     assert purpose.heading == (Foreign("Nyhetsbrev", "nb"),)
     assert '<h3 id="purpose-p"><span lang="nb">Nyhetsbrev</span></h3>' in render(notice, "html")
     assert "### Nyhetsbrev *(nb)*" in render(notice, "md")
+
+
+@pytest.mark.parametrize(("lang", "other"), [("nb", "en"), ("en", "nb")])
+def test_a_certification_in_another_language_is_reported_and_marked(lang: str, other: str) -> None:
+    policy = text_policy(f'transfer t {{\n  country US\n  mechanism dpf\n  certification {{ {other} "DPF" }}\n}}\n')
+    notice, problems = build(policy, lang)
+    assert [(d.code, d.span.line, d.span.column, dict(d.args)["what"]) for d in problems] == [
+        ("NTC001", 4, 3, "transfer `t` certification")]
+    assert f'<span lang="{other}">DPF</span>' in render(notice, "html")
+
+
+@pytest.mark.parametrize(("lang", "foreign"), [
+    ("en", ["driftet", "Oppført", "kontrollert"]),  # the provider and certification the en notice showed in nb
+    ("nb", ["Listed on", "checked"]),  # the certification the nb notice showed in English
+])
+def test_the_example_notices_mix_no_other_language(lang: str, foreign: list[str]) -> None:
+    md = render(build(policy_of(FJORDKAFFE), lang)[0], "md")
+    assert [word for word in foreign if word in md] == []
 
 
 def test_untagged_text_serves_every_language() -> None:
@@ -375,7 +475,7 @@ def audit(page: str, tmp: Path) -> dict[str, object]:
 
 
 @needs_chromium
-@pytest.mark.parametrize("lang", ["en", "nb"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_html_in_chromium_is_accessible(lang: str, tmp_path: Path) -> None:
     policy = policy_of(FJORDKAFFE)
     result = audit(render(build(policy, lang)[0], "html"), tmp_path)
@@ -384,6 +484,118 @@ def test_html_in_chromium_is_accessible(lang: str, tmp_path: Path) -> None:
     assert result["columns"] == 7 and result["rows"] == len(policy.cookies)
     assert isinstance(result["worst_contrast"], float | int) and result["worst_contrast"] >= 7
     assert isinstance(result["headings"], int) and result["headings"] > 10
+
+
+#: Headless Chromium will not make a window narrower than 500 px, so the page is laid out in an
+#: iframe of the phone's width (``srcdoc``: same origin, so the outer page can measure it).
+MEASURE = """<!DOCTYPE html><html><body style="margin:0"><iframe id="f" style="border:0;width:%dpx;height:800px"
+srcdoc="%s"></iframe><script>
+document.getElementById("f").addEventListener("load", () => {
+  const w = document.getElementById("f").contentWindow, d = w.document;
+  const wide = [...d.body.querySelectorAll("*")].filter(e => !e.closest(".table-wrap") &&
+    (e.getBoundingClientRect().right > w.innerWidth + 0.5 || e.scrollWidth > e.clientWidth + 1) &&
+    getComputedStyle(e).overflowX === "visible").map(e => e.tagName.toLowerCase());
+  const pre = document.createElement("pre"); pre.id = "audit";
+  pre.textContent = JSON.stringify({scroll_width: d.documentElement.scrollWidth, width: w.innerWidth,
+                                    client_width: d.documentElement.clientWidth, wide});
+  document.body.appendChild(pre);
+});
+</script></body></html>"""
+
+
+def layout(page: str, width: int, tmp: Path) -> dict[str, object]:
+    """The page's scroll width at a viewport ``width`` px wide (``innerWidth``; ``client_width``
+    without the scroll bar), and the elements wider than it."""
+    target = tmp / f"measure-{width}.html"
+    target.write_text(MEASURE % (width, html_lib.escape(page, quote=True)), encoding="utf-8")
+    done = chromium(["--window-size=800,900", "--dump-dom", target.as_uri()], tmp)
+    match = re.search(r'<pre id="audit">(.*?)</pre>', done.stdout, re.S)
+    assert match, f"chromium printed no measurement (exit {done.returncode}): {done.stderr[-2000:]}"
+    result: dict[str, object] = json.loads(html_lib.unescape(match.group(1)))
+    return result
+
+
+#: Long words with no place to break: an address, a link, a cookie name and an unnamed block's id.
+LONG_WORDS = """\
+controller "Personvernombudstjenesteleverandøren AS" {
+  email "personvernombudstjenesteleverandoren@personvernombudstjenesteleverandoren.example"
+  website "https://personvernombudstjenesteleverandoren.example/personvernerklaering/informasjonskapsler"
+  address "Personvernombudstjenesteleverandørveien 1234567890, 0101 Oslo"
+}
+purpose markedsforingsinformasjonskapselsamtykkeadministrasjon { basis consent }
+cookie "_hjSessionUser_1234567890123456789012345678901234567890" { party third expiry 1 year }
+"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [320, 360, 390])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_does_not_widen_a_phone_viewport(lang: str, width: int, tmp_path: Path) -> None:
+    """Issue 17: the nb page was wider than a 360 px screen (its h1 did not fit); long words wrap,
+    the cookie table scrolls in its own region."""
+    for policy in (policy_of(FJORDKAFFE), text_policy(LONG_WORDS)):
+        result = layout(render(build(policy, lang)[0], "html"), width, tmp_path)
+        # The page's width without the scroll bar: what the page may fill and must not exceed.
+        assert result["width"] == width and isinstance(result["client_width"], int) and result["client_width"] > 280
+        assert result["wide"] == [] and result["scroll_width"] == result["client_width"], result
+
+
+@pytest.fixture(scope="session")
+def axe_js(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """axe-core 4.x (Deque, MPL-2.0) from the npm registry, with npm itself: a test tool, never shipped."""
+    import tarfile
+
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed (`apt-get install npm`; .ci/run installs it)")
+    folder = tmp_path_factory.mktemp("axe")
+    done = subprocess.run([npm, "pack", "axe-core@4", "--silent", "--pack-destination", str(folder)],
+                          capture_output=True, text=True, timeout=300, check=False, cwd=folder)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (tarball,) = folder.glob("axe-core-4.*.tgz")
+    with tarfile.open(tarball) as tar:
+        member = tar.extractfile("package/axe.min.js")
+        assert member is not None
+        return member.read().decode("utf-8")
+
+
+#: The page with axe-core run inside it, laid out in an iframe 360 px wide (as ``MEASURE``); the
+#: result goes to the outer page, which Chromium prints once axe's promise has settled.
+AXE_RUN = """<script>%s</script><script>
+const report = (out) => { const pre = parent.document.createElement("pre"); pre.id = "audit";
+  pre.textContent = JSON.stringify(out); parent.document.body.appendChild(pre); };
+axe.run(document, {resultTypes: ["violations"]}).then(r => report({version: axe.version,
+  violations: r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))}),
+  e => report({error: String(e)}));
+</script>"""
+
+
+def axe(page: str, script: str, tmp: Path, width: int = 360) -> dict[str, object]:
+    inner = page.replace("</body>", AXE_RUN % script.replace("</script", "<\\/script") + "</body>")
+    target = tmp / "axe.html"
+    target.write_text('<!DOCTYPE html><html lang="en"><head><title>axe</title></head><body style="margin:0">'
+                      f'<iframe title="notice" style="border:0;width:{width}px;height:800px" '
+                      f'srcdoc="{html_lib.escape(inner, quote=True)}"></iframe></body></html>', encoding="utf-8")
+    done = chromium(["--window-size=800,900", "--virtual-time-budget=60000", "--dump-dom", target.as_uri()], tmp)
+    match = re.search(r'<pre id="audit">(.*?)</pre>', done.stdout, re.S)
+    assert match, f"axe-core printed no result (exit {done.returncode}): {done.stderr[-2000:]}"
+    result: dict[str, object] = json.loads(html_lib.unescape(match.group(1)))
+    return result
+
+
+@pytest.mark.network  # npm fetches axe-core from the registry
+@needs_chromium
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axe_core_finds_no_violations_at_360_px(lang: str, axe_js: str, tmp_path: Path) -> None:
+    """Every rule of axe-core 4 (WCAG 2.x A/AA and best practices) on the page a phone shows: the
+    example policy, one with every notice-level fact, and one whose texts are in other languages
+    (marked with their `lang`)."""
+    for policy in (policy_of(FJORDKAFFE), text_policy(LAYERED + RIGHTS_POLICY.replace('policy "P" {\n'
+                   "  bases contract, consent\n}\n", "") + CONSENT_POLICY.split("\n", 1)[1]),
+                   policy_of(CIFERO)):
+        result = axe(render(build(policy, lang)[0], "html"), axe_js, tmp_path)
+        assert str(result.get("version", "")).startswith("4."), result
+        assert result["violations"] == [], result
 
 
 @needs_chromium
@@ -432,8 +644,7 @@ cookie _ga { purpose stats category analytics }
 
 def test_the_notice_says_how_consent_is_asked_where_and_how_it_is_withdrawn() -> None:
     md = render(build(text_policy(CONSENT_POLICY), "en")[0], "md")
-    facts = ("- **How consent is asked:** You actively agree (opt in); continuing to use the site is counted as "
-             "agreement\n"
+    facts = ("- **Consent:** No consent is asked: continuing to use the site is counted as agreement\n"
              "- **Where consent is asked:** the EU, Norway\n"
              "- **Where you give consent:** [https://acme.example](https://acme.example)\n"
              "- **If you refuse:** You can refuse; some parts of the service may then not work.\n"
@@ -442,17 +653,80 @@ def test_the_notice_says_how_consent_is_asked_where_and_how_it_is_withdrawn() ->
              "[https://acme.example/cookies](https://acme.example/cookies); letter: Box 1")
     # In the purpose, and under the cookie table for the mechanism the cookies rely on.
     assert md.count(facts) == 2
-    assert "How we ask for your consent to these cookies:\n\n" + facts in md
+    assert "What we do about consent to these cookies:\n\n" + facts in md
+    assert "How consent is asked" not in md
 
 
 def test_the_norwegian_notice_says_it_too() -> None:
     md = render(build(text_policy(CONSENT_POLICY), "nb")[0], "md")
-    assert "**Slik bes du om samtykke:** Du sier aktivt ja (opt-in); at du fortsetter å bruke nettstedet, " \
-           "regnes som samtykke" in md
+    assert "**Samtykke:** Det bes ikke om samtykke: at du fortsetter å bruke nettstedet, regnes som samtykke" in md
     assert "**Hvor det bes om samtykke:** EU, Norge" in md
     assert "**Hvis du sier nei:** Du kan si nei, men da kan deler av tjenesten slutte å virke." in md
     assert "**Der du kan trekke tilbake samtykket:** Samtykkeknappen eller -lenken på hver side; e-post: " in md
-    assert "Slik ber vi om samtykke til disse informasjonskapslene:" in md
+    assert "Slik håndterer vi samtykke til disse informasjonskapslene:" in md
+    opt_in = md_of(CONSENT_POLICY.replace("opt_in, continued_browsing", "opt_in"), "nb")
+    assert "**Slik bes du om samtykke:** Du sier aktivt ja (opt-in)" in opt_in
+    assert "Slik ber vi om samtykke til disse informasjonskapslene:" in opt_in
+
+
+def md_of(policy: str, lang: str) -> str:
+    return render(build(text_policy(policy), lang)[0], "md")
+
+
+def consent_cell(method: str, lang: str) -> str:
+    """The consent cell of a cookie whose only mechanism uses ``method`` ("" for none stated)."""
+    policy = f'cookie _ga {{ consent c category analytics }}\nconsent c {{ {f"method {method}" if method else ""} }}\n'
+    (row,) = [line for line in md_of(policy, lang).splitlines() if line.startswith("| `_ga`")]
+    return row.rstrip(" |").rsplit(" | ", 1)[1]
+
+
+#: What the cookie table says for each method, in each language: "yes" only for a method that gives
+#: consent (``ConsentMechanism.invalid_methods``, the linter's CON003/CON004 predicate).
+CONSENT_CELLS = {
+    "opt_in": ("Yes", "Ja"),
+    "pre_ticked": ("No consent is asked: a box ticked in advance",
+                   "Det bes ikke om samtykke: en boks som er krysset av på forhånd"),
+    "opt_out": ("No consent is asked: you are counted as agreeing unless you opt out",
+                "Det bes ikke om samtykke: du regnes som enig hvis du ikke reserverer deg"),
+    "silence": ("No consent is asked: your silence is counted as agreement",
+                "Det bes ikke om samtykke: at du ikke svarer, regnes som samtykke"),
+    "continued_browsing": ("No consent is asked: continuing to use the site is counted as agreement",
+                           "Det bes ikke om samtykke: at du fortsetter å bruke nettstedet, regnes som samtykke"),
+    "browser_settings": ("No consent is asked: cookies are set unless you block them in your browser's settings",
+                         "Det bes ikke om samtykke: informasjonskapsler settes med mindre du blokkerer dem i "
+                         "innstillingene i nettleseren din"),
+    "implied": ("No consent is asked: agreement is inferred from what you do",
+                "Det bes ikke om samtykke: samtykke utledes av det du gjør"),
+    "none": ("No consent is asked", "Det bes ikke om samtykke"),
+    "acknowledge": ("No consent is asked: a notice you acknowledge (“OK”), with no choice",
+                    "Det bes ikke om samtykke: en melding du bekrefter («OK») uten å kunne velge"),
+    "necessary_only_as_consent": (
+        "No consent is asked: choosing “necessary cookies only” is counted as agreement",
+        "Det bes ikke om samtykke: å velge «bare nødvendige informasjonskapsler» regnes som samtykke"),
+    "": ("Asked; how is not stated", "Ja, men det er ikke oppgitt hvordan"),
+}
+
+
+def test_every_consent_method_has_its_cell() -> None:
+    assert set(CONSENT_CELLS) == {x.value for x in m.ConsentMethod} | {""}
+
+
+@pytest.mark.parametrize("method", sorted(CONSENT_CELLS))
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_the_cookie_table_says_yes_only_for_consent(method: str, lang: str) -> None:
+    expected = CONSENT_CELLS[method][["en", "nb"].index(lang)]
+    assert consent_cell(method, lang) == expected
+    if method:  # the linter's verdict is the notice's: no "yes" where CON003/CON004 say it is no consent
+        from privacy_dsl.api import load_text
+
+        codes = {d.code for d in load_text(f"consent c {{ method {method} }}\n").diagnostics}
+        assert (expected == phrases_for(lang).yes) == (not codes & {"CON003", "CON004"}), codes
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_a_mechanism_combining_an_opt_in_with_a_non_consent_method_is_no_consent(lang: str) -> None:
+    assert consent_cell("opt_in, browser_settings", lang) == CONSENT_CELLS["browser_settings"][
+        ["en", "nb"].index(lang)]
 
 
 @pytest.mark.parametrize(("flags", "sentence"), [

@@ -197,6 +197,7 @@ def test_every_construct_is_modelled() -> None:
     assert recipient.role is m.Role.PROCESSOR
     assert isinstance(transfer, m.Transfer) and transfer.mechanism is m.Mechanism.SCCS
     assert transfer.mechanism_detail == "2021/914" and transfer.tia == "TIA-1"
+    assert transfer.certification == m.Text(plain="c")
     assert isinstance(consent, m.ConsentMechanism) and consent.methods == (m.ConsentMethod.OPT_IN,)
     assert consent.reject_button is True and consent.explicit is False and consent.parental_consent is True
     assert consent.valid_for == m.Duration(amount=6, unit=m.TimeUnit.MONTH) and consent.minimum_age == 13
@@ -225,6 +226,18 @@ def test_positions_of_blocks_and_statements() -> None:
     cookie = doc.blocks[11]
     expiry = cookie.span_of("expiry")
     assert (expiry.line, expiry.column, expiry.end_column) == (73, 43, 57)
+
+
+def test_a_certification_is_a_text_that_can_be_translated() -> None:
+    """Issue 17: `certification { nb ... en ... }` was a syntax error; the mechanism's detail stays a citation."""
+    result = parse_text('transfer t {\n  mechanism sccs "2021/914, module 2"\n'
+                        '  certification { nb "Oppført på listen" en "On the list" }\n}\n')
+    assert result.diagnostics == ()
+    assert result.document is not None
+    (transfer,) = result.document.blocks
+    assert isinstance(transfer, m.Transfer) and transfer.mechanism_detail == "2021/914, module 2"
+    assert transfer.certification == m.Text(by_lang={"nb": "Oppført på listen", "en": "On the list"})
+    assert (transfer.span_of("certification").line, transfer.span_of("certification").column) == (3, 3)
 
 
 def test_layout_is_free_and_comments_are_collected() -> None:

@@ -103,6 +103,20 @@ def test_the_space_form_of_the_option_is_refused_before_it_misleads_pytest(app: 
     fine.stdout.fnmatch_lines([f"rootdir: {app.path}*"])
 
 
+def test_the_space_form_in_pytest_addopts_is_refused_too(app: pytest.Pytester,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """PYTEST_ADDOPTS is read before the rootdir is chosen, like the command line."""
+    outside = app.path.parent / "shared-policy-addopts"
+    shutil.copytree(app.path / "policies" / "acme", outside)
+    app.makepyfile(test_x="def test_x(privacy_policy):\n    pass\n")
+    monkeypatch.setenv("PYTEST_ADDOPTS", f"--privacy-policy {outside}")
+    result = app.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*write --privacy-policy={outside} (with `=`) in PYTEST_ADDOPTS*"])
+    monkeypatch.setenv("PYTEST_ADDOPTS", f"--privacy-policy={outside}")
+    app.runpytest_subprocess().assert_outcomes(passed=1)
+
+
 def test_a_policy_that_does_not_parse_is_a_clear_error(app: pytest.Pytester) -> None:
     (app.path / "policies" / "acme" / "a.privacy").write_text("purpose x {\n  basis maybe\n}\n")
     app.makepyfile(test_app="""

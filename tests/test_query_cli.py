@@ -121,6 +121,41 @@ def test_every_error_in_json_mode_is_a_json_answer_on_stdout(tmp_path: Path, mon
         assert doc["error"]["diagnostics"][0]["line"] >= 1
 
 
+@pytest.mark.parametrize(("argv", "question", "says"), [
+    (["can", "newsletter", "--format", "json"], "can", "required: CATEGORY"),
+    (["purposes", "--format=json"], "purposes", "required: --category"),
+    (["categories", "--form", "json"], "categories", "required: --purpose"),  # argparse's abbreviation
+    (["cookies", "--party", "fourth", "--format", "json"], "cookies", "invalid choice: 'fourth'"),
+    (["cookies", "--needs-consent", "--exempt", "--format", "json"], "cookies", "not allowed with"),
+    (["transfers", "--format", "json", "--bogus"], "transfers", "unrecognized arguments: --bogus"),
+    (["--format", "json"], None, "invalid choice: 'json'"),
+])
+def test_usage_errors_in_json_mode_are_json_answers_too(small: Path, capsys: pytest.CaptureFixture[str],
+                                                        argv: list[str], question: str | None, says: str) -> None:
+    """Issue 17 item 9: argparse's own errors used to leave standard output empty."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["query", *argv])
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 2 and says in err
+    doc = json.loads(out)
+    assert doc["query"] == question and doc["policy"] is None and doc["error"]["kind"] == "usage"
+    assert says in doc["error"]["message"]
+
+
+def test_usage_errors_in_text_mode_print_nothing_on_stdout(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["query", "can", "newsletter"])
+    out, err = capsys.readouterr()
+    assert out == "" and "required: CATEGORY" in err
+
+
+def test_a_usage_error_of_the_real_command_line_is_json_on_stdout(small: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "privacy_dsl", "query", "purposes", "--format", "json"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["error"]["kind"] == "usage"
+
+
 def test_can_json_shape(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = query(capsys, "can", "marketing", "user.contact.email", "--format", "json")
     data = json.loads(out)

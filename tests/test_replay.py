@@ -221,7 +221,7 @@ SAMPLES: dict[str, list[str]] = {
     "select": ["--select", "CK"], "ignore": ["--ignore", "CK002"], "fail_level": ["--fail-level", "error"],
     "exit_zero": ["--exit-zero"], "statistics": ["--statistics"], "quiet": ["-q"], "show_suppressed":
     ["--show-suppressed"], "color": ["--color", "never"], "jobs": ["-j", "2"],
-    "output": ["--output", "report.txt"], "no_cache": ["--no-cache"],
+    "cache_dir": ["--cache-dir", "cache"], "output": ["--output", "report.txt"], "no_cache": ["--no-cache"],
 }
 
 

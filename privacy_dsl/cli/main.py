@@ -36,6 +36,7 @@ examples:
   privacy-dsl dump policies/acme             the resolved model as JSON
 
 Configuration: [tool.privacy-dsl] in pyproject.toml, or privacy-dsl.toml, searched upward.
+Shell completion: `privacy-dsl completion bash|zsh|fish` (install lines: `privacy-dsl completion --help`).
 Language reference: https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/language.md
 Rules: `privacy-dsl rules`, `privacy-dsl explain CODE`, https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/rules/
 """
@@ -64,13 +65,18 @@ def command_parser(name: str) -> argparse.ArgumentParser:
     return parser
 
 
-def option_actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
-    """Every option string of ``parser`` (``--format``, ``-q``, ...) and the action it triggers.
+def parser_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    """Every action of ``parser``: options, positional arguments, subcommands.
 
     argparse has no public way to list a parser's actions; this reads ``parser._actions``, here
-    only (a test checks it finds every option the command's ``--help`` shows)."""
+    only (a test checks ``option_actions`` finds every option the command's ``--help`` shows)."""
     actions: list[argparse.Action] = parser._actions
-    return {option: action for action in actions for option in action.option_strings}
+    return actions
+
+
+def option_actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    """Every option string of ``parser`` (``--format``, ``-q``, ...) and the action it triggers."""
+    return {option: action for action in parser_actions(parser) for option in action.option_strings}
 
 
 def _build(argv: Sequence[str] | None) -> tuple[argparse.ArgumentParser, Any]:
@@ -117,6 +123,16 @@ def _list_with_add_parser(sub: Any, name: str, help_line: str, placeholder: argp
     sub.add_parser(name, help=help_line, add_help=False)
 
 
+def _usage_error(argv: Sequence[str], message: str) -> None:
+    """Tell the command a usage error happened, if it wants to know (``usage_error(argv, message)``
+    in its module: ``query --format json`` answers it with a JSON document too)."""
+    word = _command_word(argv)
+    module = next((module for name, module, _ in COMMAND_INDEX if name == word), None)
+    hook = getattr(command_module(module), "usage_error", None) if module is not None else None
+    if hook is not None:
+        hook(argv, message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
@@ -124,7 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"privacy-dsl {__version__}")
         return EXIT_OK
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    from .usage import UsageExit  # loaded by build_parser
+
+    try:
+        args = parser.parse_args(argv)
+    except UsageExit as exc:
+        _usage_error(argv, exc.message)
+        raise
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR

@@ -9,8 +9,16 @@ import sys
 from .commands import EXIT_ERROR
 
 
+class UsageExit(SystemExit):
+    """A usage error: the usage and ``message`` are on standard error; the exit code is 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(EXIT_ERROR)
+        self.message = message
+
+
 class UsageParser(argparse.ArgumentParser):
-    """argparse, but usage errors exit with 2 and say where to find help."""
+    """argparse, but usage errors exit with 2 (``UsageExit``) and say where to find help."""
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         # The width is given, so that argparse does not import shutil (bz2, lzma, ...) for it:
@@ -19,7 +27,8 @@ class UsageParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
+        sys.stderr.write(f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
+        raise UsageExit(message)
 
 
 def terminal_columns() -> int:

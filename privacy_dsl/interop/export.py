@@ -585,8 +585,10 @@ class _Fides:
             entry["mechanism"] = transfer.mechanism.value
         if transfer.mechanism_detail:
             entry["mechanism_detail"] = transfer.mechanism_detail
-        if transfer.certification:
-            entry["certification"] = transfer.certification
+        certification = self.text(transfer.certification, transfer.span_of("certification"),
+                                  f"transfer `{ident}` certification")
+        if certification:
+            entry["certification"] = certification
         if transfer.tia:
             entry["tia"] = transfer.tia
         desc = self.text(transfer.description, transfer.span_of("description"), f"transfer `{ident}` description")

@@ -748,9 +748,10 @@ class _Importer:
             if _str(entry.get("mechanism")):
                 detail = f" {self.quote(str(entry['mechanism_detail']))}" if _str(entry.get("mechanism_detail")) else ""
                 self.enumerated(block, "mechanism", entry["mechanism"], detail)
-            for key in ("certification", "tia"):
-                if _str(entry.get(key)):
-                    block.lines.append(f"{key} {self.quote(str(entry[key]))}")
+            if _str(entry.get("certification")):
+                block.lines.append(f"certification {self.text(entry['certification'])}")
+            if _str(entry.get("tia")):
+                block.lines.append(f"tia {self.quote(str(entry['tia']))}")
             if _str(entry.get("description")):
                 block.lines.append(f"description {self.text(entry['description'])}")
             out[str(entry["id"])] = block

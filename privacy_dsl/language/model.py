@@ -801,8 +801,8 @@ class Transfer(Node):
     recipient: Ref | None = None
     country: str | None = None
     mechanism: Mechanism | None = None
-    mechanism_detail: str | None = None
-    certification: str | None = None
+    mechanism_detail: str | None = None  # a citation (a decision, a module): not translated
+    certification: Text | None = None
     tia: str | None = None
     description: Text | None = None
 
@@ -847,10 +847,16 @@ class ConsentMechanism(Node):
     description: Text | None = None
 
     @property
+    def invalid_methods(self) -> tuple[ConsentMethod, ...]:
+        """The methods it relies on that cannot give consent (browser settings among them), each
+        once, in the order written: what the linter reports and what the notice must not call consent."""
+        return tuple(dict.fromkeys(method for method in self.methods if method not in VALID_CONSENT_METHODS))
+
+    @property
     def gives_consent(self) -> bool:
         """Whether the mechanism can give valid consent: it states how, and every method it relies
         on is an active choice (a mechanism is only as valid as its weakest method)."""
-        return bool(self.methods) and all(method in VALID_CONSENT_METHODS for method in self.methods)
+        return bool(self.methods) and not self.invalid_methods
 
     def span_of_method(self, method: ConsentMethod) -> Span:
         """The statement that names ``method``, else the first ``method`` statement, else the block."""

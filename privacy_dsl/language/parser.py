@@ -1000,7 +1000,7 @@ class _Builder:
             "country": ("country", lambda s: self._country(s.children[0]), False),
             "mechanism": ("mechanism", lambda s: self._enum(m.Mechanism, s.children[0], "transfer mechanism"),
                           False),
-            "certification": ("certification", self._str, False),
+            "certification": ("certification", self._first, False),
             "tia": ("tia", self._str, False),
             "description": ("description", self._first, False),
         })

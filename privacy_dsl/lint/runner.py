@@ -57,6 +57,8 @@ class Request:
     #: The run's clock and environment, shared with the replay (None: read here, once).
     context: cache.Context | None = None
     watch: bool = False  # take a cache.Snapshot (the lint command records the run for replay)
+    #: The cache directory (the lint command's ``cache.cache_dir``, --cache-dir applied); None: that of ``paths``.
+    cache_dir: str | None = None
 
 
 def _dump(diag: Diagnostic) -> dict[str, Any]:
@@ -162,7 +164,8 @@ def run(request: Request) -> Outcome:
     run_key = None
     if request.use_cache:
         run_key = cache.fingerprint(context, "results", [str(config_path), table, request.select, request.ignore])
-        results = cache.Results.open() if run_key is not None else None
+        directory = request.cache_dir or cache.cache_dir([os.fspath(p) for p in request.paths])
+        results = cache.Results.open(directory) if run_key is not None else None
 
     found_sources = discover(request.paths)
     outcome = Outcome(diagnostics=list(found_sources.problems))

@@ -15,6 +15,10 @@ Semantics, in short (docs/query.md has them in full):
   purpose, of the consent mechanism, transfers or recipients it names, or of an asked category,
   makes the answer "declared, but ...". Findings are mapped to declarations by span containment
   (a finding inside a ``defaults`` block goes to the blocks that inherit the defaulted value).
+  A finding that the notice does not tell people of their rights (``about_rights``) never denies,
+  wherever it is reported: without a ``rights`` block the rules report a missing right at the
+  purpose that needs it, and the same use must not be allowed or denied by whether a ``rights``
+  block exists at all.
 """
 
 from __future__ import annotations
@@ -314,6 +318,23 @@ def declarations(policy: m.Policy) -> list[tuple[DeclKey, m.Node]]:
 _Decl = tuple[DeclKey, m.Span]
 
 
+#: What a notice tells of people's rights (``model.Topic``): a finding that says the notice does not
+#: tell it (``Rule.omits``) describes the notice, not the use, so it never denies one (docs/query.md).
+_NOTICE_TOPICS = frozenset({m.Topic.RIGHTS.value, m.Topic.COMPLAINTS.value})
+
+
+def about_rights(diag: Diagnostic) -> bool:
+    """``diag`` says the notice does not tell people of a right: its rule's ``omits`` topic for its
+    message is ``rights`` or ``complaints`` (TRN004-TRN008, TRN010, TRN011)."""
+    from ..lint.rules import REGISTRY
+
+    rule = REGISTRY.get(diag.code)
+    if rule is None:
+        return False
+    message_id = (diag.message_id or next(iter(rule.messages), "")).removesuffix("-referred")
+    return rule.omits.get(message_id) in _NOTICE_TOPICS
+
+
 class FindingMap:
     """Unsuppressed diagnostics grouped by the declaration they fall in, built once: by its key
     (every block of that kind and name) and by its block (``at``)."""
@@ -372,6 +393,11 @@ class FindingMap:
     def get(self, key: DeclKey, level: Severity | None = None) -> list[Diagnostic]:
         found = self.by_decl.get(key, [])
         return found if level is None else [d for d in found if d.severity >= level]
+
+    def denying(self, key: DeclKey) -> list[Diagnostic]:
+        """The findings in one declaration that deny a use of it: error level, and not about what the
+        notice tells of people's rights (``about_rights``)."""
+        return [d for d in self.get(key, Severity.ERROR) if not about_rights(d)]
 
 
 # ---------------------------------------------------------------- the handle
@@ -449,7 +475,7 @@ class PolicyHandle:
         self._purpose_memo: dict[str, tuple[tuple[str, ...], bool]] = {}
         self._category_errors: dict[str, tuple[Reason, ...]] = {
             ident: tuple(self._rejection(f"category `{ident}`", d)
-                         for d in self.findings.get(("category", ident), Severity.ERROR))
+                         for d in self.findings.denying(("category", ident)))
             for ident in policy.categories}
 
     # -- names
@@ -528,7 +554,7 @@ class PolicyHandle:
     def _purpose_facts(self, p: m.Purpose) -> _PurposeFacts:
         label = f"purpose `{p.id}`"
         blocking: list[Reason] = []
-        own = self.findings.get(("purpose", p.id), Severity.ERROR)
+        own = self.findings.denying(("purpose", p.id))
         if not p.bases and not any(d.category == "lawfulness" for d in own):
             blocking.append(Reason(f"{label} states no legal basis (GDPR Art. 6(1))", p.span,
                                    fix=f"add `basis <consent | contract | legal_obligation | vital_interests | "
@@ -542,7 +568,7 @@ class PolicyHandle:
         for kind, ident in deps:
             word = "consent mechanism" if kind == "consent" else kind
             blocking.extend(self._rejection(f"{label} relies on {word} `{ident}`, which", d)
-                            for d in self.findings.get((kind, ident), Severity.ERROR))
+                            for d in self.findings.denying((kind, ident)))
 
         conditions: list[Condition] = []
         bases = tuple(b.basis.value for b in p.bases)

@@ -102,9 +102,14 @@ def default_paths(paths: list[Path]) -> list[Path]:
     """What to lint when no path is given: policies/ if it exists, else the current directory."""
     from pathlib import Path
 
-    if paths:
-        return paths
-    return [Path("policies")] if Path("policies").is_dir() else [Path(".")]
+    return paths or [Path(name) for name in default_path_names([])]
+
+
+def default_path_names(paths: list[str]) -> list[str]:
+    """``default_paths`` as text (a replay does not import pathlib)."""
+    import os
+
+    return paths or (["policies"] if os.path.isdir("policies") else ["."])
 
 
 def load_one_policy(args: argparse.Namespace, action: str) -> Loaded | None:
@@ -187,6 +192,7 @@ COMMAND_INDEX: tuple[tuple[str, str, str], ...] = (
     ("notice", "notice", "generate the privacy notice and cookie table (Markdown or HTML)"),
     ("export", "export", "export the resolved policy as JSON or as a fides (fideslang) manifest"),
     ("import", "import_", "convert a fides (fideslang) manifest into .privacy text"),
+    ("completion", "completion", "print a shell completion script (bash, zsh, fish)"),
 )
 
 

@@ -11,6 +11,7 @@ from . import (
     EXIT_FINDINGS,
     EXIT_OK,
     choose_format,
+    default_path_names,
     default_paths,
     load_config,
     wants_color,
@@ -62,7 +63,7 @@ examples:
 #: run that gives any other option is linted: an option added to ``register`` is never replayed
 #: until it is listed here (a test checks that every option is in one of the two sets).
 REPLAY_SAFE = frozenset({"paths", "format", "config", "select", "ignore", "fail_level", "exit_zero", "statistics",
-                         "quiet", "show_suppressed", "color", "jobs"})
+                         "quiet", "show_suppressed", "color", "jobs", "cache_dir"})
 #: The options with another effect: writing a file, not using the cache.
 NOT_REPLAYED = frozenset({"output", "no_cache"})
 
@@ -100,8 +101,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="colour in the full format (auto: on a terminal, unless NO_COLOR is set or TERM=dumb; "
                         "FORCE_COLOR turns it on)")
     p.add_argument("--no-cache", action="store_true",
-                   help="do not read or write .privacy-dsl-cache/ (results of unchanged policies are cached "
-                   "there; it is safe to delete at any time)")
+                   help="do not read or write the cache (results of unchanged policies are kept in "
+                   ".privacy-dsl-cache/ at the root of the project linted; it is safe to delete at any time)")
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help="keep the cache in DIR (default: $PRIVACY_DSL_CACHE_DIR, else .privacy-dsl-cache/ in the "
+                   "nearest folder up from the linted paths that holds .git, privacy-dsl.toml or pyproject.toml)")
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes (default: one, or up to the number of cores for large repositories)")
     from ...cache import Replayable
@@ -167,9 +171,11 @@ def run(args: argparse.Namespace) -> int:
 
     context = cache.Context()  # the run's one clock read: the date and the racy-file reference
     replay = None
+    directory = None
     if not args.no_cache:  # an unchanged repository: last run's output, before the parser is imported
         try:
-            replay = cache.Replay.open(args, context)
+            directory = cache.cache_dir(default_path_names(args.paths), args.cache_dir)
+            replay = cache.Replay.open(args, context, directory)
         except Exception:  # replay only saves time (the working directory is gone, ...): lint
             replay = None
         code = _replayed(replay) if replay is not None else None
@@ -195,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
         paths=paths, config_file=args.config,
         select=tuple(s.strip() for s in args.select.split(",") if s.strip()) if args.select else None,
         ignore=tuple(s.strip() for s in args.ignore.split(",") if s.strip()) if args.ignore else (),
-        use_cache=not args.no_cache, jobs=args.jobs, context=context, watch=replay is not None))
+        use_cache=not args.no_cache, jobs=args.jobs, context=context, watch=replay is not None, cache_dir=directory))
     stream = sys.stdout
     color = wants_color(args.color, stream, to_file=args.output is not None)
     fail = Severity.parse(args.fail_level)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ...locale import available
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, blocking, load_one_policy, write_output
 
 _EPILOG = """\
@@ -20,6 +21,10 @@ examples:
   privacy-dsl notice policies/acme --lang en --format html -o site/privacy.html
   privacy-dsl notice policies/acme --lang en --allow-missing     write it even with gaps
 
+languages: {languages}: one message catalogue each (privacy_dsl/locale/<lang>/LC_MESSAGES/notice.po).
+The fixed wording comes from the catalogue; the policy's own text (names aside) from its localised
+texts, `{{ nb "..." en "..." }}`.
+
 What the notice contains and how missing translations are reported:
 https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/notice.md
 """
@@ -29,19 +34,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "notice", help="generate the privacy notice and cookie table (Markdown or HTML)",
         description="Generate the human-readable privacy notice (GDPR Art. 13/14 structure) and the cookie "
-        "table from a policy, in Norwegian bokmål or English, as Markdown or as a standalone accessible "
-        "HTML page. Fixed wording comes from the templates; the policy's own text comes from its "
-        "localised texts, and a missing translation is reported, never silently filled.",
-        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "table from a policy, in one of the languages that have a message catalogue, as Markdown or as a "
+        "standalone accessible HTML page. Fixed wording comes from the catalogue; the policy's own text "
+        "comes from its localised texts, and a missing translation is reported, never silently filled.",
+        epilog=_EPILOG.format(languages=", ".join(available())), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("path", nargs="?", type=Path, metavar="PATH",
                    help="a policy directory or one of its files (default: policies/ if it holds one policy)")
-    p.add_argument("--lang", required=True, choices=("nb", "en"), help="language of the notice")
+    p.add_argument("--lang", required=True, choices=available(), metavar="LANG",
+                   help=f"language of the notice: {', '.join(available())} (a language without a catalogue is a "
+                   "usage error, exit 2)")
     p.add_argument("--format", choices=("md", "html"), default="md", help="output format (default: md)")
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help="write to FILE (atomically) instead of standard output")
     p.add_argument("--allow-missing", action="store_true",
-                   help="write the notice even when text is missing in the chosen language (the gaps are "
-                   "still reported, and text in another language is marked with its language)")
+                   help="write the notice even when the policy's text is missing in the chosen language: the gaps "
+                   "are still reported on standard error, the exit code is 0, and text taken from another "
+                   "language is marked with its language (lang=\"nb\" in HTML, *(nb)* in Markdown)")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
     p.set_defaults(run=run)
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, load_config
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ...lint.config import Config
     from ...query.engine import Decision, PolicyHandle
 
@@ -38,6 +40,9 @@ Names: a purpose id or a fideslang data-use key (`marketing` covers every purpos
 it); a category id or a fideslang data-category key (`user.contact` covers e-mail, phone, ...).
 The policy: --policy PATH, else `policy` in [tool.privacy-dsl], else the only policy under policies/.
 """
+
+
+_QUESTIONS = ("can", "purposes", "categories", "cookies", "recipients", "transfers")
 
 
 class QueryUsageError(Exception):
@@ -175,6 +180,29 @@ def run(args: argparse.Namespace) -> int:
         error = {"kind": exc.kind, "name": exc.name, "suggestion": exc.suggestion, "message": str(exc)}
         return _json_error(args, handle.root, error)
     return code
+
+
+def usage_error(argv: Sequence[str], message: str) -> None:
+    """A usage error of ``privacy-dsl query ...`` (``main`` calls this): with ``--format json`` on
+    the command line, the error is a JSON document on standard output too, like every other."""
+    rest = list(argv[list(argv).index("query") + 1:]) if "query" in argv else []
+    probe = _Probe(add_help=False)
+    probe.add_argument("--format")
+    try:
+        known = probe.parse_known_args(rest)[0]
+    except (argparse.ArgumentError, ValueError):  # `--format` without its value
+        return
+    if known.format == "json":
+        question = next((word for word in rest if not word.startswith("-")), None)
+        asked = argparse.Namespace(format="json", question=question if question in _QUESTIONS else None)
+        _json_error(asked, None, {"kind": "usage", "message": message})
+
+
+class _Probe(argparse.ArgumentParser):
+    """Reads one option out of a command line without ever printing or exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ValueError(message)
 
 
 def _json_error(args: argparse.Namespace, policy: str | None, error: dict[str, Any]) -> int:

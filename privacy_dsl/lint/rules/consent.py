@@ -39,12 +39,6 @@ def _methods(values: Iterable[ConsentMethod]) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def invalid_methods(mechanism: m.ConsentMechanism) -> list[ConsentMethod]:
-    """The methods of ``mechanism`` that cannot give consent, each once, in the order written
-    (browser settings among them: they are not consent either, CON004)."""
-    return [method for method in mechanism.methods if method not in m.VALID_CONSENT_METHODS]
-
-
 def consent_purposes(policy: m.Policy) -> list[m.Purpose]:
     """The purposes that rely on consent (one of their bases is Art. 6(1)(a))."""
     return [p for p in policy.purposes.values() if any(b.basis is BasisKind.CONSENT for b in p.bases)]
@@ -462,7 +456,7 @@ def consent_record_without_period(ctx: Context) -> Iterator[Finding]:
     for mechanism in ctx.policy.consents.values():
         if mechanism.record_retention is not None:
             continue
-        if invalid_methods(mechanism):
+        if mechanism.invalid_methods:
             continue
         yield Finding(mechanism.span, {"consent": mechanism.id},
                       hint="add `record_retention <duration>`, e.g. `record_retention 3 years`")

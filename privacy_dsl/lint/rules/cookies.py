@@ -237,7 +237,7 @@ def cookie_without_prior_consent(ctx: Context) -> Iterator[Finding]:
         else:
             message_id = "not-consent"
             # Every method that is not consent, once: the mechanism is only as valid as its weakest.
-            invalid = [f"`{x.value}`" for x in mechanism.methods if x not in m.VALID_CONSENT_METHODS]
+            invalid = [f"`{x.value}`" for x in mechanism.invalid_methods]
             args |= {"consent": mechanism.id,
                      "methods": invalid[0] if len(invalid) == 1 else ", ".join(invalid[:-1]) + " and " + invalid[-1]}
             hint = (f"collect consent before setting it, with a banner that has a reject button: write "

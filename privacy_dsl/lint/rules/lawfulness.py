@@ -1092,8 +1092,8 @@ def invalid_consent_only_basis(ctx: Context) -> Iterator[Finding]:
             continue
         mechanisms = _mechanisms_of(ctx.policy, purpose)
         invalid = [(mech, bad) for mech in mechanisms
-                   if (bad := [x for x in mech.methods if x not in m.VALID_CONSENT_METHODS
-                               and (opts.count_browser_settings or x is not m.ConsentMethod.BROWSER_SETTINGS)])]
+                   if (bad := [x for x in mech.invalid_methods
+                               if opts.count_browser_settings or x is not m.ConsentMethod.BROWSER_SETTINGS])]
         if not mechanisms or len(invalid) < len(mechanisms):
             continue  # no mechanism known, or one of them can give consent
         mech, bad = invalid[0]

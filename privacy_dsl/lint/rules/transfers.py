@@ -506,7 +506,8 @@ def dpf_without_certification(ctx: Context) -> Iterator[Finding]:
     Commission Implementing Decision (EU) 2023/1795, Annex I; GDPR Art. 45(1).
     """
     for transfer in ctx.policy.transfers.values():
-        if transfer.mechanism is Mechanism.DPF and transfer.country in (None, "US") and not transfer.certification:
+        certified = bool(str(transfer.certification or ""))  # an empty string states nothing
+        if transfer.mechanism is Mechanism.DPF and transfer.country in (None, "US") and not certified:
             yield Finding(transfer.span_of("mechanism"), {"transfer": transfer.id},
                           hint='add `certification "<DPF List entry, date checked>"`')
 

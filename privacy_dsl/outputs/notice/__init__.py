@@ -13,7 +13,7 @@ The notice says what the policy says, no more: a purpose without a stated retent
 stated". Whether that is lawful is the linter's job, not the notice's.
 
 ``build`` makes a small document tree (sections, paragraphs, facts, tables) from the policy and
-the fixed phrases of one language (``en.py``, ``nb.py``); ``markdown.render`` and
+the fixed phrases of one language (its message catalogue, ``catalogue.py``); ``markdown.render`` and
 ``html.render`` write it out. Text from the policy is taken in the notice's language; where the
 policy has it only in another language, that is reported (``NTC001``) and the other language's
 text is used, marked with its language, so it is never silently filled. An event that the phrase
@@ -29,6 +29,7 @@ from typing import TypeVar
 from ...codes import DOCS_ROOT
 from ...diagnostics import Diagnostic, builtin
 from ...language import model as m
+from .catalogue import NoCatalogue, available, phrases_for
 from .document import (
     Block,
     Bullets,
@@ -43,11 +44,9 @@ from .document import (
     Section,
     Table,
 )
-from .languages import LANGUAGES, phrases_for
 from .phrases import Phrases
 
 __all__ = [
-    "LANGUAGES",
     "Block",
     "Bullets",
     "Code",
@@ -56,10 +55,12 @@ __all__ = [
     "Inline",
     "Inlines",
     "Link",
+    "NoCatalogue",
     "Notice",
     "Para",
     "Section",
     "Table",
+    "available",
     "build",
     "phrases_for",
     "render",
@@ -121,8 +122,7 @@ class _Builder:
 
     # -- phrases
     def duration(self, d: m.Duration) -> str:
-        one, many = self.p.units[d.unit.value]
-        return f"{d.amount} {one if d.amount == 1 else many}"
+        return self.p.unit(d.unit.value, d.amount)
 
     def event(self, event: str, table: dict[str, str], span: m.Span) -> str:
         if event in table:
@@ -431,8 +431,10 @@ class _Builder:
         withdrawn; nothing for what it does not say."""
         p = self.p
         facts: list[tuple[str, Inlines]] = []
-        if mech.methods:
+        if mech.gives_consent:
             facts.append((p.consent_how, (_upper_first("; ".join(p.consent_methods[x.value] for x in mech.methods)),)))
+        elif mech.methods:
+            facts.append((p.consent_label, (self.not_consent(mech),)))
         if mech.shown_in:
             facts.append((p.consent_shown_in, _joined([(self.country(c),) for c in mech.shown_in])))
         if mech.given_on:
@@ -451,6 +453,24 @@ class _Builder:
             routes = [self.route(r, first=i == 0) for i, r in enumerate(mech.withdraw_via)]
             facts.append((p.consent_withdraw_via, _joined(routes, "; ")))
         return facts
+
+    def not_consent(self, mech: m.ConsentMechanism) -> str:
+        """What a mechanism the linter calls no consent really does ("No consent is asked: cookies are
+        set unless you block them in your browser's settings"), never "yes"."""
+        told = "; ".join(self.p.consent_methods[x.value] for x in mech.invalid_methods if x is not m.ConsentMethod.NONE)
+        return f"{self.p.consent_not_asked}: {told}" if told else self.p.consent_not_asked
+
+    def cookie_consent(self, mechanisms: list[m.ConsentMechanism]) -> str:
+        """The cookie table's consent cell: yes only when a mechanism the cookie relies on gives
+        consent; otherwise what the mechanism really is."""
+        p = self.p
+        if not mechanisms:
+            return p.no
+        if any(mech.gives_consent for mech in mechanisms):
+            return p.yes
+        if any(not mech.methods for mech in mechanisms):
+            return p.consent_unstated
+        return self.not_consent(mechanisms[0])
 
     def route(self, route: m.Route, first: bool = False) -> Inlines:
         words = self.p.withdraw_routes[route.route.value]
@@ -587,8 +607,10 @@ class _Builder:
             if transfer.mechanism_detail:
                 value.append(f"; {transfer.mechanism_detail}")
             facts.append((p.transfer_mechanism, tuple(value)))
-            if transfer.certification:
-                facts.append((p.certification, (transfer.certification,)))
+            certification = self.text(transfer.certification, transfer.span_of("certification"),
+                                      f"transfer `{ident}` certification")
+            if certification:
+                facts.append((p.certification, certification))
             section.blocks.append(Facts(tuple(facts)))
         return section
 
@@ -631,7 +653,8 @@ class _Builder:
                 expiry = p.never_expires
             else:
                 expiry = p.persistent_unknown
-            consent = p.yes if policy.consents_of(cookie) else p.no
+            consent = self.cookie_consent([policy.consents[ref.name] for ref in policy.consents_of(cookie)
+                                           if ref.name in policy.consents])
             rows.append((tuple(name), provider, party, category, tuple(purpose), (expiry,), (consent,)))
         table = Table(p.cookie_caption, p.cookie_columns, tuple(rows))
         section = Section("cookies", (p.h_cookies,), [Para((p.cookies_intro,)), table])
@@ -639,7 +662,8 @@ class _Builder:
                 if ref.name in policy.consents}
         told = [(mech, facts) for mech in used.values() if (facts := self.consent_facts(mech))]
         if told:
-            section.blocks.append(Para((p.cookie_consent_intro,)))
+            honest = all(mech.gives_consent for mech, _ in told)
+            section.blocks.append(Para((p.cookie_consent_intro if honest else p.cookie_no_consent_intro,)))
         for mech, facts in told:
             if len(told) > 1:
                 described = self.text(mech.description, mech.span_of("description"), f"consent `{mech.id}` description")

@@ -3,7 +3,8 @@
 Accessibility (WCAG 2.1 AA, checked in a real browser by ``tests/test_notice.py``): the page
 declares its language, and text in another language carries its own ``lang``; headings go h1, h2,
 h3 without skipping a level; the table has a caption, and every header cell a ``scope``; the table
-scrolls in a focusable, labelled region on narrow screens instead of overflowing the page; colours
+scrolls in a focusable, labelled region on narrow screens instead of overflowing the page, and a
+long word, address or heading wraps, so the page never widens a 320 px viewport; colours
 have a contrast of at least 7:1 against their background; links are underlined and have a visible
 focus outline. Everything from the policy is escaped.
 """
@@ -21,10 +22,10 @@ from .document import Block, Bullets, Code, Facts, Foreign, Inline, Inlines, Lin
 CSS = """\
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
-body { margin: 0; background: #ffffff; color: #1a1a1a;
+body { margin: 0; background: #ffffff; color: #1a1a1a; overflow-wrap: break-word;
   font: 1rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 main { max-width: 52rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
-h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .5rem; }
+h1 { font-size: clamp(1.5rem, 1rem + 3vw, 2rem); line-height: 1.2; margin: 0 0 .5rem; }
 h2 { font-size: 1.45rem; line-height: 1.3; margin: 2.5rem 0 .75rem; padding-top: .75rem;
   border-top: 1px solid #c8d2dd; }
 h3 { font-size: 1.15rem; margin: 1.75rem 0 .5rem; }
@@ -33,7 +34,7 @@ a { color: #0b4a8f; text-decoration: underline; text-underline-offset: .15em; }
 a:focus-visible, .table-wrap:focus-visible { outline: 3px solid #0b4a8f; outline-offset: 2px; }
 .updated, .generated { color: #4d4d4d; }
 nav ol { padding-left: 1.25rem; }
-dl { display: grid; grid-template-columns: minmax(9rem, max-content) 1fr; gap: .35rem 1rem; }
+dl { display: grid; grid-template-columns: minmax(9rem, max-content) minmax(0, 1fr); gap: .35rem 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .92em;
@@ -44,7 +45,8 @@ caption { text-align: left; font-weight: 600; padding: 0 0 .5rem; }
 th, td { border: 1px solid #c8d2dd; padding: .45rem .6rem; text-align: left; vertical-align: top; }
 thead th { background: #e6edf5; color: #1a1a1a; }
 tbody th { font-weight: normal; }
-@media (max-width: 36rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .5rem; } }
+@media (max-width: 36rem) { main { padding: 1.25rem 1rem 3rem; } dl { grid-template-columns: minmax(0, 1fr); }
+  dd { margin-bottom: .5rem; } }
 @media print { a { color: #1a1a1a; } nav { display: none; } h2 { break-after: avoid; } }
 """
 
@@ -106,7 +108,7 @@ def _section(section: Section, level: int, ids: dict[str, int]) -> str:
 
 
 def render(notice: Notice) -> str:
-    from .languages import phrases_for
+    from .catalogue import phrases_for
 
     p = phrases_for(notice.lang)
     ids: dict[str, int] = {}

@@ -78,7 +78,7 @@ def _section(section: Section, level: int) -> list[str]:
 def render(notice: Notice) -> str:
     parts = [f"# {escape(notice.title)}"]
     if notice.updated or notice.version:
-        from .languages import phrases_for
+        from .catalogue import phrases_for
 
         p = phrases_for(notice.lang)
         dated = [f"{escape(p.updated)}: {escape(p.date(notice.updated))}"] if notice.updated else []

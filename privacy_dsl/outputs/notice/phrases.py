@@ -1,7 +1,8 @@
-"""The fixed wording of a generated notice, one ``Phrases`` per language (``en.py``, ``nb.py``).
+"""The fixed wording of a generated notice, one ``Phrases`` per language, built from the language's
+message catalogue (``catalogue.py``; the wording itself is in ``privacy_dsl/locale``).
 
-Every field must be filled in every language: the type checker and ``tests/test_notice.py`` see to
-that, so a language can never fall back silently to another. Text that comes from the policy
+Every field must be filled in every language: ``tests/test_notice.py`` checks that every catalogue
+has every key, so a language can never fall back silently to another. Text that comes from the policy
 (names, descriptions, how to use your rights, ...) is not here: it comes from the policy's
 localised texts, and a missing translation there is reported.
 
@@ -65,8 +66,13 @@ class Phrases:
     retention: str
     consent_withdraw: str
     # -- how consent is asked (a purpose's consent, the cookies' consent)
-    consent_how: str
+    consent_how: str  # the label of how consent is asked, for a mechanism that gives consent
     consent_methods: dict[str, str]  # ConsentMethod value -> wording
+    #: For a mechanism the linter calls no consent (``ConsentMechanism.invalid_methods``): the label,
+    #: and what the notice says in place of "yes", before what the mechanism really does.
+    consent_label: str
+    consent_not_asked: str
+    consent_unstated: str  # the cookie table's cell for a mechanism that does not say how it asks
     consent_shown_in: str
     consent_given_on: str
     consent_refusal: str
@@ -76,6 +82,7 @@ class Phrases:
     consent_withdraw_via: str
     withdraw_routes: dict[str, str]  # WithdrawRoute value -> wording
     cookie_consent_intro: str
+    cookie_no_consent_intro: str  # the same, when a mechanism the cookies rely on gives no consent
     profiling: str
     profiling_yes: str
     automated: str
@@ -102,7 +109,7 @@ class Phrases:
     retention_vague: dict[str, str]  # rule -> wording
     events_until: dict[str, str]  # event -> whole phrase after "until"
     events_after: dict[str, str]  # event -> whole phrase after "<duration> after"
-    units: dict[str, tuple[str, str]]  # TimeUnit value -> (singular, plural)
+    unit: Callable[[str, int], str]  # TimeUnit value, amount -> "2 days" (the language's plural forms)
     # -- categories and subjects
     h_data: str
     data_intro: str
