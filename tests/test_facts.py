@@ -174,16 +174,34 @@ def test_github_emits_errors_first_then_the_most_widespread_and_says_what_it_can
     by_line = {f"line={d.span.line},": affected(d) for d in diagnostics}
     objects = [next(n for key, n in by_line.items() if key in line) for line in lines[1:11]]
     assert objects == sorted(objects, reverse=True) and objects[0] == 3
-    assert lines[-1] == ("::notice title=privacy-dsl::2 findings are beyond the 10 annotations of each severity "
-                         "GitHub shows; the job summary and the log list every finding")
+    assert lines[-1] == (
+        "::notice title=privacy-dsl::2 findings are not shown as annotations: GitHub shows 10 error, 10 warning "
+        "and 10 notice annotations per step, 50 per job "
+        "(https://github.com/actions/toolkit/blob/main/docs/problem-matchers.md#limitations); the job summary and "
+        "the log list every finding")
 
 
 def test_github_says_what_it_cannot_show_before_the_notices_it_would_be_dropped_behind() -> None:
+    """Twelve notices: GitHub shows ten notices, and the one saying what is not shown is one of them,
+    so three findings are not shown."""
     diagnostics = [_diag(n, Severity.INFO) for n in range(1, 13)] + [_diag(50, Severity.ERROR)]
     lines = github.render(Report(diagnostics, quiet=True)).splitlines()
     assert lines[0].startswith("::error ")
-    assert lines[1].startswith("::notice title=privacy-dsl::2 findings are beyond")
+    assert lines[1].startswith("::notice title=privacy-dsl::3 findings are not shown")
     assert len(lines) == 14 and all(line.startswith("::notice file=") for line in lines[2:])
+
+
+@pytest.mark.parametrize(("errors", "warnings", "notices", "hidden"), [
+    (10, 10, 10, 0),   # exactly what one step shows: no notice needed
+    (11, 0, 0, 1),     # one error too many; the notice saying so is the only notice
+    (12, 0, 10, 3),    # two errors too many, and the notice pushes out the tenth finding notice
+    (0, 15, 9, 5),     # nine finding notices and the notice: ten, all shown
+    (0, 0, 11, 2),
+])
+def test_github_counts_what_one_step_cannot_show(errors: int, warnings: int, notices: int, hidden: int) -> None:
+    from collections import Counter
+
+    assert github.hidden_annotations(Counter(error=errors, warning=warnings, notice=notices)) == hidden
 
 
 def test_github_job_summary_lists_every_finding() -> None:
@@ -191,6 +209,26 @@ def test_github_job_summary_lists_every_finding() -> None:
     text = github.summary(Report(diagnostics))
     assert "| CK002 | cookie-without-expiry | warning | 30 | 30 |" in text
     assert sum(1 for line in text.splitlines() if line.startswith("| warning | CK002 |")) == 30
+
+
+def test_github_job_summary_stays_within_githubs_limit_in_bytes(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """GitHub refuses a step's summary over 1 MiB, counted in bytes: a message of non-ASCII names
+    takes two bytes a character. What an earlier command of the step wrote counts too."""
+    from dataclasses import replace as with_
+
+    from privacy_dsl.cli.commands import write_job_summary
+
+    diagnostics = [with_(_diag(n, Severity.WARNING), message="cookie `" + "ø" * 300 + f"{n}` has no expiry")
+                   for n in range(1, 3001)]
+    text = github.summary(Report(diagnostics))
+    assert len(text.encode("utf-8")) <= github.SUMMARY_BYTES + 200 and len(text) < 0.6 * len(text.encode("utf-8"))
+    assert "more findings: see the log" in text
+    target = tmp_path / "summary.md"
+    target.write_text("x" * 800_000 + "\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
+    write_job_summary(Report(diagnostics))
+    assert target.stat().st_size <= github.SUMMARY_BYTES + 200 < 1024 * 1024
 
 
 @pytest.mark.parametrize("fmt", ["concise", "json", "github"])

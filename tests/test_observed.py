@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from privacy_dsl.interop.observed import parse_set_cookie, read_cookies_txt, read_har, read_set_cookie
 
 T0 = dt.datetime(2026, 11, 25, 10, 0, 0, tzinfo=dt.UTC)
@@ -128,6 +130,22 @@ def test_har_without_pages_counts_every_entry_until_the_marker(tmp_path: Path) -
     capture = read_har(path, consent_markers=[re.compile(r"^POST \S+/consent")])
     assert {o.name: o.pre_consent for o in capture.observations} == {"a": True, "b": False}
     assert capture.pages == ["https://shop.example/"]
+
+
+@pytest.mark.parametrize(("title", "site"), [
+    ("https://www.shop.example/", "https://www.shop.example/"),  # Chrome DevTools: the URL
+    ("https://www.shop.example run 1", "https://www.shop.example/start"),  # sitespeed.io
+    ("Run 1, First View for https://www.shop.example", "https://www.shop.example/start"),  # WebPageTest
+    ("Shop - Home", "https://www.shop.example/start"),  # Firefox: the document's title
+])
+def test_har_site_is_the_page_url_or_its_first_request(tmp_path: Path, title: str, site: str) -> None:
+    """The first page names the site being checked: its title when that is a URL, else its first
+    request (not an earlier request of no page, such as a browser's own)."""
+    path = har(tmp_path, [entry("https://update.browser.example/", 0.05, ["b=1"], page=None),
+                          entry("https://www.shop.example/start", 0.1, ["a=1"]),
+                          entry("https://cdn.example/x.js", 0.2, ["c=1"])],
+               pages=[{"id": "page_1", "startedDateTime": iso(0), "title": title, "pageTimings": {}}])
+    assert read_har(path).pages == [site]
 
 
 def test_har_sanitized_export_warns(tmp_path: Path) -> None:

@@ -604,45 +604,69 @@ def test_junit_is_read_by_junitparser(tmp_path: Path, capsys: pytest.CaptureFixt
     assert sum(s.failures for s in xml) == int(root.get("failures", "")) > 0
 
 
-@pytest.fixture(scope="module")
-def jenkins_junit_xsd(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Jenkins' junit-10.xsd (xunit-plugin, MIT licence, Copyright (c) 2014 Gregory Boissinot), as
-    pytest ships it in its source distribution (testing/example_scripts/junit-10.xsd), taken from
-    the package registry at test time rather than copied into this repository."""
-    import subprocess
-    import sys
-    import tarfile
-
-    import pytest as pytest_module
-
-    where = tmp_path_factory.mktemp("pytest-sdist")
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-                           f"pytest=={pytest_module.__version__}", "-d", str(where)],
-                          capture_output=True, text=True, timeout=180, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"pytest's source distribution cannot be downloaded here: {done.stderr.strip()[-300:]}")
-    (sdist,) = where.glob("pytest-*.tar.gz")
-    with tarfile.open(sdist) as tar:
-        member = next(m for m in tar.getmembers() if m.name.endswith("testing/example_scripts/junit-10.xsd"))
-        handle = tar.extractfile(member)
-        assert handle is not None
-        xsd = where / "junit-10.xsd"
-        xsd.write_bytes(handle.read())
-    return xsd
+def _as_gitlab_reads_it(xml: str) -> dict[tuple[str, str], str]:
+    """(classname, name) -> status, read as GitLab's unit test reports read JUnit
+    (https://docs.gitlab.com/ci/testing/unit_test_reports/, "JUnit XML format specification"; the
+    parser is lib/gitlab/ci/parsers/test/junit.rb): one top-level `testsuites`, `testsuite`s
+    (nested or not) holding `testcase`s; a case's `classname` is shown as its suite, `name` as the
+    test; its status is failed with a `failure` child, else error with `error`, else skipped with
+    `skipped`, else success; of two cases with the same key only the first counts."""
+    root = ET.fromstring(xml.encode("utf-8"))
+    assert root.tag == "testsuites"
+    cases: dict[tuple[str, str], str] = {}
+    for case in root.iter("testcase"):
+        key = (case.get("classname", ""), case.get("name", ""))
+        status = next((s for tag, s in (("failure", "failed"), ("error", "error"), ("skipped", "skipped"))
+                       if case.find(tag) is not None), "success")
+        cases.setdefault(key, status)
+    return cases
 
 
-@pytest.mark.network
+def test_junit_is_read_as_gitlab_reads_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every case has a classname (the file) and a name, none shares its key with another (GitLab
+    keeps the first of two), and each kind of case gets the status GitLab gives it."""
+    out = _junit_report(tmp_path, capsys)
+    cases = _as_gitlab_reads_it(out)
+    root = ET.fromstring(out.encode("utf-8"))
+    assert len(cases) == int(root.get("tests", "")) == len(list(root.iter("testcase")))
+    assert all(classname and name for classname, name in cases)
+    by_file: dict[str, set[str]] = {}
+    for (classname, _), status in cases.items():
+        by_file.setdefault(Path(classname).name, set()).add(status)
+    # b.privacy does not parse: its syntax error is an error, its rules are skipped (as in a.privacy, same policy)
+    assert by_file == {"c.privacy": {"failed", "success"}, "a.privacy": {"skipped"}, "b.privacy": {"error", "skipped"}}
+    assert len(out.encode("utf-8")) < 30 * 1024 * 1024  # GitLab's limit per report file
+    # verify-cookies' report of a real capture: its cases are (capture or policy file, code)
+    capture = Path(__file__).parent / "fixtures" / "captures" / "linkedin-firefox.har"
+    main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(capture), "--format", "junit"])
+    verified = capsys.readouterr().out
+    cases = _as_gitlab_reads_it(verified)
+    assert len(cases) == len(list(ET.fromstring(verified.encode("utf-8")).iter("testcase")))
+    of_capture = {name: status for (classname, name), status in cases.items() if classname.endswith(capture.name)}
+    assert of_capture["VC001 undeclared-cookie"] == "failed" and of_capture["VC100 unreadable-capture"] == "success"
+
+
+#: Jenkins' junit-10.xsd (xunit-plugin, MIT licence, Copyright (c) 2014 Gregory Boissinot), as pytest
+#: ships it in its source distribution; tests/data/junit/README.md says where it comes from.
+JENKINS_JUNIT_XSD = Path(__file__).parent / "data" / "junit" / "junit-10.xsd"
+
+
 @pytest.mark.parametrize("args", [[], ["--fail-level", "error"]])
-def test_junit_is_valid_against_jenkins_junit_10_xsd(jenkins_junit_xsd: Path, tmp_path: Path, args: list[str],
+def test_junit_is_valid_against_jenkins_junit_10_xsd(tmp_path: Path, args: list[str],
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     import xmlschema
 
-    schema = xmlschema.XMLSchema(str(jenkins_junit_xsd))
+    schema = xmlschema.XMLSchema(str(JENKINS_JUNIT_XSD))
     out = _junit_report(tmp_path, capsys)
     errors = [f"{e.path}: {e.reason}" for e in schema.iter_errors(out)][:5]
     assert errors == []
     _, shipped, _ = lint(capsys, str(POLICIES), "--format", "junit", *args)
     assert [f"{e.path}: {e.reason}" for e in schema.iter_errors(shipped)][:5] == []
+    # and verify-cookies' report of a real capture
+    capture = Path(__file__).parent / "fixtures" / "captures" / "mytoys-chrome-har.har"
+    main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(capture), "--format", "junit", *args])
+    verified = capsys.readouterr().out
+    assert "<failure" in verified and [f"{e.path}: {e.reason}" for e in schema.iter_errors(verified)][:5] == []
 
 
 @pytest.mark.parametrize(("env", "tty", "coloured"), [

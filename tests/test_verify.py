@@ -222,11 +222,16 @@ def test_inside_github_actions_the_default_format_is_github(tmp_path: Path, monk
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """As for lint: annotations on the diff, without a --format in the workflow."""
     dirty = har(tmp_path, [entry("https://fjordkaffe.example/", 5.0, ["_xx_ses=1; Max-Age=1800"])])
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(dirty)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("::") and "title=VC001" in out
+    # and the job summary lists every finding, after what the step wrote before
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("earlier step\n### privacy-dsl\n") and "| error | VC001 |" in written
     assert main(["verify-cookies", str(POLICIES / "fjordkaffe"), "--har", str(dirty), "--format", "concise"]) == 1
     assert not capsys.readouterr().out.startswith("::")
 
@@ -375,12 +380,18 @@ def test_pasting_every_suggestion_resolves_every_vc001(tmp_path: Path, capsys: p
 def test_write_suggestions_gives_a_file_the_next_run_reads(tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """`--write-suggestions` writes the same declarations into a file in the policy directory; the full
-    format prints them after the report, as `fmt` writes them."""
+    format prints them after the report, as `fmt` writes them. The next run reads that file: given
+    the same `--write-suggestions` again, it refuses to write over it (its suggestions would be only
+    the cookies still undeclared, and the file's declarations would be lost), and with nothing to
+    suggest it writes no file (an empty one in the policy would be E004)."""
     capture = _realistic_capture(tmp_path)
     policy = tmp_path / "policy"
     policy.mkdir()
     (policy / "main.privacy").write_text('policy "Shop" {\n  url "https://www.shop.example/privacy"\n}\n',
                                          encoding="utf-8")
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions",
+                 str(tmp_path / "missing" / "x.privacy")]) == 2
+    assert "--write-suggestions" in capsys.readouterr().err
     out_file = policy / "suggested.privacy"
     assert main(["verify-cookies", str(policy), "--har", str(capture), "--format", "full", "--color", "never",
                  "--write-suggestions", str(out_file)]) == 1
@@ -390,9 +401,12 @@ def test_write_suggestions_gives_a_file_the_next_run_reads(tmp_path: Path,
     assert written.strip() in out and 'cookie "_chartbeat*" {\n  pattern\n' in written
     main(["verify-cookies", str(policy), "--har", str(capture), "--format", "json"])
     assert {d["code"] for d in json.loads(capsys.readouterr().out)["diagnostics"]} == {"VC005"}
-    assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions",
-                 str(tmp_path / "missing" / "x.privacy")]) == 2
-    assert "--write-suggestions" in capsys.readouterr().err
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions", str(out_file)]) == 2
+    assert "is a file of the policy being verified" in capsys.readouterr().err
+    assert out_file.read_text(encoding="utf-8") == written
+    again = policy / "more.privacy"
+    assert main(["verify-cookies", str(policy), "--har", str(capture), "--write-suggestions", str(again)]) == 1
+    assert "no undeclared cookie to suggest" in capsys.readouterr().err and not again.exists()
 
 
 def test_inspection_json_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -483,3 +497,179 @@ def test_suggested_domains_cover_every_domain_and_stay_short() -> None:
     assert suggest_domains(hosts) == [f"s{i}.example" for i in range(9)]
     assert suggest_domains(["a.example", ""]) == []  # a sighting without a domain: no `domains`
     assert suggest_domains([f"s{i}.example" for i in range(MAX_SUGGESTED_SITES + 1)]) == []  # covers all
+
+
+# ---------------------------------------------------------------- real captures (tests/fixtures/captures)
+
+CAPTURES = Path(__file__).parent / "fixtures" / "captures"
+
+#: Real HAR files by five tools (README.md there): the undeclared cookies an empty policy has, one
+#: cookie the first page's site sets or reads, and one another site does.
+REAL_CAPTURES = [
+    pytest.param("nytimes-webpagetest.har", 100, "RMID", "uuid", id="webpagetest"),
+    pytest.param("ferguson-sitespeed-chrome.har", 46, '"_ga_*"', "UserMatchHistory", id="sitespeed-chrome-har"),
+    pytest.param("mytoys-chrome-har.har", 34, "MS_TEST", "MS_USER", id="chrome-har"),
+    pytest.param("linkedin-firefox.har", 12, "bcookie", "UID", id="firefox"),
+    pytest.param("mitmproxy-org-chrome-devtools.har", 21, None, "SID", id="chrome-devtools"),
+]
+
+
+@pytest.mark.parametrize(("capture", "undeclared", "first_party", "third_party"), REAL_CAPTURES)
+def test_real_capture_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str], capture: str, undeclared: int,
+                                 first_party: str | None, third_party: str) -> None:
+    """Verify a real capture against a policy without cookies, write every suggestion into the
+    policy (`--write-suggestions`), verify again: no undeclared cookie is left (each suggestion's
+    `domains` covers every host that set or sent it), the written file is as `fmt` writes it, and the
+    policy lints without a duplicate declaration (HYG003) or a syntax error. The party of each
+    suggestion comes from the page's own site (sitespeed.io titles a page `https://site run 1`,
+    WebPageTest `Run 1, First View for https://site`: neither is the URL)."""
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    (policy / "main.privacy").write_text('policy "Site" {\n  updated 2026-12-04\n}\n', encoding="utf-8")
+    written = policy / "suggested.privacy"
+    args = ["verify-cookies", str(policy), "--har", str(CAPTURES / capture), "--format", "json"]
+    assert main([*args, "--write-suggestions", str(written)]) == 1
+    vc001 = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] == "VC001"]
+    assert len(vc001) == undeclared
+    # each finding carries a suggestion, or names the suggestion (a pattern) that covers it
+    assert all(("suggestion" in d["args"]) != ("covered_by" in d["args"]) for d in vc001)
+    suggested = [d["args"]["suggestion"] for d in vc001 if "suggestion" in d["args"]]
+    heads = {block.split(" {")[0]: block for block in suggested}
+    if first_party is not None:
+        assert "party first" in heads[f"cookie {first_party}"]
+    assert "party third" in heads[f"cookie {third_party}"]
+
+    main(args)
+    left = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] not in REMAIN_AFTER_PASTING]
+    assert left == []
+    assert main(["fmt", "--check", str(written)]) == 0
+    capsys.readouterr()
+    assert main(["lint", str(policy), "--format", "json"]) in (0, 1)
+    lint = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert [d for d in lint if d["code"] == "HYG003" or d["code"].startswith("E")] == []
+
+
+@pytest.mark.parametrize("capture", ["nytimes-webpagetest.har", "mytoys-chrome-har.har"])
+def test_a_real_one_line_har_gives_bounded_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  capture: str) -> None:
+    """Real captures are minified: a HAR on one line (nytimes as WebPageTest wrote it; mytoys
+    re-serialised on one line). Every excerpt is a window of that line, so the output grows with the
+    findings, never with the line (about 150 bytes a finding in `concise`, 600 in `full`)."""
+    source = CAPTURES / capture
+    one_line = tmp_path / capture
+    one_line.write_text(json.dumps(json.loads(source.read_text(encoding="utf-8")), ensure_ascii=False,
+                                   separators=(",", ":")), encoding="utf-8")
+    assert one_line.read_text(encoding="utf-8").count("\n") == 0 and one_line.stat().st_size > 100_000
+    (tmp_path / "main.privacy").write_text('policy "Site" {\n  updated 2026-12-04\n}\n', encoding="utf-8")
+    for fmt in ("full", "concise", "github"):
+        assert main(["verify-cookies", str(tmp_path), "--har", str(one_line), "--format", fmt,
+                     "--color", "never"]) == 1
+        out = capsys.readouterr().out
+        findings = len(re.findall(r"VC00\d", out))
+        assert findings >= 30
+        assert len(out) <= findings * 1000, (fmt, len(out), findings)
+        # a github annotation holds its message and hint on one line, each bounded
+        assert max(len(line) for line in out.split("\n")) <= (1000 if fmt == "github" else 300), fmt
+
+
+def test_sarif_fingerprints_of_a_one_line_har_hash_the_line_once_per_code(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each finding's fingerprint hashes the text of its line: on a one-line HAR, that is the whole
+    file. It is hashed once per code, not once per finding (4,000 findings on a 2 MB line took half
+    a minute); the fingerprints still tell the findings apart by their occurrence number."""
+    import hashlib
+
+    from privacy_dsl.outputs.reporters import sarif
+
+    hashed: list[int] = []
+    sha256 = hashlib.sha256
+
+    def counting(data: bytes = b"") -> hashlib._Hash:
+        hashed.append(len(data))
+        return sha256(data)
+
+    monkeypatch.setattr(sarif.hashlib, "sha256", counting)
+    capture = CAPTURES / "nytimes-webpagetest.har"
+    (tmp_path / "main.privacy").write_text('policy "Site" {\n  updated 2026-12-04\n}\n', encoding="utf-8")
+    main(["verify-cookies", str(tmp_path), "--har", str(capture), "--format", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert len(results) > 100
+    assert sum(hashed) <= 3 * capture.stat().st_size  # VC001 and VC005: two codes on the one line
+    prints = [r["partialFingerprints"]["privacyDsl/v1"] for r in results]
+    assert len(set(prints)) == len(prints)
+
+
+def test_a_cookie_only_sent_is_suggested_for_the_common_parent_of_its_hosts(tmp_path: Path) -> None:
+    """A `Cookie` header names no domain: one cookie sent to two hosts of a site has a `Domain`
+    that covers both, so the suggestion names their common parent (one line, not each host: the next
+    capture's ninth host of the site is covered too). A `Set-Cookie` without `Domain` is host-only:
+    the hosts themselves."""
+    path = har(tmp_path, [entry("https://www.shop.example/", 5.0, sent=["opt"]),
+                          entry("https://et.shop.example/x", 5.1, sent=["opt"]),
+                          entry("https://a.on.shop.example/", 5.2, sent=["mk"]),
+                          entry("https://b.on.shop.example/", 5.3, sent=["mk"]),
+                          entry("https://cdn.example/x", 5.4, sent=["mk"]),
+                          entry("https://x.shop.example/", 5.5, ["host=1"]),
+                          entry("https://y.shop.example/", 5.6, ["host=1"])])
+    diags = verify(policy_of('policy "Shop" { url "https://www.shop.example/" }\n'), [read_har(path, "visit.har")])
+    domains = {dict(d.args)["name"]: dict(d.args)["suggestion"].split("domains ")[1].split("\n")[0]
+               for d in diags if d.code == "VC001"}
+    assert domains == {"opt": '"shop.example"', "mk": '"cdn.example", "on.shop.example"',
+                       "host": '"x.shop.example", "y.shop.example"'}
+
+
+SECRET = "S3CR3T-ID-Ø-1234567890"
+
+
+def _captures_with_secrets(tmp_path: Path) -> dict[str, list[str]]:
+    """One capture of each kind whose cookie values are `SECRET...`: option and file."""
+    entries = [entry("https://www.shop.example/", 0.1, [f"sid={SECRET}a; Path=/", f'q="{SECRET}b"; Max-Age=60'],
+                     sent=["pref"]),
+               entry("https://ads.example/px", 0.2, [f"uid={SECRET}c; Domain=ads.example"])]
+    entries[0]["request"]["cookies"] = [{"name": "pref", "value": f"{SECRET}d"}]
+    entries[0]["request"]["headers"] = [{"name": "Cookie", "value": f"pref={SECRET}d; lang={SECRET}e"}]
+    pretty = har(tmp_path, entries)
+    doc = json.loads(pretty.read_text(encoding="utf-8"))
+    one_line = tmp_path / "one-line.har"
+    one_line.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
+    escaped = tmp_path / "escaped.har"  # \u escapes and \/ for slashes, as some tools write
+    escaped.write_text(json.dumps(doc).replace("/", "\\/"), encoding="utf-8")
+    inspection = tmp_path / "inspection.json"
+    inspection.write_text(json.dumps({
+        "uri_ins": "https://www.shop.example/", "start_time": "2026-11-25T10:00:00Z",
+        "cookies": [{"name": "sid", "value": f"{SECRET}f", "domain": "www.shop.example", "path": "/", "expires": -1}],
+        "localStorage": {"https://www.shop.example": {"k": {"value": f"{SECRET}g"}}}}, indent=1), encoding="utf-8")
+    jar = tmp_path / "cookies.txt"
+    jar.write_text(f"www.shop.example\tFALSE\t/\tFALSE\t0\tsid\t{SECRET}h\n", encoding="utf-8")
+    headers = tmp_path / "headers.txt"
+    headers.write_text(f"# url: https://www.shop.example/\nSet-Cookie: sid={SECRET}i; Path=/\nuid={SECRET}j\n",
+                       encoding="utf-8")
+    return {"har": ["--har", str(pretty)], "one-line": ["--har", str(one_line)], "escaped": ["--har", str(escaped)],
+            "inspection": ["--har", str(inspection)], "cookies.txt": ["--cookies", str(jar)],
+            "headers": ["--set-cookie", str(headers)]}
+
+
+@pytest.mark.parametrize("kind", ["har", "one-line", "escaped", "inspection", "cookies.txt", "headers"])
+def test_cookie_values_never_reach_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    """Cookie values identify people, and reports go to CI logs: the excerpts of the capture show
+    each value masked, in every format. One `•` per character, so every position in the capture
+    still points where it did (at the cookie's name)."""
+    from privacy_dsl.interop.observed import read_cookies_txt, read_set_cookie
+
+    args = _captures_with_secrets(tmp_path)[kind]
+    (tmp_path / "main.privacy").write_text('policy "Shop" {\n  url "https://www.shop.example/"\n}\n',
+                                           encoding="utf-8")
+    for fmt in ("full", "concise", "json", "sarif", "github", "junit"):
+        assert main(["verify-cookies", str(tmp_path), *args, "--format", fmt, "--color", "never"]) == 1
+        out = capsys.readouterr().out
+        assert "S3CR3T" not in out and "\\u00d8-1234" not in out, (fmt, out)
+    path = Path(args[1])
+    reader = {"--har": read_har, "--cookies": read_cookies_txt, "--set-cookie": read_set_cookie}[args[0]]
+    capture = reader(path)
+    original = path.read_text(encoding="utf-8")
+    assert capture.text is not None and len(capture.text) == len(original) and "S3CR3T" not in capture.text
+    assert "•" * len(SECRET) in capture.text
+    masked = capture.text.split("\n")
+    for obs in capture.observations:  # a jar's line is its position; elsewhere the name is
+        at = masked[obs.position.line - 1][obs.position.column - 1:]
+        assert at.startswith(obs.name) or (kind == "cookies.txt" and obs.position.column == 1), (obs, at[:40])

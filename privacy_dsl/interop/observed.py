@@ -264,6 +264,93 @@ class _Locator:
         return -1
 
 
+# ---------------------------------------------------------------- cookie values, masked in excerpts
+
+#: What a cookie value is shown as in an excerpt of the capture, one for each character, so that
+#: columns stay where they were: values identify people, and reports go to CI logs.
+MASK = "•"
+_JSON_VALUE = re.compile(r'"value"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _pair_values(header: str, first_only: bool = False) -> Iterable[str]:
+    """The values of the ``name=value`` pairs of each line of a header: every pair of a ``Cookie``
+    header; with ``first_only``, the first of each line, as a ``Set-Cookie`` header's others are
+    its attributes (``Path=/``)."""
+    for line in header.split("\n"):
+        pairs = line.split(";")
+        for pair in pairs[:1] if first_only else pairs:
+            _, eq, value = pair.partition("=")
+            if eq and value.strip():
+                yield value.strip()
+
+
+def _har_cookie_values(entries: list[Any]) -> set[str]:
+    """Every cookie value a HAR holds: in ``cookies`` lists and in ``Cookie``/``Set-Cookie`` headers."""
+    values: set[str] = set()
+    for entry in entries:
+        for part in (entry.get("request"), entry.get("response")) if isinstance(entry, dict) else ():
+            if not isinstance(part, dict):
+                continue
+            for cookie in part.get("cookies") or () if isinstance(part.get("cookies"), list) else ():
+                if isinstance(cookie, dict) and isinstance(cookie.get("value"), str):
+                    values.add(cookie["value"])
+            for header in part.get("headers") or () if isinstance(part.get("headers"), list) else ():
+                kind = str(header.get("name", "")).lower() if isinstance(header, dict) else ""
+                if kind in ("cookie", "set-cookie") and isinstance(header.get("value"), str):
+                    values.update(_pair_values(header["value"], first_only=kind == "set-cookie"))
+    values.discard("")
+    return values
+
+
+def _inspection_values(cookies: list[Any], storage: Any) -> set[str]:
+    """The cookie and local-storage values of an inspection.json."""
+    values = {c["value"] for c in cookies if isinstance(c, dict) and isinstance(c.get("value"), str)}
+    for items in storage.values() if isinstance(storage, dict) else ():
+        for item in items.values() if isinstance(items, dict) else ():
+            if isinstance(item, dict) and isinstance(item.get("value"), str):
+                values.add(item["value"])
+    values.discard("")
+    return values
+
+
+def _masked_json(text: str, values: set[str]) -> str:
+    """``text`` with every cookie value masked where JSON holds it: a ``"value"`` string that is one,
+    and the values inside a header's ``"value"`` (``a=VALUE; Path=/``). Same length, so the
+    positions of findings stay right."""
+    if not values:
+        return text
+
+    def mask(match: re.Match[str]) -> str:
+        raw = match.group(1)
+        try:
+            inside = json.loads(f'"{raw}"')
+        except ValueError:
+            return match.group(0)
+        if inside in values:
+            return match.group(0)[: match.start(1) - match.start(0)] + MASK * len(raw) + '"'
+        shown = raw
+        for value in set(_pair_values(inside)) & values:
+            for ascii_only in (False, True):  # as the file spells it: raw UTF-8 or \u escapes
+                escaped = json.dumps(value, ensure_ascii=ascii_only)[1:-1]
+                if "\\/" in raw:
+                    escaped = escaped.replace("/", "\\/")
+                shown = re.sub(r"(?<==)" + re.escape(escaped) + r"(?=;|\\n|$)", MASK * len(escaped), shown)
+        return match.group(0)[: match.start(1) - match.start(0)] + shown + '"'
+
+    return _JSON_VALUE.sub(mask, text)
+
+
+_JAR_VALUE = re.compile(r"(?m)^((?:[^\t\n]*\t){6})([^\t\r\n]+)")
+_HEADER_VALUE = re.compile(r"(?im)^(\s*(?:set-cookie:\s*)?[^=;:\s]+=)([^;\r\n]+)")
+
+
+def _masked_lines(text: str, kind: CaptureKind) -> str:
+    """A cookie jar with each line's value (its 7th field) masked, or a header file with the value
+    of each ``Set-Cookie`` line masked: same length, as in ``_masked_json``."""
+    pattern = _JAR_VALUE if kind == "cookies.txt" else _HEADER_VALUE
+    return pattern.sub(lambda m: m.group(1) + MASK * len(m.group(2)), text)
+
+
 # ---------------------------------------------------------------- HAR
 
 def _iso(text: Any) -> dt.datetime | None:
@@ -424,7 +511,7 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
         capture.problems.append(_problem("VC100", f"not a HAR file: `log.pages` is {_kind(raw_pages)}, not a list",
                                          Position(shown), hint=_HAR_HINT))
         return capture
-    capture.text = text if len(text) <= 20 * 1024 * 1024 else None
+    capture.text = _masked_json(text, _har_cookie_values(entries)) if len(text) <= 20 * 1024 * 1024 else None
     locator = _Locator(shown, text)
     markers = list(consent_markers)
 
@@ -499,16 +586,15 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
             previous = i
         offsets[i] = offset
 
-    if first_page is not None:
-        title = first_page.get("title")
-        if isinstance(title, str) and title.startswith(("http://", "https://")):
-            capture.pages.append(title)
+    if first_page is not None and _is_page_url(first_page.get("title")):
+        capture.pages.append(first_page["title"])
+    first_id = first_page.get("id") if first_page is not None else None
     index = 0
     for order, (i, entry, when) in enumerate(valid):
         request, response = entry["request"], entry.get("response")
         url = request["url"]
-        if not capture.pages:
-            capture.pages.append(url)
+        if not capture.pages and (first_id is None or entry.get("pageref") == first_id):
+            capture.pages.append(url)  # the first request of the first page: the site being checked
         host = _host(url) or ""
         pre = in_window(order, entry, when)
         entry_offset = offsets.get(i, -1)
@@ -549,12 +635,22 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
                 name, host, "sent", pos, index, expiry_known=False, url=url, pre_consent=pre,
                 evidence=f"Cookie: {name}=… (sent to {host})"))
             index += 1
+    if valid and not capture.pages:
+        capture.pages.append(valid[0][1]["request"]["url"])
     if valid and not capture.observations:
         capture.problems.append(_problem(
             "VC101", f"the HAR file records {len(valid)} request(s) but no cookie", Position(shown),
             hint="browsers export 'sanitized' HAR files without cookies by default; in Chrome DevTools use "
             "'Export HAR (with sensitive data)'"))
     return capture
+
+
+def _is_page_url(title: Any) -> bool:
+    """Whether a page's ``title`` is its URL, as Chrome DevTools writes it; other tools write a title
+    (Firefox), ``https://site run 1`` (sitespeed.io) or ``Run 1, First View for https://site``
+    (WebPageTest): then the page's first request names the site."""
+    return (isinstance(title, str) and title.startswith(("http://", "https://")) and not any(c.isspace() for c in title)
+            and _host(title) is not None)
 
 
 def _note_capped(capture: Capture, parsed: SetCookie, pos: Position) -> None:
@@ -672,7 +768,8 @@ def _inspection(capture: Capture, data: Any, text: str, pre_consent: str) -> Cap
             "VC100", f"not an inspection.json: `cookies` is {_kind(cookies)}, not a list", Position(shown),
             hint=_INSPECTION_HINT))
         return capture
-    capture.text = text if len(text) <= 20 * 1024 * 1024 else None
+    capture.text = (_masked_json(text, _inspection_values(cookies, data.get("localStorage")))
+                    if len(text) <= 20 * 1024 * 1024 else None)
     capture.requests = 1
     warnings = _Warnings(capture)
     for key in ("uri_ins", "uri_dest"):
@@ -819,7 +916,7 @@ def read_cookies_txt(path: Path, display: str | None = None, *, captured_at: dt.
     if text is None:
         return capture
     shown = capture.path
-    capture.text = text
+    capture.text = _masked_lines(text, "cookies.txt")
     if captured_at is None:
         try:
             captured_at = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.UTC)
@@ -871,7 +968,7 @@ def read_set_cookie(path: Path, display: str | None = None, *, captured_at: dt.d
     if text is None:
         return capture
     shown = capture.path
-    capture.text = text
+    capture.text = _masked_lines(text, "set-cookie")
     now = captured_at
     url: str | None = None
     index = 0

@@ -506,7 +506,7 @@ def suggest_block(name: str, *, known: list[KnownCookie], observed: list[Observa
         lines.append(f"expiry {expiry}")
     elif row is not None:
         notes.append(f"expiry: the database says {row.retention or 'nothing'!r}; state it")
-    domains = suggest_domains(o.domain for o in observed) if observed else []
+    domains = suggest_domains(_cookie_domains(observed)) if observed else []
     if domains:
         lines.append("domains " + ", ".join(fmt_quote(d) for d in domains))
     if row is not None and row.our_category:
@@ -551,6 +551,29 @@ def suggest_domains(domains: Iterable[str], collapse: bool = True) -> list[str]:
     if len(kept) > MAX_SUGGESTED_HOSTS:
         kept = _outermost({site_of(d) for d in kept})
     return sorted(kept) if len(kept) <= MAX_SUGGESTED_SITES else []
+
+
+def _cookie_domains(observed: list[Observation]) -> list[str]:
+    """The domains the sightings show a cookie on: a ``Set-Cookie``'s ``Domain`` (else the host that
+    set it), a jar's domain; for a cookie only sent in requests (a ``Cookie`` header names no domain),
+    the common parent of the hosts of one site it was sent to, the narrowest ``Domain`` one cookie
+    sent to all of them can have (``nytimes.com`` for ``www.nytimes.com`` and ``et.nytimes.com``)."""
+    out: list[str] = []
+    sent: dict[str, set[str]] = {}
+    for o in observed:
+        if o.how == "sent" and o.domain:
+            sent.setdefault(site_of(o.domain), set()).add(o.domain.lower().strip("."))
+        else:
+            out.append(o.domain)
+    for site, hosts in sent.items():
+        common: list[str] = []
+        for labels in zip(*(h.split(".")[::-1] for h in hosts), strict=False):  # from the top-level label
+            if len(set(labels)) > 1:
+                break
+            common.append(labels[0])
+        shared = ".".join(reversed(common))
+        out.append(shared if len(shared) >= len(site) else site)
+    return out
 
 
 def _outermost(domains: set[str]) -> list[str]:

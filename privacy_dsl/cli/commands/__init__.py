@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ...diagnostics import Diagnostic
     from ...lint.config import Config
     from ...lint.loader import Loaded
+    from ...outputs.reporters import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -57,6 +58,29 @@ def choose_format(requested: str | None) -> str:
     if requested:
         return requested
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
+
+
+def write_job_summary(report: Report) -> None:
+    """Append the Markdown job summary (``reporters.github.summary``) to ``$GITHUB_STEP_SUMMARY``,
+    within what the step's file leaves of GitHub's 1 MiB (an earlier command of the step may have
+    written to it); failing to write it is a warning, not an error."""
+    import os
+    import sys
+
+    from ...outputs.reporters import github
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        written = os.stat(target).st_size
+    except OSError:
+        written = 0
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(github.summary(report, budget=max(0, github.SUMMARY_BYTES - written)))
+    except OSError as exc:
+        print(f"privacy-dsl: cannot write the job summary to {target}: {exc.strerror or exc}", file=sys.stderr)
 
 
 def wants_color(choice: str, stream: Any, to_file: bool = False) -> bool:

@@ -15,6 +15,7 @@ from . import (
     default_paths,
     load_config,
     wants_color,
+    write_job_summary,
 )
 
 TYPE_CHECKING = False
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from ...cache import Replay
-    from ...outputs.reporters import Report, RuleInfo
+    from ...outputs.reporters import RuleInfo
 
 #: The same as ``reporters.FORMATS`` (a test checks); not imported, to keep ``--help`` fast.
 FORMATS = ("full", "concise", "json", "sarif", "github", "junit")
@@ -152,20 +153,6 @@ def _write(stream: TextIO, text: str) -> None:
         stream.flush()
 
 
-def _job_summary(report: Report) -> None:
-    """Append the Markdown job summary to $GITHUB_STEP_SUMMARY; failing to is not fatal."""
-    from ...outputs.reporters import github
-
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    try:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(github.summary(report))
-    except OSError as exc:
-        print(f"privacy-dsl: cannot write the job summary to {target}: {exc.strerror or exc}", file=sys.stderr)
-
-
 def _replayed(replay: Replay) -> int | None:
     """The exit code of a replayed run, or None to run it. Replay only saves time: if it fails
     for any reason but the reader going away, the run goes ahead as usual."""
@@ -247,7 +234,7 @@ def run(args: argparse.Namespace) -> int:
         writes.append((1, text))
         _write(stream, text)
     if fmt == "github":
-        _job_summary(report)
+        write_job_summary(report)
     if args.statistics:
         table = render_statistics(report)
         to_stderr = args.output is None and fmt in MACHINE_FORMATS

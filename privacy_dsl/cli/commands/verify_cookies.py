@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, choose_format, load_config, wants_color
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, choose_format, load_config, wants_color, write_job_summary
 from .lint import FORMATS  # the reporters own this list; lint keeps a checked copy so --help stays light
 
 _EPILOG = """\
@@ -74,7 +74,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="output format (default: github when GITHUB_ACTIONS=true, else full)")
     p.add_argument("--write-suggestions", type=Path, metavar="FILE",
                    help="write the declarations suggested for undeclared cookies (VC001) to FILE, as `fmt` "
-                   "writes them: a .privacy file in the policy directory declares them on the next run")
+                   "writes them: a new .privacy file in the policy directory declares them on the next run "
+                   "(a file of the policy is never written over; with nothing to suggest, nothing is written)")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
     p.add_argument("--ignore", dest="ignore_codes", metavar="CODES",
                    help="comma-separated VC codes not to report (e.g. VC006)")
@@ -136,6 +137,10 @@ def run(args: argparse.Namespace) -> int:
     if len(found.policies) > 1:
         return _usage(f"`{args.policy}` holds {len(found.policies)} policies; give one policy directory")
     policy = None
+    if args.write_suggestions is not None and found.policies:
+        refused = _overwrites_policy(args.write_suggestions, found.policies[0].files)
+        if refused is not None:
+            return _usage(refused)
     if found.policies:
         result = lint_policy(found.policies[0], config, rules=[])
         sources.update(result.sources)
@@ -173,14 +178,20 @@ def run(args: argparse.Namespace) -> int:
     report = Report(diagnostics, sources, files, color, rules=infos, fail_level=fail)
     fmt_name = choose_format(args.format)
     stream.write(render(fmt_name, report))
+    if fmt_name == "github":
+        write_job_summary(report)
     vc001 = (dict(d.args) for d in diagnostics if d.code == "VC001")
     suggestions = [a["suggestion"] for a in vc001 if "suggestion" in a]
     if suggestions and fmt_name == "full":
         stream.write(_suggestions_section(suggestions))
-    if args.write_suggestions is not None:
+    if args.write_suggestions is not None and suggestions:
         failed = _write_suggestions(args.write_suggestions, suggestions)
         if failed is not None:
             return _usage(failed)
+    elif args.write_suggestions is not None and not any(d.fatal for d in diagnostics):
+        # an empty file in the policy directory would be a file without declarations (E004)
+        print(f"privacy-dsl verify-cookies: no undeclared cookie to suggest; {str(args.write_suggestions)!r} "
+              "is not written", file=sys.stderr)
     if any(d.fatal for d in diagnostics):
         return EXIT_ERROR
     if not args.exit_zero and any(d.severity >= fail for d in diagnostics):
@@ -197,11 +208,28 @@ def _suggestions_section(suggestions: list[str]) -> str:
     return head + printable_document("\n\n".join(suggestions)) + "\n"
 
 
+def _overwrites_policy(path: Path, files: list[Path]) -> str | None:
+    """Why ``--write-suggestions`` must not write ``path``: it is a file of the policy being verified
+    (suggestions are only for cookies no file declares, so writing them over the file that declares
+    the others, from an earlier run, would lose those declarations)."""
+    from ...atomic import overwrites_input
+
+    refused = overwrites_input(path, files, "a file of the policy being verified")
+    if refused is None:
+        return None
+    return (f"--write-suggestions {str(path)!r}: {refused.strerror}, with the declarations it holds "
+            "(the suggestions are only for cookies no file declares yet); give a new file name, and move "
+            "what you keep of it into the policy")
+
+
 def _write_suggestions(path: Path, suggestions: list[str]) -> str | None:
-    """Write the suggestions to ``path``; the reason when it cannot be written."""
+    """Write the suggestions to ``path`` (atomically); the reason when it cannot be written."""
+    from ...atomic import atomic_write_text
+
     text = "".join(f"{block}\n" if i == 0 else f"\n{block}\n" for i, block in enumerate(suggestions))
     try:
-        path.write_text(text, encoding="utf-8")
+        atomic_write_text(path, text)
     except OSError as exc:
-        return f"--write-suggestions {str(path)!r}: {exc.strerror or exc}"
+        hint = getattr(exc, "hint", None)
+        return f"--write-suggestions {str(path)!r}: {exc.strerror or exc}" + (f" ({hint})" if hint else "")
     return None

@@ -8,13 +8,15 @@ exclusive. Escaping follows GitHub's toolkit (``escapeData`` / ``escapeProperty`
 LF in messages; additionally ``:`` and ``,`` in properties. Before that, other control characters
 of the data are escaped (``diagnostics.printable``): an annotation shows ``\x1b``, never a raw ESC.
 
-GitHub shows at most 10 annotations of each severity per step (50 per job) and drops the rest
-silently, so the commands come most serious first, and among equals the finding about the most
-objects first (then by place); when some will not show, a last ``::notice::`` says so, and the job
-summary lists every finding.
+GitHub shows at most 10 error, 10 warning and 10 notice annotations per step, and 50 per job
+(``LIMITS_SOURCE``), and drops the rest silently, so the commands come most serious first, and
+among equals the finding about the most objects first (then by place); when some will not show, a
+``::notice::`` says how many (itself one of the ten notices), and the job summary lists every
+finding.
 
-``summary(report)`` is the Markdown job summary the ``lint`` command appends to
-``$GITHUB_STEP_SUMMARY``: the counts, the findings by rule, and every finding.
+``summary(report)`` is the Markdown job summary that ``lint`` and ``verify-cookies`` append to
+``$GITHUB_STEP_SUMMARY``: the counts, the findings by rule, and every finding, within GitHub's
+1 MiB per step (``SUMMARY_SOURCE``).
 """
 
 from __future__ import annotations
@@ -52,8 +54,11 @@ def command(d: Diagnostic) -> str:
     return f"::{_kind(d)} " + ",".join(f"{k}={escape_property(v)}" for k, v in props) + f"::{escape_data(message)}"
 
 
-#: Annotations GitHub shows per severity in one step (its documented limit); the rest are dropped.
+#: Annotations GitHub shows per severity (error, warning, notice) in one step; the rest are dropped.
+#: Besides, a job shows at most 50 in all its steps. Documented in ``LIMITS_SOURCE``.
 ANNOTATIONS_PER_SEVERITY = 10
+ANNOTATIONS_PER_JOB = 50
+LIMITS_SOURCE = "https://github.com/actions/toolkit/blob/main/docs/problem-matchers.md#limitations"
 
 
 def annotation_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -69,25 +74,37 @@ def _kind(d: Diagnostic) -> str:
 def render(report: Report) -> str:
     shown = annotation_order(report.shown)
     lines = [command(d) for d in shown]
-    per_kind = Counter(_kind(d) for d in shown)
-    hidden = sum(max(0, n - ANNOTATIONS_PER_SEVERITY) for n in per_kind.values())
+    hidden = hidden_annotations(Counter(_kind(d) for d in shown))
     if hidden:
         # A notice itself: before the findings' notices, or it would be the first one GitHub drops.
         first_notice = next((n for n, d in enumerate(shown) if _kind(d) == "notice"), len(shown))
-        lines.insert(first_notice, f"::notice title=privacy-dsl::{hidden} findings are beyond the "
-                                   f"{ANNOTATIONS_PER_SEVERITY} annotations of each severity GitHub shows; "
-                                   "the job summary and the log list every finding")
+        lines.insert(first_notice, f"::notice title=privacy-dsl::{hidden} findings are not shown as annotations: "
+                                   f"GitHub shows {ANNOTATIONS_PER_SEVERITY} error, {ANNOTATIONS_PER_SEVERITY} "
+                                   f"warning and {ANNOTATIONS_PER_SEVERITY} notice annotations per step, "
+                                   f"{ANNOTATIONS_PER_JOB} per job ({LIMITS_SOURCE}); the job summary and the "
+                                   "log list every finding")
     if not report.quiet:
         lines.append(report.summary())
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def hidden_annotations(per_kind: Counter[str]) -> int:
+    """How many of the annotations (``per_kind``: error, warning, notice) one step cannot show.
+    When some cannot, the notice saying so takes one of the ten notices' places."""
+    if all(n <= ANNOTATIONS_PER_SEVERITY for n in per_kind.values()):
+        return 0
+    others = sum(max(0, n - ANNOTATIONS_PER_SEVERITY) for kind, n in per_kind.items() if kind != "notice")
+    return others + max(0, per_kind["notice"] - (ANNOTATIONS_PER_SEVERITY - 1))
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def summary(report: Report) -> str:
-    """The job summary: counts per severity and per rule, as Markdown tables."""
+def summary(report: Report, budget: int | None = None) -> str:
+    """The job summary: counts per severity and per rule, as Markdown tables, then every finding
+    while the whole stays within ``budget`` bytes of UTF-8 (default ``SUMMARY_BYTES``)."""
+    budget = SUMMARY_BYTES if budget is None else budget
     counts = report.counts()
     out = ["### privacy-dsl", "", _cell(report.summary()), ""]
     out += ["| severity | findings |", "| --- | ---: |"]
@@ -102,19 +119,27 @@ def summary(report: Report) -> str:
     if listed:
         out += ["", "<details><summary>Every finding</summary>", "",
                 "| severity | code | where | message |", "| --- | --- | --- | --- |"]
-        size = sum(len(line) for line in out)
+        size = sum(_bytes(line) for line in out)
         for n, d in enumerate(listed):
             where = f"{d.span.path}:{d.span.line}:{d.span.column}"
             row = (f"| {d.severity.label} | {d.code} | `{_cell(printable(where))}` | "
                    f"{_cell(printable(d.message))} |")
-            if size + len(row) > SUMMARY_BYTES:
+            if size + _bytes(row) > budget:
                 out.append(f"| | | | {len(listed) - n} more findings: see the log |")
                 break
             out.append(row)
-            size += len(row) + 1
+            size += _bytes(row)
         out += ["", "</details>"]
     return "\n".join(out) + "\n\n"
 
 
-#: GitHub refuses a step summary over 1 MiB; the findings table stops well before.
+def _bytes(line: str) -> int:
+    """The UTF-8 size of a line of the summary, with its line break: what GitHub's limit counts."""
+    return len(line.encode("utf-8", "surrogatepass")) + 1
+
+
+#: GitHub refuses the whole summary of a step over 1 MiB, with an error annotation
+#: (``SUMMARY_SOURCE``); the findings table stops well before, leaving room for other tools' parts.
 SUMMARY_BYTES = 900_000
+SUMMARY_SOURCE = ("https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands"
+                  "#step-isolation-and-limits")

@@ -9,7 +9,10 @@
 - Each result has ``ruleId``/``ruleIndex``, ``level``, the message (and hint), a location relative
   to ``%SRCROOT%`` (the directory privacy-dsl ran in) with start and end line and column
   (``columnKind`` is ``unicodeCodePoints``; SARIF end columns are exclusive, as ours are), and
-  ``partialFingerprints`` so that a finding keeps its identity when lines move.
+  ``partialFingerprints["privacyDsl/v1"]`` so that a finding keeps its identity when lines move,
+  for consumers that compare that key. GitHub code scanning tracks alerts by
+  ``primaryLocationLineHash``, which the upload-sarif action computes from the checkout; we leave
+  it to the action (docs/output-formats.md, sarif).
 - Suppressed findings are included with ``suppressions: [{kind: inSource, justification}]``, so
   code scanning shows them as dismissed rather than forgetting them.
 """
@@ -118,12 +121,16 @@ def _span_region(span: Span) -> dict[str, int]:
 
 class _Fingerprints:
     """A hash of rule, file and the text of the flagged line (whitespace collapsed), plus an
-    occurrence number among equal hashes: stable when unrelated lines are added or removed."""
+    occurrence number among equal hashes: stable when unrelated lines are added or removed.
+
+    A rule's hash of a line is computed once: a minified HAR is one 2 MB line with thousands of
+    findings on it, and hashing that line again for each of them took half a minute."""
 
     def __init__(self, sources: dict[str, str]) -> None:
         self._sources = sources
         self._lines: dict[str, list[str]] = {}
         self._seen: Counter[str] = Counter()
+        self._digests: dict[tuple[str, str, int], str] = {}
 
     def _line(self, path: str, number: int) -> str:
         if path not in self._lines:
@@ -133,9 +140,14 @@ class _Fingerprints:
         return " ".join(lines[number - 1].split()) if 1 <= number <= len(lines) else ""
 
     def __call__(self, d: Diagnostic) -> str:
-        key = "\0".join((d.code, d.span.path.replace(os.sep, "/"), self._line(d.span.path, d.span.line)
-                         or d.message))
-        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        where = (d.code, d.span.path, d.span.line)
+        digest = self._digests.get(where)
+        if digest is None:
+            line = self._line(d.span.path, d.span.line)
+            key = "\0".join((d.code, d.span.path.replace(os.sep, "/"), line or d.message))
+            digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            if line:  # without a line, the message is hashed: it differs from finding to finding
+                self._digests[where] = digest
         self._seen[digest] += 1
         return f"{digest}:{self._seen[digest]}"
 
