@@ -3,7 +3,7 @@
 One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
 (E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP005) and of
-``notice`` (NTC001-NTC003), which are declared here, and the codes that were retired (``RETIRED``).
+``notice`` (NTC001-NTC004), which are declared here, and the codes that were retired (``RETIRED``).
 The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
 model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
 configuration's ``select`` and ``ignore``, inline suppressions and ``privacy-dsl test`` read it.
@@ -494,6 +494,13 @@ _NOTICE = (
            "A retention event (`until <event>`, `after <event>`) has no wording in the message catalogues: it is "
            "shown as written, with `_` as spaces.",
            {"event": "no `{lang}` wording for the event `{event}`; the notice shows it as written"}),
+    _other("notice", "notice.md", "NTC004", "untagged-text", Severity.WARNING,
+           "Untagged prose (`description \"...\"`, not a name) in a policy that declares several languages, or "
+           "none: the notice cannot know the text is in its language, and shows it as written.",
+           {"several": "{what} is untagged text, but the policy declares {languages}: the `{lang}` notice shows it "
+                       "as written",
+            "undeclared": "{count} untagged texts ({first}, ...) are shown as written in the `{lang}` notice; the "
+                          "policy declares no `languages`, so which language they are in is not stated"}),
 )
 
 #: Codes no longer emitted. They are never reused; each redirects to its successor (or to None).

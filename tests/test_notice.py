@@ -814,7 +814,9 @@ policy "Banner" {
     name { en "Privacy Policy" nb "Personvernerklæring" }
     covers rights, retention
   }
-  refers_to "The cookie notice"
+  refers_to "The cookie notice" {
+    name { en "The cookie notice" nb "Erklæringen om informasjonskapsler" }
+  }
   cites "GDPR", "ekomloven § 2-7b"
 }
 controller "Acme AS" {
@@ -847,7 +849,7 @@ controller "Acme AS" {
             "## Mer informasjon",
             "- Personvernerklæring ([https://acme.example/privacy](https://acme.example/privacy)): rettighetene dine, "
             "hvor lenge opplysningene lagres",
-            "- The cookie notice: resten av informasjonen",
+            "- Erklæringen om informasjonskapsler: resten av informasjonen",
             "## Personvernansvarlig", "- **Navn:** Kari",
             "- **Adresse:** Postboks 1, 0101 Oslo",
             "## Endringer i erklæringen", "- 2019: Første versjon."]),
@@ -858,6 +860,64 @@ def test_the_notice_states_its_date_version_scope_referrals_laws_contacts_and_ch
     lines = render(notice, "md").splitlines()
     assert problems == []
     assert [line for line in expected if line not in lines] == []
+
+
+UNTAGGED = """\
+policy "P" {
+  LANGUAGES
+  refers_to "The cookie notice"
+}
+controller "Acme AS" {
+  email "a@acme.example"
+  description "We roast coffee."
+}
+"""
+
+
+def _untagged(languages: str, lang: str) -> tuple[str, list[tuple[str, int, str, str]]]:
+    notice, problems = build(text_policy(UNTAGGED.replace("LANGUAGES", languages)), lang)
+    return render(notice, "md"), [(d.code, d.span.line, d.severity.name.lower(), d.message) for d in problems]
+
+
+def test_untagged_prose_in_the_one_declared_language_is_shown_silently() -> None:
+    page, problems = _untagged("languages en", "en")
+    assert problems == [] and "We roast coffee." in page and "- The cookie notice:" in page
+
+
+def test_untagged_prose_in_another_notice_language_is_a_missing_translation() -> None:
+    """Issue 17: the nb notice showed English text without a word: untagged text is in the declared
+    language, so an nb notice of an en policy lacks it (NTC001, marked with its language)."""
+    page, problems = _untagged("languages en", "nb")
+    assert [(code, line, severity) for code, line, severity, _ in problems] == [
+        ("NTC001", 3, "error"), ("NTC001", 7, "error")]
+    assert "untagged text, in en, the policy's declared language" in problems[1][3]
+    assert "We roast coffee. *(en)*" in page and "The cookie notice *(en)*" in page
+
+
+def test_untagged_prose_in_a_policy_of_several_languages_is_said_for_each_text() -> None:
+    page, problems = _untagged("languages en, nb", "nb")
+    assert problems == [
+        ("NTC004", 3, "warning", 'the title "The cookie notice" is untagged text, but the policy declares en, nb: '
+                                 "the `nb` notice shows it as written"),
+        ("NTC004", 7, "warning", "the controller's description is untagged text, but the policy declares en, nb: "
+                                 "the `nb` notice shows it as written")]
+    assert "We roast coffee." in page
+
+
+def test_untagged_prose_in_a_policy_of_no_declared_language_is_said_once() -> None:
+    page, problems = _untagged("", "en")
+    assert [(code, line, severity) for code, line, severity, _ in problems] == [("NTC004", 3, "warning")]
+    assert problems[0][3].startswith('2 untagged texts (the title "The cookie notice", ...) are shown as written '
+                                     "in the `en` notice; the policy declares no `languages`")
+    assert "We roast coffee." in page
+
+
+def test_untagged_names_are_proper_names_in_every_language() -> None:
+    policy = UNTAGGED.replace("LANGUAGES", "languages en").replace('  description "We roast coffee."\n', "")
+    policy += 'purpose p {\n  name { en "Orders" nb "Bestillinger" }\n  use essential.service\n}\n'
+    policy += 'recipient r {\n  name "Posten Bring AS"\n}\n'
+    _, problems = build(text_policy(policy.replace('  refers_to "The cookie notice"\n', "")), "nb")
+    assert [d.code for d in problems if "Posten" in d.message] == []
 
 
 @pytest.mark.parametrize(("value", "en", "nb"), [

@@ -464,6 +464,41 @@ def test_trn012_text_inherited_from_defaults_is_reported_once_at_the_defaults() 
     assert run(text, "TRN012") == [("TRN012", 5, 3)]
 
 
+def test_trn012_checks_every_text_field_of_the_model() -> None:
+    """A text field added to the model is checked for its translations too (the notice shows each)."""
+    import dataclasses
+
+    from privacy_dsl.language import model as m
+    from privacy_dsl.lint.rules.transparency import _TEXT_FIELDS
+
+    text_fields = {(cls.__name__, f.name) for cls in vars(m).values()
+                   if isinstance(cls, type) and issubclass(cls, m.Node) and dataclasses.is_dataclass(cls)
+                   for f in dataclasses.fields(cls) if str(f.type) in ("Text | None", "Text")}
+    checked = {(cls.__name__, name) for cls, names in _TEXT_FIELDS.items() for name in names}
+    assert text_fields - checked == set()
+
+
+def test_trn012_checks_retention_criteria_recipient_conditions_and_certification() -> None:
+    text = TWO_LANGS + dedent("""\
+    purpose p {
+      use essential
+      retention criteria { nb "Så lenge kontoen finnes" }
+    }
+    recipient r {
+      name "R AS"
+      receives pseudonymous { en "hashed ids" }
+      only_when { nb "ved mistanke" }
+    }
+    transfer t {
+      recipient r
+      country US
+      mechanism dpf
+      certification { en "DPF list" }
+    }
+    """)
+    assert run(text, "TRN012") == [("TRN012", 6, 13), ("TRN012", 10, 3), ("TRN012", 11, 3), ("TRN012", 17, 3)]
+
+
 # ---------------------------------------------------------------- the shipped policies
 
 

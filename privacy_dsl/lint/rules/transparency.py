@@ -1011,6 +1011,9 @@ def rights_how_missing(ctx: Context) -> Iterator[Finding]:
 #: Text fields that hold names: untagged text there is taken as a proper name, valid in any language.
 _NAME_FIELDS = frozenset({"name"})
 
+#: A Text field whose statement has another keyword (``receives pseudonymous "..."``).
+_KEYWORDS = {"receives_how": "receives"}
+
 #: Block attribute -> its Text fields.
 _TEXT_FIELDS: dict[type[m.Node], tuple[str, ...]] = {
     m.PolicyInfo: ("description", "security"),
@@ -1023,9 +1026,10 @@ _TEXT_FIELDS: dict[type[m.Node], tuple[str, ...]] = {
     m.Category: ("name", "description", "source"),
     m.Purpose: ("name", "description", "source"),
     m.LegalBasis: ("interest",),
+    m.Retention: ("criteria",),
     m.AutomatedDecisions: ("safeguards", "logic"),
-    m.Recipient: ("name", "description"),
-    m.Transfer: ("description",),
+    m.Recipient: ("name", "description", "receives_how", "only_when"),
+    m.Transfer: ("description", "certification"),
     m.ConsentMechanism: ("withdraw", "description"),
     m.Cookie: ("description",),
     m.Rights: ("how",),
@@ -1054,6 +1058,7 @@ def _nodes(policy: m.Policy) -> Iterator[m.Node]:
     for purpose in policy.purposes.values():
         yield purpose
         yield from purpose.bases
+        yield from purpose.retention
         if purpose.automated_decisions is not None:
             yield purpose.automated_decisions
     yield from policy.cookies
@@ -1080,6 +1085,8 @@ def _label(node: m.Node) -> str:
     ident = getattr(node, "id", None) or getattr(node, "name", None)
     if isinstance(node, m.LegalBasis):
         return "the legitimate interest"
+    if isinstance(node, m.Retention):
+        return "a retention statement"
     if isinstance(node, m.AutomatedDecisions):
         return "the automated decisions"
     if isinstance(node, m.RightRestriction):
@@ -1169,10 +1176,11 @@ def missing_translation(ctx: Context) -> Iterator[Finding]:
     declared = list(dict.fromkeys(ref.name for ref in info.languages))
     seen: set[tuple[str, int, int, str]] = set()
     for node in _nodes(ctx.policy):
-        for field in _TEXT_FIELDS.get(type(node), ()):
-            text = getattr(node, field)
+        for attribute in _TEXT_FIELDS.get(type(node), ()):
+            text = getattr(node, attribute)
             if not isinstance(text, m.Text):
                 continue
+            field = _KEYWORDS.get(attribute, attribute)
             span = node.span_of(field)
             key = (span.path, span.line, span.column, field)
             if key in seen:  # a text set once in `defaults` and inherited by many blocks

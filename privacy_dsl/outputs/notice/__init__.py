@@ -72,7 +72,7 @@ T = TypeVar("T", bound=m.Node)
 
 def _problem(code: str, message: str, span: m.Span, hint: str | None = None,
              args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
-    """A diagnostic for one of the notice codes of the catalogue (NTC001-NTC003)."""
+    """A diagnostic for one of the notice codes of the catalogue (NTC001-NTC004)."""
     return builtin(code, message, span, hint=hint, args=args)
 
 
@@ -86,16 +86,20 @@ class _Builder:
         self.p = phrases_for(lang)
         self.problems: list[Diagnostic] = []
         self._seen_events: set[str] = set()
+        self.declared = list(dict.fromkeys(r.name for r in policy.info.languages)) if policy.info else []
+        #: Untagged prose shown as written whose language the policy leaves open (NTC004).
+        self._untagged: list[tuple[str, m.Span]] = []
 
     # -- policy text
-    def text(self, text: m.Text | None, span: m.Span, what: str) -> Inlines | None:
-        """Policy text in the notice language; reported and marked when only another language has it."""
+    def text(self, text: m.Text | None, span: m.Span, what: str, *, prose: bool = True) -> Inlines | None:
+        """Policy text in the notice language; reported and marked when only another language has it.
+        An untagged name (``prose`` False) is a proper name, valid in every language."""
         if text is None:
             return None
         if self.lang in text.by_lang:
             return (text.by_lang[self.lang],)
         if text.plain is not None:
-            return (text.plain,)
+            return self.untagged(text.plain, span, what) if prose else (text.plain,)
         if not text.by_lang:
             return None
         other, value = next(iter(text.by_lang.items()))
@@ -104,9 +108,45 @@ class _Builder:
             hint=f'add `{self.lang} "..."` to the text', args=(("what", what), ("lang", self.lang))))
         return (Foreign(value, other),)
 
+    def untagged(self, value: str, span: m.Span, what: str) -> Inlines:
+        """Untagged prose is in the policy's language when it declares one (TRN012 reads it so too):
+        a notice in another language reports it like a missing translation. With several languages
+        declared, or none, its language is not known: shown as written, and said so (NTC004)."""
+        if len(self.declared) == 1:
+            (language,) = self.declared
+            if language == self.lang or language.split("-", 1)[0] == self.lang:
+                return (value,)
+            self.problems.append(_problem(
+                "NTC001", f"{what} has no `{self.lang}` text (only untagged text, in {language}, the policy's "
+                f"declared language)", span, hint=f'write it as `{{ {language} "..." {self.lang} "..." }}`',
+                args=(("what", what), ("lang", self.lang))))
+            return (Foreign(value, language),)
+        self._untagged.append((what, span))
+        return (value,)
+
+    def report_untagged(self) -> None:
+        """NTC004: one finding per untagged text when the policy declares several languages (each needs
+        its translations); one for the notice when it declares none (one fact: its language)."""
+        if not self._untagged:
+            return
+        if self.declared:
+            languages = ", ".join(self.declared)
+            for what, span in self._untagged:
+                self.problems.append(builtin(
+                    "NTC004", None, span, message_id="several",
+                    hint="write it as `{ " + " ".join(f'{lang} "..."' for lang in self.declared) + " }`",
+                    args=(("what", what), ("languages", languages), ("lang", self.lang))))
+            return
+        what, span = min(self._untagged, key=lambda item: (item[1].path, item[1].line, item[1].column))
+        self.problems.append(builtin(
+            "NTC004", None, span, message_id="undeclared",
+            hint=f"declare the language the policy is written in (`languages {self.lang}` in the policy block) if "
+                 f"it is {self.lang}; otherwise give each text as `{{ {self.lang} \"...\" }}`",
+            args=(("count", str(len(self._untagged))), ("first", what), ("lang", self.lang))))
+
     def name(self, node: m.Node, text: m.Text | None, ident: str, kind: str) -> Inlines:
         """The name of a block; its id in code style, reported, when it has none."""
-        got = self.text(text, node.span_of("name"), f"{kind} `{ident}` name")
+        got = self.text(text, node.span_of("name"), f"{kind} `{ident}` name", prose=False)
         if got is not None:
             return got
         self.problems.append(_problem("NTC002", f"{kind} `{ident}` has no name; the notice shows its id",
@@ -229,6 +269,7 @@ class _Builder:
         history = self.history_section()
         if history is not None:
             sections.append(history)
+        self.report_untagged()
         info = policy.info
         return Notice(self.lang, title, info.updated if info else None, sections, p.generated, p.contents,
                       version=info.version if info else None)
@@ -241,8 +282,10 @@ class _Builder:
         p = self.p
         items: list[Inlines] = []
         for referral in info.refers_to:
-            label = self.text(referral.name, referral.span_of("name"), f"the name of `{referral.target}`")
-            where = _link(referral.target)
+            label = self.text(referral.name, referral.span_of("name"), f"the name of `{referral.target}`", prose=False)
+            where: Inline = _link(referral.target)
+            if label is None and not isinstance(where, Link):  # a title, which is prose in some language
+                (where,) = self.untagged(referral.target, referral.span, f'the title "{referral.target}"')
             shown: Inlines = (where,) if label is None else (*label, " (", where, ")") if isinstance(where, Link) \
                 else label
             what = ", ".join(p.topics[t.value] for t in dict.fromkeys(referral.covers)) or p.more_all
