@@ -920,6 +920,15 @@ def test_untagged_names_are_proper_names_in_every_language() -> None:
     assert [d.code for d in problems if "Posten" in d.message] == []
 
 
+@pytest.mark.parametrize(("lang", "first", "second"), [
+    ("fr", "1er septembre 2026", "2 septembre 2026"),
+    ("en", "1 September 2026", "2 September 2026"),
+    ("de", "1. September 2026", "2. September 2026"),
+])
+def test_the_first_of_a_month_is_written_as_each_language_writes_it(lang: str, first: str, second: str) -> None:
+    assert (phrases_for(lang).date("2026-09-01"), phrases_for(lang).date("2026-09-02")) == (first, second)
+
+
 @pytest.mark.parametrize(("value", "en", "nb"), [
     ("2026-09-01", "1 September 2026", "1. september 2026"),
     ("2020-04", "April 2020", "april 2020"),

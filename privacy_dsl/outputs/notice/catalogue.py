@@ -84,6 +84,8 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "retention_archive_under": ("law",),
     "expiry_range": ("shortest", "longest"),
     "date.day": ("day", "month", "year"),
+    #: The first of a month, which some languages write as an ordinal (French "1er septembre").
+    "date.first_day": ("month", "year"),
     "date.month": ("month", "year"),
 }
 
@@ -142,6 +144,8 @@ def phrases_for(lang: str) -> Phrases:
 
     def date(value: str) -> str:
         parts = value.split("-")
+        if len(parts) == 3 and int(parts[2]) == 1:
+            return g("date.first_day").format(month=g(f"month.{int(parts[1])}"), year=parts[0])
         if len(parts) == 3:
             return g("date.day").format(day=int(parts[2]), month=g(f"month.{int(parts[1])}"), year=parts[0])
         if len(parts) == 2:
