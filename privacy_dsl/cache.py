@@ -735,11 +735,12 @@ def _ancestors(folder: str) -> list[str]:
         out.append(parent)
 
 
-def config_watch() -> list[str]:
+def config_watch(start: str | None = None) -> list[str]:
     """What the configuration lookup (``configfile.find_config``) depends on: the configuration
-    files that are, or could be, in each folder up from the working directory (a missing file
-    has no status; creating it gives it one). The folders themselves change too often (``/tmp``)."""
-    return [os.path.join(folder, name) for folder in _ancestors(os.getcwd()) for name in _CONFIG_NAMES]
+    files that are, or could be, in each folder up from ``start`` (``configfile.search_start`` of
+    the linted paths; the working directory when None). A missing file has no status; creating it
+    gives it one. The folders themselves change too often (``/tmp``)."""
+    return [os.path.join(folder, name) for folder in _ancestors(start or os.getcwd()) for name in _CONFIG_NAMES]
 
 
 class Snapshot:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,19 @@ class ConfigError(Exception):
 class Found:
     path: Path
     table: dict[str, Any]
+
+
+def search_start(paths: Iterable[str | os.PathLike[str]] = ()) -> Path:
+    """Where the upward search for a configuration starts: the folder that holds every linted path
+    (a run over another tree reads that tree's configuration, as the Python API does), else the
+    working directory."""
+    folders = [os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)) for p in paths]
+    if not folders:
+        return Path.cwd()
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # Windows: paths on different drives
+        return Path.cwd()
 
 
 def find_config(start: Path) -> Found | None:

@@ -375,3 +375,41 @@ def test_a_misspelt_jurisdiction_gets_a_suggestion() -> None:
 
     with pytest.raises(ConfigError, match=r"`nor` is not one of eu, no, fr; did you mean `no`\?"):
         parse_config({"jurisdictions": ["eu", "nor"]})
+
+
+# ---------------------------------------------------------------- whose configuration a run reads
+
+
+def _cli(cwd: Path, *args: str) -> tuple[int, str]:
+    """``privacy-dsl`` as a user runs it: a fresh process in ``cwd``."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PRIVACY_DSL_CACHE_KEY_DIR": str(cwd / ".keys")}
+    done = subprocess.run([sys.executable, "-m", "privacy_dsl", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("command", [["lint", "--no-cache", "--format", "concise"], ["test"]])
+def test_a_run_over_another_tree_reads_that_trees_configuration(tmp_path: Path, command: list[str]) -> None:
+    """Issue 17 (item 7's kin): linting /other/tree from /elsewhere read /elsewhere's configuration;
+    now the search starts from the linted paths, as the Python API's does."""
+    tree, elsewhere = tmp_path / "tree", tmp_path / "elsewhere"
+    (tree / "policy").mkdir(parents=True)
+    elsewhere.mkdir()
+    (tree / "policy" / "p.privacy").write_text(BARE, encoding="utf-8")
+    (tree / "privacy-dsl.toml").write_text('select = ["HYG005"]\n', encoding="utf-8")
+    (elsewhere / "privacy-dsl.toml").write_text('select = ["TRN005"]\n', encoding="utf-8")
+    if command[0] == "lint":
+        code, out = _cli(elsewhere, *command, str(tree / "policy"))
+        assert code == 1 and "HYG005" in out and "TRN005" not in out, out
+        code, out = _cli(tree, *command, "policy")  # from inside the tree: the same file, found upward
+        assert code == 1 and "HYG005" in out and "TRN005" not in out, out
+    else:  # a configuration error in the tree's file is reported for the tree, not hidden by cwd's
+        (tree / "privacy-dsl.toml").write_text('select = "HYG005"\n', encoding="utf-8")
+        code, out = _cli(elsewhere, *command, str(tree / "policy"))
+        assert code == 2 and "E080" in out and str(tree / "privacy-dsl.toml") in out, out

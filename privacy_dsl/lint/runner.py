@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import cache
 from ..cache import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: where the cache is
-from ..configfile import explicit_table, find_config
+from ..configfile import explicit_table, find_config, search_start
 from ..diagnostics import Diagnostic, Related, Severity
 from ..language.sources import DEFAULT_MAX_FILE_BYTES, PolicySources, SourceFile, discover, display_path, read_source
 from ..span import Span
@@ -156,7 +156,7 @@ def run(request: Request) -> Outcome:
         config_path: Path | None = request.config_file
         table: dict[str, Any] = explicit_table(request.config_file)
     else:
-        found = find_config(Path.cwd())
+        found = find_config(search_start(request.paths))
         config_path, table = (found.path, found.table) if found else (None, {})
     limit = table.get("max-file-bytes", DEFAULT_MAX_FILE_BYTES)
     max_bytes = limit if isinstance(limit, int) and limit > 0 else DEFAULT_MAX_FILE_BYTES
@@ -179,7 +179,7 @@ def run(request: Request) -> Outcome:
         try:
             explicit = [os.path.abspath(request.config_file)] if request.config_file else []
             outcome.snapshot = cache.Snapshot(
-                [*cache.config_watch(), *explicit, *found_sources.searched,
+                [*cache.config_watch(str(search_start(request.paths))), *explicit, *found_sources.searched,
                  *(str(f) for p in found_sources.policies for f in p.files)], context.now_ns)
         except OSError:  # the working directory is gone: no replay, that is all
             outcome.snapshot = None

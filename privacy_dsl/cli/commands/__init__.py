@@ -26,13 +26,15 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def load_config(args: argparse.Namespace, warn: bool = True) -> Config:
-    """The configuration for this run: --config or the nearest file, then --select/--ignore. With
-    ``warn``, its warnings (a retired code read as its successor) go to standard error."""
+def load_config(args: argparse.Namespace, warn: bool = True, paths: Iterable[Path] | None = None) -> Config:
+    """The configuration for this run: --config or the file nearest to ``paths`` (the policies the
+    command reads; the working directory when None), then --select/--ignore. With ``warn``, its
+    warnings (a retired code read as its successor) go to standard error."""
+    from ...configfile import search_start
     from ...lint.config import load_config as load
     from ...lint.config import parse_config
 
-    config = load(getattr(args, "config", None))
+    config = load(getattr(args, "config", None), start=search_start(paths) if paths else None)
     update: dict[str, Any] = {}
     if getattr(args, "select", None):
         update["select"] = [s.strip() for s in args.select.split(",") if s.strip()]

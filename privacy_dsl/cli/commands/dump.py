@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from ...lint.engine import lint_paths
     from ...outputs.reporters import Report, render
 
-    result = lint_paths([args.path], load_config(args))
+    result = lint_paths([args.path], load_config(args, paths=[args.path]))
     fatal = [d for d in result.diagnostics if d.fatal]
     policies = [r.policy for r in result.policies if r.policy is not None]
     if fatal or not policies:

@@ -137,12 +137,13 @@ def _output_clash(output: Path, paths: list[Path], config: Path | None) -> str |
     configuration file the run reads (``--config``, or one the upward search could find)."""
     from ...atomic import overwrites_input, write_error
     from ...cache import config_watch
+    from ...configfile import search_start
     from ...language.sources import discover
 
     files = [f for policy in discover(paths).policies for f in policy.files]
     refused = overwrites_input(output, files, "a policy file being linted")
     if refused is None:
-        configs: list[Path | str] = [*([config] if config is not None else []), *config_watch()]
+        configs: list[Path | str] = [*([config] if config is not None else []), *config_watch(str(search_start(paths)))]
         refused = overwrites_input(output, configs, "a configuration file of this run")
     return write_error(f"--output {output}", refused) if refused is not None else None
 
@@ -209,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt in ("sarif", "junit"):  # they describe every rule that ran; the others need no docs
         from ...lint.engine import active_rules
 
-        config = load_config(args, warn=False)  # the run's warnings are printed below
+        config = load_config(args, warn=False, paths=paths)  # the run's warnings are printed below
         infos = tuple(rule_info(a.rule, a.severity) for a in sorted(active_rules(config), key=lambda a: a.rule.code))
         rules = infos + (builtin_infos() if fmt == "sarif" else ())
     skipped = frozenset(result.skipped)

@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
         args._query_parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
-        config = load_config(args)
+        config = load_config(args, paths=[args.policy] if args.policy is not None else None)
         handle = load_handle(args.policy, config)
     except ConfigError as exc:
         print(f"privacy-dsl: E080 configuration error:\n{exc}", file=sys.stderr)

@@ -52,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
     if args.min_coverage is not None and not 0 <= args.min_coverage <= 100:
         print("privacy-dsl: --min-coverage takes a percentage between 0 and 100", file=sys.stderr)
         return EXIT_ERROR
-    config = load_config(args)
-    result = run_tests(default_paths(args.paths), config)
+    paths = default_paths(args.paths)
+    config = load_config(args, paths=paths)
+    result = run_tests(paths, config)
     sys.stderr.write(problems_text(result))
     sys.stdout.write(render_text(result, verbose=not args.quiet))
     if args.junit is not None:

@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         return _usage(f"--ignore names no verify-cookies code: {', '.join(unknown)} (see `--help`)")
 
-    config = load_config(args)
+    config = load_config(args, paths=[args.policy])
     found = discover([args.policy])
     diagnostics: list[Diagnostic] = list(found.problems)
     sources: dict[str, str] = {}
