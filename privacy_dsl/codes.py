@@ -499,8 +499,8 @@ _NOTICE = (
            "none: the notice cannot know the text is in its language, and shows it as written.",
            {"several": "{what} is untagged text, but the policy declares {languages}: the `{lang}` notice shows it "
                        "as written",
-            "undeclared": "{count} untagged texts ({first}, ...) are shown as written in the `{lang}` notice; the "
-                          "policy declares no `languages`, so which language they are in is not stated"}),
+            "undeclared": "untagged texts are shown as written in the `{lang}` notice ({count}, the first: {first}); "
+                          "the policy declares no `languages`, so which language they are in is not stated"}),
 )
 
 #: Codes no longer emitted. They are never reused; each redirects to its successor (or to None).

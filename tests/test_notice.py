@@ -907,9 +907,22 @@ def test_untagged_prose_in_a_policy_of_several_languages_is_said_for_each_text()
 def test_untagged_prose_in_a_policy_of_no_declared_language_is_said_once() -> None:
     page, problems = _untagged("", "en")
     assert [(code, line, severity) for code, line, severity, _ in problems] == [("NTC004", 3, "warning")]
-    assert problems[0][3].startswith('2 untagged texts (the title "The cookie notice", ...) are shown as written '
-                                     "in the `en` notice; the policy declares no `languages`")
+    assert problems[0][3] == ('untagged texts are shown as written in the `en` notice (2, the first: the title "The '
+                              'cookie notice"); the policy declares no `languages`, so which language they are in is '
+                              "not stated")
     assert "We roast coffee." in page
+
+
+def test_a_text_many_blocks_inherit_is_one_finding_counting_them() -> None:
+    policy = ('policy "P" {\n  languages en, nb\n}\ndefaults purpose {\n  description "Shared"\n}\n'
+              + "".join(f'purpose {p} {{\n  name {{ en "{p}" nb "{p}" }}\n  use essential.service\n}}\n'
+                        for p in "abc"))
+    _, problems = build(text_policy(policy), "nb")
+    assert [(d.code, d.span.line) for d in problems] == [("NTC004", 5)]
+    assert problems[0].message.endswith("shows it as written (and 2 more blocks with this text)")
+    _, problems = build(text_policy(policy.replace("  languages en, nb\n", "")), "en")
+    assert [(d.code, d.span.line) for d in problems] == [("NTC004", 4)]
+    assert "(1, the first: purpose `a` description)" in problems[0].message
 
 
 def test_untagged_names_are_proper_names_in_every_language() -> None:

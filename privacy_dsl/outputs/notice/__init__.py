@@ -22,6 +22,7 @@ tables do not know (``retention until <event>``) is reported as ``NTC003`` and s
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from typing import TypeVar
@@ -137,12 +138,13 @@ class _Builder:
                     hint="write it as `{ " + " ".join(f'{lang} "..."' for lang in self.declared) + " }`",
                     args=(("what", what), ("languages", languages), ("lang", self.lang))))
             return
-        what, span = min(self._untagged, key=lambda item: (item[1].path, item[1].line, item[1].column))
+        texts = {(span.path, span.line, span.column): (what, span) for what, span in reversed(self._untagged)}
+        what, span = texts[min(texts)]
         self.problems.append(builtin(
             "NTC004", None, span, message_id="undeclared",
             hint=f"declare the language the policy is written in (`languages {self.lang}` in the policy block) if "
                  f"it is {self.lang}; otherwise give each text as `{{ {self.lang} \"...\" }}`",
-            args=(("count", str(len(self._untagged))), ("first", what), ("lang", self.lang))))
+            args=(("count", str(len(texts))), ("first", what), ("lang", self.lang))))
 
     def name(self, node: m.Node, text: m.Text | None, ident: str, kind: str) -> Inlines:
         """The name of a block; its id in code style, reported, when it has none."""
@@ -823,8 +825,19 @@ def build(policy: m.Policy, lang: str) -> tuple[Notice, list[Diagnostic]]:
     """The notice for ``policy`` in ``lang`` and the problems found (missing translations, ...)."""
     builder = _Builder(policy, lang)
     notice = builder.build()
-    unique = {(d.code, d.span.path, d.span.line, d.span.column, d.message): d for d in builder.problems}
-    return notice, sorted(unique.values(), key=Diagnostic.sort_key)
+    # One finding per text: a text that many blocks inherit (`defaults purpose { description ... }`)
+    # is reported once, at the line that states it, counting the others.
+    at: dict[tuple[str, str, int, int], list[Diagnostic]] = {}
+    for d in builder.problems:
+        at.setdefault((d.code, d.span.path, d.span.line, d.span.column), []).append(d)
+    unique = []
+    for found in at.values():
+        others = len(dict.fromkeys(d.message for d in found)) - 1
+        first = found[0]
+        unique.append(dataclasses.replace(first, message=f"{first.message} (and {others} more "
+                                          f"{'block' if others == 1 else 'blocks'} with this text)") if others
+                      else first)
+    return notice, sorted(unique, key=Diagnostic.sort_key)
 
 
 def render(notice: Notice, fmt: str) -> str:
