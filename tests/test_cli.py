@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,6 +106,24 @@ def test_help_and_version_stay_light(flag: str, unwanted: tuple[str, ...]) -> No
     out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}).stdout
     assert out.strip().splitlines()[-1] == "LOADED []"
+
+
+@pytest.mark.parametrize("config", [
+    "",
+    'select = ["ALL"]\nignore = ["HYG002"]\njurisdictions = ["eu", "no"]\nmax-file-bytes = 2_000_000\n'
+    'group-findings = false\n[rules.CK003]\nseverity = "warning"\nmax-months = 12\n'
+    '[rules.storage-not-declared]\nuses = ["analytics"]\n',
+])
+def test_lint_imports_no_pydantic(tmp_path: Path, config: str) -> None:
+    """A hook's lint validates a plainly valid configuration, rule options included, without pydantic
+    (building its models was most of a cold start); only a table it rejects imports pydantic."""
+    shutil.copytree(POLICIES / "fjordkaffe", tmp_path / "p")
+    (tmp_path / "privacy-dsl.toml").write_text(config, encoding="utf-8")
+    code = ("import sys; from privacy_dsl.cli.main import main\n"
+            f"rc = main(['lint', '--no-cache', {str(tmp_path / 'p')!r}])\n"
+            "print('LOADED', rc == 2, [m for m in ('pydantic', 'pydantic_core') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "LOADED False []"
 
 
 def _listed(parser: object) -> list[tuple[str, str]]:
