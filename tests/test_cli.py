@@ -242,3 +242,31 @@ def test_help_links_to_published_docs_that_exist(capsys: pytest.CaptureFixture[s
     assert {"docs/language.md", "docs/output-formats.md", "docs/rules/"} <= pages
     root = Path(__file__).resolve().parent.parent
     assert [p for p in pages if not (root / p).exists()] == []
+
+
+def test_stored_top_level_help_is_what_argparse_writes(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`privacy-dsl --help` at 80 columns is printed from privacy_dsl/cli/helptext.py, without
+    argparse; at another width argparse formats it. Either way it is argparse's text."""
+    from privacy_dsl.cli import helptext
+    from privacy_dsl.cli.main import top_level_help
+
+    for columns in (80, 120, 60):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        for flag in ("--help", "-h"):
+            with pytest.raises(SystemExit) as exit_:
+                main([flag])
+            assert exit_.value.code == 0
+            assert capsys.readouterr().out == top_level_help(), (columns, flag)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert top_level_help() == helptext.HELP, "run `python scripts/regen_help.py`"
+
+
+def test_help_exits_through_the_console_script_with_status_0() -> None:
+    done = subprocess.run([sys.executable, "-m", "privacy_dsl", "--help"], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "80"}, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("usage: privacy-dsl")
+    wrong = subprocess.run([sys.executable, "-m", "privacy_dsl", "lint", "--no-such-option"], capture_output=True,
+                           text=True, check=False)
+    assert wrong.returncode == 2 and "--no-such-option" in wrong.stderr
