@@ -74,6 +74,15 @@ class Config:
     #: Warnings about the configuration that do not stop the run (a retired code read as its successor).
     notes: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
+    def __post_init__(self) -> None:
+        """``Config(select=["E"])`` is validated (and made a tuple) as pydantic's ``Config`` was."""
+        given = {name: getattr(self, name) for name in _CHECKS}
+        plain = _plainly_valid({k: v for k, v in given.items() if not (k == "policy" and v is None)})
+        values = plain if plain is not None else vars(_pydantic_config().model_validate(given))
+        for name, value in values.items():
+            if name in _CHECKS and value is not given[name]:
+                object.__setattr__(self, name, value)
+
     @classmethod
     def known_keys(cls) -> list[str]:
         """The settings' keys as the configuration writes them."""
