@@ -205,6 +205,29 @@ def write_peer_policy(root: Path, systems: int) -> Path:
     return root
 
 
+def compose_yaml(lines: int) -> str:
+    """A docker-compose-like YAML document of exactly ``lines`` lines (a service per block, with
+    its image, ports, environment, volumes, health check and labels): what ``yamllint`` is
+    compared on for the cold start, the same length as the policy linted."""
+    out = ["---", "# Services of the shop (generated for the benchmark)", "version: \"3.9\"", "services:"]
+    i = 0
+    while True:
+        block = [f"  web{i}:", f"    image: \"registry.example.com/shop/web:{i}.4.2\"", "    restart: unless-stopped",
+                 "    ports:", f"      - \"{8000 + i}:8080\"", "    environment:", f"      SERVICE_NAME: web{i}",
+                 "      LOG_LEVEL: info", f"      DATABASE_URL: \"postgres://shop@db{i}:5432/shop\"",
+                 "    volumes:", f"      - \"./data/web{i}:/var/lib/web\"", "    depends_on:", f"      - db{i}",
+                 "    healthcheck:", "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/health\"]",
+                 "      interval: 30s", "      retries: 3", "    labels:", f"      com.example.team: \"team-{i % 7}\"",
+                 "      com.example.tier: frontend"]
+        if len(out) + len(block) > lines:
+            break
+        out += block
+        i += 1
+    # the rest: compose extension fields, one line each
+    out += [f"x-build-{n}: \"shop-{n}\"" for n in range(lines - len(out))]
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("out", type=Path)

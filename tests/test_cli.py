@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,6 +106,24 @@ def test_help_and_version_stay_light(flag: str, unwanted: tuple[str, ...]) -> No
     out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}).stdout
     assert out.strip().splitlines()[-1] == "LOADED []"
+
+
+@pytest.mark.parametrize("config", [
+    "",
+    'select = ["ALL"]\nignore = ["HYG002"]\njurisdictions = ["eu", "no"]\nmax-file-bytes = 2_000_000\n'
+    'group-findings = false\n[rules.CK003]\nseverity = "warning"\nmax-months = 12\n'
+    '[rules.storage-not-declared]\nuses = ["analytics"]\n',
+])
+def test_lint_imports_no_pydantic(tmp_path: Path, config: str) -> None:
+    """A hook's lint validates a plainly valid configuration, rule options included, without pydantic
+    (building its models was most of a cold start); only a table it rejects imports pydantic."""
+    shutil.copytree(POLICIES / "fjordkaffe", tmp_path / "p")
+    (tmp_path / "privacy-dsl.toml").write_text(config, encoding="utf-8")
+    code = ("import sys; from privacy_dsl.cli.main import main\n"
+            f"rc = main(['lint', '--no-cache', {str(tmp_path / 'p')!r}])\n"
+            "print('LOADED', rc == 2, [m for m in ('pydantic', 'pydantic_core') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "LOADED False []"
 
 
 def _listed(parser: object) -> list[tuple[str, str]]:
@@ -223,3 +242,31 @@ def test_help_links_to_published_docs_that_exist(capsys: pytest.CaptureFixture[s
     assert {"docs/language.md", "docs/output-formats.md", "docs/rules/"} <= pages
     root = Path(__file__).resolve().parent.parent
     assert [p for p in pages if not (root / p).exists()] == []
+
+
+def test_stored_top_level_help_is_what_argparse_writes(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`privacy-dsl --help` at 80 columns is printed from privacy_dsl/cli/helptext.py, without
+    argparse; at another width argparse formats it. Either way it is argparse's text."""
+    from privacy_dsl.cli import helptext
+    from privacy_dsl.cli.main import top_level_help
+
+    for columns in (80, 120, 60):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        for flag in ("--help", "-h"):
+            with pytest.raises(SystemExit) as exit_:
+                main([flag])
+            assert exit_.value.code == 0
+            assert capsys.readouterr().out == top_level_help(), (columns, flag)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert top_level_help() == helptext.HELP, "run `python scripts/regen_help.py`"
+
+
+def test_help_exits_through_the_console_script_with_status_0() -> None:
+    done = subprocess.run([sys.executable, "-m", "privacy_dsl", "--help"], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "80"}, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("usage: privacy-dsl")
+    wrong = subprocess.run([sys.executable, "-m", "privacy_dsl", "lint", "--no-such-option"], capture_output=True,
+                           text=True, check=False)
+    assert wrong.returncode == 2 and "--no-such-option" in wrong.stderr

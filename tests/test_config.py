@@ -346,9 +346,8 @@ def test_configuration_doc_policy_example_suppresses_what_it_says() -> None:
 
 def test_configuration_doc_lists_every_key() -> None:
     text = DOC.read_text(encoding="utf-8")
-    for name, field in Config.model_fields.items():
-        if name != "source":
-            assert f"| `{field.alias or name}` |" in text, f"docs/configuration.md does not document `{name}`"
+    for key in Config.known_keys():
+        assert f"| `{key}` |" in text, f"docs/configuration.md does not document `{key}`"
 
 
 def test_one_rule_configured_under_its_code_and_its_name_is_an_error() -> None:
@@ -413,3 +412,36 @@ def test_a_run_over_another_tree_reads_that_trees_configuration(tmp_path: Path, 
         (tree / "privacy-dsl.toml").write_text('select = "HYG005"\n', encoding="utf-8")
         code, out = _cli(elsewhere, *command, str(tree / "policy"))
         assert code == 2 and "E080" in out and str(tree / "privacy-dsl.toml") in out, out
+
+
+def test_plainly_valid_tables_are_read_as_pydantic_reads_them() -> None:
+    """``model_validate`` takes plainly valid tables without pydantic: the values must be the ones
+    pydantic's model of the same declarations makes (ints for floats, lists for tuples, ...)."""
+    from privacy_dsl.lint.config import Config, _pydantic_config
+    from privacy_dsl.lint.rules import REGISTRY
+
+    table = {"select": ["ALL"], "ignore": ("HYG002",), "extend_select": [], "jurisdictions": ["no", "fr"],
+             "max-file-bytes": 7, "policy": "p", "referred-findings": "keep", "group-findings": False,
+             "rules": {"CK003": {"max-months": 12}}}
+    ours, theirs = Config.model_validate(table), _pydantic_config().model_validate(table)
+    assert ours.model_dump() == {name: getattr(theirs, name) for name in ours.model_dump()}
+    samples = {"float": 3, "int": 14, "bool": False, "str": "2019-01-01", "list[str]": ["analytics"],
+               "float | None": 2, "dict[str, float]": {"marketing": 2}, "dict[str, list[str]]": {"a": ["user.name"]}}
+    checked = 0
+    for entry in REGISTRY.values():
+        for values in [*entry.profiles.values(), *(
+                {name: samples[annotation]} for name, (annotation, _) in (entry.options or Options)._fields.items()
+                if annotation in samples)]:
+            assert entry.options is not None
+            model = entry.options.pydantic_model()
+            try:
+                expected = model.model_validate(values)
+            except Exception:  # not valid for this option (a bound, a validator): pydantic's error then
+                with pytest.raises(Exception, match="validation error"):
+                    entry.options.model_validate(values)
+                continue
+            got = entry.options.model_validate(values)
+            assert vars(got) == {name: getattr(expected, name) for name in vars(got)}, (entry.code, values)
+            assert all(type(v) is type(getattr(expected, k)) for k, v in vars(got).items()), (entry.code, values)
+            checked += 1
+    assert checked > 30

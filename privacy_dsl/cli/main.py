@@ -15,7 +15,9 @@ import os
 import sys
 
 from ..version import __version__
-from .commands import COMMAND_INDEX, EXIT_ERROR, EXIT_OK, command_module
+from .commands import COMMAND_INDEX, EXIT_ERROR, EXIT_OK, command_module, terminal_columns
+from .helptext import HELP
+from .helptext import WIDTH as HELP_WIDTH
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -56,6 +58,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     others are listed with their one-line help, enough for ``--help`` and for a usage error);
     without, every command is."""
     return _build(argv)[0]
+
+
+def top_level_help() -> str:
+    """What argparse writes for ``privacy-dsl --help`` at the width of the terminal (``$COLUMNS``):
+    ``helptext.HELP`` at its width."""
+    return build_parser(["--help"]).format_help()
 
 
 def command_parser(name: str) -> argparse.ArgumentParser:
@@ -139,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if list(argv) == ["--version"]:  # the hook's and CI's probe: answered before argparse is built
         print(f"privacy-dsl {__version__}")
         return EXIT_OK
+    if list(argv) in (["--help"], ["-h"]) and terminal_columns() == HELP_WIDTH:
+        sys.stdout.write(HELP)  # what argparse writes (a test checks), without argparse
+        raise SystemExit(EXIT_OK)  # as argparse's --help does
     parser = build_parser(argv)
     from .usage import UsageExit  # loaded by build_parser
 
@@ -188,13 +199,26 @@ def entry() -> NoReturn:
     are gone; the standard streams are flushed here. mypy does the same. ``main`` itself returns
     normally, for tests and for programs that call it.
     """
-    code = main()
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse's --help and usage errors: the same exit, without the teardown
+        code = _exit_code(exc.code)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):  # a reader that went away, a closed stream
             continue
     os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The process's exit status for ``SystemExit(code)``, as Python gives it (a text is printed)."""
+    if code is None:
+        return EXIT_OK
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-from .commands import EXIT_ERROR
+from .commands import EXIT_ERROR, terminal_columns
 
 
 class UsageExit(SystemExit):
@@ -29,17 +28,3 @@ class UsageParser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
         raise UsageExit(message)
-
-
-def terminal_columns() -> int:
-    """$COLUMNS, else the width of the terminal on standard output, else 80."""
-    try:
-        columns = int(os.environ.get("COLUMNS", ""))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80

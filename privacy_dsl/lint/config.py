@@ -1,8 +1,9 @@
 """Configuration: ``[tool.privacy-dsl]`` in ``pyproject.toml`` or a ``privacy-dsl.toml``.
 
 Found by searching upward from the working directory; ``--config FILE`` names one directly.
-Validated by pydantic with ``extra="forbid"``; unknown keys and bad values become a
-``ConfigError`` with a suggestion, which the CLI reports with exit code 2.
+Unknown keys and bad values become a ``ConfigError`` with a suggestion, which the CLI reports
+with exit code 2 (worded from pydantic's errors, ``extra="forbid"``; a plainly valid table is taken
+without importing pydantic: ``Config.model_validate``).
 
 Example::
 
@@ -19,10 +20,11 @@ Example::
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, ValidationError, field_validator
 
 from ..configfile import ConfigError, Found, explicit_table, find_config
 from ..diagnostics import did_you_mean
@@ -41,19 +43,21 @@ SeverityName = Literal["error", "warning", "info", "off"]
 JURISDICTIONS = ("eu", "no", "fr")
 
 
-class Config(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
-                              alias_generator=lambda s: s.replace("_", "-"))
+@dataclass(frozen=True)
+class Config:
+    """The settings of a run. A plain frozen dataclass: ``model_validate`` takes a plainly valid
+    table (known keys, values of the right type) itself, and leaves the rest to a pydantic model of
+    the same fields (``_pydantic_config``), which converts what it accepts and words what it rejects;
+    so a hook's lint imports no pydantic, and every error reads as before."""
 
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     jurisdictions: tuple[Literal["eu", "no", "fr"], ...] = ("eu",)
-    # StrictInt: `true` is an int to Python, and was taken as a limit of 1 byte
-    max_file_bytes: StrictInt = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
-    max_capture_bytes: StrictInt = Field(default=DEFAULT_MAX_CAPTURE_BYTES, gt=0)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
     """Larger HAR files, cookie jars and header files are refused by `verify-cookies` (VC100)."""
-    max_manifest_bytes: StrictInt = Field(default=DEFAULT_MAX_MANIFEST_BYTES, gt=0)
+    max_manifest_bytes: int = DEFAULT_MAX_MANIFEST_BYTES
     """Larger fides manifests are refused by `import`."""
     policy: str | None = None
     """The policy that `privacy-dsl query` reads when no --policy is given."""
@@ -63,24 +67,130 @@ class Config(BaseModel):
     group_findings: bool = True
     """Findings that say the same about several objects are one finding naming them all, with the
     others as related locations (`lint.facts`); false: one finding per object."""
-    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     #: Where the configuration came from (None: built-in defaults).
-    source: str | None = Field(default=None, exclude=True)
+    source: str | None = None
     #: Warnings about the configuration that do not stop the run (a retired code read as its successor).
-    _notes: tuple[str, ...] = PrivateAttr(default=())
+    notes: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
-    @property
-    def notes(self) -> tuple[str, ...]:
-        return self._notes
+    def __post_init__(self) -> None:
+        """``Config(select=["E"])`` is validated (and made a tuple) as pydantic's ``Config`` was."""
+        given = {name: getattr(self, name) for name in _CHECKS}
+        plain = _plainly_valid({k: v for k, v in given.items() if not (k == "policy" and v is None)})
+        values = plain if plain is not None else vars(_pydantic_config().model_validate(given))
+        for name, value in values.items():
+            if name in _CHECKS and value is not given[name]:
+                object.__setattr__(self, name, value)
 
-    @field_validator("select")
     @classmethod
-    def _not_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value:  # an empty selection ran no rule and said "All clear"
-            raise ValueError("the list is empty: no rule would run; remove `select` to run the default set "
-                             "(\"ALL\"), or name the rules to run")
-        return value
+    def known_keys(cls) -> list[str]:
+        """The settings' keys as the configuration writes them."""
+        return [f.name.replace("_", "-") for f in fields(cls) if f.name not in ("source", "notes")]
+
+    @classmethod
+    def model_construct(cls) -> Config:
+        """The defaults."""
+        return cls()
+
+    @classmethod
+    def model_validate(cls, table: dict[str, Any]) -> Config:
+        """The settings of a configuration table (kebab-case keys, or the attribute names);
+        ``pydantic.ValidationError`` for a table that is not valid."""
+        plain = _plainly_valid(table)
+        if plain is not None:
+            return cls(**plain)
+        validated = _pydantic_config().model_validate(table)
+        return cls(**{name: getattr(validated, name) for name in _CHECKS})
+
+    def model_copy(self, update: dict[str, Any]) -> Config:
+        return replace(self, **update)
+
+    def model_dump(self, by_alias: bool = False, exclude: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The settings as a table ``model_validate`` reads back."""
+        return {(name.replace("_", "-") if by_alias else name): getattr(self, name)
+                for name in _CHECKS if name not in exclude}
+
+
+def _strings(value: Any) -> tuple[str, ...] | None:
+    return tuple(value) if type(value) in (list, tuple) and all(type(v) is str for v in value) else None
+
+
+def _positive_int(value: Any) -> int | None:
+    return value if type(value) is int and value > 0 else None
+
+
+#: Each setting -> its value when the given value is plainly valid (the type pydantic would make of
+#: it, unchanged), else None; the value None itself is never plainly valid (only `policy` takes it).
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "select": lambda v: _strings(v) or None,  # empty: an error, worded by the validator
+    "ignore": _strings,
+    "extend_select": _strings,
+    "jurisdictions": lambda v: s if (s := _strings(v)) is not None and all(j in JURISDICTIONS for j in s) else None,
+    "max_file_bytes": _positive_int,
+    "max_capture_bytes": _positive_int,
+    "max_manifest_bytes": _positive_int,
+    "policy": lambda v: v if type(v) is str else None,
+    "referred_findings": lambda v: v if v in ("info", "first-layer", "keep", "off") and type(v) is str else None,
+    "group_findings": lambda v: v if type(v) is bool else None,
+    "rules": lambda v: dict(v) if type(v) is dict and all(type(k) is str and type(t) is dict for k, t in v.items())
+    else None,
+}
+
+
+def _plainly_valid(table: dict[str, Any]) -> dict[str, Any] | None:
+    """The settings of ``table`` when each key is known and each value plainly valid, else None."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.replace("-", "_") if isinstance(key, str) else ""
+        check = _CHECKS.get(name)
+        if check is None or name in out or ("_" in key and "-" in key):
+            return None
+        checked = check(value)
+        if checked is None:
+            return None
+        out[name] = checked
+    return out
+
+
+def _pydantic_config() -> Any:
+    """The pydantic model of the settings: what validates a table that is not plainly valid, and
+    words its errors. Built on first use (importing pydantic and building it costs ~40 ms)."""
+    global _PYDANTIC_CONFIG
+    if _PYDANTIC_CONFIG is None:
+        from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+        class PydanticConfig(BaseModel):
+            model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
+                                      alias_generator=lambda s: s.replace("_", "-"))
+
+            select: tuple[str, ...] = ("ALL",)
+            ignore: tuple[str, ...] = ()
+            extend_select: tuple[str, ...] = ()
+            jurisdictions: tuple[Literal["eu", "no", "fr"], ...] = ("eu",)
+            # StrictInt: `true` is an int to Python, and was taken as a limit of 1 byte
+            max_file_bytes: StrictInt = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
+            max_capture_bytes: StrictInt = Field(default=DEFAULT_MAX_CAPTURE_BYTES, gt=0)
+            max_manifest_bytes: StrictInt = Field(default=DEFAULT_MAX_MANIFEST_BYTES, gt=0)
+            policy: str | None = None
+            referred_findings: Literal["info", "first-layer", "keep", "off"] = "info"
+            group_findings: bool = True
+            rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+            @field_validator("select")
+            @classmethod
+            def _not_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+                if not value:  # an empty selection ran no rule and said "All clear"
+                    raise ValueError("the list is empty: no rule would run; remove `select` to run the default "
+                                     "set (\"ALL\"), or name the rules to run")
+                return value
+
+        PydanticConfig.model_rebuild(_types_namespace={"Any": Any, "Literal": Literal, "StrictInt": StrictInt})
+        _PYDANTIC_CONFIG = PydanticConfig
+    return _PYDANTIC_CONFIG
+
+
+_PYDANTIC_CONFIG: Any = None
 
 
 def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
@@ -98,7 +208,9 @@ def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
     try:
         # No settings: the defaults, which need no validator (building it costs a cold start).
         config = Config.model_validate({**table}) if table else Config.model_construct()
-    except ValidationError as exc:
+    except Exception as exc:
+        if not _invalid(exc):
+            raise
         raise ConfigError(_explain(exc, source)) from None
     from .catalogue import codes, lookup
     from .rules import BY_NAME, REGISTRY
@@ -131,9 +243,10 @@ def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
                                   f"(got {', '.join(options)})")
             try:
                 rule.options.model_validate(options)
-            except ValidationError as exc:
-                known_keys = [f.alias or n for n, f in rule.options.model_fields.items()]
-                raise ConfigError(_explain(exc, f"{source}: [rules.{key}]", known_keys)) from None
+            except Exception as exc:
+                if not _invalid(exc):
+                    raise
+                raise ConfigError(_explain(exc, f"{source}: [rules.{key}]", rule.options.known_keys())) from None
     lint_codes = codes("rule", "input")
     for selector in (*config.select, *config.ignore, *config.extend_select):
         if not any(selects(selector, c.code, c.name, c.category) for c in lint_codes):
@@ -151,9 +264,7 @@ def parse_config(table: dict[str, Any], source: str = "<config>") -> Config:
             raise ConfigError(f"{source}: `ignore` names `{selector}` ({shown}), which makes the input unusable: it "
                               "cannot be ignored; fix the input (see docs/configuration.md, \"What can be ignored "
                               "or suppressed\")")
-    config = config.model_copy(update={"source": source})
-    config._notes = tuple(notes)
-    return config
+    return config.model_copy(update={"source": source, "notes": tuple(notes)})
 
 
 def redirected(table: dict[str, Any], source: str) -> tuple[dict[str, Any], list[str]]:
@@ -220,16 +331,22 @@ def selects(selector: str, code: str, name: str, category: str) -> bool:
     return selector == "ALL" or code.startswith(selector) or selector in (name, category)
 
 
-def _explain(exc: ValidationError, source: str, known: list[str] | None = None) -> str:
+def _invalid(exc: Exception) -> bool:
+    """Whether ``exc`` is pydantic's ``ValidationError`` (pydantic is imported only to raise one)."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(exc, pydantic.ValidationError)
+
+
+def _explain(exc: Any, source: str, known: list[str] | None = None) -> str:
+    """The errors of a ``pydantic.ValidationError`` as a user reads them."""
     lines = []
-    fields = known if known is not None else [f.alias or n for n, f in Config.model_fields.items()
-                                              if n != "source"]
+    keys = known if known is not None else Config.known_keys()
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
         if err["type"] == "extra_forbidden":
-            guess = did_you_mean(str(err["loc"][-1]), fields)
+            guess = did_you_mean(str(err["loc"][-1]), keys)
             lines.append(f"{source}: unknown key `{where}`" + (f"; did you mean `{guess}`?" if guess else
-                                                                f"; known keys: {', '.join(fields)}"))
+                                                                f"; known keys: {', '.join(keys)}"))
         elif err["type"] == "literal_error" and isinstance(err.get("input"), str):
             allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
             guess = did_you_mean(err["input"], allowed)

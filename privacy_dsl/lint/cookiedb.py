@@ -303,9 +303,10 @@ class CookieDatabase:
         return {host: frozenset(providers) for host, providers in index.items()}
 
     @functools.cached_property
-    def _providers(self) -> tuple[str, ...]:
-        """Every platform and controller the database names."""
-        return tuple(dict.fromkeys(n for r in self.rows for n in (r.platform, r.controller) if n.strip()))
+    def _providers(self) -> tuple[_Name, ...]:
+        """Every platform and controller the database names, read once for ``provider_names``."""
+        return tuple(_name(n) for n in dict.fromkeys(n for r in self.rows for n in (r.platform, r.controller)
+                                                     if n.strip()))
 
     def providers_for_domain(self, domain: str) -> list[str]:
         """The providers the database knows to set cookies on ``domain`` or a domain it is under
@@ -319,7 +320,8 @@ class CookieDatabase:
 
     def is_known_provider(self, provider: str) -> bool:
         """Whether a declared provider names a platform or controller of the database."""
-        return any(provider_names(provider, name) for name in self._providers)
+        given = _name(provider)
+        return any(_names(given, name) for name in self._providers)
 
     def lookup_pattern(self, pattern: str, provider: str | None = None) -> list[KnownCookie]:
         """Rows that hold for *every* name a declared pattern matches.
@@ -371,27 +373,47 @@ _GROUPS = (
 )
 
 
-def _groups(name: str) -> set[int]:
-    words = _words(name)
-    low = name.lower()
-    return {i for i, group in enumerate(_GROUPS) if any((w in words) if " " not in w else (w in low) for w in group)}
+#: Each company group as its one-word names (matched as words) and its names of several words
+#: (matched as text).
+_GROUP_NAMES = tuple((frozenset(w for w in group if " " not in w), tuple(w for w in group if " " in w))
+                     for group in _GROUPS)
+
+
+def _groups(name: str, words: set[str]) -> frozenset[int]:
+    """The company groups (indices into ``_GROUPS``) a lower-cased name with ``words`` is of."""
+    return frozenset(i for i, (single, several) in enumerate(_GROUP_NAMES)
+                     if not single.isdisjoint(words) or any(w in name for w in several))
+
+
+#: A provider's name as ``provider_names`` compares it: lower-cased and stripped, its words, its groups.
+_Name = tuple[str, set[str], frozenset[int]]
+
+
+def _name(text: str) -> _Name:
+    low = text.strip().lower()
+    words = _words(low)
+    return low, words, _groups(low, words)
 
 
 def provider_names(given: str, candidate: str) -> bool:
     """Whether a declared provider (``given``) names the platform or controller ``candidate``:
     the words of one are among the other's, one contains the other (names of five letters or
     more), or both are of one company group (Meta and Facebook, Google and YouTube)."""
-    given, cand = given.strip().lower(), candidate.strip().lower()
-    if not given or not cand:
+    return _names(_name(given), _name(candidate))
+
+
+def _names(given: _Name, candidate: _Name) -> bool:
+    """``provider_names`` of two names already read by ``_name``."""
+    (low_given, words_given, groups_given), (low_cand, words_cand, groups_cand) = given, candidate
+    if not low_given or not low_cand:
         return False
-    words_given, words_cand = _words(given), _words(cand)
     if (words_cand and words_cand <= words_given) or (words_given and words_given <= words_cand):
         return True
     # "hubspot" in "hubspotcorp"; not "x" (X, formerly Twitter) in "conseiluxtraining.com"
-    shorter, longer = sorted((given, cand), key=len)
+    shorter, longer = sorted((low_given, low_cand), key=len)
     if len(shorter) >= 5 and shorter in longer:
         return True
-    return bool(_groups(given) & _groups(cand))
+    return bool(groups_given & groups_cand)
 
 
 def _provider_matches(provider: str, row: KnownCookie) -> bool:

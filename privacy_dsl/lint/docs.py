@@ -165,7 +165,7 @@ def options_page() -> str:
             continue
         docs = _option_docs(rule)
         link = f"[{rule.code}]({rule.category}.md#{rule.code.lower()}-{rule.name})"
-        for name, field in rule.options.model_fields.items():
+        for name, field in rule.options.pydantic_model().model_fields.items():
             key = field.alias or name
             default = field.get_default(call_default_factory=True)
             profile = [_toml(rule.profiles[j][key]) if key in rule.profiles.get(j, {}) else "" for j in _JURISDICTIONS]

@@ -207,3 +207,20 @@ def __getattr__(name: str) -> Any:
     if name == "COMMANDS":  # every command module, in --help order (imports all of them)
         return tuple(command_module(module) for _, module, _ in COMMAND_INDEX)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def terminal_columns() -> int:
+    """$COLUMNS, else the width of the terminal on standard output, else 80."""
+    import os
+    import sys
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80

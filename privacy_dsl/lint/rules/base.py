@@ -11,9 +11,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
-
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from typing import Any, ClassVar, Literal
 
 from ...codes import RULE_CATEGORIES, Status
 from ...diagnostics import DOCS_URL, Severity
@@ -24,29 +22,254 @@ from ...language import taxonomy
 CATEGORIES = RULE_CATEGORIES
 
 
-class Options(BaseModel):
-    """Base of per-rule options. Keys are written in kebab-case in the configuration."""
+class _Default:
+    """An option's default and bounds (``Field``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
-                              alias_generator=lambda s: s.replace("_", "-"))
+    __slots__ = ("bounds", "default", "default_factory", "description")
 
-    @field_validator("*", mode="before")
+    def __init__(self, default: Any = None, *, default_factory: Callable[[], Any] | None = None,
+                 gt: float | None = None, ge: float | None = None, lt: float | None = None,
+                 le: float | None = None, description: str | None = None) -> None:
+        self.default, self.default_factory, self.description = default, default_factory, description
+        self.bounds = {k: v for k, v in (("gt", gt), ("ge", ge), ("lt", lt), ("le", le)) if v is not None}
+
+    def value(self) -> Any:
+        return self.default_factory() if self.default_factory is not None else self.default
+
+    def pydantic(self) -> Any:
+        from pydantic import Field as PydanticField
+
+        bounds: dict[str, Any] = self.bounds
+        if self.default_factory is not None:
+            return PydanticField(default_factory=self.default_factory, description=self.description, **bounds)
+        return PydanticField(self.default, description=self.description, **bounds)
+
+
+def Field(default: Any = None, *, default_factory: Callable[[], Any] | None = None,
+          gt: float | None = None, ge: float | None = None, lt: float | None = None,
+          le: float | None = None, description: str | None = None) -> Any:
+    """An option's default and bounds, as a rule module writes them (pydantic's ``Field`` spelling:
+    ``Field(24, gt=0)``, ``Field(default_factory=list)``, ``description=``). Plain data: pydantic is
+    imported only when a configured value is not plainly valid, to word the error (``Options``)."""
+    return _Default(default, default_factory=default_factory, gt=gt, ge=ge, lt=lt, le=le, description=description)
+
+
+class _Validator:
+    """A ``@field_validator(...)`` of an ``Options`` class: a classmethod that checks (and may
+    change) a validated value, raising ``ValueError`` to reject it."""
+
+    __slots__ = ("fields", "method")
+
+    def __init__(self, fields: tuple[str, ...], method: classmethod[Any, Any, Any]) -> None:
+        self.fields, self.method = fields, method
+
+
+def field_validator(*fields: str) -> Callable[[Any], Any]:
+    """pydantic's ``field_validator`` (after validation) for ``Options``, without pydantic."""
+    def wrap(method: Any) -> Any:
+        return _Validator(fields, method)
+    return wrap
+
+
+#: The default of an option declared without one.
+_REQUIRED: Any = object()
+
+
+class _Fallback(Exception):
+    """A value the fast path does not take as plainly valid: pydantic decides (and words the error)."""
+
+
+class Options:
+    """Base of per-rule options. Keys are written in kebab-case in the configuration.
+
+    A subclass declares its options as annotated class attributes, with a default or a ``Field``.
+    Not a pydantic model: every lint imports every rule, and building pydantic models was most of a
+    hook's cold start. ``model_validate`` takes a plainly valid table (the right types, within the
+    bounds) itself; anything else goes to a pydantic model built from the same declarations
+    (``pydantic_model``), which converts what it accepts and words what it rejects, so the values and
+    the error messages are pydantic's either way."""
+
+    _fields: ClassVar[dict[str, tuple[str, Any]]] = {}
+    _validators: ClassVar[dict[str, list[_Validator]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields = dict(cls._fields)
+        validators = {k: list(v) for k, v in cls._validators.items()}
+        for name, annotation in inspect.get_annotations(cls).items():
+            if not name.startswith("_") and not str(annotation).startswith("ClassVar"):
+                fields[name] = (str(annotation), cls.__dict__.get(name, _REQUIRED))
+        for attr, value in list(cls.__dict__.items()):
+            if isinstance(value, _Validator):
+                for name in value.fields:
+                    validators.setdefault(name, []).append(value)
+                delattr(cls, attr)
+        for name in fields:
+            if name in cls.__dict__:
+                delattr(cls, name)
+        cls._fields, cls._validators = fields, validators
+
+    def __init__(self, **values: Any) -> None:
+        for name, (_, default) in self._fields.items():
+            if name in values:
+                value = values.pop(name)
+            elif default is _REQUIRED:
+                raise TypeError(f"{type(self).__name__}: option {name} is required")
+            else:
+                value = default.value() if isinstance(default, _Default) else default
+            object.__setattr__(self, name, value)
+        if values:
+            raise TypeError(f"{type(self).__name__}: unknown options {', '.join(values)}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
+
     @classmethod
-    def _booleans_are_not_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        """``max-months = true`` is not 1, and ``allow-stricter = 1`` is not ``true`` (Python says both are)."""
-        field = cls.model_fields.get(info.field_name or "")
-        if field is None:
+    def model_construct(cls) -> Options:
+        """The defaults, unvalidated (as pydantic does not validate defaults either)."""
+        return cls()
+
+    @classmethod
+    def model_validate(cls, table: Mapping[str, Any]) -> Options:
+        """The options a configuration table sets (kebab-case keys, or the attribute names);
+        ``pydantic.ValidationError`` for a table that is not valid."""
+        try:
+            return cls(**cls._plainly_valid(table))
+        except _Fallback:
+            validated = cls.pydantic_model().model_validate(dict(table))
+            return cls(**{name: getattr(validated, name) for name in cls._fields})
+
+    @classmethod
+    def known_keys(cls) -> list[str]:
+        """The options' keys as the configuration writes them."""
+        return [name.replace("_", "-") for name in cls._fields]
+
+    @classmethod
+    def _plainly_valid(cls, table: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if any(d is _REQUIRED and n not in table and n.replace("_", "-") not in table
+               for n, (_, d) in cls._fields.items()):
+            raise _Fallback
+        for key, value in table.items():
+            name = key.replace("-", "_") if isinstance(key, str) else ""
+            if name not in cls._fields or name in out or ("_" in key and "-" in key):
+                raise _Fallback
+            annotation, default = cls._fields[name]
+            value = _plain(annotation, value)
+            for bound, limit in (default.bounds.items() if isinstance(default, _Default) else ()):
+                if not _OK[bound](value, limit):
+                    raise _Fallback
+            for validator in cls._validators.get(name, ()):
+                try:
+                    value = validator.method.__func__(cls, value)
+                except ValueError:
+                    raise _Fallback from None
+            out[name] = value
+        return out
+
+    @classmethod
+    def pydantic_model(cls) -> Any:
+        """The pydantic model of these options (for errors and for the docs), built on first use."""
+        model = cls.__dict__.get("_pydantic")
+        if model is None:
+            from pydantic import field_validator as pydantic_validator
+
+            namespace: dict[str, Any] = {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                         "__doc__": cls.__doc__, "__annotations__": {}}
+            for name, (annotation, default) in cls._fields.items():
+                namespace["__annotations__"][name] = annotation
+                if default is not _REQUIRED:
+                    namespace[name] = default.pydantic() if isinstance(default, _Default) else default
+            seen: dict[int, _Validator] = {id(v): v for vs in cls._validators.values() for v in vs}
+            for i, validator in enumerate(seen.values()):
+                namespace[f"_validator_{i}"] = pydantic_validator(*validator.fields)(validator.method)
+            model = type(cls.__name__, (_pydantic_base(),), namespace)
+            type.__setattr__(cls, "_pydantic", model)
+        return model
+
+
+_OK: dict[str, Callable[[Any, float], bool]] = {
+    "gt": lambda v, limit: v > limit, "ge": lambda v, limit: v >= limit,
+    "lt": lambda v, limit: v < limit, "le": lambda v, limit: v <= limit}
+
+
+def _plain(annotation: str, value: Any) -> Any:
+    """``value`` as pydantic would validate it for ``annotation``, when that is plain (the right
+    type, or an int for a float); else ``_Fallback``."""
+    if annotation.endswith(" | None"):
+        return None if value is None else _plain(annotation.removesuffix(" | None"), value)
+    if isinstance(value, bool):
+        if annotation == "bool":
             return value
-        takes_bool = _mentions_bool(field.annotation)
-        if field.annotation is bool and not isinstance(value, bool):
-            raise ValueError("expected true or false")
-        if not takes_bool and _holds_bool(value):
-            raise ValueError("expected a number or a text, not true or false")
+        raise _Fallback
+    if annotation in ("int", "str") and type(value) is (int if annotation == "int" else str):
         return value
+    if annotation == "float" and type(value) in (int, float):
+        return float(value)
+    if annotation.startswith("list[") and annotation.endswith("]") and type(value) is list:
+        return [_plain(annotation[5:-1], v) for v in value]
+    if annotation.startswith("dict[str, ") and annotation.endswith("]") and type(value) is dict:
+        if not all(type(k) is str for k in value):
+            raise _Fallback
+        return {k: _plain(annotation[10:-1], v) for k, v in value.items()}
+    if annotation.startswith("Literal[") and type(value) is str and _literal(annotation, value):
+        return value
+    raise _Fallback
+
+
+def _literal(annotation: str, value: str) -> bool:
+    """Whether ``value`` is one of the strings of a ``Literal["a", "b"]`` annotation."""
+    import ast
+
+    allowed = ast.literal_eval(f"({annotation[8:-1]},)")
+    return value in allowed and all(type(a) is str for a in allowed)
+
+
+def _pydantic_base() -> Any:
+    """The pydantic base of ``Options.pydantic_model``: kebab-case keys, no unknown keys, and
+    booleans kept apart from numbers."""
+    global _PYDANTIC_BASE
+    if _PYDANTIC_BASE is None:
+        from pydantic import BaseModel, ConfigDict, ValidationInfo
+        from pydantic import field_validator as pydantic_validator
+
+        class PydanticOptions(BaseModel):
+            model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
+                                      alias_generator=lambda s: s.replace("_", "-"))
+
+            @pydantic_validator("*", mode="before")
+            @classmethod
+            def _booleans_are_not_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+                """``max-months = true`` is not 1, and ``allow-stricter = 1`` is not ``true`` (Python says both are)."""
+                field = cls.model_fields.get(info.field_name or "")
+                if field is None:
+                    return value
+                takes_bool = _mentions_bool(field.annotation)
+                if field.annotation is bool and not isinstance(value, bool):
+                    raise ValueError("expected true or false")
+                if not takes_bool and _holds_bool(value):
+                    raise ValueError("expected a number or a text, not true or false")
+                return value
+
+        _PYDANTIC_BASE = PydanticOptions
+    return _PYDANTIC_BASE
+
+
+_PYDANTIC_BASE: Any = None
 
 
 def _mentions_bool(annotation: Any) -> bool:
     """Whether ``bool`` appears anywhere in a type (``bool``, ``bool | None``, ``dict[str, bool]``)."""
+    from typing import get_args
+
     return annotation is bool or any(_mentions_bool(arg) for arg in get_args(annotation))
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
-from pydantic import Field
-
 from ...language import model as m
 from ...language.jurisdictions import EEA, REGIONS
 from ...language.model import BasisKind, ConsentMethod, WithdrawRoute
-from .base import Context, Finding, Options, rule
+from .base import Context, Field, Finding, Options, rule
 
 #: Methods that cannot give valid consent (Art. 4(11), Recital 32), with the reason. Browser
 #: settings have their own rule (CON004) because the law on them has moved and differs by country.

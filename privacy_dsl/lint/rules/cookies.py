@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import Field, field_validator
-
 from ...language import model as m
 from ...language import taxonomy
 from ...language.model import CookieCategory as Cat
 from ..cookiedb import database
-from .base import Context, Finding, Options, all_uses_under, rule, uses_text, uses_under
+from .base import Context, Field, Finding, Options, all_uses_under, field_validator, rule, uses_text, uses_under
 
 _EPRIVACY = "Directive 2002/58/EC (ePrivacy) Art. 5(3), as amended by Directive 2009/136/EC"
 _PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019)"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import Field
-
 from ...language import model as m
 from ...language import taxonomy
 from ...language.model import BasisKind
-from .base import Context, Finding, Options, rule, uses_text
+from .base import Context, Field, Finding, Options, rule, uses_text
 
 # ---------------------------------------------------------------- HYG001
 

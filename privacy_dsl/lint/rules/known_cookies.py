@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import Field
-
 from ...language import model as m
 from ..cookiedb import RANK, SOFTWARE, KnownCookie, category_contradicts, database, dsl_expiry, provider_names
-from .base import Context, Finding, Options, all_uses_under, rule
+from .base import Context, Field, Finding, Options, all_uses_under, rule
 
 
 def _provider(ctx: Context, cookie: m.Cookie) -> str | None:

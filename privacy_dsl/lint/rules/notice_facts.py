@@ -14,12 +14,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pydantic import field_validator
-
 from ...language import jurisdictions as jur
 from ...language import model as m
 from ...language import taxonomy
-from .base import Context, Finding, Options, rule
+from .base import Context, Finding, Options, field_validator, rule
 
 # ---------------------------------------------------------------- TRN014
 

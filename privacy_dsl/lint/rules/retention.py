@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import Field, field_validator
-
 from ...language import model as m
-from .base import Context, Finding, Options, rule
+from .base import Context, Field, Finding, Options, field_validator, rule
 from .identifiability import anonymous_purposes
 
 _WP260 = ("Article 29 Working Party, Guidelines on transparency under Regulation 2016/679, WP260 rev.01 "

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-from pydantic import Field
-
 from ...language import model as m
 from ...language import taxonomy
 from ...language.model import BasisKind, SpecialCondition, SpecialKind
-from .base import Context, Finding, Options, rule, uses_text, uses_under
+from .base import Context, Field, Finding, Options, rule, uses_text, uses_under
 
 #: fideslang data-category keys that are special categories under Art. 9(1) even when the
 #: category does not say `special`. The most specific key comes first.

@@ -6,13 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from pydantic import Field
-
 from ...language import jurisdictions as jur
 from ...language import model as m
 from ...language.model import Mechanism, Role
 from ..providers import KnownProvider, database
-from .base import Context, Finding, Options, rule
+from .base import Context, Field, Finding, Options, rule
 
 _SCHREMS_II = "CJEU C-311/18 Data Protection Commissioner v Facebook Ireland and Schrems (Schrems II, 16 July 2020)"
 _EDPB_01_2020 = ("EDPB Recommendations 01/2020 on measures that supplement transfer tools to ensure compliance "

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from pydantic import Field
-
 from ...language import model as m
 from ...language.model import BasisKind, Right
-from .base import Context, Finding, Options, first_use_under, rule, uses_under
+from .base import Context, Field, Finding, Options, first_use_under, rule, uses_under
 
 # ---------------------------------------------------------------- helpers
 
