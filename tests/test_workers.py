@@ -59,7 +59,7 @@ def test_the_repository_has_what_a_worker_must_carry(alone: tuple[Path, list[Dia
 def test_forked_workers_report_what_one_process_reports(alone: tuple[Path, list[Diagnostic]], jobs: int) -> None:
     repo, diagnostics = alone
     assert _lint(repo, jobs) == diagnostics
-    assert runner._FORKED is None  # the work is not kept once the pool is done
+    assert runner._WORKER is None  # only the workers hold the work
 
 
 def test_spawned_workers_report_what_one_process_reports(alone: tuple[Path, list[Diagnostic]],

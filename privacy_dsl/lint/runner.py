@@ -268,9 +268,15 @@ def _lint_misses(misses: list[tuple[str, list[SourceFile], str | None]], request
 #: together on a busy machine, large enough that claiming costs nothing.
 _CLAIM = 8
 
-#: The work of a forked pool, set before the fork: the workers inherit the policies' texts, the
-#: configuration and the rules instead of receiving them pickled.
-_FORKED: tuple[Any, ...] | None = None
+#: In a forked worker: the pool's work, which the worker inherits with the rest of the command's
+#: memory (the policies' texts, the configuration and the rules) instead of receiving it pickled.
+_WORKER: tuple[Any, ...] | None = None
+
+
+def _adopt(*work: Any) -> None:
+    """Initializer of a forked worker (under fork its arguments are inherited, not pickled)."""
+    global _WORKER
+    _WORKER = work
 
 
 def _lint_forked(work: list[tuple[str, list[SourceFile]]], jobs: int, context: Any, config: Any, day: Any,
@@ -280,21 +286,16 @@ def _lint_forked(work: list[tuple[str, list[SourceFile]]], jobs: int, context: A
     workers start with everything a lint loads on first use (provider and cookie databases)."""
     from .engine import lint_sources
 
-    global _FORKED
     out: list[list[Diagnostic]] = [[] for _ in work]
     out[0] = lint_sources(*work[0], config, day, rules).diagnostics
-    counter = context.Value("l", 1)
-    _FORKED = (work, config, day, rules, counter)
-    try:
-        with context.Pool(jobs - 1) as pool:
-            theirs = pool.map_async(_lint_claimed, range(jobs - 1), chunksize=1)
-            for i, diagnostics in _claimed(*_FORKED):
-                out[i] = diagnostics
-            for part in theirs.get():
-                for i, packed in part:
-                    out[i] = [_unpack(d) for d in packed]
-    finally:
-        _FORKED = None
+    state = (work, config, day, rules, context.Value("l", 1))  # the counter: the next policy to claim
+    with context.Pool(jobs - 1, initializer=_adopt, initargs=state) as pool:
+        theirs = pool.map_async(_lint_claimed, range(jobs - 1), chunksize=1)
+        for i, diagnostics in _claimed(*state):
+            out[i] = diagnostics
+        for part in theirs.get():
+            for i, packed in part:
+                out[i] = [_unpack(d) for d in packed]
     return out
 
 
@@ -315,8 +316,8 @@ def _claimed(work: list[tuple[str, list[SourceFile]]], config: Any, day: Any, ru
 
 def _lint_claimed(_: int) -> list[tuple[int, list[tuple[Any, ...]]]]:
     """Worker of a forked pool: its policies' findings as plain tuples (cheap to pickle)."""
-    assert _FORKED is not None
-    return [(i, [_pack(d) for d in diagnostics]) for i, diagnostics in _claimed(*_FORKED)]
+    assert _WORKER is not None
+    return [(i, [_pack(d) for d in diagnostics]) for i, diagnostics in _claimed(*_WORKER)]
 
 
 _SEVERITIES = {s.label: s for s in Severity}
