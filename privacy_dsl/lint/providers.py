@@ -97,6 +97,16 @@ class ProviderDatabase:
                 self._exact[words(alias)] = p
         # Longest alias first, so "Google Analytics" wins over a shorter alias of another provider.
         self._aliases.sort(key=lambda item: -len(item[0]))
+        # The aliases by their first word, with their place in that order: a name is compared with
+        # the few aliases that start with one of its words, not with every alias (by_name runs for
+        # every recipient and cookie of every policy).
+        self._by_first: dict[str, list[tuple[int, tuple[str, ...], KnownProvider]]] = {}
+        self._wordless: KnownProvider | None = None
+        for rank, (key, provider) in enumerate(self._aliases):
+            if key:
+                self._by_first.setdefault(key[0], []).append((rank, key, provider))
+            elif self._wordless is None:
+                self._wordless = provider
         self._domains = {host(d): p for p in self.providers for d in p.domains}
 
     def __len__(self) -> int:
@@ -112,10 +122,15 @@ class ProviderDatabase:
             return None
         if have in self._exact:
             return self._exact[have]
-        for alias, provider in self._aliases:
-            n = len(alias)
-            if any(have[i:i + n] == alias for i in range(len(have) - n + 1)):
-                return provider
+        best: tuple[int, KnownProvider] | None = None
+        for i, word in enumerate(have):
+            for rank, alias, provider in self._by_first.get(word, ()):
+                if (best is None or rank < best[0]) and have[i:i + len(alias)] == alias:
+                    best = (rank, provider)
+        if best is not None:
+            return best[1]
+        if self._wordless is not None:
+            return self._wordless
         for found in _HOST.findall(name.lower()):
             at = self.by_domain(found)
             if at is not None:

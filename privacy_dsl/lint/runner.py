@@ -253,24 +253,111 @@ def _lint_misses(misses: list[tuple[str, list[SourceFile], str | None]], request
     jobs = request.jobs if request.jobs is not None else (
         min(os.cpu_count() or 1, 4) if lines >= PARALLEL_MIN_LINES and len(misses) > 1 else 1)
     jobs = max(1, min(jobs, len(misses)))
+    rules = active_rules(config)
+    work = [(root, files) for root, files, _ in misses]
     if jobs == 1:
-        rules = active_rules(config)
-        return [lint_sources(root, files, config, day, rules).diagnostics for root, files, _ in misses]
+        return [lint_sources(root, files, config, day, rules).diagnostics for root, files in work]
     import multiprocessing
 
-    # fork where there is one: the workers inherit the imported parser and rules for free.
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    chunks = [[(root, files) for root, files, _ in misses[i::jobs]] for i in range(jobs)]
-    with context.Pool(jobs) as pool:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _lint_spawned(work, jobs, config, day)
+    return _lint_forked(work, jobs, multiprocessing.get_context("fork"), config, day, rules)
+
+
+#: Policies claimed at a time by a process of the pool: small enough that the processes finish
+#: together on a busy machine, large enough that claiming costs nothing.
+_CLAIM = 8
+
+#: In a forked worker: the pool's work, which the worker inherits with the rest of the command's
+#: memory (the policies' texts, the configuration and the rules) instead of receiving it pickled.
+_WORKER: tuple[Any, ...] | None = None
+
+
+def _adopt(*work: Any) -> None:
+    """Initializer of a forked worker (under fork its arguments are inherited, not pickled)."""
+    global _WORKER
+    _WORKER = work
+
+
+def _lint_forked(work: list[tuple[str, list[SourceFile]]], jobs: int, context: Any, config: Any, day: Any,
+                 rules: Any) -> list[list[Diagnostic]]:
+    """Lint ``work`` in ``jobs`` processes: this one and ``jobs - 1`` forked workers, each claiming the
+    next few policies from a shared counter. The first policy is linted here before the fork, so the
+    workers start with everything a lint loads on first use (provider and cookie databases)."""
+    from .engine import lint_sources
+
+    out: list[list[Diagnostic]] = [[] for _ in work]
+    out[0] = lint_sources(*work[0], config, day, rules).diagnostics
+    state = (work, config, day, rules, context.Value("l", 1))  # the counter: the next policy to claim
+    with context.Pool(jobs - 1, initializer=_adopt, initargs=state) as pool:
+        theirs = pool.map_async(_lint_claimed, range(jobs - 1), chunksize=1)
+        for i, diagnostics in _claimed(*state):
+            out[i] = diagnostics
+        for part in theirs.get():
+            for i, packed in part:
+                out[i] = [_unpack(d) for d in packed]
+    return out
+
+
+def _claimed(work: list[tuple[str, list[SourceFile]]], config: Any, day: Any, rules: Any,
+             counter: Any) -> Any:
+    """(index, diagnostics) of each policy this process claims, until none is left."""
+    from .engine import lint_sources
+
+    while True:
+        with counter.get_lock():
+            first = counter.value
+            counter.value = first + _CLAIM
+        if first >= len(work):
+            return
+        for i in range(first, min(first + _CLAIM, len(work))):
+            yield i, lint_sources(*work[i], config, day, rules).diagnostics
+
+
+def _lint_claimed(_: int) -> list[tuple[int, list[tuple[Any, ...]]]]:
+    """Worker of a forked pool: its policies' findings as plain tuples (cheap to pickle)."""
+    assert _WORKER is not None
+    return [(i, [_pack(d) for d in diagnostics]) for i, diagnostics in _claimed(*_WORKER)]
+
+
+_SEVERITIES = {s.label: s for s in Severity}
+
+
+def _pack(d: Diagnostic) -> tuple[Any, ...]:
+    """A diagnostic as nested tuples of strings, numbers and None (``_unpack`` reverses it)."""
+    return (d.code, d.name, d.category, d.severity.label, d.message,
+            _span_tuple(d.span), d.hint, d.url, d.fatal, d.suppressed, d.args,
+            d.message_id, tuple((r.label, _span_tuple(r.span)) for r in d.related))
+
+
+def _span_tuple(s: Span) -> tuple[str, int, int, int, int]:
+    return (s.path, s.line, s.column, s.end_line, s.end_column)
+
+
+def _unpack(t: tuple[Any, ...]) -> Diagnostic:
+    code, name, category, severity, message, span, hint, url, fatal, suppressed, args, message_id, related = t
+    return Diagnostic(code=code, name=name, category=category, severity=_SEVERITIES[severity], message=message,
+                      span=Span(*span), hint=hint, url=url, fatal=fatal, suppressed=suppressed, args=args,
+                      message_id=message_id, related=tuple(Related(Span(*sp), label) for label, sp in related))
+
+
+def _lint_spawned(work: list[tuple[str, list[SourceFile]]], jobs: int, config: Any,
+                  day: Any) -> list[list[Diagnostic]]:
+    """Where there is no fork: ``jobs`` spawned workers, each sent its share of the policies."""
+    import multiprocessing
+
+    chunks = [work[i::jobs] for i in range(jobs)]
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
         results = pool.map(_lint_chunk, [(config, day, chunk) for chunk in chunks])
-    by_root = {root: diags for chunk in results for root, diags in chunk}
-    return [by_root[root] for root, _, _ in misses]
+    by_root = {root: [_unpack(d) for d in packed] for chunk in results for root, packed in chunk}
+    return [by_root[root] for root, _ in work]
 
 
-def _lint_chunk(work: tuple[Any, Any, list[tuple[str, list[SourceFile]]]]) -> list[tuple[str, list[Diagnostic]]]:
-    """Worker: lint some policies (module level, so that it pickles)."""
+def _lint_chunk(task: tuple[Any, Any, list[tuple[str, list[SourceFile]]]]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Spawned worker: lint some policies (module level, so that it pickles)."""
     from .engine import active_rules, lint_sources
 
-    config, day, chunk = work
+    config, day, chunk = task
     rules = active_rules(config)
-    return [(root, lint_sources(root, files, config, day, rules).diagnostics) for root, files in chunk]
+    return [(root, [_pack(d) for d in lint_sources(root, files, config, day, rules).diagnostics])
+            for root, files in chunk]

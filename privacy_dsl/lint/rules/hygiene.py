@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from ...language import model as m
 from ...language import taxonomy
@@ -206,13 +206,13 @@ def unused_declaration(ctx: Context) -> Iterator[Finding]:
     if policy.rights is not None and policy.rights.complaints is not None:
         used["authority"].add(policy.rights.complaints.name)
 
-    tables: tuple[tuple[str, dict[str, m.Node], str], ...] = (
-        ("category", dict(policy.categories), "list it in the `categories` of the purposes that use it"),
-        ("subject", dict(policy.subjects), "list it in the `subjects` of the purposes about them"),
-        ("recipient", dict(policy.recipients), "list it in the `recipients` of the purposes that disclose to it"),
-        ("transfer", dict(policy.transfers), "list it in the `transfers` of the purposes that transfer data"),
-        ("consent", dict(policy.consents), "name it with `consent <id>` in the purposes or cookies that use it"),
-        ("authority", dict(policy.authorities), "name it with `complaints <id>` in the rights block"),
+    tables: tuple[tuple[str, Mapping[str, m.Node], str], ...] = (
+        ("category", policy.categories, "list it in the `categories` of the purposes that use it"),
+        ("subject", policy.subjects, "list it in the `subjects` of the purposes about them"),
+        ("recipient", policy.recipients, "list it in the `recipients` of the purposes that disclose to it"),
+        ("transfer", policy.transfers, "list it in the `transfers` of the purposes that transfer data"),
+        ("consent", policy.consents, "name it with `consent <id>` in the purposes or cookies that use it"),
+        ("authority", policy.authorities, "name it with `complaints <id>` in the rights block"),
     )
     # A category of recipients ("the competent authorities, on request") is named for the
     # processing as a whole, as Art. 13(1)(e) allows: that no purpose lists it says nothing amiss.
@@ -370,9 +370,11 @@ def purpose_without_categories(ctx: Context) -> Iterator[Finding]:
     ## References
     GDPR Art. 13(1)(c), 14(1)(d), 30(1)(c).
     """
-    served = {r.name for c in ctx.policy.cookies for r in c.purposes}
-    for purpose in ctx.policy.purposes.values():
-        if not purpose.categories and purpose.id not in served:
+    bare = [p for p in ctx.policy.purposes.values() if not p.categories]
+    # Which purposes cookies serve is only asked about those: most policies have none to ask about.
+    served = {r.name for c in ctx.policy.cookies for r in c.purposes} if bare else set()
+    for purpose in bare:
+        if purpose.id not in served:
             yield Finding(purpose.span, {"purpose": purpose.id},
                           hint="add `categories <id>, ...` naming declared categories")
 
