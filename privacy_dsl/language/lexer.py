@@ -239,8 +239,8 @@ def _shape_of(t: Any) -> str | None:
 # ---------------------------------------------------------------- the LALR loop
 
 #: Per grammar rule: (length of its expansion, the rule it reduces to, the name its node is built
-#: under, Lark's child filter -- (index, splice?) per kept child, None when every child is kept as
-#: it is -- and whether a single child stands for the node, as in a ``?rule``).
+#: under, the kept children -- (index, splice?) per kept child, None when every child is kept as it
+#: is -- and whether a single child stands for the node, as in a ``?rule``).
 RulePlan = tuple[int, str, str, tuple[tuple[int, bool], ...] | None, bool]
 
 
@@ -255,34 +255,51 @@ class Spliced:
 
 
 class FastParser:
-    """What ``drive`` reads, made once per Lark parser (``fast_parser``); read-only after that."""
+    """What ``drive`` reads, made once per Lark parser and set of dropped terminals (``fast_parser``);
+    read-only after that.
 
-    def __init__(self, parser: Lark, lexer: FastLexer) -> None:
+    Lark's table maps (state, terminal or rule) to an ``(action, argument)`` pair, and a reduction's
+    argument is a ``Rule``, whose hash is a Python method. ``actions`` holds the same table in the
+    shape the loop reads fastest: per state, a terminal's action is the next state (an ``int``, a
+    shift) or the plan of the rule to reduce by (a tuple); ``goto`` is the state after a reduction.
+    """
+
+    def __init__(self, parser: Lark, lexer: FastLexer, drop: Collection[str] = ()) -> None:
         lalr: Any = parser.parser.parser.parser
         table = lalr.parse_table
         self.lexer = lexer
-        self.states: dict[int, dict[str, tuple[Any, Any]]] = table.states
         self.start: int = table.start_states["start"]
         self.end: int = table.end_states["start"]
         keep_all = bool(parser.options.keep_all_tokens)
-        self.rules: dict[Any, RulePlan] = {rule: _rule_plan(rule, keep_all) for rule in parser.rules}
+        dropped = frozenset(drop)
+        self.rules: dict[Any, RulePlan] = {rule: _rule_plan(rule, keep_all, dropped) for rule in parser.rules}
+        rules = {rule.origin.name for rule in parser.rules}
+        self.actions: dict[int, dict[str, int | RulePlan]] = {
+            state: {kind: arg if action is Shift else self.rules[arg] for kind, (action, arg) in row.items()
+                    if kind not in rules}
+            for state, row in table.states.items()}
+        self.goto: dict[int, dict[str, int]] = {
+            state: {kind: arg for kind, (_, arg) in row.items() if kind in rules}
+            for state, row in table.states.items()}
 
 
-def _rule_plan(rule: Any, keep_all_tokens: bool) -> RulePlan:
+def _rule_plan(rule: Any, keep_all_tokens: bool, drop: frozenset[str] = frozenset()) -> RulePlan:
     """How Lark's ``ParseTreeBuilder`` turns the children of a reduction by ``rule`` into a node
     (LALR, no placeholders): the same child filter and single-child expansion, from the rule's
-    public attributes (its expansion and options)."""
+    public attributes (its expansion and options); the terminals in ``drop`` are left out as well
+    (a caller that has no use for keyword tokens, but reads their positions from ``drive``)."""
     options = rule.options
     keep = keep_all_tokens or options.keep_all_tokens
     include = tuple((i, not sym.is_term and sym.name.startswith("_")) for i, sym in enumerate(rule.expansion)
-                    if keep or not (sym.is_term and sym.filter_out))
+                    if (keep or not (sym.is_term and sym.filter_out)) and not (sym.is_term and sym.name in drop))
     filtered = include if len(include) < len(rule.expansion) or any(s for _, s in include) else None
     name = rule.alias or options.template_source or rule.origin.name
     return (len(rule.expansion), rule.origin.name, str(name), filtered, bool(options.expand1 and not rule.alias))
 
 
-def fast_parser(parser: Lark) -> FastParser | None:
-    """The fast path for ``parser`` (a contextual-lexer LALR parser); None if Lark is not the
+def fast_parser(parser: Lark, drop: Collection[str] = ()) -> FastParser | None:
+    """The fast path for ``parser`` (a contextual-lexer LALR parser), whose nodes leave out the
+    tokens of the terminals in ``drop`` (``drive`` gives their positions); None if Lark is not the
     version this is tested with, its internals differ, the terminals are not the shapes this lexer
     knows, other terminals than WS and COMMENT are ignored, or lexer callbacks are set."""
     if not INTERNALS:
@@ -304,13 +321,14 @@ def fast_parser(parser: Lark) -> FastParser | None:
         shapes.insert(1, f"(?P<string>{by_name['STRING'].pattern.to_regexp()})")
     compiled = re.compile(f"(?P<ws>{by_name['WS'].pattern.to_regexp()})?(?:{'|'.join(shapes)})?")
     try:
-        return FastParser(parser, FastLexer(lexer, terminals, compiled))
+        return FastParser(parser, FastLexer(lexer, terminals, compiled), drop)
     except (AttributeError, KeyError, TypeError):  # pragma: no cover - Lark's internals differ
         return None
 
 
-#: What builds a node: ``build(name, children)`` with the rule's (filtered) children.
-NodeBuilder = Callable[[str, list[Any]], Any]
+#: What builds a node: ``build(name, children, first, last)`` with the rule's (filtered) children and
+#: the first and last token of the text it covers (None for a rule that matched nothing).
+NodeBuilder = Callable[[str, list[Any], Any, Any], Any]
 
 
 def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[Token], object] | None = None) -> Any:
@@ -318,36 +336,42 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
 
     The same shifts and reductions as Lark's ``_Parser.parse_from_state``, and the same nodes as
     Lark's tree builder makes (the same child filter, inlined ``_rules`` spliced, ``?rules`` of one
-    child expanded), but each node is made by ``build(name, children)``, and each comment goes to
-    ``comment``: both belong to the caller's parse, so parses never share state. Without Lark's
-    per-token method calls and bookkeeping for interactive parsing and error recovery: at the first
-    syntax error (or text the lexer leaves to Lark) this raises ``Declined``, and the caller parses
-    again with Lark's own parser, which raises Lark's exception with everything it carries.
+    child expanded; less the tokens ``fast`` drops), but each node is made by ``build(name,
+    children, first, last)``, and each comment goes to ``comment``: both belong to the caller's
+    parse, so parses never share state. The first and last tokens are kept on stacks beside the
+    values, so a node's position costs no object of its own. Without Lark's per-token method calls
+    and bookkeeping for interactive parsing and error recovery: at the first syntax error (or text
+    the lexer leaves to Lark) this raises ``Declined``, and the caller parses again with Lark's own
+    parser, which raises Lark's exception with everything it carries.
     """
-    states, rules = fast.states, fast.rules
+    actions, goto = fast.actions, fast.goto
     end = fast.end
     state_stack = [fast.start]
     value_stack: list[Any] = []
+    first_stack: list[Any] = []
+    last_stack: list[Any] = []
     push_state, push_value = state_stack.append, value_stack.append
+    push_first, push_last = first_stack.append, last_stack.append
     tokens = fast.lexer.lex(text, state_stack, comment)
     try:
         for token in chain(tokens, (None,)):  # None: the end of the text
             kind = token.type if token is not None else "$END"
-            while True:
-                action, arg = states[state_stack[-1]][kind]
-                if action is Shift:
-                    if token is None:
-                        raise Declined
-                    push_state(arg)
-                    push_value(token)
-                    break
-                size, origin, name, include, expand1 = rules[arg]
+            action = actions[state_stack[-1]][kind]
+            while isinstance(action, tuple):  # a reduction
+                size, origin, name, include, expand1 = action
                 if size:
                     children = value_stack[-size:]
+                    first, last = first_stack[-size], last_stack[-1]
+                    if first is None or last is None:  # an end child matched nothing: look past it
+                        first = next((t for t in first_stack[-size:] if t is not None), None)
+                        last = next((t for t in reversed(last_stack[-size:]) if t is not None), None)
                     del state_stack[-size:]
                     del value_stack[-size:]
+                    del first_stack[-size:]
+                    del last_stack[-size:]
                 else:
                     children = []
+                    first = last = None
                 if include is not None:  # Lark's ChildFilterLALR_NoPlaceholders
                     kept: list[Any] = []
                     for i, splice in include:
@@ -363,10 +387,20 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
                 elif name[0] == "_":
                     push_value(Spliced(children))
                 else:
-                    push_value(build(name, children))
-                push_state(states[state_stack[-1]][origin][1])
-                if token is None and state_stack[-1] == end:  # the start symbol is complete
+                    push_value(build(name, children, first, last))
+                push_first(first)
+                push_last(last)
+                state = goto[state_stack[-1]][origin]
+                push_state(state)
+                if token is None and state == end:  # the start symbol is complete
                     return value_stack[-1]
+                action = actions[state][kind]
+            if token is None:
+                raise Declined
+            push_state(action)
+            push_value(token)
+            push_first(token)
+            push_last(token)
         raise Declined  # not reached: the end token either completes the parse or fails
     except KeyError:
         raise Declined from None

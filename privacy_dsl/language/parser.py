@@ -52,7 +52,7 @@ def lark_parser() -> Lark:
 def _fast_parser() -> FastParser | None:
     """The fast path over ``lark_parser``'s table (``lexer.py``); None when it is not available
     (another Lark, or a grammar whose terminals it does not know), and ``Lark.parse`` is used."""
-    return fast_parser(lark_parser())
+    return fast_parser(lark_parser(), drop=_anonymous_terminals())
 
 
 @cache
@@ -403,9 +403,11 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
 
     # -- helpers
-    def _span(self, node: Built) -> m.Span:
+    def _span(self, node: Pos) -> m.Span:
         """From the first token of ``node`` to the end of its last token."""
-        start, end = node.start, node.end
+        return self._span_between(*node)
+
+    def _span_between(self, start: Token | None, end: Token | None) -> m.Span:
         if start is None or end is None:
             return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
         return m.Span(path=self.path, line=start.line or 1, column=start.column or 1,
@@ -1178,77 +1180,77 @@ class _Builder:
         return children
 
 
-class Built:
-    """A grammar node as the inline build sees it: its first and last token (for its span) and,
-    once built, its value. Handlers get the node before ``value`` is set, as their position."""
+#: What a handler's first argument is: the first and last token of its node (None, None for a node
+#: that matched nothing), for its span.
+Pos = tuple[Token | None, Token | None]
 
-    __slots__ = ("end", "start", "value")
 
-    def __init__(self, value: Any, start: Token | None, end: Token | None) -> None:
+class _Built:
+    """A node of a tree from ``Lark.parse`` as ``_Parse.tree`` builds it: its value and its first and
+    last token, which ``drive`` keeps on its stacks instead."""
+
+    __slots__ = ("first", "last", "value")
+
+    def __init__(self, value: Any, first: Token | None, last: Token | None) -> None:
         self.value = value
-        self.start = start
-        self.end = end
-
-
-Pos = Built  # what a handler's first argument is: the node being built
+        self.first = first
+        self.last = last
 
 
 class _Parse:
-    """The state of one parse: its ``_Builder`` (the model's values and their diagnostics) and the
-    keyword tokens it drops. Made by ``parse_text`` for each call and never shared, so parses in
-    several threads (or one started from inside another) cannot see each other's state.
+    """The state of one parse: its ``_Builder`` (the model's values and their diagnostics). Made by
+    ``parse_text`` for each call and never shared, so parses in several threads (or one started
+    from inside another) cannot see each other's state.
 
-    ``build`` makes the node of one grammar rule from its children, for ``lexer.drive`` (the fast
-    path) and for ``tree`` (a tree from ``Lark.parse``) alike: it works out the node's first and last
-    token from its children, drops keyword and punctuation tokens, and hands the rest to the
-    builder's method for that rule (rules without one become a ``Stmt``).
+    ``build`` makes the node of one grammar rule from its children (keyword and punctuation tokens
+    left out) and its first and last token: ``lexer.drive`` (the fast path) calls it as it reduces,
+    ``tree`` over a tree from ``Lark.parse``. It hands them to the builder's method for that rule
+    (rules without one become a ``Stmt``).
     """
 
-    __slots__ = ("anonymous", "builder", "handlers")
+    __slots__ = ("builder", "handlers")
 
     def __init__(self, path: str) -> None:
         self.builder = _Builder(path)
-        self.anonymous = _anonymous_terminals()
         self.handlers = _handlers()
 
-    def build(self, name: str, children: list[Any]) -> Built:
-        if children:
-            first, last = children[0], children[-1]
-            node = Built(None, first.start if type(first) is Built else first,
-                         last.end if type(last) is Built else last)
-        else:
-            node = Built(None, None, None)
-        anonymous = self.anonymous
-        values = [c.value if type(c) is Built else c for c in children
-                  if type(c) is Built or c.type not in anonymous]
-        build = self.handlers.get(name)
-        node.value = build(self.builder, node, values) if build is not None else \
-            Stmt(str(name), values, self.builder._span(node))
-        return node
+    def build(self, name: str, children: list[Any], first: Token | None, last: Token | None) -> Any:
+        handler = self.handlers.get(name)
+        if handler is not None:
+            return handler(self.builder, (first, last), children)
+        return Stmt(name, children, self.builder._span_between(first, last))
 
-    def tree(self, tree: Tree[Token]) -> Built:
+    def tree(self, tree: Tree[Token]) -> Any:
         """``build`` over a tree from ``Lark.parse``, children first (the order of the reductions
         that made it, so the same values and diagnostics as ``drive``)."""
-        build = self.build
-        # Depth first without recursion: (node, its children's values so far, the children left).
+        anonymous = _anonymous_terminals()
+        # Depth first without recursion: (node, its children so far, the children left).
         stack: list[tuple[Tree[Token], list[Any], Iterator[Any]]] = [(tree, [], iter(tree.children))]
         while True:
-            node, values, rest = stack[-1]
+            node, children, rest = stack[-1]
             for child in rest:
                 if isinstance(child, Tree):
                     stack.append((child, [], iter(child.children)))
                     break
-                values.append(child)
+                children.append(child)
             else:
                 stack.pop()
-                built = build(str(node.data), values)
+                if children:
+                    head, tail = children[0], children[-1]
+                    first = head.first if type(head) is _Built else head
+                    last = tail.last if type(tail) is _Built else tail
+                else:
+                    first = last = None
+                values = [c.value if type(c) is _Built else c for c in children
+                          if type(c) is _Built or c.type not in anonymous]
+                built = _Built(self.build(str(node.data), values, first, last), first, last)
                 if not stack:
-                    return built
+                    return built.value
                 stack[-1][1].append(built)
 
 
 @cache
-def _handlers() -> dict[str, Callable[[_Builder, Built, list[Any]], Any]]:
+def _handlers() -> dict[str, Callable[[_Builder, Pos, list[Any]], Any]]:
     """Grammar node name -> the (unbound) ``_Builder`` method of the same name that builds it: each
     public method of ``_Builder`` is a rule or alias of the grammar (a test checks it), and every
     other node becomes a statement (``Stmt``)."""
@@ -1338,7 +1340,6 @@ def _lexed_before(exc: UnexpectedInput, text: str) -> int:
     return len(text)
 
 
-def _result(path: str, built: Any, parse: _Parse, comments: list[Comment]) -> ParseResult:
-    blocks: list[m.Block] = built.value if isinstance(built, Built) else []
+def _result(path: str, blocks: list[m.Block], parse: _Parse, comments: list[Comment]) -> ParseResult:
     return ParseResult(m.Document(path=path, blocks=tuple(blocks)), tuple(parse.builder.diagnostics),
                        tuple(comments))
