@@ -44,7 +44,7 @@ lives in that call.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from operator import itemgetter
 from typing import Any, cast
 
@@ -200,8 +200,9 @@ class FastParser:
 
     Lark's table maps (state, terminal or rule) to an ``(action, argument)`` pair, and a reduction's
     argument is a ``Rule``, whose hash is a Python method. ``actions`` holds the same table in the
-    shape the loop reads fastest: per state, a terminal's action is the next state (an ``int``, a
-    shift) or the plan of the rule to reduce by (a tuple); ``goto`` is the state after a reduction.
+    shape the loop reads fastest: per state, a terminal's action is one number, the next state (a
+    shift) or, negative, ``~n`` for the ``n``-th of ``plans`` (reduce by that rule); ``goto`` is the
+    state after a reduction.
     """
 
     def __init__(self, parser: Lark, lexer: FastLexer, drop: Collection[str] = ()) -> None:
@@ -214,8 +215,11 @@ class FastParser:
         dropped = frozenset(drop)
         self.rules: dict[Any, RulePlan] = {rule: _rule_plan(rule, keep_all, dropped) for rule in parser.rules}
         rules = {rule.origin.name for rule in parser.rules}
-        self.actions: dict[int, dict[str, int | RulePlan]] = {
-            state: {kind: arg if action is Shift else self.rules[arg] for kind, (action, arg) in row.items()
+        #: The plan of each rule, by number: a reduction's action in ``actions`` is ``~number``.
+        self.plans: list[RulePlan] = list(self.rules.values())
+        number = {rule: index for index, rule in enumerate(self.rules)}
+        self.actions: dict[int, dict[str, int]] = {
+            state: {kind: arg if action is Shift else ~number[arg] for kind, (action, arg) in row.items()
                     if kind not in rules}
             for state, row in table.states.items()}
         self.goto: dict[int, dict[str, int]] = {
@@ -282,7 +286,8 @@ def fast_parser(parser: Lark, drop: Collection[str] = ()) -> FastParser | None:
 NodeBuilder = Callable[[str, list[Any], Any, Any], Any]
 
 
-def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[Token], object] | None = None) -> Any:
+def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[Token], object] | None = None,
+          handlers: Mapping[str, Callable[[tuple[Any, Any], list[Any]], Any]] | None = None) -> Any:
     """Lex and parse ``text`` with the LALR table of ``fast``'s parser, in one loop.
 
     The tokens ``FastLexer`` makes (see the module docstring), each in the state the parser is in
@@ -292,6 +297,8 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
     ``build(name, children, first, last)``, and each comment goes to ``comment``: both belong to the
     caller's parse, so parses never share state. A node's first token is kept on a stack beside the
     values, and its last is the last token shifted, so a position costs no object of its own.
+    ``handlers`` may give, per node name, what builds it instead: ``handler((first, last), children)``
+    (a call fewer than through ``build``).
 
     One loop, not a lexer generator feeding a parser: the per-token calls between them were a
     quarter of the work. Without Lark's bookkeeping for interactive parsing and error recovery: at
@@ -299,7 +306,8 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
     caller parses again with Lark's own parser, which raises Lark's exception with everything it
     carries.
     """
-    actions, goto, end_state = fast.actions, fast.goto, fast.end
+    actions, goto, plans, end_state = fast.actions, fast.goto, fast.plans, fast.end
+    handler_of = (handlers or {}).get
     lexer = fast.lexer
     # Never None: everything in the expression is optional.
     shapes: Callable[[str, int, int], re.Match[str]] = lexer.shapes.match  # type: ignore[assignment]
@@ -371,8 +379,8 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
                 kind = "$END"
             # -- the reductions it completes, then its shift
             action = actions[state][kind]
-            while isinstance(action, tuple):  # a reduction
-                size, origin, name, mode, pick, expand1 = action
+            while action < 0:  # a reduction
+                size, origin, name, mode, pick, expand1 = plans[~action]
                 if size:
                     children = value_stack[-size:]
                     first = first_stack[-size]
@@ -408,7 +416,11 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
                 elif name[0] == "_":
                     push_value(children if type(children) is Spliced else Spliced(children))
                 else:
-                    push_value(build(name, children, first, last if first is not None else None))
+                    handler = handler_of(name)
+                    if handler is not None:
+                        push_value(handler((first, last if first is not None else None), children))
+                    else:
+                        push_value(build(name, children, first, last if first is not None else None))
                 push_first(first)
                 state = goto[state_stack[-1]][origin]
                 push_state(state)

@@ -343,6 +343,10 @@ class Stmt(NamedTuple):
     span: m.Span
 
 
+#: ``Stmt(key, children, span)`` without the Python-level ``__new__`` of a NamedTuple.
+_new_tuple = tuple.__new__
+
+
 class _Invalid(Exception):
     """A value was reported as invalid; the statement is dropped."""
 
@@ -405,18 +409,14 @@ class _Builder:
     # -- helpers
     def _span(self, node: Pos) -> m.Span:
         """From the first token of ``node`` to the end of its last token."""
-        return self._span_between(*node)
-
-    def _span_between(self, start: Token | None, end: Token | None) -> m.Span:
+        start, end = node
         if start is None or end is None:
-            return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
-        return m.Span(path=self.path, line=start.line or 1, column=start.column or 1,
-                      end_line=end.end_line or 1, end_column=end.end_column or 1)
+            return m.Span(self.path, 1, 1, 1, 1)
+        return m.Span(self.path, start.line or 1, start.column or 1, end.end_line or 1, end.end_column or 1)
 
     def _tok_span(self, tok: Token) -> m.Span:
-        return m.Span(path=self.path, line=tok.line or 1, column=tok.column or 1,
-                      end_line=tok.end_line or tok.line or 1,
-                      end_column=tok.end_column or (tok.column or 1) + len(tok))
+        return m.Span(self.path, tok.line or 1, tok.column or 1, tok.end_line or tok.line or 1,
+                      tok.end_column or (tok.column or 1) + len(tok))
 
     def _invalid(self, what: str, ref: m.Ref, options: Iterable[str], extra_hint: str | None = None) -> None:
         opts = list(options)
@@ -775,10 +775,6 @@ class _Builder:
             return expiry
         low = None if expiry.minimum is None else self._checked(expiry.minimum, "expiry")
         return dataclasses.replace(expiry, duration=self._checked(expiry.duration, "expiry"), minimum=low)
-
-    # -- statements: every other alias becomes a Stmt for its block to pick up
-    def __default__(self, data: Any, children: list[Any], meta: Pos) -> Any:
-        return Stmt(str(data), children, self._span(meta))
 
     # -- converters shared by the block specs
     def _str(self, s: Stmt) -> str:
@@ -1212,13 +1208,14 @@ class _Parse:
 
     def __init__(self, path: str) -> None:
         self.builder = _Builder(path)
-        self.handlers = _handlers()
+        #: The builder's methods for the rules that have one, bound (for ``drive``: one call each).
+        self.handlers = {name: method.__get__(self.builder) for name, method in _handlers().items()}
 
     def build(self, name: str, children: list[Any], first: Token | None, last: Token | None) -> Any:
         handler = self.handlers.get(name)
         if handler is not None:
-            return handler(self.builder, (first, last), children)
-        return Stmt(name, children, self.builder._span_between(first, last))
+            return handler((first, last), children)
+        return _new_tuple(Stmt, (name, children, self.builder._span((first, last))))
 
     def tree(self, tree: Tree[Token]) -> Any:
         """``build`` over a tree from ``Lark.parse``, children first (the order of the reductions
@@ -1309,7 +1306,7 @@ def parse_text(text: str, path: str = "<string>") -> ParseResult:
             add = comments.append
             try:
                 built: Any = drive(fast, text, parse.build,
-                                   lambda tok: add(Comment(tok.line or 0, tok.column or 0, str(tok))))
+                                   lambda tok: add(Comment(tok.line or 0, tok.column or 0, str(tok))), parse.handlers)
             except Declined:  # a syntax error (or text left to Lark): Lark's own parser says what it is
                 pass
             else:
