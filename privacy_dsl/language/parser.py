@@ -12,13 +12,14 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostic, builtin, did_you_mean, shorten
+from ..span import new_span
 from . import model as m
 from . import taxonomy
 from .jurisdictions import REGIONS, THIRD_REGIONS
@@ -411,12 +412,12 @@ class _Builder:
         """From the first token of ``node`` to the end of its last token."""
         start, end = node
         if start is None or end is None:
-            return m.Span(self.path, 1, 1, 1, 1)
-        return m.Span(self.path, start.line or 1, start.column or 1, end.end_line or 1, end.end_column or 1)
+            return new_span(self.path, 1, 1, 1, 1)
+        return new_span(self.path, start.line or 1, start.column or 1, end.end_line or 1, end.end_column or 1)
 
     def _tok_span(self, tok: Token) -> m.Span:
-        return m.Span(self.path, tok.line or 1, tok.column or 1, tok.end_line or tok.line or 1,
-                      tok.end_column or (tok.column or 1) + len(tok))
+        return new_span(self.path, tok.line or 1, tok.column or 1, tok.end_line or tok.line or 1,
+                        tok.end_column or (tok.column or 1) + len(tok))
 
     def _invalid(self, what: str, ref: m.Ref, options: Iterable[str], extra_hint: str | None = None) -> None:
         opts = list(options)
@@ -539,7 +540,7 @@ class _Builder:
         return children[0], children[1]
 
     def ident(self, meta: Pos, children: list[Token]) -> m.Ref:
-        return m.Ref(name=str(children[0]), span=self._tok_span(children[0]))
+        return m.new_ref(str(children[0]), self._tok_span(children[0]))
 
     def names(self, meta: Pos, children: list[m.Ref]) -> tuple[m.Ref, ...]:
         return tuple(children)
@@ -901,18 +902,25 @@ class _Builder:
         })
         return m.Authority(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def subject(self, meta: Pos, children: list[Any]) -> m.Subject:
-        values, spans = self._fields(children[1:], {
+    @cached_property
+    def _subject_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        """What ``subject`` reads (made once per parse, not per block)."""
+        return {
             "taxonomy": ("taxonomy",
                          lambda s: self._taxon(s.children[0], taxonomy.data_subjects(), "data-subject"), False),
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
             "children": ("children", self._flag, False),
-        })
+        }
+
+    def subject(self, meta: Pos, children: list[Any]) -> m.Subject:
+        values, spans = self._fields(children[1:], self._subject_spec)
         return m.Subject(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def category(self, meta: Pos, children: list[Any]) -> m.Category:
-        values, spans = self._fields(children[1:], {
+    @cached_property
+    def _category_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        """What ``category`` reads (made once per parse, not per block)."""
+        return {
             "taxonomy": ("taxonomy",
                          lambda s: self._taxon(s.children[0], taxonomy.data_categories(), "data-category"), False),
             "name": ("name", self._first, False),
@@ -925,9 +933,13 @@ class _Builder:
                 m.Identifiability, s.children[0], "identifiability claim"), False),
             "source": ("source", self._first, False),
             "received_from": ("received_from", self._refs, True),
-        })
+        }
+
+    def category(self, meta: Pos, children: list[Any]) -> m.Category:
+        values, spans = self._fields(children[1:], self._category_spec)
         return m.Category(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
+    @cached_property
     def _purpose_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
         return {
             "name": ("name", self._first, False),
@@ -970,11 +982,13 @@ class _Builder:
         return m.AutomatedDecisions(present=present, span=s.span, field_spans=spans, **values)
 
     def purpose(self, meta: Pos, children: list[Any]) -> m.Purpose:
-        values, spans = self._fields(children[1:], self._purpose_spec())
+        values, spans = self._fields(children[1:], self._purpose_spec)
         return m.Purpose(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def recipient(self, meta: Pos, children: list[Any]) -> m.Recipient:
-        values, spans = self._fields(children[1:], {
+    @cached_property
+    def _recipient_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        """What ``recipient`` reads (made once per parse, not per block)."""
+        return {
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
             "role": ("role", lambda s: self._enum(m.Role, s.children[0], "recipient role"), False),
@@ -985,15 +999,20 @@ class _Builder:
                                                           "identifiability claim"), False),
             "only_when": ("only_when", self._first, False),
             "category_only": ("category_only", self._flag, False),
-        })
+        }
+
+    def recipient(self, meta: Pos, children: list[Any]) -> m.Recipient:
+        values, spans = self._fields(children[1:], self._recipient_spec)
         how = next((st.children[1] for st in children[1:] if isinstance(st, Stmt) and st.key == "receives"
                     and len(st.children) > 1), None)
         if how is not None and "receives" in values:
             values["receives_how"] = how
         return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def transfer(self, meta: Pos, children: list[Any]) -> m.Transfer:
-        values, spans = self._fields(children[1:], {
+    @cached_property
+    def _transfer_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        """What ``transfer`` reads (made once per parse, not per block)."""
+        return {
             "recipient_ref": ("recipient", self._first, False),
             "country": ("country", lambda s: self._country(s.children[0]), False),
             "mechanism": ("mechanism", lambda s: self._enum(m.Mechanism, s.children[0], "transfer mechanism"),
@@ -1001,7 +1020,10 @@ class _Builder:
             "certification": ("certification", self._first, False),
             "tia": ("tia", self._str, False),
             "description": ("description", self._first, False),
-        })
+        }
+
+    def transfer(self, meta: Pos, children: list[Any]) -> m.Transfer:
+        values, spans = self._fields(children[1:], self._transfer_spec)
         for stmt in children[1:]:
             if isinstance(stmt, Stmt) and stmt.key == "mechanism" and len(stmt.children) > 1:
                 values.setdefault("mechanism_detail", unquote(stmt.children[1]))
@@ -1085,6 +1107,7 @@ class _Builder:
             value = unquote(tok)
         return m.Route(route=kind, value=value, span=self._span(meta))
 
+    @cached_property
     def _cookie_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
         return {
             "kind": ("storage", lambda s: self._enum(m.StorageKind, s.children[0], "storage kind"), False),
@@ -1105,7 +1128,7 @@ class _Builder:
         return value if isinstance(value, m.Ref) else unquote(value)
 
     def cookie(self, meta: Pos, children: list[Any]) -> m.Cookie:
-        values, spans = self._fields(children[1:], self._cookie_spec())
+        values, spans = self._fields(children[1:], self._cookie_spec)
         provider = values.pop("provider", None)
         if isinstance(provider, m.Ref):
             values["provider_ref"] = provider
@@ -1152,12 +1175,12 @@ class _Builder:
         return m.Rights(span=self._span(meta), field_spans=spans, **values)
 
     def defaults_purpose(self, meta: Pos, children: list[Any], scope: m.DefaultsScope = "policy") -> m.Defaults:
-        values, spans = self._fields(children, self._purpose_spec())
+        values, spans = self._fields(children, self._purpose_spec)
         return m.Defaults(target="purpose", scope=scope, values=m.PurposeDefaults(**values), span=self._span(meta),
                           field_spans=spans)
 
     def defaults_cookie(self, meta: Pos, children: list[Any], scope: m.DefaultsScope = "policy") -> m.Defaults:
-        values, spans = self._fields(children, self._cookie_spec())
+        values, spans = self._fields(children, self._cookie_spec)
         provider = values.pop("provider", None)
         if isinstance(provider, m.Ref):
             values["provider_ref"], spans["provider_ref"] = provider, spans["provider"]
