@@ -351,11 +351,20 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
                 if known is None:
                     known = by_state[state] = lexer.plan(state)
                 memo, plan = known
-                if shape is None or shape == "string":  # not remembered: the text is not a word
-                    found = plan.resolve(text, pos)
-                    if found is not None and text.find("\n", pos, pos + found[1]) >= 0:
+                if shape == "string":  # only STRING matches at a quote (a test checks it): remember the state's answer
+                    try:
+                        string = memo['"']
+                    except KeyError:
+                        string = memo['"'] = plan.resolve(text, pos)
+                    stop = m.end()
+                    found = None if string is None else (string[0], stop - pos)
+                    if text.find("\n", pos, stop) >= 0:
                         # Only whitespace holds line breaks in today's grammar; should a terminal ever
                         # span lines, Lark's lexer counts them (same tokens, same positions).
+                        raise Declined
+                elif shape is None:  # not remembered: text only a terminal can tell
+                    found = plan.resolve(text, pos)
+                    if found is not None and text.find("\n", pos, pos + found[1]) >= 0:
                         raise Declined
                 else:
                     key = m.group(shape)
@@ -381,7 +390,11 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
             action = actions[state][kind]
             while action < 0:  # a reduction
                 size, origin, name, mode, pick, expand1 = plans[~action]
-                if size:
+                if size == 1:
+                    children = [value_stack.pop()]
+                    first = first_stack.pop()
+                    state_stack.pop()
+                elif size:
                     children = value_stack[-size:]
                     first = first_stack[-size]
                     if first is None:  # its first child matched nothing: look past it
@@ -389,28 +402,28 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
                     del state_stack[-size:]
                     del value_stack[-size:]
                     del first_stack[-size:]
-                    if mode:  # Lark's ChildFilterLALR_NoPlaceholders, with our dropped tokens
-                        if mode == 1:
-                            children = [children[pick]]
-                        elif mode == 2:
-                            children = list(pick(children))
-                        elif mode == 4:  # ``__x_star: __x_star x``: the list grows in place
-                            kept: list[Any] = children[0]
-                            kept.append(children[pick])
-                            children = kept
-                        else:
-                            kept = []
-                            for i, splice in pick:
-                                if not splice:
-                                    kept.append(children[i])
-                                elif kept:
-                                    kept += children[i]
-                                else:  # left recursion: the list grows in place
-                                    kept = children[i]
-                            children = kept
                 else:
                     children = []
                     first = None
+                if mode:  # Lark's ChildFilterLALR_NoPlaceholders, with our dropped tokens
+                    if mode == 1:
+                        children = [children[pick]]
+                    elif mode == 2:
+                        children = list(pick(children))
+                    elif mode == 4:  # ``__x_star: __x_star x``: the list grows in place
+                        kept: list[Any] = children[0]
+                        kept.append(children[pick])
+                        children = kept
+                    else:
+                        kept = []
+                        for i, splice in pick:
+                            if not splice:
+                                kept.append(children[i])
+                            elif kept:
+                                kept += children[i]
+                            else:  # left recursion: the list grows in place
+                                kept = children[i]
+                        children = kept
                 if expand1 and len(children) == 1:
                     push_value(children[0])
                 elif name[0] == "_":
