@@ -1238,7 +1238,14 @@ class _Parse:
         handler = self.handlers.get(name)
         if handler is not None:
             return handler((first, last), children)
-        return _new_tuple(Stmt, (name, children, self.builder._span((first, last))))
+        return self.statement(name, children, first, last)
+
+    def statement(self, name: str, children: list[Any], first: Token | None, last: Token | None) -> Stmt:
+        """The node of a rule without a builder method: a ``Stmt`` for its block to read."""
+        if first is None or last is None:
+            return _new_tuple(Stmt, (name, children, new_span(self.builder.path, 1, 1, 1, 1)))
+        span = new_span(self.builder.path, first.line or 1, first.column or 1, last.end_line or 1, last.end_column or 1)
+        return _new_tuple(Stmt, (name, children, span))
 
     def tree(self, tree: Tree[Token]) -> Any:
         """``build`` over a tree from ``Lark.parse``, children first (the order of the reductions
@@ -1328,7 +1335,7 @@ def parse_text(text: str, path: str = "<string>") -> ParseResult:
             comments: list[Comment] = []
             add = comments.append
             try:
-                built: Any = drive(fast, text, parse.build,
+                built: Any = drive(fast, text, parse.statement,
                                    lambda tok: add(Comment(tok.line or 0, tok.column or 0, str(tok))), parse.handlers)
             except Declined:  # a syntax error (or text left to Lark): Lark's own parser says what it is
                 pass
