@@ -385,7 +385,10 @@ _DATE_FORM = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
 def unquote(token: str) -> str:
-    return _ESCAPE.sub(lambda mm: _ESCAPES.get(mm.group(1), mm.group(1)), token[1:-1])
+    inner = token[1:-1]
+    if "\\" not in inner:  # nearly every string: nothing to replace
+        return inner
+    return _ESCAPE.sub(lambda mm: _ESCAPES.get(mm.group(1), mm.group(1)), inner)
 
 
 @cache
