@@ -328,8 +328,8 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
             token: Token | None = None
             while pos < end:
                 m = shapes(text, pos, end)  # whitespace if any, then the shape of what follows it
-                if m.start(1) >= 0:  # group 1: whitespace
-                    stop = m.end(1)
+                stop = m.end(1)  # group 1: whitespace (-1 when there is none)
+                if stop > pos:
                     breaks = text.count("\n", pos, stop)
                     if breaks:
                         line += breaks
