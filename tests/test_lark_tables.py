@@ -116,7 +116,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """parse_text, fmt and the test-file parser with parsers built from the grammar text."""
     monkeypatch.setattr(lark_tables, "_shipped", lambda config, text: None)
     policy = p.lark_parser.__wrapped__()
-    fast = lexer.fast_parser(policy)  # None on a Lark the fast path is not tested with
+    fast = lexer.fast_parser(policy, drop=p._anonymous_terminals())  # None on a Lark the fast path is not tested with
     tests = policytest.test_parser.__wrapped__()
     assert "<deserialized>" not in {policy.source_path, tests.source_path}
     monkeypatch.setattr(p, "lark_parser", lambda: policy)

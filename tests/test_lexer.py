@@ -116,9 +116,9 @@ def test_tokens_and_tree_are_what_lark_makes() -> None:
     from lark import Token, Tree
 
     text = "\n".join(f.read_text(encoding="utf-8") for f in sorted((POLICIES / "fjordkaffe").glob("*.privacy")))
-    fast = p._fast_parser()
+    fast = lexer.fast_parser(p.lark_parser())  # keeping every token, as Lark's tree does
     assert fast is not None
-    ours = lexer.drive(fast, text, lambda name, children: Tree(name, children))
+    ours = lexer.drive(fast, text, lambda name, children, first, last: Tree(name, children))
     theirs = p.lark_parser().parse(text)
     assert ours == theirs
 
@@ -189,7 +189,7 @@ def test_a_token_over_several_lines_is_left_to_lark() -> None:
     fast = lexer.fast_parser(Lark(grammar, parser="lalr", lexer="contextual", keep_all_tokens=True))
     if fast is None:
         pytest.skip("the fast path is off on this Lark")
-    build = lambda name, children: (name, children)  # noqa: E731
+    build = lambda name, children, first, last: (name, children)  # noqa: E731
     assert lexer.drive(fast, 'a "one"\nc "three"\n', build) is not None
     with pytest.raises(lexer.Declined):
         lexer.drive(fast, 'a "one"\nb "two\nlines" c "three"\n', build)

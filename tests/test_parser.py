@@ -705,3 +705,22 @@ def test_an_unknown_statement_in_the_new_blocks_names_what_they_take() -> None:
     (d,) = parse_text('controller "C" {\n  privacy_contact { role "x" }\n}\n').diagnostics
     assert d.code == "E100"
     assert "`privacy_contact` statement (`address`, `email`, `name`, `phone`, `title`)" in d.message
+
+
+def test_the_fast_constructors_build_what_the_classes_build() -> None:
+    """``new_span`` and ``new_ref`` (the parser's cheap constructors) give the same frozen objects as
+    the dataclasses' own ``__init__``, with every field set (a field added to the class and not to
+    the constructor fails here)."""
+    import dataclasses
+
+    from privacy_dsl.span import Span, new_span
+
+    span = new_span("a.privacy", 1, 2, 3, 4)
+    assert type(span) is Span and span == Span("a.privacy", 1, 2, 3, 4)
+    ref = m.new_ref("x", span)
+    assert type(ref) is m.Ref and ref == m.Ref(name="x", span=span)
+    for made in (span, ref):
+        assert all(hasattr(made, f.name) for f in dataclasses.fields(made))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(made, dataclasses.fields(made)[0].name, None)
+    assert ref.field_spans == {} and ref.field_spans is not m.new_ref("y", span).field_spans

@@ -26,6 +26,7 @@ acceptable terminals, and compiling their expressions costs more than lexing a 1
    would (the state's terminals in Lark's order, the first to match wins, a keyword matched by a
    name pattern becomes that keyword), trying each terminal's own expression, and remembered per
    (state's terminal set, text): a policy repeats its words, so nearly every token is a dict lookup.
+   A quoted string is remembered per terminal set alone: only STRING can match at a quote.
 
 The result is the same token stream with the same positions. Anything unexpected (text that no
 acceptable terminal matches, a token over several lines) makes the fast path decline
@@ -33,7 +34,7 @@ acceptable terminal matches, a token over several lines) makes the fast path dec
 messages and expected sets. ``fast_parser`` checks that the grammar's terminals have the shapes
 listed above and gives None if they do not.
 
-``drive`` then runs the LALR parse over Lark's table in one loop (see there).
+``drive`` lexes that way and runs the LALR parse over Lark's table in the same loop (see there).
 
 Thread safety: a ``FastParser`` is shared by every parse; what it holds is read-only, apart from
 memo dicts whose entries are computed from the grammar alone (the same value whichever thread
@@ -44,8 +45,8 @@ lives in that call.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
-from itertools import chain
+from collections.abc import Callable, Collection, Mapping
+from operator import itemgetter
 from typing import Any, cast
 
 from lark import Lark, Token
@@ -141,18 +142,18 @@ class _Position:
 
 
 class FastLexer:
-    """See the module docstring. Made by ``fast_parser`` from a parser's contextual lexer, whose
-    per-state scanners give the terminals (in Lark's order) each state accepts."""
+    """See the module docstring: what ``drive`` lexes with. Made by ``fast_parser`` from a parser's
+    contextual lexer, whose per-state scanners give the terminals (in Lark's order) each state accepts."""
 
     def __init__(self, contextual: Any, terminals: Collection[Any], shapes: re.Pattern[str]) -> None:
         self._lexers: dict[int, Any] = contextual.lexers
-        self._shapes = shapes
+        self.shapes = shapes
         self._compiled = {t.name: re.compile(t.pattern.to_regexp()) for t in terminals if t.pattern.type == "re"}
         #: Memo caches, shared by every parse: each entry is computed from the grammar alone.
         self._plans: dict[int, _Plan] = {}
-        self._by_state: dict[int, tuple[dict[str, tuple[str, int] | None], _Plan]] = {}
+        self.by_state: dict[int, tuple[dict[str, tuple[str, int] | None], _Plan]] = {}
 
-    def _plan(self, state: int) -> tuple[dict[str, tuple[str, int] | None], _Plan]:
+    def plan(self, state: int) -> tuple[dict[str, tuple[str, int] | None], _Plan]:
         """The plan of ``state``'s scanner: one per set of acceptable terminals, as Lark shares them."""
         lexer = self._lexers[state]
         plan = self._plans.get(id(lexer))  # the scanners live as long as this lexer: ids are not reused
@@ -160,66 +161,6 @@ class FastLexer:
             plan = _Plan(cast(BasicLexer, lexer).terminals, self._compiled)
             plan = self._plans.setdefault(id(lexer), plan)
         return plan.memo, plan
-
-    def lex(self, text: str, stack: list[int], comment: Callable[[Token], object] | None) -> Iterator[Token]:
-        """The tokens of ``text``; the state is read from ``stack`` (the parser's) as each token is
-        made, and each comment is given to ``comment``. ``Declined`` where Lark's lexer must decide."""
-        pos, line, line_start, end = 0, 1, 0, len(text)
-        # Never None: everything in the expression is optional.
-        shapes: Callable[[str, int, int], re.Match[str]] = self._shapes.match  # type: ignore[assignment]
-        by_state = self._by_state
-        new_token = Token
-        make_str = str.__new__
-        while pos < end:
-            m = shapes(text, pos, end)  # whitespace if any, then the shape of what follows it
-            if m.start("ws") >= 0:
-                stop = m.end("ws")
-                breaks = text.count("\n", pos, stop)
-                if breaks:
-                    line += breaks
-                    line_start = text.rindex("\n", pos, stop) + 1
-                pos = stop
-            shape = m.lastgroup
-            if shape == "ws":  # nothing known follows: the end, or text only a terminal can tell
-                continue
-            if shape == "comment":
-                stop = m.end()
-                if text.find("\n", pos, stop) >= 0:  # a comment over several lines: see strings below
-                    raise Declined
-                if comment is not None:
-                    column = pos - line_start + 1
-                    comment(new_token("COMMENT", m.group(shape), pos, line, column, line, column + stop - pos, stop))
-                pos = stop
-                continue
-            state = stack[-1]
-            known = by_state.get(state)
-            if known is None:
-                known = by_state[state] = self._plan(state)
-            memo, plan = known
-            if shape is None or shape == "string":  # not remembered: the text is not a word
-                found = plan.resolve(text, pos)
-                if found is not None and text.find("\n", pos, pos + found[1]) >= 0:
-                    # Only whitespace holds line breaks in today's grammar; should a terminal ever
-                    # span lines, Lark's lexer counts them (same tokens, same positions).
-                    raise Declined
-            else:
-                key = m.group(shape)
-                try:
-                    found = memo[key]
-                except KeyError:
-                    found = memo[key] = plan.resolve(text, pos)
-            if found is None:  # no acceptable terminal here: Lark's lexer raises its own error
-                raise Declined
-            type_, length = found
-            column = pos - line_start + 1
-            stop = pos + length
-            # Token(...) as Lark makes it, without the two calls of its constructor (~15 % of lexing)
-            value = text[pos:stop]
-            token = make_str(new_token, value)
-            token.type, token.start_pos, token.value, token.line, token.column = type_, pos, value, line, column
-            token.end_line, token.end_column, token.end_pos = line, column + length, stop
-            pos = stop
-            yield token
 
 
 def _shape_of(t: Any) -> str | None:
@@ -239,50 +180,82 @@ def _shape_of(t: Any) -> str | None:
 # ---------------------------------------------------------------- the LALR loop
 
 #: Per grammar rule: (length of its expansion, the rule it reduces to, the name its node is built
-#: under, Lark's child filter -- (index, splice?) per kept child, None when every child is kept as
-#: it is -- and whether a single child stands for the node, as in a ``?rule``).
-RulePlan = tuple[int, str, str, tuple[tuple[int, bool], ...] | None, bool]
+#: under, how its children are kept and what with -- 0: all of them as they are (None); 1: one (its
+#: index); 2: several (an ``itemgetter`` of their indexes); 3: with inlined rules spliced ((index,
+#: splice?) per kept child); 4: the first one a spliced list, which the other (its index) is
+#: appended to, as in the left-recursive ``__x_star: __x_star x`` -- and whether a single child
+#: stands for the node, as in a ``?rule``).
+RulePlan = tuple[int, str, str, int, Any, bool]
 
 
-class Spliced:
-    """The value of an inlined rule (``_item``, ...): its children, which Lark splices into the
-    parent's."""
+class Spliced(list[Any]):
+    """The value of an inlined rule (``_item``, ``__stmt_star``, ...): its children, which Lark
+    splices into the parent's. A list, so that a left-recursive list of statements grows in place."""
 
-    __slots__ = ("children",)
-
-    def __init__(self, children: list[Any]) -> None:
-        self.children = children
+    __slots__ = ()
 
 
 class FastParser:
-    """What ``drive`` reads, made once per Lark parser (``fast_parser``); read-only after that."""
+    """What ``drive`` reads, made once per Lark parser and set of dropped terminals (``fast_parser``);
+    read-only after that.
 
-    def __init__(self, parser: Lark, lexer: FastLexer) -> None:
+    Lark's table maps (state, terminal or rule) to an ``(action, argument)`` pair, and a reduction's
+    argument is a ``Rule``, whose hash is a Python method. ``actions`` holds the same table in the
+    shape the loop reads fastest: per state, a terminal's action is one number, the next state (a
+    shift) or, negative, ``~n`` for the ``n``-th of ``plans`` (reduce by that rule); ``goto`` is the
+    state after a reduction.
+    """
+
+    def __init__(self, parser: Lark, lexer: FastLexer, drop: Collection[str] = ()) -> None:
         lalr: Any = parser.parser.parser.parser
         table = lalr.parse_table
         self.lexer = lexer
-        self.states: dict[int, dict[str, tuple[Any, Any]]] = table.states
         self.start: int = table.start_states["start"]
         self.end: int = table.end_states["start"]
         keep_all = bool(parser.options.keep_all_tokens)
-        self.rules: dict[Any, RulePlan] = {rule: _rule_plan(rule, keep_all) for rule in parser.rules}
+        dropped = frozenset(drop)
+        self.rules: dict[Any, RulePlan] = {rule: _rule_plan(rule, keep_all, dropped) for rule in parser.rules}
+        rules = {rule.origin.name for rule in parser.rules}
+        #: The plan of each rule, by number: a reduction's action in ``actions`` is ``~number``.
+        self.plans: list[RulePlan] = list(self.rules.values())
+        number = {rule: index for index, rule in enumerate(self.rules)}
+        self.actions: dict[int, dict[str, int]] = {
+            state: {kind: arg if action is Shift else ~number[arg] for kind, (action, arg) in row.items()
+                    if kind not in rules}
+            for state, row in table.states.items()}
+        self.goto: dict[int, dict[str, int]] = {
+            state: {kind: arg for kind, (_, arg) in row.items() if kind in rules}
+            for state, row in table.states.items()}
 
 
-def _rule_plan(rule: Any, keep_all_tokens: bool) -> RulePlan:
+def _rule_plan(rule: Any, keep_all_tokens: bool, drop: frozenset[str] = frozenset()) -> RulePlan:
     """How Lark's ``ParseTreeBuilder`` turns the children of a reduction by ``rule`` into a node
     (LALR, no placeholders): the same child filter and single-child expansion, from the rule's
-    public attributes (its expansion and options)."""
+    public attributes (its expansion and options); the terminals in ``drop`` are left out as well
+    (a caller that has no use for keyword tokens, but reads their positions from ``drive``)."""
     options = rule.options
     keep = keep_all_tokens or options.keep_all_tokens
     include = tuple((i, not sym.is_term and sym.name.startswith("_")) for i, sym in enumerate(rule.expansion)
-                    if keep or not (sym.is_term and sym.filter_out))
-    filtered = include if len(include) < len(rule.expansion) or any(s for _, s in include) else None
-    name = rule.alias or options.template_source or rule.origin.name
-    return (len(rule.expansion), rule.origin.name, str(name), filtered, bool(options.expand1 and not rule.alias))
+                    if (keep or not (sym.is_term and sym.filter_out)) and not (sym.is_term and sym.name in drop))
+    name = str(rule.alias or options.template_source or rule.origin.name)
+    mode: int
+    pick: Any
+    if name.startswith("_") and len(include) == 2 and include[0] == (0, True) and not include[1][1]:
+        mode, pick = 4, include[1][0]
+    elif not include or any(splice for _, splice in include):
+        mode, pick = 3, include
+    elif len(include) == len(rule.expansion):
+        mode, pick = 0, None
+    elif len(include) == 1:
+        mode, pick = 1, include[0][0]
+    else:
+        mode, pick = 2, itemgetter(*(i for i, _ in include))
+    return (len(rule.expansion), rule.origin.name, name, mode, pick, bool(options.expand1 and not rule.alias))
 
 
-def fast_parser(parser: Lark) -> FastParser | None:
-    """The fast path for ``parser`` (a contextual-lexer LALR parser); None if Lark is not the
+def fast_parser(parser: Lark, drop: Collection[str] = ()) -> FastParser | None:
+    """The fast path for ``parser`` (a contextual-lexer LALR parser), whose nodes leave out the
+    tokens of the terminals in ``drop`` (``drive`` gives their positions); None if Lark is not the
     version this is tested with, its internals differ, the terminals are not the shapes this lexer
     knows, other terminals than WS and COMMENT are ignored, or lexer callbacks are set."""
     if not INTERNALS:
@@ -304,70 +277,177 @@ def fast_parser(parser: Lark) -> FastParser | None:
         shapes.insert(1, f"(?P<string>{by_name['STRING'].pattern.to_regexp()})")
     compiled = re.compile(f"(?P<ws>{by_name['WS'].pattern.to_regexp()})?(?:{'|'.join(shapes)})?")
     try:
-        return FastParser(parser, FastLexer(lexer, terminals, compiled))
+        return FastParser(parser, FastLexer(lexer, terminals, compiled), drop)
     except (AttributeError, KeyError, TypeError):  # pragma: no cover - Lark's internals differ
         return None
 
 
-#: What builds a node: ``build(name, children)`` with the rule's (filtered) children.
-NodeBuilder = Callable[[str, list[Any]], Any]
+#: What builds a node: ``build(name, children, first, last)`` with the rule's (filtered) children and
+#: the first and last token of the text it covers (None for a rule that matched nothing).
+NodeBuilder = Callable[[str, list[Any], Any, Any], Any]
 
 
-def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[Token], object] | None = None) -> Any:
-    """Parse ``text`` with the LALR table of ``fast``'s parser, in one loop.
+def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[Token], object] | None = None,
+          handlers: Mapping[str, Callable[[tuple[Any, Any], list[Any]], Any]] | None = None) -> Any:
+    """Lex and parse ``text`` with the LALR table of ``fast``'s parser, in one loop.
 
-    The same shifts and reductions as Lark's ``_Parser.parse_from_state``, and the same nodes as
-    Lark's tree builder makes (the same child filter, inlined ``_rules`` spliced, ``?rules`` of one
-    child expanded), but each node is made by ``build(name, children)``, and each comment goes to
-    ``comment``: both belong to the caller's parse, so parses never share state. Without Lark's
-    per-token method calls and bookkeeping for interactive parsing and error recovery: at the first
-    syntax error (or text the lexer leaves to Lark) this raises ``Declined``, and the caller parses
-    again with Lark's own parser, which raises Lark's exception with everything it carries.
+    The tokens ``FastLexer`` makes (see the module docstring), each in the state the parser is in
+    when it is needed, and the same shifts and reductions as Lark's ``_Parser.parse_from_state``:
+    the same nodes as Lark's tree builder makes (the same child filter, inlined ``_rules`` spliced,
+    ``?rules`` of one child expanded; less the tokens ``fast`` drops), but each node is made by
+    ``build(name, children, first, last)``, and each comment goes to ``comment``: both belong to the
+    caller's parse, so parses never share state. A node's first token is kept on a stack beside the
+    values, and its last is the last token shifted, so a position costs no object of its own.
+    ``handlers`` may give, per node name, what builds it instead: ``handler((first, last), children)``
+    (a call fewer than through ``build``).
+
+    One loop, not a lexer generator feeding a parser: the per-token calls between them were about
+    a tenth of the loop's work. Without Lark's bookkeeping for interactive parsing and error recovery: at
+    the first syntax error (or text the lexer leaves to Lark) this raises ``Declined``, and the
+    caller parses again with Lark's own parser, which raises Lark's exception with everything it
+    carries.
     """
-    states, rules = fast.states, fast.rules
-    end = fast.end
-    state_stack = [fast.start]
+    actions, goto, plans, end_state = fast.actions, fast.goto, fast.plans, fast.end
+    handler_of = (handlers or {}).get
+    lexer = fast.lexer
+    # Never None: everything in the expression is optional.
+    shapes: Callable[[str, int, int], re.Match[str]] = lexer.shapes.match  # type: ignore[assignment]
+    by_state = lexer.by_state
+    new_token = Token
+    make_str = str.__new__
+    state = fast.start
+    state_stack = [state]
     value_stack: list[Any] = []
-    push_state, push_value = state_stack.append, value_stack.append
-    tokens = fast.lexer.lex(text, state_stack, comment)
+    first_stack: list[Any] = []
+    push_state, push_value, push_first = state_stack.append, value_stack.append, first_stack.append
+    last: Any = None  # the last token shifted: the last token of every node reduced before the next
+    pos, line, line_start, end = 0, 1, 0, len(text)
     try:
-        for token in chain(tokens, (None,)):  # None: the end of the text
-            kind = token.type if token is not None else "$END"
-            while True:
-                action, arg = states[state_stack[-1]][kind]
-                if action is Shift:
-                    if token is None:
+        while True:
+            # -- the next token (None at the end of the text)
+            token: Token | None = None
+            while pos < end:
+                m = shapes(text, pos, end)  # whitespace if any, then the shape of what follows it
+                stop = m.end(1)  # group 1: whitespace (-1 when there is none)
+                if stop > pos:
+                    breaks = text.count("\n", pos, stop)
+                    if breaks:
+                        line += breaks
+                        line_start = text.rindex("\n", pos, stop) + 1
+                    pos = stop
+                shape = m.lastgroup
+                if shape == "ws":  # nothing known follows: the end, or text only a terminal can tell
+                    continue
+                if shape == "comment":
+                    stop = m.end()
+                    if text.find("\n", pos, stop) >= 0:  # a comment over several lines: see strings below
                         raise Declined
-                    push_state(arg)
-                    push_value(token)
-                    break
-                size, origin, name, include, expand1 = rules[arg]
-                if size:
+                    if comment is not None:
+                        column = pos - line_start + 1
+                        comment(new_token("COMMENT", m.group(shape), pos, line, column, line, column + stop - pos,
+                                          stop))
+                    pos = stop
+                    continue
+                known = by_state.get(state)
+                if known is None:
+                    known = by_state[state] = lexer.plan(state)
+                memo, plan = known
+                if shape == "string":  # only STRING matches at a quote (a test checks it): remember the state's answer
+                    try:
+                        string = memo['"']
+                    except KeyError:
+                        string = memo['"'] = plan.resolve(text, pos)
+                    stop = m.end()
+                    found = None if string is None else (string[0], stop - pos)
+                    if text.find("\n", pos, stop) >= 0:
+                        # Only whitespace holds line breaks in today's grammar; should a terminal ever
+                        # span lines, Lark's lexer counts them (same tokens, same positions).
+                        raise Declined
+                elif shape is None:  # not remembered: text only a terminal can tell
+                    found = plan.resolve(text, pos)
+                    if found is not None and text.find("\n", pos, pos + found[1]) >= 0:
+                        raise Declined
+                else:
+                    key = m.group(shape)
+                    try:
+                        found = memo[key]
+                    except KeyError:
+                        found = memo[key] = plan.resolve(text, pos)
+                if found is None:  # no acceptable terminal here: Lark's lexer raises its own error
+                    raise Declined
+                kind, length = found
+                column = pos - line_start + 1
+                stop = pos + length
+                # Token(...) as Lark makes it, without the two calls of its constructor
+                value = text[pos:stop]
+                token = make_str(new_token, value)
+                token.type, token.start_pos, token.value, token.line, token.column = kind, pos, value, line, column
+                token.end_line, token.end_column, token.end_pos = line, column + length, stop
+                pos = stop
+                break
+            else:
+                kind = "$END"
+            # -- the reductions it completes, then its shift
+            action = actions[state][kind]
+            while action < 0:  # a reduction
+                size, origin, name, mode, pick, expand1 = plans[~action]
+                if size == 1:
+                    children = [value_stack.pop()]
+                    first = first_stack.pop()
+                    state_stack.pop()
+                elif size:
                     children = value_stack[-size:]
+                    first = first_stack[-size]
+                    if first is None:  # its first child matched nothing: look past it
+                        first = next((t for t in first_stack[-size:] if t is not None), None)
                     del state_stack[-size:]
                     del value_stack[-size:]
+                    del first_stack[-size:]
                 else:
                     children = []
-                if include is not None:  # Lark's ChildFilterLALR_NoPlaceholders
-                    kept: list[Any] = []
-                    for i, splice in include:
-                        if not splice:
-                            kept.append(children[i])
-                        elif kept:
-                            kept += children[i].children
-                        else:  # left recursion: the list grows in place
-                            kept = children[i].children
-                    children = kept
+                    first = None
+                if mode:  # Lark's ChildFilterLALR_NoPlaceholders, with our dropped tokens
+                    if mode == 1:
+                        children = [children[pick]]
+                    elif mode == 2:
+                        children = list(pick(children))
+                    elif mode == 4:  # ``__x_star: __x_star x``: the list grows in place
+                        kept: list[Any] = children[0]
+                        kept.append(children[pick])
+                        children = kept
+                    else:
+                        kept = []
+                        for i, splice in pick:
+                            if not splice:
+                                kept.append(children[i])
+                            elif kept:
+                                kept += children[i]
+                            else:  # left recursion: the list grows in place
+                                kept = children[i]
+                        children = kept
                 if expand1 and len(children) == 1:
                     push_value(children[0])
                 elif name[0] == "_":
-                    push_value(Spliced(children))
+                    push_value(children if type(children) is Spliced else Spliced(children))
                 else:
-                    push_value(build(name, children))
-                push_state(states[state_stack[-1]][origin][1])
-                if token is None and state_stack[-1] == end:  # the start symbol is complete
+                    handler = handler_of(name)
+                    if handler is not None:
+                        push_value(handler((first, last if first is not None else None), children))
+                    else:
+                        push_value(build(name, children, first, last if first is not None else None))
+                push_first(first)
+                state = goto[state_stack[-1]][origin]
+                push_state(state)
+                if token is None and state == end_state:  # the start symbol is complete
                     return value_stack[-1]
-        raise Declined  # not reached: the end token either completes the parse or fails
+                action = actions[state][kind]
+            if token is None:
+                raise Declined
+            state = action
+            push_state(state)
+            push_value(token)
+            push_first(token)
+            last = token
     except KeyError:
         raise Declined from None
 

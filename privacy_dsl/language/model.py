@@ -443,6 +443,21 @@ class Ref(Node):
     name: str
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def new_ref(name: str, span: Span) -> Ref:
+    """``Ref(name=name, span=span)`` at under half the cost, for the parser (one per name it reads):
+    the same frozen ``Ref``, its fields set as the dataclass's ``__init__`` sets them (a test checks
+    the two agree)."""
+    ref = _new(Ref)
+    _set(ref, "span", span)
+    _set(ref, "field_spans", {})
+    _set(ref, "name", name)
+    return ref
+
+
 # ---------------------------------------------------------------- blocks
 
 

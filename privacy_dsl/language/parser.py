@@ -12,13 +12,14 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostic, builtin, did_you_mean, shorten
+from ..span import new_span
 from . import model as m
 from . import taxonomy
 from .jurisdictions import REGIONS, THIRD_REGIONS
@@ -52,7 +53,7 @@ def lark_parser() -> Lark:
 def _fast_parser() -> FastParser | None:
     """The fast path over ``lark_parser``'s table (``lexer.py``); None when it is not available
     (another Lark, or a grammar whose terminals it does not know), and ``Lark.parse`` is used."""
-    return fast_parser(lark_parser())
+    return fast_parser(lark_parser(), drop=_anonymous_terminals())
 
 
 @cache
@@ -343,6 +344,10 @@ class Stmt(NamedTuple):
     span: m.Span
 
 
+#: ``Stmt(key, children, span)`` without the Python-level ``__new__`` of a NamedTuple.
+_new_tuple = tuple.__new__
+
+
 class _Invalid(Exception):
     """A value was reported as invalid; the statement is dropped."""
 
@@ -380,7 +385,10 @@ _DATE_FORM = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
 def unquote(token: str) -> str:
-    return _ESCAPE.sub(lambda mm: _ESCAPES.get(mm.group(1), mm.group(1)), token[1:-1])
+    inner = token[1:-1]
+    if "\\" not in inner:  # nearly every string: nothing to replace
+        return inner
+    return _ESCAPE.sub(lambda mm: _ESCAPES.get(mm.group(1), mm.group(1)), inner)
 
 
 @cache
@@ -403,18 +411,16 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
 
     # -- helpers
-    def _span(self, node: Built) -> m.Span:
+    def _span(self, node: Pos) -> m.Span:
         """From the first token of ``node`` to the end of its last token."""
-        start, end = node.start, node.end
+        start, end = node
         if start is None or end is None:
-            return m.Span(path=self.path, line=1, column=1, end_line=1, end_column=1)
-        return m.Span(path=self.path, line=start.line or 1, column=start.column or 1,
-                      end_line=end.end_line or 1, end_column=end.end_column or 1)
+            return new_span(self.path, 1, 1, 1, 1)
+        return new_span(self.path, start.line or 1, start.column or 1, end.end_line or 1, end.end_column or 1)
 
     def _tok_span(self, tok: Token) -> m.Span:
-        return m.Span(path=self.path, line=tok.line or 1, column=tok.column or 1,
-                      end_line=tok.end_line or tok.line or 1,
-                      end_column=tok.end_column or (tok.column or 1) + len(tok))
+        return new_span(self.path, tok.line or 1, tok.column or 1, tok.end_line or tok.line or 1,
+                        tok.end_column or (tok.column or 1) + len(tok))
 
     def _invalid(self, what: str, ref: m.Ref, options: Iterable[str], extra_hint: str | None = None) -> None:
         opts = list(options)
@@ -537,7 +543,7 @@ class _Builder:
         return children[0], children[1]
 
     def ident(self, meta: Pos, children: list[Token]) -> m.Ref:
-        return m.Ref(name=str(children[0]), span=self._tok_span(children[0]))
+        return m.new_ref(str(children[0]), self._tok_span(children[0]))
 
     def names(self, meta: Pos, children: list[m.Ref]) -> tuple[m.Ref, ...]:
         return tuple(children)
@@ -774,10 +780,6 @@ class _Builder:
         low = None if expiry.minimum is None else self._checked(expiry.minimum, "expiry")
         return dataclasses.replace(expiry, duration=self._checked(expiry.duration, "expiry"), minimum=low)
 
-    # -- statements: every other alias becomes a Stmt for its block to pick up
-    def __default__(self, data: Any, children: list[Any], meta: Pos) -> Any:
-        return Stmt(str(data), children, self._span(meta))
-
     # -- converters shared by the block specs
     def _str(self, s: Stmt) -> str:
         return unquote(s.children[0])
@@ -903,18 +905,25 @@ class _Builder:
         })
         return m.Authority(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def subject(self, meta: Pos, children: list[Any]) -> m.Subject:
-        values, spans = self._fields(children[1:], {
+    @cached_property
+    def _subject_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        """What ``subject`` reads (made once per parse, not per block)."""
+        return {
             "taxonomy": ("taxonomy",
                          lambda s: self._taxon(s.children[0], taxonomy.data_subjects(), "data-subject"), False),
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
             "children": ("children", self._flag, False),
-        })
+        }
+
+    def subject(self, meta: Pos, children: list[Any]) -> m.Subject:
+        values, spans = self._fields(children[1:], self._subject_spec)
         return m.Subject(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def category(self, meta: Pos, children: list[Any]) -> m.Category:
-        values, spans = self._fields(children[1:], {
+    @cached_property
+    def _category_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        """What ``category`` reads (made once per parse, not per block)."""
+        return {
             "taxonomy": ("taxonomy",
                          lambda s: self._taxon(s.children[0], taxonomy.data_categories(), "data-category"), False),
             "name": ("name", self._first, False),
@@ -927,9 +936,13 @@ class _Builder:
                 m.Identifiability, s.children[0], "identifiability claim"), False),
             "source": ("source", self._first, False),
             "received_from": ("received_from", self._refs, True),
-        })
+        }
+
+    def category(self, meta: Pos, children: list[Any]) -> m.Category:
+        values, spans = self._fields(children[1:], self._category_spec)
         return m.Category(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
+    @cached_property
     def _purpose_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
         return {
             "name": ("name", self._first, False),
@@ -972,11 +985,13 @@ class _Builder:
         return m.AutomatedDecisions(present=present, span=s.span, field_spans=spans, **values)
 
     def purpose(self, meta: Pos, children: list[Any]) -> m.Purpose:
-        values, spans = self._fields(children[1:], self._purpose_spec())
+        values, spans = self._fields(children[1:], self._purpose_spec)
         return m.Purpose(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def recipient(self, meta: Pos, children: list[Any]) -> m.Recipient:
-        values, spans = self._fields(children[1:], {
+    @cached_property
+    def _recipient_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        """What ``recipient`` reads (made once per parse, not per block)."""
+        return {
             "name": ("name", self._first, False),
             "description": ("description", self._first, False),
             "role": ("role", lambda s: self._enum(m.Role, s.children[0], "recipient role"), False),
@@ -987,15 +1002,20 @@ class _Builder:
                                                           "identifiability claim"), False),
             "only_when": ("only_when", self._first, False),
             "category_only": ("category_only", self._flag, False),
-        })
+        }
+
+    def recipient(self, meta: Pos, children: list[Any]) -> m.Recipient:
+        values, spans = self._fields(children[1:], self._recipient_spec)
         how = next((st.children[1] for st in children[1:] if isinstance(st, Stmt) and st.key == "receives"
                     and len(st.children) > 1), None)
         if how is not None and "receives" in values:
             values["receives_how"] = how
         return m.Recipient(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
 
-    def transfer(self, meta: Pos, children: list[Any]) -> m.Transfer:
-        values, spans = self._fields(children[1:], {
+    @cached_property
+    def _transfer_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        """What ``transfer`` reads (made once per parse, not per block)."""
+        return {
             "recipient_ref": ("recipient", self._first, False),
             "country": ("country", lambda s: self._country(s.children[0]), False),
             "mechanism": ("mechanism", lambda s: self._enum(m.Mechanism, s.children[0], "transfer mechanism"),
@@ -1003,7 +1023,10 @@ class _Builder:
             "certification": ("certification", self._first, False),
             "tia": ("tia", self._str, False),
             "description": ("description", self._first, False),
-        })
+        }
+
+    def transfer(self, meta: Pos, children: list[Any]) -> m.Transfer:
+        values, spans = self._fields(children[1:], self._transfer_spec)
         for stmt in children[1:]:
             if isinstance(stmt, Stmt) and stmt.key == "mechanism" and len(stmt.children) > 1:
                 values.setdefault("mechanism_detail", unquote(stmt.children[1]))
@@ -1087,6 +1110,7 @@ class _Builder:
             value = unquote(tok)
         return m.Route(route=kind, value=value, span=self._span(meta))
 
+    @cached_property
     def _cookie_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
         return {
             "kind": ("storage", lambda s: self._enum(m.StorageKind, s.children[0], "storage kind"), False),
@@ -1107,7 +1131,7 @@ class _Builder:
         return value if isinstance(value, m.Ref) else unquote(value)
 
     def cookie(self, meta: Pos, children: list[Any]) -> m.Cookie:
-        values, spans = self._fields(children[1:], self._cookie_spec())
+        values, spans = self._fields(children[1:], self._cookie_spec)
         provider = values.pop("provider", None)
         if isinstance(provider, m.Ref):
             values["provider_ref"] = provider
@@ -1154,12 +1178,12 @@ class _Builder:
         return m.Rights(span=self._span(meta), field_spans=spans, **values)
 
     def defaults_purpose(self, meta: Pos, children: list[Any], scope: m.DefaultsScope = "policy") -> m.Defaults:
-        values, spans = self._fields(children, self._purpose_spec())
+        values, spans = self._fields(children, self._purpose_spec)
         return m.Defaults(target="purpose", scope=scope, values=m.PurposeDefaults(**values), span=self._span(meta),
                           field_spans=spans)
 
     def defaults_cookie(self, meta: Pos, children: list[Any], scope: m.DefaultsScope = "policy") -> m.Defaults:
-        values, spans = self._fields(children, self._cookie_spec())
+        values, spans = self._fields(children, self._cookie_spec)
         provider = values.pop("provider", None)
         if isinstance(provider, m.Ref):
             values["provider_ref"], spans["provider_ref"] = provider, spans["provider"]
@@ -1178,77 +1202,85 @@ class _Builder:
         return children
 
 
-class Built:
-    """A grammar node as the inline build sees it: its first and last token (for its span) and,
-    once built, its value. Handlers get the node before ``value`` is set, as their position."""
+#: What a handler's first argument is: the first and last token of its node (None, None for a node
+#: that matched nothing), for its span.
+Pos = tuple[Token | None, Token | None]
 
-    __slots__ = ("end", "start", "value")
 
-    def __init__(self, value: Any, start: Token | None, end: Token | None) -> None:
+class _Built:
+    """A node of a tree from ``Lark.parse`` as ``_Parse.tree`` builds it: its value and its first and
+    last token, which ``drive`` keeps on its stacks instead."""
+
+    __slots__ = ("first", "last", "value")
+
+    def __init__(self, value: Any, first: Token | None, last: Token | None) -> None:
         self.value = value
-        self.start = start
-        self.end = end
-
-
-Pos = Built  # what a handler's first argument is: the node being built
+        self.first = first
+        self.last = last
 
 
 class _Parse:
-    """The state of one parse: its ``_Builder`` (the model's values and their diagnostics) and the
-    keyword tokens it drops. Made by ``parse_text`` for each call and never shared, so parses in
-    several threads (or one started from inside another) cannot see each other's state.
+    """The state of one parse: its ``_Builder`` (the model's values and their diagnostics). Made by
+    ``parse_text`` for each call and never shared, so parses in several threads (or one started
+    from inside another) cannot see each other's state.
 
-    ``build`` makes the node of one grammar rule from its children, for ``lexer.drive`` (the fast
-    path) and for ``tree`` (a tree from ``Lark.parse``) alike: it works out the node's first and last
-    token from its children, drops keyword and punctuation tokens, and hands the rest to the
-    builder's method for that rule (rules without one become a ``Stmt``).
+    ``build`` makes the node of one grammar rule from its children (keyword and punctuation tokens
+    left out) and its first and last token: ``lexer.drive`` (the fast path) calls it as it reduces,
+    ``tree`` over a tree from ``Lark.parse``. It hands them to the builder's method for that rule
+    (rules without one become a ``Stmt``).
     """
 
-    __slots__ = ("anonymous", "builder", "handlers")
+    __slots__ = ("builder", "handlers")
 
     def __init__(self, path: str) -> None:
         self.builder = _Builder(path)
-        self.anonymous = _anonymous_terminals()
-        self.handlers = _handlers()
+        #: The builder's methods for the rules that have one, bound (for ``drive``: one call each).
+        self.handlers = {name: method.__get__(self.builder) for name, method in _handlers().items()}
 
-    def build(self, name: str, children: list[Any]) -> Built:
-        if children:
-            first, last = children[0], children[-1]
-            node = Built(None, first.start if type(first) is Built else first,
-                         last.end if type(last) is Built else last)
-        else:
-            node = Built(None, None, None)
-        anonymous = self.anonymous
-        values = [c.value if type(c) is Built else c for c in children
-                  if type(c) is Built or c.type not in anonymous]
-        build = self.handlers.get(name)
-        node.value = build(self.builder, node, values) if build is not None else \
-            Stmt(str(name), values, self.builder._span(node))
-        return node
+    def build(self, name: str, children: list[Any], first: Token | None, last: Token | None) -> Any:
+        handler = self.handlers.get(name)
+        if handler is not None:
+            return handler((first, last), children)
+        return self.statement(name, children, first, last)
 
-    def tree(self, tree: Tree[Token]) -> Built:
+    def statement(self, name: str, children: list[Any], first: Token | None, last: Token | None) -> Stmt:
+        """The node of a rule without a builder method: a ``Stmt`` for its block to read."""
+        if first is None or last is None:
+            return _new_tuple(Stmt, (name, children, new_span(self.builder.path, 1, 1, 1, 1)))
+        span = new_span(self.builder.path, first.line or 1, first.column or 1, last.end_line or 1, last.end_column or 1)
+        return _new_tuple(Stmt, (name, children, span))
+
+    def tree(self, tree: Tree[Token]) -> Any:
         """``build`` over a tree from ``Lark.parse``, children first (the order of the reductions
         that made it, so the same values and diagnostics as ``drive``)."""
-        build = self.build
-        # Depth first without recursion: (node, its children's values so far, the children left).
+        anonymous = _anonymous_terminals()
+        # Depth first without recursion: (node, its children so far, the children left).
         stack: list[tuple[Tree[Token], list[Any], Iterator[Any]]] = [(tree, [], iter(tree.children))]
         while True:
-            node, values, rest = stack[-1]
+            node, children, rest = stack[-1]
             for child in rest:
                 if isinstance(child, Tree):
                     stack.append((child, [], iter(child.children)))
                     break
-                values.append(child)
+                children.append(child)
             else:
                 stack.pop()
-                built = build(str(node.data), values)
+                if children:
+                    head, tail = children[0], children[-1]
+                    first = head.first if type(head) is _Built else head
+                    last = tail.last if type(tail) is _Built else tail
+                else:
+                    first = last = None
+                values = [c.value if type(c) is _Built else c for c in children
+                          if type(c) is _Built or c.type not in anonymous]
+                built = _Built(self.build(str(node.data), values, first, last), first, last)
                 if not stack:
-                    return built
+                    return built.value
                 stack[-1][1].append(built)
 
 
 @cache
-def _handlers() -> dict[str, Callable[[_Builder, Built, list[Any]], Any]]:
+def _handlers() -> dict[str, Callable[[_Builder, Pos, list[Any]], Any]]:
     """Grammar node name -> the (unbound) ``_Builder`` method of the same name that builds it: each
     public method of ``_Builder`` is a rule or alias of the grammar (a test checks it), and every
     other node becomes a statement (``Stmt``)."""
@@ -1306,8 +1338,8 @@ def parse_text(text: str, path: str = "<string>") -> ParseResult:
             comments: list[Comment] = []
             add = comments.append
             try:
-                built: Any = drive(fast, text, parse.build,
-                                   lambda tok: add(Comment(tok.line or 0, tok.column or 0, str(tok))))
+                built: Any = drive(fast, text, parse.statement,
+                                   lambda tok: add(Comment(tok.line or 0, tok.column or 0, str(tok))), parse.handlers)
             except Declined:  # a syntax error (or text left to Lark): Lark's own parser says what it is
                 pass
             else:
@@ -1338,7 +1370,6 @@ def _lexed_before(exc: UnexpectedInput, text: str) -> int:
     return len(text)
 
 
-def _result(path: str, built: Any, parse: _Parse, comments: list[Comment]) -> ParseResult:
-    blocks: list[m.Block] = built.value if isinstance(built, Built) else []
+def _result(path: str, blocks: list[m.Block], parse: _Parse, comments: list[Comment]) -> ParseResult:
     return ParseResult(m.Document(path=path, blocks=tuple(blocks)), tuple(parse.builder.diagnostics),
                        tuple(comments))
