@@ -127,8 +127,9 @@ def project_root(paths: Sequence[str] = (".",)) -> str | None:
     run spans projects that share none); else that folder, or the working directory when that
     folder is inside it (a run in a folder that is no project keeps its cache at the top, not in
     a policy directory), but never the file system's root."""
-    folders = [os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
-               for p in paths or (".",)]
+    from .configfile import folders_of
+
+    folders = folders_of(paths or (".",))
     try:
         common = os.path.commonpath(folders)
     except ValueError:  # Windows: paths on different drives

@@ -31,15 +31,18 @@ class Found:
     table: dict[str, Any]
 
 
+def folders_of(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The folder of each path: a folder itself, a file's parent (absolute)."""
+    return [os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)) for p in paths]
+
+
 def search_start(paths: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """Where the upward search for a configuration starts: the folder that holds every linted path
     (a run over another tree reads that tree's configuration, as the Python API does), else the
     working directory."""
-    folders = [os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)) for p in paths]
-    if not folders:
-        return Path.cwd()
+    folders = folders_of(paths)
     try:
-        return Path(os.path.commonpath(folders))
+        return Path(os.path.commonpath(folders)) if folders else Path.cwd()
     except ValueError:  # Windows: paths on different drives
         return Path.cwd()
 

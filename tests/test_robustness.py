@@ -177,7 +177,14 @@ def _project(tmp_path: Path) -> Path:
     return project
 
 
-@pytest.mark.parametrize("command", [["lint"], ["lint", "--no-cache"], ["fmt", "--check"], ["test"]])
+#: Every command that parses a policy, as a user runs it in the repository.
+PARSING_COMMANDS = [["lint"], ["fmt", "--check"], ["fmt"], ["test"], ["dump", "policies/fjordkaffe"],
+                    ["notice", "policies/fjordkaffe", "--lang", "en"],
+                    ["export", "policies/fjordkaffe", "--format", "fides"],
+                    ["query", "can", "newsletter", "email", "--policy", "policies/fjordkaffe"]]
+
+
+@pytest.mark.parametrize("command", [*PARSING_COMMANDS, ["lint", "--no-cache"]])
 def test_no_file_in_the_temporary_directory_is_opened(tmp_path: Path, command: list[str]) -> None:
     """Lark's ``cache=True`` read and wrote $TMPDIR/.lark_cache_*.tmp; the parse tables ship with us."""
     project = _project(tmp_path)
@@ -202,7 +209,7 @@ Lark(grammar, start="test_file", parser="lalr", lexer="contextual", propagate_po
 '''
 
 
-@pytest.mark.parametrize("command", [["lint"], ["fmt", "--check"], ["fmt"], ["test"]])
+@pytest.mark.parametrize("command", PARSING_COMMANDS)
 def test_a_pickle_planted_in_the_temporary_directory_never_runs(tmp_path: Path, command: list[str]) -> None:
     """Lark's cache file name is computable from public facts; one planted by another user of the machine
     ran code as the next user to lint. A pickle there must never be loaded, by any command."""

@@ -40,7 +40,7 @@ class Comment:
 @cache
 def lark_parser() -> Lark:
     """The policy parser, shared by every parse (``parse_text``) and the formatter: the shipped
-    table (``lark_tables.py``: never Lark's ``cache=True``, which unpickles from $TMPDIR), with no
+    table (``tables.py``: never Lark's ``cache=True``, which unpickles from $TMPDIR), with no
     transformer and no callbacks, so it holds nothing of any one parse.
 
     Positions come from the tokens (see ``_Parse``): Lark's ``propagate_positions`` nearly doubled

@@ -153,40 +153,43 @@ def _plainly_valid(table: dict[str, Any]) -> dict[str, Any] | None:
     return out
 
 
+#: The settings whose type the pydantic model makes strict and positive (`true` is an int to Python,
+#: and was taken as a limit of 1 byte).
+_BYTE_LIMITS = ("max_file_bytes", "max_capture_bytes", "max_manifest_bytes")
+
+
+def _not_empty(cls: Any, value: tuple[str, ...]) -> tuple[str, ...]:
+    if not value:  # an empty selection ran no rule and said "All clear"
+        raise ValueError("the list is empty: no rule would run; remove `select` to run the default set "
+                         "(\"ALL\"), or name the rules to run")
+    return value
+
+
 def _pydantic_config() -> Any:
-    """The pydantic model of the settings: what validates a table that is not plainly valid, and
-    words its errors. Built on first use (importing pydantic and building it costs ~40 ms)."""
+    """The pydantic model of the settings, made from ``Config``'s own fields (one declaration):
+    what validates a table that is not plainly valid, and words its errors. Built on first use
+    (importing pydantic and building it costs ~40 ms)."""
     global _PYDANTIC_CONFIG
     if _PYDANTIC_CONFIG is None:
-        from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+        from dataclasses import MISSING
 
-        class PydanticConfig(BaseModel):
-            model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
-                                      alias_generator=lambda s: s.replace("_", "-"))
+        from pydantic import ConfigDict, Field, StrictInt, create_model, field_validator
 
-            select: tuple[str, ...] = ("ALL",)
-            ignore: tuple[str, ...] = ()
-            extend_select: tuple[str, ...] = ()
-            jurisdictions: tuple[Literal["eu", "no", "fr"], ...] = ("eu",)
-            # StrictInt: `true` is an int to Python, and was taken as a limit of 1 byte
-            max_file_bytes: StrictInt = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
-            max_capture_bytes: StrictInt = Field(default=DEFAULT_MAX_CAPTURE_BYTES, gt=0)
-            max_manifest_bytes: StrictInt = Field(default=DEFAULT_MAX_MANIFEST_BYTES, gt=0)
-            policy: str | None = None
-            referred_findings: Literal["info", "first-layer", "keep", "off"] = "info"
-            group_findings: bool = True
-            rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
-
-            @field_validator("select")
-            @classmethod
-            def _not_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-                if not value:  # an empty selection ran no rule and said "All clear"
-                    raise ValueError("the list is empty: no rule would run; remove `select` to run the default "
-                                     "set (\"ALL\"), or name the rules to run")
-                return value
-
-        PydanticConfig.model_rebuild(_types_namespace={"Any": Any, "Literal": Literal, "StrictInt": StrictInt})
-        _PYDANTIC_CONFIG = PydanticConfig
+        definitions: dict[str, Any] = {}
+        for f in fields(Config):
+            if f.name in ("source", "notes"):
+                continue
+            default = Field(default_factory=f.default_factory) if f.default_factory is not MISSING else f.default
+            if f.name in _BYTE_LIMITS:
+                definitions[f.name] = (StrictInt, Field(default=f.default, gt=0))
+            else:
+                definitions[f.name] = (f.type, default)
+        model = create_model(
+            "PydanticConfig", __config__=ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                                                    alias_generator=lambda s: s.replace("_", "-")),
+            __validators__={"_not_empty": field_validator("select")(_not_empty)}, **definitions)
+        model.model_rebuild(_types_namespace={"Any": Any, "Literal": Literal})
+        _PYDANTIC_CONFIG = model
     return _PYDANTIC_CONFIG
 
 
