@@ -20,9 +20,11 @@ and a diagnostic of a broken file never import the rules.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import IntEnum
 from typing import Literal
+
+from .records import dataclass
 
 #: Where the documentation lives; a code's ``url`` is ``DOCS_ROOT/<page>#<code>-<name>``.
 DOCS_ROOT = "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs"

@@ -27,12 +27,13 @@ import math
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic, builtin
+from ..records import dataclass
 from ..span import Span
 
 PreConsent = Literal["first-load", "first-page", "all", "none"]

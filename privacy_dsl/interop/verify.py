@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic
 from ..language import model as m
 from ..lint.cookiedb import CookieDatabase, KnownCookie, database, dsl_duration_at_least, dsl_expiry
+from ..records import dataclass
 from .observed import Capture, Observation, Position, problem
 
 # ---------------------------------------------------------------- sites

@@ -13,7 +13,8 @@ English, ``personvernforordningen art. 6 nr. 1 bokstav a`` in Norwegian).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from ...records import dataclass
 
 
 @dataclass(frozen=True, slots=True)
