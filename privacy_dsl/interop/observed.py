@@ -11,6 +11,10 @@ Three readers, one result (``Capture``, a list of ``Observation``):
   prints them. ``Date:`` lines set the time that ``Expires`` is counted from, and a comment line
   ``# url: https://...`` says which URL set the cookies that follow.
 
+What the user chose when a capture was recorded is its ``choice`` (``--before-consent``: none was
+made, every observation is before consent; ``--after-reject``: the user rejected, and each
+observation says whether it is ``after_reject``); see ``read_har``.
+
 Cookie values are never kept: they are identifiers of people. Deletions (``Max-Age=0``, an
 ``Expires`` in the past) are not observations of a cookie. Every problem with the input is a
 diagnostic (never an exception): a file that cannot be read at all is fatal (exit 2), a bad line or

@@ -11,6 +11,10 @@ with ``*`` as a wildcard (``"_pk_id.*"``), or as a prefix when it has no ``*``. 
 ``domains`` matches only cookies of those domains or their subdomains. Exact names win over
 patterns.
 
+After a rejection (captures given with ``--after-reject``): a declaration that needs consent
+(``needs_consent``) whose cookie is set after the rejection is VC007, one only sent after it VC008,
+one finding per observed name (``Verifier._after_reject``); undeclared cookies are left to VC001.
+
 First or third party: the *first-party sites* are the ``--first-party`` values, else the host of
 the first page in the HAR and the hosts of the policy's ``url`` and the controller's ``website``.
 A cookie is first party when the host that set (or was sent) it and its ``Domain`` belong to one of
