@@ -415,8 +415,10 @@ _VERIFY = (
         "judges it here). One finding per name, at its first sighting after the rejection; a cookie set "
         "after the rejection is not also reported by VC008. A refusal is the absence of consent: storing "
         "the cookie anyway is storage without consent (ePrivacy Art. 5(3)); consent is a freely given, "
-        "unambiguous indication (GDPR Art. 4(11)), and refusing or withdrawing must be as easy and as "
-        "effective as giving it (Art. 7(3)). Bollinger et al. (USENIX Security 2022) found the choice "
+        "unambiguous indication by a clear affirmative action (GDPR Art. 4(11)), so what the user did not "
+        "give cannot be assumed (Planet49, operative part point 1); consent is not freely given when the "
+        "user cannot refuse it without detriment (GDPR Recital 42), and a withdrawal must be as easy as "
+        "giving consent (Art. 7(3)). Bollinger et al. (USENIX Security 2022) found the choice "
         "ignored on 21 % of about 30,000 sites.\n\n"
         "```\n"
         "after-reject.har:40:22: VC007 error: cookie `_ga` needs consent but is set by shop.example after the "
@@ -425,7 +427,7 @@ _VERIFY = (
         {"set": "cookie `{name}` needs consent but is set by {host} after the user rejected it (rejection: {rejected})",
          "stored": "{storage} `{name}` needs consent but is stored by a visit made after the user rejected it "
                    "(rejection: {rejected})"},
-        (_ART53, "GDPR Art. 4(11), 7(3)", _PLANET49, _BOLLINGER)),
+        (_ART53, "GDPR Art. 4(11), 7(3), Recital 42", _PLANET49, _BOLLINGER)),
     _verify(
         "VC008", "sent-after-reject", Severity.WARNING,
         "A cookie that needs consent is still sent after the user rejected.",
