@@ -155,8 +155,10 @@ def test_before_consent_judges_the_whole_capture(tmp_path: Path) -> None:
     # declarations that need consent are VC006 (such a capture may hold an accept)
     assert [(c, n) for c, n, _, _ in judged(path, choice="unknown")] == [
         ("VC006", "consent_choice"), ("VC006", "_pk_id.*")]
-    # no VC007/VC008 there: nothing was rejected
+    # no VC007/VC008 there: nothing was rejected; and a consent marker (given for the other captures)
+    # ends nothing in a capture that holds no choice
     assert all(c not in ("VC007", "VC008") for c, _, _, _ in judged(path, choice="none"))
+    assert judged(path, choice="none", markers=("/tag",)) == judged(path, choice="none")
 
 
 def test_an_after_reject_inspection_reports_cookies_and_local_storage(tmp_path: Path) -> None:
@@ -413,7 +415,9 @@ def test_real_browser_before_consent_after_accept_after_reject(choice_site: Choi
     host = f"127.0.0.1:{site.port}"
     vc007 = by[("VC007", "_stat")]
     assert vc007["args"] == {"name": "_stat", "host": host, "rejected": shown}
-    assert vc007["line"] > after_line and "_stat=" in lines[vc007["line"] - 1]
+    assert vc007["line"] > after_line and vc007["end_line"] == vc007["line"]
+    # the span is the Set-Cookie header itself, in the response to /after
+    assert lines[vc007["line"] - 1][vc007["column"] - 1:vc007["end_column"] - 1] == "_stat=s1; Max-Age=3600; Path=/"
     assert vc007["severity"] == "error" and vc007["path"] == str(har_path)
     kept = by[("VC008", "ad_id")]
     assert kept["severity"] == "warning" and kept["line"] > consent_line
@@ -421,6 +425,7 @@ def test_real_browser_before_consent_after_accept_after_reject(choice_site: Choi
     assert kept["args"] == {"name": "ad_id", "host": "127.0.0.1", "rejected": shown,
                             "before": f"{har_path}:{set_before}"}
     assert set_before < consent_line
+    assert lines[kept["line"] - 1][kept["column"] - 1:kept["end_column"] - 1] == "ad_id"  # a request's cookie name
     written = by[("VC008", "_pk_id.1.ab")]
     assert written["args"] == {"name": "_pk_id.1.ab", "host": "127.0.0.1", "rejected": shown}
     assert "/beacon" in "\n".join(lines[written["line"] - 40:written["line"]])

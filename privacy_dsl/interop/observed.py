@@ -502,7 +502,7 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
     never consents).
 
     ``choice`` ``none`` (a capture recorded before any choice, ``--before-consent``): every
-    observation is before consent, ``pre_consent`` is not read. ``rejected`` (``--after-reject``):
+    observation is before consent; ``pre_consent`` and the markers are not read. ``rejected`` (``--after-reject``):
     the observations at and after the first request matching a consent marker (the request that
     records the rejection) are after the rejection, those before it before any choice; with no
     matching request (or no marker), the whole capture is after the rejection.
@@ -539,7 +539,7 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
         return capture
     capture.text = _masked_json(text, _har_cookie_values(entries)) if len(text) <= 20 * 1024 * 1024 else None
     locator = _Locator(shown, text)
-    markers = list(consent_markers)
+    markers = list(consent_markers) if choice != "none" else []  # no choice in it: nothing ends the window
 
     pages = [p for p in (raw_pages or ()) if isinstance(p, dict)]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)

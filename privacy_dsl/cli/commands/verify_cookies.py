@@ -67,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "content) (repeatable)")
     p.add_argument("--before-consent", type=Path, action="append", default=[], metavar="FILE",
                    help="a HAR or inspection.json recorded before any consent choice: every cookie in it counts "
-                   "as set before consent (VC005), whatever --pre-consent says (repeatable)")
+                   "as set before consent (VC005), whatever --pre-consent and --consent-marker say (repeatable)")
     p.add_argument("--after-reject", type=Path, action="append", default=[], metavar="FILE",
                    help="a HAR or inspection.json recorded after clicking reject: from the first request matching "
                    "--consent-marker, else all of it, is after the rejection; cookies needing consent set there "
