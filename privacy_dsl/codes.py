@@ -2,7 +2,7 @@
 
 One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
-(E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP005) and of
+(E001-E206), the codes of ``verify-cookies`` (VC001-VC008, VC100-VC104), of ``export`` (EXP001-EXP005) and of
 ``notice`` (NTC001-NTC004), which are declared here, and the codes that were retired (``RETIRED``).
 The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
 model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
@@ -314,6 +314,8 @@ _INPUT = (
 
 _ART53 = "Directive 2002/58/EC (ePrivacy) Art. 5(3)"
 _PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019), operative part, points 1 and 2"
+_BOLLINGER = ("Bollinger, Kubicek, Cotrini, Basin, \"Automating Cookie Consent and GDPR Violation Detection\", "
+              "31st USENIX Security Symposium (2022), pp. 2893-2910")
 
 
 def _verify(code: str, name: str, severity: Severity, summary: str, doc: str, messages: dict[str, str],
@@ -399,6 +401,54 @@ _VERIFY = (
         "`--fail-level warning` to let VC006 pass.",
         {"unseen": "cookie `{name}` is declared but was not observed in the capture"},
         ("GDPR Art. 12(1)",)),
+    _verify(
+        "VC007", "set-after-reject", Severity.ERROR,
+        "A cookie or storage item that needs consent is set after the user rejected: the choice is ignored.",
+        "In a capture given with `--after-reject`, the site stores something the policy says needs consent "
+        "(its declaration names a `consent` mechanism, its purpose has `basis consent`, or its category is "
+        "analytics, marketing or personalization, as for VC005) after the user rejected. *After the "
+        "rejection* is the part of the capture at and after the first request matching `--consent-marker` "
+        "(the request that records the rejection), or the whole capture when no request matches (recorded "
+        "in a browser that had already rejected). *Set* means a `Set-Cookie` response header in that part "
+        "(a deletion, `Max-Age=0`, is not), or, in a website-evidence-collector `inspection.json` of a visit "
+        "begun with the rejection made, a cookie or local-storage key in its store. Strictly necessary and "
+        "security declarations are never reported; an undeclared cookie is VC001's finding only (the "
+        "stronger: certain, where whether it needs consent would be a guess; once declared, the next run "
+        "judges it here). One finding per name, at its first sighting after the rejection; a cookie set "
+        "after the rejection is not also reported by VC008. A refusal is the absence of consent: storing "
+        "the cookie anyway is storage without consent (ePrivacy Art. 5(3)); consent is a freely given, "
+        "unambiguous indication by a clear affirmative action (GDPR Art. 4(11)), so what the user did not "
+        "give cannot be assumed (Planet49, operative part point 1); consent is not freely given when the "
+        "user cannot refuse it without detriment (GDPR Recital 42), and a withdrawal must be as easy as "
+        "giving consent (Art. 7(3)). Bollinger et al. (USENIX Security 2022) found the choice "
+        "ignored on 21 % of about 30,000 sites.\n\n"
+        "```\n"
+        "after-reject.har:40:22: VC007 error: cookie `_ga` needs consent but is set by shop.example after the "
+        "user rejected it (rejection: before the capture)\n"
+        "```",
+        {"set": "cookie `{name}` needs consent but is set by {host} after the user rejected it (rejection: {rejected})",
+         "stored": "{storage} `{name}` needs consent but is stored by a visit made after the user rejected it "
+                   "(rejection: {rejected})"},
+        (_ART53, "GDPR Art. 4(11), 7(3), Recital 42", _PLANET49, _BOLLINGER)),
+    _verify(
+        "VC008", "sent-after-reject", Severity.WARNING,
+        "A cookie that needs consent is still sent after the user rejected.",
+        "In the part of an `--after-reject` capture after the rejection (see VC007), a request carries a "
+        "cookie the policy says needs consent, and no response in that part sets it. The capture shows the "
+        "cookie reaching a server after the refusal, not that it was stored after it: the message says "
+        "whether the capture shows it before the choice (then it was set before the rejection and merely "
+        "kept: expire it, `Max-Age=0`, when the user rejects), or not at all (a script may have written it "
+        "after the rejection, or it is left from an earlier visit). Reading a stored cookie is gaining "
+        "access to information already stored, which needs consent as storing it does (ePrivacy Art. "
+        "5(3)); a warning rather than an error because a browser sends every cookie of a domain whatever "
+        "the site does with it, and whether a site must actively expire cookies stored before a refusal is "
+        "not settled by a court (for a withdrawal: GDPR Art. 7(3), 17(1)(b)). One finding per name; a "
+        "name VC007 reports is not reported here.",
+        {"kept": "cookie `{name}` needs consent but is still sent to {host} after the user rejected it "
+                 "(rejection: {rejected}); it was there before the choice, at {before}",
+         "sent": "cookie `{name}` needs consent but is sent to {host} after the user rejected it (rejection: "
+                 "{rejected}); the capture does not show when it was stored"},
+        (_ART53, "GDPR Art. 7(3), 17(1)(b)", _BOLLINGER)),
     _verify(
         "VC100", "unreadable-capture", Severity.ERROR,
         "The capture file could not be read.",
