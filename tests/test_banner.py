@@ -119,6 +119,10 @@ cookie _ga {
 """
 
 
+#: POLICY as the linter rejects it: browser settings, no reject button. The banner asks properly all the same.
+BROWSER_SETTINGS = POLICY.replace("method opt_in\n  reject_button\n", "method browser_settings\n  reject_button no\n")
+
+
 def load(tmp_path: Path, text: str = POLICY) -> Any:
     folder = tmp_path / "policy"
     folder.mkdir(exist_ok=True)
@@ -269,6 +273,9 @@ def test_a_policy_the_linter_rejects_gets_a_banner_that_asks_properly(tmp_path: 
     and every difference from the policy is reported on standard error; the exit code is 0."""
     (tmp_path / "policy").mkdir()
     (tmp_path / "policy" / "p.privacy").write_text(BAD_CONSENT, encoding="utf-8")
+    assert main(["lint", str(tmp_path / "policy"), "--format", "concise", "--select", "CON004,CK001"]) == 1
+    found = capsys.readouterr().out
+    assert "CON004" in found and "CK001" in found  # the linter rejects its consent
     out = tmp_path / "cc.js"
     assert main(["export", str(tmp_path / "policy"), "--format", "cookieconsent", "-o", str(out)]) == 0
     err = capsys.readouterr().err
@@ -387,6 +394,10 @@ async function until(find) { for (let i = 0; i < 200; i++) { const x = find(); i
 const report = (out) => { const pre = document.createElement("pre"); pre.id = "audit";
   pre.textContent = JSON.stringify(out); document.body.appendChild(pre); };
 const cookies = () => document.cookie.split(/;\\s*/).filter(Boolean).map(c => c.split("=")[0]).sort();
+// How a button looks: its label, classes, and what makes it more or less prominent than another.
+const look = (b) => { const st = getComputedStyle(b); return {label: b.textContent.trim(), classes: b.className,
+  height: b.getBoundingClientRect().height, font: [st.fontSize, st.fontWeight].join(" "),
+  visible: b.offsetParent !== null}; };
 """
 
 #: The page sets a strictly necessary cookie itself; each other cookie only from a script the
@@ -403,7 +414,7 @@ document.cookie = "_fbp=1; path=/";</script>
 (async () => {{ try {{
   const out = {{}};
   const notice = await until(() => document.querySelector(".klaro .cookie-notice"));
-  out.notice_buttons = [...notice.querySelectorAll("button")].map(b => [b.textContent.trim(), b.className]);
+  out.notice_buttons = [...notice.querySelectorAll("button")].map(look);
   out.before = cookies();
   const action = "{action}";
   if (action === "reject") notice.querySelector(".cn-decline").click();
@@ -437,7 +448,7 @@ document.cookie = "session_id=1; path=/";</script>
 (async () => {{ try {{
   const out = {{}};
   const modal = await until(() => document.querySelector("#cc-main .cm"));
-  out.notice_buttons = [...modal.querySelectorAll("button")].map(b => [b.textContent.trim(), b.className]);
+  out.notice_buttons = [...modal.querySelectorAll("button")].map(look);
   out.before = cookies();
   const action = "{action}";
   if (action === "reject") modal.querySelector('[data-role="necessary"]').click();
@@ -479,9 +490,13 @@ def run_page(site: tuple[Path, str], page: str, tmp: Path) -> dict[str, Any]:
 
 @pytest.mark.network  # npm fetches klaro from the registry
 @needs_chromium
-@pytest.mark.parametrize(("action", "lang"), [("reject", "en"), ("accept", "nb"), ("choose", "en")])
-def test_klaro_in_chromium(action: str, lang: str, klaro_js: Path, site: tuple[Path, str], tmp_path: Path) -> None:
-    text, _ = export_banner(load(tmp_path), "klaro", [])
+@pytest.mark.parametrize(("action", "lang", "policy"), [
+    ("reject", "en", POLICY), ("accept", "nb", POLICY), ("choose", "en", POLICY), ("reject", "en", BROWSER_SETTINGS)],
+    ids=["reject", "accept", "choose", "reject-browser-settings-policy"])
+def test_klaro_in_chromium(action: str, lang: str, policy: str, klaro_js: Path, site: tuple[Path, str],
+                           tmp_path: Path) -> None:
+    text, problems = export_banner(load(tmp_path, policy), "klaro", [])
+    assert [d.code for d in problems] == ([] if policy == POLICY else ["EXP030", "EXP031"])
     root, _ = site
     (root / "klaro-config.js").write_text(text, encoding="utf-8")
     shutil.copy(klaro_js, root / "klaro.js")
@@ -490,9 +505,10 @@ def test_klaro_in_chromium(action: str, lang: str, klaro_js: Path, site: tuple[P
     page = KLARO_PAGE.format(lang=lang, action=action, driver=DRIVER, analytics=names["analytics"],
                              marketing=names["marketing"])
     out = run_page(site, page, tmp_path)
-    labels = [label for label, _ in out["notice_buttons"]]
+    buttons = {b["label"]: b for b in out["notice_buttons"]}
     accept, reject = ("Godta alle", "Avslå alle") if lang == "nb" else ("Accept all", "Reject all")
-    assert accept in labels and reject in labels  # reject on the first layer, beside accept
+    assert buttons[accept]["visible"] and buttons[reject]["visible"]  # reject on the first layer, beside accept
+    assert (buttons[accept]["height"], buttons[accept]["font"]) == (buttons[reject]["height"], buttons[reject]["font"])
     assert out["before"] == ["session_id"]  # nothing but the necessary cookie before a choice
     consents = {key: out["consents"][name] for key, name in names.items()}
     if action == "reject":
@@ -511,19 +527,23 @@ def test_klaro_in_chromium(action: str, lang: str, klaro_js: Path, site: tuple[P
 
 @pytest.mark.network  # npm fetches vanilla-cookieconsent from the registry
 @needs_chromium
-@pytest.mark.parametrize(("action", "lang"), [("reject", "en"), ("accept", "nb"), ("choose", "en")])
-def test_cookieconsent_in_chromium(action: str, lang: str, cookieconsent_js: Path, site: tuple[Path, str],
+@pytest.mark.parametrize(("action", "lang", "policy"), [
+    ("reject", "en", POLICY), ("accept", "nb", POLICY), ("choose", "en", POLICY), ("reject", "en", BROWSER_SETTINGS)],
+    ids=["reject", "accept", "choose", "reject-browser-settings-policy"])
+def test_cookieconsent_in_chromium(action: str, lang: str, policy: str, cookieconsent_js: Path, site: tuple[Path, str],
                                    tmp_path: Path) -> None:
-    text, _ = export_banner(load(tmp_path), "cookieconsent", [])
+    text, problems = export_banner(load(tmp_path, policy), "cookieconsent", [])
+    assert [d.code for d in problems] == ([] if policy == POLICY else ["EXP030", "EXP031"])
     root, _ = site
     (root / "cookieconsent-config.js").write_text(text, encoding="utf-8")
     for name in ("cookieconsent.umd.js", "cookieconsent.css"):
         shutil.copy(cookieconsent_js.parent / name, root / name)
     out = run_page(site, COOKIECONSENT_PAGE.format(lang=lang, action=action, driver=DRIVER), tmp_path)
-    buttons = dict(out["notice_buttons"])
+    buttons = {b["label"]: b for b in out["notice_buttons"]}
     accept, reject = ("Godta alle", "Avslå alle") if lang == "nb" else ("Accept all", "Reject all")
-    assert accept in buttons and reject in buttons
-    assert buttons[accept] == buttons[reject]  # equal weight: the same classes
+    assert buttons[accept]["visible"] and buttons[reject]["visible"]
+    assert {k: v for k, v in buttons[accept].items() if k != "label"} == \
+        {k: v for k, v in buttons[reject].items() if k != "label"}  # equal weight: the same classes, size, font
     assert out["before"] == ["session_id"]
     if action == "reject":
         assert out["after"] == ["cc_cookie", "session_id"]
