@@ -419,6 +419,11 @@ document.cookie = "_fbp=1; path=/";</script>
   const action = "{action}";
   if (action === "reject") notice.querySelector(".cn-decline").click();
   if (action === "accept") notice.querySelector(".cm-btn-success").click();
+  if (action === "inspect") {{
+    notice.querySelector(".cn-learn-more").click();
+    await until(() => document.querySelector(".klaro .cookie-modal"));
+    for (const b of document.querySelectorAll(".klaro .cm-caret a, .klaro .cm-services-toggle")) b.click();
+  }}
   if (action === "choose") {{
     notice.querySelector(".cn-learn-more").click();
     const modal = await until(() => document.querySelector(".klaro .cookie-modal"));
@@ -429,6 +434,9 @@ document.cookie = "_fbp=1; path=/";</script>
     modal.querySelector(".cm-btn-accept").click();
   }}
   await sleep(1500);
+  out.pwned = window.pwned === undefined ? null : window.pwned;
+  out.injected = document.querySelectorAll('img[src="x"], script[data-pwn]').length;
+  out.shown_as_text = document.body.innerHTML.includes("&lt;img src=x onerror");
   out.after = cookies();
   out.consents = klaro.getManager().consents;
   out.confirmed = klaro.getManager().confirmed;
@@ -453,6 +461,10 @@ document.cookie = "session_id=1; path=/";</script>
   const action = "{action}";
   if (action === "reject") modal.querySelector('[data-role="necessary"]').click();
   if (action === "accept") modal.querySelector('[data-role="all"]').click();
+  if (action === "inspect") {{
+    modal.querySelector('[data-role="show"]').click();
+    await until(() => document.querySelector("#cc-main .pm"));
+  }}
   if (action === "choose") {{
     modal.querySelector('[data-role="show"]').click();
     const prefs = await until(() => document.querySelector("#cc-main .pm"));
@@ -464,6 +476,9 @@ document.cookie = "session_id=1; path=/";</script>
     prefs.querySelector('[data-role="save"]').click();
   }}
   await sleep(1500);
+  out.pwned = window.pwned === undefined ? null : window.pwned;
+  out.injected = document.querySelectorAll('img[src="x"], script[data-pwn]').length;
+  out.shown_as_text = document.body.innerHTML.includes("&lt;img src=x onerror");
   out.after = cookies();
   out.consents = Object.fromEntries(["necessary", "analytics", "marketing"]
     .map(c => [c, CookieConsent.acceptedCategory(c)]));
@@ -559,3 +574,38 @@ def test_cookieconsent_in_chromium(action: str, lang: str, policy: str, cookieco
         assert out["after"] == ["_pk_id.1.ab", "cc_cookie", "session_id"]
         assert out["consents"] == {"necessary": True, "analytics": True, "marketing": False}
         assert out["record"] == ["necessary", "analytics"]
+
+
+#: Policy text that tries to run script: in the banner it must stay text.
+ATTACK = '</script><script data-pwn>window.pwned = 1</script><img src=x onerror="window.pwned = 2"><!--'
+
+
+@pytest.mark.network  # npm fetches both libraries from the registry
+@needs_chromium
+@pytest.mark.parametrize("fmt", ["klaro", "cookieconsent"])
+def test_hostile_policy_text_stays_text_in_chromium(fmt: str, klaro_js: Path, cookieconsent_js: Path,
+                                                     site: tuple[Path, str], tmp_path: Path) -> None:
+    """The generated file inlined in the page's own <script> element, with policy texts that try to
+    end it, open a comment and inject an element with a handler: nothing runs, nothing is injected,
+    and the library shows the text as written."""
+    from privacy_dsl.outputs.fmt import quote
+
+    policy = load(tmp_path, POLICY.replace('provider "Meta"', f"provider {quote(ATTACK)}")
+                  .replace('en "Advertising"', f"en {quote(ATTACK)}"))
+    text, _ = export_banner(policy, fmt, ["en"])
+    root, _ = site
+    if fmt == "klaro":
+        shutil.copy(klaro_js, root / "klaro.js")
+        config = json.loads(text.split(" = ", 1)[1].rsplit(";", 1)[0])
+        names = {s["purposes"][0]: s["name"] for s in config["services"]}
+        page = KLARO_PAGE.format(lang="en", action="inspect", driver=DRIVER, analytics=names["analytics"],
+                                 marketing=names["marketing"])
+        page = page.replace('<script src="klaro-config.js"></script>', f"<script>{text}</script>")
+    else:
+        for name in ("cookieconsent.umd.js", "cookieconsent.css"):
+            shutil.copy(cookieconsent_js.parent / name, root / name)
+        page = COOKIECONSENT_PAGE.format(lang="en", action="inspect", driver=DRIVER)
+        page = page.replace('<script src="cookieconsent-config.js"></script>', f"<script>{text}</script>")
+    out = run_page(site, page, tmp_path)
+    assert (out["pwned"], out["injected"], out["shown_as_text"]) == (None, 0, True), out
+    assert out["after"] == ["session_id"]  # and the banner still works: no choice yet, no cookie
