@@ -264,23 +264,9 @@ class _Banner:
         return name
 
     def expiry(self, cookie: m.Cookie, lang: str) -> str:
-        p = self.phrases[lang]
-        expiry = cookie.expiry
-        if expiry is None:
-            return p.not_stated
+        from ..outputs.notice import expiry_text
 
-        def duration(d: m.Duration) -> str:
-            return p.unit(d.unit.value, d.amount)
-
-        if expiry.duration is not None and expiry.minimum is not None:
-            return p.expiry_range(duration(expiry.minimum), duration(expiry.duration))
-        if expiry.duration is not None:
-            return duration(expiry.duration)
-        if expiry.lifetime == "session":
-            return p.session
-        if expiry.lifetime == "never":
-            return p.never_expires
-        return p.persistent_unknown
+        return expiry_text(self.phrases[lang], cookie.expiry)
 
     def provider(self, cookie: m.Cookie, lang: str) -> str:
         if cookie.provider is not None:
