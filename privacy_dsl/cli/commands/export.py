@@ -67,6 +67,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ...interop.export import dump_yaml, to_fides, to_json
 
+    banner = args.format in ("klaro", "cookieconsent")
+    langs = _banner_langs(args) if banner else []
+    if langs is None:
+        return EXIT_ERROR
     loaded = load_one_policy(args, "export")
     if loaded is None:
         return EXIT_ERROR
@@ -74,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
     inputs, what = loaded.sources, "a file of the policy"  # never written over
     if args.format == "json":
         return EXIT_OK if write_output(to_json(policy), args.output, inputs, what) else EXIT_ERROR
-    if args.format in ("klaro", "cookieconsent"):
-        return _banner(args, loaded)
+    if banner:
+        return _banner(args, loaded, langs)
     lang = args.lang or (policy.info.languages[0].name if policy.info and policy.info.languages else None)
     data, problems = to_fides(policy, lang)
     lost = blocking(problems, loaded.sources, args.allow_missing)
@@ -91,17 +95,24 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if write_output(dump_yaml(data, header), args.output, inputs, what) else EXIT_ERROR
 
 
-def _banner(args: argparse.Namespace, loaded: Loaded) -> int:
-    """``--format klaro|cookieconsent``: the banner's script (``interop/banner.py``)."""
-    from ...interop.banner import export_banner
+def _banner_langs(args: argparse.Namespace) -> list[str] | None:
+    """The banner's ``--lang`` list; None after saying which language has no catalogue (a usage error)."""
     from ...locale import available
 
     langs = [x.strip() for x in (args.lang or "").split(",") if x.strip()]
     unknown = [x for x in langs if x not in available()]
     if unknown:
         print(f"privacy-dsl export: error: --lang {unknown[0]}: no message catalogue for the banner's wording "
-              f"(available: {', '.join(available())})", file=sys.stderr)
-        return EXIT_ERROR
+              f"(available: {', '.join(available())}; add one with scripts/regen_catalogues.py --new "
+              f"{unknown[0]})", file=sys.stderr)
+        return None
+    return langs
+
+
+def _banner(args: argparse.Namespace, loaded: Loaded, langs: list[str]) -> int:
+    """``--format klaro|cookieconsent``: the banner's script (``interop/banner.py``)."""
+    from ...interop.banner import export_banner
+
     text, problems = export_banner(loaded.policy, args.format, langs)
     if blocking(problems, loaded.sources, False):
         print("privacy-dsl export: the policy declares no cookies; no banner written.", file=sys.stderr)
