@@ -2,8 +2,9 @@
 
 One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
-(E001-E206), the codes of ``verify-cookies`` (VC001-VC008, VC100-VC104), of ``export`` (EXP001-EXP005) and of
-``notice`` (NTC001-NTC004), which are declared here, and the codes that were retired (``RETIRED``).
+(E001-E206), the codes of ``verify-cookies`` (VC001-VC008, VC100-VC104), of ``export`` (EXP001-EXP005;
+EXP030-EXP034 for the consent banner) and of ``notice`` (NTC001-NTC004), which are declared here, and
+the codes that were retired (``RETIRED``).
 The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
 model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
 configuration's ``select`` and ``ignore``, inline suppressions and ``privacy-dsl test`` read it.
@@ -532,6 +533,44 @@ _EXPORT = (
            "others are not exported (one finding per language, with how many texts).",
            {"languages": "the texts in `{lang}` ({count}) are not exported: a fides manifest holds one language "
                          "(`{exported}`)"}),
+    # The consent banner (`export --format klaro | cookieconsent`), docs/banner.md.
+    _other("export", "banner.md", "EXP030", "banner-asks-what-the-policy-does-not", Severity.WARNING,
+           "The cookies rely on a consent mechanism the linter does not accept as consent (browser settings, "
+           "continued browsing, opt-out, ...): the banner asks for opt-in consent all the same, so the site "
+           "will then do what the policy does not say; change the policy to `method opt_in`.",
+           {"invalid-method": "consent mechanism `{consent}` collects consent by {methods}, which is not consent; the "
+                              "banner asks for opt-in consent instead (the policy no longer describes the site)",
+            "no-method": "consent mechanism `{consent}` does not say how consent is asked; the banner asks for "
+                         "opt-in consent",
+            "no-mechanism": "{cookies} name no consent mechanism; the banner asks for opt-in consent to them"}),
+    _other("export", "banner.md", "EXP031", "banner-offers-what-the-policy-does-not", Severity.WARNING,
+           "The policy says the banner has no reject button, or does not say, or makes consent a condition of "
+           "the service: the banner offers \"reject all\" beside \"accept all\", as prominent (CON008), and lets "
+           "the visitor in either way.",
+           {"no-reject": "consent mechanism `{consent}` offers no reject button; the banner offers one beside accept, "
+                         "as prominent",
+            "reject-not-stated": "consent mechanism `{consent}` does not say whether it offers a reject button; the "
+                                 "banner offers one beside accept, as prominent",
+            "wall": "consent mechanism `{consent}` makes consent a condition of the service; the banner lets the "
+                    "visitor reject and go on"}),
+    _other("export", "banner.md", "EXP032", "banner-language-without-catalogue", Severity.WARNING,
+           "A language the policy declares has no message catalogue for the banner's fixed wording: the banner "
+           "has no translation in it.",
+           {"no-catalogue": "the policy declares `{lang}`, which has no message catalogue ({available}); the banner "
+                            "has no `{lang}` translation"}),
+    _other("export", "banner.md", "EXP033", "banner-cannot-clear", Severity.WARNING,
+           "A declared item the consent manager cannot delete when consent is refused or withdrawn: an unnamed "
+           "cookie, or storage that is not a cookie (local storage, a pixel, ...). It is listed in its category, "
+           "and the site's own code must honour the choice.",
+           {"unnamed": "{item} has no name, so the consent manager cannot delete it when consent is refused or "
+                       "withdrawn; it is listed in category `{category}` only",
+            "storage": "{item} is not a cookie; the consent manager deletes only cookies, so the site's own code "
+                       "must remove it when consent to `{category}` is refused or withdrawn"}),
+    _other("export", "banner.md", "EXP034", "banner-without-cookies", Severity.ERROR,
+           "The policy declares no cookies or similar technologies: a banner would ask about nothing, so nothing "
+           "is written.",
+           {"no-cookies": "the policy declares no cookies or similar technologies: there is nothing for a banner to "
+                          "ask"}),
 )
 
 _NOTICE = (
