@@ -1,5 +1,5 @@
 """Documentation generated from the catalogue (``privacy_dsl.lint.catalogue``): ``docs/rules/`` and the code
-sections of the command pages (verify-cookies, export, notice). ``python -m privacy_dsl.lint.docs``
+sections of the command pages (verify-cookies, export, notice, diff). ``python -m privacy_dsl.lint.docs``
 writes them; a test checks that they are up to date.
 """
 
@@ -107,6 +107,7 @@ SECTIONS: dict[str, tuple[tuple[str, str], Callable[[], str]]] = {
     "verify-cookies.md": (_CODES, lambda: _heading_section("verify")),
     "interop.md": (_CODES, lambda: _table_section("export")),
     "notice.md": (_CODES, lambda: _table_section("notice")),
+    "diff.md": (_CODES, lambda: _table_section("diff")),
     "language.md": (("statements", "grammar.lark"), _statements),
 }
 
