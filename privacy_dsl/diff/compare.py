@@ -637,21 +637,35 @@ _FINDING_IMPACT = {Severity.ERROR: _H, Severity.WARNING: _M, Severity.INFO: _L}
 
 
 def _finding_key(d: Diagnostic, rename: Callable[[str], str]) -> tuple[Any, ...]:
-    return (d.code, d.message_id, tuple((k, rename(v)) for k, v in d.args)) if d.args else (d.code, d.message)
+    if d.args:
+        return (d.code, d.message_id, tuple((k, rename(v)) for k, v in d.args))
+    return (d.code, rename(d.message))
+
+
+def _renamer(renames: Renames) -> Callable[[str], str]:
+    """Rewrites the base's ids in a finding's text as the head names them (whole names only)."""
+    import re
+
+    table = {old: new for kind in renames.values() for old, new in kind.items()}
+    if not table:
+        return lambda value: value
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+                         + r")(?![\w-])")
+    return lambda value: pattern.sub(lambda match: table[match.group(1)], value)
 
 
 def finding_changes(base: Iterable[Diagnostic], head: Iterable[Diagnostic], renames: Renames) -> list[Change]:
     """The findings each side has that the other has not: ``new-finding`` and ``fixed-finding``.
     Findings are matched by code and message arguments (places aside), the base's names read
     through the renames, as many times as each occurs."""
-    table = {old: new for kind in renames.values() for old, new in kind.items()}
+    rename = _renamer(renames)
 
     def same(value: str) -> str:
         return value
 
     old = [d for d in base if d.suppressed is None]
     new = [d for d in head if d.suppressed is None]
-    was = Counter(_finding_key(d, lambda v: table.get(v, v)) for d in old)
+    was = Counter(_finding_key(d, rename) for d in old)
     now = Counter(_finding_key(d, same) for d in new)
     changes = []
     remaining = was - now
@@ -664,7 +678,7 @@ def finding_changes(base: Iterable[Diagnostic], head: Iterable[Diagnostic], rena
                               f"introduces {d.code} {d.name}: {d.message}",
                               (("code", d.code), ("name", d.name), ("severity", d.severity.label)), head=d.span))
     for d in old:
-        key = _finding_key(d, lambda v: table.get(v, v))
+        key = _finding_key(d, rename)
         if remaining[key] > 0:
             remaining[key] -= 1
             changes.append(Change("fixed-finding", _L, d.code, f"fixes {d.code} {d.name}: {d.message}",
