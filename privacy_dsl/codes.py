@@ -3,7 +3,8 @@
 One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
 (E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP005), of
-``notice`` (NTC001-NTC004) and of ``diff`` (DIF001-DIF019), which are declared here, and the codes that were retired (``RETIRED``).
+``notice`` (NTC001-NTC004) and of ``diff`` (DIF001-DIF019), which are declared here, and the codes
+that were retired (``RETIRED``).
 The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
 model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
 configuration's ``select`` and ``ignore``, inline suppressions and ``privacy-dsl test`` read it.
@@ -514,7 +515,7 @@ _DIFF = (
            "clone that lacks them).",
            {"git": "{reason}"}),
     _other("diff", "diff.md", "DIF003", "unknown-revision", Severity.ERROR,
-           "BASE or HEAD is neither an existing directory nor a revision of the repository.",
+           "The BASE or HEAD named is neither an existing directory nor a revision of the repository.",
            {"revision": "unknown revision `{revision}`"}),
     _other("diff", "diff.md", "DIF004", "no-base", Severity.ERROR,
            "No BASE was given and the branch the change goes into cannot be found, or has no common "
