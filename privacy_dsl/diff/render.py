@@ -14,8 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..codes import DOCS_ROOT
 from ..diagnostics import printable
-from ..outputs.reporters.github import escape_data, escape_property, line_bytes
+from ..outputs.reporters.github import (
+    ANNOTATIONS_PER_SEVERITY,
+    LIMITS_SOURCE,
+    escape_data,
+    escape_property,
+    hidden_annotations,
+    line_bytes,
+)
 from ..span import Span
 from .compare import Change, Impact
 
@@ -97,12 +105,16 @@ def markdown(report: DiffReport, budget: int = COMMENT_CHARS, measure: Any = len
     out = [COMMENT_MARKER] if marker else []
     out += [f"### Privacy diff: {_cell(report.base_label)} → {_cell(report.head_label)}", "",
             f"**{_cell(report.headline())}**", ""]
+    footer = ["", f"<sub>privacy-dsl diff; base `{_cell(report.base_path)}`"
+                  f"{f' at `{report.base_commit[:12]}`' if report.base_commit else ''}, head "
+                  f"`{_cell(report.head_path)}`{f' at `{report.head_commit[:12]}`' if report.head_commit else ''}."
+                  f" [What the kinds mean]({DOCS_ROOT}/diff.md#change-kinds)</sub>"]
     if report.changes:
         out += ["| severity | changes |", "| --- | ---: |"]
         out += [f"| {impact.label} | {count} |" for impact, count in report.counts().items()]
         out += ["", "| | severity | change | kind | where |", "| --- | --- | --- | --- | --- |"]
-        size = sum(measure(line) + 1 for line in out)
-        reserve = 200  # the closing line and "N more"
+        size = sum(measure(line) + 1 for line in [*out, *footer])
+        reserve = 120  # the line saying how many more
         for n, c in enumerate(report.changes):
             gate = "⛔" if n in report.gated else ""
             place = _place(c)
@@ -114,16 +126,12 @@ def markdown(report: DiffReport, budget: int = COMMENT_CHARS, measure: Any = len
                 break
             out.append(row)
             size += measure(row) + 1
-    out += ["", f"<sub>privacy-dsl diff; base `{_cell(report.base_path)}`"
-                f"{f' at `{report.base_commit[:12]}`' if report.base_commit else ''}, head "
-                f"`{_cell(report.head_path)}`{f' at `{report.head_commit[:12]}`' if report.head_commit else ''}."
-                " Kinds: docs/diff.md</sub>"]
-    return "\n".join(out) + "\n"
+    return "\n".join([*out, *footer]) + "\n"
 
 
 def job_summary(report: DiffReport, budget: int) -> str:
     """``markdown`` for ``$GITHUB_STEP_SUMMARY``: counted in UTF-8 bytes, within ``budget``."""
-    return markdown(report, budget=budget, measure=lambda line: line_bytes(line) - 1, marker=False) + "\n"
+    return markdown(report, budget=max(0, budget - 1), measure=lambda line: line_bytes(line) - 1, marker=False) + "\n"
 
 
 def github_annotations(report: DiffReport) -> str:
@@ -139,6 +147,12 @@ def github_annotations(report: DiffReport) -> str:
                  ("endLine", str(span.end_line)), ("title", f"privacy diff: {c.kind} ({c.severity.label})")]
         lines.append(f"::{level} " + ",".join(f"{k}={escape_property(v)}" for k, v in props)
                      + f"::{escape_data(printable(c.message, keep_lines=True))}")
+    hidden = hidden_annotations(Counter(line.split(" ", 1)[0].removeprefix("::") for line in lines))
+    if hidden:
+        first_notice = next((n for n, line in enumerate(lines) if line.startswith("::notice")), len(lines))
+        lines.insert(first_notice, f"::notice title=privacy-dsl diff::{hidden} changes are not shown as annotations: "
+                                   f"GitHub shows {ANNOTATIONS_PER_SEVERITY} warning and {ANNOTATIONS_PER_SEVERITY} "
+                                   f"notice annotations per step ({LIMITS_SOURCE}); the job summary lists them all")
     lines.append(escape_data(printable(f"privacy diff {report.base_label} -> {report.head_label}: "
                                        f"{report.headline()}")))
     return "\n".join(lines) + "\n"

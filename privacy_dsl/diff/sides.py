@@ -100,7 +100,8 @@ class Where:
 
 def load_side(spec: str | None, where: Where, config: Config, role: str) -> tuple[Side, Where]:
     """One side of the diff. ``spec``: an existing directory, a revision, or None (the base: the
-    merge base with the default branch; the head: the working tree). ``role``: "base" or "head"."""
+    merge base of the default branch with HEAD; the head: the working tree; a HEAD given on the
+    command line comes with a BASE). ``role``: "base" or "head"."""
     if spec is None and role == "head":
         return from_files(where.policy, "the working tree", config), where
     if spec is not None and os.path.isdir(spec):
