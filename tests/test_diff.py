@@ -533,3 +533,46 @@ def test_github_annotations_say_when_some_will_not_show() -> None:
     lines = text.splitlines()
     assert sum(line.startswith("::warning file=p/a.privacy,line=3,endLine=3,") for line in lines) == 12
     assert "::notice title=privacy-dsl diff::2 changes are not shown as annotations" in text
+
+
+_AUDIT = r"""
+import json, os, sys
+events = []
+def hook(event, args):
+    if event == "subprocess.Popen":
+        events.append(["run", [os.fsdecode(a) for a in args[1]]])
+    elif event in ("socket.connect", "socket.bind", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
+                   "urllib.Request"):
+        events.append([event, repr(args)[:200]])
+    elif event == "open" and isinstance(args[0], str) and len(args) > 1 and args[1] not in (None, "r", "rb"):
+        events.append(["write", os.path.realpath(args[0])])
+sys.addaudithook(hook)
+from privacy_dsl.cli.main import main
+rc = main(json.loads(sys.argv[1]))
+print(json.dumps(events), file=sys.stderr)
+sys.exit(rc)
+"""
+
+
+def test_a_revision_is_read_with_git_plumbing_only(repo: Repo, tmp_path: Path) -> None:
+    """An audit hook around a real run: the only programs run are git's read-only plumbing, with the
+    hooks and fsmonitor off; nothing is written, nothing connects, the temporary directory is untouched."""
+    import sys
+
+    repo.commit(BASE)
+    repo.commit(transfer())
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    argv = ["diff", "--policy", "policy", "--format", "json"]
+    proc = subprocess.run([sys.executable, "-c", _AUDIT, json.dumps(argv)], cwd=repo.root, capture_output=True,
+                          text=True, check=False,
+                          env={**os.environ, "TMPDIR": str(temp)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    events = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert [e for e in events if e[0] != "run"] == []
+    prefix = ["git", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "protocol.allow=never",
+              "--no-pager"]
+    assert all(e[1][:len(prefix)] == prefix for e in events), events
+    assert {e[1][len(prefix)] for e in events} <= {"rev-parse", "symbolic-ref", "config", "merge-base", "ls-tree",
+                                                    "cat-file"}
+    assert list(temp.iterdir()) == []
