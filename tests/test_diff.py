@@ -576,3 +576,13 @@ def test_a_revision_is_read_with_git_plumbing_only(repo: Repo, tmp_path: Path) -
     assert {e[1][len(prefix)] for e in events} <= {"rev-parse", "symbolic-ref", "config", "merge-base", "ls-tree",
                                                     "cat-file"}
     assert list(temp.iterdir()) == []
+
+
+def test_policy_text_cannot_make_markdown_in_the_comment(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit(BASE)
+    repo.commit(BASE + '\nrecipient cloud {\n  name "@acme/legal <img src=x> ![t](https://t.example/p.gif) | x"\n'
+                       '  role processor\n  countries US\n}\n')
+    _, md, _ = run(capsys, "HEAD~1", "HEAD", "--policy", "policy", "--format", "md")
+    (row,) = [line for line in md.splitlines() if "new recipient" in line]
+    assert "&#64;acme/legal &lt;img src=x&gt; !\\[t\\](https://t.example/p.gif) \\| x" in row
+    assert "@" not in row and "<img" not in row

@@ -95,8 +95,14 @@ def text(report: DiffReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Markdown a policy's text must not make in a comment: a table cell's end, HTML, a link or an image
+#: (a tracking pixel), a mention that notifies someone (``@org/team``).
+_MARKDOWN = str.maketrans({"|": "\\|", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "@": "&#64;",
+                           "\\": "\\\\"})
+
+
 def _cell(value: str) -> str:
-    return printable(value).replace("|", "\\|")
+    return printable(value).translate(_MARKDOWN)
 
 
 def markdown(report: DiffReport, budget: int = COMMENT_CHARS, measure: Any = len, marker: bool = True) -> str:
