@@ -377,6 +377,13 @@ def test_two_directories_and_a_directory_against_a_revision(
     assert set(kinds(data)) >= {"new-transfer"} and data["base"]["commit"] is None
     repo.commit(BASE)
     assert "new-transfer" in kinds(diff_json(capsys, "HEAD", str(new)))
+    both = tmp_path / "both"
+    for name in ("a", "b"):
+        (both / name).mkdir(parents=True)
+        (both / name / "shop.privacy").write_text(BASE, encoding="utf-8")
+    assert "DIF006" in _error(capsys, str(both), str(new))
+    (tmp_path / "nothing").mkdir()
+    assert "DIF005 no policy at" in _error(capsys, str(tmp_path / "nothing"), str(new))
 
 
 def _error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

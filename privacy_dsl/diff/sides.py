@@ -58,8 +58,8 @@ def from_files(path: Path, label: str, config: Config) -> Side:
     try:
         loaded = load_one(path, config=config, action="compare")
     except PolicyError as exc:
-        if not exc.diagnostics:
-            raise SideError("DIF006" if "policies" in exc.message else "DIF005", exc.message,
+        if not exc.diagnostics:  # the only refusal without diagnostics: the path holds several policies
+            raise SideError("DIF006", exc.message,
                             "name one policy directory (--policy, or the directory itself)") from exc
         if any(d.code == "E006" for d in exc.diagnostics) and len(exc.diagnostics) == 1:
             raise SideError("DIF005", f"no policy at `{path}` ({label})",
