@@ -593,3 +593,20 @@ def test_policy_text_cannot_make_markdown_in_the_comment(repo: Repo, capsys: pyt
     (row,) = [line for line in md.splitlines() if "new recipient" in line]
     assert "&#64;acme/legal &lt;img src=x&gt; !\\[t\\](https://t.example/p.gif) \\| x" in row
     assert "@" not in row and "<img" not in row
+
+
+def test_the_documented_workflows_are_valid_yaml_and_run_diff() -> None:
+    yaml = pytest.importorskip("yaml")
+    import re
+
+    from conftest import ROOT
+
+    page = (ROOT / "docs" / "diff.md").read_text(encoding="utf-8")
+    github, gitlab = (yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", page, re.S))
+    steps = github["jobs"]["privacy-diff"]["steps"]
+    assert github["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert steps[0]["with"] == {"fetch-depth": 0}
+    assert any("privacy-dsl diff" in step.get("run", "") and "--format md" in step["run"] for step in steps)
+    assert gitlab["privacy-diff"]["variables"] == {"GIT_DEPTH": 0}
+    assert any(line.startswith("privacy-dsl diff \"$CI_MERGE_REQUEST_DIFF_BASE_SHA\" HEAD")
+               for line in gitlab["privacy-diff"]["script"])
