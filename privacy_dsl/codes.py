@@ -3,8 +3,8 @@
 One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
 (E001-E206), the codes of ``verify-cookies`` (VC001-VC008, VC100-VC104), of ``export`` (EXP001-EXP005;
-EXP030-EXP034 for the consent banner) and of ``notice`` (NTC001-NTC004), which are declared here, and
-the codes that were retired (``RETIRED``).
+EXP030-EXP034 for the consent banner), of ``notice`` (NTC001-NTC004) and of ``diff`` (DIF001-DIF019),
+which are declared here, and the codes that were retired (``RETIRED``).
 The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
 model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
 configuration's ``select`` and ``ignore``, inline suppressions and ``privacy-dsl test`` read it.
@@ -52,9 +52,9 @@ Status = Literal["stable", "preview", "deprecated", "retired"]
 STATUSES: tuple[Status, ...] = ("stable", "preview", "deprecated", "retired")
 
 #: Which part of the tool emits a code, and the command that reports it.
-Source = Literal["rule", "input", "verify", "export", "notice"]
+Source = Literal["rule", "input", "verify", "export", "notice", "diff"]
 COMMANDS: dict[Source, str] = {"rule": "lint", "input": "lint", "verify": "verify-cookies", "export": "export",
-                               "notice": "notice"}
+                               "notice": "notice", "diff": "diff"}
 
 #: The lint rules' categories, in the order the docs list them.
 RULE_CATEGORIES = (
@@ -70,7 +70,7 @@ RULE_CATEGORIES = (
     "suppressions",
 )
 #: Every category a code may have: the rules' and those of the other codes.
-CATEGORIES = (*RULE_CATEGORIES, "input", "resolution", "export", "notice")
+CATEGORIES = (*RULE_CATEGORIES, "input", "resolution", "export", "notice", "diff")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -594,13 +594,49 @@ _NOTICE = (
                           "the policy declares no `languages`, so which language they are in is not stated"}),
 )
 
+#: ``privacy-dsl diff``: why a side of the diff cannot be read (DIF001-DIF019). Errors exit 2.
+_DIFF = (
+    _other("diff", "diff.md", "DIF001", "not-a-repository", Severity.ERROR,
+           "A revision was named (or the default base was wanted) outside a git work tree, or in one git "
+           "refuses to read (owned by someone else).",
+           {"not-a-repository": "not a git repository ({reason})"}),
+    _other("diff", "diff.md", "DIF002", "git-failed", Severity.ERROR,
+           "git cannot be run, or could not list or read the objects of a revision (a partial or shallow "
+           "clone that lacks them).",
+           {"git": "{reason}"}),
+    _other("diff", "diff.md", "DIF003", "unknown-revision", Severity.ERROR,
+           "The BASE or HEAD named is neither an existing directory nor a revision of the repository.",
+           {"revision": "unknown revision `{revision}`"}),
+    _other("diff", "diff.md", "DIF004", "no-base", Severity.ERROR,
+           "No BASE was given and the branch the change goes into cannot be found, or has no common "
+           "ancestor with HEAD.",
+           {"no-base": "cannot tell which branch this one will be merged into"}),
+    _other("diff", "diff.md", "DIF005", "no-policy", Severity.ERROR,
+           "There is no policy at the path (`--policy`) in that revision or directory.",
+           {"no-policy": "no policy under `{path}` at `{revision}`"}),
+    _other("diff", "diff.md", "DIF006", "several-policies", Severity.ERROR,
+           "The path holds several policies: a diff compares one policy; name it with `--policy`.",
+           {"several": "`{path}` holds {count} policies at `{revision}`"}),
+    _other("diff", "diff.md", "DIF007", "unusable-policy", Severity.ERROR,
+           "A side cannot be parsed (a syntax error, an unreadable or oversized file): its diagnostics are shown.",
+           {"unusable": "the policy of {side} cannot be parsed"}),
+    _other("diff", "diff.md", "DIF008", "entry-not-read", Severity.WARNING,
+           "A `.privacy` entry of a revision is a symbolic link, a submodule or not a plain relative path: "
+           "it is not followed or read (the repository is untrusted input), and the diff goes on without it.",
+           {"skipped": "`{path}` at `{revision}` is not read: {reason}"}),
+    _other("diff", "diff.md", "DIF009", "unknown-change-kind", Severity.ERROR,
+           "`--fail-on` names a change kind that does not exist (the kinds are listed in docs/diff.md and "
+           "`privacy-dsl diff --help`).",
+           {"kind": "unknown change kind `{kind}` in --fail-on"}),
+)
+
 #: Codes no longer emitted. They are never reused; each redirects to its successor (or to None).
 #: An entry: ``Code(code, name, category, source, severity, summary, doc, page, status="retired",
 #: redirect="NEW001")``. None is retired yet.
 RETIRED: tuple[Code, ...] = ()
 
 #: Every code that is not a lint rule, by code: importing this module builds only these.
-STATIC: dict[str, Code] = {c.code: c for c in (*_INPUT, *_VERIFY, *_EXPORT, *_NOTICE)}
+STATIC: dict[str, Code] = {c.code: c for c in (*_INPUT, *_VERIFY, *_EXPORT, *_NOTICE, *_DIFF)}
 
 
 @dataclass(frozen=True)

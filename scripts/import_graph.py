@@ -134,7 +134,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"lint"}),
     frozenset({"outputs"}),
     frozenset({"query"}),
-    frozenset({"interop"}),
+    frozenset({"interop", "diff"}),
     frozenset({"api"}),
     frozenset({"cli"}),
     frozenset({"pytest_plugin", "__main__", ""}),

@@ -143,3 +143,33 @@ def test_results_do_not_depend_on_file_order(policy: str, rnd: object) -> None:
 
 def test_shipped_policies_are_in_the_corpus() -> None:
     assert len(SHIPPED) >= 8
+
+
+# ---------------------------------------------------------------- `diff`: a revision's tree listing
+
+_TREE_NAMES = st.lists(st.sampled_from(["policy", "a", "..", ".", "", ".git", ".hidden", "x.privacy", "y.privacy",
+                                        "\\", "b\\c.privacy", "ø.privacy", "\udcff", " "]), min_size=1, max_size=5)
+_TREE_ENTRY = st.tuples(st.sampled_from(["100644", "100755", "120000", "160000", "040000", "1006", ""]),
+                        st.sampled_from(["blob", "tree", "commit", ""]), st.text("0123456789abcdef", max_size=40),
+                        _TREE_NAMES.map("/".join))
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.one_of(st.binary(max_size=300), st.lists(_TREE_ENTRY, max_size=12).map(
+    lambda entries: b"\x00".join(f"{mode} {kind} {obj}\t{path}".encode("utf-8", "surrogateescape")
+                                 for mode, kind, obj, path in entries))),
+       st.sampled_from(["", "policy", "policy/", "a"]))
+def test_a_tree_listing_never_yields_an_unsafe_path(listing: bytes, prefix: str) -> None:
+    """Whatever a (hostile) repository's tree holds, `diff` reads only regular `.privacy` blobs at plain
+    relative paths under the policy's folder: no `..`, no absolute path, no hidden folder, no link."""
+    from privacy_dsl.diff.git import parse_tree, policy_entries, safe_path
+
+    entries = parse_tree(listing)
+    by_folder, skipped = policy_entries(entries, prefix)
+    for folder, chosen in by_folder.items():
+        for mode, _obj, path in chosen:
+            assert safe_path(path) and path.endswith(".privacy") and mode in ("100644", "100755", "100664")
+            assert path.rpartition("/")[0] == folder
+            assert not prefix.strip("/") or path.startswith(prefix.strip("/") + "/")
+            assert ".." not in path.split("/") and not path.startswith("/")
+    assert all(isinstance(why, str) for _, why in skipped)

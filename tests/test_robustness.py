@@ -181,7 +181,8 @@ def _project(tmp_path: Path) -> Path:
 PARSING_COMMANDS = [["lint"], ["fmt", "--check"], ["fmt"], ["test"], ["dump", "policies/fjordkaffe"],
                     ["notice", "policies/fjordkaffe", "--lang", "en"],
                     ["export", "policies/fjordkaffe", "--format", "fides"],
-                    ["query", "can", "newsletter", "email", "--policy", "policies/fjordkaffe"]]
+                    ["query", "can", "newsletter", "email", "--policy", "policies/fjordkaffe"],
+                    ["diff", "policies/fjordkaffe", "policies/fjordkaffe", "--policy", "policies/fjordkaffe"]]
 
 
 @pytest.mark.parametrize("command", [*PARSING_COMMANDS, ["lint", "--no-cache"]])

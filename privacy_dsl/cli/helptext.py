@@ -34,6 +34,8 @@ HELP = (
     '                  HTML)\n'
     '    export        export the policy as JSON, a fides manifest or a consent\n'
     '                  banner (Klaro!, CookieConsent)\n'
+    '    diff          what a change to a policy means for privacy (between\n'
+    '                  revisions or directories)\n'
     '    import        convert a fides (fideslang) manifest into .privacy text\n'
     '    completion    print a shell completion script (bash, zsh, fish)\n'
     '\n'

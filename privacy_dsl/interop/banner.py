@@ -47,11 +47,12 @@ import html
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ..diagnostics import Diagnostic, builtin
 from ..language import model as m
+from ..records import dataclass
 
 KLARO_VERSION = "0.7.22"
 COOKIECONSENT_VERSION = "3.1.0"

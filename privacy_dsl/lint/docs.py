@@ -1,5 +1,5 @@
 """Documentation generated from the catalogue (``privacy_dsl.lint.catalogue``): ``docs/rules/`` and the code
-sections of the command pages (verify-cookies, export, notice). ``python -m privacy_dsl.lint.docs``
+sections of the command pages (verify-cookies, export, notice, diff). ``python -m privacy_dsl.lint.docs``
 writes them; a test checks that they are up to date.
 """
 
@@ -111,6 +111,7 @@ SECTIONS: dict[str, tuple[tuple[str, str], Callable[[], str]]] = {
     "interop.md": (_CODES, lambda: _table_section("export", "interop.md")),
     "banner.md": (_CODES, lambda: _table_section("export", "banner.md")),
     "notice.md": (_CODES, lambda: _table_section("notice", "notice.md")),
+    "diff.md": (_CODES, lambda: _table_section("diff", "diff.md")),
     "language.md": (("statements", "grammar.lark"), _statements),
 }
 

@@ -13,7 +13,7 @@ import importlib
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
     from types import ModuleType
     from typing import Any
@@ -63,9 +63,17 @@ def choose_format(requested: str | None) -> str:
 
 
 def write_job_summary(report: Report) -> None:
-    """Append the Markdown job summary (``reporters.github.summary``) to ``$GITHUB_STEP_SUMMARY``,
-    within what the step's file leaves of GitHub's 1 MiB (an earlier command of the step may have
-    written to it); failing to write it is a warning, not an error."""
+    """Append the Markdown job summary (``reporters.github.summary``) to ``$GITHUB_STEP_SUMMARY``
+    (``append_job_summary``)."""
+    from ...outputs.reporters import github
+
+    append_job_summary(lambda budget: github.summary(report, budget=budget))
+
+
+def append_job_summary(summary: Callable[[int], str]) -> None:
+    """Append ``summary(budget)`` to ``$GITHUB_STEP_SUMMARY``, where ``budget`` is what the step's file
+    leaves of GitHub's 1 MiB (an earlier command of the step may have written to it; see
+    ``reporters.github.SUMMARY_BYTES``); failing to write it is a warning, not an error."""
     import os
     import sys
 
@@ -80,7 +88,7 @@ def write_job_summary(report: Report) -> None:
         written = 0
     try:
         with open(target, "a", encoding="utf-8") as handle:
-            handle.write(github.summary(report, budget=max(0, github.SUMMARY_BYTES - written)))
+            handle.write(summary(max(0, github.SUMMARY_BYTES - written)))
     except OSError as exc:
         print(f"privacy-dsl: cannot write the job summary to {target}: {exc.strerror or exc}", file=sys.stderr)
 
@@ -193,6 +201,7 @@ COMMAND_INDEX: tuple[tuple[str, str, str], ...] = (
     ("fmt", "fmt", "format .privacy files in the canonical layout"),
     ("notice", "notice", "generate the privacy notice and cookie table (Markdown or HTML)"),
     ("export", "export", "export the policy as JSON, a fides manifest or a consent banner (Klaro!, CookieConsent)"),
+    ("diff", "diff", "what a change to a policy means for privacy (between revisions or directories)"),
     ("import", "import_", "convert a fides (fideslang) manifest into .privacy text"),
     ("completion", "completion", "print a shell completion script (bash, zsh, fish)"),
 )

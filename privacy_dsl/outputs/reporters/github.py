@@ -119,21 +119,21 @@ def summary(report: Report, budget: int | None = None) -> str:
     if listed:
         out += ["", "<details><summary>Every finding</summary>", "",
                 "| severity | code | where | message |", "| --- | --- | --- | --- |"]
-        size = sum(_bytes(line) for line in out)
+        size = sum(line_bytes(line) for line in out)
         for n, d in enumerate(listed):
             where = f"{d.span.path}:{d.span.line}:{d.span.column}"
             row = (f"| {d.severity.label} | {d.code} | `{_cell(printable(where))}` | "
                    f"{_cell(printable(d.message))} |")
-            if size + _bytes(row) > budget:
+            if size + line_bytes(row) > budget:
                 out.append(f"| | | | {len(listed) - n} more findings: see the log |")
                 break
             out.append(row)
-            size += _bytes(row)
+            size += line_bytes(row)
         out += ["", "</details>"]
     return "\n".join(out) + "\n\n"
 
 
-def _bytes(line: str) -> int:
+def line_bytes(line: str) -> int:
     """The UTF-8 size of a line of the summary, with its line break: what GitHub's limit counts."""
     return len(line.encode("utf-8", "surrogatepass")) + 1
 
