@@ -53,15 +53,17 @@ INDENT = "  "
 #: Canonical statement order per block kind (the grammar's rule or alias names). Statements not
 #: listed (a newer grammar) keep their relative order after the listed ones.
 _PURPOSE = ("name", "description", "use", "basis", "special_condition", "consent_ref", "profiling",
-            "automated_decisions", "categories", "subjects", "recipients", "transfers", "retention", "source")
+            "automated_decisions", "categories", "subjects", "recipients", "transfers", "retention", "source",
+            "security")
 _COOKIE = ("pattern", "kind", "provider", "party", "expiry", "domains", "cookie_category", "purpose_ref",
            "consent_ref", "description")
+_CONTROLLER = ("registration", "address", "country", "email", "phone", "website", "representative",
+               "representative_block", "public_authority", "offers_to", "description", "privacy_contact", "dpo")
 ORDER: dict[str, tuple[str, ...]] = {
     "policy": ("languages", "version", "updated", "history", "url", "scope", "refers_to", "cites", "description",
                "security", "claims", "context", "bases"),
     "refers_to": ("name", "covers"),
-    "controller": ("registration", "address", "country", "email", "phone", "website", "representative",
-                   "representative_block", "public_authority", "offers_to", "description", "privacy_contact", "dpo"),
+    "controller": _CONTROLLER,
     "representative_block": ("name", "address", "country", "email", "phone"),
     "privacy_contact": ("title", "name", "email", "phone", "address"),
     "dpo": ("required", "name", "email", "phone", "address"),
@@ -84,6 +86,8 @@ ORDER: dict[str, tuple[str, ...]] = {
     "defaults_cookie": _COOKIE,
     "defaults_cookie_here": _COOKIE,
     "rights": ("offered", "limited", "denied", "how", "complaints"),
+    "processing": ("name", "description", "on_behalf_of", "categories", "subjects", "transfers", "security"),
+    "on_behalf_of": _CONTROLLER,
 }
 #: Constructs whose braces may be left out; empty braces there are dropped.
 _OPTIONAL_BRACES = frozenset({"subject", "automated_decisions", "basis_legitimate_interests", "refers_to"})
