@@ -84,10 +84,13 @@ def _heading_section(source: Source) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def _table_section(source: Source) -> str:
-    """The codes of one command as a table: code and name (with an anchor), severity, when."""
+def _table_section(source: Source, page: str) -> str:
+    """The codes of one command documented on ``page``, as a table: code and name (with an anchor),
+    severity, when."""
     rows = ["| Code | Severity | When |", "|---|---|---|"]
     for c in codes(source, retired=True):
+        if c.page != page:
+            continue
         when = _retired_note(c) if c.status == "retired" else c.summary[:1].lower() + c.summary[1:].rstrip(".")
         rows.append(f"| <a id=\"{c.anchor}\"></a>`{c.code}` {c.name} | {c.severity.label} | {when} |")
     return "\n".join(rows) + "\n"
@@ -105,8 +108,9 @@ def _statements() -> str:
 _CODES = ("codes", "privacy_dsl.lint.catalogue")
 SECTIONS: dict[str, tuple[tuple[str, str], Callable[[], str]]] = {
     "verify-cookies.md": (_CODES, lambda: _heading_section("verify")),
-    "interop.md": (_CODES, lambda: _table_section("export")),
-    "notice.md": (_CODES, lambda: _table_section("notice")),
+    "interop.md": (_CODES, lambda: _table_section("export", "interop.md")),
+    "ropa.md": (_CODES, lambda: _table_section("export", "ropa.md")),
+    "notice.md": (_CODES, lambda: _table_section("notice", "notice.md")),
     "language.md": (("statements", "grammar.lark"), _statements),
 }
 

@@ -1,24 +1,38 @@
-"""``privacy-dsl export``: the resolved policy as JSON, or as fideslang-compatible YAML (fides)."""
+"""``privacy-dsl export``: the resolved policy as JSON, as fideslang-compatible YAML (fides), or as the
+record of processing activities of GDPR Art. 30 (ropa: CSV, XLSX, Markdown, HTML)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, blocking, load_one_policy, write_output
+
+if TYPE_CHECKING:
+    from ...lint.loader import Loaded
 
 _EPILOG = """\
 exit codes:
   0  exported
   1  --format fides: something in the policy has no place in fides (a purpose without a `use` is left
      out; reported on standard error); nothing is written unless --allow-missing
-  2  the policy cannot be used (syntax error, undeclared names, ...), or usage error
+     --format ropa: an item GDPR Art. 30 requires is not stated in the policy (reported on standard
+     error; its cell would read "not stated"); nothing is written unless --allow-missing. Items asked
+     for "where possible" (erasure periods, security measures) are warnings: written, exit 0
+  2  the policy cannot be used (syntax error, undeclared names, ...), or usage error (also:
+     --ropa-format xlsx without openpyxl: pip install 'privacy-dsl[xlsx]')
 
 examples:
   privacy-dsl export policies/acme --format json -o acme.json
   privacy-dsl export policies/acme --format fides --lang en -o fides/acme.yml
   fides evaluate fides/                  (the fides CLI reads the manifest as it is)
+  privacy-dsl export policies/acme --format ropa --ropa-format xlsx --lang nb -o protokoll.xlsx
+  privacy-dsl export policies/acme --format ropa --ropa-format csv --record processor -o processor.csv
+  privacy-dsl export policies/acme --format ropa --ropa-format markdown --allow-missing   (gaps say "not stated")
+
+--format ropa is the record of processing activities (GDPR Art. 30): see docs/ropa.md.
 
 See https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md for the mapping onto fideslang resources.
 """
@@ -33,13 +47,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("path", nargs="?", type=Path, metavar="PATH",
                    help="a policy directory or one of its files (default: policies/ if it holds one policy)")
-    p.add_argument("--format", choices=("json", "fides"), default="json", help="export format (default: json)")
+    p.add_argument("--format", choices=("json", "fides", "ropa"), default="json", help="export format (default: json)")
     p.add_argument("--lang", metavar="LANG",
-                   help="fides: the language of names and descriptions (default: the policy's first language)")
+                   help="fides: the language of names and descriptions (default: the policy's first language); "
+                   "ropa: the language of the record, en or nb (default: the policy's first of them, else en)")
+    p.add_argument("--ropa-format", choices=("csv", "xlsx", "markdown", "html"), default="csv",
+                   help="ropa: the file format of the record of processing activities (default: csv; xlsx needs "
+                   "pip install 'privacy-dsl[xlsx]')")
+    p.add_argument("--record", choices=("controller", "processor"), default="controller",
+                   help="ropa, csv: which record the CSV holds (one table per file): the controller's (Art. 30(1), "
+                   "default) or the processor's (Art. 30(2)); the other formats hold both")
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help="write to FILE (atomically) instead of standard output")
     p.add_argument("--allow-missing", action="store_true",
-                   help="fides: write the manifest even when something could not be exported (it is still reported)")
+                   help="fides: write the manifest even when something could not be exported (it is still reported); "
+                   "ropa: write the record with the missing Art. 30 items reading \"not stated\"")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
     p.set_defaults(run=run)
 
@@ -54,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
     inputs, what = loaded.sources, "a file of the policy"  # never written over
     if args.format == "json":
         return EXIT_OK if write_output(to_json(policy), args.output, inputs, what) else EXIT_ERROR
+    if args.format == "ropa":
+        return _ropa(args, loaded)
     lang = args.lang or (policy.info.languages[0].name if policy.info and policy.info.languages else None)
     data, problems = to_fides(policy, lang)
     lost = blocking(problems, loaded.sources, args.allow_missing)
@@ -67,3 +91,39 @@ def run(args: argparse.Namespace) -> int:
     header = (f"fides manifest generated by privacy-dsl {__version__} from {policy.root}\n"
               "Edit the .privacy files, not this file: it is regenerated.")
     return EXIT_OK if write_output(dump_yaml(data, header), args.output, inputs, what) else EXIT_ERROR
+
+
+def _ropa(args: argparse.Namespace, loaded: Loaded) -> int:
+    """``--format ropa``: the record of processing activities (``privacy_dsl.interop.ropa``)."""
+    from ...interop import ropa
+
+    policy = loaded.policy
+    declared = [r.name for r in policy.info.languages] if policy.info else []
+    lang = args.lang or next((lang for lang in declared if lang in ropa.LANGUAGES), "en")
+    if lang not in ropa.LANGUAGES:
+        print(f"privacy-dsl export: `--lang {lang}`: the record of processing is written in "
+              f"{' or '.join(ropa.LANGUAGES)}\n  = hint: use --lang en or --lang nb", file=sys.stderr)
+        return EXIT_ERROR
+    if args.record == "processor" and not policy.processing:
+        print("privacy-dsl export: `--record processor`: the policy declares no `processing` block, so there is no "
+              "processor's record\n  = hint: see `processing` in docs/language.md", file=sys.stderr)
+        return EXIT_ERROR
+    record, problems = ropa.build(policy, lang)
+    lost = blocking(problems, loaded.sources, args.allow_missing)
+    if lost:
+        print(f"privacy-dsl export: {lost} item{'s' if lost != 1 else ''} of the record of processing (GDPR Art. 30) "
+              "not stated in the policy; nothing written. State them, or use --allow-missing to write the record "
+              "with \"not stated\" in their cells.", file=sys.stderr)
+        return EXIT_FINDINGS
+    inputs, what = loaded.sources, "a file of the policy"
+    if args.ropa_format != "xlsx":
+        text = {"csv": lambda: ropa.to_csv(record, args.record), "markdown": lambda: ropa.to_markdown(record),
+                "html": lambda: ropa.to_html(record)}[args.ropa_format]()
+        return EXIT_OK if write_output(text, args.output, inputs, what) else EXIT_ERROR
+    try:
+        data = ropa.to_xlsx(record)
+    except ropa.MissingOpenpyxl:
+        print("privacy-dsl export: `--ropa-format xlsx` needs openpyxl, which is not installed\n"
+              "  = hint: pip install 'privacy-dsl[xlsx]' (or write csv, markdown or html)", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK if write_output(data, args.output, inputs, what) else EXIT_ERROR
