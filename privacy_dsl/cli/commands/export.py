@@ -32,7 +32,8 @@ examples:
   privacy-dsl export policies/acme --format ropa --ropa-format csv --record processor -o processor.csv
   privacy-dsl export policies/acme --format ropa --ropa-format markdown --allow-missing   (gaps say "not stated")
 
---format ropa is the record of processing activities (GDPR Art. 30): see docs/ropa.md.
+--format ropa is the record of processing activities (GDPR Art. 30): see
+https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/ropa.md
 
 See https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md for the mapping onto fideslang resources.
 """
@@ -43,7 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "export", help="export the resolved policy as JSON or as a fides (fideslang) manifest",
         description="Export a policy: `json` is the resolved model (the shape `privacy-dsl schema` describes); "
         "`fides` is a fideslang-compatible YAML manifest (organization, systems with privacy declarations, "
-        "data subjects) for Ethyca's fides and other tools that read fideslang.",
+        "data subjects) for Ethyca's fides and other tools that read fideslang. "
+        "`ropa` is the record of processing activities of GDPR Art. 30 (the controller's, one row per purpose, "
+        "and the processor's, one row per `processing` block) as CSV, XLSX, Markdown or HTML, in English or "
+        "Norwegian (bokmål).",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("path", nargs="?", type=Path, metavar="PATH",
                    help="a policy directory or one of its files (default: policies/ if it holds one policy)")
