@@ -128,6 +128,27 @@ def test_a_purpose_states_its_own_security() -> None:
     assert "Kept in the accounting system only" in cells(text)
 
 
+def test_defaults_give_purposes_their_security() -> None:
+    text = _drop(COMPLETE, COMPLETE[COMPLETE.index("  security {\n    nb \"Tilgang"):
+                                    COMPLETE.index("  }\n}\n\ncontroller") + 4])
+    assert "EXP023" in {c for c, _ in found(text)}
+    text += 'defaults purpose {\n  security "Encrypted disks"\n}\n'
+    assert policy_of(text).purposes["bookkeeping"].security == m.Text(plain="Encrypted disks")
+    assert found(text) == []
+
+
+def test_joint_controllers_children_and_special_data_are_marked() -> None:
+    customers = '  name { nb "Kunder" en "Customers" }\n'
+    text = COMPLETE.replace(customers, customers + "  children\n")
+    record, _ = ropa.build(policy_of(text), "en")
+    row = dict(zip(ropa.CONTROLLER_COLUMNS, record.controller.rows[0], strict=True))
+    assert row["joint_controllers"] == ("Payroll partner — Website: https://lonnspartner.example — Sweden",)
+    assert row["data_subjects"] == ("Customers (may concern children)",)
+    assert record.processor is not None
+    processing = dict(zip(ropa.PROCESSOR_COLUMNS, record.processor.rows[0], strict=True))["processing"]
+    assert "Sick leave (special category of personal data (GDPR Art. 9))" in processing[1]
+
+
 def test_data_used_only_by_processing_is_not_unused() -> None:
     from privacy_dsl.api import load_text
 

@@ -319,8 +319,20 @@ class _Builder:
                     message_id=kind, id=ident)
         return (ident,)
 
-    def refs_cell(self, refs: tuple[m.Ref, ...], table: dict[str, Any], kind: str) -> Cell:
-        return tuple(self.name(table.get(r.name), r.name, kind) for r in refs)
+    def joint_line(self, ident: str, recipient: m.Recipient) -> str:
+        """A joint controller: its name, and what the language gives of its whereabouts (a recipient
+        states a `website` and `countries`, no postal or e-mail address)."""
+        parts = [self.name(recipient, ident, "recipient")]
+        if recipient.website:
+            parts.append(f"{self.p.website}: {recipient.website}")
+        if recipient.countries:
+            parts.append(", ".join(self.country(c) for c in recipient.countries))
+        return " — ".join(parts)
+
+    def subject_line(self, ref: m.Ref) -> str:
+        subject = self.policy.subjects.get(ref.name)
+        name = self.name(subject, ref.name, "subject")
+        return f"{name} ({self.p.children_data})" if subject is not None and subject.children else name
 
     def category_line(self, ref: m.Ref) -> str:
         category = self.policy.categories.get(ref.name)
@@ -330,6 +342,8 @@ class _Builder:
             notes.append(self.p.special_category)
         if category is not None and category.criminal:
             notes.append(self.p.criminal_data)
+        if category is not None and category.children:
+            notes.append(self.p.children_data)
         return f"{name} ({'; '.join(notes)})" if notes else name
 
     def recipient_line(self, ref: m.Ref) -> str:
@@ -453,7 +467,7 @@ class _Builder:
         rows = []
         recipient_users: dict[str, list[str]] = {}
         for ident, purpose in policy.purposes.items():
-            joint = tuple(self.name(policy.recipients.get(r.name), r.name, "recipient") for r in purpose.recipients
+            joint = tuple(self.joint_line(r.name, rec) for r in purpose.recipients
                           if (rec := policy.recipients.get(r.name)) is not None and rec.role is m.Role.JOINT_CONTROLLER)
             if not purpose.subjects:
                 self.report("EXP016", purpose.span, "add `subjects <id>, ...` to the purpose", kind="purpose", id=ident)
@@ -470,7 +484,7 @@ class _Builder:
                 (self.name(purpose, ident, "purpose"),),
                 who[0], joint or (w["none"],), who[1], who[2],
                 self.described(purpose, ident, "purpose"),
-                self.refs_cell(purpose.subjects, policy.subjects, "subject") or self.not_stated(),
+                tuple(self.subject_line(r) for r in purpose.subjects) or self.not_stated(),
                 tuple(self.category_line(r) for r in purpose.categories) or self.not_stated(),
                 tuple(self.recipient_line(r) for r in purpose.recipients) or (w["none"],),
                 transfers or (w["none"],),
@@ -520,7 +534,7 @@ class _Builder:
                     self.category_line(r) for r in processing.categories))
             if processing.subjects:
                 described.append(f"{w['subjects_label']}: " + ", ".join(
-                    self.refs_cell(processing.subjects, policy.subjects, "subject")))
+                    self.subject_line(r) for r in processing.subjects))
             for r in processing.transfers:
                 transfer_users.setdefault(r.name, []).append(f"processing `{ident}`")
             transfers = tuple(self.transfer_line(r) for r in processing.transfers)
