@@ -256,6 +256,15 @@ def test_per_category_erasure_names_the_category_without_a_period() -> None:
     assert erasure == ("Contact details: not stated", "Invoices: 3 years")
 
 
+def test_a_purpose_without_categories_or_retention_has_both_reported() -> None:
+    text = _drop(_drop(COMPLETE, "  categories contact, invoices\n"),
+                 '  retention law "bokføringsloven § 13" 5 years after financial_year_end\n')
+    _, problems = ropa.build(policy_of(text), "en")
+    assert [(d.code, d.message) for d in problems if d.code in ("EXP017", "EXP022")] == [
+        ("EXP017", "purpose `bookkeeping` names no categories of personal data (`categories`)"),
+        ("EXP022", "purpose `bookkeeping` states no time limit for erasure of its data")]
+
+
 def test_a_missing_translation_is_reported_and_the_other_language_shown() -> None:
     text = COMPLETE.replace('name { nb "Kunder" en "Customers" }', 'name { nb "Kunder" }')
     record, problems = ropa.build(policy_of(text), "en")

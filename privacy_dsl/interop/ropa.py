@@ -42,7 +42,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, builtin
 from ..language import model as m
 from ..language.jurisdictions import is_eea
-from ..outputs.notice.document import Code, Foreign, Inline, Link
+from ..outputs.notice.document import Inline
 
 #: What the columns follow: the items of GDPR Art. 30(1) and 30(2) in the article's order (see the
 #: module's docstring for why not a regulator's spreadsheet).
@@ -235,11 +235,8 @@ class _Builder:
         return got or ident
 
     def plain(self, inlines: Iterable[Inline]) -> str:
-        out = []
-        for part in inlines:
-            out.append(part if isinstance(part, str) else part.text if isinstance(part, Code | Foreign | Link)
-                       else str(part))
-        return "".join(out)
+        """The notice's inline text as plain text (code, links and text in another language as their text)."""
+        return "".join(part if isinstance(part, str) else part.text for part in inlines)
 
     def country(self, code: str) -> str:
         return self.plain((self.notice.country(code),))
@@ -273,7 +270,7 @@ class _Builder:
         rep = controller.representative
         if rep is None:
             return (self.w["none"],)
-        return tuple(line for line in (rep.name, *self.contact(rep)) if line)
+        return tuple(line for line in (rep.name, *self.contact(rep)) if line) or self.not_stated()
 
     def dpo_cell(self, controller: m.Controller | None) -> Cell:
         if controller is None or controller.dpo is None:
@@ -286,7 +283,7 @@ class _Builder:
             return (self.p.dpo_not_required,)
         return self.not_stated()
 
-    def check_controller(self, controller: m.Controller, activities: int) -> None:
+    def check_controller(self, controller: m.Controller) -> None:
         """The findings about the organisation itself (controller and, for `processing`, processor)."""
         if not self.has_contact(controller):
             self.report("EXP011", controller.span, "add `address`, `email` or `phone` to the controller block",
@@ -409,6 +406,8 @@ class _Builder:
         categories = purpose.retention_categories
         if not categories:
             if not purpose.retention:
+                self.report("EXP022", purpose.span, "add `retention <period>` to the purpose", id=ident,
+                            categories="its data")
                 return self.not_stated()
             return ("; ".join(self.plain(self.notice.retention(r, ident)) for r in purpose.retention),)
         lines, missing = [], []
@@ -448,18 +447,18 @@ class _Builder:
         policy, w = self.policy, self.w
         controller = policy.controller
         activities = len(policy.purposes) + len(policy.processing)
+        first = next(iter((*policy.purposes.values(), *policy.processing.values())), None)
+        #: Where a finding about the whole record points: the policy block, else the first activity,
+        #: else the start of the policy's first file.
+        span = policy.info.span if policy.info else first.span if first else m.Span(
+            path=policy.files[0] if policy.files else policy.root, line=1, column=1, end_line=1, end_column=1)
         if not activities:
-            span = policy.info.span if policy.info else m.Span(path=policy.root, line=1, column=1, end_line=1,
-                                                                end_column=1)
             self.report("EXP026", span, "declare a `purpose` (or a `processing` block) for each activity")
         if controller is None:
-            first = next(iter((*policy.purposes.values(), *policy.processing.values())), None)
-            span = policy.info.span if policy.info else first.span if first else m.Span(
-                path=policy.root, line=1, column=1, end_line=1, end_column=1)
             self.report("EXP010", span, 'add `controller "Name" { address ... email ... }`', count=str(activities),
                         plural="y" if activities == 1 else "ies")
         else:
-            self.check_controller(controller, activities)
+            self.check_controller(controller)
 
         without_security: list[tuple[str, m.Span]] = []
         transfer_users: dict[str, list[str]] = {}
