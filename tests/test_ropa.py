@@ -351,10 +351,11 @@ def test_xlsx_read_back_has_the_template_columns(lang: str, tmp_path: Path) -> N
                                               ("nb", "processor")])
 def test_csv_parses_with_the_template_columns(lang: str, record: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", str(FIXTURE), "--format", "ropa", "--lang", lang, "--record", record]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert out.startswith("\ufeff")  # spreadsheet programs then read UTF-8
     rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows[0] == TEMPLATE[(record, lang)] and len(rows) == 2
+    assert ("--record processor" in err) == (record == "controller")
     assert all(len(row) == len(rows[0]) for row in rows)
 
 

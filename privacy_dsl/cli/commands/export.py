@@ -120,6 +120,9 @@ def _ropa(args: argparse.Namespace, loaded: Loaded) -> int:
               "with \"not stated\" in their cells.", file=sys.stderr)
         return EXIT_FINDINGS
     inputs, what = loaded.sources, "a file of the policy"
+    if args.ropa_format == "csv" and args.record == "controller" and policy.processing:
+        print("privacy-dsl export: note: the CSV holds the controller's record; the policy also has a processor's "
+              "record (`processing` blocks): write it with --record processor", file=sys.stderr)
     if args.ropa_format != "xlsx":
         text = {"csv": lambda: ropa.to_csv(record, args.record), "markdown": lambda: ropa.to_markdown(record),
                 "html": lambda: ropa.to_html(record)}[args.ropa_format]()
