@@ -149,6 +149,17 @@ def test_joint_controllers_children_and_special_data_are_marked() -> None:
     assert "Sick leave (special category of personal data (GDPR Art. 9))" in processing[1]
 
 
+def test_translations_of_security_and_processing_texts_are_linted() -> None:
+    from privacy_dsl.api import load_text
+
+    text = COMPLETE.replace('  security { nb "Egne krypteringsnøkler per kunde" en "Per-client encryption keys" }',
+                            '  security { nb "Egne krypteringsnøkler per kunde" }')
+    text = text.replace("  retention law", '  security { en "Encrypted" }\n  retention law')
+    got = {(d.code, d.span.line) for d in load_text(text).diagnostics if d.code == "TRN012"}
+    assert got == {("TRN012", line_of(text, '{ en "Encrypted" }')),
+                   ("TRN012", line_of(text, '{ nb "Egne krypteringsnøkler per kunde" }'))}
+
+
 def test_data_used_only_by_processing_is_not_unused() -> None:
     from privacy_dsl.api import load_text
 
