@@ -1,4 +1,5 @@
-"""Regenerate ``privacy_dsl/data/parse_tables.json``: the LALR tables of ``grammar.lark``, as data.
+"""Regenerate ``privacy_dsl/data/parse_tables.json`` (the LALR tables of ``grammar.lark``, as data)
+and ``privacy_dsl/data/fast_table.json`` (the fast path's table, ``lexer.fast_table``).
 
 Run it after editing the grammar or upgrading Lark (``tests/test_lark_tables.py`` fails until
 then; meanwhile the parsers are built from the grammar at every start, correct but slower).
@@ -13,13 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from privacy_dsl.language.tables import TABLES, grammar_path, render_tables
+from privacy_dsl.language.tables import FAST_TABLE, TABLES, grammar_path, render_fast_table, render_tables
 
 
 def main() -> int:
-    text = render_tables(grammar_path().read_text(encoding="utf-8"))
-    TABLES.write_text(text, encoding="utf-8")
-    print(f"wrote {TABLES} ({len(text):,} characters)")
+    grammar = grammar_path().read_text(encoding="utf-8")
+    for target, render in ((TABLES, render_tables), (FAST_TABLE, render_fast_table)):
+        text = render(grammar)
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target} ({len(text):,} characters)")
     return 0
 
 

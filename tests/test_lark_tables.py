@@ -35,14 +35,53 @@ def test_shipped_tables_are_up_to_date() -> None:
 
 
 @tables_lark
-def test_the_tables_do_not_depend_on_string_hashing() -> None:
-    """Lark numbers states and tokens in set order; the file must not change with PYTHONHASHSEED."""
+def test_the_fast_table_is_up_to_date() -> None:
+    assert lark_tables.FAST_TABLE.read_text(encoding="utf-8") == lark_tables.render_fast_table(GRAMMAR), (
+        "privacy_dsl/data/fast_table.json is stale: run `python scripts/regen_parse_tables.py`")
+
+
+def test_the_shipped_fast_table_is_the_one_lark_gives() -> None:
+    """What the fast path reads from the file (no Lark) parses as the table made from Lark's parser
+    does: the same actions, plans and scanners, state for state once both are numbered alike."""
+    shipped = lark_tables.shipped_fast_table()
+    assert shipped is not None
+    policy = p.lark_parser()
+    made = lexer.fast_table(policy, drop=p._anonymous_terminals())
+    if made is None:
+        pytest.skip("lexer.py does not read this Lark's internals")
+    assert lark_tables._canonical_fast(made) == json.loads(json.dumps(shipped))
+
+
+@pytest.mark.parametrize("why", ["an edited grammar", "no file", "not JSON", "not our shape"])
+def test_a_fast_table_that_does_not_fit_is_not_used(why: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Then the fast path is made from the Lark parser (``_fast_parser``), or Lark's own is used."""
+    if why == "an edited grammar":
+        edited = tmp_path / "grammar.lark"
+        edited.write_text(GRAMMAR + "\n// edited\n", encoding="utf-8")
+        monkeypatch.setattr(lark_tables, "grammar_path", lambda: edited)
+    else:
+        text = {"no file": None, "not JSON": "{\x00", "not our shape": '{"table": []}'}[why]
+        if text is not None:
+            (tmp_path / "fast_table.json").write_text(text, encoding="utf-8")
+        monkeypatch.setattr(lark_tables, "FAST_TABLE", tmp_path / "fast_table.json")
+    lark_tables.shipped_fast_table.cache_clear()
+    try:
+        assert lark_tables.shipped_fast_table() is None
+    finally:
+        lark_tables.shipped_fast_table.cache_clear()
+
+
+@tables_lark
+@pytest.mark.parametrize("render", ["render_tables", "render_fast_table"])
+def test_the_tables_do_not_depend_on_string_hashing(render: str) -> None:
+    """Lark numbers states and tokens in set order; the files must not change with PYTHONHASHSEED."""
     code = ("import sys; from privacy_dsl.language import tables as t; "
-            "sys.stdout.write(t.render_tables(t.grammar_path().read_text(encoding='utf-8')))")
+            f"sys.stdout.write(t.{render}(t.grammar_path().read_text(encoding='utf-8')))")
+    target = lark_tables.TABLES if render == "render_tables" else lark_tables.FAST_TABLE
     for seed in ("1", "2"):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
-        assert out == lark_tables.TABLES.read_text(encoding="utf-8"), f"PYTHONHASHSEED={seed}"
+        assert out == target.read_text(encoding="utf-8"), f"PYTHONHASHSEED={seed}"
 
 
 @tables_lark
@@ -116,7 +155,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """parse_text, fmt and the test-file parser with parsers built from the grammar text."""
     monkeypatch.setattr(lark_tables, "_shipped", lambda config, text: None)
     policy = p.lark_parser.__wrapped__()
-    fast = lexer.fast_parser(policy, drop=p._anonymous_terminals())  # None on a Lark the fast path is not tested with
+    fast = lexer.fast_parser(policy, drop=p._anonymous_terminals())  # None on a Lark lexer.py is not tested with
     tests = policytest.test_parser.__wrapped__()
     assert "<deserialized>" not in {policy.source_path, tests.source_path}
     monkeypatch.setattr(p, "lark_parser", lambda: policy)

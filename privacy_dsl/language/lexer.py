@@ -1,5 +1,5 @@
 """The fast path: Lark's contextual lexer and LALR loop, the same tokens and the same parse at a
-fraction of the cost -- and the one module that reads Lark's internals.
+fraction of the cost, without importing Lark -- and the one module that reads Lark's internals.
 
 Everything else in privacy-dsl uses Lark's public surface: ``Lark(...)``, ``Lark.parse`` to a
 ``Tree``, ``Lark.rules``, ``Lark.terminals``, ``get_terminal``, ``memo_serialize``. This module also
@@ -7,10 +7,18 @@ reads what Lark does not document: each LALR state's scanner (``ContextualLexer.
 parse table and its ``Shift`` action, and ``Lark._load_from_dict`` (the loader of Lark's
 standalone parsers, the only one that reads data rather than a pickle). It does so only with the
 Lark minor version it is tested with (``TESTED_LARK``) and only when those internals look as
-expected (``INTERNALS``); otherwise ``fast_parser`` gives None and ``load_table`` None, and the
+expected (``internals``); otherwise ``fast_table`` gives None and ``load_table`` None, and the
 callers take the public path (Lark's own contextual lexer and ``Lark.parse``, a parser built from
 the grammar text), with the same results: the tests compare the two paths on the corpus and on
 generated documents, and CI runs them on Lark's newest release.
+
+What the loop reads is plain data, the *fast table* (``fast_table``): the LALR table, each rule's
+plan, the terminals and each state's scanner. ``scripts/regen_parse_tables.py`` writes it to
+``data/fast_table.json`` with the SHA-256 of the grammar; a parse reads that file (``tables.py``)
+and never imports Lark, which was about a quarter of a hook's cold start. The table depends on the
+grammar alone, so it serves every Lark; only a syntax error (for Lark's own message) or an edited
+grammar (the table is then made from Lark's parser) imports Lark. The tokens are ``Token``s, with
+the attributes of Lark's.
 
 Lark's ``ContextualLexer`` gives each LALR state its own scanner: one regular expression joining
 every terminal the state accepts, compiled on first use. Our grammar has 95 distinct sets of
@@ -46,25 +54,52 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
+from functools import cache
 from operator import itemgetter
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
-from lark import Lark, Token
-from lark import __version__ as LARK_VERSION
+if TYPE_CHECKING:
+    from lark import Lark
 
-#: The Lark minor version(s) the fast path and the table loader are tested with. Another version
-#: takes the public path (same results, slower); CI's newest-Lark job says when to move this.
+#: The Lark minor version(s) whose internals this module reads (``internals``): to make the fast
+#: table from a Lark parser (``fast_table``, for ``scripts/regen_parse_tables.py`` and an edited
+#: grammar) and to load the shipped Lark table (``load_table``). Another version takes the public
+#: path for those (same results, slower); CI's newest-Lark job says when to move this.
 TESTED_LARK = ("1.3",)
 
-try:  # Lark's internals: see the module docstring. Any difference and the public path is used.
-    from lark.lark import _LOAD_ALLOWED_OPTIONS
-    from lark.lexer import BasicLexer, ContextualLexer, TerminalDef
-    from lark.parsers.lalr_analysis import Shift
 
-    INTERNALS = ".".join(LARK_VERSION.split(".")[:2]) in TESTED_LARK and callable(
-        getattr(Lark, "_load_from_dict", None))
-except ImportError:  # pragma: no cover - another Lark
-    INTERNALS = False
+@cache
+def internals() -> bool:
+    """Whether the installed Lark is one whose internals this module reads (see the module
+    docstring). Imports Lark: only the paths that need Lark ask."""
+    try:
+        import lark
+        from lark.lark import _LOAD_ALLOWED_OPTIONS  # noqa: F401
+        from lark.lexer import BasicLexer, ContextualLexer, TerminalDef  # noqa: F401
+        from lark.parsers.lalr_analysis import Shift  # noqa: F401
+    except ImportError:  # pragma: no cover - another Lark
+        return False
+    return ".".join(lark.__version__.split(".")[:2]) in TESTED_LARK and callable(
+        getattr(lark.Lark, "_load_from_dict", None))
+
+
+class Token(str):
+    """A token as ``drive`` makes it: a string with the attributes of Lark's ``Token`` (``type``,
+    ``value``, ``start_pos``, ``line``, ``column``, ``end_line``, ``end_column``, ``end_pos``), so
+    that what builds the model reads the tokens of either path alike, without importing Lark."""
+
+    type: str
+    value: str
+    start_pos: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    end_pos: int
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {str.__repr__(self)})"
+
 
 #: The shapes of text, with the terminals of each shape. A word is as long as a name or taxonomy
 #: key can be; every word-shaped terminal matches within it (and, after it, meets no word character).
@@ -82,31 +117,39 @@ def _matches_whole(pattern: re.Pattern[str], text: str) -> bool:
     return m is not None and m.group(0) == text
 
 
+#: One scanner (one LALR state's set of acceptable terminals) as the fast table holds it: the
+#: terminals it tries, in Lark's order, and per name-like terminal the keywords it would match whole,
+#: which become those keywords (Lark's "unless" callback; those keywords are not tried on their own).
+Scanner = tuple[list[str], dict[str, dict[str, str]]]
+
+
+def _scanner(terminals: Collection[Any]) -> Scanner:
+    """The scanner of one Lark ``BasicLexer``'s terminals (``TerminalDef``s, in Lark's order:
+    priority, then longest possible match, then name)."""
+    strings = [t for t in terminals if t.pattern.type == "str"]
+    retype: dict[str, dict[str, str]] = {}
+    embedded: set[str] = set()
+    for t in terminals:
+        if t.pattern.type != "re":
+            continue
+        pattern = re.compile(t.pattern.to_regexp())
+        words = {s.pattern.value: s.name for s in strings
+                 if s.priority == t.priority and _matches_whole(pattern, s.pattern.value)}
+        if words:
+            retype[t.name] = words
+            embedded |= set(words.values())
+    return [t.name for t in terminals if t.name not in embedded], retype
+
+
 class _Plan:
-    """How one LALR state's scanner (one set of acceptable terminals) turns text into a token."""
+    """How one scanner turns text into a token, and what it found for each text (``memo``)."""
 
     __slots__ = ("memo", "retype", "tried")
 
-    def __init__(self, terminals: Collection[TerminalDef], compiled: dict[str, re.Pattern[str]]) -> None:
-        strings = [t for t in terminals if t.pattern.type == "str"]
-        #: Per name-like terminal, the keywords it would match whole, which become those keywords
-        #: (Lark's "unless" callback); those keywords are then not tried on their own.
-        self.retype: dict[str, dict[str, str]] = {}
-        embedded: set[str] = set()
-        for t in terminals:
-            if t.pattern.type != "re":
-                continue
-            pattern = compiled[t.name]
-            words = {s.pattern.value: s.name for s in strings
-                     if s.priority == t.priority and _matches_whole(pattern, s.pattern.value)}
-            if words:
-                self.retype[t.name] = words
-                embedded |= set(words.values())
-        # ``terminals`` is in Lark's order: priority, then longest possible match, then name.
+    def __init__(self, scanner: Scanner, literal: Mapping[str, str], pattern: Callable[[str], re.Pattern[str]]) -> None:
+        names, self.retype = scanner
         self.tried: list[tuple[str, str | None, re.Pattern[str] | None]] = [
-            (t.name, t.pattern.value if t.pattern.type == "str" else None,
-             None if t.pattern.type == "str" else compiled[t.name])
-            for t in terminals if t.name not in embedded]
+            (name, literal[name], None) if name in literal else (name, None, pattern(name)) for name in names]
         self.memo: dict[str, tuple[str, int] | None] = {}
 
     def resolve(self, text: str, pos: int) -> tuple[str, int] | None:
@@ -132,34 +175,34 @@ class Declined(Exception):
     caller parses it with Lark's own parser, which gives the result or Lark's exact exception."""
 
 
-class _Position:
-    """What the lexer asks the parser: the state on top of its stack."""
-
-    __slots__ = ("stack",)
-
-    def __init__(self, stack: list[int]) -> None:
-        self.stack = stack
-
-
 class FastLexer:
-    """See the module docstring: what ``drive`` lexes with. Made by ``fast_parser`` from a parser's
-    contextual lexer, whose per-state scanners give the terminals (in Lark's order) each state accepts."""
+    """See the module docstring: what ``drive`` lexes with, made from the fast table's terminals
+    and scanners. Each state's plan is made on first use, its terminals' expressions compiled then."""
 
-    def __init__(self, contextual: Any, terminals: Collection[Any], shapes: re.Pattern[str]) -> None:
-        self._lexers: dict[int, Any] = contextual.lexers
-        self.shapes = shapes
-        self._compiled = {t.name: re.compile(t.pattern.to_regexp()) for t in terminals if t.pattern.type == "re"}
+    def __init__(self, shapes: str, terminals: Mapping[str, tuple[str | None, str | None]],
+                 scanners: list[Scanner], state_scanner: Mapping[int, int]) -> None:
+        self.shapes = re.compile(shapes)
+        self._literal = {name: literal for name, (literal, _) in terminals.items() if literal is not None}
+        self._regexp = {name: regexp for name, (_, regexp) in terminals.items() if regexp is not None}
+        self._compiled: dict[str, re.Pattern[str]] = {}
+        self._scanners = scanners
+        self._state_scanner = state_scanner
         #: Memo caches, shared by every parse: each entry is computed from the grammar alone.
         self._plans: dict[int, _Plan] = {}
         self.by_state: dict[int, tuple[dict[str, tuple[str, int] | None], _Plan]] = {}
 
+    def _pattern(self, name: str) -> re.Pattern[str]:
+        compiled = self._compiled.get(name)
+        if compiled is None:
+            compiled = self._compiled.setdefault(name, re.compile(self._regexp[name]))
+        return compiled
+
     def plan(self, state: int) -> tuple[dict[str, tuple[str, int] | None], _Plan]:
         """The plan of ``state``'s scanner: one per set of acceptable terminals, as Lark shares them."""
-        lexer = self._lexers[state]
-        plan = self._plans.get(id(lexer))  # the scanners live as long as this lexer: ids are not reused
+        index = self._state_scanner[state]
+        plan = self._plans.get(index)
         if plan is None:
-            plan = _Plan(cast(BasicLexer, lexer).terminals, self._compiled)
-            plan = self._plans.setdefault(id(lexer), plan)
+            plan = self._plans.setdefault(index, _Plan(self._scanners[index], self._literal, self._pattern))
         return plan.memo, plan
 
 
@@ -196,51 +239,54 @@ class Spliced(list[Any]):
 
 
 class FastParser:
-    """What ``drive`` reads, made once per Lark parser and set of dropped terminals (``fast_parser``);
-    read-only after that.
+    """What ``drive`` reads, made once from a fast table (``fast_table``); read-only after that.
 
     Lark's table maps (state, terminal or rule) to an ``(action, argument)`` pair, and a reduction's
     argument is a ``Rule``, whose hash is a Python method. ``actions`` holds the same table in the
     shape the loop reads fastest: per state, a terminal's action is one number, the next state (a
     shift) or, negative, ``~n`` for the ``n``-th of ``plans`` (reduce by that rule); ``goto`` is the
-    state after a reduction.
+    state after a reduction. ``nodes`` are the names the nodes are built under.
     """
 
-    def __init__(self, parser: Lark, lexer: FastLexer, drop: Collection[str] = ()) -> None:
-        lalr: Any = parser.parser.parser.parser
-        table = lalr.parse_table
-        self.lexer = lexer
-        self.start: int = table.start_states["start"]
-        self.end: int = table.end_states["start"]
-        keep_all = bool(parser.options.keep_all_tokens)
-        dropped = frozenset(drop)
-        self.rules: dict[Any, RulePlan] = {rule: _rule_plan(rule, keep_all, dropped) for rule in parser.rules}
-        rules = {rule.origin.name for rule in parser.rules}
-        #: The plan of each rule, by number: a reduction's action in ``actions`` is ``~number``.
-        self.plans: list[RulePlan] = list(self.rules.values())
-        number = {rule: index for index, rule in enumerate(self.rules)}
+    def __init__(self, table: Mapping[str, Any]) -> None:
+        self.start: int = table["start"]
+        self.end: int = table["end"]
         self.actions: dict[int, dict[str, int]] = {
-            state: {kind: arg if action is Shift else ~number[arg] for kind, (action, arg) in row.items()
-                    if kind not in rules}
-            for state, row in table.states.items()}
+            state: dict(zip(row[0::2], row[1::2], strict=True)) for state, row in enumerate(table["actions"])}
         self.goto: dict[int, dict[str, int]] = {
-            state: {kind: arg for kind, (_, arg) in row.items() if kind in rules}
-            for state, row in table.states.items()}
+            state: dict(zip(row[0::2], row[1::2], strict=True)) for state, row in enumerate(table["goto"])}
+        self.plans: list[RulePlan] = [_decode_plan(plan) for plan in table["plans"]]
+        self.nodes: frozenset[str] = frozenset(plan[2] for plan in self.plans)
+        terminals = {name: (literal, regexp) for name, literal, regexp in table["terminals"]}
+        self.lexer = FastLexer(table["shapes"], terminals, [(list(names), dict(retype))
+                                                            for names, retype in table["scanners"]],
+                               dict(enumerate(table["state_scanner"])))
 
 
-def _rule_plan(rule: Any, keep_all_tokens: bool, drop: frozenset[str] = frozenset()) -> RulePlan:
+def _decode_plan(plan: list[Any]) -> RulePlan:
+    """A rule's plan from the fast table's JSON: ``pick`` as ``drive`` reads it (see ``RulePlan``)."""
+    size, origin, name, mode, pick, expand1 = plan
+    if mode == 2:
+        pick = itemgetter(*pick)
+    elif mode == 3:
+        pick = tuple((index, bool(splice)) for index, splice in pick)
+    return (size, origin, name, mode, pick, bool(expand1))
+
+
+def _rule_plan(rule: Any, keep_all_tokens: bool, drop: frozenset[str] = frozenset()) -> list[Any]:
     """How Lark's ``ParseTreeBuilder`` turns the children of a reduction by ``rule`` into a node
     (LALR, no placeholders): the same child filter and single-child expansion, from the rule's
     public attributes (its expansion and options); the terminals in ``drop`` are left out as well
-    (a caller that has no use for keyword tokens, but reads their positions from ``drive``)."""
+    (a caller that has no use for keyword tokens, but reads their positions from ``drive``).
+    As JSON: ``_decode_plan`` makes the ``RulePlan``."""
     options = rule.options
     keep = keep_all_tokens or options.keep_all_tokens
-    include = tuple((i, not sym.is_term and sym.name.startswith("_")) for i, sym in enumerate(rule.expansion)
-                    if (keep or not (sym.is_term and sym.filter_out)) and not (sym.is_term and sym.name in drop))
+    include = [[i, not sym.is_term and sym.name.startswith("_")] for i, sym in enumerate(rule.expansion)
+               if (keep or not (sym.is_term and sym.filter_out)) and not (sym.is_term and sym.name in drop)]
     name = str(rule.alias or options.template_source or rule.origin.name)
     mode: int
     pick: Any
-    if name.startswith("_") and len(include) == 2 and include[0] == (0, True) and not include[1][1]:
+    if name.startswith("_") and len(include) == 2 and include[0] == [0, True] and not include[1][1]:
         mode, pick = 4, include[1][0]
     elif not include or any(splice for _, splice in include):
         mode, pick = 3, include
@@ -249,17 +295,22 @@ def _rule_plan(rule: Any, keep_all_tokens: bool, drop: frozenset[str] = frozense
     elif len(include) == 1:
         mode, pick = 1, include[0][0]
     else:
-        mode, pick = 2, itemgetter(*(i for i, _ in include))
-    return (len(rule.expansion), rule.origin.name, name, mode, pick, bool(options.expand1 and not rule.alias))
+        mode, pick = 2, [i for i, _ in include]
+    return [len(rule.expansion), rule.origin.name, name, mode, pick, bool(options.expand1 and not rule.alias)]
 
 
-def fast_parser(parser: Lark, drop: Collection[str] = ()) -> FastParser | None:
-    """The fast path for ``parser`` (a contextual-lexer LALR parser), whose nodes leave out the
-    tokens of the terminals in ``drop`` (``drive`` gives their positions); None if Lark is not the
-    version this is tested with, its internals differ, the terminals are not the shapes this lexer
-    knows, other terminals than WS and COMMENT are ignored, or lexer callbacks are set."""
-    if not INTERNALS:
+def fast_table(parser: Lark, drop: Collection[str] = ()) -> dict[str, Any] | None:
+    """The fast table of ``parser`` (a contextual-lexer LALR parser), as plain data (what
+    ``data/fast_table.json`` holds): its LALR table, its rules' plans, its terminals and each
+    state's scanner, whose nodes leave out the tokens of the terminals in ``drop`` (``drive``
+    gives their positions). None if Lark is not the version this is tested with, its internals
+    differ, the terminals are not the shapes this lexer knows, other terminals than WS and COMMENT
+    are ignored, or lexer callbacks are set."""
+    if not internals():
         return None
+    from lark.lexer import ContextualLexer
+    from lark.parsers.lalr_analysis import Shift
+
     lexer = getattr(getattr(parser, "parser", None), "lexer", None)
     if type(lexer) is not ContextualLexer or not isinstance(getattr(lexer, "lexers", None), dict):
         return None
@@ -275,11 +326,47 @@ def fast_parser(parser: Lark, drop: Collection[str] = ()) -> FastParser | None:
               f"(?P<number>{_NUMBER})", r"(?P<punct>[^\w\s\"#])"]
     if "STRING" in by_name:
         shapes.insert(1, f"(?P<string>{by_name['STRING'].pattern.to_regexp()})")
-    compiled = re.compile(f"(?P<ws>{by_name['WS'].pattern.to_regexp()})?(?:{'|'.join(shapes)})?")
     try:
-        return FastParser(parser, FastLexer(lexer, terminals, compiled), drop)
+        lalr: Any = parser.parser.parser.parser
+        table = lalr.parse_table
+        keep_all = bool(parser.options.keep_all_tokens)
+        dropped = frozenset(drop)
+        number = {rule: index for index, rule in enumerate(parser.rules)}
+        rules = {rule.origin.name for rule in parser.rules}
+        states = sorted(table.states)
+        if states != list(range(len(states))):  # pragma: no cover - Lark numbers its states 0..n-1
+            return None
+        scanners: list[Scanner] = []
+        scanner_of: dict[int, int] = {}  # Lark shares one scanner among the states of one terminal set
+        state_scanner = []
+        for state in states:
+            scanner: Any = lexer.lexers[state]
+            if id(scanner) not in scanner_of:
+                scanner_of[id(scanner)] = len(scanners)
+                scanners.append(_scanner(scanner.terminals))
+            state_scanner.append(scanner_of[id(scanner)])
+        return {
+            "start": table.start_states["start"],
+            "end": table.end_states["start"],
+            "actions": [[part for kind, (action, arg) in table.states[state].items() if kind not in rules
+                         for part in (kind, arg if action is Shift else ~number[arg])] for state in states],
+            "goto": [[part for kind, (_, arg) in table.states[state].items() if kind in rules for part in (kind, arg)]
+                     for state in states],
+            "plans": [_rule_plan(rule, keep_all, dropped) for rule in parser.rules],
+            "shapes": f"(?P<ws>{by_name['WS'].pattern.to_regexp()})?(?:{'|'.join(shapes)})?",
+            "terminals": [[t.name, t.pattern.value if t.pattern.type == "str" else None,
+                           None if t.pattern.type == "str" else t.pattern.to_regexp()] for t in terminals],
+            "scanners": scanners,
+            "state_scanner": state_scanner,
+        }
     except (AttributeError, KeyError, TypeError):  # pragma: no cover - Lark's internals differ
         return None
+
+
+def fast_parser(parser: Lark, drop: Collection[str] = ()) -> FastParser | None:
+    """The fast path for ``parser`` made from its own table (``fast_table``); None where there is none."""
+    table = fast_table(parser, drop)
+    return None if table is None else FastParser(table)
 
 
 #: What builds a node: ``build(name, children, first, last)`` with the rule's (filtered) children and
@@ -344,8 +431,13 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
                         raise Declined
                     if comment is not None:
                         column = pos - line_start + 1
-                        comment(new_token("COMMENT", m.group(shape), pos, line, column, line, column + stop - pos,
-                                          stop))
+                        value = m.group(shape)
+                        token = make_str(new_token, value)
+                        token.type, token.start_pos, token.value, token.line, token.column = "COMMENT", pos, value, \
+                            line, column
+                        token.end_line, token.end_column, token.end_pos = line, column + stop - pos, stop
+                        comment(token)
+                        token = None
                     pos = stop
                     continue
                 known = by_state.get(state)
@@ -454,9 +546,14 @@ def drive(fast: FastParser, text: str, build: NodeBuilder, comment: Callable[[To
 
 # ---------------------------------------------------------------- loading a serialized parser
 
-#: Options Lark accepts when loading a serialized parser: left out of the stored table and given
-#: again at load time, as ``Lark.save`` and ``cache=True`` do. Empty on another Lark.
-LOAD_OPTIONS: frozenset[str] = frozenset(_LOAD_ALLOWED_OPTIONS) if INTERNALS else frozenset()
+def load_options() -> frozenset[str]:
+    """Options Lark accepts when loading a serialized parser: left out of the stored table and given
+    again at load time, as ``Lark.save`` and ``cache=True`` do. Empty on another Lark."""
+    if not internals():
+        return frozenset()
+    from lark.lark import _LOAD_ALLOWED_OPTIONS
+
+    return frozenset(_LOAD_ALLOWED_OPTIONS)
 
 
 def load_table(data: dict[str, Any], memo: dict[int, Any], **options: Any) -> Lark | None:
@@ -464,7 +561,9 @@ def load_table(data: dict[str, Any], memo: dict[int, Any], **options: Any) -> La
     ``Lark._load_from_dict``: the loading path of Lark's standalone parsers and of ``cache=True``
     after unpickling (``Lark.load`` is the same code behind a pickle). None on a Lark this is not
     tested with (the caller builds the parser from the grammar text)."""
-    if not INTERNALS:
+    if not internals():
         return None
+    from lark import Lark
+
     loaded: Lark = Lark._load_from_dict(data, memo, **options)  # type: ignore[no-untyped-call]
     return loaded

@@ -13,19 +13,21 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any, NamedTuple
-
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..diagnostics import Diagnostic, builtin, did_you_mean, shorten
 from ..span import new_span
 from . import model as m
 from . import taxonomy
 from .jurisdictions import REGIONS, THIRD_REGIONS
-from .lexer import Declined, FastParser, drive, fast_parser
+from .lexer import Declined, FastParser, Token, drive, fast_parser
+from .tables import anonymous_terminals, shipped_fast_table
 from .tables import grammar_path as grammar_path  # re-exported: tests and benchmarks use it
 from .tables import lark_parser as _load_parser
+
+if TYPE_CHECKING:  # Lark is imported only where a parse needs it: a syntax error, an edited grammar
+    from lark import Lark, Tree
+    from lark.exceptions import UnexpectedInput
 
 # ---------------------------------------------------------------- the Lark parser
 
@@ -51,8 +53,12 @@ def lark_parser() -> Lark:
 
 @cache
 def _fast_parser() -> FastParser | None:
-    """The fast path over ``lark_parser``'s table (``lexer.py``); None when it is not available
-    (another Lark, or a grammar whose terminals it does not know), and ``Lark.parse`` is used."""
+    """The fast path (``lexer.py``): from the shipped fast table, which needs no Lark, or else (an
+    edited grammar) from ``lark_parser``'s table; None when neither is available (an edited grammar
+    on another Lark, or one whose terminals it does not know), and ``Lark.parse`` is used."""
+    table = shipped_fast_table()
+    if table is not None:
+        return FastParser(table)
     return fast_parser(lark_parser(), drop=_anonymous_terminals())
 
 
@@ -269,6 +275,9 @@ def _end_position(text: str) -> tuple[int, int]:
 
 
 def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    from lark import Token as LarkToken
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
         line, column = _end_position(text)
         opened = _open_block_at_eof(text)
@@ -291,7 +300,7 @@ def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
         if tok.start_pos is not None and re.match(r"[^\W\d]", value):
             whole = re.match(r"[^\W\d][\w\-.]*", text[tok.start_pos:])
             value = whole.group() if whole else value
-            tok = Token(tok.type, value, tok.start_pos, tok.line, tok.column)
+            tok = LarkToken(tok.type, value, tok.start_pos, tok.line, tok.column)
         shown = shorten(value, 40)
         expected = describe_expected(exc.expected)
         wordish = re.match(r"[^\W\d][\w\-.]*$", value) is not None
@@ -391,11 +400,16 @@ def unquote(token: str) -> str:
     return _ESCAPE.sub(lambda mm: _ESCAPES.get(mm.group(1), mm.group(1)), inner)
 
 
+def _is_token(value: object, kind: str) -> bool:
+    """Whether ``value`` is a token of terminal ``kind``: the fast path's ``Token`` or Lark's (the
+    public path), both strings with a ``type``; a builder's values have none."""
+    return isinstance(value, str) and getattr(value, "type", None) == kind
+
+
 @cache
 def _anonymous_terminals() -> frozenset[str]:
     """Keywords and punctuation: kept by the parser for their positions, dropped before building."""
-    return frozenset(t.name for t in lark_parser().terminals
-                     if t.pattern.type == "str" and t.name not in ("YES", "NO", "UP_TO", "UNNAMED"))
+    return anonymous_terminals(lark_parser())
 
 
 class _Builder:
@@ -673,7 +687,7 @@ class _Builder:
     @staticmethod
     def _period(children: list[Any]) -> dict[str, Any]:
         """The values of a period (``up_to? duration (after event)?``) from a handler's children."""
-        up_to = bool(children) and isinstance(children[0], Token) and children[0].type == "UP_TO"
+        up_to = bool(children) and _is_token(children[0], "UP_TO")
         rest = children[1:] if up_to else children
         if not rest:
             return {}
@@ -696,7 +710,7 @@ class _Builder:
     @staticmethod
     def _statute(children: list[Any]) -> str | None:
         """The statute a `law` or `law_permits` names, taken off the front of ``children``."""
-        if children and isinstance(children[0], Token) and children[0].type == "STRING":
+        if children and _is_token(children[0], "STRING"):
             return unquote(children.pop(0))
         return None
 
@@ -1273,12 +1287,14 @@ class _Parse:
         span = new_span(self.builder.path, first.line or 1, first.column or 1, last.end_line or 1, last.end_column or 1)
         return _new_tuple(Stmt, (name, children, span))
 
-    def tree(self, tree: Tree[Token]) -> Any:
+    def tree(self, tree: Tree[Any]) -> Any:
         """``build`` over a tree from ``Lark.parse``, children first (the order of the reductions
         that made it, so the same values and diagnostics as ``drive``)."""
         anonymous = _anonymous_terminals()
         # Depth first without recursion: (node, its children so far, the children left).
-        stack: list[tuple[Tree[Token], list[Any], Iterator[Any]]] = [(tree, [], iter(tree.children))]
+        from lark import Tree
+
+        stack: list[tuple[Tree[Any], list[Any], Iterator[Any]]] = [(tree, [], iter(tree.children))]
         while True:
             node, children, rest = stack[-1]
             for child in rest:
@@ -1307,7 +1323,8 @@ def _handlers() -> dict[str, Callable[[_Builder, Pos, list[Any]], Any]]:
     """Grammar node name -> the (unbound) ``_Builder`` method of the same name that builds it: each
     public method of ``_Builder`` is a rule or alias of the grammar (a test checks it), and every
     other node becomes a statement (``Stmt``)."""
-    names = {str(rule.alias or rule.origin.name) for rule in lark_parser().rules}
+    fast = _fast_parser()
+    names = fast.nodes if fast is not None else {str(rule.alias or rule.origin.name) for rule in lark_parser().rules}
     return {name: method for name, method in vars(_Builder).items()
             if not name.startswith("_") and callable(method) and name in names}
 
@@ -1373,6 +1390,8 @@ def parse_text(text: str, path: str = "<string>") -> ParseResult:
 def _parse_with_lark(text: str, path: str) -> ParseResult:
     """``parse_text`` through Lark's public surface: ``Lark.parse`` to a tree, then the tree built;
     the comments from the text. The same result as the fast path (the tests compare the two)."""
+    from lark.exceptions import UnexpectedInput
+
     parse = _Parse(path)
     try:
         tree = lark_parser().parse(text)
@@ -1386,6 +1405,8 @@ def _parse_with_lark(text: str, path: str) -> ParseResult:
 
 def _lexed_before(exc: UnexpectedInput, text: str) -> int:
     """Where the lexer stopped at a syntax error: the comments before it are the ones it read."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END" and exc.token.start_pos is not None:
         return int(exc.token.start_pos)
     if isinstance(exc, UnexpectedCharacters) and exc.pos_in_stream is not None:

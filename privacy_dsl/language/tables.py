@@ -33,15 +33,12 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lark import Lark
-from lark import __version__ as LARK_VERSION
-from lark.grammar import Rule
-from lark.lexer import TerminalDef
+from .lexer import fast_table, load_options, load_table
 
-from .lexer import LOAD_OPTIONS as _LOAD_OPTIONS
-from .lexer import load_table
+if TYPE_CHECKING:
+    from lark import Lark
 
 #: The parser configurations: the options that shape the table. ``policy`` is the parser of
 #: ``parser.py`` and of ``fmt.py`` (the concrete syntax tree); ``test`` reads ``*.privacy-test`` files.
@@ -52,6 +49,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 TABLES = Path(__file__).resolve().parents[1] / "data" / "parse_tables.json"
+#: The fast path's table (``lexer.fast_table``) of the ``policy`` parser: what a parse that goes
+#: well reads, so that it never imports Lark. It depends on the grammar alone, not on Lark's version.
+FAST_TABLE = Path(__file__).resolve().parents[1] / "data" / "fast_table.json"
 
 
 def grammar_path() -> Path:
@@ -70,20 +70,25 @@ def lark_parser(config: str) -> Lark:
     """A new parser of configuration ``config``: loaded from the shipped table when it was made
     from this grammar text with this Lark, otherwise built from the grammar. Nothing is read from
     or written to a cache. No transformer, no callbacks: callers share one instance per config."""
+    from lark import Lark
+
     options = CONFIGS[config]
     text = grammar_path().read_text(encoding="utf-8")
     entry = _shipped(config, text)
     loaded = None
     if entry is not None:
-        given = {name: value for name, value in options.items() if name in _LOAD_OPTIONS}
-        loaded = load_table(entry["data"], entry["memo"], **given)
+        allowed = load_options()
+        loaded = load_table(entry["data"], entry["memo"], **{name: value for name, value in options.items()
+                                                               if name in allowed})
     return loaded if loaded is not None else Lark(text, **options)
 
 
 def _shipped(config: str, text: str) -> dict[str, Any] | None:
     """The shipped table of ``config``, if it was made from ``text``, with this Lark, for these options."""
+    from lark import __version__ as lark_version
+
     shipped = _read_tables()
-    made_from = (LARK_VERSION, grammar_sha256(text))
+    made_from = (lark_version, grammar_sha256(text))
     if shipped is None or (shipped.get("lark_version"), shipped.get("grammar_sha256")) != made_from:
         return None
     return _table(config)
@@ -147,9 +152,14 @@ def _decode(entry: dict[str, Any]) -> dict[str, Any]:
 def serialize(config: str, text: str) -> dict[str, Any]:
     """The table of ``config``, built from ``text``, as plain data: ``memo_serialize``'s output
     without the options given at load time, its states numbered canonically (``_canonical``)."""
+    from lark import Lark
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
     parser = Lark(text, **CONFIGS[config])
     data, memo = parser.memo_serialize([TerminalDef, Rule])
-    data["options"] = {name: value for name, value in data["options"].items() if name not in _LOAD_OPTIONS}
+    allowed = load_options()
+    data["options"] = {name: value for name, value in data["options"].items() if name not in allowed}
     data["parser"]["parser"] = _canonical(data["parser"]["parser"])
     return {"options": CONFIGS[config], "data": data, "memo": memo}
 
@@ -188,13 +198,87 @@ def _canonical(table: dict[str, Any]) -> dict[str, Any]:
 
 def render_tables(text: str) -> str:
     """The text of ``data/parse_tables.json`` for the grammar ``text`` and the installed Lark."""
+    from lark import __version__ as lark_version
+
     shipped = {
         "generated_by": "python scripts/regen_parse_tables.py (do not edit; a test fails when it is stale)",
-        "lark_version": LARK_VERSION,
+        "lark_version": lark_version,
         "grammar_sha256": grammar_sha256(text),
         "tables": {config: _encode(serialize(config, text)) for config in CONFIGS},
     }
     return _json(shipped, 0) + "\n"
+
+
+def anonymous_terminals(parser: Lark) -> frozenset[str]:
+    """Keywords and punctuation: kept by the parser for their positions, dropped before building."""
+    return frozenset(t.name for t in parser.terminals
+                     if t.pattern.type == "str" and t.name not in ("YES", "NO", "UP_TO", "UNNAMED"))
+
+
+def render_fast_table(text: str) -> str:
+    """The text of ``data/fast_table.json`` for the grammar ``text`` (made with the installed Lark,
+    whose internals it reads: ``lexer.fast_table``)."""
+    from lark import Lark
+
+    parser = Lark(text, **CONFIGS["policy"])
+    table = fast_table(parser, drop=anonymous_terminals(parser))
+    if table is None:
+        raise ValueError("this Lark's internals are not the ones lexer.py reads; use the Lark of pyproject's pin")
+    table = _canonical_fast(table)
+    shipped = {"generated_by": "python scripts/regen_parse_tables.py (do not edit; a test fails when it is stale)",
+               "grammar_sha256": grammar_sha256(text), "table": table}
+    return _json(shipped, 0) + "\n"
+
+
+def _canonical_fast(table: dict[str, Any]) -> dict[str, Any]:
+    """The fast table with its states renumbered as ``_canonical`` numbers Lark's (breadth first from
+    the start, following shifts and gotos in name order), so the file does not change with
+    ``PYTHONHASHSEED``; each state's actions sorted by terminal."""
+    actions = [dict(zip(row[0::2], row[1::2], strict=True)) for row in table["actions"]]
+    goto = [dict(zip(row[0::2], row[1::2], strict=True)) for row in table["goto"]]
+    order: dict[int, int] = {}
+    queue = [table["start"]]
+    while queue:
+        state = queue.pop(0)
+        if state in order:
+            continue
+        order[state] = len(order)
+        queue.extend(arg for _, arg in sorted(actions[state].items()) if arg >= 0)
+        queue.extend(arg for _, arg in sorted(goto[state].items()))
+    if len(order) != len(actions):  # not reached: every LALR state is reached from the start
+        raise ValueError("unreachable parser states")
+    by_order = sorted(order, key=order.__getitem__)
+    scanners: dict[int, int] = {}  # old scanner index -> new, in order of first use
+    for state in by_order:
+        scanners.setdefault(table["state_scanner"][state], len(scanners))
+    old_scanners = {new: old for old, new in scanners.items()}
+    return {
+        **table,
+        "start": order[table["start"]], "end": order[table["end"]],
+        "actions": [[part for kind, arg in sorted(actions[state].items()) for part in (kind, order[arg] if arg >= 0
+                                                                                      else arg)] for state in by_order],
+        "goto": [[part for kind, arg in sorted(goto[state].items()) for part in (kind, order[arg])]
+                 for state in by_order],
+        "terminals": sorted(table["terminals"]),
+        "scanners": [[names, dict(sorted(retype.items()))] for names, retype in
+                     (table["scanners"][old_scanners[new]] for new in range(len(scanners)))],
+        "state_scanner": [scanners[table["state_scanner"][state]] for state in by_order],
+    }
+
+
+@cache
+def shipped_fast_table() -> dict[str, Any] | None:
+    """``data/fast_table.json``'s table if it was made from this grammar text; None if it is missing,
+    not JSON, or made from another grammar (an edited grammar in an editable install)."""
+    try:
+        shipped = json.loads(FAST_TABLE.read_text(encoding="utf-8"))
+        text = grammar_path().read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(shipped, dict) or shipped.get("grammar_sha256") != grammar_sha256(text):
+        return None
+    table = shipped.get("table")
+    return table if isinstance(table, dict) else None
 
 
 def _json(value: Any, indent: int, prefix: int = 0) -> str:
