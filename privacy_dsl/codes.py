@@ -2,9 +2,9 @@
 
 One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
-(E001-E206), the codes of ``verify-cookies`` (VC001-VC104), of ``export`` (EXP001-EXP005; EXP010-EXP029
-for ``--format ropa``) and of ``notice`` (NTC001-NTC004), which are declared here, and the codes that
-were retired (``RETIRED``).
+(E001-E206), the codes of ``verify-cookies`` (VC001-VC008, VC100-VC104), of ``export`` (EXP001-EXP005;
+EXP010-EXP029 for the record of processing, ``--format ropa``; EXP030-EXP034 for the consent banner) and
+of ``notice`` (NTC001-NTC004), which are declared here, and the codes that were retired (``RETIRED``).
 The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
 model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
 configuration's ``select`` and ``ignore``, inline suppressions and ``privacy-dsl test`` read it.
@@ -21,9 +21,11 @@ and a diagnostic of a broken file never import the rules.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import IntEnum
 from typing import Literal
+
+from .records import dataclass
 
 #: Where the documentation lives; a code's ``url`` is ``DOCS_ROOT/<page>#<code>-<name>``.
 DOCS_ROOT = "https://github.com/privacy-dsl/privacy-dsl/blob/main/docs"
@@ -313,6 +315,8 @@ _INPUT = (
 
 _ART53 = "Directive 2002/58/EC (ePrivacy) Art. 5(3)"
 _PLANET49 = "CJEU C-673/17 Planet49 (1 October 2019), operative part, points 1 and 2"
+_BOLLINGER = ("Bollinger, Kubicek, Cotrini, Basin, \"Automating Cookie Consent and GDPR Violation Detection\", "
+              "31st USENIX Security Symposium (2022), pp. 2893-2910")
 
 
 def _verify(code: str, name: str, severity: Severity, summary: str, doc: str, messages: dict[str, str],
@@ -399,6 +403,54 @@ _VERIFY = (
         {"unseen": "cookie `{name}` is declared but was not observed in the capture"},
         ("GDPR Art. 12(1)",)),
     _verify(
+        "VC007", "set-after-reject", Severity.ERROR,
+        "A cookie or storage item that needs consent is set after the user rejected: the choice is ignored.",
+        "In a capture given with `--after-reject`, the site stores something the policy says needs consent "
+        "(its declaration names a `consent` mechanism, its purpose has `basis consent`, or its category is "
+        "analytics, marketing or personalization, as for VC005) after the user rejected. *After the "
+        "rejection* is the part of the capture at and after the first request matching `--consent-marker` "
+        "(the request that records the rejection), or the whole capture when no request matches (recorded "
+        "in a browser that had already rejected). *Set* means a `Set-Cookie` response header in that part "
+        "(a deletion, `Max-Age=0`, is not), or, in a website-evidence-collector `inspection.json` of a visit "
+        "begun with the rejection made, a cookie or local-storage key in its store. Strictly necessary and "
+        "security declarations are never reported; an undeclared cookie is VC001's finding only (the "
+        "stronger: certain, where whether it needs consent would be a guess; once declared, the next run "
+        "judges it here). One finding per name, at its first sighting after the rejection; a cookie set "
+        "after the rejection is not also reported by VC008. A refusal is the absence of consent: storing "
+        "the cookie anyway is storage without consent (ePrivacy Art. 5(3)); consent is a freely given, "
+        "unambiguous indication by a clear affirmative action (GDPR Art. 4(11)), so what the user did not "
+        "give cannot be assumed (Planet49, operative part point 1); consent is not freely given when the "
+        "user cannot refuse it without detriment (GDPR Recital 42), and a withdrawal must be as easy as "
+        "giving consent (Art. 7(3)). Bollinger et al. (USENIX Security 2022) found the choice "
+        "ignored on 21 % of about 30,000 sites.\n\n"
+        "```\n"
+        "after-reject.har:40:22: VC007 error: cookie `_ga` needs consent but is set by shop.example after the "
+        "user rejected it (rejection: before the capture)\n"
+        "```",
+        {"set": "cookie `{name}` needs consent but is set by {host} after the user rejected it (rejection: {rejected})",
+         "stored": "{storage} `{name}` needs consent but is stored by a visit made after the user rejected it "
+                   "(rejection: {rejected})"},
+        (_ART53, "GDPR Art. 4(11), 7(3), Recital 42", _PLANET49, _BOLLINGER)),
+    _verify(
+        "VC008", "sent-after-reject", Severity.WARNING,
+        "A cookie that needs consent is still sent after the user rejected.",
+        "In the part of an `--after-reject` capture after the rejection (see VC007), a request carries a "
+        "cookie the policy says needs consent, and no response in that part sets it. The capture shows the "
+        "cookie reaching a server after the refusal, not that it was stored after it: the message says "
+        "whether the capture shows it before the choice (then it was set before the rejection and merely "
+        "kept: expire it, `Max-Age=0`, when the user rejects), or not at all (a script may have written it "
+        "after the rejection, or it is left from an earlier visit). Reading a stored cookie is gaining "
+        "access to information already stored, which needs consent as storing it does (ePrivacy Art. "
+        "5(3)); a warning rather than an error because a browser sends every cookie of a domain whatever "
+        "the site does with it, and whether a site must actively expire cookies stored before a refusal is "
+        "not settled by a court (for a withdrawal: GDPR Art. 7(3), 17(1)(b)). One finding per name; a "
+        "name VC007 reports is not reported here.",
+        {"kept": "cookie `{name}` needs consent but is still sent to {host} after the user rejected it "
+                 "(rejection: {rejected}); it was there before the choice, at {before}",
+         "sent": "cookie `{name}` needs consent but is sent to {host} after the user rejected it (rejection: "
+                 "{rejected}); the capture does not show when it was stored"},
+        (_ART53, "GDPR Art. 7(3), 17(1)(b)", _BOLLINGER)),
+    _verify(
         "VC100", "unreadable-capture", Severity.ERROR,
         "The capture file could not be read.",
         "The capture does not exist, is not a regular file (a pipe or device is refused before it is "
@@ -481,6 +533,44 @@ _EXPORT = (
            "others are not exported (one finding per language, with how many texts).",
            {"languages": "the texts in `{lang}` ({count}) are not exported: a fides manifest holds one language "
                          "(`{exported}`)"}),
+    # The consent banner (`export --format klaro | cookieconsent`), docs/banner.md.
+    _other("export", "banner.md", "EXP030", "banner-asks-what-the-policy-does-not", Severity.WARNING,
+           "The cookies rely on a consent mechanism the linter does not accept as consent (browser settings, "
+           "continued browsing, opt-out, ...): the banner asks for opt-in consent all the same, so the site "
+           "will then do what the policy does not say; change the policy to `method opt_in`.",
+           {"invalid-method": "consent mechanism `{consent}` collects consent by {methods}, which is not consent; the "
+                              "banner asks for opt-in consent instead (the policy no longer describes the site)",
+            "no-method": "consent mechanism `{consent}` does not say how consent is asked; the banner asks for "
+                         "opt-in consent",
+            "no-mechanism": "{cookies} name no consent mechanism; the banner asks for opt-in consent to them"}),
+    _other("export", "banner.md", "EXP031", "banner-offers-what-the-policy-does-not", Severity.WARNING,
+           "The policy says the banner has no reject button, or does not say, or makes consent a condition of "
+           "the service: the banner offers \"reject all\" beside \"accept all\", as prominent (CON008), and lets "
+           "the visitor in either way.",
+           {"no-reject": "consent mechanism `{consent}` offers no reject button; the banner offers one beside accept, "
+                         "as prominent",
+            "reject-not-stated": "consent mechanism `{consent}` does not say whether it offers a reject button; the "
+                                 "banner offers one beside accept, as prominent",
+            "wall": "consent mechanism `{consent}` makes consent a condition of the service; the banner lets the "
+                    "visitor reject and go on"}),
+    _other("export", "banner.md", "EXP032", "banner-language-without-catalogue", Severity.WARNING,
+           "A language the policy declares has no message catalogue for the banner's fixed wording: the banner "
+           "has no translation in it.",
+           {"no-catalogue": "the policy declares `{lang}`, which has no message catalogue ({available}); the banner "
+                            "has no `{lang}` translation"}),
+    _other("export", "banner.md", "EXP033", "banner-cannot-clear", Severity.WARNING,
+           "A declared item the consent manager cannot delete when consent is refused or withdrawn: an unnamed "
+           "cookie, or storage that is not a cookie (local storage, a pixel, ...). It is listed in its category, "
+           "and the site's own code must honour the choice.",
+           {"unnamed": "{item} has no name, so the consent manager cannot delete it when consent is refused or "
+                       "withdrawn; it is listed in category `{category}` only",
+            "storage": "{item} is not a cookie; the consent manager deletes only cookies, so the site's own code "
+                       "must remove it when consent to `{category}` is refused or withdrawn"}),
+    _other("export", "banner.md", "EXP034", "banner-without-cookies", Severity.ERROR,
+           "The policy declares no cookies or similar technologies: a banner would ask about nothing, so nothing "
+           "is written.",
+           {"no-cookies": "the policy declares no cookies or similar technologies: there is nothing for a banner to "
+                          "ask"}),
 )
 
 def _ropa(code: str, name: str, severity: Severity, summary: str, messages: dict[str, str]) -> Code:

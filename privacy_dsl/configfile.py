@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .records import dataclass
 
 #: The code every configuration error is reported with (``privacy-dsl explain E080``).
 CONFIG_ERROR_CODE = "E080"

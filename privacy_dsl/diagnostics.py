@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from .codes import DOCS_URL, STATIC, Severity
+from .records import dataclass
 from .span import Span
 
 __all__ = ["DOCS_URL", "Diagnostic", "Related", "Severity", "builtin"]

@@ -3,7 +3,7 @@ objects the parser makes, and cached lint results are rendered without importing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import dataclass
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,7 +128,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 #: foundation (positions, versions, bounded reads, atomic writes, the codes' types, diagnostics and
 #: the content cache, the list of the notice's message catalogues) imports nothing above it.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"span", "version", "bounded", "atomic", "configfile", "codes", "diagnostics", "cache",
+    frozenset({"records", "span", "version", "bounded", "atomic", "configfile", "codes", "diagnostics", "cache",
                "locale"}),
     frozenset({"language"}),
     frozenset({"lint"}),

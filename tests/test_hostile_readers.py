@@ -700,6 +700,19 @@ def test_read_inspection_never_raises(data: Any, pre_consent: str | None) -> Non
         assert _capture_of(read_har, text.encode(), pre_consent=pre_consent).kind == "inspection"
 
 
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(hars, inspections), st.sampled_from(["none", "rejected"]), st.booleans())
+def test_read_har_before_consent_or_after_reject_never_raises(data: Any, choice: str, marker: bool) -> None:
+    """--before-consent and --after-reject read any HAR or inspection without raising; nothing is
+    both before consent and after the rejection, and only a rejected capture has anything after it."""
+    capture = _capture_of(read_har, json.dumps(data).encode(), choice=choice,
+                          consent_markers=[re.compile("consent")] if marker else [])
+    assert capture.choice == choice
+    assert not any(o.pre_consent and o.after_reject for o in capture.observations)
+    assert choice == "rejected" or not any(o.after_reject for o in capture.observations)
+    assert capture.choice_at is None or (choice == "rejected" and marker)
+
+
 jar_fields = st.one_of(st.text(max_size=8), st.sampled_from(["TRUE", "FALSE", ".a.example", "/", HUGE, "-" + HUGE,
                                                              "0", "1.5", "99999999999999999999", f"1.{HUGE}"]))
 jar_lines = st.lists(jar_fields, min_size=0, max_size=8).map("\t".join)

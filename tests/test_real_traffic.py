@@ -30,14 +30,13 @@ import http.client
 import http.server
 import json
 import re
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import traffic
 
 from privacy_dsl.cli.main import main
 
@@ -118,37 +117,17 @@ cookie ghost {
 
 EXPECTED = {("VC001", "mystery"), ("VC002", "pref"), ("VC003", "cart"), ("VC004", "tp_id"),
             ("VC005", "stats_id"), ("VC006", "ghost")}
-MAX_REQUESTS = 200  # the servers refuse anything beyond this: no loop can run away
+MAX_REQUESTS = traffic.MAX_REQUESTS
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(traffic.CookieHandler):
     server_version = "PlantedCookies/1"
-    protocol_version = "HTTP/1.0"
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
-
-    def _reply(self, status: int, cookies: list[str], body: bytes = b"", ctype: str = "text/plain") -> None:
-        self.send_response(status)
-        for cookie in cookies:
-            self.send_header("Set-Cookie", cookie)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
 
     def _route(self) -> None:
         site: Site = self.server.site  # type: ignore[attr-defined]
-        with site.lock:
-            site.count += 1
-            if site.count > MAX_REQUESTS:
-                self._reply(429, [])
-                return
+        if not self.counted():
+            return
         port = self.server.server_address[1]
-        if self.command == "POST":
-            length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(min(length, 10_000))
         path = self.path.split("?", 1)[0]
         if port == site.first and path == "/" and self.command == "GET":
             page = (f'<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body>'
@@ -209,99 +188,8 @@ def site() -> Iterator[Site]:
             t.join(timeout=5)
 
 
-def _iso(ms: float) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat().replace("+00:00", "Z")
-
-
-def _har(entries: list[dict[str, Any]], first_url: str) -> dict[str, Any]:
-    started = entries[0]["startedDateTime"] if entries else _iso(0)
-    for e in entries:
-        e["pageref"] = "page_1"
-    return {"log": {"version": "1.2", "creator": {"name": "privacy-dsl tests", "version": "1"},
-                    "pages": [{"id": "page_1", "startedDateTime": started, "title": first_url, "pageTimings": {}}],
-                    "entries": entries}}
-
-
-def _entry(ms: float, method: str, url: str, req_headers: list[tuple[str, str]],
-           resp_status: int, resp_headers: list[tuple[str, str]]) -> dict[str, Any]:
-    cookies = []
-    for name, value in req_headers:
-        if name.lower() == "cookie":
-            cookies += [{"name": p.split("=", 1)[0].strip(), "value": "…"} for p in value.split(";") if "=" in p]
-    return {"startedDateTime": _iso(ms), "time": 0,
-            "request": {"method": method, "url": url, "httpVersion": "HTTP/1.1", "cookies": cookies,
-                        "headers": [{"name": n, "value": v} for n, v in req_headers], "queryString": [],
-                        "headersSize": -1, "bodySize": -1},
-            "response": {"status": resp_status, "statusText": "", "httpVersion": "HTTP/1.1", "cookies": [],
-                         "headers": [{"name": n, "value": v} for n, v in resp_headers],
-                         "content": {"size": 0, "mimeType": ""}, "redirectURL": "", "headersSize": -1,
-                         "bodySize": -1},
-            "cache": {}, "timings": {"send": 0, "wait": 0, "receive": 0}}
-
-
-# ---------------------------------------------------------------- recorder 1: headless Chromium
-
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def _split_headers(lines: list[str]) -> list[tuple[str, str]]:
-    out = []
-    for line in lines:
-        if ":" in line and not line.startswith("HTTP/"):
-            name, value = line.split(":", 1)
-            out.append((name.strip(), value.strip()))
-    return out
-
-
-def netlog_to_har(netlog: dict[str, Any], first_url: str) -> dict[str, Any]:
-    """The loopback requests of a Chromium NetLog (IncludeSensitive) as a minimal HAR."""
-    constants = netlog["constants"]
-    types = {v: k for k, v in constants["logEventTypes"].items()}
-    offset = float(constants.get("timeTickOffset", 0))
-    current: dict[int, dict[str, Any]] = {}
-    entries: list[dict[str, Any]] = []
-    for event in netlog["events"]:
-        kind = types.get(event["type"])
-        params = event.get("params") or {}
-        source = event["source"]["id"]
-        if kind == "URL_REQUEST_START_JOB" and "url" in params:
-            if not params["url"].startswith("http://127.0.0.1:"):
-                current.pop(source, None)
-                continue
-            current[source] = {"ms": float(event["time"]) + offset, "method": params.get("method", "GET"),
-                               "url": params["url"], "req": [], "status": 0, "resp": []}
-            entries.append(current[source])
-        elif source in current and kind == "HTTP_TRANSACTION_SEND_REQUEST_HEADERS":
-            current[source]["req"] = _split_headers(params.get("headers", []))
-        elif source in current and kind == "HTTP_TRANSACTION_READ_RESPONSE_HEADERS":
-            lines = params.get("headers", [])
-            status = re.match(r"HTTP/\S+ (\d+)", lines[0]) if lines else None
-            current[source]["status"] = int(status.group(1)) if status else 0
-            current[source]["resp"] = _split_headers(lines)
-    entries.sort(key=lambda e: e["ms"])
-    return _har([_entry(e["ms"], e["method"], e["url"], e["req"], e["status"], e["resp"]) for e in entries],
-                first_url)
-
-
 def record_with_chromium(browser: str, site: Site, tmp_path: Path) -> dict[str, Any]:
-    netlog = tmp_path / "netlog.json"
-    profile = tmp_path / "profile"
-    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
-           "--disable-extensions", "--no-proxy-server",
-           # resolve nothing but the loopback address: no request can leave the machine
-           "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-           f"--user-data-dir={profile}", f"--log-net-log={netlog}", "--net-log-capture-mode=IncludeSensitive",
-           "--virtual-time-budget=5000", "--dump-dom", site.url]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "<h1>Shop</h1>" in proc.stdout
-    return netlog_to_har(json.loads(netlog.read_text(encoding="utf-8")), site.url)
+    return traffic.record_with_chromium(browser, site.url, tmp_path, expect="<h1>Shop</h1>")
 
 
 # ---------------------------------------------------------------- recorder 2: http.client
@@ -331,7 +219,7 @@ def record_with_http_client(site: Site) -> dict[str, Any]:
             if name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
                 jar[key.strip()] = rest.split(";", 1)[0]
-        entries.append(_entry(clock, method, url, headers, resp.status, resp_headers))
+        entries.append(traffic.entry(clock, method, url, headers, resp.status, resp_headers))
         clock += 50
         return data
 
@@ -340,7 +228,7 @@ def record_with_http_client(site: Site) -> dict[str, Any]:
         fetch("GET", src)
     fetch("POST", site.url + "consent", b"choice=accept-all")
     fetch("GET", site.url + "after")
-    return _har(entries, site.url)
+    return traffic.har(entries, site.url)
 
 
 # ---------------------------------------------------------------- the test
@@ -353,7 +241,7 @@ RECORDERS = ["chromium", "http.client"]
 def test_verify_cookies_reports_exactly_the_planted_mismatches(
         recorder: str, site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     if recorder == "chromium":
-        browser = _chromium()
+        browser = traffic.chromium()
         if browser is None:
             pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium); "
                         "the http.client recorder still runs")

@@ -172,14 +172,14 @@ def test_replay_imports_neither_the_parser_nor_pydantic(tmp_path: Path) -> None:
     time.sleep(cache.RACY_NS / 1e9 + 0.1)
     probe = ("import sys; from privacy_dsl.cli.main import main; rc = main(['lint', 'policies']); "
              "print('LOADED', sorted(m for m in ('lark', 'pydantic', 'privacy_dsl.lint.runner',"
-             " 'privacy_dsl.diagnostics')"
+             " 'privacy_dsl.diagnostics', 'privacy_dsl.language.parser')"
              " if m in sys.modules), file=sys.stderr); sys.exit(rc)")
     env = {**os.environ, "NO_COLOR": "1"}
     runs = [subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, env=env,
                            check=False) for _ in range(3)]
     assert [r.returncode for r in runs] == [1, 1, 1]
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
-    assert "'lark'" in runs[0].stderr
+    assert "'privacy_dsl.language.parser'" in runs[0].stderr
     assert runs[2].stderr.strip().splitlines()[-1] == "LOADED []"
 
 

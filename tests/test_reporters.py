@@ -124,6 +124,39 @@ def test_golden(name: str, fmt: str, extra: list[str], at_root: Path, capsys: py
     check_golden(name, _normalise(fmt, out))
 
 
+AFTER_REJECT = ROOT / "tests" / "fixtures" / "after-reject"
+VERIFY_FORMATS = [("full.txt", "full"), ("concise.txt", "concise"), ("json.json", "json"), ("sarif.json", "sarif"),
+                  ("github.txt", "github"), ("junit.xml", "junit")]
+
+
+def verify_after_reject(capsys: pytest.CaptureFixture[str], fmt: str) -> tuple[int, str]:
+    """verify-cookies on a rejection that is not honoured: VC005 before the choice, VC007 (`set`,
+    `stored`) and VC008 (`kept`, `sent`) after it."""
+    fixture = AFTER_REJECT.relative_to(ROOT)
+    code = main(["verify-cookies", str(fixture / "policy"), "--after-reject", str(fixture / "after-reject.har"),
+                 "--after-reject", str(fixture / "inspection.json"), "--consent-marker", "choice=reject",
+                 "--format", fmt, "--color", "never"])
+    return code, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("name", "fmt"), VERIFY_FORMATS, ids=[c[0] for c in VERIFY_FORMATS])
+def test_golden_verify_after_reject(name: str, fmt: str, at_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = verify_after_reject(capsys, fmt)
+    assert code == 1
+    check_golden(f"verify-after-reject/{name}", _normalise(fmt, out))
+    if fmt == "sarif":
+        doc = json.loads(out)
+        validate_sarif(doc)
+        run = doc["runs"][0]
+        rules = run["tool"]["driver"]["rules"]
+        templated = [r for r in run["results"] if "id" in r["message"]]
+        for result in templated:  # formatted from its template: the arguments rebuild the text
+            template = rules[result["ruleIndex"]]["messageStrings"][result["message"]["id"]]["text"]
+            assert result["message"]["text"].split("\nHint: ")[0] == template.format(*result["message"]["arguments"])
+        assert sorted((r["ruleId"], r["message"]["id"]) for r in templated) == [
+            ("VC007", "set"), ("VC007", "stored"), ("VC008", "kept"), ("VC008", "sent")]
+
+
 def test_golden_statistics_and_job_summary(at_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     summary = tmp_path / "summary.md"

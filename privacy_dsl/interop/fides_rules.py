@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ..diagnostics import printable, shorten
 from ..language import taxonomy
 from ..outputs.fmt import quote
+from ..records import dataclass
 
 #: A `deny` fails when the use is allowed: declared, with a legal basis, and no error found in it;
 #: `fides evaluate` fails a rule when a declaration matches, basis or not. With no errors, the two agree.

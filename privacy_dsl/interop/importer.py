@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from typing import Any
 
@@ -55,6 +55,7 @@ from ..language.model import (
 )
 from ..outputs.fmt import format_string, is_bare_name
 from ..outputs.fmt import quote as _literal
+from ..records import dataclass
 from .export import META_KEY, fides_key
 
 BASIS = {

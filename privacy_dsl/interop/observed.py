@@ -11,6 +11,10 @@ Three readers, one result (``Capture``, a list of ``Observation``):
   prints them. ``Date:`` lines set the time that ``Expires`` is counted from, and a comment line
   ``# url: https://...`` says which URL set the cookies that follow.
 
+What the user chose when a capture was recorded is its ``choice`` (``--before-consent``: none was
+made, every observation is before consent; ``--after-reject``: the user rejected, and each
+observation says whether it is ``after_reject``); see ``read_har``.
+
 Cookie values are never kept: they are identifiers of people. Deletions (``Max-Age=0``, an
 ``Expires`` in the past) are not observations of a cookie. Every problem with the input is a
 diagnostic (never an exception): a file that cannot be read at all is fatal (exit 2), a bad line or
@@ -27,12 +31,13 @@ import math
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic, builtin
+from ..records import dataclass
 from ..span import Span
 
 PreConsent = Literal["first-load", "first-page", "all", "none"]
@@ -74,6 +79,9 @@ class Observation:
     #: What stores it: ``cookie``, or ``local_storage`` (an inspection.json's ``localStorage``), as
     #: the ``kind`` of a declaration (``model.StorageKind``) says it.
     storage: str = "cookie"
+    #: Seen after the user rejected (a capture given with ``--after-reject``: at or after its
+    #: choice request, or anywhere in it when it records none).
+    after_reject: bool = False
 
     @property
     def persistent(self) -> bool:
@@ -81,6 +89,10 @@ class Observation:
 
 
 CaptureKind = Literal["har", "inspection", "cookies.txt", "set-cookie"]
+#: What the user chose when the capture was recorded: ``unknown`` (``--har`` and the others: the
+#: pre-consent window decides), ``none`` (``--before-consent``: no choice was ever made), or
+#: ``rejected`` (``--after-reject``: recorded after the user rejected, see ``Capture.choice_at``).
+Choice = Literal["unknown", "none", "rejected"]
 
 
 @dataclass(slots=True)
@@ -96,6 +108,10 @@ class Capture:
     #: Whether the capture records local storage (an inspection.json does): only then are
     #: declarations of ``kind local_storage`` compared with it.
     local_storage: bool = False
+    choice: Choice = "unknown"
+    #: A ``rejected`` capture: the request matching ``--consent-marker`` that recorded the rejection
+    #: (what precedes it is before any choice); None: the whole capture is after the rejection.
+    choice_at: Position | None = None
 
     @property
     def fatal(self) -> bool:
@@ -105,12 +121,13 @@ class Capture:
 # ---------------------------------------------------------------- problems
 
 def problem(code: str, message: str | None, pos: Position | Span, hint: str | None = None,
-            args: Iterable[tuple[str, str]] = ()) -> Diagnostic:
+            args: Iterable[tuple[str, str]] = (), message_id: str | None = None) -> Diagnostic:
     """A diagnostic for one of the verify-cookies codes of the catalogue (``catalogue.codes("verify")``),
-    at a position in a capture or a span of the policy."""
+    at a position in a capture or a span of the policy (``message`` None: the code's template
+    ``message_id`` filled from ``args``)."""
     if not isinstance(pos, Span):
         pos = Span(path=pos.path, line=pos.line, column=pos.column, end_line=pos.line, end_column=pos.end_column)
-    return builtin(code, message, pos, hint=hint, args=args)
+    return builtin(code, message, pos, hint=hint, args=args, message_id=message_id)
 
 
 def _problem(code: str, message: str, pos: Position, hint: str | None = None) -> Diagnostic:
@@ -476,17 +493,27 @@ def _milliseconds(value: Any) -> dt.timedelta | None:
 
 
 def read_har(path: Path, display: str | None = None, *, pre_consent: str | None = "first-load",
-             consent_markers: Iterable[re.Pattern[str]] = (), max_bytes: int = MAX_CAPTURE_BYTES) -> Capture:
+             consent_markers: Iterable[re.Pattern[str]] = (), max_bytes: int = MAX_CAPTURE_BYTES,
+             choice: Choice = "unknown") -> Capture:
     """Cookies in a HAR file, with the pre-consent window marked (see ``docs/verify-cookies.md``).
 
     A website-evidence-collector ``inspection.json`` given here is recognised (a JSON object with a
     ``cookies`` key and no ``log``) and read by ``read_inspection``'s rules. ``pre_consent`` None
     is each kind's default: ``first-load`` for a HAR, ``all`` for an inspection (the collector
     never consents).
+
+    ``choice`` ``none`` (a capture recorded before any choice, ``--before-consent``): every
+    observation is before consent; ``pre_consent`` and the markers are not read. ``rejected`` (``--after-reject``):
+    the observations at and after the first request matching a consent marker (the request that
+    records the rejection) are after the rejection, those before it before any choice; with no
+    matching request (or no marker), the whole capture is after the rejection.
     """
     capture, text = _open(path, display, "har", max_bytes)
     if text is None:
         return capture
+    capture.choice = choice
+    if choice != "unknown":
+        pre_consent = "all"
     shown = capture.path
     data, ok = _load_json(capture, text)
     if not ok:
@@ -513,7 +540,7 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
         return capture
     capture.text = _masked_json(text, _har_cookie_values(entries)) if len(text) <= 20 * 1024 * 1024 else None
     locator = _Locator(shown, text)
-    markers = list(consent_markers)
+    markers = list(consent_markers) if choice != "none" else []  # no choice in it: nothing ends the window
 
     pages = [p for p in (raw_pages or ()) if isinstance(p, dict)]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -558,6 +585,8 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
             if any(m.search(subject) for m in markers):
                 consent_at = order
                 break
+    if choice == "rejected" and consent_at is None:
+        pre_consent = "none"  # recorded after the rejection: nothing in it is before the choice
 
     def in_window(order: int, entry: dict[str, Any], when: dt.datetime | None) -> bool:
         if pre_consent == "none" or (consent_at is not None and order >= consent_at):
@@ -597,8 +626,11 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
             capture.pages.append(url)  # the first request of the first page: the site being checked
         host = _host(url) or ""
         pre = in_window(order, entry, when)
+        after = choice == "rejected" and (consent_at is None or order >= consent_at)
         entry_offset = offsets.get(i, -1)
         entry_pos = locator.position(entry_offset, len(url)) if entry_offset >= 0 else Position(shown)
+        if after and order == consent_at:
+            capture.choice_at = entry_pos
         checked = _Entry(capture, i)
         if response is not None and not isinstance(response, dict):
             checked.warn(f"`response` is {_kind(response)}, not an object; ignored", entry_pos)
@@ -625,15 +657,18 @@ def read_har(path: Path, display: str | None = None, *, pre_consent: str | None 
                 continue  # a deletion
             capture.observations.append(Observation(
                 parsed.name, parsed.domain or host, "set", pos, index, host_only=parsed.domain is None,
-                path=parsed.path, lifetime=lifetime, url=url, pre_consent=pre, evidence=parsed.evidence))
+                path=parsed.path, lifetime=lifetime, url=url, pre_consent=pre, evidence=parsed.evidence,
+                after_reject=after))
             index += 1
-        # -- cookies sent by the request (set earlier, possibly by a script)
+        # -- cookies sent by the request (set earlier, possibly by a script); those the request that
+        # records the rejection sends were there when the user clicked: not after the rejection
+        sent_after = after and order != consent_at
         for name in _sent_cookie_names(checked, request):
             offset = locator.find(name, max(entry_offset, 0), ends.get(i))
             pos = locator.position(offset, len(name)) if offset >= 0 else entry_pos
             capture.observations.append(Observation(
                 name, host, "sent", pos, index, expiry_known=False, url=url, pre_consent=pre,
-                evidence=f"Cookie: {name}=… (sent to {host})"))
+                evidence=f"Cookie: {name}=… (sent to {host})", after_reject=sent_after))
             index += 1
     if valid and not capture.pages:
         capture.pages.append(valid[0][1]["request"]["url"])
@@ -711,13 +746,17 @@ _INSPECTION_HINT = ("give the website-evidence-collector's `inspection.json` as 
 
 
 def read_inspection(path: Path, display: str | None = None, *, pre_consent: str | None = None,
-                    max_bytes: int = MAX_CAPTURE_BYTES) -> Capture:
+                    max_bytes: int = MAX_CAPTURE_BYTES, choice: Choice = "unknown") -> Capture:
     """The cookies of an EDPS website-evidence-collector ``inspection.json`` (``read_har`` also
     recognises one). The collector browses without consenting and records no consent choice, so
-    every cookie counts as set before consent unless ``pre_consent`` is ``none``."""
+    every cookie counts as set before consent unless ``pre_consent`` is ``none``; with ``choice``
+    ``rejected`` (a visit begun with the rejection already made), every one is after the rejection."""
     capture, text = _open(path, display, "inspection", max_bytes)
     if text is None:
         return capture
+    capture.choice = choice
+    if choice != "unknown":
+        pre_consent = "all"
     data, ok = _load_json(capture, text)
     if not ok:
         return capture
@@ -803,6 +842,10 @@ def _inspection(capture: Capture, data: Any, text: str, pre_consent: str) -> Cap
         if obs is not None:
             capture.observations.append(obs)
     _local_storage(capture, data.get("localStorage"), locator, warnings, pre_consent != "none")
+    if capture.choice == "rejected":
+        # the collector's store after a visit begun with the rejection made (`--set-cookie`): every
+        # cookie and key in it was stored during the visit, after the rejection
+        capture.observations = [replace(o, pre_consent=False, after_reject=True) for o in capture.observations]
     warnings.close()
     if not capture.observations and not any(d.code == "VC104" for d in capture.problems):
         capture.problems.append(_problem("VC101", "the inspection lists no cookie", Position(shown)))

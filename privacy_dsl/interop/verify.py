@@ -1,6 +1,6 @@
 """``verify-cookies``: compare a policy's declared cookies with the cookies a browser observed.
 
-The findings are ``Diagnostic`` values with codes of their own (``VC001``-``VC006`` for
+The findings are ``Diagnostic`` values with codes of their own (``VC001``-``VC008`` for
 mismatches, ``VC100``-``VC104`` for problems with the capture), entries of the catalogue
 (``privacy_dsl.lint.catalogue``), documented in ``docs/verify-cookies.md`` and by ``privacy-dsl explain
 VC001``. They are rendered by the same reporters as ``lint``.
@@ -10,6 +10,10 @@ take part. A name matches a declaration with that exact name; a ``pattern`` decl
 with ``*`` as a wildcard (``"_pk_id.*"``), or as a prefix when it has no ``*``. A declaration with
 ``domains`` matches only cookies of those domains or their subdomains. Exact names win over
 patterns.
+
+After a rejection (captures given with ``--after-reject``): a declaration that needs consent
+(``needs_consent``) whose cookie is set after the rejection is VC007, one only sent after it VC008,
+one finding per observed name (``Verifier._after_reject``); undeclared cookies are left to VC001.
 
 First or third party: the *first-party sites* are the ``--first-party`` values, else the host of
 the first page in the HAR and the hosts of the policy's ``url`` and the controller's ``website``.
@@ -23,12 +27,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic
 from ..language import model as m
 from ..lint.cookiedb import CookieDatabase, KnownCookie, database, dsl_duration_at_least, dsl_expiry
+from ..records import dataclass
 from .observed import Capture, Observation, Position, problem
 
 # ---------------------------------------------------------------- sites
@@ -187,7 +192,11 @@ def needs_consent(policy: m.Policy, cookie: m.Cookie) -> bool:
 
 
 def _where(obs: Observation) -> str:
-    return f"{obs.position.path}:{obs.position.line}"
+    return _where_at(obs.position)
+
+
+def _where_at(pos: Position) -> str:
+    return f"{pos.path}:{pos.line}"
 
 
 def _lifetime_text(seconds: float) -> str:
@@ -206,6 +215,9 @@ class Verifier:
         self._rows: dict[str, KnownCookie] = {}  # suggested pattern -> its Open Cookie Database row
         self._unnamed: dict[str, list[m.Cookie]] = {}  # storage kind -> its unnamed declarations
         self.first_party: list[FirstParty] = []
+        #: Every capture was made without a consent (``--before-consent``, ``--after-reject``).
+        self._consentless = bool(captures) and all(c.choice != "unknown" for c in captures)
+        self._choice_at = {c.path: c.choice_at for c in captures if c.choice == "rejected"}
         sources = list(self.options.first_party)
         if not sources:
             sources += [c.pages[0] for c in captures if c.pages]
@@ -373,7 +385,9 @@ class Verifier:
         assert cookie.name is not None  # unnamed declarations are never matched (``Matcher.unnamed``)
         out: list[Diagnostic] = []
         if not decl.seen:
-            if observed_any:
+            # a capture made without consenting (before any choice, after a rejection) is expected not
+            # to show a cookie that needs consent: only a capture that may hold a consent says it is stale
+            if observed_any and not (self._consentless and needs_consent(self.policy, cookie)):
                 out.append(problem(
                     "VC006", f"{_noun(cookie.storage.value)} `{cookie.name}` is declared but was not observed in the "
                     "capture",
@@ -424,7 +438,52 @@ class Verifier:
                     f"{_verb(pre)} before any consent choice", pre.position,
                     hint=f"set it only after consent (declared at {cookie.span})",
                     args=(("name", pre.name),)))
+            out.extend(self._after_reject(decl))
         return out
+
+    def _after_reject(self, decl: _Declared) -> list[Diagnostic]:
+        """VC007 for each name of a declaration that needs consent set (or stored) after the
+        rejection, else VC008 for each one only sent after it: one finding per name."""
+        out: list[Diagnostic] = []
+        by_name: dict[str, list[Observation]] = {}
+        for o in decl.seen:
+            if o.after_reject:
+                by_name.setdefault(o.name, []).append(o)
+        declared = f"declared at {decl.cookie.span}"
+        for name, seen in by_name.items():
+            stored = next((o for o in seen if o.how != "sent"), None)
+            if stored is not None:
+                rejected = self._rejection(stored)
+                if stored.how == "set":
+                    args: tuple[tuple[str, str], ...] = (
+                        ("name", name), ("host", _host_of(stored)), ("rejected", rejected))
+                    message_id = "set"
+                else:
+                    args = (("storage", _noun(stored.storage)), ("name", name), ("rejected", rejected))
+                    message_id = "stored"
+                out.append(problem("VC007", None, stored.position, args=args, message_id=message_id,
+                                   hint=f"set it only after consent: on a rejection, load nothing that sets it "
+                                   f"({declared})"))
+                continue
+            sent = seen[0]
+            before = next((o for o in decl.seen if o.name == name and not o.after_reject
+                           and o.position.path == sent.position.path), None)
+            args = (("name", name), ("host", sent.domain), ("rejected", self._rejection(sent)))
+            if before is not None:
+                args += (("before", _where(before)),)
+                hint = (f"expire it when the user rejects (`Set-Cookie: {name}=; Max-Age=0`), and load nothing "
+                        f"that reads it ({declared})")
+            else:
+                hint = f"load what writes or reads it only after consent, and expire it on a rejection ({declared})"
+            out.append(problem("VC008", None, sent.position, args=args,
+                               message_id="kept" if before is not None else "sent", hint=hint))
+        return out
+
+    def _rejection(self, obs: Observation) -> str:
+        """Where the capture of ``obs`` records the rejection: the consent request's line, or
+        ``before the capture`` (a capture recorded after it)."""
+        at = self._choice_at.get(obs.position.path)
+        return _where_at(at) if at is not None else "before the capture"
 
 
 def _host_of(obs: Observation) -> str:

@@ -22,7 +22,7 @@ The list changes: a new decision can be added without a release through the TRF0
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import dataclass
 
 #: EU member states (ISO 3166-1 alpha-2; Greece is GR, not the EU's own "EL").
 EU_MEMBER_STATES: frozenset[str] = frozenset({

@@ -18,10 +18,11 @@ back in) over these same classes, for the commands and the API that need it.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
+from ..records import dataclass
 from ..span import Span
 
 __all__ = ["Span"]  # re-exported: model.Span is part of the public model

@@ -11,11 +11,11 @@ import dataclasses
 import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..diagnostics import Diagnostic, builtin, did_you_mean, shorten
+from ..records import dataclass
 from ..span import new_span
 from . import model as m
 from . import taxonomy

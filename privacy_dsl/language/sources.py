@@ -27,10 +27,11 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, builtin
+from ..records import dataclass
 from ..span import Span
 
 SUFFIX = ".privacy"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..records import dataclass
 from .parser import Comment
 
 _DIRECTIVE = re.compile(r"#\s*privacy-dsl\s*:\s*(?P<verb>\w+)(?P<rest>.*)$")

@@ -22,13 +22,14 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from ..configfile import ConfigError, Found, explicit_table, find_config
 from ..diagnostics import did_you_mean
 from ..language.sources import DEFAULT_MAX_FILE_BYTES
+from ..records import dataclass
 
 #: HAR captures of real sites are 2-50 MB (minified, one line); a long session with response bodies more.
 DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024

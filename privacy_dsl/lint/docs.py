@@ -85,7 +85,7 @@ def _heading_section(source: Source) -> str:
 
 
 def _table_section(source: Source, page: str) -> str:
-    """The codes of one command documented on ``page``, as a table: code and name (with an anchor),
+    """The codes of one command documented on ``page`` as a table: code and name (with an anchor),
     severity, when."""
     rows = ["| Code | Severity | When |", "|---|---|---|"]
     for c in codes(source, retired=True):
@@ -110,6 +110,7 @@ SECTIONS: dict[str, tuple[tuple[str, str], Callable[[], str]]] = {
     "verify-cookies.md": (_CODES, lambda: _heading_section("verify")),
     "interop.md": (_CODES, lambda: _table_section("export", "interop.md")),
     "ropa.md": (_CODES, lambda: _table_section("export", "ropa.md")),
+    "banner.md": (_CODES, lambda: _table_section("export", "banner.md")),
     "notice.md": (_CODES, lambda: _table_section("notice", "notice.md")),
     "language.md": (("statements", "grammar.lark"), _statements),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Severity, bidi_controls, bound_hint, bound_message
@@ -13,6 +13,7 @@ from ..language.parser import gc_paused, parse_text
 from ..language.resolve import resolve
 from ..language.sources import PolicySources, SourceFile, discover, display_path, read_source
 from ..language.suppressions import Suppression, parse_suppressions
+from ..records import dataclass
 from .catalogue import full
 from .config import Config, ignored_input_codes, reported_input_codes, selects
 from .facts import grouped, places_in, without_implied

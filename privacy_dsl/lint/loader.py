@@ -8,11 +8,11 @@ everywhere: one policy directory, readable, parsed, and (for exports) free of re
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from ..language import model as m

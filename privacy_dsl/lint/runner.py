@@ -16,7 +16,7 @@ cache directory nothing is cached.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..cache import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: where the c
 from ..configfile import explicit_table, find_config, search_start
 from ..diagnostics import Diagnostic, Related, Severity
 from ..language.sources import DEFAULT_MAX_FILE_BYTES, PolicySources, SourceFile, discover, display_path, read_source
+from ..records import dataclass
 from ..span import Span
 
 #: Below this many lines of policies to lint, worker processes cost more than they save.

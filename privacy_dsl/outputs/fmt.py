@@ -36,7 +36,7 @@ import gc
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from typing import Any
 
@@ -45,6 +45,7 @@ from lark.exceptions import UnexpectedInput
 
 from ..diagnostics import Diagnostic
 from ..language.parser import lark_parser, normalise_newlines, parse_text, scan_comments
+from ..records import dataclass
 
 #: Maximum line width the formatter aims for (a long string cannot be broken and may exceed it).
 WIDTH = 120

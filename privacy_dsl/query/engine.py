@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, bound_message, did_you_mean, printable_line, shorten
 from ..language import model as m
 from ..language import taxonomy
+from ..records import dataclass
 
 #: A declaration: (kind, id). Cookies use their name as id; the controller its name.
 DeclKey = tuple[str, str]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -32,6 +32,7 @@ from lark.exceptions import UnexpectedInput
 from ..diagnostics import Diagnostic, did_you_mean, printable_line, shorten
 from ..language import model as m
 from ..language.parser import normalise_newlines, syntax_diagnostic, unquote
+from ..records import dataclass
 from .engine import PolicyHandle, UnknownName
 
 if TYPE_CHECKING:

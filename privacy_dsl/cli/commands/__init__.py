@@ -204,7 +204,7 @@ COMMAND_INDEX: tuple[tuple[str, str, str], ...] = (
     ("test", "test", "run policy tests (*.privacy-test files next to policies)"),
     ("fmt", "fmt", "format .privacy files in the canonical layout"),
     ("notice", "notice", "generate the privacy notice and cookie table (Markdown or HTML)"),
-    ("export", "export", "export the resolved policy as JSON or as a fides (fideslang) manifest"),
+    ("export", "export", "export the policy as JSON, a fides manifest, a consent banner or the Art. 30 record"),
     ("import", "import_", "convert a fides (fideslang) manifest into .privacy text"),
     ("completion", "completion", "print a shell completion script (bash, zsh, fish)"),
 )

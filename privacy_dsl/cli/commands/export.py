@@ -1,15 +1,16 @@
 """``privacy-dsl export``: the resolved policy as JSON, as fideslang-compatible YAML (fides), or as the
-record of processing activities of GDPR Art. 30 (ropa: CSV, XLSX, Markdown, HTML)."""
+configuration of a consent banner (Klaro!, CookieConsent: ``interop/banner.py``), or as the record of
+processing activities of GDPR Art. 30 (ropa: CSV, XLSX, Markdown, HTML: ``interop/ropa.py``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, blocking, load_one_policy, write_output
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ...lint.loader import Loaded
 
@@ -21,6 +22,7 @@ exit codes:
      --format ropa: an item GDPR Art. 30 requires is not stated in the policy (reported on standard
      error; its cell would read "not stated"); nothing is written unless --allow-missing. Items asked
      for "where possible" (erasure periods, security measures) are warnings: written, exit 0
+     --format klaro|cookieconsent: the policy declares no cookies (EXP034); nothing is written
   2  the policy cannot be used (syntax error, undeclared names, ...), or usage error (also:
      --ropa-format xlsx without openpyxl: pip install 'privacy-dsl[xlsx]')
 
@@ -28,9 +30,18 @@ examples:
   privacy-dsl export policies/acme --format json -o acme.json
   privacy-dsl export policies/acme --format fides --lang en -o fides/acme.yml
   fides evaluate fides/                  (the fides CLI reads the manifest as it is)
+  privacy-dsl export policies/acme --format klaro -o site/klaro-config.js
+  privacy-dsl export policies/acme --format cookieconsent --lang en,nb -o site/cookieconsent-config.js
   privacy-dsl export policies/acme --format ropa --ropa-format xlsx --lang nb -o protokoll.xlsx
   privacy-dsl export policies/acme --format ropa --ropa-format csv --record processor -o processor.csv
   privacy-dsl export policies/acme --format ropa --ropa-format markdown --allow-missing   (gaps say "not stated")
+
+consent banners (Klaro! 0.7.22, CookieConsent 3.1.0): strictly necessary cookies are always on, every
+other category is off until the visitor opts in, and "reject all" stands beside "accept all". A policy
+whose cookie consent the linter rejects (browser settings, continued browsing, opt-out, no reject
+button) still gets a banner that asks properly; each difference is reported on standard error
+(EXP030, EXP031) and the exit code is 0: correct the policy once the banner is live.
+How to include the file in a page: https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/banner.md
 
 --format ropa is the record of processing activities (GDPR Art. 30): see
 https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/ropa.md
@@ -41,20 +52,24 @@ See https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md for the
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "export", help="export the resolved policy as JSON or as a fides (fideslang) manifest",
+        "export", help="export the policy as JSON, a fides manifest, a consent banner or the Art. 30 record",
         description="Export a policy: `json` is the resolved model (the shape `privacy-dsl schema` describes); "
         "`fides` is a fideslang-compatible YAML manifest (organization, systems with privacy declarations, "
-        "data subjects) for Ethyca's fides and other tools that read fideslang. "
-        "`ropa` is the record of processing activities of GDPR Art. 30 (the controller's, one row per purpose, "
-        "and the processor's, one row per `processing` block) as CSV, XLSX, Markdown or HTML, in English or "
-        "Norwegian (bokmål).",
+        "data subjects) for Ethyca's fides and other tools that read fideslang; `klaro` and `cookieconsent` "
+        "are the JavaScript configuration of a consent banner (Klaro!, orestbida/cookieconsent v3) with every "
+        "declared cookie in its category, in every language the policy declares; `ropa` is the record of "
+        "processing activities of GDPR Art. 30 (the controller's, one row per purpose, and the processor's, one "
+        "row per `processing` block) as CSV, XLSX, Markdown or HTML, in English or Norwegian (bokmål).",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("path", nargs="?", type=Path, metavar="PATH",
                    help="a policy directory or one of its files (default: policies/ if it holds one policy)")
-    p.add_argument("--format", choices=("json", "fides", "ropa"), default="json", help="export format (default: json)")
+    p.add_argument("--format", choices=("json", "fides", "klaro", "cookieconsent", "ropa"), default="json",
+                   help="export format (default: json)")
     p.add_argument("--lang", metavar="LANG",
                    help="fides: the language of names and descriptions (default: the policy's first language); "
-                   "ropa: the language of the record, en or nb (default: the policy's first of them, else en)")
+                   "klaro, cookieconsent: the banner's languages, comma-separated, the first the default (default: "
+                   "the policy's languages that have a message catalogue); ropa: the language of the record, en or "
+                   "nb (default: the policy's first of them, else en)")
     p.add_argument("--ropa-format", choices=("csv", "xlsx", "markdown", "html"), default="csv",
                    help="ropa: the file format of the record of processing activities (default: csv; xlsx needs "
                    "pip install 'privacy-dsl[xlsx]')")
@@ -73,6 +88,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from ...interop.export import dump_yaml, to_fides, to_json
 
+    banner = args.format in ("klaro", "cookieconsent")
+    langs = _banner_langs(args) if banner else []
+    if langs is None:
+        return EXIT_ERROR
     loaded = load_one_policy(args, "export")
     if loaded is None:
         return EXIT_ERROR
@@ -80,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
     inputs, what = loaded.sources, "a file of the policy"  # never written over
     if args.format == "json":
         return EXIT_OK if write_output(to_json(policy), args.output, inputs, what) else EXIT_ERROR
+    if banner:
+        return _banner(args, loaded, langs)
     if args.format == "ropa":
         return _ropa(args, loaded)
     lang = args.lang or (policy.info.languages[0].name if policy.info and policy.info.languages else None)
@@ -95,6 +116,31 @@ def run(args: argparse.Namespace) -> int:
     header = (f"fides manifest generated by privacy-dsl {__version__} from {policy.root}\n"
               "Edit the .privacy files, not this file: it is regenerated.")
     return EXIT_OK if write_output(dump_yaml(data, header), args.output, inputs, what) else EXIT_ERROR
+
+
+def _banner_langs(args: argparse.Namespace) -> list[str] | None:
+    """The banner's ``--lang`` list; None after saying which language has no catalogue (a usage error)."""
+    from ...locale import available
+
+    langs = [x.strip() for x in (args.lang or "").split(",") if x.strip()]
+    unknown = [x for x in langs if x not in available()]
+    if unknown:
+        print(f"privacy-dsl export: error: --lang {unknown[0]}: no message catalogue for the banner's wording "
+              f"(available: {', '.join(available())}; add one with scripts/regen_catalogues.py --new "
+              f"{unknown[0]})", file=sys.stderr)
+        return None
+    return langs
+
+
+def _banner(args: argparse.Namespace, loaded: Loaded, langs: list[str]) -> int:
+    """``--format klaro|cookieconsent``: the banner's script (``interop/banner.py``)."""
+    from ...interop.banner import export_banner
+
+    text, problems = export_banner(loaded.policy, args.format, langs)
+    if blocking(problems, loaded.sources, False):
+        print("privacy-dsl export: the policy declares no cookies; no banner written.", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK if write_output(text, args.output, loaded.sources, "a file of the policy") else EXIT_ERROR
 
 
 def _ropa(args: argparse.Namespace, loaded: Loaded) -> int:

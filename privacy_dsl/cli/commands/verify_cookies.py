@@ -13,12 +13,14 @@ from .lint import FORMATS  # the reporters own this list; lint keeps a checked c
 
 _EPILOG = """\
 codes:
-  VC001 undeclared-cookie                error  observed, not declared (the hint holds a declaration)
-  VC002 expiry-longer-than-declared      error  observed lifetime longer than the declared expiry
-  VC003 persistent-declared-session      error  declared `expiry session`, set with an expiry
-  VC004 third-party-declared-first-party error  declared `party first`, set or read by another site
-  VC005 set-before-consent               error  needs consent, set or read before any consent choice
-  VC006 declared-not-observed            info   declared, never seen in the capture
+  VC001 undeclared-cookie                error   observed, not declared (the hint holds a declaration)
+  VC002 expiry-longer-than-declared      error   observed lifetime longer than the declared expiry
+  VC003 persistent-declared-session      error   declared `expiry session`, set with an expiry
+  VC004 third-party-declared-first-party error   declared `party first`, set or read by another site
+  VC005 set-before-consent               error   needs consent, set or read before any consent choice
+  VC006 declared-not-observed            info    declared, never seen in the capture
+  VC007 set-after-reject                 error   needs consent, set after the user rejected (--after-reject)
+  VC008 sent-after-reject                warning needs consent, still sent after the user rejected
   VC100-VC104: problems with the capture (`privacy-dsl explain VC101`)
 
 exit codes:
@@ -34,6 +36,16 @@ examples:
   privacy-dsl verify-cookies policies/acme --set-cookie headers.txt --first-party acme.example
   privacy-dsl verify-cookies policies/acme --har visit.har --consent-marker 'POST .*/consent'
 
+judging a choice (a HAR or an inspection.json recorded without consenting):
+  privacy-dsl verify-cookies policies/acme --before-consent first-visit.har
+  privacy-dsl verify-cookies policies/acme --after-reject after-reject.har
+  privacy-dsl verify-cookies policies/acme --after-reject visit.har --consent-marker 'choice=reject'
+  --before-consent: every cookie in it is before any choice (VC005, as --pre-consent all).
+  --after-reject: from the first request matching --consent-marker (what precedes it is before
+  any choice: VC005), else the whole capture, is after the rejection: a cookie needing consent
+  set there is VC007, one only sent there VC008. A Playwright script that records both:
+  https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/examples/record_after_reject.py
+
 How captures are read, and the pre-consent window:
 https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/verify-cookies.md
 """
@@ -46,12 +58,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "(browser devtools, the EDPS website-evidence-collector), the collector's inspection.json, a "
         "Netscape cookies.txt, or raw Set-Cookie "
         "headers. Reports cookies observed but not declared, lifetimes and parties that differ from the "
-        "declaration, cookies needing consent set before any consent choice, and declared cookies never seen.",
+        "declaration, cookies needing consent set before any consent choice or after the user rejected, and "
+        "declared cookies never seen.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("policy", type=Path, metavar="POLICY", help="a policy directory or one of its files")
     p.add_argument("--har", type=Path, action="append", default=[], metavar="FILE",
                    help="a HAR file, or the EDPS website-evidence-collector's inspection.json (recognised by its "
                    "content) (repeatable)")
+    p.add_argument("--before-consent", type=Path, action="append", default=[], metavar="FILE",
+                   help="a HAR or inspection.json recorded before any consent choice: every cookie in it counts "
+                   "as set before consent (VC005), whatever --pre-consent and --consent-marker say (repeatable)")
+    p.add_argument("--after-reject", type=Path, action="append", default=[], metavar="FILE",
+                   help="a HAR or inspection.json recorded after clicking reject: from the first request matching "
+                   "--consent-marker, else all of it, is after the rejection; cookies needing consent set there "
+                   "are VC007, sent there VC008 (repeatable)")
     p.add_argument("--cookies", type=Path, action="append", default=[], metavar="FILE",
                    help="a Netscape cookies.txt (curl, wget, browser extensions) (repeatable)")
     p.add_argument("--set-cookie", type=Path, action="append", default=[], metavar="FILE",
@@ -96,15 +116,16 @@ def _usage(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ...diagnostics import Diagnostic, Severity
-    from ...interop.observed import read_cookies_txt, read_har, read_set_cookie
+    from ...interop.observed import Choice, read_cookies_txt, read_har, read_set_cookie
     from ...interop.verify import VerifyOptions, verify
     from ...language.sources import discover, display_path
     from ...lint.catalogue import codes
     from ...lint.engine import lint_policy
     from ...outputs.reporters import Report, code_info, render
 
-    if not (args.har or args.cookies or args.set_cookie):
-        return _usage("give at least one capture: --har FILE, --cookies FILE or --set-cookie FILE")
+    if not (args.har or args.cookies or args.set_cookie or args.before_consent or args.after_reject):
+        return _usage("give at least one capture: --har FILE, --before-consent FILE, --after-reject FILE, "
+                      "--cookies FILE or --set-cookie FILE")
     markers = []
     for text in args.consent_marker:
         try:
@@ -154,6 +175,11 @@ def run(args: argparse.Namespace) -> int:
         # None: each kind's default (first-load for a HAR, all for an inspection.json)
         captures.append(read_har(path, display_path(path), pre_consent=args.pre_consent,
                                  consent_markers=markers, max_bytes=limit))
+    chosen: tuple[tuple[Choice, list[Path]], ...] = (("none", args.before_consent), ("rejected", args.after_reject))
+    for choice, paths in chosen:
+        for path in paths:
+            captures.append(read_har(path, display_path(path), consent_markers=markers, max_bytes=limit,
+                                     choice=choice))
     for path in args.cookies:
         captures.append(read_cookies_txt(path, display_path(path), captured_at=captured_at,
                                          pre_consent=args.pre_consent or "none", max_bytes=limit))

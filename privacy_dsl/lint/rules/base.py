@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, Literal
 
 from ...codes import RULE_CATEGORIES, Status
 from ...diagnostics import DOCS_URL, Severity
 from ...language import model as m
 from ...language import taxonomy
+from ...records import dataclass
 
 #: The rule categories (the catalogue's, ``privacy_dsl.codes.RULE_CATEGORIES``).
 CATEGORIES = RULE_CATEGORIES

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ...language import jurisdictions as jur
 from ...language import model as m
 from ...language import taxonomy
+from ...records import dataclass
 from .base import Context, Finding, Options, field_validator, rule
 
 # ---------------------------------------------------------------- TRN014

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ...language import model as m
+from ...records import dataclass
 
 #: Words (regular expressions, case-insensitive) that name a public body, as parts of words where
 #: the language writes compounds ("Digitaliseringsdirektoratet", "Georg-Cantor-Gymnasium").

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ...codes import Catalogue, Code, Source
 from ...diagnostics import Diagnostic, Severity, bound_hint, bound_message, did_you_mean
 from ...language import model as m
 from ...language.suppressions import Suppression
+from ...records import dataclass
 from .base import Context, Finding, Rule, rule
 
 _REFS = ("ruff: unused-noqa (RUF100) and blanket-noqa (PGH004), the model for these rules",)

@@ -63,6 +63,7 @@ __all__ = [
     "Table",
     "available",
     "build",
+    "expiry_text",
     "phrases_for",
     "render",
 ]
@@ -686,18 +687,7 @@ class _Builder:
                     purpose.extend([". " if purpose else "", *text])
             if not purpose:
                 purpose.append(p.not_stated)
-            if cookie.expiry is None:
-                expiry = p.not_stated
-            elif cookie.expiry.duration is not None and cookie.expiry.minimum is not None:
-                expiry = p.expiry_range(self.duration(cookie.expiry.minimum), self.duration(cookie.expiry.duration))
-            elif cookie.expiry.duration is not None:
-                expiry = self.duration(cookie.expiry.duration)
-            elif cookie.expiry.lifetime == "session":
-                expiry = p.session
-            elif cookie.expiry.lifetime == "never":
-                expiry = p.never_expires
-            else:
-                expiry = p.persistent_unknown
+            expiry = expiry_text(p, cookie.expiry)
             consent = self.cookie_consent([policy.consents[ref.name] for ref in policy.consents_of(cookie)
                                            if ref.name in policy.consents])
             rows.append((tuple(name), provider, party, category, tuple(purpose), (expiry,), (consent,)))
@@ -815,6 +805,23 @@ def _joined(parts: Iterable[Inlines], sep: str = ", ") -> Inlines:
 
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def expiry_text(p: Phrases, expiry: m.Expiry | None) -> str:
+    """How long a cookie lasts, in ``p``'s language: a duration, a range, the session, never, or
+    "not stated" (the cookie table's expiry cell; the consent banner's too)."""
+    if expiry is None:
+        return p.not_stated
+    if expiry.duration is not None and expiry.minimum is not None:
+        return p.expiry_range(p.unit(expiry.minimum.unit.value, expiry.minimum.amount),
+                              p.unit(expiry.duration.unit.value, expiry.duration.amount))
+    if expiry.duration is not None:
+        return p.unit(expiry.duration.unit.value, expiry.duration.amount)
+    if expiry.lifetime == "session":
+        return p.session
+    if expiry.lifetime == "never":
+        return p.never_expires
+    return p.persistent_unknown
 
 
 def _slug(text: str) -> str:

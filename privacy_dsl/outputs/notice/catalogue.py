@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import gettext
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
 from ...language import model as m
 from ...locale import DOMAIN, LOCALE_DIR, available
+from ...records import dataclass
 from .phrases import Phrases
 
 __all__ = ["DOMAIN", "LOCALE_DIR", "Key", "NoCatalogue", "available", "message_keys", "phrases_for"]

@@ -4,7 +4,9 @@ Markdown and HTML writers write it out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from ...records import dataclass
 
 
 @dataclass(frozen=True, slots=True)

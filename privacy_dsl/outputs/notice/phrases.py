@@ -13,7 +13,8 @@ English, ``personvernforordningen art. 6 nr. 1 bokstav a`` in Norwegian).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from ...records import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,26 @@ class Phrases:
     unnamed: str  # the name cell of a cookie the notice does not name
     storage: dict[str, str]  # StorageKind value -> wording (cookie itself is not shown)
     cookie_categories: dict[str, str]
+    # -- the consent banner (`export --format klaro | cookieconsent`): its fixed wording
+    banner_title: str
+    banner_intro: str  # the first layer: what is asked, that refusing is as easy, and that it can be changed
+    banner_accept_all: str
+    banner_reject_all: str
+    banner_choose: str  # opens the second layer
+    banner_save: str
+    banner_close: str
+    banner_preferences_title: str
+    banner_preferences_intro: str
+    banner_necessary: str  # the description of the strictly necessary category
+    banner_other: str  # the category of cookies the policy gives no category
+    banner_always_on: str  # said of a category or service that cannot be turned off
+    banner_toggle_all: str  # a switch for every service at once
+    banner_service: str
+    banner_services: str
+    banner_domain: str  # the cookie table's domain column
+    banner_changed: str  # shown when the cookies changed since the visitor's last choice
+    banner_privacy_notice: str  # the link to the privacy notice
+    banner_more: str  # put before that link
     # -- security, rights, complaints
     h_security: str
     h_rights: str

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from ...diagnostics import Diagnostic, Severity, printable
+from ...records import dataclass
 from ...version import __version__
 
 if TYPE_CHECKING:
