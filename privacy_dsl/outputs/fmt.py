@@ -90,6 +90,9 @@ ORDER: dict[str, tuple[str, ...]] = {
     "processing": ("name", "description", "on_behalf_of", "categories", "subjects", "transfers", "security"),
     "on_behalf_of": _CONTROLLER,
 }
+#: Statements written in two forms that are one statement (``representative "..."`` and
+#: ``representative { ... }``): they share a place in the order, keeping the order they were given in.
+_SAME_SLOT = {"representative_block": "representative"}
 #: Constructs whose braces may be left out; empty braces there are dropped.
 _OPTIONAL_BRACES = frozenset({"subject", "automated_decisions", "basis_legitimate_interests", "refers_to"})
 #: Where a string is written bare when it is a plain name (it means the same quoted or not): events
@@ -297,6 +300,9 @@ class _Formatter:
                 trailing(c)
         if order is not None:
             rank = {key: i for i, key in enumerate(order)}
+            for form, slot in _SAME_SLOT.items():  # one statement in two forms: the first given is the one
+                if form in rank and slot in rank:  # used (E205 for the second), so neither moves past the other
+                    rank[form] = rank[slot]
             entries.sort(key=lambda e: (rank.get(str(e.node.data), len(rank)), e.index))
 
         out: _Out = []
