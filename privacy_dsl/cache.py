@@ -64,7 +64,6 @@ A miss only costs a lint: the cache can be deleted at any time.
 
 from __future__ import annotations
 
-import hmac
 import json
 import os
 import stat
@@ -274,6 +273,8 @@ def usable(directory: str, create: bool = False) -> bool:
 
 
 def _mac(key: bytes, name: str, body: bytes) -> bytes:
+    import hmac  # here, not at the top: a run with --no-cache never loads OpenSSL's hashes
+
     message = b"privacy-dsl cache entry\0" + name.encode("utf-8", "surrogatepass") + b"\0" + body
     return hmac.new(key, message, "sha256").hexdigest().encode("ascii")
 
@@ -307,6 +308,8 @@ def read(directory: str, name: str, key: bytes) -> object:
         return None
     data = b"".join(chunks)
     mac, newline, body = data[:_MAC_LEN], data[_MAC_LEN:_MAC_LEN + 1], data[_MAC_LEN + 1:]
+    import hmac
+
     if newline != b"\n" or not hmac.compare_digest(mac, _mac(key, name, body)):
         return None
     try:
@@ -545,7 +548,7 @@ class Context:
 
 
 def _digest(*parts: str) -> str:
-    import hashlib  # already loaded by hmac
+    import hashlib
 
     h = hashlib.sha256()
     for part in parts:  # each part length-prefixed: no two different lists of parts give one digest

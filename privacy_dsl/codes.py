@@ -3,8 +3,9 @@
 One ``Code`` per code: the lint rules (their entries are made from the rules' ``@rule(...)``
 declarations by ``privacy_dsl.lint.catalogue``), the input and resolution codes of ``lint``
 (E001-E206), the codes of ``verify-cookies`` (VC001-VC008, VC100-VC104), of ``export`` (EXP001-EXP005;
-EXP030-EXP034 for the consent banner), of ``notice`` (NTC001-NTC004) and of ``diff`` (DIF001-DIF019),
-which are declared here, and the codes that were retired (``RETIRED``).
+EXP010-EXP029 for the record of processing, ``--format ropa``; EXP030-EXP034 for the consent banner), of
+``notice`` (NTC001-NTC004) and of ``diff`` (DIF001-DIF019), which are declared here, and the codes that
+were retired (``RETIRED``).
 The one table of them all is ``privacy_dsl.lint.catalogue.full()`` (ruff's ``codes.rs`` is the
 model): ``rules``, ``explain``, the generated docs, the SARIF and JUnit rule tables, the
 configuration's ``select`` and ``ignore``, inline suppressions and ``privacy-dsl test`` read it.
@@ -573,6 +574,94 @@ _EXPORT = (
                           "ask"}),
 )
 
+def _ropa(code: str, name: str, severity: Severity, summary: str, messages: dict[str, str]) -> Code:
+    """A finding of ``export --format ropa``: an item of GDPR Art. 30 the policy does not state."""
+    return Code(code, name, "export", "export", severity, summary, "", "ropa.md", messages=messages,
+                references=("GDPR Art. 30",))
+
+
+#: ``export --format ropa`` (EXP010-EXP029): the record of processing activities. An item Art. 30
+#: requires is an error (the cell says "not stated"; nothing is written without --allow-missing); an
+#: item it asks for "where possible" or "where applicable" (erasure periods, security measures, the
+#: DPO, the representative, a recipient's countries, the Art. 49(1) documentation) is a warning.
+_ROPA = (
+    _ropa("EXP010", "ropa-no-controller", Severity.ERROR,
+          "The policy has no `controller` block: the record has no name and contact details of the controller "
+          "(Art. 30(1)(a)) nor of the processor (Art. 30(2)(a)).",
+          {"no-controller": "the policy names no controller; the record of {count} activit{plural} has no "
+                            "controller (Art. 30(1)(a))"}),
+    _ropa("EXP011", "ropa-controller-without-contact", Severity.ERROR,
+          "The controller states no contact details (`address`, `email` or `phone`; Art. 30(1)(a)).",
+          {"no-contact": "controller `{controller}` states no address, e-mail or phone; the record needs its "
+                         "contact details (Art. 30(1)(a))"}),
+    _ropa("EXP012", "ropa-dpo-not-stated", Severity.WARNING,
+          "The controller has no `dpo` block: whether a data protection officer is designated, and how to reach "
+          "them, is not stated (Art. 30(1)(a), 37).",
+          {"no-dpo": "controller `{controller}` does not say whether it has a data protection officer; the record "
+                     "says \"not stated\" (write `dpo {{ required no }}` when none is designated)"}),
+    _ropa("EXP013", "ropa-dpo-without-contact", Severity.ERROR,
+          "A `dpo` block (of the controller, or of a controller processed for) that does not say `required no` "
+          "gives no name, address, e-mail or phone (Art. 30(1)(a), 30(2)(a), 37(7)).",
+          {"no-contact": "the data protection officer of `{controller}` has no name or contact details"}),
+    _ropa("EXP014", "ropa-representative-not-stated", Severity.WARNING,
+          "The controller is established outside the EEA (its `country`) and names no `representative` in the "
+          "Union (Art. 27, 30(1)(a)); Art. 27(2) exempts occasional processing and public authorities.",
+          {"no-representative": "controller `{controller}` is established in {country}, outside the EEA, and "
+                                "names no representative in the Union (Art. 27)"}),
+    _ropa("EXP015", "ropa-activity-not-described", Severity.ERROR,
+          "A purpose (or a `processing` block) has neither `name` nor `description`: the record shows its id as "
+          "the purpose (Art. 30(1)(b)) or the category of processing (Art. 30(2)(b)).",
+          {"purpose": "purpose `{id}` has no name or description; the record shows its id as the purpose",
+           "processing": "processing `{id}` has no name or description; the record shows its id as the "
+                         "category of processing"}),
+    _ropa("EXP016", "ropa-no-data-subjects", Severity.ERROR,
+          "A purpose names no `subjects`: the categories of data subjects are not stated (Art. 30(1)(c)).",
+          {"no-subjects": "{kind} `{id}` names no categories of data subjects (`subjects`)"}),
+    _ropa("EXP017", "ropa-no-data-categories", Severity.ERROR,
+          "A purpose names no `categories`: the categories of personal data are not stated (Art. 30(1)(c)).",
+          {"no-categories": "{kind} `{id}` names no categories of personal data (`categories`)"}),
+    _ropa("EXP018", "ropa-recipient-countries-not-stated", Severity.WARNING,
+          "A recipient of a purpose does not state its `countries`: whether it is in a third country is not "
+          "stated (Art. 30(1)(d) includes recipients in third countries). A `category_only` recipient (\"our "
+          "customers\") is not reported.",
+          {"no-countries": "recipient `{recipient}` (of {purposes}) does not state its `countries`"}),
+    _ropa("EXP019", "ropa-transfer-without-country", Severity.ERROR,
+          "A transfer states no `country`: the record must identify the third country or international "
+          "organisation (Art. 30(1)(e), 30(2)(c)).",
+          {"no-country": "transfer `{transfer}` (of {purposes}) states no country"}),
+    _ropa("EXP020", "ropa-transfer-without-safeguards", Severity.ERROR,
+          "A transfer states no `mechanism` (or `mechanism unspecified`): the record has no transfer tool or "
+          "safeguards (Art. 30(1)(e), 44-49).",
+          {"no-mechanism": "transfer `{transfer}` (of {purposes}) states no transfer mechanism"}),
+    _ropa("EXP021", "ropa-derogation-undocumented", Severity.WARNING,
+          "A transfer on a derogation (`mechanism derogation`) gives neither the derogation (`mechanism "
+          "derogation \"...\"`), a `tia` nor a `description`: for a transfer under Art. 49(1) second "
+          "subparagraph the record must document the suitable safeguards (Art. 30(1)(e), 49(6)).",
+          {"undocumented": "transfer `{transfer}` relies on a derogation and documents neither which one nor its "
+                           "safeguards"}),
+    _ropa("EXP022", "ropa-erasure-not-stated", Severity.WARNING,
+          "Categories of a purpose with no `retention` for them: the envisaged time limits for erasure are not "
+          "stated (Art. 30(1)(f), \"where possible\").",
+          {"no-retention": "purpose `{id}` states no time limit for erasure of {categories}"}),
+    _ropa("EXP023", "ropa-security-not-stated", Severity.WARNING,
+          "Neither the activity nor the policy states `security`: no general description of the technical and "
+          "organisational security measures (Art. 30(1)(g), 30(2)(d), 32(1), \"where possible\").",
+          {"no-security": "no security measures are stated for {activities} (neither their own `security` nor the "
+                          "policy's)"}),
+    _ropa("EXP024", "ropa-processing-without-controller", Severity.ERROR,
+          "A `processing` block names no `on_behalf_of`: the controller the processing is carried out for is not "
+          "stated (Art. 30(2)(a)-(b)).",
+          {"no-controller": "processing `{id}` does not say on whose behalf it is carried out (`on_behalf_of`)"}),
+    _ropa("EXP025", "ropa-client-without-contact", Severity.ERROR,
+          "A controller named by `on_behalf_of` states no contact details (`address`, `email` or `phone`; "
+          "Art. 30(2)(a)).",
+          {"no-contact": "`{controller}`, for whom processing `{id}` is carried out, states no address, e-mail or "
+                         "phone"}),
+    _ropa("EXP026", "ropa-empty-record", Severity.ERROR,
+          "The policy declares no purpose and no `processing`: there is no processing activity to record.",
+          {"empty": "the policy declares no purpose and no processing: the record would be empty"}),
+)
+
 _NOTICE = (
     _other("notice", "notice.md", "NTC001", "missing-translation", Severity.ERROR,
            "A localised text has no text in the notice's language.",
@@ -636,7 +725,7 @@ _DIFF = (
 RETIRED: tuple[Code, ...] = ()
 
 #: Every code that is not a lint rule, by code: importing this module builds only these.
-STATIC: dict[str, Code] = {c.code: c for c in (*_INPUT, *_VERIFY, *_EXPORT, *_NOTICE, *_DIFF)}
+STATIC: dict[str, Code] = {c.code: c for c in (*_INPUT, *_VERIFY, *_EXPORT, *_ROPA, *_NOTICE, *_DIFF)}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ of a code that is not a lint rule from its entry in ``privacy_dsl.codes.STATIC``
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import field, replace
@@ -252,6 +251,8 @@ def did_you_mean(word: str, options: Iterable[str]) -> str | None:
     lowered = {o.lower(): o for o in opts}
     if word.lower() in lowered and lowered[word.lower()] != word:
         return lowered[word.lower()]
+    import difflib  # here: a clean lint never guesses
+
     matches = difflib.get_close_matches(word, opts, n=1, cutoff=0.75)
     if not matches:
         matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.75)

@@ -100,7 +100,8 @@ def test_the_rule_docs_list_exactly_the_rules() -> None:
 
 
 @pytest.mark.parametrize(("page", "source"), [("verify-cookies.md", "verify"), ("interop.md", "export"),
-                                              ("banner.md", "export"), ("notice.md", "notice")])
+                                              ("ropa.md", "export"), ("banner.md", "export"),
+                                              ("notice.md", "notice")])
 def test_the_command_pages_list_exactly_their_codes(page: str, source: code_types.Source) -> None:
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
     found = set(re.findall(r"^## ([A-Z]+\d{3}) |^\| <a id=\"[^\"]+\"></a>`([A-Z]+\d{3})`", text, re.M))

@@ -568,3 +568,12 @@ def test_rights_limits_denials_and_scoped_defaults_are_laid_out() -> None:
         "}\n"
         "defaults cookie here {\n  kind cookie\n  party first\n}\n"
         'policy "P" {\n  languages en\n  bases contract, consent\n}\n')
+
+
+def test_the_two_forms_of_representative_keep_their_order() -> None:
+    """Hypothesis found it: `representative { }` then `representative "..."` is one statement given
+    twice (E205, the first is used); reordering the two forms would change which one is used."""
+    src = 'controller "" {\n  representative {}\n  representative ""\n}\n'
+    assert fmt(src) == src
+    swapped = 'controller "" {\n  representative ""\n  representative {}\n}\n'
+    assert fmt(swapped) == swapped

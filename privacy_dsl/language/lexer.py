@@ -14,7 +14,7 @@ generated documents, and CI runs them on Lark's newest release.
 
 What the loop reads is plain data, the *fast table* (``fast_table``): the LALR table, each rule's
 plan, the terminals and each state's scanner. ``scripts/regen_parse_tables.py`` writes it to
-``data/fast_table.json`` with the SHA-256 of the grammar; a parse reads that file (``tables.py``)
+``data/fast_table.json`` with a BLAKE2b digest of the grammar; a parse reads that file (``tables.py``)
 and never imports Lark, which was about a quarter of a hook's cold start. The table depends on the
 grammar alone, so it serves every Lark; only a syntax error (for Lark's own message) or an edited
 grammar (the table is then made from Lark's parser) imports Lark. The tokens are ``Token``s, with

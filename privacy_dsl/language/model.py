@@ -764,6 +764,9 @@ class Purpose(Node):
     profiling: bool | None = None  # None: not stated
     automated_decisions: AutomatedDecisions | None = None
     source: Text | None = None
+    #: The technical and organisational security measures of this activity (Art. 30(1)(g), 32(1));
+    #: None: the policy's ``security`` applies, if it states one.
+    security: Text | None = None
 
     @property
     def basis(self) -> LegalBasis | None:
@@ -821,6 +824,25 @@ class Transfer(Node):
     certification: Text | None = None
     tia: str | None = None
     description: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Processing(Node):
+    """A category of processing the organisation carries out as a processor, on behalf of other
+    controllers (GDPR Art. 28, 30(2)): what its processor's record of processing lists. Not a purpose
+    of its own: the notice and the lint rules about purposes never see it."""
+
+    kind: Literal["processing"] = "processing"
+    id: str
+    name: Text | None = None
+    description: Text | None = None
+    #: Each controller it acts for, with its contact details, representative and DPO (Art. 30(2)(a)).
+    on_behalf_of: tuple[Controller, ...] = ()
+    categories: tuple[Ref, ...] = ()
+    subjects: tuple[Ref, ...] = ()
+    transfers: tuple[Ref, ...] = ()
+    #: Art. 30(2)(d), 32(1); None: the policy's ``security`` applies, if it states one.
+    security: Text | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1007,6 +1029,7 @@ class PurposeDefaults:
     profiling: bool | None = None
     automated_decisions: AutomatedDecisions | None = None
     source: Text | None = None
+    security: Text | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1071,7 +1094,8 @@ Block = (
     ConsentMechanism |
     Cookie |
     Rights |
-    Defaults
+    Defaults |
+    Processing
 )
 
 
@@ -1104,6 +1128,8 @@ class Policy:
     consents: dict[str, ConsentMechanism] = field(default_factory=dict)
     cookies: tuple[Cookie, ...] = ()
     rights: Rights | None = None
+    #: What the organisation processes on behalf of other controllers (``processing`` blocks), by id.
+    processing: dict[str, Processing] = field(default_factory=dict)
 
     @property
     def controller(self) -> Controller | None:

@@ -860,7 +860,13 @@ class _Builder:
         return m.Referral(target=unquote(s.children[0]), span=s.span, field_spans=spans, **values)
 
     def controller(self, meta: Pos, children: list[Any]) -> m.Controller:
-        values, spans = self._fields(children[1:], {
+        values, spans = self._fields(children[1:], self._controller_spec)
+        return m.Controller(name=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+
+    @cached_property
+    def _controller_spec(self) -> dict[str, tuple[str, Callable[[Stmt], Any], bool]]:
+        """What ``controller`` and ``processing { on_behalf_of "..." { ... } }`` read."""
+        return {
             "email": ("email", lambda s: self._email(s.children[0]), False),
             "phone": ("phone", self._str, False),
             "address": ("address", self._str, False),
@@ -875,8 +881,7 @@ class _Builder:
             "description": ("description", self._first, False),
             "privacy_contact": ("privacy_contact", self._privacy_contact, False),
             "dpo": ("dpo", self._dpo, False),
-        })
-        return m.Controller(name=unquote(children[0]), span=self._span(meta), field_spans=spans, **values)
+        }
 
     def _dpo(self, s: Stmt) -> m.Dpo:
         values, spans = self._fields(s.children, {
@@ -973,6 +978,7 @@ class _Builder:
             "profiling": ("profiling", self._flag, False),
             "automated_decisions": ("automated_decisions", self._automated, False),
             "source": ("source", self._first, False),
+            "security": ("security", self._first, False),
         }
 
     def _uses(self, s: Stmt) -> tuple[str, ...]:
@@ -1046,6 +1052,23 @@ class _Builder:
                 values.setdefault("mechanism_detail", unquote(stmt.children[1]))
                 break
         return m.Transfer(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def processing(self, meta: Pos, children: list[Any]) -> m.Processing:
+        values, spans = self._fields(children[1:], {
+            "name": ("name", self._first, False),
+            "description": ("description", self._first, False),
+            "on_behalf_of": ("on_behalf_of", self._on_behalf_of, True),
+            "categories": ("categories", self._refs, True),
+            "subjects": ("subjects", self._refs, True),
+            "transfers": ("transfers", self._refs, True),
+            "security": ("security", self._first, False),
+        })
+        return m.Processing(id=children[0].name, span=self._span(meta), field_spans=spans, **values)
+
+    def _on_behalf_of(self, s: Stmt) -> m.Controller:
+        """A controller the organisation processes for (``on_behalf_of "Client AS" { email ... }``)."""
+        values, spans = self._fields(s.children[1:], self._controller_spec)
+        return m.Controller(name=unquote(s.children[0]), span=s.span, field_spans=spans, **values)
 
     def consent(self, meta: Pos, children: list[Any]) -> m.ConsentMechanism:
         method_spans: dict[str, m.Span] = {}

@@ -17,6 +17,7 @@ BLOCKS = (
     ("purpose", "purpose_stmt"), ("legitimate_interests", "interest_stmt"),
     ("automated_decisions", "automated_stmt"), ("recipient", "recipient_stmt"), ("transfer", "transfer_stmt"),
     ("consent", "consent_stmt"), ("cookie", "cookie_stmt"), ("rights", "rights_stmt"),
+    ("processing", "processing_stmt"),
 )
 
 #: How a value of each grammar symbol is written, and whether it is a list.

@@ -25,6 +25,7 @@ _TABLES = {
     "recipient": "recipients",
     "transfer": "transfers",
     "consent": "consents",
+    "processing": "processing",
 }
 
 
@@ -107,6 +108,7 @@ class _Resolver:
             consents=self.tables["consent"],
             cookies=tuple(cookies),
             rights=rights,
+            processing=self.tables["processing"],
         )
 
     def _chains(self, kind: str, blocks: list[m.Defaults]) -> dict[str, tuple[m.Defaults, ...]]:
@@ -183,6 +185,12 @@ class _Resolver:
             self._ref(transfer.recipient, "recipient", f"transfer `{transfer.id}`")
         if rights is not None:
             self._ref(rights.complaints, "authority", "the rights block")
+        for pid, processing in self.tables["processing"].items():
+            where = f"processing `{pid}`"
+            for kind, refs in (("category", processing.categories), ("subject", processing.subjects),
+                               ("transfer", processing.transfers)):
+                for ref in refs:
+                    self._ref(ref, kind, where)
 
 
 def _apply_defaults(block: Any, chain: tuple[m.Defaults, ...]) -> Any:

@@ -109,6 +109,7 @@ _CODES = ("codes", "privacy_dsl.lint.catalogue")
 SECTIONS: dict[str, tuple[tuple[str, str], Callable[[], str]]] = {
     "verify-cookies.md": (_CODES, lambda: _heading_section("verify")),
     "interop.md": (_CODES, lambda: _table_section("export", "interop.md")),
+    "ropa.md": (_CODES, lambda: _table_section("export", "ropa.md")),
     "banner.md": (_CODES, lambda: _table_section("export", "banner.md")),
     "notice.md": (_CODES, lambda: _table_section("notice", "notice.md")),
     "diff.md": (_CODES, lambda: _table_section("diff", "diff.md")),

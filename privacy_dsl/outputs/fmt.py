@@ -54,15 +54,17 @@ INDENT = "  "
 #: Canonical statement order per block kind (the grammar's rule or alias names). Statements not
 #: listed (a newer grammar) keep their relative order after the listed ones.
 _PURPOSE = ("name", "description", "use", "basis", "special_condition", "consent_ref", "profiling",
-            "automated_decisions", "categories", "subjects", "recipients", "transfers", "retention", "source")
+            "automated_decisions", "categories", "subjects", "recipients", "transfers", "retention", "source",
+            "security")
 _COOKIE = ("pattern", "kind", "provider", "party", "expiry", "domains", "cookie_category", "purpose_ref",
            "consent_ref", "description")
+_CONTROLLER = ("registration", "address", "country", "email", "phone", "website", "representative",
+               "representative_block", "public_authority", "offers_to", "description", "privacy_contact", "dpo")
 ORDER: dict[str, tuple[str, ...]] = {
     "policy": ("languages", "version", "updated", "history", "url", "scope", "refers_to", "cites", "description",
                "security", "claims", "context", "bases"),
     "refers_to": ("name", "covers"),
-    "controller": ("registration", "address", "country", "email", "phone", "website", "representative",
-                   "representative_block", "public_authority", "offers_to", "description", "privacy_contact", "dpo"),
+    "controller": _CONTROLLER,
     "representative_block": ("name", "address", "country", "email", "phone"),
     "privacy_contact": ("title", "name", "email", "phone", "address"),
     "dpo": ("required", "name", "email", "phone", "address"),
@@ -85,7 +87,12 @@ ORDER: dict[str, tuple[str, ...]] = {
     "defaults_cookie": _COOKIE,
     "defaults_cookie_here": _COOKIE,
     "rights": ("offered", "limited", "denied", "how", "complaints"),
+    "processing": ("name", "description", "on_behalf_of", "categories", "subjects", "transfers", "security"),
+    "on_behalf_of": _CONTROLLER,
 }
+#: Statements written in two forms that are one statement (``representative "..."`` and
+#: ``representative { ... }``): they share a place in the order, keeping the order they were given in.
+_SAME_SLOT = {"representative_block": "representative"}
 #: Constructs whose braces may be left out; empty braces there are dropped.
 _OPTIONAL_BRACES = frozenset({"subject", "automated_decisions", "basis_legitimate_interests", "refers_to"})
 #: Where a string is written bare when it is a plain name (it means the same quoted or not): events
@@ -293,6 +300,9 @@ class _Formatter:
                 trailing(c)
         if order is not None:
             rank = {key: i for i, key in enumerate(order)}
+            for form, slot in _SAME_SLOT.items():  # one statement in two forms: the first given is the one
+                if form in rank and slot in rank:  # used (E205 for the second), so neither moves past the other
+                    rank[form] = rank[slot]
             entries.sort(key=lambda e: (rank.get(str(e.node.data), len(rank)), e.index))
 
         out: _Out = []

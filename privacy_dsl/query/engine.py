@@ -307,7 +307,7 @@ def declarations(policy: m.Policy) -> list[tuple[DeclKey, m.Node]]:
     for kind, table in (("authority", policy.authorities), ("subject", policy.subjects),
                         ("category", policy.categories), ("purpose", policy.purposes),
                         ("recipient", policy.recipients), ("transfer", policy.transfers),
-                        ("consent", policy.consents)):
+                        ("consent", policy.consents), ("processing", policy.processing)):
         out.extend(((kind, ident), node) for ident, node in table.items())
     out.extend((("cookie", cookie_key(c)), c) for c in policy.cookies)
     if policy.rights is not None:

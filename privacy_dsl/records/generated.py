@@ -253,7 +253,7 @@ def _29():
 def _30():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.kind,self.name,self.description,self.uses,self.bases,self.special_condition,self.categories,self.subjects,self.recipients,self.transfers,self.retention,self.consent,self.profiling,self.automated_decisions,self.source,)==(other.kind,other.name,other.description,other.uses,other.bases,other.special_condition,other.categories,other.subjects,other.recipients,other.transfers,other.retention,other.consent,other.profiling,other.automated_decisions,other.source,)
+   return (self.kind,self.name,self.description,self.uses,self.bases,self.special_condition,self.categories,self.subjects,self.recipients,self.transfers,self.retention,self.consent,self.profiling,self.automated_decisions,self.source,self.security,)==(other.kind,other.name,other.description,other.uses,other.bases,other.special_condition,other.categories,other.subjects,other.recipients,other.transfers,other.retention,other.consent,other.profiling,other.automated_decisions,other.source,other.security,)
   return NotImplemented
  return __eq__
 
@@ -293,7 +293,7 @@ def _34():
 def _35():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.kind,self.year,self.number,self.start,self.end,self.written,)==(other.kind,other.year,other.number,other.start,other.end,other.written,)
+   return (self.kind,self.title,self.sheet,self.headings,self.rows,)==(other.kind,other.title,other.sheet,other.headings,other.rows,)
   return NotImplemented
  return __eq__
 
@@ -301,7 +301,7 @@ def _35():
 def _36():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.label,self.commit,self.path,self.policy,self.findings,self.sources,self.skipped,)==(other.label,other.commit,other.path,other.policy,other.findings,other.sources,other.skipped,)
+   return (self.kind,self.year,self.number,self.start,self.end,self.written,)==(other.kind,other.year,other.number,other.start,other.end,other.written,)
   return NotImplemented
  return __eq__
 
@@ -309,7 +309,7 @@ def _36():
 def _37():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.lang,self.language_name,self.title,self.updated,self.date,self.version,self.contents,self.not_stated,self.yes,self.no,self.generated,self.h_controller,self.controller_intro,self.name,self.registration,self.address,self.country,self.email,self.phone,self.website,self.representative,self.h_privacy_contact,self.privacy_contact_intro,self.h_dpo,self.dpo_contact,self.dpo_not_required,self.h_purposes,self.purposes_intro,self.no_purposes,self.legal_basis,self.basis,self.basis_citation,self.legal_obligation_law,self.bases_intro,self.legitimate_interest,self.special_condition,self.special_conditions,self.special_citation,self.data,self.subjects,self.recipients,self.transfers,self.retention,self.consent_withdraw,self.consent_how,self.consent_methods,self.consent_label,self.consent_not_asked,self.consent_unstated,self.consent_shown_in,self.consent_given_on,self.consent_refusal,self.consent_condition_yes,self.consent_degrades,self.consent_no_effect,self.consent_withdraw_via,self.withdraw_routes,self.cookie_consent_intro,self.cookie_no_consent_intro,self.profiling,self.profiling_yes,self.automated,self.automated_yes,self.automated_exceptions,self.automated_logic,self.automated_safeguards,self.source,self.received_from,self.receives,self.identifiability,self.only_when,self.retention_until,self.retention_after,self.retention_law,self.retention_law_unnamed,self.retention_up_to,self.retention_law_permits,self.retention_law_permits_unnamed,self.retention_criteria,self.retention_archive,self.retention_other,self.retention_vague,self.events_until,self.events_after,self.unit,self.h_data,self.data_intro,self.special_category,self.criminal_data,self.children_data,self.h_recipients,self.recipients_intro,self.recipients_categories_intro,self.recipient_category,self.no_recipients,self.role,self.roles,self.countries_label,self.h_transfers,self.transfers_intro,self.transfer_country,self.transfer_recipient,self.transfer_mechanism,self.mechanisms,self.certification,self.h_cookies,self.cookies_intro,self.cookie_caption,self.cookie_columns,self.parties,self.session,self.persistent_unknown,self.never_expires,self.expiry_range,self.unnamed,self.storage,self.cookie_categories,self.banner_title,self.banner_intro,self.banner_accept_all,self.banner_reject_all,self.banner_choose,self.banner_save,self.banner_close,self.banner_preferences_title,self.banner_preferences_intro,self.banner_necessary,self.banner_other,self.banner_always_on,self.banner_toggle_all,self.banner_service,self.banner_services,self.banner_domain,self.banner_changed,self.banner_privacy_notice,self.banner_more,self.h_security,self.h_rights,self.rights_intro,self.rights,self.rights_limited,self.rights_denied_intro,self.rights_for,self.rights_how,self.no_rights,self.h_complaints,self.complaints_intro,self.complaints_authority,self.countries,self.claims,self.scope_intro,self.scope_kinds,self.h_more,self.more_intro,self.more_all,self.topics,self.cites,self.h_history,)==(other.lang,other.language_name,other.title,other.updated,other.date,other.version,other.contents,other.not_stated,other.yes,other.no,other.generated,other.h_controller,other.controller_intro,other.name,other.registration,other.address,other.country,other.email,other.phone,other.website,other.representative,other.h_privacy_contact,other.privacy_contact_intro,other.h_dpo,other.dpo_contact,other.dpo_not_required,other.h_purposes,other.purposes_intro,other.no_purposes,other.legal_basis,other.basis,other.basis_citation,other.legal_obligation_law,other.bases_intro,other.legitimate_interest,other.special_condition,other.special_conditions,other.special_citation,other.data,other.subjects,other.recipients,other.transfers,other.retention,other.consent_withdraw,other.consent_how,other.consent_methods,other.consent_label,other.consent_not_asked,other.consent_unstated,other.consent_shown_in,other.consent_given_on,other.consent_refusal,other.consent_condition_yes,other.consent_degrades,other.consent_no_effect,other.consent_withdraw_via,other.withdraw_routes,other.cookie_consent_intro,other.cookie_no_consent_intro,other.profiling,other.profiling_yes,other.automated,other.automated_yes,other.automated_exceptions,other.automated_logic,other.automated_safeguards,other.source,other.received_from,other.receives,other.identifiability,other.only_when,other.retention_until,other.retention_after,other.retention_law,other.retention_law_unnamed,other.retention_up_to,other.retention_law_permits,other.retention_law_permits_unnamed,other.retention_criteria,other.retention_archive,other.retention_other,other.retention_vague,other.events_until,other.events_after,other.unit,other.h_data,other.data_intro,other.special_category,other.criminal_data,other.children_data,other.h_recipients,other.recipients_intro,other.recipients_categories_intro,other.recipient_category,other.no_recipients,other.role,other.roles,other.countries_label,other.h_transfers,other.transfers_intro,other.transfer_country,other.transfer_recipient,other.transfer_mechanism,other.mechanisms,other.certification,other.h_cookies,other.cookies_intro,other.cookie_caption,other.cookie_columns,other.parties,other.session,other.persistent_unknown,other.never_expires,other.expiry_range,other.unnamed,other.storage,other.cookie_categories,other.banner_title,other.banner_intro,other.banner_accept_all,other.banner_reject_all,other.banner_choose,other.banner_save,other.banner_close,other.banner_preferences_title,other.banner_preferences_intro,other.banner_necessary,other.banner_other,other.banner_always_on,other.banner_toggle_all,other.banner_service,other.banner_services,other.banner_domain,other.banner_changed,other.banner_privacy_notice,other.banner_more,other.h_security,other.h_rights,other.rights_intro,other.rights,other.rights_limited,other.rights_denied_intro,other.rights_for,other.rights_how,other.no_rights,other.h_complaints,other.complaints_intro,other.complaints_authority,other.countries,other.claims,other.scope_intro,other.scope_kinds,other.h_more,other.more_intro,other.more_all,other.topics,other.cites,other.h_history,)
+   return (self.label,self.commit,self.path,self.policy,self.findings,self.sources,self.skipped,)==(other.label,other.commit,other.path,other.policy,other.findings,other.sources,other.skipped,)
   return NotImplemented
  return __eq__
 
@@ -317,7 +317,7 @@ def _37():
 def _38():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.lang,self.title,self.updated,self.sections,self.generated,self.contents,self.version,)==(other.lang,other.title,other.updated,other.sections,other.generated,other.contents,other.version,)
+   return (self.lang,self.language_name,self.title,self.updated,self.date,self.version,self.contents,self.not_stated,self.yes,self.no,self.generated,self.h_controller,self.controller_intro,self.name,self.registration,self.address,self.country,self.email,self.phone,self.website,self.representative,self.h_privacy_contact,self.privacy_contact_intro,self.h_dpo,self.dpo_contact,self.dpo_not_required,self.h_purposes,self.purposes_intro,self.no_purposes,self.legal_basis,self.basis,self.basis_citation,self.legal_obligation_law,self.bases_intro,self.legitimate_interest,self.special_condition,self.special_conditions,self.special_citation,self.data,self.subjects,self.recipients,self.transfers,self.retention,self.consent_withdraw,self.consent_how,self.consent_methods,self.consent_label,self.consent_not_asked,self.consent_unstated,self.consent_shown_in,self.consent_given_on,self.consent_refusal,self.consent_condition_yes,self.consent_degrades,self.consent_no_effect,self.consent_withdraw_via,self.withdraw_routes,self.cookie_consent_intro,self.cookie_no_consent_intro,self.profiling,self.profiling_yes,self.automated,self.automated_yes,self.automated_exceptions,self.automated_logic,self.automated_safeguards,self.source,self.received_from,self.receives,self.identifiability,self.only_when,self.retention_until,self.retention_after,self.retention_law,self.retention_law_unnamed,self.retention_up_to,self.retention_law_permits,self.retention_law_permits_unnamed,self.retention_criteria,self.retention_archive,self.retention_other,self.retention_vague,self.events_until,self.events_after,self.unit,self.h_data,self.data_intro,self.special_category,self.criminal_data,self.children_data,self.h_recipients,self.recipients_intro,self.recipients_categories_intro,self.recipient_category,self.no_recipients,self.role,self.roles,self.countries_label,self.h_transfers,self.transfers_intro,self.transfer_country,self.transfer_recipient,self.transfer_mechanism,self.mechanisms,self.certification,self.h_cookies,self.cookies_intro,self.cookie_caption,self.cookie_columns,self.parties,self.session,self.persistent_unknown,self.never_expires,self.expiry_range,self.unnamed,self.storage,self.cookie_categories,self.banner_title,self.banner_intro,self.banner_accept_all,self.banner_reject_all,self.banner_choose,self.banner_save,self.banner_close,self.banner_preferences_title,self.banner_preferences_intro,self.banner_necessary,self.banner_other,self.banner_always_on,self.banner_toggle_all,self.banner_service,self.banner_services,self.banner_domain,self.banner_changed,self.banner_privacy_notice,self.banner_more,self.h_security,self.h_rights,self.rights_intro,self.rights,self.rights_limited,self.rights_denied_intro,self.rights_for,self.rights_how,self.no_rights,self.h_complaints,self.complaints_intro,self.complaints_authority,self.countries,self.claims,self.scope_intro,self.scope_kinds,self.h_more,self.more_intro,self.more_all,self.topics,self.cites,self.h_history,)==(other.lang,other.language_name,other.title,other.updated,other.date,other.version,other.contents,other.not_stated,other.yes,other.no,other.generated,other.h_controller,other.controller_intro,other.name,other.registration,other.address,other.country,other.email,other.phone,other.website,other.representative,other.h_privacy_contact,other.privacy_contact_intro,other.h_dpo,other.dpo_contact,other.dpo_not_required,other.h_purposes,other.purposes_intro,other.no_purposes,other.legal_basis,other.basis,other.basis_citation,other.legal_obligation_law,other.bases_intro,other.legitimate_interest,other.special_condition,other.special_conditions,other.special_citation,other.data,other.subjects,other.recipients,other.transfers,other.retention,other.consent_withdraw,other.consent_how,other.consent_methods,other.consent_label,other.consent_not_asked,other.consent_unstated,other.consent_shown_in,other.consent_given_on,other.consent_refusal,other.consent_condition_yes,other.consent_degrades,other.consent_no_effect,other.consent_withdraw_via,other.withdraw_routes,other.cookie_consent_intro,other.cookie_no_consent_intro,other.profiling,other.profiling_yes,other.automated,other.automated_yes,other.automated_exceptions,other.automated_logic,other.automated_safeguards,other.source,other.received_from,other.receives,other.identifiability,other.only_when,other.retention_until,other.retention_after,other.retention_law,other.retention_law_unnamed,other.retention_up_to,other.retention_law_permits,other.retention_law_permits_unnamed,other.retention_criteria,other.retention_archive,other.retention_other,other.retention_vague,other.events_until,other.events_after,other.unit,other.h_data,other.data_intro,other.special_category,other.criminal_data,other.children_data,other.h_recipients,other.recipients_intro,other.recipients_categories_intro,other.recipient_category,other.no_recipients,other.role,other.roles,other.countries_label,other.h_transfers,other.transfers_intro,other.transfer_country,other.transfer_recipient,other.transfer_mechanism,other.mechanisms,other.certification,other.h_cookies,other.cookies_intro,other.cookie_caption,other.cookie_columns,other.parties,other.session,other.persistent_unknown,other.never_expires,other.expiry_range,other.unnamed,other.storage,other.cookie_categories,other.banner_title,other.banner_intro,other.banner_accept_all,other.banner_reject_all,other.banner_choose,other.banner_save,other.banner_close,other.banner_preferences_title,other.banner_preferences_intro,other.banner_necessary,other.banner_other,other.banner_always_on,other.banner_toggle_all,other.banner_service,other.banner_services,other.banner_domain,other.banner_changed,other.banner_privacy_notice,other.banner_more,other.h_security,other.h_rights,other.rights_intro,other.rights,other.rights_limited,other.rights_denied_intro,other.rights_for,other.rights_how,other.no_rights,other.h_complaints,other.complaints_intro,other.complaints_authority,other.countries,other.claims,other.scope_intro,other.scope_kinds,other.h_more,other.more_intro,other.more_all,other.topics,other.cites,other.h_history,)
   return NotImplemented
  return __eq__
 
@@ -325,7 +325,7 @@ def _38():
 def _39():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.line,self.column,self.end_column,self.codes,self.reason,self.until,self.first_line,self.last_line,self.problem,self.used,)==(other.line,other.column,other.end_column,other.codes,other.reason,other.until,other.first_line,other.last_line,other.problem,other.used,)
+   return (self.lang,self.title,self.note,self.controller,self.processor,)==(other.lang,other.title,other.note,other.controller,other.processor,)
   return NotImplemented
  return __eq__
 
@@ -333,7 +333,7 @@ def _39():
 def _40():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.line,self.column,self.text,)==(other.line,other.column,other.text,)
+   return (self.lang,self.title,self.updated,self.sections,self.generated,self.contents,self.version,)==(other.lang,other.title,other.updated,other.sections,other.generated,other.contents,other.version,)
   return NotImplemented
  return __eq__
 
@@ -341,7 +341,7 @@ def _40():
 def _41():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.msgid,self.placeholders,self.plural,)==(other.msgid,other.placeholders,other.plural,)
+   return (self.line,self.column,self.end_column,self.codes,self.reason,self.until,self.first_line,self.last_line,self.problem,self.used,)==(other.line,other.column,other.end_column,other.codes,other.reason,other.until,other.first_line,other.last_line,other.problem,other.used,)
   return NotImplemented
  return __eq__
 
@@ -349,7 +349,7 @@ def _41():
 def _42():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.name,self.domain,self.how,self.position,self.index,self.host_only,self.path,self.lifetime,self.expiry_known,self.url,self.pre_consent,self.evidence,self.storage,self.after_reject,)==(other.name,other.domain,other.how,other.position,other.index,other.host_only,other.path,other.lifetime,other.expiry_known,other.url,other.pre_consent,other.evidence,other.storage,other.after_reject,)
+   return (self.line,self.column,self.text,)==(other.line,other.column,other.text,)
   return NotImplemented
  return __eq__
 
@@ -357,7 +357,7 @@ def _42():
 def _43():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.name,self.domain,self.path,self.max_age,self.expires,self.evidence,self.max_age_capped,)==(other.name,other.domain,other.path,other.max_age,other.expires,other.evidence,other.max_age_capped,)
+   return (self.msgid,self.placeholders,self.plural,)==(other.msgid,other.placeholders,other.plural,)
   return NotImplemented
  return __eq__
 
@@ -365,7 +365,7 @@ def _43():
 def _44():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.name,self.severity,self.doc,)==(other.name,other.severity,other.doc,)
+   return (self.name,self.domain,self.how,self.position,self.index,self.host_only,self.path,self.lifetime,self.expiry_known,self.url,self.pre_consent,self.evidence,self.storage,self.after_reject,)==(other.name,other.domain,other.how,other.position,other.index,other.host_only,other.path,other.lifetime,other.expiry_known,other.url,other.pre_consent,other.evidence,other.storage,other.after_reject,)
   return NotImplemented
  return __eq__
 
@@ -373,7 +373,7 @@ def _44():
 def _45():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.name,self.span,self.expectations,)==(other.name,other.span,other.expectations,)
+   return (self.name,self.domain,self.path,self.max_age,self.expires,self.evidence,self.max_age_capped,)==(other.name,other.domain,other.path,other.max_age,other.expires,other.evidence,other.max_age_capped,)
   return NotImplemented
  return __eq__
 
@@ -381,7 +381,7 @@ def _45():
 def _46():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.name,self.storage,self.category,self.party,self.provider,self.expiry,self.purposes,self.consents,self.needs_consent,self.why,self.span,self.findings,self.label,)==(other.name,other.storage,other.category,other.party,other.provider,other.expiry,other.purposes,other.consents,other.needs_consent,other.why,other.span,other.findings,other.label,)
+   return (self.name,self.severity,self.doc,)==(other.name,other.severity,other.doc,)
   return NotImplemented
  return __eq__
 
@@ -389,7 +389,7 @@ def _46():
 def _47():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.node,self.index,self.start,self.end_line,self.blank_before,self.leading,self.gap_before_node,self.inner,self.trailing,)==(other.node,other.index,other.start,other.end_line,other.blank_before,other.leading,other.gap_before_node,other.inner,other.trailing,)
+   return (self.name,self.span,self.expectations,)==(other.name,other.span,other.expectations,)
   return NotImplemented
  return __eq__
 
@@ -397,7 +397,7 @@ def _47():
 def _48():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.outcomes,self.coverage,self.problems,self.sources,self.files,)==(other.outcomes,other.coverage,other.problems,other.sources,other.files,)
+   return (self.name,self.storage,self.category,self.party,self.provider,self.expiry,self.purposes,self.consents,self.needs_consent,self.why,self.span,self.findings,self.label,)==(other.name,other.storage,other.category,other.party,other.provider,other.expiry,other.purposes,other.consents,other.needs_consent,other.why,other.span,other.findings,other.label,)
   return NotImplemented
  return __eq__
 
@@ -405,7 +405,7 @@ def _48():
 def _49():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.path,self.blocks,)==(other.path,other.blocks,)
+   return (self.node,self.index,self.start,self.end_line,self.blank_before,self.leading,self.gap_before_node,self.inner,self.trailing,)==(other.node,other.index,other.start,other.end_line,other.blank_before,other.leading,other.gap_before_node,other.inner,other.trailing,)
   return NotImplemented
  return __eq__
 
@@ -413,7 +413,7 @@ def _49():
 def _50():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.path,self.cases,)==(other.path,other.cases,)
+   return (self.outcomes,self.coverage,self.problems,self.sources,self.files,)==(other.outcomes,other.coverage,other.problems,other.sources,other.files,)
   return NotImplemented
  return __eq__
 
@@ -421,7 +421,7 @@ def _50():
 def _51():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.path,self.kind,self.observations,self.problems,self.pages,self.text,self.requests,self.local_storage,self.choice,self.choice_at,)==(other.path,other.kind,other.observations,other.problems,other.pages,other.text,other.requests,other.local_storage,other.choice,other.choice_at,)
+   return (self.path,self.blocks,)==(other.path,other.blocks,)
   return NotImplemented
  return __eq__
 
@@ -429,7 +429,7 @@ def _51():
 def _52():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.path,self.line,self.column,self.end_column,)==(other.path,other.line,other.column,other.end_column,)
+   return (self.path,self.cases,)==(other.path,other.cases,)
   return NotImplemented
  return __eq__
 
@@ -437,7 +437,7 @@ def _52():
 def _53():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.path,self.line,self.column,self.end_line,self.end_column,)==(other.path,other.line,other.column,other.end_line,other.end_column,)
+   return (self.path,self.kind,self.observations,self.problems,self.pages,self.text,self.requests,self.local_storage,self.choice,self.choice_at,)==(other.path,other.kind,other.observations,other.problems,other.pages,other.text,other.requests,other.local_storage,other.choice,other.choice_at,)
   return NotImplemented
  return __eq__
 
@@ -445,7 +445,7 @@ def _53():
 def _54():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.path,self.source,self.output,self.diagnostics,)==(other.path,other.source,other.output,other.diagnostics,)
+   return (self.path,self.line,self.column,self.end_column,)==(other.path,other.line,other.column,other.end_column,)
   return NotImplemented
  return __eq__
 
@@ -453,7 +453,7 @@ def _54():
 def _55():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.path,self.table,)==(other.path,other.table,)
+   return (self.path,self.line,self.column,self.end_line,self.end_column,)==(other.path,other.line,other.column,other.end_line,other.end_column,)
   return NotImplemented
  return __eq__
 
@@ -461,7 +461,7 @@ def _55():
 def _56():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.path,self.text,self.diagnostics,)==(other.path,other.text,other.diagnostics,)
+   return (self.path,self.source,self.output,self.diagnostics,)==(other.path,other.source,other.output,other.diagnostics,)
   return NotImplemented
  return __eq__
 
@@ -469,7 +469,7 @@ def _56():
 def _57():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.paths,self.config_file,self.select,self.ignore,self.use_cache,self.jobs,self.context,self.watch,self.cache_dir,)==(other.paths,other.config_file,other.select,other.ignore,other.use_cache,other.jobs,other.context,other.watch,other.cache_dir,)
+   return (self.path,self.table,)==(other.path,other.table,)
   return NotImplemented
  return __eq__
 
@@ -477,7 +477,7 @@ def _57():
 def _58():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.plain,self.by_lang,)==(other.plain,other.by_lang,)
+   return (self.path,self.text,self.diagnostics,)==(other.path,other.text,other.diagnostics,)
   return NotImplemented
  return __eq__
 
@@ -485,7 +485,7 @@ def _58():
 def _59():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.policies,self.problems,)==(other.policies,other.problems,)
+   return (self.paths,self.config_file,self.select,self.ignore,self.use_cache,self.jobs,self.context,self.watch,self.cache_dir,)==(other.paths,other.config_file,other.select,other.ignore,other.use_cache,other.jobs,other.context,other.watch,other.cache_dir,)
   return NotImplemented
  return __eq__
 
@@ -493,7 +493,7 @@ def _59():
 def _60():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.policies,self.problems,self.searched,self.irregular,)==(other.policies,other.problems,other.searched,other.irregular,)
+   return (self.plain,self.by_lang,)==(other.plain,other.by_lang,)
   return NotImplemented
  return __eq__
 
@@ -501,7 +501,7 @@ def _60():
 def _61():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.policy,self.diagnostics,self.sources,)==(other.policy,other.diagnostics,other.sources,)
+   return (self.policies,self.problems,)==(other.policies,other.problems,)
   return NotImplemented
  return __eq__
 
@@ -509,7 +509,7 @@ def _61():
 def _62():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.policy,self.options,self.jurisdictions,self._cache,)==(other.policy,other.options,other.jurisdictions,other._cache,)
+   return (self.policies,self.problems,self.searched,self.irregular,)==(other.policies,other.problems,other.searched,other.irregular,)
   return NotImplemented
  return __eq__
 
@@ -517,7 +517,7 @@ def _62():
 def _63():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.policy,self.tests,self.items,self.exercised,)==(other.policy,other.tests,other.items,other.exercised,)
+   return (self.policy,self.diagnostics,self.sources,)==(other.policy,other.diagnostics,other.sources,)
   return NotImplemented
  return __eq__
 
@@ -525,7 +525,7 @@ def _63():
 def _64():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.policy,self.tests,self.parts,self.notes,self.empty,)==(other.policy,other.tests,other.parts,other.notes,other.empty,)
+   return (self.policy,self.lang,self.problems,)==(other.policy,other.lang,other.problems,)
   return NotImplemented
  return __eq__
 
@@ -533,7 +533,7 @@ def _64():
 def _65():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.policy,self.top,)==(other.policy,other.top,)
+   return (self.policy,self.options,self.jurisdictions,self._cache,)==(other.policy,other.options,other.jurisdictions,other._cache,)
   return NotImplemented
  return __eq__
 
@@ -541,7 +541,7 @@ def _65():
 def _66():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.purpose,self.categories,self.subjects,self.recipients,self.basis,self.conditions,self.subject_condition,self.blocking,self.granted,self.name,)==(other.purpose,other.categories,other.subjects,other.recipients,other.basis,other.conditions,other.subject_condition,other.blocking,other.granted,other.name,)
+   return (self.policy,self.tests,self.items,self.exercised,)==(other.policy,other.tests,other.items,other.exercised,)
   return NotImplemented
  return __eq__
 
@@ -549,7 +549,7 @@ def _66():
 def _67():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.revision,self.commit,self.root,self.files,self.skipped,)==(other.revision,other.commit,other.root,other.files,other.skipped,)
+   return (self.policy,self.tests,self.parts,self.notes,self.empty,)==(other.policy,other.tests,other.parts,other.notes,other.empty,)
   return NotImplemented
  return __eq__
 
@@ -557,7 +557,7 @@ def _67():
 def _68():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.root,self.files,)==(other.root,other.files,)
+   return (self.policy,self.top,)==(other.policy,other.top,)
   return NotImplemented
  return __eq__
 
@@ -565,7 +565,7 @@ def _68():
 def _69():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.root,self.files,self.info,self.controllers,self.authorities,self.subjects,self.categories,self.purposes,self.recipients,self.transfers,self.consents,self.cookies,self.rights,)==(other.root,other.files,other.info,other.controllers,other.authorities,other.subjects,other.categories,other.purposes,other.recipients,other.transfers,other.consents,other.cookies,other.rights,)
+   return (self.purpose,self.categories,self.subjects,self.recipients,self.basis,self.conditions,self.subject_condition,self.blocking,self.granted,self.name,)==(other.purpose,other.categories,other.subjects,other.recipients,other.basis,other.conditions,other.subject_condition,other.blocking,other.granted,other.name,)
   return NotImplemented
  return __eq__
 
@@ -573,7 +573,7 @@ def _69():
 def _70():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.root,self.policy,self.diagnostics,self.sources,)==(other.root,other.policy,other.diagnostics,other.sources,)
+   return (self.revision,self.commit,self.root,self.files,self.skipped,)==(other.revision,other.commit,other.root,other.files,other.skipped,)
   return NotImplemented
  return __eq__
 
@@ -581,7 +581,7 @@ def _70():
 def _71():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.rule,self.severity,self.options,)==(other.rule,other.severity,other.options,)
+   return (self.root,self.files,)==(other.root,other.files,)
   return NotImplemented
  return __eq__
 
@@ -589,7 +589,7 @@ def _71():
 def _72():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.select,self.ignore,self.extend_select,self.jurisdictions,self.max_file_bytes,self.max_capture_bytes,self.max_manifest_bytes,self.policy,self.referred_findings,self.group_findings,self.rules,self.source,)==(other.select,other.ignore,other.extend_select,other.jurisdictions,other.max_file_bytes,other.max_capture_bytes,other.max_manifest_bytes,other.policy,other.referred_findings,other.group_findings,other.rules,other.source,)
+   return (self.root,self.files,self.info,self.controllers,self.authorities,self.subjects,self.categories,self.purposes,self.recipients,self.transfers,self.consents,self.cookies,self.rights,self.processing,)==(other.root,other.files,other.info,other.controllers,other.authorities,other.subjects,other.categories,other.purposes,other.recipients,other.transfers,other.consents,other.cookies,other.rights,other.processing,)
   return NotImplemented
  return __eq__
 
@@ -597,7 +597,7 @@ def _72():
 def _73():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.source,)==(other.source,)
+   return (self.root,self.policy,self.diagnostics,self.sources,)==(other.root,other.policy,other.diagnostics,other.sources,)
   return NotImplemented
  return __eq__
 
@@ -605,7 +605,7 @@ def _73():
 def _74():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.args,self.message_id,self.hint,)==(other.span,other.args,other.message_id,other.hint,)
+   return (self.rule,self.severity,self.options,)==(other.rule,other.severity,other.options,)
   return NotImplemented
  return __eq__
 
@@ -613,7 +613,7 @@ def _74():
 def _75():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,)==(other.span,other.field_spans,)
+   return (self.select,self.ignore,self.extend_select,self.jurisdictions,self.max_file_bytes,self.max_capture_bytes,self.max_manifest_bytes,self.policy,self.referred_findings,self.group_findings,self.rules,self.source,)==(other.select,other.ignore,other.extend_select,other.jurisdictions,other.max_file_bytes,other.max_capture_bytes,other.max_manifest_bytes,other.policy,other.referred_findings,other.group_findings,other.rules,other.source,)
   return NotImplemented
  return __eq__
 
@@ -621,7 +621,7 @@ def _75():
 def _76():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.basis,self.citation,self.interest,self.balancing_test,)==(other.span,other.field_spans,other.basis,other.citation,other.interest,other.balancing_test,)
+   return (self.source,)==(other.source,)
   return NotImplemented
  return __eq__
 
@@ -629,7 +629,7 @@ def _76():
 def _77():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.condition,self.citation,)==(other.span,other.field_spans,other.condition,other.citation,)
+   return (self.span,self.args,self.message_id,self.hint,)==(other.span,other.args,other.message_id,other.hint,)
   return NotImplemented
  return __eq__
 
@@ -637,7 +637,7 @@ def _77():
 def _78():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.date,self.text,)==(other.span,other.field_spans,other.date,other.text,)
+   return (self.span,self.field_spans,)==(other.span,other.field_spans,)
   return NotImplemented
  return __eq__
 
@@ -645,7 +645,7 @@ def _78():
 def _79():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.id,self.methods,self.reject_button,self.granular,self.explicit,self.condition_of_service,self.refusal_degrades_service,self.shown_in,self.given_on,self.withdraw,self.withdraw_via,self.record_retention,self.valid_for,self.minimum_age,self.parental_consent,self.description,)==(other.span,other.field_spans,other.kind,other.id,other.methods,other.reject_button,other.granular,other.explicit,other.condition_of_service,other.refusal_degrades_service,other.shown_in,other.given_on,other.withdraw,other.withdraw_via,other.record_retention,other.valid_for,other.minimum_age,other.parental_consent,other.description,)
+   return (self.span,self.field_spans,self.basis,self.citation,self.interest,self.balancing_test,)==(other.span,other.field_spans,other.basis,other.citation,other.interest,other.balancing_test,)
   return NotImplemented
  return __eq__
 
@@ -653,7 +653,7 @@ def _79():
 def _80():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.id,self.name,self.country,self.email,self.phone,self.address,self.website,)==(other.span,other.field_spans,other.kind,other.id,other.name,other.country,other.email,other.phone,other.address,other.website,)
+   return (self.span,self.field_spans,self.condition,self.citation,)==(other.span,other.field_spans,other.condition,other.citation,)
   return NotImplemented
  return __eq__
 
@@ -661,7 +661,7 @@ def _80():
 def _81():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.role,self.countries,self.contract,self.website,self.receives,self.receives_how,self.only_when,self.category_only,)==(other.span,other.field_spans,other.kind,other.id,other.name,other.description,other.role,other.countries,other.contract,other.website,other.receives,other.receives_how,other.only_when,other.category_only,)
+   return (self.span,self.field_spans,self.date,self.text,)==(other.span,other.field_spans,other.date,other.text,)
   return NotImplemented
  return __eq__
 
@@ -669,7 +669,7 @@ def _81():
 def _82():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.uses,self.bases,self.special_condition,self.categories,self.subjects,self.recipients,self.transfers,self.retention,self.consent,self.profiling,self.automated_decisions,self.source,)==(other.span,other.field_spans,other.kind,other.id,other.name,other.description,other.uses,other.bases,other.special_condition,other.categories,other.subjects,other.recipients,other.transfers,other.retention,other.consent,other.profiling,other.automated_decisions,other.source,)
+   return (self.span,self.field_spans,self.kind,self.id,self.methods,self.reject_button,self.granular,self.explicit,self.condition_of_service,self.refusal_degrades_service,self.shown_in,self.given_on,self.withdraw,self.withdraw_via,self.record_retention,self.valid_for,self.minimum_age,self.parental_consent,self.description,)==(other.span,other.field_spans,other.kind,other.id,other.methods,other.reject_button,other.granular,other.explicit,other.condition_of_service,other.refusal_degrades_service,other.shown_in,other.given_on,other.withdraw,other.withdraw_via,other.record_retention,other.valid_for,other.minimum_age,other.parental_consent,other.description,)
   return NotImplemented
  return __eq__
 
@@ -677,7 +677,7 @@ def _82():
 def _83():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.id,self.recipient,self.country,self.mechanism,self.mechanism_detail,self.certification,self.tia,self.description,)==(other.span,other.field_spans,other.kind,other.id,other.recipient,other.country,other.mechanism,other.mechanism_detail,other.certification,other.tia,other.description,)
+   return (self.span,self.field_spans,self.kind,self.id,self.name,self.country,self.email,self.phone,self.address,self.website,)==(other.span,other.field_spans,other.kind,other.id,other.name,other.country,other.email,other.phone,other.address,other.website,)
   return NotImplemented
  return __eq__
 
@@ -685,7 +685,7 @@ def _83():
 def _84():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.id,self.taxonomy,self.name,self.description,self.children,)==(other.span,other.field_spans,other.kind,other.id,other.taxonomy,other.name,other.description,other.children,)
+   return (self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.on_behalf_of,self.categories,self.subjects,self.transfers,self.security,)==(other.span,other.field_spans,other.kind,other.id,other.name,other.description,other.on_behalf_of,other.categories,other.subjects,other.transfers,other.security,)
   return NotImplemented
  return __eq__
 
@@ -693,7 +693,7 @@ def _84():
 def _85():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.id,self.taxonomy,self.name,self.description,self.special,self.criminal,self.children,self.identifiability,self.received_from,self.source,)==(other.span,other.field_spans,other.kind,other.id,other.taxonomy,other.name,other.description,other.special,other.criminal,other.children,other.identifiability,other.received_from,other.source,)
+   return (self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.role,self.countries,self.contract,self.website,self.receives,self.receives_how,self.only_when,self.category_only,)==(other.span,other.field_spans,other.kind,other.id,other.name,other.description,other.role,other.countries,other.contract,other.website,other.receives,other.receives_how,other.only_when,other.category_only,)
   return NotImplemented
  return __eq__
 
@@ -701,7 +701,7 @@ def _85():
 def _86():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.name,self.email,self.phone,self.address,self.registration,self.country,self.website,self.representative,self.public_authority,self.offers_to,self.description,self.privacy_contact,self.dpo,)==(other.span,other.field_spans,other.kind,other.name,other.email,other.phone,other.address,other.registration,other.country,other.website,other.representative,other.public_authority,other.offers_to,other.description,other.privacy_contact,other.dpo,)
+   return (self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.uses,self.bases,self.special_condition,self.categories,self.subjects,self.recipients,self.transfers,self.retention,self.consent,self.profiling,self.automated_decisions,self.source,self.security,)==(other.span,other.field_spans,other.kind,other.id,other.name,other.description,other.uses,other.bases,other.special_condition,other.categories,other.subjects,other.recipients,other.transfers,other.retention,other.consent,other.profiling,other.automated_decisions,other.source,other.security,)
   return NotImplemented
  return __eq__
 
@@ -709,7 +709,7 @@ def _86():
 def _87():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.name,self.storage,self.provider,self.provider_ref,self.party,self.expiry,self.domains,self.purposes,self.category,self.consents,self.pattern,self.description,)==(other.span,other.field_spans,other.kind,other.name,other.storage,other.provider,other.provider_ref,other.party,other.expiry,other.domains,other.purposes,other.category,other.consents,other.pattern,other.description,)
+   return (self.span,self.field_spans,self.kind,self.id,self.recipient,self.country,self.mechanism,self.mechanism_detail,self.certification,self.tia,self.description,)==(other.span,other.field_spans,other.kind,other.id,other.recipient,other.country,other.mechanism,other.mechanism_detail,other.certification,other.tia,other.description,)
   return NotImplemented
  return __eq__
 
@@ -717,7 +717,7 @@ def _87():
 def _88():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.offered,self.limited,self.denied,self.how,self.complaints,)==(other.span,other.field_spans,other.kind,other.offered,other.limited,other.denied,other.how,other.complaints,)
+   return (self.span,self.field_spans,self.kind,self.id,self.taxonomy,self.name,self.description,self.children,)==(other.span,other.field_spans,other.kind,other.id,other.taxonomy,other.name,other.description,other.children,)
   return NotImplemented
  return __eq__
 
@@ -725,7 +725,7 @@ def _88():
 def _89():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.target,self.scope,self.values,)==(other.span,other.field_spans,other.kind,other.target,other.scope,other.values,)
+   return (self.span,self.field_spans,self.kind,self.id,self.taxonomy,self.name,self.description,self.special,self.criminal,self.children,self.identifiability,self.received_from,self.source,)==(other.span,other.field_spans,other.kind,other.id,other.taxonomy,other.name,other.description,other.special,other.criminal,other.children,other.identifiability,other.received_from,other.source,)
   return NotImplemented
  return __eq__
 
@@ -733,7 +733,7 @@ def _89():
 def _90():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.kind,self.title,self.languages,self.version,self.updated,self.history,self.url,self.scope,self.refers_to,self.cites,self.security,self.description,self.claims,self.contexts,self.bases,)==(other.span,other.field_spans,other.kind,other.title,other.languages,other.version,other.updated,other.history,other.url,other.scope,other.refers_to,other.cites,other.security,other.description,other.claims,other.contexts,other.bases,)
+   return (self.span,self.field_spans,self.kind,self.name,self.email,self.phone,self.address,self.registration,self.country,self.website,self.representative,self.public_authority,self.offers_to,self.description,self.privacy_contact,self.dpo,)==(other.span,other.field_spans,other.kind,other.name,other.email,other.phone,other.address,other.registration,other.country,other.website,other.representative,other.public_authority,other.offers_to,other.description,other.privacy_contact,other.dpo,)
   return NotImplemented
  return __eq__
 
@@ -741,7 +741,7 @@ def _90():
 def _91():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.lifetime,self.duration,self.minimum,)==(other.span,other.field_spans,other.lifetime,other.duration,other.minimum,)
+   return (self.span,self.field_spans,self.kind,self.name,self.storage,self.provider,self.provider_ref,self.party,self.expiry,self.domains,self.purposes,self.category,self.consents,self.pattern,self.description,)==(other.span,other.field_spans,other.kind,other.name,other.storage,other.provider,other.provider_ref,other.party,other.expiry,other.domains,other.purposes,other.category,other.consents,other.pattern,other.description,)
   return NotImplemented
  return __eq__
 
@@ -749,7 +749,7 @@ def _91():
 def _92():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.name,)==(other.span,other.field_spans,other.name,)
+   return (self.span,self.field_spans,self.kind,self.offered,self.limited,self.denied,self.how,self.complaints,)==(other.span,other.field_spans,other.kind,other.offered,other.limited,other.denied,other.how,other.complaints,)
   return NotImplemented
  return __eq__
 
@@ -757,7 +757,7 @@ def _92():
 def _93():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.name,self.address,self.country,self.email,self.phone,)==(other.span,other.field_spans,other.name,other.address,other.country,other.email,other.phone,)
+   return (self.span,self.field_spans,self.kind,self.target,self.scope,self.values,)==(other.span,other.field_spans,other.kind,other.target,other.scope,other.values,)
   return NotImplemented
  return __eq__
 
@@ -765,7 +765,7 @@ def _93():
 def _94():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.present,self.exception,self.safeguards,self.logic,)==(other.span,other.field_spans,other.present,other.exception,other.safeguards,other.logic,)
+   return (self.span,self.field_spans,self.kind,self.title,self.languages,self.version,self.updated,self.history,self.url,self.scope,self.refers_to,self.cites,self.security,self.description,self.claims,self.contexts,self.bases,)==(other.span,other.field_spans,other.kind,other.title,other.languages,other.version,other.updated,other.history,other.url,other.scope,other.refers_to,other.cites,other.security,other.description,other.claims,other.contexts,other.bases,)
   return NotImplemented
  return __eq__
 
@@ -773,7 +773,7 @@ def _94():
 def _95():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.required,self.name,self.email,self.phone,self.address,)==(other.span,other.field_spans,other.required,other.name,other.email,other.phone,other.address,)
+   return (self.span,self.field_spans,self.lifetime,self.duration,self.minimum,)==(other.span,other.field_spans,other.lifetime,other.duration,other.minimum,)
   return NotImplemented
  return __eq__
 
@@ -781,7 +781,7 @@ def _95():
 def _96():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.rights,self.purposes,self.law,self.reason,)==(other.span,other.field_spans,other.rights,other.purposes,other.law,other.reason,)
+   return (self.span,self.field_spans,self.name,)==(other.span,other.field_spans,other.name,)
   return NotImplemented
  return __eq__
 
@@ -789,7 +789,7 @@ def _96():
 def _97():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.route,self.value,)==(other.span,other.field_spans,other.route,other.value,)
+   return (self.span,self.field_spans,self.name,self.address,self.country,self.email,self.phone,)==(other.span,other.field_spans,other.name,other.address,other.country,other.email,other.phone,)
   return NotImplemented
  return __eq__
 
@@ -797,7 +797,7 @@ def _97():
 def _98():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.rule,self.duration,self.up_to,self.after,self.until,self.law,self.criteria,self.categories,)==(other.span,other.field_spans,other.rule,other.duration,other.up_to,other.after,other.until,other.law,other.criteria,other.categories,)
+   return (self.span,self.field_spans,self.present,self.exception,self.safeguards,self.logic,)==(other.span,other.field_spans,other.present,other.exception,other.safeguards,other.logic,)
   return NotImplemented
  return __eq__
 
@@ -805,7 +805,7 @@ def _98():
 def _99():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.target,self.name,self.covers,)==(other.span,other.field_spans,other.target,other.name,other.covers,)
+   return (self.span,self.field_spans,self.required,self.name,self.email,self.phone,self.address,)==(other.span,other.field_spans,other.required,other.name,other.email,other.phone,other.address,)
   return NotImplemented
  return __eq__
 
@@ -813,7 +813,7 @@ def _99():
 def _100():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.title,self.name,self.email,self.phone,self.address,)==(other.span,other.field_spans,other.title,other.name,other.email,other.phone,other.address,)
+   return (self.span,self.field_spans,self.rights,self.purposes,self.law,self.reason,)==(other.span,other.field_spans,other.rights,other.purposes,other.law,other.reason,)
   return NotImplemented
  return __eq__
 
@@ -821,7 +821,7 @@ def _100():
 def _101():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.field_spans,self.what,self.names,)==(other.span,other.field_spans,other.what,other.names,)
+   return (self.span,self.field_spans,self.route,self.value,)==(other.span,other.field_spans,other.route,other.value,)
   return NotImplemented
  return __eq__
 
@@ -829,7 +829,7 @@ def _101():
 def _102():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.span,self.label,)==(other.span,other.label,)
+   return (self.span,self.field_spans,self.rule,self.duration,self.up_to,self.after,self.until,self.law,self.criteria,self.categories,)==(other.span,other.field_spans,other.rule,other.duration,other.up_to,other.after,other.until,other.law,other.criteria,other.categories,)
   return NotImplemented
  return __eq__
 
@@ -837,7 +837,7 @@ def _102():
 def _103():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.start,self.line,self.column,self.text,self.own_line,self.cont,)==(other.start,other.line,other.column,other.text,other.own_line,other.cont,)
+   return (self.span,self.field_spans,self.target,self.name,self.covers,)==(other.span,other.field_spans,other.target,other.name,other.covers,)
   return NotImplemented
  return __eq__
 
@@ -845,7 +845,7 @@ def _103():
 def _104():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.table,)==(other.table,)
+   return (self.span,self.field_spans,self.title,self.name,self.email,self.phone,self.address,)==(other.span,other.field_spans,other.title,other.name,other.email,other.phone,other.address,)
   return NotImplemented
  return __eq__
 
@@ -853,7 +853,7 @@ def _104():
 def _105():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.text,)==(other.text,)
+   return (self.span,self.field_spans,self.what,self.names,)==(other.span,other.field_spans,other.what,other.names,)
   return NotImplemented
  return __eq__
 
@@ -861,7 +861,7 @@ def _105():
 def _106():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.text,self.href,)==(other.text,other.href,)
+   return (self.span,self.label,)==(other.span,other.label,)
   return NotImplemented
  return __eq__
 
@@ -869,7 +869,7 @@ def _106():
 def _107():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.text,self.lang,)==(other.text,other.lang,)
+   return (self.start,self.line,self.column,self.text,self.own_line,self.cont,)==(other.start,other.line,other.column,other.text,other.own_line,other.cont,)
   return NotImplemented
  return __eq__
 
@@ -877,7 +877,7 @@ def _107():
 def _108():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.text,self.parts,self.notes,)==(other.text,other.parts,other.notes,)
+   return (self.table,)==(other.table,)
   return NotImplemented
  return __eq__
 
@@ -885,7 +885,7 @@ def _108():
 def _109():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.text,self.span,)==(other.text,other.span,)
+   return (self.text,)==(other.text,)
   return NotImplemented
  return __eq__
 
@@ -893,1200 +893,1274 @@ def _109():
 def _110():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.text,self.span,self.code,self.fix,)==(other.text,other.span,other.code,other.fix,)
+   return (self.text,self.href,)==(other.text,other.href,)
   return NotImplemented
  return __eq__
 
 
 def _111():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.text,self.lang,)==(other.text,other.lang,)
+  return NotImplemented
+ return __eq__
+
+
+def _112():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.text,self.parts,self.notes,)==(other.text,other.parts,other.notes,)
+  return NotImplemented
+ return __eq__
+
+
+def _113():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.text,self.span,)==(other.text,other.span,)
+  return NotImplemented
+ return __eq__
+
+
+def _114():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.text,self.span,self.code,self.fix,)==(other.text,other.span,other.code,other.fix,)
+  return NotImplemented
+ return __eq__
+
+
+def _115():
  def __hash__(self):
   return hash((self.allowed,self.asked,self.categories,self.purpose,self.name,self.uses,self.covered,self.subject,self.recipient,self.basis,self.conditions,self.reasons,self.span,self.candidates,))
  return __hash__
 
 
-def _112():
+def _116():
  def __hash__(self):
   return hash((self.amount,self.unit,))
  return __hash__
 
 
-def _113():
+def _117():
  def __hash__(self):
   return hash((self.amount,self.unit,self.problem,self.given,self.at,))
  return __hash__
 
 
-def _114():
+def _118():
  def __hash__(self):
   return hash((self.base_label,self.base_commit,self.base_path,self.head_label,self.head_commit,self.head_path,self.changes,self.gated,self.fail_on,))
  return __hash__
 
 
-def _115():
+def _119():
  def __hash__(self):
   return hash((self.caption,self.columns,self.rows,))
  return __hash__
 
 
-def _116():
+def _120():
  def __hash__(self):
   return hash((self.code,self.name,self.category,self.severity,self.message,self.span,self.hint,self.url,self.fatal,self.suppressed,self.args,self.message_id,self.related,))
  return __hash__
 
 
-def _117():
+def _121():
  def __hash__(self):
   return hash((self.code,self.name,self.category,self.severity,self.references,self.check,self.doc,self.options,self.jurisdictions,self.profiles,self.status,self.implies,self.object_args,self.messages,self.omits,))
  return __hash__
 
 
-def _118():
+def _122():
  def __hash__(self):
   return hash((self.code,self.name,self.category,self.severity,self.summary,self.description,self.doc,self.url,self.messages,))
  return __hash__
 
 
-def _119():
+def _123():
  def __hash__(self):
   return hash((self.code,self.name,self.severity,self.count,))
  return __hash__
 
 
-def _120():
+def _124():
  def __hash__(self):
   return hash((self.code,self.name,self.severity,self.findings,self.objects,self.noun,))
  return __hash__
 
 
-def _121():
+def _125():
  def __hash__(self):
   return hash((self.content,))
  return __hash__
 
 
-def _122():
+def _126():
  def __hash__(self):
   return hash((self.country,self.decision,self.date,self.scope,self.requires_certification,self.note,self.eea_note,))
  return __hash__
 
 
-def _123():
+def _127():
  def __hash__(self):
   return hash((self.document,self.diagnostics,self.comments,))
  return __hash__
 
 
-def _124():
+def _128():
  def __hash__(self):
   return hash((self.expectation,self.status,self.message,self.details,))
  return __hash__
 
 
-def _125():
+def _129():
  def __hash__(self):
   return hash((self.field,self.text,))
  return __hash__
 
 
-def _126():
+def _130():
  def __hash__(self):
   return hash((self.host,self.port,))
  return __hash__
 
 
-def _127():
+def _131():
  def __hash__(self):
   return hash((self.id,self.name,self.role,self.countries,self.purposes,self.transfers,self.span,self.findings,))
  return __hash__
 
 
-def _128():
+def _132():
  def __hash__(self):
   return hash((self.id,self.name,self.taxonomy,self.special,self.span,self.purposes,self.allowed,))
  return __hash__
 
 
-def _129():
+def _133():
  def __hash__(self):
   return hash((self.id,self.recipient,self.country,self.mechanism,self.detail,self.purposes,self.span,self.findings,))
  return __hash__
 
 
-def _130():
+def _134():
  def __hash__(self):
   return hash((self.items,))
  return __hash__
 
 
-def _131():
- def __hash__(self):
-  return hash((self.kind,self.name,self.description,self.uses,self.bases,self.special_condition,self.categories,self.subjects,self.recipients,self.transfers,self.retention,self.consent,self.profiling,self.automated_decisions,self.source,))
- return __hash__
-
-
-def _132():
- def __hash__(self):
-  return hash((self.kind,self.severity,self.subject,self.message,self.details,self.base,self.head,))
- return __hash__
-
-
-def _133():
- def __hash__(self):
-  return hash((self.kind,self.span,self.text,self.test,self.purpose,self.categories,self.subject,self.recipient,self.cookie,self.code,self.target,))
- return __hash__
-
-
-def _134():
- def __hash__(self):
-  return hash((self.kind,self.storage,self.provider,self.provider_ref,self.party,self.expiry,self.domains,self.purposes,self.category,self.consents,self.pattern,self.description,))
- return __hash__
-
-
 def _135():
  def __hash__(self):
-  return hash((self.kind,self.text,self.span,))
+  return hash((self.kind,self.name,self.description,self.uses,self.bases,self.special_condition,self.categories,self.subjects,self.recipients,self.transfers,self.retention,self.consent,self.profiling,self.automated_decisions,self.source,self.security,))
  return __hash__
 
 
 def _136():
  def __hash__(self):
-  return hash((self.kind,self.year,self.number,self.start,self.end,self.written,))
+  return hash((self.kind,self.severity,self.subject,self.message,self.details,self.base,self.head,))
  return __hash__
 
 
 def _137():
  def __hash__(self):
-  return hash((self.label,self.commit,self.path,self.policy,self.findings,self.sources,self.skipped,))
+  return hash((self.kind,self.span,self.text,self.test,self.purpose,self.categories,self.subject,self.recipient,self.cookie,self.code,self.target,))
  return __hash__
 
 
 def _138():
  def __hash__(self):
-  return hash((self.lang,self.language_name,self.title,self.updated,self.date,self.version,self.contents,self.not_stated,self.yes,self.no,self.generated,self.h_controller,self.controller_intro,self.name,self.registration,self.address,self.country,self.email,self.phone,self.website,self.representative,self.h_privacy_contact,self.privacy_contact_intro,self.h_dpo,self.dpo_contact,self.dpo_not_required,self.h_purposes,self.purposes_intro,self.no_purposes,self.legal_basis,self.basis,self.basis_citation,self.legal_obligation_law,self.bases_intro,self.legitimate_interest,self.special_condition,self.special_conditions,self.special_citation,self.data,self.subjects,self.recipients,self.transfers,self.retention,self.consent_withdraw,self.consent_how,self.consent_methods,self.consent_label,self.consent_not_asked,self.consent_unstated,self.consent_shown_in,self.consent_given_on,self.consent_refusal,self.consent_condition_yes,self.consent_degrades,self.consent_no_effect,self.consent_withdraw_via,self.withdraw_routes,self.cookie_consent_intro,self.cookie_no_consent_intro,self.profiling,self.profiling_yes,self.automated,self.automated_yes,self.automated_exceptions,self.automated_logic,self.automated_safeguards,self.source,self.received_from,self.receives,self.identifiability,self.only_when,self.retention_until,self.retention_after,self.retention_law,self.retention_law_unnamed,self.retention_up_to,self.retention_law_permits,self.retention_law_permits_unnamed,self.retention_criteria,self.retention_archive,self.retention_other,self.retention_vague,self.events_until,self.events_after,self.unit,self.h_data,self.data_intro,self.special_category,self.criminal_data,self.children_data,self.h_recipients,self.recipients_intro,self.recipients_categories_intro,self.recipient_category,self.no_recipients,self.role,self.roles,self.countries_label,self.h_transfers,self.transfers_intro,self.transfer_country,self.transfer_recipient,self.transfer_mechanism,self.mechanisms,self.certification,self.h_cookies,self.cookies_intro,self.cookie_caption,self.cookie_columns,self.parties,self.session,self.persistent_unknown,self.never_expires,self.expiry_range,self.unnamed,self.storage,self.cookie_categories,self.banner_title,self.banner_intro,self.banner_accept_all,self.banner_reject_all,self.banner_choose,self.banner_save,self.banner_close,self.banner_preferences_title,self.banner_preferences_intro,self.banner_necessary,self.banner_other,self.banner_always_on,self.banner_toggle_all,self.banner_service,self.banner_services,self.banner_domain,self.banner_changed,self.banner_privacy_notice,self.banner_more,self.h_security,self.h_rights,self.rights_intro,self.rights,self.rights_limited,self.rights_denied_intro,self.rights_for,self.rights_how,self.no_rights,self.h_complaints,self.complaints_intro,self.complaints_authority,self.countries,self.claims,self.scope_intro,self.scope_kinds,self.h_more,self.more_intro,self.more_all,self.topics,self.cites,self.h_history,))
+  return hash((self.kind,self.storage,self.provider,self.provider_ref,self.party,self.expiry,self.domains,self.purposes,self.category,self.consents,self.pattern,self.description,))
  return __hash__
 
 
 def _139():
  def __hash__(self):
-  return hash((self.line,self.column,self.text,))
+  return hash((self.kind,self.text,self.span,))
  return __hash__
 
 
 def _140():
  def __hash__(self):
-  return hash((self.msgid,self.placeholders,self.plural,))
+  return hash((self.kind,self.title,self.sheet,self.headings,self.rows,))
  return __hash__
 
 
 def _141():
  def __hash__(self):
-  return hash((self.name,self.domain,self.how,self.position,self.index,self.host_only,self.path,self.lifetime,self.expiry_known,self.url,self.pre_consent,self.evidence,self.storage,self.after_reject,))
+  return hash((self.kind,self.year,self.number,self.start,self.end,self.written,))
  return __hash__
 
 
 def _142():
  def __hash__(self):
-  return hash((self.name,self.domain,self.path,self.max_age,self.expires,self.evidence,self.max_age_capped,))
+  return hash((self.label,self.commit,self.path,self.policy,self.findings,self.sources,self.skipped,))
  return __hash__
 
 
 def _143():
  def __hash__(self):
-  return hash((self.name,self.severity,self.doc,))
+  return hash((self.lang,self.language_name,self.title,self.updated,self.date,self.version,self.contents,self.not_stated,self.yes,self.no,self.generated,self.h_controller,self.controller_intro,self.name,self.registration,self.address,self.country,self.email,self.phone,self.website,self.representative,self.h_privacy_contact,self.privacy_contact_intro,self.h_dpo,self.dpo_contact,self.dpo_not_required,self.h_purposes,self.purposes_intro,self.no_purposes,self.legal_basis,self.basis,self.basis_citation,self.legal_obligation_law,self.bases_intro,self.legitimate_interest,self.special_condition,self.special_conditions,self.special_citation,self.data,self.subjects,self.recipients,self.transfers,self.retention,self.consent_withdraw,self.consent_how,self.consent_methods,self.consent_label,self.consent_not_asked,self.consent_unstated,self.consent_shown_in,self.consent_given_on,self.consent_refusal,self.consent_condition_yes,self.consent_degrades,self.consent_no_effect,self.consent_withdraw_via,self.withdraw_routes,self.cookie_consent_intro,self.cookie_no_consent_intro,self.profiling,self.profiling_yes,self.automated,self.automated_yes,self.automated_exceptions,self.automated_logic,self.automated_safeguards,self.source,self.received_from,self.receives,self.identifiability,self.only_when,self.retention_until,self.retention_after,self.retention_law,self.retention_law_unnamed,self.retention_up_to,self.retention_law_permits,self.retention_law_permits_unnamed,self.retention_criteria,self.retention_archive,self.retention_other,self.retention_vague,self.events_until,self.events_after,self.unit,self.h_data,self.data_intro,self.special_category,self.criminal_data,self.children_data,self.h_recipients,self.recipients_intro,self.recipients_categories_intro,self.recipient_category,self.no_recipients,self.role,self.roles,self.countries_label,self.h_transfers,self.transfers_intro,self.transfer_country,self.transfer_recipient,self.transfer_mechanism,self.mechanisms,self.certification,self.h_cookies,self.cookies_intro,self.cookie_caption,self.cookie_columns,self.parties,self.session,self.persistent_unknown,self.never_expires,self.expiry_range,self.unnamed,self.storage,self.cookie_categories,self.banner_title,self.banner_intro,self.banner_accept_all,self.banner_reject_all,self.banner_choose,self.banner_save,self.banner_close,self.banner_preferences_title,self.banner_preferences_intro,self.banner_necessary,self.banner_other,self.banner_always_on,self.banner_toggle_all,self.banner_service,self.banner_services,self.banner_domain,self.banner_changed,self.banner_privacy_notice,self.banner_more,self.h_security,self.h_rights,self.rights_intro,self.rights,self.rights_limited,self.rights_denied_intro,self.rights_for,self.rights_how,self.no_rights,self.h_complaints,self.complaints_intro,self.complaints_authority,self.countries,self.claims,self.scope_intro,self.scope_kinds,self.h_more,self.more_intro,self.more_all,self.topics,self.cites,self.h_history,))
  return __hash__
 
 
 def _144():
  def __hash__(self):
-  return hash((self.name,self.span,self.expectations,))
+  return hash((self.lang,self.title,self.note,self.controller,self.processor,))
  return __hash__
 
 
 def _145():
  def __hash__(self):
-  return hash((self.name,self.storage,self.category,self.party,self.provider,self.expiry,self.purposes,self.consents,self.needs_consent,self.why,self.span,self.findings,self.label,))
+  return hash((self.line,self.column,self.text,))
  return __hash__
 
 
 def _146():
  def __hash__(self):
-  return hash((self.path,self.blocks,))
+  return hash((self.msgid,self.placeholders,self.plural,))
  return __hash__
 
 
 def _147():
  def __hash__(self):
-  return hash((self.path,self.cases,))
+  return hash((self.name,self.domain,self.how,self.position,self.index,self.host_only,self.path,self.lifetime,self.expiry_known,self.url,self.pre_consent,self.evidence,self.storage,self.after_reject,))
  return __hash__
 
 
 def _148():
  def __hash__(self):
-  return hash((self.path,self.line,self.column,self.end_column,))
+  return hash((self.name,self.domain,self.path,self.max_age,self.expires,self.evidence,self.max_age_capped,))
  return __hash__
 
 
 def _149():
  def __hash__(self):
-  return hash((self.path,self.line,self.column,self.end_line,self.end_column,))
+  return hash((self.name,self.severity,self.doc,))
  return __hash__
 
 
 def _150():
  def __hash__(self):
-  return hash((self.path,self.source,self.output,self.diagnostics,))
+  return hash((self.name,self.span,self.expectations,))
  return __hash__
 
 
 def _151():
  def __hash__(self):
-  return hash((self.path,self.table,))
+  return hash((self.name,self.storage,self.category,self.party,self.provider,self.expiry,self.purposes,self.consents,self.needs_consent,self.why,self.span,self.findings,self.label,))
  return __hash__
 
 
 def _152():
  def __hash__(self):
-  return hash((self.paths,self.config_file,self.select,self.ignore,self.use_cache,self.jobs,self.context,self.watch,self.cache_dir,))
+  return hash((self.path,self.blocks,))
  return __hash__
 
 
 def _153():
  def __hash__(self):
-  return hash((self.plain,self.by_lang,))
+  return hash((self.path,self.cases,))
  return __hash__
 
 
 def _154():
  def __hash__(self):
-  return hash((self.policy,self.diagnostics,self.sources,))
+  return hash((self.path,self.line,self.column,self.end_column,))
  return __hash__
 
 
 def _155():
  def __hash__(self):
-  return hash((self.policy,self.top,))
+  return hash((self.path,self.line,self.column,self.end_line,self.end_column,))
  return __hash__
 
 
 def _156():
  def __hash__(self):
-  return hash((self.revision,self.commit,self.root,self.files,self.skipped,))
+  return hash((self.path,self.source,self.output,self.diagnostics,))
  return __hash__
 
 
 def _157():
  def __hash__(self):
-  return hash((self.root,self.files,self.info,self.controllers,self.authorities,self.subjects,self.categories,self.purposes,self.recipients,self.transfers,self.consents,self.cookies,self.rights,))
+  return hash((self.path,self.table,))
  return __hash__
 
 
 def _158():
  def __hash__(self):
-  return hash((self.rule,self.severity,self.options,))
+  return hash((self.paths,self.config_file,self.select,self.ignore,self.use_cache,self.jobs,self.context,self.watch,self.cache_dir,))
  return __hash__
 
 
 def _159():
  def __hash__(self):
-  return hash((self.select,self.ignore,self.extend_select,self.jurisdictions,self.max_file_bytes,self.max_capture_bytes,self.max_manifest_bytes,self.policy,self.referred_findings,self.group_findings,self.rules,self.source,))
+  return hash((self.plain,self.by_lang,))
  return __hash__
 
 
 def _160():
  def __hash__(self):
-  return hash((self.source,))
+  return hash((self.policy,self.diagnostics,self.sources,))
  return __hash__
 
 
 def _161():
  def __hash__(self):
-  return hash((self.span,self.args,self.message_id,self.hint,))
+  return hash((self.policy,self.top,))
  return __hash__
 
 
 def _162():
  def __hash__(self):
-  return hash((self.span,self.field_spans,))
+  return hash((self.revision,self.commit,self.root,self.files,self.skipped,))
  return __hash__
 
 
 def _163():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.basis,self.citation,self.interest,self.balancing_test,))
+  return hash((self.root,self.files,self.info,self.controllers,self.authorities,self.subjects,self.categories,self.purposes,self.recipients,self.transfers,self.consents,self.cookies,self.rights,self.processing,))
  return __hash__
 
 
 def _164():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.condition,self.citation,))
+  return hash((self.rule,self.severity,self.options,))
  return __hash__
 
 
 def _165():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.date,self.text,))
+  return hash((self.select,self.ignore,self.extend_select,self.jurisdictions,self.max_file_bytes,self.max_capture_bytes,self.max_manifest_bytes,self.policy,self.referred_findings,self.group_findings,self.rules,self.source,))
  return __hash__
 
 
 def _166():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.id,self.methods,self.reject_button,self.granular,self.explicit,self.condition_of_service,self.refusal_degrades_service,self.shown_in,self.given_on,self.withdraw,self.withdraw_via,self.record_retention,self.valid_for,self.minimum_age,self.parental_consent,self.description,))
+  return hash((self.source,))
  return __hash__
 
 
 def _167():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.id,self.name,self.country,self.email,self.phone,self.address,self.website,))
+  return hash((self.span,self.args,self.message_id,self.hint,))
  return __hash__
 
 
 def _168():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.role,self.countries,self.contract,self.website,self.receives,self.receives_how,self.only_when,self.category_only,))
+  return hash((self.span,self.field_spans,))
  return __hash__
 
 
 def _169():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.uses,self.bases,self.special_condition,self.categories,self.subjects,self.recipients,self.transfers,self.retention,self.consent,self.profiling,self.automated_decisions,self.source,))
+  return hash((self.span,self.field_spans,self.basis,self.citation,self.interest,self.balancing_test,))
  return __hash__
 
 
 def _170():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.id,self.recipient,self.country,self.mechanism,self.mechanism_detail,self.certification,self.tia,self.description,))
+  return hash((self.span,self.field_spans,self.condition,self.citation,))
  return __hash__
 
 
 def _171():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.id,self.taxonomy,self.name,self.description,self.children,))
+  return hash((self.span,self.field_spans,self.date,self.text,))
  return __hash__
 
 
 def _172():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.id,self.taxonomy,self.name,self.description,self.special,self.criminal,self.children,self.identifiability,self.received_from,self.source,))
+  return hash((self.span,self.field_spans,self.kind,self.id,self.methods,self.reject_button,self.granular,self.explicit,self.condition_of_service,self.refusal_degrades_service,self.shown_in,self.given_on,self.withdraw,self.withdraw_via,self.record_retention,self.valid_for,self.minimum_age,self.parental_consent,self.description,))
  return __hash__
 
 
 def _173():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.name,self.email,self.phone,self.address,self.registration,self.country,self.website,self.representative,self.public_authority,self.offers_to,self.description,self.privacy_contact,self.dpo,))
+  return hash((self.span,self.field_spans,self.kind,self.id,self.name,self.country,self.email,self.phone,self.address,self.website,))
  return __hash__
 
 
 def _174():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.name,self.storage,self.provider,self.provider_ref,self.party,self.expiry,self.domains,self.purposes,self.category,self.consents,self.pattern,self.description,))
+  return hash((self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.on_behalf_of,self.categories,self.subjects,self.transfers,self.security,))
  return __hash__
 
 
 def _175():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.offered,self.limited,self.denied,self.how,self.complaints,))
+  return hash((self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.role,self.countries,self.contract,self.website,self.receives,self.receives_how,self.only_when,self.category_only,))
  return __hash__
 
 
 def _176():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.target,self.scope,self.values,))
+  return hash((self.span,self.field_spans,self.kind,self.id,self.name,self.description,self.uses,self.bases,self.special_condition,self.categories,self.subjects,self.recipients,self.transfers,self.retention,self.consent,self.profiling,self.automated_decisions,self.source,self.security,))
  return __hash__
 
 
 def _177():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.kind,self.title,self.languages,self.version,self.updated,self.history,self.url,self.scope,self.refers_to,self.cites,self.security,self.description,self.claims,self.contexts,self.bases,))
+  return hash((self.span,self.field_spans,self.kind,self.id,self.recipient,self.country,self.mechanism,self.mechanism_detail,self.certification,self.tia,self.description,))
  return __hash__
 
 
 def _178():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.lifetime,self.duration,self.minimum,))
+  return hash((self.span,self.field_spans,self.kind,self.id,self.taxonomy,self.name,self.description,self.children,))
  return __hash__
 
 
 def _179():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.name,))
+  return hash((self.span,self.field_spans,self.kind,self.id,self.taxonomy,self.name,self.description,self.special,self.criminal,self.children,self.identifiability,self.received_from,self.source,))
  return __hash__
 
 
 def _180():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.name,self.address,self.country,self.email,self.phone,))
+  return hash((self.span,self.field_spans,self.kind,self.name,self.email,self.phone,self.address,self.registration,self.country,self.website,self.representative,self.public_authority,self.offers_to,self.description,self.privacy_contact,self.dpo,))
  return __hash__
 
 
 def _181():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.present,self.exception,self.safeguards,self.logic,))
+  return hash((self.span,self.field_spans,self.kind,self.name,self.storage,self.provider,self.provider_ref,self.party,self.expiry,self.domains,self.purposes,self.category,self.consents,self.pattern,self.description,))
  return __hash__
 
 
 def _182():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.required,self.name,self.email,self.phone,self.address,))
+  return hash((self.span,self.field_spans,self.kind,self.offered,self.limited,self.denied,self.how,self.complaints,))
  return __hash__
 
 
 def _183():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.rights,self.purposes,self.law,self.reason,))
+  return hash((self.span,self.field_spans,self.kind,self.target,self.scope,self.values,))
  return __hash__
 
 
 def _184():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.route,self.value,))
+  return hash((self.span,self.field_spans,self.kind,self.title,self.languages,self.version,self.updated,self.history,self.url,self.scope,self.refers_to,self.cites,self.security,self.description,self.claims,self.contexts,self.bases,))
  return __hash__
 
 
 def _185():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.rule,self.duration,self.up_to,self.after,self.until,self.law,self.criteria,self.categories,))
+  return hash((self.span,self.field_spans,self.lifetime,self.duration,self.minimum,))
  return __hash__
 
 
 def _186():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.target,self.name,self.covers,))
+  return hash((self.span,self.field_spans,self.name,))
  return __hash__
 
 
 def _187():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.title,self.name,self.email,self.phone,self.address,))
+  return hash((self.span,self.field_spans,self.name,self.address,self.country,self.email,self.phone,))
  return __hash__
 
 
 def _188():
  def __hash__(self):
-  return hash((self.span,self.field_spans,self.what,self.names,))
+  return hash((self.span,self.field_spans,self.present,self.exception,self.safeguards,self.logic,))
  return __hash__
 
 
 def _189():
  def __hash__(self):
-  return hash((self.span,self.label,))
+  return hash((self.span,self.field_spans,self.required,self.name,self.email,self.phone,self.address,))
  return __hash__
 
 
 def _190():
  def __hash__(self):
-  return hash((self.start,self.line,self.column,self.text,self.own_line,self.cont,))
+  return hash((self.span,self.field_spans,self.rights,self.purposes,self.law,self.reason,))
  return __hash__
 
 
 def _191():
  def __hash__(self):
-  return hash((self.table,))
+  return hash((self.span,self.field_spans,self.route,self.value,))
  return __hash__
 
 
 def _192():
  def __hash__(self):
-  return hash((self.text,))
+  return hash((self.span,self.field_spans,self.rule,self.duration,self.up_to,self.after,self.until,self.law,self.criteria,self.categories,))
  return __hash__
 
 
 def _193():
  def __hash__(self):
-  return hash((self.text,self.href,))
+  return hash((self.span,self.field_spans,self.target,self.name,self.covers,))
  return __hash__
 
 
 def _194():
  def __hash__(self):
-  return hash((self.text,self.lang,))
+  return hash((self.span,self.field_spans,self.title,self.name,self.email,self.phone,self.address,))
  return __hash__
 
 
 def _195():
  def __hash__(self):
-  return hash((self.text,self.span,))
+  return hash((self.span,self.field_spans,self.what,self.names,))
  return __hash__
 
 
 def _196():
  def __hash__(self):
-  return hash((self.text,self.span,self.code,self.fix,))
+  return hash((self.span,self.label,))
  return __hash__
 
 
 def _197():
+ def __hash__(self):
+  return hash((self.start,self.line,self.column,self.text,self.own_line,self.cont,))
+ return __hash__
+
+
+def _198():
+ def __hash__(self):
+  return hash((self.table,))
+ return __hash__
+
+
+def _199():
+ def __hash__(self):
+  return hash((self.text,))
+ return __hash__
+
+
+def _200():
+ def __hash__(self):
+  return hash((self.text,self.href,))
+ return __hash__
+
+
+def _201():
+ def __hash__(self):
+  return hash((self.text,self.lang,))
+ return __hash__
+
+
+def _202():
+ def __hash__(self):
+  return hash((self.text,self.span,))
+ return __hash__
+
+
+def _203():
+ def __hash__(self):
+  return hash((self.text,self.span,self.code,self.fix,))
+ return __hash__
+
+
+def _204():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(allowed={self.allowed!r}, asked={self.asked!r}, categories={self.categories!r}, purpose={self.purpose!r}, name={self.name!r}, uses={self.uses!r}, covered={self.covered!r}, subject={self.subject!r}, recipient={self.recipient!r}, basis={self.basis!r}, conditions={self.conditions!r}, reasons={self.reasons!r}, span={self.span!r}, candidates={self.candidates!r})"
  return __repr__
 
 
-def _198():
+def _205():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(amount={self.amount!r}, unit={self.unit!r})"
  return __repr__
 
 
-def _199():
+def _206():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(amount={self.amount!r}, unit={self.unit!r}, problem={self.problem!r}, given={self.given!r}, at={self.at!r})"
  return __repr__
 
 
-def _200():
+def _207():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(base_label={self.base_label!r}, base_commit={self.base_commit!r}, base_path={self.base_path!r}, head_label={self.head_label!r}, head_commit={self.head_commit!r}, head_path={self.head_path!r}, changes={self.changes!r}, gated={self.gated!r}, fail_on={self.fail_on!r})"
  return __repr__
 
 
-def _201():
+def _208():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(caption={self.caption!r}, columns={self.columns!r}, rows={self.rows!r})"
  return __repr__
 
 
-def _202():
+def _209():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(categories={self.categories!r}, subjects={self.subjects!r}, uses={self.uses!r}, purposes={self.purposes!r})"
  return __repr__
 
 
-def _203():
+def _210():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(code={self.code!r}, name={self.name!r}, category={self.category!r}, severity={self.severity!r}, message={self.message!r}, span={self.span!r}, hint={self.hint!r}, url={self.url!r}, fatal={self.fatal!r}, suppressed={self.suppressed!r}, args={self.args!r}, message_id={self.message_id!r}, related={self.related!r})"
  return __repr__
 
 
-def _204():
+def _211():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(code={self.code!r}, name={self.name!r}, category={self.category!r}, severity={self.severity!r}, references={self.references!r}, check={self.check!r}, doc={self.doc!r}, options={self.options!r}, jurisdictions={self.jurisdictions!r}, profiles={self.profiles!r}, status={self.status!r}, implies={self.implies!r}, object_args={self.object_args!r}, messages={self.messages!r}, omits={self.omits!r})"
  return __repr__
 
 
-def _205():
+def _212():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(code={self.code!r}, name={self.name!r}, category={self.category!r}, severity={self.severity!r}, summary={self.summary!r}, description={self.description!r}, doc={self.doc!r}, url={self.url!r}, messages={self.messages!r})"
  return __repr__
 
 
-def _206():
+def _213():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(code={self.code!r}, name={self.name!r}, category={self.category!r}, source={self.source!r}, severity={self.severity!r}, summary={self.summary!r}, doc={self.doc!r}, page={self.page!r}, status={self.status!r}, redirect={self.redirect!r}, fatal={self.fatal!r}, messages={self.messages!r}, implies={self.implies!r}, object_args={self.object_args!r}, references={self.references!r}, jurisdictions={self.jurisdictions!r})"
  return __repr__
 
 
-def _207():
+def _214():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(code={self.code!r}, name={self.name!r}, severity={self.severity!r}, count={self.count!r})"
  return __repr__
 
 
-def _208():
+def _215():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(code={self.code!r}, name={self.name!r}, severity={self.severity!r}, findings={self.findings!r}, objects={self.objects!r}, noun={self.noun!r})"
  return __repr__
 
 
-def _209():
+def _216():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(content={self.content!r})"
  return __repr__
 
 
-def _210():
+def _217():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(cookie={self.cookie!r}, regex={self.regex!r}, seen={self.seen!r})"
  return __repr__
 
 
-def _211():
+def _218():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(country={self.country!r}, decision={self.decision!r}, date={self.date!r}, scope={self.scope!r}, requires_certification={self.requires_certification!r}, note={self.note!r}, eea_note={self.eea_note!r})"
  return __repr__
 
 
-def _212():
+def _219():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(depth={self.depth!r}, code={self.code!r}, comment={self.comment!r}, raw={self.raw!r}, cont={self.cont!r})"
  return __repr__
 
 
-def _213():
+def _220():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(diagnostics={self.diagnostics!r}, sources={self.sources!r}, files={self.files!r}, cached={self.cached!r}, skipped={self.skipped!r}, snapshot={self.snapshot!r}, notes={self.notes!r})"
  return __repr__
 
 
-def _214():
+def _221():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(diagnostics={self.diagnostics!r}, sources={self.sources!r}, files={self.files!r}, color={self.color!r}, show_suppressed={self.show_suppressed!r}, rules={self.rules!r}, skipped={self.skipped!r}, fail_level={self.fail_level!r}, quiet={self.quiet!r}, tool_version={self.tool_version!r})"
  return __repr__
 
 
-def _215():
+def _222():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(document={self.document!r}, diagnostics={self.diagnostics!r}, comments={self.comments!r})"
  return __repr__
 
 
-def _216():
+def _223():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(enabled={self.enabled!r}, out={self.out!r})"
  return __repr__
 
 
-def _217():
+def _224():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(expectation={self.expectation!r}, status={self.status!r}, message={self.message!r}, details={self.details!r})"
  return __repr__
 
 
-def _218():
+def _225():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(field={self.field!r}, text={self.text!r})"
  return __repr__
 
 
-def _219():
+def _226():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(first_party={self.first_party!r}, tolerance_ratio={self.tolerance_ratio!r}, tolerance_seconds={self.tolerance_seconds!r}, ignore={self.ignore!r})"
  return __repr__
 
 
-def _220():
+def _227():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(head={self.head!r}, lines={self.lines!r}, comments={self.comments!r})"
  return __repr__
 
 
-def _221():
+def _228():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(host={self.host!r}, port={self.port!r})"
  return __repr__
 
 
-def _222():
+def _229():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(id={self.id!r}, heading={self.heading!r}, blocks={self.blocks!r}, children={self.children!r})"
  return __repr__
 
 
-def _223():
+def _230():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(id={self.id!r}, name={self.name!r}, role={self.role!r}, countries={self.countries!r}, purposes={self.purposes!r}, transfers={self.transfers!r}, span={self.span!r}, findings={self.findings!r})"
  return __repr__
 
 
-def _224():
+def _231():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(id={self.id!r}, name={self.name!r}, taxonomy={self.taxonomy!r}, special={self.special!r}, span={self.span!r}, purposes={self.purposes!r}, allowed={self.allowed!r})"
  return __repr__
 
 
-def _225():
+def _232():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(id={self.id!r}, recipient={self.recipient!r}, country={self.country!r}, mechanism={self.mechanism!r}, detail={self.detail!r}, purposes={self.purposes!r}, span={self.span!r}, findings={self.findings!r})"
  return __repr__
 
 
-def _226():
+def _233():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(items={self.items!r})"
  return __repr__
 
 
-def _227():
+def _234():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(key={self.key!r}, cookies={self.cookies!r})"
  return __repr__
 
 
-def _228():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, description={self.description!r}, uses={self.uses!r}, bases={self.bases!r}, special_condition={self.special_condition!r}, categories={self.categories!r}, subjects={self.subjects!r}, recipients={self.recipients!r}, transfers={self.transfers!r}, retention={self.retention!r}, consent={self.consent!r}, profiling={self.profiling!r}, automated_decisions={self.automated_decisions!r}, source={self.source!r})"
- return __repr__
-
-
-def _229():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, severity={self.severity!r}, subject={self.subject!r}, message={self.message!r}, details={self.details!r}, base={self.base!r}, head={self.head!r})"
- return __repr__
-
-
-def _230():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, span={self.span!r}, text={self.text!r}, test={self.test!r}, purpose={self.purpose!r}, categories={self.categories!r}, subject={self.subject!r}, recipient={self.recipient!r}, cookie={self.cookie!r}, code={self.code!r}, target={self.target!r})"
- return __repr__
-
-
-def _231():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, storage={self.storage!r}, provider={self.provider!r}, provider_ref={self.provider_ref!r}, party={self.party!r}, expiry={self.expiry!r}, domains={self.domains!r}, purposes={self.purposes!r}, category={self.category!r}, consents={self.consents!r}, pattern={self.pattern!r}, description={self.description!r})"
- return __repr__
-
-
-def _232():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, text={self.text!r}, span={self.span!r})"
- return __repr__
-
-
-def _233():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, year={self.year!r}, number={self.number!r}, start={self.start!r}, end={self.end!r}, written={self.written!r})"
- return __repr__
-
-
-def _234():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(label={self.label!r}, commit={self.commit!r}, path={self.path!r}, policy={self.policy!r}, findings={self.findings!r}, sources={self.sources!r}, skipped={self.skipped!r})"
- return __repr__
-
-
 def _235():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(lang={self.lang!r}, language_name={self.language_name!r}, title={self.title!r}, updated={self.updated!r}, date={self.date!r}, version={self.version!r}, contents={self.contents!r}, not_stated={self.not_stated!r}, yes={self.yes!r}, no={self.no!r}, generated={self.generated!r}, h_controller={self.h_controller!r}, controller_intro={self.controller_intro!r}, name={self.name!r}, registration={self.registration!r}, address={self.address!r}, country={self.country!r}, email={self.email!r}, phone={self.phone!r}, website={self.website!r}, representative={self.representative!r}, h_privacy_contact={self.h_privacy_contact!r}, privacy_contact_intro={self.privacy_contact_intro!r}, h_dpo={self.h_dpo!r}, dpo_contact={self.dpo_contact!r}, dpo_not_required={self.dpo_not_required!r}, h_purposes={self.h_purposes!r}, purposes_intro={self.purposes_intro!r}, no_purposes={self.no_purposes!r}, legal_basis={self.legal_basis!r}, basis={self.basis!r}, basis_citation={self.basis_citation!r}, legal_obligation_law={self.legal_obligation_law!r}, bases_intro={self.bases_intro!r}, legitimate_interest={self.legitimate_interest!r}, special_condition={self.special_condition!r}, special_conditions={self.special_conditions!r}, special_citation={self.special_citation!r}, data={self.data!r}, subjects={self.subjects!r}, recipients={self.recipients!r}, transfers={self.transfers!r}, retention={self.retention!r}, consent_withdraw={self.consent_withdraw!r}, consent_how={self.consent_how!r}, consent_methods={self.consent_methods!r}, consent_label={self.consent_label!r}, consent_not_asked={self.consent_not_asked!r}, consent_unstated={self.consent_unstated!r}, consent_shown_in={self.consent_shown_in!r}, consent_given_on={self.consent_given_on!r}, consent_refusal={self.consent_refusal!r}, consent_condition_yes={self.consent_condition_yes!r}, consent_degrades={self.consent_degrades!r}, consent_no_effect={self.consent_no_effect!r}, consent_withdraw_via={self.consent_withdraw_via!r}, withdraw_routes={self.withdraw_routes!r}, cookie_consent_intro={self.cookie_consent_intro!r}, cookie_no_consent_intro={self.cookie_no_consent_intro!r}, profiling={self.profiling!r}, profiling_yes={self.profiling_yes!r}, automated={self.automated!r}, automated_yes={self.automated_yes!r}, automated_exceptions={self.automated_exceptions!r}, automated_logic={self.automated_logic!r}, automated_safeguards={self.automated_safeguards!r}, source={self.source!r}, received_from={self.received_from!r}, receives={self.receives!r}, identifiability={self.identifiability!r}, only_when={self.only_when!r}, retention_until={self.retention_until!r}, retention_after={self.retention_after!r}, retention_law={self.retention_law!r}, retention_law_unnamed={self.retention_law_unnamed!r}, retention_up_to={self.retention_up_to!r}, retention_law_permits={self.retention_law_permits!r}, retention_law_permits_unnamed={self.retention_law_permits_unnamed!r}, retention_criteria={self.retention_criteria!r}, retention_archive={self.retention_archive!r}, retention_other={self.retention_other!r}, retention_vague={self.retention_vague!r}, events_until={self.events_until!r}, events_after={self.events_after!r}, unit={self.unit!r}, h_data={self.h_data!r}, data_intro={self.data_intro!r}, special_category={self.special_category!r}, criminal_data={self.criminal_data!r}, children_data={self.children_data!r}, h_recipients={self.h_recipients!r}, recipients_intro={self.recipients_intro!r}, recipients_categories_intro={self.recipients_categories_intro!r}, recipient_category={self.recipient_category!r}, no_recipients={self.no_recipients!r}, role={self.role!r}, roles={self.roles!r}, countries_label={self.countries_label!r}, h_transfers={self.h_transfers!r}, transfers_intro={self.transfers_intro!r}, transfer_country={self.transfer_country!r}, transfer_recipient={self.transfer_recipient!r}, transfer_mechanism={self.transfer_mechanism!r}, mechanisms={self.mechanisms!r}, certification={self.certification!r}, h_cookies={self.h_cookies!r}, cookies_intro={self.cookies_intro!r}, cookie_caption={self.cookie_caption!r}, cookie_columns={self.cookie_columns!r}, parties={self.parties!r}, session={self.session!r}, persistent_unknown={self.persistent_unknown!r}, never_expires={self.never_expires!r}, expiry_range={self.expiry_range!r}, unnamed={self.unnamed!r}, storage={self.storage!r}, cookie_categories={self.cookie_categories!r}, banner_title={self.banner_title!r}, banner_intro={self.banner_intro!r}, banner_accept_all={self.banner_accept_all!r}, banner_reject_all={self.banner_reject_all!r}, banner_choose={self.banner_choose!r}, banner_save={self.banner_save!r}, banner_close={self.banner_close!r}, banner_preferences_title={self.banner_preferences_title!r}, banner_preferences_intro={self.banner_preferences_intro!r}, banner_necessary={self.banner_necessary!r}, banner_other={self.banner_other!r}, banner_always_on={self.banner_always_on!r}, banner_toggle_all={self.banner_toggle_all!r}, banner_service={self.banner_service!r}, banner_services={self.banner_services!r}, banner_domain={self.banner_domain!r}, banner_changed={self.banner_changed!r}, banner_privacy_notice={self.banner_privacy_notice!r}, banner_more={self.banner_more!r}, h_security={self.h_security!r}, h_rights={self.h_rights!r}, rights_intro={self.rights_intro!r}, rights={self.rights!r}, rights_limited={self.rights_limited!r}, rights_denied_intro={self.rights_denied_intro!r}, rights_for={self.rights_for!r}, rights_how={self.rights_how!r}, no_rights={self.no_rights!r}, h_complaints={self.h_complaints!r}, complaints_intro={self.complaints_intro!r}, complaints_authority={self.complaints_authority!r}, countries={self.countries!r}, claims={self.claims!r}, scope_intro={self.scope_intro!r}, scope_kinds={self.scope_kinds!r}, h_more={self.h_more!r}, more_intro={self.more_intro!r}, more_all={self.more_all!r}, topics={self.topics!r}, cites={self.cites!r}, h_history={self.h_history!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, description={self.description!r}, uses={self.uses!r}, bases={self.bases!r}, special_condition={self.special_condition!r}, categories={self.categories!r}, subjects={self.subjects!r}, recipients={self.recipients!r}, transfers={self.transfers!r}, retention={self.retention!r}, consent={self.consent!r}, profiling={self.profiling!r}, automated_decisions={self.automated_decisions!r}, source={self.source!r}, security={self.security!r})"
  return __repr__
 
 
 def _236():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(lang={self.lang!r}, title={self.title!r}, updated={self.updated!r}, sections={self.sections!r}, generated={self.generated!r}, contents={self.contents!r}, version={self.version!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, severity={self.severity!r}, subject={self.subject!r}, message={self.message!r}, details={self.details!r}, base={self.base!r}, head={self.head!r})"
  return __repr__
 
 
 def _237():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(line={self.line!r}, column={self.column!r}, end_column={self.end_column!r}, codes={self.codes!r}, reason={self.reason!r}, until={self.until!r}, first_line={self.first_line!r}, last_line={self.last_line!r}, problem={self.problem!r}, used={self.used!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, span={self.span!r}, text={self.text!r}, test={self.test!r}, purpose={self.purpose!r}, categories={self.categories!r}, subject={self.subject!r}, recipient={self.recipient!r}, cookie={self.cookie!r}, code={self.code!r}, target={self.target!r})"
  return __repr__
 
 
 def _238():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(line={self.line!r}, column={self.column!r}, text={self.text!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, storage={self.storage!r}, provider={self.provider!r}, provider_ref={self.provider_ref!r}, party={self.party!r}, expiry={self.expiry!r}, domains={self.domains!r}, purposes={self.purposes!r}, category={self.category!r}, consents={self.consents!r}, pattern={self.pattern!r}, description={self.description!r})"
  return __repr__
 
 
 def _239():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(msgid={self.msgid!r}, placeholders={self.placeholders!r}, plural={self.plural!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, text={self.text!r}, span={self.span!r})"
  return __repr__
 
 
 def _240():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, domain={self.domain!r}, how={self.how!r}, position={self.position!r}, index={self.index!r}, host_only={self.host_only!r}, path={self.path!r}, lifetime={self.lifetime!r}, expiry_known={self.expiry_known!r}, url={self.url!r}, pre_consent={self.pre_consent!r}, evidence={self.evidence!r}, storage={self.storage!r}, after_reject={self.after_reject!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, title={self.title!r}, sheet={self.sheet!r}, headings={self.headings!r}, rows={self.rows!r})"
  return __repr__
 
 
 def _241():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, domain={self.domain!r}, path={self.path!r}, max_age={self.max_age!r}, expires={self.expires!r}, evidence={self.evidence!r}, max_age_capped={self.max_age_capped!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, year={self.year!r}, number={self.number!r}, start={self.start!r}, end={self.end!r}, written={self.written!r})"
  return __repr__
 
 
 def _242():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, severity={self.severity!r}, doc={self.doc!r})"
+  return self.__class__.__qualname__ + f"(label={self.label!r}, commit={self.commit!r}, path={self.path!r}, policy={self.policy!r}, findings={self.findings!r}, sources={self.sources!r}, skipped={self.skipped!r})"
  return __repr__
 
 
 def _243():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, span={self.span!r}, expectations={self.expectations!r})"
+  return self.__class__.__qualname__ + f"(lang={self.lang!r}, language_name={self.language_name!r}, title={self.title!r}, updated={self.updated!r}, date={self.date!r}, version={self.version!r}, contents={self.contents!r}, not_stated={self.not_stated!r}, yes={self.yes!r}, no={self.no!r}, generated={self.generated!r}, h_controller={self.h_controller!r}, controller_intro={self.controller_intro!r}, name={self.name!r}, registration={self.registration!r}, address={self.address!r}, country={self.country!r}, email={self.email!r}, phone={self.phone!r}, website={self.website!r}, representative={self.representative!r}, h_privacy_contact={self.h_privacy_contact!r}, privacy_contact_intro={self.privacy_contact_intro!r}, h_dpo={self.h_dpo!r}, dpo_contact={self.dpo_contact!r}, dpo_not_required={self.dpo_not_required!r}, h_purposes={self.h_purposes!r}, purposes_intro={self.purposes_intro!r}, no_purposes={self.no_purposes!r}, legal_basis={self.legal_basis!r}, basis={self.basis!r}, basis_citation={self.basis_citation!r}, legal_obligation_law={self.legal_obligation_law!r}, bases_intro={self.bases_intro!r}, legitimate_interest={self.legitimate_interest!r}, special_condition={self.special_condition!r}, special_conditions={self.special_conditions!r}, special_citation={self.special_citation!r}, data={self.data!r}, subjects={self.subjects!r}, recipients={self.recipients!r}, transfers={self.transfers!r}, retention={self.retention!r}, consent_withdraw={self.consent_withdraw!r}, consent_how={self.consent_how!r}, consent_methods={self.consent_methods!r}, consent_label={self.consent_label!r}, consent_not_asked={self.consent_not_asked!r}, consent_unstated={self.consent_unstated!r}, consent_shown_in={self.consent_shown_in!r}, consent_given_on={self.consent_given_on!r}, consent_refusal={self.consent_refusal!r}, consent_condition_yes={self.consent_condition_yes!r}, consent_degrades={self.consent_degrades!r}, consent_no_effect={self.consent_no_effect!r}, consent_withdraw_via={self.consent_withdraw_via!r}, withdraw_routes={self.withdraw_routes!r}, cookie_consent_intro={self.cookie_consent_intro!r}, cookie_no_consent_intro={self.cookie_no_consent_intro!r}, profiling={self.profiling!r}, profiling_yes={self.profiling_yes!r}, automated={self.automated!r}, automated_yes={self.automated_yes!r}, automated_exceptions={self.automated_exceptions!r}, automated_logic={self.automated_logic!r}, automated_safeguards={self.automated_safeguards!r}, source={self.source!r}, received_from={self.received_from!r}, receives={self.receives!r}, identifiability={self.identifiability!r}, only_when={self.only_when!r}, retention_until={self.retention_until!r}, retention_after={self.retention_after!r}, retention_law={self.retention_law!r}, retention_law_unnamed={self.retention_law_unnamed!r}, retention_up_to={self.retention_up_to!r}, retention_law_permits={self.retention_law_permits!r}, retention_law_permits_unnamed={self.retention_law_permits_unnamed!r}, retention_criteria={self.retention_criteria!r}, retention_archive={self.retention_archive!r}, retention_other={self.retention_other!r}, retention_vague={self.retention_vague!r}, events_until={self.events_until!r}, events_after={self.events_after!r}, unit={self.unit!r}, h_data={self.h_data!r}, data_intro={self.data_intro!r}, special_category={self.special_category!r}, criminal_data={self.criminal_data!r}, children_data={self.children_data!r}, h_recipients={self.h_recipients!r}, recipients_intro={self.recipients_intro!r}, recipients_categories_intro={self.recipients_categories_intro!r}, recipient_category={self.recipient_category!r}, no_recipients={self.no_recipients!r}, role={self.role!r}, roles={self.roles!r}, countries_label={self.countries_label!r}, h_transfers={self.h_transfers!r}, transfers_intro={self.transfers_intro!r}, transfer_country={self.transfer_country!r}, transfer_recipient={self.transfer_recipient!r}, transfer_mechanism={self.transfer_mechanism!r}, mechanisms={self.mechanisms!r}, certification={self.certification!r}, h_cookies={self.h_cookies!r}, cookies_intro={self.cookies_intro!r}, cookie_caption={self.cookie_caption!r}, cookie_columns={self.cookie_columns!r}, parties={self.parties!r}, session={self.session!r}, persistent_unknown={self.persistent_unknown!r}, never_expires={self.never_expires!r}, expiry_range={self.expiry_range!r}, unnamed={self.unnamed!r}, storage={self.storage!r}, cookie_categories={self.cookie_categories!r}, banner_title={self.banner_title!r}, banner_intro={self.banner_intro!r}, banner_accept_all={self.banner_accept_all!r}, banner_reject_all={self.banner_reject_all!r}, banner_choose={self.banner_choose!r}, banner_save={self.banner_save!r}, banner_close={self.banner_close!r}, banner_preferences_title={self.banner_preferences_title!r}, banner_preferences_intro={self.banner_preferences_intro!r}, banner_necessary={self.banner_necessary!r}, banner_other={self.banner_other!r}, banner_always_on={self.banner_always_on!r}, banner_toggle_all={self.banner_toggle_all!r}, banner_service={self.banner_service!r}, banner_services={self.banner_services!r}, banner_domain={self.banner_domain!r}, banner_changed={self.banner_changed!r}, banner_privacy_notice={self.banner_privacy_notice!r}, banner_more={self.banner_more!r}, h_security={self.h_security!r}, h_rights={self.h_rights!r}, rights_intro={self.rights_intro!r}, rights={self.rights!r}, rights_limited={self.rights_limited!r}, rights_denied_intro={self.rights_denied_intro!r}, rights_for={self.rights_for!r}, rights_how={self.rights_how!r}, no_rights={self.no_rights!r}, h_complaints={self.h_complaints!r}, complaints_intro={self.complaints_intro!r}, complaints_authority={self.complaints_authority!r}, countries={self.countries!r}, claims={self.claims!r}, scope_intro={self.scope_intro!r}, scope_kinds={self.scope_kinds!r}, h_more={self.h_more!r}, more_intro={self.more_intro!r}, more_all={self.more_all!r}, topics={self.topics!r}, cites={self.cites!r}, h_history={self.h_history!r})"
  return __repr__
 
 
 def _244():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, storage={self.storage!r}, category={self.category!r}, party={self.party!r}, provider={self.provider!r}, expiry={self.expiry!r}, purposes={self.purposes!r}, consents={self.consents!r}, needs_consent={self.needs_consent!r}, why={self.why!r}, span={self.span!r}, findings={self.findings!r}, label={self.label!r})"
+  return self.__class__.__qualname__ + f"(lang={self.lang!r}, title={self.title!r}, note={self.note!r}, controller={self.controller!r}, processor={self.processor!r})"
  return __repr__
 
 
 def _245():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(node={self.node!r}, index={self.index!r}, start={self.start!r}, end_line={self.end_line!r}, blank_before={self.blank_before!r}, leading={self.leading!r}, gap_before_node={self.gap_before_node!r}, inner={self.inner!r}, trailing={self.trailing!r})"
+  return self.__class__.__qualname__ + f"(lang={self.lang!r}, title={self.title!r}, updated={self.updated!r}, sections={self.sections!r}, generated={self.generated!r}, contents={self.contents!r}, version={self.version!r})"
  return __repr__
 
 
 def _246():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(outcomes={self.outcomes!r}, coverage={self.coverage!r}, problems={self.problems!r}, sources={self.sources!r}, files={self.files!r})"
+  return self.__class__.__qualname__ + f"(line={self.line!r}, column={self.column!r}, end_column={self.end_column!r}, codes={self.codes!r}, reason={self.reason!r}, until={self.until!r}, first_line={self.first_line!r}, last_line={self.last_line!r}, problem={self.problem!r}, used={self.used!r})"
  return __repr__
 
 
 def _247():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(path={self.path!r}, blocks={self.blocks!r})"
+  return self.__class__.__qualname__ + f"(line={self.line!r}, column={self.column!r}, text={self.text!r})"
  return __repr__
 
 
 def _248():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(path={self.path!r}, cases={self.cases!r})"
+  return self.__class__.__qualname__ + f"(msgid={self.msgid!r}, placeholders={self.placeholders!r}, plural={self.plural!r})"
  return __repr__
 
 
 def _249():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(path={self.path!r}, kind={self.kind!r}, observations={self.observations!r}, problems={self.problems!r}, pages={self.pages!r}, text={self.text!r}, requests={self.requests!r}, local_storage={self.local_storage!r}, choice={self.choice!r}, choice_at={self.choice_at!r})"
+  return self.__class__.__qualname__ + f"(name={self.name!r}, domain={self.domain!r}, how={self.how!r}, position={self.position!r}, index={self.index!r}, host_only={self.host_only!r}, path={self.path!r}, lifetime={self.lifetime!r}, expiry_known={self.expiry_known!r}, url={self.url!r}, pre_consent={self.pre_consent!r}, evidence={self.evidence!r}, storage={self.storage!r}, after_reject={self.after_reject!r})"
  return __repr__
 
 
 def _250():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(path={self.path!r}, line={self.line!r}, column={self.column!r}, end_column={self.end_column!r})"
+  return self.__class__.__qualname__ + f"(name={self.name!r}, domain={self.domain!r}, path={self.path!r}, max_age={self.max_age!r}, expires={self.expires!r}, evidence={self.evidence!r}, max_age_capped={self.max_age_capped!r})"
  return __repr__
 
 
 def _251():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(path={self.path!r}, line={self.line!r}, column={self.column!r}, end_line={self.end_line!r}, end_column={self.end_column!r})"
+  return self.__class__.__qualname__ + f"(name={self.name!r}, severity={self.severity!r}, doc={self.doc!r})"
  return __repr__
 
 
 def _252():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(path={self.path!r}, source={self.source!r}, output={self.output!r}, diagnostics={self.diagnostics!r})"
+  return self.__class__.__qualname__ + f"(name={self.name!r}, span={self.span!r}, expectations={self.expectations!r})"
  return __repr__
 
 
 def _253():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(path={self.path!r}, table={self.table!r})"
+  return self.__class__.__qualname__ + f"(name={self.name!r}, storage={self.storage!r}, category={self.category!r}, party={self.party!r}, provider={self.provider!r}, expiry={self.expiry!r}, purposes={self.purposes!r}, consents={self.consents!r}, needs_consent={self.needs_consent!r}, why={self.why!r}, span={self.span!r}, findings={self.findings!r}, label={self.label!r})"
  return __repr__
 
 
 def _254():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(path={self.path!r}, text={self.text!r}, diagnostics={self.diagnostics!r})"
+  return self.__class__.__qualname__ + f"(node={self.node!r}, index={self.index!r}, start={self.start!r}, end_line={self.end_line!r}, blank_before={self.blank_before!r}, leading={self.leading!r}, gap_before_node={self.gap_before_node!r}, inner={self.inner!r}, trailing={self.trailing!r})"
  return __repr__
 
 
 def _255():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(paths={self.paths!r}, config_file={self.config_file!r}, select={self.select!r}, ignore={self.ignore!r}, use_cache={self.use_cache!r}, jobs={self.jobs!r}, context={self.context!r}, watch={self.watch!r}, cache_dir={self.cache_dir!r})"
+  return self.__class__.__qualname__ + f"(outcomes={self.outcomes!r}, coverage={self.coverage!r}, problems={self.problems!r}, sources={self.sources!r}, files={self.files!r})"
  return __repr__
 
 
 def _256():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(plain={self.plain!r}, by_lang={self.by_lang!r})"
+  return self.__class__.__qualname__ + f"(path={self.path!r}, blocks={self.blocks!r})"
  return __repr__
 
 
 def _257():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(policies={self.policies!r}, problems={self.problems!r})"
+  return self.__class__.__qualname__ + f"(path={self.path!r}, cases={self.cases!r})"
  return __repr__
 
 
 def _258():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(policies={self.policies!r}, problems={self.problems!r}, searched={self.searched!r}, irregular={self.irregular!r})"
+  return self.__class__.__qualname__ + f"(path={self.path!r}, kind={self.kind!r}, observations={self.observations!r}, problems={self.problems!r}, pages={self.pages!r}, text={self.text!r}, requests={self.requests!r}, local_storage={self.local_storage!r}, choice={self.choice!r}, choice_at={self.choice_at!r})"
  return __repr__
 
 
 def _259():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(policy={self.policy!r}, diagnostics={self.diagnostics!r}, sources={self.sources!r})"
+  return self.__class__.__qualname__ + f"(path={self.path!r}, line={self.line!r}, column={self.column!r}, end_column={self.end_column!r})"
  return __repr__
 
 
 def _260():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(policy={self.policy!r}, options={self.options!r}, jurisdictions={self.jurisdictions!r}, _cache={self._cache!r})"
+  return self.__class__.__qualname__ + f"(path={self.path!r}, line={self.line!r}, column={self.column!r}, end_line={self.end_line!r}, end_column={self.end_column!r})"
  return __repr__
 
 
 def _261():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(policy={self.policy!r}, tests={self.tests!r}, items={self.items!r}, exercised={self.exercised!r})"
+  return self.__class__.__qualname__ + f"(path={self.path!r}, source={self.source!r}, output={self.output!r}, diagnostics={self.diagnostics!r})"
  return __repr__
 
 
 def _262():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(policy={self.policy!r}, tests={self.tests!r}, parts={self.parts!r}, notes={self.notes!r}, empty={self.empty!r})"
+  return self.__class__.__qualname__ + f"(path={self.path!r}, table={self.table!r})"
  return __repr__
 
 
 def _263():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(policy={self.policy!r}, top={self.top!r})"
+  return self.__class__.__qualname__ + f"(path={self.path!r}, text={self.text!r}, diagnostics={self.diagnostics!r})"
  return __repr__
 
 
 def _264():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(purpose={self.purpose!r}, categories={self.categories!r}, subjects={self.subjects!r}, recipients={self.recipients!r}, basis={self.basis!r}, conditions={self.conditions!r}, subject_condition={self.subject_condition!r}, blocking={self.blocking!r}, granted={self.granted!r}, name={self.name!r})"
+  return self.__class__.__qualname__ + f"(paths={self.paths!r}, config_file={self.config_file!r}, select={self.select!r}, ignore={self.ignore!r}, use_cache={self.use_cache!r}, jobs={self.jobs!r}, context={self.context!r}, watch={self.watch!r}, cache_dir={self.cache_dir!r})"
  return __repr__
 
 
 def _265():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(revision={self.revision!r}, commit={self.commit!r}, root={self.root!r}, files={self.files!r}, skipped={self.skipped!r})"
+  return self.__class__.__qualname__ + f"(plain={self.plain!r}, by_lang={self.by_lang!r})"
  return __repr__
 
 
 def _266():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(root={self.root!r}, files={self.files!r})"
+  return self.__class__.__qualname__ + f"(policies={self.policies!r}, problems={self.problems!r})"
  return __repr__
 
 
 def _267():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(root={self.root!r}, files={self.files!r}, info={self.info!r}, controllers={self.controllers!r}, authorities={self.authorities!r}, subjects={self.subjects!r}, categories={self.categories!r}, purposes={self.purposes!r}, recipients={self.recipients!r}, transfers={self.transfers!r}, consents={self.consents!r}, cookies={self.cookies!r}, rights={self.rights!r})"
+  return self.__class__.__qualname__ + f"(policies={self.policies!r}, problems={self.problems!r}, searched={self.searched!r}, irregular={self.irregular!r})"
  return __repr__
 
 
 def _268():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(root={self.root!r}, policy={self.policy!r}, diagnostics={self.diagnostics!r}, sources={self.sources!r})"
+  return self.__class__.__qualname__ + f"(policy={self.policy!r}, diagnostics={self.diagnostics!r}, sources={self.sources!r})"
  return __repr__
 
 
 def _269():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(rule={self.rule!r}, severity={self.severity!r}, options={self.options!r})"
+  return self.__class__.__qualname__ + f"(policy={self.policy!r}, lang={self.lang!r}, problems={self.problems!r})"
  return __repr__
 
 
 def _270():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(select={self.select!r}, ignore={self.ignore!r}, extend_select={self.extend_select!r}, jurisdictions={self.jurisdictions!r}, max_file_bytes={self.max_file_bytes!r}, max_capture_bytes={self.max_capture_bytes!r}, max_manifest_bytes={self.max_manifest_bytes!r}, policy={self.policy!r}, referred_findings={self.referred_findings!r}, group_findings={self.group_findings!r}, rules={self.rules!r}, source={self.source!r})"
+  return self.__class__.__qualname__ + f"(policy={self.policy!r}, options={self.options!r}, jurisdictions={self.jurisdictions!r}, _cache={self._cache!r})"
  return __repr__
 
 
 def _271():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(source={self.source!r})"
+  return self.__class__.__qualname__ + f"(policy={self.policy!r}, tests={self.tests!r}, items={self.items!r}, exercised={self.exercised!r})"
  return __repr__
 
 
 def _272():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r})"
+  return self.__class__.__qualname__ + f"(policy={self.policy!r}, tests={self.tests!r}, parts={self.parts!r}, notes={self.notes!r}, empty={self.empty!r})"
  return __repr__
 
 
 def _273():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, args={self.args!r}, message_id={self.message_id!r}, hint={self.hint!r})"
+  return self.__class__.__qualname__ + f"(policy={self.policy!r}, top={self.top!r})"
  return __repr__
 
 
 def _274():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, basis={self.basis!r}, citation={self.citation!r}, interest={self.interest!r}, balancing_test={self.balancing_test!r})"
+  return self.__class__.__qualname__ + f"(purpose={self.purpose!r}, categories={self.categories!r}, subjects={self.subjects!r}, recipients={self.recipients!r}, basis={self.basis!r}, conditions={self.conditions!r}, subject_condition={self.subject_condition!r}, blocking={self.blocking!r}, granted={self.granted!r}, name={self.name!r})"
  return __repr__
 
 
 def _275():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, condition={self.condition!r}, citation={self.citation!r})"
+  return self.__class__.__qualname__ + f"(revision={self.revision!r}, commit={self.commit!r}, root={self.root!r}, files={self.files!r}, skipped={self.skipped!r})"
  return __repr__
 
 
 def _276():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, date={self.date!r}, text={self.text!r})"
+  return self.__class__.__qualname__ + f"(root={self.root!r}, files={self.files!r})"
  return __repr__
 
 
 def _277():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, methods={self.methods!r}, reject_button={self.reject_button!r}, granular={self.granular!r}, explicit={self.explicit!r}, condition_of_service={self.condition_of_service!r}, refusal_degrades_service={self.refusal_degrades_service!r}, shown_in={self.shown_in!r}, given_on={self.given_on!r}, withdraw={self.withdraw!r}, withdraw_via={self.withdraw_via!r}, record_retention={self.record_retention!r}, valid_for={self.valid_for!r}, minimum_age={self.minimum_age!r}, parental_consent={self.parental_consent!r}, description={self.description!r})"
+  return self.__class__.__qualname__ + f"(root={self.root!r}, files={self.files!r}, info={self.info!r}, controllers={self.controllers!r}, authorities={self.authorities!r}, subjects={self.subjects!r}, categories={self.categories!r}, purposes={self.purposes!r}, recipients={self.recipients!r}, transfers={self.transfers!r}, consents={self.consents!r}, cookies={self.cookies!r}, rights={self.rights!r}, processing={self.processing!r})"
  return __repr__
 
 
 def _278():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, name={self.name!r}, country={self.country!r}, email={self.email!r}, phone={self.phone!r}, address={self.address!r}, website={self.website!r})"
+  return self.__class__.__qualname__ + f"(root={self.root!r}, policy={self.policy!r}, diagnostics={self.diagnostics!r}, sources={self.sources!r})"
  return __repr__
 
 
 def _279():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, name={self.name!r}, description={self.description!r}, role={self.role!r}, countries={self.countries!r}, contract={self.contract!r}, website={self.website!r}, receives={self.receives!r}, receives_how={self.receives_how!r}, only_when={self.only_when!r}, category_only={self.category_only!r})"
+  return self.__class__.__qualname__ + f"(rule={self.rule!r}, severity={self.severity!r}, options={self.options!r})"
  return __repr__
 
 
 def _280():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, name={self.name!r}, description={self.description!r}, uses={self.uses!r}, bases={self.bases!r}, special_condition={self.special_condition!r}, categories={self.categories!r}, subjects={self.subjects!r}, recipients={self.recipients!r}, transfers={self.transfers!r}, retention={self.retention!r}, consent={self.consent!r}, profiling={self.profiling!r}, automated_decisions={self.automated_decisions!r}, source={self.source!r})"
+  return self.__class__.__qualname__ + f"(select={self.select!r}, ignore={self.ignore!r}, extend_select={self.extend_select!r}, jurisdictions={self.jurisdictions!r}, max_file_bytes={self.max_file_bytes!r}, max_capture_bytes={self.max_capture_bytes!r}, max_manifest_bytes={self.max_manifest_bytes!r}, policy={self.policy!r}, referred_findings={self.referred_findings!r}, group_findings={self.group_findings!r}, rules={self.rules!r}, source={self.source!r})"
  return __repr__
 
 
 def _281():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, recipient={self.recipient!r}, country={self.country!r}, mechanism={self.mechanism!r}, mechanism_detail={self.mechanism_detail!r}, certification={self.certification!r}, tia={self.tia!r}, description={self.description!r})"
+  return self.__class__.__qualname__ + f"(source={self.source!r})"
  return __repr__
 
 
 def _282():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, taxonomy={self.taxonomy!r}, name={self.name!r}, description={self.description!r}, children={self.children!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r})"
  return __repr__
 
 
 def _283():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, taxonomy={self.taxonomy!r}, name={self.name!r}, description={self.description!r}, special={self.special!r}, criminal={self.criminal!r}, children={self.children!r}, identifiability={self.identifiability!r}, received_from={self.received_from!r}, source={self.source!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, args={self.args!r}, message_id={self.message_id!r}, hint={self.hint!r})"
  return __repr__
 
 
 def _284():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, name={self.name!r}, email={self.email!r}, phone={self.phone!r}, address={self.address!r}, registration={self.registration!r}, country={self.country!r}, website={self.website!r}, representative={self.representative!r}, public_authority={self.public_authority!r}, offers_to={self.offers_to!r}, description={self.description!r}, privacy_contact={self.privacy_contact!r}, dpo={self.dpo!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, basis={self.basis!r}, citation={self.citation!r}, interest={self.interest!r}, balancing_test={self.balancing_test!r})"
  return __repr__
 
 
 def _285():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, name={self.name!r}, storage={self.storage!r}, provider={self.provider!r}, provider_ref={self.provider_ref!r}, party={self.party!r}, expiry={self.expiry!r}, domains={self.domains!r}, purposes={self.purposes!r}, category={self.category!r}, consents={self.consents!r}, pattern={self.pattern!r}, description={self.description!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, condition={self.condition!r}, citation={self.citation!r})"
  return __repr__
 
 
 def _286():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, offered={self.offered!r}, limited={self.limited!r}, denied={self.denied!r}, how={self.how!r}, complaints={self.complaints!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, date={self.date!r}, text={self.text!r})"
  return __repr__
 
 
 def _287():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, target={self.target!r}, scope={self.scope!r}, values={self.values!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, methods={self.methods!r}, reject_button={self.reject_button!r}, granular={self.granular!r}, explicit={self.explicit!r}, condition_of_service={self.condition_of_service!r}, refusal_degrades_service={self.refusal_degrades_service!r}, shown_in={self.shown_in!r}, given_on={self.given_on!r}, withdraw={self.withdraw!r}, withdraw_via={self.withdraw_via!r}, record_retention={self.record_retention!r}, valid_for={self.valid_for!r}, minimum_age={self.minimum_age!r}, parental_consent={self.parental_consent!r}, description={self.description!r})"
  return __repr__
 
 
 def _288():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, title={self.title!r}, languages={self.languages!r}, version={self.version!r}, updated={self.updated!r}, history={self.history!r}, url={self.url!r}, scope={self.scope!r}, refers_to={self.refers_to!r}, cites={self.cites!r}, security={self.security!r}, description={self.description!r}, claims={self.claims!r}, contexts={self.contexts!r}, bases={self.bases!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, name={self.name!r}, country={self.country!r}, email={self.email!r}, phone={self.phone!r}, address={self.address!r}, website={self.website!r})"
  return __repr__
 
 
 def _289():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, label={self.label!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, name={self.name!r}, description={self.description!r}, on_behalf_of={self.on_behalf_of!r}, categories={self.categories!r}, subjects={self.subjects!r}, transfers={self.transfers!r}, security={self.security!r})"
  return __repr__
 
 
 def _290():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, lifetime={self.lifetime!r}, duration={self.duration!r}, minimum={self.minimum!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, name={self.name!r}, description={self.description!r}, role={self.role!r}, countries={self.countries!r}, contract={self.contract!r}, website={self.website!r}, receives={self.receives!r}, receives_how={self.receives_how!r}, only_when={self.only_when!r}, category_only={self.category_only!r})"
  return __repr__
 
 
 def _291():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, name={self.name!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, name={self.name!r}, description={self.description!r}, uses={self.uses!r}, bases={self.bases!r}, special_condition={self.special_condition!r}, categories={self.categories!r}, subjects={self.subjects!r}, recipients={self.recipients!r}, transfers={self.transfers!r}, retention={self.retention!r}, consent={self.consent!r}, profiling={self.profiling!r}, automated_decisions={self.automated_decisions!r}, source={self.source!r}, security={self.security!r})"
  return __repr__
 
 
 def _292():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, name={self.name!r}, address={self.address!r}, country={self.country!r}, email={self.email!r}, phone={self.phone!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, recipient={self.recipient!r}, country={self.country!r}, mechanism={self.mechanism!r}, mechanism_detail={self.mechanism_detail!r}, certification={self.certification!r}, tia={self.tia!r}, description={self.description!r})"
  return __repr__
 
 
 def _293():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, present={self.present!r}, exception={self.exception!r}, safeguards={self.safeguards!r}, logic={self.logic!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, taxonomy={self.taxonomy!r}, name={self.name!r}, description={self.description!r}, children={self.children!r})"
  return __repr__
 
 
 def _294():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, required={self.required!r}, name={self.name!r}, email={self.email!r}, phone={self.phone!r}, address={self.address!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, id={self.id!r}, taxonomy={self.taxonomy!r}, name={self.name!r}, description={self.description!r}, special={self.special!r}, criminal={self.criminal!r}, children={self.children!r}, identifiability={self.identifiability!r}, received_from={self.received_from!r}, source={self.source!r})"
  return __repr__
 
 
 def _295():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, rights={self.rights!r}, purposes={self.purposes!r}, law={self.law!r}, reason={self.reason!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, name={self.name!r}, email={self.email!r}, phone={self.phone!r}, address={self.address!r}, registration={self.registration!r}, country={self.country!r}, website={self.website!r}, representative={self.representative!r}, public_authority={self.public_authority!r}, offers_to={self.offers_to!r}, description={self.description!r}, privacy_contact={self.privacy_contact!r}, dpo={self.dpo!r})"
  return __repr__
 
 
 def _296():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, route={self.route!r}, value={self.value!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, name={self.name!r}, storage={self.storage!r}, provider={self.provider!r}, provider_ref={self.provider_ref!r}, party={self.party!r}, expiry={self.expiry!r}, domains={self.domains!r}, purposes={self.purposes!r}, category={self.category!r}, consents={self.consents!r}, pattern={self.pattern!r}, description={self.description!r})"
  return __repr__
 
 
 def _297():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, rule={self.rule!r}, duration={self.duration!r}, up_to={self.up_to!r}, after={self.after!r}, until={self.until!r}, law={self.law!r}, criteria={self.criteria!r}, categories={self.categories!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, offered={self.offered!r}, limited={self.limited!r}, denied={self.denied!r}, how={self.how!r}, complaints={self.complaints!r})"
  return __repr__
 
 
 def _298():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, target={self.target!r}, name={self.name!r}, covers={self.covers!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, target={self.target!r}, scope={self.scope!r}, values={self.values!r})"
  return __repr__
 
 
 def _299():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, title={self.title!r}, name={self.name!r}, email={self.email!r}, phone={self.phone!r}, address={self.address!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, kind={self.kind!r}, title={self.title!r}, languages={self.languages!r}, version={self.version!r}, updated={self.updated!r}, history={self.history!r}, url={self.url!r}, scope={self.scope!r}, refers_to={self.refers_to!r}, cites={self.cites!r}, security={self.security!r}, description={self.description!r}, claims={self.claims!r}, contexts={self.contexts!r}, bases={self.bases!r})"
  return __repr__
 
 
 def _300():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(span={self.span!r}, what={self.what!r}, names={self.names!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, label={self.label!r})"
  return __repr__
 
 
 def _301():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(start={self.start!r}, line={self.line!r}, column={self.column!r}, text={self.text!r}, own_line={self.own_line!r}, cont={self.cont!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, lifetime={self.lifetime!r}, duration={self.duration!r}, minimum={self.minimum!r})"
  return __repr__
 
 
 def _302():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(table={self.table!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, name={self.name!r})"
  return __repr__
 
 
 def _303():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(text={self.text!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, name={self.name!r}, address={self.address!r}, country={self.country!r}, email={self.email!r}, phone={self.phone!r})"
  return __repr__
 
 
 def _304():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(text={self.text!r}, href={self.href!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, present={self.present!r}, exception={self.exception!r}, safeguards={self.safeguards!r}, logic={self.logic!r})"
  return __repr__
 
 
 def _305():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(text={self.text!r}, lang={self.lang!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, required={self.required!r}, name={self.name!r}, email={self.email!r}, phone={self.phone!r}, address={self.address!r})"
  return __repr__
 
 
 def _306():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(text={self.text!r}, parts={self.parts!r}, notes={self.notes!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, rights={self.rights!r}, purposes={self.purposes!r}, law={self.law!r}, reason={self.reason!r})"
  return __repr__
 
 
 def _307():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(text={self.text!r}, span={self.span!r})"
+  return self.__class__.__qualname__ + f"(span={self.span!r}, route={self.route!r}, value={self.value!r})"
  return __repr__
 
 
 def _308():
  def __repr__(self):
+  return self.__class__.__qualname__ + f"(span={self.span!r}, rule={self.rule!r}, duration={self.duration!r}, up_to={self.up_to!r}, after={self.after!r}, until={self.until!r}, law={self.law!r}, criteria={self.criteria!r}, categories={self.categories!r})"
+ return __repr__
+
+
+def _309():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(span={self.span!r}, target={self.target!r}, name={self.name!r}, covers={self.covers!r})"
+ return __repr__
+
+
+def _310():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(span={self.span!r}, title={self.title!r}, name={self.name!r}, email={self.email!r}, phone={self.phone!r}, address={self.address!r})"
+ return __repr__
+
+
+def _311():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(span={self.span!r}, what={self.what!r}, names={self.names!r})"
+ return __repr__
+
+
+def _312():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(start={self.start!r}, line={self.line!r}, column={self.column!r}, text={self.text!r}, own_line={self.own_line!r}, cont={self.cont!r})"
+ return __repr__
+
+
+def _313():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(table={self.table!r})"
+ return __repr__
+
+
+def _314():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(text={self.text!r})"
+ return __repr__
+
+
+def _315():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(text={self.text!r}, href={self.href!r})"
+ return __repr__
+
+
+def _316():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(text={self.text!r}, lang={self.lang!r})"
+ return __repr__
+
+
+def _317():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(text={self.text!r}, parts={self.parts!r}, notes={self.notes!r})"
+ return __repr__
+
+
+def _318():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(text={self.text!r}, span={self.span!r})"
+ return __repr__
+
+
+def _319():
+ def __repr__(self):
   return self.__class__.__qualname__ + f"(text={self.text!r}, span={self.span!r}, code={self.code!r}, fix={self.fix!r})"
  return __repr__
 
 
-def _309(_type_allowed, _type_asked, _type_categories, _type_purpose, _type_name, _type_uses, _type_covered, _type_subject, _type_recipient, _type_basis, _type_conditions, _type_reasons, _type_span, _type_candidates, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_purpose, _dflt_name, _dflt_uses, _dflt_covered, _dflt_subject, _dflt_recipient, _dflt_basis, _dflt_conditions, _dflt_reasons, _dflt_span, _dflt_candidates, _return_type):
+def _320(_type_allowed, _type_asked, _type_categories, _type_purpose, _type_name, _type_uses, _type_covered, _type_subject, _type_recipient, _type_basis, _type_conditions, _type_reasons, _type_span, _type_candidates, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_purpose, _dflt_name, _dflt_uses, _dflt_covered, _dflt_subject, _dflt_recipient, _dflt_basis, _dflt_conditions, _dflt_reasons, _dflt_span, _dflt_candidates, _return_type):
  def __init__(self,allowed:_type_allowed,asked:_type_asked,categories:_type_categories,purpose:_type_purpose=_dflt_purpose,name:_type_name=_dflt_name,uses:_type_uses=_dflt_uses,covered:_type_covered=_dflt_covered,subject:_type_subject=_dflt_subject,recipient:_type_recipient=_dflt_recipient,basis:_type_basis=_dflt_basis,conditions:_type_conditions=_dflt_conditions,reasons:_type_reasons=_dflt_reasons,span:_type_span=_dflt_span,candidates:_type_candidates=_dflt_candidates)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'allowed',allowed)
   __dataclass_builtins_object__.__setattr__(self,'asked',asked)
@@ -2105,14 +2179,14 @@ def _309(_type_allowed, _type_asked, _type_categories, _type_purpose, _type_name
  return __init__
 
 
-def _310(_type_amount, _type_unit, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _321(_type_amount, _type_unit, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,*,amount:_type_amount,unit:_type_unit)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'amount',amount)
   __dataclass_builtins_object__.__setattr__(self,'unit',unit)
  return __init__
 
 
-def _311(_type_amount, _type_unit, _type_problem, _type_given, _type_at, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _322(_type_amount, _type_unit, _type_problem, _type_given, _type_at, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,*,amount:_type_amount,unit:_type_unit,problem:_type_problem,given:_type_given,at:_type_at)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'amount',amount)
   __dataclass_builtins_object__.__setattr__(self,'unit',unit)
@@ -2122,7 +2196,7 @@ def _311(_type_amount, _type_unit, _type_problem, _type_given, _type_at, MISSING
  return __init__
 
 
-def _312(_type_base_label, _type_base_commit, _type_base_path, _type_head_label, _type_head_commit, _type_head_path, _type_changes, _type_gated, _type_fail_on, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_gated, _dflt_fail_on, _return_type):
+def _323(_type_base_label, _type_base_commit, _type_base_path, _type_head_label, _type_head_commit, _type_head_path, _type_changes, _type_gated, _type_fail_on, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_gated, _dflt_fail_on, _return_type):
  def __init__(self,base_label:_type_base_label,base_commit:_type_base_commit,base_path:_type_base_path,head_label:_type_head_label,head_commit:_type_head_commit,head_path:_type_head_path,changes:_type_changes,gated:_type_gated=_dflt_gated,fail_on:_type_fail_on=_dflt_fail_on)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'base_label',base_label)
   __dataclass_builtins_object__.__setattr__(self,'base_commit',base_commit)
@@ -2136,7 +2210,7 @@ def _312(_type_base_label, _type_base_commit, _type_base_path, _type_head_label,
  return __init__
 
 
-def _313(_type_caption, _type_columns, _type_rows, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _324(_type_caption, _type_columns, _type_rows, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,caption:_type_caption,columns:_type_columns,rows:_type_rows)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'caption',caption)
   __dataclass_builtins_object__.__setattr__(self,'columns',columns)
@@ -2144,7 +2218,7 @@ def _313(_type_caption, _type_columns, _type_rows, MISSING, _HAS_DEFAULT_FACTORY
  return __init__
 
 
-def _314(_type_categories, _type_subjects, _type_uses, _type_purposes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _325(_type_categories, _type_subjects, _type_uses, _type_purposes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,categories:_type_categories,subjects:_type_subjects,uses:_type_uses,purposes:_type_purposes)->_return_type:
   self.categories=categories
   self.subjects=subjects
@@ -2153,7 +2227,7 @@ def _314(_type_categories, _type_subjects, _type_uses, _type_purposes, MISSING, 
  return __init__
 
 
-def _315(_type_code, _type_name, _type_category, _type_severity, _type_message, _type_span, _type_hint, _type_url, _type_fatal, _type_suppressed, _type_args, _type_message_id, _type_related, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_hint, _dflt_url, _dflt_fatal, _dflt_suppressed, _dflt_args, _dflt_message_id, _dflt_related, _return_type):
+def _326(_type_code, _type_name, _type_category, _type_severity, _type_message, _type_span, _type_hint, _type_url, _type_fatal, _type_suppressed, _type_args, _type_message_id, _type_related, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_hint, _dflt_url, _dflt_fatal, _dflt_suppressed, _dflt_args, _dflt_message_id, _dflt_related, _return_type):
  def __init__(self,code:_type_code,name:_type_name,category:_type_category,severity:_type_severity,message:_type_message,span:_type_span,hint:_type_hint=_dflt_hint,url:_type_url=_dflt_url,fatal:_type_fatal=_dflt_fatal,suppressed:_type_suppressed=_dflt_suppressed,args:_type_args=_dflt_args,message_id:_type_message_id=_dflt_message_id,related:_type_related=_dflt_related)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'code',code)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
@@ -2171,7 +2245,7 @@ def _315(_type_code, _type_name, _type_category, _type_severity, _type_message, 
  return __init__
 
 
-def _316(_type_code, _type_name, _type_category, _type_severity, _type_references, _type_check, _type_doc, _type_options, _type_jurisdictions, _type_profiles, _type_status, _type_implies, _type_object_args, _type_messages, _type_omits, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_options, _dflt_jurisdictions, _dflt_profiles, _dflt_status, _dflt_implies, _dflt_object_args, _dflt_messages, _dflt_omits, _return_type):
+def _327(_type_code, _type_name, _type_category, _type_severity, _type_references, _type_check, _type_doc, _type_options, _type_jurisdictions, _type_profiles, _type_status, _type_implies, _type_object_args, _type_messages, _type_omits, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_options, _dflt_jurisdictions, _dflt_profiles, _dflt_status, _dflt_implies, _dflt_object_args, _dflt_messages, _dflt_omits, _return_type):
  def __init__(self,code:_type_code,name:_type_name,category:_type_category,severity:_type_severity,references:_type_references,check:_type_check,doc:_type_doc,options:_type_options=_dflt_options,jurisdictions:_type_jurisdictions=_dflt_jurisdictions,profiles:_type_profiles=_HAS_DEFAULT_FACTORY,status:_type_status=_dflt_status,implies:_type_implies=_dflt_implies,object_args:_type_object_args=_dflt_object_args,messages:_type_messages=_HAS_DEFAULT_FACTORY,omits:_type_omits=_HAS_DEFAULT_FACTORY)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'code',code)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
@@ -2191,7 +2265,7 @@ def _316(_type_code, _type_name, _type_category, _type_severity, _type_reference
  return __init__
 
 
-def _317(_type_code, _type_name, _type_category, _type_severity, _type_summary, _type_description, _type_doc, _type_url, _type_messages, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_messages, _return_type):
+def _328(_type_code, _type_name, _type_category, _type_severity, _type_summary, _type_description, _type_doc, _type_url, _type_messages, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_messages, _return_type):
  def __init__(self,code:_type_code,name:_type_name,category:_type_category,severity:_type_severity,summary:_type_summary,description:_type_description,doc:_type_doc,url:_type_url,messages:_type_messages=_HAS_DEFAULT_FACTORY)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'code',code)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
@@ -2205,7 +2279,7 @@ def _317(_type_code, _type_name, _type_category, _type_severity, _type_summary, 
  return __init__
 
 
-def _318(_type_code, _type_name, _type_category, _type_source, _type_severity, _type_summary, _type_doc, _type_page, _type_status, _type_redirect, _type_fatal, _type_messages, _type_implies, _type_object_args, _type_references, _type_jurisdictions, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_redirect, _dflt_fatal, _dflt_messages, _dflt_implies, _dflt_object_args, _dflt_references, _dflt_jurisdictions, _return_type):
+def _329(_type_code, _type_name, _type_category, _type_source, _type_severity, _type_summary, _type_doc, _type_page, _type_status, _type_redirect, _type_fatal, _type_messages, _type_implies, _type_object_args, _type_references, _type_jurisdictions, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_redirect, _dflt_fatal, _dflt_messages, _dflt_implies, _dflt_object_args, _dflt_references, _dflt_jurisdictions, _return_type):
  def __init__(self,code:_type_code,name:_type_name,category:_type_category,source:_type_source,severity:_type_severity,summary:_type_summary,doc:_type_doc,page:_type_page,status:_type_status=_dflt_status,redirect:_type_redirect=_dflt_redirect,fatal:_type_fatal=_dflt_fatal,messages:_type_messages=_HAS_DEFAULT_FACTORY,implies:_type_implies=_dflt_implies,object_args:_type_object_args=_dflt_object_args,references:_type_references=_dflt_references,jurisdictions:_type_jurisdictions=_dflt_jurisdictions)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'code',code)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
@@ -2226,7 +2300,7 @@ def _318(_type_code, _type_name, _type_category, _type_source, _type_severity, _
  return __init__
 
 
-def _319(_type_code, _type_name, _type_severity, _type_count, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _330(_type_code, _type_name, _type_severity, _type_count, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,code:_type_code,name:_type_name,severity:_type_severity,count:_type_count)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'code',code)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
@@ -2235,7 +2309,7 @@ def _319(_type_code, _type_name, _type_severity, _type_count, MISSING, _HAS_DEFA
  return __init__
 
 
-def _320(_type_code, _type_name, _type_severity, _type_findings, _type_objects, _type_noun, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _331(_type_code, _type_name, _type_severity, _type_findings, _type_objects, _type_noun, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,code:_type_code,name:_type_name,severity:_type_severity,findings:_type_findings,objects:_type_objects,noun:_type_noun)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'code',code)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
@@ -2246,13 +2320,13 @@ def _320(_type_code, _type_name, _type_severity, _type_findings, _type_objects, 
  return __init__
 
 
-def _321(_type_content, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _332(_type_content, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,content:_type_content)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'content',content)
  return __init__
 
 
-def _322(_type_cookie, _type_regex, _type_seen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_seen, _return_type):
+def _333(_type_cookie, _type_regex, _type_seen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_seen, _return_type):
  def __init__(self,cookie:_type_cookie,regex:_type_regex,seen:_type_seen=_HAS_DEFAULT_FACTORY)->_return_type:
   self.cookie=cookie
   self.regex=regex
@@ -2260,7 +2334,7 @@ def _322(_type_cookie, _type_regex, _type_seen, MISSING, _HAS_DEFAULT_FACTORY, _
  return __init__
 
 
-def _323(_type_country, _type_decision, _type_date, _type_scope, _type_requires_certification, _type_note, _type_eea_note, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope, _dflt_requires_certification, _dflt_note, _dflt_eea_note, _return_type):
+def _334(_type_country, _type_decision, _type_date, _type_scope, _type_requires_certification, _type_note, _type_eea_note, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scope, _dflt_requires_certification, _dflt_note, _dflt_eea_note, _return_type):
  def __init__(self,country:_type_country,decision:_type_decision,date:_type_date,scope:_type_scope=_dflt_scope,requires_certification:_type_requires_certification=_dflt_requires_certification,note:_type_note=_dflt_note,eea_note:_type_eea_note=_dflt_eea_note)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'country',country)
   __dataclass_builtins_object__.__setattr__(self,'decision',decision)
@@ -2272,7 +2346,7 @@ def _323(_type_country, _type_decision, _type_date, _type_scope, _type_requires_
  return __init__
 
 
-def _324(_type_depth, _type_code, _type_comment, _type_raw, _type_cont, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_comment, _dflt_raw, _dflt_cont, _return_type):
+def _335(_type_depth, _type_code, _type_comment, _type_raw, _type_cont, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_comment, _dflt_raw, _dflt_cont, _return_type):
  def __init__(self,depth:_type_depth,code:_type_code,comment:_type_comment=_dflt_comment,raw:_type_raw=_dflt_raw,cont:_type_cont=_dflt_cont)->_return_type:
   self.depth=depth
   self.code=code
@@ -2282,7 +2356,7 @@ def _324(_type_depth, _type_code, _type_comment, _type_raw, _type_cont, MISSING,
  return __init__
 
 
-def _325(_type_diagnostics, _type_sources, _type_files, _type_cached, _type_skipped, _type_snapshot, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_diagnostics, _dflt_sources, _dflt_files, _dflt_cached, _dflt_skipped, _dflt_snapshot, _dflt_notes, _return_type):
+def _336(_type_diagnostics, _type_sources, _type_files, _type_cached, _type_skipped, _type_snapshot, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_diagnostics, _dflt_sources, _dflt_files, _dflt_cached, _dflt_skipped, _dflt_snapshot, _dflt_notes, _return_type):
  def __init__(self,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,sources:_type_sources=_HAS_DEFAULT_FACTORY,files:_type_files=_dflt_files,cached:_type_cached=_dflt_cached,skipped:_type_skipped=_HAS_DEFAULT_FACTORY,snapshot:_type_snapshot=_dflt_snapshot,notes:_type_notes=_HAS_DEFAULT_FACTORY)->_return_type:
   self.diagnostics=_dflt_diagnostics() if diagnostics is _HAS_DEFAULT_FACTORY else diagnostics
   self.sources=_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources
@@ -2294,7 +2368,7 @@ def _325(_type_diagnostics, _type_sources, _type_files, _type_cached, _type_skip
  return __init__
 
 
-def _326(_type_diagnostics, _type_sources, _type_files, _type_color, _type_show_suppressed, _type_rules, _type_skipped, _type_fail_level, _type_quiet, _type_tool_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sources, _dflt_files, _dflt_color, _dflt_show_suppressed, _dflt_rules, _dflt_skipped, _dflt_fail_level, _dflt_quiet, _dflt_tool_version, _return_type):
+def _337(_type_diagnostics, _type_sources, _type_files, _type_color, _type_show_suppressed, _type_rules, _type_skipped, _type_fail_level, _type_quiet, _type_tool_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sources, _dflt_files, _dflt_color, _dflt_show_suppressed, _dflt_rules, _dflt_skipped, _dflt_fail_level, _dflt_quiet, _dflt_tool_version, _return_type):
  def __init__(self,diagnostics:_type_diagnostics,sources:_type_sources=_HAS_DEFAULT_FACTORY,files:_type_files=_dflt_files,color:_type_color=_dflt_color,show_suppressed:_type_show_suppressed=_dflt_show_suppressed,rules:_type_rules=_dflt_rules,skipped:_type_skipped=_dflt_skipped,fail_level:_type_fail_level=_dflt_fail_level,quiet:_type_quiet=_dflt_quiet,tool_version:_type_tool_version=_dflt_tool_version)->_return_type:
   self.diagnostics=diagnostics
   self.sources=_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources
@@ -2309,7 +2383,7 @@ def _326(_type_diagnostics, _type_sources, _type_files, _type_color, _type_show_
  return __init__
 
 
-def _327(_type_document, _type_diagnostics, _type_comments, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _338(_type_document, _type_diagnostics, _type_comments, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,document:_type_document,diagnostics:_type_diagnostics,comments:_type_comments)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'document',document)
   __dataclass_builtins_object__.__setattr__(self,'diagnostics',diagnostics)
@@ -2317,14 +2391,14 @@ def _327(_type_document, _type_diagnostics, _type_comments, MISSING, _HAS_DEFAUL
  return __init__
 
 
-def _328(_type_enabled, _type_out, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _339(_type_enabled, _type_out, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,enabled:_type_enabled,out:_type_out)->_return_type:
   self.enabled=enabled
   self.out=out
  return __init__
 
 
-def _329(_type_expectation, _type_status, _type_message, _type_details, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_message, _dflt_details, _return_type):
+def _340(_type_expectation, _type_status, _type_message, _type_details, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_message, _dflt_details, _return_type):
  def __init__(self,expectation:_type_expectation,status:_type_status,message:_type_message=_dflt_message,details:_type_details=_dflt_details)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'expectation',expectation)
   __dataclass_builtins_object__.__setattr__(self,'status',status)
@@ -2333,14 +2407,14 @@ def _329(_type_expectation, _type_status, _type_message, _type_details, MISSING,
  return __init__
 
 
-def _330(_type_field, _type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _341(_type_field, _type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,field:_type_field,text:_type_text)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'field',field)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
  return __init__
 
 
-def _331(_type_first_party, _type_tolerance_ratio, _type_tolerance_seconds, _type_ignore, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_first_party, _dflt_tolerance_ratio, _dflt_tolerance_seconds, _dflt_ignore, _return_type):
+def _342(_type_first_party, _type_tolerance_ratio, _type_tolerance_seconds, _type_ignore, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_first_party, _dflt_tolerance_ratio, _dflt_tolerance_seconds, _dflt_ignore, _return_type):
  def __init__(self,first_party:_type_first_party=_dflt_first_party,tolerance_ratio:_type_tolerance_ratio=_dflt_tolerance_ratio,tolerance_seconds:_type_tolerance_seconds=_dflt_tolerance_seconds,ignore:_type_ignore=_dflt_ignore)->_return_type:
   self.first_party=first_party
   self.tolerance_ratio=tolerance_ratio
@@ -2349,7 +2423,7 @@ def _331(_type_first_party, _type_tolerance_ratio, _type_tolerance_seconds, _typ
  return __init__
 
 
-def _332(_type_head, _type_lines, _type_comments, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_lines, _dflt_comments, _return_type):
+def _343(_type_head, _type_lines, _type_comments, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_lines, _dflt_comments, _return_type):
  def __init__(self,head:_type_head,lines:_type_lines=_HAS_DEFAULT_FACTORY,comments:_type_comments=_HAS_DEFAULT_FACTORY)->_return_type:
   self.head=head
   self.lines=_dflt_lines() if lines is _HAS_DEFAULT_FACTORY else lines
@@ -2357,14 +2431,14 @@ def _332(_type_head, _type_lines, _type_comments, MISSING, _HAS_DEFAULT_FACTORY,
  return __init__
 
 
-def _333(_type_host, _type_port, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_port, _return_type):
+def _344(_type_host, _type_port, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_port, _return_type):
  def __init__(self,host:_type_host,port:_type_port=_dflt_port)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'host',host)
   __dataclass_builtins_object__.__setattr__(self,'port',port)
  return __init__
 
 
-def _334(_type_id, _type_heading, _type_blocks, _type_children, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_blocks, _dflt_children, _return_type):
+def _345(_type_id, _type_heading, _type_blocks, _type_children, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_blocks, _dflt_children, _return_type):
  def __init__(self,id:_type_id,heading:_type_heading,blocks:_type_blocks=_HAS_DEFAULT_FACTORY,children:_type_children=_HAS_DEFAULT_FACTORY)->_return_type:
   self.id=id
   self.heading=heading
@@ -2373,7 +2447,7 @@ def _334(_type_id, _type_heading, _type_blocks, _type_children, MISSING, _HAS_DE
  return __init__
 
 
-def _335(_type_id, _type_name, _type_role, _type_countries, _type_purposes, _type_transfers, _type_span, _type_findings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_findings, _return_type):
+def _346(_type_id, _type_name, _type_role, _type_countries, _type_purposes, _type_transfers, _type_span, _type_findings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_findings, _return_type):
  def __init__(self,id:_type_id,name:_type_name,role:_type_role,countries:_type_countries,purposes:_type_purposes,transfers:_type_transfers,span:_type_span,findings:_type_findings=_dflt_findings)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
@@ -2386,7 +2460,7 @@ def _335(_type_id, _type_name, _type_role, _type_countries, _type_purposes, _typ
  return __init__
 
 
-def _336(_type_id, _type_name, _type_taxonomy, _type_special, _type_span, _type_purposes, _type_allowed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_purposes, _dflt_allowed, _return_type):
+def _347(_type_id, _type_name, _type_taxonomy, _type_special, _type_span, _type_purposes, _type_allowed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_purposes, _dflt_allowed, _return_type):
  def __init__(self,id:_type_id,name:_type_name,taxonomy:_type_taxonomy,special:_type_special,span:_type_span,purposes:_type_purposes=_dflt_purposes,allowed:_type_allowed=_dflt_allowed)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
@@ -2398,7 +2472,7 @@ def _336(_type_id, _type_name, _type_taxonomy, _type_special, _type_span, _type_
  return __init__
 
 
-def _337(_type_id, _type_recipient, _type_country, _type_mechanism, _type_detail, _type_purposes, _type_span, _type_findings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_findings, _return_type):
+def _348(_type_id, _type_recipient, _type_country, _type_mechanism, _type_detail, _type_purposes, _type_span, _type_findings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_findings, _return_type):
  def __init__(self,id:_type_id,recipient:_type_recipient,country:_type_country,mechanism:_type_mechanism,detail:_type_detail,purposes:_type_purposes,span:_type_span,findings:_type_findings=_dflt_findings)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
   __dataclass_builtins_object__.__setattr__(self,'recipient',recipient)
@@ -2411,21 +2485,21 @@ def _337(_type_id, _type_recipient, _type_country, _type_mechanism, _type_detail
  return __init__
 
 
-def _338(_type_items, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _349(_type_items, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,items:_type_items)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'items',items)
  return __init__
 
 
-def _339(_type_key, _type_cookies, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_cookies, _return_type):
+def _350(_type_key, _type_cookies, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_cookies, _return_type):
  def __init__(self,key:_type_key,cookies:_type_cookies=_HAS_DEFAULT_FACTORY)->_return_type:
   self.key=key
   self.cookies=_dflt_cookies() if cookies is _HAS_DEFAULT_FACTORY else cookies
  return __init__
 
 
-def _340(_type_kind, _type_name, _type_description, _type_uses, _type_bases, _type_special_condition, _type_categories, _type_subjects, _type_recipients, _type_transfers, _type_retention, _type_consent, _type_profiling, _type_automated_decisions, _type_source, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_kind, _dflt_name, _dflt_description, _dflt_uses, _dflt_bases, _dflt_special_condition, _dflt_categories, _dflt_subjects, _dflt_recipients, _dflt_transfers, _dflt_retention, _dflt_consent, _dflt_profiling, _dflt_automated_decisions, _dflt_source, _return_type):
- def __init__(self,*,kind:_type_kind=_dflt_kind,name:_type_name=_dflt_name,description:_type_description=_dflt_description,uses:_type_uses=_dflt_uses,bases:_type_bases=_dflt_bases,special_condition:_type_special_condition=_dflt_special_condition,categories:_type_categories=_dflt_categories,subjects:_type_subjects=_dflt_subjects,recipients:_type_recipients=_dflt_recipients,transfers:_type_transfers=_dflt_transfers,retention:_type_retention=_dflt_retention,consent:_type_consent=_dflt_consent,profiling:_type_profiling=_dflt_profiling,automated_decisions:_type_automated_decisions=_dflt_automated_decisions,source:_type_source=_dflt_source)->_return_type:
+def _351(_type_kind, _type_name, _type_description, _type_uses, _type_bases, _type_special_condition, _type_categories, _type_subjects, _type_recipients, _type_transfers, _type_retention, _type_consent, _type_profiling, _type_automated_decisions, _type_source, _type_security, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_kind, _dflt_name, _dflt_description, _dflt_uses, _dflt_bases, _dflt_special_condition, _dflt_categories, _dflt_subjects, _dflt_recipients, _dflt_transfers, _dflt_retention, _dflt_consent, _dflt_profiling, _dflt_automated_decisions, _dflt_source, _dflt_security, _return_type):
+ def __init__(self,*,kind:_type_kind=_dflt_kind,name:_type_name=_dflt_name,description:_type_description=_dflt_description,uses:_type_uses=_dflt_uses,bases:_type_bases=_dflt_bases,special_condition:_type_special_condition=_dflt_special_condition,categories:_type_categories=_dflt_categories,subjects:_type_subjects=_dflt_subjects,recipients:_type_recipients=_dflt_recipients,transfers:_type_transfers=_dflt_transfers,retention:_type_retention=_dflt_retention,consent:_type_consent=_dflt_consent,profiling:_type_profiling=_dflt_profiling,automated_decisions:_type_automated_decisions=_dflt_automated_decisions,source:_type_source=_dflt_source,security:_type_security=_dflt_security)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'description',description)
@@ -2441,10 +2515,11 @@ def _340(_type_kind, _type_name, _type_description, _type_uses, _type_bases, _ty
   __dataclass_builtins_object__.__setattr__(self,'profiling',profiling)
   __dataclass_builtins_object__.__setattr__(self,'automated_decisions',automated_decisions)
   __dataclass_builtins_object__.__setattr__(self,'source',source)
+  __dataclass_builtins_object__.__setattr__(self,'security',security)
  return __init__
 
 
-def _341(_type_kind, _type_severity, _type_subject, _type_message, _type_details, _type_base, _type_head, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_details, _dflt_base, _dflt_head, _return_type):
+def _352(_type_kind, _type_severity, _type_subject, _type_message, _type_details, _type_base, _type_head, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_details, _dflt_base, _dflt_head, _return_type):
  def __init__(self,kind:_type_kind,severity:_type_severity,subject:_type_subject,message:_type_message,details:_type_details=_dflt_details,base:_type_base=_dflt_base,head:_type_head=_dflt_head)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'severity',severity)
@@ -2456,7 +2531,7 @@ def _341(_type_kind, _type_severity, _type_subject, _type_message, _type_details
  return __init__
 
 
-def _342(_type_kind, _type_span, _type_text, _type_test, _type_purpose, _type_categories, _type_subject, _type_recipient, _type_cookie, _type_code, _type_target, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_purpose, _dflt_categories, _dflt_subject, _dflt_recipient, _dflt_cookie, _dflt_code, _dflt_target, _return_type):
+def _353(_type_kind, _type_span, _type_text, _type_test, _type_purpose, _type_categories, _type_subject, _type_recipient, _type_cookie, _type_code, _type_target, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_purpose, _dflt_categories, _dflt_subject, _dflt_recipient, _dflt_cookie, _dflt_code, _dflt_target, _return_type):
  def __init__(self,kind:_type_kind,span:_type_span,text:_type_text,test:_type_test,purpose:_type_purpose=_dflt_purpose,categories:_type_categories=_dflt_categories,subject:_type_subject=_dflt_subject,recipient:_type_recipient=_dflt_recipient,cookie:_type_cookie=_dflt_cookie,code:_type_code=_dflt_code,target:_type_target=_dflt_target)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'span',span)
@@ -2472,7 +2547,7 @@ def _342(_type_kind, _type_span, _type_text, _type_test, _type_purpose, _type_ca
  return __init__
 
 
-def _343(_type_kind, _type_storage, _type_provider, _type_provider_ref, _type_party, _type_expiry, _type_domains, _type_purposes, _type_category, _type_consents, _type_pattern, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_kind, _dflt_storage, _dflt_provider, _dflt_provider_ref, _dflt_party, _dflt_expiry, _dflt_domains, _dflt_purposes, _dflt_category, _dflt_consents, _dflt_pattern, _dflt_description, _return_type):
+def _354(_type_kind, _type_storage, _type_provider, _type_provider_ref, _type_party, _type_expiry, _type_domains, _type_purposes, _type_category, _type_consents, _type_pattern, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_kind, _dflt_storage, _dflt_provider, _dflt_provider_ref, _dflt_party, _dflt_expiry, _dflt_domains, _dflt_purposes, _dflt_category, _dflt_consents, _dflt_pattern, _dflt_description, _return_type):
  def __init__(self,*,kind:_type_kind=_dflt_kind,storage:_type_storage=_dflt_storage,provider:_type_provider=_dflt_provider,provider_ref:_type_provider_ref=_dflt_provider_ref,party:_type_party=_dflt_party,expiry:_type_expiry=_dflt_expiry,domains:_type_domains=_dflt_domains,purposes:_type_purposes=_dflt_purposes,category:_type_category=_dflt_category,consents:_type_consents=_dflt_consents,pattern:_type_pattern=_dflt_pattern,description:_type_description=_dflt_description)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'storage',storage)
@@ -2489,7 +2564,7 @@ def _343(_type_kind, _type_storage, _type_provider, _type_provider_ref, _type_pa
  return __init__
 
 
-def _344(_type_kind, _type_text, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _return_type):
+def _355(_type_kind, _type_text, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _return_type):
  def __init__(self,kind:_type_kind,text:_type_text,span:_type_span=_dflt_span)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'text',text)
@@ -2497,7 +2572,17 @@ def _344(_type_kind, _type_text, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __da
  return __init__
 
 
-def _345(_type_kind, _type_year, _type_number, _type_start, _type_end, _type_written, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _356(_type_kind, _type_title, _type_sheet, _type_headings, _type_rows, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,kind:_type_kind,title:_type_title,sheet:_type_sheet,headings:_type_headings,rows:_type_rows)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'kind',kind)
+  __dataclass_builtins_object__.__setattr__(self,'title',title)
+  __dataclass_builtins_object__.__setattr__(self,'sheet',sheet)
+  __dataclass_builtins_object__.__setattr__(self,'headings',headings)
+  __dataclass_builtins_object__.__setattr__(self,'rows',rows)
+ return __init__
+
+
+def _357(_type_kind, _type_year, _type_number, _type_start, _type_end, _type_written, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,kind:_type_kind,year:_type_year,number:_type_number,start:_type_start,end:_type_end,written:_type_written)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'year',year)
@@ -2508,7 +2593,7 @@ def _345(_type_kind, _type_year, _type_number, _type_start, _type_end, _type_wri
  return __init__
 
 
-def _346(_type_label, _type_commit, _type_path, _type_policy, _type_findings, _type_sources, _type_skipped, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sources, _dflt_skipped, _return_type):
+def _358(_type_label, _type_commit, _type_path, _type_policy, _type_findings, _type_sources, _type_skipped, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sources, _dflt_skipped, _return_type):
  def __init__(self,label:_type_label,commit:_type_commit,path:_type_path,policy:_type_policy,findings:_type_findings,sources:_type_sources=_HAS_DEFAULT_FACTORY,skipped:_type_skipped=_HAS_DEFAULT_FACTORY)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'label',label)
   __dataclass_builtins_object__.__setattr__(self,'commit',commit)
@@ -2520,7 +2605,7 @@ def _346(_type_label, _type_commit, _type_path, _type_policy, _type_findings, _t
  return __init__
 
 
-def _347(_type_lang, _type_language_name, _type_title, _type_updated, _type_date, _type_version, _type_contents, _type_not_stated, _type_yes, _type_no, _type_generated, _type_h_controller, _type_controller_intro, _type_name, _type_registration, _type_address, _type_country, _type_email, _type_phone, _type_website, _type_representative, _type_h_privacy_contact, _type_privacy_contact_intro, _type_h_dpo, _type_dpo_contact, _type_dpo_not_required, _type_h_purposes, _type_purposes_intro, _type_no_purposes, _type_legal_basis, _type_basis, _type_basis_citation, _type_legal_obligation_law, _type_bases_intro, _type_legitimate_interest, _type_special_condition, _type_special_conditions, _type_special_citation, _type_data, _type_subjects, _type_recipients, _type_transfers, _type_retention, _type_consent_withdraw, _type_consent_how, _type_consent_methods, _type_consent_label, _type_consent_not_asked, _type_consent_unstated, _type_consent_shown_in, _type_consent_given_on, _type_consent_refusal, _type_consent_condition_yes, _type_consent_degrades, _type_consent_no_effect, _type_consent_withdraw_via, _type_withdraw_routes, _type_cookie_consent_intro, _type_cookie_no_consent_intro, _type_profiling, _type_profiling_yes, _type_automated, _type_automated_yes, _type_automated_exceptions, _type_automated_logic, _type_automated_safeguards, _type_source, _type_received_from, _type_receives, _type_identifiability, _type_only_when, _type_retention_until, _type_retention_after, _type_retention_law, _type_retention_law_unnamed, _type_retention_up_to, _type_retention_law_permits, _type_retention_law_permits_unnamed, _type_retention_criteria, _type_retention_archive, _type_retention_other, _type_retention_vague, _type_events_until, _type_events_after, _type_unit, _type_h_data, _type_data_intro, _type_special_category, _type_criminal_data, _type_children_data, _type_h_recipients, _type_recipients_intro, _type_recipients_categories_intro, _type_recipient_category, _type_no_recipients, _type_role, _type_roles, _type_countries_label, _type_h_transfers, _type_transfers_intro, _type_transfer_country, _type_transfer_recipient, _type_transfer_mechanism, _type_mechanisms, _type_certification, _type_h_cookies, _type_cookies_intro, _type_cookie_caption, _type_cookie_columns, _type_parties, _type_session, _type_persistent_unknown, _type_never_expires, _type_expiry_range, _type_unnamed, _type_storage, _type_cookie_categories, _type_banner_title, _type_banner_intro, _type_banner_accept_all, _type_banner_reject_all, _type_banner_choose, _type_banner_save, _type_banner_close, _type_banner_preferences_title, _type_banner_preferences_intro, _type_banner_necessary, _type_banner_other, _type_banner_always_on, _type_banner_toggle_all, _type_banner_service, _type_banner_services, _type_banner_domain, _type_banner_changed, _type_banner_privacy_notice, _type_banner_more, _type_h_security, _type_h_rights, _type_rights_intro, _type_rights, _type_rights_limited, _type_rights_denied_intro, _type_rights_for, _type_rights_how, _type_no_rights, _type_h_complaints, _type_complaints_intro, _type_complaints_authority, _type_countries, _type_claims, _type_scope_intro, _type_scope_kinds, _type_h_more, _type_more_intro, _type_more_all, _type_topics, _type_cites, _type_h_history, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _359(_type_lang, _type_language_name, _type_title, _type_updated, _type_date, _type_version, _type_contents, _type_not_stated, _type_yes, _type_no, _type_generated, _type_h_controller, _type_controller_intro, _type_name, _type_registration, _type_address, _type_country, _type_email, _type_phone, _type_website, _type_representative, _type_h_privacy_contact, _type_privacy_contact_intro, _type_h_dpo, _type_dpo_contact, _type_dpo_not_required, _type_h_purposes, _type_purposes_intro, _type_no_purposes, _type_legal_basis, _type_basis, _type_basis_citation, _type_legal_obligation_law, _type_bases_intro, _type_legitimate_interest, _type_special_condition, _type_special_conditions, _type_special_citation, _type_data, _type_subjects, _type_recipients, _type_transfers, _type_retention, _type_consent_withdraw, _type_consent_how, _type_consent_methods, _type_consent_label, _type_consent_not_asked, _type_consent_unstated, _type_consent_shown_in, _type_consent_given_on, _type_consent_refusal, _type_consent_condition_yes, _type_consent_degrades, _type_consent_no_effect, _type_consent_withdraw_via, _type_withdraw_routes, _type_cookie_consent_intro, _type_cookie_no_consent_intro, _type_profiling, _type_profiling_yes, _type_automated, _type_automated_yes, _type_automated_exceptions, _type_automated_logic, _type_automated_safeguards, _type_source, _type_received_from, _type_receives, _type_identifiability, _type_only_when, _type_retention_until, _type_retention_after, _type_retention_law, _type_retention_law_unnamed, _type_retention_up_to, _type_retention_law_permits, _type_retention_law_permits_unnamed, _type_retention_criteria, _type_retention_archive, _type_retention_other, _type_retention_vague, _type_events_until, _type_events_after, _type_unit, _type_h_data, _type_data_intro, _type_special_category, _type_criminal_data, _type_children_data, _type_h_recipients, _type_recipients_intro, _type_recipients_categories_intro, _type_recipient_category, _type_no_recipients, _type_role, _type_roles, _type_countries_label, _type_h_transfers, _type_transfers_intro, _type_transfer_country, _type_transfer_recipient, _type_transfer_mechanism, _type_mechanisms, _type_certification, _type_h_cookies, _type_cookies_intro, _type_cookie_caption, _type_cookie_columns, _type_parties, _type_session, _type_persistent_unknown, _type_never_expires, _type_expiry_range, _type_unnamed, _type_storage, _type_cookie_categories, _type_banner_title, _type_banner_intro, _type_banner_accept_all, _type_banner_reject_all, _type_banner_choose, _type_banner_save, _type_banner_close, _type_banner_preferences_title, _type_banner_preferences_intro, _type_banner_necessary, _type_banner_other, _type_banner_always_on, _type_banner_toggle_all, _type_banner_service, _type_banner_services, _type_banner_domain, _type_banner_changed, _type_banner_privacy_notice, _type_banner_more, _type_h_security, _type_h_rights, _type_rights_intro, _type_rights, _type_rights_limited, _type_rights_denied_intro, _type_rights_for, _type_rights_how, _type_no_rights, _type_h_complaints, _type_complaints_intro, _type_complaints_authority, _type_countries, _type_claims, _type_scope_intro, _type_scope_kinds, _type_h_more, _type_more_intro, _type_more_all, _type_topics, _type_cites, _type_h_history, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,lang:_type_lang,language_name:_type_language_name,title:_type_title,updated:_type_updated,date:_type_date,version:_type_version,contents:_type_contents,not_stated:_type_not_stated,yes:_type_yes,no:_type_no,generated:_type_generated,h_controller:_type_h_controller,controller_intro:_type_controller_intro,name:_type_name,registration:_type_registration,address:_type_address,country:_type_country,email:_type_email,phone:_type_phone,website:_type_website,representative:_type_representative,h_privacy_contact:_type_h_privacy_contact,privacy_contact_intro:_type_privacy_contact_intro,h_dpo:_type_h_dpo,dpo_contact:_type_dpo_contact,dpo_not_required:_type_dpo_not_required,h_purposes:_type_h_purposes,purposes_intro:_type_purposes_intro,no_purposes:_type_no_purposes,legal_basis:_type_legal_basis,basis:_type_basis,basis_citation:_type_basis_citation,legal_obligation_law:_type_legal_obligation_law,bases_intro:_type_bases_intro,legitimate_interest:_type_legitimate_interest,special_condition:_type_special_condition,special_conditions:_type_special_conditions,special_citation:_type_special_citation,data:_type_data,subjects:_type_subjects,recipients:_type_recipients,transfers:_type_transfers,retention:_type_retention,consent_withdraw:_type_consent_withdraw,consent_how:_type_consent_how,consent_methods:_type_consent_methods,consent_label:_type_consent_label,consent_not_asked:_type_consent_not_asked,consent_unstated:_type_consent_unstated,consent_shown_in:_type_consent_shown_in,consent_given_on:_type_consent_given_on,consent_refusal:_type_consent_refusal,consent_condition_yes:_type_consent_condition_yes,consent_degrades:_type_consent_degrades,consent_no_effect:_type_consent_no_effect,consent_withdraw_via:_type_consent_withdraw_via,withdraw_routes:_type_withdraw_routes,cookie_consent_intro:_type_cookie_consent_intro,cookie_no_consent_intro:_type_cookie_no_consent_intro,profiling:_type_profiling,profiling_yes:_type_profiling_yes,automated:_type_automated,automated_yes:_type_automated_yes,automated_exceptions:_type_automated_exceptions,automated_logic:_type_automated_logic,automated_safeguards:_type_automated_safeguards,source:_type_source,received_from:_type_received_from,receives:_type_receives,identifiability:_type_identifiability,only_when:_type_only_when,retention_until:_type_retention_until,retention_after:_type_retention_after,retention_law:_type_retention_law,retention_law_unnamed:_type_retention_law_unnamed,retention_up_to:_type_retention_up_to,retention_law_permits:_type_retention_law_permits,retention_law_permits_unnamed:_type_retention_law_permits_unnamed,retention_criteria:_type_retention_criteria,retention_archive:_type_retention_archive,retention_other:_type_retention_other,retention_vague:_type_retention_vague,events_until:_type_events_until,events_after:_type_events_after,unit:_type_unit,h_data:_type_h_data,data_intro:_type_data_intro,special_category:_type_special_category,criminal_data:_type_criminal_data,children_data:_type_children_data,h_recipients:_type_h_recipients,recipients_intro:_type_recipients_intro,recipients_categories_intro:_type_recipients_categories_intro,recipient_category:_type_recipient_category,no_recipients:_type_no_recipients,role:_type_role,roles:_type_roles,countries_label:_type_countries_label,h_transfers:_type_h_transfers,transfers_intro:_type_transfers_intro,transfer_country:_type_transfer_country,transfer_recipient:_type_transfer_recipient,transfer_mechanism:_type_transfer_mechanism,mechanisms:_type_mechanisms,certification:_type_certification,h_cookies:_type_h_cookies,cookies_intro:_type_cookies_intro,cookie_caption:_type_cookie_caption,cookie_columns:_type_cookie_columns,parties:_type_parties,session:_type_session,persistent_unknown:_type_persistent_unknown,never_expires:_type_never_expires,expiry_range:_type_expiry_range,unnamed:_type_unnamed,storage:_type_storage,cookie_categories:_type_cookie_categories,banner_title:_type_banner_title,banner_intro:_type_banner_intro,banner_accept_all:_type_banner_accept_all,banner_reject_all:_type_banner_reject_all,banner_choose:_type_banner_choose,banner_save:_type_banner_save,banner_close:_type_banner_close,banner_preferences_title:_type_banner_preferences_title,banner_preferences_intro:_type_banner_preferences_intro,banner_necessary:_type_banner_necessary,banner_other:_type_banner_other,banner_always_on:_type_banner_always_on,banner_toggle_all:_type_banner_toggle_all,banner_service:_type_banner_service,banner_services:_type_banner_services,banner_domain:_type_banner_domain,banner_changed:_type_banner_changed,banner_privacy_notice:_type_banner_privacy_notice,banner_more:_type_banner_more,h_security:_type_h_security,h_rights:_type_h_rights,rights_intro:_type_rights_intro,rights:_type_rights,rights_limited:_type_rights_limited,rights_denied_intro:_type_rights_denied_intro,rights_for:_type_rights_for,rights_how:_type_rights_how,no_rights:_type_no_rights,h_complaints:_type_h_complaints,complaints_intro:_type_complaints_intro,complaints_authority:_type_complaints_authority,countries:_type_countries,claims:_type_claims,scope_intro:_type_scope_intro,scope_kinds:_type_scope_kinds,h_more:_type_h_more,more_intro:_type_more_intro,more_all:_type_more_all,topics:_type_topics,cites:_type_cites,h_history:_type_h_history)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'lang',lang)
   __dataclass_builtins_object__.__setattr__(self,'language_name',language_name)
@@ -2683,7 +2768,17 @@ def _347(_type_lang, _type_language_name, _type_title, _type_updated, _type_date
  return __init__
 
 
-def _348(_type_lang, _type_title, _type_updated, _type_sections, _type_generated, _type_contents, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_version, _return_type):
+def _360(_type_lang, _type_title, _type_note, _type_controller, _type_processor, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_processor, _return_type):
+ def __init__(self,lang:_type_lang,title:_type_title,note:_type_note,controller:_type_controller,processor:_type_processor=_dflt_processor)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'lang',lang)
+  __dataclass_builtins_object__.__setattr__(self,'title',title)
+  __dataclass_builtins_object__.__setattr__(self,'note',note)
+  __dataclass_builtins_object__.__setattr__(self,'controller',controller)
+  __dataclass_builtins_object__.__setattr__(self,'processor',processor)
+ return __init__
+
+
+def _361(_type_lang, _type_title, _type_updated, _type_sections, _type_generated, _type_contents, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_version, _return_type):
  def __init__(self,lang:_type_lang,title:_type_title,updated:_type_updated,sections:_type_sections,generated:_type_generated,contents:_type_contents,version:_type_version=_dflt_version)->_return_type:
   self.lang=lang
   self.title=title
@@ -2695,7 +2790,7 @@ def _348(_type_lang, _type_title, _type_updated, _type_sections, _type_generated
  return __init__
 
 
-def _349(_type_line, _type_column, _type_end_column, _type_codes, _type_reason, _type_until, _type_first_line, _type_last_line, _type_problem, _type_used, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problem, _dflt_used, _return_type):
+def _362(_type_line, _type_column, _type_end_column, _type_codes, _type_reason, _type_until, _type_first_line, _type_last_line, _type_problem, _type_used, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problem, _dflt_used, _return_type):
  def __init__(self,line:_type_line,column:_type_column,end_column:_type_end_column,codes:_type_codes,reason:_type_reason,until:_type_until,first_line:_type_first_line,last_line:_type_last_line,problem:_type_problem=_dflt_problem,used:_type_used=_HAS_DEFAULT_FACTORY)->_return_type:
   self.line=line
   self.column=column
@@ -2710,7 +2805,7 @@ def _349(_type_line, _type_column, _type_end_column, _type_codes, _type_reason, 
  return __init__
 
 
-def _350(_type_line, _type_column, _type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _363(_type_line, _type_column, _type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,line:_type_line,column:_type_column,text:_type_text)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'line',line)
   __dataclass_builtins_object__.__setattr__(self,'column',column)
@@ -2718,7 +2813,7 @@ def _350(_type_line, _type_column, _type_text, MISSING, _HAS_DEFAULT_FACTORY, __
  return __init__
 
 
-def _351(_type_msgid, _type_placeholders, _type_plural, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_placeholders, _dflt_plural, _return_type):
+def _364(_type_msgid, _type_placeholders, _type_plural, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_placeholders, _dflt_plural, _return_type):
  def __init__(self,msgid:_type_msgid,placeholders:_type_placeholders=_dflt_placeholders,plural:_type_plural=_dflt_plural)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'msgid',msgid)
   __dataclass_builtins_object__.__setattr__(self,'placeholders',placeholders)
@@ -2726,7 +2821,7 @@ def _351(_type_msgid, _type_placeholders, _type_plural, MISSING, _HAS_DEFAULT_FA
  return __init__
 
 
-def _352(_type_name, _type_domain, _type_how, _type_position, _type_index, _type_host_only, _type_path, _type_lifetime, _type_expiry_known, _type_url, _type_pre_consent, _type_evidence, _type_storage, _type_after_reject, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_host_only, _dflt_path, _dflt_lifetime, _dflt_expiry_known, _dflt_url, _dflt_pre_consent, _dflt_evidence, _dflt_storage, _dflt_after_reject, _return_type):
+def _365(_type_name, _type_domain, _type_how, _type_position, _type_index, _type_host_only, _type_path, _type_lifetime, _type_expiry_known, _type_url, _type_pre_consent, _type_evidence, _type_storage, _type_after_reject, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_host_only, _dflt_path, _dflt_lifetime, _dflt_expiry_known, _dflt_url, _dflt_pre_consent, _dflt_evidence, _dflt_storage, _dflt_after_reject, _return_type):
  def __init__(self,name:_type_name,domain:_type_domain,how:_type_how,position:_type_position,index:_type_index,host_only:_type_host_only=_dflt_host_only,path:_type_path=_dflt_path,lifetime:_type_lifetime=_dflt_lifetime,expiry_known:_type_expiry_known=_dflt_expiry_known,url:_type_url=_dflt_url,pre_consent:_type_pre_consent=_dflt_pre_consent,evidence:_type_evidence=_dflt_evidence,storage:_type_storage=_dflt_storage,after_reject:_type_after_reject=_dflt_after_reject)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'domain',domain)
@@ -2745,7 +2840,7 @@ def _352(_type_name, _type_domain, _type_how, _type_position, _type_index, _type
  return __init__
 
 
-def _353(_type_name, _type_domain, _type_path, _type_max_age, _type_expires, _type_evidence, _type_max_age_capped, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_max_age_capped, _return_type):
+def _366(_type_name, _type_domain, _type_path, _type_max_age, _type_expires, _type_evidence, _type_max_age_capped, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_max_age_capped, _return_type):
  def __init__(self,name:_type_name,domain:_type_domain,path:_type_path,max_age:_type_max_age,expires:_type_expires,evidence:_type_evidence,max_age_capped:_type_max_age_capped=_dflt_max_age_capped)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'domain',domain)
@@ -2757,7 +2852,7 @@ def _353(_type_name, _type_domain, _type_path, _type_max_age, _type_expires, _ty
  return __init__
 
 
-def _354(_type_name, _type_severity, _type_doc, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _367(_type_name, _type_severity, _type_doc, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,name:_type_name,severity:_type_severity,doc:_type_doc)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'severity',severity)
@@ -2765,7 +2860,7 @@ def _354(_type_name, _type_severity, _type_doc, MISSING, _HAS_DEFAULT_FACTORY, _
  return __init__
 
 
-def _355(_type_name, _type_span, _type_expectations, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _368(_type_name, _type_span, _type_expectations, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,name:_type_name,span:_type_span,expectations:_type_expectations)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'span',span)
@@ -2773,7 +2868,7 @@ def _355(_type_name, _type_span, _type_expectations, MISSING, _HAS_DEFAULT_FACTO
  return __init__
 
 
-def _356(_type_name, _type_storage, _type_category, _type_party, _type_provider, _type_expiry, _type_purposes, _type_consents, _type_needs_consent, _type_why, _type_span, _type_findings, _type_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_findings, _dflt_label, _return_type):
+def _369(_type_name, _type_storage, _type_category, _type_party, _type_provider, _type_expiry, _type_purposes, _type_consents, _type_needs_consent, _type_why, _type_span, _type_findings, _type_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_findings, _dflt_label, _return_type):
  def __init__(self,name:_type_name,storage:_type_storage,category:_type_category,party:_type_party,provider:_type_provider,expiry:_type_expiry,purposes:_type_purposes,consents:_type_consents,needs_consent:_type_needs_consent,why:_type_why,span:_type_span,findings:_type_findings=_dflt_findings,label:_type_label=_dflt_label)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'storage',storage)
@@ -2791,7 +2886,7 @@ def _356(_type_name, _type_storage, _type_category, _type_party, _type_provider,
  return __init__
 
 
-def _357(_type_node, _type_index, _type_start, _type_end_line, _type_blank_before, _type_leading, _type_gap_before_node, _type_inner, _type_trailing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_trailing, _return_type):
+def _370(_type_node, _type_index, _type_start, _type_end_line, _type_blank_before, _type_leading, _type_gap_before_node, _type_inner, _type_trailing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_trailing, _return_type):
  def __init__(self,node:_type_node,index:_type_index,start:_type_start,end_line:_type_end_line,blank_before:_type_blank_before,leading:_type_leading,gap_before_node:_type_gap_before_node,inner:_type_inner,trailing:_type_trailing=_HAS_DEFAULT_FACTORY)->_return_type:
   self.node=node
   self.index=index
@@ -2805,7 +2900,7 @@ def _357(_type_node, _type_index, _type_start, _type_end_line, _type_blank_befor
  return __init__
 
 
-def _358(_type_outcomes, _type_coverage, _type_problems, _type_sources, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_outcomes, _dflt_coverage, _dflt_problems, _dflt_sources, _dflt_files, _return_type):
+def _371(_type_outcomes, _type_coverage, _type_problems, _type_sources, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_outcomes, _dflt_coverage, _dflt_problems, _dflt_sources, _dflt_files, _return_type):
  def __init__(self,outcomes:_type_outcomes=_HAS_DEFAULT_FACTORY,coverage:_type_coverage=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY,sources:_type_sources=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY)->_return_type:
   self.outcomes=_dflt_outcomes() if outcomes is _HAS_DEFAULT_FACTORY else outcomes
   self.coverage=_dflt_coverage() if coverage is _HAS_DEFAULT_FACTORY else coverage
@@ -2815,21 +2910,21 @@ def _358(_type_outcomes, _type_coverage, _type_problems, _type_sources, _type_fi
  return __init__
 
 
-def _359(_type_path, _type_blocks, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_blocks, _return_type):
+def _372(_type_path, _type_blocks, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_blocks, _return_type):
  def __init__(self,*,path:_type_path,blocks:_type_blocks=_dflt_blocks)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'path',path)
   __dataclass_builtins_object__.__setattr__(self,'blocks',blocks)
  return __init__
 
 
-def _360(_type_path, _type_cases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _373(_type_path, _type_cases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,path:_type_path,cases:_type_cases)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'path',path)
   __dataclass_builtins_object__.__setattr__(self,'cases',cases)
  return __init__
 
 
-def _361(_type_path, _type_kind, _type_observations, _type_problems, _type_pages, _type_text, _type_requests, _type_local_storage, _type_choice, _type_choice_at, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_observations, _dflt_problems, _dflt_pages, _dflt_text, _dflt_requests, _dflt_local_storage, _dflt_choice, _dflt_choice_at, _return_type):
+def _374(_type_path, _type_kind, _type_observations, _type_problems, _type_pages, _type_text, _type_requests, _type_local_storage, _type_choice, _type_choice_at, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_observations, _dflt_problems, _dflt_pages, _dflt_text, _dflt_requests, _dflt_local_storage, _dflt_choice, _dflt_choice_at, _return_type):
  def __init__(self,path:_type_path,kind:_type_kind,observations:_type_observations=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY,pages:_type_pages=_HAS_DEFAULT_FACTORY,text:_type_text=_dflt_text,requests:_type_requests=_dflt_requests,local_storage:_type_local_storage=_dflt_local_storage,choice:_type_choice=_dflt_choice,choice_at:_type_choice_at=_dflt_choice_at)->_return_type:
   self.path=path
   self.kind=kind
@@ -2844,7 +2939,7 @@ def _361(_type_path, _type_kind, _type_observations, _type_problems, _type_pages
  return __init__
 
 
-def _362(_type_path, _type_line, _type_column, _type_end_column, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_line, _dflt_column, _dflt_end_column, _return_type):
+def _375(_type_path, _type_line, _type_column, _type_end_column, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_line, _dflt_column, _dflt_end_column, _return_type):
  def __init__(self,path:_type_path,line:_type_line=_dflt_line,column:_type_column=_dflt_column,end_column:_type_end_column=_dflt_end_column)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'path',path)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2853,7 +2948,7 @@ def _362(_type_path, _type_line, _type_column, _type_end_column, MISSING, _HAS_D
  return __init__
 
 
-def _363(_type_path, _type_line, _type_column, _type_end_line, _type_end_column, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _376(_type_path, _type_line, _type_column, _type_end_line, _type_end_column, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,path:_type_path,line:_type_line,column:_type_column,end_line:_type_end_line,end_column:_type_end_column)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'path',path)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -2863,7 +2958,7 @@ def _363(_type_path, _type_line, _type_column, _type_end_line, _type_end_column,
  return __init__
 
 
-def _364(_type_path, _type_source, _type_output, _type_diagnostics, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_diagnostics, _return_type):
+def _377(_type_path, _type_source, _type_output, _type_diagnostics, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_diagnostics, _return_type):
  def __init__(self,path:_type_path,source:_type_source,output:_type_output,diagnostics:_type_diagnostics=_dflt_diagnostics)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'path',path)
   __dataclass_builtins_object__.__setattr__(self,'source',source)
@@ -2872,14 +2967,14 @@ def _364(_type_path, _type_source, _type_output, _type_diagnostics, MISSING, _HA
  return __init__
 
 
-def _365(_type_path, _type_table, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _378(_type_path, _type_table, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,path:_type_path,table:_type_table)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'path',path)
   __dataclass_builtins_object__.__setattr__(self,'table',table)
  return __init__
 
 
-def _366(_type_path, _type_text, _type_diagnostics, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_diagnostics, _return_type):
+def _379(_type_path, _type_text, _type_diagnostics, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_diagnostics, _return_type):
  def __init__(self,path:_type_path,text:_type_text,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY)->_return_type:
   self.path=path
   self.text=text
@@ -2887,7 +2982,7 @@ def _366(_type_path, _type_text, _type_diagnostics, MISSING, _HAS_DEFAULT_FACTOR
  return __init__
 
 
-def _367(_type_paths, _type_config_file, _type_select, _type_ignore, _type_use_cache, _type_jobs, _type_context, _type_watch, _type_cache_dir, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_config_file, _dflt_select, _dflt_ignore, _dflt_use_cache, _dflt_jobs, _dflt_context, _dflt_watch, _dflt_cache_dir, _return_type):
+def _380(_type_paths, _type_config_file, _type_select, _type_ignore, _type_use_cache, _type_jobs, _type_context, _type_watch, _type_cache_dir, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_config_file, _dflt_select, _dflt_ignore, _dflt_use_cache, _dflt_jobs, _dflt_context, _dflt_watch, _dflt_cache_dir, _return_type):
  def __init__(self,paths:_type_paths,config_file:_type_config_file=_dflt_config_file,select:_type_select=_dflt_select,ignore:_type_ignore=_dflt_ignore,use_cache:_type_use_cache=_dflt_use_cache,jobs:_type_jobs=_dflt_jobs,context:_type_context=_dflt_context,watch:_type_watch=_dflt_watch,cache_dir:_type_cache_dir=_dflt_cache_dir)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'paths',paths)
   __dataclass_builtins_object__.__setattr__(self,'config_file',config_file)
@@ -2901,21 +2996,21 @@ def _367(_type_paths, _type_config_file, _type_select, _type_ignore, _type_use_c
  return __init__
 
 
-def _368(_type_plain, _type_by_lang, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_plain, _dflt_by_lang, _return_type):
+def _381(_type_plain, _type_by_lang, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_plain, _dflt_by_lang, _return_type):
  def __init__(self,*,plain:_type_plain=_dflt_plain,by_lang:_type_by_lang=_HAS_DEFAULT_FACTORY)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'plain',plain)
   __dataclass_builtins_object__.__setattr__(self,'by_lang',_dflt_by_lang() if by_lang is _HAS_DEFAULT_FACTORY else by_lang)
  return __init__
 
 
-def _369(_type_policies, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policies, _dflt_problems, _return_type):
+def _382(_type_policies, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policies, _dflt_problems, _return_type):
  def __init__(self,policies:_type_policies=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY)->_return_type:
   self.policies=_dflt_policies() if policies is _HAS_DEFAULT_FACTORY else policies
   self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems
  return __init__
 
 
-def _370(_type_policies, _type_problems, _type_searched, _type_irregular, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_searched, _dflt_irregular, _return_type):
+def _383(_type_policies, _type_problems, _type_searched, _type_irregular, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_searched, _dflt_irregular, _return_type):
  def __init__(self,policies:_type_policies,problems:_type_problems,searched:_type_searched=_HAS_DEFAULT_FACTORY,irregular:_type_irregular=_HAS_DEFAULT_FACTORY)->_return_type:
   self.policies=policies
   self.problems=problems
@@ -2924,7 +3019,7 @@ def _370(_type_policies, _type_problems, _type_searched, _type_irregular, MISSIN
  return __init__
 
 
-def _371(_type_policy, _type_diagnostics, _type_sources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _384(_type_policy, _type_diagnostics, _type_sources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,policy:_type_policy,diagnostics:_type_diagnostics,sources:_type_sources)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'policy',policy)
   __dataclass_builtins_object__.__setattr__(self,'diagnostics',diagnostics)
@@ -2932,7 +3027,16 @@ def _371(_type_policy, _type_diagnostics, _type_sources, MISSING, _HAS_DEFAULT_F
  return __init__
 
 
-def _372(_type_policy, _type_options, _type_jurisdictions, _type__cache, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_jurisdictions, _dflt__cache, _return_type):
+def _385(_type_policy, _type_lang, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problems, _return_type):
+ def __init__(self,policy:_type_policy,lang:_type_lang,problems:_type_problems=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.policy=policy
+  self.lang=lang
+  self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems
+  self.__post_init__()
+ return __init__
+
+
+def _386(_type_policy, _type_options, _type_jurisdictions, _type__cache, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_jurisdictions, _dflt__cache, _return_type):
  def __init__(self,policy:_type_policy,options:_type_options,jurisdictions:_type_jurisdictions=_dflt_jurisdictions,_cache:_type__cache=_HAS_DEFAULT_FACTORY)->_return_type:
   self.policy=policy
   self.options=options
@@ -2941,7 +3045,7 @@ def _372(_type_policy, _type_options, _type_jurisdictions, _type__cache, MISSING
  return __init__
 
 
-def _373(_type_policy, _type_tests, _type_items, _type_exercised, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_tests, _dflt_items, _dflt_exercised, _return_type):
+def _387(_type_policy, _type_tests, _type_items, _type_exercised, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_tests, _dflt_items, _dflt_exercised, _return_type):
  def __init__(self,policy:_type_policy,tests:_type_tests=_dflt_tests,items:_type_items=_HAS_DEFAULT_FACTORY,exercised:_type_exercised=_HAS_DEFAULT_FACTORY)->_return_type:
   self.policy=policy
   self.tests=tests
@@ -2950,7 +3054,7 @@ def _373(_type_policy, _type_tests, _type_items, _type_exercised, MISSING, _HAS_
  return __init__
 
 
-def _374(_type_policy, _type_tests, _type_parts, _type_notes, _type_empty, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _388(_type_policy, _type_tests, _type_parts, _type_notes, _type_empty, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,policy:_type_policy,tests:_type_tests,parts:_type_parts,notes:_type_notes,empty:_type_empty)->_return_type:
   self.policy=policy
   self.tests=tests
@@ -2960,14 +3064,14 @@ def _374(_type_policy, _type_tests, _type_parts, _type_notes, _type_empty, MISSI
  return __init__
 
 
-def _375(_type_policy, _type_top, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_top, _return_type):
+def _389(_type_policy, _type_top, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_top, _return_type):
  def __init__(self,policy:_type_policy,top:_type_top=_dflt_top)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'policy',policy)
   __dataclass_builtins_object__.__setattr__(self,'top',top)
  return __init__
 
 
-def _376(_type_purpose, _type_categories, _type_subjects, _type_recipients, _type_basis, _type_conditions, _type_subject_condition, _type_blocking, _type_granted, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _return_type):
+def _390(_type_purpose, _type_categories, _type_subjects, _type_recipients, _type_basis, _type_conditions, _type_subject_condition, _type_blocking, _type_granted, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _return_type):
  def __init__(self,purpose:_type_purpose,categories:_type_categories,subjects:_type_subjects,recipients:_type_recipients,basis:_type_basis,conditions:_type_conditions,subject_condition:_type_subject_condition,blocking:_type_blocking,granted:_type_granted,name:_type_name=_dflt_name)->_return_type:
   self.purpose=purpose
   self.categories=categories
@@ -2982,7 +3086,7 @@ def _376(_type_purpose, _type_categories, _type_subjects, _type_recipients, _typ
  return __init__
 
 
-def _377(_type_revision, _type_commit, _type_root, _type_files, _type_skipped, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_skipped, _return_type):
+def _391(_type_revision, _type_commit, _type_root, _type_files, _type_skipped, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_skipped, _return_type):
  def __init__(self,revision:_type_revision,commit:_type_commit,root:_type_root,files:_type_files,skipped:_type_skipped=_HAS_DEFAULT_FACTORY)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'revision',revision)
   __dataclass_builtins_object__.__setattr__(self,'commit',commit)
@@ -2992,15 +3096,15 @@ def _377(_type_revision, _type_commit, _type_root, _type_files, _type_skipped, M
  return __init__
 
 
-def _378(_type_root, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _392(_type_root, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,root:_type_root,files:_type_files)->_return_type:
   self.root=root
   self.files=files
  return __init__
 
 
-def _379(_type_root, _type_files, _type_info, _type_controllers, _type_authorities, _type_subjects, _type_categories, _type_purposes, _type_recipients, _type_transfers, _type_consents, _type_cookies, _type_rights, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_files, _dflt_info, _dflt_controllers, _dflt_authorities, _dflt_subjects, _dflt_categories, _dflt_purposes, _dflt_recipients, _dflt_transfers, _dflt_consents, _dflt_cookies, _dflt_rights, _return_type):
- def __init__(self,*,root:_type_root,files:_type_files=_dflt_files,info:_type_info=_dflt_info,controllers:_type_controllers=_dflt_controllers,authorities:_type_authorities=_HAS_DEFAULT_FACTORY,subjects:_type_subjects=_HAS_DEFAULT_FACTORY,categories:_type_categories=_HAS_DEFAULT_FACTORY,purposes:_type_purposes=_HAS_DEFAULT_FACTORY,recipients:_type_recipients=_HAS_DEFAULT_FACTORY,transfers:_type_transfers=_HAS_DEFAULT_FACTORY,consents:_type_consents=_HAS_DEFAULT_FACTORY,cookies:_type_cookies=_dflt_cookies,rights:_type_rights=_dflt_rights)->_return_type:
+def _393(_type_root, _type_files, _type_info, _type_controllers, _type_authorities, _type_subjects, _type_categories, _type_purposes, _type_recipients, _type_transfers, _type_consents, _type_cookies, _type_rights, _type_processing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_files, _dflt_info, _dflt_controllers, _dflt_authorities, _dflt_subjects, _dflt_categories, _dflt_purposes, _dflt_recipients, _dflt_transfers, _dflt_consents, _dflt_cookies, _dflt_rights, _dflt_processing, _return_type):
+ def __init__(self,*,root:_type_root,files:_type_files=_dflt_files,info:_type_info=_dflt_info,controllers:_type_controllers=_dflt_controllers,authorities:_type_authorities=_HAS_DEFAULT_FACTORY,subjects:_type_subjects=_HAS_DEFAULT_FACTORY,categories:_type_categories=_HAS_DEFAULT_FACTORY,purposes:_type_purposes=_HAS_DEFAULT_FACTORY,recipients:_type_recipients=_HAS_DEFAULT_FACTORY,transfers:_type_transfers=_HAS_DEFAULT_FACTORY,consents:_type_consents=_HAS_DEFAULT_FACTORY,cookies:_type_cookies=_dflt_cookies,rights:_type_rights=_dflt_rights,processing:_type_processing=_HAS_DEFAULT_FACTORY)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'root',root)
   __dataclass_builtins_object__.__setattr__(self,'files',files)
   __dataclass_builtins_object__.__setattr__(self,'info',info)
@@ -3014,10 +3118,11 @@ def _379(_type_root, _type_files, _type_info, _type_controllers, _type_authoriti
   __dataclass_builtins_object__.__setattr__(self,'consents',_dflt_consents() if consents is _HAS_DEFAULT_FACTORY else consents)
   __dataclass_builtins_object__.__setattr__(self,'cookies',cookies)
   __dataclass_builtins_object__.__setattr__(self,'rights',rights)
+  __dataclass_builtins_object__.__setattr__(self,'processing',_dflt_processing() if processing is _HAS_DEFAULT_FACTORY else processing)
  return __init__
 
 
-def _380(_type_root, _type_policy, _type_diagnostics, _type_sources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _394(_type_root, _type_policy, _type_diagnostics, _type_sources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,root:_type_root,policy:_type_policy,diagnostics:_type_diagnostics,sources:_type_sources)->_return_type:
   self.root=root
   self.policy=policy
@@ -3026,7 +3131,7 @@ def _380(_type_root, _type_policy, _type_diagnostics, _type_sources, MISSING, _H
  return __init__
 
 
-def _381(_type_rule, _type_severity, _type_options, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _395(_type_rule, _type_severity, _type_options, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,rule:_type_rule,severity:_type_severity,options:_type_options)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'severity',severity)
@@ -3034,7 +3139,7 @@ def _381(_type_rule, _type_severity, _type_options, MISSING, _HAS_DEFAULT_FACTOR
  return __init__
 
 
-def _382(_type_select, _type_ignore, _type_extend_select, _type_jurisdictions, _type_max_file_bytes, _type_max_capture_bytes, _type_max_manifest_bytes, _type_policy, _type_referred_findings, _type_group_findings, _type_rules, _type_source, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_select, _dflt_ignore, _dflt_extend_select, _dflt_jurisdictions, _dflt_max_file_bytes, _dflt_max_capture_bytes, _dflt_max_manifest_bytes, _dflt_policy, _dflt_referred_findings, _dflt_group_findings, _dflt_rules, _dflt_source, _dflt_notes, _return_type):
+def _396(_type_select, _type_ignore, _type_extend_select, _type_jurisdictions, _type_max_file_bytes, _type_max_capture_bytes, _type_max_manifest_bytes, _type_policy, _type_referred_findings, _type_group_findings, _type_rules, _type_source, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_select, _dflt_ignore, _dflt_extend_select, _dflt_jurisdictions, _dflt_max_file_bytes, _dflt_max_capture_bytes, _dflt_max_manifest_bytes, _dflt_policy, _dflt_referred_findings, _dflt_group_findings, _dflt_rules, _dflt_source, _dflt_notes, _return_type):
  def __init__(self,select:_type_select=_dflt_select,ignore:_type_ignore=_dflt_ignore,extend_select:_type_extend_select=_dflt_extend_select,jurisdictions:_type_jurisdictions=_dflt_jurisdictions,max_file_bytes:_type_max_file_bytes=_dflt_max_file_bytes,max_capture_bytes:_type_max_capture_bytes=_dflt_max_capture_bytes,max_manifest_bytes:_type_max_manifest_bytes=_dflt_max_manifest_bytes,policy:_type_policy=_dflt_policy,referred_findings:_type_referred_findings=_dflt_referred_findings,group_findings:_type_group_findings=_dflt_group_findings,rules:_type_rules=_HAS_DEFAULT_FACTORY,source:_type_source=_dflt_source,notes:_type_notes=_dflt_notes)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'select',select)
   __dataclass_builtins_object__.__setattr__(self,'ignore',ignore)
@@ -3053,20 +3158,20 @@ def _382(_type_select, _type_ignore, _type_extend_select, _type_jurisdictions, _
  return __init__
 
 
-def _383(_type_source, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _397(_type_source, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,source:_type_source)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'source',source)
  return __init__
 
 
-def _384(_type_span, _type_field_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _return_type):
+def _398(_type_span, _type_field_spans, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
  return __init__
 
 
-def _385(_type_span, _type_field_spans, _type_basis, _type_citation, _type_interest, _type_balancing_test, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_citation, _dflt_interest, _dflt_balancing_test, _return_type):
+def _399(_type_span, _type_field_spans, _type_basis, _type_citation, _type_interest, _type_balancing_test, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_citation, _dflt_interest, _dflt_balancing_test, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,basis:_type_basis,citation:_type_citation=_dflt_citation,interest:_type_interest=_dflt_interest,balancing_test:_type_balancing_test=_dflt_balancing_test)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3077,7 +3182,7 @@ def _385(_type_span, _type_field_spans, _type_basis, _type_citation, _type_inter
  return __init__
 
 
-def _386(_type_span, _type_field_spans, _type_condition, _type_citation, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_citation, _return_type):
+def _400(_type_span, _type_field_spans, _type_condition, _type_citation, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_citation, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,condition:_type_condition,citation:_type_citation=_dflt_citation)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3086,7 +3191,7 @@ def _386(_type_span, _type_field_spans, _type_condition, _type_citation, MISSING
  return __init__
 
 
-def _387(_type_span, _type_field_spans, _type_date, _type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _return_type):
+def _401(_type_span, _type_field_spans, _type_date, _type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,date:_type_date,text:_type_text)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3095,7 +3200,7 @@ def _387(_type_span, _type_field_spans, _type_date, _type_text, MISSING, _HAS_DE
  return __init__
 
 
-def _388(_type_span, _type_field_spans, _type_kind, _type_id, _type_methods, _type_reject_button, _type_granular, _type_explicit, _type_condition_of_service, _type_refusal_degrades_service, _type_shown_in, _type_given_on, _type_withdraw, _type_withdraw_via, _type_record_retention, _type_valid_for, _type_minimum_age, _type_parental_consent, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_methods, _dflt_reject_button, _dflt_granular, _dflt_explicit, _dflt_condition_of_service, _dflt_refusal_degrades_service, _dflt_shown_in, _dflt_given_on, _dflt_withdraw, _dflt_withdraw_via, _dflt_record_retention, _dflt_valid_for, _dflt_minimum_age, _dflt_parental_consent, _dflt_description, _return_type):
+def _402(_type_span, _type_field_spans, _type_kind, _type_id, _type_methods, _type_reject_button, _type_granular, _type_explicit, _type_condition_of_service, _type_refusal_degrades_service, _type_shown_in, _type_given_on, _type_withdraw, _type_withdraw_via, _type_record_retention, _type_valid_for, _type_minimum_age, _type_parental_consent, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_methods, _dflt_reject_button, _dflt_granular, _dflt_explicit, _dflt_condition_of_service, _dflt_refusal_degrades_service, _dflt_shown_in, _dflt_given_on, _dflt_withdraw, _dflt_withdraw_via, _dflt_record_retention, _dflt_valid_for, _dflt_minimum_age, _dflt_parental_consent, _dflt_description, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,id:_type_id,methods:_type_methods=_dflt_methods,reject_button:_type_reject_button=_dflt_reject_button,granular:_type_granular=_dflt_granular,explicit:_type_explicit=_dflt_explicit,condition_of_service:_type_condition_of_service=_dflt_condition_of_service,refusal_degrades_service:_type_refusal_degrades_service=_dflt_refusal_degrades_service,shown_in:_type_shown_in=_dflt_shown_in,given_on:_type_given_on=_dflt_given_on,withdraw:_type_withdraw=_dflt_withdraw,withdraw_via:_type_withdraw_via=_dflt_withdraw_via,record_retention:_type_record_retention=_dflt_record_retention,valid_for:_type_valid_for=_dflt_valid_for,minimum_age:_type_minimum_age=_dflt_minimum_age,parental_consent:_type_parental_consent=_dflt_parental_consent,description:_type_description=_dflt_description)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3119,7 +3224,7 @@ def _388(_type_span, _type_field_spans, _type_kind, _type_id, _type_methods, _ty
  return __init__
 
 
-def _389(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_country, _type_email, _type_phone, _type_address, _type_website, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_name, _dflt_country, _dflt_email, _dflt_phone, _dflt_address, _dflt_website, _return_type):
+def _403(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_country, _type_email, _type_phone, _type_address, _type_website, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_name, _dflt_country, _dflt_email, _dflt_phone, _dflt_address, _dflt_website, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,id:_type_id,name:_type_name=_dflt_name,country:_type_country=_dflt_country,email:_type_email=_dflt_email,phone:_type_phone=_dflt_phone,address:_type_address=_dflt_address,website:_type_website=_dflt_website)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3134,7 +3239,23 @@ def _389(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_
  return __init__
 
 
-def _390(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_description, _type_role, _type_countries, _type_contract, _type_website, _type_receives, _type_receives_how, _type_only_when, _type_category_only, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_name, _dflt_description, _dflt_role, _dflt_countries, _dflt_contract, _dflt_website, _dflt_receives, _dflt_receives_how, _dflt_only_when, _dflt_category_only, _return_type):
+def _404(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_description, _type_on_behalf_of, _type_categories, _type_subjects, _type_transfers, _type_security, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_name, _dflt_description, _dflt_on_behalf_of, _dflt_categories, _dflt_subjects, _dflt_transfers, _dflt_security, _return_type):
+ def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,id:_type_id,name:_type_name=_dflt_name,description:_type_description=_dflt_description,on_behalf_of:_type_on_behalf_of=_dflt_on_behalf_of,categories:_type_categories=_dflt_categories,subjects:_type_subjects=_dflt_subjects,transfers:_type_transfers=_dflt_transfers,security:_type_security=_dflt_security)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'span',span)
+  __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
+  __dataclass_builtins_object__.__setattr__(self,'kind',kind)
+  __dataclass_builtins_object__.__setattr__(self,'id',id)
+  __dataclass_builtins_object__.__setattr__(self,'name',name)
+  __dataclass_builtins_object__.__setattr__(self,'description',description)
+  __dataclass_builtins_object__.__setattr__(self,'on_behalf_of',on_behalf_of)
+  __dataclass_builtins_object__.__setattr__(self,'categories',categories)
+  __dataclass_builtins_object__.__setattr__(self,'subjects',subjects)
+  __dataclass_builtins_object__.__setattr__(self,'transfers',transfers)
+  __dataclass_builtins_object__.__setattr__(self,'security',security)
+ return __init__
+
+
+def _405(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_description, _type_role, _type_countries, _type_contract, _type_website, _type_receives, _type_receives_how, _type_only_when, _type_category_only, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_name, _dflt_description, _dflt_role, _dflt_countries, _dflt_contract, _dflt_website, _dflt_receives, _dflt_receives_how, _dflt_only_when, _dflt_category_only, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,id:_type_id,name:_type_name=_dflt_name,description:_type_description=_dflt_description,role:_type_role=_dflt_role,countries:_type_countries=_dflt_countries,contract:_type_contract=_dflt_contract,website:_type_website=_dflt_website,receives:_type_receives=_dflt_receives,receives_how:_type_receives_how=_dflt_receives_how,only_when:_type_only_when=_dflt_only_when,category_only:_type_category_only=_dflt_category_only)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3153,8 +3274,8 @@ def _390(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_
  return __init__
 
 
-def _391(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_description, _type_uses, _type_bases, _type_special_condition, _type_categories, _type_subjects, _type_recipients, _type_transfers, _type_retention, _type_consent, _type_profiling, _type_automated_decisions, _type_source, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_name, _dflt_description, _dflt_uses, _dflt_bases, _dflt_special_condition, _dflt_categories, _dflt_subjects, _dflt_recipients, _dflt_transfers, _dflt_retention, _dflt_consent, _dflt_profiling, _dflt_automated_decisions, _dflt_source, _return_type):
- def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,id:_type_id,name:_type_name=_dflt_name,description:_type_description=_dflt_description,uses:_type_uses=_dflt_uses,bases:_type_bases=_dflt_bases,special_condition:_type_special_condition=_dflt_special_condition,categories:_type_categories=_dflt_categories,subjects:_type_subjects=_dflt_subjects,recipients:_type_recipients=_dflt_recipients,transfers:_type_transfers=_dflt_transfers,retention:_type_retention=_dflt_retention,consent:_type_consent=_dflt_consent,profiling:_type_profiling=_dflt_profiling,automated_decisions:_type_automated_decisions=_dflt_automated_decisions,source:_type_source=_dflt_source)->_return_type:
+def _406(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_description, _type_uses, _type_bases, _type_special_condition, _type_categories, _type_subjects, _type_recipients, _type_transfers, _type_retention, _type_consent, _type_profiling, _type_automated_decisions, _type_source, _type_security, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_name, _dflt_description, _dflt_uses, _dflt_bases, _dflt_special_condition, _dflt_categories, _dflt_subjects, _dflt_recipients, _dflt_transfers, _dflt_retention, _dflt_consent, _dflt_profiling, _dflt_automated_decisions, _dflt_source, _dflt_security, _return_type):
+ def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,id:_type_id,name:_type_name=_dflt_name,description:_type_description=_dflt_description,uses:_type_uses=_dflt_uses,bases:_type_bases=_dflt_bases,special_condition:_type_special_condition=_dflt_special_condition,categories:_type_categories=_dflt_categories,subjects:_type_subjects=_dflt_subjects,recipients:_type_recipients=_dflt_recipients,transfers:_type_transfers=_dflt_transfers,retention:_type_retention=_dflt_retention,consent:_type_consent=_dflt_consent,profiling:_type_profiling=_dflt_profiling,automated_decisions:_type_automated_decisions=_dflt_automated_decisions,source:_type_source=_dflt_source,security:_type_security=_dflt_security)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
@@ -3173,10 +3294,11 @@ def _391(_type_span, _type_field_spans, _type_kind, _type_id, _type_name, _type_
   __dataclass_builtins_object__.__setattr__(self,'profiling',profiling)
   __dataclass_builtins_object__.__setattr__(self,'automated_decisions',automated_decisions)
   __dataclass_builtins_object__.__setattr__(self,'source',source)
+  __dataclass_builtins_object__.__setattr__(self,'security',security)
  return __init__
 
 
-def _392(_type_span, _type_field_spans, _type_kind, _type_id, _type_recipient, _type_country, _type_mechanism, _type_mechanism_detail, _type_certification, _type_tia, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_recipient, _dflt_country, _dflt_mechanism, _dflt_mechanism_detail, _dflt_certification, _dflt_tia, _dflt_description, _return_type):
+def _407(_type_span, _type_field_spans, _type_kind, _type_id, _type_recipient, _type_country, _type_mechanism, _type_mechanism_detail, _type_certification, _type_tia, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_recipient, _dflt_country, _dflt_mechanism, _dflt_mechanism_detail, _dflt_certification, _dflt_tia, _dflt_description, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,id:_type_id,recipient:_type_recipient=_dflt_recipient,country:_type_country=_dflt_country,mechanism:_type_mechanism=_dflt_mechanism,mechanism_detail:_type_mechanism_detail=_dflt_mechanism_detail,certification:_type_certification=_dflt_certification,tia:_type_tia=_dflt_tia,description:_type_description=_dflt_description)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3192,7 +3314,7 @@ def _392(_type_span, _type_field_spans, _type_kind, _type_id, _type_recipient, _
  return __init__
 
 
-def _393(_type_span, _type_field_spans, _type_kind, _type_id, _type_taxonomy, _type_name, _type_description, _type_children, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_taxonomy, _dflt_name, _dflt_description, _dflt_children, _return_type):
+def _408(_type_span, _type_field_spans, _type_kind, _type_id, _type_taxonomy, _type_name, _type_description, _type_children, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_taxonomy, _dflt_name, _dflt_description, _dflt_children, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,id:_type_id,taxonomy:_type_taxonomy=_dflt_taxonomy,name:_type_name=_dflt_name,description:_type_description=_dflt_description,children:_type_children=_dflt_children)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3205,7 +3327,7 @@ def _393(_type_span, _type_field_spans, _type_kind, _type_id, _type_taxonomy, _t
  return __init__
 
 
-def _394(_type_span, _type_field_spans, _type_kind, _type_id, _type_taxonomy, _type_name, _type_description, _type_special, _type_criminal, _type_children, _type_identifiability, _type_received_from, _type_source, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_taxonomy, _dflt_name, _dflt_description, _dflt_special, _dflt_criminal, _dflt_children, _dflt_identifiability, _dflt_received_from, _dflt_source, _return_type):
+def _409(_type_span, _type_field_spans, _type_kind, _type_id, _type_taxonomy, _type_name, _type_description, _type_special, _type_criminal, _type_children, _type_identifiability, _type_received_from, _type_source, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_taxonomy, _dflt_name, _dflt_description, _dflt_special, _dflt_criminal, _dflt_children, _dflt_identifiability, _dflt_received_from, _dflt_source, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,id:_type_id,taxonomy:_type_taxonomy=_dflt_taxonomy,name:_type_name=_dflt_name,description:_type_description=_dflt_description,special:_type_special=_dflt_special,criminal:_type_criminal=_dflt_criminal,children:_type_children=_dflt_children,identifiability:_type_identifiability=_dflt_identifiability,received_from:_type_received_from=_dflt_received_from,source:_type_source=_dflt_source)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3223,7 +3345,7 @@ def _394(_type_span, _type_field_spans, _type_kind, _type_id, _type_taxonomy, _t
  return __init__
 
 
-def _395(_type_span, _type_field_spans, _type_kind, _type_name, _type_email, _type_phone, _type_address, _type_registration, _type_country, _type_website, _type_representative, _type_public_authority, _type_offers_to, _type_description, _type_privacy_contact, _type_dpo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_email, _dflt_phone, _dflt_address, _dflt_registration, _dflt_country, _dflt_website, _dflt_representative, _dflt_public_authority, _dflt_offers_to, _dflt_description, _dflt_privacy_contact, _dflt_dpo, _return_type):
+def _410(_type_span, _type_field_spans, _type_kind, _type_name, _type_email, _type_phone, _type_address, _type_registration, _type_country, _type_website, _type_representative, _type_public_authority, _type_offers_to, _type_description, _type_privacy_contact, _type_dpo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_email, _dflt_phone, _dflt_address, _dflt_registration, _dflt_country, _dflt_website, _dflt_representative, _dflt_public_authority, _dflt_offers_to, _dflt_description, _dflt_privacy_contact, _dflt_dpo, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,name:_type_name,email:_type_email=_dflt_email,phone:_type_phone=_dflt_phone,address:_type_address=_dflt_address,registration:_type_registration=_dflt_registration,country:_type_country=_dflt_country,website:_type_website=_dflt_website,representative:_type_representative=_dflt_representative,public_authority:_type_public_authority=_dflt_public_authority,offers_to:_type_offers_to=_dflt_offers_to,description:_type_description=_dflt_description,privacy_contact:_type_privacy_contact=_dflt_privacy_contact,dpo:_type_dpo=_dflt_dpo)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3244,7 +3366,7 @@ def _395(_type_span, _type_field_spans, _type_kind, _type_name, _type_email, _ty
  return __init__
 
 
-def _396(_type_span, _type_field_spans, _type_kind, _type_name, _type_storage, _type_provider, _type_provider_ref, _type_party, _type_expiry, _type_domains, _type_purposes, _type_category, _type_consents, _type_pattern, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_storage, _dflt_provider, _dflt_provider_ref, _dflt_party, _dflt_expiry, _dflt_domains, _dflt_purposes, _dflt_category, _dflt_consents, _dflt_pattern, _dflt_description, _return_type):
+def _411(_type_span, _type_field_spans, _type_kind, _type_name, _type_storage, _type_provider, _type_provider_ref, _type_party, _type_expiry, _type_domains, _type_purposes, _type_category, _type_consents, _type_pattern, _type_description, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_storage, _dflt_provider, _dflt_provider_ref, _dflt_party, _dflt_expiry, _dflt_domains, _dflt_purposes, _dflt_category, _dflt_consents, _dflt_pattern, _dflt_description, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,name:_type_name,storage:_type_storage=_dflt_storage,provider:_type_provider=_dflt_provider,provider_ref:_type_provider_ref=_dflt_provider_ref,party:_type_party=_dflt_party,expiry:_type_expiry=_dflt_expiry,domains:_type_domains=_dflt_domains,purposes:_type_purposes=_dflt_purposes,category:_type_category=_dflt_category,consents:_type_consents=_dflt_consents,pattern:_type_pattern=_dflt_pattern,description:_type_description=_dflt_description)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3264,7 +3386,7 @@ def _396(_type_span, _type_field_spans, _type_kind, _type_name, _type_storage, _
  return __init__
 
 
-def _397(_type_span, _type_field_spans, _type_kind, _type_offered, _type_limited, _type_denied, _type_how, _type_complaints, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_offered, _dflt_limited, _dflt_denied, _dflt_how, _dflt_complaints, _return_type):
+def _412(_type_span, _type_field_spans, _type_kind, _type_offered, _type_limited, _type_denied, _type_how, _type_complaints, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_offered, _dflt_limited, _dflt_denied, _dflt_how, _dflt_complaints, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,offered:_type_offered=_dflt_offered,limited:_type_limited=_dflt_limited,denied:_type_denied=_dflt_denied,how:_type_how=_dflt_how,complaints:_type_complaints=_dflt_complaints)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3277,7 +3399,7 @@ def _397(_type_span, _type_field_spans, _type_kind, _type_offered, _type_limited
  return __init__
 
 
-def _398(_type_span, _type_field_spans, _type_kind, _type_target, _type_scope, _type_values, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_scope, _return_type):
+def _413(_type_span, _type_field_spans, _type_kind, _type_target, _type_scope, _type_values, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_scope, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,target:_type_target,scope:_type_scope=_dflt_scope,values:_type_values)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3288,7 +3410,7 @@ def _398(_type_span, _type_field_spans, _type_kind, _type_target, _type_scope, _
  return __init__
 
 
-def _399(_type_span, _type_field_spans, _type_kind, _type_title, _type_languages, _type_version, _type_updated, _type_history, _type_url, _type_scope, _type_refers_to, _type_cites, _type_security, _type_description, _type_claims, _type_contexts, _type_bases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_languages, _dflt_version, _dflt_updated, _dflt_history, _dflt_url, _dflt_scope, _dflt_refers_to, _dflt_cites, _dflt_security, _dflt_description, _dflt_claims, _dflt_contexts, _dflt_bases, _return_type):
+def _414(_type_span, _type_field_spans, _type_kind, _type_title, _type_languages, _type_version, _type_updated, _type_history, _type_url, _type_scope, _type_refers_to, _type_cites, _type_security, _type_description, _type_claims, _type_contexts, _type_bases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_kind, _dflt_languages, _dflt_version, _dflt_updated, _dflt_history, _dflt_url, _dflt_scope, _dflt_refers_to, _dflt_cites, _dflt_security, _dflt_description, _dflt_claims, _dflt_contexts, _dflt_bases, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,kind:_type_kind=_dflt_kind,title:_type_title,languages:_type_languages=_dflt_languages,version:_type_version=_dflt_version,updated:_type_updated=_dflt_updated,history:_type_history=_dflt_history,url:_type_url=_dflt_url,scope:_type_scope=_dflt_scope,refers_to:_type_refers_to=_dflt_refers_to,cites:_type_cites=_dflt_cites,security:_type_security=_dflt_security,description:_type_description=_dflt_description,claims:_type_claims=_dflt_claims,contexts:_type_contexts=_dflt_contexts,bases:_type_bases=_dflt_bases)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3310,7 +3432,7 @@ def _399(_type_span, _type_field_spans, _type_kind, _type_title, _type_languages
  return __init__
 
 
-def _400(_type_span, _type_field_spans, _type_lifetime, _type_duration, _type_minimum, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_duration, _dflt_minimum, _return_type):
+def _415(_type_span, _type_field_spans, _type_lifetime, _type_duration, _type_minimum, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_duration, _dflt_minimum, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,lifetime:_type_lifetime,duration:_type_duration=_dflt_duration,minimum:_type_minimum=_dflt_minimum)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3320,7 +3442,7 @@ def _400(_type_span, _type_field_spans, _type_lifetime, _type_duration, _type_mi
  return __init__
 
 
-def _401(_type_span, _type_field_spans, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _return_type):
+def _416(_type_span, _type_field_spans, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,name:_type_name)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3328,7 +3450,7 @@ def _401(_type_span, _type_field_spans, _type_name, MISSING, _HAS_DEFAULT_FACTOR
  return __init__
 
 
-def _402(_type_span, _type_field_spans, _type_name, _type_address, _type_country, _type_email, _type_phone, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_name, _dflt_address, _dflt_country, _dflt_email, _dflt_phone, _return_type):
+def _417(_type_span, _type_field_spans, _type_name, _type_address, _type_country, _type_email, _type_phone, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_name, _dflt_address, _dflt_country, _dflt_email, _dflt_phone, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,name:_type_name=_dflt_name,address:_type_address=_dflt_address,country:_type_country=_dflt_country,email:_type_email=_dflt_email,phone:_type_phone=_dflt_phone)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3340,7 +3462,7 @@ def _402(_type_span, _type_field_spans, _type_name, _type_address, _type_country
  return __init__
 
 
-def _403(_type_span, _type_field_spans, _type_present, _type_exception, _type_safeguards, _type_logic, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_present, _dflt_exception, _dflt_safeguards, _dflt_logic, _return_type):
+def _418(_type_span, _type_field_spans, _type_present, _type_exception, _type_safeguards, _type_logic, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_present, _dflt_exception, _dflt_safeguards, _dflt_logic, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,present:_type_present=_dflt_present,exception:_type_exception=_dflt_exception,safeguards:_type_safeguards=_dflt_safeguards,logic:_type_logic=_dflt_logic)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3351,7 +3473,7 @@ def _403(_type_span, _type_field_spans, _type_present, _type_exception, _type_sa
  return __init__
 
 
-def _404(_type_span, _type_field_spans, _type_required, _type_name, _type_email, _type_phone, _type_address, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_required, _dflt_name, _dflt_email, _dflt_phone, _dflt_address, _return_type):
+def _419(_type_span, _type_field_spans, _type_required, _type_name, _type_email, _type_phone, _type_address, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_required, _dflt_name, _dflt_email, _dflt_phone, _dflt_address, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,required:_type_required=_dflt_required,name:_type_name=_dflt_name,email:_type_email=_dflt_email,phone:_type_phone=_dflt_phone,address:_type_address=_dflt_address)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3363,7 +3485,7 @@ def _404(_type_span, _type_field_spans, _type_required, _type_name, _type_email,
  return __init__
 
 
-def _405(_type_span, _type_field_spans, _type_rights, _type_purposes, _type_law, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_purposes, _dflt_law, _dflt_reason, _return_type):
+def _420(_type_span, _type_field_spans, _type_rights, _type_purposes, _type_law, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_purposes, _dflt_law, _dflt_reason, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,rights:_type_rights,purposes:_type_purposes=_dflt_purposes,law:_type_law=_dflt_law,reason:_type_reason=_dflt_reason)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3374,7 +3496,7 @@ def _405(_type_span, _type_field_spans, _type_rights, _type_purposes, _type_law,
  return __init__
 
 
-def _406(_type_span, _type_field_spans, _type_route, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_value, _return_type):
+def _421(_type_span, _type_field_spans, _type_route, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_value, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,route:_type_route,value:_type_value=_dflt_value)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3383,7 +3505,7 @@ def _406(_type_span, _type_field_spans, _type_route, _type_value, MISSING, _HAS_
  return __init__
 
 
-def _407(_type_span, _type_field_spans, _type_rule, _type_duration, _type_up_to, _type_after, _type_until, _type_law, _type_criteria, _type_categories, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_duration, _dflt_up_to, _dflt_after, _dflt_until, _dflt_law, _dflt_criteria, _dflt_categories, _return_type):
+def _422(_type_span, _type_field_spans, _type_rule, _type_duration, _type_up_to, _type_after, _type_until, _type_law, _type_criteria, _type_categories, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_duration, _dflt_up_to, _dflt_after, _dflt_until, _dflt_law, _dflt_criteria, _dflt_categories, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,rule:_type_rule,duration:_type_duration=_dflt_duration,up_to:_type_up_to=_dflt_up_to,after:_type_after=_dflt_after,until:_type_until=_dflt_until,law:_type_law=_dflt_law,criteria:_type_criteria=_dflt_criteria,categories:_type_categories=_dflt_categories)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3398,7 +3520,7 @@ def _407(_type_span, _type_field_spans, _type_rule, _type_duration, _type_up_to,
  return __init__
 
 
-def _408(_type_span, _type_field_spans, _type_target, _type_name, _type_covers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_name, _dflt_covers, _return_type):
+def _423(_type_span, _type_field_spans, _type_target, _type_name, _type_covers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_name, _dflt_covers, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,target:_type_target,name:_type_name=_dflt_name,covers:_type_covers=_dflt_covers)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3408,7 +3530,7 @@ def _408(_type_span, _type_field_spans, _type_target, _type_name, _type_covers, 
  return __init__
 
 
-def _409(_type_span, _type_field_spans, _type_title, _type_name, _type_email, _type_phone, _type_address, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_title, _dflt_name, _dflt_email, _dflt_phone, _dflt_address, _return_type):
+def _424(_type_span, _type_field_spans, _type_title, _type_name, _type_email, _type_phone, _type_address, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_title, _dflt_name, _dflt_email, _dflt_phone, _dflt_address, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,title:_type_title=_dflt_title,name:_type_name=_dflt_name,email:_type_email=_dflt_email,phone:_type_phone=_dflt_phone,address:_type_address=_dflt_address)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3420,7 +3542,7 @@ def _409(_type_span, _type_field_spans, _type_title, _type_name, _type_email, _t
  return __init__
 
 
-def _410(_type_span, _type_field_spans, _type_what, _type_names, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_names, _return_type):
+def _425(_type_span, _type_field_spans, _type_what, _type_names, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_field_spans, _dflt_names, _return_type):
  def __init__(self,*,span:_type_span,field_spans:_type_field_spans=_HAS_DEFAULT_FACTORY,what:_type_what,names:_type_names=_dflt_names)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'field_spans',_dflt_field_spans() if field_spans is _HAS_DEFAULT_FACTORY else field_spans)
@@ -3429,14 +3551,14 @@ def _410(_type_span, _type_field_spans, _type_what, _type_names, MISSING, _HAS_D
  return __init__
 
 
-def _411(_type_span, _type_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _426(_type_span, _type_label, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,span:_type_span,label:_type_label)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'span',span)
   __dataclass_builtins_object__.__setattr__(self,'label',label)
  return __init__
 
 
-def _412(_type_start, _type_line, _type_column, _type_text, _type_own_line, _type_cont, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_cont, _return_type):
+def _427(_type_start, _type_line, _type_column, _type_text, _type_own_line, _type_cont, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_cont, _return_type):
  def __init__(self,start:_type_start,line:_type_line,column:_type_column,text:_type_text,own_line:_type_own_line,cont:_type_cont=_dflt_cont)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'start',start)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
@@ -3447,33 +3569,33 @@ def _412(_type_start, _type_line, _type_column, _type_text, _type_own_line, _typ
  return __init__
 
 
-def _413(_type_table, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _428(_type_table, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,table:_type_table)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'table',table)
  return __init__
 
 
-def _414(_type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _429(_type_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,text:_type_text)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
  return __init__
 
 
-def _415(_type_text, _type_href, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _430(_type_text, _type_href, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,text:_type_text,href:_type_href)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'href',href)
  return __init__
 
 
-def _416(_type_text, _type_lang, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _431(_type_text, _type_lang, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,text:_type_text,lang:_type_lang)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'lang',lang)
  return __init__
 
 
-def _417(_type_text, _type_parts, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_parts, _dflt_notes, _return_type):
+def _432(_type_text, _type_parts, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_parts, _dflt_notes, _return_type):
  def __init__(self,text:_type_text=_dflt_text,parts:_type_parts=_HAS_DEFAULT_FACTORY,notes:_type_notes=_HAS_DEFAULT_FACTORY)->_return_type:
   self.text=text
   self.parts=_dflt_parts() if parts is _HAS_DEFAULT_FACTORY else parts
@@ -3481,14 +3603,14 @@ def _417(_type_text, _type_parts, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __
  return __init__
 
 
-def _418(_type_text, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _433(_type_text, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,text:_type_text,span:_type_span)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'span',span)
  return __init__
 
 
-def _419(_type_text, _type_span, _type_code, _type_fix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_code, _dflt_fix, _return_type):
+def _434(_type_text, _type_span, _type_code, _type_fix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_span, _dflt_code, _dflt_fix, _return_type):
  def __init__(self,text:_type_text,span:_type_span=_dflt_span,code:_type_code=_dflt_code,fix:_type_fix=_dflt_fix)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'span',span)
@@ -3497,129 +3619,9 @@ def _419(_type_text, _type_span, _type_code, _type_fix, MISSING, _HAS_DEFAULT_FA
  return __init__
 
 
-def _420(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('allowed','asked','categories','purpose','name','uses','covered','subject','recipient','basis','conditions','reasons','span','candidates',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _421(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('amount','unit','problem','given','at',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _422(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('amount','unit',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _423(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('base_label','base_commit','base_path','head_label','head_commit','head_path','changes','gated','fail_on',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _424(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('caption','columns','rows',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _425(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('code','name','category','severity','message','span','hint','url','fatal','suppressed','args','message_id','related',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _426(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('code','name','category','severity','references','check','doc','options','jurisdictions','profiles','status','implies','object_args','messages','omits',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _427(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('code','name','category','severity','summary','description','doc','url','messages',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _428(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('code','name','category','source','severity','summary','doc','page','status','redirect','fatal','messages','implies','object_args','references','jurisdictions',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _429(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('code','name','severity','count',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _430(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('code','name','severity','findings','objects','noun',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _431(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('content',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _432(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('country','decision','date','scope','requires_certification','note','eea_note',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _433(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('document','diagnostics','comments',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
-def _434(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('expectation','status','message','details',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-
-
 def _435(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('field','text',):
+  if type(self) is cls or name in ('allowed','asked','categories','purpose','name','uses','covered','subject','recipient','basis','conditions','reasons','span','candidates',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3627,7 +3629,7 @@ def _435(cls, FrozenInstanceError):
 
 def _436(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('host','port',):
+  if type(self) is cls or name in ('amount','unit','problem','given','at',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3635,7 +3637,7 @@ def _436(cls, FrozenInstanceError):
 
 def _437(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('id','name','role','countries','purposes','transfers','span','findings',):
+  if type(self) is cls or name in ('amount','unit',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3643,7 +3645,7 @@ def _437(cls, FrozenInstanceError):
 
 def _438(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('id','name','taxonomy','special','span','purposes','allowed',):
+  if type(self) is cls or name in ('base_label','base_commit','base_path','head_label','head_commit','head_path','changes','gated','fail_on',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3651,7 +3653,7 @@ def _438(cls, FrozenInstanceError):
 
 def _439(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('id','recipient','country','mechanism','detail','purposes','span','findings',):
+  if type(self) is cls or name in ('caption','columns','rows',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3659,7 +3661,7 @@ def _439(cls, FrozenInstanceError):
 
 def _440(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('items',):
+  if type(self) is cls or name in ('code','name','category','severity','message','span','hint','url','fatal','suppressed','args','message_id','related',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3667,7 +3669,7 @@ def _440(cls, FrozenInstanceError):
 
 def _441(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('kind','name','description','uses','bases','special_condition','categories','subjects','recipients','transfers','retention','consent','profiling','automated_decisions','source',):
+  if type(self) is cls or name in ('code','name','category','severity','references','check','doc','options','jurisdictions','profiles','status','implies','object_args','messages','omits',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3675,7 +3677,7 @@ def _441(cls, FrozenInstanceError):
 
 def _442(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('kind','severity','subject','message','details','base','head',):
+  if type(self) is cls or name in ('code','name','category','severity','summary','description','doc','url','messages',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3683,7 +3685,7 @@ def _442(cls, FrozenInstanceError):
 
 def _443(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('kind','span','text','test','purpose','categories','subject','recipient','cookie','code','target',):
+  if type(self) is cls or name in ('code','name','category','source','severity','summary','doc','page','status','redirect','fatal','messages','implies','object_args','references','jurisdictions',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3691,7 +3693,7 @@ def _443(cls, FrozenInstanceError):
 
 def _444(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('kind','storage','provider','provider_ref','party','expiry','domains','purposes','category','consents','pattern','description',):
+  if type(self) is cls or name in ('code','name','severity','count',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3699,7 +3701,7 @@ def _444(cls, FrozenInstanceError):
 
 def _445(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('kind','text','span',):
+  if type(self) is cls or name in ('code','name','severity','findings','objects','noun',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3707,7 +3709,7 @@ def _445(cls, FrozenInstanceError):
 
 def _446(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('kind','year','number','start','end','written',):
+  if type(self) is cls or name in ('content',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3715,7 +3717,7 @@ def _446(cls, FrozenInstanceError):
 
 def _447(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('label','commit','path','policy','findings','sources','skipped',):
+  if type(self) is cls or name in ('country','decision','date','scope','requires_certification','note','eea_note',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3723,7 +3725,7 @@ def _447(cls, FrozenInstanceError):
 
 def _448(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('lang','language_name','title','updated','date','version','contents','not_stated','yes','no','generated','h_controller','controller_intro','name','registration','address','country','email','phone','website','representative','h_privacy_contact','privacy_contact_intro','h_dpo','dpo_contact','dpo_not_required','h_purposes','purposes_intro','no_purposes','legal_basis','basis','basis_citation','legal_obligation_law','bases_intro','legitimate_interest','special_condition','special_conditions','special_citation','data','subjects','recipients','transfers','retention','consent_withdraw','consent_how','consent_methods','consent_label','consent_not_asked','consent_unstated','consent_shown_in','consent_given_on','consent_refusal','consent_condition_yes','consent_degrades','consent_no_effect','consent_withdraw_via','withdraw_routes','cookie_consent_intro','cookie_no_consent_intro','profiling','profiling_yes','automated','automated_yes','automated_exceptions','automated_logic','automated_safeguards','source','received_from','receives','identifiability','only_when','retention_until','retention_after','retention_law','retention_law_unnamed','retention_up_to','retention_law_permits','retention_law_permits_unnamed','retention_criteria','retention_archive','retention_other','retention_vague','events_until','events_after','unit','h_data','data_intro','special_category','criminal_data','children_data','h_recipients','recipients_intro','recipients_categories_intro','recipient_category','no_recipients','role','roles','countries_label','h_transfers','transfers_intro','transfer_country','transfer_recipient','transfer_mechanism','mechanisms','certification','h_cookies','cookies_intro','cookie_caption','cookie_columns','parties','session','persistent_unknown','never_expires','expiry_range','unnamed','storage','cookie_categories','banner_title','banner_intro','banner_accept_all','banner_reject_all','banner_choose','banner_save','banner_close','banner_preferences_title','banner_preferences_intro','banner_necessary','banner_other','banner_always_on','banner_toggle_all','banner_service','banner_services','banner_domain','banner_changed','banner_privacy_notice','banner_more','h_security','h_rights','rights_intro','rights','rights_limited','rights_denied_intro','rights_for','rights_how','no_rights','h_complaints','complaints_intro','complaints_authority','countries','claims','scope_intro','scope_kinds','h_more','more_intro','more_all','topics','cites','h_history',):
+  if type(self) is cls or name in ('document','diagnostics','comments',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3731,7 +3733,7 @@ def _448(cls, FrozenInstanceError):
 
 def _449(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('line','column','text',):
+  if type(self) is cls or name in ('expectation','status','message','details',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3739,7 +3741,7 @@ def _449(cls, FrozenInstanceError):
 
 def _450(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('msgid','placeholders','plural',):
+  if type(self) is cls or name in ('field','text',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3747,7 +3749,7 @@ def _450(cls, FrozenInstanceError):
 
 def _451(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('name','domain','how','position','index','host_only','path','lifetime','expiry_known','url','pre_consent','evidence','storage','after_reject',):
+  if type(self) is cls or name in ('host','port',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3755,7 +3757,7 @@ def _451(cls, FrozenInstanceError):
 
 def _452(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('name','domain','path','max_age','expires','evidence','max_age_capped',):
+  if type(self) is cls or name in ('id','name','role','countries','purposes','transfers','span','findings',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3763,7 +3765,7 @@ def _452(cls, FrozenInstanceError):
 
 def _453(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('name','severity','doc',):
+  if type(self) is cls or name in ('id','name','taxonomy','special','span','purposes','allowed',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3771,7 +3773,7 @@ def _453(cls, FrozenInstanceError):
 
 def _454(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('name','span','expectations',):
+  if type(self) is cls or name in ('id','recipient','country','mechanism','detail','purposes','span','findings',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3779,7 +3781,7 @@ def _454(cls, FrozenInstanceError):
 
 def _455(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('name','storage','category','party','provider','expiry','purposes','consents','needs_consent','why','span','findings','label',):
+  if type(self) is cls or name in ('items',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3787,7 +3789,7 @@ def _455(cls, FrozenInstanceError):
 
 def _456(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('path','blocks',):
+  if type(self) is cls or name in ('kind','name','description','uses','bases','special_condition','categories','subjects','recipients','transfers','retention','consent','profiling','automated_decisions','source','security',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3795,7 +3797,7 @@ def _456(cls, FrozenInstanceError):
 
 def _457(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('path','cases',):
+  if type(self) is cls or name in ('kind','severity','subject','message','details','base','head',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3803,7 +3805,7 @@ def _457(cls, FrozenInstanceError):
 
 def _458(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('path','line','column','end_column',):
+  if type(self) is cls or name in ('kind','span','text','test','purpose','categories','subject','recipient','cookie','code','target',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3811,7 +3813,7 @@ def _458(cls, FrozenInstanceError):
 
 def _459(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('path','line','column','end_line','end_column',):
+  if type(self) is cls or name in ('kind','storage','provider','provider_ref','party','expiry','domains','purposes','category','consents','pattern','description',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3819,7 +3821,7 @@ def _459(cls, FrozenInstanceError):
 
 def _460(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('path','source','output','diagnostics',):
+  if type(self) is cls or name in ('kind','text','span',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3827,7 +3829,7 @@ def _460(cls, FrozenInstanceError):
 
 def _461(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('path','table',):
+  if type(self) is cls or name in ('kind','title','sheet','headings','rows',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3835,7 +3837,7 @@ def _461(cls, FrozenInstanceError):
 
 def _462(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('paths','config_file','select','ignore','use_cache','jobs','context','watch','cache_dir',):
+  if type(self) is cls or name in ('kind','year','number','start','end','written',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3843,7 +3845,7 @@ def _462(cls, FrozenInstanceError):
 
 def _463(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('plain','by_lang',):
+  if type(self) is cls or name in ('label','commit','path','policy','findings','sources','skipped',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3851,7 +3853,7 @@ def _463(cls, FrozenInstanceError):
 
 def _464(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('policy','diagnostics','sources',):
+  if type(self) is cls or name in ('lang','language_name','title','updated','date','version','contents','not_stated','yes','no','generated','h_controller','controller_intro','name','registration','address','country','email','phone','website','representative','h_privacy_contact','privacy_contact_intro','h_dpo','dpo_contact','dpo_not_required','h_purposes','purposes_intro','no_purposes','legal_basis','basis','basis_citation','legal_obligation_law','bases_intro','legitimate_interest','special_condition','special_conditions','special_citation','data','subjects','recipients','transfers','retention','consent_withdraw','consent_how','consent_methods','consent_label','consent_not_asked','consent_unstated','consent_shown_in','consent_given_on','consent_refusal','consent_condition_yes','consent_degrades','consent_no_effect','consent_withdraw_via','withdraw_routes','cookie_consent_intro','cookie_no_consent_intro','profiling','profiling_yes','automated','automated_yes','automated_exceptions','automated_logic','automated_safeguards','source','received_from','receives','identifiability','only_when','retention_until','retention_after','retention_law','retention_law_unnamed','retention_up_to','retention_law_permits','retention_law_permits_unnamed','retention_criteria','retention_archive','retention_other','retention_vague','events_until','events_after','unit','h_data','data_intro','special_category','criminal_data','children_data','h_recipients','recipients_intro','recipients_categories_intro','recipient_category','no_recipients','role','roles','countries_label','h_transfers','transfers_intro','transfer_country','transfer_recipient','transfer_mechanism','mechanisms','certification','h_cookies','cookies_intro','cookie_caption','cookie_columns','parties','session','persistent_unknown','never_expires','expiry_range','unnamed','storage','cookie_categories','banner_title','banner_intro','banner_accept_all','banner_reject_all','banner_choose','banner_save','banner_close','banner_preferences_title','banner_preferences_intro','banner_necessary','banner_other','banner_always_on','banner_toggle_all','banner_service','banner_services','banner_domain','banner_changed','banner_privacy_notice','banner_more','h_security','h_rights','rights_intro','rights','rights_limited','rights_denied_intro','rights_for','rights_how','no_rights','h_complaints','complaints_intro','complaints_authority','countries','claims','scope_intro','scope_kinds','h_more','more_intro','more_all','topics','cites','h_history',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3859,7 +3861,7 @@ def _464(cls, FrozenInstanceError):
 
 def _465(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('policy','top',):
+  if type(self) is cls or name in ('lang','title','note','controller','processor',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3867,7 +3869,7 @@ def _465(cls, FrozenInstanceError):
 
 def _466(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('revision','commit','root','files','skipped',):
+  if type(self) is cls or name in ('line','column','text',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3875,7 +3877,7 @@ def _466(cls, FrozenInstanceError):
 
 def _467(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('root','files','info','controllers','authorities','subjects','categories','purposes','recipients','transfers','consents','cookies','rights',):
+  if type(self) is cls or name in ('msgid','placeholders','plural',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3883,7 +3885,7 @@ def _467(cls, FrozenInstanceError):
 
 def _468(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('rule','severity','options',):
+  if type(self) is cls or name in ('name','domain','how','position','index','host_only','path','lifetime','expiry_known','url','pre_consent','evidence','storage','after_reject',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3891,7 +3893,7 @@ def _468(cls, FrozenInstanceError):
 
 def _469(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('select','ignore','extend_select','jurisdictions','max_file_bytes','max_capture_bytes','max_manifest_bytes','policy','referred_findings','group_findings','rules','source','notes',):
+  if type(self) is cls or name in ('name','domain','path','max_age','expires','evidence','max_age_capped',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3899,7 +3901,7 @@ def _469(cls, FrozenInstanceError):
 
 def _470(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('source',):
+  if type(self) is cls or name in ('name','severity','doc',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3907,7 +3909,7 @@ def _470(cls, FrozenInstanceError):
 
 def _471(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','args','message_id','hint',):
+  if type(self) is cls or name in ('name','span','expectations',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3915,7 +3917,7 @@ def _471(cls, FrozenInstanceError):
 
 def _472(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','basis','citation','interest','balancing_test',):
+  if type(self) is cls or name in ('name','storage','category','party','provider','expiry','purposes','consents','needs_consent','why','span','findings','label',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3923,7 +3925,7 @@ def _472(cls, FrozenInstanceError):
 
 def _473(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','condition','citation',):
+  if type(self) is cls or name in ('path','blocks',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3931,7 +3933,7 @@ def _473(cls, FrozenInstanceError):
 
 def _474(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','date','text',):
+  if type(self) is cls or name in ('path','cases',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3939,7 +3941,7 @@ def _474(cls, FrozenInstanceError):
 
 def _475(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','id','methods','reject_button','granular','explicit','condition_of_service','refusal_degrades_service','shown_in','given_on','withdraw','withdraw_via','record_retention','valid_for','minimum_age','parental_consent','description',):
+  if type(self) is cls or name in ('path','line','column','end_column',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3947,7 +3949,7 @@ def _475(cls, FrozenInstanceError):
 
 def _476(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','id','name','country','email','phone','address','website',):
+  if type(self) is cls or name in ('path','line','column','end_line','end_column',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3955,7 +3957,7 @@ def _476(cls, FrozenInstanceError):
 
 def _477(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','role','countries','contract','website','receives','receives_how','only_when','category_only',):
+  if type(self) is cls or name in ('path','source','output','diagnostics',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3963,7 +3965,7 @@ def _477(cls, FrozenInstanceError):
 
 def _478(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','uses','bases','special_condition','categories','subjects','recipients','transfers','retention','consent','profiling','automated_decisions','source',):
+  if type(self) is cls or name in ('path','table',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3971,7 +3973,7 @@ def _478(cls, FrozenInstanceError):
 
 def _479(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','id','recipient','country','mechanism','mechanism_detail','certification','tia','description',):
+  if type(self) is cls or name in ('paths','config_file','select','ignore','use_cache','jobs','context','watch','cache_dir',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3979,7 +3981,7 @@ def _479(cls, FrozenInstanceError):
 
 def _480(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','id','taxonomy','name','description','children',):
+  if type(self) is cls or name in ('plain','by_lang',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3987,7 +3989,7 @@ def _480(cls, FrozenInstanceError):
 
 def _481(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','id','taxonomy','name','description','special','criminal','children','identifiability','received_from','source',):
+  if type(self) is cls or name in ('policy','diagnostics','sources',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -3995,7 +3997,7 @@ def _481(cls, FrozenInstanceError):
 
 def _482(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','name','email','phone','address','registration','country','website','representative','public_authority','offers_to','description','privacy_contact','dpo',):
+  if type(self) is cls or name in ('policy','top',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4003,7 +4005,7 @@ def _482(cls, FrozenInstanceError):
 
 def _483(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','name','storage','provider','provider_ref','party','expiry','domains','purposes','category','consents','pattern','description',):
+  if type(self) is cls or name in ('revision','commit','root','files','skipped',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4011,7 +4013,7 @@ def _483(cls, FrozenInstanceError):
 
 def _484(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','offered','limited','denied','how','complaints',):
+  if type(self) is cls or name in ('root','files','info','controllers','authorities','subjects','categories','purposes','recipients','transfers','consents','cookies','rights','processing',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4019,7 +4021,7 @@ def _484(cls, FrozenInstanceError):
 
 def _485(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','target','scope','values',):
+  if type(self) is cls or name in ('rule','severity','options',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4027,7 +4029,7 @@ def _485(cls, FrozenInstanceError):
 
 def _486(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','kind','title','languages','version','updated','history','url','scope','refers_to','cites','security','description','claims','contexts','bases',):
+  if type(self) is cls or name in ('select','ignore','extend_select','jurisdictions','max_file_bytes','max_capture_bytes','max_manifest_bytes','policy','referred_findings','group_findings','rules','source','notes',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4035,7 +4037,7 @@ def _486(cls, FrozenInstanceError):
 
 def _487(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','lifetime','duration','minimum',):
+  if type(self) is cls or name in ('source',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4043,7 +4045,7 @@ def _487(cls, FrozenInstanceError):
 
 def _488(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','name','address','country','email','phone',):
+  if type(self) is cls or name in ('span','args','message_id','hint',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4051,7 +4053,7 @@ def _488(cls, FrozenInstanceError):
 
 def _489(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','name',):
+  if type(self) is cls or name in ('span','field_spans','basis','citation','interest','balancing_test',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4059,7 +4061,7 @@ def _489(cls, FrozenInstanceError):
 
 def _490(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','present','exception','safeguards','logic',):
+  if type(self) is cls or name in ('span','field_spans','condition','citation',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4067,7 +4069,7 @@ def _490(cls, FrozenInstanceError):
 
 def _491(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','required','name','email','phone','address',):
+  if type(self) is cls or name in ('span','field_spans','date','text',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4075,7 +4077,7 @@ def _491(cls, FrozenInstanceError):
 
 def _492(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','rights','purposes','law','reason',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','methods','reject_button','granular','explicit','condition_of_service','refusal_degrades_service','shown_in','given_on','withdraw','withdraw_via','record_retention','valid_for','minimum_age','parental_consent','description',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4083,7 +4085,7 @@ def _492(cls, FrozenInstanceError):
 
 def _493(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','route','value',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','name','country','email','phone','address','website',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4091,7 +4093,7 @@ def _493(cls, FrozenInstanceError):
 
 def _494(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','rule','duration','up_to','after','until','law','criteria','categories',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','on_behalf_of','categories','subjects','transfers','security',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4099,7 +4101,7 @@ def _494(cls, FrozenInstanceError):
 
 def _495(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','target','name','covers',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','role','countries','contract','website','receives','receives_how','only_when','category_only',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4107,7 +4109,7 @@ def _495(cls, FrozenInstanceError):
 
 def _496(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','title','name','email','phone','address',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','uses','bases','special_condition','categories','subjects','recipients','transfers','retention','consent','profiling','automated_decisions','source','security',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4115,7 +4117,7 @@ def _496(cls, FrozenInstanceError):
 
 def _497(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans','what','names',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','recipient','country','mechanism','mechanism_detail','certification','tia','description',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4123,7 +4125,7 @@ def _497(cls, FrozenInstanceError):
 
 def _498(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','field_spans',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','taxonomy','name','description','children',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4131,7 +4133,7 @@ def _498(cls, FrozenInstanceError):
 
 def _499(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('span','label',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','taxonomy','name','description','special','criminal','children','identifiability','received_from','source',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4139,7 +4141,7 @@ def _499(cls, FrozenInstanceError):
 
 def _500(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('start','line','column','text','own_line','cont',):
+  if type(self) is cls or name in ('span','field_spans','kind','name','email','phone','address','registration','country','website','representative','public_authority','offers_to','description','privacy_contact','dpo',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4147,7 +4149,7 @@ def _500(cls, FrozenInstanceError):
 
 def _501(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('table',):
+  if type(self) is cls or name in ('span','field_spans','kind','name','storage','provider','provider_ref','party','expiry','domains','purposes','category','consents','pattern','description',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4155,7 +4157,7 @@ def _501(cls, FrozenInstanceError):
 
 def _502(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('text','href',):
+  if type(self) is cls or name in ('span','field_spans','kind','offered','limited','denied','how','complaints',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4163,7 +4165,7 @@ def _502(cls, FrozenInstanceError):
 
 def _503(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('text','lang',):
+  if type(self) is cls or name in ('span','field_spans','kind','target','scope','values',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4171,7 +4173,7 @@ def _503(cls, FrozenInstanceError):
 
 def _504(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('text','span','code','fix',):
+  if type(self) is cls or name in ('span','field_spans','kind','title','languages','version','updated','history','url','scope','refers_to','cites','security','description','claims','contexts','bases',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4179,7 +4181,7 @@ def _504(cls, FrozenInstanceError):
 
 def _505(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('text','span',):
+  if type(self) is cls or name in ('span','field_spans','lifetime','duration','minimum',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4187,13 +4189,157 @@ def _505(cls, FrozenInstanceError):
 
 def _506(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('text',):
+  if type(self) is cls or name in ('span','field_spans','name','address','country','email','phone',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
 
 
 def _507(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans','name',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _508(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans','present','exception','safeguards','logic',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _509(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans','required','name','email','phone','address',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _510(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans','rights','purposes','law','reason',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _511(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans','route','value',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _512(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans','rule','duration','up_to','after','until','law','criteria','categories',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _513(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans','target','name','covers',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _514(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans','title','name','email','phone','address',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _515(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans','what','names',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _516(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','field_spans',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _517(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('span','label',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _518(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('start','line','column','text','own_line','cont',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _519(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('table',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _520(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('text','href',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _521(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('text','lang',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _522(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('text','span','code','fix',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _523(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('text','span',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _524(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('text',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+
+
+def _525(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('allowed','asked','categories','purpose','name','uses','covered','subject','recipient','basis','conditions','reasons','span','candidates',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4201,7 +4347,7 @@ def _507(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _508(cls, FrozenInstanceError):
+def _526(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('amount','unit','problem','given','at',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4209,7 +4355,7 @@ def _508(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _509(cls, FrozenInstanceError):
+def _527(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('amount','unit',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4217,7 +4363,7 @@ def _509(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _510(cls, FrozenInstanceError):
+def _528(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('base_label','base_commit','base_path','head_label','head_commit','head_path','changes','gated','fail_on',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4225,7 +4371,7 @@ def _510(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _511(cls, FrozenInstanceError):
+def _529(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('caption','columns','rows',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4233,7 +4379,7 @@ def _511(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _512(cls, FrozenInstanceError):
+def _530(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('code','name','category','severity','message','span','hint','url','fatal','suppressed','args','message_id','related',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4241,7 +4387,7 @@ def _512(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _513(cls, FrozenInstanceError):
+def _531(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('code','name','category','severity','references','check','doc','options','jurisdictions','profiles','status','implies','object_args','messages','omits',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4249,7 +4395,7 @@ def _513(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _514(cls, FrozenInstanceError):
+def _532(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('code','name','category','severity','summary','description','doc','url','messages',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4257,7 +4403,7 @@ def _514(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _515(cls, FrozenInstanceError):
+def _533(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('code','name','category','source','severity','summary','doc','page','status','redirect','fatal','messages','implies','object_args','references','jurisdictions',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4265,7 +4411,7 @@ def _515(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _516(cls, FrozenInstanceError):
+def _534(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('code','name','severity','count',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4273,7 +4419,7 @@ def _516(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _517(cls, FrozenInstanceError):
+def _535(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('code','name','severity','findings','objects','noun',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4281,7 +4427,7 @@ def _517(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _518(cls, FrozenInstanceError):
+def _536(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('content',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4289,7 +4435,7 @@ def _518(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _519(cls, FrozenInstanceError):
+def _537(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('country','decision','date','scope','requires_certification','note','eea_note',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4297,7 +4443,7 @@ def _519(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _520(cls, FrozenInstanceError):
+def _538(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('document','diagnostics','comments',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4305,7 +4451,7 @@ def _520(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _521(cls, FrozenInstanceError):
+def _539(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('expectation','status','message','details',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4313,7 +4459,7 @@ def _521(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _522(cls, FrozenInstanceError):
+def _540(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('field','text',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4321,7 +4467,7 @@ def _522(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _523(cls, FrozenInstanceError):
+def _541(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('host','port',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4329,7 +4475,7 @@ def _523(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _524(cls, FrozenInstanceError):
+def _542(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('id','name','role','countries','purposes','transfers','span','findings',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4337,7 +4483,7 @@ def _524(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _525(cls, FrozenInstanceError):
+def _543(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('id','name','taxonomy','special','span','purposes','allowed',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4345,7 +4491,7 @@ def _525(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _526(cls, FrozenInstanceError):
+def _544(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('id','recipient','country','mechanism','detail','purposes','span','findings',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4353,7 +4499,7 @@ def _526(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _527(cls, FrozenInstanceError):
+def _545(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('items',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4361,153 +4507,9 @@ def _527(cls, FrozenInstanceError):
  return __setattr__
 
 
-def _528(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('kind','name','description','uses','bases','special_condition','categories','subjects','recipients','transfers','retention','consent','profiling','automated_decisions','source',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _529(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('kind','severity','subject','message','details','base','head',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _530(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('kind','span','text','test','purpose','categories','subject','recipient','cookie','code','target',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _531(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('kind','storage','provider','provider_ref','party','expiry','domains','purposes','category','consents','pattern','description',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _532(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('kind','text','span',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _533(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('kind','year','number','start','end','written',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _534(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('label','commit','path','policy','findings','sources','skipped',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _535(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('lang','language_name','title','updated','date','version','contents','not_stated','yes','no','generated','h_controller','controller_intro','name','registration','address','country','email','phone','website','representative','h_privacy_contact','privacy_contact_intro','h_dpo','dpo_contact','dpo_not_required','h_purposes','purposes_intro','no_purposes','legal_basis','basis','basis_citation','legal_obligation_law','bases_intro','legitimate_interest','special_condition','special_conditions','special_citation','data','subjects','recipients','transfers','retention','consent_withdraw','consent_how','consent_methods','consent_label','consent_not_asked','consent_unstated','consent_shown_in','consent_given_on','consent_refusal','consent_condition_yes','consent_degrades','consent_no_effect','consent_withdraw_via','withdraw_routes','cookie_consent_intro','cookie_no_consent_intro','profiling','profiling_yes','automated','automated_yes','automated_exceptions','automated_logic','automated_safeguards','source','received_from','receives','identifiability','only_when','retention_until','retention_after','retention_law','retention_law_unnamed','retention_up_to','retention_law_permits','retention_law_permits_unnamed','retention_criteria','retention_archive','retention_other','retention_vague','events_until','events_after','unit','h_data','data_intro','special_category','criminal_data','children_data','h_recipients','recipients_intro','recipients_categories_intro','recipient_category','no_recipients','role','roles','countries_label','h_transfers','transfers_intro','transfer_country','transfer_recipient','transfer_mechanism','mechanisms','certification','h_cookies','cookies_intro','cookie_caption','cookie_columns','parties','session','persistent_unknown','never_expires','expiry_range','unnamed','storage','cookie_categories','banner_title','banner_intro','banner_accept_all','banner_reject_all','banner_choose','banner_save','banner_close','banner_preferences_title','banner_preferences_intro','banner_necessary','banner_other','banner_always_on','banner_toggle_all','banner_service','banner_services','banner_domain','banner_changed','banner_privacy_notice','banner_more','h_security','h_rights','rights_intro','rights','rights_limited','rights_denied_intro','rights_for','rights_how','no_rights','h_complaints','complaints_intro','complaints_authority','countries','claims','scope_intro','scope_kinds','h_more','more_intro','more_all','topics','cites','h_history',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _536(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('line','column','text',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _537(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('msgid','placeholders','plural',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _538(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','domain','how','position','index','host_only','path','lifetime','expiry_known','url','pre_consent','evidence','storage','after_reject',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _539(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','domain','path','max_age','expires','evidence','max_age_capped',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _540(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','severity','doc',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _541(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','span','expectations',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _542(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','storage','category','party','provider','expiry','purposes','consents','needs_consent','why','span','findings','label',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _543(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('path','blocks',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _544(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('path','cases',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
-def _545(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('path','line','column','end_column',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-
-
 def _546(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('path','line','column','end_line','end_column',):
+  if type(self) is cls or name in ('kind','name','description','uses','bases','special_condition','categories','subjects','recipients','transfers','retention','consent','profiling','automated_decisions','source','security',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4515,7 +4517,7 @@ def _546(cls, FrozenInstanceError):
 
 def _547(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('path','source','output','diagnostics',):
+  if type(self) is cls or name in ('kind','severity','subject','message','details','base','head',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4523,7 +4525,7 @@ def _547(cls, FrozenInstanceError):
 
 def _548(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('path','table',):
+  if type(self) is cls or name in ('kind','span','text','test','purpose','categories','subject','recipient','cookie','code','target',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4531,7 +4533,7 @@ def _548(cls, FrozenInstanceError):
 
 def _549(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('paths','config_file','select','ignore','use_cache','jobs','context','watch','cache_dir',):
+  if type(self) is cls or name in ('kind','storage','provider','provider_ref','party','expiry','domains','purposes','category','consents','pattern','description',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4539,7 +4541,7 @@ def _549(cls, FrozenInstanceError):
 
 def _550(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('plain','by_lang',):
+  if type(self) is cls or name in ('kind','text','span',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4547,7 +4549,7 @@ def _550(cls, FrozenInstanceError):
 
 def _551(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('policy','diagnostics','sources',):
+  if type(self) is cls or name in ('kind','title','sheet','headings','rows',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4555,7 +4557,7 @@ def _551(cls, FrozenInstanceError):
 
 def _552(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('policy','top',):
+  if type(self) is cls or name in ('kind','year','number','start','end','written',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4563,7 +4565,7 @@ def _552(cls, FrozenInstanceError):
 
 def _553(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('revision','commit','root','files','skipped',):
+  if type(self) is cls or name in ('label','commit','path','policy','findings','sources','skipped',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4571,7 +4573,7 @@ def _553(cls, FrozenInstanceError):
 
 def _554(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('root','files','info','controllers','authorities','subjects','categories','purposes','recipients','transfers','consents','cookies','rights',):
+  if type(self) is cls or name in ('lang','language_name','title','updated','date','version','contents','not_stated','yes','no','generated','h_controller','controller_intro','name','registration','address','country','email','phone','website','representative','h_privacy_contact','privacy_contact_intro','h_dpo','dpo_contact','dpo_not_required','h_purposes','purposes_intro','no_purposes','legal_basis','basis','basis_citation','legal_obligation_law','bases_intro','legitimate_interest','special_condition','special_conditions','special_citation','data','subjects','recipients','transfers','retention','consent_withdraw','consent_how','consent_methods','consent_label','consent_not_asked','consent_unstated','consent_shown_in','consent_given_on','consent_refusal','consent_condition_yes','consent_degrades','consent_no_effect','consent_withdraw_via','withdraw_routes','cookie_consent_intro','cookie_no_consent_intro','profiling','profiling_yes','automated','automated_yes','automated_exceptions','automated_logic','automated_safeguards','source','received_from','receives','identifiability','only_when','retention_until','retention_after','retention_law','retention_law_unnamed','retention_up_to','retention_law_permits','retention_law_permits_unnamed','retention_criteria','retention_archive','retention_other','retention_vague','events_until','events_after','unit','h_data','data_intro','special_category','criminal_data','children_data','h_recipients','recipients_intro','recipients_categories_intro','recipient_category','no_recipients','role','roles','countries_label','h_transfers','transfers_intro','transfer_country','transfer_recipient','transfer_mechanism','mechanisms','certification','h_cookies','cookies_intro','cookie_caption','cookie_columns','parties','session','persistent_unknown','never_expires','expiry_range','unnamed','storage','cookie_categories','banner_title','banner_intro','banner_accept_all','banner_reject_all','banner_choose','banner_save','banner_close','banner_preferences_title','banner_preferences_intro','banner_necessary','banner_other','banner_always_on','banner_toggle_all','banner_service','banner_services','banner_domain','banner_changed','banner_privacy_notice','banner_more','h_security','h_rights','rights_intro','rights','rights_limited','rights_denied_intro','rights_for','rights_how','no_rights','h_complaints','complaints_intro','complaints_authority','countries','claims','scope_intro','scope_kinds','h_more','more_intro','more_all','topics','cites','h_history',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4579,7 +4581,7 @@ def _554(cls, FrozenInstanceError):
 
 def _555(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('rule','severity','options',):
+  if type(self) is cls or name in ('lang','title','note','controller','processor',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4587,7 +4589,7 @@ def _555(cls, FrozenInstanceError):
 
 def _556(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('select','ignore','extend_select','jurisdictions','max_file_bytes','max_capture_bytes','max_manifest_bytes','policy','referred_findings','group_findings','rules','source','notes',):
+  if type(self) is cls or name in ('line','column','text',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4595,7 +4597,7 @@ def _556(cls, FrozenInstanceError):
 
 def _557(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('source',):
+  if type(self) is cls or name in ('msgid','placeholders','plural',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4603,7 +4605,7 @@ def _557(cls, FrozenInstanceError):
 
 def _558(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','args','message_id','hint',):
+  if type(self) is cls or name in ('name','domain','how','position','index','host_only','path','lifetime','expiry_known','url','pre_consent','evidence','storage','after_reject',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4611,7 +4613,7 @@ def _558(cls, FrozenInstanceError):
 
 def _559(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','basis','citation','interest','balancing_test',):
+  if type(self) is cls or name in ('name','domain','path','max_age','expires','evidence','max_age_capped',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4619,7 +4621,7 @@ def _559(cls, FrozenInstanceError):
 
 def _560(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','condition','citation',):
+  if type(self) is cls or name in ('name','severity','doc',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4627,7 +4629,7 @@ def _560(cls, FrozenInstanceError):
 
 def _561(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','date','text',):
+  if type(self) is cls or name in ('name','span','expectations',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4635,7 +4637,7 @@ def _561(cls, FrozenInstanceError):
 
 def _562(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','id','methods','reject_button','granular','explicit','condition_of_service','refusal_degrades_service','shown_in','given_on','withdraw','withdraw_via','record_retention','valid_for','minimum_age','parental_consent','description',):
+  if type(self) is cls or name in ('name','storage','category','party','provider','expiry','purposes','consents','needs_consent','why','span','findings','label',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4643,7 +4645,7 @@ def _562(cls, FrozenInstanceError):
 
 def _563(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','id','name','country','email','phone','address','website',):
+  if type(self) is cls or name in ('path','blocks',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4651,7 +4653,7 @@ def _563(cls, FrozenInstanceError):
 
 def _564(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','role','countries','contract','website','receives','receives_how','only_when','category_only',):
+  if type(self) is cls or name in ('path','cases',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4659,7 +4661,7 @@ def _564(cls, FrozenInstanceError):
 
 def _565(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','uses','bases','special_condition','categories','subjects','recipients','transfers','retention','consent','profiling','automated_decisions','source',):
+  if type(self) is cls or name in ('path','line','column','end_column',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4667,7 +4669,7 @@ def _565(cls, FrozenInstanceError):
 
 def _566(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','id','recipient','country','mechanism','mechanism_detail','certification','tia','description',):
+  if type(self) is cls or name in ('path','line','column','end_line','end_column',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4675,7 +4677,7 @@ def _566(cls, FrozenInstanceError):
 
 def _567(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','id','taxonomy','name','description','children',):
+  if type(self) is cls or name in ('path','source','output','diagnostics',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4683,7 +4685,7 @@ def _567(cls, FrozenInstanceError):
 
 def _568(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','id','taxonomy','name','description','special','criminal','children','identifiability','received_from','source',):
+  if type(self) is cls or name in ('path','table',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4691,7 +4693,7 @@ def _568(cls, FrozenInstanceError):
 
 def _569(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','name','email','phone','address','registration','country','website','representative','public_authority','offers_to','description','privacy_contact','dpo',):
+  if type(self) is cls or name in ('paths','config_file','select','ignore','use_cache','jobs','context','watch','cache_dir',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4699,7 +4701,7 @@ def _569(cls, FrozenInstanceError):
 
 def _570(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','name','storage','provider','provider_ref','party','expiry','domains','purposes','category','consents','pattern','description',):
+  if type(self) is cls or name in ('plain','by_lang',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4707,7 +4709,7 @@ def _570(cls, FrozenInstanceError):
 
 def _571(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','offered','limited','denied','how','complaints',):
+  if type(self) is cls or name in ('policy','diagnostics','sources',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4715,7 +4717,7 @@ def _571(cls, FrozenInstanceError):
 
 def _572(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','target','scope','values',):
+  if type(self) is cls or name in ('policy','top',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4723,7 +4725,7 @@ def _572(cls, FrozenInstanceError):
 
 def _573(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','kind','title','languages','version','updated','history','url','scope','refers_to','cites','security','description','claims','contexts','bases',):
+  if type(self) is cls or name in ('revision','commit','root','files','skipped',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4731,7 +4733,7 @@ def _573(cls, FrozenInstanceError):
 
 def _574(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','lifetime','duration','minimum',):
+  if type(self) is cls or name in ('root','files','info','controllers','authorities','subjects','categories','purposes','recipients','transfers','consents','cookies','rights','processing',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4739,7 +4741,7 @@ def _574(cls, FrozenInstanceError):
 
 def _575(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','name','address','country','email','phone',):
+  if type(self) is cls or name in ('rule','severity','options',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4747,7 +4749,7 @@ def _575(cls, FrozenInstanceError):
 
 def _576(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','name',):
+  if type(self) is cls or name in ('select','ignore','extend_select','jurisdictions','max_file_bytes','max_capture_bytes','max_manifest_bytes','policy','referred_findings','group_findings','rules','source','notes',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4755,7 +4757,7 @@ def _576(cls, FrozenInstanceError):
 
 def _577(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','present','exception','safeguards','logic',):
+  if type(self) is cls or name in ('source',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4763,7 +4765,7 @@ def _577(cls, FrozenInstanceError):
 
 def _578(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','required','name','email','phone','address',):
+  if type(self) is cls or name in ('span','args','message_id','hint',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4771,7 +4773,7 @@ def _578(cls, FrozenInstanceError):
 
 def _579(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','rights','purposes','law','reason',):
+  if type(self) is cls or name in ('span','field_spans','basis','citation','interest','balancing_test',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4779,7 +4781,7 @@ def _579(cls, FrozenInstanceError):
 
 def _580(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','route','value',):
+  if type(self) is cls or name in ('span','field_spans','condition','citation',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4787,7 +4789,7 @@ def _580(cls, FrozenInstanceError):
 
 def _581(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','rule','duration','up_to','after','until','law','criteria','categories',):
+  if type(self) is cls or name in ('span','field_spans','date','text',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4795,7 +4797,7 @@ def _581(cls, FrozenInstanceError):
 
 def _582(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','target','name','covers',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','methods','reject_button','granular','explicit','condition_of_service','refusal_degrades_service','shown_in','given_on','withdraw','withdraw_via','record_retention','valid_for','minimum_age','parental_consent','description',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4803,7 +4805,7 @@ def _582(cls, FrozenInstanceError):
 
 def _583(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','title','name','email','phone','address',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','name','country','email','phone','address','website',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4811,7 +4813,7 @@ def _583(cls, FrozenInstanceError):
 
 def _584(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans','what','names',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','on_behalf_of','categories','subjects','transfers','security',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4819,7 +4821,7 @@ def _584(cls, FrozenInstanceError):
 
 def _585(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','field_spans',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','role','countries','contract','website','receives','receives_how','only_when','category_only',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4827,7 +4829,7 @@ def _585(cls, FrozenInstanceError):
 
 def _586(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('span','label',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','name','description','uses','bases','special_condition','categories','subjects','recipients','transfers','retention','consent','profiling','automated_decisions','source','security',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4835,7 +4837,7 @@ def _586(cls, FrozenInstanceError):
 
 def _587(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('start','line','column','text','own_line','cont',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','recipient','country','mechanism','mechanism_detail','certification','tia','description',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4843,7 +4845,7 @@ def _587(cls, FrozenInstanceError):
 
 def _588(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('table',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','taxonomy','name','description','children',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4851,7 +4853,7 @@ def _588(cls, FrozenInstanceError):
 
 def _589(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('text','href',):
+  if type(self) is cls or name in ('span','field_spans','kind','id','taxonomy','name','description','special','criminal','children','identifiability','received_from','source',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4859,7 +4861,7 @@ def _589(cls, FrozenInstanceError):
 
 def _590(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('text','lang',):
+  if type(self) is cls or name in ('span','field_spans','kind','name','email','phone','address','registration','country','website','representative','public_authority','offers_to','description','privacy_contact','dpo',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4867,7 +4869,7 @@ def _590(cls, FrozenInstanceError):
 
 def _591(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('text','span','code','fix',):
+  if type(self) is cls or name in ('span','field_spans','kind','name','storage','provider','provider_ref','party','expiry','domains','purposes','category','consents','pattern','description',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -4875,13 +4877,181 @@ def _591(cls, FrozenInstanceError):
 
 def _592(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('text','span',):
+  if type(self) is cls or name in ('span','field_spans','kind','offered','limited','denied','how','complaints',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
 
 
 def _593(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','kind','target','scope','values',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _594(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','kind','title','languages','version','updated','history','url','scope','refers_to','cites','security','description','claims','contexts','bases',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _595(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','lifetime','duration','minimum',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _596(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','name','address','country','email','phone',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _597(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','name',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _598(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','present','exception','safeguards','logic',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _599(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','required','name','email','phone','address',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _600(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','rights','purposes','law','reason',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _601(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','route','value',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _602(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','rule','duration','up_to','after','until','law','criteria','categories',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _603(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','target','name','covers',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _604(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','title','name','email','phone','address',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _605(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans','what','names',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _606(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','field_spans',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _607(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('span','label',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _608(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('start','line','column','text','own_line','cont',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _609(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('table',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _610(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('text','href',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _611(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('text','lang',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _612(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('text','span','code','fix',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _613(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('text','span',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+
+
+def _614(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('text',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -4920,568 +5090,589 @@ FACTORIES = {
     'b212546704d1b003e28c24ded5a3aa2a': _27,
     '48a2ebdc16cd8e09932b18d566c9c785': _28,
     'f14fb7dc4536faa65e6a7ef37c74d9f7': _29,
-    '407759427e569739201c5b1603e223b9': _30,
+    '1a1142f50c427adc01884f9d114b2d68': _30,
     'e34112e1a50d0159058bd1dcead037c4': _31,
     'ecc06c4850b0fb7c956420dd6e50b3cc': _32,
     '95e5d426d14d6b1f6a33757c5dcf5472': _33,
     'f2f87265006c6dab478b549b7f0e3914': _34,
-    '8a2302c3a2297c9e8d075717c3230378': _35,
-    '0b8a855041b43d10a67f27b8a11c86b0': _36,
-    'df674ce30cc026c033643739fac35937': _37,
-    'bf441654bdc1c0bc208b0d923c1077bf': _38,
-    '28997be0e316027fa91749f9feb05bff': _39,
-    '3d45d33e2a7d12a5146218e90cb34d12': _40,
-    'e3c44674547599cc18d928407fd11ec0': _41,
-    '1f961f90c13611962a26937e5acad57c': _42,
-    '61ecc878c19d66a2a73cbb6c2b5f9b73': _43,
-    '341293c0f03acaea540c029801313f66': _44,
-    '33e63f0ad44358a5ed5052bb12e60fa4': _45,
-    '7822c5c07313d1a0ac813c58135b15c4': _46,
-    'e607f9045ef37e90dd9b194dec89af3e': _47,
-    'f7ec8d37f67e3ed73a6056731e1cb082': _48,
-    'affdaaa8dce1a431515f3144f71da266': _49,
-    '66d044ace540b87f254699da3686a3f2': _50,
-    '1ba0fcd471b3ead0e4605f69f3783c5b': _51,
-    '3282898eb57b6c9bea84aa96ab2da837': _52,
-    '419568c78177136a932c985adc2860d0': _53,
-    'fd086d7a7c27cebc0c79b8aba96aecc3': _54,
-    'de116d626827df3ab1b550849a1d17b3': _55,
-    'c7e11d1d5e4ed5b7700d0ff860b36256': _56,
-    '2391fd09439e23aec82844f511bd875e': _57,
-    '41bda6a8226efe751abce8422048f09d': _58,
-    '5346b39e641b9f2d81f29200b79d866d': _59,
-    '7604559e2b3426715fda1899c21558d3': _60,
-    'ce28e41c456e09c51494c8b63a795cb5': _61,
-    '4c5a4b5ab8b2f2db10f8e4b7f1c528b0': _62,
-    '25c20e1a9aec634a662ba133dd056d5d': _63,
-    '909e241ef21b5fac8902779420d3ae30': _64,
-    'c7ba62aa90f51efc382f477941b57839': _65,
-    'dda72f80f759e3227df8c1c3ef652035': _66,
-    'ddf970abbc2ca1ebb0a19f43dedfb94d': _67,
-    '54374c02fd3bccbef382175ac46d88b6': _68,
-    'd124bea1a25712c8493c217ea3ba2c02': _69,
-    '28bbbd110b27a4fdc3e0e250cfb21b54': _70,
-    '420b36bd00fc2d277a3d355b441db652': _71,
-    'f919590aceb9927fc50b1f8aed864f2a': _72,
-    'd377419a9be191772b2cee5644b30244': _73,
-    'ae3459dce5f0ddd8c7a16f8a73c07143': _74,
-    'acda5f5711bd0af29e51eba1faf09817': _75,
-    '32bcdf2f968b7bbcfa27ee753630d67f': _76,
-    '41bbeed766ee423efdc2147921c58768': _77,
-    '85383a30c2887a43e76600fb6ce8f267': _78,
-    'd30910bbe8fe62c95f48d0951958628f': _79,
-    '960e2f955978d8b6eee02f605360a64a': _80,
-    'be2a5f08f9c3dcdeb730013d30667a33': _81,
-    'e3a2fb00a345a9dfa316c64d0e62b492': _82,
-    '7e741594bee92cd3ca04663b41843bc8': _83,
-    'f2edba2c986eeba5485c6f249bf0f610': _84,
-    'c893952c943dc03fae6320a96ba70052': _85,
-    '3ba570c58567991e67f842f89ef90787': _86,
-    'bb13f5f609465a830df0d8fe6f0b8a31': _87,
-    '1cf5a576b9b5e63a85b0cb8b5b4757ab': _88,
-    '804b269d8098a3f819fb84ee2d1e700b': _89,
-    '6c927dfdf21a813a166cb4a13d6d1408': _90,
-    '78b06e25b7d55d8bc856e4bd4ad3bb12': _91,
-    '5f802bbe89422f11e781051acea52d34': _92,
-    '04e7facbf846e85abcf12470318011c3': _93,
-    '57b85409be02945bdab19b4194f2420d': _94,
-    '292263f45c7e8d46561db5ced440c827': _95,
-    '8208e5930d1c3908a4bf3735e9ee0d76': _96,
-    'cbcb53ff702704ddfefbd699576c01d9': _97,
-    '66e80733d65d76172488899fe3c8af0b': _98,
-    'efbdfd172df158279970af85f11d9d0f': _99,
-    'e9698030a664077e061ec5e75770652a': _100,
-    'ef2729f3ad1563a2b38526cf8e878f05': _101,
-    'dea31a9881ce3462f6d3e027fc503d13': _102,
-    'f987df9f544954aef8735682e33d059c': _103,
-    '01724896850bb53559134f32d4cf5041': _104,
-    '076a7ac0c06fdd8343b1b28a29fb3678': _105,
-    '5397b91fa17a52be8187a5c09f665964': _106,
-    '0c809d0b01679df519e02b7dd0e6c3a8': _107,
-    'fbb146a7258fbc87884fc3495a0ff35b': _108,
-    '8229bc34a58569e895e70f88ffdd05eb': _109,
-    'a7a7a404b996a0efd64b58629b3b6cca': _110,
-    'dbf7fc27e0d33ce9b2cadbaf9151ac90': _111,
-    '6772271c538c5beb39d6705e05946b21': _112,
-    'b714c959a2c3b06e958349974730ed95': _113,
-    'c534254468ecb7e7733d9a14dd7fd508': _114,
-    'affcb784a1933f02bfc478c9f3f2e05f': _115,
-    'c6b646a024dcd5cd9100352109e75d47': _116,
-    '8f2c8a4717720f5e042d89f06526cf9d': _117,
-    'b8768538b746cf0ebe86a5f2360f0bea': _118,
-    '58afc62a85aebd1897bb94f519e4cd94': _119,
-    'aceb33e3dee3809648a7e98425a16ba5': _120,
-    '752bc32d652498a7e389bbc42b859904': _121,
-    'b53922a1d66dc456157f1809d6d97f91': _122,
-    'f9f2d8107bda2d58af4863c1cf7f58e6': _123,
-    '17b8e830d39371c2edc43c8fd0093353': _124,
-    'c21796194136b741d67d8d2f9b48fb04': _125,
-    'a3450cacecc8cbb951cd63220bdfc925': _126,
-    '2ea573e8bd1c7bdfa508bc928dabee05': _127,
-    '078f3ddc9be56187dfd55b088881202d': _128,
-    'b7839599a4e4d095f1326b8b4538d071': _129,
-    'c05b28246af49dcec63778c3628ba5ab': _130,
-    'e7484c548a7fa90f4f17ca7ec6c7081e': _131,
-    '8e555188f57b73f5aa14c1d5a5490b4d': _132,
-    'bd76efdbfdb9f0fe575147ed3f395e2d': _133,
-    '872e18b21db461845795186d7cf416c1': _134,
-    'd390691b3c3cee1325984751426c045c': _135,
-    '03f9aa0e1232239afb88c727deedaf67': _136,
-    '7d7b13673cd4248c34b92254fc4e778f': _137,
-    'e832274a62c1ade520674e1f61f4ecfa': _138,
-    'd0d98b40f5a02a6da0828fc73942ccd3': _139,
-    '79266cab9b986264da909747634f5779': _140,
-    'f605e72ecb381dafd8228d2dffcb70be': _141,
-    'f9cd8fd4e174a641af0112663c3617d0': _142,
-    '022941f888ff1bd1030da27eb905b608': _143,
-    '9a2450e70eec5b289e346eddb531fb08': _144,
-    '58e2d1ae97aea2e791416e41fe97a993': _145,
-    '182b955df1715ec17115287cde077146': _146,
-    'fbe49a43e5396fde72ffb9ecc5134e2d': _147,
-    '0b558c09f810686fcd9e572ab51f0d2e': _148,
-    '15f79c3129316308dcb8275280f1ecf0': _149,
-    '59a2abc79ec726bbd62cf16c48a1935c': _150,
-    'b95a21e9153b6f740b8755613f20bf81': _151,
-    '46727e485a27b6b4c4436c282a25bbaa': _152,
-    '81a4baa6acb679d5fbcd88ebfc98a979': _153,
-    '4b4bfb62b7f4ff22453f1607816e22f0': _154,
-    '07c112faa22b08763dab47f87be3b35d': _155,
-    '627130e0a6a08229e4e0bb3a38f9db80': _156,
-    '6468492ae000f456dd859b0d0159ae26': _157,
-    '5ba6a18a30b3e4fb5600bc1fb99cecbb': _158,
-    '6a3d45811ca9dd74ef4916e27bdb6e9d': _159,
-    '3f9a29654a9b122c870e4e524ce41d21': _160,
-    '1437a3c2dc7e75575fed60051388b8ca': _161,
-    '14ca0cebe94ba1a5639a0a21a698016c': _162,
-    'a02fe50bfe48ecc8d6f614a56de60f5c': _163,
-    '085e99f53e42063e41b67e0a63d0d5fa': _164,
-    '179754a378de0d7d6920a2c7d1b90470': _165,
-    'f7718e8fad7e810c446e81d5f1c50cac': _166,
-    'a84698f9a6eab3f9b363e66d1c4e0795': _167,
-    '5ad8ed8318613f370bc1dbfecc5e99ff': _168,
-    'adaf9bbc5f2e416fc7a523f213b25257': _169,
-    '6db4ae7a69261d6c1150d4481447b8cf': _170,
-    '9b66fbc789f7c8c9d43d34b2b778d8a1': _171,
-    'e9bba1ca97e5f0031f93bdb3aa2ce8a1': _172,
-    'aa64cd1b132b1a409a5d434ac2af1132': _173,
-    'c9e4a404928cdabd44a8d05aa7a45eab': _174,
-    '5f8ea89b28c3c52279c4b004d27b1d29': _175,
-    '239ba8a8da7aed0f864ac1f874cf1b7d': _176,
-    '295ade9fea804cc86255604e2ce7f7f1': _177,
-    'ea3638534250a3e0da8557b1d572b2fa': _178,
-    '2ba24318952cafb448cb93e9e5972f88': _179,
-    'e574555e95cb162e5ba4288f24aa82d7': _180,
-    'c3f94ee9ff83cbdae085ebf94c10f12a': _181,
-    'b1ce7d20ffead76a684acec744542ec0': _182,
-    '59e621470a46c4fd6f679acd4cc37828': _183,
-    'daff3a5e7722611797b94cec3e7ee641': _184,
-    '81b627e6f88f48360cecf2f8cc10f89e': _185,
-    'f48f9a92e4daa940777f53f922e489c1': _186,
-    'a4b8fe5e1600da11e7a50cd8d413e93c': _187,
-    '7857ed462c7513b639cb64d96549e82b': _188,
-    '5dfeb99db429571258b37e2daa7bbc81': _189,
-    '3f255f3a5f6d1811d1bd487622719a41': _190,
-    'a60c5d131139778189704c24c9cb8c1a': _191,
-    'c11bd253f58d432efbcffcf60dd88bf3': _192,
-    'fa6147f09be3fee82c6d583515977588': _193,
-    '41c8e9c7b335c3bbe3ea41b80538d6fb': _194,
-    '559a4f344f07ae50fb2a4cd38dad81f1': _195,
-    'f8119cac58f5b1c680c3579d0c980a63': _196,
-    '53838a58deba1f81c2452834ee45381a': _197,
-    '5ba834508f23fbdf2d068f207f8251ab': _198,
-    '28165029ebf26995530f15a37be6a369': _199,
-    '38681a866d33959dbadee10523cfae24': _200,
-    '5c0ebb2e250e1c60f7db94b7989c8e40': _201,
-    '5a9295dd25c14930b9808b21f9cd515a': _202,
-    '7765c377031bcf4353d3b44f09fcc069': _203,
-    'd19eb8ec0a9fc4f867ceb61239bf50f4': _204,
-    '0ab9d7685e1d20e8f5c61c82931c802a': _205,
-    '193312d03a38e3cbed21fbabe1c8ab3b': _206,
-    '94ad6ab328b9ed4a299a51010b410916': _207,
-    'a283724702699541f266e939375e2e7b': _208,
-    '8f984c54bfc193c1c84a650f263e380e': _209,
-    'b24e998dc12f185ae6882d4e9bed2946': _210,
-    '54f3562d1e85f5cb772862f2fa32cf12': _211,
-    '14e7ac04def0f5562e7fad478e2ff80d': _212,
-    'ff874205fd67099a8332937074ed626c': _213,
-    'f9a5ea417dca423e2d3a4c3753751b92': _214,
-    'b1bf150aaefd17f1e86dc8796c1336f4': _215,
-    '7463d5471fe760ccdce2f7aec76ff0b1': _216,
-    'f7e750fde0ee26d55b9140024d723781': _217,
-    '3fa2ace05e859c0c44a523e929c0de81': _218,
-    'bc957ec8d6ec868e606d698375e9c45d': _219,
-    '0f10c4dcc1f6f69245124b93a9f6137f': _220,
-    'eb2b4e4cd25e2b9e8d9e85fb3bebafff': _221,
-    '50ad9c648a481ab787dda10918d3d72f': _222,
-    '17ad1e5788bad421c3938096536701a8': _223,
-    '6a61ec379a3d032a876ab2ce45a28f7a': _224,
-    '99ee2e0e39908b80a5fd7955ce84135d': _225,
-    '7f8fc5087176e6e9acbc1bf60a111949': _226,
-    '94c078d85f957cb995580f76c70d09c4': _227,
-    '7a7b8047dc308f4c38d61777c322c6c7': _228,
-    'c5eff7b194ac8161a128fadd283f8323': _229,
-    '1ccf70ea84b0c463595849f6cd6949b3': _230,
-    'f9b53c010396271607aa64df436bf106': _231,
-    '8df0cacf7462332acf64a8fbb1ba6887': _232,
-    '3b1f0cf5136ca95fad9629df280da35f': _233,
-    'a7f3c62f16459d5da63b36215f0c5ca8': _234,
-    '46cd4d67117a93ed0e3afd0943dfd672': _235,
-    '828fe22ab84b628c85c020b72d46585c': _236,
-    '7c31d55e3d5ea0c7bef0ee020257a2a7': _237,
-    'e8a6c50e3a583ec1198409d5f2498b77': _238,
-    '1e458ab7b64e87660417bd16088c4d52': _239,
-    'd85441723e0e464bbbe7b252b36c8d2c': _240,
-    'e8de35a94d6714d20af87f1d11c90ad6': _241,
-    '8f346fe25834440b50e1d73486040251': _242,
-    '52cccef8c11d91062b3c055356457253': _243,
-    '2b06ef7eefabbde1e1d66f59b72317a1': _244,
-    '39a64ac31ca6daea3869cb4c99b04e4f': _245,
-    'bf34f6a66c94db28420bdd45ccec78cc': _246,
-    '0370bd0528be43553915041b72a0b663': _247,
-    'ae0f53486c6b020fc258632daed1d713': _248,
-    '9598ab56ac4f8388b07c97649da260e6': _249,
-    '13da663bdb21e5cc6ec75eb8534ecdc4': _250,
-    '4185dcda63c98755540d9dc43eb11b29': _251,
-    'a357ae5a83fb0a06c61941dab571519c': _252,
-    'b6415e867acadce0e2df7cf2a4192ed0': _253,
-    '5e766321aca10bd0d65db0d5fa346169': _254,
-    '7deface688e422c62d1502865d2796f9': _255,
-    '6774096c6496f95656c8f45d8fb42cf7': _256,
-    '4de521b19109295557177df17d1f04a7': _257,
-    '29bb8a57fcd3dac53e0cf9746229a82f': _258,
-    '68b9de360d1c303486feea10c2a01035': _259,
-    '8c8d80eff2a4afb761c0920d1166fcd4': _260,
-    'ab0b3ac3148fbc64b2a91e58ac3ee5ca': _261,
-    '8b29343270290b2f6b80b7bdd78a770a': _262,
-    '527dfe34b3ee0fe46a0fbab0c2d3c641': _263,
-    '8cc7a1b70e31100a94bacf903eb8cc76': _264,
-    'ccec50031b4390c299e176aefcf2051c': _265,
-    'c7aa5f652a55d0d3528751f51b719b12': _266,
-    'b2414c1bdaf0a0b0b7121846559df164': _267,
-    '7b46dcf708823daedb67771dbeab0725': _268,
-    'e4111f50b13f5c7ff603471ccf193069': _269,
-    'd8a34c02da2899153df2c5e27d4c629b': _270,
-    'd5fcd306e3e29339f5d01ce35c7b2c24': _271,
-    'd03ba02bcb6f25b477883257998b4fea': _272,
-    '3bc733ec12d558d54fce648976e5a22d': _273,
-    'da33d02ac639c4aafd7558a458c7a8ff': _274,
-    '4e7f27e7db27bf395dbfbc5eea210242': _275,
-    'bb774f11cafc116dd08276149d99921f': _276,
-    '3270df2b3a273539e1135ff4fa7aa6b0': _277,
-    'a8054f92edccb9dbec1dc379a47d4d85': _278,
-    '79856ff87fc1ab7dc6c23546f0d65bea': _279,
-    '59ea282901ba05837a627ba2a37746a1': _280,
-    'fb07ebde1c6749adb1af3298e0051d6f': _281,
-    '41a51849435cc36b8cb55ee9b646e295': _282,
-    '5290b125b71166143575ea3eb18f3d37': _283,
-    '1cc97cac58b7d2eeffb0e7d18fa88f34': _284,
-    '074cf636e235b11f74354c6d49887eb7': _285,
-    'dfae3cc8881686b832bb9090e4924a08': _286,
-    'a96f3adf33d23b347bd3f31e9bfae456': _287,
-    '2772d681d10b49a273713a4f2dbd4aa8': _288,
-    '74a69f11aaf7404f316d1d5c7dcb77a9': _289,
-    'aebd44d495e4f97badc29c8cd6070eb4': _290,
-    '8350d4f2e5aa3150f7253051a4b55a19': _291,
-    '85771c35bf22ce968efb77ffcd03e162': _292,
-    '6fb7348c38234524db9f44f4f6c88f65': _293,
-    '93bf59394bcd73e62280bb338459ddf3': _294,
-    '1c21b94fd1cabc79fbc48dbb8b80534c': _295,
-    '08b85ce062e049d0a2e872c555115ef3': _296,
-    'e90fc5127ec10e0d8d5aeeeb02dd7374': _297,
-    'a7fdd3af39b77de2d227770704342d55': _298,
-    'd9c1781ebb72b4144bbb65d995edf061': _299,
-    'f92410d9e2b8feba82e402733031e2c8': _300,
-    'bf9ccafdeb718a7f99e4f33c659f690f': _301,
-    '72d8222005e2d730e9ce5a1fb8a44743': _302,
-    'cbc3c8f51582515e3f6705bbd4b93465': _303,
-    '3ef87fea5c50e2c7582715249ebef18d': _304,
-    '973351bcb26fb52a17a77db15d5f4719': _305,
-    '16ea65fbf6d080990de22155f8092392': _306,
-    '280352a051437a9fa8f8185ecf529535': _307,
-    '226a120c58a5130ba106c07fec2f26c1': _308,
-    'a60e550f4d830d0cdcc2c3adf1caf7ed': _309,
-    'f409ba5d0a8506892c6f0c664fdcad4e': _310,
-    '9220f338cafa1ebd1a0dca0b880dfd7c': _311,
-    'ae81b1411b898778cd772fc91021fd34': _312,
-    '9f55467e85591b4a51b50785104682f9': _313,
-    'aa5c4a5b649c66344937f8af87bc4032': _314,
-    'b25e1aeb168272cffae1b5ee4c594357': _315,
-    '6799dc625006beabeb00868bfb180206': _316,
-    '358eaa1f92fa738470394a3a43b6dc37': _317,
-    '286b5a4d19a567aae1a4e83d32d6db19': _318,
-    '2d81048b215f8d503994b8a943995e73': _319,
-    '9dfeaf3946d0b3cbdad4210bb8b4a780': _320,
-    '3b7e145c855b2bf22a43ea4bbfbdb1ae': _321,
-    '64bd911d6444b65678abafa9f3df99b2': _322,
-    'eaab9133690b1f339d8e31fb28ebf154': _323,
-    'd1bdf3577586e825824c0e8dbe99e642': _324,
-    '1f601bb7444bfafbd4ee88b72736ee89': _325,
-    '75c41756c45e94c38823d86851381116': _326,
-    'b0822af848d8dbbad690ca9f66b84e63': _327,
-    'aea431436d24bd6890a1d45c5a3d88d6': _328,
-    'b84fc128b304e275c9e9f3bbdd22f9a8': _329,
-    '296d523752d8e595cfddbc7d9c127144': _330,
-    '098dea088100e8b710fc13a04c9bca43': _331,
-    'eb010705d3f5f3e78c8e0e411cc1875e': _332,
-    '1660653d6c13c7819b3ca123cf2c9850': _333,
-    'b608f30a5f952904e87919bb41610023': _334,
-    '35f37a0ba49b0b902eea2db3e512d3b7': _335,
-    'a91a4531651b87e00a04bba546d65849': _336,
-    'e7d8fd81a2364980c0403c9e0de80ea6': _337,
-    '9340367c0e796c3a70a506d49e7ba1e3': _338,
-    'f5084100d55e2fd33cb9599400537d12': _339,
-    'b6c3dbe0565d0bc740bfad1a80cf669d': _340,
-    '3d65a82b2d38ea696c4e247c7e9b6e48': _341,
-    '6aded524c15bf91cb1cfa071722c44ac': _342,
-    'd4bdc52d7bcbcadd889cbbe789846cbf': _343,
-    'fee76cbddb19e86479b59ecde9f53a42': _344,
-    'dd86889302d9869acab98ad4862882b0': _345,
-    '0f6709398840bbaca813b7dfbb34fd77': _346,
-    'e60c7181aa4b81f4e0288288e1598209': _347,
-    'bd133a09b4d4fa5e746d3252069a7362': _348,
-    '3087bc83f89e3df12e20882a555bf066': _349,
-    '8a2c9befb6186758f2ed0f2a34fca018': _350,
-    '66fe5f32a81678a7d235369c52c840b7': _351,
-    '295aa51d57ecbe56f3f0c7279f0f557d': _352,
-    'cc867caa9c29cd2575822b7b2fcc72ac': _353,
-    '5823561c4cc8047b2b59c613ef90dc2f': _354,
-    '7555423dabbc397992b7ac1c1c68ab76': _355,
-    '0574d29fea87c71808c21440c597aeb8': _356,
-    'd3a222d3f9f70f8f3c5a3aa45c94f89c': _357,
-    'e6213fb4402642984e6d6333b00dbd52': _358,
-    '34c81c4e631aa89762cc431a900ead7f': _359,
-    'e89ba574c6768a8a1d4cb94d8039a33e': _360,
-    '49295053a753a93e0e881a477f0be9ab': _361,
-    'f15efa0744f7f51bdfe2f8ecf4180cdb': _362,
-    '9ebb5881dcbf1c28449257d603240a66': _363,
-    '1dd5e6541457233955f48f99d60f2679': _364,
-    '82d9d804c380522430586520ef394c36': _365,
-    'a0faeab157e212de7294c64cf2b1e719': _366,
-    '21d30ba0a4997d456ca7785ab80e68c3': _367,
-    'ce1b8d14b8d79680ad9ae7fa7bde03d5': _368,
-    'dfdd6832d89ad500814a875e87571edf': _369,
-    '5e5e96d57b9cb821f7381a7362cecca0': _370,
-    '2517e8e673acf61dab3e699316287d67': _371,
-    '22b29caf7faa922ce3bd3b375fa2fd99': _372,
-    'b593576c1870f4d176ad2705ad4621c2': _373,
-    '60c5bb08a986c690b6e1f0bc5ec89307': _374,
-    '09f4a49def8e9be02a97310442997898': _375,
-    '6cc1d4b3c43661fa2207018aa25d4822': _376,
-    'b11b3e65e9de6943ee7e121357b6b7df': _377,
-    '36288092d60315def5e25fc7327c8f98': _378,
-    'abd07907ecd93c694412ab4bfb70f379': _379,
-    '26b4892afc77c4a925515457c31be52a': _380,
-    '467775c0a255e0d56020a7dd17b4d954': _381,
-    '1625299b0e2c221bb63732105a25ca29': _382,
-    'e373ebb4934a0c62afa92038207adf69': _383,
-    '2af971885233bc0ff3708ef3ecc7530e': _384,
-    'd47e19b557bf9b429116658405b2cec2': _385,
-    'f08f0b5e2dd54b33c63bfecbfa630709': _386,
-    'd34d8ec08a09b728f29f3499bfa3484e': _387,
-    '5a2b5b0e69a5a766195166f3bedb044d': _388,
-    '2355facbd5ead62619827830dde272f1': _389,
-    '87a1f3dd2f9773134f684226e50b4030': _390,
-    '31a5ca31400dacdb2b12413e7088acbc': _391,
-    'd79cbf5428f678ecc52314d878d1165f': _392,
-    '196f7c79070e31a4fbded8d711e3c3da': _393,
-    'c30e3a7fa319120ac707c2d17fb707e9': _394,
-    '6d41983ed4eba2ee1bed8e840059d2e8': _395,
-    '8cd71faf899d58ba351df76a0502b95d': _396,
-    'bde9feeb152ed12ac8860fdf20342b26': _397,
-    'ef8a8ea65d0eff9b6665b0018704790b': _398,
-    '93dc00efc0ba279677293a302c15e4dd': _399,
-    'bb521022b146453672f704e1abb41df4': _400,
-    '3b33dfebb6e9e4f18653d9c706fc2eaf': _401,
-    '707e3efbea55b08dc3d05eee162c5c39': _402,
-    '2b864ffddaaa85222a4bda272113bd62': _403,
-    '8404235735fbb9205dd70840b6ded708': _404,
-    '12aa33ad0b10ebb6b211f9e62a9a7e3c': _405,
-    '8626fadb7b1de5ed6ace9dd97779920a': _406,
-    '31f2b5882ee08f57f82f655f4fccdbe2': _407,
-    'd2f61a0188f4f95ed6a47a4d022384d7': _408,
-    'f4f5d29d359e82deade5dd61d6238644': _409,
-    'ba331a1070e22ea72027ff0883ba0ad1': _410,
-    '3d6694963ac523d05b7cecc064f2b1d2': _411,
-    'faf8cf5d406468b98305b95f0cdafb22': _412,
-    '43843638d38455d24d523b6fd1ad5603': _413,
-    '37ad57eb8725952ceb3d72c03cd2c97a': _414,
-    '9fb29e1c75d1f814e546211c274460b7': _415,
-    '4216f7cf29935b06321a770c2a222198': _416,
-    'dfa1071a1a4d860b5559bd559f9012bf': _417,
-    '86a085fa8c48da2741d611d38097af2e': _418,
-    '62902882203d5f63facdc0eda01e0e64': _419,
-    'cb7ca52e3ff963d844ff3704d12d4797': _420,
-    '79e50d84227328385651612a6acb2ae7': _421,
-    'bdaf745a3018865ad97d93d6a7d03f5c': _422,
-    '5174d48273faa1849a979c24f01da7f9': _423,
-    '09800984e806802ecb40c43123dd8679': _424,
-    'dc6dc519aba810e339eeb583d2f07d1f': _425,
-    '1d10c9186adcce5923f708ae34805886': _426,
-    'c222f2c8f4cbe5c3143a73306e1f5a28': _427,
-    '9d41c4062f52a9a1675e5494111e83b2': _428,
-    '5dc55236e4ccc3efe73dfbd1fef32ab4': _429,
-    'f9b13852323c44ec946a191399290f95': _430,
-    '54cb496ad4a57959df1ad604b1a13ab4': _431,
-    '66e9503490c38ed85bf1b5d1449db7f5': _432,
-    '06eb9dc31a977cf192aa528c765b5d82': _433,
-    'c28720163ed1d63413ed383e990b388d': _434,
-    '7c45fcbdb66b701ed8f6672e3b83a29d': _435,
-    'c498d7b48d56cece9a4a2b4493183e22': _436,
-    '9bf52baf190990691c6ba075a1a44a5e': _437,
-    '81128da45ab3040b358dec732f24aaba': _438,
-    '302e39648c64355fcef5f48a79b01783': _439,
-    '871763ce11b0592e53079f9473df4579': _440,
-    'bd4e07f0eab4fb7836896f0c93c19d19': _441,
-    'e0fb01618abea15ab4ce58be44652cf6': _442,
-    'ebb229506392d02471617315fad11b6a': _443,
-    'e2bf50daf074f730418322d5d918392e': _444,
-    'dc8447b8bab9fcef5bb2de84565c4c21': _445,
-    '63ec81081880580b3e7803ceb36d025e': _446,
-    '4ca5cb054a87427d4032013bb0fd25e4': _447,
-    '91020f29eaf38c88eb61055821d7547d': _448,
-    '0bac1b4fb32ebe442402fd672469a80f': _449,
-    '9ace7dd4e62433ed98fe49602f56f78d': _450,
-    '100ccdb6b4e628fa87ec35ba8b253e56': _451,
-    '5c2b1ae442a20c485f3b410621bc8069': _452,
-    'eef8acdf0cb35e19edeeb0c678578ebe': _453,
-    '1bce4fa06a06d644dcdbc3493fcc5293': _454,
-    '4bf1b094cf5ee3136eb175545b3bfc36': _455,
-    'ea609a5de78e5fff5b0ddc33e7b17540': _456,
-    '8468ff748cef5a7e834c7a9af880e66e': _457,
-    '8e058f4256eac41c6ac88e03500b82e7': _458,
-    'f6f872e81e346593358c3bd1eaf8dabf': _459,
-    '4ccbb50a1d186ef811a7b4afb0da0bde': _460,
-    '98f1479313a6090a8b1d1ba5d63ff8ba': _461,
-    '5404117c817d5f7e0b0e2b91faf944ca': _462,
-    '0398daa47623626fafa7c4cad71a4d3e': _463,
-    '4598ebcf0e3ae638b5a2b39705b5d7be': _464,
-    '6ca3ebe153683b3c867b7387b809fbd6': _465,
-    '031ff028d830bd377fe080123ced6627': _466,
-    '1fff9d35bd780df815c5eb98c2d61cca': _467,
-    'c007e38a7eff967d41a21b764516ab47': _468,
-    '66ca497e9d485f12654cc0feac742af4': _469,
-    '9ce11a7a42f1759ecbdae0880c559802': _470,
-    '8d8b6ca9dbe0fddec4623f45d5db8090': _471,
-    'a8cc7bcd89cb7b40d3aa703199ed42fd': _472,
-    '229e12186a0b96628d0ded674070093f': _473,
-    '1a344654fdaabba6ec90ac0e7b914ce1': _474,
-    'd66ee860f84a7c38cbf9607b8af2f8a3': _475,
-    '1e7a530387a361ed9a5549675c552f89': _476,
-    '88920b59841d7eb640cd81ba257fd772': _477,
-    '719f465bc4f8107e41dc27dbfbfcef0c': _478,
-    '4f2f6eb7af10feb832bbaf96a5f2f58b': _479,
-    '9eb0b713646fc8ddb79ef5042cb05231': _480,
-    'c1126f768f271b4f31387c48c38a0a40': _481,
-    '949b545c26e4b01396e2eb81744a999c': _482,
-    '4404706a581212c51b6d71976bacda2a': _483,
-    'b7114d14a9c669742b3c603a1f453f10': _484,
-    'b2300b565be1cf8ba53daba3605a8a34': _485,
-    'f267c41a1004c6e66ec8a2fd6f1284b3': _486,
-    'a91d9e6a6af9095f14ec5729f5f11e22': _487,
-    'ad01841fc3c4008446ceac795357f1c6': _488,
-    '951a4c5dc91832ff36e6f8dd7c0d9cc6': _489,
-    '9ddeab74a60335dc8818bbdc8fcb2bf4': _490,
-    '292a72e5654732c77b3e0e14320416a7': _491,
-    '6652233b7e71bc9a960598ae34f90b88': _492,
-    '5626b3dd6bb825996607f23a97d67c96': _493,
-    'cbaeb1cad0439900ee77f17aecd27b8c': _494,
-    '6edcda2bfcf095f32ca05b09814bd223': _495,
-    '04ddad74f69bf20356b5caee5f43297c': _496,
-    '986fed64468fd4817d779a13c8bfcfa1': _497,
-    '3fcc51bb3e5d3ea98912d4adac1d6664': _498,
-    'b88c4888e7785b658e46299161c66c41': _499,
-    '2da8e01c74f5a1e67a4a12940ec6e14c': _500,
-    '3ea719dcc732f0f23362e019c34165cd': _501,
-    '65494029a95995152de9a1f9221f235b': _502,
-    'f8a9b8ae7408be6b49e3f8c433b0acc9': _503,
-    '18d5334b3e8774500a98335d4a1634fc': _504,
-    'f3c91e250f34bddc021370cd82955490': _505,
-    'bbf4f1d3d7b763077cbd470366321380': _506,
-    'cd4a9ee7bc47a6a6e3c0de7a0c29dc08': _507,
-    '29287dbf94572a46b540ebc6ffded6ef': _508,
-    '3f6046972b53f08ff2e420b2a2e65739': _509,
-    '32e8226d5fe39ed624816bfab6963c63': _510,
-    'd1bcc4df73464a440d4b1a292951cbf5': _511,
-    'b95fee1bbf00291b8a8590ae4df5b1a4': _512,
-    '50be11fd6db46bcea8d3e2eeaedc4a18': _513,
-    'f28fe884d2b220ca9e2a0260b5d84c34': _514,
-    '8469424af0eda8b1183bf0efd4e13041': _515,
-    '07499a690dde2bd5664472eb5117568a': _516,
-    '89722fc33ea6bc22e354e5a43becb7db': _517,
-    'ee9f730481367e8839cce5febfac5165': _518,
-    '757b76b7f8410b5f1165f5eaf8118a79': _519,
-    'f0c0f03b83ede1bcd8c5ca441bda1ff2': _520,
-    '673749ac4da1d8371a7c9dee4103ac41': _521,
-    'fd0680d918cc7d2edb38ecdc778cb34c': _522,
-    '62be32d694bd9275d6134fef6dc43373': _523,
-    '6b58f2da6631cb76989c346c567b239c': _524,
-    '08bb8259797d33c2ae7bea463197ede6': _525,
-    'f40c9900d6153f46afec47d382088fc2': _526,
-    'bbfdf48c28f26ab630135082daaeccfe': _527,
-    '1993d9db59097bfe691e46d38dc18cfd': _528,
-    '3f23d7aaf1e00dbb0a90a5012ba7410a': _529,
-    '9e8d7c8a0967f26f8cfff2aa5d5111d8': _530,
-    '988a8041740a690762ce541afab699bf': _531,
-    '850d4f859d9461d1ccbd1d61c5ef815d': _532,
-    '2c32c1c8dd63147fc0a1fe28bd8ff787': _533,
-    '29277fd5349a0f5b60009a935bf11f72': _534,
-    '221ec581f14fc9b469a2c116b6ac5c43': _535,
-    '5bd89889391159647d8800b0608848b1': _536,
-    '785572ee740287ac5ed2ff34c0e6673d': _537,
-    '272dfd26b1b778ea3b72872b57045d82': _538,
-    '82fc31043a5020e89cac1face0ac0e17': _539,
-    'f902cb389c2fa585157e49b25d895d99': _540,
-    '1041eeb7b5cfa63ee72b88ece9efbbf1': _541,
-    'a343c61a288b361c5100cb181b1f105a': _542,
-    'c649dcc29a0e55d5e4d822bc541c0294': _543,
-    'ca26c59d7542d1f4ce8545d4db4ccffe': _544,
-    '52f87f83719f4dad9d8238ff2a14a330': _545,
-    'e0f1bb4896dda933af9dcd3ba24ac058': _546,
-    'da4e413033c84c253cd07f2b15c4ea87': _547,
-    'ba2699245888645c1b991da3aff61630': _548,
-    '2936d55b46919335530b075faa22c5fa': _549,
-    '433a015d3f138b463498223b894894d2': _550,
-    '44f4bc90cb5d7960bca876d4cb4ccdc5': _551,
-    '06e0abc3ce55858ce5d473d3b1a4e4af': _552,
-    '0f4875c7a45b6a50dca4b21d0c34ad52': _553,
-    '564aee9e54d8e2b4168408136c6b8fa3': _554,
-    '9f286a402c78f9b43bf4aa6c69fce378': _555,
-    '1f4cde749aa6cbb6b6ae6594ad729c33': _556,
-    '2effa6c835f74fa2955af44771403cb7': _557,
-    'f9750e0b525ac267f99a42f15b1544d5': _558,
-    '37ac3dac4d82e3f298d84b43098de142': _559,
-    '16d26a38f6e51fd20a84ed1d6e50a874': _560,
-    'f663b053cee017ff9d0e68b0d88f5e61': _561,
-    '67d1a1bd915bd440e5fbb217de630176': _562,
-    'ea4dad21487c4da0b9548005e5a4d239': _563,
-    '665a359edf3162ec3b7e469e126988f7': _564,
-    'cb0439bf0a3893458c38a050b8a0ca11': _565,
-    'b8a630bcaf103380438881cae6c7c188': _566,
-    '07234d375d5db248658e5cb76cc318ec': _567,
-    '35762b3c56a5a029fdf7fef2adcc9628': _568,
-    '9934f2045af341b7a95e6e4bc942e8df': _569,
-    '88a3686e60bcb4277530ff21c47127aa': _570,
-    'ab6b7d6e63999448ce50a867d3d3ab11': _571,
-    'e8e93dbf24d150c2aaf9843571424238': _572,
-    '40074e346ab8490ac33aa718a4d1d022': _573,
-    '2a4d8e6c3d5bd5c5215994775fc9323a': _574,
-    '70fb5441d0f9f937d56da58b9bc706cd': _575,
-    'e95b25a5b7fe6632c58371f0b7710b2b': _576,
-    'cc52e70a0a4bec1eec51cdd68c2cef13': _577,
-    '3bf5a04de03fb300eda6d419410f4277': _578,
-    'e14c846d34425388a47d869f0be5b9c8': _579,
-    'bb96813cae2ceae57a3b483759bb2a10': _580,
-    'd44623462ac4fd5cc2156455134eb39d': _581,
-    '7dfd437668be026fb1de43acafe41f68': _582,
-    'b131d85605a711896fdb537496c0158c': _583,
-    '0e4a3b6d08db432cf2fd69f35546460f': _584,
-    '1669529d62166a5caad3f987ab7ddad8': _585,
-    '9fa161dfa2be37b2804c81a52884e556': _586,
-    '605155643f56613213785a995cec67c0': _587,
-    '88dff2a35c0efe3fa088f7fe87484c8d': _588,
-    '75c17030fab50386f83bef969ec1ace6': _589,
-    '9ef96c673f7060192cd649d9e1f3599c': _590,
-    'e88c92aa39ba70eb9703bebc5ab8b9b1': _591,
-    '737fd6bdbd9ad7e3842281632b60e7e5': _592,
-    'e5ed876014b2b84c46a7c0b65f0694f6': _593,
+    'e601101e085d83332b4e3413159aa381': _35,
+    '8a2302c3a2297c9e8d075717c3230378': _36,
+    '0b8a855041b43d10a67f27b8a11c86b0': _37,
+    'df674ce30cc026c033643739fac35937': _38,
+    '30887bb2116f6375681552503caf8c77': _39,
+    'bf441654bdc1c0bc208b0d923c1077bf': _40,
+    '28997be0e316027fa91749f9feb05bff': _41,
+    '3d45d33e2a7d12a5146218e90cb34d12': _42,
+    'e3c44674547599cc18d928407fd11ec0': _43,
+    '1f961f90c13611962a26937e5acad57c': _44,
+    '61ecc878c19d66a2a73cbb6c2b5f9b73': _45,
+    '341293c0f03acaea540c029801313f66': _46,
+    '33e63f0ad44358a5ed5052bb12e60fa4': _47,
+    '7822c5c07313d1a0ac813c58135b15c4': _48,
+    'e607f9045ef37e90dd9b194dec89af3e': _49,
+    'f7ec8d37f67e3ed73a6056731e1cb082': _50,
+    'affdaaa8dce1a431515f3144f71da266': _51,
+    '66d044ace540b87f254699da3686a3f2': _52,
+    '1ba0fcd471b3ead0e4605f69f3783c5b': _53,
+    '3282898eb57b6c9bea84aa96ab2da837': _54,
+    '419568c78177136a932c985adc2860d0': _55,
+    'fd086d7a7c27cebc0c79b8aba96aecc3': _56,
+    'de116d626827df3ab1b550849a1d17b3': _57,
+    'c7e11d1d5e4ed5b7700d0ff860b36256': _58,
+    '2391fd09439e23aec82844f511bd875e': _59,
+    '41bda6a8226efe751abce8422048f09d': _60,
+    '5346b39e641b9f2d81f29200b79d866d': _61,
+    '7604559e2b3426715fda1899c21558d3': _62,
+    'ce28e41c456e09c51494c8b63a795cb5': _63,
+    'da94838e97ba76e3afde8d4233aee183': _64,
+    '4c5a4b5ab8b2f2db10f8e4b7f1c528b0': _65,
+    '25c20e1a9aec634a662ba133dd056d5d': _66,
+    '909e241ef21b5fac8902779420d3ae30': _67,
+    'c7ba62aa90f51efc382f477941b57839': _68,
+    'dda72f80f759e3227df8c1c3ef652035': _69,
+    'ddf970abbc2ca1ebb0a19f43dedfb94d': _70,
+    '54374c02fd3bccbef382175ac46d88b6': _71,
+    '87c0983dc3934c9bb40cc9ca78c87bbf': _72,
+    '28bbbd110b27a4fdc3e0e250cfb21b54': _73,
+    '420b36bd00fc2d277a3d355b441db652': _74,
+    'f919590aceb9927fc50b1f8aed864f2a': _75,
+    'd377419a9be191772b2cee5644b30244': _76,
+    'ae3459dce5f0ddd8c7a16f8a73c07143': _77,
+    'acda5f5711bd0af29e51eba1faf09817': _78,
+    '32bcdf2f968b7bbcfa27ee753630d67f': _79,
+    '41bbeed766ee423efdc2147921c58768': _80,
+    '85383a30c2887a43e76600fb6ce8f267': _81,
+    'd30910bbe8fe62c95f48d0951958628f': _82,
+    '960e2f955978d8b6eee02f605360a64a': _83,
+    '0d508c1e45fbaeb7fbd5e65cbbce4de7': _84,
+    'be2a5f08f9c3dcdeb730013d30667a33': _85,
+    '459759a5ca556f6659c2dcc06924c8c7': _86,
+    '7e741594bee92cd3ca04663b41843bc8': _87,
+    'f2edba2c986eeba5485c6f249bf0f610': _88,
+    'c893952c943dc03fae6320a96ba70052': _89,
+    '3ba570c58567991e67f842f89ef90787': _90,
+    'bb13f5f609465a830df0d8fe6f0b8a31': _91,
+    '1cf5a576b9b5e63a85b0cb8b5b4757ab': _92,
+    '804b269d8098a3f819fb84ee2d1e700b': _93,
+    '6c927dfdf21a813a166cb4a13d6d1408': _94,
+    '78b06e25b7d55d8bc856e4bd4ad3bb12': _95,
+    '5f802bbe89422f11e781051acea52d34': _96,
+    '04e7facbf846e85abcf12470318011c3': _97,
+    '57b85409be02945bdab19b4194f2420d': _98,
+    '292263f45c7e8d46561db5ced440c827': _99,
+    '8208e5930d1c3908a4bf3735e9ee0d76': _100,
+    'cbcb53ff702704ddfefbd699576c01d9': _101,
+    '66e80733d65d76172488899fe3c8af0b': _102,
+    'efbdfd172df158279970af85f11d9d0f': _103,
+    'e9698030a664077e061ec5e75770652a': _104,
+    'ef2729f3ad1563a2b38526cf8e878f05': _105,
+    'dea31a9881ce3462f6d3e027fc503d13': _106,
+    'f987df9f544954aef8735682e33d059c': _107,
+    '01724896850bb53559134f32d4cf5041': _108,
+    '076a7ac0c06fdd8343b1b28a29fb3678': _109,
+    '5397b91fa17a52be8187a5c09f665964': _110,
+    '0c809d0b01679df519e02b7dd0e6c3a8': _111,
+    'fbb146a7258fbc87884fc3495a0ff35b': _112,
+    '8229bc34a58569e895e70f88ffdd05eb': _113,
+    'a7a7a404b996a0efd64b58629b3b6cca': _114,
+    'dbf7fc27e0d33ce9b2cadbaf9151ac90': _115,
+    '6772271c538c5beb39d6705e05946b21': _116,
+    'b714c959a2c3b06e958349974730ed95': _117,
+    'c534254468ecb7e7733d9a14dd7fd508': _118,
+    'affcb784a1933f02bfc478c9f3f2e05f': _119,
+    'c6b646a024dcd5cd9100352109e75d47': _120,
+    '8f2c8a4717720f5e042d89f06526cf9d': _121,
+    'b8768538b746cf0ebe86a5f2360f0bea': _122,
+    '58afc62a85aebd1897bb94f519e4cd94': _123,
+    'aceb33e3dee3809648a7e98425a16ba5': _124,
+    '752bc32d652498a7e389bbc42b859904': _125,
+    'b53922a1d66dc456157f1809d6d97f91': _126,
+    'f9f2d8107bda2d58af4863c1cf7f58e6': _127,
+    '17b8e830d39371c2edc43c8fd0093353': _128,
+    'c21796194136b741d67d8d2f9b48fb04': _129,
+    'a3450cacecc8cbb951cd63220bdfc925': _130,
+    '2ea573e8bd1c7bdfa508bc928dabee05': _131,
+    '078f3ddc9be56187dfd55b088881202d': _132,
+    'b7839599a4e4d095f1326b8b4538d071': _133,
+    'c05b28246af49dcec63778c3628ba5ab': _134,
+    '158df995b02c3b00cc26da0be35f4e1d': _135,
+    '8e555188f57b73f5aa14c1d5a5490b4d': _136,
+    'bd76efdbfdb9f0fe575147ed3f395e2d': _137,
+    '872e18b21db461845795186d7cf416c1': _138,
+    'd390691b3c3cee1325984751426c045c': _139,
+    'a80190d7adc1b5ce4f91ecc1ac8ca881': _140,
+    '03f9aa0e1232239afb88c727deedaf67': _141,
+    '7d7b13673cd4248c34b92254fc4e778f': _142,
+    'e832274a62c1ade520674e1f61f4ecfa': _143,
+    '6978c3ae96ca3363582f72e7a668c5ac': _144,
+    'd0d98b40f5a02a6da0828fc73942ccd3': _145,
+    '79266cab9b986264da909747634f5779': _146,
+    'f605e72ecb381dafd8228d2dffcb70be': _147,
+    'f9cd8fd4e174a641af0112663c3617d0': _148,
+    '022941f888ff1bd1030da27eb905b608': _149,
+    '9a2450e70eec5b289e346eddb531fb08': _150,
+    '58e2d1ae97aea2e791416e41fe97a993': _151,
+    '182b955df1715ec17115287cde077146': _152,
+    'fbe49a43e5396fde72ffb9ecc5134e2d': _153,
+    '0b558c09f810686fcd9e572ab51f0d2e': _154,
+    '15f79c3129316308dcb8275280f1ecf0': _155,
+    '59a2abc79ec726bbd62cf16c48a1935c': _156,
+    'b95a21e9153b6f740b8755613f20bf81': _157,
+    '46727e485a27b6b4c4436c282a25bbaa': _158,
+    '81a4baa6acb679d5fbcd88ebfc98a979': _159,
+    '4b4bfb62b7f4ff22453f1607816e22f0': _160,
+    '07c112faa22b08763dab47f87be3b35d': _161,
+    '627130e0a6a08229e4e0bb3a38f9db80': _162,
+    'f274aa6473b9b53fd43fe46dd1feddad': _163,
+    '5ba6a18a30b3e4fb5600bc1fb99cecbb': _164,
+    '6a3d45811ca9dd74ef4916e27bdb6e9d': _165,
+    '3f9a29654a9b122c870e4e524ce41d21': _166,
+    '1437a3c2dc7e75575fed60051388b8ca': _167,
+    '14ca0cebe94ba1a5639a0a21a698016c': _168,
+    'a02fe50bfe48ecc8d6f614a56de60f5c': _169,
+    '085e99f53e42063e41b67e0a63d0d5fa': _170,
+    '179754a378de0d7d6920a2c7d1b90470': _171,
+    'f7718e8fad7e810c446e81d5f1c50cac': _172,
+    'a84698f9a6eab3f9b363e66d1c4e0795': _173,
+    '841548bebd008b3e4525535e45d74e9c': _174,
+    '5ad8ed8318613f370bc1dbfecc5e99ff': _175,
+    '5bc94c03289c9d40cd49c3605f0938f6': _176,
+    '6db4ae7a69261d6c1150d4481447b8cf': _177,
+    '9b66fbc789f7c8c9d43d34b2b778d8a1': _178,
+    'e9bba1ca97e5f0031f93bdb3aa2ce8a1': _179,
+    'aa64cd1b132b1a409a5d434ac2af1132': _180,
+    'c9e4a404928cdabd44a8d05aa7a45eab': _181,
+    '5f8ea89b28c3c52279c4b004d27b1d29': _182,
+    '239ba8a8da7aed0f864ac1f874cf1b7d': _183,
+    '295ade9fea804cc86255604e2ce7f7f1': _184,
+    'ea3638534250a3e0da8557b1d572b2fa': _185,
+    '2ba24318952cafb448cb93e9e5972f88': _186,
+    'e574555e95cb162e5ba4288f24aa82d7': _187,
+    'c3f94ee9ff83cbdae085ebf94c10f12a': _188,
+    'b1ce7d20ffead76a684acec744542ec0': _189,
+    '59e621470a46c4fd6f679acd4cc37828': _190,
+    'daff3a5e7722611797b94cec3e7ee641': _191,
+    '81b627e6f88f48360cecf2f8cc10f89e': _192,
+    'f48f9a92e4daa940777f53f922e489c1': _193,
+    'a4b8fe5e1600da11e7a50cd8d413e93c': _194,
+    '7857ed462c7513b639cb64d96549e82b': _195,
+    '5dfeb99db429571258b37e2daa7bbc81': _196,
+    '3f255f3a5f6d1811d1bd487622719a41': _197,
+    'a60c5d131139778189704c24c9cb8c1a': _198,
+    'c11bd253f58d432efbcffcf60dd88bf3': _199,
+    'fa6147f09be3fee82c6d583515977588': _200,
+    '41c8e9c7b335c3bbe3ea41b80538d6fb': _201,
+    '559a4f344f07ae50fb2a4cd38dad81f1': _202,
+    'f8119cac58f5b1c680c3579d0c980a63': _203,
+    '53838a58deba1f81c2452834ee45381a': _204,
+    '5ba834508f23fbdf2d068f207f8251ab': _205,
+    '28165029ebf26995530f15a37be6a369': _206,
+    '38681a866d33959dbadee10523cfae24': _207,
+    '5c0ebb2e250e1c60f7db94b7989c8e40': _208,
+    '5a9295dd25c14930b9808b21f9cd515a': _209,
+    '7765c377031bcf4353d3b44f09fcc069': _210,
+    'd19eb8ec0a9fc4f867ceb61239bf50f4': _211,
+    '0ab9d7685e1d20e8f5c61c82931c802a': _212,
+    '193312d03a38e3cbed21fbabe1c8ab3b': _213,
+    '94ad6ab328b9ed4a299a51010b410916': _214,
+    'a283724702699541f266e939375e2e7b': _215,
+    '8f984c54bfc193c1c84a650f263e380e': _216,
+    'b24e998dc12f185ae6882d4e9bed2946': _217,
+    '54f3562d1e85f5cb772862f2fa32cf12': _218,
+    '14e7ac04def0f5562e7fad478e2ff80d': _219,
+    'ff874205fd67099a8332937074ed626c': _220,
+    'f9a5ea417dca423e2d3a4c3753751b92': _221,
+    'b1bf150aaefd17f1e86dc8796c1336f4': _222,
+    '7463d5471fe760ccdce2f7aec76ff0b1': _223,
+    'f7e750fde0ee26d55b9140024d723781': _224,
+    '3fa2ace05e859c0c44a523e929c0de81': _225,
+    'bc957ec8d6ec868e606d698375e9c45d': _226,
+    '0f10c4dcc1f6f69245124b93a9f6137f': _227,
+    'eb2b4e4cd25e2b9e8d9e85fb3bebafff': _228,
+    '50ad9c648a481ab787dda10918d3d72f': _229,
+    '17ad1e5788bad421c3938096536701a8': _230,
+    '6a61ec379a3d032a876ab2ce45a28f7a': _231,
+    '99ee2e0e39908b80a5fd7955ce84135d': _232,
+    '7f8fc5087176e6e9acbc1bf60a111949': _233,
+    '94c078d85f957cb995580f76c70d09c4': _234,
+    'a3f6327fa17eb3eff007e8762c7b7c92': _235,
+    'c5eff7b194ac8161a128fadd283f8323': _236,
+    '1ccf70ea84b0c463595849f6cd6949b3': _237,
+    'f9b53c010396271607aa64df436bf106': _238,
+    '8df0cacf7462332acf64a8fbb1ba6887': _239,
+    '435aa869a932c2da5c88dd5caf6d0a94': _240,
+    '3b1f0cf5136ca95fad9629df280da35f': _241,
+    'a7f3c62f16459d5da63b36215f0c5ca8': _242,
+    '46cd4d67117a93ed0e3afd0943dfd672': _243,
+    '865a58176075969f75ccc6513bebb64a': _244,
+    '828fe22ab84b628c85c020b72d46585c': _245,
+    '7c31d55e3d5ea0c7bef0ee020257a2a7': _246,
+    'e8a6c50e3a583ec1198409d5f2498b77': _247,
+    '1e458ab7b64e87660417bd16088c4d52': _248,
+    'd85441723e0e464bbbe7b252b36c8d2c': _249,
+    'e8de35a94d6714d20af87f1d11c90ad6': _250,
+    '8f346fe25834440b50e1d73486040251': _251,
+    '52cccef8c11d91062b3c055356457253': _252,
+    '2b06ef7eefabbde1e1d66f59b72317a1': _253,
+    '39a64ac31ca6daea3869cb4c99b04e4f': _254,
+    'bf34f6a66c94db28420bdd45ccec78cc': _255,
+    '0370bd0528be43553915041b72a0b663': _256,
+    'ae0f53486c6b020fc258632daed1d713': _257,
+    '9598ab56ac4f8388b07c97649da260e6': _258,
+    '13da663bdb21e5cc6ec75eb8534ecdc4': _259,
+    '4185dcda63c98755540d9dc43eb11b29': _260,
+    'a357ae5a83fb0a06c61941dab571519c': _261,
+    'b6415e867acadce0e2df7cf2a4192ed0': _262,
+    '5e766321aca10bd0d65db0d5fa346169': _263,
+    '7deface688e422c62d1502865d2796f9': _264,
+    '6774096c6496f95656c8f45d8fb42cf7': _265,
+    '4de521b19109295557177df17d1f04a7': _266,
+    '29bb8a57fcd3dac53e0cf9746229a82f': _267,
+    '68b9de360d1c303486feea10c2a01035': _268,
+    '6cc4ab52db78cacdefa2e71f351f6b17': _269,
+    '8c8d80eff2a4afb761c0920d1166fcd4': _270,
+    'ab0b3ac3148fbc64b2a91e58ac3ee5ca': _271,
+    '8b29343270290b2f6b80b7bdd78a770a': _272,
+    '527dfe34b3ee0fe46a0fbab0c2d3c641': _273,
+    '8cc7a1b70e31100a94bacf903eb8cc76': _274,
+    'ccec50031b4390c299e176aefcf2051c': _275,
+    'c7aa5f652a55d0d3528751f51b719b12': _276,
+    '48fd04db074801c6f7b1e85c8646e721': _277,
+    '7b46dcf708823daedb67771dbeab0725': _278,
+    'e4111f50b13f5c7ff603471ccf193069': _279,
+    'd8a34c02da2899153df2c5e27d4c629b': _280,
+    'd5fcd306e3e29339f5d01ce35c7b2c24': _281,
+    'd03ba02bcb6f25b477883257998b4fea': _282,
+    '3bc733ec12d558d54fce648976e5a22d': _283,
+    'da33d02ac639c4aafd7558a458c7a8ff': _284,
+    '4e7f27e7db27bf395dbfbc5eea210242': _285,
+    'bb774f11cafc116dd08276149d99921f': _286,
+    '3270df2b3a273539e1135ff4fa7aa6b0': _287,
+    'a8054f92edccb9dbec1dc379a47d4d85': _288,
+    'a6f6719bba610ae82ef05bbbcbdfdc5d': _289,
+    '79856ff87fc1ab7dc6c23546f0d65bea': _290,
+    '5114926ab5201b6015da9084aa8c992d': _291,
+    'fb07ebde1c6749adb1af3298e0051d6f': _292,
+    '41a51849435cc36b8cb55ee9b646e295': _293,
+    '5290b125b71166143575ea3eb18f3d37': _294,
+    '1cc97cac58b7d2eeffb0e7d18fa88f34': _295,
+    '074cf636e235b11f74354c6d49887eb7': _296,
+    'dfae3cc8881686b832bb9090e4924a08': _297,
+    'a96f3adf33d23b347bd3f31e9bfae456': _298,
+    '2772d681d10b49a273713a4f2dbd4aa8': _299,
+    '74a69f11aaf7404f316d1d5c7dcb77a9': _300,
+    'aebd44d495e4f97badc29c8cd6070eb4': _301,
+    '8350d4f2e5aa3150f7253051a4b55a19': _302,
+    '85771c35bf22ce968efb77ffcd03e162': _303,
+    '6fb7348c38234524db9f44f4f6c88f65': _304,
+    '93bf59394bcd73e62280bb338459ddf3': _305,
+    '1c21b94fd1cabc79fbc48dbb8b80534c': _306,
+    '08b85ce062e049d0a2e872c555115ef3': _307,
+    'e90fc5127ec10e0d8d5aeeeb02dd7374': _308,
+    'a7fdd3af39b77de2d227770704342d55': _309,
+    'd9c1781ebb72b4144bbb65d995edf061': _310,
+    'f92410d9e2b8feba82e402733031e2c8': _311,
+    'bf9ccafdeb718a7f99e4f33c659f690f': _312,
+    '72d8222005e2d730e9ce5a1fb8a44743': _313,
+    'cbc3c8f51582515e3f6705bbd4b93465': _314,
+    '3ef87fea5c50e2c7582715249ebef18d': _315,
+    '973351bcb26fb52a17a77db15d5f4719': _316,
+    '16ea65fbf6d080990de22155f8092392': _317,
+    '280352a051437a9fa8f8185ecf529535': _318,
+    '226a120c58a5130ba106c07fec2f26c1': _319,
+    'a60e550f4d830d0cdcc2c3adf1caf7ed': _320,
+    'f409ba5d0a8506892c6f0c664fdcad4e': _321,
+    '9220f338cafa1ebd1a0dca0b880dfd7c': _322,
+    'ae81b1411b898778cd772fc91021fd34': _323,
+    '9f55467e85591b4a51b50785104682f9': _324,
+    'aa5c4a5b649c66344937f8af87bc4032': _325,
+    'b25e1aeb168272cffae1b5ee4c594357': _326,
+    '6799dc625006beabeb00868bfb180206': _327,
+    '358eaa1f92fa738470394a3a43b6dc37': _328,
+    '286b5a4d19a567aae1a4e83d32d6db19': _329,
+    '2d81048b215f8d503994b8a943995e73': _330,
+    '9dfeaf3946d0b3cbdad4210bb8b4a780': _331,
+    '3b7e145c855b2bf22a43ea4bbfbdb1ae': _332,
+    '64bd911d6444b65678abafa9f3df99b2': _333,
+    'eaab9133690b1f339d8e31fb28ebf154': _334,
+    'd1bdf3577586e825824c0e8dbe99e642': _335,
+    '1f601bb7444bfafbd4ee88b72736ee89': _336,
+    '75c41756c45e94c38823d86851381116': _337,
+    'b0822af848d8dbbad690ca9f66b84e63': _338,
+    'aea431436d24bd6890a1d45c5a3d88d6': _339,
+    'b84fc128b304e275c9e9f3bbdd22f9a8': _340,
+    '296d523752d8e595cfddbc7d9c127144': _341,
+    '098dea088100e8b710fc13a04c9bca43': _342,
+    'eb010705d3f5f3e78c8e0e411cc1875e': _343,
+    '1660653d6c13c7819b3ca123cf2c9850': _344,
+    'b608f30a5f952904e87919bb41610023': _345,
+    '35f37a0ba49b0b902eea2db3e512d3b7': _346,
+    'a91a4531651b87e00a04bba546d65849': _347,
+    'e7d8fd81a2364980c0403c9e0de80ea6': _348,
+    '9340367c0e796c3a70a506d49e7ba1e3': _349,
+    'f5084100d55e2fd33cb9599400537d12': _350,
+    'ac6e78d816934155fb466de058ee1270': _351,
+    '3d65a82b2d38ea696c4e247c7e9b6e48': _352,
+    '6aded524c15bf91cb1cfa071722c44ac': _353,
+    'd4bdc52d7bcbcadd889cbbe789846cbf': _354,
+    'fee76cbddb19e86479b59ecde9f53a42': _355,
+    '053b9fc9e30addd0f7d465fa13bc801c': _356,
+    'dd86889302d9869acab98ad4862882b0': _357,
+    '0f6709398840bbaca813b7dfbb34fd77': _358,
+    'e60c7181aa4b81f4e0288288e1598209': _359,
+    '7c419e5a311bd0d3f6d94d90fd66a8a0': _360,
+    'bd133a09b4d4fa5e746d3252069a7362': _361,
+    '3087bc83f89e3df12e20882a555bf066': _362,
+    '8a2c9befb6186758f2ed0f2a34fca018': _363,
+    '66fe5f32a81678a7d235369c52c840b7': _364,
+    '295aa51d57ecbe56f3f0c7279f0f557d': _365,
+    'cc867caa9c29cd2575822b7b2fcc72ac': _366,
+    '5823561c4cc8047b2b59c613ef90dc2f': _367,
+    '7555423dabbc397992b7ac1c1c68ab76': _368,
+    '0574d29fea87c71808c21440c597aeb8': _369,
+    'd3a222d3f9f70f8f3c5a3aa45c94f89c': _370,
+    'e6213fb4402642984e6d6333b00dbd52': _371,
+    '34c81c4e631aa89762cc431a900ead7f': _372,
+    'e89ba574c6768a8a1d4cb94d8039a33e': _373,
+    '49295053a753a93e0e881a477f0be9ab': _374,
+    'f15efa0744f7f51bdfe2f8ecf4180cdb': _375,
+    '9ebb5881dcbf1c28449257d603240a66': _376,
+    '1dd5e6541457233955f48f99d60f2679': _377,
+    '82d9d804c380522430586520ef394c36': _378,
+    'a0faeab157e212de7294c64cf2b1e719': _379,
+    '21d30ba0a4997d456ca7785ab80e68c3': _380,
+    'ce1b8d14b8d79680ad9ae7fa7bde03d5': _381,
+    'dfdd6832d89ad500814a875e87571edf': _382,
+    '5e5e96d57b9cb821f7381a7362cecca0': _383,
+    '2517e8e673acf61dab3e699316287d67': _384,
+    'f8c969fc05b0ae87dc964f83036425c3': _385,
+    '22b29caf7faa922ce3bd3b375fa2fd99': _386,
+    'b593576c1870f4d176ad2705ad4621c2': _387,
+    '60c5bb08a986c690b6e1f0bc5ec89307': _388,
+    '09f4a49def8e9be02a97310442997898': _389,
+    '6cc1d4b3c43661fa2207018aa25d4822': _390,
+    'b11b3e65e9de6943ee7e121357b6b7df': _391,
+    '36288092d60315def5e25fc7327c8f98': _392,
+    'fc8930890cda59104795363d428027de': _393,
+    '26b4892afc77c4a925515457c31be52a': _394,
+    '467775c0a255e0d56020a7dd17b4d954': _395,
+    '1625299b0e2c221bb63732105a25ca29': _396,
+    'e373ebb4934a0c62afa92038207adf69': _397,
+    '2af971885233bc0ff3708ef3ecc7530e': _398,
+    'd47e19b557bf9b429116658405b2cec2': _399,
+    'f08f0b5e2dd54b33c63bfecbfa630709': _400,
+    'd34d8ec08a09b728f29f3499bfa3484e': _401,
+    '5a2b5b0e69a5a766195166f3bedb044d': _402,
+    '2355facbd5ead62619827830dde272f1': _403,
+    '825ece2ef1f6422091b388e26f709015': _404,
+    '87a1f3dd2f9773134f684226e50b4030': _405,
+    '8afee521791c88b84717583f62f59d87': _406,
+    'd79cbf5428f678ecc52314d878d1165f': _407,
+    '196f7c79070e31a4fbded8d711e3c3da': _408,
+    'c30e3a7fa319120ac707c2d17fb707e9': _409,
+    '6d41983ed4eba2ee1bed8e840059d2e8': _410,
+    '8cd71faf899d58ba351df76a0502b95d': _411,
+    'bde9feeb152ed12ac8860fdf20342b26': _412,
+    'ef8a8ea65d0eff9b6665b0018704790b': _413,
+    '93dc00efc0ba279677293a302c15e4dd': _414,
+    'bb521022b146453672f704e1abb41df4': _415,
+    '3b33dfebb6e9e4f18653d9c706fc2eaf': _416,
+    '707e3efbea55b08dc3d05eee162c5c39': _417,
+    '2b864ffddaaa85222a4bda272113bd62': _418,
+    '8404235735fbb9205dd70840b6ded708': _419,
+    '12aa33ad0b10ebb6b211f9e62a9a7e3c': _420,
+    '8626fadb7b1de5ed6ace9dd97779920a': _421,
+    '31f2b5882ee08f57f82f655f4fccdbe2': _422,
+    'd2f61a0188f4f95ed6a47a4d022384d7': _423,
+    'f4f5d29d359e82deade5dd61d6238644': _424,
+    'ba331a1070e22ea72027ff0883ba0ad1': _425,
+    '3d6694963ac523d05b7cecc064f2b1d2': _426,
+    'faf8cf5d406468b98305b95f0cdafb22': _427,
+    '43843638d38455d24d523b6fd1ad5603': _428,
+    '37ad57eb8725952ceb3d72c03cd2c97a': _429,
+    '9fb29e1c75d1f814e546211c274460b7': _430,
+    '4216f7cf29935b06321a770c2a222198': _431,
+    'dfa1071a1a4d860b5559bd559f9012bf': _432,
+    '86a085fa8c48da2741d611d38097af2e': _433,
+    '62902882203d5f63facdc0eda01e0e64': _434,
+    'cb7ca52e3ff963d844ff3704d12d4797': _435,
+    '79e50d84227328385651612a6acb2ae7': _436,
+    'bdaf745a3018865ad97d93d6a7d03f5c': _437,
+    '5174d48273faa1849a979c24f01da7f9': _438,
+    '09800984e806802ecb40c43123dd8679': _439,
+    'dc6dc519aba810e339eeb583d2f07d1f': _440,
+    '1d10c9186adcce5923f708ae34805886': _441,
+    'c222f2c8f4cbe5c3143a73306e1f5a28': _442,
+    '9d41c4062f52a9a1675e5494111e83b2': _443,
+    '5dc55236e4ccc3efe73dfbd1fef32ab4': _444,
+    'f9b13852323c44ec946a191399290f95': _445,
+    '54cb496ad4a57959df1ad604b1a13ab4': _446,
+    '66e9503490c38ed85bf1b5d1449db7f5': _447,
+    '06eb9dc31a977cf192aa528c765b5d82': _448,
+    'c28720163ed1d63413ed383e990b388d': _449,
+    '7c45fcbdb66b701ed8f6672e3b83a29d': _450,
+    'c498d7b48d56cece9a4a2b4493183e22': _451,
+    '9bf52baf190990691c6ba075a1a44a5e': _452,
+    '81128da45ab3040b358dec732f24aaba': _453,
+    '302e39648c64355fcef5f48a79b01783': _454,
+    '871763ce11b0592e53079f9473df4579': _455,
+    'f6e98faaaa1bc38f33739ce944f18fce': _456,
+    'e0fb01618abea15ab4ce58be44652cf6': _457,
+    'ebb229506392d02471617315fad11b6a': _458,
+    'e2bf50daf074f730418322d5d918392e': _459,
+    'dc8447b8bab9fcef5bb2de84565c4c21': _460,
+    '5cb6c10208b675ccccd20374d2a9ca1f': _461,
+    '63ec81081880580b3e7803ceb36d025e': _462,
+    '4ca5cb054a87427d4032013bb0fd25e4': _463,
+    '91020f29eaf38c88eb61055821d7547d': _464,
+    'a6ad7ef6fc5103c4a57d735f32b8f405': _465,
+    '0bac1b4fb32ebe442402fd672469a80f': _466,
+    '9ace7dd4e62433ed98fe49602f56f78d': _467,
+    '100ccdb6b4e628fa87ec35ba8b253e56': _468,
+    '5c2b1ae442a20c485f3b410621bc8069': _469,
+    'eef8acdf0cb35e19edeeb0c678578ebe': _470,
+    '1bce4fa06a06d644dcdbc3493fcc5293': _471,
+    '4bf1b094cf5ee3136eb175545b3bfc36': _472,
+    'ea609a5de78e5fff5b0ddc33e7b17540': _473,
+    '8468ff748cef5a7e834c7a9af880e66e': _474,
+    '8e058f4256eac41c6ac88e03500b82e7': _475,
+    'f6f872e81e346593358c3bd1eaf8dabf': _476,
+    '4ccbb50a1d186ef811a7b4afb0da0bde': _477,
+    '98f1479313a6090a8b1d1ba5d63ff8ba': _478,
+    '5404117c817d5f7e0b0e2b91faf944ca': _479,
+    '0398daa47623626fafa7c4cad71a4d3e': _480,
+    '4598ebcf0e3ae638b5a2b39705b5d7be': _481,
+    '6ca3ebe153683b3c867b7387b809fbd6': _482,
+    '031ff028d830bd377fe080123ced6627': _483,
+    '0219cb64363bf0617cf45ef8b77e4d92': _484,
+    'c007e38a7eff967d41a21b764516ab47': _485,
+    '66ca497e9d485f12654cc0feac742af4': _486,
+    '9ce11a7a42f1759ecbdae0880c559802': _487,
+    '8d8b6ca9dbe0fddec4623f45d5db8090': _488,
+    'a8cc7bcd89cb7b40d3aa703199ed42fd': _489,
+    '229e12186a0b96628d0ded674070093f': _490,
+    '1a344654fdaabba6ec90ac0e7b914ce1': _491,
+    'd66ee860f84a7c38cbf9607b8af2f8a3': _492,
+    '1e7a530387a361ed9a5549675c552f89': _493,
+    'b81077c7692d73cd92fa508f1cc9a5d1': _494,
+    '88920b59841d7eb640cd81ba257fd772': _495,
+    '41103967e076ca97b9ef8e96948c7539': _496,
+    '4f2f6eb7af10feb832bbaf96a5f2f58b': _497,
+    '9eb0b713646fc8ddb79ef5042cb05231': _498,
+    'c1126f768f271b4f31387c48c38a0a40': _499,
+    '949b545c26e4b01396e2eb81744a999c': _500,
+    '4404706a581212c51b6d71976bacda2a': _501,
+    'b7114d14a9c669742b3c603a1f453f10': _502,
+    'b2300b565be1cf8ba53daba3605a8a34': _503,
+    'f267c41a1004c6e66ec8a2fd6f1284b3': _504,
+    'a91d9e6a6af9095f14ec5729f5f11e22': _505,
+    'ad01841fc3c4008446ceac795357f1c6': _506,
+    '951a4c5dc91832ff36e6f8dd7c0d9cc6': _507,
+    '9ddeab74a60335dc8818bbdc8fcb2bf4': _508,
+    '292a72e5654732c77b3e0e14320416a7': _509,
+    '6652233b7e71bc9a960598ae34f90b88': _510,
+    '5626b3dd6bb825996607f23a97d67c96': _511,
+    'cbaeb1cad0439900ee77f17aecd27b8c': _512,
+    '6edcda2bfcf095f32ca05b09814bd223': _513,
+    '04ddad74f69bf20356b5caee5f43297c': _514,
+    '986fed64468fd4817d779a13c8bfcfa1': _515,
+    '3fcc51bb3e5d3ea98912d4adac1d6664': _516,
+    'b88c4888e7785b658e46299161c66c41': _517,
+    '2da8e01c74f5a1e67a4a12940ec6e14c': _518,
+    '3ea719dcc732f0f23362e019c34165cd': _519,
+    '65494029a95995152de9a1f9221f235b': _520,
+    'f8a9b8ae7408be6b49e3f8c433b0acc9': _521,
+    '18d5334b3e8774500a98335d4a1634fc': _522,
+    'f3c91e250f34bddc021370cd82955490': _523,
+    'bbf4f1d3d7b763077cbd470366321380': _524,
+    'cd4a9ee7bc47a6a6e3c0de7a0c29dc08': _525,
+    '29287dbf94572a46b540ebc6ffded6ef': _526,
+    '3f6046972b53f08ff2e420b2a2e65739': _527,
+    '32e8226d5fe39ed624816bfab6963c63': _528,
+    'd1bcc4df73464a440d4b1a292951cbf5': _529,
+    'b95fee1bbf00291b8a8590ae4df5b1a4': _530,
+    '50be11fd6db46bcea8d3e2eeaedc4a18': _531,
+    'f28fe884d2b220ca9e2a0260b5d84c34': _532,
+    '8469424af0eda8b1183bf0efd4e13041': _533,
+    '07499a690dde2bd5664472eb5117568a': _534,
+    '89722fc33ea6bc22e354e5a43becb7db': _535,
+    'ee9f730481367e8839cce5febfac5165': _536,
+    '757b76b7f8410b5f1165f5eaf8118a79': _537,
+    'f0c0f03b83ede1bcd8c5ca441bda1ff2': _538,
+    '673749ac4da1d8371a7c9dee4103ac41': _539,
+    'fd0680d918cc7d2edb38ecdc778cb34c': _540,
+    '62be32d694bd9275d6134fef6dc43373': _541,
+    '6b58f2da6631cb76989c346c567b239c': _542,
+    '08bb8259797d33c2ae7bea463197ede6': _543,
+    'f40c9900d6153f46afec47d382088fc2': _544,
+    'bbfdf48c28f26ab630135082daaeccfe': _545,
+    'cb7a7693e5d25b10e8a71a877e7176fc': _546,
+    '3f23d7aaf1e00dbb0a90a5012ba7410a': _547,
+    '9e8d7c8a0967f26f8cfff2aa5d5111d8': _548,
+    '988a8041740a690762ce541afab699bf': _549,
+    '850d4f859d9461d1ccbd1d61c5ef815d': _550,
+    '163a46a3994b183cab226eebb790240f': _551,
+    '2c32c1c8dd63147fc0a1fe28bd8ff787': _552,
+    '29277fd5349a0f5b60009a935bf11f72': _553,
+    '221ec581f14fc9b469a2c116b6ac5c43': _554,
+    '75a053c9f1a80e9281ae762fbf359027': _555,
+    '5bd89889391159647d8800b0608848b1': _556,
+    '785572ee740287ac5ed2ff34c0e6673d': _557,
+    '272dfd26b1b778ea3b72872b57045d82': _558,
+    '82fc31043a5020e89cac1face0ac0e17': _559,
+    'f902cb389c2fa585157e49b25d895d99': _560,
+    '1041eeb7b5cfa63ee72b88ece9efbbf1': _561,
+    'a343c61a288b361c5100cb181b1f105a': _562,
+    'c649dcc29a0e55d5e4d822bc541c0294': _563,
+    'ca26c59d7542d1f4ce8545d4db4ccffe': _564,
+    '52f87f83719f4dad9d8238ff2a14a330': _565,
+    'e0f1bb4896dda933af9dcd3ba24ac058': _566,
+    'da4e413033c84c253cd07f2b15c4ea87': _567,
+    'ba2699245888645c1b991da3aff61630': _568,
+    '2936d55b46919335530b075faa22c5fa': _569,
+    '433a015d3f138b463498223b894894d2': _570,
+    '44f4bc90cb5d7960bca876d4cb4ccdc5': _571,
+    '06e0abc3ce55858ce5d473d3b1a4e4af': _572,
+    '0f4875c7a45b6a50dca4b21d0c34ad52': _573,
+    '7aa7f43d81ad1818f81a26ef2ba2b447': _574,
+    '9f286a402c78f9b43bf4aa6c69fce378': _575,
+    '1f4cde749aa6cbb6b6ae6594ad729c33': _576,
+    '2effa6c835f74fa2955af44771403cb7': _577,
+    'f9750e0b525ac267f99a42f15b1544d5': _578,
+    '37ac3dac4d82e3f298d84b43098de142': _579,
+    '16d26a38f6e51fd20a84ed1d6e50a874': _580,
+    'f663b053cee017ff9d0e68b0d88f5e61': _581,
+    '67d1a1bd915bd440e5fbb217de630176': _582,
+    'ea4dad21487c4da0b9548005e5a4d239': _583,
+    '47de9329f29c2a52286051ef23453ef2': _584,
+    '665a359edf3162ec3b7e469e126988f7': _585,
+    '50f5efaf9958b07b8fe11cc9035e3509': _586,
+    'b8a630bcaf103380438881cae6c7c188': _587,
+    '07234d375d5db248658e5cb76cc318ec': _588,
+    '35762b3c56a5a029fdf7fef2adcc9628': _589,
+    '9934f2045af341b7a95e6e4bc942e8df': _590,
+    '88a3686e60bcb4277530ff21c47127aa': _591,
+    'ab6b7d6e63999448ce50a867d3d3ab11': _592,
+    'e8e93dbf24d150c2aaf9843571424238': _593,
+    '40074e346ab8490ac33aa718a4d1d022': _594,
+    '2a4d8e6c3d5bd5c5215994775fc9323a': _595,
+    '70fb5441d0f9f937d56da58b9bc706cd': _596,
+    'e95b25a5b7fe6632c58371f0b7710b2b': _597,
+    'cc52e70a0a4bec1eec51cdd68c2cef13': _598,
+    '3bf5a04de03fb300eda6d419410f4277': _599,
+    'e14c846d34425388a47d869f0be5b9c8': _600,
+    'bb96813cae2ceae57a3b483759bb2a10': _601,
+    'd44623462ac4fd5cc2156455134eb39d': _602,
+    '7dfd437668be026fb1de43acafe41f68': _603,
+    'b131d85605a711896fdb537496c0158c': _604,
+    '0e4a3b6d08db432cf2fd69f35546460f': _605,
+    '1669529d62166a5caad3f987ab7ddad8': _606,
+    '9fa161dfa2be37b2804c81a52884e556': _607,
+    '605155643f56613213785a995cec67c0': _608,
+    '88dff2a35c0efe3fa088f7fe87484c8d': _609,
+    '75c17030fab50386f83bef969ec1ace6': _610,
+    '9ef96c673f7060192cd649d9e1f3599c': _611,
+    'e88c92aa39ba70eb9703bebc5ab8b9b1': _612,
+    '737fd6bdbd9ad7e3842281632b60e7e5': _613,
+    'e5ed876014b2b84c46a7c0b65f0694f6': _614,
 }

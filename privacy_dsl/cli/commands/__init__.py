@@ -148,17 +148,26 @@ def report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
     sys.stderr.write(render("full", Report(diagnostics, sources, len(sources), quiet=True)))
 
 
-def write_output(text: str, path: Path | None, inputs: Iterable[str | Path] = (), what: str = "") -> bool:
+def write_output(text: str | bytes, path: Path | None, inputs: Iterable[str | Path] = (), what: str = "") -> bool:
     """``text`` to ``path`` (atomically, see ``atomic.py``) or to standard output; False (after
     saying why) on failure, or if ``path`` is one of ``inputs`` (``what`` they are: "a file of the
-    policy"), which are never overwritten."""
+    policy"), which are never overwritten. Bytes (a workbook) are never written to a terminal."""
     import os
     import sys
 
     if path is None or str(path) == "-":
-        sys.stdout.write(text)
+        if isinstance(text, str):
+            sys.stdout.write(text)
+            return True
+        if sys.stdout.isatty():
+            print("privacy-dsl: a binary file is not written to a terminal\n  = hint: give --output FILE "
+                  "(or redirect standard output)", file=sys.stderr)
+            return False
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
         return True
-    from ...atomic import atomic_write_text, overwrites_input, write_error
+    from ...atomic import atomic_write_bytes, atomic_write_text, overwrites_input, write_error
 
     refused = overwrites_input(path, inputs, what)
     if refused is not None:
@@ -167,7 +176,10 @@ def write_output(text: str, path: Path | None, inputs: Iterable[str | Path] = ()
     try:
         if not os.path.exists(path):
             path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, text)
+        if isinstance(text, str):
+            atomic_write_text(path, text)
+        else:
+            atomic_write_bytes(path, text)
     except OSError as exc:
         print(write_error(f"--output {path}", exc), file=sys.stderr)
         return False
@@ -200,7 +212,7 @@ COMMAND_INDEX: tuple[tuple[str, str, str], ...] = (
     ("test", "test", "run policy tests (*.privacy-test files next to policies)"),
     ("fmt", "fmt", "format .privacy files in the canonical layout"),
     ("notice", "notice", "generate the privacy notice and cookie table (Markdown or HTML)"),
-    ("export", "export", "export the policy as JSON, a fides manifest or a consent banner (Klaro!, CookieConsent)"),
+    ("export", "export", "export the policy as JSON, a fides manifest, a consent banner or the Art. 30 record"),
     ("diff", "diff", "what a change to a policy means for privacy (between revisions or directories)"),
     ("import", "import_", "convert a fides (fideslang) manifest into .privacy text"),
     ("completion", "completion", "print a shell completion script (bash, zsh, fish)"),

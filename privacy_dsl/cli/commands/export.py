@@ -1,5 +1,6 @@
 """``privacy-dsl export``: the resolved policy as JSON, as fideslang-compatible YAML (fides), or as the
-configuration of a consent banner (Klaro!, CookieConsent: ``interop/banner.py``)."""
+configuration of a consent banner (Klaro!, CookieConsent: ``interop/banner.py``), or as the record of
+processing activities of GDPR Art. 30 (ropa: CSV, XLSX, Markdown, HTML: ``interop/ropa.py``)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,12 @@ exit codes:
   0  exported
   1  --format fides: something in the policy has no place in fides (a purpose without a `use` is left
      out; reported on standard error); nothing is written unless --allow-missing
+     --format ropa: an item GDPR Art. 30 requires is not stated in the policy (reported on standard
+     error; its cell would read "not stated"); nothing is written unless --allow-missing. Items asked
+     for "where possible" (erasure periods, security measures) are warnings: written, exit 0
      --format klaro|cookieconsent: the policy declares no cookies (EXP034); nothing is written
-  2  the policy cannot be used (syntax error, undeclared names, ...), or usage error
+  2  the policy cannot be used (syntax error, undeclared names, ...), or usage error (also:
+     --ropa-format xlsx without openpyxl: pip install 'privacy-dsl[xlsx]')
 
 examples:
   privacy-dsl export policies/acme --format json -o acme.json
@@ -27,6 +32,9 @@ examples:
   fides evaluate fides/                  (the fides CLI reads the manifest as it is)
   privacy-dsl export policies/acme --format klaro -o site/klaro-config.js
   privacy-dsl export policies/acme --format cookieconsent --lang en,nb -o site/cookieconsent-config.js
+  privacy-dsl export policies/acme --format ropa --ropa-format xlsx --lang nb -o protokoll.xlsx
+  privacy-dsl export policies/acme --format ropa --ropa-format csv --record processor -o processor.csv
+  privacy-dsl export policies/acme --format ropa --ropa-format markdown --allow-missing   (gaps say "not stated")
 
 consent banners (Klaro! 0.7.22, CookieConsent 3.1.0): strictly necessary cookies are always on, every
 other category is off until the visitor opts in, and "reject all" stands beside "accept all". A policy
@@ -35,31 +43,44 @@ button) still gets a banner that asks properly; each difference is reported on s
 (EXP030, EXP031) and the exit code is 0: correct the policy once the banner is live.
 How to include the file in a page: https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/banner.md
 
+--format ropa is the record of processing activities (GDPR Art. 30): see
+https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/ropa.md
+
 See https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md for the mapping onto fideslang resources.
 """
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "export", help="export the policy as JSON, a fides manifest or a consent banner (Klaro!, CookieConsent)",
+        "export", help="export the policy as JSON, a fides manifest, a consent banner or the Art. 30 record",
         description="Export a policy: `json` is the resolved model (the shape `privacy-dsl schema` describes); "
         "`fides` is a fideslang-compatible YAML manifest (organization, systems with privacy declarations, "
         "data subjects) for Ethyca's fides and other tools that read fideslang; `klaro` and `cookieconsent` "
         "are the JavaScript configuration of a consent banner (Klaro!, orestbida/cookieconsent v3) with every "
-        "declared cookie in its category, in every language the policy declares.",
+        "declared cookie in its category, in every language the policy declares; `ropa` is the record of "
+        "processing activities of GDPR Art. 30 (the controller's, one row per purpose, and the processor's, one "
+        "row per `processing` block) as CSV, XLSX, Markdown or HTML, in English or Norwegian (bokmål).",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("path", nargs="?", type=Path, metavar="PATH",
                    help="a policy directory or one of its files (default: policies/ if it holds one policy)")
-    p.add_argument("--format", choices=("json", "fides", "klaro", "cookieconsent"), default="json",
+    p.add_argument("--format", choices=("json", "fides", "klaro", "cookieconsent", "ropa"), default="json",
                    help="export format (default: json)")
     p.add_argument("--lang", metavar="LANG",
                    help="fides: the language of names and descriptions (default: the policy's first language); "
                    "klaro, cookieconsent: the banner's languages, comma-separated, the first the default (default: "
-                   "the policy's languages that have a message catalogue)")
+                   "the policy's languages that have a message catalogue); ropa: the language of the record, en or "
+                   "nb (default: the policy's first of them, else en)")
+    p.add_argument("--ropa-format", choices=("csv", "xlsx", "markdown", "html"), default="csv",
+                   help="ropa: the file format of the record of processing activities (default: csv; xlsx needs "
+                   "pip install 'privacy-dsl[xlsx]')")
+    p.add_argument("--record", choices=("controller", "processor"), default="controller",
+                   help="ropa, csv: which record the CSV holds (one table per file): the controller's (Art. 30(1), "
+                   "default) or the processor's (Art. 30(2)); the other formats hold both")
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help="write to FILE (atomically) instead of standard output")
     p.add_argument("--allow-missing", action="store_true",
-                   help="fides: write the manifest even when something could not be exported (it is still reported)")
+                   help="fides: write the manifest even when something could not be exported (it is still reported); "
+                   "ropa: write the record with the missing Art. 30 items reading \"not stated\"")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: searched upward)")
     p.set_defaults(run=run)
 
@@ -80,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK if write_output(to_json(policy), args.output, inputs, what) else EXIT_ERROR
     if banner:
         return _banner(args, loaded, langs)
+    if args.format == "ropa":
+        return _ropa(args, loaded)
     lang = args.lang or (policy.info.languages[0].name if policy.info and policy.info.languages else None)
     data, problems = to_fides(policy, lang)
     lost = blocking(problems, loaded.sources, args.allow_missing)
@@ -118,3 +141,42 @@ def _banner(args: argparse.Namespace, loaded: Loaded, langs: list[str]) -> int:
         print("privacy-dsl export: the policy declares no cookies; no banner written.", file=sys.stderr)
         return EXIT_FINDINGS
     return EXIT_OK if write_output(text, args.output, loaded.sources, "a file of the policy") else EXIT_ERROR
+
+
+def _ropa(args: argparse.Namespace, loaded: Loaded) -> int:
+    """``--format ropa``: the record of processing activities (``privacy_dsl.interop.ropa``)."""
+    from ...interop import ropa
+
+    policy = loaded.policy
+    declared = [r.name for r in policy.info.languages] if policy.info else []
+    lang = args.lang or next((lang for lang in declared if lang in ropa.LANGUAGES), "en")
+    if lang not in ropa.LANGUAGES:
+        print(f"privacy-dsl export: `--lang {lang}`: the record of processing is written in "
+              f"{' or '.join(ropa.LANGUAGES)}\n  = hint: use --lang en or --lang nb", file=sys.stderr)
+        return EXIT_ERROR
+    if args.record == "processor" and not policy.processing:
+        print("privacy-dsl export: `--record processor`: the policy declares no `processing` block, so there is no "
+              "processor's record\n  = hint: see `processing` in docs/language.md", file=sys.stderr)
+        return EXIT_ERROR
+    record, problems = ropa.build(policy, lang)
+    lost = blocking(problems, loaded.sources, args.allow_missing)
+    if lost:
+        print(f"privacy-dsl export: {lost} item{'s' if lost != 1 else ''} of the record of processing (GDPR Art. 30) "
+              "not stated in the policy; nothing written. State them, or use --allow-missing to write the record "
+              "with \"not stated\" in their cells.", file=sys.stderr)
+        return EXIT_FINDINGS
+    inputs, what = loaded.sources, "a file of the policy"
+    if args.ropa_format == "csv" and args.record == "controller" and policy.processing:
+        print("privacy-dsl export: note: the CSV holds the controller's record; the policy also has a processor's "
+              "record (`processing` blocks): write it with --record processor", file=sys.stderr)
+    if args.ropa_format != "xlsx":
+        text = {"csv": lambda: ropa.to_csv(record, args.record), "markdown": lambda: ropa.to_markdown(record),
+                "html": lambda: ropa.to_html(record)}[args.ropa_format]()
+        return EXIT_OK if write_output(text, args.output, inputs, what) else EXIT_ERROR
+    try:
+        data = ropa.to_xlsx(record)
+    except ropa.MissingOpenpyxl:
+        print("privacy-dsl export: `--ropa-format xlsx` needs openpyxl, which is not installed\n"
+              "  = hint: pip install 'privacy-dsl[xlsx]' (or write csv, markdown or html)", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK if write_output(data, args.output, inputs, what) else EXIT_ERROR

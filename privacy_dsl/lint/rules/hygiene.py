@@ -144,9 +144,10 @@ def unused_declaration(ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     Flags a declared block that no purpose, cookie, transfer or rights block refers to: a
-    `category` or `subject` in no purpose; a `recipient` in no purpose, transfer or cookie
-    `provider`; a `transfer` in no purpose; a `consent` mechanism in no purpose or cookie; an
-    `authority` that the rights block does not name for `complaints`. A `category_only` recipient
+    `category` or `subject` in no purpose (nor `processing` block); a `recipient` in no purpose,
+    transfer or cookie `provider`; a `transfer` in no purpose (nor `processing` block); a `consent`
+    mechanism in no purpose or cookie; an `authority` that the rights block does not name for
+    `complaints`. A `category_only` recipient
     ("the competent authorities, on request") is not flagged: notices name such categories for the
     processing as a whole, which Art. 13(1)(e) ("the recipients or categories of recipients")
     allows.
@@ -196,6 +197,10 @@ def unused_declaration(ctx: Context) -> Iterator[Finding]:
         used["transfer"].update(r.name for r in purpose.transfers)
         if purpose.consent is not None:
             used["consent"].add(purpose.consent.name)
+    for processing in policy.processing.values():  # what it processes on behalf of others (Art. 30(2))
+        used["category"].update(r.name for r in processing.categories)
+        used["subject"].update(r.name for r in processing.subjects)
+        used["transfer"].update(r.name for r in processing.transfers)
     for cookie in policy.cookies:
         used["consent"].update(r.name for r in cookie.consents)
         if cookie.provider_ref is not None:

@@ -1022,7 +1022,7 @@ _TEXT_FIELDS: dict[type[m.Node], tuple[str, ...]] = {
     m.Authority: ("name",),
     m.Subject: ("name", "description"),
     m.Category: ("name", "description", "source"),
-    m.Purpose: ("name", "description", "source"),
+    m.Purpose: ("name", "description", "source", "security"),
     m.LegalBasis: ("interest",),
     m.Retention: ("criteria",),
     m.AutomatedDecisions: ("safeguards", "logic"),
@@ -1032,6 +1032,8 @@ _TEXT_FIELDS: dict[type[m.Node], tuple[str, ...]] = {
     m.Cookie: ("description",),
     m.Rights: ("how",),
     m.RightRestriction: ("reason",),
+    # not in the notice, but in the record of processing (`export --format ropa`), in each language
+    m.Processing: ("name", "description", "security"),
 }
 
 
@@ -1059,6 +1061,9 @@ def _nodes(policy: m.Policy) -> Iterator[m.Node]:
         yield from purpose.retention
         if purpose.automated_decisions is not None:
             yield purpose.automated_decisions
+    for processing in policy.processing.values():
+        yield processing
+        yield from processing.on_behalf_of
     yield from policy.cookies
     if policy.rights is not None:
         yield policy.rights
