@@ -518,3 +518,160 @@ def _split_row(row: str) -> list[str]:
             cell.append(char)
         escaped = char == "\\" and not escaped
     return [*out, "".join(cell)]
+
+
+# ---------------------------------------------------------------- --template ico: the ICO's documentation template
+
+# Copied from the ICO's "Documentation template for controllers" (gdpr-documentation-controller-template.xlsx,
+# sheet `Template`, row 9, columns A-AD) as /work/helper-notes/ico-template.md quotes it; not imported from
+# the code, so that a change there is caught.
+ICO_HEADINGS = [
+    "1. Business function",
+    "2. Purpose of processing",
+    "3. Name and contact details of joint controller (if applicable)",
+    "4. Categories of individuals",
+    "5. Categories of personal data",
+    "6. Categories of recipients",
+    "7. Link to contract with processor",
+    "8. Names of third countries or international organisations that personal data are transferred to "
+    "(if applicable)",
+    "9. Safeguards for exceptional transfers of personal data to third countries or international organisations "
+    "(if applicable)",
+    "10. Retention schedule (if possible)",
+    "11. General description of technical and organisational security measures (if possible)",
+    "12. Article 6 lawful basis for processing personal data",
+    "13. Article 9 condition for processing special category data",
+    "14. Legitimate interests for the processing (if applicable)",
+    "15. Link to record of legitimate interests assessment (if applicable)",
+    "16. Rights available to individuals",
+    "17. Existence of automated decision-making, including profiling (if applicable)",
+    "18. The source of the personal data (if applicable)",
+    "19. Link to record of consent",
+    "20. Location of personal data",
+    "21. Data Protection Impact Assessment required?",
+    "22. Data Protection Impact Assessment progress",
+    "23. Link to Data Protection Impact Assessment",
+    "24. Has a personal data breach occurred?",
+    "25. Link to record of personal data breach",
+    "26. Data Protection Act 2018 Schedule 1 Condition for processing",
+    "27. GDPR Article 6 lawful basis for processing",
+    "28. Link to retention and erasure policy document",
+    "29. Is personal data retained and erased in accordance with the policy document?",
+    "30. Reasons for not adhering to policy document (if applicable)",
+]
+ICO_NB_FIRST = ["1. Virksomhetsfunksjon", "2. Formålet med behandlingen"]
+
+
+def ico_row(text: str, lang: str = "en") -> dict[str, str]:
+    record, _ = ropa.build(policy_of(text), lang, "ico")
+    assert len(record.controller.rows) == 1
+    return {h: "\n".join(c) for h, c in zip(record.controller.headings, record.controller.rows[0], strict=True)}
+
+
+def test_ico_workbook_read_back_has_the_templates_header_in_row_9(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "ico.xlsx"
+    assert main(["export", str(FIXTURE), "--format", "ropa", "--template", "ico", "--ropa-format", "xlsx",
+                 "--lang", "en", "-o", str(out)]) == 0
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames == ["Controller", "Processor"]
+    sheet = workbook["Controller"]
+    assert sheet.max_column == 30  # (read before sheet.cell(), which creates the cells it is asked for)
+    assert [cell.value for cell in sheet[9]] == ICO_HEADINGS
+    assert [sheet.cell(row=1, column=c).value for c in range(2, 5)] == ["Controller", "Data protection officer",
+                                                                        "Representative"]
+    assert [sheet.cell(row=r, column=1).value for r in range(2, 6)] == ["Name", "Address", "Email", "Telephone"]
+    assert sheet["B2"].value == "Regnskapshuset AS" and sheet["C2"].value == "Kari Nordmann"
+    assert all(sheet.cell(row=r, column=c).value is None for r in (7, 8) for c in range(1, 31))
+    data = [cell.value for cell in sheet[10]]
+    assert data[1] == "Bookkeeping\nKeeping our own accounts" and data[7] == "United States"
+    assert sheet.max_row == 10
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value is not None)
+    # the processor's record keeps the Art. 30(2) columns (the ICO's processor template is another file)
+    assert [c.value for c in workbook["Processor"][1]] == PROCESSOR_EN
+
+
+def test_ico_csv_has_the_contact_block_then_the_headings_in_row_9(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", str(FIXTURE), "--format", "ropa", "--template", "ico", "--lang", "en"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
+    assert rows[0] == ["", "Controller", "Data protection officer", "Representative"]
+    assert [r[0] for r in rows[1:5]] == ["Name", "Address", "Email", "Telephone"]
+    assert rows[6] == rows[7] == []
+    assert rows[8] == ICO_HEADINGS and len(rows) == 10 and len(rows[9]) == 30
+
+
+def test_ico_headings_in_norwegian(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", str(FIXTURE), "--format", "ropa", "--template", "ico", "--lang", "nb"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
+    assert rows[0][1:] == ["Behandlingsansvarlig", "Personvernombud", "Representant"]
+    header = rows[8]
+    assert header[:2] == ICO_NB_FIRST and len(header) == 30
+    assert [h.split(". ", 1)[0] for h in header] == [str(n) for n in range(1, 31)]
+    assert not set(header) & set(ICO_HEADINGS)
+    assert rows[9][25] == "ikke aktuelt (britisk DPA 2018)" and rows[9][0] == "ikke oppgitt"
+
+
+def test_ico_columns_are_filled_from_the_policy() -> None:
+    text = (COMPLETE.replace('  basis legal_obligation "bokføringsloven § 13"\n',
+                             '  basis legitimate_interests {\n    interest "Knowing our customers"\n'
+                             '    balancing_test "https://intra.example/lia/7"\n  }\n')
+            .replace("  transfers cloud_us\n  retention", '  transfers cloud_us\n  source "From the customers"\n'
+                                                          "  profiling no\n  retention")
+            + "\nrights {\n  offered access, erasure\n}\n")
+    row = ico_row(text)
+    assert row[ICO_HEADINGS[2]].startswith("Payroll partner")
+    assert row[ICO_HEADINGS[3]] == "Customers" and row[ICO_HEADINGS[4]] == "Contact details\nInvoices"
+    assert "standard contractual clauses" in row[ICO_HEADINGS[8]]
+    assert "5 years" in row[ICO_HEADINGS[9]] and "two-factor" in row[ICO_HEADINGS[10]]
+    assert "Art. 6(1)(f)" in row[ICO_HEADINGS[11]]
+    assert row[ICO_HEADINGS[13]] == "Knowing our customers"
+    assert row[ICO_HEADINGS[14]] == "https://intra.example/lia/7"
+    assert "access" in row[ICO_HEADINGS[15]].lower() and "erasure" in row[ICO_HEADINGS[15]].lower()
+    assert row[ICO_HEADINGS[16]] == "no automated decision-making declared"
+    assert row[ICO_HEADINGS[17]] == "From the customers"
+    for optional in (0, 6, 18, 19, 20, 21, 22, 23, 24):
+        assert row[ICO_HEADINGS[optional]] == "not stated", ICO_HEADINGS[optional]
+    for uk in range(25, 30):
+        assert row[ICO_HEADINGS[uk]] == "not applicable (UK DPA 2018)"
+    british = ico_row(text.replace("  country NO\n", '  country GB\n  representative "Rep Ltd, Dublin"\n', 1))
+    assert all(british[ICO_HEADINGS[uk]] == "not stated" for uk in range(25, 30))
+
+
+def test_ico_reports_a_missing_art30_item_once_and_optional_columns_not_at_all() -> None:
+    assert ropa.build(policy_of(COMPLETE), "en", "ico")[1] == []  # the optional "not stated" cells: no finding
+    for code, text, _ in FIRING:
+        article30 = [(d.code, d.span.line) for d in ropa.build(policy_of(text), "en")[1]]
+        ico = [(d.code, d.span.line) for d in ropa.build(policy_of(text), "en", "ico")[1]]
+        assert ico == article30, code
+    no_country = next(t for c, t, _ in FIRING if c == "EXP019")
+    assert [d.code for d in ropa.build(policy_of(no_country), "en", "ico")[1]] == ["EXP019"]  # two columns, one fact
+    row = ico_row(no_country)
+    assert "not stated" in row[ICO_HEADINGS[7]] and "not stated" in row[ICO_HEADINGS[8]]
+    assert ico_row(next(t for c, t, _ in FIRING if c == "EXP016"))[ICO_HEADINGS[3]] == "not stated"
+
+
+def test_ico_command_exit_1_on_a_missing_item(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "policy.privacy").write_text(next(t for c, t, _ in FIRING if c == "EXP017"), encoding="utf-8")
+    assert main(["export", str(folder), "--format", "ropa", "--template", "ico", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.count("EXP017") == 1
+
+
+def test_ico_markdown_and_html_have_the_contact_block_above_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", str(FIXTURE), "--format", "ropa", "--template", "ico", "--lang", "en",
+                 "--ropa-format", "html"]) == 0
+    tables = _tables(capsys.readouterr().out)
+    assert tables[0][0] == ["", "Controller", "Data protection officer", "Representative"]
+    assert tables[1][0] == ICO_HEADINGS
+    assert main(["export", str(FIXTURE), "--format", "ropa", "--template", "ico", "--lang", "en",
+                 "--ropa-format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("| Name | Regnskapshuset AS") < out.index("| 1. Business function |")
+
+
+def test_an_unknown_template_is_a_usage_error_with_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", str(FIXTURE), "--format", "ropa", "--template", "datatilsynet"]) == 2
+    err = capsys.readouterr().err
+    assert "`--template datatilsynet`" in err and "available: article30, ico" in err
+    assert "= hint: use --template article30" in err and "Traceback" not in err

@@ -7,15 +7,14 @@ Two records, each a table of one row per activity:
 * the processor's record (Art. 30(2)): one row per ``processing`` block (what the organisation does on
   behalf of other controllers), with the items (a)-(d).
 
-The columns are the items of Art. 30(1) and 30(2) themselves, in the article's order, one column per
-item (the item (a) split into controller, joint controllers, representative and DPO; (c) into data
-subjects and personal data), after an id and a name. The column set of a regulator's published
-spreadsheet was wanted: Datatilsynet publishes an Excel template for controllers and one for processors
-(its page "Protokoll over behandlingsaktiviteter", which lists the Art. 30 items in Norwegian), and the
-ICO a documentation template, but their column headings could not be retrieved when this was written
-(2026-12), so no template's columns are claimed here: ``TEMPLATE`` names what is followed
-(``docs/ropa.md``). The Norwegian headings follow the wording of the Norwegian text of Art. 30 as
-Datatilsynet's page gives it.
+The columns (``--template article30``, the default) are the items of Art. 30(1) and 30(2) themselves,
+in the article's order, one column per item (the item (a) split into controller, joint controllers,
+representative and DPO; (c) into data subjects and personal data), after an id and a name:
+``TEMPLATE`` names what is followed (``docs/ropa.md``). The Norwegian headings follow the wording of the
+Norwegian text of Art. 30 as Datatilsynet's page "Protokoll over behandlingsaktiviteter" gives it
+(Datatilsynet's own Excel templates' headings could not be retrieved, 2026-12). ``--template ico``
+gives the controller's record the 30 columns of the ICO's documentation template for controllers, the
+contact block above them (``ropa_ico``); the findings are the same.
 
 An item the policy does not state is never a blank cell: the cell says "not stated" (in the record's
 language) and a finding (EXP010-EXP029, ``privacy_dsl.codes``) points at the purpose, transfer or
@@ -44,10 +43,16 @@ from ..language import model as m
 from ..language.jurisdictions import is_eea
 from ..outputs.notice.document import Inline
 from ..records import dataclass
+from . import ropa_ico
 
 #: What the columns follow: the items of GDPR Art. 30(1) and 30(2) in the article's order (see the
 #: module's docstring for why not a regulator's spreadsheet).
 TEMPLATE = "GDPR Art. 30(1)(a)-(g) and 30(2)(a)-(d), literally (Regulation (EU) 2016/679)"
+
+#: The column sets ``--template`` chooses from: ``article30`` (``TEMPLATE``, the default) and ``ico``
+#: (the ICO's documentation template for controllers: ``ropa_ico.TEMPLATE``; the controller's record
+#: only, the processor's keeps the Art. 30(2) columns).
+TEMPLATES = ("article30", "ico")
 
 #: The languages the headings are written in (``--lang``).
 LANGUAGES = ("en", "nb")
@@ -173,6 +178,10 @@ class Record:
     sheet: str
     headings: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    #: Rows above the table (the ICO template's contact block); the headings then stand in row
+    #: ``header_row`` of a spreadsheet (1: right at the top).
+    contacts: tuple[tuple[str, ...], ...] = ()
+    header_row: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +207,7 @@ class Ropa:
 class _Builder:
     policy: m.Policy
     lang: str
+    template: str = "article30"
     problems: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -479,7 +489,7 @@ class _Builder:
             for r in purpose.transfers:
                 transfer_users.setdefault(r.name, []).append(f"`{ident}`")
             transfers = tuple(self.transfer_line(r) for r in purpose.transfers)
-            rows.append((
+            row: tuple[Cell, ...] = (
                 (ident,),
                 (self.name(purpose, ident, "purpose"),),
                 who[0], joint or (w["none"],), who[1], who[2],
@@ -490,14 +500,21 @@ class _Builder:
                 transfers or (w["none"],),
                 self.erasure_cell(ident, purpose),
                 self.security_cell(purpose, ident, "purpose", without_security),
-            ))
+            )
+            if self.template == "ico":  # the same cells (and findings), in the ICO's columns
+                row = ropa_ico.row(self, ident, purpose, dict(zip(CONTROLLER_COLUMNS, row, strict=True)))
+            rows.append(row)
         for ident, users in recipient_users.items():
             recipient = policy.recipients.get(ident)
             if recipient is not None and not recipient.countries and not recipient.category_only:
                 self.report("EXP018", recipient.span, "add `countries XX, ...` (or `countries EEA`) to the recipient",
                             recipient=ident, purposes=", ".join(users))
-        record = Record("controller", w["controller_record"], w["controller_sheet"], headings("controller", self.lang),
-                        tuple(rows))
+        if self.template == "ico":
+            record = Record("controller", w["controller_record"], w["controller_sheet"], ropa_ico.HEADINGS[self.lang],
+                            tuple(rows), ropa_ico.contact_block(self), ropa_ico.HEADER_ROW)
+        else:
+            record = Record("controller", w["controller_record"], w["controller_sheet"],
+                            headings("controller", self.lang), tuple(rows))
         processor = self.processor_record(who, transfer_users, without_security) if policy.processing else None
         self.check_transfers(transfer_users)
         if without_security:
@@ -551,9 +568,10 @@ class _Builder:
                       tuple(rows))
 
 
-def build(policy: m.Policy, lang: str) -> tuple[Ropa, list[Diagnostic]]:
-    """The records of ``policy`` in ``lang`` (``LANGUAGES``) and the Art. 30 items it does not state."""
-    builder = _Builder(policy, lang)
+def build(policy: m.Policy, lang: str, template: str = "article30") -> tuple[Ropa, list[Diagnostic]]:
+    """The records of ``policy`` in ``lang`` (``LANGUAGES``), the controller's in the columns of
+    ``template`` (``TEMPLATES``), and the Art. 30 items it does not state (the same whichever template)."""
+    builder = _Builder(policy, lang, template)
     ropa = builder.build()
     unique = {(d.code, d.span.path, d.span.line, d.span.column, d.message): d for d in builder.problems}
     return ropa, sorted(unique.values(), key=Diagnostic.sort_key)
@@ -575,12 +593,20 @@ def _cell_text(cell: Cell) -> str:
     return "\n".join(cell)
 
 
+def _above(record: Record) -> list[tuple[str, ...]]:
+    """The rows a spreadsheet has above the header: the contact block, then empty rows down to
+    ``header_row``."""
+    return [*record.contacts, *[()] * (record.header_row - 1 - len(record.contacts))]
+
+
 def to_csv(ropa: Ropa, record: str = "controller") -> str:
     """One record as CSV: a header row, then one row per activity; lines of a cell separated by
     newlines inside the quoted field; a byte-order mark first."""
     chosen = ropa.controller if record == "controller" or ropa.processor is None else ropa.processor
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    for line in _above(chosen):  # the ICO template's contact block: the header in row 9, as in its sheet
+        writer.writerow([spreadsheet_safe(v) for v in line])
     writer.writerow([spreadsheet_safe(h) for h in chosen.headings])
     for row in chosen.rows:
         writer.writerow([spreadsheet_safe(_cell_text(cell)) for cell in row])
@@ -611,21 +637,31 @@ def to_xlsx(ropa: Ropa) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     for record in ropa.records:
         sheet = workbook.create_sheet(record.sheet)
+        top = record.header_row
+        for r, line in enumerate(_above(record), start=1):
+            for col, text in enumerate(line, start=1):
+                if text:
+                    cell = sheet.cell(row=r, column=col)
+                    cell.value = spreadsheet_safe(text)
+                    cell.data_type = "s"
+                    cell.font = Font(bold=col == 1 or r == 1)
+                    cell.alignment = wrap
         for col, heading in enumerate(record.headings, start=1):
-            cell = sheet.cell(row=1, column=col)
+            cell = sheet.cell(row=top, column=col)
             cell.value = spreadsheet_safe(heading)
             cell.data_type = "s"
             cell.font = Font(bold=True)
             cell.alignment = wrap
             sheet.column_dimensions[cell.column_letter].width = 18 if col <= 2 else 40
-        for r, row in enumerate(record.rows, start=2):
+        for r, row in enumerate(record.rows, start=top + 1):
             for col, value in enumerate(row, start=1):
                 cell = sheet.cell(row=r, column=col)
                 cell.value = spreadsheet_safe(_cell_text(value))
                 cell.data_type = "s"  # a string, whatever it looks like
                 cell.alignment = wrap
-        sheet.freeze_panes = "C2"
-        sheet.auto_filter.ref = sheet.dimensions
+        sheet.freeze_panes = f"{'C' if top == 1 else 'B'}{top + 1}"
+        last = sheet.cell(row=top + len(record.rows), column=len(record.headings)).coordinate
+        sheet.auto_filter.ref = f"A{top}:{last}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -642,6 +678,12 @@ def to_markdown(ropa: Ropa) -> str:
     lines = [f"# {escape(ropa.title)}", "", f"_{escape(ropa.note)}_", ""]
     for record in ropa.records:
         lines += [f"## {escape(record.title)}", ""]
+        if record.contacts:  # the contact block above the table
+            head, *rest = record.contacts
+            lines.append("| " + " | ".join(escape(h) for h in head) + " |")
+            lines.append("|" + "---|" * len(head))
+            lines += ["| " + " | ".join(escape(v) for v in line) + " |" for line in rest]
+            lines.append("")
         lines.append("| " + " | ".join(escape(h) for h in record.headings) + " |")
         lines.append("|" + "---|" * len(record.headings))
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in record.rows]
@@ -662,7 +704,16 @@ def to_html(ropa: Ropa) -> str:
              "vertical-align:top;text-align:left}</style>", "</head>", "<body>", f"<h1>{esc(ropa.title)}</h1>",
              f"<p><em>{esc(ropa.note)}</em></p>"]
     for record in ropa.records:
-        parts += [f"<h2>{esc(record.title)}</h2>", "<table>", "<thead>", "<tr>"]
+        parts.append(f"<h2>{esc(record.title)}</h2>")
+        if record.contacts:  # the contact block above the table
+            head, *rest = record.contacts
+            parts += ['<table class="contacts">', "<thead>", "<tr>", "<td></td>"]
+            parts += [f'<th scope="col">{esc(h)}</th>' for h in head[1:]]
+            parts += ["</tr>", "</thead>", "<tbody>"]
+            parts += ["<tr>" + f'<th scope="row">{esc(line[0])}</th>' + "".join(f"<td>{esc(v)}</td>" for v in line[1:])
+                      + "</tr>" for line in rest]
+            parts += ["</tbody>", "</table>"]
+        parts += ["<table>", "<thead>", "<tr>"]
         parts += [f'<th scope="col">{esc(h)}</th>' for h in record.headings]
         parts += ["</tr>", "</thead>", "<tbody>"]
         for row in record.rows:

@@ -293,7 +293,7 @@ def _34():
 def _35():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.kind,self.title,self.sheet,self.headings,self.rows,)==(other.kind,other.title,other.sheet,other.headings,other.rows,)
+   return (self.kind,self.title,self.sheet,self.headings,self.rows,self.contacts,self.header_row,)==(other.kind,other.title,other.sheet,other.headings,other.rows,other.contacts,other.header_row,)
   return NotImplemented
  return __eq__
 
@@ -525,7 +525,7 @@ def _63():
 def _64():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.policy,self.lang,self.problems,)==(other.policy,other.lang,other.problems,)
+   return (self.policy,self.lang,self.template,self.problems,)==(other.policy,other.lang,other.template,other.problems,)
   return NotImplemented
  return __eq__
 
@@ -1082,7 +1082,7 @@ def _139():
 
 def _140():
  def __hash__(self):
-  return hash((self.kind,self.title,self.sheet,self.headings,self.rows,))
+  return hash((self.kind,self.title,self.sheet,self.headings,self.rows,self.contacts,self.header_row,))
  return __hash__
 
 
@@ -1682,7 +1682,7 @@ def _239():
 
 def _240():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, title={self.title!r}, sheet={self.sheet!r}, headings={self.headings!r}, rows={self.rows!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, title={self.title!r}, sheet={self.sheet!r}, headings={self.headings!r}, rows={self.rows!r}, contacts={self.contacts!r}, header_row={self.header_row!r})"
  return __repr__
 
 
@@ -1856,7 +1856,7 @@ def _268():
 
 def _269():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(policy={self.policy!r}, lang={self.lang!r}, problems={self.problems!r})"
+  return self.__class__.__qualname__ + f"(policy={self.policy!r}, lang={self.lang!r}, template={self.template!r}, problems={self.problems!r})"
  return __repr__
 
 
@@ -2572,13 +2572,15 @@ def _355(_type_kind, _type_text, _type_span, MISSING, _HAS_DEFAULT_FACTORY, __da
  return __init__
 
 
-def _356(_type_kind, _type_title, _type_sheet, _type_headings, _type_rows, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,kind:_type_kind,title:_type_title,sheet:_type_sheet,headings:_type_headings,rows:_type_rows)->_return_type:
+def _356(_type_kind, _type_title, _type_sheet, _type_headings, _type_rows, _type_contacts, _type_header_row, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_contacts, _dflt_header_row, _return_type):
+ def __init__(self,kind:_type_kind,title:_type_title,sheet:_type_sheet,headings:_type_headings,rows:_type_rows,contacts:_type_contacts=_dflt_contacts,header_row:_type_header_row=_dflt_header_row)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'title',title)
   __dataclass_builtins_object__.__setattr__(self,'sheet',sheet)
   __dataclass_builtins_object__.__setattr__(self,'headings',headings)
   __dataclass_builtins_object__.__setattr__(self,'rows',rows)
+  __dataclass_builtins_object__.__setattr__(self,'contacts',contacts)
+  __dataclass_builtins_object__.__setattr__(self,'header_row',header_row)
  return __init__
 
 
@@ -3027,10 +3029,11 @@ def _384(_type_policy, _type_diagnostics, _type_sources, MISSING, _HAS_DEFAULT_F
  return __init__
 
 
-def _385(_type_policy, _type_lang, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problems, _return_type):
- def __init__(self,policy:_type_policy,lang:_type_lang,problems:_type_problems=_HAS_DEFAULT_FACTORY)->_return_type:
+def _385(_type_policy, _type_lang, _type_template, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_template, _dflt_problems, _return_type):
+ def __init__(self,policy:_type_policy,lang:_type_lang,template:_type_template=_dflt_template,problems:_type_problems=_HAS_DEFAULT_FACTORY)->_return_type:
   self.policy=policy
   self.lang=lang
+  self.template=template
   self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems
   self.__post_init__()
  return __init__
@@ -3829,7 +3832,7 @@ def _460(cls, FrozenInstanceError):
 
 def _461(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('kind','title','sheet','headings','rows',):
+  if type(self) is cls or name in ('kind','title','sheet','headings','rows','contacts','header_row',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
@@ -4549,7 +4552,7 @@ def _550(cls, FrozenInstanceError):
 
 def _551(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('kind','title','sheet','headings','rows',):
+  if type(self) is cls or name in ('kind','title','sheet','headings','rows','contacts','header_row',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
@@ -5095,7 +5098,7 @@ FACTORIES = {
     'ecc06c4850b0fb7c956420dd6e50b3cc': _32,
     '95e5d426d14d6b1f6a33757c5dcf5472': _33,
     'f2f87265006c6dab478b549b7f0e3914': _34,
-    'e601101e085d83332b4e3413159aa381': _35,
+    '529645e59333390bfbb2e425d56d1254': _35,
     '8a2302c3a2297c9e8d075717c3230378': _36,
     '0b8a855041b43d10a67f27b8a11c86b0': _37,
     'df674ce30cc026c033643739fac35937': _38,
@@ -5124,7 +5127,7 @@ FACTORIES = {
     '5346b39e641b9f2d81f29200b79d866d': _61,
     '7604559e2b3426715fda1899c21558d3': _62,
     'ce28e41c456e09c51494c8b63a795cb5': _63,
-    'da94838e97ba76e3afde8d4233aee183': _64,
+    '58bc807cf68de2f3ecf70ef869c597ee': _64,
     '4c5a4b5ab8b2f2db10f8e4b7f1c528b0': _65,
     '25c20e1a9aec634a662ba133dd056d5d': _66,
     '909e241ef21b5fac8902779420d3ae30': _67,
@@ -5200,7 +5203,7 @@ FACTORIES = {
     'bd76efdbfdb9f0fe575147ed3f395e2d': _137,
     '872e18b21db461845795186d7cf416c1': _138,
     'd390691b3c3cee1325984751426c045c': _139,
-    'a80190d7adc1b5ce4f91ecc1ac8ca881': _140,
+    '0589e25868471ff7e131df6220ec48fc': _140,
     '03f9aa0e1232239afb88c727deedaf67': _141,
     '7d7b13673cd4248c34b92254fc4e778f': _142,
     'e832274a62c1ade520674e1f61f4ecfa': _143,
@@ -5300,7 +5303,7 @@ FACTORIES = {
     '1ccf70ea84b0c463595849f6cd6949b3': _237,
     'f9b53c010396271607aa64df436bf106': _238,
     '8df0cacf7462332acf64a8fbb1ba6887': _239,
-    '435aa869a932c2da5c88dd5caf6d0a94': _240,
+    '41a07303e5f7d6fbb8f0e2f4421284c1': _240,
     '3b1f0cf5136ca95fad9629df280da35f': _241,
     'a7f3c62f16459d5da63b36215f0c5ca8': _242,
     '46cd4d67117a93ed0e3afd0943dfd672': _243,
@@ -5329,7 +5332,7 @@ FACTORIES = {
     '4de521b19109295557177df17d1f04a7': _266,
     '29bb8a57fcd3dac53e0cf9746229a82f': _267,
     '68b9de360d1c303486feea10c2a01035': _268,
-    '6cc4ab52db78cacdefa2e71f351f6b17': _269,
+    '5046106752f15979bd838d4f26cbaa7b': _269,
     '8c8d80eff2a4afb761c0920d1166fcd4': _270,
     'ab0b3ac3148fbc64b2a91e58ac3ee5ca': _271,
     '8b29343270290b2f6b80b7bdd78a770a': _272,
@@ -5416,7 +5419,7 @@ FACTORIES = {
     '6aded524c15bf91cb1cfa071722c44ac': _353,
     'd4bdc52d7bcbcadd889cbbe789846cbf': _354,
     'fee76cbddb19e86479b59ecde9f53a42': _355,
-    '053b9fc9e30addd0f7d465fa13bc801c': _356,
+    '7bfe96fbb05ad42f2698670bf7954d2f': _356,
     'dd86889302d9869acab98ad4862882b0': _357,
     '0f6709398840bbaca813b7dfbb34fd77': _358,
     'e60c7181aa4b81f4e0288288e1598209': _359,
@@ -5445,7 +5448,7 @@ FACTORIES = {
     'dfdd6832d89ad500814a875e87571edf': _382,
     '5e5e96d57b9cb821f7381a7362cecca0': _383,
     '2517e8e673acf61dab3e699316287d67': _384,
-    'f8c969fc05b0ae87dc964f83036425c3': _385,
+    'c4529a3f7d9655dc5fa18fdf4fc26794': _385,
     '22b29caf7faa922ce3bd3b375fa2fd99': _386,
     'b593576c1870f4d176ad2705ad4621c2': _387,
     '60c5bb08a986c690b6e1f0bc5ec89307': _388,
@@ -5521,7 +5524,7 @@ FACTORIES = {
     'ebb229506392d02471617315fad11b6a': _458,
     'e2bf50daf074f730418322d5d918392e': _459,
     'dc8447b8bab9fcef5bb2de84565c4c21': _460,
-    '5cb6c10208b675ccccd20374d2a9ca1f': _461,
+    'a8e12c2d53b1403620e30e88b967d92d': _461,
     '63ec81081880580b3e7803ceb36d025e': _462,
     '4ca5cb054a87427d4032013bb0fd25e4': _463,
     '91020f29eaf38c88eb61055821d7547d': _464,
@@ -5611,7 +5614,7 @@ FACTORIES = {
     '9e8d7c8a0967f26f8cfff2aa5d5111d8': _548,
     '988a8041740a690762ce541afab699bf': _549,
     '850d4f859d9461d1ccbd1d61c5ef815d': _550,
-    '163a46a3994b183cab226eebb790240f': _551,
+    'd660303828b44f057775dfac81816561': _551,
     '2c32c1c8dd63147fc0a1fe28bd8ff787': _552,
     '29277fd5349a0f5b60009a935bf11f72': _553,
     '221ec581f14fc9b469a2c116b6ac5c43': _554,

@@ -24,7 +24,8 @@ exit codes:
      for "where possible" (erasure periods, security measures) are warnings: written, exit 0
      --format klaro|cookieconsent: the policy declares no cookies (EXP034); nothing is written
   2  the policy cannot be used (syntax error, undeclared names, ...), or usage error (also:
-     --ropa-format xlsx without openpyxl: pip install 'privacy-dsl[xlsx]')
+     --ropa-format xlsx without openpyxl: pip install 'privacy-dsl[xlsx]'; --template other than
+     article30 or ico)
 
 examples:
   privacy-dsl export policies/acme --format json -o acme.json
@@ -34,6 +35,7 @@ examples:
   privacy-dsl export policies/acme --format cookieconsent --lang en,nb -o site/cookieconsent-config.js
   privacy-dsl export policies/acme --format ropa --ropa-format xlsx --lang nb -o protokoll.xlsx
   privacy-dsl export policies/acme --format ropa --ropa-format csv --record processor -o processor.csv
+  privacy-dsl export policies/acme --format ropa --template ico --ropa-format xlsx -o ropa-ico.xlsx
   privacy-dsl export policies/acme --format ropa --ropa-format markdown --allow-missing   (gaps say "not stated")
 
 consent banners (Klaro! 0.7.22, CookieConsent 3.1.0): strictly necessary cookies are always on, every
@@ -43,7 +45,8 @@ button) still gets a banner that asks properly; each difference is reported on s
 (EXP030, EXP031) and the exit code is 0: correct the policy once the banner is live.
 How to include the file in a page: https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/banner.md
 
---format ropa is the record of processing activities (GDPR Art. 30): see
+--format ropa is the record of processing activities (GDPR Art. 30); --template ico gives the controller's
+record the ICO template's columns (the same findings: one per missing Art. 30 item), see
 https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/ropa.md
 
 See https://github.com/privacy-dsl/privacy-dsl/blob/main/docs/interop.md for the mapping onto fideslang resources.
@@ -73,6 +76,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--ropa-format", choices=("csv", "xlsx", "markdown", "html"), default="csv",
                    help="ropa: the file format of the record of processing activities (default: csv; xlsx needs "
                    "pip install 'privacy-dsl[xlsx]')")
+    p.add_argument("--template", metavar="NAME", default="article30",
+                   help="ropa: the column set of the controller's record: article30 (default; the items of GDPR "
+                   "Art. 30(1)(a)-(g) in the article's order) or ico (the 30 columns of the ICO's Documentation "
+                   "template for controllers, gdpr-documentation-controller-template.xlsx, sheet Template, row 9; "
+                   "UK GDPR, the contact block above the table); the processor's record keeps the Art. 30(2) columns")
     p.add_argument("--record", choices=("controller", "processor"), default="controller",
                    help="ropa, csv: which record the CSV holds (one table per file): the controller's (Art. 30(1), "
                    "default) or the processor's (Art. 30(2)); the other formats hold both")
@@ -92,6 +100,15 @@ def run(args: argparse.Namespace) -> int:
     langs = _banner_langs(args) if banner else []
     if langs is None:
         return EXIT_ERROR
+    if args.format == "ropa":  # a usage error, whatever the policy
+        from ...interop.ropa import TEMPLATES
+
+        if args.template not in TEMPLATES:
+            print(f"privacy-dsl export: error: `--template {args.template}`: no such column set for the record of "
+                  f"processing (available: {', '.join(TEMPLATES)})\n  = hint: use --template article30 (the "
+                  "items of GDPR Art. 30) or --template ico (the ICO's documentation template for controllers)",
+                  file=sys.stderr)
+            return EXIT_ERROR
     loaded = load_one_policy(args, "export")
     if loaded is None:
         return EXIT_ERROR
@@ -158,7 +175,7 @@ def _ropa(args: argparse.Namespace, loaded: Loaded) -> int:
         print("privacy-dsl export: `--record processor`: the policy declares no `processing` block, so there is no "
               "processor's record\n  = hint: see `processing` in docs/language.md", file=sys.stderr)
         return EXIT_ERROR
-    record, problems = ropa.build(policy, lang)
+    record, problems = ropa.build(policy, lang, args.template)
     lost = blocking(problems, loaded.sources, args.allow_missing)
     if lost:
         print(f"privacy-dsl export: {lost} item{'s' if lost != 1 else ''} of the record of processing (GDPR Art. 30) "
