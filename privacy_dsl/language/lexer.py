@@ -86,7 +86,10 @@ def internals() -> bool:
 class Token(str):
     """A token as ``drive`` makes it: a string with the attributes of Lark's ``Token`` (``type``,
     ``value``, ``start_pos``, ``line``, ``column``, ``end_line``, ``end_column``, ``end_pos``), so
-    that what builds the model reads the tokens of either path alike, without importing Lark."""
+    that what builds the model reads the tokens of either path alike, without importing Lark.
+    Slotted, as Lark's: a token's attributes are set in the loop, a dict each would cost time and memory."""
+
+    __slots__ = ("column", "end_column", "end_line", "end_pos", "line", "start_pos", "type", "value")
 
     type: str
     value: str
