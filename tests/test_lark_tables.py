@@ -52,6 +52,17 @@ def test_the_shipped_fast_table_is_the_one_lark_gives() -> None:
     assert lark_tables._canonical_fast(made) == json.loads(json.dumps(shipped))
 
 
+def test_a_fast_table_of_another_shape_is_made_again_from_lark(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table with the right digest but not the shape ``fast_table`` writes: no traceback, the same parse."""
+    p._fast_parser.cache_clear()
+    monkeypatch.setattr(p, "shipped_fast_table", lambda: {"start": 0, "actions": [[1]]})
+    try:
+        assert p._fast_parser() is not None or not lexer.internals()
+        assert p.parse_text("purpose x { basis consent }\n").document is not None
+    finally:
+        p._fast_parser.cache_clear()
+
+
 @pytest.mark.parametrize("why", ["an edited grammar", "no file", "not JSON", "not our shape"])
 def test_a_fast_table_that_does_not_fit_is_not_used(why: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Then the fast path is made from the Lark parser (``_fast_parser``), or Lark's own is used."""

@@ -58,7 +58,10 @@ def _fast_parser() -> FastParser | None:
     on another Lark, or one whose terminals it does not know), and ``Lark.parse`` is used."""
     table = shipped_fast_table()
     if table is not None:
-        return FastParser(table)
+        try:
+            return FastParser(table)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):  # not the shape fast_table writes
+            pass
     return fast_parser(lark_parser(), drop=_anonymous_terminals())
 
 
