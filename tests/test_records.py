@@ -68,3 +68,10 @@ def test_another_create_fn_takes_no_precompiled_method(monkeypatch: pytest.Monke
     """A Python whose ``_create_fn`` is not the one the texts were built for compiles everything."""
     monkeypatch.setattr(_dataclass_code, "CREATE_FN", "3.99:00000000")
     assert records._precompiled() is None
+
+
+def test_a_python_without_create_fn_makes_its_dataclasses_as_usual(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python 3.13 builds the methods without ``_create_fn``: nothing is precompiled, nothing breaks."""
+    monkeypatch.delattr(dataclasses, "_create_fn")
+    assert records.fingerprint() is None
+    assert records._precompiled() is None

@@ -32,9 +32,14 @@ RECORDING: list[str] | None = None
 COMPILED: list[str] = []
 
 
-def fingerprint() -> str:
-    """A checksum of ``dataclasses._create_fn`` as this Python has it, and the Python's version."""
-    return f"{sys.version_info[0]}.{sys.version_info[1]}:{zlib.crc32(_code_bytes(dataclasses._create_fn.__code__)):08x}"  # type: ignore[attr-defined]
+def fingerprint() -> str | None:
+    """A checksum of ``dataclasses._create_fn`` as this Python has it, and the Python's version;
+    None where there is no such function (Python 3.13 builds the methods another way)."""
+    create_fn = getattr(dataclasses, "_create_fn", None)
+    code = getattr(create_fn, "__code__", None)
+    if code is None:
+        return None
+    return f"{sys.version_info[0]}.{sys.version_info[1]}:{zlib.crc32(_code_bytes(code)):08x}"
 
 
 def _code_bytes(code: Any) -> bytes:
@@ -76,7 +81,7 @@ def _precompiled() -> Callable[..., Any] | None:
     else:
         factories, applies = cast("dict[str, Callable[..., Any]]", generated.FACTORIES), \
             fingerprint() == generated.CREATE_FN
-    if not applies and RECORDING is None:
+    if fingerprint() is None or (not applies and RECORDING is None):
         return None
     original = dataclasses._create_fn  # type: ignore[attr-defined]
 
