@@ -166,7 +166,7 @@ def headings(record: str, lang: str) -> tuple[str, ...]:
 
 
 #: A cell: its lines (several entries of one item: one recipient, one transfer per line).
-Cell = tuple[str, ...]
+Cell = ropa_ico.Cell
 
 
 @dataclass(frozen=True, slots=True)

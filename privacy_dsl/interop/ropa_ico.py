@@ -27,12 +27,14 @@ progress, breach records, links to contracts): they read "not stated" and are no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..language import model as m
 
-if TYPE_CHECKING:
-    from .ropa import Cell, _Builder
+#: A cell of the record: its lines (``ropa.Cell``, which is this alias: ``ropa`` imports this module).
+Cell = tuple[str, ...]
+#: The record's builder, ``ropa._Builder``: not imported, as ``ropa`` imports this module (no cycle).
+_Builder = Any
 
 #: The template, named exactly.
 TEMPLATE = ("ICO, Documentation template for controllers (gdpr-documentation-controller-template.xlsx, "
@@ -237,7 +239,7 @@ def _rights(b: _Builder, ident: str) -> Cell:
     """The rights the policy offers, less those denied for this purpose (or for all), each limit noted."""
     rights = b.policy.rights
     if rights is None or not rights.offered:
-        return b.not_stated()
+        return tuple(b.not_stated())
 
     def applies(r: m.RightRestriction) -> bool:
         return not r.purposes or any(ref.name == ident for ref in r.purposes)
@@ -265,7 +267,7 @@ def _automated(b: _Builder, ident: str, purpose: m.Purpose, none: str) -> Cell:
         return tuple(lines)
     if purpose.profiling is False or (auto is not None and not auto.present):
         return (none,)
-    return b.not_stated()
+    return tuple(b.not_stated())
 
 
 def _source(b: _Builder, ident: str, purpose: m.Purpose) -> Cell:
