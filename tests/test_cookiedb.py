@@ -172,3 +172,13 @@ def test_load_is_lazy_and_once() -> None:
             "db = c.database(); assert c.database() is db; print(len(db))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(proc.stdout) > 2000
+
+
+def test_a_provider_named_as_the_database_has_it_is_answered_as_by_reading_every_name() -> None:
+    """``is_known_provider``'s shortcut for a name the database has as it is gives the full scan's answer."""
+    c = cookiedb
+    db = c.database()
+    names = sorted({n for r in db.rows for n in (r.platform, r.controller) if n.strip()})
+    for given in [*names[::7], " Google ", "GOOGLE", "Nobody Corp Ltd", "x", "+++", "Meta Platforms"]:
+        full = any(c._names(c._name(given), name) for name in db._providers)
+        assert db.is_known_provider(given) is full, given

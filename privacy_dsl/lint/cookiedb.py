@@ -318,9 +318,17 @@ class CookieDatabase:
                 return sorted(found)
         return []
 
+    @functools.cached_property
+    def _provider_texts(self) -> frozenset[str]:
+        """Every platform and controller the database names, lower-cased and stripped."""
+        return frozenset(n.strip().lower() for r in self.rows for n in (r.platform, r.controller) if n.strip())
+
     def is_known_provider(self, provider: str) -> bool:
-        """Whether a declared provider names a platform or controller of the database."""
+        """Whether a declared provider names a platform or controller of the database. A name the
+        database has as it is (the usual case) is answered without reading every name's words."""
         given = _name(provider)
+        if given[0] in self._provider_texts and _names(given, _name(given[0])):
+            return True
         return any(_names(given, name) for name in self._providers)
 
     def lookup_pattern(self, pattern: str, provider: str | None = None) -> list[KnownCookie]:
