@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import _blake2
 import json
+from collections import deque
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -183,16 +185,9 @@ def _canonical(table: dict[str, Any]) -> dict[str, Any]:
     states: dict[int, dict[str, tuple[int, Any]]] = {
         state: {names[token]: action for token, action in actions.items()}
         for state, actions in table["states"].items()}
-    order: dict[int, int] = {}
-    queue = [table["start_states"][start] for start in sorted(table["start_states"])]
-    while queue:
-        state = queue.pop(0)
-        if state in order:
-            continue
-        order[state] = len(order)
-        queue.extend(arg for _, (kind, arg) in sorted(states[state].items()) if kind == 0)
-    if len(order) != len(states):  # not reached: every LALR state is reached from a start state
-        raise ValueError("unreachable parser states")
+    order = _breadth_first([table["start_states"][start] for start in sorted(table["start_states"])],
+                           lambda state: [arg for _, (kind, arg) in sorted(states[state].items()) if kind == 0],
+                           len(states))
     tokens = {name: index for index, name in enumerate(sorted(names.values()))}
     return {
         "tokens": {index: name for name, index in tokens.items()},
@@ -202,6 +197,21 @@ def _canonical(table: dict[str, Any]) -> dict[str, Any]:
         "start_states": {start: order[state] for start, state in table["start_states"].items()},
         "end_states": {start: order[state] for start, state in table["end_states"].items()},
     }
+
+
+def _breadth_first(starts: list[int], successors: Callable[[int], list[int]], count: int) -> dict[int, int]:
+    """State -> its number in breadth-first order from ``starts`` (``successors`` in a fixed order):
+    a numbering that does not depend on string hashing. Every one of the ``count`` states must be reached."""
+    order: dict[int, int] = {}
+    queue = deque(starts)
+    while queue:
+        state = queue.popleft()
+        if state not in order:
+            order[state] = len(order)
+            queue.extend(successors(state))
+    if len(order) != count:  # not reached: every LALR state is reached from a start state
+        raise ValueError("unreachable parser states")
+    return order
 
 
 def render_tables(text: str) -> str:
@@ -244,17 +254,12 @@ def _canonical_fast(table: dict[str, Any]) -> dict[str, Any]:
     ``PYTHONHASHSEED``; each state's actions sorted by terminal."""
     actions = [dict(zip(row[0::2], row[1::2], strict=True)) for row in table["actions"]]
     goto = [dict(zip(row[0::2], row[1::2], strict=True)) for row in table["goto"]]
-    order: dict[int, int] = {}
-    queue = [table["start"]]
-    while queue:
-        state = queue.pop(0)
-        if state in order:
-            continue
-        order[state] = len(order)
-        queue.extend(arg for _, arg in sorted(actions[state].items()) if arg >= 0)
-        queue.extend(arg for _, arg in sorted(goto[state].items()))
-    if len(order) != len(actions):  # not reached: every LALR state is reached from the start
-        raise ValueError("unreachable parser states")
+
+    def successors(state: int) -> list[int]:  # shifts (a reduction's action is negative), then gotos
+        return [*(arg for _, arg in sorted(actions[state].items()) if arg >= 0),
+                *(arg for _, arg in sorted(goto[state].items()))]
+
+    order = _breadth_first([table["start"]], successors, len(actions))
     by_order = sorted(order, key=order.__getitem__)
     scanners: dict[int, int] = {}  # old scanner index -> new, in order of first use
     for state in by_order:

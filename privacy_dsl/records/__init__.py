@@ -73,15 +73,17 @@ def _create_fn_text(name: str, args: Any, body: Any, locals: dict[str, Any], ret
 
 def _precompiled() -> Callable[..., Any] | None:
     """A ``_create_fn`` that takes the precompiled functions, or None where they do not apply."""
+    here = fingerprint()
+    if here is None:
+        return None
     try:
         from . import generated
     except ImportError:  # pragma: no cover - a copy without the generated module
         factories: dict[str, Callable[..., Any]] = {}
         applies = False
     else:
-        factories, applies = cast("dict[str, Callable[..., Any]]", generated.FACTORIES), \
-            fingerprint() == generated.CREATE_FN
-    if fingerprint() is None or (not applies and RECORDING is None):
+        factories, applies = cast("dict[str, Callable[..., Any]]", generated.FACTORIES), here == generated.CREATE_FN
+    if not applies and RECORDING is None:
         return None
     original = dataclasses._create_fn  # type: ignore[attr-defined]
 
